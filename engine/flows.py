@@ -1,0 +1,51 @@
+"""Use cases that span the domain and the engine: filing an application starts its process."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from membership import applications
+from membership.actors import Actor
+from membership.errors import Conflict, ValidationFailed
+from membership.models import Application
+from membership.statuses import ApplicationStatus
+
+from .models import ProcessInstance
+from .runtime import cancel_instance, lock_instance, start_instance
+
+#: application kind → the process that reviews it
+PROCESS_FOR_KIND = {"enrolment": "enrolment"}
+FILERS = {"enrolment": applications.file_enrolment}
+
+
+def submit_application(session: Session, actor: Actor, data: dict) -> Application:
+    """File an application and start its review process, in one transaction.
+
+    Raises ValidationFailed (naming fields), Forbidden, NotFound (process not deployed).
+    """
+    kind = data.get("kind")
+    if kind not in FILERS:
+        raise ValidationFailed.one("kind", "invalid")
+    app = FILERS[kind](session, actor, data)
+    start_instance(session, actor, PROCESS_FOR_KIND[kind],
+                   {"application_id": app.id, "applicant_user_id": app.applicant_user_id}, application_id=app.id)
+    session.refresh(app)
+    return app
+
+
+def cancel_application(session: Session, actor: Actor, application_id: int) -> Application:
+    """Withdraw a pending application and stop its process. Raises NotFound, Conflict."""
+    app = applications.get_application(session, actor, application_id)
+    if actor.role == "secretariat" or app.applicant_user_id != actor.user_id:
+        # Only the applicant withdraws their application here; staff reject it in the inbox.
+        raise Conflict("not_cancellable")
+    instance_id = session.scalar(sa.select(ProcessInstance.id).where(ProcessInstance.application_id == app.id))
+    instance = lock_instance(session, instance_id) if instance_id else None
+    session.refresh(app)
+    if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED):
+        raise Conflict("not_cancellable")
+    applications.cancel(session, actor, app)
+    if instance is not None:
+        cancel_instance(session, actor, instance)
+    return app

@@ -1,0 +1,86 @@
+"""The engine's tables, on the domain's metadata so one migration history covers both."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from membership.db import Base, JSONType, utcnow
+
+
+class ProcessDefinition(Base):
+    """One deployed, immutable version of one BPMN/DMN file."""
+
+    __tablename__ = "process_definitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the id of the file's executable process (or decision)
+    key: Mapped[str] = mapped_column(sa.String(100))
+    version: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    xml: Mapped[str] = mapped_column(sa.Text)
+    #: keys of the call activities' processes; resolved to versions when an instance starts
+    calls: Mapped[list] = mapped_column(JSONType, default=list)
+    deployed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    deployed_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+
+    __table_args__ = (sa.UniqueConstraint("key", "version", name="uq_process_definitions_key_version"),)
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(sa.ForeignKey("process_definitions.id"), index=True)
+    #: {key: definition id} of every process this instance runs (its own and the called ones)
+    definition_ids: Mapped[dict] = mapped_column(JSONType, default=dict)
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    #: running / completed / cancelled
+    status: Mapped[str] = mapped_column(sa.String(12), index=True)
+    state: Mapped[dict] = mapped_column(JSONType)
+    #: incremented by every change: the optimistic guard on top of the row lock
+    revision: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[dt.datetime | None]
+
+    definition: Mapped[ProcessDefinition] = relationship()
+
+
+class HumanTask(Base):
+    """A READY user task, materialised after every engine step. The inbox reads only this table."""
+
+    __tablename__ = "human_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instances.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(sa.String(36))
+    bpmn_id: Mapped[str] = mapped_column(sa.String(100))
+    process_key: Mapped[str] = mapped_column(sa.String(100))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    #: review / amend (the `kind` extension property)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    form_key: Mapped[str] = mapped_column(sa.String(60), default="")
+    association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
+    layer: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    assignee_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    #: open / completed / cancelled
+    status: Mapped[str] = mapped_column(sa.String(10))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[dt.datetime | None]
+    claimed_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    completed_at: Mapped[dt.datetime | None]
+    completed_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    decision: Mapped[str | None] = mapped_column(sa.String(10))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    __table_args__ = (
+        sa.Index("ix_human_tasks_association_status", "association_id", "status"),
+        sa.Index("ix_human_tasks_assignee_status", "assignee_user_id", "status"),
+        sa.UniqueConstraint("instance_id", "spiff_task_id", name="uq_human_tasks_instance_spiff_task"),
+    )

@@ -1,0 +1,153 @@
+"""A restricted evaluator for BPMN expressions (gateway conditions, parameters, properties).
+
+SpiffWorkflow evaluates expressions with Python's `eval` and full builtins. Process definitions
+are edited in the browser, so an expression is untrusted input: it is parsed to an AST and only a
+whitelist of node types is evaluated, by this module's own tree walker. There is no attribute
+access at all (which closes every `().__class__.__subclasses__()` escape), no comprehensions,
+lambdas or imports, and calls only to a few named pure functions.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Mapping
+from typing import Any
+
+MAX_EXPRESSION_LENGTH = 2000
+MAX_SEQUENCE = 10_000
+
+
+class UnsafeExpression(ValueError):
+    """The expression uses something outside the whitelist, or could not be parsed."""
+
+
+_BINOPS = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+}
+_CMPOPS = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+}
+_UNARY = {ast.Not: operator.not_, ast.USub: operator.neg, ast.UAdd: operator.pos}
+FUNCTIONS = {
+    "len": len, "min": min, "max": max, "sum": sum, "abs": abs, "any": any, "all": all,
+    "str": str, "int": int, "float": float, "bool": bool, "round": round, "sorted": sorted,
+}
+CONSTANTS = {"True": True, "False": False, "None": None}
+
+
+def parse(expression: str) -> ast.Expression:
+    """Parse and check an expression without evaluating it. Raises UnsafeExpression."""
+    if not isinstance(expression, str):
+        raise UnsafeExpression("expression must be text")
+    if len(expression) > MAX_EXPRESSION_LENGTH:
+        raise UnsafeExpression("expression too long")
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise UnsafeExpression(f"syntax error: {exc.msg}") from None
+    for node in ast.walk(tree):
+        _check_node(node)
+    return tree
+
+
+_ALLOWED = (
+    ast.Expression, ast.Constant, ast.Name, ast.Load, ast.Subscript, ast.Slice, ast.Compare, ast.BoolOp,
+    ast.And, ast.Or, ast.UnaryOp, ast.BinOp, ast.IfExp, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Call,
+    *_BINOPS, *_CMPOPS, *_UNARY,
+)
+
+
+def _check_node(node: ast.AST) -> None:
+    if not isinstance(node, _ALLOWED):
+        raise UnsafeExpression(f"not allowed in an expression: {type(node).__name__}")
+    if isinstance(node, ast.Name) and node.id.startswith("_"):
+        raise UnsafeExpression(f"name not allowed: {node.id}")
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            raise UnsafeExpression("only these functions may be called: " + ", ".join(sorted(FUNCTIONS)))
+        if node.keywords:
+            raise UnsafeExpression("keyword arguments are not allowed")
+
+
+def evaluate(expression: str, context: Mapping[str, Any]) -> Any:
+    """Evaluate `expression` against `context` (task data). Raises UnsafeExpression, NameError,
+    and the ordinary errors of the operations it performs (KeyError, TypeError, …)."""
+    return _Evaluator(context).visit(parse(expression).body)
+
+
+class _Evaluator:
+    def __init__(self, context: Mapping[str, Any]):
+        self.context = context
+
+    def visit(self, node: ast.AST) -> Any:
+        return getattr(self, "visit_" + type(node).__name__)(node)
+
+    def visit_Constant(self, node):
+        return node.value
+
+    def visit_Name(self, node):
+        if node.id in self.context:
+            return self.context[node.id]
+        if node.id in CONSTANTS:
+            return CONSTANTS[node.id]
+        raise NameError(f"name '{node.id}' is not defined")
+
+    def visit_Subscript(self, node):
+        container = self.visit(node.value)
+        return container[self.visit(node.slice)]
+
+    def visit_Slice(self, node):
+        return slice(*(self.visit(x) if x is not None else None for x in (node.lower, node.upper, node.step)))
+
+    def visit_Compare(self, node):
+        left = self.visit(node.left)
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
+            right = self.visit(comparator)
+            if not _CMPOPS[type(op)](left, right):
+                return False
+            left = right
+        return True
+
+    def visit_BoolOp(self, node):
+        is_and = isinstance(node.op, ast.And)
+        result = None
+        for value in node.values:
+            result = self.visit(value)
+            if bool(result) != is_and:
+                return result
+        return result
+
+    def visit_UnaryOp(self, node):
+        return _UNARY[type(node.op)](self.visit(node.operand))
+
+    def visit_BinOp(self, node):
+        left, right = self.visit(node.left), self.visit(node.right)
+        if isinstance(node.op, ast.Mult):
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_SEQUENCE:
+                    raise UnsafeExpression("result too large")
+        return _BINOPS[type(node.op)](left, right)
+
+    def visit_IfExp(self, node):
+        return self.visit(node.body) if self.visit(node.test) else self.visit(node.orelse)
+
+    def visit_List(self, node):
+        return [self.visit(e) for e in node.elts]
+
+    def visit_Tuple(self, node):
+        return tuple(self.visit(e) for e in node.elts)
+
+    def visit_Set(self, node):
+        return {self.visit(e) for e in node.elts}
+
+    def visit_Dict(self, node):
+        if any(k is None for k in node.keys):
+            raise UnsafeExpression("dict unpacking is not allowed")
+        return {self.visit(k): self.visit(v) for k, v in zip(node.keys, node.values, strict=True)}
+
+    def visit_Call(self, node):
+        return FUNCTIONS[node.func.id](*(self.visit(a) for a in node.args))

@@ -1,0 +1,18 @@
+"""The vocabulary of service tasks: operation name → one `membership` use case.
+
+A BPMN service task names an operation (`spiffworkflow:serviceTaskOperator id=…`); deployment
+rejects names missing here. Each function takes (session, actor, **params) and returns JSON data.
+"""
+
+from __future__ import annotations
+
+from membership import applications
+
+SERVICES = {
+    "application.next_part": applications.next_part,
+    "application.open_part": applications.open_part,
+    "application.approve_part": applications.approve_part,
+    "application.reject_part": applications.reject_part,
+    "application.return_part": applications.return_part,
+    "application.finish": applications.finish,
+}

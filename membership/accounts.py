@@ -1,0 +1,133 @@
+"""User accounts: creation, password check with throttling, API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from . import audit
+from .actors import ROLES, Actor
+from .associations import by_code
+from .errors import AuthenticationFailed, Throttled, ValidationFailed
+from .models import ApiToken, LoginFailure, UserAccount
+
+#: argon2id with the library's defaults (RFC 9106 "second recommended" parameters).
+_hasher = PasswordHasher()
+
+FAILURES_PER_ACCOUNT = 5
+FAILURES_PER_ADDRESS = 20
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+TOKEN_LIFETIME = dt.timedelta(hours=12)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(session: Session, login_id: str, password: str, role: str, association_code: str | None = None,
+                name: str = "", physician_id: int | None = None, email: str = "",
+                actor: Actor | None = None) -> UserAccount:
+    """Raises ValidationFailed for a taken login ID, an unknown role or association."""
+    errors: dict[str, tuple[str, dict]] = {}
+    if not login_id:
+        errors["login_id"] = ("required", {})
+    elif session.scalar(sa.select(UserAccount.id).where(UserAccount.login_id == login_id)):
+        errors["login_id"] = ("login_id_taken", {"value": login_id})
+    if not password:
+        errors["password"] = ("required", {})
+    if role not in ROLES:
+        errors["role"] = ("unknown_role", {})
+    association = None
+    if association_code:
+        association = by_code(session, association_code)
+        if association is None:
+            errors["association"] = ("unknown_association", {"code": association_code})
+    elif role == "secretariat":
+        errors["association"] = ("secretariat_needs_association", {})
+    if errors:
+        raise ValidationFailed(errors)
+    account = UserAccount(login_id=login_id, password_hash=hash_password(password), role=role,
+                          association_id=association.id if association else None,
+                          display_name=name or login_id, physician_id=physician_id, email=email)
+    session.add(account)
+    session.flush()
+    audit.record(session, actor, "user.create", "user_account", account.id, role=role)
+    return account
+
+
+def _throttled(session: Session, login_id: str, address: str) -> bool:
+    since = _now() - THROTTLE_WINDOW
+    per_account = session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
+        LoginFailure.login_id == login_id, LoginFailure.at >= since))
+    per_address = session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
+        LoginFailure.address == address, LoginFailure.at >= since))
+    return per_account >= FAILURES_PER_ACCOUNT or per_address >= FAILURES_PER_ADDRESS
+
+
+def authenticate(session: Session, login_id: str, password: str, address: str = "") -> UserAccount:
+    """Check a password. Raises Throttled after repeated failures, AuthenticationFailed otherwise.
+
+    A failure is recorded in the caller's transaction: the caller commits on both outcomes.
+    """
+    login_id = (login_id or "").strip()
+    if _throttled(session, login_id, address):
+        raise Throttled(minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
+    account = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == login_id))
+    ok = False
+    if account is not None and account.is_active:
+        try:
+            ok = _hasher.verify(account.password_hash, password or "")
+        except (VerificationError, InvalidHashError):
+            ok = False
+    else:
+        # Spend the same time on unknown accounts so timing does not reveal which IDs exist.
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except (VerificationError, InvalidHashError):
+            pass
+    if not ok:
+        session.add(LoginFailure(login_id=login_id[:64], address=address[:64]))
+        raise AuthenticationFailed()
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    session.execute(sa.delete(LoginFailure).where(LoginFailure.login_id == login_id))
+    return account
+
+
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, account: UserAccount) -> str:
+    """A new bearer token; only its SHA-256 is stored."""
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=account.id, token_hash=_digest(token), auth_epoch=account.auth_epoch,
+                         expires_at=_now() + TOKEN_LIFETIME))
+    return token
+
+
+def account_for_token(session: Session, token: str) -> UserAccount | None:
+    row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.expires_at < _now():
+        return None
+    account = session.get(UserAccount, row.user_id)
+    if account is None or not account.is_active or account.auth_epoch != row.auth_epoch:
+        return None
+    return account
+
+
+def get_account(session: Session, user_id: int) -> UserAccount | None:
+    return session.get(UserAccount, user_id)

@@ -1,0 +1,417 @@
+"""Applications (入会届 and, later, 退会届 / 異動届 / certifications) and the decisions on their parts.
+
+`file_enrolment` validates and stores an application; the engine then drives its review through
+the operations below (`next_part`, `open_part`, `approve_part`, …), which the BPMN service tasks
+name. Each function runs inside the caller's transaction and never commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from . import audit, notifications
+from .actors import Actor
+from .associations import by_code, category_by_code
+from .errors import Forbidden, NotFound, ValidationFailed
+from .memberships import activate_membership
+from .models import (Application, ApplicationPart, Association, Facility, Membership, Physician,
+                     UserAccount)
+from .reference import DUTY_CODES, POSITIONS
+from .statuses import (APPLICATION_TRANSITIONS, PART_PUBLIC_STATUS, PART_TRANSITIONS,
+                       ApplicationStatus, MembershipStatus, PartAction, PartStatus, transition)
+
+JST = ZoneInfo("Asia/Tokyo")
+OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
+STATUS_LABELS = {
+    "draft": "一時保存", "submitted": "申請中", "in_review": "申請中", "returned": "差戻し",
+    "approved": "承認", "rejected": "却下", "cancelled": "取消", "completed": "完了", "pending": "申請中",
+}
+
+
+def today_jst() -> dt.date:
+    return dt.datetime.now(JST).date()
+
+
+# --- filing ---------------------------------------------------------------------------------
+
+def resolve_applicant(session: Session, actor: Actor, on_behalf_of: str | None) -> UserAccount:
+    """The member account an application belongs to.
+
+    A member files for themself; a secretariat may file for a member of its own association
+    (利用規約 §5-5). Raises ValidationFailed (unknown member), Forbidden (other roles).
+    """
+    if on_behalf_of:
+        if not actor.is_secretariat:
+            raise Forbidden()
+        member = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == on_behalf_of,
+                                                             UserAccount.role == "member"))
+        belongs = member is not None and member.physician_id is not None and session.scalar(
+            sa.select(sa.func.count()).select_from(Membership).where(
+                Membership.physician_id == member.physician_id,
+                Membership.association_id == actor.association_id))
+        if not belongs:
+            raise ValidationFailed.one("on_behalf_of", "unknown_member")
+        return member
+    if actor.role != "member":
+        raise Forbidden()
+    account = session.get(UserAccount, actor.user_id)
+    if account is None or account.physician_id is None:
+        raise ValidationFailed.one("login_id", "not_a_physician")
+    return account
+
+
+def _parse_date(value, field: str, errors: dict) -> dt.date | None:
+    if value in (None, ""):
+        errors[field] = ("required", {})
+        return None
+    if isinstance(value, dt.date):
+        parsed = value
+    else:
+        try:
+            parsed = dt.date.fromisoformat(str(value).replace("/", "-"))
+        except ValueError:
+            errors[field] = ("invalid_date", {})
+            return None
+    if parsed < today_jst():
+        errors[field] = ("date_in_past", {})
+        return None
+    return parsed
+
+
+def _validate_chain(session: Session, physician_id: int, choices, errors: dict) -> list[tuple]:
+    """Check the chosen associations; returns [(association, category)] bottom layer first."""
+    field = "associations"
+    if not isinstance(choices, list) or not choices:
+        errors[field] = ("choose", {})
+        return []
+    picked: list[tuple[Association, object]] = []
+    for i, choice in enumerate(choices):
+        if not isinstance(choice, dict):
+            errors[f"{field}[{i}]"] = ("invalid", {})
+            continue
+        code, cat_code = str(choice.get("code") or ""), str(choice.get("category") or "")
+        association = by_code(session, code) if code else None
+        if association is None:
+            errors[f"{field}[{i}].code"] = ("unknown_association", {"code": code})
+            continue
+        category = category_by_code(session, association, cat_code) if cat_code else None
+        if category is None:
+            errors[f"{field}[{i}].category"] = ("unknown_category", {"code": cat_code,
+                                                                      "association": association.name})
+            continue
+        picked.append((association, category))
+    if errors:
+        return []
+    picked.sort(key=lambda pair: -pair[0].layer)
+    layers = [a.layer for a, _ in picked]
+    for layer in set(layers):
+        if layers.count(layer) > 1:
+            errors[field] = ("duplicate_layer", {"layer": layer})
+            return []
+    for (lower, _), (upper, _) in zip(picked, picked[1:], strict=False):
+        if upper.layer != lower.layer - 1:
+            errors[field] = ("gap_in_chain", {"lower": upper.name, "layer": upper.layer + 1})
+            return []
+        if lower.parent_id != upper.id:
+            errors[field] = ("broken_chain", {"lower": lower.name, "upper": upper.name})
+            return []
+    if picked and picked[0][0].layer == 1:
+        # JMA membership goes through a prefecture (日医会員は都道府県医師会の会員).
+        errors[field] = ("gap_in_chain", {"lower": picked[0][0].name, "layer": 2})
+        return []
+    ids = [a.id for a, _ in picked]
+    member_of = set(session.scalars(sa.select(Membership.association_id).where(
+        Membership.physician_id == physician_id, Membership.status == MembershipStatus.ACTIVE,
+        Membership.association_id.in_(ids))))
+    pending = set(session.scalars(
+        sa.select(ApplicationPart.association_id).join(Application).where(
+            Application.physician_id == physician_id, Application.status.in_(OPEN_APPLICATION),
+            ApplicationPart.action == PartAction.JOIN,
+            ApplicationPart.status.in_((PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED)),
+            ApplicationPart.association_id.in_(ids))))
+    for a, _ in picked:
+        if a.id in member_of:
+            errors[field] = ("already_member", {"association": a.name})
+        elif a.id in pending:
+            errors[field] = ("pending_application", {"association": a.name})
+    return [] if errors else picked
+
+
+def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
+    """Check an enrolment body; returns the cleaned values. Raises ValidationFailed naming fields."""
+    errors: dict[str, tuple[str, dict]] = {}
+    known = {"kind", "desired_date", "facility_id", "duty_code", "position", "associations", "on_behalf_of"}
+    for extra in sorted(set(data) - known):
+        errors[extra] = ("unknown_field", {})
+    desired = _parse_date(data.get("desired_date"), "desired_date", errors)
+    facility = None
+    raw_facility = data.get("facility_id")
+    if raw_facility in (None, ""):
+        errors["facility_id"] = ("choose", {})
+    else:
+        try:
+            facility = session.get(Facility, int(raw_facility))
+        except (TypeError, ValueError):
+            facility = None
+        if facility is None:
+            errors["facility_id"] = ("unknown_facility", {})
+    duty = str(data.get("duty_code") or "")
+    if not duty:
+        errors["duty_code"] = ("choose", {})
+    elif duty not in DUTY_CODES:
+        errors["duty_code"] = ("unknown_duty", {})
+    position = str(data.get("position") or "")
+    if position and position not in POSITIONS:
+        errors["position"] = ("unknown_position", {})
+    chain = _validate_chain(session, physician_id, data.get("associations"), errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return {"desired_date": desired, "facility": facility, "duty_code": duty, "position": position,
+            "chain": chain}
+
+
+def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
+    """Store a submitted enrolment with one `join` part per chosen association, bottom layer first.
+
+    Raises ValidationFailed, Forbidden. The caller starts the review process.
+    """
+    applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
+    clean = validate_enrolment(session, applicant.physician_id, data)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    app = Application(
+        kind="enrolment", status=ApplicationStatus.SUBMITTED.value, physician_id=applicant.physician_id,
+        applicant_user_id=applicant.id, filed_by_user_id=actor.user_id,
+        desired_date=clean["desired_date"], facility_id=clean["facility"].id,
+        duty_code=clean["duty_code"], position=clean["position"], submitted_at=now,
+        payload={"associations": [{"code": a.code, "category": c.code} for a, c in clean["chain"]]},
+    )
+    session.add(app)
+    session.flush()
+    for seq, (association, category) in enumerate(clean["chain"]):
+        session.add(ApplicationPart(
+            application_id=app.id, seq=seq, association_id=association.id, layer=association.layer,
+            action=PartAction.JOIN.value, category_id=category.id, status=PartStatus.PENDING.value))
+    session.flush()
+    session.refresh(app, ["parts"])
+    on_behalf = applicant.id if applicant.id != actor.user_id else None
+    audit.record(session, actor, "application.submit", "application", app.id,
+                 on_behalf_of_user_id=on_behalf, kind=app.kind)
+    _mail_applicant(session, app, "【MAMIS】入会届を受け付けました",
+                    "入会届を受け付けました。各医師会で審査・承認後に入会完了となります。\n"
+                    "申請の状況はマイページの「申請ステータス」でご確認いただけます。\n\n"
+                    + _parts_text(app))
+    return app
+
+
+# --- the operations the review process names ------------------------------------------------
+
+def _app(session: Session, application_id: int, lock: bool = False) -> Application:
+    app = session.get(Application, application_id, with_for_update=lock or None)
+    if app is None:
+        raise NotFound()
+    return app
+
+
+def _part(session: Session, part_id: int) -> ApplicationPart:
+    part = session.get(ApplicationPart, part_id)
+    if part is None:
+        raise NotFound()
+    return part
+
+
+def next_part(session: Session, actor: Actor, application_id: int) -> dict | None:
+    """The lowest-layer part still waiting for review, as process data; None when all are decided."""
+    app = _app(session, application_id)
+    for part in app.parts:  # ordered bottom layer first
+        if part.status == PartStatus.PENDING:
+            return {"id": part.id, "association": part.association.code, "layer": part.layer,
+                    "association_name": part.association.name}
+    return None
+
+
+def open_part(session: Session, actor: Actor, part_id: int) -> bool:
+    part = _part(session, part_id)
+    transition(part, PartStatus.IN_REVIEW, PART_TRANSITIONS)
+    transition(part.application, ApplicationStatus.IN_REVIEW, APPLICATION_TRANSITIONS)
+    audit.record(session, actor, "part.open", "application_part", part.id)
+    return True
+
+
+def _decide(part: ApplicationPart, actor: Actor, status: PartStatus, comment: str) -> None:
+    transition(part, status, PART_TRANSITIONS)
+    part.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    part.decided_by_user_id = actor.user_id or None
+    part.comment = comment or ""
+
+
+def approve_part(session: Session, actor: Actor, part_id: int, comment: str = "") -> bool:
+    """Approve one association's part; for a `join`, the membership starts. Raises ChainBroken."""
+    part = _part(session, part_id)
+    _decide(part, actor, PartStatus.APPROVED, comment)
+    if part.action == PartAction.JOIN:
+        activate_membership(session, actor, part)
+    audit.record(session, actor, "part.approve", "application_part", part.id, comment=comment or "")
+    _mail_applicant(session, part.application, f"【MAMIS】{part.association.name}が入会を承認しました",
+                    f"{part.association.name}での審査が終わり、入会が承認されました。\n\n"
+                    + _parts_text(part.application))
+    return True
+
+
+def reject_part(session: Session, actor: Actor, part_id: int, comment: str = "") -> bool:
+    """Reject one part: the whole application ends and the parts not yet reviewed are cancelled."""
+    part = _part(session, part_id)
+    _decide(part, actor, PartStatus.REJECTED, comment)
+    app = part.application
+    for other in app.parts:
+        if other.status == PartStatus.PENDING:
+            transition(other, PartStatus.CANCELLED, PART_TRANSITIONS)
+    transition(app, ApplicationStatus.REJECTED, APPLICATION_TRANSITIONS)
+    app.decided_at = part.decided_at
+    audit.record(session, actor, "part.reject", "application_part", part.id, comment=comment or "")
+    _mail_applicant(session, app, "【MAMIS】入会届の審査結果のお知らせ",
+                    f"{part.association.name}での審査の結果、入会届は承認されませんでした。\n"
+                    f"理由: {comment or '（記載なし）'}\n\n" + _parts_text(app))
+    return True
+
+
+def return_part(session: Session, actor: Actor, part_id: int, comment: str = "") -> bool:
+    """Send the application back to the applicant; the same association reviews it again."""
+    part = _part(session, part_id)
+    _decide(part, actor, PartStatus.RETURNED, comment)
+    transition(part.application, ApplicationStatus.RETURNED, APPLICATION_TRANSITIONS)
+    audit.record(session, actor, "part.return", "application_part", part.id, comment=comment or "")
+    _mail_applicant(session, part.application, "【MAMIS】入会届が差し戻されました",
+                    f"{part.association.name}から入会届が差し戻されました。\n"
+                    f"内容: {comment or '（記載なし）'}\n"
+                    "マイページから申請内容を修正し、再提出してください。")
+    return True
+
+
+def finish(session: Session, actor: Actor, application_id: int) -> bool:
+    """Every part is approved: the application is approved."""
+    app = _app(session, application_id)
+    transition(app, ApplicationStatus.APPROVED, APPLICATION_TRANSITIONS)
+    app.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    audit.record(session, actor, "application.approve", "application", app.id)
+    return True
+
+
+def amend(session: Session, actor: Actor, app: Application, changes: dict) -> None:
+    """Apply the applicant's amendments after a return (date, facility, duty, position).
+
+    Raises ValidationFailed. The chain of associations is not changed by an amendment.
+    """
+    errors: dict[str, tuple[str, dict]] = {}
+    if "desired_date" in changes:
+        app.desired_date = _parse_date(changes["desired_date"], "desired_date", errors) or app.desired_date
+    if changes.get("facility_id") not in (None, ""):
+        facility = session.get(Facility, int(changes["facility_id"])) if str(
+            changes["facility_id"]).isdigit() else None
+        if facility is None:
+            errors["facility_id"] = ("unknown_facility", {})
+        else:
+            app.facility_id = facility.id
+    if changes.get("duty_code"):
+        if changes["duty_code"] not in DUTY_CODES:
+            errors["duty_code"] = ("unknown_duty", {})
+        else:
+            app.duty_code = changes["duty_code"]
+    if "position" in changes:
+        if changes["position"] and changes["position"] not in POSITIONS:
+            errors["position"] = ("unknown_position", {})
+        else:
+            app.position = changes["position"] or ""
+    if errors:
+        raise ValidationFailed(errors)
+    audit.record(session, actor, "application.amend", "application", app.id,
+                 on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
+
+
+def cancel(session: Session, actor: Actor, app: Application) -> None:
+    """Withdraw a pending application: undecided parts are cancelled, approved ones stand.
+
+    Raises Conflict (via the caller) when the application is no longer pending.
+    """
+    for part in app.parts:
+        if part.status in (PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED):
+            transition(part, PartStatus.CANCELLED, PART_TRANSITIONS)
+    transition(app, ApplicationStatus.CANCELLED, APPLICATION_TRANSITIONS)
+    app.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    audit.record(session, actor, "application.cancel", "application", app.id,
+                 on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def can_see_application(session: Session, actor: Actor, app: Application) -> bool:
+    """Scope rule for applications: the applicant, or a secretariat one of whose parts it is."""
+    if actor.role == "member":
+        return app.applicant_user_id == actor.user_id
+    if actor.is_secretariat:
+        return any(p.association_id == actor.association_id for p in app.parts)
+    return actor.role == "admin"
+
+
+def get_application(session: Session, actor: Actor, application_id: int) -> Application:
+    """Raises NotFound when missing or outside the actor's scope."""
+    app = session.get(Application, application_id, options=[
+        selectinload(Application.parts).selectinload(ApplicationPart.association),
+        selectinload(Application.parts).selectinload(ApplicationPart.category)])
+    if app is None or not can_see_application(session, actor, app):
+        raise NotFound()
+    return app
+
+
+def applications_of(session: Session, actor: Actor) -> list[Application]:
+    stmt = (sa.select(Application).where(Application.applicant_user_id == actor.user_id)
+            .options(selectinload(Application.parts).selectinload(ApplicationPart.association),
+                     selectinload(Application.parts).selectinload(ApplicationPart.category))
+            .order_by(Application.created_at.desc(), Application.id.desc()))
+    return list(session.scalars(stmt))
+
+
+def application_dict(app: Application) -> dict:
+    return {
+        "id": app.id,
+        "kind": app.kind,
+        "status": app.status,
+        "created_at": app.created_at.isoformat() + "Z",
+        "desired_date": app.desired_date.isoformat() if app.desired_date else None,
+        "facility_id": app.facility_id,
+        "duty_code": app.duty_code,
+        "position": app.position,
+        "parts": [{
+            "association": p.association.code,
+            "association_name": p.association.name,
+            "layer": p.layer,
+            "action": p.action,
+            "category": p.category.code if p.category else None,
+            "status": PART_PUBLIC_STATUS.get(PartStatus(p.status), PartStatus(p.status)).value,
+            "comment": p.comment,
+        } for p in app.parts],
+    }
+
+
+def physician_of(session: Session, app: Application) -> Physician:
+    return session.get(Physician, app.physician_id)
+
+
+# --- mail -----------------------------------------------------------------------------------
+
+def _parts_text(app: Application) -> str:
+    lines = ["申請先の医師会と状況:"]
+    for p in app.parts:
+        lines.append(f"  [{p.layer}層] {p.association.name}: {STATUS_LABELS.get(p.status, p.status)}")
+    return "\n".join(lines)
+
+
+def _mail_applicant(session: Session, app: Application, subject: str, body: str) -> None:
+    account = session.get(UserAccount, app.applicant_user_id)
+    physician = session.get(Physician, app.physician_id)
+    address = (physician.email if physician else "") or (account.email if account else "")
+    name = physician.full_name if physician else ""
+    notifications.queue(session, address, subject, f"{name} 様\n\n{body}")

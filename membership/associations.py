@@ -1,0 +1,70 @@
+"""Associations, their categories and the chain rules between layers."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from .models import Association, Facility, MemberCategory
+
+
+def list_associations(session: Session, layer: int | None = None, parent_code: str | None = None,
+                      q: str | None = None) -> list[Association]:
+    stmt = sa.select(Association).options(selectinload(Association.categories),
+                                          selectinload(Association.parent))
+    if layer is not None:
+        stmt = stmt.where(Association.layer == layer)
+    if parent_code:
+        parent = sa.select(Association.id).where(Association.code == parent_code).scalar_subquery()
+        stmt = stmt.where(Association.parent_id == parent)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(sa.or_(Association.name.like(like), Association.kana.like(like),
+                                 Association.code.like(like)))
+    return list(session.scalars(stmt.order_by(Association.layer, Association.id)))
+
+
+def by_code(session: Session, code: str) -> Association | None:
+    return session.scalar(sa.select(Association).where(Association.code == code))
+
+
+def category_by_code(session: Session, association: Association, code: str) -> MemberCategory | None:
+    return session.scalar(sa.select(MemberCategory).where(
+        MemberCategory.association_id == association.id, MemberCategory.code == code))
+
+
+def association_dict(a: Association) -> dict:
+    return {
+        "code": a.code,
+        "name": a.name,
+        "kana": a.kana,
+        "layer": a.layer,
+        "parent": a.parent.code if a.parent else None,
+        "kind": a.kind,
+        "categories": [{"code": c.code, "label": c.label, "criteria": c.criteria} for c in a.categories],
+    }
+
+
+def ancestors(a: Association) -> list[Association]:
+    chain, node = [], a.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return chain
+
+
+def search_facilities(session: Session, q: str | None, limit: int = 50) -> list[Facility]:
+    """Partial match on name, kana or address; space-separated terms must all match."""
+    stmt = sa.select(Facility)
+    for term in (q or "").replace("\u3000", " ").split():
+        like = f"%{term}%"
+        stmt = stmt.where(sa.or_(Facility.name.like(like), Facility.kana.like(like),
+                                 Facility.address.like(like)))
+    return list(session.scalars(stmt.order_by(Facility.kana, Facility.id).limit(limit)))
+
+
+def facility_dict(f: Facility) -> dict:
+    return {
+        "id": f.id, "name": f.name, "kana": f.kana, "address": f.address,
+        "postal_code": f.postal_code, "tel": f.tel, "owner_type": f.owner_type, "beds": f.beds,
+    }

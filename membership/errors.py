@@ -1,0 +1,60 @@
+"""Domain errors. They carry message keys (see `messages.py`), never rendered text."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error a use case raises on purpose."""
+
+    code = "error"
+    message_key = "bad_input"
+
+    def __init__(self, message_key: str | None = None, **params):
+        super().__init__(message_key or self.message_key)
+        if message_key:
+            self.message_key = message_key
+        self.params = params
+
+
+class ValidationFailed(DomainError):
+    """Bad input. `fields` maps a field name to (message key, params)."""
+
+    code = "invalid"
+    message_key = "bad_input"
+
+    def __init__(self, fields: dict[str, tuple[str, dict]]):
+        super().__init__()
+        self.fields = fields
+
+    @classmethod
+    def one(cls, field: str, key: str, **params) -> ValidationFailed:
+        return cls({field: (key, params)})
+
+
+class NotFound(DomainError):
+    """Missing, or outside the caller's scope (both look the same from outside)."""
+
+    code = "not_found"
+    message_key = "not_found"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    message_key = "forbidden"
+
+
+class Conflict(DomainError):
+    """The state moved on under the caller: a second completion, a concurrent change."""
+
+    code = "conflict"
+    message_key = "concurrent_change"
+
+
+class AuthenticationFailed(DomainError):
+    code = "unauthorized"
+    message_key = "bad_credentials"
+
+
+class Throttled(DomainError):
+    code = "throttled"
+    message_key = "throttled"

@@ -1,0 +1,104 @@
+"""Memberships and their history, and the one invariant of a group.
+
+A group is the chain a physician joined through one facility (local → prefecture → JMA). Within a
+group, a membership at layer k may be active only while the memberships planned below it in that
+chain are active. `check_chain_below` is the single place that rule lives; every path that
+activates a membership goes through `activate_membership`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from . import audit
+from .actors import Actor
+from .errors import Conflict
+from .models import (Application, ApplicationPart, Membership, MembershipEvent, MembershipGroup,
+                     Physician)
+from .statuses import MembershipStatus, PartAction
+
+
+class ChainBroken(Conflict):
+    """Activating this membership would leave a lower layer of its chain without a membership."""
+
+    message_key = "concurrent_change"
+
+
+def check_chain_below(session: Session, group_id: int, layer: int, planned_association_ids: set[int]) -> None:
+    """Raise ChainBroken unless every planned association below `layer` is an active membership.
+
+    `planned_association_ids` are the group's associations below `layer` that the caller's
+    application also asks for; existing memberships of the group below `layer` count too.
+    """
+    rows = session.execute(sa.select(Membership.association_id, Membership.status, Membership.layer)
+                           .where(Membership.group_id == group_id)).all()
+    active = {r.association_id for r in rows if r.status == MembershipStatus.ACTIVE}
+    needed = set(planned_association_ids) | {r.association_id for r in rows if r.layer > layer}
+    missing = needed - active
+    if missing:
+        raise ChainBroken(group_id=group_id, layer=layer, missing=sorted(missing))
+
+
+def activate_membership(session: Session, actor: Actor, part: ApplicationPart) -> Membership:
+    """Start the membership that an approved `join` part asks for. Raises ChainBroken."""
+    app: Application = part.application
+    if app.group_id is None:
+        group = MembershipGroup(physician_id=app.physician_id, facility_id=app.facility_id)
+        session.add(group)
+        session.flush()
+        app.group_id = group.id
+    below = {p.association_id for p in app.parts
+             if p.action == PartAction.JOIN and p.layer > part.layer}
+    check_chain_below(session, app.group_id, part.layer, below)
+    membership = Membership(
+        group_id=app.group_id, physician_id=app.physician_id, association_id=part.association_id,
+        category_id=part.category_id, layer=part.layer, status=MembershipStatus.ACTIVE.value,
+        since=app.desired_date or dt.date.today(),
+    )
+    session.add(membership)
+    session.flush()
+    session.add(MembershipEvent(
+        membership_id=membership.id, physician_id=app.physician_id, association_id=part.association_id,
+        kind="joined", on_date=membership.since, actor_user_id=actor.user_id or None,
+        application_id=app.id,
+    ))
+    audit.record(session, actor, "membership.activate", "membership", membership.id,
+                 association_id=part.association_id, application_id=app.id)
+    return membership
+
+
+def memberships_of(session: Session, physician_id: int) -> list[Membership]:
+    stmt = (sa.select(Membership).where(Membership.physician_id == physician_id)
+            .options(selectinload(Membership.association), selectinload(Membership.category))
+            .order_by(Membership.group_id, Membership.layer.desc()))
+    return list(session.scalars(stmt))
+
+
+def membership_dict(m: Membership) -> dict:
+    return {
+        "association": m.association.code,
+        "association_name": m.association.name,
+        "layer": m.layer,
+        "category": m.category.code,
+        "status": m.status,
+        "since": m.since.isoformat(),
+        "until": m.until.isoformat() if m.until else None,
+        "group": m.group_id,
+    }
+
+
+def history_of(session: Session, physician_id: int) -> list[dict]:
+    stmt = (sa.select(MembershipEvent).where(MembershipEvent.physician_id == physician_id)
+            .options(selectinload(MembershipEvent.association))
+            .order_by(MembershipEvent.at.desc(), MembershipEvent.id.desc()))
+    return [{
+        "kind": e.kind, "association": e.association.code, "association_name": e.association.name,
+        "on_date": e.on_date.isoformat(), "at": e.at.isoformat() + "Z", "application_id": e.application_id,
+    } for e in session.scalars(stmt)]
+
+
+def physician(session: Session, physician_id: int) -> Physician | None:
+    return session.get(Physician, physician_id)

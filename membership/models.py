@@ -1,0 +1,265 @@
+"""The domain's tables (SQLAlchemy 2 declarative)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base, JSONType, utcnow
+
+
+class Association(Base):
+    __tablename__ = "associations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    kana: Mapped[str] = mapped_column(sa.String(200), default="")
+    layer: Mapped[int] = mapped_column(sa.SmallInteger)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"), index=True)
+    #: national / prefectural / municipal / occupational / university / district
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    prefecture: Mapped[str] = mapped_column(sa.String(10), default="")
+    #: municipalities (市区町村) this association covers, for the prefecture → city search
+    areas: Mapped[list] = mapped_column(JSONType, default=list)
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    tel: Mapped[str] = mapped_column(sa.String(20), default="")
+
+    parent: Mapped[Association | None] = relationship(remote_side=[id])
+    categories: Mapped[list[MemberCategory]] = relationship(
+        back_populates="association", order_by="MemberCategory.sort_order"
+    )
+
+    __table_args__ = (sa.CheckConstraint("layer BETWEEN 1 AND 4", name="layer_range"),)
+
+
+class MemberCategory(Base):
+    __tablename__ = "member_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(sa.ForeignKey("associations.id"))
+    code: Mapped[str] = mapped_column(sa.String(20))
+    label: Mapped[str] = mapped_column(sa.String(100))
+    criteria: Mapped[str] = mapped_column(sa.Text, default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    association: Mapped[Association] = relationship(back_populates="categories")
+
+    __table_args__ = (sa.UniqueConstraint("association_id", "code", name="uq_member_categories_assoc_code"),)
+
+
+class Facility(Base):
+    __tablename__ = "facilities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    kana: Mapped[str] = mapped_column(sa.String(200), default="")
+    postal_code: Mapped[str] = mapped_column(sa.String(8), default="")
+    prefecture: Mapped[str] = mapped_column(sa.String(10), default="")
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    tel: Mapped[str] = mapped_column(sa.String(20), default="")
+    fax: Mapped[str] = mapped_column(sa.String(20), default="")
+    owner_type: Mapped[str] = mapped_column(sa.String(40), default="")
+    beds: Mapped[int] = mapped_column(default=0)
+    annexes: Mapped[str] = mapped_column(sa.String(200), default="")
+
+
+class Physician(Base):
+    __tablename__ = "physicians"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registry_number: Mapped[str | None] = mapped_column(sa.String(6), unique=True)
+    family_name: Mapped[str] = mapped_column(sa.String(32))
+    given_name: Mapped[str] = mapped_column(sa.String(32))
+    family_kana: Mapped[str] = mapped_column(sa.String(64), default="")
+    given_kana: Mapped[str] = mapped_column(sa.String(64), default="")
+    birth_date: Mapped[dt.date | None]
+    sex: Mapped[str] = mapped_column(sa.String(1), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    jma_member_id: Mapped[str | None] = mapped_column(sa.String(10), unique=True)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.family_name} {self.given_name}"
+
+
+class UserAccount(Base):
+    __tablename__ = "user_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login_id: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    #: member / secretariat / designer / admin
+    role: Mapped[str] = mapped_column(sa.String(20))
+    association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"), index=True)
+    physician_id: Mapped[int | None] = mapped_column(sa.ForeignKey("physicians.id"), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: bumped on password change: sessions and tokens issued before it stop working
+    auth_epoch: Mapped[int] = mapped_column(default=0)
+
+    association: Mapped[Association | None] = relationship()
+    physician: Mapped[Physician | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('member','secretariat','designer','admin')", name="role_known"),
+        sa.CheckConstraint("role <> 'secretariat' OR association_id IS NOT NULL", name="secretariat_has_assoc"),
+    )
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_accounts.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    auth_epoch: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+
+
+class LoginFailure(Base):
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    address: Mapped[str] = mapped_column(sa.String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class MembershipGroup(Base):
+    """One chain of memberships (local → prefecture → JMA) tied to the facility joined through."""
+
+    __tablename__ = "membership_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
+    facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"))
+    home_member: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    facility: Mapped[Facility | None] = relationship()
+    memberships: Mapped[list[Membership]] = relationship(back_populates="group")
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("membership_groups.id"), index=True)
+    physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
+    association_id: Mapped[int] = mapped_column(sa.ForeignKey("associations.id"), index=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("member_categories.id"))
+    layer: Mapped[int] = mapped_column(sa.SmallInteger)
+    status: Mapped[str] = mapped_column(sa.String(12))
+    since: Mapped[dt.date]
+    until: Mapped[dt.date | None]
+
+    group: Mapped[MembershipGroup] = relationship(back_populates="memberships")
+    association: Mapped[Association] = relationship()
+    category: Mapped[MemberCategory] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("group_id", "association_id", name="uq_memberships_group_assoc"),)
+
+
+class MembershipEvent(Base):
+    __tablename__ = "membership_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(sa.ForeignKey("memberships.id"), index=True)
+    physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
+    association_id: Mapped[int] = mapped_column(sa.ForeignKey("associations.id"))
+    #: joined / left / category_changed
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    on_date: Mapped[dt.date]
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    association: Mapped[Association] = relationship()
+
+
+class Application(Base):
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(12), index=True)
+    physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
+    #: the member's own account: amendments after a return are assigned to it
+    applicant_user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    #: who actually filed it (differs from the applicant when staff acted on the member's behalf)
+    filed_by_user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("membership_groups.id"))
+    desired_date: Mapped[dt.date | None]
+    facility_id: Mapped[int | None] = mapped_column(sa.ForeignKey("facilities.id"))
+    duty_code: Mapped[str] = mapped_column(sa.String(2), default="")
+    position: Mapped[str] = mapped_column(sa.String(40), default="")
+    payload: Mapped[dict] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[dt.datetime | None]
+    decided_at: Mapped[dt.datetime | None]
+
+    parts: Mapped[list[ApplicationPart]] = relationship(
+        back_populates="application", order_by="ApplicationPart.seq"
+    )
+    facility: Mapped[Facility | None] = relationship()
+    physician: Mapped[Physician] = relationship()
+
+
+class ApplicationPart(Base):
+    """What one association is asked to decide: join, leave or certify."""
+
+    __tablename__ = "application_parts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    seq: Mapped[int] = mapped_column(sa.SmallInteger)
+    association_id: Mapped[int] = mapped_column(sa.ForeignKey("associations.id"), index=True)
+    layer: Mapped[int] = mapped_column(sa.SmallInteger)
+    action: Mapped[str] = mapped_column(sa.String(10))
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("member_categories.id"))
+    status: Mapped[str] = mapped_column(sa.String(12))
+    decided_at: Mapped[dt.datetime | None]
+    decided_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    application: Mapped[Application] = relationship(back_populates="parts")
+    association: Mapped[Association] = relationship()
+    category: Mapped[MemberCategory | None] = relationship()
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    on_behalf_of_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    action: Mapped[str] = mapped_column(sa.String(60))
+    object_type: Mapped[str] = mapped_column(sa.String(40))
+    object_id: Mapped[int | None]
+    detail: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+    __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
+
+
+class Notification(Base):
+    """A mail to send: written in the same transaction as the change it reports (an outbox)."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    #: queued / sending / sent / failed
+    status: Mapped[str] = mapped_column(sa.String(10), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]

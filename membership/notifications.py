@@ -1,0 +1,30 @@
+"""Mail to members and staff, written to the notifications table in the caller's transaction.
+
+The web layer sends them after the commit (see webapp/jobs.py): a rolled-back change never mails.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from .models import Notification
+
+PENDING_KEY = "mamis_pending_notifications"
+
+SIGNATURE = "\n\n--\nMAMIS 医師会会員情報システム\n※このメールは送信専用です。"
+
+
+def queue(session: Session, to_address: str, subject: str, body: str) -> Notification | None:
+    """Queue one mail; returns None (and queues nothing) when there is no address to send to."""
+    if not to_address:
+        return None
+    note = Notification(to_address=to_address, subject=subject, body=body + SIGNATURE)
+    session.add(note)
+    session.flush()
+    session.info.setdefault(PENDING_KEY, []).append(note.id)
+    return note
+
+
+def take_pending(session: Session) -> list[int]:
+    """The ids queued since the last call; the web layer calls this after a commit."""
+    return session.info.pop(PENDING_KEY, [])
