@@ -62,6 +62,12 @@ def task_dict(task: HumanTask, association_code: str | None) -> dict:
     }
 
 
+def describe(session: Session, task: HumanTask) -> dict:
+    code = session.scalar(sa.select(Association.code).where(Association.id == task.association_id)) \
+        if task.association_id else None
+    return task_dict(task, code)
+
+
 def claim(session: Session, actor: Actor, task_id: int) -> HumanTask:
     """Raises NotFound, Conflict (already claimed by someone else or closed)."""
     task = get_task(session, actor, task_id)

@@ -18,11 +18,18 @@ from .actors import Actor
 from .associations import by_code, category_by_code
 from .errors import Forbidden, NotFound, ValidationFailed
 from .memberships import activate_membership
-from .models import (Application, ApplicationPart, Association, Facility, Membership, Physician,
-                     UserAccount)
+from .models import Application, ApplicationPart, Association, Facility, Membership, Physician, UserAccount
 from .reference import DUTY_CODES, POSITIONS
-from .statuses import (APPLICATION_TRANSITIONS, PART_PUBLIC_STATUS, PART_TRANSITIONS,
-                       ApplicationStatus, MembershipStatus, PartAction, PartStatus, transition)
+from .statuses import (
+    APPLICATION_TRANSITIONS,
+    PART_PUBLIC_STATUS,
+    PART_TRANSITIONS,
+    ApplicationStatus,
+    MembershipStatus,
+    PartAction,
+    PartStatus,
+    transition,
+)
 
 JST = ZoneInfo("Asia/Tokyo")
 OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
@@ -82,8 +89,18 @@ def _parse_date(value, field: str, errors: dict) -> dt.date | None:
     return parsed
 
 
-def _validate_chain(session: Session, physician_id: int, choices, errors: dict) -> list[tuple]:
-    """Check the chosen associations; returns [(association, category)] bottom layer first."""
+def _validate_chain(session: Session, physician_id: int, choices, found: dict) -> list[tuple]:
+    """Check the chosen associations; returns [(association, category)] bottom layer first.
+
+    Problems go into `found` (field → (message key, params)); other fields' errors do not stop it.
+    """
+    errors: dict[str, tuple[str, dict]] = {}
+    picked = _check_choices(session, physician_id, choices, errors)
+    found.update(errors)
+    return picked
+
+
+def _check_choices(session: Session, physician_id: int, choices, errors: dict) -> list[tuple]:
     field = "associations"
     if not isinstance(choices, list) or not choices:
         errors[field] = ("choose", {})
@@ -139,6 +156,15 @@ def _validate_chain(session: Session, physician_id: int, choices, errors: dict) 
         elif a.id in pending:
             errors[field] = ("pending_application", {"association": a.name})
     return [] if errors else picked
+
+
+def check_chain(session: Session, actor: Actor, choices, on_behalf_of: str | None = None) -> None:
+    """Step 1 of the wizard: check the chosen chain alone. Raises ValidationFailed."""
+    applicant = resolve_applicant(session, actor, on_behalf_of)
+    errors: dict[str, tuple[str, dict]] = {}
+    _validate_chain(session, applicant.physician_id, choices, errors)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:

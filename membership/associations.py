@@ -68,3 +68,42 @@ def facility_dict(f: Facility) -> dict:
         "id": f.id, "name": f.name, "kana": f.kana, "address": f.address,
         "postal_code": f.postal_code, "tel": f.tel, "owner_type": f.owner_type, "beds": f.beds,
     }
+
+
+def prefectures(session: Session) -> list[Association]:
+    return list(session.scalars(sa.select(Association).where(Association.layer == 2).order_by(Association.id)))
+
+
+def cities(session: Session, prefecture: str) -> list[str]:
+    """The municipalities that some layer-3/4 association of `prefecture` covers."""
+    rows = session.scalars(sa.select(Association.areas).where(Association.prefecture == prefecture,
+                                                              Association.layer >= 3))
+    return sorted({area for areas in rows for area in (areas or [])})
+
+
+def local_choices(session: Session, prefecture: str, city: str) -> dict:
+    """What step 1 of the enrolment wizard offers for a city: its layer-4 and layer-3 associations
+    (with categories), the prefecture's association and JMA."""
+    locals_ = [a for a in session.scalars(
+        sa.select(Association).where(Association.prefecture == prefecture, Association.layer >= 3)
+        .options(selectinload(Association.categories)).order_by(Association.layer.desc(), Association.id))
+        if city in (a.areas or [])]
+    prefecture_assoc = session.scalar(sa.select(Association).where(
+        Association.layer == 2, Association.prefecture == prefecture).options(selectinload(Association.categories)))
+    jma = session.scalar(sa.select(Association).where(Association.layer == 1)
+                         .options(selectinload(Association.categories)))
+    return {"layer4": [a for a in locals_ if a.layer == 4], "layer3": [a for a in locals_ if a.layer == 3],
+            "prefecture": prefecture_assoc, "jma": jma}
+
+
+def get_facility(session: Session, facility_id) -> Facility | None:
+    try:
+        return session.get(Facility, int(facility_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def get_by_codes(session: Session, codes: list[str]) -> dict[str, Association]:
+    rows = session.scalars(sa.select(Association).where(Association.code.in_(codes))
+                           .options(selectinload(Association.categories)))
+    return {a.code: a for a in rows}

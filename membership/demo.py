@@ -11,11 +11,19 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .accounts import create_user
-from .models import (Association, Facility, MemberCategory, Membership, MembershipEvent, MembershipGroup,
-                     Physician, UserAccount)
+from .models import (
+    Association,
+    Facility,
+    MemberCategory,
+    Membership,
+    MembershipEvent,
+    MembershipGroup,
+    Physician,
+    UserAccount,
+)
 from .statuses import MembershipStatus
 
-DEMO_PASSWORD = "Mamis#2024"
+DEMO_PASSWORD = "Mamis#2024"  # noqa: S105  (documented in API.md)
 
 CITY_CATEGORIES = [
     ("A-1", "A-1", "①個人が開設した病院又は診療所の管理者"),
@@ -68,8 +76,9 @@ FACILITIES = [
      "北海道札幌市中央区南六条西8-5", "011-511-0000", "12:医療法人", 120),
     ("ABCクリニック 札幌院", "エービーシークリニックサッポロイン", "060-0003", "北海道",
      "北海道札幌市中央区北三条西2-1-27", "011-231-0000", "12:医療法人", 0),
-    ("医療法人社団 札幌はるか会 加藤直子皮膚科スキンクリニック", "イリョウホウジンシャダンサッポロハルカカイカトウナオコヒフカ",
-     "060-0001", "北海道", "北海道札幌市中央区北一条西7丁目", "011-222-0000", "12:医療法人", 0),
+    ("医療法人社団 札幌はるか会 加藤直子皮膚科スキンクリニック",
+     "イリョウホウジンシャダンサッポロハルカカイカトウナオコヒフカ", "060-0001", "北海道",
+     "北海道札幌市中央区北一条西7丁目", "011-222-0000", "12:医療法人", 0),
     ("札幌北区ファミリークリニック", "サッポロキタクファミリークリニック", "001-0011", "北海道",
      "北海道札幌市北区北十一条西4-1", "011-700-0000", "14:個人", 0),
     ("文京本郷医院", "ブンキョウホンゴウイイン", "113-0033", "東京都", "東京都文京区本郷3-1-1", "03-3811-0000",

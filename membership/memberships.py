@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from . import audit
 from .actors import Actor
 from .errors import Conflict
-from .models import (Application, ApplicationPart, Membership, MembershipEvent, MembershipGroup,
-                     Physician)
+from .models import Application, ApplicationPart, Membership, MembershipEvent, MembershipGroup, Physician
 from .statuses import MembershipStatus, PartAction
 
 

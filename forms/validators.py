@@ -1,0 +1,65 @@
+"""Validators with the project's own messages (Japanese by default), naming the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from wtforms.validators import StopValidation, ValidationError
+
+from membership import messages
+
+_lang_provider: Callable[[], str] = lambda: messages.DEFAULT_LANG  # noqa: E731
+
+
+def set_language_provider(provider: Callable[[], str]) -> None:
+    global _lang_provider
+    _lang_provider = provider
+
+
+def render(key: str, field, **params) -> str:
+    return messages.render(key, _lang_provider(), field=None, **{"field": field.label.text, **params})
+
+
+class Required:
+    """Present and non-blank; `choose` words it for selections."""
+
+    def __init__(self, key: str = "required"):
+        self.key = key
+        self.field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        data = field.data
+        if data is None or (isinstance(data, str) and not data.strip()) or data == []:
+            field.errors[:] = []
+            raise StopValidation(render(self.key, field))
+
+
+class MaxLength:
+    def __init__(self, maximum: int):
+        self.maximum = maximum
+
+    def __call__(self, form, field):
+        if field.data and len(field.data) > self.maximum:
+            raise ValidationError(render("too_long", field, max=self.maximum))
+
+
+class IsoDate:
+    def __call__(self, form, field):
+        import datetime as dt
+
+        if not field.data:
+            return
+        try:
+            dt.date.fromisoformat(field.data)
+        except ValueError:
+            raise ValidationError(render("invalid_date", field)) from None
+
+
+class OneOf:
+    def __init__(self, values, key: str = "invalid"):
+        self.values = set(values)
+        self.key = key
+
+    def __call__(self, form, field):
+        if field.data and field.data not in self.values:
+            raise ValidationError(render(self.key, field))

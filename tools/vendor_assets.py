@@ -1,0 +1,39 @@
+"""Copy the front-end files installed by npm into webapp/static/vendor (run by `make setup`).
+
+Nothing is fetched from a CDN at run time: the app serves these copies.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ROOT / "node_modules"
+VENDOR = ROOT / "webapp" / "static" / "vendor"
+
+FILES = {
+    "@digital-go-jp/design-tokens/dist/tokens.css": "design-tokens/tokens.css",
+    "@digital-go-jp/design-tokens/LICENSE": "design-tokens/LICENSE",
+    "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
+    "htmx.org/LICENSE": "htmx/LICENSE",
+    "axe-core/axe.min.js": "axe-core/axe.min.js",
+}
+
+
+def main() -> int:
+    missing = [src for src in FILES if not (NODE / src).exists()]
+    if missing:
+        print("missing (run npm ci first): " + ", ".join(missing), file=sys.stderr)
+        return 1
+    for src, dest in FILES.items():
+        target = VENDOR / dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(NODE / src, target)
+    print(f"vendored {len(FILES)} files into {VENDOR.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""The web application: HTTP only. Views validate a form, call one use case, commit, respond."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_config() -> dict:
+    """`MAMIS_`-prefixed environment variables, without the prefix."""
+    return {k[len("MAMIS_"):]: v for k, v in os.environ.items() if k.startswith("MAMIS_")}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults → MAMIS_ environment → `test_config`. No I/O happens here."""
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app.config.from_mapping(
+        ENV_NAME="development",
+        SECRET_KEY=None,
+        DATABASE_URL=f"sqlite:///{PROJECT_ROOT / 'instance' / 'mamis.db'}",
+        BROKER_URL=None,
+        SMTP_URL=None,
+        MAIL_FROM="noreply@mamis.example.jp",
+        OUTBOX_DIR=str(PROJECT_ROOT / "instance" / "outbox"),
+        PROCESSES_DIR=str(PROJECT_ROOT / "processes"),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+        API_TITLE="MAMIS API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_AS_ASCII=False,
+    )
+    app.config.update(_env_config())
+    if test_config:
+        app.config.update(test_config)
+    production = app.config["ENV_NAME"] == "production"
+    if not app.config["SECRET_KEY"]:
+        if production:
+            raise RuntimeError("MAMIS_SECRET_KEY must be set in production")
+        app.config["SECRET_KEY"] = "development-only-not-secret"  # noqa: S105  (never in production)
+    app.config.setdefault("SESSION_COOKIE_SECURE", production)
+    app.json.ensure_ascii = False
+
+    from . import api, celery_app, cli, db, i18n, security, views
+
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    views.init_app(app)
+    api.init_app(app)
+    celery_app.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,142 @@
+"""The JSON API at /api/v1 (flask-smorest): token auth, documented errors, OpenAPI from schemas."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from membership import accounts
+from membership.actors import Actor
+from membership.errors import (
+    AuthenticationFailed,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    Throttled,
+    ValidationFailed,
+)
+
+from .. import db
+from ..i18n import field_errors, message
+
+STATUS_FOR = {ValidationFailed: 422, NotFound: 404, Forbidden: 403, Conflict: 409,
+              AuthenticationFailed: 401, Throttled: 429}
+
+#: marshmallow's English messages → our message keys (the field name is added when rendering)
+MARSHMALLOW_KEYS = {
+    "Missing data for required field.": "required",
+    "Unknown field.": "unknown_field",
+    "Field may not be null.": "required",
+}
+
+
+def error_response(status: int, code: str, text: str, fields: dict | None = None):
+    response = jsonify({"error": {"code": code, "message": text, "fields": fields or {}}})
+    response.status_code = status
+    return response
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _flatten(messages, prefix="") -> dict[str, str]:
+    out: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix and not isinstance(key, int) else (
+                f"{prefix}[{key}]" if isinstance(key, int) else str(key))
+            out.update(_flatten(value, name))
+    elif isinstance(messages, list):
+        if messages and all(isinstance(m, str) for m in messages):
+            field = prefix or "body"
+            key = MARSHMALLOW_KEYS.get(messages[0], "invalid")
+            out[field] = message(key, field=field)
+        else:
+            for m in messages:
+                out.update(_flatten(m, prefix))
+    else:
+        out[prefix or "body"] = message("invalid", field=prefix or "body")
+    return out
+
+
+class MamisApi(Api):
+    from .schemas import ApiErrorSchema as ERROR_SCHEMA  # noqa: N811  (documents our error shape)
+
+    def handle_http_exception(self, error: HTTPException):
+        if not is_api_request():
+            if error.code and error.code >= 400:
+                return render_template("errors/error.html", code=error.code), error.code
+            return error
+        if error.code == 422 or (error.code == 400 and getattr(error, "data", None)):
+            messages = (getattr(error, "data", None) or {}).get("messages", {})
+            fields = {}
+            for location in messages.values():
+                fields.update(_flatten(location))
+            if error.code == 400 or not fields:
+                return error_response(400, "bad_request", message("bad_input"), fields)
+            return error_response(422, "invalid", message("bad_input"), fields)
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                409: "conflict", 413: "too_large", 429: "throttled"}.get(error.code, "error")
+        key = {401: "not_logged_in", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               409: "concurrent_change"}.get(error.code)
+        text = message(key) if key else (error.description or error.name)
+        return error_response(error.code or 500, code, text)
+
+
+api = MamisApi()
+
+
+def domain_error_response(exc: DomainError):
+    status = next((s for cls, s in STATUS_FOR.items() if isinstance(exc, cls)), 400)
+    fields = field_errors(exc) if isinstance(exc, ValidationFailed) else {}
+    return error_response(status, exc.code, message(exc.message_key, **exc.params), fields)
+
+
+def token_required(view):
+    """API auth: a Bearer token from POST /auth/token. Sets g.actor; 401 JSON otherwise."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        account = None
+        if header.startswith("Bearer "):
+            account = accounts.account_for_token(db.session(), header[7:].strip())
+        if account is None:
+            return error_response(401, "unauthorized", message("not_logged_in"))
+        g.actor = Actor.of(account)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def init_app(app: Flask) -> None:
+    from ..security import csrf
+    from . import endpoints
+
+    api.init_app(app, spec_kwargs={"info": {"description": "MAMIS: membership applications and approvals"}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    csrf.exempt(endpoints.blp)
+    api.register_blueprint(endpoints.blp)
+
+    @app.errorhandler(DomainError)
+    def _domain_error(exc: DomainError):
+        db.rollback()
+        if is_api_request():
+            return domain_error_response(exc)
+        status = next((s for cls, s in STATUS_FOR.items() if isinstance(exc, cls)), 400)
+        return render_template("errors/error.html", code=status, text=message(exc.message_key, **exc.params)), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return api.handle_http_exception(exc)
+        app.logger.exception("unhandled error")
+        db.rollback()
+        if is_api_request():
+            return error_response(500, "server_error", message("server_error"))
+        return render_template("errors/error.html", code=500), 500

@@ -1,0 +1,240 @@
+"""/api/v1 endpoints. Each validates, calls one use case, commits and answers JSON."""
+
+from __future__ import annotations
+
+from flask import Response, g, request
+from flask_smorest import Blueprint
+
+from engine import deploy, flows, tasks
+from membership import accounts, applications, associations, memberships
+from membership.errors import AuthenticationFailed, DomainError, Forbidden, NotFound, Throttled, ValidationFailed
+
+from .. import db
+from ..i18n import message
+from . import domain_error_response, error_response, schemas, token_required
+
+blp = Blueprint("api", __name__, url_prefix="/api/v1", description="MAMIS API v1")
+AUTH = {"security": [{"bearerAuth": []}]}
+
+
+@blp.route("/auth/token", methods=["POST"])
+@blp.arguments(schemas.TokenRequest)
+@blp.response(200, schemas.TokenResponse)
+@blp.alt_response(401, schema=schemas.ApiErrorSchema)
+@blp.alt_response(429, schema=schemas.ApiErrorSchema)
+def issue_token(body):
+    s = db.session()
+    try:
+        account = accounts.authenticate(s, body["login_id"], body["password"], request.remote_addr or "")
+    except (AuthenticationFailed, Throttled) as exc:
+        db.commit()  # the failure itself must be remembered for throttling
+        return domain_error_response(exc)
+    token = accounts.issue_token(s, account)
+    db.commit()
+    return {"token": token, "user": {"login_id": account.login_id, "name": account.display_name,
+                                     "role": account.role,
+                                     "association": account.association.code if account.association else None}}
+
+
+@blp.route("/associations")
+@blp.doc(**AUTH)
+@blp.arguments(schemas.AssociationQuery, location="query")
+@blp.response(200, schemas.AssociationSchema(many=True))
+@token_required
+def list_associations(query):
+    rows = associations.list_associations(db.session(), query.get("layer"), query.get("parent"), query.get("q"))
+    return [associations.association_dict(a) for a in rows]
+
+
+@blp.route("/facilities")
+@blp.doc(**AUTH)
+@blp.arguments(schemas.FacilityQuery, location="query")
+@blp.response(200, schemas.FacilitySchema(many=True))
+@token_required
+def list_facilities(query):
+    return [associations.facility_dict(f) for f in associations.search_facilities(db.session(), query.get("q"))]
+
+
+@blp.route("/applications", methods=["POST"])
+@blp.doc(**AUTH)
+@blp.arguments(schemas.ApplicationCreate)
+@blp.response(201, schemas.ApplicationSchema)
+@blp.alt_response(422, schema=schemas.ApiErrorSchema)
+@token_required
+def create_application(body):
+    app = flows.submit_application(db.session(), g.actor, body)
+    db.commit()
+    return applications.application_dict(app)
+
+
+@blp.route("/applications")
+@blp.doc(**AUTH)
+@blp.response(200, schemas.ApplicationSchema(many=True))
+@token_required
+def list_applications():
+    return [applications.application_dict(a) for a in applications.applications_of(db.session(), g.actor)]
+
+
+@blp.route("/applications/<int:application_id>")
+@blp.doc(**AUTH)
+@blp.response(200, schemas.ApplicationSchema)
+@blp.alt_response(404, schema=schemas.ApiErrorSchema)
+@token_required
+def get_application(application_id):
+    return applications.application_dict(applications.get_application(db.session(), g.actor, application_id))
+
+
+@blp.route("/applications/<int:application_id>/cancel", methods=["POST"])
+@blp.doc(**AUTH)
+@blp.response(200, schemas.ApplicationSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+@token_required
+def cancel_application(application_id):
+    app = flows.cancel_application(db.session(), g.actor, application_id)
+    db.commit()
+    return applications.application_dict(app)
+
+
+@blp.route("/tasks")
+@blp.doc(**AUTH)
+@blp.arguments(schemas.TaskQuery, location="query")
+@blp.response(200, schemas.TaskSchema(many=True))
+@token_required
+def list_tasks(query):
+    rows = tasks.list_tasks(db.session(), g.actor, query["status"], query.get("kind"), query.get("association"))
+    return [tasks.task_dict(t, code) for t, code in rows]
+
+
+def _task_answer(task):
+    return tasks.describe(db.session(), task)
+
+
+@blp.route("/tasks/<int:task_id>")
+@blp.doc(**AUTH)
+@blp.response(200, schemas.TaskSchema)
+@blp.alt_response(404, schema=schemas.ApiErrorSchema)
+@token_required
+def get_task(task_id):
+    return _task_answer(tasks.get_task(db.session(), g.actor, task_id))
+
+
+@blp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@blp.doc(**AUTH)
+@blp.response(200, schemas.TaskSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+@token_required
+def claim_task(task_id):
+    task = tasks.claim(db.session(), g.actor, task_id)
+    db.commit()
+    return _task_answer(task)
+
+
+@blp.route("/tasks/<int:task_id>/unclaim", methods=["POST"])
+@blp.doc(**AUTH)
+@blp.response(200, schemas.TaskSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+@token_required
+def unclaim_task(task_id):
+    task = tasks.unclaim(db.session(), g.actor, task_id)
+    db.commit()
+    return _task_answer(task)
+
+
+@blp.route("/tasks/<int:task_id>/complete", methods=["POST"])
+@blp.doc(**AUTH)
+@blp.arguments(schemas.CompleteRequest)
+@blp.response(200, schemas.TaskSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+@blp.alt_response(422, schema=schemas.ApiErrorSchema)
+@token_required
+def complete_task(body, task_id):
+    task = tasks.complete_task(db.session(), g.actor, task_id, body.get("decision"), body.get("comment"),
+                               body.get("changes"))
+    db.commit()
+    return _task_answer(task)
+
+
+@blp.route("/tasks/bulk-complete", methods=["POST"])
+@blp.doc(**AUTH)
+@blp.arguments(schemas.BulkCompleteRequest)
+@blp.response(200, schemas.BulkResult(many=True))
+@token_required
+def bulk_complete(body):
+    """Each task is completed in its own transaction: one failure does not undo the others."""
+    results = []
+    for task_id in body["ids"]:
+        try:
+            tasks.complete_task(db.session(), g.actor, task_id, body.get("decision"), body.get("comment"))
+            db.commit()
+            results.append({"id": task_id, "ok": True, "error": None})
+        except DomainError as exc:
+            db.rollback()
+            detail = domain_error_response(exc).get_json()["error"]
+            results.append({"id": task_id, "ok": False, "error": detail})
+    return results
+
+
+@blp.route("/members/me")
+@blp.doc(**AUTH)
+@blp.response(200, schemas.MeSchema)
+@token_required
+def me():
+    s = db.session()
+    rows = memberships.memberships_of(s, g.actor.physician_id) if g.actor.physician_id else []
+    return {"login_id": g.actor.login_id, "name": g.actor.name,
+            "memberships": [memberships.membership_dict(m) for m in rows]}
+
+
+@blp.route("/members/me/history")
+@blp.doc(**AUTH)
+@blp.response(200, schemas.HistorySchema(many=True))
+@token_required
+def my_history():
+    return memberships.history_of(db.session(), g.actor.physician_id) if g.actor.physician_id else []
+
+
+def _definition_dict(d):
+    return {"key": d.key, "version": d.version, "name": d.name, "deployed_at": d.deployed_at.isoformat() + "Z"}
+
+
+@blp.route("/process-definitions")
+@blp.doc(**AUTH)
+@blp.response(200, schemas.DefinitionSchema(many=True))
+@token_required
+def list_definitions():
+    return [_definition_dict(d) for d in deploy.list_definitions(db.session())]
+
+
+@blp.route("/process-definitions/<key>/versions", methods=["POST"])
+@blp.doc(**AUTH, requestBody={"content": {"application/xml": {"schema": {"type": "string"}}}})
+@blp.response(201, schemas.DefinitionSchema)
+@blp.alt_response(422, schema=schemas.ApiErrorSchema)
+@token_required
+def deploy_version(key):
+    if g.actor.role not in ("designer", "admin"):
+        raise Forbidden()
+    xml = request.get_data(as_text=True)
+    try:
+        checked = deploy.check_bpmn(xml, f"{key}.bpmn")
+        if checked.key != key:
+            raise deploy.InvalidDefinition([f"the file's process id is {checked.key!r}, not {key!r}"])
+        definition, _ = deploy.deploy(db.session(), g.actor, xml, f"{key}.bpmn")
+    except deploy.InvalidDefinition as exc:
+        db.rollback()
+        return error_response(422, "invalid", message("bad_process", detail="; ".join(exc.errors)),
+                              {"bpmn": "\n".join(exc.errors)})
+    db.commit()
+    return _definition_dict(definition)
+
+
+@blp.route("/process-definitions/<key>/versions/<version>")
+@blp.doc(**AUTH)
+@blp.response(200)
+@token_required
+def get_definition_xml(key, version):
+    if version != "latest" and not version.isdigit():
+        raise ValidationFailed.one("version", "invalid")
+    definition = deploy.get_version(db.session(), key, version)
+    if definition is None:
+        raise NotFound()
+    return Response(definition.xml, mimetype="application/xml")

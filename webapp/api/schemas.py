@@ -1,0 +1,195 @@
+"""Marshmallow schemas of the API: they validate request shapes and generate the OpenAPI document.
+
+Domain rules (chains, categories, dates) are checked by the use cases, which name the fields.
+"""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+
+class ErrorDetail(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ApiErrorSchema(Schema):
+    """The error shape of every 4xx/5xx answer."""
+
+    error = fields.Nested(ErrorDetail, required=True)
+
+
+class TokenRequest(Schema):
+    login_id = fields.String(required=True)
+    password = fields.String(required=True)
+
+
+class UserSchema(Schema):
+    login_id = fields.String()
+    name = fields.String()
+    role = fields.String()
+    association = fields.String(allow_none=True)
+
+
+class TokenResponse(Schema):
+    token = fields.String()
+    user = fields.Nested(UserSchema)
+
+
+class CategorySchema(Schema):
+    code = fields.String()
+    label = fields.String()
+    criteria = fields.String()
+
+
+class AssociationSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    kana = fields.String()
+    layer = fields.Integer()
+    parent = fields.String(allow_none=True)
+    kind = fields.String()
+    categories = fields.List(fields.Nested(CategorySchema))
+
+
+class AssociationQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    layer = fields.Integer(validate=validate.Range(1, 4))
+    parent = fields.String()
+    q = fields.String()
+
+
+class FacilitySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kana = fields.String()
+    address = fields.String()
+    postal_code = fields.String()
+    tel = fields.String()
+    owner_type = fields.String()
+    beds = fields.Integer()
+
+
+class FacilityQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String()
+
+
+class ChosenAssociation(Schema):
+    code = fields.String(required=True)
+    category = fields.String(required=True)
+
+
+class ApplicationCreate(Schema):
+    """The enrolment body; other kinds (withdrawal, transfer, certification) come with their issues."""
+
+    kind = fields.String(required=True, metadata={"enum": ["enrolment"]})
+    desired_date = fields.String(metadata={"format": "date", "example": "2027-04-01"})
+    facility_id = fields.Raw(metadata={"type": "integer"})
+    duty_code = fields.String(metadata={"example": "11"})
+    position = fields.String()
+    associations = fields.Raw(metadata={"type": "array", "items": {"type": "object", "properties": {
+        "code": {"type": "string"}, "category": {"type": "string"}}}})
+    on_behalf_of = fields.String(metadata={"description": "a member's login ID (secretariat only)"})
+
+
+class PartSchema(Schema):
+    association = fields.String()
+    association_name = fields.String()
+    layer = fields.Integer()
+    action = fields.String()
+    category = fields.String(allow_none=True)
+    status = fields.String()
+    comment = fields.String()
+
+
+class ApplicationSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    created_at = fields.String()
+    desired_date = fields.String(allow_none=True)
+    facility_id = fields.Integer(allow_none=True)
+    duty_code = fields.String()
+    position = fields.String()
+    parts = fields.List(fields.Nested(PartSchema))
+
+
+class TaskQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(load_default="open", validate=validate.OneOf(["open", "completed", "cancelled", "all"]))
+    kind = fields.String()
+    association = fields.String()
+
+
+class TaskSchema(Schema):
+    id = fields.Integer()
+    application_id = fields.Integer(allow_none=True)
+    kind = fields.String()
+    name = fields.String()
+    form_key = fields.String()
+    association = fields.String(allow_none=True)
+    layer = fields.Integer(allow_none=True)
+    status = fields.String()
+    created_at = fields.String()
+    due_at = fields.String(allow_none=True)
+    claimed_by = fields.Integer(allow_none=True)
+    completed_at = fields.String(allow_none=True)
+    decision = fields.String(allow_none=True)
+    comment = fields.String()
+
+
+class CompleteRequest(Schema):
+    decision = fields.String(metadata={"enum": ["approve", "reject", "return"]})
+    comment = fields.String(load_default="")
+    changes = fields.Dict(metadata={"description": "amendments, for an `amend` task"})
+
+
+class BulkCompleteRequest(CompleteRequest):
+    ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=200))
+
+
+class BulkResult(Schema):
+    id = fields.Integer()
+    ok = fields.Boolean()
+    error = fields.Nested(ErrorDetail, allow_none=True)
+
+
+class MembershipSchema(Schema):
+    association = fields.String()
+    association_name = fields.String()
+    layer = fields.Integer()
+    category = fields.String()
+    status = fields.String()
+    since = fields.String()
+    until = fields.String(allow_none=True)
+    group = fields.Integer()
+
+
+class MeSchema(Schema):
+    login_id = fields.String()
+    name = fields.String()
+    memberships = fields.List(fields.Nested(MembershipSchema))
+
+
+class HistorySchema(Schema):
+    kind = fields.String()
+    association = fields.String()
+    association_name = fields.String()
+    on_date = fields.String()
+    at = fields.String()
+    application_id = fields.Integer(allow_none=True)
+
+
+class DefinitionSchema(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    deployed_at = fields.String()

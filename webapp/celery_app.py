@@ -1,0 +1,35 @@
+"""The Celery app, created from the Flask app. No broker configured → tasks run in-process."""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+
+
+def init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    broker = app.config.get("BROKER_URL")
+    celery = Celery(app.import_name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=broker or "memory://",
+        task_always_eager=not broker,
+        task_eager_propagates=True,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        timezone="Asia/Tokyo",
+        beat_schedule={
+            "flush-outbox": {"task": "webapp.jobs.flush_outbox", "schedule": 60.0},
+        },
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    from . import jobs  # noqa: F401  (registers the tasks on this app)
+
+    return celery

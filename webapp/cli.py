@@ -1,0 +1,90 @@
+"""CLI commands of ../shared/API.md: db upgrade, demo load, users create, processes deploy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from engine import deploy
+from membership import accounts, demo, migrate
+from membership.errors import ValidationFailed
+
+from . import db
+from .i18n import field_errors
+
+db_cli = AppGroup("db", help="Database schema.")
+demo_cli = AppGroup("demo", help="Demo data.")
+users_cli = AppGroup("users", help="User accounts.")
+processes_cli = AppGroup("processes", help="BPMN/DMN process definitions.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade():
+    """Apply all migrations to MAMIS_DATABASE_URL."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("database is up to date")
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load the demo data (idempotent) and deploy the processes."""
+    s = db.session()
+    added = demo.load_demo(s)
+    deployed = deploy.deploy_directory(s, None, Path(current_app.config["PROCESSES_DIR"]))
+    db.commit()
+    click.echo(f"added: {added}; new process versions: {sum(1 for _, new in deployed if new)}")
+
+
+@demo_cli.command("logins")
+def demo_logins():
+    """Print the demo logins."""
+    _print_logins()
+
+
+def _print_logins():
+    click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD})")
+    for login_id, role in demo.demo_logins():
+        click.echo(f"  {login_id:<16} {role}")
+
+
+@users_cli.command("create")
+@click.option("--login-id", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True, type=click.Choice(["member", "secretariat", "designer", "admin"]))
+@click.option("--association", "association_code", default=None)
+@click.option("--name", default="")
+def users_create(login_id, password, role, association_code, name):
+    """Create a user account."""
+    try:
+        account = accounts.create_user(db.session(), login_id, password, role, association_code, name=name)
+        db.commit()
+    except ValidationFailed as exc:
+        db.rollback()
+        for field, text in field_errors(exc).items():
+            click.echo(f"{field}: {text}", err=True)
+        raise SystemExit(2) from None
+    click.echo(f"created {account.login_id} ({account.role})")
+
+
+@processes_cli.command("deploy")
+def processes_deploy():
+    """Deploy every BPMN file in processes/ whose content changed, as a new version."""
+    try:
+        results = deploy.deploy_directory(db.session(), None, Path(current_app.config["PROCESSES_DIR"]))
+        db.commit()
+    except deploy.InvalidDefinition as exc:
+        db.rollback()
+        for error in exc.errors:
+            click.echo(error, err=True)
+        raise SystemExit(2) from None
+    for definition, created in results:
+        state = "deployed" if created else "unchanged"
+        click.echo(f"{definition.key} v{definition.version} {state}")
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, demo_cli, users_cli, processes_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,52 @@
+"""One SQLAlchemy session per request, and the commit that sends mail only after it succeeds."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+
+from membership import notifications
+from membership.db import make_engine, make_session_factory
+
+
+class Database:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self.session_factory = make_session_factory(self.engine)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["mamis_db"] = Database(app.config["DATABASE_URL"])
+    app.teardown_appcontext(_close)
+
+
+def database() -> Database:
+    return current_app.extensions["mamis_db"]
+
+
+def session():
+    """The request's session (created on first use)."""
+    if "db_session" not in g:
+        g.db_session = database().session_factory()
+    return g.db_session
+
+
+def commit() -> None:
+    """Commit the request's work, then enqueue the mail it queued (never before the commit)."""
+    s = session()
+    s.commit()
+    from .jobs import dispatch_notifications
+
+    dispatch_notifications(notifications.take_pending(s))
+
+
+def rollback() -> None:
+    s = session()
+    s.rollback()
+    notifications.take_pending(s)
+
+
+def _close(_exc=None) -> None:
+    s = g.pop("db_session", None)
+    if s is not None:
+        s.close()

@@ -1,0 +1,47 @@
+"""Language choice and message rendering. Japanese is the default; English is available.
+
+Templates are written in Japanese and call `_()`; in English mode `_()` looks the text up in
+`translations_en.EN`, falling back to the Japanese text.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request, session
+
+from membership import messages
+
+from .translations_en import EN
+
+LANGS = ("ja", "en")
+
+
+def current_lang() -> str:
+    """?lang= (remembered in the session) → the session → the browser's first choice → Japanese."""
+    if "lang" in g:
+        return g.lang
+    asked = request.args.get("lang")
+    if asked in LANGS:
+        session["lang"] = asked
+    lang = session.get("lang")
+    if lang not in LANGS:
+        first = next(iter(request.accept_languages.values()), "ja")
+        lang = "en" if first.lower().startswith("en") else "ja"
+    g.lang = lang
+    return lang
+
+
+def translate(text: str) -> str:
+    return EN.get(text, text) if current_lang() == "en" else text
+
+
+def message(key: str, field: str | None = None, **params) -> str:
+    return messages.render(key, current_lang(), field=field, **params)
+
+
+def field_errors(exc) -> dict[str, str]:
+    """A ValidationFailed's fields rendered in the user's language."""
+    return {f: message(key, field=f, **params) for f, (key, params) in exc.fields.items()}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(_=translate, current_lang=current_lang)

@@ -1,0 +1,76 @@
+"""Background jobs. Each takes ids only, reloads, skips what is done, and is safe to run twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import sqlalchemy as sa
+from celery import shared_task
+from flask import current_app
+
+from membership.db import utcnow
+from membership.models import Notification
+
+from . import db, mailer
+
+log = logging.getLogger(__name__)
+STALE_SENDING = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+
+
+def dispatch_notifications(ids: list[int]) -> None:
+    """Enqueue one send job per notification. Called after the commit that created them.
+
+    If the broker is down the rows stay `queued` and the beat job `flush_outbox` sends them later.
+    """
+    for notification_id in ids:
+        try:
+            send_notification.delay(notification_id)
+        except Exception:
+            if current_app.config.get("BROKER_URL") is None:
+                raise
+            log.exception("could not enqueue notification %s; flush_outbox will retry", notification_id)
+
+
+@shared_task(name="webapp.jobs.send_notification", bind=True, max_retries=MAX_ATTEMPTS)
+def send_notification(self, notification_id: int) -> str:
+    factory = db.database().session_factory
+    with factory() as s:
+        # Claim: only one delivery of a queued mail may proceed, however often the job arrives.
+        claimed = s.execute(sa.update(Notification).where(
+            Notification.id == notification_id, Notification.status == "queued")
+            .values(status="sending", attempts=Notification.attempts + 1)).rowcount
+        s.commit()
+        if claimed != 1:
+            return "skipped"
+        note = s.get(Notification, notification_id)
+        try:
+            mailer.deliver(current_app.config, note)
+        except Exception as exc:
+            note.status = "queued" if note.attempts < MAX_ATTEMPTS else "failed"
+            s.commit()
+            if note.status == "queued" and not self.request.is_eager:
+                raise self.retry(exc=exc, countdown=30 * note.attempts) from exc
+            log.exception("mail %s not sent", notification_id)
+            return "failed"
+        note.status = "sent"
+        note.sent_at = utcnow()
+        s.commit()
+        return "sent"
+
+
+@shared_task(name="webapp.jobs.flush_outbox")
+def flush_outbox() -> int:
+    """Beat job: requeue mails stuck in `sending` and enqueue every queued one."""
+    factory = db.database().session_factory
+    with factory() as s:
+        s.execute(sa.update(Notification).where(
+            Notification.status == "sending", Notification.created_at < utcnow() - STALE_SENDING)
+            .values(status="queued"))
+        ids = list(s.scalars(sa.select(Notification.id).where(Notification.status == "queued")
+                             .order_by(Notification.id).limit(500)))
+        s.commit()
+    for notification_id in ids:
+        send_notification.delay(notification_id)
+    return len(ids)

@@ -1,0 +1,17 @@
+"""Server-rendered screens (Japanese, English with ?lang=en)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from forms.validators import set_language_provider
+
+from ..i18n import current_lang
+
+
+def init_app(app: Flask) -> None:
+    from . import apply, auth, inbox, mypage
+
+    set_language_provider(current_lang)
+    for module in (auth, mypage, apply, inbox):
+        app.register_blueprint(module.bp)

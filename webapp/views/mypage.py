@@ -1,0 +1,57 @@
+"""My Page: the status of each application per association, memberships and history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+
+from engine import flows, tasks
+from forms.enrolment import ConfirmForm
+from membership import applications, memberships
+
+from .. import db
+from ..i18n import translate
+from ..security import actor, roles_required
+
+bp = Blueprint("mypage", __name__, url_prefix="/mypage")
+
+
+@bp.route("/")
+@roles_required()
+def index():
+    me = actor()
+    s = db.session()
+    physician = memberships.physician(s, me.physician_id) if me.physician_id else None
+    apps = applications.applications_of(s, me) if me.role == "member" else []
+    rows = memberships.memberships_of(s, me.physician_id) if me.physician_id else []
+    todo = [t for t, _ in tasks.list_tasks(s, me)] if me.role == "member" else []
+    return render_template("mypage/index.html", physician=physician, applications=apps, memberships=rows,
+                           todo={t.application_id: t for t in todo}, labels=applications.STATUS_LABELS)
+
+
+@bp.route("/history")
+@roles_required("member")
+def history():
+    me = actor()
+    events = memberships.history_of(db.session(), me.physician_id) if me.physician_id else []
+    return render_template("mypage/history.html", events=events)
+
+
+@bp.route("/applications/<int:application_id>")
+@roles_required("member")
+def application(application_id):
+    s = db.session()
+    app = applications.get_application(s, actor(), application_id)
+    todo = [t for t, _ in tasks.list_tasks(s, actor(), application_id=app.id)]
+    return render_template("mypage/application.html", app=app, todo=todo, form=ConfirmForm(),
+                           labels=applications.STATUS_LABELS)
+
+
+@bp.route("/applications/<int:application_id>/cancel", methods=["POST"])
+@roles_required("member")
+def cancel(application_id):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        flows.cancel_application(db.session(), actor(), application_id)
+        db.commit()
+        flash(translate("申請を取り消しました。"), "success")
+    return redirect(url_for("mypage.index"))
