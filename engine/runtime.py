@@ -2,8 +2,9 @@
 
 Concurrency: every change to an instance first takes the instance's row lock (`lock_instance`),
 then re-reads what it is about to change. On PostgreSQL the lock is `SELECT … FOR UPDATE`; on
-SQLite it is an UPDATE of the row's revision, which takes SQLite's single write lock at once, so
-the second of two concurrent completions waits, then finds the task no longer open (409).
+SQLite every transaction begins with `BEGIN IMMEDIATE` (membership.db), which holds SQLite's one
+write lock, and the revision UPDATE keeps the guard even on a connection made otherwise. Either
+way the second of two concurrent completions waits, then finds the task no longer open (409).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from .models import (
     Physician,
     UserAccount,
 )
+from .physicians import register_physician
 from .statuses import MembershipStatus
 
 DEMO_PASSWORD = "Mamis#2024"  # noqa: S105  (documented in API.md)
@@ -129,13 +130,13 @@ def load_demo(session: Session) -> dict[str, int]:
     for login_id, family, given, kfam, kgiv, registry, email in PHYSICIANS:
         if login_id in logins:
             continue
-        doctor = Physician(family_name=family, given_name=given, family_kana=kfam, given_kana=kgiv,
-                           registry_number=registry, email=email, birth_date=dt.date(1975, 4, 1), sex="M")
-        session.add(doctor)
-        session.flush()
-        user(login_id, "member", name=f"{family} {given}", physician_id=doctor.id, email=email)
+        account = register_physician(session, None, login_id=login_id, password=DEMO_PASSWORD,
+                                     family_name=family, given_name=given, family_kana=kfam, given_kana=kgiv,
+                                     registry_number=registry, email=email, birth_date=dt.date(1975, 4, 1), sex="M")
+        logins.add(login_id)
+        added["users"] += 1
         if login_id == "nichiitaro":
-            _existing_chain(session, doctor, facilities["医療法人社団 青柳皮膚科医院"],
+            _existing_chain(session, account.physician, facilities["医療法人社団 青柳皮膚科医院"],
                             [(by_code["otaru"], "A-2"), (by_code["hokkaido"], "A"), (by_code["jma"], "A1")])
     for code, name, *_ in ASSOCIATIONS:
         user(f"staff@{code}", "secretariat", association_code=code, name=f"{name} 事務局")

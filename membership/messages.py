@@ -22,6 +22,8 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "comment": {"ja": "コメント", "en": "Comment"},
     "on_behalf_of": {"ja": "代理申請の対象会員", "en": "Member acted for"},
     "role": {"ja": "権限", "en": "Role"},
+    "registry_number": {"ja": "医籍登録番号", "en": "Medical registry number"},
+    "version": {"ja": "バージョン", "en": "Version"},
     "association": {"ja": "所属医師会", "en": "Association"},
     "ids": {"ja": "タスク", "en": "Tasks"},
     "bpmn": {"ja": "BPMN", "en": "BPMN"},

@@ -6,7 +6,7 @@ Templates are written in Japanese and call `_()`; in English mode `_()` looks th
 
 from __future__ import annotations
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 
 from membership import messages
 
@@ -17,6 +17,8 @@ LANGS = ("ja", "en")
 
 def current_lang() -> str:
     """?lang= (remembered in the session) → the session → the browser's first choice → Japanese."""
+    if not has_request_context():
+        return messages.DEFAULT_LANG
     if "lang" in g:
         return g.lang
     asked = request.args.get("lang")

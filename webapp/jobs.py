@@ -24,9 +24,10 @@ def dispatch_notifications(ids: list[int]) -> None:
 
     If the broker is down the rows stay `queued` and the beat job `flush_outbox` sends them later.
     """
+    task = current_app.extensions["celery"].tasks[send_notification.name]
     for notification_id in ids:
         try:
-            send_notification.delay(notification_id)
+            task.delay(notification_id)
         except Exception:
             if current_app.config.get("BROKER_URL") is None:
                 raise
@@ -71,6 +72,7 @@ def flush_outbox() -> int:
         ids = list(s.scalars(sa.select(Notification.id).where(Notification.status == "queued")
                              .order_by(Notification.id).limit(500)))
         s.commit()
+    task = current_app.extensions["celery"].tasks[send_notification.name]
     for notification_id in ids:
-        send_notification.delay(notification_id)
+        task.delay(notification_id)
     return len(ids)

@@ -98,7 +98,10 @@ def domain_error_response(exc: DomainError):
 
 
 def token_required(view):
-    """API auth: a Bearer token from POST /auth/token. Sets g.actor; 401 JSON otherwise."""
+    """API auth: a Bearer token from POST /auth/token. Sets g.actor; 401 JSON otherwise.
+
+    Put it right under `@blp.route`, so that the token is checked before the body is parsed.
+    """
 
     @wraps(view)
     def wrapped(*args, **kwargs):

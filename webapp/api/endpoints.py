@@ -37,30 +37,30 @@ def issue_token(body):
 
 
 @blp.route("/associations")
+@token_required
 @blp.doc(**AUTH)
 @blp.arguments(schemas.AssociationQuery, location="query")
 @blp.response(200, schemas.AssociationSchema(many=True))
-@token_required
 def list_associations(query):
     rows = associations.list_associations(db.session(), query.get("layer"), query.get("parent"), query.get("q"))
     return [associations.association_dict(a) for a in rows]
 
 
 @blp.route("/facilities")
+@token_required
 @blp.doc(**AUTH)
 @blp.arguments(schemas.FacilityQuery, location="query")
 @blp.response(200, schemas.FacilitySchema(many=True))
-@token_required
 def list_facilities(query):
     return [associations.facility_dict(f) for f in associations.search_facilities(db.session(), query.get("q"))]
 
 
 @blp.route("/applications", methods=["POST"])
+@token_required
 @blp.doc(**AUTH)
 @blp.arguments(schemas.ApplicationCreate)
 @blp.response(201, schemas.ApplicationSchema)
 @blp.alt_response(422, schema=schemas.ApiErrorSchema)
-@token_required
 def create_application(body):
     app = flows.submit_application(db.session(), g.actor, body)
     db.commit()
@@ -68,27 +68,27 @@ def create_application(body):
 
 
 @blp.route("/applications")
+@token_required
 @blp.doc(**AUTH)
 @blp.response(200, schemas.ApplicationSchema(many=True))
-@token_required
 def list_applications():
     return [applications.application_dict(a) for a in applications.applications_of(db.session(), g.actor)]
 
 
 @blp.route("/applications/<int:application_id>")
+@token_required
 @blp.doc(**AUTH)
 @blp.response(200, schemas.ApplicationSchema)
 @blp.alt_response(404, schema=schemas.ApiErrorSchema)
-@token_required
 def get_application(application_id):
     return applications.application_dict(applications.get_application(db.session(), g.actor, application_id))
 
 
 @blp.route("/applications/<int:application_id>/cancel", methods=["POST"])
+@token_required
 @blp.doc(**AUTH)
 @blp.response(200, schemas.ApplicationSchema)
 @blp.alt_response(409, schema=schemas.ApiErrorSchema)
-@token_required
 def cancel_application(application_id):
     app = flows.cancel_application(db.session(), g.actor, application_id)
     db.commit()
@@ -96,10 +96,10 @@ def cancel_application(application_id):
 
 
 @blp.route("/tasks")
+@token_required
 @blp.doc(**AUTH)
 @blp.arguments(schemas.TaskQuery, location="query")
 @blp.response(200, schemas.TaskSchema(many=True))
-@token_required
 def list_tasks(query):
     rows = tasks.list_tasks(db.session(), g.actor, query["status"], query.get("kind"), query.get("association"))
     return [tasks.task_dict(t, code) for t, code in rows]
@@ -110,19 +110,19 @@ def _task_answer(task):
 
 
 @blp.route("/tasks/<int:task_id>")
+@token_required
 @blp.doc(**AUTH)
 @blp.response(200, schemas.TaskSchema)
 @blp.alt_response(404, schema=schemas.ApiErrorSchema)
-@token_required
 def get_task(task_id):
     return _task_answer(tasks.get_task(db.session(), g.actor, task_id))
 
 
 @blp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@token_required
 @blp.doc(**AUTH)
 @blp.response(200, schemas.TaskSchema)
 @blp.alt_response(409, schema=schemas.ApiErrorSchema)
-@token_required
 def claim_task(task_id):
     task = tasks.claim(db.session(), g.actor, task_id)
     db.commit()
@@ -130,10 +130,10 @@ def claim_task(task_id):
 
 
 @blp.route("/tasks/<int:task_id>/unclaim", methods=["POST"])
+@token_required
 @blp.doc(**AUTH)
 @blp.response(200, schemas.TaskSchema)
 @blp.alt_response(409, schema=schemas.ApiErrorSchema)
-@token_required
 def unclaim_task(task_id):
     task = tasks.unclaim(db.session(), g.actor, task_id)
     db.commit()
@@ -141,12 +141,12 @@ def unclaim_task(task_id):
 
 
 @blp.route("/tasks/<int:task_id>/complete", methods=["POST"])
+@token_required
 @blp.doc(**AUTH)
 @blp.arguments(schemas.CompleteRequest)
 @blp.response(200, schemas.TaskSchema)
 @blp.alt_response(409, schema=schemas.ApiErrorSchema)
 @blp.alt_response(422, schema=schemas.ApiErrorSchema)
-@token_required
 def complete_task(body, task_id):
     task = tasks.complete_task(db.session(), g.actor, task_id, body.get("decision"), body.get("comment"),
                                body.get("changes"))
@@ -155,10 +155,10 @@ def complete_task(body, task_id):
 
 
 @blp.route("/tasks/bulk-complete", methods=["POST"])
+@token_required
 @blp.doc(**AUTH)
 @blp.arguments(schemas.BulkCompleteRequest)
 @blp.response(200, schemas.BulkResult(many=True))
-@token_required
 def bulk_complete(body):
     """Each task is completed in its own transaction: one failure does not undo the others."""
     results = []
@@ -175,9 +175,9 @@ def bulk_complete(body):
 
 
 @blp.route("/members/me")
+@token_required
 @blp.doc(**AUTH)
 @blp.response(200, schemas.MeSchema)
-@token_required
 def me():
     s = db.session()
     rows = memberships.memberships_of(s, g.actor.physician_id) if g.actor.physician_id else []
@@ -186,9 +186,9 @@ def me():
 
 
 @blp.route("/members/me/history")
+@token_required
 @blp.doc(**AUTH)
 @blp.response(200, schemas.HistorySchema(many=True))
-@token_required
 def my_history():
     return memberships.history_of(db.session(), g.actor.physician_id) if g.actor.physician_id else []
 
@@ -198,18 +198,18 @@ def _definition_dict(d):
 
 
 @blp.route("/process-definitions")
+@token_required
 @blp.doc(**AUTH)
 @blp.response(200, schemas.DefinitionSchema(many=True))
-@token_required
 def list_definitions():
     return [_definition_dict(d) for d in deploy.list_definitions(db.session())]
 
 
 @blp.route("/process-definitions/<key>/versions", methods=["POST"])
+@token_required
 @blp.doc(**AUTH, requestBody={"content": {"application/xml": {"schema": {"type": "string"}}}})
 @blp.response(201, schemas.DefinitionSchema)
 @blp.alt_response(422, schema=schemas.ApiErrorSchema)
-@token_required
 def deploy_version(key):
     if g.actor.role not in ("designer", "admin"):
         raise Forbidden()
@@ -228,9 +228,9 @@ def deploy_version(key):
 
 
 @blp.route("/process-definitions/<key>/versions/<version>")
+@token_required
 @blp.doc(**AUTH)
 @blp.response(200)
-@token_required
 def get_definition_xml(key, version):
     if version != "latest" and not version.isdigit():
         raise ValidationFailed.one("version", "invalid")

@@ -1,0 +1,80 @@
+"""Process definitions are deployed as immutable, numbered versions; instances keep theirs."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from engine import deploy, tasks
+from engine.models import ProcessDefinition, ProcessInstance
+
+from ..conftest import ROOT, actor_for, new_member
+from ..helpers import file_enrolment, open_task_for
+
+REVIEW = (ROOT / "processes/layer_review/layer_review.bpmn").read_text(encoding="utf-8")
+
+
+def renamed(xml: str, name: str) -> str:
+    return xml.replace('name="事務局の審査"', f'name="{name}"')
+
+
+def test_unchanged_content_is_not_a_new_version(session):
+    before = deploy.latest(session, "layer_review")
+    results = deploy.deploy_directory(session, None, ROOT / "processes")
+    assert {d.key for d, created in results if not created} == {"enrolment", "layer_review"}
+    assert deploy.latest(session, "layer_review").id == before.id
+
+
+def test_changed_content_is_the_next_version_and_running_instances_keep_theirs(session):
+    member = new_member(session)
+    old_app = file_enrolment(session, member, chain=[("otaru", "A-1")])
+    v_old = deploy.latest(session, "layer_review").version
+    definition, created = deploy.deploy(session, None, renamed(REVIEW, "一次審査"), "layer_review.bpmn")
+    assert created and definition.version == v_old + 1
+    # the old version is still there, unchanged
+    old = session.scalar(sa.select(ProcessDefinition).where(ProcessDefinition.key == "layer_review",
+                                                            ProcessDefinition.version == v_old))
+    assert 'name="事務局の審査"' in old.xml
+    # the running instance keeps the name of its own version; a new one gets the new name
+    staff = actor_for(session, "staff@otaru")
+    assert open_task_for(session, staff, old_app.id).name == "事務局の審査"
+    new_app = file_enrolment(session, new_member(session), chain=[("otaru", "A-1")])
+    assert open_task_for(session, staff, new_app.id).name == "一次審査"
+    instance = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == new_app.id))
+    assert instance.definition_ids["layer_review"] == definition.id
+    tasks.complete_task(session, staff, open_task_for(session, staff, old_app.id).id, "approve")
+    session.refresh(old_app)
+    assert old_app.status == "approved"
+
+
+SCRIPT_TASK = REVIEW.replace(
+    '<bpmn:serviceTask id="reject_part" name="却下">',
+    '<bpmn:scriptTask id="evil"><bpmn:script>import os</bpmn:script></bpmn:scriptTask>'
+    '<bpmn:serviceTask id="reject_part" name="却下">')
+
+
+@pytest.mark.parametrize("xml, fragment", [
+    (SCRIPT_TASK, "script tasks are not allowed"),
+    (REVIEW.replace('id="application.reject_part"', 'id="os.system"'), "unknown service operation"),
+    (REVIEW.replace('decision == "reject"', "__import__('os')"), "only these functions"),
+    (REVIEW.replace('value="part[&quot;association&quot;]"', 'value="part.__class__"'), "not allowed"),
+    (REVIEW.replace("<bpmn:endEvent id=\"end_rejected\" name=\"却下\">",
+                    "<bpmn:endEvent id=\"end_rejected\" name=\"却下\"><bpmn:compensateEventDefinition />"),
+     "compensation"),
+    ("<not-bpmn", "XML"),
+    (REVIEW.replace('targetRef="open_review" />', 'targetRef="nowhere" />', 1), ""),
+])
+def test_unsafe_or_broken_definitions_are_refused(session, xml, fragment):
+    count = session.scalar(sa.select(sa.func.count()).select_from(ProcessDefinition))
+    with pytest.raises(deploy.InvalidDefinition) as err:
+        deploy.deploy(session, None, xml, "layer_review.bpmn")
+    assert fragment in "; ".join(err.value.errors)
+    assert session.scalar(sa.select(sa.func.count()).select_from(ProcessDefinition)) == count
+
+
+def test_a_call_to_an_undeployed_process_is_refused(session):
+    xml = (ROOT / "processes/enrolment/enrolment.bpmn").read_text(encoding="utf-8").replace(
+        'calledElement="layer_review"', 'calledElement="not_there"')
+    with pytest.raises(deploy.InvalidDefinition) as err:
+        deploy.deploy(session, None, xml, "enrolment.bpmn")
+    assert "not_there" in err.value.errors[0]

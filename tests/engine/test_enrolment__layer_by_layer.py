@@ -1,0 +1,134 @@
+"""The enrolment process: one review per layer, bottom-up, each in its own association's inbox."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from engine import tasks
+from engine.models import HumanTask, ProcessInstance
+from membership import memberships
+from membership.errors import NotFound
+from membership.models import Application
+
+from ..conftest import actor_for, new_member
+from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+
+
+def staff(s, code):
+    return actor_for(s, f"staff@{code}")
+
+
+def test_four_layers_are_reviewed_bottom_up_and_memberships_start_on_approval(session):
+    member = new_member(session)
+    app = file_enrolment(session, member)
+    codes = [c for c, _ in FULL_CHAIN]
+    for i, code in enumerate(codes):
+        # Only the current layer has a task; the layers above see nothing yet.
+        for other in codes[i + 1:]:
+            assert open_task_for(session, staff(session, other), app.id) is None
+        task = open_task_for(session, staff(session, code), app.id)
+        assert task is not None and task.layer == 4 - i
+        tasks.complete_task(session, staff(session, code), task.id, "approve", "")
+        active = {m.association.code for m in memberships.memberships_of(session, member.physician_id)}
+        assert active == set(codes[: i + 1])
+    session.refresh(app)
+    assert app.status == "approved"
+    assert [p.status for p in app.parts] == ["approved"] * 4
+    instance = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == app.id))
+    assert instance.status == "completed"
+    assert [e["association"] for e in memberships.history_of(session, member.physician_id)] == codes[::-1]
+
+
+def test_rejection_ends_the_application_and_upper_layers_never_see_it(session):
+    member = new_member(session)
+    app = file_enrolment(session, member)
+    tasks.complete_task(session, staff(session, "chuoeast"), open_task_for(session, staff(session, "chuoeast"),
+                                                                           app.id).id, "approve")
+    task = open_task_for(session, staff(session, "sapporo"), app.id)
+    tasks.complete_task(session, staff(session, "sapporo"), task.id, "reject", "会員資格を満たしていません")
+    session.refresh(app)
+    assert app.status == "rejected"
+    assert [p.status for p in app.parts] == ["approved", "rejected", "cancelled", "cancelled"]
+    for code in ("hokkaido", "jma"):
+        assert tasks.list_tasks(session, staff(session, code), status="all", application_id=app.id) == []
+    assert {m.association.code for m in memberships.memberships_of(session, member.physician_id)} == {"chuoeast"}
+
+
+def test_return_goes_to_the_applicant_and_the_same_layer_reviews_again(session):
+    member = new_member(session)
+    app = file_enrolment(session, member)
+    first = open_task_for(session, staff(session, "chuoeast"), app.id)
+    tasks.complete_task(session, staff(session, "chuoeast"), first.id, "return", "役職を確認してください")
+    session.refresh(app)
+    assert app.status == "returned"
+    assert open_task_for(session, staff(session, "chuoeast"), app.id) is None
+    amend = open_task_for(session, member, app.id)
+    assert amend.kind == "amend"
+    tasks.complete_task(session, member, amend.id, changes={"position": "理事"})
+    session.refresh(app)
+    assert app.status == "in_review" and app.position == "理事"
+    again = open_task_for(session, staff(session, "chuoeast"), app.id)
+    assert again is not None and again.id != first.id
+    assert open_task_for(session, staff(session, "sapporo"), app.id) is None
+
+
+@pytest.mark.parametrize("chain", [
+    [("otaru", "A-1"), ("hokkaido", "B1"), ("jma", "B")],            # three layers
+    [("hokkaido", "A"), ("jma", "A1")],                               # not joining a layer-3 association
+    [("sapmed", "B-2")],                                              # layer 3 only (occupational)
+])
+def test_shorter_chains_run_through_the_same_definition(session, chain):
+    member = new_member(session)
+    app = file_enrolment(session, member, chain=chain)
+    instance = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == app.id))
+    assert instance.definition.key == "enrolment"
+    for code, _ in chain:
+        task = open_task_for(session, staff(session, code), app.id)
+        tasks.complete_task(session, staff(session, code), task.id, "approve")
+    session.refresh(app)
+    assert app.status == "approved"
+    assert {m.association.code for m in memberships.memberships_of(session, member.physician_id)} == {
+        c for c, _ in chain}
+
+
+def test_a_secretariat_cannot_read_or_complete_another_associations_task(session):
+    member = new_member(session)
+    app = file_enrolment(session, member)
+    task = open_task_for(session, staff(session, "chuoeast"), app.id)
+    intruder = staff(session, "otaru")
+    with pytest.raises(NotFound):
+        tasks.get_task(session, intruder, task.id)
+    with pytest.raises(NotFound):
+        tasks.complete_task(session, intruder, task.id, "approve")
+    assert session.get(HumanTask, task.id).status == "open"
+
+
+def test_the_inbox_is_read_from_the_task_table_only(session):
+    member = new_member(session)
+    app = file_enrolment(session, member)
+    instance = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == app.id))
+    instance.state = {"broken": True}  # the inbox must not need the workflow JSON
+    session.flush()
+    rows = tasks.list_tasks(session, staff(session, "chuoeast"), application_id=app.id)
+    assert [(t.kind, code, t.layer) for t, code in rows] == [("review", "chuoeast", 4)]
+
+
+def test_a_failing_service_rolls_the_whole_step_back(session, monkeypatch):
+    from engine import services
+
+    member = new_member(session)
+    app = file_enrolment(session, member)
+    task = open_task_for(session, staff(session, "chuoeast"), app.id)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("membership store is down")
+
+    monkeypatch.setitem(services.SERVICES, "application.approve_part", broken)
+    session.commit()  # a savepoint: the state before the step
+    with pytest.raises(RuntimeError):
+        tasks.complete_task(session, staff(session, "chuoeast"), task.id, "approve")
+    session.rollback()
+    assert session.get(HumanTask, task.id).status == "open"
+    assert session.get(Application, app.id).parts[0].status == "in_review"
+    assert memberships.memberships_of(session, member.physician_id) == []

@@ -1,0 +1,69 @@
+"""Two people completing the same task at once: exactly one wins, the other gets a conflict."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from engine import runtime, tasks
+from engine.models import HumanTask
+from membership.errors import Conflict
+from membership.models import Application
+
+from ..conftest import actor_for, new_member
+from ..helpers import file_enrolment, open_task_for
+
+pytestmark = pytest.mark.commits
+
+
+def test_second_concurrent_completion_conflicts(db_engine, monkeypatch):
+    with Session(db_engine, expire_on_commit=False) as s:
+        member = new_member(s, "race")
+        app = file_enrolment(s, member)
+        s.commit()
+        staff = actor_for(s, "staff@chuoeast")
+        task_id = open_task_for(s, staff, app.id).id
+
+    real_run = runtime.run_human_task
+    first_inside = threading.Event()
+
+    def slow_run(*args, **kwargs):
+        # The first completion holds the instance lock for a while; the second arrives meanwhile.
+        if not first_inside.is_set():
+            first_inside.set()
+            time.sleep(0.6)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "run_human_task", slow_run)
+    outcomes: list[str] = []
+
+    def attempt(decision):
+        with Session(db_engine, expire_on_commit=False) as s:
+            try:
+                tasks.complete_task(s, staff, task_id, decision, "理由あり")
+                s.commit()
+                outcomes.append("ok")
+            except Conflict:
+                s.rollback()
+                outcomes.append("conflict")
+
+    first = threading.Thread(target=attempt, args=("approve",))
+    first.start()
+    assert first_inside.wait(5)
+    second = threading.Thread(target=attempt, args=("reject",))
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert sorted(outcomes) == ["conflict", "ok"]
+    with Session(db_engine) as s:
+        row = s.get(HumanTask, task_id)
+        assert row.status == "completed" and row.decision == "approve"
+        app = s.get(Application, app.id)
+        assert [p.status for p in app.parts][:2] == ["approved", "in_review"]
+        # exactly one review task was created for the next layer
+        assert s.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(
+            HumanTask.application_id == app.id, HumanTask.status == "open")) == 1

@@ -1,0 +1,32 @@
+"""Helpers shared by the tests: filing enrolments and working tasks through the real use cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine import flows, tasks
+from membership.actors import Actor
+from membership.applications import today_jst
+
+FULL_CHAIN = [("chuoeast", "A-1"), ("sapporo", "A-1"), ("hokkaido", "A"), ("jma", "A1")]
+
+
+def future(days: int = 30) -> str:
+    return (today_jst() + dt.timedelta(days=days)).isoformat()
+
+
+def enrolment_body(chain=FULL_CHAIN, facility_id: int = 1, **extra) -> dict:
+    body = {"kind": "enrolment", "desired_date": future(), "facility_id": facility_id, "duty_code": "11",
+            "position": "院長", "associations": [{"code": c, "category": k} for c, k in chain]}
+    body.update(extra)
+    return body
+
+
+def file_enrolment(s, member: Actor, chain=FULL_CHAIN, **extra):
+    return flows.submit_application(s, member, enrolment_body(chain, **extra))
+
+
+def open_task_for(s, staff: Actor, application_id: int):
+    rows = tasks.list_tasks(s, staff, application_id=application_id)
+    assert len(rows) <= 1, rows
+    return rows[0][0] if rows else None

@@ -1,0 +1,82 @@
+"""Bad enrolments are refused with errors naming the field, and nothing is stored."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from engine import flows
+from engine.models import HumanTask, ProcessInstance
+from membership.errors import Forbidden, ValidationFailed
+from membership.models import Application, ApplicationPart
+
+from ..conftest import actor_for, new_member
+from ..helpers import enrolment_body, file_enrolment
+
+
+def counts(s):
+    return tuple(s.scalar(sa.select(sa.func.count()).select_from(m)) for m in
+                 (Application, ApplicationPart, ProcessInstance, HumanTask))
+
+
+@pytest.mark.parametrize("body, field, key", [
+    (enrolment_body([("chuoeast", "A-1"), ("tokyo", "A")]), "associations", "gap_in_chain"),
+    (enrolment_body([("chuoeast", "A-1"), ("otaru", "A-1")]), "associations", "broken_chain"),
+    (enrolment_body([("bunkyo", "A-1"), ("hokkaido", "A")]), "associations", "broken_chain"),
+    (enrolment_body([("chuoeast", "A-1"), ("chuowest", "A-1")]), "associations", "duplicate_layer"),
+    (enrolment_body([("jma", "A1")]), "associations", "gap_in_chain"),
+    (enrolment_body([("chuoeast", "ZZ")]), "associations[0].category", "unknown_category"),
+    (enrolment_body([("nowhere", "A")]), "associations[0].code", "unknown_association"),
+    (enrolment_body(associations=[]), "associations", "choose"),
+    (enrolment_body(desired_date=None), "desired_date", "required"),
+    (enrolment_body(desired_date="2001-01-01"), "desired_date", "date_in_past"),
+    (enrolment_body(desired_date="2027-13-45"), "desired_date", "invalid_date"),
+    (enrolment_body(facility_id=999999), "facility_id", "unknown_facility"),
+    (enrolment_body(facility_id="abc"), "facility_id", "unknown_facility"),
+    (enrolment_body(duty_code="15"), "duty_code", "unknown_duty"),
+    (enrolment_body(position="社長"), "position", "unknown_position"),
+    (enrolment_body(colour="red"), "colour", "unknown_field"),
+])
+def test_bad_enrolment_names_the_field_and_stores_nothing(session, body, field, key):
+    member = new_member(session)
+    before = counts(session)
+    with pytest.raises(ValidationFailed) as err:
+        flows.submit_application(session, member, body)
+    assert err.value.fields[field][0] == key
+    assert counts(session) == before
+
+
+def test_existing_membership_or_pending_application_is_refused(session):
+    taro = actor_for(session, "nichiitaro")  # already in otaru → hokkaido → jma
+    with pytest.raises(ValidationFailed) as err:
+        file_enrolment(session, taro, chain=[("otaru", "A-1")])
+    assert err.value.fields["associations"][0] == "already_member"
+    member = new_member(session)
+    file_enrolment(session, member, chain=[("otaru", "A-1")])
+    with pytest.raises(ValidationFailed) as err:
+        file_enrolment(session, member, chain=[("otaru", "A-1"), ("hokkaido", "A")])
+    assert err.value.fields["associations"][0] == "pending_application"
+
+
+def test_only_members_and_their_secretariat_may_file(session):
+    designer = actor_for(session, "designer01")
+    with pytest.raises(Forbidden):
+        flows.submit_application(session, designer, enrolment_body())
+    stranger = new_member(session)
+    with pytest.raises(ValidationFailed) as err:
+        flows.submit_application(session, actor_for(session, "staff@otaru"),
+                                 enrolment_body(on_behalf_of=stranger.login_id))
+    assert "on_behalf_of" in err.value.fields
+
+
+def test_a_secretariat_files_on_behalf_of_its_member_and_the_audit_shows_who(session):
+    from membership.models import AuditEvent
+
+    taro = actor_for(session, "nichiitaro")
+    staff = actor_for(session, "staff@otaru")
+    app = flows.submit_application(session, staff, enrolment_body(
+        [("chuoeast", "A-1"), ("sapporo", "A-1")], on_behalf_of="nichiitaro"))
+    assert app.applicant_user_id == taro.user_id and app.filed_by_user_id == staff.user_id
+    event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "application.submit",
+                                                       AuditEvent.object_id == app.id))
+    assert event.actor_user_id == staff.user_id and event.on_behalf_of_user_id == taro.user_id

@@ -1,0 +1,95 @@
+"""POST/GET /api/v1/applications: validation with field errors, scope, cancel."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from membership.models import Application
+
+from ..conftest import new_member
+from ..helpers import enrolment_body
+
+
+def test_anonymous_callers_get_401_in_the_documented_shape(api):
+    for method, url in [("get", "/api/v1/applications"), ("post", "/api/v1/applications"),
+                        ("get", "/api/v1/associations"), ("get", "/api/v1/facilities"),
+                        ("get", "/api/v1/members/me"), ("get", "/api/v1/tasks"),
+                        ("get", "/api/v1/process-definitions")]:
+        r = getattr(api(), method)(url)
+        assert r.status_code == 401, url
+        body = r.get_json()
+        assert body["error"]["code"] == "unauthorized" and body["error"]["message"] == "ログインしてください。"
+
+
+def test_enrolment_is_filed_with_parts_bottom_up(enrolled):
+    client, app = enrolled
+    assert app["kind"] == "enrolment" and app["status"] == "in_review"
+    assert [(p["association"], p["layer"], p["action"], p["status"]) for p in app["parts"]] == [
+        ("chuoeast", 4, "join", "in_review"), ("sapporo", 3, "join", "pending"),
+        ("hokkaido", 2, "join", "pending"), ("jma", 1, "join", "pending")]
+    assert client.get(f"/api/v1/applications/{app['id']}").get_json()["id"] == app["id"]
+    assert [a["id"] for a in client.get("/api/v1/applications").get_json()] == [app["id"]]
+
+
+@pytest.mark.parametrize("patch, field", [
+    ({"associations": [{"code": "chuoeast", "category": "A-1"}, {"code": "tokyo", "category": "A"}]},
+     "associations"),
+    ({"associations": [{"code": "chuoeast", "category": "X9"}]}, "associations[0].category"),
+    ({"desired_date": "2001-04-01"}, "desired_date"),
+    ({"desired_date": None}, "desired_date"),
+    ({"facility_id": 987654}, "facility_id"),
+    ({"kind": "lottery"}, "kind"),
+])
+def test_bad_input_is_422_with_japanese_field_errors_and_nothing_stored(api, session, patch, field):
+    member = new_member(session)
+    before = session.scalar(sa.select(sa.func.count()).select_from(Application))
+    body = {k: v for k, v in {**enrolment_body(), **patch}.items() if v is not None}
+    r = api(member.login_id).post("/api/v1/applications", json=body)
+    assert r.status_code == 422
+    error = r.get_json()["error"]
+    assert error["code"] == "invalid" and field in error["fields"]
+    assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in error["fields"][field])
+    assert session.scalar(sa.select(sa.func.count()).select_from(Application)) == before
+
+
+def test_malformed_json_is_400_not_500(api, session):
+    member = new_member(session)
+    r = api(member.login_id).post("/api/v1/applications", data="{nope", content_type="application/json")
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_request"
+
+
+def test_english_messages_on_request(api, session):
+    member = new_member(session)
+    client = api(member.login_id)
+    r = client.client.post("/api/v1/applications?lang=en", headers=client.headers,
+                           json={**enrolment_body(), "desired_date": "2001-04-01"})
+    assert r.get_json()["error"]["fields"]["desired_date"] == "Desired date must be today or later."
+
+
+def test_another_member_cannot_see_or_cancel_the_application(api, session, enrolled):
+    _, app = enrolled
+    other = api(new_member(session).login_id)
+    assert other.get(f"/api/v1/applications/{app['id']}").status_code == 404
+    assert other.post(f"/api/v1/applications/{app['id']}/cancel").status_code == 404
+    assert other.get("/api/v1/applications").get_json() == []
+
+
+def test_cancel_while_pending_stops_the_review(api, enrolled):
+    client, app = enrolled
+    r = client.post(f"/api/v1/applications/{app['id']}/cancel")
+    assert r.status_code == 200 and r.get_json()["status"] == "cancelled"
+    assert {p["status"] for p in r.get_json()["parts"]} == {"cancelled"}
+    open_tasks = api("staff@chuoeast").get("/api/v1/tasks").get_json()
+    assert [t for t in open_tasks if t["application_id"] == app["id"]] == []
+    again = client.post(f"/api/v1/applications/{app['id']}/cancel")
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "conflict"
+
+
+def test_members_me_shows_active_memberships(api):
+    me = api("nichiitaro").get("/api/v1/members/me").get_json()
+    assert me["login_id"] == "nichiitaro"
+    assert [(m["association"], m["layer"], m["status"]) for m in me["memberships"]] == [
+        ("otaru", 3, "active"), ("hokkaido", 2, "active"), ("jma", 1, "active")]
+    history = api("nichiitaro").get("/api/v1/members/me/history").get_json()
+    assert {h["association"] for h in history} == {"otaru", "hokkaido", "jma"}

@@ -1,0 +1,62 @@
+"""Associations, facilities, process definitions, OpenAPI."""
+
+from __future__ import annotations
+
+from ..conftest import ROOT
+
+
+def test_associations_with_categories_and_filters(api):
+    client = api("sapporohanako")
+    rows = client.get("/api/v1/associations?layer=4&parent=sapporo").get_json()
+    assert {a["code"] for a in rows} == {"chuoeast", "chuowest", "kitaku"}
+    east = next(a for a in rows if a["code"] == "chuoeast")
+    assert east["parent"] == "sapporo" and east["layer"] == 4
+    assert [c["code"] for c in east["categories"]] == ["A-1", "A-2", "B-1", "B-2"]
+    assert "管理者" in east["categories"][0]["criteria"]
+    assert client.get("/api/v1/associations?layer=9").status_code == 422
+
+
+def test_facilities_partial_match_on_name_kana_or_address(api):
+    client = api("sapporohanako")
+    assert [f["name"] for f in client.get("/api/v1/facilities?q=上野").get_json()] == ["上野クリニック 札幌医院"]
+    by_address = {f["name"] for f in client.get("/api/v1/facilities?q=小樽市").get_json()}
+    assert by_address == {"医療法人社団 青柳皮膚科医院"}
+    assert client.get("/api/v1/facilities?q=札幌 北四条").get_json()[0]["postal_code"] == "060-0004"
+
+
+def test_process_definitions_list_and_versions(api):
+    client = api("designer01")
+    keys = {d["key"] for d in client.get("/api/v1/process-definitions").get_json()}
+    assert {"enrolment", "layer_review"} <= keys
+    xml = client.get("/api/v1/process-definitions/layer_review/versions/latest")
+    assert xml.status_code == 200 and xml.mimetype == "application/xml" and b"layer_review" in xml.data
+    assert client.get("/api/v1/process-definitions/layer_review/versions/999").status_code == 404
+
+
+def test_designers_deploy_new_versions_and_bad_bpmn_is_422(api):
+    xml = (ROOT / "processes/layer_review/layer_review.bpmn").read_text(encoding="utf-8")
+    designer = api("designer01")
+    before = max(d["version"] for d in designer.get("/api/v1/process-definitions").get_json()
+                 if d["key"] == "layer_review")
+    r = designer.post("/api/v1/process-definitions/layer_review/versions",
+                      data=xml.replace("事務局の審査", "事務局審査"), content_type="application/xml")
+    assert r.status_code == 201 and r.get_json()["key"] == "layer_review"
+    assert r.get_json()["version"] == before + 1
+    latest = designer.get("/api/v1/process-definitions/layer_review/versions/latest")
+    assert "事務局審査" in latest.get_data(as_text=True)
+    bad = designer.post("/api/v1/process-definitions/layer_review/versions",
+                        data=xml.replace('id="application.open_part"', 'id="shell.run"'),
+                        content_type="application/xml")
+    assert bad.status_code == 422 and "shell.run" in bad.get_json()["error"]["fields"]["bpmn"]
+    member = api("sapporohanako")
+    assert member.post("/api/v1/process-definitions/layer_review/versions", data=xml,
+                       content_type="application/xml").status_code == 403
+
+
+def test_openapi_document_is_generated_from_the_code(app):
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert spec["info"]["title"] == "MAMIS API"
+    for path in ("/api/v1/auth/token", "/api/v1/applications", "/api/v1/tasks/{task_id}/complete",
+                 "/api/v1/members/me", "/api/v1/process-definitions"):
+        assert path in spec["paths"], path
+    assert "ApplicationCreate" in spec["components"]["schemas"]

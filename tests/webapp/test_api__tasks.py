@@ -1,0 +1,94 @@
+"""The task API: the inbox, completing, conflicts, scope, bulk completion."""
+
+from __future__ import annotations
+
+from ..conftest import QueryCounter, new_member
+from ..helpers import enrolment_body
+
+
+def inbox(api, code, app_id, status="open"):
+    return [t for t in api(f"staff@{code}").get(f"/api/v1/tasks?status={status}").get_json()
+            if t["application_id"] == app_id]
+
+
+def test_the_full_chain_through_the_api_ends_with_active_memberships(api, enrolled):
+    member, app = enrolled
+    for code in ("chuoeast", "sapporo", "hokkaido", "jma"):
+        [task] = inbox(api, code, app["id"])
+        assert task["association"] == code and task["kind"] == "review"
+        r = api(f"staff@{code}").post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"})
+        assert r.status_code == 200 and r.get_json()["status"] == "completed"
+    assert member.get(f"/api/v1/applications/{app['id']}").get_json()["status"] == "approved"
+    me = member.get("/api/v1/members/me").get_json()
+    assert [m["association"] for m in me["memberships"]] == ["chuoeast", "sapporo", "hokkaido", "jma"]
+
+
+def test_second_completion_is_409(api, enrolled):
+    _, app = enrolled
+    [task] = inbox(api, "chuoeast", app["id"])
+    staff = api("staff@chuoeast")
+    assert staff.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 200
+    r = staff.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "conflict"
+
+
+def test_other_associations_cannot_read_or_complete(api, enrolled):
+    _, app = enrolled
+    [task] = inbox(api, "chuoeast", app["id"])
+    for code in ("otaru", "sapporo"):
+        other = api(f"staff@{code}")
+        assert other.get(f"/api/v1/tasks/{task['id']}").status_code == 404
+        assert other.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 404
+    assert inbox(api, "chuoeast", app["id"])[0]["status"] == "open"
+
+
+def test_decision_is_validated(api, enrolled):
+    _, app = enrolled
+    [task] = inbox(api, "chuoeast", app["id"])
+    staff = api("staff@chuoeast")
+    r = staff.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "maybe"})
+    assert r.status_code == 422 and "decision" in r.get_json()["error"]["fields"]
+    r = staff.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "reject"})
+    assert r.status_code == 422 and "comment" in r.get_json()["error"]["fields"]
+
+
+def test_claim_keeps_colleagues_out(api, session, enrolled):
+    from membership.accounts import create_user
+
+    _, app = enrolled
+    create_user(session, "staff2@chuoeast", "Mamis#2024", "secretariat", "chuoeast")
+    [task] = inbox(api, "chuoeast", app["id"])
+    me, colleague = api("staff@chuoeast"), api("staff2@chuoeast")
+    assert me.post(f"/api/v1/tasks/{task['id']}/claim").get_json()["claimed_by"] is not None
+    assert colleague.post(f"/api/v1/tasks/{task['id']}/claim").status_code == 409
+    assert colleague.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 409
+    assert me.post(f"/api/v1/tasks/{task['id']}/unclaim").get_json()["claimed_by"] is None
+    assert colleague.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 200
+
+
+def test_bulk_complete_reports_each_task(api, session):
+    ids = []
+    for _ in range(2):
+        member = new_member(session)
+        r = api(member.login_id).post("/api/v1/applications", json=enrolment_body([("otaru", "A-1")]))
+        ids += [t["id"] for t in inbox(api, "otaru", r.get_json()["id"])]
+    staff = api("staff@otaru")
+    r = staff.post("/api/v1/tasks/bulk-complete", json={"ids": [*ids, 999999], "decision": "approve"})
+    results = {row["id"]: row for row in r.get_json()}
+    assert all(results[i]["ok"] for i in ids)
+    assert results[999999]["ok"] is False and results[999999]["error"]["code"] == "not_found"
+
+
+def test_the_inbox_query_count_does_not_grow_with_tasks(api, session, db_engine):
+    staff = api("staff@otaru")
+    staff.get("/api/v1/tasks")  # warm up
+
+    def measure():
+        with QueryCounter(db_engine) as counter:
+            assert staff.get("/api/v1/tasks").status_code == 200
+        return counter.count
+
+    base = measure()
+    for _ in range(3):
+        api(new_member(session).login_id).post("/api/v1/applications", json=enrolment_body([("otaru", "A-1")]))
+    assert measure() == base
