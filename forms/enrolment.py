@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, Field, HiddenField, StringField
+from wtforms.validators import ValidationError
 
 from membership.reference import DUTY_CODES, POSITIONS
 
@@ -42,7 +43,7 @@ class ChooseAssociationsForm(BaseForm):
     def validate_category(self, field):
         missing = [c for c in (self.layer4.data, self.layer3.data) if c and c != "none" and not field.data.get(c)]
         if missing:
-            raise ValueError(render("choose", field))
+            raise ValidationError(render("choose", field))
 
 
 class EnrolmentInputForm(BaseForm):

@@ -17,7 +17,7 @@ def set_language_provider(provider: Callable[[], str]) -> None:
 
 
 def render(key: str, field, **params) -> str:
-    return messages.render(key, _lang_provider(), field=None, **{"field": field.label.text, **params})
+    return messages.render(key, _lang_provider(), field=field.label.text, **params)
 
 
 class Required:

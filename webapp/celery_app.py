@@ -24,6 +24,7 @@ def init_app(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         timezone="Asia/Tokyo",
+        task_default_queue=app.config.get("CELERY_QUEUE") or "mamis",
         beat_schedule={
             "flush-outbox": {"task": "webapp.jobs.flush_outbox", "schedule": 60.0},
         },

@@ -1,0 +1,36 @@
+"""The CLI of ../shared/API.md, run as a user would, on a fresh SQLite file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+
+def flask(tmp_path, *args):
+    env = {**os.environ, "MAMIS_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+           "MAMIS_OUTBOX_DIR": str(tmp_path / "outbox")}
+    return subprocess.run([str(Path(sys.executable).with_name("flask")), "--app", "webapp", *args], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_upgrade_demo_users_and_deploy(tmp_path):
+    assert flask(tmp_path, "db", "upgrade").returncode == 0
+    first = flask(tmp_path, "demo", "load")
+    assert first.returncode == 0 and "'associations': 10" in first.stdout
+    second = flask(tmp_path, "demo", "load")
+    assert "'associations': 0, 'facilities': 0, 'users': 0" in second.stdout
+    assert "new process versions: 0" in second.stdout
+    ok = flask(tmp_path, "users", "create", "--login-id", "staff9@otaru", "--password", "Mamis#2024",
+               "--role", "secretariat", "--association", "otaru")
+    assert ok.returncode == 0
+    bad = flask(tmp_path, "users", "create", "--login-id", "x9x9x9x9", "--password", "Mamis#2024",
+                "--role", "secretariat")
+    assert bad.returncode == 2 and "事務局には所属医師会が必要です。" in bad.stderr
+    deployed = flask(tmp_path, "processes", "deploy")
+    assert deployed.returncode == 0 and "enrolment v1 unchanged" in deployed.stdout
+    logins = flask(tmp_path, "demo", "logins")
+    assert "staff@sapporo" in logins.stdout and "Mamis#2024" in logins.stdout

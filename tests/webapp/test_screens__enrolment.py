@@ -1,0 +1,167 @@
+"""The screens a member and a secretariat use: login, the wizard, My Page, the inbox and task page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ..conftest import QueryCounter, new_member
+from ..helpers import future
+
+
+@pytest.fixture
+def browser(app, session):
+    def login(login_id):
+        client = app.test_client()
+        r = client.post("/login", data={"login_id": login_id, "password": "Mamis#2024"})
+        assert r.status_code == 302, r.get_data(as_text=True)
+        return client
+
+    return login
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def file_through_wizard(client, layer4="chuoeast"):
+    r = client.get("/apply/enrolment?pref=北海道&city=札幌市中央区")
+    assert "中央区東支部" in text(r) and "札幌医科大学医師会" in text(r) and "郡市区等医師会に入会しない" in text(r)
+    assert "個人が開設した病院又は診療所の管理者" in text(r)  # criteria shown with the categories
+    r = client.post("/apply/enrolment", data={
+        "pref": "北海道", "city": "札幌市中央区", "layer4": layer4, "layer3": "sapporo",
+        f"category-{layer4}": "A-1", "category-sapporo": "A-1", "join_prefecture": "y", "category-hokkaido": "A",
+        "join_jma": "y", "category-jma": "A1"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/apply/enrolment/input")
+    r = client.post("/apply/enrolment/input", data={"action": "search", "facility_q": "上野"})
+    assert "上野クリニック 札幌医院" in text(r)
+    facility_id = re.search(r'name="facility_id" value="(\d+)"', text(r)).group(1)
+    date = future().replace("-", "/")
+    date_fullwidth = date.translate(str.maketrans("0123456789/", "０１２３４５６７８９／"))
+    r = client.post("/apply/enrolment/input", data={
+        "action": "next", "desired_date": date_fullwidth, "facility_id": facility_id, "duty_code": "11",
+        "position": "院長"})
+    assert r.status_code == 302, text(r)
+    r = client.get("/apply/enrolment/confirm")
+    assert "[4層] 中央区東支部" in text(r) and date in text(r) and "ウエノクリニックサッポロイイン" in text(r)
+    r = client.post("/apply/enrolment/confirm")
+    assert r.status_code == 302
+    return int(r.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_member_files_an_enrolment_and_sees_it_under_review(browser, session):
+    member = new_member(session)
+    client = browser(member.login_id)
+    app_id = file_through_wizard(client)
+    page = text(client.get("/mypage/"))
+    assert f"入会届 #{app_id}" in page and "申請中" in page and "中央区東支部" in page
+
+
+def test_wizard_errors_name_the_fields_in_japanese(browser, session):
+    client = browser(new_member(session).login_id)
+    r = client.post("/apply/enrolment", data={"pref": "北海道", "city": "札幌市中央区", "layer4": "chuoeast",
+                                              "layer3": "sapmed", "category-chuoeast": "A-1",
+                                              "category-sapmed": "A-1"})
+    assert r.status_code == 422 and "上位は" in text(r)  # 中央区東支部's parent is not 札幌医科大学医師会
+    r = client.post("/apply/enrolment", data={"pref": "北海道", "city": "札幌市中央区", "layer3": "sapporo"})
+    assert r.status_code == 422 and "会員区分を選択してください。" in text(r)
+    client.post("/apply/enrolment", data={"pref": "北海道", "city": "札幌市中央区", "layer3": "sapporo",
+                                          "category-sapporo": "B-2"})
+    r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": "2001/01/01",
+                                                    "duty_code": "99"})
+    page = text(r)
+    assert r.status_code == 422
+    assert "所属施設を選択してください。" in page and "施設・業務は 11〜14" in page
+    r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": "2001/01/01",
+                                                    "duty_code": "11", "facility_id": "1"})
+    client.get("/apply/enrolment/confirm")
+    r = client.post("/apply/enrolment/confirm")
+    assert r.status_code == 422 and "本日以降の日付" in text(r)
+
+
+def test_secretariat_approves_from_the_task_page_and_the_next_layer_gets_it(browser, session):
+    member = new_member(session)
+    app_id = file_through_wizard(browser(member.login_id))
+    staff = browser("staff@chuoeast")
+    inbox = text(staff.get("/inbox"))
+    task_id = int(re.search(rf'<td>{app_id}</td>\s*<td><a href="/tasks/(\d+)"', inbox).group(1))
+    page = text(staff.get(f"/tasks/{task_id}"))
+    assert "試験 一郎" in page and "上野クリニック 札幌医院" in page
+    r = staff.post(f"/tasks/{task_id}", data={"decision": "return"})
+    assert r.status_code == 422 and "却下・差戻しにはコメントを入力してください。" in text(r)
+    r = staff.post(f"/tasks/{task_id}", data={"decision": "approve", "comment": "確認しました"})
+    assert r.status_code == 302
+    again = staff.post(f"/tasks/{task_id}", data={"decision": "approve"})
+    assert again.status_code in (200, 302, 303)
+    assert "処理済み" in text(staff.get(f"/tasks/{task_id}"))
+    assert f"<td>{app_id}</td>" in text(browser("staff@sapporo").get("/inbox"))
+    assert f"<td>{app_id}</td>" not in text(browser("staff@hokkaido").get("/inbox"))
+    assert browser("staff@otaru").get(f"/tasks/{task_id}").status_code == 404
+    mypage = text(browser(member.login_id).get("/mypage/"))
+    assert "承認" in mypage and "中央区東支部" in mypage
+
+
+def test_return_and_resubmission_through_the_screens(browser, session):
+    member = new_member(session)
+    client = browser(member.login_id)
+    app_id = file_through_wizard(client)
+    staff = browser("staff@chuoeast")
+    task_id = int(re.search(rf'<td>{app_id}</td>\s*<td><a href="/tasks/(\d+)"', text(staff.get("/inbox"))).group(1))
+    staff.post(f"/tasks/{task_id}", data={"decision": "return", "comment": "役職を確認してください"})
+    mypage = text(client.get("/mypage/"))
+    assert "差戻し" in mypage
+    amend_id = int(re.search(r'href="/tasks/(\d+)">申請内容を修正して再提出する', mypage).group(1))
+    page = text(client.get(f"/tasks/{amend_id}"))
+    assert "役職を確認してください" in page
+    r = client.post(f"/tasks/{amend_id}", data={"action": "next", "desired_date": future(40), "facility_id": "1",
+                                                "duty_code": "13", "position": "理事"})
+    assert r.status_code == 302, text(r)
+    assert f"<td>{app_id}</td>" in text(staff.get("/inbox"))
+
+
+def test_pages_need_login_and_roles(app, browser, session):
+    anonymous = app.test_client()
+    for url in ("/mypage/", "/inbox", "/apply/enrolment"):
+        r = anonymous.get(url)
+        assert r.status_code == 302 and "/login" in r.headers["Location"]
+    assert browser("sapporohanako").get("/inbox").status_code == 403
+    assert browser("staff@otaru").get("/apply/enrolment").status_code == 403
+
+
+def test_wrong_password_shows_the_seed_message(app, session):
+    r = app.test_client().post("/login", data={"login_id": "sapporohanako", "password": "nope"})
+    assert r.status_code == 401 and "ログインIDまたはパスワードに誤りがあります。" in text(r)
+
+
+def test_inbox_page_query_count_does_not_grow(browser, session, db_engine):
+    staff = browser("staff@otaru")
+    staff.get("/inbox")
+
+    def measure():
+        with QueryCounter(db_engine) as counter:
+            assert staff.get("/inbox").status_code == 200
+        return counter.count
+
+    base = measure()
+    from engine import flows
+
+    from ..helpers import enrolment_body
+
+    for _ in range(3):
+        flows.submit_application(session, new_member(session), enrolment_body([("otaru", "A-1")]))
+    assert measure() == base
+
+
+def test_english_is_available(app, session):
+    page = app.test_client().get("/login?lang=en").get_data(as_text=True)
+    assert "Log in" in page and 'lang="en"' in page
+
+
+def test_forms_reject_a_missing_csrf_token(app, session):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        r = app.test_client().post("/login", data={"login_id": "sapporohanako", "password": "Mamis#2024"})
+        assert r.status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
