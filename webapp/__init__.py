@@ -10,9 +10,16 @@ from flask import Flask
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _env_value(text: str):
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    return int(text) if text.strip().isdigit() else text
+
+
 def _env_config() -> dict:
-    """`MAMIS_`-prefixed environment variables, without the prefix."""
-    return {k[len("MAMIS_"):]: v for k, v in os.environ.items() if k.startswith("MAMIS_")}
+    """`MAMIS_`-prefixed environment variables, without the prefix ("true"/"false" and digits parsed)."""
+    return {k[len("MAMIS_"):]: _env_value(v) for k, v in os.environ.items() if k.startswith("MAMIS_")}
 
 
 def create_app(test_config: dict | None = None) -> Flask:

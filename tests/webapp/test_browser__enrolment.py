@@ -1,0 +1,150 @@
+"""Real browser: Debian's chromium, driven by Playwright, through the whole enrolment and approval.
+
+Every page visited is checked with axe-core (no serious or critical violation) and at 320 px wide.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from membership.physicians import register_physician
+
+from ..conftest import IN_CI, ROOT, prepare_database
+from ..helpers import future
+
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
+CHROMIUM = "/usr/lib/chromium/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail("Debian's chromium is required in CI (make browser)")
+        pytest.skip("chromium is not installed")
+    from webapp import create_app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'mamis.db'}"
+    prepare_database(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test",
+                      "OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox"))})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+def check_page(page):
+    """axe-core: no serious/critical violation; and nothing wider than the viewport."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result
+           if v["impact"] in ("serious", "critical")]
+    assert bad == [], f"{page.url}: {bad}"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] + 1, f"{page.url} is {width}px wide"
+
+
+def login(context, base, login_id):
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    check_page(page)
+    page.fill("#login_id", login_id)
+    page.fill("#password", "Mamis#2024")
+    page.click("button[type=submit]")
+    return page
+
+
+def test_enrolment_through_the_browser_and_approval_in_the_inbox(live_server, chromium):
+    app, base = live_server
+    with Session(app.extensions["mamis_db"].engine) as s:
+        login_id = f"br{uuid.uuid4().hex[:8]}"
+        register_physician(s, None, login_id=login_id, password="Mamis#2024", family_name="画面",
+                           given_name="花子", family_kana="ガメン", given_kana="ハナコ", email=f"{login_id}@example.jp")
+        s.commit()
+
+    context = chromium.new_context(viewport={"width": 320, "height": 800}, bypass_csp=True, locale="ja-JP")
+    page = login(context, base, login_id)
+    page.wait_for_url(f"{base}/mypage/")
+    assert "現在、申請はありません" in page.content()
+    check_page(page)
+
+    page.click("text=入会届 >> nth=0")
+    page.select_option("#pref", "北海道")
+    page.click("button:has-text('検索')")
+    page.select_option("#city", "札幌市中央区")
+    page.click("button:has-text('検索')")
+    check_page(page)
+    page.check("#layer4-chuoeast")
+    page.select_option("#field-category-chuoeast", "A-1")
+    page.click("#field-layer4 summary >> nth=0")
+    assert page.is_visible("text=①個人が開設した病院又は診療所の管理者")
+    page.check("#layer3-sapporo")
+    page.select_option("#field-category-sapporo", "A-1")
+    page.check("#join_prefecture")
+    page.select_option("#field-category-hokkaido", "A")
+    page.check("#join_jma")
+    page.select_option("#field-category-jma", "A1")
+    page.click("text=入力フォームに進む")
+
+    page.wait_for_url(f"{base}/apply/enrolment/input")
+    check_page(page)
+    page.fill("#desired_date", future().replace("-", "/"))
+    page.fill("#facility_q", "上野")  # htmx fetches the matches while typing
+    page.wait_for_selector("label:has-text('上野クリニック 札幌医院')")
+    page.click("label:has-text('上野クリニック 札幌医院')")
+    page.check("#duty-11")
+    page.select_option("#position", "院長")
+    page.click("text=確認画面に進む")
+
+    page.wait_for_url(f"{base}/apply/enrolment/confirm")
+    check_page(page)
+    assert "[1層] 日本医師会" in page.content()
+    page.click("text=入会を申請する")
+    page.wait_for_url(f"{base}/apply/enrolment/done/*")
+    check_page(page)
+    page.click("text=マイページTOPへ戻る")
+    assert "申請中" in page.inner_text("#status-title + article")
+
+    context.close()
+
+    staff_view = chromium.new_context(viewport={"width": 320, "height": 800}, bypass_csp=True, locale="ja-JP")
+    staff = login(staff_view, base, "staff@chuoeast")
+    staff.wait_for_url(f"{base}/inbox")
+    check_page(staff)
+    staff.click("#task-table a >> nth=0")
+    check_page(staff)
+    assert "画面 花子" in staff.content()
+    staff.check("#decision-approve")
+    staff.fill("#comment", "確認しました")
+    staff.click("text=決定する")
+    staff.wait_for_url(f"{base}/inbox")
+    assert "処理しました" in staff.content()
+    staff_view.close()
+
+    member_view = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True, locale="ja-JP")
+    page = login(member_view, base, login_id)
+    page.wait_for_url(f"{base}/mypage/")
+    statuses = page.inner_text("#status-title + article table")
+    assert "中央区東支部" in statuses and "承認" in statuses
+    check_page(page)
+    member_view.close()
