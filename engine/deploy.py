@@ -189,19 +189,18 @@ _spec_lock = threading.Lock()
 
 
 def load_specs(session: Session, top_key: str, definition_ids: dict[str, int]):
-    """(spec, subprocess_specs) for these definition versions; parsed once and cached by content.
+    """(spec, subprocess_specs) for these definition versions, parsed once and cached.
 
-    Versions are immutable and the cache key is their content hashes, so it never needs
-    invalidating (and two databases in one process cannot mix their definitions up).
+    Versions are immutable and never renumbered, so (database, version ids) names one set of
+    specs forever and the cache never needs invalidating.
     """
-    ids = list(definition_ids.values())
-    hashes = session.execute(sa.select(ProcessDefinition.key, ProcessDefinition.content_hash)
-                             .where(ProcessDefinition.id.in_(ids))).all()
-    cache_key = (top_key, tuple(sorted((k, h) for k, h in hashes)))
+    bind = session.get_bind()
+    cache_key = (str(getattr(bind, "engine", bind).url), top_key, tuple(sorted(definition_ids.items())))
     cached = _spec_cache.get(cache_key)
     if cached is not None:
         return cached
     parser = SpiffBpmnParser()
+    ids = list(definition_ids.values())
     for row in session.scalars(sa.select(ProcessDefinition).where(ProcessDefinition.id.in_(ids))):
         parser.add_bpmn_str(row.xml.encode(), filename=row.filename)
     specs = (parser.get_spec(top_key), parser.get_subprocess_specs(top_key))

@@ -30,7 +30,7 @@ def submit_application(session: Session, actor: Actor, data: dict) -> Applicatio
     app = FILERS[kind](session, actor, data)
     start_instance(session, actor, PROCESS_FOR_KIND[kind],
                    {"application_id": app.id, "applicant_user_id": app.applicant_user_id}, application_id=app.id)
-    session.refresh(app)
+    session.flush()
     return app
 
 
@@ -48,4 +48,5 @@ def cancel_application(session: Session, actor: Actor, application_id: int) -> A
     applications.cancel(session, actor, app)
     if instance is not None:
         cancel_instance(session, actor, instance)
+    session.flush()
     return app

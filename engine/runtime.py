@@ -10,13 +10,13 @@ way the second of two concurrent completions waits, then finds the task no longe
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 import uuid
 
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
@@ -38,6 +38,30 @@ class ProcessFailed(RuntimeError):
     """The process itself is broken (a bad expression, an unknown association in its data)."""
 
 
+class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
+    """Stores a workflow without its specs; they are restored from the parsed-spec cache.
+
+    An instance's specs are those of the definition versions it started with (immutable rows),
+    so storing them again with every step would only cost time and space.
+    """
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, specs=None):
+        spec, subprocess_specs = specs
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], uuid.UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(uuid.UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
 _local = threading.local()
 
 
@@ -45,29 +69,38 @@ def serializer() -> BpmnWorkflowSerializer:
     """One serializer per thread: a serializer toggles a mode on its shared registry."""
     ser = getattr(_local, "serializer", None)
     if ser is None:
-        ser = _local.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+        config = {**SPIFF_CONFIG, BpmnWorkflow: _SpecFreeWorkflowConverter}
+        ser = _local.serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
     return ser
 
 
 def dump(workflow: BpmnWorkflow) -> dict:
-    """The workflow as JSON data that survives JSONB.
+    """The workflow as JSON data that survives JSONB (specs excluded, see the converter above).
 
     SpiffWorkflow restores tasks in the order of its `tasks` mappings, and JSONB does not keep key
     order, so those mappings are stored as lists (in order) and rebuilt by `restore`.
     """
-    state = json.loads(serializer().serialize_json(workflow))
+    ser = serializer()
+    state = ser.to_dict(workflow)  # our task data is JSON already; no encoder round trip needed
+    state[ser.VERSION_KEY] = ser.VERSION
     for holder in (state, *state.get("subprocesses", {}).values()):
         holder["tasks"] = list(holder["tasks"].values())
     return state
 
 
-def restore(state: dict, session: Session, actor: Actor) -> BpmnWorkflow:
-    state = dict(state)
+def restore(session: Session, actor: Actor, instance: ProcessInstance) -> BpmnWorkflow:
+    """The instance's workflow, on the definition versions it started with."""
+    ids = instance.definition_ids
+    top_key = next(k for k, v in ids.items() if v == instance.definition_id)
+    specs = load_specs(session, top_key, ids)
+    state = dict(instance.state)
     subprocesses = {k: dict(v) for k, v in state.get("subprocesses", {}).items()}
     for holder in (state, *subprocesses.values()):
         holder["tasks"] = {t["id"]: t for t in holder["tasks"]}
     state["subprocesses"] = subprocesses
-    workflow = serializer().deserialize_json(json.dumps(state))
+    ser = serializer()
+    ser.migrate(state)
+    workflow = ser.from_dict(state, specs=specs)
     workflow.script_engine = RestrictedScriptEngine(SERVICES, RunContext(session, actor))
     return workflow
 
@@ -109,7 +142,7 @@ def start_instance(session: Session, actor: Actor, key: str, data: dict,
     _store(instance, workflow)
     session.add(instance)
     session.flush()
-    materialise(session, instance, workflow)
+    materialise(session, instance, workflow, open_rows=[])
     audit.record(session, actor, "instance.start", "process_instance", instance.id, key=key,
                  version=definition.version, application_id=application_id)
     return instance
@@ -124,27 +157,38 @@ def _store(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
         instance.completed_at = instance.updated_at
 
 
-def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
-    """Take the instance's row lock for the rest of the transaction and return the fresh row."""
-    if is_postgresql(session):
-        instance = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.id == instance_id)
-                                  .with_for_update().execution_options(populate_existing=True))
+def lock_instance(session: Session, instance_id: int | None = None, *, task_id: int | None = None,
+                  scope=None) -> ProcessInstance:
+    """Take the instance's row lock for the rest of the transaction and return the fresh row.
+
+    Either by `instance_id`, or by the instance of human task `task_id` (with `scope`, an extra
+    condition on HumanTask, so that a task outside the caller's scope finds nothing).
+    Raises NotFound.
+    """
+    stmt = sa.select(ProcessInstance)
+    if task_id is not None:
+        stmt = stmt.join(HumanTask, HumanTask.instance_id == ProcessInstance.id).where(HumanTask.id == task_id)
+        if scope is not None:
+            stmt = stmt.where(scope)
     else:
-        session.execute(sa.update(ProcessInstance).where(ProcessInstance.id == instance_id)
-                        .values(revision=ProcessInstance.revision + 1))
-        instance = session.get(ProcessInstance, instance_id, populate_existing=True)
+        stmt = stmt.where(ProcessInstance.id == instance_id)
+    if is_postgresql(session):
+        stmt = stmt.with_for_update(of=ProcessInstance)
+    # On SQLite the transaction began with BEGIN IMMEDIATE: it already excludes every other writer.
+    instance = session.scalar(stmt.execution_options(populate_existing=True))
     if instance is None:
         raise NotFound()
     return instance
 
 
 def run_human_task(session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask,
-                   data: dict) -> BpmnWorkflow:
+                   data: dict, open_rows: list[HumanTask] | None = None) -> BpmnWorkflow:
     """Complete the READY user task behind `task` with `data` and advance; the instance is locked.
 
-    Raises Conflict if the engine no longer has that task ready.
+    `open_rows`: the instance's open human tasks, read after the lock. Raises Conflict if the
+    engine no longer has that task ready.
     """
-    workflow = restore(instance.state, session, actor)
+    workflow = restore(session, actor, instance)
     try:
         spiff_task = workflow.get_task_from_id(uuid.UUID(task.spiff_task_id))
     except Exception:
@@ -155,7 +199,7 @@ def run_human_task(session: Session, actor: Actor, instance: ProcessInstance, ta
     spiff_task.run()
     advance(workflow)
     _store(instance, workflow)
-    materialise(session, instance, workflow)
+    materialise(session, instance, workflow, open_rows)
     return workflow
 
 
@@ -163,7 +207,7 @@ def cancel_instance(session: Session, actor: Actor, instance: ProcessInstance) -
     """Stop a running instance; its open human tasks are cancelled. The instance must be locked."""
     if instance.status != "running":
         return
-    workflow = restore(instance.state, session, actor)
+    workflow = restore(session, actor, instance)
     workflow.cancel()
     instance.status = "cancelled"
     _store(instance, workflow)
@@ -173,28 +217,29 @@ def cancel_instance(session: Session, actor: Actor, instance: ProcessInstance) -
     audit.record(session, actor, "instance.cancel", "process_instance", instance.id)
 
 
-def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
-    """Make the open rows of `human_tasks` equal the engine's READY user tasks."""
+def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+                open_rows: list[HumanTask] | None = None) -> None:
+    """Make the open rows of `human_tasks` equal the engine's READY user tasks.
+
+    `open_rows` are the instance's open rows as the caller already knows them (none for a new
+    instance); when not given they are read.
+    """
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    open_rows = {r.spiff_task_id: r for r in session.scalars(
-        sa.select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open"))}
-    for spiff_id, row in open_rows.items():
+    if open_rows is None:
+        open_rows = list(session.scalars(sa.select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.status == "open")))
+    by_spiff_id = {r.spiff_task_id: r for r in open_rows if r.status == "open"}
+    for spiff_id, row in by_spiff_id.items():
         if spiff_id not in ready:
             row.status = "cancelled"
             row.completed_at = utcnow()
-    associations: dict[str, Association] = {}
     for spiff_id, t in ready.items():
-        if spiff_id in open_rows:
+        if spiff_id in by_spiff_id:
             continue
         props = t.task_spec.extensions.get("properties", {}) if hasattr(t.task_spec, "extensions") else {}
-        association = None
+        association_id = layer = None
         if props.get("candidate_association"):
-            code = _property(t, props["candidate_association"])
-            association = associations.get(code) or session.scalar(
-                sa.select(Association).where(Association.code == code))
-            if association is None:
-                raise ProcessFailed(f"task {t.task_spec.bpmn_id}: no association {code!r}")
-            associations[code] = association
+            association_id, layer = _association(session, _property(t, props["candidate_association"]), t)
         assignee = _property(t, props["candidate_user"]) if props.get("candidate_user") else None
         now = utcnow()
         due = None
@@ -205,11 +250,26 @@ def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
             bpmn_id=t.task_spec.bpmn_id, process_key=t.workflow.spec.name,
             name=safe_text.clip(t.task_spec.bpmn_name or t.task_spec.bpmn_id, 200),
             kind=props.get("kind", "review"), form_key=props.get("form_key", ""),
-            association_id=association.id if association else None,
-            layer=association.layer if association else None,
+            association_id=association_id, layer=layer,
             assignee_user_id=int(assignee) if assignee is not None else None,
             status="open", created_at=now, due_at=due))
-    session.flush()
+
+
+#: (database, association code) → (id, layer). Codes and layers of associations are fixed
+#: once created (renumbering a layer would break every chain), so this cache is never stale.
+_associations: dict[tuple[str, str], tuple[int, int]] = {}
+
+
+def _association(session: Session, code, task) -> tuple[int, int]:
+    bind = session.get_bind()
+    key = (str(getattr(bind, "engine", bind).url), str(code))
+    found = _associations.get(key)
+    if found is None:
+        row = session.execute(sa.select(Association.id, Association.layer).where(Association.code == code)).first()
+        if row is None:
+            raise ProcessFailed(f"task {task.task_spec.bpmn_id}: no association {code!r}")
+        found = _associations[key] = (row.id, row.layer)
+    return found
 
 
 def _property(task, expression: str):

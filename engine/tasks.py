@@ -114,12 +114,12 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
     Raises NotFound (missing or outside scope), Conflict, ValidationFailed, and any domain error
     of the service tasks the process runs next (the caller rolls back whole).
     """
-    instance_id = session.scalar(sa.select(HumanTask.instance_id).where(HumanTask.id == task_id, _scope(actor)))
-    if instance_id is None:
-        raise NotFound()
-    instance = lock_instance(session, instance_id)
-    task = session.scalar(sa.select(HumanTask).where(HumanTask.id == task_id)
-                          .execution_options(populate_existing=True))
+    instance = lock_instance(session, task_id=task_id, scope=_scope(actor))
+    # Read after the lock: what another completion committed meanwhile is visible now.
+    rows = list(session.scalars(sa.select(HumanTask).where(
+        HumanTask.instance_id == instance.id, sa.or_(HumanTask.status == "open", HumanTask.id == task_id))
+        .execution_options(populate_existing=True)))
+    task = next(r for r in rows if r.id == task_id)
     if task.status != "open":
         raise Conflict("task_not_open")
     if task.claimed_by_user_id not in (None, actor.user_id):
@@ -137,7 +137,8 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
     task.decision = decision
     task.comment = (comment or "").strip()
     run_human_task(session, actor, instance, task,
-                   {"decision": decision, "comment": task.comment, "decided_by": actor.user_id})
+                   {"decision": decision, "comment": task.comment, "decided_by": actor.user_id}, rows)
     audit.record(session, actor, "task.complete", "human_task", task.id, decision=decision,
                  application_id=task.application_id)
+    session.flush()  # one flush for the whole step: the caller then reads what it wrote
     return task

@@ -26,45 +26,40 @@ class ChainBroken(Conflict):
     message_key = "concurrent_change"
 
 
-def check_chain_below(session: Session, group_id: int, layer: int, planned_association_ids: set[int]) -> None:
+def check_chain_below(group: MembershipGroup, layer: int, planned_association_ids: set[int]) -> None:
     """Raise ChainBroken unless every planned association below `layer` is an active membership.
 
     `planned_association_ids` are the group's associations below `layer` that the caller's
     application also asks for; existing memberships of the group below `layer` count too.
     """
-    rows = session.execute(sa.select(Membership.association_id, Membership.status, Membership.layer)
-                           .where(Membership.group_id == group_id)).all()
-    active = {r.association_id for r in rows if r.status == MembershipStatus.ACTIVE}
-    needed = set(planned_association_ids) | {r.association_id for r in rows if r.layer > layer}
+    rows = group.memberships  # loaded once; includes memberships added in this transaction
+    active = {m.association_id for m in rows if m.status == MembershipStatus.ACTIVE}
+    needed = set(planned_association_ids) | {m.association_id for m in rows if m.layer > layer}
     missing = needed - active
     if missing:
-        raise ChainBroken(group_id=group_id, layer=layer, missing=sorted(missing))
+        raise ChainBroken(group_id=group.id, layer=layer, missing=sorted(missing))
 
 
 def activate_membership(session: Session, actor: Actor, part: ApplicationPart) -> Membership:
     """Start the membership that an approved `join` part asks for. Raises ChainBroken."""
     app: Application = part.application
-    if app.group_id is None:
-        group = MembershipGroup(physician_id=app.physician_id, facility_id=app.facility_id)
-        session.add(group)
-        session.flush()
-        app.group_id = group.id
+    if app.group is None:
+        app.group = MembershipGroup(physician_id=app.physician_id, facility_id=app.facility_id)
     below = {p.association_id for p in app.parts
              if p.action == PartAction.JOIN and p.layer > part.layer}
-    check_chain_below(session, app.group_id, part.layer, below)
+    check_chain_below(app.group, part.layer, below)
     membership = Membership(
-        group_id=app.group_id, physician_id=app.physician_id, association_id=part.association_id,
+        group=app.group, physician_id=app.physician_id, association_id=part.association_id,
         category_id=part.category_id, layer=part.layer, status=MembershipStatus.ACTIVE.value,
         since=app.desired_date or dt.date.today(),
     )
     session.add(membership)
-    session.flush()
     session.add(MembershipEvent(
-        membership_id=membership.id, physician_id=app.physician_id, association_id=part.association_id,
+        membership=membership, physician_id=app.physician_id, association_id=part.association_id,
         kind="joined", on_date=membership.since, actor_user_id=actor.user_id or None,
         application_id=app.id,
     ))
-    audit.record(session, actor, "membership.activate", "membership", membership.id,
+    audit.record(session, actor, "membership.activate", "application_part", part.id,
                  association_id=part.association_id, application_id=app.id)
     return membership
 

@@ -182,6 +182,7 @@ class MembershipEvent(Base):
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
     association: Mapped[Association] = relationship()
+    membership: Mapped[Membership] = relationship()
 
 
 class Application(Base):
@@ -210,6 +211,7 @@ class Application(Base):
     )
     facility: Mapped[Facility | None] = relationship()
     physician: Mapped[Physician] = relationship()
+    group: Mapped[MembershipGroup | None] = relationship()
 
 
 class ApplicationPart(Base):

@@ -20,11 +20,10 @@ def queue(session: Session, to_address: str, subject: str, body: str) -> Notific
         return None
     note = Notification(to_address=to_address, subject=subject, body=body + SIGNATURE)
     session.add(note)
-    session.flush()
-    session.info.setdefault(PENDING_KEY, []).append(note.id)
+    session.info.setdefault(PENDING_KEY, []).append(note)
     return note
 
 
 def take_pending(session: Session) -> list[int]:
-    """The ids queued since the last call; the web layer calls this after a commit."""
-    return session.info.pop(PENDING_KEY, [])
+    """The ids of the mails queued since the last call; call it after the commit (the ids exist then)."""
+    return [note.id for note in session.info.pop(PENDING_KEY, []) if note.id is not None]

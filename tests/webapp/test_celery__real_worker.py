@@ -51,10 +51,11 @@ def test_mail_job_runs_in_a_real_worker(database_url, redis_url, tmp_path, app):
                                "OUTBOX_DIR": str(outbox), "SECRET_KEY": "producer"})
         engine = producer.extensions["mamis_db"].engine
         with Session(engine) as s:
-            note_id = notifications.queue(s, "worker-test@example.jp", "【MAMIS】ワーカー試験", "本文です。").id
+            notifications.queue(s, "worker-test@example.jp", "【MAMIS】ワーカー試験", "本文です。")
             s.commit()
             ids = notifications.take_pending(s)
-        assert ids == [note_id]
+        assert len(ids) == 1
+        note_id = ids[0]
         with producer.app_context():
             dispatch_notifications(ids)
             dispatch_notifications(ids)  # delivered twice: the second must be a no-op

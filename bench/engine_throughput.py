@@ -1,0 +1,197 @@
+"""Engine throughput: N enrolments (start + 4 approvals each) through the use-case layer.
+
+Runs on SQLite and on PostgreSQL (127.0.0.1:5432), and beside them the same workflow on plain
+SpiffWorkflow with no database (parse once; each step deserializes the previous JSON, runs,
+serializes again) as the baseline. Prints applications/s, per-operation median and p95, and the
+ratio of the project's time per application to the baseline's.
+
+    .venv/bin/python bench/engine_throughput.py [-n 200] [--only sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine import deploy, flows, tasks  # noqa: E402
+from engine.script_engine import RestrictedScriptEngine, RunContext  # noqa: E402
+from membership import demo, migrate  # noqa: E402
+from membership.actors import Actor  # noqa: E402
+from membership.db import make_engine  # noqa: E402
+from membership.physicians import register_physician  # noqa: E402
+
+CHAIN = [("chuoeast", "A-1"), ("sapporo", "A-1"), ("hokkaido", "A"), ("jma", "A1")]
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def pct(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def report(label, per_app, ops):
+    total = sum(per_app)
+    print(f"{label:<22} {len(per_app) / total:8.1f} apps/s   {1000 * statistics.median(per_app):7.2f} ms/app (median)"
+          f"   p95 {1000 * pct(per_app, 95):7.2f} ms")
+    for name, values in ops.items():
+        print(f"    {name:<18} median {1000 * statistics.median(values):6.2f} ms"
+              f"   p95 {1000 * pct(values, 95):6.2f} ms")
+    return statistics.median(per_app)
+
+
+# --- baseline: plain SpiffWorkflow, no database ------------------------------------------------
+
+def baseline(n: int):
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_files([str(ROOT / "processes/enrolment/enrolment.bpmn"),
+                           str(ROOT / "processes/layer_review/layer_review.bpmn")])
+    spec, subs = parser.get_spec("enrolment"), parser.get_subprocess_specs("enrolment")
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+    def services():
+        state = {"i": 0}
+
+        def next_part(_s, _a, application_id):
+            i = state["i"]
+            state["i"] += 1
+            return None if i >= len(CHAIN) else {"id": i, "association": CHAIN[i][0], "layer": 4 - i}
+
+        noop = lambda *_a, **_k: True  # noqa: E731
+        return {"application.next_part": next_part, "application.open_part": noop,
+                "application.approve_part": noop, "application.reject_part": noop,
+                "application.return_part": noop, "application.finish": noop}
+
+    per_app, ops = [], {"start": [], "complete": []}
+    for _ in range(n):
+        engine = RestrictedScriptEngine(services(), RunContext(None, None))
+        t0 = time.perf_counter()
+        wf = BpmnWorkflow(spec, subs, script_engine=engine)
+        wf.get_tasks(state=TaskState.READY)[0].set_data(application_id=1, applicant_user_id=1)
+        wf.do_engine_steps()
+        state = serializer.serialize_json(wf)
+        t1 = time.perf_counter()
+        ops["start"].append(t1 - t0)
+        for _layer in CHAIN:
+            s0 = time.perf_counter()
+            wf = serializer.deserialize_json(state)
+            wf.script_engine = engine
+            task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+            task.set_data(decision="approve", comment="", decided_by=1)
+            task.run()
+            wf.do_engine_steps()
+            state = serializer.serialize_json(wf)
+            ops["complete"].append(time.perf_counter() - s0)
+        assert wf.is_completed()
+        per_app.append(time.perf_counter() - t0)
+    return per_app, ops
+
+
+# --- the project: use cases, database, human-task table, locking ---------------------------------
+
+def prepare(url: str) -> None:
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as s:
+        demo.load_demo(s)
+        deploy.deploy_directory(s, None, ROOT / "processes")
+        s.commit()
+    engine.dispose()
+
+
+def project(url: str, n: int):
+    import sqlalchemy as sa
+
+    from membership.models import UserAccount
+
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as s:
+        staff = {code: Actor.of(s.scalar(sa.select(UserAccount).where(UserAccount.login_id == f"staff@{code}")))
+                 for code, _ in CHAIN}
+        members = []
+        for _ in range(n):
+            login = f"b{uuid.uuid4().hex[:10]}"
+            members.append(Actor.of(register_physician(s, None, login_id=login, password="x", family_name="負荷",
+                                                       given_name="試験", email=f"{login}@example.jp")))
+        s.commit()
+    body = {"kind": "enrolment", "desired_date": "2099-04-01", "facility_id": 1, "duty_code": "11",
+            "position": "院長", "associations": [{"code": c, "category": k} for c, k in CHAIN]}
+    per_app, ops = [], {"submit": [], "complete": []}
+    # warm-up (parse cache, connection pool)
+    for member in members[:2]:
+        run_one(engine, member, staff, body, {"submit": [], "complete": []})
+    for member in members[2:]:
+        t0 = time.perf_counter()
+        run_one(engine, member, staff, body, ops)
+        per_app.append(time.perf_counter() - t0)
+    engine.dispose()
+    return per_app, ops
+
+
+def run_one(engine, member, staff, body, ops):
+    s0 = time.perf_counter()
+    with Session(engine, expire_on_commit=False) as s:
+        app = flows.submit_application(s, member, body)
+        s.commit()
+        app_id = app.id
+    ops["submit"].append(time.perf_counter() - s0)
+    for code, _ in CHAIN:
+        s0 = time.perf_counter()
+        with Session(engine, expire_on_commit=False) as s:
+            [(task, _c)] = tasks.list_tasks(s, staff[code], application_id=app_id)
+            tasks.complete_task(s, staff[code], task.id, "approve", "")
+            s.commit()
+        ops["complete"].append(time.perf_counter() - s0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=200)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    print(f"{args.n} enrolments, 4 layers each (start + 4 approvals)\n")
+    base_per_app, base_ops = baseline(args.n)
+    base = report("baseline (no database)", base_per_app, base_ops)
+    results = {}
+    if args.only in (None, "sqlite"):
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{tmp}/bench.db"
+            prepare(url)
+            results["sqlite"] = report("project, SQLite", *project(url, args.n + 2))
+    if args.only in (None, "postgresql"):
+        name = f"mamis_bench_{uuid.uuid4().hex[:6]}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+            prepare(url)
+            results["postgresql"] = report("project, PostgreSQL", *project(url, args.n + 2))
+        finally:
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print()
+    for label, value in results.items():
+        print(f"ratio {label}/baseline per application: {value / base:.2f}x  (target ≤ 3x on PostgreSQL)")
+    print(json.dumps({"baseline_ms": round(base * 1000, 2),
+                      **{f"{k}_ms": round(v * 1000, 2) for k, v in results.items()}}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
