@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import audit, notifications
 from .actors import Actor
-from .associations import by_code, category_by_code
+from .associations import get_by_codes
 from .errors import Forbidden, NotFound, ValidationFailed
 from .memberships import activate_membership
 from .models import Application, ApplicationPart, Association, Facility, Membership, Physician, UserAccount
@@ -106,16 +106,18 @@ def _check_choices(session: Session, physician_id: int, choices, errors: dict) -
         errors[field] = ("choose", {})
         return []
     picked: list[tuple[Association, object]] = []
+    codes = [str(c.get("code") or "") for c in choices if isinstance(c, dict)]
+    found = get_by_codes(session, [c for c in codes if c])  # one query, categories included
     for i, choice in enumerate(choices):
         if not isinstance(choice, dict):
             errors[f"{field}[{i}]"] = ("invalid", {})
             continue
         code, cat_code = str(choice.get("code") or ""), str(choice.get("category") or "")
-        association = by_code(session, code) if code else None
+        association = found.get(code)
         if association is None:
             errors[f"{field}[{i}].code"] = ("unknown_association", {"code": code})
             continue
-        category = category_by_code(session, association, cat_code) if cat_code else None
+        category = next((c for c in association.categories if c.code == cat_code), None)
         if category is None:
             errors[f"{field}[{i}].category"] = ("unknown_category", {"code": cat_code,
                                                                       "association": association.name})

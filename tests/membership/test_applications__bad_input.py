@@ -80,3 +80,13 @@ def test_a_secretariat_files_on_behalf_of_its_member_and_the_audit_shows_who(ses
     event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "application.submit",
                                                        AuditEvent.object_id == app.id))
     assert event.actor_user_id == staff.user_id and event.on_behalf_of_user_id == taro.user_id
+
+
+def test_audit_rows_are_written_even_when_nothing_else_changes(session):
+    from membership import audit
+    from membership.models import AuditEvent
+
+    before = session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    audit.record(session, actor_for(session, "admin001"), "report.export", "association", 1)
+    session.commit()  # nothing else to flush
+    assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before + 1
