@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         OUTBOX_DIR=str(PROJECT_ROOT / "instance" / "outbox"),
         PROCESSES_DIR=str(PROJECT_ROOT / "processes"),
         SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=None,  # None: secure in production, not in development
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=32 * 1024 * 1024,
@@ -53,7 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         if production:
             raise RuntimeError("MAMIS_SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = "development-only-not-secret"  # noqa: S105  (never in production)
-    app.config.setdefault("SESSION_COOKIE_SECURE", production)
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = production
     app.json.ensure_ascii = False
 
     from . import api, celery_app, cli, db, i18n, security, views

@@ -60,3 +60,22 @@ def test_openapi_document_is_generated_from_the_code(app):
                  "/api/v1/members/me", "/api/v1/process-definitions"):
         assert path in spec["paths"], path
     assert "ApplicationCreate" in spec["components"]["schemas"]
+
+
+def test_production_needs_a_secret_and_sets_secure_cookies(monkeypatch):
+    import pytest
+
+    from webapp import create_app
+
+    monkeypatch.delenv("MAMIS_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError):
+        create_app({"ENV_NAME": "production"})
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 32})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert create_app({"SECRET_KEY": "x"}).config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_security_headers(app):
+    r = app.test_client().get("/login")
+    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Frame-Options"] == "DENY" and r.headers["X-Content-Type-Options"] == "nosniff"

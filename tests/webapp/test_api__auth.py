@@ -1,0 +1,32 @@
+"""POST /api/v1/auth/token: tokens, wrong credentials, throttling."""
+
+from __future__ import annotations
+
+from ..conftest import new_member
+
+
+def test_token_and_user(api):
+    client = api("staff@sapporo")
+    r = client.client.post("/api/v1/auth/token", json={"login_id": "staff@sapporo", "password": "Mamis#2024"})
+    assert r.get_json()["user"] == {"login_id": "staff@sapporo", "name": "札幌市医師会 事務局",
+                                    "role": "secretariat", "association": "sapporo"}
+
+
+def test_wrong_credentials_are_401_and_repeated_failures_429(app, session):
+    member = new_member(session)
+    client = app.test_client()
+    for _ in range(5):
+        r = client.post("/api/v1/auth/token", json={"login_id": member.login_id, "password": "wrong"})
+        assert r.status_code == 401 and r.get_json()["error"]["code"] == "unauthorized"
+    r = client.post("/api/v1/auth/token", json={"login_id": member.login_id, "password": "Mamis#2024"})
+    assert r.status_code == 429 and "分後" in r.get_json()["error"]["message"]
+
+
+def test_missing_fields_are_422_naming_them(app, session):
+    r = app.test_client().post("/api/v1/auth/token", json={"login_id": "x"})
+    assert r.status_code == 422 and r.get_json()["error"]["fields"] == {"password": "パスワードを入力してください。"}
+
+
+def test_a_bad_token_is_401(app, session):
+    r = app.test_client().get("/api/v1/members/me", headers={"Authorization": "Bearer forged"})
+    assert r.status_code == 401
