@@ -10,6 +10,7 @@ lambdas or imports, and calls only to a few named pure functions.
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 from collections.abc import Mapping
 from typing import Any
@@ -43,6 +44,13 @@ def parse(expression: str) -> ast.Expression:
     """Parse and check an expression without evaluating it. Raises UnsafeExpression."""
     if not isinstance(expression, str):
         raise UnsafeExpression("expression must be text")
+    return _parse(expression)
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse(expression: str) -> ast.Expression:
+    # Cached: a process evaluates the same few expressions at every step. The tree is never
+    # mutated by the evaluator, so sharing it is safe.
     if len(expression) > MAX_EXPRESSION_LENGTH:
         raise UnsafeExpression("expression too long")
     try:

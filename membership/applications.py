@@ -237,9 +237,10 @@ def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
 
 # --- the operations the review process names ------------------------------------------------
 
-#: what the review operations touch, loaded in one go (later calls hit the identity map)
-_PARTS = selectinload(Application.parts).options(joinedload(ApplicationPart.association))
-_APPLICATION = joinedload(ApplicationPart.application).options(_PARTS, joinedload(Application.physician))
+#: what the review operations touch, loaded in one query (later calls hit the identity map)
+_PARTS = joinedload(Application.parts).options(joinedload(ApplicationPart.association))
+_APPLICATION = joinedload(ApplicationPart.application).options(
+    _PARTS, joinedload(Application.physician), joinedload(Application.group))
 
 
 def _app(session: Session, application_id: int) -> Application:
