@@ -30,9 +30,9 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine import deploy, flows, tasks  # noqa: E402
+from engine import flows, tasks  # noqa: E402
+from engine.bootstrap import prepare_demo_database  # noqa: E402
 from engine.script_engine import RestrictedScriptEngine, RunContext  # noqa: E402
-from membership import demo, migrate  # noqa: E402
 from membership.actors import Actor  # noqa: E402
 from membership.db import make_engine  # noqa: E402
 from membership.physicians import register_physician  # noqa: E402
@@ -108,13 +108,7 @@ class Baseline:
 # --- the project: use cases, database, human-task table, locking ---------------------------------
 
 def prepare(url: str) -> None:
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as s:
-        demo.load_demo(s)
-        deploy.deploy_directory(s, None, ROOT / "processes")
-        s.commit()
-    engine.dispose()
+    prepare_demo_database(url, ROOT / "processes")
 
 
 class Project:

@@ -16,10 +16,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from engine import deploy
-from membership import demo, migrate
+from engine.bootstrap import prepare_demo_database
 from membership.actors import Actor
-from membership.db import make_engine
 from membership.models import UserAccount
 from membership.physicians import register_physician
 
@@ -55,13 +53,7 @@ def _postgres_database():
 
 def prepare_database(url: str) -> None:
     """Migrate, load the demo data and deploy the processes, with real commits."""
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as s:
-        demo.load_demo(s)
-        deploy.deploy_directory(s, None, ROOT / "processes")
-        s.commit()
-    engine.dispose()
+    prepare_demo_database(url, ROOT / "processes")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
