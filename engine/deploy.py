@@ -169,14 +169,22 @@ def list_definitions(session: Session) -> list[ProcessDefinition]:
 
 
 def resolve_calls(session: Session, definition: ProcessDefinition) -> dict[str, int]:
-    """{key: definition id} for `definition` and, transitively, the latest versions it calls."""
+    """{key: definition id} for `definition` and, transitively, the latest versions it calls.
+
+    One query: the latest (id, calls) of every key (the table holds a few rows per process).
+    """
+    newest = sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version).label("version")) \
+        .group_by(ProcessDefinition.key).subquery()
+    latest_rows = {row.key: row for row in session.execute(
+        sa.select(ProcessDefinition.key, ProcessDefinition.id, ProcessDefinition.calls).join(
+            newest, sa.and_(newest.c.key == ProcessDefinition.key, newest.c.version == ProcessDefinition.version)))}
     ids = {definition.key: definition.id}
     todo = list(definition.calls)
     while todo:
         key = todo.pop()
         if key in ids:
             continue
-        called = latest(session, key)
+        called = latest_rows.get(key)
         if called is None:
             raise InvalidDefinition([f"calls a process that is not deployed: {key}"])
         ids[key] = called.id

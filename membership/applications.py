@@ -55,7 +55,8 @@ def resolve_applicant(session: Session, actor: Actor, on_behalf_of: str | None) 
         if not actor.is_secretariat:
             raise Forbidden()
         member = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == on_behalf_of,
-                                                             UserAccount.role == "member"))
+                                                             UserAccount.role == "member")
+                                .options(joinedload(UserAccount.physician)))
         belongs = member is not None and member.physician_id is not None and session.scalar(
             sa.select(sa.func.count()).select_from(Membership).where(
                 Membership.physician_id == member.physician_id,
@@ -65,7 +66,7 @@ def resolve_applicant(session: Session, actor: Actor, on_behalf_of: str | None) 
         return member
     if actor.role != "member":
         raise Forbidden()
-    account = session.get(UserAccount, actor.user_id)
+    account = session.get(UserAccount, actor.user_id, options=[joinedload(UserAccount.physician)])
     if account is None or account.physician_id is None:
         raise ValidationFailed.one("login_id", "not_a_physician")
     return account
@@ -211,20 +212,18 @@ def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
     clean = validate_enrolment(session, applicant.physician_id, data)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     app = Application(
-        kind="enrolment", status=ApplicationStatus.SUBMITTED.value, physician_id=applicant.physician_id,
+        kind="enrolment", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
         applicant_user_id=applicant.id, filed_by_user_id=actor.user_id,
-        desired_date=clean["desired_date"], facility_id=clean["facility"].id,
+        desired_date=clean["desired_date"], facility=clean["facility"],
         duty_code=clean["duty_code"], position=clean["position"], submitted_at=now,
         payload={"associations": [{"code": a.code, "category": c.code} for a, c in clean["chain"]]},
+        parts=[ApplicationPart(seq=seq, association=association, layer=association.layer,
+                               action=PartAction.JOIN.value, category=category, status=PartStatus.PENDING.value)
+               for seq, (association, category) in enumerate(clean["chain"])],
+        group=None,
     )
     session.add(app)
     session.flush()
-    for seq, (association, category) in enumerate(clean["chain"]):
-        session.add(ApplicationPart(
-            application_id=app.id, seq=seq, association_id=association.id, layer=association.layer,
-            action=PartAction.JOIN.value, category_id=category.id, status=PartStatus.PENDING.value))
-    session.flush()
-    session.refresh(app, ["parts"])
     on_behalf = applicant.id if applicant.id != actor.user_id else None
     audit.record(session, actor, "application.submit", "application", app.id,
                  on_behalf_of_user_id=on_behalf, kind=app.kind)
