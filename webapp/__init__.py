@@ -14,11 +14,11 @@ def _env_value(text: str):
     lowered = text.strip().lower()
     if lowered in ("true", "false"):
         return lowered == "true"
-    return int(text) if text.strip().isdigit() else text
+    return text
 
 
 def _env_config() -> dict:
-    """`MAMIS_`-prefixed environment variables, without the prefix ("true"/"false" and digits parsed)."""
+    """`MAMIS_`-prefixed environment variables, without the prefix ("true"/"false" become booleans)."""
     return {k[len("MAMIS_"):]: _env_value(v) for k, v in os.environ.items() if k.startswith("MAMIS_")}
 
 
