@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from .models import Association, Facility, MemberCategory
+from .models import Association, Facility
 
 
 def list_associations(session: Session, layer: int | None = None, parent_code: str | None = None,
@@ -28,11 +28,6 @@ def by_code(session: Session, code: str) -> Association | None:
     return session.scalar(sa.select(Association).where(Association.code == code))
 
 
-def category_by_code(session: Session, association: Association, code: str) -> MemberCategory | None:
-    return session.scalar(sa.select(MemberCategory).where(
-        MemberCategory.association_id == association.id, MemberCategory.code == code))
-
-
 def association_dict(a: Association) -> dict:
     return {
         "code": a.code,
@@ -43,14 +38,6 @@ def association_dict(a: Association) -> dict:
         "kind": a.kind,
         "categories": [{"code": c.code, "label": c.label, "criteria": c.criteria} for c in a.categories],
     }
-
-
-def ancestors(a: Association) -> list[Association]:
-    chain, node = [], a.parent
-    while node is not None:
-        chain.append(node)
-        node = node.parent
-    return chain
 
 
 def search_facilities(session: Session, q: str | None, limit: int = 50) -> list[Facility]:

@@ -142,6 +142,13 @@ def outbox(app):
     return path
 
 
+def query_count(engine, call) -> int:
+    """How many SQL statements `call()` sends."""
+    with QueryCounter(engine) as counter:
+        call()
+    return counter.count
+
+
 class QueryCounter:
     def __init__(self, engine):
         self.engine = engine
