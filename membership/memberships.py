@@ -23,7 +23,7 @@ from .statuses import MembershipStatus, PartAction
 class ChainBroken(Conflict):
     """Activating this membership would leave a lower layer of its chain without a membership."""
 
-    message_key = "concurrent_change"
+    message_key = "chain_broken"
 
 
 def check_chain_below(group: MembershipGroup, layer: int, planned_association_ids: set[int]) -> None:

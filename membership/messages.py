@@ -87,6 +87,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "task_claimed": {"ja": "このタスクは他の担当者が担当しています。",
                      "en": "Another staff member has claimed this task."},
     "not_cancellable": {"ja": "この申請は取り消せません。", "en": "This application can no longer be cancelled."},
+    "chain_broken": {"ja": "下位の医師会の会員資格が有効でないため、この医師会への入会は承認できません。",
+                     "en": "This membership cannot start while a lower layer of its chain is not active."},
     "concurrent_change": {"ja": "他の操作と重なりました。もう一度お試しください。",
                           "en": "Another change happened at the same time; try again."},
     "bad_process": {"ja": "BPMNを読み込めません: {detail}", "en": "The BPMN cannot be used: {detail}"},
