@@ -7,7 +7,9 @@ from wtforms import RadioField, SelectField
 
 
 class BaseForm(FlaskForm):
-    pass
+    def first_errors(self) -> dict[str, str]:
+        """{field name: its first error}, for the error summary and the messages beside fields."""
+        return {name: field.errors[0] for name, field in self._fields.items() if field.errors}
 
 
 class LooseRadioField(RadioField):

@@ -60,9 +60,7 @@ def choose():
         form.join_prefecture.data = bool(choices and choices["prefecture"] and choices["prefecture"].code in previous)
         form.join_jma.data = bool(choices and choices["jma"] and choices["jma"].code in previous)
         form.category.data = previous
-    for name, field in form._fields.items():
-        for text in field.errors:
-            errors.setdefault(name, text)
+    errors = {**form.first_errors(), **errors}
     return render_template("apply/choose.html", form=form, prefs=prefs, cities=cities, pref=pref, city=city,
                            choices=choices, errors=errors), (422 if errors else 200)
 
@@ -94,9 +92,8 @@ def details():
             _save(desired_date=form.desired_date.data, facility_id=facility.id, duty_code=form.duty_code.data,
                   position=form.position.data or "")
             return redirect(url_for("apply.confirm"))
-    for name, field in form._fields.items():
-        if field.errors and not searching:
-            errors.setdefault(name, field.errors[0])
+    if not searching:
+        errors = {**form.first_errors(), **errors}
     q = form.facility_q.data or ""
     results = associations.search_facilities(s, q) if q else []
     selected = associations.get_facility(s, form.facility_id.data) if form.facility_id.data else None

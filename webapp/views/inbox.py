@@ -60,9 +60,8 @@ def task(task_id):
             db.commit()
             flash(translate("処理しました。"), "success")
             return redirect(url_for("inbox.index") if me.role == "secretariat" else url_for("mypage.index"))
-    for name, field in form._fields.items():
-        if field.errors and not searching:
-            errors.setdefault(name, field.errors[0])
+    if not searching:
+        errors = {**form.first_errors(), **errors}
     physician = applications.physician_of(s, app)
     facility = associations.get_facility(s, app.facility_id) if app.facility_id else None
     q = form.facility_q.data if hasattr(form, "facility_q") else ""
