@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
@@ -80,12 +81,31 @@ def dump(workflow: BpmnWorkflow) -> dict:
     SpiffWorkflow restores tasks in the order of its `tasks` mappings, and JSONB does not keep key
     order, so those mappings are stored as lists (in order) and rebuilt by `restore`.
     """
+    _drop_finished_subprocesses(workflow)
     ser = serializer()
     state = ser.to_dict(workflow)  # our task data is JSON already; no encoder round trip needed
     state[ser.VERSION_KEY] = ser.VERSION
     for holder in (state, *state.get("subprocesses", {}).values()):
         holder["tasks"] = list(holder["tasks"].values())
     return state
+
+
+def _drop_finished_subprocesses(workflow: BpmnWorkflow) -> None:
+    """Forget call activities' workflows once they and their calling task are done.
+
+    Their outcome is in the calling task's data and in our own tables (human tasks, audit), and
+    nothing runs in them again (we never reset an instance to an earlier task), so keeping them
+    would only make every later step restore and store a larger state (decision 0009).
+    """
+    for task_id, sub in list(workflow.subprocesses.items()):
+        if task_id not in workflow.subprocesses or not sub.completed:
+            continue  # already dropped with its parent, or still running
+        try:
+            caller = workflow.get_task_from_id(task_id)
+        except TaskNotFoundException:  # its own caller's workflow was dropped already
+            continue
+        if caller.has_state(TaskState.FINISHED_MASK):
+            workflow.delete_subprocess(caller)
 
 
 def restore(session: Session, actor: Actor, instance: ProcessInstance) -> BpmnWorkflow:

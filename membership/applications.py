@@ -18,7 +18,16 @@ from .actors import Actor
 from .associations import get_by_codes
 from .errors import Forbidden, NotFound, ValidationFailed
 from .memberships import activate_membership
-from .models import Application, ApplicationPart, Association, Facility, Membership, Physician, UserAccount
+from .models import (
+    Application,
+    ApplicationPart,
+    Association,
+    Facility,
+    Membership,
+    MembershipGroup,
+    Physician,
+    UserAccount,
+)
 from .reference import DUTY_CODES, POSITIONS
 from .statuses import (
     APPLICATION_TRANSITIONS,
@@ -236,24 +245,46 @@ def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
 
 # --- the operations the review process names ------------------------------------------------
 
-#: what the review operations touch, loaded in one query (later calls hit the identity map)
-_PARTS = joinedload(Application.parts).options(joinedload(ApplicationPart.association))
-_APPLICATION = joinedload(ApplicationPart.application).options(
-    _PARTS, joinedload(Application.physician), joinedload(Application.group))
+#: what the review operations touch, loaded with the application in one query: its parts with
+#: their associations, the physician, and the membership group with its memberships (the chain
+#: check needs them). Later calls in the same transaction find it all in the identity map.
+_GRAPH = (
+    joinedload(Application.parts).joinedload(ApplicationPart.association),
+    joinedload(Application.physician),
+    joinedload(Application.group).joinedload(MembershipGroup.memberships),
+)
 
 
 def _app(session: Session, application_id: int) -> Application:
-    app = session.get(Application, application_id, options=[_PARTS, joinedload(Application.physician)])
+    with session.no_autoflush:  # see _part
+        app = session.get(Application, application_id, options=_GRAPH)
     if app is None:
         raise NotFound()
-    return app
+    return _keep(session, app)
 
 
 def _part(session: Session, part_id: int) -> ApplicationPart:
-    part = session.get(ApplicationPart, part_id, options=[_APPLICATION, joinedload(ApplicationPart.association)])
+    part = session.identity_map.get(session.identity_key(ApplicationPart, part_id))
+    if part is None:
+        owner = sa.select(ApplicationPart.application_id).where(ApplicationPart.id == part_id).scalar_subquery()
+        # No autoflush: loading never overwrites pending changes of objects already in the session,
+        # and the step's one flush at its end then writes everything together.
+        # all(): a joined collection is complete only once every row is read.
+        with session.no_autoflush:
+            apps = session.scalars(sa.select(Application).where(Application.id == owner)
+                                   .options(*_GRAPH)).unique().all()
+        part = next((p for p in apps[0].parts if p.id == part_id), None) if apps else None
     if part is None:
         raise NotFound()
+    _keep(session, part.application)
     return part
+
+
+def _keep(session: Session, app: Application) -> Application:
+    """Hold the application for the session's life: the identity map holds clean objects only
+    weakly, and a step's next service operation would otherwise load the graph again."""
+    session.info.setdefault("mamis_review_graph", {})[app.id] = app
+    return app
 
 
 def next_part(session: Session, actor: Actor, application_id: int) -> dict | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -57,7 +58,37 @@ def make_engine(url: str, **kwargs) -> sa.Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = sa.create_engine(url, pool_recycle=3600, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: a pooled connection unused for longer than this is checked before use (decision 0010)
+IDLE_PING_AFTER = 10.0
+
+
+def _ping_when_idle(engine: sa.Engine) -> None:
+    """Check a connection before use only when it sat idle in the pool; a busy pool pays nothing.
+
+    A connection the server dropped (restart, idle timeout) is replaced transparently: raising
+    DisconnectionError at checkout makes the pool try a fresh one.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check_if_idle(dbapi_conn, record, _proxy):
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < IDLE_PING_AFTER:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # noqa: BLE001 - any failure means: use another connection
+            raise sa.exc.DisconnectionError() from exc
+        if not alive:
+            raise sa.exc.DisconnectionError()
 
 
 def make_session_factory(engine: sa.Engine) -> sessionmaker[Session]:

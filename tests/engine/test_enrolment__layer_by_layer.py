@@ -32,6 +32,9 @@ def test_four_layers_are_reviewed_bottom_up_and_memberships_start_on_approval(se
         tasks.complete_task(session, staff(session, code), task.id, "approve", "")
         active = {m.association.code for m in memberships.memberships_of(session, member.physician_id)}
         assert active == set(codes[: i + 1])
+        # Finished layer reviews are dropped from the stored state; only the running one is kept.
+        instance = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == app.id))
+        assert len(instance.state["subprocesses"]) == (1 if i < len(codes) - 1 else 0)
     session.refresh(app)
     assert app.status == "approved"
     assert [p.status for p in app.parts] == ["approved"] * 4
