@@ -101,10 +101,18 @@ def authenticate(session: Session, login_id: str, password: str, address: str = 
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     session.execute(sa.delete(LoginFailure).where(LoginFailure.login_id == login_id))
+    account.last_login_at = _now()
     return account
 
 
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def verify_password(account: UserAccount, password: str) -> bool:
+    try:
+        return _hasher.verify(account.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def _digest(token: str) -> str:

@@ -58,3 +58,10 @@ class AuthenticationFailed(DomainError):
 class Throttled(DomainError):
     code = "throttled"
     message_key = "throttled"
+
+
+class LinkInvalid(DomainError):
+    """A mailed link that cannot be used: unknown or tampered, expired, or used already."""
+
+    code = "link_invalid"
+    message_key = "link_invalid"

@@ -79,6 +79,30 @@ class Physician(Base):
     sex: Mapped[str] = mapped_column(sa.String(1), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     jma_member_id: Mapped[str | None] = mapped_column(sa.String(10), unique=True)
+    # The registration form of the seed (利用者登録); rules in membership/fields.py.
+    registry_date: Mapped[dt.date | None]
+    maiden_family_name: Mapped[str] = mapped_column(sa.String(32), default="")
+    maiden_given_name: Mapped[str] = mapped_column(sa.String(32), default="")
+    maiden_family_kana: Mapped[str] = mapped_column(sa.String(64), default="")
+    maiden_given_kana: Mapped[str] = mapped_column(sa.String(64), default="")
+    postal_code: Mapped[str] = mapped_column(sa.String(8), default="")
+    prefecture: Mapped[str] = mapped_column(sa.String(10), default="")
+    address: Mapped[str] = mapped_column(sa.String(100), default="")
+    mobile: Mapped[str] = mapped_column(sa.String(15), default="")
+    tel: Mapped[str] = mapped_column(sa.String(15), default="")
+    fax: Mapped[str] = mapped_column(sa.String(15), default="")
+    main_department: Mapped[str] = mapped_column(sa.String(2), default="")
+    sub_department: Mapped[str] = mapped_column(sa.String(2), default="")
+    alma_mater: Mapped[str] = mapped_column(sa.String(60), default="")
+    graduated_on: Mapped[str] = mapped_column(sa.String(7), default="")  # YYYY-MM
+    grad_school: Mapped[str] = mapped_column(sa.String(60), default="")
+    grad_completed_on: Mapped[str] = mapped_column(sa.String(7), default="")
+    grad_faculty: Mapped[str] = mapped_column(sa.String(100), default="")
+    doctorate_on: Mapped[str] = mapped_column(sa.String(7), default="")
+    societies: Mapped[list] = mapped_column(JSONType, default=list)
+    #: 送付物設定: where mail goes (facility / home) and whether it is sent at all
+    dispatch_to: Mapped[str] = mapped_column(sa.String(10), default="facility")
+    dispatch_stopped: Mapped[bool] = mapped_column(default=False)
 
     @property
     def full_name(self) -> str:
@@ -101,6 +125,14 @@ class UserAccount(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: bumped on password change: sessions and tokens issued before it stop working
     auth_epoch: Mapped[int] = mapped_column(default=0)
+    #: issued (temporary) credentials: login ID and password must be changed before anything else
+    must_change_credentials: Mapped[bool] = mapped_column(default=False)
+    terms_version: Mapped[str] = mapped_column(sa.String(20), default="")
+    terms_accepted_at: Mapped[dt.datetime | None]
+    email_verified_at: Mapped[dt.datetime | None]
+    disabled_at: Mapped[dt.datetime | None]
+    disabled_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    last_login_at: Mapped[dt.datetime | None]
 
     association: Mapped[Association | None] = relationship()
     physician: Mapped[Physician | None] = relationship()
@@ -120,6 +152,41 @@ class ApiToken(Base):
     auth_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
+
+
+class OneTimeToken(Base):
+    """A link sent by mail (email verification, registration, password reset): single use, expiring.
+
+    Only the SHA-256 of the token is stored.
+    """
+
+    __tablename__ = "one_time_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: verify_email / register / reset_password
+    purpose: Mapped[str] = mapped_column(sa.String(20))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class ProfileChange(Base):
+    """History of registered data (登録情報): one row per changed field."""
+
+    __tablename__ = "profile_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    #: the member's own account when staff changed it for them (利用規約 §5-5)
+    on_behalf_of_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    field: Mapped[str] = mapped_column(sa.String(40))
+    old_value: Mapped[str] = mapped_column(sa.Text, default="")
+    new_value: Mapped[str] = mapped_column(sa.Text, default="")
 
 
 class LoginFailure(Base):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
+from flask_login import login_required as login_required
 from flask_wtf.csrf import CSRFProtect
 
-from membership import accounts
+from membership import accounts, registration
 from membership.actors import Actor
 
 from . import db
@@ -23,11 +24,17 @@ class SessionUser(UserMixin):
 
     def __init__(self, account):
         self.account_id = account.id
-        self.actor = Actor.of(account)
         self.epoch = account.auth_epoch
+        self.refresh(account)
+
+    def refresh(self, account) -> None:
+        """Take over what a use case changed on the account during this request."""
+        self.actor = Actor.of(account)
         self.login_id = account.login_id
         self.role = account.role
         self.name = account.display_name
+        #: a first-login step still to do ("terms", "email", "credentials") or None
+        self.pending = registration.pending_step(account)
 
     def get_id(self) -> str:
         return f"{self.account_id}:{self.epoch}"
@@ -83,10 +90,29 @@ def _headers(response):
     return response
 
 
+#: what an account with first-login steps still to do may reach
+SETUP_ENDPOINTS = {"static", "auth.logout", "account.verify", "account.postal_code"}
+SETUP_PAGES = {"terms": "account.terms", "email": "account.email", "credentials": "account.credentials"}
+
+
+def _setup_gate():
+    """Until the first-login steps are done (terms → email → new ID and password), every screen
+    leads to the next step. The API refuses such accounts itself (webapp.api.token_required)."""
+    if request.blueprint == "api" or request.path.startswith("/api/"):
+        return None
+    if not current_user.is_authenticated or not current_user.pending:
+        return None
+    page = SETUP_PAGES[current_user.pending]
+    if request.endpoint in SETUP_ENDPOINTS or request.endpoint == page:
+        return None
+    return redirect(url_for(page))
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "ログインしてください。"
     login_manager.session_protection = "strong"
     csrf.init_app(app)
+    app.before_request(_setup_gate)
     app.after_request(_headers)

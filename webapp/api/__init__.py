@@ -8,7 +8,7 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from membership import accounts
+from membership import accounts, registration
 from membership.actors import Actor
 from membership.errors import (
     AuthenticationFailed,
@@ -111,6 +111,8 @@ def token_required(view):
             account = accounts.account_for_token(db.session(), header[7:].strip())
         if account is None:
             return error_response(401, "unauthorized", message("not_logged_in"))
+        if registration.pending_step(account):
+            return error_response(403, "setup_required", message("setup_required"))
         g.actor = Actor.of(account)
         return view(*args, **kwargs)
 

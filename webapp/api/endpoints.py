@@ -6,7 +6,7 @@ from flask import Response, g, request
 from flask_smorest import Blueprint
 
 from engine import deploy, flows, tasks
-from membership import accounts, applications, associations, memberships
+from membership import accounts, applications, associations, memberships, registration
 from membership.errors import AuthenticationFailed, DomainError, Forbidden, NotFound, Throttled, ValidationFailed
 
 from .. import db
@@ -21,6 +21,7 @@ AUTH = {"security": [{"bearerAuth": []}]}
 @blp.arguments(schemas.TokenRequest)
 @blp.response(200, schemas.TokenResponse)
 @blp.alt_response(401, schema=schemas.ApiErrorSchema)
+@blp.alt_response(403, schema=schemas.ApiErrorSchema, description="first-login steps not done")
 @blp.alt_response(429, schema=schemas.ApiErrorSchema)
 def issue_token(body):
     s = db.session()
@@ -29,6 +30,9 @@ def issue_token(body):
     except (AuthenticationFailed, Throttled) as exc:
         db.commit()  # the failure itself must be remembered for throttling
         return domain_error_response(exc)
+    if registration.pending_step(account):
+        db.commit()
+        return error_response(403, "setup_required", message("setup_required"))
     token = accounts.issue_token(s, account)
     db.commit()
     return {"token": token, "user": {"login_id": account.login_id, "name": account.display_name,

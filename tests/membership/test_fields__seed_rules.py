@@ -1,0 +1,141 @@
+"""Every field rule of the registration seed (利用者登録), with valid and invalid examples.
+
+Valid examples show the normalised value stored: Japanese users type full-width digits and
+hyphens, hiragana or half-width katakana in kana fields; those are converted, not rejected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from membership import fields
+from membership.fields import FieldError
+
+VALID = [
+    # login ID: 8–32 half-width letters, digits and ! @ % & #
+    (fields.login_id, "nichii01", "nichii01"),
+    (fields.login_id, "Ab3!@%&#", "Ab3!@%&#"),
+    (fields.login_id, "ｎｉｃｈｉｉ０１", "nichii01"),  # full-width typed → half-width
+    (fields.login_id, "a" * 32, "a" * 32),
+    # password: ≥ 8, letters + digits + symbols
+    (fields.password, "Mamis#2024", "Mamis#2024"),
+    (fields.password, "a1!aaaaa", "a1!aaaaa"),
+    # 医籍登録番号: 6 half-width digits
+    (fields.registry_number, "123456", "123456"),
+    (fields.registry_number, "１２３４５６", "123456"),
+    # フリガナ: full-width katakana ≤ 64; hiragana and half-width katakana converted
+    (lambda v: fields.kana(v, 64), "ニチイ", "ニチイ"),
+    (lambda v: fields.kana(v, 64), "にちい", "ニチイ"),
+    (lambda v: fields.kana(v, 64), "ﾆﾁｲ", "ニチイ"),
+    (lambda v: fields.kana(v, 64), "ヴァージニア", "ヴァージニア"),
+    (lambda v: fields.kana(v, 64, optional=True), "", ""),
+    # names (kanji) ≤ 32
+    (fields.name, "日医", "日医"),
+    (fields.name, "佐々木", "佐々木"),
+    (fields.name, "ﾀﾛｳ", "タロウ"),
+    (lambda v: fields.name(v, optional=True), "", ""),
+    # postal code NNN-NNNN
+    (fields.postal_code, "113-8621", "113-8621"),
+    (fields.postal_code, "1138621", "113-8621"),
+    (fields.postal_code, "１１３－８６２１", "113-8621"),
+    (fields.postal_code, "〒060-0001", "060-0001"),
+    # prefecture from the list
+    (fields.prefecture, "東京都", "東京都"),
+    # address ≤ 50, full- or half-width
+    (lambda v: fields.text(v, 50, optional=False), "文京区本駒込2-28-16", "文京区本駒込2-28-16"),
+    # phones ≤ 15 with hyphens
+    (fields.phone, "03-3946-2121", "03-3946-2121"),
+    (fields.phone, "０９０－１２３４－５６７８", "090-1234-5678"),
+    (fields.phone, "", ""),
+    (lambda v: fields.phone(v, optional=False), "09012345678", "09012345678"),
+    # dates
+    (fields.date, "1970-04-01", dt.date(1970, 4, 1)),
+    (fields.date, "1970/4/1", dt.date(1970, 4, 1)),
+    (fields.date, "１９７０年４月１日", dt.date(1970, 4, 1)),
+    (fields.month, "1995-03", "1995-03"),
+    (fields.month, "1995/3", "1995-03"),
+    (fields.month, "1995年3月", "1995-03"),
+    (fields.month, "1995-03-01", "1995-03"),
+    (fields.month, "", ""),
+    # lists
+    (fields.sex, "F", "F"),
+    (fields.department, "01", "01"),
+    (lambda v: fields.department(v, optional=True), "", ""),
+    # schools and societies: from the list, or free text (≤ 30 / ≤ 20)
+    (fields.school, "札幌医科大学", "札幌医科大学"),
+    (fields.school, "ハーバード大学", "ハーバード大学"),
+    (fields.societies, ["日本内科学会", "日本内科学会", "", "〇×学会"], ["日本内科学会", "〇×学会"]),
+    (fields.email, "Taro@Example.JP", "Taro@example.jp"),
+]
+
+INVALID = [
+    (fields.login_id, "", "required"),
+    (fields.login_id, "short1!", "login_id_rule"),  # 7
+    (fields.login_id, "a" * 33, "login_id_rule"),
+    (fields.login_id, "nichii_01", "login_id_rule"),  # _ is not one of ! @ % & #
+    (fields.login_id, "にちいたろう01", "login_id_rule"),
+    (fields.password, "", "required"),
+    (fields.password, "abcdefgh", "password_rule"),  # letters only
+    (fields.password, "abcd1234", "password_rule"),  # no symbol
+    (fields.password, "1234!@#$", "password_rule"),  # no letter
+    (fields.password, "ab1!", "password_rule"),  # too short
+    (fields.password, "ａｂｃ１２３！！", "password_rule"),  # full-width is not half-width
+    (fields.registry_number, "12345", "registry_number_rule"),
+    (fields.registry_number, "1234567", "registry_number_rule"),
+    (fields.registry_number, "12345a", "registry_number_rule"),
+    (lambda v: fields.kana(v, 64), "", "required"),
+    (lambda v: fields.kana(v, 64), "日医", "katakana_only"),
+    (lambda v: fields.kana(v, 64), "nichii", "katakana_only"),
+    (lambda v: fields.kana(v, 64), "ア" * 65, "too_long"),
+    (fields.name, "", "required"),
+    (fields.name, "日医1", "name_chars"),
+    (fields.name, "日" * 33, "too_long"),
+    (fields.postal_code, "113-862", "postal_code_rule"),
+    (fields.postal_code, "1138-621", "postal_code_rule"),
+    (fields.postal_code, "", "required"),
+    (fields.prefecture, "東京", "choose_from_list"),
+    (fields.prefecture, "", "choose"),
+    (lambda v: fields.text(v, 50, optional=False), "あ" * 51, "too_long"),
+    (lambda v: fields.text(v, 50, optional=False), "", "required"),
+    (fields.phone, "03-3946-2121-0000", "phone_rule"),  # 17
+    (fields.phone, "03(3946)2121x", "phone_rule"),
+    (fields.phone, "03--3946", "phone_rule"),
+    (lambda v: fields.phone(v, optional=False), "", "required"),
+    (fields.date, "", "required"),
+    (fields.date, "1970-02-30", "invalid_date"),
+    (fields.date, "昭和45年", "invalid_date"),
+    (fields.date, (dt.date.today() + dt.timedelta(days=1)).isoformat(), "date_not_past"),
+    (fields.date, "1899-12-31", "invalid_date"),
+    (fields.month, "1995-13", "invalid_month"),
+    (fields.month, "95-03", "invalid_month"),
+    (fields.month, f"{dt.date.today().year + 1}-01", "date_not_past"),
+    (fields.sex, "X", "choose_from_list"),
+    (fields.sex, "", "choose"),
+    (fields.department, "99", "choose_from_list"),
+    (fields.school, "あ" * 31, "too_long"),
+    (fields.societies, ["あ" * 21], "too_long"),
+    (fields.societies, [f"学会{i}" for i in range(11)], "too_many"),
+    (fields.email, "taro@", "invalid_email"),
+    (fields.email, "", "required"),
+]
+
+
+@pytest.mark.parametrize(("rule", "raw", "expected"), VALID)
+def test_valid_input_is_accepted_and_normalised(rule, raw, expected):
+    assert rule(raw) == expected
+
+
+@pytest.mark.parametrize(("rule", "raw", "key"), INVALID)
+def test_invalid_input_is_rejected_with_its_message(rule, raw, key):
+    with pytest.raises(FieldError) as caught:
+        rule(raw)
+    assert caught.value.key == key
+
+
+def test_every_message_key_has_japanese_and_english_text():
+    from membership.messages import MESSAGES
+
+    for _rule, _raw, key in INVALID:
+        assert MESSAGES[key]["ja"] and MESSAGES[key]["en"], key

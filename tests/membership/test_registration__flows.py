@@ -1,0 +1,159 @@
+"""Self-registration, first login with issued credentials and password reset, as use cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from membership import accounts, registration, tokens
+from membership.errors import AuthenticationFailed, Forbidden, LinkInvalid, NotFound, ValidationFailed
+from membership.models import Notification, OneTimeToken, Physician, UserAccount
+
+from ..conftest import actor_for, new_member
+
+
+def link(token: str) -> str:
+    return f"https://mamis.example/t/{token}"
+
+
+def mailed_token(s, address: str) -> str:
+    note = s.scalars(sa.select(Notification).where(Notification.to_address == address)
+                     .order_by(Notification.id.desc())).first()
+    assert note is not None, f"no mail to {address}"
+    return re.search(r"https://mamis\.example/t/(\S+)", note.body).group(1)
+
+
+def profile(**over) -> dict:
+    number = f"{uuid.uuid4().int % 1_000_000:06d}"
+    data = {
+        "login_id": f"reg{uuid.uuid4().hex[:8]}", "password": "Mamis#2024", "password_confirm": "Mamis#2024",
+        "registry_number": number, "registry_date": "1998-05-01",
+        "family_kana": "にちい", "given_kana": "ﾀﾛｳ", "family_name": "日医", "given_name": "太郎",
+        "postal_code": "１１３８６２１", "prefecture": "東京都", "address": "文京区本駒込2-28-16",
+        "mobile": "090-1234-5678", "birth_date": "1970/4/1", "sex": "M", "main_department": "01",
+        "alma_mater": "札幌医科大学", "graduated_on": "1996-03", "societies": ["日本内科学会"],
+    }
+    data.update(over)
+    return data
+
+
+def test_self_registration_creates_a_physician_and_a_member_account(session):
+    address = f"new{uuid.uuid4().hex[:6]}@example.jp"
+    registration.start_registration(session, address, address.upper(), True, link)
+    token = mailed_token(session, address)
+    assert registration.registration_email(session, token) == address
+    data = profile()
+    account = registration.complete_registration(session, token, data)
+    physician = session.get(Physician, account.physician_id)
+    assert (physician.family_kana, physician.given_kana, physician.postal_code) == ("ニチイ", "タロウ", "113-8621")
+    assert physician.birth_date == dt.date(1970, 4, 1) and physician.email == address
+    assert account.role == "member" and registration.pending_step(account) is None
+    assert account.terms_version == registration.TERMS_VERSION and account.terms_accepted_at is not None
+    assert accounts.authenticate(session, data["login_id"], "Mamis#2024").id == account.id
+    assert "利用者登録が完了しました" in session.scalars(sa.select(Notification.subject).where(
+        Notification.to_address == address)).all()[-1]
+    with pytest.raises(LinkInvalid) as used:  # the link works once
+        registration.complete_registration(session, token, profile())
+    assert used.value.message_key == "link_used"
+
+
+def test_registration_needs_the_terms_and_the_same_address_twice(session):
+    with pytest.raises(ValidationFailed) as no_terms:
+        registration.start_registration(session, "a@example.jp", "a@example.jp", False, link)
+    assert "agree" in no_terms.value.fields
+    with pytest.raises(ValidationFailed) as differ:
+        registration.start_registration(session, "a@example.jp", "b@example.jp", True, link)
+    assert differ.value.fields == {"email_confirm": ("emails_differ", {})}
+
+
+def test_a_bad_profile_names_every_bad_field_and_stores_nothing(session):
+    address = f"bad{uuid.uuid4().hex[:6]}@example.jp"
+    registration.start_registration(session, address, address, True, link)
+    token = mailed_token(session, address)
+    before = session.scalar(sa.select(sa.func.count()).select_from(Physician))
+    with pytest.raises(ValidationFailed) as caught:
+        registration.complete_registration(session, token, profile(
+            login_id="short", password="password", registry_number="12345", family_kana="日医",
+            postal_code="113-86", mobile="", sex="X"))
+    assert set(caught.value.fields) == {"login_id", "password", "registry_number", "family_kana", "postal_code",
+                                        "mobile", "sex"}
+    assert session.scalar(sa.select(sa.func.count()).select_from(Physician)) == before
+    registration.registration_email(session, token)  # the link still works after a rejected form
+
+
+def test_tampered_and_expired_links_are_refused(session):
+    with pytest.raises(LinkInvalid) as bad:
+        registration.registration_email(session, "not-a-token")
+    assert bad.value.message_key == "link_invalid"
+    token = tokens.issue(session, "register", email="x@example.jp")
+    row = session.scalar(sa.select(OneTimeToken).where(OneTimeToken.token_hash == tokens.digest(token)))
+    row.expires_at = dt.datetime(2000, 1, 1)
+    session.flush()
+    with pytest.raises(LinkInvalid) as expired:
+        registration.registration_email(session, token)
+    assert expired.value.message_key == "link_expired"
+
+
+def test_first_login_with_issued_credentials_walks_terms_email_and_a_forced_change(session):
+    member = new_member(session)
+    staff = actor_for(session, "staff@otaru")
+    with pytest.raises(NotFound):  # not a member of otaru
+        registration.issue_credentials(session, staff, member.physician_id)
+    admin = actor_for(session, "admin001")
+    account, temporary = registration.issue_credentials(session, admin, member.physician_id)
+    issued_id = account.login_id
+    assert accounts.authenticate(session, issued_id, temporary).id == member.user_id
+    assert registration.pending_step(account) == "terms"
+    me = actor_for(session, issued_id)
+    registration.accept_terms(session, me, True)
+    assert registration.pending_step(account) == "email"
+    address = f"first{uuid.uuid4().hex[:6]}@example.jp"
+    registration.request_email_verification(session, me, address, address, link)
+    registration.verify_email(session, mailed_token(session, address))
+    assert account.email == address and registration.pending_step(account) == "credentials"
+    with pytest.raises(ValidationFailed) as same:
+        registration.change_credentials(session, me, {"current_password": temporary, "login_id": issued_id,
+                                                      "password": temporary, "password_confirm": temporary})
+    assert set(same.value.fields) == {"login_id", "password"}
+    epoch = account.auth_epoch
+    registration.change_credentials(session, me, {"current_password": temporary, "login_id": "nichii#new1",
+                                                  "password": "New#pass99", "password_confirm": "New#pass99"})
+    assert registration.pending_step(account) is None and account.auth_epoch == epoch + 1
+    assert accounts.authenticate(session, "nichii#new1", "New#pass99").id == member.user_id
+    with pytest.raises(AuthenticationFailed):
+        accounts.authenticate(session, issued_id, temporary)
+
+
+def test_password_reset_link_works_once_within_24_hours(session):
+    member = new_member(session)
+    account = session.get(UserAccount, member.user_id)
+    registration.request_password_reset(session, account.login_id, "someone@else.jp", link)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.to_address == "someone@else.jp")) == 0  # unmatched: nothing sent, same answer
+    registration.request_password_reset(session, account.login_id, account.email.upper(), link)
+    token = mailed_token(session, account.email)
+    row = session.scalar(sa.select(OneTimeToken).where(OneTimeToken.token_hash == tokens.digest(token)))
+    assert dt.timedelta(hours=23) < row.expires_at - row.created_at <= dt.timedelta(hours=24)
+    with pytest.raises(ValidationFailed):
+        registration.reset_password(session, token, "weak", "weak")
+    epoch = account.auth_epoch
+    registration.reset_password(session, token, "Reset#2025", "Reset#2025")
+    assert account.auth_epoch == epoch + 1
+    assert accounts.authenticate(session, account.login_id, "Reset#2025").id == account.id
+    with pytest.raises(LinkInvalid):
+        registration.reset_password(session, token, "Again#2025", "Again#2025")
+
+
+def test_only_an_admin_disables_an_account_and_its_data_stays(session):
+    member = new_member(session)
+    with pytest.raises(Forbidden):
+        registration.disable_account(session, actor_for(session, "staff@otaru"), member.user_id, "死亡")
+    registration.disable_account(session, actor_for(session, "admin001"), member.user_id, "死亡（利用規約第8条）")
+    account = session.get(UserAccount, member.user_id)
+    with pytest.raises(AuthenticationFailed):
+        accounts.authenticate(session, account.login_id, "Mamis#2024")
+    assert session.get(Physician, member.physician_id) is not None

@@ -1,0 +1,133 @@
+"""Account screens through the real pages: registration, first login, email link, password reset."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from membership import registration
+from membership.models import Notification, UserAccount
+
+from ..conftest import actor_for, new_member
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def mailed_link(session, address: str) -> str:
+    body = session.scalars(sa.select(Notification.body).where(Notification.to_address == address)
+                           .order_by(Notification.id.desc())).first()
+    assert body, f"no mail to {address}"
+    return re.search(r"http://localhost(/\S+)", body).group(1)
+
+
+def form_data(**over) -> dict:
+    data = {
+        "login_id": f"web{uuid.uuid4().hex[:8]}", "password": "Mamis#2024", "password_confirm": "Mamis#2024",
+        "registry_number": f"{uuid.uuid4().int % 1_000_000:06d}", "registry_date": "1998-05-01",
+        "family_kana": "ニチイ", "given_kana": "ハナコ", "family_name": "日医", "given_name": "花子",
+        "postal_code": "060-0001", "prefecture": "北海道", "address": "札幌市中央区北一条西1-1",
+        "mobile": "090-1234-5678", "birth_date": "1975-06-01", "sex": "F", "main_department": "13",
+        "alma_mater": "北海道大学", "graduated_on": "2000-03", "societies-0": "日本小児科学会",
+    }
+    data.update(over)
+    return data
+
+
+def test_self_registration_walks_terms_email_link_form_confirm_and_register(app, session):
+    client = app.test_client()
+    r = client.get("/login")
+    assert "未登録の方" in text(r) and "パスワードをお忘れの方" in text(r)
+    assert client.get("/register/email").status_code == 302  # the terms come first
+    r = client.post("/register", data={})
+    assert r.status_code == 422 and "利用規約に同意してください" in text(r)
+    assert client.post("/register", data={"agree": "y"}).headers["Location"].endswith("/register/email")
+    address = f"web{uuid.uuid4().hex[:6]}@example.jp"
+    r = client.post("/register/email", data={"email": address, "email_confirm": "other@example.jp"})
+    assert r.status_code == 422 and "メールアドレス（確認）が一致しません" in text(r)
+    r = client.post("/register/email", data={"email": address, "email_confirm": address})
+    assert r.status_code == 200 and address in text(r)
+    link = mailed_link(session, address)
+    r = client.get(link)
+    assert r.status_code == 200 and "医籍登録番号" in text(r) and "札幌医科大学" in text(r)  # school list
+    bad = client.post(link, data=form_data(registry_number="12345", family_kana="日医"))
+    assert bad.status_code == 422
+    assert "医籍登録番号は半角数字6文字で入力してください" in text(bad)
+    assert "セイ（フリガナ）は全角カタカナで入力してください" in text(bad)
+    data = form_data()
+    r = client.post(link, data=data)
+    assert r.status_code == 200 and "入力内容の確認" in text(r) and data["login_id"] in text(r)
+    r = client.post(link, data={**data, "step": "register"})
+    assert r.status_code == 200 and "利用者登録が完了しました" in text(r)
+    account = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == data["login_id"]))
+    assert account.physician.family_kana == "ニチイ" and account.physician.societies == ["日本小児科学会"]
+    r = client.get(link)
+    assert r.status_code == 410 and "すでに使用されています" in text(r)
+    r = client.post("/login", data={"login_id": data["login_id"], "password": "Mamis#2024"})
+    assert r.status_code == 302
+
+
+def test_postal_code_fills_prefecture_and_address(app, session):
+    client = app.test_client()
+    r = client.get("/postal-code", query_string={"postal_code": "０６０－０００１", "prefecture": "", "address": ""})
+    assert 'value="060-0001"' in text(r) and '<option value="北海道" selected' in text(r)
+    assert "札幌市中央区北一条西" in text(r)
+
+
+def test_issued_credentials_gate_every_screen_until_terms_email_and_change(app, session):
+    member = new_member(session)
+    account, temporary = registration.issue_credentials(session, actor_for(session, "admin001"), member.physician_id)
+    session.flush()
+    client = app.test_client()
+    r = client.post("/api/v1/auth/token", json={"login_id": account.login_id, "password": temporary})
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "setup_required"
+    r = client.post("/login", data={"login_id": account.login_id, "password": temporary})
+    assert r.status_code == 302
+    for path in ("/mypage/", "/apply/enrolment", "/account/credentials"):
+        assert client.get(path).headers["Location"].endswith("/account/terms"), path
+    r = client.post("/account/terms", data={"agree": "y"})
+    assert r.headers["Location"].endswith("/account/email")
+    assert client.get("/mypage/").headers["Location"].endswith("/account/email")
+    address = f"first{uuid.uuid4().hex[:6]}@example.jp"
+    client.post("/account/email", data={"email": address, "email_confirm": address})
+    r = client.get(mailed_link(session, address))
+    assert r.status_code == 200 and "ログインID・パスワードの変更" in text(r)
+    assert client.get("/mypage/").headers["Location"].endswith("/account/credentials")
+    r = client.post("/account/credentials", data={"current_password": temporary, "login_id": account.login_id,
+                                                  "password": "New#pass99", "password_confirm": "New#pass99"})
+    assert r.status_code == 422 and "初期のものから変更してください" in text(r)
+    r = client.post("/account/credentials", data={"current_password": temporary, "login_id": "newid#web1",
+                                                  "password": "New#pass99", "password_confirm": "New#pass99"})
+    assert r.status_code == 302
+    assert client.get("/mypage/").status_code == 200  # the renewed session goes on
+
+
+def test_password_reset_by_mail_and_every_other_session_ends(app, session):
+    member = new_member(session)
+    account = session.get(UserAccount, member.user_id)
+    other = app.test_client()
+    assert other.post("/login", data={"login_id": account.login_id, "password": "Mamis#2024"}).status_code == 302
+    assert other.get("/mypage/").status_code == 200
+    client = app.test_client()
+    r = client.post("/password/forgot", data={"login_id": account.login_id, "email": account.email})
+    assert r.status_code == 200 and "メールを送信しました" in text(r)
+    link = mailed_link(session, account.email)
+    r = client.post(link, data={"password": "short", "password_confirm": "short"})
+    assert r.status_code == 422 and "3種類すべて" in text(r)
+    r = client.post(link, data={"password": "Reset#2025", "password_confirm": "Reset#2025"})
+    assert r.status_code == 200 and "パスワードを再設定しました" in text(r)
+    assert other.get("/mypage/").status_code == 302  # logged out everywhere
+    assert client.get(link).status_code == 410
+    assert client.get("/password/reset/tampered-token").status_code == 400
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_account_pages_render_in_both_languages(app, session, lang):
+    client = app.test_client()
+    for path in ("/register", "/password/forgot"):
+        r = client.get(path, query_string={"lang": lang})
+        assert r.status_code == 200

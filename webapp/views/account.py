@@ -1,0 +1,272 @@
+"""Account screens: self-registration (利用者登録), first login, email verification, password reset.
+
+Mailed links carry a single-use token; a bad, expired or used link gets its own page (410/400),
+never an error page. Until an account has finished its first-login steps the gate in
+`webapp.security` lets it reach nothing but these screens and logout.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user
+
+from forms.account import (
+    PROFILE_FIELD_NAMES,
+    ChangeCredentialsForm,
+    EmailTwiceForm,
+    ForgotPasswordForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    TermsForm,
+)
+from membership import postal, registration
+from membership.errors import LinkInvalid, ValidationFailed
+from membership.fields import FieldError
+from membership.reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXES, SOCIETIES
+
+from .. import db
+from ..i18n import field_errors, message
+from ..security import SessionUser, actor, login_required
+
+bp = Blueprint("account", __name__)
+
+REG_TERMS = "registration_terms_accepted"
+
+
+def _link(endpoint: str):
+    return lambda token: url_for(endpoint, token=token, _external=True)
+
+
+def _link_error(exc: LinkInvalid):
+    status = 410 if exc.message_key in ("link_expired", "link_used") else 400
+    return render_template("account/link_error.html", text=message(exc.message_key)), status
+
+
+def reference_lists() -> dict:
+    return {"prefectures": PREFECTURES, "departments": DEPARTMENTS, "sexes": SEXES, "schools": MEDICAL_SCHOOLS,
+            "societies_list": SOCIETIES}
+
+
+# --- self-registration ------------------------------------------------------------------------
+
+@bp.route("/register", methods=["GET", "POST"])
+def register_terms():
+    form = TermsForm()
+    errors = {}
+    if form.validate_on_submit():
+        if form.agree.data:
+            session[REG_TERMS] = registration.TERMS_VERSION
+            return redirect(url_for("account.register_email"))
+        errors = {"agree": message("must_agree")}
+    return render_template("account/terms.html", form=form, errors=errors, registering=True), (422 if errors else 200)
+
+
+@bp.route("/register/email", methods=["GET", "POST"])
+def register_email():
+    if session.get(REG_TERMS) != registration.TERMS_VERSION:
+        return redirect(url_for("account.register_terms"))
+    form = EmailTwiceForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            address = registration.start_registration(db.session(), form.email.data, form.email_confirm.data,
+                                                      True, _link("account.register_form"))
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            session.pop(REG_TERMS, None)
+            return render_template("account/mail_sent.html", address=address, purpose="register")
+    return render_template("account/email.html", form=form, errors=errors, registering=True), (422 if errors else 200)
+
+
+@bp.route("/register/form/<token>", methods=["GET", "POST"])
+def register_form(token):
+    s = db.session()
+    try:
+        address = registration.registration_email(s, token)
+    except LinkInvalid as exc:
+        return _link_error(exc)
+    form = RegistrationForm()
+    if request.method == "GET":
+        form.process(data={"step": "confirm"})
+    form.prefecture.choices = [("", "")] + [(p, p) for p in PREFECTURES]
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        data = form.data_for_use_case()
+        step = form.step.data
+        try:
+            if step == "register":
+                account = registration.complete_registration(s, token, data)
+            else:
+                errors_found = {}
+                for check in (lambda: registration.validate_credentials(s, data),
+                              lambda: registration.validate_profile(s, data)):
+                    try:
+                        check()
+                    except ValidationFailed as exc:
+                        errors_found.update(exc.fields)
+                if errors_found:
+                    raise ValidationFailed(errors_found)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        except LinkInvalid as exc:
+            db.rollback()
+            return _link_error(exc)
+        else:
+            if step == "register":
+                db.commit()
+                return render_template("account/registered.html", login_id=account.login_id)
+            if step == "confirm":
+                return render_template("account/register_confirm.html", form=form, address=address,
+                                       token=token, fields=PROFILE_FIELD_NAMES, **reference_lists())
+        # step "back" (or errors): the form again, filled in
+    return render_template("account/register_form.html", form=form, address=address, token=token,
+                           errors=errors, **reference_lists()), (422 if errors else 200)
+
+
+@bp.route("/postal-code")
+def postal_code():
+    """htmx partial: the address block, filled from the offline postal-code data when known."""
+    values = {"postal_code": request.args.get("postal_code", ""), "prefecture": request.args.get("prefecture", ""),
+              "address": request.args.get("address", "")}
+    note = None
+    try:
+        found = postal.lookup(values["postal_code"])
+    except FieldError as exc:
+        note = message(exc.key, field="postal_code", **exc.params)
+    else:
+        values.update(postal_code=found["postal_code"], prefecture=found["prefecture"])
+        if not values["address"].startswith(found["address"]):
+            values["address"] = found["address"]
+    return render_template("account/_address.html", values=values, errors={}, note=note, prefectures=PREFECTURES)
+
+
+# --- first login ------------------------------------------------------------------------------
+
+NEXT_STEP = {"terms": "account.terms", "email": "account.email", "credentials": "account.credentials"}
+
+
+def _after_setup_step():
+    step = current_user.pending
+    return redirect(url_for(NEXT_STEP[step]) if step else url_for("auth.root"))
+
+
+@bp.route("/account/terms", methods=["GET", "POST"])
+@login_required
+def terms():
+    form = TermsForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            account = registration.accept_terms(db.session(), actor(), bool(form.agree.data))
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            current_user.refresh(account)
+            return _after_setup_step()
+    return render_template("account/terms.html", form=form, errors=errors), (422 if errors else 200)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+def email():
+    form = EmailTwiceForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            address = registration.request_email_verification(db.session(), actor(), form.email.data,
+                                                              form.email_confirm.data, _link("account.verify"))
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            return render_template("account/mail_sent.html", address=address, purpose="verify")
+    return render_template("account/email.html", form=form, errors=errors), (422 if errors else 200)
+
+
+@bp.route("/account/verify/<token>")
+def verify(token):
+    try:
+        account = registration.verify_email(db.session(), token)
+    except LinkInvalid as exc:
+        db.rollback()
+        return _link_error(exc)
+    db.commit()
+    if current_user.is_authenticated and current_user.account_id == account.id:
+        current_user.refresh(account)
+    return render_template("account/verified.html", next_step=registration.pending_step(account))
+
+
+@bp.route("/account/credentials", methods=["GET", "POST"])
+@login_required
+def credentials():
+    form = ChangeCredentialsForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            account = registration.change_credentials(db.session(), actor(), {
+                "current_password": form.current_password.data, "login_id": form.login_id.data,
+                "password": form.password.data, "password_confirm": form.password_confirm.data})
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            # The epoch moved on: every other session has ended; this one continues, renewed.
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            login_user(SessionUser(account))
+            return redirect(url_for("auth.root"))
+    forced = current_user.pending == "credentials"
+    return render_template("account/credentials.html", form=form, errors=errors, forced=forced), \
+        (422 if errors else 200)
+
+
+# --- password reset ---------------------------------------------------------------------------
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            registration.request_password_reset(db.session(), form.login_id.data, form.email.data,
+                                                _link("account.reset_password"))
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            return render_template("account/mail_sent.html", address=None, purpose="reset")
+    return render_template("account/forgot.html", form=form, errors=errors), (422 if errors else 200)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    s = db.session()
+    try:
+        registration.check_reset_link(s, token)
+    except LinkInvalid as exc:
+        return _link_error(exc)
+    form = ResetPasswordForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            registration.reset_password(s, token, form.password.data, form.password_confirm.data)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        except LinkInvalid as exc:
+            db.rollback()
+            return _link_error(exc)
+        else:
+            db.commit()
+            return render_template("account/reset_done.html")
+    return render_template("account/reset.html", form=form, errors=errors), (422 if errors else 200)
