@@ -10,6 +10,8 @@ FLASK := $(BIN)/flask --app webapp
 setup: $(VENV)/.installed assets
 
 $(VENV)/.installed: pyproject.toml
+	@# the Japanese font embedded in PDF notices (membership/documents.py)
+	@test -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipaexfont >/dev/null; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

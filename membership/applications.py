@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from . import audit, notifications
+from . import audit, members, notifications
 from .actors import Actor
 from .associations import get_by_codes
 from .errors import Forbidden, NotFound, ValidationFailed
@@ -66,10 +66,8 @@ def resolve_applicant(session: Session, actor: Actor, on_behalf_of: str | None) 
         member = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == on_behalf_of,
                                                              UserAccount.role == "member")
                                 .options(joinedload(UserAccount.physician)))
-        belongs = member is not None and member.physician_id is not None and session.scalar(
-            sa.select(sa.func.count()).select_from(Membership).where(
-                Membership.physician_id == member.physician_id,
-                Membership.association_id == actor.association_id))
+        belongs = member is not None and member.physician_id is not None and members.can_see(
+            session, actor, member.physician_id)
         if not belongs:
             raise ValidationFailed.one("on_behalf_of", "unknown_member")
         return member

@@ -135,6 +135,7 @@ def load_demo(session: Session) -> dict[str, int]:
                                      registry_number=registry, email=email, birth_date=dt.date(1975, 4, 1), sex="M")
         logins.add(login_id)
         added["users"] += 1
+        _complete_profile(account.physician, len(logins))
         if login_id == "nichiitaro":
             _existing_chain(session, account.physician, facilities["医療法人社団 青柳皮膚科医院"],
                             [(by_code["otaru"], "A-2"), (by_code["hokkaido"], "A"), (by_code["jma"], "A1")])
@@ -144,6 +145,16 @@ def load_demo(session: Session) -> dict[str, int]:
     user("admin001", "admin", name="システム管理者")
     session.flush()
     return added
+
+
+def _complete_profile(doctor: Physician, n: int) -> None:
+    """The rest of the registration form, so that the demo's registered data can be edited."""
+    doctor.registry_date = dt.date(1999, 5, 1)
+    doctor.postal_code, doctor.prefecture, doctor.address = "060-0001", "北海道", f"札幌市中央区北一条西{n}-1"
+    doctor.mobile = f"090-0000-{n:04d}"
+    doctor.main_department = "01"
+    doctor.alma_mater, doctor.graduated_on = "札幌医科大学", "1999-03"
+    doctor.societies = ["日本内科学会"]
 
 
 def _existing_chain(session: Session, doctor: Physician, facility: Facility, chain) -> None:

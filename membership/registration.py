@@ -17,13 +17,13 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, fields, mail, tokens
+from . import audit, fields, mail, members, tokens
 from .accounts import hash_password, verify_password
 from .actors import Actor
 from .db import utcnow
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import FieldError
-from .models import Membership, Physician, UserAccount
+from .models import Physician, UserAccount
 
 #: the version of 利用規約 shown on the terms page; a new version asks everyone to accept again
 TERMS_VERSION = "2024-04"
@@ -327,12 +327,7 @@ def issue_credentials(session: Session, actor: Actor, physician_id: int) -> tupl
     """
     if actor.role not in ("admin", "secretariat"):
         raise Forbidden()
-    physician = session.get(Physician, physician_id)
-    if physician is None:
-        raise NotFound()
-    if actor.role == "secretariat" and not session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
-            Membership.physician_id == physician_id, Membership.association_id == actor.association_id)):
-        raise NotFound()
+    physician = members.get_member(session, actor, physician_id)  # NotFound outside the scope
     password = _temporary_password()
     account = session.scalar(sa.select(UserAccount).where(UserAccount.physician_id == physician_id))
     if account is None:

@@ -1,0 +1,57 @@
+"""Printable documents (PDF) with a Japanese font embedded: the first-login credentials notice.
+
+The font is IPAex Gothic from Debian's `fonts-ipaexfont` (installed by `make setup` and the
+Dockerfile); `MAMIS_PDF_FONT` names another TrueType font.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from fpdf import FPDF
+
+from .models import Physician
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
+    "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
+)
+
+
+def font_path() -> str:
+    configured = os.environ.get("MAMIS_PDF_FONT")
+    for candidate in ([configured] if configured else []) + list(FONT_CANDIDATES):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise RuntimeError("no Japanese TrueType font: install fonts-ipaexfont (make setup) or set MAMIS_PDF_FONT")
+
+
+def credentials_notice(physician: Physician, login_id: str, password: str, login_url: str = "") -> bytes:
+    """The ID・パスワード通知 (like the postcard of seed 002), one A5 page."""
+    pdf = FPDF(orientation="P", unit="mm", format=(148, 210))  # A5
+    pdf.set_title("MAMIS ログインID・パスワード通知")
+    pdf.set_author("MAMIS")
+    pdf.add_font("jp", fname=font_path())
+    pdf.add_page()
+    pdf.set_font("jp", size=15)
+    pdf.cell(0, 10, "MAMIS ログインID・パスワードのお知らせ", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("jp", size=11)
+    pdf.cell(0, 8, f"{physician.family_name} {physician.given_name} 様", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.multi_cell(0, 6, "医師会会員情報システム（MAMIS）の初回ログイン用のIDとパスワードをお知らせします。"
+                         "初回ログイン時に利用規約への同意、メールアドレスの登録、"
+                         "ログインID・パスワードの変更をお願いします。")
+    pdf.ln(4)
+    pdf.set_font("jp", size=13)
+    for label, value in (("ログインID", login_id), ("パスワード", password)):
+        pdf.cell(32, 10, label, border=1)
+        pdf.cell(0, 10, value, border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("jp", size=9)
+    pdf.ln(4)
+    if login_url:
+        pdf.multi_cell(0, 5, f"ログインページ: {login_url}")
+    pdf.multi_cell(0, 5, f"発行日: {dt.date.today():%Y年%m月%d日}　このお知らせは他人に見せないでください。"
+                         "ご不明な点は所属医師会事務局にお問い合わせください。")
+    return bytes(pdf.output())

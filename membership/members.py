@@ -1,0 +1,79 @@
+"""Who may see which physician: the one rule for screens and API alike (SPEC §8, 共同利用).
+
+- a member sees only themself;
+- a secretariat sees the physicians who have (or had) a membership in its own association —
+  so a prefecture sees nothing of another prefecture, and JMA staff see every member of JMA;
+- an admin sees everyone.
+Everything outside the scope looks missing (NotFound), never forbidden, so it leaks nothing.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from .actors import Actor
+from .errors import NotFound
+from .fields import halfwidth
+from .models import Membership, Physician, ProfileChange, UserAccount
+
+PAGE_SIZE = 50
+
+
+def scope(actor: Actor):
+    """A condition on Physician: the physicians `actor` may see."""
+    if actor.role == "admin":
+        return sa.true()
+    if actor.role == "secretariat" and actor.association_id:
+        return Physician.id.in_(sa.select(Membership.physician_id).where(
+            Membership.association_id == actor.association_id))
+    if actor.role == "member" and actor.physician_id:
+        return Physician.id == actor.physician_id
+    return sa.false()
+
+
+def can_see(session: Session, actor: Actor, physician_id: int) -> bool:
+    return session.scalar(sa.select(sa.func.count()).select_from(Physician).where(
+        Physician.id == physician_id, scope(actor))) == 1
+
+
+def get_member(session: Session, actor: Actor, physician_id: int) -> Physician:
+    """Raises NotFound when missing or outside the actor's scope."""
+    physician = session.scalar(sa.select(Physician).where(Physician.id == physician_id, scope(actor)))
+    if physician is None:
+        raise NotFound()
+    return physician
+
+
+def list_members(session: Session, actor: Actor, q: str = "", page: int = 1) -> tuple[list[Physician], int]:
+    """Members in scope matching `q` (name, kana, 医籍登録番号 or login ID; space-separated terms
+    all must match), ordered by kana; returns (page of rows, total)."""
+    stmt = sa.select(Physician).where(scope(actor))
+    for term in halfwidth(q).split():
+        like = f"%{term}%"
+        stmt = stmt.where(sa.or_(
+            (Physician.family_name + Physician.given_name).like(like),
+            (Physician.family_kana + Physician.given_kana).like(like),
+            Physician.registry_number.like(like),
+            Physician.id.in_(sa.select(UserAccount.physician_id).where(UserAccount.login_id.like(like)))))
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(Physician.family_kana, Physician.given_kana, Physician.id)
+                           .limit(PAGE_SIZE).offset(max(page - 1, 0) * PAGE_SIZE)).all()
+    return list(rows), total
+
+
+def account_of(session: Session, physician_id: int) -> UserAccount | None:
+    return session.scalar(sa.select(UserAccount).where(UserAccount.physician_id == physician_id))
+
+
+def memberships_in_scope(session: Session, actor: Actor, physician_id: int) -> list[Membership]:
+    get_member(session, actor, physician_id)
+    return list(session.scalars(sa.select(Membership).where(Membership.physician_id == physician_id)
+                                .options(selectinload(Membership.association), selectinload(Membership.category))
+                                .order_by(Membership.group_id, Membership.layer.desc())))
+
+
+def profile_history(session: Session, actor: Actor, physician_id: int) -> list[ProfileChange]:
+    get_member(session, actor, physician_id)
+    return list(session.scalars(sa.select(ProfileChange).where(ProfileChange.physician_id == physician_id)
+                                .order_by(ProfileChange.at.desc(), ProfileChange.id.desc())))

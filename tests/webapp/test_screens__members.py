@@ -1,0 +1,97 @@
+"""Registered data and the secretariat's member pages; who may see which member."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from membership.models import AuditEvent, Physician, ProfileChange, UserAccount
+
+from ..conftest import new_member
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def login(app, login_id, password="Mamis#2024"):
+    client = app.test_client()
+    assert client.post("/login", data={"login_id": login_id, "password": password}).status_code == 302
+    return client
+
+
+def profile_form(physician: Physician, **over) -> dict:
+    data = {"registry_number": physician.registry_number or "", "registry_date": "1999-05-01",
+            "family_kana": physician.family_kana, "given_kana": physician.given_kana,
+            "family_name": physician.family_name, "given_name": physician.given_name,
+            "postal_code": "060-0001", "prefecture": "北海道", "address": "札幌市中央区北一条西1-1",
+            "mobile": "090-0000-0001", "birth_date": "1975-04-01", "sex": "M", "main_department": "01",
+            "alma_mater": "札幌医科大学", "graduated_on": "1999-03", "dispatch_to": "facility"}
+    data.update(over)
+    return data
+
+
+def taro(session) -> Physician:
+    return session.scalar(sa.select(Physician).join(UserAccount, UserAccount.physician_id == Physician.id)
+                          .where(UserAccount.login_id == "nichiitaro"))
+
+
+def test_a_member_edits_registered_data_and_dispatch_settings_with_history(app, session):
+    doctor = taro(session)
+    client = login(app, "nichiitaro")
+    r = client.get("/mypage/profile")
+    assert r.status_code == 200 and doctor.family_kana in text(r)
+    r = client.post("/mypage/profile", data=profile_form(doctor, mobile="0９0-1111-2222", dispatch_to="home",
+                                                         dispatch_stopped="y"))
+    assert r.status_code == 302
+    session.refresh(doctor)
+    assert (doctor.mobile, doctor.dispatch_to, doctor.dispatch_stopped) == ("090-1111-2222", "home", True)
+    changed = {c.field: (c.old_value, c.new_value) for c in session.scalars(
+        sa.select(ProfileChange).where(ProfileChange.physician_id == doctor.id))}
+    assert changed["mobile"][1] == "090-1111-2222" and changed["dispatch_to"] == ("facility", "home")
+    r = client.get("/mypage/profile")
+    assert "090-1111-2222" in text(r) and "本人" in text(r)
+    bad = client.post("/mypage/profile", data=profile_form(doctor, postal_code="12-345", mobile=""))
+    assert bad.status_code == 422 and "郵便番号は「123-4567」の形式で入力してください" in text(bad)
+
+
+def test_staff_act_for_a_member_of_their_association_and_the_trail_names_them(app, session):
+    doctor = taro(session)
+    client = login(app, "staff@otaru")
+    r = client.get("/members?q=ニチイ")
+    assert r.status_code == 200 and f"/members/{doctor.id}" in text(r)
+    r = client.post(f"/members/{doctor.id}/profile", data=profile_form(doctor, address="札幌市中央区北一条西9-9"))
+    assert r.status_code == 302
+    change = session.scalars(sa.select(ProfileChange).where(ProfileChange.physician_id == doctor.id,
+                                                            ProfileChange.field == "address")).one()
+    staff = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "staff@otaru"))
+    member = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "nichiitaro"))
+    assert (change.actor_user_id, change.on_behalf_of_user_id) == (staff.id, member.id)
+    audit = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "profile.update",
+                                                        AuditEvent.object_id == doctor.id)).all()[-1]
+    assert (audit.actor_user_id, audit.on_behalf_of_user_id) == (staff.id, member.id)
+    r = login(app, "nichiitaro").get("/mypage/profile")
+    assert "医師会事務局（代理入力）" in text(r)  # the member sees that staff acted for them
+
+
+def test_issued_credentials_come_as_a_pdf_with_the_japanese_font_embedded(app, session):
+    doctor = taro(session)
+    client = login(app, "staff@hokkaido")
+    r = client.post(f"/members/{doctor.id}/credentials")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    pdf = r.get_data()
+    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf and b"IPAexGothic" in pdf
+    account = session.scalar(sa.select(UserAccount).where(UserAccount.physician_id == doctor.id))
+    session.refresh(account)
+    assert account.must_change_credentials and account.login_id != "nichiitaro"
+
+
+def test_the_member_list_shows_only_members_of_the_staff_association(app, session):
+    doctor = taro(session)
+    outsider = new_member(session)
+    session.flush()
+    assert f"/members/{doctor.id}" in text(login(app, "staff@jma").get("/members"))  # JMA sees JMA members
+    for staff in ("staff@tokyo", "staff@sapporo"):
+        r = login(app, staff).get("/members")
+        assert f"/members/{doctor.id}" not in text(r) and doctor.family_name not in text(r), staff
+    r = login(app, "admin001").get(f"/members?q={outsider.login_id}")
+    assert f"/members/{outsider.physician_id}" in text(r)

@@ -1,0 +1,105 @@
+"""Registered data (登録情報) for the member themself, and the secretariat's member list and pages.
+
+A secretariat sees only the members of its own association (membership.members.scope); from a
+member's page it can edit their registered data or issue new first-login credentials for them.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+
+from forms.account import ProfileForm
+from forms.enrolment import ConfirmForm
+from membership import documents, members, profiles, registration
+from membership.errors import ValidationFailed
+from membership.reference import PREFECTURES
+
+from .. import db
+from ..i18n import field_errors, translate
+from ..security import actor, roles_required
+from .account import reference_lists
+
+bp = Blueprint("members", __name__)
+
+
+def _profile_page(physician_id: int, done_url: str, template_args: dict):
+    s = db.session()
+    physician = members.get_member(s, actor(), physician_id)
+    form = ProfileForm()
+    form.prefecture.choices = [(p, p) for p in PREFECTURES]
+    errors: dict[str, str] = {}
+    if request.method == "GET":
+        form.process(data=profiles.profile_dict(physician))
+    elif form.validate_on_submit():
+        data = {**form.profile_data(), "dispatch_to": form.dispatch_to.data,
+                "dispatch_stopped": form.dispatch_stopped.data}
+        try:
+            changes = profiles.update_profile(s, actor(), physician_id, data)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            text = "登録情報を更新しました。" if changes else "変更はありませんでした。"
+            flash(translate(text), "success")
+            return redirect(done_url)
+    history = members.profile_history(s, actor(), physician_id)
+    return render_template("members/profile.html", form=form, errors=errors, physician=physician, history=history,
+                           dispatch_choices=profiles.DISPATCH_TO, **template_args, **reference_lists()), \
+        (422 if errors else 200)
+
+
+@bp.route("/mypage/profile", methods=["GET", "POST"])
+@roles_required("member")
+def my_profile():
+    me = actor()
+    if not me.physician_id:
+        abort(404)
+    return _profile_page(me.physician_id, url_for("members.my_profile"), {"acting_for": None})
+
+
+@bp.route("/members")
+@roles_required("secretariat", "admin")
+def index():
+    q = request.args.get("q", "")
+    try:
+        page = max(int(request.args.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    rows, total = members.list_members(db.session(), actor(), q, page)
+    pages = max((total + members.PAGE_SIZE - 1) // members.PAGE_SIZE, 1)
+    return render_template("members/index.html", rows=rows, total=total, q=q, page=page, pages=pages)
+
+
+@bp.route("/members/<int:physician_id>")
+@roles_required("secretariat", "admin")
+def detail(physician_id):
+    s = db.session()
+    physician = members.get_member(s, actor(), physician_id)
+    return render_template("members/detail.html", physician=physician, account=members.account_of(s, physician_id),
+                           memberships=members.memberships_in_scope(s, actor(), physician_id),
+                           history=members.profile_history(s, actor(), physician_id), form=ConfirmForm())
+
+
+@bp.route("/members/<int:physician_id>/profile", methods=["GET", "POST"])
+@roles_required("secretariat", "admin")
+def profile(physician_id):
+    return _profile_page(physician_id, url_for("members.detail", physician_id=physician_id),
+                         {"acting_for": physician_id})
+
+
+@bp.route("/members/<int:physician_id>/credentials", methods=["POST"])
+@roles_required("secretariat", "admin")
+def issue_credentials(physician_id):
+    """Issue a temporary login ID and password and answer with the notice (PDF) to print and post."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    s = db.session()
+    account, password = registration.issue_credentials(s, actor(), physician_id)
+    physician = members.get_member(s, actor(), physician_id)
+    pdf = documents.credentials_notice(physician, account.login_id, password)
+    db.commit()
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="mamis-login-{physician_id}.pdf"',
+        "Cache-Control": "no-store"})
