@@ -95,3 +95,46 @@ def test_the_member_list_shows_only_members_of_the_staff_association(app, sessio
         assert f"/members/{doctor.id}" not in text(r) and doctor.family_name not in text(r), staff
     r = login(app, "admin001").get(f"/members?q={outsider.login_id}")
     assert f"/members/{outsider.physician_id}" in text(r)
+
+
+def test_staff_file_an_enrolment_for_a_member_through_the_wizard(app, session):
+    import re
+
+    from membership.models import Application
+
+    from ..helpers import future
+
+    member = new_member(session, prefix="walkin")
+    session.flush()
+    # make the new member one of 中央区東支部's: staff of that association act for them
+    from engine import tasks
+
+    from ..conftest import actor_for
+    from ..helpers import file_enrolment
+
+    first = file_enrolment(session, member, chain=[("chuoeast", "A-1")])
+    task = tasks.list_tasks(session, actor_for(session, "staff@chuoeast"), application_id=first.id)[0][0]
+    tasks.complete_task(session, actor_for(session, "staff@chuoeast"), task.id, "approve", "")
+    session.flush()
+    client = login(app, "staff@chuoeast")
+    assert client.get("/apply/enrolment").headers["Location"].endswith("/members")  # a member must be chosen
+    r = client.post(f"/apply/enrolment/for/{member.physician_id}")
+    assert r.headers["Location"].endswith("/apply/enrolment")
+    r = client.get("/apply/enrolment?pref=北海道&city=札幌市中央区")
+    assert "会員に代わって申請しています" in text(r)
+    r = client.post("/apply/enrolment", data={"pref": "北海道", "city": "札幌市中央区", "layer3": "sapporo",
+                                             "category-sapporo": "A-1"})
+    assert r.status_code == 302, text(r)
+    r = client.post("/apply/enrolment/input", data={"action": "search", "facility_q": "上野"})
+    facility_id = re.search(r'name="facility_id" value="(\d+)"', text(r)).group(1)
+    r = client.post("/apply/enrolment/input", data={"desired_date": future(), "facility_id": facility_id,
+                                                   "duty_code": "14", "position": ""})
+    assert r.status_code == 302, text(r)
+    r = client.post("/apply/enrolment/confirm", data={})
+    assert r.status_code == 302 and f"/members/{member.physician_id}" in r.headers["Location"]
+    filed = session.scalars(sa.select(Application).where(Application.physician_id == member.physician_id)
+                            .order_by(Application.id.desc())).first()
+    staff = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "staff@chuoeast"))
+    assert filed.id != first.id and filed.applicant_user_id == member.user_id and filed.filed_by_user_id == staff.id
+    page = login(app, member.login_id).get("/mypage/")
+    assert "医師会事務局による代理申請" in text(page)

@@ -5,16 +5,17 @@ What the steps collect is kept in the (signed) session under "enrolment" until s
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
 from engine import flows
 from forms.enrolment import ChooseAssociationsForm, ConfirmForm, EnrolmentInputForm
-from membership import applications, associations
+from membership import applications, associations, members
 from membership.errors import ValidationFailed
 from membership.reference import DUTY_CODES
 
 from .. import db
-from ..i18n import field_errors
+from ..i18n import field_errors, translate
 from ..security import actor, roles_required
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
@@ -31,8 +32,34 @@ def _save(**values) -> None:
     session[KEY] = draft
 
 
+def _acting_for() -> str | None:
+    """The member a secretariat is filing for (利用規約 §5-5), or None when members file themselves."""
+    return _draft().get("on_behalf_of") if actor().is_secretariat else None
+
+
+@bp.before_request
+def _staff_need_a_member():
+    if current_user.is_authenticated and current_user.role == "secretariat" and request.endpoint in (
+            "apply.choose", "apply.details", "apply.confirm") and not _draft().get("on_behalf_of"):
+        return redirect(url_for("members.index"))
+    return None
+
+
+@bp.route("/enrolment/for/<int:physician_id>", methods=["POST"])
+@roles_required("secretariat")
+def start_for(physician_id):
+    """Start the wizard on behalf of a member of the secretariat's association."""
+    s = db.session()
+    physician = members.get_member(s, actor(), physician_id)  # NotFound outside the scope
+    account = members.account_of(s, physician.id)
+    if account is None:
+        abort(404)
+    session[KEY] = {"on_behalf_of": account.login_id, "on_behalf_name": physician.full_name}
+    return redirect(url_for("apply.choose"))
+
+
 @bp.route("/enrolment", methods=["GET", "POST"])
-@roles_required("member")
+@roles_required("member", "secretariat")
 def choose():
     s = db.session()
     pref = request.values.get("pref", "")
@@ -46,7 +73,7 @@ def choose():
         chosen = form.chosen(choices["prefecture"].code if choices["prefecture"] else None,
                              choices["jma"].code if choices["jma"] else None)
         try:
-            applications.check_chain(s, actor(), chosen)
+            applications.check_chain(s, actor(), chosen, on_behalf_of=_acting_for())
         except ValidationFailed as exc:
             errors = field_errors(exc)
         else:
@@ -75,7 +102,7 @@ def facilities():
 
 
 @bp.route("/enrolment/input", methods=["GET", "POST"])
-@roles_required("member")
+@roles_required("member", "secretariat")
 def details():
     draft = _draft()
     if not draft.get("associations"):
@@ -102,7 +129,7 @@ def details():
 
 
 @bp.route("/enrolment/confirm", methods=["GET", "POST"])
-@roles_required("member")
+@roles_required("member", "secretariat")
 def confirm():
     draft = _draft()
     if not draft.get("associations"):
@@ -115,6 +142,8 @@ def confirm():
     if form.validate_on_submit():
         body = {"kind": "enrolment", **{k: draft.get(k) for k in (
             "desired_date", "facility_id", "duty_code", "position", "associations")}}
+        if _acting_for():
+            body["on_behalf_of"] = _acting_for()
         try:
             app = flows.submit_application(s, actor(), body)
         except ValidationFailed as exc:
@@ -122,7 +151,11 @@ def confirm():
             errors = field_errors(exc)
         else:
             db.commit()
+            acting = _draft().get("on_behalf_of")
             session.pop(KEY, None)
+            if acting and actor().is_secretariat:
+                flash(translate("会員に代わって入会届を提出しました。"), "success")
+                return redirect(url_for("members.detail", physician_id=app.physician_id))
             return redirect(url_for("apply.done", application_id=app.id))
     by_code = associations.get_by_codes(s, [c["code"] for c in draft["associations"]])
     chosen = [(by_code[c["code"]], c["category"]) for c in draft["associations"] if c["code"] in by_code]
@@ -132,7 +165,7 @@ def confirm():
 
 
 @bp.route("/enrolment/done/<int:application_id>")
-@roles_required("member")
+@roles_required("member", "secretariat")
 def done(application_id):
     app = applications.get_application(db.session(), actor(), application_id)
     return render_template("apply/done.html", app=app)
