@@ -233,13 +233,17 @@ def change_credentials(session: Session, actor: Actor, data: dict) -> UserAccoun
     account = _account(session, actor)
     if not verify_password(account, data.get("current_password") or ""):
         raise ValidationFailed.one("current_password", "wrong_password")
-    clean = validate_credentials(session, data, account=account)
-    errors = {}
-    if account.must_change_credentials:
-        if clean["login_id"] == account.login_id:
-            errors["login_id"] = ("same_as_before", {})
-        if clean["password"] == data.get("current_password"):
-            errors["password"] = ("same_as_before", {})
+    errors: dict[str, tuple[str, dict]] = {}
+    clean: dict = {}
+    try:
+        clean = validate_credentials(session, data, account=account)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if account.must_change_credentials:  # the issued ones must both be replaced
+        if fields.halfwidth(data.get("login_id")) == account.login_id:
+            errors.setdefault("login_id", ("same_as_before", {}))
+        if data.get("password") == data.get("current_password"):
+            errors.setdefault("password", ("same_as_before", {}))
     if errors:
         raise ValidationFailed(errors)
     account.login_id = clean["login_id"]

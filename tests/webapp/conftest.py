@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-import pytest
+import threading
+from pathlib import Path
 
+import pytest
+from werkzeug.serving import make_server
+
+from ..conftest import IN_CI, prepare_database
 from ..helpers import enrolment_body
+from .browser import CHROMIUM
 
 
 class ApiClient:
@@ -39,3 +45,33 @@ def enrolled(api, session):
     r = client.post("/api/v1/applications", json=enrolment_body())
     assert r.status_code == 201, r.get_json()
     return client, r.get_json()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail("Debian's chromium is required in CI (make browser)")
+        pytest.skip("chromium is not installed")
+    from webapp import create_app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'mamis.db'}"
+    prepare_database(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test",
+                      "OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox"))})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
+        yield browser
+        browser.close()

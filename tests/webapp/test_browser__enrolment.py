@@ -5,73 +5,17 @@ Every page visited is checked with axe-core (no serious or critical violation) a
 
 from __future__ import annotations
 
-import threading
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from membership.physicians import register_physician
 
-from ..conftest import IN_CI, ROOT, prepare_database
 from ..helpers import future
+from .browser import check_page, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.commits]
-CHROMIUM = "/usr/lib/chromium/chromium"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        if IN_CI:
-            pytest.fail("Debian's chromium is required in CI (make browser)")
-        pytest.skip("chromium is not installed")
-    from webapp import create_app
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'mamis.db'}"
-    prepare_database(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test",
-                      "OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox"))})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
-def check_page(page):
-    """axe-core: no serious/critical violation; and nothing wider than the viewport."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result
-           if v["impact"] in ("serious", "critical")]
-    assert bad == [], f"{page.url}: {bad}"
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, f"{page.url} is {width}px wide"
-
-
-def login(context, base, login_id):
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    check_page(page)
-    page.fill("#login_id", login_id)
-    page.fill("#password", "Mamis#2024")
-    page.click("button[type=submit]")
-    return page
 
 
 def test_enrolment_through_the_browser_and_approval_in_the_inbox(live_server, chromium):

@@ -100,15 +100,16 @@ def register_form(token):
             if step == "register":
                 account = registration.complete_registration(s, token, data)
             else:
-                errors_found = {}
+                errors_found, clean = {}, {}
                 for check in (lambda: registration.validate_credentials(s, data),
                               lambda: registration.validate_profile(s, data)):
                     try:
-                        check()
+                        clean.update(check())
                     except ValidationFailed as exc:
                         errors_found.update(exc.fields)
                 if errors_found:
                     raise ValidationFailed(errors_found)
+                _show_normalised(form, clean)
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
@@ -125,6 +126,16 @@ def register_form(token):
         # step "back" (or errors): the form again, filled in
     return render_template("account/register_form.html", form=form, address=address, token=token,
                            errors=errors, **reference_lists()), (422 if errors else 200)
+
+
+def _show_normalised(form, clean: dict) -> None:
+    """The confirmation shows (and sends on) what will be stored: ﾆﾁｲ → ニチイ, ０９０ → 090."""
+    for name, value in clean.items():
+        if name == "societies":
+            for i, entry in enumerate(form.societies.entries):
+                entry.data = value[i] if i < len(value) else ""
+        elif name in form:
+            form[name].data = value.isoformat() if hasattr(value, "isoformat") else value
 
 
 @bp.route("/postal-code")
