@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from . import audit, members, notifications
+from . import audit, mail, members
 from .actors import Actor
 from .associations import get_by_codes
 from .errors import Forbidden, NotFound, ValidationFailed
@@ -234,10 +234,7 @@ def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
     on_behalf = applicant.id if applicant.id != actor.user_id else None
     audit.record(session, actor, "application.submit", "application", app.id,
                  on_behalf_of_user_id=on_behalf, kind=app.kind)
-    _mail_applicant(session, app, "【MAMIS】入会届を受け付けました",
-                    "入会届を受け付けました。各医師会で審査・承認後に入会完了となります。\n"
-                    "申請の状況はマイページの「申請ステータス」でご確認いただけます。\n\n"
-                    + _parts_text(app))
+    _mail_applicant(session, app, "enrolment_received")
     return app
 
 
@@ -317,9 +314,7 @@ def approve_part(session: Session, actor: Actor, part_id: int, comment: str = ""
     if part.action == PartAction.JOIN:
         activate_membership(session, actor, part)
     audit.record(session, actor, "part.approve", "application_part", part.id, comment=comment or "")
-    _mail_applicant(session, part.application, f"【MAMIS】{part.association.name}が入会を承認しました",
-                    f"{part.association.name}での審査が終わり、入会が承認されました。\n\n"
-                    + _parts_text(part.application))
+    _mail_applicant(session, part.application, "enrolment_part_approved", association=part.association.name)
     return True
 
 
@@ -334,9 +329,7 @@ def reject_part(session: Session, actor: Actor, part_id: int, comment: str = "")
     transition(app, ApplicationStatus.REJECTED, APPLICATION_TRANSITIONS)
     app.decided_at = part.decided_at
     audit.record(session, actor, "part.reject", "application_part", part.id, comment=comment or "")
-    _mail_applicant(session, app, "【MAMIS】入会届の審査結果のお知らせ",
-                    f"{part.association.name}での審査の結果、入会届は承認されませんでした。\n"
-                    f"理由: {comment or '（記載なし）'}\n\n" + _parts_text(app))
+    _mail_applicant(session, app, "enrolment_rejected", association=part.association.name, comment=comment)
     return True
 
 
@@ -346,10 +339,8 @@ def return_part(session: Session, actor: Actor, part_id: int, comment: str = "")
     _decide(part, actor, PartStatus.RETURNED, comment)
     transition(part.application, ApplicationStatus.RETURNED, APPLICATION_TRANSITIONS)
     audit.record(session, actor, "part.return", "application_part", part.id, comment=comment or "")
-    _mail_applicant(session, part.application, "【MAMIS】入会届が差し戻されました",
-                    f"{part.association.name}から入会届が差し戻されました。\n"
-                    f"内容: {comment or '（記載なし）'}\n"
-                    "マイページから申請内容を修正し、再提出してください。")
+    _mail_applicant(session, part.application, "enrolment_returned", association=part.association.name,
+                    comment=comment)
     return True
 
 
@@ -464,18 +455,12 @@ def physician_of(session: Session, app: Application) -> Physician:
 
 # --- mail -----------------------------------------------------------------------------------
 
-def _parts_text(app: Application) -> str:
-    lines = ["申請先の医師会と状況:"]
-    for p in app.parts:
-        lines.append(f"  [{p.layer}層] {p.association.name}: {STATUS_LABELS.get(p.status, p.status)}")
-    return "\n".join(lines)
-
-
-def _mail_applicant(session: Session, app: Application, subject: str, body: str) -> None:
+def _mail_applicant(session: Session, app: Application, template: str, **context) -> None:
+    """Mail the applicant (membership/mail_templates/<template>.txt) with the parts' statuses."""
     physician = app.physician
     address = physician.email
     if not address:
         account = session.get(UserAccount, app.applicant_user_id)
         address = account.email if account else ""
-    name = physician.full_name
-    notifications.queue(session, address, subject, f"{name} 様\n\n{body}")
+    mail.send(session, address, template, name=physician.full_name, parts=app.parts, labels=STATUS_LABELS,
+              **context)

@@ -1,5 +1,7 @@
 """English texts for the Japanese strings the templates pass to `_()`. Missing ones stay Japanese."""
 
+from membership.messages import FIELD_LABELS
+
 EN = {
     "医師会会員情報システム": "Medical Association Member Information System",
     "本文へ移動": "Skip to content", "言語": "Language", "様": "", "ログアウト": "Log out", "メニュー": "Menu",
@@ -62,3 +64,94 @@ EN = {
     "決定する": "Decide", "申請内容の修正": "Amend the application", "医師会への連絡事項": "Note to the association",
     "修正して再提出する": "Resubmit", "処理しました。": "Done.",
 }
+
+# Accounts, registration, registered data and the member pages (issue 3).
+EN.update({
+    "登録情報": "Registered data", "会員一覧": "Members", "パスワードをお忘れの方はこちら": "Forgot your password?",
+    "未登録の方（医師会未入会の医師）はこちら": "Not registered yet (physicians who are not members)? Register here",
+    "利用者登録": "Registration", "ログイン情報・利用者登録情報の入力": "Login and registration details",
+    "「必須」の項目をすべて入力してください。必須項目に一つでも入力漏れがある場合は登録できません。":
+        "Fill in every field marked Required; registration needs all of them.",
+    "ログイン情報": "Login", "メールアドレス": "Email address", "確認画面へ進む": "Continue to confirmation",
+    "メールアドレスを登録しました": "Email address registered",
+    "続いて、ログインIDとパスワードを変更してください。": "Next, change your login ID and password.",
+    "ログインID・パスワードの変更へ": "Change login ID and password", "マイページへ": "Go to My Page",
+    "パスワードを再設定しました": "Password reset",
+    "新しいパスワードでログインしてください。ほかの端末でのログインはすべて終了しました。":
+        "Log in with your new password. Every other session has been ended.",
+    "ログインページに戻る": "Back to the login page", "入力内容の確認": "Confirm your input",
+    "入力内容を確認のうえ、修正等がなければ「登録する」をクリックしてください。":
+        "Check your input and click Register if it is correct.",
+    "所属学会": "Academic societies", "修正する": "Edit", "登録する": "Register", "URLが無効です": "Invalid link",
+    "利用者登録をはじめからやり直す": "Start the registration again", "パスワードの再設定をやり直す": "Reset the password again",
+    "メールを送信しました": "Mail sent",
+    "ご入力の登録情報が一致した場合、登録されたメールアドレスにパスワード再設定用のURLをお送りしました。24時間以内に再設定してください。":
+        "If the details match, a reset link has been sent to the registered address. Use it within 24 hours.",
+    "次のアドレスにメールをお送りしました。メールに記載のURLをクリックしてください（有効期限24時間）。":
+        "A mail has been sent to this address. Click the link in it (valid for 24 hours).",
+    "メールが届かない場合は、迷惑メールフォルダをご確認いただくか、所属医師会事務局にお問い合わせください。":
+        "If no mail arrives, check your spam folder or contact your association's office.",
+    "パスワードの再設定": "Reset password",
+    "登録情報を入力して「メールを送信」をクリックしてください。再設定用のURLをお送りします。":
+        "Enter your registered details and click Send; we will mail you a reset link.",
+    "メールを送信": "Send", "利用者登録が完了しました": "Registration complete",
+    "登録したメールアドレスに登録完了メールをお送りしました。": "A confirmation has been mailed to your address.",
+    "郵便番号": "Postal code",
+    "半角数字7文字とハイフン（例: 113-8621）。入力すると都道府県と住所を補完します。":
+        "7 digits with a hyphen (e.g. 113-8621); fills in the prefecture and address.",
+    "住所（番地まで）": "Address", "全角/半角50文字以内": "Up to 50 characters", "医籍": "Medical registry",
+    "氏名": "Name", "自宅現住所": "Home address", "連絡先": "Contact", "生年月日・性別": "Date of birth and sex",
+    "性別": "Sex", "診療科名": "Departments", "選択": "Choose", "出身校・大学院": "Education",
+    "所属学会名の一部を入力して一覧から選ぶか、一覧にない学会は全角20文字以内で入力してください。":
+        "Type part of a society's name and pick it, or type one not listed (up to 20 characters).",
+    "MAMISの利用規約": "MAMIS terms of use",
+    "利用規約を全てご確認のうえ、「利用規約に同意する」にチェックをして「次へ」をクリックしてください。":
+        "Read the terms of use (in Japanese), tick \"I agree\" and click Next.",
+    "利用規約に同意する": "I agree to the terms of use", "次へ": "Next", "メールアドレスの入力": "Email address",
+    "メールアドレスを2回入力して「送信する」をクリックしてください。入力したアドレスに確認のメールが届きます。":
+        "Enter your email address twice and click Send; a confirmation mail will arrive.",
+    "送信する": "Send", "新しいパスワードの登録": "New password",
+    "半角英字・数字・記号の3種類すべてを使用し8文字以上": "At least 8 characters using letters, digits and symbols",
+    "ログインID・パスワードの変更": "Change login ID and password",
+    "初期ログインID・パスワードでログインした場合は、ログインID・パスワードの変更が必須となります。":
+        "You logged in with issued credentials: you must change both the login ID and the password.",
+    "半角英数字・記号8文字以上、32文字以内（使用できる記号：! @ % & #）":
+        "8–32 letters, digits or the symbols ! @ % & #",
+    "変更する": "Change", "会員に代わって申請しています": "Applying on behalf of",
+    "申請は会員本人のものとして扱われ、監査ログには代理で操作した事務局職員が記録されます。":
+        "The application belongs to the member; the audit trail records you as the staff member who acted.",
+    "医師会事務局による代理申請": "Filed by association staff on your behalf",
+    "会員に代わって入力しています。変更履歴と監査ログには、あなたが入力したことが記録されます。":
+        "You are entering data for a member; the history and audit trail record you as the one who did.",
+    "送付物設定": "Dispatch settings", "送付物の発送を停止する": "Stop sending mail", "更新する": "Update",
+    "変更履歴": "History of changes", "日時": "Date", "項目": "Field", "変更前": "Before", "変更後": "After",
+    "入力者": "Entered by", "医師会事務局（代理入力）": "Association staff (on behalf)", "本人": "The member",
+    "変更履歴はありません。": "No changes yet.", "氏名・フリガナ・医籍登録番号・ログインID":
+        "Name, kana, registry number or login ID", "該当件数": "Found", "フリガナ": "Kana",
+    "該当する会員はいません。": "No member found.", "前へ": "Previous",
+    "（アカウントなし）": "(no account)", "会員に代わって操作する": "Act for this member",
+    "登録情報を変更する": "Edit registered data", "入会届を代理で作成する": "File an enrolment for this member",
+    "ID・パスワード通知を発行する（PDF）": "Issue a login notice (PDF)",
+    "発行すると、これまでのログインID・パスワードは使えなくなります。":
+        "Issuing one makes the previous login ID and password stop working.",
+    "登録情報の変更履歴": "History of registered data", "会員に代わって入会届を提出しました。":
+        "The enrolment was filed on the member's behalf.",
+    "半角数字6文字": "6 digits", "例: 1998-05-01": "e.g. 1998-05-01", "全角カタカナ64文字以内": "Katakana, up to 64",
+    "32文字以内": "Up to 32 characters", "半角15文字以内、ハイフンあり": "Up to 15 digits and hyphens",
+    "固定電話がある場合は入力（半角15文字以内、ハイフンあり）": "If you have a landline (up to 15 digits and hyphens)",
+    "例: 1970-04-01": "e.g. 1970-04-01", "例: 1996-03": "e.g. 1996-03", "例: 2002-03": "e.g. 2002-03",
+    "例: 2003-03": "e.g. 2003-03", "全角100文字以内": "Up to 100 characters",
+    "大学名の一部を入力して一覧から選ぶか、一覧にない場合は全角30文字以内で入力":
+        "Type part of the university's name and pick it, or type one not listed (up to 30 characters)",
+    "大学名の一部を入力して一覧から選ぶか、全角30文字以内で入力":
+        "Type part of the university's name and pick it, or type it (up to 30 characters)",
+    "男性": "Male", "女性": "Female", "勤務先（施設）": "Workplace (facility)", "自宅": "Home",
+    "選択してください": "Choose", "利用規約": "Terms of use", "入会日": "Since", "所属医師会": "Associations",
+    "登録情報を更新しました。": "Registered data updated.", "変更はありませんでした。": "Nothing changed.",
+    "ページ": "Pages", "検索": "Search", "アカウントを利用停止にしました。": "The account is disabled.",
+    "アカウントの利用停止": "Disable the account", "理由": "Reason", "利用停止にする": "Disable",
+    "ログインできなくなります。会員情報・履歴は削除されません。": "The member can no longer log in; no data is deleted.",
+    "利用停止中": "Disabled",
+})
+# Field labels of the forms: one wording, kept in membership.messages.
+EN.update({entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()})

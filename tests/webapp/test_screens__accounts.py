@@ -131,3 +131,15 @@ def test_account_pages_render_in_both_languages(app, session, lang):
     for path in ("/register", "/password/forgot"):
         r = client.get(path, query_string={"lang": lang})
         assert r.status_code == 200
+
+
+def test_registration_speaks_english_when_asked(app, session):
+    client = app.test_client()
+    client.get("/login?lang=en")
+    client.post("/register", data={"agree": "y"})
+    address = f"en{uuid.uuid4().hex[:6]}@example.jp"
+    client.post("/register/email", data={"email": address, "email_confirm": address})
+    link = mailed_link(session, address)
+    r = client.post(link, data=form_data(registry_number="12345"))
+    assert r.status_code == 422
+    assert "Medical registry number must be 6 digits." in text(r) and "Continue to confirmation" in text(r)

@@ -138,3 +138,18 @@ def test_staff_file_an_enrolment_for_a_member_through_the_wizard(app, session):
     assert filed.id != first.id and filed.applicant_user_id == member.user_id and filed.filed_by_user_id == staff.id
     page = login(app, member.login_id).get("/mypage/")
     assert "医師会事務局による代理申請" in text(page)
+
+
+def test_an_admin_disables_an_account_from_the_member_page_and_nothing_is_deleted(app, session):
+    member = new_member(session)
+    session.flush()
+    staff = login(app, "admin001")
+    assert login(app, "staff@otaru").post(f"/members/{member.physician_id}/disable",
+                                          data={"reason": "死亡"}).status_code in (403, 404)
+    r = staff.post(f"/members/{member.physician_id}/disable", data={"reason": "死亡（利用規約第8条）"})
+    assert r.status_code == 302
+    assert "利用停止中" in text(staff.get(f"/members/{member.physician_id}"))
+    client = app.test_client()
+    r = client.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"})
+    assert r.status_code == 401
+    assert session.get(Physician, member.physician_id) is not None

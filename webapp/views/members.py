@@ -103,3 +103,26 @@ def issue_credentials(physician_id):
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="mamis-login-{physician_id}.pdf"',
         "Cache-Control": "no-store"})
+
+
+@bp.route("/members/<int:physician_id>/disable", methods=["POST"])
+@roles_required("admin")
+def disable(physician_id):
+    """Stop an account (e.g. the member died, 利用規約 §8); every datum stays."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    s = db.session()
+    members.get_member(s, actor(), physician_id)
+    account = members.account_of(s, physician_id)
+    if account is None:
+        abort(404)
+    try:
+        registration.disable_account(s, actor(), account.id, request.form.get("reason", ""))
+    except ValidationFailed as exc:
+        db.rollback()
+        flash(next(iter(field_errors(exc).values())), "error")
+    else:
+        db.commit()
+        flash(translate("アカウントを利用停止にしました。"), "success")
+    return redirect(url_for("members.detail", physician_id=physician_id))
