@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from membership import applications, audit
+from membership import applications, audit, members
 from membership.actors import Actor
 from membership.db import utcnow
 from membership.errors import Conflict, NotFound, ValidationFailed
@@ -18,8 +18,16 @@ DECISIONS = ("approve", "reject", "return")
 MAX_COMMENT = 1000
 
 
-def _scope(actor: Actor):
-    """The one place that says which human tasks an actor may see and work."""
+def _scope(actor: Actor, on_behalf: bool = False):
+    """The one place that says which human tasks an actor may see and work.
+
+    `on_behalf`: a secretariat acting for a member (利用規約 §5-5) works the amendment tasks
+    assigned to members of its association, instead of its own review tasks.
+    """
+    if on_behalf:
+        if actor.role != "secretariat":
+            return sa.false()
+        return sa.and_(HumanTask.kind == "amend", HumanTask.assignee_user_id.in_(members.accounts_in_scope(actor)))
     if actor.role == "secretariat":
         return HumanTask.association_id == actor.association_id
     if actor.role == "member":
@@ -28,10 +36,13 @@ def _scope(actor: Actor):
 
 
 def list_tasks(session: Session, actor: Actor, status: str | None = "open", kind: str | None = None,
-               association: str | None = None, application_id: int | None = None) -> list[tuple]:
+               association: str | None = None, application_id: int | None = None,
+               assignee_user_id: int | None = None, on_behalf: bool = False) -> list[tuple]:
     """[(HumanTask, association code)] newest first, in the actor's scope. One query."""
     stmt = (sa.select(HumanTask, Association.code).outerjoin(Association, HumanTask.association_id == Association.id)
-            .where(_scope(actor)))
+            .where(_scope(actor, on_behalf)))
+    if assignee_user_id:
+        stmt = stmt.where(HumanTask.assignee_user_id == assignee_user_id)
     if status and status != "all":
         stmt = stmt.where(HumanTask.status == status)
     if kind:
@@ -43,9 +54,9 @@ def list_tasks(session: Session, actor: Actor, status: str | None = "open", kind
     return [tuple(r) for r in session.execute(stmt.order_by(HumanTask.created_at.desc(), HumanTask.id.desc()))]
 
 
-def get_task(session: Session, actor: Actor, task_id: int) -> HumanTask:
+def get_task(session: Session, actor: Actor, task_id: int, on_behalf: bool = False) -> HumanTask:
     """Raises NotFound when missing or outside the actor's scope (the two look the same)."""
-    task = session.scalar(sa.select(HumanTask).where(HumanTask.id == task_id, _scope(actor)))
+    task = session.scalar(sa.select(HumanTask).where(HumanTask.id == task_id, _scope(actor, on_behalf)))
     if task is None:
         raise NotFound()
     return task
@@ -107,14 +118,14 @@ def _validate_decision(task: HumanTask, decision: str | None, comment: str | Non
 
 
 def complete_task(session: Session, actor: Actor, task_id: int, decision: str | None = None,
-                  comment: str | None = None, changes: dict | None = None) -> HumanTask:
+                  comment: str | None = None, changes: dict | None = None, on_behalf: bool = False) -> HumanTask:
     """Complete one human task and advance its process, in the caller's transaction.
 
     Locks the instance first; of two concurrent completions the second raises Conflict.
     Raises NotFound (missing or outside scope), Conflict, ValidationFailed, and any domain error
     of the service tasks the process runs next (the caller rolls back whole).
     """
-    instance = lock_instance(session, task_id=task_id, scope=_scope(actor))
+    instance = lock_instance(session, task_id=task_id, scope=_scope(actor, on_behalf))
     # Read after the lock: what another completion committed meanwhile is visible now.
     rows = list(session.scalars(sa.select(HumanTask).where(
         HumanTask.instance_id == instance.id, sa.or_(HumanTask.status == "open", HumanTask.id == task_id))
@@ -138,7 +149,8 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
     task.comment = (comment or "").strip()
     run_human_task(session, actor, instance, task,
                    {"decision": decision, "comment": task.comment, "decided_by": actor.user_id}, rows)
-    audit.record(session, actor, "task.complete", "human_task", task.id, decision=decision,
-                 application_id=task.application_id)
+    acted_for = task.assignee_user_id if task.assignee_user_id not in (None, actor.user_id) else None
+    audit.record(session, actor, "task.complete", "human_task", task.id, on_behalf_of_user_id=acted_for,
+                 decision=decision, application_id=task.application_id)
     session.flush()  # one flush for the whole step: the caller then reads what it wrote
     return task

@@ -409,12 +409,18 @@ def can_see_application(session: Session, actor: Actor, app: Application) -> boo
     return actor.role == "admin"
 
 
-def get_application(session: Session, actor: Actor, application_id: int) -> Application:
-    """Raises NotFound when missing or outside the actor's scope."""
+def get_application(session: Session, actor: Actor, application_id: int, on_behalf: bool = False) -> Application:
+    """Raises NotFound when missing or outside the actor's scope.
+
+    `on_behalf`: a secretariat acting for the applicant sees the applications of the members of
+    its association (the member's own scope), not only those reviewed by it.
+    """
     app = session.get(Application, application_id, options=[
         selectinload(Application.parts).selectinload(ApplicationPart.association),
         selectinload(Application.parts).selectinload(ApplicationPart.category)])
-    if app is None or not can_see_application(session, actor, app):
+    visible = app is not None and (can_see_application(session, actor, app) or (
+        on_behalf and actor.is_secretariat and members.can_see(session, actor, app.physician_id)))
+    if not visible:
         raise NotFound()
     return app
 

@@ -2,7 +2,8 @@
 
 - a member sees only themself;
 - a secretariat sees the physicians who have (or had) a membership in its own association —
-  so a prefecture sees nothing of another prefecture, and JMA staff see every member of JMA;
+  so a prefecture sees nothing of another prefecture, and JMA staff see every member of JMA —
+  and those with a pending application to it (it reviews them; staff may act for them);
 - an admin sees everyone.
 Everything outside the scope looks missing (NotFound), never forbidden, so it leaks nothing.
 """
@@ -15,7 +16,10 @@ from sqlalchemy.orm import Session, selectinload
 from .actors import Actor
 from .errors import NotFound
 from .fields import halfwidth
-from .models import Membership, Physician, ProfileChange, UserAccount
+from .models import Application, ApplicationPart, Membership, Physician, ProfileChange, UserAccount
+from .statuses import ApplicationStatus
+
+OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
 
 PAGE_SIZE = 50
 
@@ -25,11 +29,19 @@ def scope(actor: Actor):
     if actor.role == "admin":
         return sa.true()
     if actor.role == "secretariat" and actor.association_id:
-        return Physician.id.in_(sa.select(Membership.physician_id).where(
-            Membership.association_id == actor.association_id))
+        applying = (sa.select(Application.physician_id).join(ApplicationPart)
+                    .where(ApplicationPart.association_id == actor.association_id,
+                           Application.status.in_(OPEN_STATUSES)))
+        return sa.or_(Physician.id.in_(sa.select(Membership.physician_id).where(
+            Membership.association_id == actor.association_id)), Physician.id.in_(applying))
     if actor.role == "member" and actor.physician_id:
         return Physician.id == actor.physician_id
     return sa.false()
+
+
+def accounts_in_scope(actor: Actor):
+    """A SELECT of the ids of the member accounts of the physicians `actor` may see."""
+    return sa.select(UserAccount.id).join(Physician, Physician.id == UserAccount.physician_id).where(scope(actor))
 
 
 def can_see(session: Session, actor: Actor, physician_id: int) -> bool:

@@ -152,6 +152,8 @@ EN.update({
     "アカウントの利用停止": "Disable the account", "理由": "Reason", "利用停止にする": "Disable",
     "ログインできなくなります。会員情報・履歴は削除されません。": "The member can no longer log in; no data is deleted.",
     "利用停止中": "Disabled",
+    "差し戻された申請があります。会員に代わって修正・再提出できます。":
+        "An application was returned; you can amend and resubmit it for the member.",
 })
 # Field labels of the forms: one wording, kept in membership.messages.
 EN.update({entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()})

@@ -48,7 +48,8 @@ SCREENS = [
     ("GET", "/members/{physician}"), ("GET", "/members/{physician}/profile"),
     ("POST", "/members/{physician}/profile"), ("POST", "/members/{physician}/credentials"),
     ("GET", "/mypage/applications/{application}"), ("POST", "/mypage/applications/{application}/cancel"),
-    ("GET", "/apply/enrolment/done/{application}"), ("GET", "/inbox/tasks/{task}"), ("POST", "/inbox/tasks/{task}"),
+    ("GET", "/apply/enrolment/done/{application}"), ("GET", "/tasks/{task}"), ("POST", "/tasks/{task}"),
+    ("GET", "/tasks/{task}?on_behalf=1"), ("POST", "/tasks/{task}?on_behalf=1"),
 ]
 API = [
     ("GET", "/api/v1/applications/{application}"), ("POST", "/api/v1/applications/{application}/cancel"),
@@ -90,3 +91,17 @@ def test_api_refuses_and_leaks_nothing(app, session, world, who):
         assert world["secret"] not in r.get_data(as_text=True), (who, url)
     session.expire_all()
     assert tasks.get_task(session, actor_for(session, "staff@chuoeast"), world["task"]).status == "open"
+
+
+def test_the_same_routes_answer_those_who_may_use_them(app, session, world):
+    """The control: every GET above exists and works for its rightful user (so 404s above are real)."""
+    staff = _client(app, session, "staff@chuoeast", world)
+    for template in ("/members/{physician}", "/members/{physician}/profile", "/tasks/{task}"):
+        assert staff.get(_url(template, world)).status_code == 200, template
+    member = app.test_client()
+    member.post("/login", data={"login_id": world["member"].login_id, "password": "Mamis#2024"})
+    for template in ("/mypage/applications/{application}", "/apply/enrolment/done/{application}"):
+        assert member.get(_url(template, world)).status_code == 200, template
+    headers = _token(app, "staff@chuoeast", world)
+    for template in ("/api/v1/applications/{application}", "/api/v1/tasks/{task}"):
+        assert app.test_client().get(_url(template, world), headers=headers).status_code == 200, template

@@ -153,3 +153,35 @@ def test_an_admin_disables_an_account_from_the_member_page_and_nothing_is_delete
     r = client.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"})
     assert r.status_code == 401
     assert session.get(Physician, member.physician_id) is not None
+
+
+def test_staff_amend_a_returned_application_for_its_applicant(app, session):
+    from engine import tasks
+
+    from ..conftest import actor_for
+    from ..helpers import file_enrolment
+
+    member = new_member(session, prefix="ret")
+    filed = file_enrolment(session, member, chain=[("chuoeast", "A-1"), ("sapporo", "A-1")])
+    staff = actor_for(session, "staff@chuoeast")
+    review = tasks.list_tasks(session, staff, application_id=filed.id)[0][0]
+    tasks.complete_task(session, staff, review.id, "return", "勤務先の施設を確認してください")
+    session.flush()
+    client = login(app, "staff@chuoeast")
+    page = client.get(f"/members/{member.physician_id}")
+    assert "差し戻された申請があります" in text(page)
+    amend = tasks.list_tasks(session, member, application_id=filed.id)[0][0]
+    assert f"/tasks/{amend.id}?on_behalf=1" in text(page)
+    assert client.get(f"/tasks/{amend.id}").status_code == 404  # not without acting on behalf
+    assert login(app, "staff@tokyo").get(f"/tasks/{amend.id}?on_behalf=1").status_code == 404
+    r = client.post(f"/tasks/{amend.id}?on_behalf=1", data={
+        "desired_date": filed.desired_date.isoformat(), "facility_id": "2", "duty_code": "14", "position": "",
+        "comment": "代理で修正しました"})
+    assert r.status_code == 302 and f"/members/{member.physician_id}" in r.headers["Location"]
+    session.refresh(filed)
+    assert filed.facility_id == 2 and filed.status == "in_review"
+    audit = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "task.complete",
+                                                        AuditEvent.object_id == amend.id)).one()
+    assert (audit.actor_user_id, audit.on_behalf_of_user_id) == (staff.user_id, member.user_id)
+    again = tasks.list_tasks(session, staff, application_id=filed.id)  # the same layer reviews again
+    assert len(again) == 1 and again[0][0].kind == "review"

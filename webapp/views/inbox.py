@@ -32,8 +32,10 @@ def index():
 def task(task_id):
     s = db.session()
     me = actor()
-    item = tasks.get_task(s, me, task_id)
-    app = applications.get_application(s, me, item.application_id)
+    # a secretariat amending a returned application for its applicant (利用規約 §5-5)
+    on_behalf = me.is_secretariat and request.args.get("on_behalf") == "1"
+    item = tasks.get_task(s, me, task_id, on_behalf=on_behalf)
+    app = applications.get_application(s, me, item.application_id, on_behalf=on_behalf)
     form_cls = FORMS.get(item.form_key, ReviewDecisionForm)
     prefill = None
     if item.kind == "amend" and request.method == "GET":
@@ -48,17 +50,19 @@ def task(task_id):
             changes = {k: getattr(form, k).data for k in ("desired_date", "facility_id", "duty_code", "position")}
         try:
             tasks.complete_task(s, me, item.id, getattr(form, "decision", None) and form.decision.data,
-                                form.comment.data, changes)
+                                form.comment.data, changes, on_behalf=on_behalf)
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
         except Conflict as exc:
             db.rollback()
             flash(message(exc.message_key), "error")
-            return redirect(url_for("inbox.task", task_id=task_id)), 303
+            return redirect(url_for("inbox.task", task_id=task_id, on_behalf="1" if on_behalf else None)), 303
         else:
             db.commit()
             flash(translate("処理しました。"), "success")
+            if on_behalf:
+                return redirect(url_for("members.detail", physician_id=app.physician_id))
             return redirect(url_for("inbox.index") if me.role == "secretariat" else url_for("mypage.index"))
     if not searching:
         errors = {**form.first_errors(), **errors}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
+from engine import tasks
 from forms.account import ProfileForm
 from forms.enrolment import ConfirmForm
 from membership import documents, members, profiles, registration
@@ -76,7 +77,10 @@ def index():
 def detail(physician_id):
     s = db.session()
     physician = members.get_member(s, actor(), physician_id)
-    return render_template("members/detail.html", physician=physician, account=members.account_of(s, physician_id),
+    account = members.account_of(s, physician_id)
+    amendments = [t for t, _ in tasks.list_tasks(s, actor(), assignee_user_id=account.id, on_behalf=True)] \
+        if account is not None and actor().is_secretariat else []
+    return render_template("members/detail.html", physician=physician, account=account, amendments=amendments,
                            memberships=members.memberships_in_scope(s, actor(), physician_id),
                            history=members.profile_history(s, actor(), physician_id), form=ConfirmForm())
 
