@@ -30,6 +30,10 @@ BAD = {
     "mobile": ("090-1234-5678-9999", "TEL（携帯電話番号）は半角数字とハイフンで15文字以内"),
     "address": ("あ" * 51, "住所（番地まで）は50文字以内で入力してください"),
     "alma_mater": ("あ" * 31, "出身校は30文字以内で入力してください"),
+    "maiden_family_kana": ("旧姓", "旧姓（フリガナ）は全角カタカナで入力してください"),
+    "tel": ("03-3946-2121-00000", "TEL（固定電話）は半角数字とハイフンで15文字以内"),
+    "grad_faculty": ("あ" * 101, "大学院（学部・学科名等名称）は100文字以内で入力してください"),
+    "societies-0": ("あ" * 21, "所属学会は20文字以内で入力してください"),
 }
 
 
@@ -71,7 +75,6 @@ def test_self_registration_in_the_browser(live_server, chromium):
     page.fill("#address", BAD["address"][0])
     page.check("input[name=sex][value=F]")
     page.select_option("#main_department", "13")
-    page.fill("#societies-0", "日本小児科学会")
     page.click("button:has-text('確認画面へ進む')")
     content = page.content()
     for name, (_, text) in BAD.items():
@@ -79,6 +82,13 @@ def test_self_registration_in_the_browser(live_server, chromium):
     check_page(page)
     for name in BAD:
         page.fill(f"#{name}", good.get(name, ""))
+    page.fill("#societies-0", "日本小児科学会")
+    page.fill("#postal_code", "12-345")  # the postal code rule too, then the right one
+    page.click("button:has-text('確認画面へ進む')")
+    assert "郵便番号は「123-4567」の形式で入力してください" in page.content()
+    page.fill("#postal_code", "060-0001")
+    for name in ("password", "password_confirm"):
+        page.fill(f"#{name}", good["password"])
     page.fill("#password", good["password"])
     page.fill("#password_confirm", good["password"])
     page.fill("#given_name", "花子")
