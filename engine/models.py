@@ -78,9 +78,46 @@ class HumanTask(Base):
     completed_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
     decision: Mapped[str | None] = mapped_column(sa.String(10))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
+    # The application summary, copied when the task is created, so that the inbox filters and
+    # sorts on this table alone: application kind, and the applicant's name, kana and 医籍登録番号.
+    application_kind: Mapped[str] = mapped_column(sa.String(20), default="")
+    applicant_name: Mapped[str] = mapped_column(sa.String(70), default="")
+    applicant_kana: Mapped[str] = mapped_column(sa.String(130), default="")
+    applicant_registry: Mapped[str] = mapped_column(sa.String(6), default="")
 
     __table_args__ = (
-        sa.Index("ix_human_tasks_association_status", "association_id", "status"),
+        sa.Index("ix_human_tasks_association_status", "association_id", "status", "created_at"),
+        sa.Index("ix_human_tasks_association_status_due", "association_id", "status", "due_at"),
+        sa.Index("ix_human_tasks_claimed_status", "claimed_by_user_id", "status"),
         sa.Index("ix_human_tasks_assignee_status", "assignee_user_id", "status"),
         sa.UniqueConstraint("instance_id", "spiff_task_id", name="uq_human_tasks_instance_spiff_task"),
     )
+
+
+class SavedFilter(Base):
+    """An inbox filter a user saved under a name (per user)."""
+
+    __tablename__ = "saved_filters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    query: Mapped[dict] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "name", name="uq_saved_filters_user_name"),)
+
+
+class TaskEvent(Base):
+    """History of a human task: claim, unclaim, reassignment, take-over (with the reason)."""
+
+    __tablename__ = "task_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("human_tasks.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    #: claim / unclaim / reassign / take_over
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    to_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")

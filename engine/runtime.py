@@ -22,7 +22,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from membership import audit, safe_text
+from membership import applications, audit, safe_text
 from membership.actors import Actor
 from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, NotFound
@@ -253,9 +253,12 @@ def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
         if spiff_id not in ready:
             row.status = "cancelled"
             row.completed_at = utcnow()
+    summary = None
     for spiff_id, t in ready.items():
         if spiff_id in by_spiff_id:
             continue
+        if summary is None:
+            summary = applications.summary(session, instance.application_id) if instance.application_id else {}
         props = t.task_spec.extensions.get("properties", {}) if hasattr(t.task_spec, "extensions") else {}
         association_id = layer = None
         if props.get("candidate_association"):
@@ -272,7 +275,7 @@ def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
             kind=props.get("kind", "review"), form_key=props.get("form_key", ""),
             association_id=association_id, layer=layer,
             assignee_user_id=int(assignee) if assignee is not None else None,
-            status="open", created_at=now, due_at=due))
+            status="open", created_at=now, due_at=due, **summary))
 
 
 #: (database, association code) → (id, layer). Codes and layers of associations are fixed

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from membership import applications, audit, members
 from membership.actors import Actor
 from membership.db import utcnow
 from membership.errors import Conflict, NotFound, ValidationFailed
-from membership.models import Application, Association
+from membership.models import Application, Association, UserAccount
 
-from .models import HumanTask
+from .models import HumanTask, SavedFilter, TaskEvent
 from .runtime import lock_instance, run_human_task
 
 DECISIONS = ("approve", "reject", "return")
@@ -79,17 +82,41 @@ def describe(session: Session, task: HumanTask) -> dict:
     return task_dict(task, code)
 
 
-def claim(session: Session, actor: Actor, task_id: int) -> HumanTask:
-    """Raises NotFound, Conflict (already claimed by someone else or closed)."""
-    task = get_task(session, actor, task_id)
-    done = session.execute(sa.update(HumanTask).where(
-        HumanTask.id == task.id, HumanTask.status == "open",
-        sa.or_(HumanTask.claimed_by_user_id.is_(None), HumanTask.claimed_by_user_id == actor.user_id))
-        .values(claimed_by_user_id=actor.user_id))
+def _event(session: Session, actor: Actor, task: HumanTask, kind: str, to_user_id: int | None = None,
+           reason: str = "") -> None:
+    session.add(TaskEvent(task_id=task.id, actor_user_id=actor.user_id or None, kind=kind, to_user_id=to_user_id,
+                          reason=reason))
+    audit.record(session, actor, f"task.{kind}", "human_task", task.id, to_user_id=to_user_id, reason=reason)
+
+
+def _reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ValidationFailed.one("reason", "required")
+    if len(text) > MAX_COMMENT:
+        raise ValidationFailed.one("reason", "too_long", max=MAX_COMMENT)
+    return text
+
+
+def _set_claim(session: Session, task: HumanTask, expected: int | None, new: int | None) -> None:
+    """Change the claimant only if it is still `expected`: of two people acting on the same task
+    at once, the second gets Conflict."""
+    condition = HumanTask.claimed_by_user_id.is_(None) if expected is None else \
+        HumanTask.claimed_by_user_id == expected
+    done = session.execute(sa.update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == "open", condition)
+                           .values(claimed_by_user_id=new))
     session.refresh(task)
     if done.rowcount != 1:
         raise Conflict("task_claimed" if task.status == "open" else "task_not_open")
-    audit.record(session, actor, "task.claim", "human_task", task.id)
+
+
+def claim(session: Session, actor: Actor, task_id: int) -> HumanTask:
+    """Raises NotFound, Conflict (already claimed by someone else or closed)."""
+    task = get_task(session, actor, task_id)
+    if task.claimed_by_user_id == actor.user_id and task.status == "open":
+        return task
+    _set_claim(session, task, None, actor.user_id)
+    _event(session, actor, task, "claim")
     return task
 
 
@@ -97,11 +124,66 @@ def unclaim(session: Session, actor: Actor, task_id: int) -> HumanTask:
     task = get_task(session, actor, task_id)
     if task.status != "open":
         raise Conflict("task_not_open")
+    if task.claimed_by_user_id is None:
+        return task
+    if task.claimed_by_user_id != actor.user_id:
+        raise Conflict("task_claimed")
+    _set_claim(session, task, actor.user_id, None)
+    _event(session, actor, task, "unclaim")
+    return task
+
+
+def reassign(session: Session, actor: Actor, task_id: int, to_user_id: int, reason: str | None) -> HumanTask:
+    """Hand a task to another staff user of the same association, with the reason in its history.
+
+    Only the claimant may hand over a claimed task (others take it over first). Raises NotFound,
+    Conflict, ValidationFailed (reason missing, not a staff user of the association).
+    """
+    task = get_task(session, actor, task_id)
+    text = _reason(reason)
+    target = session.get(UserAccount, to_user_id) if to_user_id else None
+    if target is None or target.role != "secretariat" or target.association_id != task.association_id \
+            or not target.is_active:
+        raise ValidationFailed.one("to_user", "not_a_colleague")
     if task.claimed_by_user_id not in (None, actor.user_id):
         raise Conflict("task_claimed")
-    task.claimed_by_user_id = None
-    audit.record(session, actor, "task.unclaim", "human_task", task.id)
+    _set_claim(session, task, task.claimed_by_user_id, target.id)
+    _event(session, actor, task, "reassign", target.id, text)
     return task
+
+
+def take_over(session: Session, actor: Actor, task_id: int, reason: str | None) -> HumanTask:
+    """Take a task claimed by a colleague (e.g. who is away), recorded with the reason."""
+    task = get_task(session, actor, task_id)
+    text = _reason(reason)
+    if task.status != "open":
+        raise Conflict("task_not_open")
+    previous = task.claimed_by_user_id
+    if previous == actor.user_id:
+        return task
+    _set_claim(session, task, previous, actor.user_id)
+    _event(session, actor, task, "take_over", actor.user_id, text)
+    return task
+
+
+def colleagues(session: Session, actor: Actor) -> list[UserAccount]:
+    """The other active staff users of the actor's association (for reassignment)."""
+    if not actor.association_id:
+        return []
+    return list(session.scalars(sa.select(UserAccount).where(
+        UserAccount.association_id == actor.association_id, UserAccount.role == "secretariat",
+        UserAccount.is_active.is_(True), UserAccount.id != actor.user_id).order_by(UserAccount.display_name)))
+
+
+def task_history(session: Session, task: HumanTask) -> list[tuple]:
+    """[(TaskEvent, actor name, to name)] oldest first."""
+    actor_account = aliased(UserAccount)
+    to_account = aliased(UserAccount)
+    stmt = (sa.select(TaskEvent, actor_account.display_name, to_account.display_name)
+            .outerjoin(actor_account, TaskEvent.actor_user_id == actor_account.id)
+            .outerjoin(to_account, TaskEvent.to_user_id == to_account.id)
+            .where(TaskEvent.task_id == task.id).order_by(TaskEvent.at, TaskEvent.id))
+    return [tuple(r) for r in session.execute(stmt)]
 
 
 def _validate_decision(task: HumanTask, decision: str | None, comment: str | None) -> None:
@@ -154,3 +236,177 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
                  decision=decision, application_id=task.application_id)
     session.flush()  # one flush for the whole step: the caller then reads what it wrote
     return task
+
+
+# --- the inbox: views, filters, sorting, pages, counts ------------------------------------------
+
+VIEWS = ("open", "mine", "unclaimed", "due_soon", "overdue", "completed", "all")
+SORTS = {"created": HumanTask.created_at, "due": HumanTask.due_at, "application": HumanTask.application_id,
+         "applicant": HumanTask.applicant_kana, "layer": HumanTask.layer}
+DUE_SOON = dt.timedelta(days=3)
+PER_PAGE = (20, 50, 100)
+
+
+@dataclass
+class InboxQuery:
+    view: str = "open"
+    application_kind: str = ""
+    layer: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    applicant: str = ""
+    status: str = ""
+    sort: str = "created"
+    order: str = "desc"
+    page: int = 1
+    per_page: int = 50
+
+    def as_dict(self) -> dict:
+        """The non-default values, as strings (for links and saved filters)."""
+        default = InboxQuery()
+        out = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if value != getattr(default, name) and name != "page":
+                out[name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+        return out
+
+
+def parse_query(args) -> InboxQuery:
+    """An InboxQuery from request arguments. Raises ValidationFailed naming the bad ones."""
+    errors: dict[str, tuple[str, dict]] = {}
+    q = InboxQuery()
+    view = args.get("view") or "open"
+    if view not in VIEWS:
+        errors["view"] = ("choose_from_list", {})
+    q.view = view
+    q.application_kind = (args.get("application_kind") or "").strip()[:20]
+    layer = (args.get("layer") or "").strip()
+    if layer:
+        if layer in ("1", "2", "3", "4"):
+            q.layer = int(layer)
+        else:
+            errors["layer"] = ("choose_from_list", {})
+    for name in ("date_from", "date_to"):
+        raw = (args.get(name) or "").strip()
+        if raw:
+            try:
+                setattr(q, name, dt.date.fromisoformat(raw.replace("/", "-")))
+            except ValueError:
+                errors[name] = ("invalid_date", {})
+    q.applicant = (args.get("applicant") or "").strip()[:60]
+    status = args.get("status") or ""
+    if status and status not in ("open", "completed", "cancelled", *DECISIONS, "resubmit"):
+        errors["status"] = ("choose_from_list", {})
+    q.status = status
+    q.sort = args.get("sort") if args.get("sort") in SORTS else "created"
+    q.order = "asc" if args.get("order") == "asc" else "desc"
+    try:
+        q.page = max(int(args.get("page") or 1), 1)
+        q.per_page = int(args.get("per_page") or 50)
+    except ValueError:
+        errors["page"] = ("invalid", {})
+    if q.per_page not in PER_PAGE:
+        q.per_page = 50
+    if errors:
+        raise ValidationFailed(errors)
+    return q
+
+
+def _view_condition(view: str, actor: Actor, now: dt.datetime):
+    open_ = HumanTask.status == "open"
+    return {
+        "open": open_,
+        "mine": sa.and_(open_, HumanTask.claimed_by_user_id == actor.user_id),
+        "unclaimed": sa.and_(open_, HumanTask.claimed_by_user_id.is_(None)),
+        "due_soon": sa.and_(open_, HumanTask.due_at >= now, HumanTask.due_at < now + DUE_SOON),
+        "overdue": sa.and_(open_, HumanTask.due_at < now),
+        "completed": HumanTask.status == "completed",
+        "all": sa.true(),
+    }[view]
+
+
+def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | None = None) -> tuple[list[tuple], int]:
+    """One page of the actor's inbox: [(HumanTask, association code)], and the total. Two queries,
+    on the human-task table alone (the application summary is copied onto it)."""
+    now = utcnow()
+    conditions = [_scope(actor), _view_condition(q.view, actor, now)]
+    if q.application_kind:
+        conditions.append(HumanTask.application_kind == q.application_kind)
+    if q.layer:
+        conditions.append(HumanTask.layer == q.layer)
+    if q.date_from:
+        conditions.append(HumanTask.created_at >= dt.datetime.combine(q.date_from, dt.time()))
+    if q.date_to:
+        conditions.append(HumanTask.created_at < dt.datetime.combine(q.date_to + dt.timedelta(days=1), dt.time()))
+    if q.status in ("open", "completed", "cancelled"):
+        conditions.append(HumanTask.status == q.status)
+    elif q.status:
+        conditions.append(HumanTask.decision == q.status)
+    for term in _terms(q.applicant):
+        like = f"%{term}%"
+        conditions.append(sa.or_(HumanTask.applicant_name.like(like), HumanTask.applicant_kana.like(like),
+                                 HumanTask.applicant_registry == term))
+    total = session.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(*conditions))
+    column = SORTS[q.sort]
+    ordering = [column.asc().nulls_last() if q.order == "asc" else column.desc().nulls_last(), HumanTask.id.desc()]
+    stmt = (sa.select(HumanTask, Association.code).outerjoin(Association, HumanTask.association_id == Association.id)
+            .where(*conditions).order_by(*ordering).limit(limit or q.per_page)
+            .offset(0 if limit else (q.page - 1) * q.per_page))
+    return [tuple(r) for r in session.execute(stmt)], total
+
+
+def _terms(text: str) -> list[str]:
+    import unicodedata
+
+    import jaconv
+
+    cleaned = unicodedata.normalize("NFKC", text or "")
+    return [jaconv.hira2kata(t) for t in cleaned.split()]
+
+
+def inbox_counts(session: Session, actor: Actor) -> dict[str, int]:
+    """The number of tasks in each view (for the menu), in one query."""
+    now = utcnow()
+    columns = [sa.func.coalesce(sa.func.sum(sa.case((_view_condition(v, actor, now), 1), else_=0)), 0).label(v)
+               for v in VIEWS if v != "all"]
+    row = session.execute(sa.select(*columns).select_from(HumanTask).where(
+        _scope(actor), HumanTask.status.in_(("open", "completed")))).one()
+    return dict(row._mapping)
+
+
+# --- saved filters ------------------------------------------------------------------------------
+
+def saved_filters(session: Session, actor: Actor) -> list[SavedFilter]:
+    return list(session.scalars(sa.select(SavedFilter).where(SavedFilter.user_id == actor.user_id)
+                                .order_by(SavedFilter.name)))
+
+
+def save_filter(session: Session, actor: Actor, name: str | None, query: InboxQuery) -> SavedFilter:
+    """Save (or overwrite) the query under `name` for this user. Raises ValidationFailed."""
+    text = (name or "").strip()
+    if not text:
+        raise ValidationFailed.one("name", "required")
+    if len(text) > 60:
+        raise ValidationFailed.one("name", "too_long", max=60)
+    row = session.scalar(sa.select(SavedFilter).where(SavedFilter.user_id == actor.user_id, SavedFilter.name == text))
+    if row is None:
+        row = SavedFilter(user_id=actor.user_id, name=text)
+        session.add(row)
+    row.query = query.as_dict()
+    session.flush()
+    return row
+
+
+def delete_filter(session: Session, actor: Actor, filter_id: int) -> None:
+    done = session.execute(sa.delete(SavedFilter).where(SavedFilter.id == filter_id,
+                                                        SavedFilter.user_id == actor.user_id))
+    if done.rowcount != 1:
+        raise NotFound()
+
+
+def matching_ids(session: Session, actor: Actor, q: InboxQuery, limit: int = 1000) -> list[int]:
+    """The ids of every open task matching the query (for "approve all matching this filter")."""
+    everything = InboxQuery(**{**q.__dict__, "page": 1, "per_page": 50})
+    rows, _ = search_inbox(session, actor, everything, limit=limit)
+    return [t.id for t, _ in rows if t.status == "open"]

@@ -307,9 +307,19 @@ def _decide(part: ApplicationPart, actor: Actor, status: PartStatus, comment: st
     part.comment = comment or ""
 
 
+def four_eyes_blocked(app: Application, actor: Actor) -> bool:
+    """Four-eyes: nobody approves an application they are the applicant of, or filed for someone."""
+    return bool(actor.user_id) and actor.user_id in (app.applicant_user_id, app.filed_by_user_id)
+
+
 def approve_part(session: Session, actor: Actor, part_id: int, comment: str = "") -> bool:
-    """Approve one association's part; for a `join`, the membership starts. Raises ChainBroken."""
+    """Approve one association's part; for a `join`, the membership starts.
+
+    Raises Forbidden("four_eyes") for the applicant or whoever filed it, ChainBroken.
+    """
     part = _part(session, part_id)
+    if four_eyes_blocked(part.application, actor):
+        raise Forbidden("four_eyes")
     _decide(part, actor, PartStatus.APPROVED, comment)
     if part.action == PartAction.JOIN:
         activate_membership(session, actor, part)
@@ -453,6 +463,20 @@ def application_dict(app: Application) -> dict:
             "comment": p.comment,
         } for p in app.parts],
     }
+
+
+def summary(session: Session, application_id: int) -> dict:
+    """What the inbox shows and filters on, copied onto each human task of the application.
+
+    Inside an engine step the application and its physician are already loaded (no query).
+    """
+    app = session.get(Application, application_id)
+    if app is None:
+        return {}
+    p = app.physician
+    return {"application_kind": app.kind, "applicant_name": p.full_name[:70],
+            "applicant_kana": f"{p.family_kana} {p.given_kana}".strip()[:130],
+            "applicant_registry": p.registry_number or ""}
 
 
 def physician_of(session: Session, app: Application) -> Physician:

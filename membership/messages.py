@@ -65,6 +65,14 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "dispatch_stopped": {"ja": "送付停止", "en": "Stop sending"},
     "token": {"ja": "URL", "en": "Link"},
     "reason": {"ja": "理由", "en": "Reason"},
+    "to_user": {"ja": "担当者", "en": "Staff member"},
+    "view": {"ja": "表示", "en": "View"},
+    "layer": {"ja": "層", "en": "Layer"},
+    "date_from": {"ja": "受付日（から）", "en": "Received from"},
+    "date_to": {"ja": "受付日（まで）", "en": "Received until"},
+    "status": {"ja": "状態", "en": "Status"},
+    "page": {"ja": "ページ", "en": "Page"},
+    "name": {"ja": "名前", "en": "Name"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -144,6 +152,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "link_expired": {"ja": "このURLは有効期限が切れています。お手数ですが、はじめからやり直してください。",
                      "en": "This link has expired. Please start again."},
     "link_used": {"ja": "このURLはすでに使用されています。", "en": "This link has already been used."},
+    "not_a_colleague": {"ja": "{field}は同じ医師会の事務局職員から選んでください。",
+                        "en": "Choose a {field} of your own association's office."},
+    "four_eyes": {"ja": "ご自身が申請者（または代理で申請した）の申請は承認できません。他の職員が承認してください。",
+                  "en": "You cannot approve an application you filed or that is your own; another staff member must."},
     "setup_required": {"ja": "初回ログインの手続き（利用規約への同意、メールアドレスの登録、ログインID・パスワードの変更）を画面から完了してください。",
                        "en": "Finish the first-login steps (terms, email, new login ID and password) on the web first."},
     "account_disabled": {"ja": "このアカウントは利用停止中です。", "en": "This account is disabled."},

@@ -85,7 +85,8 @@ def test_secretariat_approves_from_the_task_page_and_the_next_layer_gets_it(brow
     app_id = file_through_wizard(browser(member.login_id))
     staff = browser("staff@chuoeast")
     inbox = text(staff.get("/inbox"))
-    task_id = int(re.search(rf'<td>{app_id}</td>\s*<td><a href="/tasks/(\d+)"', inbox).group(1))
+    task_id = int(re.search(rf'<td>{app_id}</td>\s*<td>[^<]*<br><small>[^<]*</small></td>\s*<td><a href="/tasks/(\d+)"',
+                            inbox).group(1))
     page = text(staff.get(f"/tasks/{task_id}"))
     assert "試験 一郎" in page and "上野クリニック 札幌医院" in page
     r = staff.post(f"/tasks/{task_id}", data={"decision": "return"})
@@ -107,7 +108,8 @@ def test_return_and_resubmission_through_the_screens(browser, session):
     client = browser(member.login_id)
     app_id = file_through_wizard(client)
     staff = browser("staff@chuoeast")
-    task_id = int(re.search(rf'<td>{app_id}</td>\s*<td><a href="/tasks/(\d+)"', text(staff.get("/inbox"))).group(1))
+    task_id = int(re.search(rf'<td>{app_id}</td>\s*<td>[^<]*<br><small>[^<]*</small></td>\s*<td><a href="/tasks/(\d+)"',
+                            text(staff.get("/inbox"))).group(1))
     staff.post(f"/tasks/{task_id}", data={"decision": "return", "comment": "役職を確認してください"})
     mypage = text(client.get("/mypage/"))
     assert "差戻し" in mypage

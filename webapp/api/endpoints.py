@@ -7,9 +7,9 @@ from flask_smorest import Blueprint
 
 from engine import deploy, flows, tasks
 from membership import accounts, applications, associations, memberships, registration
-from membership.errors import AuthenticationFailed, DomainError, Forbidden, NotFound, Throttled, ValidationFailed
+from membership.errors import AuthenticationFailed, Forbidden, NotFound, Throttled, ValidationFailed
 
-from .. import db
+from .. import bulk, db
 from ..i18n import message
 from . import domain_error_response, error_response, schemas, token_required
 
@@ -165,17 +165,7 @@ def complete_task(body, task_id):
 @blp.response(200, schemas.BulkResult(many=True))
 def bulk_complete(body):
     """Each task is completed in its own transaction: one failure does not undo the others."""
-    results = []
-    for task_id in body["ids"]:
-        try:
-            tasks.complete_task(db.session(), g.actor, task_id, body.get("decision"), body.get("comment"))
-            db.commit()
-            results.append({"id": task_id, "ok": True, "error": None})
-        except DomainError as exc:
-            db.rollback()
-            detail = domain_error_response(exc).get_json()["error"]
-            results.append({"id": task_id, "ok": False, "error": detail})
-    return results
+    return bulk.complete_each(g.actor, body["ids"], body.get("decision"), body.get("comment"))
 
 
 @blp.route("/members/me")

@@ -2,29 +2,96 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
 from engine import tasks
+from forms.enrolment import ConfirmForm
 from forms.inbox import FORMS, ReviewDecisionForm
-from membership import applications, associations
+from membership import accounts, applications, associations
+from membership.db import utcnow
 from membership.errors import Conflict, ValidationFailed
 from membership.reference import DUTY_CODES
 
-from .. import db
+from .. import bulk, db
 from ..i18n import field_errors, message, translate
 from ..security import actor, roles_required
 
 bp = Blueprint("inbox", __name__)
 
 
+VIEW_LABELS = {"open": "未処理（すべて）", "mine": "自分が担当", "unclaimed": "担当者なし", "due_soon": "期限間近",
+               "overdue": "期限超過", "completed": "処理済み"}
+
+
 @bp.route("/inbox")
 @roles_required("secretariat")
 def index():
-    status = request.args.get("status", "open")
-    if status not in ("open", "completed", "cancelled", "all"):
-        status = "open"
-    rows = tasks.list_tasks(db.session(), actor(), status=status)
-    return render_template("inbox/index.html", rows=rows, status=status)
+    s = db.session()
+    me = actor()
+    errors = {}
+    try:
+        query = tasks.parse_query(request.args)
+    except ValidationFailed as exc:
+        errors = field_errors(exc)
+        query = tasks.InboxQuery()
+    rows, total = tasks.search_inbox(s, me, query)
+    pages = max((total + query.per_page - 1) // query.per_page, 1)
+    return render_template("inbox/index.html", rows=rows, total=total, query=query, pages=pages, errors=errors,
+                           counts=tasks.inbox_counts(s, me), views=VIEW_LABELS, filters=tasks.saved_filters(s, me),
+                           args=query.as_dict(), results=session.pop("bulk_results", None), form=ConfirmForm(),
+                           now=utcnow()), \
+        (422 if errors else 200)
+
+
+@bp.route("/inbox/filters", methods=["POST"])
+@roles_required("secretariat")
+def save_filter():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    query = tasks.parse_query(request.form)
+    try:
+        tasks.save_filter(db.session(), actor(), request.form.get("filter_name"), query)
+    except ValidationFailed as exc:
+        db.rollback()
+        flash(next(iter(field_errors(exc).values())), "error")
+    else:
+        db.commit()
+        flash(translate("検索条件を保存しました。"), "success")
+    return redirect(url_for("inbox.index", **query.as_dict()))
+
+
+@bp.route("/inbox/filters/<int:filter_id>/delete", methods=["POST"])
+@roles_required("secretariat")
+def delete_filter(filter_id):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    tasks.delete_filter(db.session(), actor(), filter_id)
+    db.commit()
+    return redirect(url_for("inbox.index"))
+
+
+@bp.route("/inbox/bulk", methods=["POST"])
+@roles_required("secretariat")
+def bulk_approve():
+    """Approve the selected tasks, or every open one matching the filter; each on its own."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    query = tasks.parse_query(request.form)
+    if request.form.get("scope") == "all":
+        ids = tasks.matching_ids(db.session(), actor(), query)
+    else:
+        ids = [int(v) for v in request.form.getlist("task_ids") if v.isdigit()]
+    if not ids:
+        flash(translate("タスクを選択してください。"), "error")
+        return redirect(url_for("inbox.index", **query.as_dict()))
+    results = bulk.complete_each(actor(), ids, "approve", request.form.get("comment", ""))
+    done = sum(1 for r in results if r["ok"])
+    flash(translate("一括承認") + f": {done} / {len(results)}", "success" if done == len(results) else "error")
+    session["bulk_results"] = [r for r in results if not r["ok"]]
+    return redirect(url_for("inbox.index", **query.as_dict()))
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
@@ -71,6 +138,59 @@ def task(task_id):
     q = form.facility_q.data if hasattr(form, "facility_q") else ""
     results = associations.search_facilities(s, q) if q else []
     status = 422 if errors else 200
-    return render_template("inbox/task.html", task=item, app=app, form=form, errors=errors, physician=physician,
+    claimant = None
+    if item.claimed_by_user_id and item.claimed_by_user_id != me.user_id:
+        other = accounts.get_account(s, item.claimed_by_user_id)
+        claimant = other.display_name if other else None
+    extra = {"four_eyes": item.kind == "review" and applications.four_eyes_blocked(app, me),
+             "claimed_by_me": item.claimed_by_user_id == me.user_id, "claimant": claimant,
+             "history": tasks.task_history(s, item), "colleagues": tasks.colleagues(s, me) if me.is_secretariat else [],
+             "message": message}
+    return render_template("inbox/task.html", **extra, task=item, app=app, form=form, errors=errors,
+                           physician=physician,
                            facility=facility, duty=DUTY_CODES.get(app.duty_code), labels=applications.STATUS_LABELS,
                            facilities=results, q=q, selected=facility, duty_codes=DUTY_CODES), status
+
+
+def _task_action(task_id: int, action):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action(db.session(), actor(), task_id)
+    except ValidationFailed as exc:
+        db.rollback()
+        flash(next(iter(field_errors(exc).values())), "error")
+    except Conflict as exc:
+        db.rollback()
+        flash(message(exc.message_key), "error")
+    else:
+        db.commit()
+        flash(translate("処理しました。"), "success")
+    return redirect(url_for("inbox.task", task_id=task_id))
+
+
+@bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@roles_required("secretariat")
+def claim(task_id):
+    return _task_action(task_id, tasks.claim)
+
+
+@bp.route("/tasks/<int:task_id>/unclaim", methods=["POST"])
+@roles_required("secretariat")
+def unclaim(task_id):
+    return _task_action(task_id, tasks.unclaim)
+
+
+@bp.route("/tasks/<int:task_id>/reassign", methods=["POST"])
+@roles_required("secretariat")
+def reassign(task_id):
+    to_user = request.form.get("to_user_id", "")
+    return _task_action(task_id, lambda s, me, tid: tasks.reassign(
+        s, me, tid, int(to_user) if to_user.isdigit() else 0, request.form.get("reason")))
+
+
+@bp.route("/tasks/<int:task_id>/take-over", methods=["POST"])
+@roles_required("secretariat")
+def take_over(task_id):
+    return _task_action(task_id, lambda s, me, tid: tasks.take_over(s, me, tid, request.form.get("reason")))

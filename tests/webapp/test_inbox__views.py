@@ -1,0 +1,180 @@
+"""The secretariat's inbox: views with counts, filters, sorting, pages, saved filters, claim
+rules, four-eyes and bulk approval with mixed failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from engine import tasks
+from engine.models import HumanTask, TaskEvent
+from membership import accounts
+from membership.actors import Actor
+from membership.errors import Conflict, Forbidden, ValidationFailed
+
+from ..conftest import QueryCounter, actor_for, new_member
+from ..helpers import file_enrolment
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def login(app, login_id):
+    client = app.test_client()
+    assert client.post("/login", data={"login_id": login_id, "password": "Mamis#2024"}).status_code == 302
+    return client
+
+
+@pytest.fixture
+def office(app, session):
+    """中央区東支部 with two staff users and three fresh applications waiting for it."""
+    second = Actor.of(accounts.create_user(session, f"staff2-{uuid.uuid4().hex[:6]}", "Mamis#2024", "secretariat",
+                                           association_code="chuoeast", name="第二 職員"))
+    members, app_ids = [], []
+    for kana in ("アオキ", "イトウ", "ウエダ"):
+        m = new_member(session, prefix="inbox")
+        from membership.models import Physician
+
+        session.get(Physician, m.physician_id).family_kana = kana
+        members.append(m)
+        app_ids.append(file_enrolment(session, m).id)
+    session.flush()
+    staff = actor_for(session, "staff@chuoeast")
+    ids = {a: tasks.list_tasks(session, staff, application_id=a)[0][0].id for a in app_ids}
+    return {"staff": staff, "second": second, "members": members, "apps": app_ids, "tasks": ids}
+
+
+def test_views_and_their_counts(session, office):
+    staff, second = office["staff"], office["second"]
+    t1, t2, t3 = (office["tasks"][a] for a in office["apps"])
+    tasks.claim(session, staff, t1)
+    session.get(HumanTask, t2).due_at = dt.datetime(2020, 1, 1)
+    session.flush()
+    counts = tasks.inbox_counts(session, staff)
+    def ids(view):
+        return {t.id for t, _ in tasks.search_inbox(session, staff, tasks.InboxQuery(view=view, per_page=100))[0]}
+
+    assert t1 in ids("mine") and t2 not in ids("mine") and t1 not in ids("unclaimed") and t2 in ids("unclaimed")
+    assert t2 in ids("overdue") and t3 not in ids("overdue")
+    assert {t1, t2, t3} <= ids("open")
+    assert counts["mine"] >= 1 and counts["overdue"] >= 1 and counts["open"] >= 3
+    assert counts["mine"] == len(ids("mine")) and counts["open"] == tasks.search_inbox(
+        session, staff, tasks.InboxQuery(view="open"))[1]
+    assert tasks.inbox_counts(session, second)["mine"] == 0  # "mine" is per user
+
+
+def test_filters_sorting_and_pages(session, office):
+    staff = office["staff"]
+    kana_of = lambda rows: [t.applicant_kana.split()[0] for t, _ in rows]  # noqa: E731
+    q = tasks.parse_query({"applicant": "いとう", "view": "open"})  # hiragana finds katakana
+    rows, total = tasks.search_inbox(session, staff, q)
+    assert total >= 1 and set(kana_of(rows)) == {"イトウ"}
+    ours = set(office["tasks"].values())
+    q = tasks.parse_query({"sort": "applicant", "order": "asc", "per_page": "100"})
+    names = [t.applicant_kana.split()[0] for t, _ in tasks.search_inbox(session, staff, q)[0] if t.id in ours]
+    assert names == sorted(names) == ["アオキ", "イトウ", "ウエダ"]
+    today = dt.date.today()
+    q = tasks.parse_query({"date_from": (today - dt.timedelta(days=1)).isoformat(), "date_to": today.isoformat(),
+                           "layer": "4", "application_kind": "enrolment", "per_page": "100"})
+    assert ours <= {t.id for t, _ in tasks.search_inbox(session, staff, q)[0]}
+    q = tasks.parse_query({"layer": "3", "per_page": "100"})
+    assert not ours & {t.id for t, _ in tasks.search_inbox(session, staff, q)[0]}
+    q = tasks.parse_query({"per_page": "20", "page": "1"})
+    first, total = tasks.search_inbox(session, staff, q)
+    assert len(first) == min(20, total)
+    with pytest.raises(ValidationFailed) as bad:
+        tasks.parse_query({"layer": "9", "date_from": "2026-13-01", "view": "nope"})
+    assert set(bad.value.fields) == {"layer", "date_from", "view"}
+
+
+def test_inbox_screen_filters_and_saved_filters_per_user(app, session, office):
+    client = login(app, "staff@chuoeast")
+    r = client.get("/inbox?applicant=ウエダ")
+    assert r.status_code == 200 and "ウエダ" in text(r) and "アオキ" not in text(r)
+    assert re.search(r"自分が担当 <span class=\"count\">\d+</span>", text(r))
+    assert client.get("/inbox?layer=9").status_code == 422
+    r = client.post("/inbox/filters", data={"filter_name": "上田さん", "applicant": "ウエダ", "view": "open"})
+    assert r.status_code == 302
+    page = text(client.get("/inbox"))
+    assert "上田さん" in page and "applicant=" in page
+    assert "上田さん" not in text(login(app, "staff@sapporo").get("/inbox"))
+
+
+def test_the_inbox_list_costs_the_same_number_of_queries_for_any_number_of_rows(app, session, office, db_engine):
+    client = login(app, "staff@chuoeast")
+    client.get("/inbox")
+    with QueryCounter(db_engine) as few:
+        client.get("/inbox?per_page=20&applicant=アオキ")
+    with QueryCounter(db_engine) as many:
+        client.get("/inbox?per_page=100")
+    assert few.count == many.count
+
+
+def test_claim_rules_reassign_and_take_over_are_recorded(session, office):
+    staff, second = office["staff"], office["second"]
+    t1 = office["tasks"][office["apps"][0]]
+    tasks.claim(session, staff, t1)
+    with pytest.raises(Conflict):
+        tasks.claim(session, second, t1)
+    savepoint = session.begin_nested()
+    with pytest.raises(Conflict):  # a claimed task: only its claimant completes it
+        tasks.complete_task(session, second, t1, "approve", "")
+    savepoint.rollback()
+    with pytest.raises(ValidationFailed):
+        tasks.take_over(session, second, t1, "")  # a reason is required
+    tasks.take_over(session, second, t1, "担当者が休暇のため")
+    with pytest.raises(ValidationFailed) as not_colleague:
+        tasks.reassign(session, second, t1, actor_for(session, "staff@otaru").user_id, "引き継ぎ")
+    assert "to_user" in not_colleague.value.fields
+    tasks.reassign(session, second, t1, staff.user_id, "元の担当者に戻します")
+    events = [(e.kind, e.reason) for e in session.scalars(sa.select(TaskEvent).where(TaskEvent.task_id == t1)
+                                                          .order_by(TaskEvent.id))]
+    assert events == [("claim", ""), ("take_over", "担当者が休暇のため"), ("reassign", "元の担当者に戻します")]
+    assert session.get(HumanTask, t1).claimed_by_user_id == staff.user_id
+    tasks.complete_task(session, staff, t1, "approve", "")  # unclaimed tasks: anyone; claimed: the claimant
+
+
+def test_four_eyes_staff_who_filed_for_the_applicant_cannot_approve(app, session):
+    member = new_member(session, prefix="fe")
+    staff = actor_for(session, "staff@chuoeast")
+    first = file_enrolment(session, member, chain=[("chuoeast", "A-1")])
+    task = tasks.list_tasks(session, staff, application_id=first.id)[0][0]
+    tasks.complete_task(session, staff, task.id, "approve", "")  # the member now belongs to chuoeast
+    from engine import flows
+
+    from ..helpers import enrolment_body
+
+    filed = flows.submit_application(session, staff, enrolment_body(
+        chain=[("sapporo", "A-1")], on_behalf_of=member.login_id))
+    sapporo = actor_for(session, "staff@sapporo")
+    review = tasks.list_tasks(session, sapporo, application_id=filed.id)[0][0]
+    # staff@sapporo did not file it: fine. The filer, if it were a sapporo user, could not:
+    filer = Actor(user_id=staff.user_id, login_id=staff.login_id, role="secretariat",
+                  association_id=sapporo.association_id)
+    savepoint = session.begin_nested()
+    with pytest.raises(Forbidden) as caught:
+        tasks.complete_task(session, filer, review.id, "approve", "")
+    savepoint.rollback()  # as the request would: the failed step leaves nothing behind
+    assert caught.value.message_key == "four_eyes"
+    tasks.complete_task(session, sapporo, review.id, "approve", "")
+
+
+def test_bulk_approval_lists_failures_and_keeps_the_rest(app, session, office):
+    second = office["second"]
+    t1, t2, t3 = (office["tasks"][a] for a in office["apps"])
+    tasks.claim(session, second, t2)  # claimed by someone else: must fail, alone
+    session.flush()
+    client = login(app, "staff@chuoeast")
+    r = client.post("/inbox/bulk", data={"task_ids": [str(t1), str(t2), str(t3)], "scope": "selected",
+                                         "comment": "理事会承認"})
+    assert r.status_code == 302
+    page = text(client.get(r.headers["Location"]))
+    assert "処理できなかったタスク" in page and f"#{t2}" in page and "他の担当者が担当しています" in page
+    session.expire_all()
+    assert [session.get(HumanTask, t).status for t in (t1, t2, t3)] == ["completed", "open", "completed"]
+    assert session.get(HumanTask, t1).comment == "理事会承認"
