@@ -9,7 +9,6 @@ way the second of two concurrent completions waits, then finds the task no longe
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import uuid
 
@@ -22,7 +21,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from membership import applications, audit, safe_text
+from membership import applications, audit, calendar, safe_text
 from membership.actors import Actor
 from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, NotFound
@@ -267,7 +266,8 @@ def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
         now = utcnow()
         due = None
         if str(props.get("due_in_days", "")).isdigit():
-            due = now + dt.timedelta(days=int(props["due_in_days"]))
+            # business days of the association's office (weekends, holidays, closed days excluded)
+            due = calendar.due_at(session, association_id, int(props["due_in_days"]))
         session.add(HumanTask(
             instance_id=instance.id, application_id=instance.application_id, spiff_task_id=spiff_id,
             bpmn_id=t.task_spec.bpmn_id, process_key=t.workflow.spec.name,

@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .accounts import create_user
+from .calendar import year_end
 from .models import (
     Association,
+    ClosedDay,
     Facility,
     MemberCategory,
     Membership,
@@ -141,6 +143,11 @@ def load_demo(session: Session) -> dict[str, int]:
                             [(by_code["otaru"], "A-2"), (by_code["hokkaido"], "A"), (by_code["jma"], "A1")])
     for code, name, *_ in ASSOCIATIONS:
         user(f"staff@{code}", "secretariat", association_code=code, name=f"{name} 事務局")
+    if not session.scalar(sa.select(sa.func.count()).select_from(ClosedDay)):
+        this_year = dt.date.today().year
+        for association in by_code.values():  # 年末年始, this year's and next year's
+            for day in year_end(this_year - 1) + year_end(this_year) + year_end(this_year + 1):
+                session.add(ClosedDay(association_id=association.id, on_date=day, label="年末年始"))
     user("designer01", "designer", name="プロセス設計者")
     user("admin001", "admin", name="システム管理者")
     session.flush()

@@ -332,3 +332,16 @@ class Notification(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
+
+
+class ClosedDay(Base):
+    """A day an association's office is closed besides weekends and national holidays (年末年始…)."""
+
+    __tablename__ = "closed_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(sa.ForeignKey("associations.id"), index=True)
+    on_date: Mapped[dt.date]
+    label: Mapped[str] = mapped_column(sa.String(40), default="")
+
+    __table_args__ = (sa.UniqueConstraint("association_id", "on_date", name="uq_closed_days_assoc_date"),)

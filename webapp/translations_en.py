@@ -151,7 +151,10 @@ EN.update({
     "ページ": "Pages", "検索": "Search", "アカウントを利用停止にしました。": "The account is disabled.",
     "アカウントの利用停止": "Disable the account", "理由": "Reason", "利用停止にする": "Disable",
     "ログインできなくなります。会員情報・履歴は削除されません。": "The member can no longer log in; no data is deleted.",
-    "利用停止中": "Disabled",
+    "利用停止中": "Disabled", "休業日の設定": "Closed days", "休業日を登録しました。": "Closed day saved.",
+    "土日・祝日のほかに事務局が休む日です。審査の期限（営業日）の計算に使います。":
+        "Days the office is closed besides weekends and holidays; used for due dates in business days.",
+    "医師会": "Association", "表示": "Show", "日付": "Date", "名称": "Name", "削除": "Delete",
     "差し戻された申請があります。会員に代わって修正・再提出できます。":
         "An application was returned; you can amend and resubmit it for the member.",
 })

@@ -1,0 +1,124 @@
+"""Japanese business days: no weekends, no national holidays (jpholiday), no closed days of the
+association (年末年始 and others, kept in `closed_days` and editable by admins).
+
+Review tasks are due a number of *business days* after they arrive (`due_in_days` in BPMN).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from zoneinfo import ZoneInfo
+
+import jpholiday
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from . import audit
+from .actors import Actor
+from .errors import Forbidden, NotFound, ValidationFailed
+from .fields import FieldError, text
+from .fields import date as parse_date
+from .models import Association, ClosedDay
+
+JST = ZoneInfo("Asia/Tokyo")
+#: closed days are read at most this often per association and process (admin edits made in
+#: another process are seen after this delay; edits in this one at once)
+CACHE_SECONDS = 300.0
+_cache: dict[tuple[str, int], tuple[float, frozenset[dt.date]]] = {}
+_lock = threading.Lock()
+
+
+def is_business_day(day: dt.date, closed: frozenset[dt.date] | set[dt.date] = frozenset()) -> bool:
+    return day.weekday() < 5 and not jpholiday.is_holiday(day) and day not in closed
+
+
+def add_business_days(start: dt.date, days: int, closed: frozenset[dt.date] | set[dt.date] = frozenset()) -> dt.date:
+    """The `days`-th business day after `start` (start itself not counted)."""
+    day = start
+    counted = 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if is_business_day(day, closed):
+            counted += 1
+    return day
+
+
+def closed_days(session: Session, association_id: int) -> frozenset[dt.date]:
+    bind = session.get_bind()
+    key = (str(getattr(bind, "engine", bind).url), association_id)
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+    if hit and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    days = frozenset(session.scalars(sa.select(ClosedDay.on_date).where(ClosedDay.association_id == association_id)))
+    with _lock:
+        _cache[key] = (now, days)
+    return days
+
+
+def _forget(session: Session, association_id: int) -> None:
+    bind = session.get_bind()
+    with _lock:
+        _cache.pop((str(getattr(bind, "engine", bind).url), association_id), None)
+
+
+def due_at(session: Session, association_id: int | None, business_days: int,
+           now: dt.datetime | None = None) -> dt.datetime:
+    """End of the `business_days`-th business day (JST) from now, as naive UTC."""
+    now = now or dt.datetime.now(dt.UTC)
+    today = now.astimezone(JST).date()
+    closed = closed_days(session, association_id) if association_id else frozenset()
+    day = add_business_days(today, business_days, closed)
+    end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=JST)
+    return end.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def list_closed_days(session: Session, association_id: int) -> list[ClosedDay]:
+    return list(session.scalars(sa.select(ClosedDay).where(ClosedDay.association_id == association_id)
+                                .order_by(ClosedDay.on_date)))
+
+
+def add_closed_day(session: Session, actor: Actor, association_code: str, on_date, label: str = "") -> ClosedDay:
+    """Admins only. Raises Forbidden, NotFound, ValidationFailed."""
+    if actor.role != "admin":
+        raise Forbidden()
+    association = session.scalar(sa.select(Association).where(Association.code == association_code))
+    if association is None:
+        raise NotFound()
+    try:
+        day = parse_date(on_date, past=False)
+        label = text(label, 40)
+    except FieldError as exc:
+        raise ValidationFailed.one("on_date", exc.key, **exc.params) from None
+    row = session.scalar(sa.select(ClosedDay).where(ClosedDay.association_id == association.id,
+                                                    ClosedDay.on_date == day))
+    if row is None:
+        row = ClosedDay(association_id=association.id, on_date=day, label=label)
+        session.add(row)
+    row.label = label
+    session.flush()
+    _forget(session, association.id)
+    audit.record(session, actor, "closed_day.add", "association", association.id, on_date=day.isoformat())
+    return row
+
+
+def remove_closed_day(session: Session, actor: Actor, closed_day_id: int) -> None:
+    if actor.role != "admin":
+        raise Forbidden()
+    row = session.get(ClosedDay, closed_day_id)
+    if row is None:
+        raise NotFound()
+    session.delete(row)
+    session.flush()
+    _forget(session, row.association_id)
+    audit.record(session, actor, "closed_day.remove", "association", row.association_id,
+                 on_date=row.on_date.isoformat())
+
+
+def year_end(year: int) -> list[dt.date]:
+    """年末年始: 29 December of `year` to 3 January of the next."""
+    start = dt.date(year, 12, 29)
+    return [start + dt.timedelta(days=i) for i in range(6)]

@@ -1,0 +1,52 @@
+"""Administrators' screens: the offices' closed days (年末年始 etc.), used for due dates."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from forms.enrolment import ConfirmForm
+from membership import associations, calendar
+from membership.errors import ValidationFailed
+
+from .. import db
+from ..i18n import field_errors, translate
+from ..security import actor, roles_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/closed-days", methods=["GET", "POST"])
+@roles_required("admin")
+def closed_days():
+    s = db.session()
+    code = request.values.get("association", "jma")
+    association = associations.by_code(s, code)
+    if association is None:
+        abort(404)
+    form = ConfirmForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            calendar.add_closed_day(s, actor(), code, request.form.get("on_date"), request.form.get("label", ""))
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            flash(translate("休業日を登録しました。"), "success")
+            return redirect(url_for("admin.closed_days", association=code))
+    return render_template("admin/closed_days.html", association=association, days=calendar.list_closed_days(
+        s, association.id), all_associations=associations.list_associations(s), form=form, errors=errors), \
+        (422 if errors else 200)
+
+
+@bp.route("/closed-days/<int:day_id>/delete", methods=["POST"])
+@roles_required("admin")
+def delete_closed_day(day_id):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    code = request.form.get("association", "jma")
+    calendar.remove_closed_day(db.session(), actor(), day_id)
+    db.commit()
+    return redirect(url_for("admin.closed_days", association=code))
