@@ -326,11 +326,14 @@ def _view_condition(view: str, actor: Actor, now: dt.datetime):
     }[view]
 
 
-def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | None = None) -> tuple[list[tuple], int]:
+def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | None = None,
+                 ids: list[int] | None = None) -> tuple[list[tuple], int]:
     """One page of the actor's inbox: [(HumanTask, association code)], and the total. Two queries,
     on the human-task table alone (the application summary is copied onto it)."""
     now = utcnow()
     conditions = [_scope(actor), _view_condition(q.view, actor, now)]
+    if ids is not None:
+        conditions.append(HumanTask.id.in_(ids))
     if q.application_kind:
         conditions.append(HumanTask.application_kind == q.application_kind)
     if q.layer:

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from .models import Physician
 
@@ -54,4 +55,32 @@ def credentials_notice(physician: Physician, login_id: str, password: str, login
         pdf.multi_cell(0, 5, f"ログインページ: {login_url}")
     pdf.multi_cell(0, 5, f"発行日: {dt.date.today():%Y年%m月%d日}　このお知らせは他人に見せないでください。"
                          "ご不明な点は所属医師会事務局にお問い合わせください。")
+    return bytes(pdf.output())
+
+
+BOARD_COLUMNS = ("申請番号", "受付日", "申請の種類", "申請者", "フリガナ", "医籍登録番号", "層", "期限", "状態")
+
+
+def board_material(title: str, rows: list[dict]) -> bytes:
+    """理事会資料: the selected tasks as a table (A4 landscape), the Japanese font embedded."""
+    pdf = FPDF(orientation="L", unit="mm", format=(210, 297))  # A4 landscape
+    pdf.set_title(title)
+    pdf.set_author("MAMIS")
+    pdf.add_font("jp", fname=font_path())
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    pdf.set_font("jp", size=14)
+    pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("jp", size=9)
+    pdf.cell(0, 6, f"作成日: {dt.date.today():%Y年%m月%d日}　件数: {len(rows)}", new_x="LMARGIN", new_y="NEXT")
+    widths = (20, 24, 22, 40, 48, 26, 12, 24, 24)
+    heading = FontFace(emphasis="", fill_color=(230, 230, 230))  # the font has no bold face
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=6, headings_style=heading) as table:
+        header = table.row()
+        for name in BOARD_COLUMNS:
+            header.cell(name)
+        for r in rows:
+            line = table.row()
+            for name in BOARD_COLUMNS:
+                line.cell(str(r.get(name, "")))
     return bytes(pdf.output())

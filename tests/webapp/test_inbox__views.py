@@ -178,3 +178,30 @@ def test_bulk_approval_lists_failures_and_keeps_the_rest(app, session, office):
     session.expire_all()
     assert [session.get(HumanTask, t).status for t in (t1, t2, t3)] == ["completed", "open", "completed"]
     assert session.get(HumanTask, t1).comment == "理事会承認"
+
+
+@pytest.mark.parametrize("fmt", ["csv-utf8", "csv-cp932", "pdf"])
+def test_the_selection_exports_as_board_material(app, session, office, fmt):
+    import csv
+    import io
+
+    t1, t2, _t3 = (office["tasks"][a] for a in office["apps"])
+    client = login(app, "staff@chuoeast")
+    r = client.post("/inbox/export", data={"task_ids": [str(t1), str(t2)], "scope": "selected", "format": fmt})
+    assert r.status_code == 200
+    body = r.get_data()
+    if fmt == "pdf":
+        import pypdf
+
+        assert r.mimetype == "application/pdf" and b"/FontFile2" in body
+        content = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages)
+        assert "理事会資料" in content and "アオキ" in content and "イトウ" in content and "ウエダ" not in content
+        return
+    if fmt == "csv-utf8":
+        assert body.startswith(b"\xef\xbb\xbf")
+        decoded = body.decode("utf-8-sig")
+    else:
+        decoded = body.decode("cp932")
+    rows = list(csv.DictReader(io.StringIO(decoded)))
+    assert [r["フリガナ"].split()[0] for r in rows] == ["アオキ", "イトウ"]  # by application number
+    assert all(r["申請の種類"] == "入会届" and r["層"] == "4" for r in rows)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 
 from engine import tasks
 from forms.enrolment import ConfirmForm
 from forms.inbox import FORMS, ReviewDecisionForm
-from membership import accounts, applications, associations
+from membership import accounts, applications, associations, documents
 from membership.db import utcnow
 from membership.errors import Conflict, ValidationFailed
 from membership.reference import DUTY_CODES
@@ -72,6 +75,58 @@ def delete_filter(filter_id):
     return redirect(url_for("inbox.index"))
 
 
+KIND_LABELS = {"enrolment": "入会届", "withdrawal": "退会届", "transfer": "異動届"}
+STATUS_LABELS = {"open": "未処理", "completed": "処理済み", "cancelled": "取消"}
+
+
+def _selected_ids(query) -> list[int]:
+    if request.form.get("scope") == "all":
+        return tasks.matching_ids(db.session(), actor(), query)
+    return [int(v) for v in request.form.getlist("task_ids") if v.isdigit()]
+
+
+def _board_rows(ids: list[int]) -> list[dict]:
+    q = tasks.InboxQuery(view="all", sort="application", order="asc")  # the board reads by number
+    rows, _ = tasks.search_inbox(db.session(), actor(), q, ids=ids, limit=len(ids) or 1)
+    return [{"申請番号": t.application_id, "受付日": t.created_at.strftime("%Y/%m/%d"),
+             "申請の種類": KIND_LABELS.get(t.application_kind, t.application_kind), "申請者": t.applicant_name,
+             "フリガナ": t.applicant_kana, "医籍登録番号": t.applicant_registry, "層": t.layer or "",
+             "期限": t.due_at.strftime("%Y/%m/%d") if t.due_at else "",
+             "状態": STATUS_LABELS.get(t.status, t.status)} for t, _ in rows]
+
+
+@bp.route("/inbox/export", methods=["POST"])
+@roles_required("secretariat")
+def export():
+    """理事会資料: the selection (or everything matching the filter) as CSV or PDF."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    query = tasks.parse_query(request.form)
+    ids = _selected_ids(query)
+    if not ids:
+        flash(translate("タスクを選択してください。"), "error")
+        return redirect(url_for("inbox.index", **query.as_dict()))
+    rows = _board_rows(ids)
+    kind = request.form.get("format", "csv-utf8")
+    stamp = utcnow().strftime("%Y%m%d")
+    if kind == "pdf":
+        body = documents.board_material("理事会資料（入会等の申請）", rows)
+        return Response(body, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="board-{stamp}.pdf"'})
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=documents.BOARD_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    if kind == "csv-cp932":  # for Excel; characters outside cp932 become "?" (the UTF-8 file keeps them)
+        body, charset = out.getvalue().encode("cp932", errors="replace"), "Shift_JIS"
+    else:
+        body, charset = "\ufeff".encode() + out.getvalue().encode("utf-8"), "utf-8"
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Type": f"text/csv; charset={charset}",
+        "Content-Disposition": f'attachment; filename="board-{stamp}-{kind}.csv"'})
+
+
 @bp.route("/inbox/bulk", methods=["POST"])
 @roles_required("secretariat")
 def bulk_approve():
@@ -80,10 +135,7 @@ def bulk_approve():
     if not form.validate_on_submit():
         abort(400)
     query = tasks.parse_query(request.form)
-    if request.form.get("scope") == "all":
-        ids = tasks.matching_ids(db.session(), actor(), query)
-    else:
-        ids = [int(v) for v in request.form.getlist("task_ids") if v.isdigit()]
+    ids = _selected_ids(query)
     if not ids:
         flash(translate("タスクを選択してください。"), "error")
         return redirect(url_for("inbox.index", **query.as_dict()))
