@@ -73,6 +73,8 @@ def task_dict(task: HumanTask, association_code: str | None) -> dict:
         "due_at": task.due_at.isoformat() + "Z" if task.due_at else None,
         "claimed_by": task.claimed_by_user_id, "completed_at": task.completed_at.isoformat() + "Z"
         if task.completed_at else None, "decision": task.decision, "comment": task.comment,
+        "application_kind": task.application_kind, "applicant_name": task.applicant_name,
+        "applicant_kana": task.applicant_kana,
     }
 
 

@@ -205,3 +205,26 @@ def test_the_selection_exports_as_board_material(app, session, office, fmt):
     rows = list(csv.DictReader(io.StringIO(decoded)))
     assert [r["フリガナ"].split()[0] for r in rows] == ["アオキ", "イトウ"]  # by application number
     assert all(r["申請の種類"] == "入会届" and r["層"] == "4" for r in rows)
+
+
+def test_the_api_filters_counts_reassigns_and_takes_over(app, session, office):
+    t1 = office["tasks"][office["apps"][0]]
+    client = app.test_client()
+    token = client.post("/api/v1/auth/token", json={"login_id": "staff@chuoeast", "password": "Mamis#2024"})
+    headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+    r = client.get("/api/v1/tasks?view=open&applicant=アオキ&per_page=20", headers=headers)
+    assert r.status_code == 200 and int(r.headers["X-Total-Count"]) >= 1
+    assert {t["applicant_kana"].split()[0] for t in r.get_json()} == {"アオキ"}
+    assert client.get("/api/v1/tasks?layer=9", headers=headers).status_code == 422
+    counts = client.get("/api/v1/tasks/counts", headers=headers).get_json()
+    assert counts["open"] >= 3 and set(counts) >= {"mine", "unclaimed", "overdue", "due_soon", "completed"}
+    r = client.post(f"/api/v1/tasks/{t1}/reassign", headers=headers, json={"to_user_id": office["second"].user_id,
+                                                                            "reason": "担当変更"})
+    assert r.status_code == 200 and r.get_json()["claimed_by"] == office["second"].user_id
+    r = client.post(f"/api/v1/tasks/{t1}/take-over", headers=headers, json={"reason": ""})
+    assert r.status_code == 422
+    r = client.post(f"/api/v1/tasks/{t1}/take-over", headers=headers, json={"reason": "急ぎのため"})
+    assert r.status_code == 200 and r.get_json()["claimed_by"] == office["staff"].user_id
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert {"/api/v1/tasks/counts", "/api/v1/tasks/{task_id}/reassign",
+            "/api/v1/tasks/{task_id}/take-over"} <= set(spec["paths"])

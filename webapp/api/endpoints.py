@@ -105,8 +105,23 @@ def cancel_application(application_id):
 @blp.arguments(schemas.TaskQuery, location="query")
 @blp.response(200, schemas.TaskSchema(many=True))
 def list_tasks(query):
+    inbox_keys = {"view", "application_kind", "layer", "date_from", "date_to", "applicant", "sort", "order", "page",
+                  "per_page"}
+    if g.actor.is_secretariat and inbox_keys & set(query):
+        args = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in query.items() if k in inbox_keys}
+        rows, total = tasks.search_inbox(db.session(), g.actor, tasks.parse_query(args))
+        return [tasks.task_dict(t, code) for t, code in rows], 200, {"X-Total-Count": str(total)}
     rows = tasks.list_tasks(db.session(), g.actor, query["status"], query.get("kind"), query.get("association"))
-    return [tasks.task_dict(t, code) for t, code in rows]
+    return [tasks.task_dict(t, code) for t, code in rows], 200, {"X-Total-Count": str(len(rows))}
+
+
+@blp.route("/tasks/counts")
+@token_required
+@blp.doc(**AUTH)
+@blp.response(200, schemas.TaskCounts)
+def task_counts():
+    """The number of tasks in each inbox view (for menus)."""
+    return tasks.inbox_counts(db.session(), g.actor)
 
 
 def _task_answer(task):
@@ -140,6 +155,30 @@ def claim_task(task_id):
 @blp.alt_response(409, schema=schemas.ApiErrorSchema)
 def unclaim_task(task_id):
     task = tasks.unclaim(db.session(), g.actor, task_id)
+    db.commit()
+    return _task_answer(task)
+
+
+@blp.route("/tasks/<int:task_id>/reassign", methods=["POST"])
+@token_required
+@blp.doc(**AUTH)
+@blp.arguments(schemas.ReassignRequest)
+@blp.response(200, schemas.TaskSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+def reassign_task(body, task_id):
+    task = tasks.reassign(db.session(), g.actor, task_id, body["to_user_id"], body["reason"])
+    db.commit()
+    return _task_answer(task)
+
+
+@blp.route("/tasks/<int:task_id>/take-over", methods=["POST"])
+@token_required
+@blp.doc(**AUTH)
+@blp.arguments(schemas.TakeOverRequest)
+@blp.response(200, schemas.TaskSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+def take_over_task(body, task_id):
+    task = tasks.take_over(db.session(), g.actor, task_id, body["reason"])
     db.commit()
     return _task_answer(task)
 

@@ -125,8 +125,38 @@ class TaskQuery(Schema):
         unknown = EXCLUDE
 
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "completed", "cancelled", "all"]))
-    kind = fields.String()
+    kind = fields.String(metadata={"description": "task kind: review or amend"})
     association = fields.String()
+    # the inbox (secretariats): a view and filters; the answer carries X-Total-Count
+    view = fields.String(validate=validate.OneOf(["open", "mine", "unclaimed", "due_soon", "overdue", "completed",
+                                                  "all"]))
+    application_kind = fields.String()
+    layer = fields.Integer(validate=validate.Range(1, 4))
+    date_from = fields.Date()
+    date_to = fields.Date()
+    applicant = fields.String(metadata={"description": "name, kana or 医籍登録番号"})
+    sort = fields.String(validate=validate.OneOf(["created", "due", "application", "applicant", "layer"]))
+    order = fields.String(validate=validate.OneOf(["asc", "desc"]))
+    page = fields.Integer(validate=validate.Range(min=1))
+    per_page = fields.Integer(validate=validate.OneOf([20, 50, 100]))
+
+
+class TaskCounts(Schema):
+    open = fields.Integer()
+    mine = fields.Integer()
+    unclaimed = fields.Integer()
+    due_soon = fields.Integer()
+    overdue = fields.Integer()
+    completed = fields.Integer()
+
+
+class ReassignRequest(Schema):
+    to_user_id = fields.Integer(required=True)
+    reason = fields.String(required=True)
+
+
+class TakeOverRequest(Schema):
+    reason = fields.String(required=True)
 
 
 class TaskSchema(Schema):
@@ -142,6 +172,9 @@ class TaskSchema(Schema):
     due_at = fields.String(allow_none=True)
     claimed_by = fields.Integer(allow_none=True)
     completed_at = fields.String(allow_none=True)
+    application_kind = fields.String()
+    applicant_name = fields.String()
+    applicant_kana = fields.String()
     decision = fields.String(allow_none=True)
     comment = fields.String()
 
