@@ -415,3 +415,19 @@ def matching_ids(session: Session, actor: Actor, q: InboxQuery, limit: int = 100
     everything = InboxQuery(**{**q.__dict__, "page": 1, "per_page": 50})
     rows, _ = search_inbox(session, actor, everything, limit=limit)
     return [t.id for t, _ in rows if t.status == "open"]
+
+
+# --- the daily digest ---------------------------------------------------------------------------
+
+def digest(session: Session, association_id: int, since: dt.datetime, now: dt.datetime | None = None) -> dict:
+    """Open review tasks of an association that arrived since `since`, and those overdue."""
+    now = now or utcnow()
+    base = sa.select(HumanTask).where(HumanTask.association_id == association_id, HumanTask.status == "open")
+    new = list(session.scalars(base.where(HumanTask.created_at >= since).order_by(HumanTask.created_at)))
+    overdue = list(session.scalars(base.where(HumanTask.due_at < now).order_by(HumanTask.due_at)))
+
+    def row(t):
+        return {"application_id": t.application_id, "applicant_name": t.applicant_name, "name": t.name,
+                "due": t.due_at.strftime("%Y/%m/%d") if t.due_at else "—"}
+
+    return {"new": [row(t) for t in new], "overdue": [row(t) for t in overdue]}

@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         BROKER_URL=None,
         SMTP_URL=None,
         MAIL_FROM="noreply@mamis.example.jp",
+        BASE_URL="http://127.0.0.1:5000",  # for links in mails sent by background jobs
         OUTBOX_DIR=str(PROJECT_ROOT / "instance" / "outbox"),
         PROCESSES_DIR=str(PROJECT_ROOT / "processes"),
         SESSION_COOKIE_HTTPONLY=True,

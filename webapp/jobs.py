@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from celery import shared_task
@@ -15,6 +16,7 @@ from membership.models import Notification
 from . import db, mailer
 
 log = logging.getLogger(__name__)
+JST = ZoneInfo("Asia/Tokyo")
 STALE_SENDING = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 
@@ -75,4 +77,40 @@ def flush_outbox() -> int:
     task = current_app.extensions["celery"].tasks[send_notification.name]
     for notification_id in ids:
         task.delay(notification_id)
+    return len(ids)
+
+
+@shared_task(name="webapp.jobs.daily_digest")
+def daily_digest() -> int:
+    """Beat job (every morning): mail each association a digest of new and overdue review tasks.
+
+    Runs at most once a day per association (an audit row marks it), so a retried or doubled
+    beat does not mail twice. Returns the number of mails queued.
+    """
+    from engine import tasks
+    from membership import audit, mail
+    from membership.models import Association, AuditEvent
+
+    factory = db.database().session_factory
+    today = dt.datetime.now(dt.UTC).astimezone(JST).date().isoformat()
+    link = current_app.config.get("BASE_URL", "").rstrip("/") + "/inbox"
+    queued = []
+    with factory() as s:
+        for association in s.scalars(sa.select(Association).where(Association.email != "")):
+            done = s.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+                AuditEvent.action == "digest.sent", AuditEvent.object_type == "association",
+                AuditEvent.object_id == association.id, AuditEvent.at >= utcnow() - dt.timedelta(hours=20)))
+            if done:
+                continue
+            found = tasks.digest(s, association.id, since=utcnow() - dt.timedelta(days=1))
+            if not found["new"] and not found["overdue"]:
+                continue
+            note = mail.send(s, association.email, "inbox_digest", association=association.name, day=today,
+                             link=link, **found)
+            audit.record(s, None, "digest.sent", "association", association.id, day=today,
+                         new=len(found["new"]), overdue=len(found["overdue"]))
+            queued.append(note)
+        s.commit()
+        ids = [n.id for n in queued if n is not None]
+    dispatch_notifications(ids)
     return len(ids)

@@ -74,6 +74,7 @@ def test_mail_job_runs_in_a_real_worker(database_url, redis_url, tmp_path, app):
         assert "worker-test@example.jp" in files[0].read_text()
         engine.dispose()
     finally:
+        app.extensions["celery"].set_default()  # the producer made itself the default Celery app
         worker.terminate()
         try:
             out, _ = worker.communicate(timeout=15)

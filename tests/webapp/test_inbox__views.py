@@ -228,3 +228,21 @@ def test_the_api_filters_counts_reassigns_and_takes_over(app, session, office):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert {"/api/v1/tasks/counts", "/api/v1/tasks/{task_id}/reassign",
             "/api/v1/tasks/{task_id}/take-over"} <= set(spec["paths"])
+
+
+def test_the_daily_digest_mails_each_office_once_with_new_and_overdue_tasks(app, session, office):
+    from membership.models import Notification
+    from webapp import jobs
+
+    t2 = office["tasks"][office["apps"][1]]
+    session.get(HumanTask, t2).due_at = dt.datetime(2020, 1, 1)
+    session.flush()
+    job = app.extensions["celery"].tasks[jobs.daily_digest.name]
+    job()
+    job()  # a doubled beat does not mail twice
+    mails = session.scalars(sa.select(Notification).where(Notification.to_address == "office@chuoeast.example.jp")
+                            .order_by(Notification.id)).all()
+    assert len(mails) == 1
+    body = mails[0].body
+    assert "審査タスクのお知らせ" in mails[0].subject and "期限超過" in body and "/inbox" in body
+    assert f"申請番号 {office['apps'][1]}" in body.split("期限超過")[1]  # the overdue one is listed there
