@@ -66,6 +66,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "token": {"ja": "URL", "en": "Link"},
     "reason": {"ja": "理由", "en": "Reason"},
     "to_user": {"ja": "担当者", "en": "Staff member"},
+    "note": {"ja": "コメント・メモ", "en": "Note"},
     "view": {"ja": "表示", "en": "View"},
     "layer": {"ja": "層", "en": "Layer"},
     "date_from": {"ja": "受付日（から）", "en": "Received from"},

@@ -345,3 +345,20 @@ class ClosedDay(Base):
     label: Mapped[str] = mapped_column(sa.String(40), default="")
 
     __table_args__ = (sa.UniqueConstraint("association_id", "on_date", name="uq_closed_days_assoc_date"),)
+
+
+class ApplicationNote(Base):
+    """A comment or note on an application, seen by the staff of every association it involves;
+    `to_applicant` ones are also shown to the applicant (My Page) and mailed."""
+
+    __tablename__ = "application_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    author_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    to_applicant: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    association: Mapped[Association | None] = relationship()

@@ -154,6 +154,10 @@ EN.update({
     "利用停止中": "Disabled", "休業日の設定": "Closed days", "休業日を登録しました。": "Closed day saved.",
     "土日・祝日のほかに事務局が休む日です。審査の期限（営業日）の計算に使います。":
         "Days the office is closed besides weekends and holidays; used for due dates in business days.",
+    "コメント・メモ": "Notes", "申請者に送信済み": "sent to the applicant", "コメントはありません。": "No notes.",
+    "コメント・メモ（関係する医師会の事務局が見られます）": "Note (seen by the offices of every layer involved)",
+    "申請者にも送る（メールとマイページ）": "Also send to the applicant (mail and My Page)",
+    "コメントを登録しました。": "Note saved.", "医師会からのお知らせ": "Messages from the associations",
     "医師会": "Association", "表示": "Show", "日付": "Date", "名称": "Name", "削除": "Delete",
     "差し戻された申請があります。会員に代わって修正・再提出できます。":
         "An application was returned; you can amend and resubmit it for the member.",

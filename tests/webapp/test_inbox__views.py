@@ -14,7 +14,7 @@ from engine import tasks
 from engine.models import HumanTask, TaskEvent
 from membership import accounts
 from membership.actors import Actor
-from membership.errors import Conflict, Forbidden, ValidationFailed
+from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 from ..conftest import QueryCounter, actor_for, new_member
 from ..helpers import file_enrolment
@@ -246,3 +246,30 @@ def test_the_daily_digest_mails_each_office_once_with_new_and_overdue_tasks(app,
     body = mails[0].body
     assert "審査タスクのお知らせ" in mails[0].subject and "期限超過" in body and "/inbox" in body
     assert f"申請番号 {office['apps'][1]}" in body.split("期限超過")[1]  # the overdue one is listed there
+
+
+def test_notes_are_shared_by_the_layers_and_messages_reach_the_applicant(app, session, office):
+    from membership import notes
+    from membership.models import Notification
+
+    app_id = office["apps"][0]
+    t1 = office["tasks"][app_id]
+    client = login(app, "staff@chuoeast")
+    r = client.post(f"/tasks/{t1}/notes", data={"note": "理事会で確認予定"})
+    assert r.status_code == 302
+    r = client.post(f"/tasks/{t1}/notes", data={"note": "勤務先の証明書をご提出ください", "to_applicant": "y"})
+    assert r.status_code == 302
+    assert "理事会で確認予定" in text(client.get(f"/tasks/{t1}"))
+    # the prefecture (a layer of the same application) sees the notes; an unrelated office does not
+    hokkaido = actor_for(session, "staff@hokkaido")
+    assert [n.body for n in notes.notes_for_staff(session, hokkaido, app_id)] == ["理事会で確認予定",
+                                                                                  "勤務先の証明書をご提出ください"]
+    with pytest.raises(NotFound):
+        notes.notes_for_staff(session, actor_for(session, "staff@tokyo"), app_id)
+    member = office["members"][0]
+    page = text(login(app, member.login_id).get(f"/mypage/applications/{app_id}"))
+    assert "勤務先の証明書をご提出ください" in page and "理事会で確認予定" not in page
+    mailed = session.scalars(sa.select(Notification.subject).where(Notification.body.like("%勤務先の証明書%"))).all()
+    assert mailed and "中央区東支部からのお知らせ" in mailed[0]
+    assert client.post(f"/tasks/{t1}/notes", data={"note": ""}).status_code == 302  # refused with a message
+    assert len(notes.notes_for_staff(session, hokkaido, app_id)) == 2

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from engine import tasks
 from forms.enrolment import ConfirmForm
 from forms.inbox import FORMS, ReviewDecisionForm
-from membership import accounts, applications, associations, documents
+from membership import accounts, applications, associations, documents, notes
 from membership.db import utcnow
 from membership.errors import Conflict, ValidationFailed
 from membership.reference import DUTY_CODES
@@ -197,7 +197,7 @@ def task(task_id):
     extra = {"four_eyes": item.kind == "review" and applications.four_eyes_blocked(app, me),
              "claimed_by_me": item.claimed_by_user_id == me.user_id, "claimant": claimant,
              "history": tasks.task_history(s, item), "colleagues": tasks.colleagues(s, me) if me.is_secretariat else [],
-             "message": message}
+             "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else []}
     return render_template("inbox/task.html", **extra, task=item, app=app, form=form, errors=errors,
                            physician=physician,
                            facility=facility, duty=DUTY_CODES.get(app.duty_code), labels=applications.STATUS_LABELS,
@@ -246,3 +246,23 @@ def reassign(task_id):
 @roles_required("secretariat")
 def take_over(task_id):
     return _task_action(task_id, lambda s, me, tid: tasks.take_over(s, me, tid, request.form.get("reason")))
+
+
+@bp.route("/tasks/<int:task_id>/notes", methods=["POST"])
+@roles_required("secretariat")
+def add_note(task_id):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    s = db.session()
+    item = tasks.get_task(s, actor(), task_id)
+    try:
+        notes.add_note(s, actor(), item.application_id, request.form.get("note"),
+                       to_applicant=request.form.get("to_applicant") == "y")
+    except ValidationFailed as exc:
+        db.rollback()
+        flash(next(iter(field_errors(exc).values())), "error")
+    else:
+        db.commit()
+        flash(translate("コメントを登録しました。"), "success")
+    return redirect(url_for("inbox.task", task_id=task_id) + "#notes-title")

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
-from membership import applications, memberships
+from membership import applications, memberships, notes
 
 from .. import db
 from ..i18n import translate
@@ -43,6 +43,7 @@ def application(application_id):
     app = applications.get_application(s, actor(), application_id)
     todo = [t for t, _ in tasks.list_tasks(s, actor(), application_id=app.id)]
     return render_template("mypage/application.html", app=app, todo=todo, form=ConfirmForm(),
+                           messages=notes.messages_for_applicant(s, actor(), app.id),
                            labels=applications.STATUS_LABELS)
 
 
