@@ -128,13 +128,10 @@ def issue_token(session: Session, account: UserAccount) -> str:
 
 
 def account_for_token(session: Session, token: str) -> UserAccount | None:
-    row = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.expires_at < _now():
-        return None
-    account = session.get(UserAccount, row.user_id)
-    if account is None or not account.is_active or account.auth_epoch != row.auth_epoch:
-        return None
-    return account
+    """The live account of a bearer token, in one query (every API call asks)."""
+    return session.scalar(sa.select(UserAccount).join(ApiToken, ApiToken.user_id == UserAccount.id).where(
+        ApiToken.token_hash == _digest(token), ApiToken.expires_at >= _now(), UserAccount.is_active.is_(True),
+        UserAccount.auth_epoch == ApiToken.auth_epoch))
 
 
 def get_account(session: Session, user_id: int) -> UserAccount | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, g, request
+from flask import Response, g, jsonify, request
 from flask_smorest import Blueprint
 
 from engine import deploy, flows, tasks
@@ -110,7 +110,10 @@ def list_tasks(query):
     if g.actor.is_secretariat and inbox_keys & set(query):
         args = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in query.items() if k in inbox_keys}
         rows, total = tasks.search_inbox(db.session(), g.actor, tasks.parse_query(args))
-        return [tasks.task_dict(t, code) for t, code in rows], 200, {"X-Total-Count": str(total)}
+        # task_dict already has the documented shape: answer directly, without a schema pass per row
+        response = jsonify([tasks.task_dict(t, code) for t, code in rows])
+        response.headers["X-Total-Count"] = str(total)
+        return response
     rows = tasks.list_tasks(db.session(), g.actor, query["status"], query.get("kind"), query.get("association"))
     return [tasks.task_dict(t, code) for t, code in rows], 200, {"X-Total-Count": str(len(rows))}
 
