@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 
-.PHONY: setup run test lint bench assets services browser
+.PHONY: setup run test lint bench bench-inbox assets services browser
 
 setup: $(VENV)/.installed assets
 
@@ -48,3 +48,7 @@ lint: setup
 
 bench: setup services
 	$(BIN)/python bench/engine_throughput.py
+
+# 1,000,000 human tasks on PostgreSQL (a few minutes)
+bench-inbox: setup services
+	$(BIN)/python bench/inbox.py
