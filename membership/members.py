@@ -57,7 +57,8 @@ def get_member(session: Session, actor: Actor, physician_id: int) -> Physician:
     return physician
 
 
-def list_members(session: Session, actor: Actor, q: str = "", page: int = 1) -> tuple[list[Physician], int]:
+def list_members(session: Session, actor: Actor, q: str = "", page: int = 1,
+                 limit: int = PAGE_SIZE) -> tuple[list[Physician], int]:
     """Members in scope matching `q` (name, kana, 医籍登録番号 or login ID; space-separated terms
     all must match), ordered by kana; returns (page of rows, total)."""
     stmt = sa.select(Physician).where(scope(actor))
@@ -70,7 +71,7 @@ def list_members(session: Session, actor: Actor, q: str = "", page: int = 1) -> 
             Physician.id.in_(sa.select(UserAccount.physician_id).where(UserAccount.login_id.like(like)))))
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = session.scalars(stmt.order_by(Physician.family_kana, Physician.given_kana, Physician.id)
-                           .limit(PAGE_SIZE).offset(max(page - 1, 0) * PAGE_SIZE)).all()
+                           .limit(limit).offset(max(page - 1, 0) * limit)).all()
     return list(rows), total
 
 

@@ -154,6 +154,13 @@ EN.update({
     "利用停止中": "Disabled", "休業日の設定": "Closed days", "休業日を登録しました。": "Closed day saved.",
     "土日・祝日のほかに事務局が休む日です。審査の期限（営業日）の計算に使います。":
         "Days the office is closed besides weekends and holidays; used for due dates in business days.",
+    "会員データの取込み": "Import member data", "CSVで出力": "Export CSV", "CSVファイル": "CSV file",
+    "CSV（UTF-8 または Shift_JIS、1行目は見出し）で、次の列が必要です": "A CSV file (UTF-8 or Shift_JIS, a header row) with",
+    "まず「確認する」で全行を検査します。1行でも誤りがあれば取り込みは行われません（すべて取り込むか、何も取り込まないかのどちらかです）。":
+        "Check first: every row is examined. If any row has an error nothing is imported (all rows or none).",
+    "確認する（登録しません）": "Check (imports nothing)", "取り込む": "Import", "確認結果": "Result of the check",
+    "問題のない行": "Good rows", "誤りのある行": "Rows with errors", "行": "Line", "誤り": "Errors",
+    "取り込みました": "Imported",
     "コメント・メモ": "Notes", "申請者に送信済み": "sent to the applicant", "コメントはありません。": "No notes.",
     "コメント・メモ（関係する医師会の事務局が見られます）": "Note (seen by the offices of every layer involved)",
     "申請者にも送る（メールとマイページ）": "Also send to the applicant (mail and My Page)",

@@ -6,17 +6,20 @@ member's page it can edit their registered data or issue new first-login credent
 
 from __future__ import annotations
 
+import csv
+import io
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from engine import tasks
 from forms.account import ProfileForm
 from forms.enrolment import ConfirmForm
-from membership import documents, members, profiles, registration
+from membership import documents, imports, members, profiles, registration
 from membership.errors import ValidationFailed
 from membership.reference import PREFECTURES
 
 from .. import db
-from ..i18n import field_errors, translate
+from ..i18n import field_errors, message, translate
 from ..security import actor, roles_required
 from .account import reference_lists
 
@@ -130,3 +133,54 @@ def disable(physician_id):
         db.commit()
         flash(translate("アカウントを利用停止にしました。"), "success")
     return redirect(url_for("members.detail", physician_id=physician_id))
+
+
+@bp.route("/members/export.csv")
+@roles_required("secretariat", "admin")
+def export():
+    """The member list (search applied) as CSV, UTF-8 with BOM (Excel opens it as is)."""
+    rows, _ = members.list_members(db.session(), actor(), request.args.get("q", ""), page=1, limit=100000)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス", "郵便番号",
+                     "住所"])
+    for p in rows:
+        writer.writerow([p.registry_number or "", p.family_name, p.given_name, p.family_kana, p.given_kana,
+                         p.birth_date.isoformat() if p.birth_date else "", p.sex, p.email, p.postal_code,
+                         f"{p.prefecture}{p.address}"])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="members.csv"',
+        "Cache-Control": "no-store"})
+
+
+@bp.route("/members/import", methods=["GET", "POST"])
+@roles_required("secretariat")
+def import_members():
+    """データ取込み: a dry run lists every row's errors; the import writes all rows or none."""
+    form = ConfirmForm()
+    report = None
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        raw = upload.read() if upload else b""
+        s = db.session()
+        try:
+            if request.form.get("action") == "import":
+                created = imports.import_members(s, actor(), raw)
+                db.commit()
+                flash(translate("取り込みました") + f": {created}", "success")
+                return redirect(url_for("members.index"))
+            clean, problems = imports.check(s, actor(), raw)
+            report = {"good": len(clean), "problems": _rendered(problems)}
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+            if getattr(exc, "problems", None):
+                report = {"good": 0, "problems": _rendered(exc.problems)}
+    return render_template("members/import.html", form=form, report=report, errors=errors,
+                           columns=imports.COLUMNS), (422 if errors else 200)
+
+
+def _rendered(problems: list[dict]) -> list[dict]:
+    return [{"line": p["line"], "errors": [message(key, field=column, **params) for column, (key, params)
+                                           in p["errors"].items()]} for p in problems]

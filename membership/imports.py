@@ -1,0 +1,140 @@
+"""Import of an association's existing member data (データ取込み) from CSV, all or nothing.
+
+Columns (header row, UTF-8 with or without BOM, or cp932 as Excel saves it):
+医籍登録番号, 姓, 名, セイ, メイ, 生年月日, 性別, メールアドレス, 会員区分, 入会日
+A dry run checks every row and lists every row's errors; the import itself checks again and
+writes nothing unless every row is good. Each row becomes a physician (or is matched to the
+existing one by 医籍登録番号) with an active membership of the importing association.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from . import audit, fields
+from .actors import Actor
+from .errors import Forbidden, ValidationFailed
+from .fields import FieldError
+from .models import MemberCategory, Membership, MembershipEvent, MembershipGroup, Physician
+from .statuses import MembershipStatus
+
+COLUMNS = ("医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス", "会員区分", "入会日")
+SEX = {"男": "M", "男性": "M", "M": "M", "女": "F", "女性": "F", "F": "F"}
+MAX_ROWS = 20000
+
+
+def decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationFailed.one("file", "bad_encoding")
+
+
+def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[dict]]:
+    """(clean rows, problems [{line, errors: {column: (key, params)}}]). Raises ValidationFailed
+    for a file that cannot be read at all (encoding, header, size) and Forbidden for non-staff."""
+    if not actor.is_secretariat:
+        raise Forbidden()
+    reader = csv.DictReader(io.StringIO(decode(raw)))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValidationFailed.one("file", "missing_columns", columns="、".join(missing))
+    categories = {c.code: c for c in session.scalars(sa.select(MemberCategory).where(
+        MemberCategory.association_id == actor.association_id))}
+    seen: set[str] = set()
+    clean, problems = [], []
+    for line, row in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            raise ValidationFailed.one("file", "too_many", max=MAX_ROWS)
+        errors: dict[str, tuple[str, dict]] = {}
+
+        def take(column, rule, row=row, errors=errors):
+            try:
+                return rule(row.get(column))
+            except FieldError as exc:
+                errors[column] = (exc.key, exc.params)
+                return None
+
+        item = {
+            "registry_number": take("医籍登録番号", fields.registry_number),
+            "family_name": take("姓", fields.name), "given_name": take("名", fields.name),
+            "family_kana": take("セイ", lambda v: fields.kana(v, 64)),
+            "given_kana": take("メイ", lambda v: fields.kana(v, 64)),
+            "birth_date": take("生年月日", fields.date),
+            "email": take("メールアドレス", lambda v: fields.email(v) if (v or "").strip() else ""),
+            "since": take("入会日", lambda v: fields.date(v, past=True)),
+        }
+        sex = SEX.get(fields.halfwidth(row.get("性別")))
+        if sex is None:
+            errors["性別"] = ("choose_from_list", {})
+        item["sex"] = sex
+        category = categories.get(fields.halfwidth(row.get("会員区分")))
+        if category is None:
+            errors["会員区分"] = ("unknown_category_code", {"code": row.get("会員区分") or ""})
+        item["category"] = category
+        if item["registry_number"] in seen:
+            errors["医籍登録番号"] = ("duplicate_in_file", {})
+        if item["registry_number"]:
+            seen.add(item["registry_number"])
+        if errors:
+            problems.append({"line": line, "errors": errors})
+        else:
+            clean.append(item)
+    if not clean and not problems:
+        raise ValidationFailed.one("file", "empty_file")
+    return clean, problems
+
+
+def import_members(session: Session, actor: Actor, raw: bytes) -> int:
+    """Write every row, or nothing: raises ValidationFailed (with the per-row problems in
+    `params["problems"]`) when any row is bad. Returns the number of memberships created."""
+    clean, problems = check(session, actor, raw)
+    if problems:
+        exc = ValidationFailed.one("file", "import_has_errors", count=len(problems))
+        exc.problems = problems
+        raise exc
+    existing = {p.registry_number: p for p in session.scalars(sa.select(Physician).where(
+        Physician.registry_number.in_([r["registry_number"] for r in clean])))}
+    created = 0
+    for item in clean:
+        physician = existing.get(item["registry_number"])
+        if physician is None:
+            physician = Physician(registry_number=item["registry_number"], family_name=item["family_name"],
+                                  given_name=item["given_name"], family_kana=item["family_kana"],
+                                  given_kana=item["given_kana"], birth_date=item["birth_date"], sex=item["sex"],
+                                  email=item["email"] or "")
+            session.add(physician)
+            session.flush()
+        elif session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
+                Membership.physician_id == physician.id, Membership.association_id == actor.association_id)):
+            continue  # already a member here: importing twice changes nothing
+        group = MembershipGroup(physician_id=physician.id)
+        session.add(group)
+        session.flush()
+        category = item["category"]
+        membership = Membership(group_id=group.id, physician_id=physician.id, association_id=actor.association_id,
+                                category_id=category.id, layer=_layer(session, actor), since=item["since"],
+                                status=MembershipStatus.ACTIVE.value)
+        session.add(membership)
+        session.flush()
+        session.add(MembershipEvent(membership_id=membership.id, physician_id=physician.id,
+                                    association_id=actor.association_id, kind="joined", on_date=item["since"],
+                                    actor_user_id=actor.user_id, note="imported"))
+        created += 1
+    audit.record(session, actor, "members.import", "association", actor.association_id, created=created,
+                 rows=len(clean))
+    return created
+
+
+def _layer(session: Session, actor: Actor) -> int:
+    from .models import Association
+
+    return session.get(Association, actor.association_id).layer
+
+
