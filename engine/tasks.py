@@ -431,3 +431,47 @@ def digest(session: Session, association_id: int, since: dt.datetime, now: dt.da
                 "due": t.due_at.strftime("%Y/%m/%d") if t.due_at else "—"}
 
     return {"new": [row(t) for t in new], "overdue": [row(t) for t in overdue]}
+
+
+# --- the dashboard ------------------------------------------------------------------------------
+
+AGE_BUCKETS = ((0, 7, "〜7日"), (8, 14, "8〜14日"), (15, 30, "15〜30日"), (31, None, "31日〜"))
+
+
+def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
+    """Open tasks by application kind and layer, their ages, and completions per week.
+
+    A secretariat sees its own association; JMA staff (layer 1) see every association's numbers
+    (counts only); admins too. Three grouped queries on the task table.
+    """
+    now = utcnow()
+    if actor.role == "admin" or (actor.is_secretariat and _is_jma(session, actor)):
+        scope = HumanTask.kind == "review"
+    else:
+        scope = sa.and_(HumanTask.kind == "review", _scope(actor))
+    open_ = sa.and_(scope, HumanTask.status == "open")
+    by_kind = [tuple(r) for r in session.execute(
+        sa.select(HumanTask.application_kind, HumanTask.layer, sa.func.count()).where(open_)
+        .group_by(HumanTask.application_kind, HumanTask.layer).order_by(HumanTask.application_kind, HumanTask.layer))]
+    ages = []
+    for low, high, label in AGE_BUCKETS:
+        cond = [open_, HumanTask.created_at <= now - dt.timedelta(days=low)]
+        if high is not None:
+            cond.append(HumanTask.created_at > now - dt.timedelta(days=high + 1))
+        ages.append((label, session.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(*cond))))
+    start = (now - dt.timedelta(weeks=weeks)).date()
+    start -= dt.timedelta(days=start.weekday())  # a Monday
+    done = session.execute(sa.select(HumanTask.completed_at).where(
+        scope, HumanTask.status == "completed", HumanTask.completed_at >= dt.datetime.combine(start, dt.time())))
+    per_week: dict[dt.date, int] = {start + dt.timedelta(weeks=i): 0 for i in range(weeks + 1)}
+    for (at,) in done:
+        monday = at.date() - dt.timedelta(days=at.weekday())
+        if monday in per_week:
+            per_week[monday] += 1
+    return {"by_kind": by_kind, "ages": ages, "per_week": sorted(per_week.items()),
+            "open_total": sum(n for *_, n in by_kind)}
+
+
+def _is_jma(session: Session, actor: Actor) -> bool:
+    return actor.association_id is not None and session.scalar(
+        sa.select(Association.layer).where(Association.id == actor.association_id)) == 1

@@ -154,6 +154,11 @@ EN.update({
     "利用停止中": "Disabled", "休業日の設定": "Closed days", "休業日を登録しました。": "Closed day saved.",
     "土日・祝日のほかに事務局が休む日です。審査の期限（営業日）の計算に使います。":
         "Days the office is closed besides weekends and holidays; used for due dates in business days.",
+    "ダッシュボード": "Dashboard", "未処理の審査タスク": "Open review tasks",
+    "申請の種類・層ごとの未処理": "Open by application kind and layer", "件数": "Count",
+    "未処理の経過日数": "Age of open tasks", "週ごとの処理件数": "Completed per week", "週（月曜日）": "Week (Monday)",
+    "処理件数": "Completed", "〜7日": "up to 7 days", "8〜14日": "8–14 days", "15〜30日": "15–30 days",
+    "31日〜": "31 days or more",
     "会員データの取込み": "Import member data", "CSVで出力": "Export CSV", "CSVファイル": "CSV file",
     "CSV（UTF-8 または Shift_JIS、1行目は見出し）で、次の列が必要です": "A CSV file (UTF-8 or Shift_JIS, a header row) with",
     "まず「確認する」で全行を検査します。1行でも誤りがあれば取り込みは行われません（すべて取り込むか、何も取り込まないかのどちらかです）。":

@@ -273,3 +273,23 @@ def test_notes_are_shared_by_the_layers_and_messages_reach_the_applicant(app, se
     assert mailed and "中央区東支部からのお知らせ" in mailed[0]
     assert client.post(f"/tasks/{t1}/notes", data={"note": ""}).status_code == 302  # refused with a message
     assert len(notes.notes_for_staff(session, hokkaido, app_id)) == 2
+
+
+def test_the_dashboard_counts_open_tasks_ages_and_weekly_throughput(app, session, office):
+    staff = office["staff"]
+    t1, t2, _t3 = (office["tasks"][a] for a in office["apps"])
+    session.get(HumanTask, t2).created_at = dt.datetime.now() - dt.timedelta(days=20)
+    tasks.complete_task(session, staff, t1, "approve", "")
+    session.flush()
+    figures = tasks.dashboard(session, staff)
+    open_here = tasks.search_inbox(session, staff, tasks.InboxQuery(view="open", per_page=20))[1]
+    assert figures["open_total"] == sum(n for kind, layer, n in figures["by_kind"]) >= 2
+    review_open = session.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(
+        HumanTask.association_id == staff.association_id, HumanTask.status == "open", HumanTask.kind == "review"))
+    assert figures["open_total"] == review_open <= open_here
+    assert dict(figures["ages"])["15〜30日"] >= 1
+    assert figures["per_week"][-1][1] >= 1  # this week's completion
+    jma = tasks.dashboard(session, actor_for(session, "staff@jma"))
+    assert jma["open_total"] >= figures["open_total"]  # JMA sees every office's counts
+    page = text(login(app, "staff@chuoeast").get("/dashboard"))
+    assert f'id="open-total">{figures["open_total"]}<' in page and "<svg" in page

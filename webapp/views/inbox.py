@@ -266,3 +266,12 @@ def add_note(task_id):
         db.commit()
         flash(translate("コメントを登録しました。"), "success")
     return redirect(url_for("inbox.task", task_id=task_id) + "#notes-title")
+
+
+@bp.route("/dashboard")
+@roles_required("secretariat", "admin")
+def dashboard():
+    figures = tasks.dashboard(db.session(), actor())
+    peak = max([n for _, n in figures["per_week"]] + [n for _, n in figures["ages"]] + [1])
+    weeks = [(monday.strftime("%m/%d"), n) for monday, n in figures["per_week"]]
+    return render_template("inbox/dashboard.html", figures=figures, peak=peak, kinds=KIND_LABELS, weeks=weeks)
