@@ -121,6 +121,7 @@ def bulk_vs_single(app, n: int) -> None:
 
     from engine import flows, tasks
     from membership.actors import Actor
+    from membership.models import UserAccount
     from membership.physicians import register_physician
 
     engine = app.extensions["mamis_db"].engine
@@ -128,8 +129,7 @@ def bulk_vs_single(app, n: int) -> None:
             "associations": [{"code": "chuoeast", "category": "A-1"}, {"code": "sapporo", "category": "A-1"}]}
     ids = []
     with Session(engine, expire_on_commit=False) as s:
-        staff = Actor.of(s.query(__import__("membership.models", fromlist=["UserAccount"]).UserAccount)
-                         .filter_by(login_id="staff@chuoeast").one())
+        staff = Actor.of(s.query(UserAccount).filter_by(login_id="staff@chuoeast").one())
         for i in range(2 * n):
             account = register_physician(s, None, login_id=f"bulk{i}{uuid.uuid4().hex[:4]}", password="x",
                                          family_name="一括", given_name=str(i))

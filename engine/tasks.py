@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
+import jaconv
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
@@ -362,12 +364,8 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
 
 
 def _terms(text: str) -> list[str]:
-    import unicodedata
-
-    import jaconv
-
-    cleaned = unicodedata.normalize("NFKC", text or "")
-    return [jaconv.hira2kata(t) for t in cleaned.split()]
+    """Search terms as stored: half-width digits (NFKC keeps ー), hiragana typed as katakana."""
+    return [jaconv.hira2kata(t) for t in unicodedata.normalize("NFKC", text or "").split()]
 
 
 def inbox_counts(session: Session, actor: Actor) -> dict[str, int]:
@@ -412,8 +410,7 @@ def delete_filter(session: Session, actor: Actor, filter_id: int) -> None:
 
 def matching_ids(session: Session, actor: Actor, q: InboxQuery, limit: int = 1000) -> list[int]:
     """The ids of every open task matching the query (for "approve all matching this filter")."""
-    everything = InboxQuery(**{**q.__dict__, "page": 1, "per_page": 50})
-    rows, _ = search_inbox(session, actor, everything, limit=limit)
+    rows, _ = search_inbox(session, actor, replace(q, page=1), limit=limit)
     return [t.id for t, _ in rows if t.status == "open"]
 
 

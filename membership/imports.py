@@ -19,7 +19,7 @@ from . import audit, fields
 from .actors import Actor
 from .errors import Forbidden, ValidationFailed
 from .fields import FieldError
-from .models import MemberCategory, Membership, MembershipEvent, MembershipGroup, Physician
+from .models import Association, MemberCategory, Membership, MembershipEvent, MembershipGroup, Physician
 from .statuses import MembershipStatus
 
 COLUMNS = ("医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス", "会員区分", "入会日")
@@ -101,9 +101,15 @@ def import_members(session: Session, actor: Actor, raw: bytes) -> int:
         raise exc
     existing = {p.registry_number: p for p in session.scalars(sa.select(Physician).where(
         Physician.registry_number.in_([r["registry_number"] for r in clean])))}
+    members_here = set(session.scalars(sa.select(Membership.physician_id).where(
+        Membership.association_id == actor.association_id,
+        Membership.physician_id.in_([p.id for p in existing.values()]))))
+    layer = session.get(Association, actor.association_id).layer
     created = 0
     for item in clean:
         physician = existing.get(item["registry_number"])
+        if physician is not None and physician.id in members_here:
+            continue  # already a member here: importing twice changes nothing
         if physician is None:
             physician = Physician(registry_number=item["registry_number"], family_name=item["family_name"],
                                   given_name=item["given_name"], family_kana=item["family_kana"],
@@ -111,15 +117,12 @@ def import_members(session: Session, actor: Actor, raw: bytes) -> int:
                                   email=item["email"] or "")
             session.add(physician)
             session.flush()
-        elif session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
-                Membership.physician_id == physician.id, Membership.association_id == actor.association_id)):
-            continue  # already a member here: importing twice changes nothing
         group = MembershipGroup(physician_id=physician.id)
         session.add(group)
         session.flush()
         category = item["category"]
         membership = Membership(group_id=group.id, physician_id=physician.id, association_id=actor.association_id,
-                                category_id=category.id, layer=_layer(session, actor), since=item["since"],
+                                category_id=category.id, layer=layer, since=item["since"],
                                 status=MembershipStatus.ACTIVE.value)
         session.add(membership)
         session.flush()
@@ -130,11 +133,4 @@ def import_members(session: Session, actor: Actor, raw: bytes) -> int:
     audit.record(session, actor, "members.import", "association", actor.association_id, created=created,
                  rows=len(clean))
     return created
-
-
-def _layer(session: Session, actor: Actor) -> int:
-    from .models import Association
-
-    return session.get(Association, actor.association_id).layer
-
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from . import audit, members
 from .actors import Actor
 from .errors import Forbidden, ValidationFailed
-from .models import Physician, ProfileChange, UserAccount
+from .models import Physician, ProfileChange
 from .registration import PROFILE_RULES, validate_profile
 
 DISPATCH_TO = {"facility": "勤務先（施設）", "home": "自宅"}
@@ -61,6 +61,3 @@ def update_profile(session: Session, actor: Actor, physician_id: int, data: dict
                      fields=[c.field for c in changes])
     return changes
 
-
-def account_for(session: Session, physician_id: int) -> UserAccount | None:
-    return members.account_of(session, physician_id)

@@ -30,7 +30,7 @@ TERMS_VERSION = "2024-04"
 
 Link = Callable[[str], str]  # token → absolute URL of the page that takes it
 
-#: the profile form: field → (rule, required). Order is the seed's.
+#: the profile form: field → its rule (membership.fields). Order is the seed's.
 PROFILE_RULES: dict[str, Callable] = {
     "registry_number": fields.registry_number,
     "registry_date": lambda v: fields.date(v),
@@ -130,14 +130,14 @@ def registration_email(session: Session, token: str | None) -> str:
     return tokens.peek(session, "register", token).email
 
 
-def complete_registration(session: Session, token: str | None, data: dict) -> UserAccount:
-    """Create the physician and their member account from the profile form and credentials.
+def check_registration(session: Session, data: dict) -> tuple[dict, dict]:
+    """The registration form (credentials and profile), cleaned, without storing anything.
 
-    Raises LinkInvalid, ValidationFailed (every bad field at once).
+    Returns (credentials, profile). Raises ValidationFailed naming every bad field of both.
     """
-    tokens.peek(session, "register", token)
     errors: dict[str, tuple[str, dict]] = {}
-    profile = credentials = {}
+    credentials: dict = {}
+    profile: dict = {}
     try:
         credentials = validate_credentials(session, data)
     except ValidationFailed as exc:
@@ -148,6 +148,16 @@ def complete_registration(session: Session, token: str | None, data: dict) -> Us
         errors.update(exc.fields)
     if errors:
         raise ValidationFailed(errors)
+    return credentials, profile
+
+
+def complete_registration(session: Session, token: str | None, data: dict) -> UserAccount:
+    """Create the physician and their member account from the profile form and credentials.
+
+    Raises LinkInvalid, ValidationFailed (every bad field at once).
+    """
+    tokens.peek(session, "register", token)
+    credentials, profile = check_registration(session, data)
     row = tokens.consume(session, "register", token)
     physician = Physician(email=row.email, **profile)
     session.add(physician)

@@ -30,3 +30,11 @@ def open_task_for(s, staff: Actor, application_id: int):
     rows = tasks.list_tasks(s, staff, application_id=application_id)
     assert len(rows) <= 1, rows
     return rows[0][0] if rows else None
+
+
+def login_client(app, login_id: str, password: str = "Mamis#2024"):
+    """A test client logged in through the login screen."""
+    client = app.test_client()
+    r = client.post("/login", data={"login_id": login_id, "password": password})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    return client

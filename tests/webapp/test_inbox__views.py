@@ -18,16 +18,11 @@ from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 from ..conftest import QueryCounter, actor_for, new_member
 from ..helpers import file_enrolment
+from ..helpers import login_client as login
 
 
 def text(r):
     return r.get_data(as_text=True)
-
-
-def login(app, login_id):
-    client = app.test_client()
-    assert client.post("/login", data={"login_id": login_id, "password": "Mamis#2024"}).status_code == 302
-    return client
 
 
 @pytest.fixture

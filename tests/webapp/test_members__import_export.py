@@ -10,15 +10,11 @@ import sqlalchemy as sa
 
 from membership.models import Membership, Physician
 
+from ..helpers import login_client as login
+
 
 def text(r):
     return r.get_data(as_text=True)
-
-
-def login(app, login_id):
-    client = app.test_client()
-    assert client.post("/login", data={"login_id": login_id, "password": "Mamis#2024"}).status_code == 302
-    return client
 
 
 def csv_bytes(rows, encoding="utf-8-sig") -> bytes:

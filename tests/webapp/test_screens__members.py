@@ -7,16 +7,11 @@ import sqlalchemy as sa
 from membership.models import AuditEvent, Physician, ProfileChange, UserAccount
 
 from ..conftest import new_member
+from ..helpers import login_client as login
 
 
 def text(r):
     return r.get_data(as_text=True)
-
-
-def login(app, login_id, password="Mamis#2024"):
-    client = app.test_client()
-    assert client.post("/login", data={"login_id": login_id, "password": password}).status_code == 302
-    return client
 
 
 def profile_form(physician: Physician, **over) -> dict:

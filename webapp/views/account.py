@@ -100,16 +100,9 @@ def register_form(token):
             if step == "register":
                 account = registration.complete_registration(s, token, data)
             else:
-                errors_found, clean = {}, {}
-                for check in (lambda: registration.validate_credentials(s, data),
-                              lambda: registration.validate_profile(s, data)):
-                    try:
-                        clean.update(check())
-                    except ValidationFailed as exc:
-                        errors_found.update(exc.fields)
-                if errors_found:
-                    raise ValidationFailed(errors_found)
-                _show_normalised(form, clean)
+                credentials, profile = registration.check_registration(s, data)
+                if step == "confirm":
+                    _show_normalised(form, {**credentials, **profile})
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)

@@ -43,9 +43,6 @@ def closed_days():
 @bp.route("/closed-days/<int:day_id>/delete", methods=["POST"])
 @roles_required("admin")
 def delete_closed_day(day_id):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     code = request.form.get("association", "jma")
     calendar.remove_closed_day(db.session(), actor(), day_id)
     db.commit()

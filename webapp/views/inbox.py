@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 
 from engine import tasks
 from forms.enrolment import ConfirmForm
@@ -49,9 +49,6 @@ def index():
 @bp.route("/inbox/filters", methods=["POST"])
 @roles_required("secretariat")
 def save_filter():
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     query = tasks.parse_query(request.form)
     try:
         tasks.save_filter(db.session(), actor(), request.form.get("filter_name"), query)
@@ -67,9 +64,6 @@ def save_filter():
 @bp.route("/inbox/filters/<int:filter_id>/delete", methods=["POST"])
 @roles_required("secretariat")
 def delete_filter(filter_id):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     tasks.delete_filter(db.session(), actor(), filter_id)
     db.commit()
     return redirect(url_for("inbox.index"))
@@ -79,10 +73,12 @@ KIND_LABELS = {"enrolment": "入会届", "withdrawal": "退会届", "transfer": 
 STATUS_LABELS = {"open": "未処理", "completed": "処理済み", "cancelled": "取消"}
 
 
-def _selected_ids(query) -> list[int]:
+def _selection() -> tuple[tasks.InboxQuery, list[int]]:
+    """The filter the form carries, and the tasks chosen: the ticked ones, or all matching it."""
+    query = tasks.parse_query(request.form)
     if request.form.get("scope") == "all":
-        return tasks.matching_ids(db.session(), actor(), query)
-    return [int(v) for v in request.form.getlist("task_ids") if v.isdigit()]
+        return query, tasks.matching_ids(db.session(), actor(), query)
+    return query, [int(v) for v in request.form.getlist("task_ids") if v.isdigit()]
 
 
 def _board_rows(ids: list[int]) -> list[dict]:
@@ -99,11 +95,7 @@ def _board_rows(ids: list[int]) -> list[dict]:
 @roles_required("secretariat")
 def export():
     """理事会資料: the selection (or everything matching the filter) as CSV or PDF."""
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    query = tasks.parse_query(request.form)
-    ids = _selected_ids(query)
+    query, ids = _selection()
     if not ids:
         flash(translate("タスクを選択してください。"), "error")
         return redirect(url_for("inbox.index", **query.as_dict()))
@@ -131,11 +123,7 @@ def export():
 @roles_required("secretariat")
 def bulk_approve():
     """Approve the selected tasks, or every open one matching the filter; each on its own."""
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    query = tasks.parse_query(request.form)
-    ids = _selected_ids(query)
+    query, ids = _selection()
     if not ids:
         flash(translate("タスクを選択してください。"), "error")
         return redirect(url_for("inbox.index", **query.as_dict()))
@@ -205,9 +193,6 @@ def task(task_id):
 
 
 def _task_action(task_id: int, action):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     try:
         action(db.session(), actor(), task_id)
     except ValidationFailed as exc:
@@ -251,9 +236,6 @@ def take_over(task_id):
 @bp.route("/tasks/<int:task_id>/notes", methods=["POST"])
 @roles_required("secretariat")
 def add_note(task_id):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     s = db.session()
     item = tasks.get_task(s, actor(), task_id)
     try:

@@ -99,9 +99,6 @@ def profile(physician_id):
 @roles_required("secretariat", "admin")
 def issue_credentials(physician_id):
     """Issue a temporary login ID and password and answer with the notice (PDF) to print and post."""
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     s = db.session()
     account, password = registration.issue_credentials(s, actor(), physician_id)
     physician = members.get_member(s, actor(), physician_id)
@@ -116,9 +113,6 @@ def issue_credentials(physician_id):
 @roles_required("admin")
 def disable(physician_id):
     """Stop an account (e.g. the member died, 利用規約 §8); every datum stays."""
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
     s = db.session()
     members.get_member(s, actor(), physician_id)
     account = members.account_of(s, physician_id)
