@@ -47,6 +47,8 @@ class ProcessInstance(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[dt.datetime | None]
+    #: the earliest pending timer event (naive UTC), for the beat job that fires due timers
+    timer_due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
 
     definition: Mapped[ProcessDefinition] = relationship()
 
@@ -84,12 +86,17 @@ class HumanTask(Base):
     applicant_name: Mapped[str] = mapped_column(sa.String(70), default="")
     applicant_kana: Mapped[str] = mapped_column(sa.String(130), default="")
     applicant_registry: Mapped[str] = mapped_column(sa.String(6), default="")
+    #: set when a boundary timer escalated the overdue review to the next layer's secretariat,
+    #: who may then read the task (not work it)
+    escalated_at: Mapped[dt.datetime | None]
+    escalated_to_association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
 
     __table_args__ = (
         sa.Index("ix_human_tasks_association_status", "association_id", "status", "created_at"),
         sa.Index("ix_human_tasks_association_status_due", "association_id", "status", "due_at"),
         sa.Index("ix_human_tasks_claimed_status", "claimed_by_user_id", "status"),
         sa.Index("ix_human_tasks_assignee_status", "assignee_user_id", "status"),
+        sa.Index("ix_human_tasks_escalated_status", "escalated_to_association_id", "status"),
         sa.UniqueConstraint("instance_id", "spiff_task_id", name="uq_human_tasks_instance_spiff_task"),
     )
 

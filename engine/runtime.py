@@ -9,6 +9,7 @@ way the second of two concurrent completions waits, then finds the task no longe
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import uuid
 
@@ -169,11 +170,58 @@ def start_instance(session: Session, actor: Actor, key: str, data: dict,
 
 def _store(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
     instance.state = dump(workflow)
+    instance.timer_due_at = next_timer(workflow)
     instance.updated_at = utcnow()
     instance.revision = (instance.revision or 0) + 1
     if workflow.is_completed() and instance.status == "running":
         instance.status = "completed"
         instance.completed_at = instance.updated_at
+
+
+TIMER_EVENTS = ("TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition")
+
+
+def next_timer(workflow: BpmnWorkflow) -> dt.datetime | None:
+    """When the earliest timer the workflow waits for is due (naive UTC), or None."""
+    due = []
+    for event in workflow.waiting_events():
+        if event.event_type not in TIMER_EVENTS or not event.value:
+            continue
+        value = event.value["next"] if isinstance(event.value, dict) else event.value
+        try:
+            at = dt.datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            continue
+        if at.tzinfo is not None:
+            at = at.astimezone(dt.UTC).replace(tzinfo=None)
+        due.append(at)
+    return min(due) if due else None
+
+
+def due_timer_instances(session: Session, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    """Ids of running instances with a timer due by `now` (the beat job's work list)."""
+    return list(session.scalars(sa.select(ProcessInstance.id).where(
+        ProcessInstance.status == "running", ProcessInstance.timer_due_at <= (now or utcnow()))
+        .order_by(ProcessInstance.timer_due_at).limit(limit)))
+
+
+def fire_timers(session: Session, actor: Actor, instance_id: int) -> bool:
+    """Fire the due timers of one instance and run what follows, under the instance lock (a
+    completion of the task the timer is attached to waits, or is waited for). Returns whether the
+    workflow moved. Safe to call twice: a timer fires once."""
+    instance = lock_instance(session, instance_id)
+    if instance.status != "running" or instance.timer_due_at is None:
+        return False
+    workflow = restore(session, actor, instance)
+    before = instance.timer_due_at
+    workflow.refresh_timers()
+    advance(workflow)
+    _store(instance, workflow)
+    materialise(session, instance, workflow)
+    moved = instance.timer_due_at != before
+    if moved:
+        audit.record(session, actor, "instance.timer", "process_instance", instance.id, due_at=before.isoformat())
+    return moved
 
 
 def lock_instance(session: Session, instance_id: int | None = None, *, task_id: int | None = None,

@@ -6,7 +6,9 @@ rejects names missing here. Each function takes (session, actor, **params) and r
 
 from __future__ import annotations
 
-from membership import applications
+from membership import applications, calendar
+
+from . import escalation
 
 SERVICES = {
     "application.next_part": applications.next_part,
@@ -15,4 +17,6 @@ SERVICES = {
     "application.reject_part": applications.reject_part,
     "application.return_part": applications.return_part,
     "application.finish": applications.finish,
+    "application.escalate": escalation.escalate,
+    "calendar.deadline": calendar.deadline,
 }

@@ -59,9 +59,21 @@ def list_tasks(session: Session, actor: Actor, status: str | None = "open", kind
     return [tuple(r) for r in session.execute(stmt.order_by(HumanTask.created_at.desc(), HumanTask.id.desc()))]
 
 
-def get_task(session: Session, actor: Actor, task_id: int, on_behalf: bool = False) -> HumanTask:
-    """Raises NotFound when missing or outside the actor's scope (the two look the same)."""
-    task = session.scalar(sa.select(HumanTask).where(HumanTask.id == task_id, _scope(actor, on_behalf)))
+def _escalated_to(actor: Actor):
+    """Tasks escalated to the actor's association (read only: the next layer up follows them)."""
+    if actor.role != "secretariat":
+        return sa.false()
+    return sa.and_(HumanTask.escalated_to_association_id == actor.association_id, HumanTask.status == "open")
+
+
+def get_task(session: Session, actor: Actor, task_id: int, on_behalf: bool = False,
+             read_only: bool = False) -> HumanTask:
+    """Raises NotFound when missing or outside the actor's scope (the two look the same).
+
+    `read_only`: also an open task escalated to the actor's association (for the task page).
+    """
+    scope = sa.or_(_scope(actor, on_behalf), _escalated_to(actor)) if read_only else _scope(actor, on_behalf)
+    task = session.scalar(sa.select(HumanTask).where(HumanTask.id == task_id, scope))
     if task is None:
         raise NotFound()
     return task
@@ -244,7 +256,7 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
 
 # --- the inbox: views, filters, sorting, pages, counts ------------------------------------------
 
-VIEWS = ("open", "mine", "unclaimed", "due_soon", "overdue", "completed", "all")
+VIEWS = ("open", "mine", "unclaimed", "due_soon", "overdue", "completed", "all", "escalated")
 SORTS = {"created": HumanTask.created_at, "due": HumanTask.due_at, "application": HumanTask.application_id,
          "applicant": HumanTask.applicant_kana, "layer": HumanTask.layer}
 DUE_SOON = dt.timedelta(days=3)
@@ -327,6 +339,7 @@ def _view_condition(view: str, actor: Actor, now: dt.datetime):
         "overdue": sa.and_(open_, HumanTask.due_at < now),
         "completed": HumanTask.status == "completed",
         "all": sa.true(),
+        "escalated": _escalated_to(actor),
     }[view]
 
 
@@ -335,7 +348,9 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
     """One page of the actor's inbox: [(HumanTask, association code)], and the total. Two queries,
     on the human-task table alone (the application summary is copied onto it)."""
     now = utcnow()
-    conditions = [_scope(actor), _view_condition(q.view, actor, now)]
+    # The escalated view lists other associations' tasks (read only) instead of the actor's own.
+    conditions = [_view_condition(q.view, actor, now)] if q.view == "escalated" else \
+        [_scope(actor), _view_condition(q.view, actor, now)]
     if ids is not None:
         conditions.append(HumanTask.id.in_(ids))
     if q.application_kind:
@@ -372,10 +387,13 @@ def inbox_counts(session: Session, actor: Actor) -> dict[str, int]:
     """The number of tasks in each view (for the menu), in one query."""
     now = utcnow()
     columns = [sa.func.coalesce(sa.func.sum(sa.case((_view_condition(v, actor, now), 1), else_=0)), 0).label(v)
-               for v in VIEWS if v != "all"]
+               for v in VIEWS if v not in ("all", "escalated")]
     row = session.execute(sa.select(*columns).select_from(HumanTask).where(
         _scope(actor), HumanTask.status.in_(("open", "completed")))).one()
-    return dict(row._mapping)
+    counts = dict(row._mapping)
+    counts["escalated"] = session.scalar(sa.select(sa.func.count()).select_from(HumanTask)
+                                         .where(_escalated_to(actor))) if actor.role == "secretariat" else 0
+    return counts
 
 
 # --- saved filters ------------------------------------------------------------------------------

@@ -292,6 +292,27 @@ def next_part(session: Session, actor: Actor, application_id: int) -> dict | Non
     return None
 
 
+def escalate_part(session: Session, actor: Actor, part_id: int) -> dict | None:
+    """A part's review is overdue: tell the secretariat of the next layer up in the chain.
+
+    Returns {"association_id", "association"} of the layer told, or None when there is nothing to
+    escalate (the part was decided or returned to the applicant meanwhile, or it is the top layer).
+    The mail goes into the caller's transaction; the inbox marks are the engine's business.
+    """
+    part = _part(session, part_id)
+    if part.status != PartStatus.IN_REVIEW:
+        return None
+    above = [p for p in part.application.parts if p.layer < part.layer]
+    if not above:
+        return None
+    target = max(above, key=lambda p: p.layer).association  # the nearest layer above
+    audit.record(session, actor, "part.escalate", "application_part", part.id, to_association_id=target.id)
+    mail.send(session, target.email, "review_escalated", association=target.name,
+              overdue_association=part.association.name, application_id=part.application_id,
+              applicant_name=physician_of(session, part.application).full_name)
+    return {"association_id": target.id, "association": target.code}
+
+
 def open_part(session: Session, actor: Actor, part_id: int) -> bool:
     part = _part(session, part_id)
     transition(part, PartStatus.IN_REVIEW, PART_TRANSITIONS)

@@ -76,6 +76,18 @@ def due_at(session: Session, association_id: int | None, business_days: int,
     return end.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def deadline(session: Session, actor: Actor, association: str, business_days: int) -> str:
+    """Service operation `calendar.deadline`: the end of the `business_days`-th business day of
+    `association`'s office from now, as an ISO 8601 UTC timestamp (a BPMN timeDate value)."""
+    association_id = session.scalar(sa.select(Association.id).where(Association.code == association))
+    if association_id is None:
+        raise NotFound()
+    if not 0 < int(business_days) <= 365:
+        raise ValueError("business_days must be 1..365")
+    at = due_at(session, association_id, int(business_days))
+    return at.replace(tzinfo=dt.UTC).isoformat()
+
+
 def list_closed_days(session: Session, association_id: int) -> list[ClosedDay]:
     return list(session.scalars(sa.select(ClosedDay).where(ClosedDay.association_id == association_id)
                                 .order_by(ClosedDay.on_date)))

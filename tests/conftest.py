@@ -7,6 +7,7 @@ through savepoints). Tests marked `commits` use real commits and make their own 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import uuid
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 from sqlalchemy.orm import Session
 
 from engine.bootstrap import prepare_demo_database
@@ -163,3 +165,19 @@ class QueryCounter:
 
     def __exit__(self, *exc):
         sa.event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the clock SpiffWorkflow's timers read (`datetime.now` in its timer module) by `clock.shift`."""
+    real = dt.datetime
+
+    class Shifted(real):
+        shift = dt.timedelta()
+
+        @classmethod
+        def now(cls, tz=None):
+            return real.now(tz) + cls.shift
+
+    monkeypatch.setattr(spiff_timer, "datetime", Shifted)
+    return Shifted

@@ -19,6 +19,14 @@ FILES = {
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "htmx.org/LICENSE": "htmx/LICENSE",
     "axe-core/axe.min.js": "axe-core/axe.min.js",
+    # the process viewer (navigated: pan and zoom); the bpmn.io logo it shows stays, as its licence asks
+    "bpmn-js/dist/bpmn-navigated-viewer.production.min.js": "bpmn-js/bpmn-navigated-viewer.production.min.js",
+    "bpmn-js/dist/assets/diagram-js.css": "bpmn-js/assets/diagram-js.css",
+    "bpmn-js/dist/assets/bpmn-js.css": "bpmn-js/assets/bpmn-js.css",
+    "bpmn-js/dist/assets/bpmn-font/css/bpmn.css": "bpmn-js/assets/bpmn-font/css/bpmn.css",
+    **{f"bpmn-js/dist/assets/bpmn-font/font/bpmn.{ext}": f"bpmn-js/assets/bpmn-font/font/bpmn.{ext}"
+       for ext in ("woff2", "woff", "ttf", "eot", "svg")},
+    "bpmn-js/LICENSE": "bpmn-js/LICENSE",
 }
 
 

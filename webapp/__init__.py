@@ -59,7 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = production
     app.json.ensure_ascii = False
 
-    from . import api, celery_app, cli, db, i18n, security, views
+    from . import api, celery_app, cli, db, embedded_beat, i18n, security, views
 
     db.init_app(app)
     i18n.init_app(app)
@@ -68,4 +68,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.init_app(app)
     celery_app.init_app(app)
     cli.init_app(app)
+    embedded_beat.init_app(app)
     return app

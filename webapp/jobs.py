@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 JST = ZoneInfo("Asia/Tokyo")
 STALE_SENDING = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
+TIMER_RETRY = dt.timedelta(hours=1)
 
 
 def dispatch_notifications(ids: list[int]) -> None:
@@ -114,3 +115,38 @@ def daily_digest() -> int:
         ids = [n.id for n in queued if n is not None]
     dispatch_notifications(ids)
     return len(ids)
+
+
+@shared_task(name="webapp.jobs.fire_timers")
+def fire_timers() -> int:
+    """Beat job (every minute): fire the BPMN timers that are due, one instance per transaction.
+
+    An instance whose timer fails to run is logged and tried again an hour later; the others go on.
+    Returns the number of instances that moved.
+    """
+    from engine import runtime
+    from engine.models import ProcessInstance
+    from membership import audit, notifications
+    from membership.actors import SYSTEM
+
+    factory = db.database().session_factory
+    with factory() as s:
+        due = runtime.due_timer_instances(s)
+    moved = 0
+    for instance_id in due:
+        with factory() as s:
+            try:
+                moved += runtime.fire_timers(s, SYSTEM, instance_id)
+                s.commit()
+            except Exception:
+                s.rollback()
+                notifications.take_pending(s)
+                log.exception("timer of process instance %s failed; retrying in an hour", instance_id)
+                s.execute(sa.update(ProcessInstance).where(ProcessInstance.id == instance_id)
+                          .values(timer_due_at=utcnow() + TIMER_RETRY))
+                audit.record(s, SYSTEM, "instance.timer_failed", "process_instance", instance_id)
+                s.commit()
+                continue
+            mail = notifications.take_pending(s)
+        dispatch_notifications(mail)
+    return moved

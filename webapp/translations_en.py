@@ -54,6 +54,14 @@ EN = {
     "申請番号": "Application no.",
     "入会を申請された各医師会で審査・承認後に、入会完了となります。申請の状況はマイページでご確認いただけます。":
         "Membership starts when each association approves. Follow the status on My Page.",
+    "処理の流れ": "Process", "現在の位置": "Now at", "待機中": "Waiting", "版": "version",
+    "図を表示できませんでした。": "The diagram could not be shown.",
+    "太枠が現在の位置、緑が処理済み、点線が待機中（期限待ちのタイマーなど）の要素です。ドラッグで移動、Ctrl＋ホイールで拡大・縮小できます。":
+        "Bold: where the process is now; green: done; dashed: waiting (e.g. a timer). Drag to move, Ctrl+wheel to zoom.",
+    "上位への通知": "Escalated to us", "上位へ通知済": "Escalated",
+    "期限を過ぎたため上位の医師会に通知された審査です（閲覧のみ）。審査は次の医師会が行います":
+        "This overdue review was escalated to your association (read only). It is reviewed by",
+    "期限を過ぎたため上位の医師会に通知されました": "Overdue: the next layer's secretariat was told",
     "状態": "Status", "未処理": "Open", "処理済み": "Done", "すべて": "All", "受付日時": "Received",
     "タスク": "Task", "期限": "Due", "取消": "Cancelled", "承認": "Approved", "却下": "Rejected",
     "差戻し": "Returned", "再提出": "Resubmitted", "申請中": "Under review", "一時保存": "Draft", "完了": "Completed",

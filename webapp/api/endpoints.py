@@ -137,7 +137,7 @@ def _task_answer(task):
 @blp.response(200, schemas.TaskSchema)
 @blp.alt_response(404, schema=schemas.ApiErrorSchema)
 def get_task(task_id):
-    return _task_answer(tasks.get_task(db.session(), g.actor, task_id))
+    return _task_answer(tasks.get_task(db.session(), g.actor, task_id, read_only=True))
 
 
 @blp.route("/tasks/<int:task_id>/claim", methods=["POST"])

@@ -129,7 +129,9 @@ class TaskQuery(Schema):
     association = fields.String()
     # the inbox (secretariats): a view and filters; the answer carries X-Total-Count
     view = fields.String(validate=validate.OneOf(["open", "mine", "unclaimed", "due_soon", "overdue", "completed",
-                                                  "all"]))
+                                                  "all", "escalated"]),
+                         metadata={"description": "escalated: other offices' overdue reviews escalated to mine "
+                                                  "(read only)"})
     application_kind = fields.String()
     layer = fields.Integer(validate=validate.Range(1, 4))
     date_from = fields.Date()

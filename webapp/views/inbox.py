@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, session, url_for
 
-from engine import tasks
+from engine import positions, tasks
+from engine.models import ProcessInstance
 from forms.enrolment import ConfirmForm
 from forms.inbox import FORMS, ReviewDecisionForm
 from membership import accounts, applications, associations, documents, notes
@@ -23,7 +24,7 @@ bp = Blueprint("inbox", __name__)
 
 
 VIEW_LABELS = {"open": "未処理（すべて）", "mine": "自分が担当", "unclaimed": "担当者なし", "due_soon": "期限間近",
-               "overdue": "期限超過", "completed": "処理済み"}
+               "overdue": "期限超過", "completed": "処理済み", "escalated": "上位への通知"}
 
 
 @bp.route("/inbox")
@@ -141,8 +142,11 @@ def task(task_id):
     me = actor()
     # a secretariat amending a returned application for its applicant (利用規約 §5-5)
     on_behalf = me.is_secretariat and request.args.get("on_behalf") == "1"
-    item = tasks.get_task(s, me, task_id, on_behalf=on_behalf)
+    # read only: a task escalated to this association by its overdue timer (the next layer up)
+    item = tasks.get_task(s, me, task_id, on_behalf=on_behalf, read_only=not on_behalf)
     app = applications.get_application(s, me, item.application_id, on_behalf=on_behalf)
+    if me.is_secretariat and not on_behalf and item.association_id != me.association_id:
+        return _read_only_task(s, me, item, app)
     form_cls = FORMS.get(item.form_key, ReviewDecisionForm)
     prefill = None
     if item.kind == "amend" and request.method == "GET":
@@ -192,6 +196,29 @@ def task(task_id):
                            facilities=results, q=q, selected=facility, duty_codes=DUTY_CODES), status
 
 
+@bp.route("/tasks/<int:task_id>/diagram")
+@roles_required("secretariat", "member")
+def diagram(task_id):
+    """The diagrams of the task's process with done and active elements, for the bpmn-js viewer."""
+    s = db.session()
+    item = tasks.get_task(s, actor(), task_id, read_only=True)
+    instance = s.get(ProcessInstance, item.instance_id)
+    return jsonify(positions.positions(s, actor(), instance))
+
+
+def _read_only_task(s, me, item, app):
+    """The task page for the next layer up, once the review was escalated to it: no actions."""
+    if request.method == "POST":
+        abort(404)
+    physician = applications.physician_of(s, app)
+    facility = associations.get_facility(s, app.facility_id) if app.facility_id else None
+    owner = next((p.association for p in app.parts if p.association_id == item.association_id), None)
+    return render_template("inbox/task.html", task=item, app=app, form=ConfirmForm(), errors={}, read_only=True,
+                           owner=owner, physician=physician, facility=facility, duty=DUTY_CODES.get(app.duty_code),
+                           labels=applications.STATUS_LABELS, notes=notes.notes_for_staff(s, me, app.id),
+                           history=[], message=message)
+
+
 def _task_action(task_id: int, action):
     try:
         action(db.session(), actor(), task_id)
@@ -237,7 +264,7 @@ def take_over(task_id):
 @roles_required("secretariat")
 def add_note(task_id):
     s = db.session()
-    item = tasks.get_task(s, actor(), task_id)
+    item = tasks.get_task(s, actor(), task_id, read_only=True)
     try:
         notes.add_note(s, actor(), item.application_id, request.form.get("note"),
                        to_applicant=request.form.get("to_applicant") == "y")

@@ -1,0 +1,117 @@
+"""Timers: the enrolment's boundary timer escalates an overdue review to the next layer up.
+
+The `clock` fixture (tests/conftest.py) moves SpiffWorkflow's clock forward instead of waiting weeks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from engine import runtime, tasks
+from engine.models import HumanTask, ProcessInstance
+from membership.errors import NotFound
+from membership.models import AuditEvent, Notification
+
+from ..conftest import actor_for, new_member
+from ..helpers import file_enrolment, open_task_for
+
+
+def staff(s, code):
+    return actor_for(s, f"staff@{code}")
+
+
+def instance_of(s, app):
+    return s.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == app.id))
+
+
+def fire_due(s, when):
+    return [runtime.fire_timers(s, None, i) for i in runtime.due_timer_instances(s, when)]
+
+
+def test_an_overdue_review_is_escalated_to_the_next_layer_and_stays_with_its_own(session, clock):
+    member = new_member(session)
+    app = file_enrolment(session, member)
+    instance = instance_of(session, app)
+    # The deadline is 15 business days of the district's office: at least three weeks away.
+    assert instance.timer_due_at is not None
+    assert instance.timer_due_at > dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=20)
+    assert fire_due(session, dt.datetime.now(dt.UTC).replace(tzinfo=None)) == []  # nothing due yet
+
+    later = instance.timer_due_at + dt.timedelta(hours=1)
+    clock.shift = later - dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert instance.id in runtime.due_timer_instances(session, later)
+    assert runtime.fire_timers(session, None, instance.id) is True
+    assert runtime.fire_timers(session, None, instance.id) is False  # a timer fires once
+
+    task = session.scalar(sa.select(HumanTask).where(HumanTask.application_id == app.id, HumanTask.status == "open"))
+    sapporo = staff(session, "sapporo")
+    assert task.escalated_to_association_id == sapporo.association_id and task.escalated_at is not None
+    mail = session.scalar(sa.select(Notification).where(Notification.subject.contains(f"申請番号 {app.id}")))
+    assert mail is not None and "審査の遅延" in mail.subject
+    assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "part.escalate")) >= 1
+
+    # The next layer reads it in its 上位への通知 view, but cannot work it.
+    q = tasks.parse_query({"view": "escalated"})
+    rows, total = tasks.search_inbox(session, sapporo, q)
+    assert [t.id for t, _ in rows] == [task.id] and total == 1
+    assert tasks.get_task(session, sapporo, task.id, read_only=True).id == task.id
+    with pytest.raises(NotFound):
+        tasks.complete_task(session, sapporo, task.id, "approve")
+    with pytest.raises(NotFound):
+        tasks.claim(session, sapporo, task.id)
+
+    # The district still decides (a day later); the process goes on as before.
+    clock.shift = dt.timedelta(days=1)
+    tasks.complete_task(session, staff(session, "chuoeast"), task.id, "approve")
+    assert tasks.search_inbox(session, sapporo, q)[1] == 0
+    nxt = open_task_for(session, sapporo, app.id)
+    assert nxt is not None and nxt.escalated_at is None
+    session.refresh(instance)
+    assert instance.timer_due_at > dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=20)
+
+
+def test_a_review_decided_in_time_cancels_its_timer_and_the_last_layer_leaves_none(session, clock):
+    member = new_member(session)
+    app = file_enrolment(session, member, chain=[("kitaku", "B-2"), ("sapporo", "B-2")])
+    instance = instance_of(session, app)
+    first = instance.timer_due_at
+    tasks.complete_task(session, staff(session, "kitaku"), open_task_for(session, staff(session, "kitaku"), app.id).id,
+                        "approve")
+    session.refresh(instance)
+    assert instance.timer_due_at is not None and instance.timer_due_at >= first
+    tasks.complete_task(session, staff(session, "sapporo"),
+                        open_task_for(session, staff(session, "sapporo"), app.id).id, "approve")
+    session.refresh(instance)
+    assert instance.status == "completed" and instance.timer_due_at is None
+    clock.shift = dt.timedelta(days=90)
+    assert instance.id not in runtime.due_timer_instances(
+        session, dt.datetime.now(dt.UTC).replace(tzinfo=None) + clock.shift)
+
+
+def test_a_returned_application_and_the_top_layer_are_not_escalated(session, clock):
+    member = new_member(session)
+    app = file_enrolment(session, member, chain=[("hokkaido", "A"), ("jma", "A1")])
+    instance = instance_of(session, app)
+    hokkaido, jma = staff(session, "hokkaido"), staff(session, "jma")
+    first = open_task_for(session, hokkaido, app.id)
+    tasks.complete_task(session, hokkaido, first.id, "return", "役職を確認してください")
+    session.refresh(instance)
+    clock.shift = instance.timer_due_at - dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)
+    assert runtime.fire_timers(session, None, instance.id) is True
+    clock.shift = dt.timedelta()
+    # The applicant can still amend, and the review comes back to the same layer.
+    amend = tasks.list_tasks(session, member, application_id=app.id)[0][0]
+    tasks.complete_task(session, member, amend.id, changes={"position": "医長"})
+    tasks.complete_task(session, hokkaido, open_task_for(session, hokkaido, app.id).id, "approve")
+    session.refresh(instance)
+    clock.shift = instance.timer_due_at - dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)
+    assert runtime.fire_timers(session, None, instance.id) is True  # JMA is late: nobody above it
+    assert session.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(
+        HumanTask.application_id == app.id, HumanTask.escalated_at.is_not(None))) == 0
+    tasks.complete_task(session, jma, open_task_for(session, jma, app.id).id, "approve")
+    session.refresh(app)
+    assert app.status == "approved"
