@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from membership import applications
+from membership import applications, uploads
 from membership.actors import Actor
 from membership.errors import Conflict, ValidationFailed
-from membership.models import Application
+from membership.models import Application, ApplicationDraft
 from membership.statuses import ApplicationStatus
 
 from .models import ProcessInstance
@@ -19,15 +21,21 @@ PROCESS_FOR_KIND = {"enrolment": "enrolment"}
 FILERS = {"enrolment": applications.file_enrolment}
 
 
-def submit_application(session: Session, actor: Actor, data: dict) -> Application:
+def submit_application(session: Session, actor: Actor, data: dict, draft: ApplicationDraft | None = None,
+                       upload_root: Path | None = None) -> Application:
     """File an application and start its review process, in one transaction.
 
+    `draft`: the draft it was composed in; its documents (files under `upload_root`) move onto
+    the application and the draft is deleted, in the same transaction.
     Raises ValidationFailed (naming fields), Forbidden, NotFound (process not deployed).
     """
     kind = data.get("kind")
     if kind not in FILERS:
         raise ValidationFailed.one("kind", "invalid")
     app = FILERS[kind](session, actor, data)
+    if draft is not None:
+        uploads.attach(session, draft, app, upload_root)
+        session.delete(draft)
     start_instance(session, actor, PROCESS_FOR_KIND[kind],
                    {"application_id": app.id, "applicant_user_id": app.applicant_user_id}, application_id=app.id)
     session.flush()

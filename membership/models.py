@@ -362,3 +362,48 @@ class ApplicationNote(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     association: Mapped[Association | None] = relationship()
+
+
+class ApplicationDraft(Base):
+    """An application being composed (the wizard's state), kept until it is filed or deleted.
+
+    `saved_at` is set by 一時保存: the draft is then listed on My Page to be resumed.
+    """
+
+    __tablename__ = "application_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_accounts.id"), index=True)
+    #: a secretariat composing it for the applicant (利用規約 §5-5), else None
+    filed_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    data: Mapped[dict] = mapped_column(JSONType, default=dict)
+    step: Mapped[str] = mapped_column(sa.String(20), default="choose")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    saved_at: Mapped[dt.datetime | None]
+
+
+class Document(Base):
+    """An uploaded file (提出書類) for one association of an application (or of its draft).
+
+    The bytes live outside the web root under `stored_name` (random); `filename` is the cleaned
+    original name, for display and downloads only, never used as a path.
+    """
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application_drafts.id", ondelete="SET NULL"),
+                                                 index=True)
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"), index=True)
+    association_id: Mapped[int] = mapped_column(sa.ForeignKey("associations.id"))
+    uploaded_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    filename: Mapped[str] = mapped_column(sa.String(120))
+    stored_name: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(40))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    association: Mapped[Association] = relationship()

@@ -81,6 +81,7 @@ def app(database_url, tmp_path_factory):
         "SMTP_URL": None,
         "WTF_CSRF_ENABLED": False,
         "OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "SECRET_KEY": "test-secret",
     })
     yield flask_app
@@ -98,18 +99,18 @@ def session(app, db_engine):
     connection = db_engine.connect()
     outer = connection.begin()
     database = app.extensions["mamis_db"]
-    real_factory = database.session_factory
+    real_factory, real_reader = database.session_factory, database.read_session_factory
 
     def factory():
         return Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
 
-    database.session_factory = factory
+    database.session_factory = database.read_session_factory = factory
     s = factory()
     try:
         yield s
     finally:
         s.close()
-        database.session_factory = real_factory
+        database.session_factory, database.read_session_factory = real_factory, real_reader
         outer.rollback()
         connection.close()
 

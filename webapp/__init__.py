@@ -34,12 +34,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAIL_FROM="noreply@mamis.example.jp",
         BASE_URL="http://127.0.0.1:5000",  # for links in mails sent by background jobs
         OUTBOX_DIR=str(PROJECT_ROOT / "instance" / "outbox"),
+        # uploaded documents: outside the web root (webapp/static), under random names
+        UPLOAD_DIR=str(PROJECT_ROOT / "instance" / "uploads"),
         PROCESSES_DIR=str(PROJECT_ROOT / "processes"),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SECURE=None,  # None: secure in production, not in development
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
-        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=40 * 1024 * 1024,  # one association's 3 files of 10 MB, and the form
         API_TITLE="MAMIS API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 
 from membership import notifications
 from membership.db import make_engine, make_session_factory
+
+SAFE_METHODS = ("GET", "HEAD")
 
 
 class Database:
@@ -13,6 +15,11 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.session_factory = make_session_factory(self.engine)
+        # API reads on PostgreSQL run without a transaction (no BEGIN and ROLLBACK round trips;
+        # each statement sees committed data). SQLite keeps its one-writer transactions.
+        self.read_session_factory = make_session_factory(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")) \
+            if self.engine.dialect.name == "postgresql" else self.session_factory
 
 
 def init_app(app: Flask) -> None:
@@ -25,9 +32,11 @@ def database() -> Database:
 
 
 def session():
-    """The request's session (created on first use)."""
+    """The request's session (created on first use). An API GET only reads (every one does), so it
+    gets a session without a transaction (see Database)."""
     if "db_session" not in g:
-        g.db_session = database().session_factory()
+        reading = has_request_context() and request.method in SAFE_METHODS and request.path.startswith("/api/")
+        g.db_session = (database().read_session_factory if reading else database().session_factory)()
     return g.db_session
 
 

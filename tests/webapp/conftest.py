@@ -58,7 +58,8 @@ def live_server(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'mamis.db'}"
     prepare_database(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test", "EMBEDDED_BEAT": False,
-                      "OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox"))})
+                      "OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
+                      "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads"))})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -6,14 +6,20 @@ Outside one's scope a thing looks missing (404) — or, for a route of another r
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
-from engine import tasks
-from membership.models import Physician, UserAccount
+from engine import flows, tasks
+from membership import drafts, uploads
+from membership.models import ApplicationDraft, Document, Physician, UserAccount
 
 from ..conftest import actor_for, new_member
-from ..helpers import file_enrolment
+from ..helpers import enrolment_body
+
+PDF = b"%PDF-1.4\n%%EOF\n"
 
 OUTSIDERS = ["staff@tokyo", "staff@bunkyo", "staff@otaru", "designer01", "other-member"]
 
@@ -22,13 +28,23 @@ OUTSIDERS = ["staff@tokyo", "staff@bunkyo", "staff@otaru", "designer01", "other-
 def world(app, session):
     """A member of 中央区東支部 → 札幌市 → 北海道 → JMA with an application whose first task is open."""
     member = new_member(session, prefix="victim")
-    app_row = file_enrolment(session, member)
+    root = Path(app.config["UPLOAD_DIR"])
+    # a document filed with the application, and a draft (一時保存) with a document of its own
+    chosen = {"associations": enrolment_body()["associations"]}
+    filed = drafts.start(session, member, "enrolment", member.user_id, chosen)
+    uploads.add_to_draft(session, member, filed, "chuoeast", "証明書.pdf", io.BytesIO(PDF), root)
+    app_row = flows.submit_application(session, member, enrolment_body(), draft=filed, upload_root=root)
+    document = uploads.of_application(session, app_row.id)[0]
+    kept = drafts.start(session, member, "enrolment", member.user_id, chosen)
+    drafts.save(session, member, kept, "input")
+    uploads.add_to_draft(session, member, kept, "sapporo", "履歴書.pdf", io.BytesIO(PDF), root)
     task = tasks.list_tasks(session, actor_for(session, "staff@chuoeast"), application_id=app_row.id)[0][0]
     other = new_member(session, prefix="other")
     session.flush()
     physician = session.get(Physician, member.physician_id)
     return {"member": member, "physician": physician, "application": app_row.id, "task": task.id,
-            "other": other, "secret": physician.family_kana + physician.given_kana}
+            "other": other, "secret": physician.family_kana + physician.given_kana, "document": document.id,
+            "draft": kept.id, "draft_document": uploads.of_draft(session, kept)[0].id}
 
 
 def _client(app, session, who, world):
@@ -49,7 +65,10 @@ SCREENS = [
     ("POST", "/members/{physician}/profile"), ("POST", "/members/{physician}/credentials"),
     ("GET", "/mypage/applications/{application}"), ("POST", "/mypage/applications/{application}/cancel"),
     ("GET", "/apply/enrolment/done/{application}"), ("GET", "/tasks/{task}"), ("POST", "/tasks/{task}"),
-    ("GET", "/tasks/{task}?on_behalf=1"), ("POST", "/tasks/{task}?on_behalf=1"),
+    ("GET", "/tasks/{task}?on_behalf=1"), ("POST", "/tasks/{task}?on_behalf=1"), ("GET", "/tasks/{task}/diagram"),
+    ("GET", "/documents/{document}"), ("GET", "/documents/{document}?download=1"),
+    ("GET", "/apply/enrolment/drafts/{draft}"), ("POST", "/apply/enrolment/drafts/{draft}/delete"),
+    ("POST", "/apply/enrolment/documents/{draft_document}/delete"),
 ]
 API = [
     ("GET", "/api/v1/applications/{application}"), ("POST", "/api/v1/applications/{application}/cancel"),
@@ -59,7 +78,8 @@ API = [
 
 
 def _url(template, world):
-    return template.format(physician=world["physician"].id, application=world["application"], task=world["task"])
+    return template.format(physician=world["physician"].id, application=world["application"], task=world["task"],
+                           document=world["document"], draft=world["draft"], draft_document=world["draft_document"])
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -77,6 +97,8 @@ def test_screens_refuse_and_leak_nothing(app, session, world, who):
     session.expire_all()
     assert session.scalar(sa.select(UserAccount.must_change_credentials).where(
         UserAccount.id == world["member"].user_id)) is False
+    assert session.get(ApplicationDraft, world["draft"]) is not None  # nobody deleted the draft
+    assert session.get(Document, world["draft_document"]) is not None
     assert tasks.get_task(session, actor_for(session, "staff@chuoeast"), world["task"]).status == "open"
 
 
@@ -96,8 +118,13 @@ def test_api_refuses_and_leaks_nothing(app, session, world, who):
 def test_the_same_routes_answer_those_who_may_use_them(app, session, world):
     """The control: every GET above exists and works for its rightful user (so 404s above are real)."""
     staff = _client(app, session, "staff@chuoeast", world)
-    for template in ("/members/{physician}", "/members/{physician}/profile", "/tasks/{task}"):
+    for template in ("/members/{physician}", "/members/{physician}/profile", "/tasks/{task}", "/tasks/{task}/diagram",
+                     "/documents/{document}"):
         assert staff.get(_url(template, world)).status_code == 200, template
+    owner = _client(app, session, world["member"].login_id, world)
+    assert owner.get(_url("/documents/{document}", world)).status_code == 200
+    assert owner.get(_url("/apply/enrolment/drafts/{draft}", world)).status_code == 302
+    assert owner.post(_url("/apply/enrolment/documents/{draft_document}/delete", world)).status_code == 302
     member = app.test_client()
     member.post("/login", data={"login_id": world["member"].login_id, "password": "Mamis#2024"})
     for template in ("/mypage/applications/{application}", "/apply/enrolment/done/{application}"):

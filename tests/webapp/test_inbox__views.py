@@ -288,3 +288,18 @@ def test_the_dashboard_counts_open_tasks_ages_and_weekly_throughput(app, session
     assert jma["open_total"] >= figures["open_total"]  # JMA sees every office's counts
     page = text(login(app, "staff@chuoeast").get("/dashboard"))
     assert f'id="open-total">{figures["open_total"]}<' in page and "<svg" in page
+
+
+def test_the_total_is_the_same_on_every_page_and_past_the_end(session, office):
+    staff = office["staff"]
+    first, total = tasks.search_inbox(session, staff, tasks.InboxQuery(view="open", per_page=20, page=1))
+    exact = session.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(
+        HumanTask.association_id == staff.association_id, HumanTask.status == "open"))
+    assert total == exact >= 3 and len(first) == min(exact, 20)
+    last_page = (exact + 19) // 20
+    rows, again = tasks.search_inbox(session, staff, tasks.InboxQuery(view="open", per_page=20, page=last_page))
+    assert again == exact and len(rows) == exact - 20 * (last_page - 1)
+    rows, past = tasks.search_inbox(session, staff, tasks.InboxQuery(view="open", per_page=20, page=last_page + 5))
+    assert rows == [] and past == exact
+    nothing = tasks.search_inbox(session, staff, tasks.InboxQuery(view="open", applicant="該当なし名前"))
+    assert nothing == ([], 0)

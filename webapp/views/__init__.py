@@ -10,8 +10,8 @@ from ..i18n import current_lang
 
 
 def init_app(app: Flask) -> None:
-    from . import account, admin, apply, auth, inbox, members, mypage
+    from . import account, admin, apply, auth, documents, inbox, members, mypage
 
     set_language_provider(current_lang)
-    for module in (auth, account, mypage, members, apply, inbox, admin):
+    for module in (auth, account, mypage, members, apply, inbox, admin, documents):
         app.register_blueprint(module.bp)

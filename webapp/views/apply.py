@@ -1,17 +1,21 @@
-"""The enrolment wizard (入会届): 1 choose associations → 2 input → 3 confirm & apply.
+"""The enrolment wizard (入会届): 1 choose associations → 2 input (with documents) → 3 confirm.
 
-What the steps collect is kept in the (signed) session under "enrolment" until submission.
+What the steps collect is kept server-side in a draft (membership.drafts); the browser session
+holds only the draft's id. 一時保存 on any step keeps what was typed and lists the draft on My
+Page, from where it is resumed or deleted. Uploaded documents belong to the draft until filing.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from engine import flows
 from forms.enrolment import ChooseAssociationsForm, ConfirmForm, EnrolmentInputForm
-from membership import applications, associations, members
-from membership.errors import ValidationFailed
+from membership import applications, associations, drafts, members, uploads
+from membership.errors import NotFound, ValidationFailed
 from membership.reference import DUTY_CODES
 
 from .. import db
@@ -22,19 +26,66 @@ bp = Blueprint("apply", __name__, url_prefix="/apply")
 KEY = "enrolment"
 
 
+STEP_ENDPOINTS = {"choose": "apply.choose", "input": "apply.details", "confirm": "apply.confirm"}
+
+
+def upload_root() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def _current():
+    """The draft this browser is composing, or None."""
+    draft_id = (session.get(KEY) or {}).get("draft_id")
+    if not draft_id:
+        return None
+    try:
+        return drafts.get(db.session(), actor(), draft_id)
+    except NotFound:
+        session.pop(KEY, None)
+        return None
+
+
 def _draft() -> dict:
-    return dict(session.get(KEY) or {})
+    current = _current()
+    return dict(current.data or {}) if current else {}
 
 
-def _save(**values) -> None:
-    draft = _draft()
-    draft.update(values)
-    session[KEY] = draft
+def _save(step: str | None = None, **values):
+    """Record values in the draft (made on first use) and commit."""
+    s = db.session()
+    current = _current()
+    if current is None:
+        current = drafts.start(s, actor(), KEY, actor().user_id)
+        session[KEY] = {"draft_id": current.id}
+    drafts.update(s, current, step, **values)
+    db.commit()
+    return current
+
+
+def _keep_for_later(step: str, **values):
+    """一時保存: keep what was typed, unchecked, and go to where drafts are listed."""
+    s = db.session()
+    current = _current() or _save(step)
+    drafts.save(s, actor(), current, step, **values)
+    db.commit()
+    session.pop(KEY, None)
+    flash(translate("入力内容を一時保存しました。マイページの「作成中の申請」から再開できます。"), "success")
+    if actor().is_secretariat:
+        return redirect(url_for("members.index"))
+    return redirect(url_for("mypage.index"))
 
 
 def _acting_for() -> str | None:
     """The member a secretariat is filing for (利用規約 §5-5), or None when members file themselves."""
     return _draft().get("on_behalf_of") if actor().is_secretariat else None
+
+
+@bp.context_processor
+def _acting_banner():
+    """The member a secretariat is filing for, for the banner on every step."""
+    if not (current_user.is_authenticated and current_user.role == "secretariat"):
+        return {"acting_name": None}
+    return {"acting_name": _draft().get("on_behalf_name")}
 
 
 @bp.before_request
@@ -54,38 +105,75 @@ def start_for(physician_id):
     account = members.account_of(s, physician.id)
     if account is None:
         abort(404)
-    session[KEY] = {"on_behalf_of": account.login_id, "on_behalf_name": physician.full_name}
+    draft = drafts.start(s, actor(), KEY, account.id,
+                         {"on_behalf_of": account.login_id, "on_behalf_name": physician.full_name})
+    db.commit()
+    session[KEY] = {"draft_id": draft.id}
     return redirect(url_for("apply.choose"))
+
+
+@bp.route("/enrolment/new")
+@roles_required("member")
+def new():
+    """Start a fresh enrolment (the one being composed, if any, stays as it is)."""
+    session.pop(KEY, None)
+    return redirect(url_for("apply.choose"))
+
+
+@bp.route("/enrolment/drafts/<int:draft_id>")
+@roles_required("member", "secretariat")
+def resume(draft_id):
+    draft = drafts.get(db.session(), actor(), draft_id)  # NotFound unless it is the actor's
+    session[KEY] = {"draft_id": draft.id}
+    return redirect(url_for(STEP_ENDPOINTS.get(draft.step, "apply.choose")))
+
+
+@bp.route("/enrolment/drafts/<int:draft_id>/delete", methods=["POST"])
+@roles_required("member", "secretariat")
+def discard(draft_id):
+    drafts.discard(db.session(), actor(), draft_id, upload_root())
+    db.commit()
+    if (session.get(KEY) or {}).get("draft_id") == draft_id:
+        session.pop(KEY, None)
+    flash(translate("作成中の申請を削除しました。"), "success")
+    return redirect(url_for("members.index") if actor().is_secretariat else url_for("mypage.index"))
 
 
 @bp.route("/enrolment", methods=["GET", "POST"])
 @roles_required("member", "secretariat")
 def choose():
     s = db.session()
-    pref = request.values.get("pref", "")
-    city = request.values.get("city", "")
+    draft = _draft()
+    pref = request.values.get("pref", "") or (draft.get("pref", "") if request.method == "GET" else "")
+    city = request.values.get("city", "") or (draft.get("city", "") if request.method == "GET" else "")
     prefs = associations.prefectures(s)
     cities = associations.cities(s, pref) if pref else []
     choices = associations.local_choices(s, pref, city) if pref and city else None
     form = ChooseAssociationsForm()
     errors: dict[str, str] = {}
+    prefecture = choices["prefecture"].code if choices and choices["prefecture"] else None
+    jma = choices["jma"].code if choices and choices["jma"] else None
+    if request.method == "POST" and request.form.get("action") == "save_draft":
+        values = {"pref": pref, "city": city}
+        if choices is not None:
+            values["associations"] = form.chosen(prefecture, jma)
+        return _keep_for_later("choose", **values)
     if request.method == "POST" and choices is not None and form.validate_on_submit():
-        chosen = form.chosen(choices["prefecture"].code if choices["prefecture"] else None,
-                             choices["jma"].code if choices["jma"] else None)
+        chosen = form.chosen(prefecture, jma)
         try:
             applications.check_chain(s, actor(), chosen, on_behalf_of=_acting_for())
         except ValidationFailed as exc:
             errors = field_errors(exc)
         else:
-            _save(associations=chosen, pref=pref, city=city)
+            _save("input", associations=chosen, pref=pref, city=city)
             return redirect(url_for("apply.details"))
-    elif request.method == "GET" and _draft().get("city") == city and city:
-        previous = {c["code"]: c["category"] for c in _draft().get("associations", [])}
+    elif request.method == "GET" and draft.get("city") == city and city:
+        previous = {c["code"]: c["category"] for c in draft.get("associations", [])}
         for level in ("layer4", "layer3"):
             picked = [a.code for a in choices[level] if a.code in previous] if choices else []
             getattr(form, level).data = picked[0] if picked else None
-        form.join_prefecture.data = bool(choices and choices["prefecture"] and choices["prefecture"].code in previous)
-        form.join_jma.data = bool(choices and choices["jma"] and choices["jma"].code in previous)
+        form.join_prefecture.data = bool(prefecture and prefecture in previous)
+        form.join_jma.data = bool(jma and jma in previous)
         form.category.data = previous
     errors = {**form.first_errors(), **errors}
     return render_template("apply/choose.html", form=form, prefs=prefs, cities=cities, pref=pref, city=city,
@@ -101,37 +189,89 @@ def facilities():
     return render_template("apply/_facilities.html", facilities=rows, q=q, selected=None)
 
 
+def _store_uploads(s, current, chosen_codes: list[str]) -> dict[str, str]:
+    """Store the files sent with the input step, all or none: {field: message} for the refused.
+
+    Per association at most 3 in all (those kept before count), each ≤ 10 MB, PDF/image/ZIP.
+    """
+    errors: dict[str, str] = {}
+    sent = {code: [f for f in request.files.getlist(f"file-{code}") if f and f.filename] for code in chosen_codes}
+    kept = {code: len([d for d in uploads.of_draft(s, current) if d.association.code == code]) for code in sent}
+    for code, files in sent.items():
+        if kept[code] + len(files) > uploads.MAX_FILES:
+            errors[f"file-{code}"] = field_errors(ValidationFailed.one(
+                "file", "too_many_files", max=uploads.MAX_FILES))["file"]
+            continue
+        for f in files:
+            try:
+                uploads.add_to_draft(s, actor(), current, code, f.filename, f.stream, upload_root())
+            except ValidationFailed as exc:
+                message_ = next(iter(field_errors(exc).values()))
+                errors[f"file-{code}"] = f"{uploads.safe_name(f.filename)}: {message_}"
+                break
+    return errors
+
+
 @bp.route("/enrolment/input", methods=["GET", "POST"])
 @roles_required("member", "secretariat")
 def details():
-    draft = _draft()
+    current = _current()
+    draft = dict(current.data or {}) if current else {}
     if not draft.get("associations"):
         return redirect(url_for("apply.choose"))
     s = db.session()
-    form = EnrolmentInputForm(data={k: draft.get(k) for k in ("desired_date", "facility_id", "duty_code", "position")})
-    searching = request.method == "POST" and request.form.get("action") == "search"
+    fields = ("desired_date", "facility_id", "duty_code", "position")
+    form = EnrolmentInputForm(data={k: draft.get(k) for k in fields})
+    action = (request.form.get("action") or "next") if request.method == "POST" else None
     errors: dict[str, str] = {}
-    if request.method == "POST" and not searching and form.validate_on_submit():
+    codes = [c["code"] for c in draft["associations"]]
+    if request.method == "POST" and action != "search":
+        errors = _store_uploads(s, current, codes)
+        if errors:
+            db.rollback()  # none of this request's files is kept (their rows and bytes go)
+            current = _current()
+        else:
+            db.commit()
+    if action == "save_draft" and not errors:
+        return _keep_for_later("input", **{k: getattr(form, k).data for k in fields})
+    if request.method == "POST" and action == "next" and not errors and form.validate_on_submit():
         facility = associations.get_facility(s, form.facility_id.data)
         if facility is None:
             errors["facility_id"] = field_errors(ValidationFailed.one("facility_id", "unknown_facility"))["facility_id"]
         else:
-            _save(desired_date=form.desired_date.data, facility_id=facility.id, duty_code=form.duty_code.data,
-                  position=form.position.data or "")
+            _save("confirm", desired_date=form.desired_date.data, facility_id=facility.id,
+                  duty_code=form.duty_code.data, position=form.position.data or "")
             return redirect(url_for("apply.confirm"))
-    if not searching:
+    if request.method == "POST" and action == "next":
         errors = {**form.first_errors(), **errors}
     q = form.facility_q.data or ""
     results = associations.search_facilities(s, q) if q else []
     selected = associations.get_facility(s, form.facility_id.data) if form.facility_id.data else None
+    by_code = associations.get_by_codes(s, codes)
+    documents = uploads.of_draft(s, current) if current else []
     return render_template("apply/input.html", form=form, errors=errors, facilities=results, q=q,
-                           selected=selected, duty_codes=DUTY_CODES), (422 if errors else 200)
+                           selected=selected, duty_codes=DUTY_CODES, documents=documents,
+                           targets=[by_code[c] for c in codes if c in by_code], max_files=uploads.MAX_FILES), \
+        (422 if errors else 200)
+
+
+@bp.route("/enrolment/documents/<int:document_id>/delete", methods=["POST"])
+@roles_required("member", "secretariat")
+def delete_document(document_id):
+    current = _current()
+    if current is None:
+        abort(404)
+    uploads.remove_from_draft(db.session(), actor(), current, document_id, upload_root())
+    db.commit()
+    flash(translate("ファイルを削除しました。"), "success")
+    return redirect(url_for("apply.details") + "#documents")
 
 
 @bp.route("/enrolment/confirm", methods=["GET", "POST"])
 @roles_required("member", "secretariat")
 def confirm():
-    draft = _draft()
+    current = _current()
+    draft = dict(current.data or {}) if current else {}
     if not draft.get("associations"):
         return redirect(url_for("apply.choose"))
     if not draft.get("facility_id"):
@@ -139,19 +279,22 @@ def confirm():
     s = db.session()
     form = ConfirmForm()
     errors: dict[str, str] = {}
+    if request.method == "POST" and request.form.get("action") == "save_draft":
+        return _keep_for_later("confirm")
     if form.validate_on_submit():
         body = {"kind": "enrolment", **{k: draft.get(k) for k in (
             "desired_date", "facility_id", "duty_code", "position", "associations")}}
         if _acting_for():
             body["on_behalf_of"] = _acting_for()
         try:
-            app = flows.submit_application(s, actor(), body)
+            app = flows.submit_application(s, actor(), body, draft=current, upload_root=upload_root())
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
+            current = _current()
         else:
             db.commit()
-            acting = _draft().get("on_behalf_of")
+            acting = draft.get("on_behalf_of")
             session.pop(KEY, None)
             if acting and actor().is_secretariat:
                 flash(translate("会員に代わって入会届を提出しました。"), "success")
@@ -161,6 +304,7 @@ def confirm():
     chosen = [(by_code[c["code"]], c["category"]) for c in draft["associations"] if c["code"] in by_code]
     facility = associations.get_facility(s, draft["facility_id"])
     return render_template("apply/confirm.html", form=form, draft=draft, chosen=chosen, facility=facility,
+                           documents=uploads.of_draft(s, current) if current else [],
                            duty=DUTY_CODES.get(draft.get("duty_code", "")), errors=errors), (422 if errors else 200)
 
 

@@ -11,7 +11,7 @@ from engine import positions, tasks
 from engine.models import ProcessInstance
 from forms.enrolment import ConfirmForm
 from forms.inbox import FORMS, ReviewDecisionForm
-from membership import accounts, applications, associations, documents, notes
+from membership import accounts, applications, associations, documents, notes, uploads
 from membership.db import utcnow
 from membership.errors import Conflict, ValidationFailed
 from membership.reference import DUTY_CODES
@@ -189,7 +189,8 @@ def task(task_id):
     extra = {"four_eyes": item.kind == "review" and applications.four_eyes_blocked(app, me),
              "claimed_by_me": item.claimed_by_user_id == me.user_id, "claimant": claimant,
              "history": tasks.task_history(s, item), "colleagues": tasks.colleagues(s, me) if me.is_secretariat else [],
-             "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else []}
+             "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else [],
+             "documents": uploads.of_application(s, app.id)}
     return render_template("inbox/task.html", **extra, task=item, app=app, form=form, errors=errors,
                            physician=physician,
                            facility=facility, duty=DUTY_CODES.get(app.duty_code), labels=applications.STATUS_LABELS,
@@ -214,6 +215,7 @@ def _read_only_task(s, me, item, app):
     facility = associations.get_facility(s, app.facility_id) if app.facility_id else None
     owner = next((p.association for p in app.parts if p.association_id == item.association_id), None)
     return render_template("inbox/task.html", task=item, app=app, form=ConfirmForm(), errors={}, read_only=True,
+                           documents=uploads.of_application(s, app.id),
                            owner=owner, physician=physician, facility=facility, duty=DUTY_CODES.get(app.duty_code),
                            labels=applications.STATUS_LABELS, notes=notes.notes_for_staff(s, me, app.id),
                            history=[], message=message)

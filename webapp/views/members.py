@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from engine import tasks
 from forms.account import ProfileForm
 from forms.enrolment import ConfirmForm
-from membership import documents, imports, members, profiles, registration
+from membership import documents, drafts, imports, members, profiles, registration
 from membership.errors import ValidationFailed
 from membership.reference import PREFECTURES
 
@@ -72,7 +72,9 @@ def index():
         page = 1
     rows, total = members.list_members(db.session(), actor(), q, page)
     pages = max((total + members.PAGE_SIZE - 1) // members.PAGE_SIZE, 1)
-    return render_template("members/index.html", rows=rows, total=total, q=q, page=page, pages=pages)
+    return render_template("members/index.html", rows=rows, total=total, q=q, page=page, pages=pages,
+                           drafts=drafts.saved_drafts(db.session(), actor()) if actor().is_secretariat else [],
+                           form=ConfirmForm())
 
 
 @bp.route("/members/<int:physician_id>")

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
-from membership import applications, memberships, notes
+from membership import applications, drafts, memberships, notes
 
 from .. import db
 from ..i18n import translate
@@ -25,7 +25,8 @@ def index():
     rows = memberships.memberships_of(s, me.physician_id) if me.physician_id else []
     todo = [t for t, _ in tasks.list_tasks(s, me)] if me.role == "member" else []
     return render_template("mypage/index.html", physician=physician, applications=apps, memberships=rows,
-                           todo={t.application_id: t for t in todo}, labels=applications.STATUS_LABELS)
+                           todo={t.application_id: t for t in todo}, labels=applications.STATUS_LABELS,
+                           drafts=drafts.saved_drafts(s, me), form=ConfirmForm())
 
 
 @bp.route("/history")

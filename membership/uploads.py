@@ -1,0 +1,206 @@
+"""Uploaded documents (提出書類): checked, stored outside the web root, and shown only in scope.
+
+Rules (seed 000, SPEC §4): at most 3 files per association of an application, 10 MB each; the
+type is read from the content, not from the name (PDF, PNG, JPEG, GIF, ZIP); empty files are
+refused. The original name is cleaned for display and never used as a path: the bytes are
+stored under a random name. A file is written before its row, and removed again if the
+transaction rolls back (see `_forget_on_rollback`), so nothing is half-stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import unicodedata
+from pathlib import Path
+from typing import BinaryIO
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from . import audit
+from .actors import Actor
+from .errors import NotFound, ValidationFailed
+from .models import Application, ApplicationDraft, Association, Document
+
+MAX_FILES = 3
+MAX_BYTES = 10 * 1024 * 1024
+MAX_NAME = 100
+#: leading bytes → (content type, the extension used for downloads)
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"GIF87a", "image/gif", "gif"),
+    (b"GIF89a", "image/gif", "gif"),
+    (b"PK\x03\x04", "application/zip", "zip"),
+    (b"PK\x05\x06", "application/zip", "zip"),  # an empty archive
+)
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif"}
+_PENDING = "mamis_new_files"
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type from the first bytes, or None for anything not allowed."""
+    for magic, content_type, _ in SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def safe_name(name: str | None) -> str:
+    """The last path part of a sent name, NFKC, without control or reserved characters."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = text.replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" and ch not in '<>:"|?*')
+    return kept.strip(" .")[:MAX_NAME]
+
+
+def clean_filename(name: str | None, content_type: str) -> str:
+    """A display name: `safe_name`, at most 100 characters, with an extension that matches the
+    content (a PDF is saved as .pdf whatever it was called)."""
+    text = safe_name(name)
+    ext = next(e for _, t, e in SIGNATURES if t == content_type)
+    stem = text.rsplit(".", 1)[0] if "." in text else text
+    stem = stem[: MAX_NAME - len(ext) - 1] or "document"
+    return f"{stem}.{ext}"
+
+
+def _read_limited(stream: BinaryIO) -> bytes:
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ValidationFailed.one("file", "file_too_large", max="10MB")
+    if not data:
+        raise ValidationFailed.one("file", "file_empty")
+    return data
+
+
+def _association(session: Session, code: str, allowed: list[str]) -> Association:
+    if code not in allowed:
+        raise ValidationFailed.one("association", "choose_from_list")
+    association = session.scalar(sa.select(Association).where(Association.code == code))
+    if association is None:
+        raise ValidationFailed.one("association", "choose_from_list")
+    return association
+
+
+def add_to_draft(session: Session, actor: Actor, draft: ApplicationDraft, association_code: str,
+                 filename: str | None, stream: BinaryIO, root: Path) -> Document:
+    """Store one file for `association_code`, one of the draft's chosen associations.
+
+    Raises ValidationFailed (field `file`: too many, too large, empty, type not allowed;
+    `association`). Nothing is stored when it raises.
+    """
+    allowed = [c["code"] for c in (draft.data or {}).get("associations", [])]
+    association = _association(session, association_code, allowed)
+    count = session.scalar(sa.select(sa.func.count()).select_from(Document).where(
+        Document.draft_id == draft.id, Document.association_id == association.id))
+    if count >= MAX_FILES:
+        raise ValidationFailed.one("file", "too_many_files", max=MAX_FILES)
+    data = _read_limited(stream)
+    content_type = sniff(data[:16])
+    if content_type is None:
+        raise ValidationFailed.one("file", "file_type")
+    stored = _write(session, root, data)
+    doc = Document(draft_id=draft.id, association_id=association.id, uploaded_by_user_id=actor.user_id or None,
+                   filename=clean_filename(filename, content_type), stored_name=stored, content_type=content_type,
+                   size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    session.add(doc)
+    session.flush()
+    audit.record(session, actor, "document.upload", "document", doc.id, draft_id=draft.id,
+                 association_id=association.id, size=len(data), content_type=content_type)
+    return doc
+
+
+def remove_from_draft(session: Session, actor: Actor, draft: ApplicationDraft, document_id: int, root: Path) -> None:
+    doc = session.scalar(sa.select(Document).where(Document.id == document_id, Document.draft_id == draft.id))
+    if doc is None:
+        raise NotFound()
+    session.delete(doc)
+    session.flush()
+    _delete_after_commit(session, root / doc.stored_name)
+    audit.record(session, actor, "document.delete", "document", document_id, draft_id=draft.id)
+
+
+def of_draft(session: Session, draft: ApplicationDraft) -> list[Document]:
+    return list(session.scalars(sa.select(Document).where(Document.draft_id == draft.id).order_by(Document.id)))
+
+
+def of_application(session: Session, application_id: int) -> list[Document]:
+    return list(session.scalars(sa.select(Document).where(Document.application_id == application_id)
+                                .order_by(Document.association_id, Document.id)))
+
+
+def attach(session: Session, draft: ApplicationDraft, app: Application, root: Path) -> int:
+    """Move the draft's documents onto the filed application (same transaction as the filing).
+    Documents for associations no longer chosen are dropped, their files after the commit."""
+    chosen = {p.association_id for p in app.parts}
+    moved = 0
+    for doc in of_draft(session, draft):
+        if doc.association_id in chosen:
+            doc.application_id, doc.draft_id = app.id, None
+            moved += 1
+        else:
+            session.delete(doc)
+            _delete_after_commit(session, root / doc.stored_name)
+    session.flush()
+    return moved
+
+
+def file_path(root: Path, doc: Document) -> Path:
+    return root / doc.stored_name
+
+
+# --- files: written first, removed again on rollback ---------------------------------------------
+
+def _write(session: Session, root: Path, data: bytes) -> str:
+    root.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_hex(16)
+    final = root / name
+    partial = root / f".{name}.part"
+    with open(partial, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(partial, final)
+    session.info.setdefault(_PENDING, []).append(final)
+    return name
+
+
+def _delete_after_commit(session: Session, path: Path) -> None:
+    session.info.setdefault("mamis_doomed_files", []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _commit_files(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+    for path in session.info.pop("mamis_doomed_files", []):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, previous_transaction) -> None:
+    # Only when the outermost transaction rolls back: the rows are gone, so are the files.
+    if previous_transaction.parent is None or not session.in_transaction():
+        for path in session.info.pop(_PENDING, []):
+            path.unlink(missing_ok=True)
+        session.info.pop("mamis_doomed_files", None)
+
+
+def get_document(session: Session, actor: Actor, document_id: int) -> Document:
+    """A document the actor may see: their own draft's, or one of an application they may see
+    (the applicant; staff of an association it involves; admins). Raises NotFound otherwise."""
+    from . import applications, drafts
+
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise NotFound()
+    if doc.draft_id is not None:
+        drafts.get(session, actor, doc.draft_id)  # NotFound unless it is the actor's draft
+        return doc
+    app = session.get(Application, doc.application_id) if doc.application_id else None
+    if app is None or not applications.can_see_application(session, actor, app):
+        raise NotFound()
+    return doc
