@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from membership import applications, uploads
+from membership import applications, uploads, withdrawals
 from membership.actors import Actor
 from membership.errors import Conflict, ValidationFailed
 from membership.models import Application, ApplicationDraft
@@ -17,8 +17,8 @@ from .models import ProcessInstance
 from .runtime import cancel_instance, lock_instance, start_instance
 
 #: application kind → the process that reviews it
-PROCESS_FOR_KIND = {"enrolment": "enrolment"}
-FILERS = {"enrolment": applications.file_enrolment}
+PROCESS_FOR_KIND = {"enrolment": "enrolment", "withdrawal": "withdrawal"}
+FILERS = {"enrolment": applications.file_enrolment, "withdrawal": withdrawals.file_withdrawal}
 
 
 def submit_application(session: Session, actor: Actor, data: dict, draft: ApplicationDraft | None = None,
@@ -56,5 +56,22 @@ def cancel_application(session: Session, actor: Actor, application_id: int) -> A
     applications.cancel(session, actor, app)
     if instance is not None:
         cancel_instance(session, actor, instance)
+    session.flush()
+    return app
+
+
+def amend_pending(session: Session, actor: Actor, application_id: int, changes: dict) -> Application:
+    """修正 of a pending withdrawal by its applicant (date, reason), under the instance lock so
+    that it cannot cross a layer's decision. Raises NotFound, Conflict, ValidationFailed."""
+    app = applications.get_application(session, actor, application_id)
+    if app.applicant_user_id != actor.user_id or app.kind != "withdrawal":
+        raise Conflict("not_amendable")
+    instance_id = session.scalar(sa.select(ProcessInstance.id).where(ProcessInstance.application_id == app.id))
+    if instance_id:
+        lock_instance(session, instance_id)
+    session.refresh(app)
+    if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW):
+        raise Conflict("not_amendable")
+    withdrawals.amend_pending(session, actor, app, changes)
     session.flush()
     return app

@@ -6,7 +6,7 @@ rejects names missing here. Each function takes (session, actor, **params) and r
 
 from __future__ import annotations
 
-from membership import applications, calendar
+from membership import applications, calendar, withdrawals
 
 from . import escalation
 
@@ -19,4 +19,6 @@ SERVICES = {
     "application.finish": applications.finish,
     "application.escalate": escalation.escalate,
     "calendar.deadline": calendar.deadline,
+    "application.effective_at": withdrawals.effective_at,
+    "application.apply_withdrawal": withdrawals.apply_withdrawal,
 }

@@ -10,7 +10,7 @@ import jaconv
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from membership import applications, audit, members
+from membership import applications, audit, members, withdrawals
 from membership.actors import Actor
 from membership.db import utcnow
 from membership.errors import Conflict, NotFound, ValidationFailed
@@ -238,7 +238,10 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
     _validate_decision(task, decision, comment)
     if task.kind == "amend" and task.application_id:
         app = session.get(Application, task.application_id)
-        applications.amend(session, actor, app, changes or {})
+        if app.kind == "withdrawal":
+            withdrawals.amend_pending(session, actor, app, changes or {})
+        else:
+            applications.amend(session, actor, app, changes or {})
     # Mark the row first so that materialise() does not see it as vanished.
     task.status = "completed"
     task.completed_at = utcnow()

@@ -7,6 +7,7 @@ from wtforms import TextAreaField
 from .base import BaseForm, LooseRadioField
 from .enrolment import EnrolmentInputForm
 from .validators import MaxLength, OneOf, Required
+from .withdrawal import AmendWithdrawalForm
 
 DECISION_CHOICES = [("approve", "承認"), ("return", "差戻し"), ("reject", "却下")]
 
@@ -25,4 +26,12 @@ class AmendApplicationForm(EnrolmentInputForm):
     comment = TextAreaField("医師会への連絡事項", validators=[MaxLength(1000)])
 
 
+class AmendWithdrawalTaskForm(AmendWithdrawalForm):
+    """form_key `amend_application` for a withdrawal: its date and reason again."""
+
+    comment = TextAreaField("医師会への連絡事項", validators=[MaxLength(1000)])
+
+
 FORMS = {"review_decision": ReviewDecisionForm, "amend_application": AmendApplicationForm}
+#: the same form key, per application kind where the fields differ
+KIND_FORMS = {("amend_application", "withdrawal"): AmendWithdrawalTaskForm}

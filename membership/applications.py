@@ -42,6 +42,7 @@ from .statuses import (
 
 JST = ZoneInfo("Asia/Tokyo")
 OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
+KIND_LABELS = {"enrolment": "入会届", "withdrawal": "退会届", "transfer": "異動届"}
 STATUS_LABELS = {
     "draft": "一時保存", "submitted": "申請中", "in_review": "申請中", "returned": "差戻し",
     "approved": "承認", "rejected": "却下", "cancelled": "取消", "completed": "完了", "pending": "申請中",
@@ -345,7 +346,8 @@ def approve_part(session: Session, actor: Actor, part_id: int, comment: str = ""
     if part.action == PartAction.JOIN:
         activate_membership(session, actor, part)
     audit.record(session, actor, "part.approve", "application_part", part.id, comment=comment or "")
-    _mail_applicant(session, part.application, "enrolment_part_approved", association=part.association.name)
+    _mail_applicant(session, part.application, f"{part.application.kind}_part_approved",
+                    association=part.association.name)
     return True
 
 
@@ -360,7 +362,7 @@ def reject_part(session: Session, actor: Actor, part_id: int, comment: str = "")
     transition(app, ApplicationStatus.REJECTED, APPLICATION_TRANSITIONS)
     app.decided_at = part.decided_at
     audit.record(session, actor, "part.reject", "application_part", part.id, comment=comment or "")
-    _mail_applicant(session, app, "enrolment_rejected", association=part.association.name, comment=comment)
+    _mail_applicant(session, app, f"{app.kind}_rejected", association=part.association.name, comment=comment)
     return True
 
 
@@ -370,8 +372,8 @@ def return_part(session: Session, actor: Actor, part_id: int, comment: str = "")
     _decide(part, actor, PartStatus.RETURNED, comment)
     transition(part.application, ApplicationStatus.RETURNED, APPLICATION_TRANSITIONS)
     audit.record(session, actor, "part.return", "application_part", part.id, comment=comment or "")
-    _mail_applicant(session, part.application, "enrolment_returned", association=part.association.name,
-                    comment=comment)
+    _mail_applicant(session, part.application, f"{part.application.kind}_returned",
+                    association=part.association.name, comment=comment)
     return True
 
 

@@ -22,9 +22,11 @@ class ValidationFailed(DomainError):
     code = "invalid"
     message_key = "bad_input"
 
-    def __init__(self, fields: dict[str, tuple[str, dict]]):
+    def __init__(self, fields: dict[str, tuple[str, dict]], context: str | None = None):
         super().__init__()
         self.fields = fields
+        #: an application kind whose own field labels the messages use (messages.label)
+        self.context = context
 
     @classmethod
     def one(cls, field: str, key: str, **params) -> ValidationFailed:

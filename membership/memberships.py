@@ -64,6 +64,26 @@ def activate_membership(session: Session, actor: Actor, part: ApplicationPart) -
     return membership
 
 
+def check_group(group: MembershipGroup) -> None:
+    """The group invariant over all its memberships: every active one has every membership below
+    it active. Raises ChainBroken (used after ending memberships: the cascade must hold)."""
+    for m in group.memberships:
+        if m.status == MembershipStatus.ACTIVE:
+            check_chain_below(group, m.layer, set())
+
+
+def end_membership(session: Session, actor: Actor, membership: Membership, on_date: dt.date,
+                   application_id: int | None) -> None:
+    """End an active membership on `on_date` (its last day), with its history event."""
+    membership.status = MembershipStatus.ENDED.value
+    membership.until = on_date
+    session.add(MembershipEvent(
+        membership=membership, physician_id=membership.physician_id, association_id=membership.association_id,
+        kind="left", on_date=on_date, actor_user_id=actor.user_id or None, application_id=application_id))
+    audit.record(session, actor, "membership.end", "membership", membership.id,
+                 association_id=membership.association_id, application_id=application_id)
+
+
 def memberships_of(session: Session, physician_id: int) -> list[Membership]:
     stmt = (sa.select(Membership).where(Membership.physician_id == physician_id)
             .options(selectinload(Membership.association), selectinload(Membership.category))

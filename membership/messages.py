@@ -13,6 +13,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "password": {"ja": "パスワード", "en": "Password"},
     "kind": {"ja": "申請の種類", "en": "Application kind"},
     "desired_date": {"ja": "入会希望年月日", "en": "Desired date"},
+    "withdrawal.desired_date": {"ja": "退会希望年月日", "en": "Date of leaving"},
     "facility_id": {"ja": "所属施設", "en": "Facility"},
     "duty_code": {"ja": "施設・業務", "en": "Facility and duty"},
     "position": {"ja": "役職", "en": "Position"},
@@ -64,11 +65,14 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "dispatch_to": {"ja": "送付先", "en": "Send mail to"},
     "dispatch_stopped": {"ja": "送付停止", "en": "Stop sending"},
     "token": {"ja": "URL", "en": "Link"},
-    "reason": {"ja": "理由", "en": "Reason"},
     "to_user": {"ja": "担当者", "en": "Staff member"},
     "note": {"ja": "コメント・メモ", "en": "Note"},
     "file": {"ja": "ファイル", "en": "File"},
     "documents": {"ja": "提出書類", "en": "Documents"},
+    "group_id": {"ja": "退会するグループ", "en": "Group to leave"},
+    "reason": {"ja": "理由", "en": "Reason"},
+    "withdrawal_reason": {"ja": "退会事由", "en": "Reason for leaving"},
+    "withdrawal_reason_text": {"ja": "退会事由（その他）", "en": "Reason (other)"},
     "view": {"ja": "表示", "en": "View"},
     "layer": {"ja": "層", "en": "Layer"},
     "date_from": {"ja": "受付日（から）", "en": "Received from"},
@@ -144,6 +148,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "emails_differ": {"ja": "{field}が一致しません。", "en": "{field} does not match."},
     "passwords_differ": {"ja": "{field}が一致しません。", "en": "{field} does not match."},
     "too_many": {"ja": "{field}は{max}件までです。", "en": "At most {max} {field}."},
+    "not_your_group": {"ja": "{field}: 選択できるのは、ご自身が会員であるグループだけです。",
+                       "en": "{field}: choose one of your own groups."},
+    "not_a_member_here": {"ja": "{field}: このグループでは「{code}」の会員ではありません。",
+                          "en": "{field}: you are not a member of \"{code}\" in this group."},
+    "group_has_pending_application": {
+        "ja": "{field}: このグループには審査中の申請（申請番号 {application_id}）があります。その申請の完了または取消し後に退会届を提出してください。",
+        "en": "{field}: this group has an application under review (No. {application_id}); file the withdrawal "
+              "after it is decided or cancelled."},
     "too_many_files": {"ja": "{field}は1つの医師会につき{max}つまでです。3つを超える場合はZIPファイル等にまとめてください。",
                        "en": "At most {max} files per association; bundle more into a ZIP file."},
     "file_too_large": {"ja": "{field}の大きさは{max}までです。", "en": "Each {field} may be at most {max}."},
@@ -191,6 +203,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "task_claimed": {"ja": "このタスクは他の担当者が担当しています。",
                      "en": "Another staff member has claimed this task."},
     "not_cancellable": {"ja": "この申請は取り消せません。", "en": "This application can no longer be cancelled."},
+    "not_amendable": {"ja": "この申請は修正できません（審査が終わったか、差戻し中です）。",
+                      "en": "This application can no longer be amended (decided, or returned to you)."},
     "chain_broken": {"ja": "下位の医師会の会員資格が有効でないため、この医師会への入会は承認できません。",
                      "en": "This membership cannot start while a lower layer of its chain is not active."},
     "concurrent_change": {"ja": "他の操作と重なりました。もう一度お試しください。",
@@ -201,17 +215,21 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def label(field: str, lang: str = DEFAULT_LANG) -> str:
+def label(field: str, lang: str = DEFAULT_LANG, context: str | None = None) -> str:
+    """A field's label; `context` (an application kind) picks a kind's own wording first,
+    e.g. withdrawal.desired_date → 退会希望年月日."""
     base = field.split(".")[0].split("[")[0]
-    entry = FIELD_LABELS.get(field) or FIELD_LABELS.get(base)
+    entry = (FIELD_LABELS.get(f"{context}.{field}") if context else None) or FIELD_LABELS.get(field) \
+        or FIELD_LABELS.get(base)
     return entry.get(lang, entry["ja"]) if entry else field
 
 
-def render(key: str, lang: str = DEFAULT_LANG, field: str | None = None, **params) -> str:
+def render(key: str, lang: str = DEFAULT_LANG, field: str | None = None, context: str | None = None,
+           **params) -> str:
     entry = MESSAGES.get(key) or {"ja": key, "en": key}
     text = entry.get(lang) or entry[DEFAULT_LANG]
     if field is not None:
-        params.setdefault("field", label(field, lang))
+        params.setdefault("field", label(field, lang, context))
     try:
         return text.format(**params)
     except (KeyError, IndexError):

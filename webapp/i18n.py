@@ -36,13 +36,14 @@ def translate(text: str) -> str:
     return EN.get(text, text) if current_lang() == "en" else text
 
 
-def message(key: str, field: str | None = None, **params) -> str:
-    return messages.render(key, current_lang(), field=field, **params)
+def message(key: str, field: str | None = None, context: str | None = None, **params) -> str:
+    return messages.render(key, current_lang(), field=field, context=context, **params)
 
 
 def field_errors(exc) -> dict[str, str]:
     """A ValidationFailed's fields rendered in the user's language."""
-    return {f: message(key, field=f, **params) for f, (key, params) in exc.fields.items()}
+    context = getattr(exc, "context", None)
+    return {f: message(key, field=f, context=context, **params) for f, (key, params) in exc.fields.items()}
 
 
 def init_app(app: Flask) -> None:

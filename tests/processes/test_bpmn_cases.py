@@ -2,16 +2,26 @@
 
 A case names the chain applied for, the tasks expected in order (kind and association) with the
 decision taken on each, and the outcome. Designers add cases next to the diagrams they change.
+
+A withdrawal case (`"kind": "withdrawal"`) names the chain the member belongs to first
+(`member_of`, enrolled and approved), the association left (`leave_from`, the cascade adds the
+layers above) and its steps; `"after_date": true` lets the clock pass the desired date, so the
+process's timer fires, before the outcome is checked. `memberships` lists the active ones.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+import sqlalchemy as sa
 
-from engine import tasks
+from engine import flows, runtime, tasks
+from engine.models import ProcessInstance
 from membership import memberships
+from membership.actors import SYSTEM
+from membership.applications import today_jst
 
 from ..conftest import ROOT, actor_for, new_member
 from ..helpers import file_enrolment
@@ -20,10 +30,20 @@ CASES = sorted((ROOT / "processes").glob("*/tests/*.json"))
 
 
 @pytest.mark.parametrize("case_path", CASES, ids=[f"{p.parent.parent.name}/{p.stem}" for p in CASES])
-def test_process_case(session, case_path):
+def test_process_case(session, clock, case_path):
     case = json.loads(case_path.read_text(encoding="utf-8"))
     member = new_member(session)
-    app = file_enrolment(session, member, chain=[tuple(x) for x in case["chain"]])
+    if case.get("kind") == "withdrawal":
+        joined = file_enrolment(session, member, chain=[tuple(x) for x in case["member_of"]])
+        for code, _ in case["member_of"]:
+            who = actor_for(session, f"staff@{code}")
+            task = tasks.list_tasks(session, who, application_id=joined.id)[0][0]
+            tasks.complete_task(session, who, task.id, "approve")
+        app = flows.submit_application(session, member, {
+            "kind": "withdrawal", "group_id": joined.group_id, "association": case["leave_from"],
+            "desired_date": today_jst().isoformat(), "withdrawal_reason": "retired"})
+    else:
+        app = file_enrolment(session, member, chain=[tuple(x) for x in case["chain"]])
     for number, step in enumerate(case["steps"], 1):
         who = member if step["task"] == "amend" else actor_for(session, f"staff@{step['association']}")
         open_rows = [(t, code) for t, code in tasks.list_tasks(session, who, application_id=app.id)]
@@ -34,11 +54,16 @@ def test_process_case(session, case_path):
             assert code == step["association"], f"step {number}"
         tasks.complete_task(session, who, task.id, step.get("decision"), step.get("comment", ""),
                             step.get("changes"))
+    if case.get("after_date"):
+        instance = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == app.id))
+        assert instance.timer_due_at is not None, "the process should wait for the date"
+        clock.shift = instance.timer_due_at - dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=1)
+        assert runtime.fire_timers(session, SYSTEM, instance.id)
     session.refresh(app)
     expect = case["expect"]
     assert app.status == expect["application"]
     assert [p.status for p in app.parts] == expect["parts"]
-    assert [m.association.code for m in memberships.memberships_of(session, member.physician_id)] == \
-        expect["memberships"]
+    assert [m.association.code for m in memberships.memberships_of(session, member.physician_id)
+            if m.status == "active"] == expect["memberships"]
     assert all(t.status != "open" for t, _ in tasks.list_tasks(session, member, status="all",
                                                                application_id=app.id))

@@ -86,9 +86,18 @@ class ChosenAssociation(Schema):
 
 
 class ApplicationCreate(Schema):
-    """The enrolment body; other kinds (withdrawal, transfer, certification) come with their issues."""
+    """An enrolment or a withdrawal (transfer and certification come with their issues).
 
-    kind = fields.String(required=True, metadata={"enum": ["enrolment"]})
+    Enrolment: desired_date, facility_id, duty_code, position, associations. Withdrawal: group_id,
+    association (the lowest layer left; every layer above it in the group is left too),
+    desired_date, withdrawal_reason (retired / death / other) and withdrawal_reason_text (other).
+    """
+
+    kind = fields.String(required=True, metadata={"enum": ["enrolment", "withdrawal"]})
+    group_id = fields.Raw(metadata={"type": "integer", "description": "withdrawal: the group to leave"})
+    association = fields.String(metadata={"description": "withdrawal: the lowest association left"})
+    withdrawal_reason = fields.String(metadata={"enum": ["retired", "death", "other"]})
+    withdrawal_reason_text = fields.String(metadata={"description": "withdrawal: reason when other (≤ 50)"})
     desired_date = fields.String(metadata={"format": "date", "example": "2027-04-01"})
     facility_id = fields.Raw(metadata={"type": "integer"})
     duty_code = fields.String(metadata={"example": "11"})

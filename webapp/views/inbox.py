@@ -10,8 +10,8 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from engine import positions, tasks
 from engine.models import ProcessInstance
 from forms.enrolment import ConfirmForm
-from forms.inbox import FORMS, ReviewDecisionForm
-from membership import accounts, applications, associations, documents, notes, uploads
+from forms.inbox import FORMS, KIND_FORMS, ReviewDecisionForm
+from membership import accounts, applications, associations, documents, notes, uploads, withdrawals
 from membership.db import utcnow
 from membership.errors import Conflict, ValidationFailed
 from membership.reference import DUTY_CODES
@@ -147,18 +147,22 @@ def task(task_id):
     app = applications.get_application(s, me, item.application_id, on_behalf=on_behalf)
     if me.is_secretariat and not on_behalf and item.association_id != me.association_id:
         return _read_only_task(s, me, item, app)
-    form_cls = FORMS.get(item.form_key, ReviewDecisionForm)
+    form_cls = KIND_FORMS.get((item.form_key, app.kind)) or FORMS.get(item.form_key, ReviewDecisionForm)
     prefill = None
     if item.kind == "amend" and request.method == "GET":
         prefill = {"desired_date": app.desired_date.isoformat() if app.desired_date else "",
-                   "facility_id": app.facility_id, "duty_code": app.duty_code, "position": app.position}
+                   "facility_id": app.facility_id, "duty_code": app.duty_code, "position": app.position,
+                   "withdrawal_reason": (app.payload or {}).get("reason"),
+                   "withdrawal_reason_text": (app.payload or {}).get("reason_text", "")}
     form = form_cls(data=prefill)
     errors: dict[str, str] = {}
     searching = request.form.get("action") == "search"
     if item.status == "open" and not searching and form.validate_on_submit():
         changes = None
         if item.kind == "amend":
-            changes = {k: getattr(form, k).data for k in ("desired_date", "facility_id", "duty_code", "position")}
+            fields = ("desired_date", "withdrawal_reason", "withdrawal_reason_text") if app.kind == "withdrawal" \
+                else ("desired_date", "facility_id", "duty_code", "position")
+            changes = {k: getattr(form, k).data for k in fields}
         try:
             tasks.complete_task(s, me, item.id, getattr(form, "decision", None) and form.decision.data,
                                 form.comment.data, changes, on_behalf=on_behalf)
@@ -190,7 +194,7 @@ def task(task_id):
              "claimed_by_me": item.claimed_by_user_id == me.user_id, "claimant": claimant,
              "history": tasks.task_history(s, item), "colleagues": tasks.colleagues(s, me) if me.is_secretariat else [],
              "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else [],
-             "documents": uploads.of_application(s, app.id)}
+             "documents": uploads.of_application(s, app.id), "withdrawal_reason": withdrawals.reason_label(app)}
     return render_template("inbox/task.html", **extra, task=item, app=app, form=form, errors=errors,
                            physician=physician,
                            facility=facility, duty=DUTY_CODES.get(app.duty_code), labels=applications.STATUS_LABELS,
@@ -215,7 +219,7 @@ def _read_only_task(s, me, item, app):
     facility = associations.get_facility(s, app.facility_id) if app.facility_id else None
     owner = next((p.association for p in app.parts if p.association_id == item.association_id), None)
     return render_template("inbox/task.html", task=item, app=app, form=ConfirmForm(), errors={}, read_only=True,
-                           documents=uploads.of_application(s, app.id),
+                           documents=uploads.of_application(s, app.id), withdrawal_reason=withdrawals.reason_label(app),
                            owner=owner, physician=physician, facility=facility, duty=DUTY_CODES.get(app.duty_code),
                            labels=applications.STATUS_LABELS, notes=notes.notes_for_staff(s, me, app.id),
                            history=[], message=message)

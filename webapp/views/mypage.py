@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
-from membership import applications, drafts, memberships, notes
+from membership import applications, drafts, memberships, notes, withdrawals
 
 from .. import db
 from ..i18n import translate
@@ -26,7 +26,7 @@ def index():
     todo = [t for t, _ in tasks.list_tasks(s, me)] if me.role == "member" else []
     return render_template("mypage/index.html", physician=physician, applications=apps, memberships=rows,
                            todo={t.application_id: t for t in todo}, labels=applications.STATUS_LABELS,
-                           drafts=drafts.saved_drafts(s, me), form=ConfirmForm())
+                           drafts=drafts.saved_drafts(s, me), form=ConfirmForm(), kinds=applications.KIND_LABELS)
 
 
 @bp.route("/history")
@@ -45,7 +45,7 @@ def application(application_id):
     todo = [t for t, _ in tasks.list_tasks(s, actor(), application_id=app.id)]
     return render_template("mypage/application.html", app=app, todo=todo, form=ConfirmForm(),
                            messages=notes.messages_for_applicant(s, actor(), app.id),
-                           labels=applications.STATUS_LABELS)
+                           labels=applications.STATUS_LABELS, reason=withdrawals.reason_label(app))
 
 
 @bp.route("/applications/<int:application_id>/cancel", methods=["POST"])

@@ -1,0 +1,204 @@
+"""Withdrawal (退会届, seed 001, SPEC §5): leave one group's associations from one layer upwards.
+
+The cascade rule: leaving the association of layer k in a group also leaves every association
+above it (layers k-1 … 1) in that group, because an upper membership needs the ones below it
+(`memberships.check_group`). One group per application. Every association left reviews the
+application, bottom layer first (the withdrawal process); nothing ends until every one of them
+has approved, and then everything ends together at the end of the desired date (退会希望年月日),
+fired by the process's timer. A rejection by any layer leaves the member exactly as before.
+The member's data is kept (利用規約 §8-2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from . import audit, memberships
+from .actors import Actor
+from .applications import (
+    OPEN_APPLICATION,
+    _app,
+    _mail_applicant,
+    _parse_date,
+    resolve_applicant,
+)
+from .errors import ValidationFailed
+from .models import Application, ApplicationPart, Membership, MembershipGroup
+from .statuses import (
+    APPLICATION_TRANSITIONS,
+    ApplicationStatus,
+    MembershipStatus,
+    PartAction,
+    PartStatus,
+    transition,
+)
+
+JST = ZoneInfo("Asia/Tokyo")
+REASONS = {"retired": "廃業・退職", "death": "死亡", "other": "その他"}
+MAX_REASON_TEXT = 50
+
+
+def groups_of(session: Session, physician_id: int) -> list[MembershipGroup]:
+    """The member's groups that still have an active membership, each with its memberships."""
+    groups = session.scalars(sa.select(MembershipGroup).where(MembershipGroup.physician_id == physician_id)
+                             .options(selectinload(MembershipGroup.memberships).selectinload(Membership.association),
+                                      selectinload(MembershipGroup.facility))
+                             .order_by(MembershipGroup.id)).all()
+    return [g for g in groups if any(m.status == MembershipStatus.ACTIVE for m in g.memberships)]
+
+
+def cascade(group: MembershipGroup, from_association_id: int) -> list[Membership]:
+    """The active memberships left when leaving `from_association_id`: it and every one above it
+    in the group, bottom layer first. Empty if it is not an active membership of the group."""
+    active = [m for m in group.memberships if m.status == MembershipStatus.ACTIVE]
+    start = next((m for m in active if m.association_id == from_association_id), None)
+    if start is None:
+        return []
+    return sorted((m for m in active if m.layer <= start.layer), key=lambda m: -m.layer)
+
+
+def validate(session: Session, physician_id: int, data: dict) -> dict:
+    """Check a withdrawal body. Raises ValidationFailed naming fields; returns cleaned values."""
+    errors: dict[str, tuple[str, dict]] = {}
+    known = {"kind", "group_id", "association", "desired_date", "withdrawal_reason", "withdrawal_reason_text",
+             "on_behalf_of"}
+    for extra in sorted(set(data) - known):
+        errors[extra] = ("unknown_field", {})
+    group = None
+    try:
+        group_id = int(data.get("group_id"))
+    except (TypeError, ValueError):
+        group_id = None
+    if group_id is None:
+        errors["group_id"] = ("choose", {})
+    else:
+        group = next((g for g in groups_of(session, physician_id) if g.id == group_id), None)
+        if group is None:
+            errors["group_id"] = ("not_your_group", {})
+    leaving: list[Membership] = []
+    code = str(data.get("association") or "")
+    if group is not None:
+        match = next((m for m in group.memberships if m.association.code == code
+                      and m.status == MembershipStatus.ACTIVE), None)
+        if not code:
+            errors["association"] = ("choose", {})
+        elif match is None:
+            errors["association"] = ("not_a_member_here", {"code": code})
+        else:
+            leaving = cascade(group, match.association_id)
+        pending = session.scalar(sa.select(Application.id).where(
+            Application.physician_id == physician_id, Application.status.in_(OPEN_APPLICATION),
+            sa.or_(Application.group_id == group.id, Application.id.in_(
+                sa.select(ApplicationPart.application_id).where(ApplicationPart.association_id.in_(
+                    [m.association_id for m in group.memberships]), ApplicationPart.status.in_(
+                    (PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED)))))).limit(1))
+        if pending is not None:
+            errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
+    desired = _parse_date(data.get("desired_date"), "desired_date", errors)
+    reason = str(data.get("withdrawal_reason") or "")
+    text = str(data.get("withdrawal_reason_text") or "").strip()
+    if not reason:
+        errors["withdrawal_reason"] = ("choose", {})
+    elif reason not in REASONS:
+        errors["withdrawal_reason"] = ("choose_from_list", {})
+    elif reason == "other" and not text:
+        errors["withdrawal_reason_text"] = ("required", {})
+    if len(text) > MAX_REASON_TEXT:
+        errors["withdrawal_reason_text"] = ("too_long", {"max": MAX_REASON_TEXT})
+    if errors:
+        raise ValidationFailed(errors, context="withdrawal")
+    return {"group": group, "leaving": leaving, "desired_date": desired, "reason": reason,
+            "reason_text": text if reason == "other" else ""}
+
+
+def file_withdrawal(session: Session, actor: Actor, data: dict) -> Application:
+    """Store a withdrawal with one `leave` part per association left, bottom layer first.
+
+    Raises ValidationFailed, Forbidden. The caller starts the withdrawal process.
+    """
+    applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
+    clean = validate(session, applicant.physician_id, data)
+    group = clean["group"]
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    app = Application(
+        kind="withdrawal", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
+        applicant_user_id=applicant.id, filed_by_user_id=actor.user_id, group_id=group.id,
+        desired_date=clean["desired_date"], facility_id=group.facility_id, submitted_at=now,
+        payload={"reason": clean["reason"], "reason_text": clean["reason_text"],
+                 "associations": [m.association.code for m in clean["leaving"]]},
+        parts=[ApplicationPart(seq=seq, association_id=m.association_id, layer=m.layer,
+                               action=PartAction.LEAVE.value, status=PartStatus.PENDING.value)
+               for seq, m in enumerate(clean["leaving"])],
+    )
+    session.add(app)
+    session.flush()
+    on_behalf = applicant.id if applicant.id != actor.user_id else None
+    audit.record(session, actor, "application.submit", "application", app.id, on_behalf_of_user_id=on_behalf,
+                 kind=app.kind)
+    _mail_applicant(session, app, "withdrawal_received")
+    return app
+
+
+def amend_pending(session: Session, actor: Actor, app: Application, changes: dict) -> None:
+    """修正 while pending: the applicant changes the date or the reason; the layers see it.
+    Raises ValidationFailed."""
+    errors: dict[str, tuple[str, dict]] = {}
+    if "desired_date" in changes:
+        app.desired_date = _parse_date(changes["desired_date"], "desired_date", errors) or app.desired_date
+    payload = dict(app.payload or {})
+    if "withdrawal_reason" in changes:
+        reason = str(changes.get("withdrawal_reason") or "")
+        text = str(changes.get("withdrawal_reason_text") or "").strip()
+        if reason not in REASONS:
+            errors["withdrawal_reason"] = ("choose_from_list", {})
+        elif reason == "other" and not text:
+            errors["withdrawal_reason_text"] = ("required", {})
+        elif len(text) > MAX_REASON_TEXT:
+            errors["withdrawal_reason_text"] = ("too_long", {"max": MAX_REASON_TEXT})
+        else:
+            payload.update(reason=reason, reason_text=text if reason == "other" else "")
+    if errors:
+        raise ValidationFailed(errors, context="withdrawal")
+    payload["amended_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat()
+    app.payload = payload
+    audit.record(session, actor, "application.amend", "application", app.id,
+                 on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
+
+
+# --- the operations the withdrawal process names ------------------------------------------------
+
+def effective_at(session: Session, actor: Actor, application_id: int) -> str:
+    """When the withdrawal takes effect: the end of the desired date (00:00 JST the day after),
+    as an ISO UTC timestamp for the process's timer. A date already past takes effect at once."""
+    app = _app(session, application_id)
+    day = app.desired_date + dt.timedelta(days=1)
+    at = dt.datetime.combine(day, dt.time(), tzinfo=JST).astimezone(dt.UTC)
+    return at.isoformat()
+
+
+def apply_withdrawal(session: Session, actor: Actor, application_id: int) -> bool:
+    """Every association has approved and the date has come: end all the memberships at once.
+
+    Raises ChainBroken if the group would be left with an upper layer above an ended one
+    (the transaction then rolls back whole)."""
+    app = _app(session, application_id)
+    group = app.group
+    leaving = {p.association_id for p in app.parts if p.action == PartAction.LEAVE}
+    for m in group.memberships:
+        if m.association_id in leaving and m.status == MembershipStatus.ACTIVE:
+            memberships.end_membership(session, actor, m, app.desired_date, app.id)
+    memberships.check_group(group)
+    transition(app, ApplicationStatus.COMPLETED, APPLICATION_TRANSITIONS)
+    audit.record(session, actor, "application.complete", "application", app.id, kind=app.kind)
+    _mail_applicant(session, app, "withdrawal_done")
+    return True
+
+
+def reason_label(app: Application) -> str:
+    payload = app.payload or {}
+    label = REASONS.get(payload.get("reason", ""), "")
+    return f"{label}（{payload['reason_text']}）" if payload.get("reason_text") else label

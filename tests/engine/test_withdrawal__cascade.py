@@ -1,0 +1,126 @@
+"""Withdrawal: the cascade, every layer's approval, and everything ending together on the date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from engine import flows, runtime, tasks
+from engine.models import ProcessInstance
+from membership import memberships, withdrawals
+from membership.actors import SYSTEM
+from membership.applications import today_jst
+from membership.errors import ValidationFailed
+
+from ..conftest import actor_for, new_member
+from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+
+
+def staff(s, code):
+    return actor_for(s, f"staff@{code}")
+
+
+def full_member(s):
+    """A member of 中央区東支部 → 札幌市 → 北海道 → JMA (one group)."""
+    member = new_member(s, prefix="leave")
+    app = file_enrolment(s, member)
+    for code, _ in FULL_CHAIN:
+        tasks.complete_task(s, staff(s, code), open_task_for(s, staff(s, code), app.id).id, "approve")
+    return member, app.group_id
+
+
+def active(s, member):
+    return [m.association.code for m in memberships.memberships_of(s, member.physician_id) if m.status == "active"]
+
+
+def withdraw(s, member, group_id, code, **extra):
+    body = {"kind": "withdrawal", "group_id": group_id, "association": code, "desired_date": today_jst().isoformat(),
+            "withdrawal_reason": "retired", **extra}
+    return flows.submit_application(s, member, body)
+
+
+def fire_at(s, clock, app):
+    instance = s.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == app.id))
+    clock.shift = instance.timer_due_at - dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=1)
+    return runtime.fire_timers(s, SYSTEM, instance.id)
+
+
+def test_leaving_the_city_leaves_every_layer_above_after_all_approve_and_on_the_date(session, clock):
+    member, group_id = full_member(session)
+    app = withdraw(session, member, group_id, "sapporo")
+    assert [(p.association.code, p.action) for p in app.parts] == [
+        ("sapporo", "leave"), ("hokkaido", "leave"), ("jma", "leave")]
+    for code in ("sapporo", "hokkaido", "jma"):
+        assert open_task_for(session, staff(session, "chuoeast"), app.id) is None  # the district is not asked
+        task = open_task_for(session, staff(session, code), app.id)
+        assert task is not None and task.application_kind == "withdrawal"
+        tasks.complete_task(session, staff(session, code), task.id, "approve")
+        assert active(session, member) == ["chuoeast", "sapporo", "hokkaido", "jma"]  # nothing ends yet
+    session.refresh(app)
+    assert app.status == "approved"
+    assert fire_at(session, clock, app) is True
+    session.refresh(app)
+    assert app.status == "completed" and active(session, member) == ["chuoeast"]
+    ended = [m for m in memberships.memberships_of(session, member.physician_id) if m.status == "ended"]
+    assert {m.until for m in ended} == {today_jst()}
+    history = memberships.history_of(session, member.physician_id)
+    assert sorted(e["association"] for e in history if e["kind"] == "left") == ["hokkaido", "jma", "sapporo"]
+
+
+@pytest.mark.parametrize("rejecting", ["sapporo", "hokkaido", "jma"])
+def test_a_rejection_at_any_layer_leaves_the_member_as_before(session, rejecting):
+    member, group_id = full_member(session)
+    app = withdraw(session, member, group_id, "sapporo")
+    for code in ("sapporo", "hokkaido", "jma"):
+        task = open_task_for(session, staff(session, code), app.id)
+        if code == rejecting:
+            tasks.complete_task(session, staff(session, code), task.id, "reject", "会費の精算が必要です")
+            break
+        tasks.complete_task(session, staff(session, code), task.id, "approve")
+    session.refresh(app)
+    assert app.status == "rejected" and active(session, member) == ["chuoeast", "sapporo", "hokkaido", "jma"]
+    instance = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == app.id))
+    assert instance.status == "completed" and instance.timer_due_at is None
+
+
+def test_return_amend_and_cancel_while_pending(session):
+    member, group_id = full_member(session)
+    app = withdraw(session, member, group_id, "jma", desired_date=(today_jst() + dt.timedelta(days=30)).isoformat())
+    task = open_task_for(session, staff(session, "jma"), app.id)
+    tasks.complete_task(session, staff(session, "jma"), task.id, "return", "退会日を月末にしてください")
+    amend = tasks.list_tasks(session, member, application_id=app.id)[0][0]
+    month_end = (today_jst().replace(day=1) + dt.timedelta(days=62)).replace(day=1) - dt.timedelta(days=1)
+    tasks.complete_task(session, member, amend.id, changes={"desired_date": month_end.isoformat()})
+    session.refresh(app)
+    assert app.desired_date == month_end and open_task_for(session, staff(session, "jma"), app.id) is not None
+    flows.cancel_application(session, member, app.id)
+    session.refresh(app)
+    assert app.status == "cancelled" and active(session, member) == ["chuoeast", "sapporo", "hokkaido", "jma"]
+    assert open_task_for(session, staff(session, "jma"), app.id) is None
+
+
+def test_bad_withdrawals_are_refused_with_the_field_named(session):
+    member, group_id = full_member(session)
+    other, other_group = full_member(session)
+    cases = [
+        ({"group_id": other_group}, "group_id", "not_your_group"),
+        ({"association": "otaru"}, "association", "not_a_member_here"),
+        ({"desired_date": (today_jst() - dt.timedelta(days=1)).isoformat()}, "desired_date", "date_in_past"),
+        ({"withdrawal_reason": "bored"}, "withdrawal_reason", "choose_from_list"),
+        ({"withdrawal_reason": "other"}, "withdrawal_reason_text", "required"),
+        ({"withdrawal_reason": "other", "withdrawal_reason_text": "あ" * 51}, "withdrawal_reason_text", "too_long"),
+    ]
+    for change, field, key in cases:
+        body = {"kind": "withdrawal", "group_id": group_id, "association": "sapporo",
+                "desired_date": today_jst().isoformat(), "withdrawal_reason": "retired", **change}
+        with pytest.raises(ValidationFailed) as failed:
+            flows.submit_application(session, member, body)
+        assert failed.value.fields[field][0] == key, (change, failed.value.fields)
+    withdraw(session, member, group_id, "hokkaido")
+    with pytest.raises(ValidationFailed) as failed:  # one application per group at a time
+        withdraw(session, member, group_id, "chuoeast")
+    assert failed.value.fields["group_id"][0] == "group_has_pending_application"
+    assert withdrawals.cascade(next(g for g in withdrawals.groups_of(session, member.physician_id)),
+                               staff(session, "chuoeast").association_id)[0].association.code == "chuoeast"

@@ -1,0 +1,128 @@
+"""The withdrawal screens (退会届) and API: retention, the cascade shown, confirm, My Page with
+修正 and 削除 while pending, the reviewing layers seeing the amendment, and the API path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import sqlalchemy as sa
+
+from engine import tasks
+from membership.applications import today_jst
+from membership.models import Application, Notification
+
+from ..conftest import actor_for, new_member
+from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+from ..helpers import login_client as login
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def full_member(session):
+    member = new_member(session, prefix="wd")
+    app = file_enrolment(session, member)
+    for code, _ in FULL_CHAIN:
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "approve")
+    session.flush()
+    return member, app.group_id
+
+
+def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
+    member, group_id = full_member(session)
+    client = login(app, member.login_id)
+    assert "/apply/withdrawal" in text(client.get("/mypage/"))
+    page = text(client.get("/apply/withdrawal"))
+    assert "日本医師会医師賠償責任保険に加入できます。" in page and "入会を継続する" in page
+    assert "本当に退会しますか？" in text(client.get("/apply/withdrawal/sure"))
+    page = text(client.get("/apply/withdrawal/form"))
+    assert f'value="{group_id}:sapporo"' in page and "同時に退会" in page and "北海道医師会・日本医師会" in page
+
+    r = client.post("/apply/withdrawal/form", data={"leave": f"{group_id}:sapporo", "desired_date": "2001/01/01",
+                                                    "withdrawal_reason": "other"})
+    assert r.status_code == 422
+    assert "退会希望年月日は本日以降の日付を入力してください。" in text(r)
+    assert "退会事由（その他）を入力してください。" in text(r)
+    r = client.post("/apply/withdrawal/form", data={"leave": "999999:sapporo", "desired_date": today_jst().isoformat(),
+                                                    "withdrawal_reason": "retired"})
+    assert r.status_code == 422 and "ご自身が会員であるグループだけ" in text(r)
+
+    date = (today_jst() + dt.timedelta(days=20)).strftime("%Y/%m/%d")
+    r = client.post("/apply/withdrawal/form", data={"leave": f"{group_id}:sapporo", "desired_date": date,
+                                                    "withdrawal_reason": "other",
+                                                    "withdrawal_reason_text": "海外へ転居のため"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/apply/withdrawal/confirm")
+    page = text(client.get("/apply/withdrawal/confirm"))
+    leaving = re.search(r'<ul id="leaving">(.*?)</ul>', page, re.S).group(1)
+    assert leaving.index("札幌市医師会") < leaving.index("北海道医師会") < leaving.index("日本医師会")
+    assert "中央区東支部" not in leaving and "同時退会" in leaving and date in page and "海外へ転居のため" in page
+    r = client.post("/apply/withdrawal/confirm")
+    assert r.status_code == 302
+    app_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert "退会の申請を受付けました" in text(client.get(r.headers["Location"]))
+    mailed = sa.select(Notification.body).where(Notification.subject == "【MAMIS】退会届を受け付けました")
+    assert "札幌市医師会" in session.scalar(mailed.order_by(Notification.id.desc()).limit(1))
+    page = text(client.get("/mypage/"))
+    card = re.search(rf'<article class="card application" id="application-{app_id}">(.*?)</article>', page, re.S)
+    assert "退会届" in card.group(1) and "申請中" in card.group(1)
+    assert f"/apply/withdrawal/{app_id}/amend" in card.group(1) and "削除" in card.group(1)
+
+    # 修正 while pending: the reviewing layer sees that it was amended
+    new_date = (today_jst() + dt.timedelta(days=40)).isoformat()
+    r = client.post(f"/apply/withdrawal/{app_id}/amend", data={"desired_date": new_date,
+                                                               "withdrawal_reason": "retired"})
+    assert r.status_code == 302, text(r)
+    session.expire_all()
+    assert session.get(Application, app_id).desired_date.isoformat() == new_date
+    staff = login(app, "staff@sapporo")
+    task = open_task_for(session, actor_for(session, "staff@sapporo"), app_id)
+    page = text(staff.get(f"/tasks/{task.id}"))
+    assert "申請者が審査中に申請内容を修正しました" in page and "退会届" in page and "廃業・退職" in page
+
+    # a return: the member's amendment page has the withdrawal's own fields
+    staff.post(f"/tasks/{task.id}", data={"decision": "return", "comment": "日付をご確認ください"})
+    amend = tasks.list_tasks(session, member, application_id=app_id)[0][0]
+    page = text(client.get(f"/tasks/{amend.id}"))
+    assert 'name="withdrawal_reason"' in page and 'name="duty_code"' not in page
+    assert client.post(f"/apply/withdrawal/{app_id}/amend", data={"desired_date": new_date,
+                                                                   "withdrawal_reason": "retired"}).status_code == 302
+    assert "修正できません" in text(client.get(f"/mypage/applications/{app_id}"))  # returned: amend via the task
+    r = client.post(f"/tasks/{amend.id}", data={"desired_date": new_date, "withdrawal_reason": "death"})
+    assert r.status_code == 302, text(r)
+    session.expire_all()
+    assert session.get(Application, app_id).payload["reason"] == "death"
+
+    # 削除 while pending
+    r = client.post(f"/mypage/applications/{app_id}/cancel")
+    session.expire_all()
+    assert session.get(Application, app_id).status == "cancelled"
+
+
+def test_withdrawal_through_the_api(api, session):
+    member, group_id = full_member(session)
+    client = api(member.login_id)
+    groups = {m["group"] for m in client.get("/api/v1/members/me").get_json()["memberships"]}
+    assert group_id in groups
+    r = client.post("/api/v1/applications", json={"kind": "withdrawal", "group_id": group_id, "association": "jma",
+                                                  "desired_date": "2001-01-01", "withdrawal_reason": "retired"})
+    assert r.status_code == 422 and "desired_date" in r.get_json()["error"]["fields"]
+    r = client.post("/api/v1/applications", json={"kind": "withdrawal", "group_id": group_id, "association": "hokkaido",
+                                                  "desired_date": today_jst().isoformat(),
+                                                  "withdrawal_reason": "retired"})
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert body["kind"] == "withdrawal" and [(p["association"], p["action"]) for p in body["parts"]] == [
+        ("hokkaido", "leave"), ("jma", "leave")]
+    r = client.post("/api/v1/applications", json={"kind": "withdrawal", "group_id": group_id,
+                                                  "association": "chuoeast", "desired_date": today_jst().isoformat(),
+                                                  "withdrawal_reason": "retired"})
+    assert r.status_code == 422 and "group_id" in r.get_json()["error"]["fields"]
+    for code in ("hokkaido", "jma"):
+        staff = api(f"staff@{code}")
+        [task] = [t for t in staff.get("/api/v1/tasks").get_json() if t["application_id"] == body["id"]]
+        assert task["application_kind"] == "withdrawal"
+        assert staff.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 200
+    assert client.get(f"/api/v1/applications/{body['id']}").get_json()["status"] == "approved"
