@@ -94,7 +94,7 @@ def db_engine(app):
 
 
 @pytest.fixture
-def session(app, db_engine):
+def session(app, db_engine, request):
     """A session in a transaction rolled back after the test; the app's requests and jobs join it."""
     connection = db_engine.connect()
     outer = connection.begin()
@@ -108,6 +108,13 @@ def session(app, db_engine):
     s = factory()
     try:
         yield s
+        if "inconsistent" not in request.keywords:
+            # every scenario ends with the database sound (as `flask check integrity` sees it)
+            from engine import integrity
+
+            s.flush()
+            problems = integrity.check(s, Path(app.config["UPLOAD_DIR"]))
+            assert problems == [], problems
     finally:
         s.close()
         database.session_factory, database.read_session_factory = real_factory, real_reader

@@ -34,3 +34,22 @@ def test_upgrade_demo_users_and_deploy(tmp_path):
     assert deployed.returncode == 0 and "enrolment v1 unchanged" in deployed.stdout
     logins = flask(tmp_path, "demo", "logins")
     assert "staff@sapporo" in logins.stdout and "Mamis#2024" in logins.stdout
+
+
+def test_check_integrity_passes_on_sound_data_and_names_what_is_broken(tmp_path):
+    import sqlite3
+
+    assert flask(tmp_path, "db", "upgrade").returncode == 0
+    assert flask(tmp_path, "demo", "load").returncode == 0
+    sound = flask(tmp_path, "check", "integrity")
+    assert sound.returncode == 0 and "integrity: ok" in sound.stdout
+    db = sqlite3.connect(tmp_path / "cli.db")
+    group = db.execute("SELECT group_id FROM memberships GROUP BY group_id HAVING count(*) >= 2 LIMIT 1").fetchone()
+    assert group is not None, "the demo data has a member of two layers"
+    # end the lowest membership of that group behind the application's back
+    db.execute("UPDATE memberships SET status = 'ended', until = '2026-01-01' WHERE id = (SELECT id FROM memberships "
+               "WHERE group_id = ? ORDER BY layer DESC LIMIT 1)", group)
+    db.commit()
+    db.close()
+    broken = flask(tmp_path, "check", "integrity")
+    assert broken.returncode == 1 and f"group {group[0]}:" in broken.stderr and "is active but layer" in broken.stderr

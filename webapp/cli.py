@@ -1,4 +1,5 @@
-"""CLI commands of ../shared/API.md: db upgrade, demo load, users create, processes deploy."""
+"""CLI commands of ../shared/API.md: db upgrade, demo load, users create, processes deploy; and
+check integrity."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ db_cli = AppGroup("db", help="Database schema.")
 demo_cli = AppGroup("demo", help="Demo data.")
 users_cli = AppGroup("users", help="User accounts.")
 processes_cli = AppGroup("processes", help="BPMN/DMN process definitions.")
+check_cli = AppGroup("check", help="Consistency checks.")
 
 
 @db_cli.command("upgrade")
@@ -85,6 +87,19 @@ def processes_deploy():
         click.echo(f"{definition.key} v{definition.version} {state}")
 
 
+@check_cli.command("integrity")
+def check_integrity():
+    """Prove the group invariant and that no membership, application, task or upload is half-applied."""
+    from engine import integrity
+
+    problems = integrity.check(db.session(), Path(current_app.config["UPLOAD_DIR"]))
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("integrity: ok")
+
+
 def init_app(app: Flask) -> None:
-    for group in (db_cli, demo_cli, users_cli, processes_cli):
+    for group in (db_cli, demo_cli, users_cli, processes_cli, check_cli):
         app.cli.add_command(group)
