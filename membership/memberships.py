@@ -9,6 +9,7 @@ activates a membership goes through `activate_membership`.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -61,7 +62,28 @@ def activate_membership(session: Session, actor: Actor, part: ApplicationPart) -
     ))
     audit.record(session, actor, "membership.activate", "application_part", part.id,
                  association_id=part.association_id, application_id=app.id)
+    if part.layer == 1:
+        assign_jma_member_id(session, actor, app.physician)
     return membership
+
+
+def assign_jma_member_id(session: Session, actor: Actor, physician: Physician) -> str:
+    """A new JMA member's 10-digit ID: 3 followed by 9 random digits, unique, never reassigned.
+
+    Random rather than a counter so that two JMA approvals at once cannot pick the same number;
+    the unique constraint is the last guard (the step would then roll back whole and be retried).
+    """
+    if physician.jma_member_id:
+        return physician.jma_member_id
+    for _ in range(20):
+        candidate = "3" + "".join(secrets.choice("0123456789") for _ in range(9))
+        with session.no_autoflush:  # the step's one flush comes at its end
+            taken = session.scalar(sa.select(Physician.id).where(Physician.jma_member_id == candidate))
+        if taken is None:
+            physician.jma_member_id = candidate
+            audit.record(session, actor, "physician.jma_member_id", "physician", physician.id, jma_member_id=candidate)
+            return candidate
+    raise RuntimeError("no free JMA member ID found")
 
 
 def check_group(group: MembershipGroup) -> None:

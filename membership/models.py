@@ -407,3 +407,22 @@ class Document(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     association: Mapped[Association] = relationship()
+
+
+class Notice(Base):
+    """お知らせ: written by an admin (for everyone: the login page and every My Page) or by an
+    association's secretariat (for its members' My Page), shown between two dates."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: None: a system-wide notice by an admin
+    association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(100))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    publish_from: Mapped[dt.date]
+    publish_until: Mapped[dt.date | None]
+    created_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    association: Mapped[Association | None] = relationship()

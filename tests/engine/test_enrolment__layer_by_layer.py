@@ -135,3 +135,24 @@ def test_a_failing_service_rolls_the_whole_step_back(session, monkeypatch):
     assert session.get(HumanTask, task.id).status == "open"
     assert session.get(Application, app.id).parts[0].status == "in_review"
     assert memberships.memberships_of(session, member.physician_id) == []
+
+
+def test_jma_approval_gives_a_new_member_a_ten_digit_id_starting_with_3_once(session):
+    from membership.models import Physician
+
+    member = new_member(session)
+    app = file_enrolment(session, member)
+    for code in [c for c, _ in FULL_CHAIN][:-1]:
+        tasks.complete_task(session, staff(session, code), open_task_for(session, staff(session, code), app.id).id,
+                            "approve")
+        assert session.get(Physician, member.physician_id).jma_member_id is None  # not before JMA approves
+    tasks.complete_task(session, staff(session, "jma"), open_task_for(session, staff(session, "jma"), app.id).id,
+                        "approve")
+    jma_id = session.get(Physician, member.physician_id).jma_member_id
+    assert jma_id is not None and len(jma_id) == 10 and jma_id.isdigit() and jma_id.startswith("3")
+    other = new_member(session)
+    app2 = file_enrolment(session, other, chain=[("hokkaido", "A"), ("jma", "A1")])
+    for code in ("hokkaido", "jma"):
+        tasks.complete_task(session, staff(session, code), open_task_for(session, staff(session, code), app2.id).id,
+                            "approve")
+    assert session.get(Physician, other.physician_id).jma_member_id not in (None, jma_id)

@@ -217,7 +217,9 @@ def bulk_complete(body):
 def me():
     s = db.session()
     rows = memberships.memberships_of(s, g.actor.physician_id) if g.actor.physician_id else []
+    physician = memberships.physician(s, g.actor.physician_id) if g.actor.physician_id else None
     return {"login_id": g.actor.login_id, "name": g.actor.name,
+            "jma_member_id": physician.jma_member_id if physician else None,
             "memberships": [memberships.membership_dict(m) for m in rows]}
 
 

@@ -220,6 +220,8 @@ class MembershipSchema(Schema):
 class MeSchema(Schema):
     login_id = fields.String()
     name = fields.String()
+    jma_member_id = fields.String(allow_none=True, metadata={"description": "10 digits starting with 3, "
+                                                                            "given when JMA approves"})
     memberships = fields.List(fields.Nested(MembershipSchema))
 
 

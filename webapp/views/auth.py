@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import login_user, logout_user
 
 from forms.auth import LoginForm
-from membership import accounts
+from membership import accounts, applications, notices
 from membership.errors import AuthenticationFailed, Throttled
 
 from .. import db
@@ -41,7 +41,8 @@ def login():
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for(HOME_FOR_ROLE.get(account.role, "mypage.index"))
             return redirect(target)
-    return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
+    return render_template("auth/login.html", form=form, error=error,
+                           notices=notices.public(db.session(), applications.today_jst())), (401 if error else 200)
 
 
 @bp.route("/logout", methods=["POST"])

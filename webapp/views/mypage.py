@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
-from membership import applications, drafts, memberships, notes, withdrawals
+from membership import applications, drafts, memberships, notes, notices, withdrawals
 
 from .. import db
 from ..i18n import translate
@@ -26,7 +26,20 @@ def index():
     todo = [t for t, _ in tasks.list_tasks(s, me)] if me.role == "member" else []
     return render_template("mypage/index.html", physician=physician, applications=apps, memberships=rows,
                            todo={t.application_id: t for t in todo}, labels=applications.STATUS_LABELS,
-                           drafts=drafts.saved_drafts(s, me), form=ConfirmForm(), kinds=applications.KIND_LABELS)
+                           drafts=drafts.saved_drafts(s, me), form=ConfirmForm(), kinds=applications.KIND_LABELS,
+                           notices=notices.for_member(s, me, applications.today_jst()))
+
+
+@bp.route("/card")
+@roles_required("member")
+def card():
+    """会員証: the member's current memberships, with the JMA member ID; printable."""
+    me = actor()
+    s = db.session()
+    physician = memberships.physician(s, me.physician_id) if me.physician_id else None
+    rows = [m for m in memberships.memberships_of(s, me.physician_id) if m.status == "active"] \
+        if me.physician_id else []
+    return render_template("mypage/card.html", physician=physician, memberships=rows, today=applications.today_jst())
 
 
 @bp.route("/history")

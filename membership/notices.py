@@ -1,0 +1,105 @@
+"""お知らせ (notices): admins write for everyone (login page and every My Page); a secretariat
+writes for the members of its own association (their My Page). Each is shown from one date,
+optionally until another."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from . import audit
+from .actors import Actor
+from .errors import Forbidden, NotFound, ValidationFailed
+from .models import Membership, Notice
+from .statuses import MembershipStatus
+
+MAX_TITLE = 100
+MAX_BODY = 2000
+
+
+def _current(today: dt.date):
+    return sa.and_(Notice.publish_from <= today,
+                   sa.or_(Notice.publish_until.is_(None), Notice.publish_until >= today))
+
+
+def _date(value, field: str, errors: dict, required: bool) -> dt.date | None:
+    if value in (None, ""):
+        if required:
+            errors[field] = ("required", {})
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).replace("/", "-"))
+    except ValueError:
+        errors[field] = ("invalid_date", {})
+        return None
+
+
+def create(session: Session, actor: Actor, title: str | None, body: str | None, publish_from, publish_until=None,
+           today: dt.date | None = None) -> Notice:
+    """Raises Forbidden (not staff), ValidationFailed (naming the fields)."""
+    if actor.role not in ("admin", "secretariat"):
+        raise Forbidden()
+    errors: dict[str, tuple[str, dict]] = {}
+    title = (title or "").strip()
+    body = (body or "").strip()
+    if not title:
+        errors["title"] = ("required", {})
+    elif len(title) > MAX_TITLE:
+        errors["title"] = ("too_long", {"max": MAX_TITLE})
+    if len(body) > MAX_BODY:
+        errors["body"] = ("too_long", {"max": MAX_BODY})
+    start = _date(publish_from, "publish_from", errors, required=True)
+    end = _date(publish_until, "publish_until", errors, required=False)
+    if start and end and end < start:
+        errors["publish_until"] = ("date_before_start", {})
+    if errors:
+        raise ValidationFailed(errors)
+    notice = Notice(association_id=actor.association_id if actor.role == "secretariat" else None, title=title,
+                    body=body, publish_from=start, publish_until=end, created_by_user_id=actor.user_id or None)
+    session.add(notice)
+    session.flush()
+    audit.record(session, actor, "notice.create", "notice", notice.id)
+    return notice
+
+
+def delete(session: Session, actor: Actor, notice_id: int) -> None:
+    notice = session.get(Notice, notice_id)
+    if notice is None or not _may_manage(actor, notice):
+        raise NotFound()
+    session.delete(notice)
+    audit.record(session, actor, "notice.delete", "notice", notice_id)
+
+
+def _may_manage(actor: Actor, notice: Notice) -> bool:
+    if actor.role == "admin":
+        return notice.association_id is None
+    return actor.role == "secretariat" and notice.association_id == actor.association_id
+
+
+def managed_by(session: Session, actor: Actor) -> list[Notice]:
+    if actor.role == "admin":
+        cond = Notice.association_id.is_(None)
+    elif actor.role == "secretariat":
+        cond = Notice.association_id == actor.association_id
+    else:
+        return []
+    return list(session.scalars(sa.select(Notice).where(cond).order_by(Notice.publish_from.desc(), Notice.id.desc())))
+
+
+def public(session: Session, today: dt.date) -> list[Notice]:
+    """For the login page: the current system-wide notices."""
+    return list(session.scalars(sa.select(Notice).where(Notice.association_id.is_(None), _current(today))
+                                .order_by(Notice.publish_from.desc(), Notice.id.desc())))
+
+
+def for_member(session: Session, actor: Actor, today: dt.date) -> list[Notice]:
+    """For My Page: the current system-wide notices and those of the member's associations."""
+    mine = sa.select(Membership.association_id).where(Membership.physician_id == actor.physician_id,
+                                                      Membership.status == MembershipStatus.ACTIVE)
+    return list(session.scalars(sa.select(Notice).options(selectinload(Notice.association)).where(
+        _current(today), sa.or_(Notice.association_id.is_(None), Notice.association_id.in_(mine)))
+        .order_by(Notice.publish_from.desc(), Notice.id.desc())))

@@ -1,0 +1,74 @@
+"""お知らせ on the login page and My Page, managed by admins and secretariats; the member card."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine import tasks
+from membership.applications import today_jst
+
+from ..conftest import actor_for, new_member
+from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+from ..helpers import login_client as login
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def test_notices_reach_who_they_are_for_between_their_dates(app, session):
+    today = today_jst()
+    admin = login(app, "admin001")
+    r = admin.post("/notices", data={"title": "", "publish_from": "2026/13/01"})
+    assert r.status_code == 422 and "件名を入力してください。" in text(r) and "掲載開始日は YYYY-MM-DD" in text(r)
+    r = admin.post("/notices", data={"title": "システム保守のお知らせ", "body": "11月30日 2時〜4時は停止します。",
+                                     "publish_from": today.isoformat(),
+                                     "publish_until": (today - dt.timedelta(days=1)).isoformat()})
+    assert r.status_code == 422 and "掲載終了日は掲載開始日以降" in text(r)
+    assert admin.post("/notices", data={"title": "システム保守のお知らせ", "body": "11月30日 2時〜4時は停止します。",
+                                        "publish_from": today.isoformat()}).status_code == 302
+    later = (today + dt.timedelta(days=3)).isoformat()
+    assert admin.post("/notices", data={"title": "来月の予告", "publish_from": later}).status_code == 302
+    city = login(app, "staff@sapporo")
+    assert city.post("/notices", data={"title": "札幌市医師会 総会の日程", "publish_from": today.isoformat()}
+                     ).status_code == 302
+    assert "システム保守のお知らせ" not in text(city.get("/notices"))  # each manages only its own
+
+    page = text(app.test_client().get("/login"))
+    assert "システム保守のお知らせ" in page and "来月の予告" not in page and "総会の日程" not in page
+
+    member = new_member(session, prefix="ntc")
+    enrol = file_enrolment(session, member, chain=[("chuoeast", "A-1"), ("sapporo", "A-1")])
+    for code in ("chuoeast", "sapporo"):
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, enrol.id).id, "approve")
+    page = text(login(app, member.login_id).get("/mypage/"))
+    assert "システム保守のお知らせ" in page and "[札幌市医師会] 札幌市医師会 総会の日程" in page
+    outsider = new_member(session, prefix="ntc")
+    page = text(login(app, outsider.login_id).get("/mypage/"))
+    assert "システム保守のお知らせ" in page and "総会の日程" not in page
+
+    notice_id = int(text(city.get("/notices")).split("/notices/")[1].split("/")[0])
+    assert login(app, "staff@otaru").post(f"/notices/{notice_id}/delete").status_code == 404
+    assert city.post(f"/notices/{notice_id}/delete").status_code == 302
+    assert "総会の日程" not in text(login(app, member.login_id).get("/mypage/"))
+    assert login(app, member.login_id).post("/notices", data={"title": "x", "publish_from": today.isoformat()}
+                                            ).status_code == 403
+
+
+def test_the_member_card_shows_the_memberships_and_the_jma_id(app, session, api):
+    member = new_member(session, prefix="card")
+    enrol = file_enrolment(session, member)
+    for code, _ in FULL_CHAIN:
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, enrol.id).id, "approve")
+    session.flush()
+    client = login(app, member.login_id)
+    page = text(client.get("/mypage/card"))
+    from membership.models import Physician
+
+    jma_id = session.get(Physician, member.physician_id).jma_member_id
+    assert f'<dd id="jma-id">{jma_id}</dd>' in page and "[1層] 日本医師会" in page and "[4層] 中央区東支部" in page
+    assert api(member.login_id).get("/api/v1/members/me").get_json()["jma_member_id"] == jma_id
+    newcomer = new_member(session, prefix="card")
+    assert "日本医師会の会員ではありません" in text(login(app, newcomer.login_id).get("/mypage/card"))
