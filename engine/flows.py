@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from membership import applications, uploads, withdrawals
+from membership import applications, transfers, uploads, withdrawals
 from membership.actors import Actor
 from membership.errors import Conflict, ValidationFailed
 from membership.models import Application, ApplicationDraft
@@ -17,8 +17,9 @@ from .models import ProcessInstance
 from .runtime import cancel_instance, lock_instance, start_instance
 
 #: application kind → the process that reviews it
-PROCESS_FOR_KIND = {"enrolment": "enrolment", "withdrawal": "withdrawal"}
-FILERS = {"enrolment": applications.file_enrolment, "withdrawal": withdrawals.file_withdrawal}
+PROCESS_FOR_KIND = {"enrolment": "enrolment", "withdrawal": "withdrawal", "transfer": "transfer"}
+FILERS = {"enrolment": applications.file_enrolment, "withdrawal": withdrawals.file_withdrawal,
+          "transfer": transfers.file_transfer}
 
 
 def submit_application(session: Session, actor: Actor, data: dict, draft: ApplicationDraft | None = None,

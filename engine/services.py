@@ -6,7 +6,7 @@ rejects names missing here. Each function takes (session, actor, **params) and r
 
 from __future__ import annotations
 
-from membership import applications, calendar, withdrawals
+from membership import applications, calendar, transfers, withdrawals
 
 from . import escalation
 
@@ -21,4 +21,6 @@ SERVICES = {
     "calendar.deadline": calendar.deadline,
     "application.effective_at": withdrawals.effective_at,
     "application.apply_withdrawal": withdrawals.apply_withdrawal,
+    "transfer.effective_at": transfers.effective_at,
+    "transfer.apply": transfers.apply_transfer,
 }

@@ -343,8 +343,8 @@ def approve_part(session: Session, actor: Actor, part_id: int, comment: str = ""
     if four_eyes_blocked(part.application, actor):
         raise Forbidden("four_eyes")
     _decide(part, actor, PartStatus.APPROVED, comment)
-    if part.action == PartAction.JOIN:
-        activate_membership(session, actor, part)
+    if part.action == PartAction.JOIN and part.application.kind == "enrolment":
+        activate_membership(session, actor, part)  # a transfer's joins wait for its effective date
     audit.record(session, actor, "part.approve", "application_part", part.id, comment=comment or "")
     _mail_applicant(session, part.application, f"{part.application.kind}_part_approved",
                     association=part.association.name)

@@ -25,7 +25,7 @@ def check_groups(session: Session) -> list[str]:
     problems = []
     groups = session.scalars(sa.select(MembershipGroup).options(selectinload(MembershipGroup.memberships)))
     for group in groups:
-        by_layer = {m.layer: m for m in group.memberships}
+        by_layer = {m.layer: m for m in group.memberships if m.status != MembershipStatus.MOVED}
         for m in group.memberships:
             if m.status != MembershipStatus.ACTIVE:
                 continue
@@ -49,12 +49,15 @@ def check_applications(session: Session) -> list[str]:
         if app.status == A.REJECTED and statuses.count(P.REJECTED) != 1:
             problems.append(f"application {app.id}: rejected with parts {statuses}")
         for part in app.parts:
-            if part.action == PartAction.JOIN and part.status == P.APPROVED and part.association_id not in members:
+            # an enrolment's join starts on approval; a transfer's joins all at once when it completes
+            takes_effect = app.kind == "enrolment" or app.status == A.COMPLETED
+            if part.action == PartAction.JOIN and part.status == P.APPROVED and takes_effect \
+                    and part.association_id not in members:
                 problems.append(f"application {app.id}: join of association {part.association_id} approved "
                                 f"without a membership")
             if part.action == PartAction.LEAVE:
                 m = members.get(part.association_id)
-                if app.status == A.COMPLETED and (m is None or m.status != MembershipStatus.ENDED):
+                if app.status == A.COMPLETED and (m is None or m.status == MembershipStatus.ACTIVE):
                     problems.append(f"application {app.id}: completed withdrawal left association "
                                     f"{part.association_id} active")
     return problems
@@ -66,7 +69,7 @@ def check_history(session: Session) -> list[str]:
     problems = [f"membership {i}: active without a joined event" for i in session.scalars(
         sa.select(Membership.id).where(Membership.status == MembershipStatus.ACTIVE, Membership.id.not_in(joined)))]
     problems += [f"membership {i}: ended without a left event or an end date" for i in session.scalars(
-        sa.select(Membership.id).where(Membership.status == MembershipStatus.ENDED,
+        sa.select(Membership.id).where(Membership.status.in_((MembershipStatus.ENDED, MembershipStatus.MOVED)),
                                        sa.or_(Membership.id.not_in(left), Membership.until.is_(None))))]
     return problems
 

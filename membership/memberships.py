@@ -33,7 +33,9 @@ def check_chain_below(group: MembershipGroup, layer: int, planned_association_id
     `planned_association_ids` are the group's associations below `layer` that the caller's
     application also asks for; existing memberships of the group below `layer` count too.
     """
-    rows = group.memberships  # loaded once; includes memberships added in this transaction
+    # loaded once; includes memberships added in this transaction. A membership a transfer ended
+    # is out of the chain (its replacement, if any, is in it).
+    rows = [m for m in group.memberships if m.status != MembershipStatus.MOVED]
     active = {m.association_id for m in rows if m.status == MembershipStatus.ACTIVE}
     needed = set(planned_association_ids) | {m.association_id for m in rows if m.layer > layer}
     missing = needed - active
@@ -95,9 +97,10 @@ def check_group(group: MembershipGroup) -> None:
 
 
 def end_membership(session: Session, actor: Actor, membership: Membership, on_date: dt.date,
-                   application_id: int | None) -> None:
-    """End an active membership on `on_date` (its last day), with its history event."""
-    membership.status = MembershipStatus.ENDED.value
+                   application_id: int | None, status: MembershipStatus = MembershipStatus.ENDED) -> None:
+    """End an active membership on `on_date` (its last day), with its history event. A transfer
+    ends with status MOVED (the membership leaves the group's chain)."""
+    membership.status = status.value
     membership.until = on_date
     session.add(MembershipEvent(
         membership=membership, physician_id=membership.physician_id, association_id=membership.association_id,

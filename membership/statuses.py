@@ -32,11 +32,15 @@ class PartStatus(enum.StrEnum):
 class MembershipStatus(enum.StrEnum):
     ACTIVE = "active"
     ENDED = "ended"
+    #: ended by a transfer: no longer part of the group's chain (the new association replaced it)
+    MOVED = "moved"
 
 
 class PartAction(enum.StrEnum):
     JOIN = "join"
     LEAVE = "leave"
+    #: JMA records a member's move between groups; its own membership continues
+    TRANSFER = "transfer"
     CERTIFY = "certify"
 
 

@@ -51,6 +51,16 @@ def groups_of(session: Session, physician_id: int) -> list[MembershipGroup]:
     return [g for g in groups if any(m.status == MembershipStatus.ACTIVE for m in g.memberships)]
 
 
+def pending_on_group(session: Session, physician_id: int, group: MembershipGroup) -> int | None:
+    """The number of a pending application on this group or one of its associations, if any."""
+    return session.scalar(sa.select(Application.id).where(
+        Application.physician_id == physician_id, Application.status.in_(OPEN_APPLICATION),
+        sa.or_(Application.group_id == group.id, Application.id.in_(
+            sa.select(ApplicationPart.application_id).where(ApplicationPart.association_id.in_(
+                [m.association_id for m in group.memberships]), ApplicationPart.status.in_(
+                (PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED)))))).limit(1))
+
+
 def cascade(group: MembershipGroup, from_association_id: int) -> list[Membership]:
     """The active memberships left when leaving `from_association_id`: it and every one above it
     in the group, bottom layer first. Empty if it is not an active membership of the group."""
@@ -90,12 +100,7 @@ def validate(session: Session, physician_id: int, data: dict) -> dict:
             errors["association"] = ("not_a_member_here", {"code": code})
         else:
             leaving = cascade(group, match.association_id)
-        pending = session.scalar(sa.select(Application.id).where(
-            Application.physician_id == physician_id, Application.status.in_(OPEN_APPLICATION),
-            sa.or_(Application.group_id == group.id, Application.id.in_(
-                sa.select(ApplicationPart.application_id).where(ApplicationPart.association_id.in_(
-                    [m.association_id for m in group.memberships]), ApplicationPart.status.in_(
-                    (PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED)))))).limit(1))
+        pending = pending_on_group(session, physician_id, group)
         if pending is not None:
             errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
     desired = _parse_date(data.get("desired_date"), "desired_date", errors)

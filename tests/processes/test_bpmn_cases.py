@@ -3,7 +3,8 @@
 A case names the chain applied for, the tasks expected in order (kind and association) with the
 decision taken on each, and the outcome. Designers add cases next to the diagrams they change.
 
-A withdrawal case (`"kind": "withdrawal"`) names the chain the member belongs to first
+A transfer case (`"kind": "transfer"`) names `member_of`, the new chain `to` and the new
+`facility` (part of its name); its date is tomorrow. A withdrawal case (`"kind": "withdrawal"`) names the chain the member belongs to first
 (`member_of`, enrolled and approved), the association left (`leave_from`, the cascade adds the
 layers above) and its steps; `"after_date": true` lets the clock pass the desired date, so the
 process's timer fires, before the outcome is checked. `memberships` lists the active ones.
@@ -22,6 +23,7 @@ from engine.models import ProcessInstance
 from membership import memberships
 from membership.actors import SYSTEM
 from membership.applications import today_jst
+from membership.models import Facility
 
 from ..conftest import ROOT, actor_for, new_member
 from ..helpers import file_enrolment
@@ -33,15 +35,21 @@ CASES = sorted((ROOT / "processes").glob("*/tests/*.json"))
 def test_process_case(session, clock, case_path):
     case = json.loads(case_path.read_text(encoding="utf-8"))
     member = new_member(session)
-    if case.get("kind") == "withdrawal":
+    if case.get("kind") in ("withdrawal", "transfer"):
         joined = file_enrolment(session, member, chain=[tuple(x) for x in case["member_of"]])
         for code, _ in case["member_of"]:
             who = actor_for(session, f"staff@{code}")
             task = tasks.list_tasks(session, who, application_id=joined.id)[0][0]
             tasks.complete_task(session, who, task.id, "approve")
-        app = flows.submit_application(session, member, {
-            "kind": "withdrawal", "group_id": joined.group_id, "association": case["leave_from"],
-            "desired_date": today_jst().isoformat(), "withdrawal_reason": "retired"})
+        if case["kind"] == "withdrawal":
+            body = {"kind": "withdrawal", "group_id": joined.group_id, "association": case["leave_from"],
+                    "desired_date": today_jst().isoformat(), "withdrawal_reason": "retired"}
+        else:
+            facility = session.scalar(sa.select(Facility.id).where(Facility.name.contains(case["facility"])))
+            body = {"kind": "transfer", "group_id": joined.group_id, "facility_id": facility,
+                    "desired_date": (today_jst() + dt.timedelta(days=1)).isoformat(),
+                    "associations": [{"code": c, "category": k} for c, k in case["to"]]}
+        app = flows.submit_application(session, member, body)
     else:
         app = file_enrolment(session, member, chain=[tuple(x) for x in case["chain"]])
     for number, step in enumerate(case["steps"], 1):

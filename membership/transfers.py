@@ -1,0 +1,228 @@
+"""Transfer (異動届, SPEC §6): a member moves one group to a new facility and new associations.
+
+The member names the new facility and the new local chain (layer 4 and/or 3, each with a member
+category); the prefecture follows from the new layer 3 and, when it changes, needs a category too.
+The system derives the parts: for each of layers 4, 3 and 2 whose association changes, a `leave`
+of the old one and a `join` of the new one; an association that stays has no part. JMA keeps the
+membership and records the move with a `transfer` part. Every part is reviewed, bottom layer
+first (the transfer process). Nothing of the old membership ends until every part is approved;
+then, on the effective date (the process's timer), the leaves and joins apply in one transaction
+and the group moves to the new facility. A rejection of any part leaves the member as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from . import audit, memberships
+from .actors import Actor
+from .applications import _app, _mail_applicant, _parse_date, resolve_applicant
+from .associations import get_by_codes
+from .errors import ValidationFailed
+from .models import Application, ApplicationPart, Facility, Membership, MembershipEvent
+from .statuses import (
+    APPLICATION_TRANSITIONS,
+    ApplicationStatus,
+    MembershipStatus,
+    PartAction,
+    PartStatus,
+    transition,
+)
+from .withdrawals import groups_of, pending_on_group
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def plan(session: Session, physician_id: int, data: dict) -> dict:
+    """Check a transfer body and derive its parts. Raises ValidationFailed naming fields.
+
+    Returns {group, facility, effective_date, parts: [(action, association, category)] bottom
+    layer first, leaves before joins within a layer}.
+    """
+    errors: dict[str, tuple[str, dict]] = {}
+    known = {"kind", "group_id", "facility_id", "desired_date", "associations", "on_behalf_of"}
+    for extra in sorted(set(data) - known):
+        errors[extra] = ("unknown_field", {})
+    try:
+        group_id = int(data.get("group_id"))
+    except (TypeError, ValueError):
+        group_id = None
+    group = next((g for g in groups_of(session, physician_id) if g.id == group_id), None) if group_id else None
+    if group_id is None:
+        errors["group_id"] = ("choose", {})
+    elif group is None:
+        errors["group_id"] = ("not_your_group", {})
+    else:
+        pending = pending_on_group(session, physician_id, group)
+        if pending is not None:
+            errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
+    facility = None
+    if data.get("facility_id") in (None, ""):
+        errors["facility_id"] = ("choose", {})
+    else:
+        try:
+            facility = session.get(Facility, int(data["facility_id"]))
+        except (TypeError, ValueError):
+            facility = None
+        if facility is None:
+            errors["facility_id"] = ("unknown_facility", {})
+    effective = _parse_date(data.get("desired_date"), "desired_date", errors)
+    chosen = data.get("associations")
+    new_chain: dict[int, tuple] = {}
+    if not isinstance(chosen, list) or not chosen:
+        errors["associations"] = ("choose", {})
+    else:
+        found = get_by_codes(session, [str(c.get("code", "")) for c in chosen if isinstance(c, dict)])
+        for i, choice in enumerate(chosen):
+            code = str(choice.get("code", "")) if isinstance(choice, dict) else ""
+            association = found.get(code)
+            if association is None or association.layer == 1:
+                errors[f"associations[{i}].code"] = ("unknown_association", {"code": code})
+                continue
+            category = next((c for c in association.categories if c.code == str(choice.get("category", ""))), None)
+            if association.layer in new_chain:
+                errors["associations"] = ("duplicate_layer", {"layer": association.layer})
+            new_chain[association.layer] = (association, category)
+    if group is not None and not errors.get("associations") and new_chain:
+        _complete_chain(session, group, new_chain, chosen, errors)
+    if errors:
+        raise ValidationFailed(errors, context="transfer")
+    old = {m.layer: m for m in group.memberships if m.status == MembershipStatus.ACTIVE}
+    parts: list[tuple[PartAction, object, object]] = []
+    for layer in (4, 3, 2):
+        before, after = old.get(layer), new_chain.get(layer)
+        if before is not None and after is not None and before.association_id == after[0].id:
+            continue  # stays
+        if before is not None:
+            parts.append((PartAction.LEAVE, before.association, None))
+        if after is not None:
+            parts.append((PartAction.JOIN, after[0], after[1]))
+    if not parts and facility is not None and facility.id == group.facility_id:
+        raise ValidationFailed({"associations": ("no_change", {})}, context="transfer")
+    if 1 in old and parts:
+        parts.append((PartAction.TRANSFER, old[1].association, None))
+    return {"group": group, "facility": facility, "effective_date": effective, "parts": parts}
+
+
+def _complete_chain(session, group, new_chain: dict, chosen, errors: dict) -> None:
+    """Make `new_chain` one whole chain, or say why not (field `associations`).
+
+    A new district needs its city association (kept if it is the old one); the prefecture follows
+    the new layer 3 when the old group had one (its category kept if it is the same prefecture,
+    else the member chooses one); every association newly joined needs a member category.
+    """
+    old = {m.layer: m for m in group.memberships if m.status == MembershipStatus.ACTIVE}
+    field = "associations"
+    if 4 in new_chain and 3 not in new_chain:
+        parent = new_chain[4][0].parent
+        if old.get(3) is not None and parent is not None and old[3].association_id == parent.id:
+            new_chain[3] = (parent, old[3].category)
+        else:
+            errors[field] = ("gap_in_chain", {"lower": new_chain[4][0].name, "layer": 3})
+            return
+    if 3 not in new_chain:
+        errors[field] = ("gap_in_chain", {"lower": new_chain[min(new_chain)][0].name, "layer": 3})
+        return
+    if 4 in new_chain and new_chain[4][0].parent_id != new_chain[3][0].id:
+        errors[field] = ("broken_chain", {"lower": new_chain[4][0].name, "upper": new_chain[3][0].name})
+        return
+    prefecture = new_chain[3][0].parent
+    if 2 in new_chain:
+        if prefecture is None or new_chain[2][0].id != prefecture.id:
+            errors[field] = ("broken_chain", {"lower": new_chain[3][0].name, "upper": new_chain[2][0].name})
+            return
+    elif 2 in old:
+        if prefecture is not None and old[2].association_id == prefecture.id:
+            new_chain[2] = (prefecture, old[2].category)
+        else:
+            errors[field] = ("choose_prefecture_category", {"association": prefecture.name if prefecture else ""})
+            return
+    for layer, (association, category) in list(new_chain.items()):
+        if category is None:
+            if old.get(layer) is not None and old[layer].association_id == association.id:
+                new_chain[layer] = (association, old[layer].category)
+            else:
+                errors[field] = ("unknown_category", {"code": "", "association": association.name})
+                return
+
+
+def file_transfer(session: Session, actor: Actor, data: dict) -> Application:
+    """Store a transfer with its derived parts. Raises ValidationFailed, Forbidden."""
+    applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
+    clean = plan(session, applicant.physician_id, data)
+    group = clean["group"]
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    app = Application(
+        kind="transfer", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
+        applicant_user_id=applicant.id, filed_by_user_id=actor.user_id, group_id=group.id,
+        desired_date=clean["effective_date"], facility=clean["facility"], submitted_at=now,
+        payload={"from_facility_id": group.facility_id,
+                 "parts": [{"action": a.value, "code": assoc.code, "category": cat.code if cat else None}
+                           for a, assoc, cat in clean["parts"]]},
+        parts=[ApplicationPart(seq=seq, association=assoc, layer=assoc.layer, action=action.value, category=cat,
+                               status=PartStatus.PENDING.value)
+               for seq, (action, assoc, cat) in enumerate(clean["parts"])],
+    )
+    session.add(app)
+    session.flush()
+    on_behalf = applicant.id if applicant.id != actor.user_id else None
+    audit.record(session, actor, "application.submit", "application", app.id, on_behalf_of_user_id=on_behalf,
+                 kind=app.kind)
+    _mail_applicant(session, app, "transfer_received")
+    return app
+
+
+# --- the operations the transfer process names -------------------------------------------------
+
+def effective_at(session: Session, actor: Actor, application_id: int) -> str:
+    """The start of the effective date (00:00 JST), as an ISO UTC timestamp for the timer."""
+    app = _app(session, application_id)
+    return dt.datetime.combine(app.desired_date, dt.time(), tzinfo=JST).astimezone(dt.UTC).isoformat()
+
+
+def apply_transfer(session: Session, actor: Actor, application_id: int) -> bool:
+    """Every part approved and the date has come: the leaves and joins apply together, bottom
+    layer first; the group moves to the new facility; JMA's membership records the move.
+    Raises ChainBroken (the whole step rolls back)."""
+    app = _app(session, application_id)
+    group = app.group
+    day = app.desired_date
+    by_association = {m.association_id: m for m in group.memberships}
+    for part in app.parts:
+        if part.action == PartAction.LEAVE:
+            m = by_association.get(part.association_id)
+            if m is not None and m.status == MembershipStatus.ACTIVE:
+                memberships.end_membership(session, actor, m, day - dt.timedelta(days=1), app.id,
+                                           MembershipStatus.MOVED)
+    for part in sorted((p for p in app.parts if p.action == PartAction.JOIN), key=lambda p: -p.layer):
+        memberships.activate_membership(session, actor, part)
+    for part in app.parts:
+        if part.action == PartAction.TRANSFER:
+            m = by_association.get(part.association_id)
+            session.add(MembershipEvent(membership=m, physician_id=app.physician_id,
+                                        association_id=part.association_id, kind="transferred", on_date=day,
+                                        actor_user_id=actor.user_id or None, application_id=app.id))
+    group.facility_id = app.facility_id
+    memberships.check_group(group)
+    transition(app, ApplicationStatus.COMPLETED, APPLICATION_TRANSITIONS)
+    audit.record(session, actor, "application.complete", "application", app.id, kind=app.kind)
+    _mail_applicant(session, app, "transfer_done")
+    return True
+
+
+def kept_memberships(app: Application) -> list[Membership]:
+    """The group's memberships a transfer leaves as they are (for the screens)."""
+    touched = {p.association_id for p in app.parts}
+    return [m for m in (app.group.memberships if app.group else [])
+            if m.status == MembershipStatus.ACTIVE and m.association_id not in touched]
+
+
+def summary_lines(session: Session, app: Application) -> list[str]:
+    labels = {"leave": "退会", "join": "入会", "transfer": "異動の記録"}
+    return [f"[{p.layer}層] {p.association.name}: {labels.get(p.action, p.action)}" for p in app.parts]
+
+
+

@@ -1,0 +1,139 @@
+"""Transfer: derived leave/join parts, every part approved before anything changes, all applied
+together on the effective date; a rejection leaves the member as before."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from engine import flows, runtime, tasks
+from engine.models import ProcessInstance
+from membership import associations, memberships
+from membership.actors import SYSTEM
+from membership.applications import today_jst
+from membership.errors import ValidationFailed
+from membership.models import Facility, MembershipGroup
+
+from ..conftest import actor_for, new_member
+from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+
+
+def staff(s, code):
+    return actor_for(s, f"staff@{code}")
+
+
+def full_member(s):
+    member = new_member(s, prefix="move")
+    app = file_enrolment(s, member)
+    for code, _ in FULL_CHAIN:
+        tasks.complete_task(s, staff(s, code), open_task_for(s, staff(s, code), app.id).id, "approve")
+    return member, app.group_id
+
+
+def facility(s, name_part):
+    return s.scalar(sa.select(Facility.id).where(Facility.name.contains(name_part)))
+
+
+def active(s, member):
+    return [m.association.code for m in memberships.memberships_of(s, member.physician_id) if m.status == "active"]
+
+
+def transfer(s, member, group_id, chain, facility_name, days=0):
+    return flows.submit_application(s, member, {
+        "kind": "transfer", "group_id": group_id, "facility_id": facility(s, facility_name),
+        "desired_date": (today_jst() + dt.timedelta(days=days)).isoformat(),
+        "associations": [{"code": c, "category": k} for c, k in chain]})
+
+
+def work(s, app, decisions):
+    for code, decision in decisions:
+        task = open_task_for(s, staff(s, code), app.id)
+        assert task is not None, code
+        tasks.complete_task(s, staff(s, code), task.id, decision, "" if decision == "approve" else "確認が必要です")
+
+
+def fire(s, clock, app):
+    instance = s.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == app.id))
+    clock.shift = instance.timer_due_at - dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=1)
+    return runtime.fire_timers(s, SYSTEM, instance.id)
+
+
+def test_within_the_prefecture_only_the_district_changes_and_jma_records_it(session, clock):
+    member, group_id = full_member(session)
+    app = transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー", days=10)
+    assert [(p.association.code, p.action) for p in app.parts] == [
+        ("chuoeast", "leave"), ("kitaku", "join"), ("jma", "transfer")]
+    work(session, app, [("chuoeast", "approve"), ("kitaku", "approve"), ("jma", "approve")])
+    session.refresh(app)
+    assert app.status == "approved" and active(session, member) == ["chuoeast", "sapporo", "hokkaido", "jma"]
+    assert fire(session, clock, app) is True
+    session.refresh(app)
+    assert app.status == "completed"
+    assert sorted(active(session, member)) == sorted(["kitaku", "sapporo", "hokkaido", "jma"])
+    group = session.get(MembershipGroup, group_id)
+    assert group.facility_id == facility(session, "北区ファミリー")
+    kinds = {(e["association"], e["kind"]) for e in memberships.history_of(session, member.physician_id)}
+    assert {("chuoeast", "left"), ("kitaku", "joined"), ("jma", "transferred")} <= kinds
+    ended = next(m for m in group.memberships if m.association.code == "chuoeast")
+    joined = next(m for m in group.memberships if m.association.code == "kitaku")
+    assert joined.since == app.desired_date and ended.until == app.desired_date - dt.timedelta(days=1)
+
+
+def test_across_prefectures_layers_2_to_4_change(session, clock):
+    member, group_id = full_member(session)
+    with pytest.raises(ValidationFailed) as failed:  # a new prefecture needs a category there
+        transfer(session, member, group_id, [("bunkyo", "A-1")], "文京本郷")
+    assert failed.value.fields["associations"][0] == "choose_prefecture_category"
+    app = transfer(session, member, group_id, [("bunkyo", "A-1"), ("tokyo", "A")], "文京本郷")
+    assert [(p.association.code, p.action) for p in app.parts] == [
+        ("chuoeast", "leave"), ("sapporo", "leave"), ("bunkyo", "join"), ("hokkaido", "leave"), ("tokyo", "join"),
+        ("jma", "transfer")]
+    work(session, app, [(p.association.code, "approve") for p in app.parts])
+    session.refresh(app)
+    # effective today: the change applies as soon as the last part is approved
+    assert app.status == "completed" and sorted(active(session, member)) == ["bunkyo", "jma", "tokyo"]
+
+
+@pytest.mark.parametrize("rejecting", ["chuoeast", "kitaku", "jma"])
+def test_a_rejection_of_any_part_leaves_the_member_as_before(session, rejecting):
+    member, group_id = full_member(session)
+    app = transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー")
+    decisions = []
+    for code in ("chuoeast", "kitaku", "jma"):
+        decisions.append((code, "reject" if code == rejecting else "approve"))
+        if code == rejecting:
+            break
+    work(session, app, decisions)
+    session.refresh(app)
+    assert app.status == "rejected" and active(session, member) == ["chuoeast", "sapporo", "hokkaido", "jma"]
+    assert session.get(MembershipGroup, group_id).facility_id == facility(session, "上野クリニック")
+
+
+def test_bad_transfers_are_refused_naming_the_field(session):
+    member, group_id = full_member(session)
+    cases = [
+        ({"associations": [{"code": "chuoeast", "category": "A-1"}], "facility_id": facility(session, "上野")},
+         "associations", "no_change"),
+        ({"associations": [{"code": "bunkyo", "category": "A-1"}, {"code": "hokkaido", "category": "A"}]},
+         "associations", "broken_chain"),
+        ({"associations": [{"code": "kitaku", "category": "ZZ"}]}, "associations", "unknown_category"),
+        ({"facility_id": 999999}, "facility_id", "unknown_facility"),
+        ({"desired_date": "2001-01-01"}, "desired_date", "date_in_past"),
+        ({"group_id": 999999}, "group_id", "not_your_group"),
+    ]
+    for change, field, key in cases:
+        body = {"kind": "transfer", "group_id": group_id, "facility_id": facility(session, "北区ファミリー"),
+                "desired_date": today_jst().isoformat(), "associations": [{"code": "kitaku", "category": "B-2"}],
+                **change}
+        with pytest.raises(ValidationFailed) as failed:
+            flows.submit_application(session, member, body)
+        assert failed.value.fields[field][0] == key, (change, failed.value.fields)
+    transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー")
+    with pytest.raises(ValidationFailed) as failed:
+        flows.submit_application(session, member, {"kind": "withdrawal", "group_id": group_id, "association": "jma",
+                                                   "desired_date": today_jst().isoformat(),
+                                                   "withdrawal_reason": "retired"})
+    assert failed.value.fields["group_id"][0] == "group_has_pending_application"
+    assert associations.get_facility(session, facility(session, "北区ファミリー")) is not None
