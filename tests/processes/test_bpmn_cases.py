@@ -4,10 +4,11 @@ A case names the chain applied for, the tasks expected in order (kind and associ
 decision taken on each, and the outcome. Designers add cases next to the diagrams they change.
 
 A transfer case (`"kind": "transfer"`) names `member_of`, the new chain `to` and the new
-`facility` (part of its name); its date is tomorrow. A withdrawal case (`"kind": "withdrawal"`) names the chain the member belongs to first
-(`member_of`, enrolled and approved), the association left (`leave_from`, the cascade adds the
-layers above) and its steps; `"after_date": true` lets the clock pass the desired date, so the
-process's timer fires, before the outcome is checked. `memberships` lists the active ones.
+`facility` (part of its name); its date is tomorrow. A withdrawal case (`"kind": "withdrawal"`)
+names the chain the member belongs to first (`member_of`, enrolled and approved), the
+association left (`leave_from`, the cascade adds the layers above) and its steps;
+`"after_date": true` lets the clock pass the desired date, so the process's timer fires, before
+the outcome is checked. `memberships` lists the active ones.
 """
 
 from __future__ import annotations

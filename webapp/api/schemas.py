@@ -86,15 +86,19 @@ class ChosenAssociation(Schema):
 
 
 class ApplicationCreate(Schema):
-    """An enrolment or a withdrawal (transfer and certification come with their issues).
+    """An enrolment, a withdrawal or a transfer (certification comes with its issue).
+
+    Transfer: group_id, facility_id (the new one), desired_date (the effective date) and
+    associations (the new layer 4 and/or 3 with categories, plus the new prefecture's when it
+    changes); the leave/join parts are derived.
 
     Enrolment: desired_date, facility_id, duty_code, position, associations. Withdrawal: group_id,
     association (the lowest layer left; every layer above it in the group is left too),
     desired_date, withdrawal_reason (retired / death / other) and withdrawal_reason_text (other).
     """
 
-    kind = fields.String(required=True, metadata={"enum": ["enrolment", "withdrawal"]})
-    group_id = fields.Raw(metadata={"type": "integer", "description": "withdrawal: the group to leave"})
+    kind = fields.String(required=True, metadata={"enum": ["enrolment", "withdrawal", "transfer"]})
+    group_id = fields.Raw(metadata={"type": "integer", "description": "withdrawal, transfer: the group"})
     association = fields.String(metadata={"description": "withdrawal: the lowest association left"})
     withdrawal_reason = fields.String(metadata={"enum": ["retired", "death", "other"]})
     withdrawal_reason_text = fields.String(metadata={"description": "withdrawal: reason when other (≤ 50)"})

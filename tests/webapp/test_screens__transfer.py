@@ -1,0 +1,77 @@
+"""The transfer screen (異動届) and API: choose, confirm with the derived parts, file; errors named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import sqlalchemy as sa
+
+from engine import tasks
+from membership.applications import today_jst
+from membership.models import Application, Facility
+
+from ..conftest import actor_for, new_member
+from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+from ..helpers import login_client as login
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def full_member(session):
+    member = new_member(session, prefix="mv")
+    app = file_enrolment(session, member)
+    for code, _ in FULL_CHAIN:
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "approve")
+    session.flush()
+    return member, app.group_id
+
+
+def test_transfer_through_the_screen(app, session):
+    member, group_id = full_member(session)
+    client = login(app, member.login_id)
+    assert "/apply/transfer" in text(client.get("/mypage/"))
+    url = "/apply/transfer?pref=北海道&city=札幌市北区"
+    page = text(client.get(url))
+    assert "北区支部" in page and 'name="group_id"' in page
+    north = session.scalar(sa.select(Facility.id).where(Facility.name.contains("北区ファミリー")))
+    r = client.post(url, data={"group_id": group_id, "layer4": "kitaku", "category-kitaku": "B-2",
+                               "facility_id": north, "desired_date": "2001/01/01"})
+    assert r.status_code == 422 and "異動年月日は本日以降の日付を入力してください。" in text(r)
+    r = client.post(url, data={"group_id": group_id, "layer4": "kitaku", "category-kitaku": "", "facility_id": north,
+                               "desired_date": (today_jst() + dt.timedelta(days=7)).strftime("%Y/%m/%d")})
+    assert r.status_code == 422 and "異動先の医師会" in text(r)
+    r = client.post(url, data={"group_id": group_id, "layer4": "kitaku", "category-kitaku": "B-2", "facility_id": north,
+                               "desired_date": (today_jst() + dt.timedelta(days=7)).strftime("%Y/%m/%d")})
+    assert r.status_code == 302, text(r)
+    page = text(client.get("/apply/transfer/confirm"))
+    rows = re.search(r'<table class="table" id="transfer-parts">(.*?)</table>', page, re.S).group(1)
+    assert rows.index("中央区東支部") < rows.index("北区支部") < rows.index("日本医師会")
+    assert "退会" in rows and "入会" in rows and "異動の記録" in rows and "札幌市医師会" not in rows
+    r = client.post("/apply/transfer/confirm")
+    app_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert "異動届を受け付けました" in text(client.get(r.headers["Location"]))
+    assert session.get(Application, app_id).kind == "transfer"
+    assert "異動届 #" in text(client.get("/mypage/"))
+    staff = login(app, "staff@chuoeast")
+    task = open_task_for(session, actor_for(session, "staff@chuoeast"), app_id)
+    assert "異動届" in text(staff.get(f"/tasks/{task.id}"))
+
+
+def test_transfer_through_the_api(api, session):
+    member, group_id = full_member(session)
+    client = api(member.login_id)
+    tokyo_clinic = session.scalar(sa.select(Facility.id).where(Facility.name.contains("文京本郷")))
+    body = {"kind": "transfer", "group_id": group_id, "facility_id": tokyo_clinic,
+            "desired_date": today_jst().isoformat(), "associations": [{"code": "bunkyo", "category": "A-1"}]}
+    r = client.post("/api/v1/applications", json=body)
+    assert r.status_code == 422 and "associations" in r.get_json()["error"]["fields"]
+    body["associations"].append({"code": "tokyo", "category": "A"})
+    r = client.post("/api/v1/applications", json=body)
+    assert r.status_code == 201, r.get_json()
+    assert [(p["association"], p["action"]) for p in r.get_json()["parts"]] == [
+        ("chuoeast", "leave"), ("sapporo", "leave"), ("bunkyo", "join"), ("hokkaido", "leave"), ("tokyo", "join"),
+        ("jma", "transfer")]

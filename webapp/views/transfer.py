@@ -1,0 +1,96 @@
+"""The transfer screens (異動届): one page to choose the group, the new facility, the new local
+associations (with categories; the prefecture's too when it changes) and the date → confirm, with
+what will be left, joined and recorded → done. The domain derives and checks the parts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+from engine import flows
+from forms.enrolment import ChooseAssociationsForm, ConfirmForm
+from membership import applications, associations, transfers, withdrawals
+from membership.errors import ValidationFailed
+
+from .. import db
+from ..i18n import field_errors
+from ..security import actor, roles_required
+
+bp = Blueprint("transfer", __name__, url_prefix="/apply/transfer")
+KEY = "transfer"
+
+
+def _body(form: ChooseAssociationsForm, choices) -> dict:
+    codes = [c for c in (request.form.get("layer4"), request.form.get("layer3")) if c and c != "none"]
+    prefecture = choices["prefecture"] if choices else None
+    if prefecture is not None and form.category.data.get(prefecture.code):
+        codes.append(prefecture.code)
+    return {"kind": "transfer", "group_id": request.form.get("group_id"),
+            "facility_id": request.form.get("facility_id"),
+            "desired_date": request.form.get("desired_date", "").strip().replace("/", "-"),
+            "associations": [{"code": c, "category": form.category.data.get(c, "")} for c in codes]}
+
+
+@bp.route("", methods=["GET", "POST"])
+@roles_required("member")
+def form():
+    s = db.session()
+    me = actor()
+    groups = withdrawals.groups_of(s, me.physician_id) if me.physician_id else []
+    pref = request.values.get("pref", "")
+    city = request.values.get("city", "")
+    choices = associations.local_choices(s, pref, city) if pref and city else None
+    form_ = ChooseAssociationsForm()
+    errors: dict[str, str] = {}
+    body = {}
+    if request.method == "POST" and form_.validate_on_submit():
+        body = _body(form_, choices)
+        try:
+            transfers.plan(s, me.physician_id, body)
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+        else:
+            session[KEY] = body
+            return redirect(url_for("transfer.confirm"))
+    errors = {**form_.first_errors(), **errors}
+    q = request.values.get("facility_q", "")
+    selected = associations.get_facility(s, request.form.get("facility_id")) if request.form.get("facility_id") \
+        else None
+    return render_template("transfer/form.html", groups=groups, prefs=associations.prefectures(s),
+                           cities=associations.cities(s, pref) if pref else [], pref=pref, city=city,
+                           choices=choices, form=form_, errors=errors, values=request.form, q=q,
+                           facilities=associations.search_facilities(s, q) if q else [], selected=selected), \
+        (422 if errors else 200)
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@roles_required("member")
+def confirm():
+    body = session.get(KEY)
+    if not body:
+        return redirect(url_for("transfer.form"))
+    s = db.session()
+    try:
+        plan = transfers.plan(s, actor().physician_id, body)
+    except ValidationFailed:
+        session.pop(KEY, None)
+        return redirect(url_for("transfer.form"))
+    form_ = ConfirmForm()
+    errors: dict[str, str] = {}
+    if form_.validate_on_submit():
+        try:
+            app = flows.submit_application(s, actor(), body)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            session.pop(KEY, None)
+            return redirect(url_for("transfer.done", application_id=app.id))
+    return render_template("transfer/confirm.html", plan=plan, form=form_, errors=errors), (422 if errors else 200)
+
+
+@bp.route("/done/<int:application_id>")
+@roles_required("member")
+def done(application_id):
+    return render_template("transfer/done.html",
+                           app=applications.get_application(db.session(), actor(), application_id))
