@@ -42,6 +42,8 @@ from .statuses import (
 
 JST = ZoneInfo("Asia/Tokyo")
 OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
+#: the facility choices that are not a facility: not decided / not listed, and home member
+FACILITY_MODES = {"undecided": "未定・一覧にない", "home": "自宅会員"}
 KIND_LABELS = {"enrolment": "入会届", "withdrawal": "退会届", "transfer": "異動届"}
 STATUS_LABELS = {
     "draft": "一時保存", "submitted": "申請中", "in_review": "申請中", "returned": "差戻し",
@@ -98,18 +100,18 @@ def _parse_date(value, field: str, errors: dict) -> dt.date | None:
     return parsed
 
 
-def _validate_chain(session: Session, physician_id: int, choices, found: dict) -> list[tuple]:
+def _validate_chain(session: Session, physician_id: int, choices, found: dict, extending: bool = False) -> list[tuple]:
     """Check the chosen associations; returns [(association, category)] bottom layer first.
 
     Problems go into `found` (field → (message key, params)); other fields' errors do not stop it.
     """
     errors: dict[str, tuple[str, dict]] = {}
-    picked = _check_choices(session, physician_id, choices, errors)
+    picked = _check_choices(session, physician_id, choices, errors, extending)
     found.update(errors)
     return picked
 
 
-def _check_choices(session: Session, physician_id: int, choices, errors: dict) -> list[tuple]:
+def _check_choices(session: Session, physician_id: int, choices, errors: dict, extending: bool = False) -> list[tuple]:
     field = "associations"
     if not isinstance(choices, list) or not choices:
         errors[field] = ("choose", {})
@@ -147,7 +149,7 @@ def _check_choices(session: Session, physician_id: int, choices, errors: dict) -
         if lower.parent_id != upper.id:
             errors[field] = ("broken_chain", {"lower": lower.name, "upper": upper.name})
             return []
-    if picked and picked[0][0].layer == 1:
+    if picked and picked[0][0].layer == 1 and not extending:
         # JMA membership goes through a prefecture (日医会員は都道府県医師会の会員).
         errors[field] = ("gap_in_chain", {"lower": picked[0][0].name, "layer": 2})
         return []
@@ -181,7 +183,8 @@ def check_chain(session: Session, actor: Actor, choices, on_behalf_of: str | Non
 def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
     """Check an enrolment body; returns the cleaned values. Raises ValidationFailed naming fields."""
     errors: dict[str, tuple[str, dict]] = {}
-    known = {"kind", "desired_date", "facility_id", "duty_code", "position", "associations", "on_behalf_of"}
+    known = {"kind", "desired_date", "facility_id", "duty_code", "position", "associations", "on_behalf_of",
+             "group_id"}
     for extra in sorted(set(data) - known):
         errors[extra] = ("unknown_field", {})
     desired = _parse_date(data.get("desired_date"), "desired_date", errors)
@@ -189,6 +192,8 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
     raw_facility = data.get("facility_id")
     if raw_facility in (None, ""):
         errors["facility_id"] = ("choose", {})
+    elif raw_facility in FACILITY_MODES:
+        pass  # 未定・一覧にない, or 自宅会員: no facility row
     else:
         try:
             facility = session.get(Facility, int(raw_facility))
@@ -204,11 +209,63 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
     position = str(data.get("position") or "")
     if position and position not in POSITIONS:
         errors["position"] = ("unknown_position", {})
-    chain = _validate_chain(session, physician_id, data.get("associations"), errors)
+    extending = data.get("group_id") not in (None, "")
+    chain = _validate_chain(session, physician_id, data.get("associations"), errors, extending)
+    group = None
+    if data.get("group_id") not in (None, ""):
+        group = _extend_group(session, physician_id, data["group_id"], chain, errors)
+        if group is not None:
+            facility = group.facility
+            errors.pop("facility_id", None)
     if errors:
         raise ValidationFailed(errors)
     return {"desired_date": desired, "facility": facility, "duty_code": duty, "position": position,
-            "chain": chain}
+            "chain": chain, "facility_mode": raw_facility if raw_facility in FACILITY_MODES else "facility",
+            "group": group}
+
+
+def upper_missing(group: MembershipGroup) -> list[Association]:
+    """追加入会: the associations above a group's top active membership, nearest first."""
+    active = [m for m in group.memberships if m.status == MembershipStatus.ACTIVE]
+    if not active:
+        return []
+    top = min(active, key=lambda m: m.layer).association
+    out, parent = [], top.parent
+    while parent is not None:
+        out.append(parent)
+        parent = parent.parent
+    return out
+
+
+def _extend_group(session: Session, physician_id: int, raw_group, chain: list, errors: dict):
+    """追加入会 into one of the member's groups: the new chain must continue the group upwards."""
+    try:
+        group = session.get(MembershipGroup, int(raw_group))
+    except (TypeError, ValueError):
+        group = None
+    if group is None or group.physician_id != physician_id or not any(
+            m.status == MembershipStatus.ACTIVE for m in group.memberships):
+        errors["group_id"] = ("not_your_group", {})
+        return None
+    if chain:
+        expected = upper_missing(group)
+        lowest = chain[0][0]
+        if not expected or lowest.id != expected[0].id:
+            errors["associations"] = ("gap_in_chain", {"lower": lowest.name,
+                                                       "layer": lowest.layer + 1})
+    return group
+
+
+def check_extension(session: Session, actor: Actor, group_id, choices) -> MembershipGroup:
+    """Step 1 of 追加入会: the chosen upper associations continue the member's group. Raises
+    ValidationFailed; returns the group."""
+    applicant = resolve_applicant(session, actor, None)
+    errors: dict[str, tuple[str, dict]] = {}
+    chain = _validate_chain(session, applicant.physician_id, choices, errors, extending=True)
+    group = _extend_group(session, applicant.physician_id, group_id, chain, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return group
 
 
 def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
@@ -224,11 +281,12 @@ def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
         applicant_user_id=applicant.id, filed_by_user_id=actor.user_id,
         desired_date=clean["desired_date"], facility=clean["facility"],
         duty_code=clean["duty_code"], position=clean["position"], submitted_at=now,
-        payload={"associations": [{"code": a.code, "category": c.code} for a, c in clean["chain"]]},
+        payload={"associations": [{"code": a.code, "category": c.code} for a, c in clean["chain"]],
+                 "facility_mode": clean["facility_mode"]},
         parts=[ApplicationPart(seq=seq, association=association, layer=association.layer,
                                action=PartAction.JOIN.value, category=category, status=PartStatus.PENDING.value)
                for seq, (association, category) in enumerate(clean["chain"])],
-        group=None,
+        group=clean["group"],
     )
     session.add(app)
     session.flush()
@@ -394,13 +452,17 @@ def amend(session: Session, actor: Actor, app: Application, changes: dict) -> No
     errors: dict[str, tuple[str, dict]] = {}
     if "desired_date" in changes:
         app.desired_date = _parse_date(changes["desired_date"], "desired_date", errors) or app.desired_date
-    if changes.get("facility_id") not in (None, ""):
+    if changes.get("facility_id") in FACILITY_MODES:
+        app.facility_id = None
+        app.payload = {**(app.payload or {}), "facility_mode": changes["facility_id"]}
+    elif changes.get("facility_id") not in (None, ""):
         facility = session.get(Facility, int(changes["facility_id"])) if str(
             changes["facility_id"]).isdigit() else None
         if facility is None:
             errors["facility_id"] = ("unknown_facility", {})
         else:
             app.facility_id = facility.id
+            app.payload = {**(app.payload or {}), "facility_mode": "facility"}
     if changes.get("duty_code"):
         if changes["duty_code"] not in DUTY_CODES:
             errors["duty_code"] = ("unknown_duty", {})

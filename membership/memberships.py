@@ -47,7 +47,8 @@ def activate_membership(session: Session, actor: Actor, part: ApplicationPart) -
     """Start the membership that an approved `join` part asks for. Raises ChainBroken."""
     app: Application = part.application
     if app.group is None:
-        app.group = MembershipGroup(physician_id=app.physician_id, facility_id=app.facility_id)
+        app.group = MembershipGroup(physician_id=app.physician_id, facility_id=app.facility_id,
+                                    home_member=(app.payload or {}).get("facility_mode") == "home")
     below = {p.association_id for p in app.parts
              if p.action == PartAction.JOIN and p.layer > part.layer}
     check_chain_below(app.group, part.layer, below)

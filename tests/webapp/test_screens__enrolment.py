@@ -163,3 +163,70 @@ def test_forms_reject_a_missing_csrf_token(app, session):
         assert r.status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize("mode, label", [("home", "自宅会員"), ("undecided", "未定・一覧にない")])
+def test_an_enrolment_without_a_facility_home_member_or_undecided(browser, session, mode, label):
+    from engine import tasks
+    from membership.models import Application, MembershipGroup
+
+    from ..conftest import actor_for
+    from ..helpers import open_task_for
+
+    member = new_member(session)
+    client = browser(member.login_id)
+    client.post("/apply/enrolment", data={"pref": "北海道", "city": "小樽市", "layer3": "otaru",
+                                          "category-otaru": "A-1"})
+    r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": future(), "facility_id": mode,
+                                                    "duty_code": "14", "position": ""})
+    assert r.status_code == 302, text(r)
+    assert label in text(client.get("/apply/enrolment/confirm"))
+    r = client.post("/apply/enrolment/confirm")
+    app_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    app = session.get(Application, app_id)
+    assert app.facility_id is None and app.payload["facility_mode"] == mode
+    staff = actor_for(session, "staff@otaru")
+    assert label in text(browser("staff@otaru").get(f"/tasks/{open_task_for(session, staff, app_id).id}"))
+    tasks.complete_task(session, staff, open_task_for(session, staff, app_id).id, "approve")
+    session.refresh(app)
+    group = session.get(MembershipGroup, app.group_id)
+    assert group.facility_id is None and group.home_member is (mode == "home")
+
+
+def test_additional_enrolment_adds_the_upper_layers_to_the_same_group(browser, session):
+    from engine import tasks
+    from membership import memberships
+    from membership.models import Application
+
+    from ..conftest import actor_for
+    from ..helpers import file_enrolment, open_task_for
+
+    member = new_member(session)
+    first = file_enrolment(session, member, chain=[("chuoeast", "A-1"), ("sapporo", "A-1")])
+    for code in ("chuoeast", "sapporo"):
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, first.id).id, "approve")
+    session.flush()
+    client = browser(member.login_id)
+    assert f"/apply/enrolment/additional/{first.group_id}" in text(client.get("/mypage/"))
+    page = text(client.get(f"/apply/enrolment/additional/{first.group_id}"))
+    assert "北海道医師会" in page and "日本医師会" in page and "中央区東支部" in page
+    r = client.post(f"/apply/enrolment/additional/{first.group_id}", data={"join-jma": "y", "category-jma": "A1"})
+    assert r.status_code == 422 and "2層の医師会も選んでください" in text(r)  # JMA alone skips the prefecture
+    r = client.post(f"/apply/enrolment/additional/{first.group_id}", data={
+        "join-hokkaido": "y", "category-hokkaido": "A", "join-jma": "y", "category-jma": "A1"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/apply/enrolment/input")
+    r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": future(),
+                                                    "facility_id": str(first.facility_id), "duty_code": "11"})
+    assert r.status_code == 302, text(r)
+    r = client.post("/apply/enrolment/confirm")
+    app_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    added = session.get(Application, app_id)
+    assert added.group_id == first.group_id and [p.association.code for p in added.parts] == ["hokkaido", "jma"]
+    for code in ("hokkaido", "jma"):
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, app_id).id, "approve")
+    rows = memberships.memberships_of(session, member.physician_id)
+    assert {m.group_id for m in rows} == {first.group_id} and len(rows) == 4
+    other = browser(new_member(session).login_id)
+    assert other.get(f"/apply/enrolment/additional/{first.group_id}").status_code == 404

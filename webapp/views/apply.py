@@ -120,6 +120,40 @@ def new():
     return redirect(url_for("apply.choose"))
 
 
+@bp.route("/enrolment/additional/<int:group_id>", methods=["GET", "POST"])
+@roles_required("member")
+def additional(group_id):
+    """追加入会: join the layers above one of the member's groups (from its facility)."""
+    from membership.models import MembershipGroup
+
+    s = db.session()
+    group = s.get(MembershipGroup, group_id)
+    if group is None or group.physician_id != actor().physician_id:
+        abort(404)
+    missing = applications.upper_missing(group)
+    form = ChooseAssociationsForm()
+    errors: dict[str, str] = {}
+    if request.method == "POST" and form.validate_on_submit():
+        picked = [a for a in missing if request.form.get(f"join-{a.code}") == "y"]
+        chosen = [{"code": a.code, "category": form.category.data.get(a.code, "")}
+                  for a in sorted(picked, key=lambda a: -a.layer)]
+        try:
+            applications.check_extension(s, actor(), group.id, chosen)
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+        else:
+            draft = drafts.start(s, actor(), KEY, actor().user_id, {
+                "associations": chosen, "group_id": group.id,
+                "facility_id": group.facility_id or ("home" if group.home_member else "undecided")})
+            drafts.update(s, draft, "input")
+            db.commit()
+            session[KEY] = {"draft_id": draft.id}
+            return redirect(url_for("apply.details"))
+    errors = {**form.first_errors(), **errors}
+    return render_template("apply/additional.html", group=group, missing=missing, form=form, errors=errors), \
+        (422 if errors else 200)
+
+
 @bp.route("/enrolment/drafts/<int:draft_id>")
 @roles_required("member", "secretariat")
 def resume(draft_id):
@@ -235,18 +269,20 @@ def details():
     if action == "save_draft" and not errors:
         return _keep_for_later("input", **{k: getattr(form, k).data for k in fields})
     if request.method == "POST" and action == "next" and not errors and form.validate_on_submit():
-        facility = associations.get_facility(s, form.facility_id.data)
-        if facility is None:
+        mode = form.facility_id.data if form.facility_id.data in applications.FACILITY_MODES else None
+        facility = None if mode else associations.get_facility(s, form.facility_id.data)
+        if facility is None and mode is None:
             errors["facility_id"] = field_errors(ValidationFailed.one("facility_id", "unknown_facility"))["facility_id"]
         else:
-            _save("confirm", desired_date=form.desired_date.data, facility_id=facility.id,
+            _save("confirm", desired_date=form.desired_date.data, facility_id=mode or facility.id,
                   duty_code=form.duty_code.data, position=form.position.data or "")
             return redirect(url_for("apply.confirm"))
     if request.method == "POST" and action == "next":
         errors = {**form.first_errors(), **errors}
     q = form.facility_q.data or ""
     results = associations.search_facilities(s, q) if q else []
-    selected = associations.get_facility(s, form.facility_id.data) if form.facility_id.data else None
+    selected = associations.get_facility(s, form.facility_id.data) \
+        if form.facility_id.data and form.facility_id.data not in applications.FACILITY_MODES else None
     by_code = associations.get_by_codes(s, codes)
     documents = uploads.of_draft(s, current) if current else []
     return render_template("apply/input.html", form=form, errors=errors, facilities=results, q=q,
@@ -284,6 +320,8 @@ def confirm():
     if form.validate_on_submit():
         body = {"kind": "enrolment", **{k: draft.get(k) for k in (
             "desired_date", "facility_id", "duty_code", "position", "associations")}}
+        if draft.get("group_id"):
+            body["group_id"] = draft["group_id"]  # 追加入会 into an existing group
         if _acting_for():
             body["on_behalf_of"] = _acting_for()
         try:
@@ -302,8 +340,10 @@ def confirm():
             return redirect(url_for("apply.done", application_id=app.id))
     by_code = associations.get_by_codes(s, [c["code"] for c in draft["associations"]])
     chosen = [(by_code[c["code"]], c["category"]) for c in draft["associations"] if c["code"] in by_code]
-    facility = associations.get_facility(s, draft["facility_id"])
+    mode = draft["facility_id"] if draft["facility_id"] in applications.FACILITY_MODES else None
+    facility = None if mode else associations.get_facility(s, draft["facility_id"])
     return render_template("apply/confirm.html", form=form, draft=draft, chosen=chosen, facility=facility,
+                           facility_mode=applications.FACILITY_MODES.get(mode),
                            documents=uploads.of_draft(s, current) if current else [],
                            duty=DUTY_CODES.get(draft.get("duty_code", "")), errors=errors), (422 if errors else 200)
 
