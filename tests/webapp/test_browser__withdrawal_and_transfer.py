@@ -1,0 +1,107 @@
+"""Real browser: the withdrawal (退会届) and the transfer (異動届) through the real pages, every page
+checked with axe-core. With MAMIS_SCREENSHOTS=<dir> each step is saved there (docs/screens/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from sqlalchemy.orm import Session
+
+from engine import tasks
+from membership.applications import today_jst
+
+from ..conftest import actor_for, new_member
+from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+from .browser import check_page, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
+
+
+def shot(page, name):
+    folder = os.environ.get("MAMIS_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
+def full_member(app):
+    with Session(app.extensions["mamis_db"].engine, expire_on_commit=False) as s:
+        member = new_member(s, prefix="bw")
+        enrol = file_enrolment(s, member)
+        for code, _ in FULL_CHAIN:
+            staff = actor_for(s, f"staff@{code}")
+            tasks.complete_task(s, staff, open_task_for(s, staff, enrol.id).id, "approve")
+        s.commit()
+        return member, enrol.group_id
+
+
+def test_withdrawal_in_the_browser(live_server, chromium):
+    app, base = live_server
+    member, group_id = full_member(app)
+    context = chromium.new_context(viewport={"width": 1024, "height": 900}, bypass_csp=True, locale="ja-JP")
+    page = login(context, base, member.login_id)
+    page.wait_for_url(f"{base}/mypage/")
+    page.click("main >> text=退会届")
+    page.wait_for_url(f"{base}/apply/withdrawal")
+    check_page(page)
+    shot(page, "withdrawal-1-retention")
+    page.click("text=退会する")
+    check_page(page)
+    shot(page, "withdrawal-2-sure")
+    page.click("text=実行する")
+    page.wait_for_url(f"{base}/apply/withdrawal/form")
+    check_page(page)
+    page.check(f"#leave-{group_id}-hokkaido")
+    page.fill("#desired_date", (today_jst() + dt.timedelta(days=30)).strftime("%Y/%m/%d"))
+    page.check("#reason-retired")
+    shot(page, "withdrawal-3-form")
+    page.click("button:has-text('確認画面に進む')")
+    page.wait_for_url(f"{base}/apply/withdrawal/confirm")
+    check_page(page)
+    leaving = page.inner_text("#leaving")
+    assert "北海道医師会" in leaving and "日本医師会" in leaving and "札幌市医師会" not in leaving
+    shot(page, "withdrawal-4-confirm")
+    page.click("button:has-text('退会を申請する')")
+    page.wait_for_url(f"{base}/apply/withdrawal/done/*")
+    check_page(page)
+    shot(page, "withdrawal-5-done")
+    page.click("text=マイページTOPへ戻る")
+    card = page.locator("article.application", has_text="退会届")
+    assert "申請中" in card.inner_text() and card.locator("text=修正").count() == 1
+    shot(page, "withdrawal-6-mypage")
+    context.close()
+
+
+def test_transfer_in_the_browser(live_server, chromium):
+    app, base = live_server
+    member, group_id = full_member(app)
+    context = chromium.new_context(viewport={"width": 1024, "height": 900}, bypass_csp=True, locale="ja-JP")
+    page = login(context, base, member.login_id)
+    page.wait_for_url(f"{base}/mypage/")
+    page.click("main >> text=異動届")
+    page.wait_for_url(f"{base}/apply/transfer")
+    check_page(page)
+    page.select_option("#pref", "北海道")
+    page.click("button:has-text('検索')")
+    page.select_option("#city", "札幌市北区")
+    page.click("button:has-text('検索')")
+    check_page(page)
+    page.check("#layer4-kitaku")
+    page.select_option("#field-category-kitaku", "B-2")
+    page.fill("#facility_q", "北区")
+    page.wait_for_selector("label:has-text('札幌北区ファミリークリニック')")
+    page.click("label:has-text('札幌北区ファミリークリニック')")
+    page.fill("#desired_date", (today_jst() + dt.timedelta(days=14)).strftime("%Y/%m/%d"))
+    shot(page, "transfer-1-form")
+    page.click("button:has-text('確認画面に進む')")
+    page.wait_for_url(f"{base}/apply/transfer/confirm")
+    check_page(page)
+    parts = page.inner_text("#transfer-parts")
+    assert "中央区東支部" in parts and "北区支部" in parts and "異動の記録" in parts
+    shot(page, "transfer-2-confirm")
+    page.click("button:has-text('異動を申請する')")
+    page.wait_for_url(f"{base}/apply/transfer/done/*")
+    check_page(page)
+    shot(page, "transfer-3-done")
+    context.close()
