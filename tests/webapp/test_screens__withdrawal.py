@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from engine import tasks
@@ -126,3 +127,59 @@ def test_withdrawal_through_the_api(api, session):
         assert task["application_kind"] == "withdrawal"
         assert staff.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 200
     assert client.get(f"/api/v1/applications/{body['id']}").get_json()["status"] == "approved"
+
+
+def _withdraw_over_api(api, session, code="sapporo", **extra):
+    member, group_id = full_member(session)
+    client = api(member.login_id)
+    body = {"kind": "withdrawal", "group_id": group_id, "association": code,
+            "desired_date": today_jst().isoformat(), "withdrawal_reason": "retired", **extra}
+    r = client.post("/api/v1/applications", json=body)
+    assert r.status_code == 201, r.get_json()
+    return member, client, r.get_json()["id"]
+
+
+def _task(api, code, app_id):
+    rows = [t for t in api(f"staff@{code}").get("/api/v1/tasks").get_json() if t["application_id"] == app_id]
+    assert len(rows) == 1, (code, rows)
+    return rows[0]["id"]
+
+
+@pytest.mark.parametrize("rejecting", ["sapporo", "hokkaido", "jma"])
+def test_api_rejection_at_each_layer_keeps_every_membership(api, session, rejecting):
+    member, client, app_id = _withdraw_over_api(api, session)
+    for code in ("sapporo", "hokkaido", "jma"):
+        decision = "reject" if code == rejecting else "approve"
+        comment = "確認のため" if decision == "reject" else ""
+        r = api(f"staff@{code}").post(f"/api/v1/tasks/{_task(api, code, app_id)}/complete",
+                                      json={"decision": decision, "comment": comment})
+        assert r.status_code == 200, r.get_json()
+        if decision == "reject":
+            break
+    assert client.get(f"/api/v1/applications/{app_id}").get_json()["status"] == "rejected"
+    active = [m["association"] for m in client.get("/api/v1/members/me").get_json()["memberships"]
+              if m["status"] == "active"]
+    assert active == ["chuoeast", "sapporo", "hokkaido", "jma"]
+
+
+def test_api_return_amend_and_cancel(api, session):
+    member, client, app_id = _withdraw_over_api(api, session, code="jma")
+    staff = api("staff@jma")
+    assert staff.post(f"/api/v1/tasks/{_task(api, 'jma', app_id)}/complete",
+                      json={"decision": "return"}).status_code == 422  # a return needs a comment
+    assert staff.post(f"/api/v1/tasks/{_task(api, 'jma', app_id)}/complete",
+                      json={"decision": "return", "comment": "事由をご記入ください"}).status_code == 200
+    [amend] = [t for t in client.get("/api/v1/tasks").get_json() if t["application_id"] == app_id]
+    r = client.post(f"/api/v1/tasks/{amend['id']}/complete",
+                    json={"changes": {"withdrawal_reason": "other", "withdrawal_reason_text": ""}})
+    assert r.status_code == 422 and "withdrawal_reason_text" in r.get_json()["error"]["fields"]
+    r = client.post(f"/api/v1/tasks/{amend['id']}/complete",
+                    json={"changes": {"withdrawal_reason": "other", "withdrawal_reason_text": "転居のため"}})
+    assert r.status_code == 200, r.get_json()
+    assert client.post(f"/api/v1/applications/{app_id}/cancel").status_code == 200
+    assert client.get(f"/api/v1/applications/{app_id}").get_json()["status"] == "cancelled"
+    assert _task_count(api, "jma", app_id) == 0
+
+
+def _task_count(api, code, app_id):
+    return len([t for t in api(f"staff@{code}").get("/api/v1/tasks").get_json() if t["application_id"] == app_id])
