@@ -11,6 +11,7 @@ ratio of the project's time per application to the baseline's.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import statistics
 import sys
@@ -78,10 +79,15 @@ class Baseline:
             state["i"] += 1
             return None if i >= len(CHAIN) else {"id": i, "association": CHAIN[i][0], "layer": 4 - i}
 
+        def deadline(_s, _a, association, business_days):
+            # the escalation timer's date; no office calendar without a database: calendar days
+            return (dt.datetime.now(dt.UTC) + dt.timedelta(days=business_days * 7 // 5)).isoformat()
+
         noop = lambda *_a, **_k: True  # noqa: E731
         return {"application.next_part": next_part, "application.open_part": noop,
                 "application.approve_part": noop, "application.reject_part": noop,
-                "application.return_part": noop, "application.finish": noop}
+                "application.return_part": noop, "application.finish": noop,
+                "calendar.deadline": deadline, "application.escalate": noop}
 
     def run_one(self, ops):
         engine = RestrictedScriptEngine(self.services(), RunContext(None, None))

@@ -76,10 +76,26 @@ def due_at(session: Session, association_id: int | None, business_days: int,
     return end.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+#: (database, association code) → id. Codes never change once created, so this never goes stale.
+_ids: dict[tuple[str, str], int] = {}
+
+
+def _association_id(session: Session, code: str) -> int | None:
+    bind = session.get_bind()
+    key = (str(getattr(bind, "engine", bind).url), code)
+    found = _ids.get(key)
+    if found is None:
+        with session.no_autoflush:  # a step flushes once, at its end
+            found = session.scalar(sa.select(Association.id).where(Association.code == code))
+        if found is not None:
+            _ids[key] = found
+    return found
+
+
 def deadline(session: Session, actor: Actor, association: str, business_days: int) -> str:
     """Service operation `calendar.deadline`: the end of the `business_days`-th business day of
     `association`'s office from now, as an ISO 8601 UTC timestamp (a BPMN timeDate value)."""
-    association_id = session.scalar(sa.select(Association.id).where(Association.code == association))
+    association_id = _association_id(session, association)
     if association_id is None:
         raise NotFound()
     if not 0 < int(business_days) <= 365:
