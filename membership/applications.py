@@ -288,12 +288,18 @@ def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
                for seq, (association, category) in enumerate(clean["chain"])],
         group=clean["group"],
     )
+    return record_submission(session, actor, applicant, app)
+
+
+def record_submission(session: Session, actor: Actor, applicant: UserAccount, app: Application) -> Application:
+    """Store a new application of any kind: its id, the audit row (naming whom staff acted for)
+    and the receipt mail `<kind>_received`."""
     session.add(app)
     session.flush()
     on_behalf = applicant.id if applicant.id != actor.user_id else None
     audit.record(session, actor, "application.submit", "application", app.id,
                  on_behalf_of_user_id=on_behalf, kind=app.kind)
-    _mail_applicant(session, app, "enrolment_received")
+    _mail_applicant(session, app, f"{app.kind}_received")
     return app
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, memberships
 from .actors import Actor
-from .applications import _app, _mail_applicant, _parse_date, resolve_applicant
+from .applications import _app, _mail_applicant, _parse_date, record_submission, resolve_applicant
 from .associations import get_by_codes
 from .errors import ValidationFailed
 from .models import Application, ApplicationPart, Facility, Membership, MembershipEvent
@@ -166,13 +166,7 @@ def file_transfer(session: Session, actor: Actor, data: dict) -> Application:
                                status=PartStatus.PENDING.value)
                for seq, (action, assoc, cat) in enumerate(clean["parts"])],
     )
-    session.add(app)
-    session.flush()
-    on_behalf = applicant.id if applicant.id != actor.user_id else None
-    audit.record(session, actor, "application.submit", "application", app.id, on_behalf_of_user_id=on_behalf,
-                 kind=app.kind)
-    _mail_applicant(session, app, "transfer_received")
-    return app
+    return record_submission(session, actor, applicant, app)
 
 
 # --- the operations the transfer process names -------------------------------------------------

@@ -24,6 +24,7 @@ from .applications import (
     _app,
     _mail_applicant,
     _parse_date,
+    record_submission,
     resolve_applicant,
 )
 from .errors import ValidationFailed
@@ -139,13 +140,7 @@ def file_withdrawal(session: Session, actor: Actor, data: dict) -> Application:
                                action=PartAction.LEAVE.value, status=PartStatus.PENDING.value)
                for seq, m in enumerate(clean["leaving"])],
     )
-    session.add(app)
-    session.flush()
-    on_behalf = applicant.id if applicant.id != actor.user_id else None
-    audit.record(session, actor, "application.submit", "application", app.id, on_behalf_of_user_id=on_behalf,
-                 kind=app.kind)
-    _mail_applicant(session, app, "withdrawal_received")
-    return app
+    return record_submission(session, actor, applicant, app)
 
 
 def amend_pending(session: Session, actor: Actor, app: Application, changes: dict) -> None:

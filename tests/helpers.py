@@ -38,3 +38,16 @@ def login_client(app, login_id: str, password: str = "Mamis#2024"):
     r = client.post("/login", data={"login_id": login_id, "password": password})
     assert r.status_code == 302, r.get_data(as_text=True)
     return client
+
+
+def approved_member(s, chain=FULL_CHAIN, prefix: str = "mbr"):
+    """A new member whose enrolment into `chain` every layer has approved: (actor, group id)."""
+    from .conftest import actor_for, new_member
+
+    member = new_member(s, prefix=prefix)
+    app = file_enrolment(s, member, chain=chain)
+    for code, _ in chain:
+        staff = actor_for(s, f"staff@{code}")
+        tasks.complete_task(s, staff, open_task_for(s, staff, app.id).id, "approve")
+    s.flush()
+    return member, app.group_id

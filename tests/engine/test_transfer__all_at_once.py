@@ -16,8 +16,8 @@ from membership.applications import today_jst
 from membership.errors import ValidationFailed
 from membership.models import Facility, MembershipGroup
 
-from ..conftest import actor_for, new_member
-from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+from ..conftest import actor_for
+from ..helpers import approved_member, open_task_for
 
 
 def staff(s, code):
@@ -25,11 +25,7 @@ def staff(s, code):
 
 
 def full_member(s):
-    member = new_member(s, prefix="move")
-    app = file_enrolment(s, member)
-    for code, _ in FULL_CHAIN:
-        tasks.complete_task(s, staff(s, code), open_task_for(s, staff(s, code), app.id).id, "approve")
-    return member, app.group_id
+    return approved_member(s, prefix="move")
 
 
 def facility(s, name_part):

@@ -14,8 +14,8 @@ from membership.actors import SYSTEM
 from membership.applications import today_jst
 from membership.errors import ValidationFailed
 
-from ..conftest import actor_for, new_member
-from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+from ..conftest import actor_for
+from ..helpers import approved_member, open_task_for
 
 
 def staff(s, code):
@@ -23,12 +23,7 @@ def staff(s, code):
 
 
 def full_member(s):
-    """A member of 中央区東支部 → 札幌市 → 北海道 → JMA (one group)."""
-    member = new_member(s, prefix="leave")
-    app = file_enrolment(s, member)
-    for code, _ in FULL_CHAIN:
-        tasks.complete_task(s, staff(s, code), open_task_for(s, staff(s, code), app.id).id, "approve")
-    return member, app.group_id
+    return approved_member(s, prefix="leave")
 
 
 def active(s, member):

@@ -9,11 +9,9 @@ import os
 import pytest
 from sqlalchemy.orm import Session
 
-from engine import tasks
 from membership.applications import today_jst
 
-from ..conftest import actor_for, new_member
-from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+from ..helpers import approved_member
 from .browser import check_page, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.commits]
@@ -27,13 +25,9 @@ def shot(page, name):
 
 def full_member(app):
     with Session(app.extensions["mamis_db"].engine, expire_on_commit=False) as s:
-        member = new_member(s, prefix="bw")
-        enrol = file_enrolment(s, member)
-        for code, _ in FULL_CHAIN:
-            staff = actor_for(s, f"staff@{code}")
-            tasks.complete_task(s, staff, open_task_for(s, staff, enrol.id).id, "approve")
+        member, group_id = approved_member(s, prefix="bw")
         s.commit()
-        return member, enrol.group_id
+        return member, group_id
 
 
 def test_withdrawal_in_the_browser(live_server, chromium):

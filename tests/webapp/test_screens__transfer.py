@@ -7,12 +7,11 @@ import re
 
 import sqlalchemy as sa
 
-from engine import tasks
 from membership.applications import today_jst
 from membership.models import Application, Facility
 
-from ..conftest import actor_for, new_member
-from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+from ..conftest import actor_for
+from ..helpers import approved_member, open_task_for
 from ..helpers import login_client as login
 
 
@@ -20,14 +19,8 @@ def text(r):
     return r.get_data(as_text=True)
 
 
-def full_member(session):
-    member = new_member(session, prefix="mv")
-    app = file_enrolment(session, member)
-    for code, _ in FULL_CHAIN:
-        staff = actor_for(session, f"staff@{code}")
-        tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "approve")
-    session.flush()
-    return member, app.group_id
+def full_member(s):
+    return approved_member(s, prefix="mv")
 
 
 def test_transfer_through_the_screen(app, session):

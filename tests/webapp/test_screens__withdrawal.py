@@ -13,8 +13,8 @@ from engine import tasks
 from membership.applications import today_jst
 from membership.models import Application, Notification
 
-from ..conftest import actor_for, new_member
-from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+from ..conftest import actor_for
+from ..helpers import approved_member, open_task_for
 from ..helpers import login_client as login
 
 
@@ -22,14 +22,8 @@ def text(r):
     return r.get_data(as_text=True)
 
 
-def full_member(session):
-    member = new_member(session, prefix="wd")
-    app = file_enrolment(session, member)
-    for code, _ in FULL_CHAIN:
-        staff = actor_for(session, f"staff@{code}")
-        tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "approve")
-    session.flush()
-    return member, app.group_id
+def full_member(s):
+    return approved_member(s, prefix="wd")
 
 
 def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
