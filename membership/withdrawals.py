@@ -129,6 +129,9 @@ def file_withdrawal(session: Session, actor: Actor, data: dict) -> Application:
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
     clean = validate(session, applicant.physician_id, data)
     group = clean["group"]
+    if actor.is_secretariat and not any(m.association_id == actor.association_id for m in group.memberships):
+        # staff act only for groups their own association is part of
+        raise ValidationFailed({"group_id": ("not_your_group", {})}, context="withdrawal")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     app = Application(
         kind="withdrawal", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,

@@ -177,3 +177,33 @@ def test_api_return_amend_and_cancel(api, session):
 
 def _task_count(api, code, app_id):
     return len([t for t in api(f"staff@{code}").get("/api/v1/tasks").get_json() if t["application_id"] == app_id])
+
+
+def test_a_secretariat_files_a_withdrawal_for_a_deceased_member(app, session):
+    member, group_id = full_member(session)
+    staff = login(app, "staff@sapporo")
+    physician_id = member.physician_id
+    assert "退会届を代理で作成する" in text(staff.get(f"/members/{physician_id}"))
+    assert staff.get("/apply/withdrawal/form").headers["Location"].endswith("/members")  # a member first
+    r = staff.post(f"/apply/withdrawal/for/{physician_id}")
+    assert r.headers["Location"].endswith("/apply/withdrawal/form")
+    page = text(staff.get("/apply/withdrawal/form"))
+    assert "会員に代わって申請しています" in page and f'value="{group_id}:chuoeast"' in page
+    r = staff.post("/apply/withdrawal/form", data={
+        "leave": f"{group_id}:chuoeast", "desired_date": today_jst().isoformat(), "withdrawal_reason": "death"})
+    assert r.status_code == 302, text(r)
+    assert "会員に代わって申請しています" in text(staff.get("/apply/withdrawal/confirm"))
+    r = staff.post("/apply/withdrawal/confirm")
+    assert r.headers["Location"].endswith(f"/members/{physician_id}")
+    filed = session.scalar(sa.select(Application).where(Application.physician_id == physician_id,
+                                                        Application.kind == "withdrawal"))
+    assert filed.applicant_user_id == member.user_id and filed.filed_by_user_id != member.user_id
+    assert filed.payload["reason"] == "death" and [p.association.code for p in filed.parts] == [
+        "chuoeast", "sapporo", "hokkaido", "jma"]
+    # four-eyes: the staff user who filed it cannot approve it when it reaches their office
+    district = actor_for(session, "staff@chuoeast")
+    tasks.complete_task(session, district, open_task_for(session, district, filed.id).id, "approve")
+    city_task = open_task_for(session, actor_for(session, "staff@sapporo"), filed.id)
+    assert "ご自身が申請者（または代理で申請した）の申請は承認できません" in text(staff.get(f"/tasks/{city_task.id}"))
+    other_office = login(app, "staff@otaru")
+    assert other_office.post(f"/apply/withdrawal/for/{physician_id}").status_code == 404  # not its member
