@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, Field, HiddenField, StringField
+from wtforms import BooleanField, Field, HiddenField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from membership.reference import DUTY_CODES, POSITIONS
+from membership.reference import DESIGNATIONS, DUTY_CODES, POSITIONS
 
 from .base import BaseForm, LooseRadioField, LooseSelectField
 from .normalise import date_text, halfwidth
@@ -56,6 +57,8 @@ class EnrolmentInputForm(BaseForm):
                                 validators=[Required("choose"), OneOf(DUTY_CODES, "unknown_duty")])
     position = LooseSelectField("役職", choices=[("", "役職を選択してください")] + [(p, p) for p in POSITIONS],
                                 validators=[OneOf(POSITIONS, "unknown_position")])
+    designations = SelectMultipleField("指定医", choices=[(d, d) for d in DESIGNATIONS],
+                                       widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 
 
 class ConfirmForm(BaseForm):

@@ -28,7 +28,7 @@ from .models import (
     Physician,
     UserAccount,
 )
-from .reference import DUTY_CODES, POSITIONS
+from .reference import DESIGNATIONS, DUTY_CODES, POSITIONS
 from .statuses import (
     APPLICATION_TRANSITIONS,
     PART_PUBLIC_STATUS,
@@ -184,7 +184,7 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
     """Check an enrolment body; returns the cleaned values. Raises ValidationFailed naming fields."""
     errors: dict[str, tuple[str, dict]] = {}
     known = {"kind", "desired_date", "facility_id", "duty_code", "position", "associations", "on_behalf_of",
-             "group_id"}
+             "group_id", "designations"}
     for extra in sorted(set(data) - known):
         errors[extra] = ("unknown_field", {})
     desired = _parse_date(data.get("desired_date"), "desired_date", errors)
@@ -209,6 +209,10 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
     position = str(data.get("position") or "")
     if position and position not in POSITIONS:
         errors["position"] = ("unknown_position", {})
+    designations = data.get("designations") or []
+    if not isinstance(designations, list) or any(d not in DESIGNATIONS for d in designations):
+        errors["designations"] = ("choose_from_list", {})
+        designations = []
     extending = data.get("group_id") not in (None, "")
     chain = _validate_chain(session, physician_id, data.get("associations"), errors, extending)
     group = None
@@ -221,7 +225,7 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
         raise ValidationFailed(errors)
     return {"desired_date": desired, "facility": facility, "duty_code": duty, "position": position,
             "chain": chain, "facility_mode": raw_facility if raw_facility in FACILITY_MODES else "facility",
-            "group": group}
+            "group": group, "designations": [d for d in DESIGNATIONS if d in designations]}
 
 
 def upper_missing(group: MembershipGroup) -> list[Association]:
@@ -282,7 +286,7 @@ def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
         desired_date=clean["desired_date"], facility=clean["facility"],
         duty_code=clean["duty_code"], position=clean["position"], submitted_at=now,
         payload={"associations": [{"code": a.code, "category": c.code} for a, c in clean["chain"]],
-                 "facility_mode": clean["facility_mode"]},
+                 "facility_mode": clean["facility_mode"], "designations": clean["designations"]},
         parts=[ApplicationPart(seq=seq, association=association, layer=association.layer,
                                action=PartAction.JOIN.value, category=category, status=PartStatus.PENDING.value)
                for seq, (association, category) in enumerate(clean["chain"])],

@@ -74,6 +74,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "documents": {"ja": "提出書類", "en": "Documents"},
     "group_id": {"ja": "退会するグループ", "en": "Group to leave"},
     "title": {"ja": "件名", "en": "Title"},
+    "designations": {"ja": "指定医", "en": "Designations"},
     "body": {"ja": "本文", "en": "Text"},
     "publish_from": {"ja": "掲載開始日", "en": "Shown from"},
     "publish_until": {"ja": "掲載終了日", "en": "Shown until"},

@@ -20,6 +20,11 @@ DUTY_CODES: dict[str, tuple[str, str]] = {
     "42": ("介護老人保健施設", "開設者または法人の代表者で管理者を兼ねない医師"),
 }
 
+#: 指定医 (the seed's confirm page shows "指定医: 保険医"): the designations a physician may hold
+DESIGNATIONS: tuple[str, ...] = (
+    "保険医", "精神保健指定医", "難病指定医", "小児慢性特定疾病指定医", "身体障害者福祉法指定医",
+)
+
 #: 役職 (position), in the seed's order.
 POSITIONS: tuple[str, ...] = (
     "施設長", "開設者", "院長", "理事", "大学教授", "大学准教授", "大学講師", "大学助教", "大学医員",

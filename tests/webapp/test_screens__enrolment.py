@@ -230,3 +230,27 @@ def test_additional_enrolment_adds_the_upper_layers_to_the_same_group(browser, s
     assert {m.group_id for m in rows} == {first.group_id} and len(rows) == 4
     other = browser(new_member(session).login_id)
     assert other.get(f"/apply/enrolment/additional/{first.group_id}").status_code == 404
+
+
+def test_designations_are_chosen_shown_on_confirm_and_stored(browser, session):
+    from membership.models import Application
+
+    client = browser(new_member(session).login_id)
+    client.post("/apply/enrolment", data={"pref": "北海道", "city": "小樽市", "layer3": "otaru",
+                                          "category-otaru": "A-1"})
+    r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": future(), "facility_id": "home",
+                                                    "duty_code": "14", "designations": ["保険医", "難病指定医"]})
+    assert r.status_code == 302, text(r)
+    page = text(client.get("/apply/enrolment/confirm"))
+    assert "<dt>指定医</dt><dd>保険医、難病指定医</dd>" in page
+    app_id = int(client.post("/apply/enrolment/confirm").headers["Location"].rsplit("/", 1)[1])
+    assert session.get(Application, app_id).payload["designations"] == ["保険医", "難病指定医"]
+
+
+def test_an_unknown_designation_is_refused_naming_the_field(api, session):
+    from ..helpers import enrolment_body
+
+    member = new_member(session)
+    r = api(member.login_id).post("/api/v1/applications", json=enrolment_body(designations=["魔法医"]))
+    assert r.status_code == 422 and "designations" in r.get_json()["error"]["fields"]
+    assert "指定医は一覧から選んでください。" in r.get_json()["error"]["fields"]["designations"]

@@ -109,6 +109,8 @@ class ApplicationCreate(Schema):
     associations = fields.Raw(metadata={"type": "array", "items": {"type": "object", "properties": {
         "code": {"type": "string"}, "category": {"type": "string"}}}})
     on_behalf_of = fields.String(metadata={"description": "a member's login ID (secretariat only)"})
+    designations = fields.Raw(metadata={"type": "array", "items": {"type": "string"},
+                                        "description": "enrolment: 指定医 held, e.g. 保険医"})
 
 
 class PartSchema(Schema):

@@ -254,7 +254,7 @@ def details():
     if not draft.get("associations"):
         return redirect(url_for("apply.choose"))
     s = db.session()
-    fields = ("desired_date", "facility_id", "duty_code", "position")
+    fields = ("desired_date", "facility_id", "duty_code", "position", "designations")
     form = EnrolmentInputForm(data={k: draft.get(k) for k in fields})
     action = (request.form.get("action") or "next") if request.method == "POST" else None
     errors: dict[str, str] = {}
@@ -275,7 +275,8 @@ def details():
             errors["facility_id"] = field_errors(ValidationFailed.one("facility_id", "unknown_facility"))["facility_id"]
         else:
             _save("confirm", desired_date=form.desired_date.data, facility_id=mode or facility.id,
-                  duty_code=form.duty_code.data, position=form.position.data or "")
+                  duty_code=form.duty_code.data, position=form.position.data or "",
+                  designations=form.designations.data or [])
             return redirect(url_for("apply.confirm"))
     if request.method == "POST" and action == "next":
         errors = {**form.first_errors(), **errors}
@@ -319,7 +320,7 @@ def confirm():
         return _keep_for_later("confirm")
     if form.validate_on_submit():
         body = {"kind": "enrolment", **{k: draft.get(k) for k in (
-            "desired_date", "facility_id", "duty_code", "position", "associations")}}
+            "desired_date", "facility_id", "duty_code", "position", "associations", "designations")}}
         if draft.get("group_id"):
             body["group_id"] = draft["group_id"]  # 追加入会 into an existing group
         if _acting_for():
