@@ -133,3 +133,15 @@ def test_bad_transfers_are_refused_naming_the_field(session):
                                                    "withdrawal_reason": "retired"})
     assert failed.value.fields["group_id"][0] == "group_has_pending_application"
     assert associations.get_facility(session, facility(session, "北区ファミリー")) is not None
+
+
+def test_history_and_my_page_name_the_move(app, session, clock):
+    from ..helpers import login_client as login
+
+    member, group_id = full_member(session)
+    app_row = transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー")
+    work(session, app_row, [("chuoeast", "approve"), ("kitaku", "approve"), ("jma", "approve")])
+    client = login(app, member.login_id)
+    history = client.get("/mypage/history").get_data(as_text=True)
+    assert "<td>日本医師会</td><td>異動</td>" in history and "<td>北区支部</td><td>入会</td>" in history
+    assert "異動により退会" in client.get("/mypage/").get_data(as_text=True)

@@ -207,3 +207,13 @@ def test_a_secretariat_files_a_withdrawal_for_a_deceased_member(app, session):
     assert "ご自身が申請者（または代理で申請した）の申請は承認できません" in text(staff.get(f"/tasks/{city_task.id}"))
     other_office = login(app, "staff@otaru")
     assert other_office.post(f"/apply/withdrawal/for/{physician_id}").status_code == 404  # not its member
+
+
+def test_the_withdrawal_and_transfer_screens_speak_english_too(app, session):
+    member, _ = full_member(session)
+    client = login(app, member.login_id)
+    page = text(client.get("/apply/withdrawal?lang=en"))
+    assert "Stay a member" in page and "入会を継続する" not in page
+    assert "File this when a new workplace" in text(client.get("/apply/transfer"))
+    r = client.post("/apply/withdrawal/form", data={"leave": "", "desired_date": "", "withdrawal_reason": ""})
+    assert r.status_code == 422 and "is required" in text(r)
