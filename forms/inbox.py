@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 
 from .base import BaseForm, LooseRadioField
 from .enrolment import EnrolmentInputForm
-from .validators import MaxLength, OneOf, Required
+from .normalise import date_text, halfwidth
+from .validators import IsoDate, MaxLength, OneOf, Required
 from .withdrawal import AmendWithdrawalForm
 
 DECISION_CHOICES = [("approve", "承認"), ("return", "差戻し"), ("reject", "却下")]
@@ -32,6 +33,16 @@ class AmendWithdrawalTaskForm(AmendWithdrawalForm):
     comment = TextAreaField("医師会への連絡事項", validators=[MaxLength(1000)])
 
 
+class AmendTransferTaskForm(BaseForm):
+    """form_key `amend_application` for a transfer: its effective date and new facility again."""
+
+    desired_date = StringField("異動年月日", validators=[Required(), IsoDate()], filters=[date_text])
+    facility_q = StringField("施設の検索", filters=[lambda v: (v or "").strip()])
+    facility_id = HiddenField("異動先の施設", validators=[Required("choose")], filters=[halfwidth])
+    comment = TextAreaField("医師会への連絡事項", validators=[MaxLength(1000)])
+
+
 FORMS = {"review_decision": ReviewDecisionForm, "amend_application": AmendApplicationForm}
 #: the same form key, per application kind where the fields differ
-KIND_FORMS = {("amend_application", "withdrawal"): AmendWithdrawalTaskForm}
+KIND_FORMS = {("amend_application", "withdrawal"): AmendWithdrawalTaskForm,
+              ("amend_application", "transfer"): AmendTransferTaskForm}

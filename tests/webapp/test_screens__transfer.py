@@ -7,6 +7,7 @@ import re
 
 import sqlalchemy as sa
 
+from engine import tasks
 from membership.applications import today_jst
 from membership.models import Application, Facility
 
@@ -68,3 +69,24 @@ def test_transfer_through_the_api(api, session):
     assert [(p["association"], p["action"]) for p in r.get_json()["parts"]] == [
         ("chuoeast", "leave"), ("sapporo", "leave"), ("bunkyo", "join"), ("hokkaido", "leave"), ("tokyo", "join"),
         ("jma", "transfer")]
+
+
+def test_a_returned_transfer_is_amended_with_its_own_fields(app, session):
+    member, group_id = full_member(session)
+    north = session.scalar(sa.select(Facility.id).where(Facility.name.contains("北区ファミリー")))
+    from engine import flows
+
+    filed = flows.submit_application(session, member, {
+        "kind": "transfer", "group_id": group_id, "facility_id": north, "desired_date": today_jst().isoformat(),
+        "associations": [{"code": "kitaku", "category": "B-2"}]})
+    staff = actor_for(session, "staff@chuoeast")
+    tasks.complete_task(session, staff, open_task_for(session, staff, filed.id).id, "return", "日付をご確認ください")
+    amend = tasks.list_tasks(session, member, application_id=filed.id)[0][0]
+    client = login(app, member.login_id)
+    page = text(client.get(f"/tasks/{amend.id}"))
+    assert "異動年月日" in page and 'name="duty_code"' not in page
+    later = (today_jst() + dt.timedelta(days=10)).isoformat()
+    r = client.post(f"/tasks/{amend.id}", data={"desired_date": later, "facility_id": str(north)})
+    assert r.status_code == 302, text(r)
+    session.expire_all()
+    assert session.get(Application, filed.id).desired_date.isoformat() == later

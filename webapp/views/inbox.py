@@ -160,8 +160,9 @@ def task(task_id):
     if item.status == "open" and not searching and form.validate_on_submit():
         changes = None
         if item.kind == "amend":
-            fields = ("desired_date", "withdrawal_reason", "withdrawal_reason_text") if app.kind == "withdrawal" \
-                else ("desired_date", "facility_id", "duty_code", "position")
+            fields = {"withdrawal": ("desired_date", "withdrawal_reason", "withdrawal_reason_text"),
+                      "transfer": ("desired_date", "facility_id")}.get(
+                app.kind, ("desired_date", "facility_id", "duty_code", "position"))
             changes = {k: getattr(form, k).data for k in fields}
         try:
             tasks.complete_task(s, me, item.id, getattr(form, "decision", None) and form.decision.data,
