@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from membership import audit
 from membership.actors import Actor
+from membership.models import UserAccount
 
 from . import safe_eval
-from .models import ProcessDefinition
+from .models import ProcessDefinition, ProcessInstance
 from .services import SERVICES
 
 NS = {
@@ -166,6 +167,29 @@ def deploy_directory(session: Session, actor: Actor | None, root: Path) -> list[
 def list_definitions(session: Session) -> list[ProcessDefinition]:
     return list(session.scalars(sa.select(ProcessDefinition)
                                 .order_by(ProcessDefinition.key, ProcessDefinition.version)))
+
+
+def library(session: Session) -> list[dict]:
+    """The process library: per key (newest version first) its versions, who deployed each and
+    when, and how many instances started on it are running, completed or cancelled."""
+    counts: dict[int, dict[str, int]] = {}
+    for definition_id, status, n in session.execute(
+            sa.select(ProcessInstance.definition_id, ProcessInstance.status, sa.func.count())
+            .group_by(ProcessInstance.definition_id, ProcessInstance.status)):
+        counts.setdefault(definition_id, {})[status] = n
+    names = dict(session.execute(sa.select(UserAccount.id, UserAccount.display_name)).all())
+    by_key: dict[str, list[dict]] = {}
+    for d in session.scalars(sa.select(ProcessDefinition).order_by(ProcessDefinition.key,
+                                                                   ProcessDefinition.version.desc())):
+        c = counts.get(d.id, {})
+        by_key.setdefault(d.key, []).append({
+            "id": d.id, "key": d.key, "version": d.version, "name": d.name, "filename": d.filename,
+            "deployed_at": d.deployed_at, "deployed_by": names.get(d.deployed_by_user_id, "") if
+            d.deployed_by_user_id else "", "calls": d.calls or [], "content_hash": d.content_hash,
+            "running": c.get("running", 0), "completed": c.get("completed", 0), "cancelled": c.get("cancelled", 0)})
+    called = {k for versions in by_key.values() for k in versions[0]["calls"]}
+    return [{"key": key, "name": versions[0]["name"], "latest": versions[0]["version"], "versions": versions,
+             "called_only": key in called} for key, versions in sorted(by_key.items())]
 
 
 def resolve_calls(session: Session, definition: ProcessDefinition) -> dict[str, int]:

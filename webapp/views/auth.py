@@ -15,7 +15,7 @@ from ..security import SessionUser
 
 bp = Blueprint("auth", __name__)
 
-HOME_FOR_ROLE = {"member": "mypage.index", "secretariat": "inbox.index", "designer": "mypage.index",
+HOME_FOR_ROLE = {"member": "mypage.index", "secretariat": "inbox.index", "designer": "designer.library",
                  "admin": "mypage.index"}
 
 
