@@ -55,3 +55,21 @@ def positions(session: Session, actor: Actor, instance: ProcessInstance) -> list
                     "waiting": sorted(waiting), "active_names": [active[i] for i in sorted(active)],
                     "waiting_names": [waiting[i] for i in sorted(waiting)]})
     return out
+
+
+#: instance data keys a designer may read as they are (ids of processes and associations, the
+#: flow's own decisions and dates); every other value is masked for designers (personal data)
+OPEN_KEYS = {"application_id", "part", "decision", "escalate_at", "effective_at", "finished", "opened", "approved",
+             "rejected", "returned", "applied", "escalated_to"}
+
+
+def instance_data(session: Session, actor: Actor, instance: ProcessInstance, mask: bool) -> dict:
+    """The workflow data as the last finished task left it; with `mask`, values outside
+    OPEN_KEYS are replaced by ＊＊＊ (comments, user ids)."""
+    workflow = restore(session, actor, instance)
+    data = dict(workflow.data or {})
+    for task in workflow.get_tasks(state=TaskState.COMPLETED):
+        data.update(task.data or {})
+    if mask:
+        data = {k: (v if k in OPEN_KEYS else "＊＊＊") for k, v in data.items()}
+    return dict(sorted(data.items()))

@@ -34,7 +34,7 @@ def test_the_library_lists_versions_with_their_instances_and_downloads(app, sess
     assert f"最新版 v{v2.version}" in section
     newest = re.search(rf"<tr><td>v{v2.version}</td>.*?</tr>", section, re.S).group(0)
     assert f"<td>{designer.name}</td>" in newest  # who deployed it
-    assert '<td class="running">1</td>' in newest  # the new application runs on the new version
+    assert re.search(r'<td class="running"><a href="[^"]+">1</a></td>', newest)  # runs on the new version
     assert "layer_review" in newest and "呼び出しプロセス" in text(r)  # layer_review is called by others
     got = client.get(f"/designer/processes/enrolment/versions/{v2.version}.bpmn")
     assert got.status_code == 200 and "医師会の審査（新）" in got.get_data(as_text=True)
@@ -43,3 +43,33 @@ def test_the_library_lists_versions_with_their_instances_and_downloads(app, sess
     # members and secretariats do not see it
     assert login(app, "staff@chuoeast").get("/designer/processes").status_code == 403
     assert login(app, "admin001").get("/designer/processes").status_code == 200
+
+
+def test_the_instance_viewer_shows_the_diagram_history_and_masks_personal_data_for_designers(app, session):
+    from engine import tasks
+    from engine.models import ProcessInstance
+
+    from ..conftest import actor_for
+    from ..helpers import open_task_for
+
+    member = new_member(session)
+    application = file_enrolment(session, member)
+    staff = actor_for(session, "staff@chuoeast")
+    task = open_task_for(session, staff, application.id)
+    tasks.complete_task(session, staff, task.id, "approve", "書類確認済み 山田")
+    session.flush()
+    instance = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == application.id))
+    definition_version = deploy.latest(session, "enrolment").version
+    designer = login(app, "designer01")
+    listing = text(designer.get(f"/designer/instances?key=enrolment&version={definition_version}"))
+    assert f"/designer/instances/{instance.id}" in listing and "事務局の審査" in listing
+    page = text(designer.get(f"/designer/instances/{instance.id}"))
+    data = re.search(r'<dl class="summary" id="instance-data">(.*?)</dl>', page, re.S).group(1)
+    assert "<dt>application_id</dt>" in data and f"<code>{application.id}</code>" in data
+    assert "山田" not in page and "＊＊＊" in data  # the comment is masked for a designer
+    assert "承認" in page and "process-diagrams" in page
+    diagrams = designer.get(f"/designer/instances/{instance.id}/diagram").get_json()
+    assert [d["key"] for d in diagrams] == ["enrolment", "layer_review"] and diagrams[1]["active"] == ["review"]
+    assert "山田" in text(login(app, "admin001").get(f"/designer/instances/{instance.id}"))  # admins see all
+    assert login(app, "staff@chuoeast").get(f"/designer/instances/{instance.id}").status_code == 403
+    assert designer.get("/designer/instances/999999").status_code == 404
