@@ -154,6 +154,8 @@ def file_transfer(session: Session, actor: Actor, data: dict) -> Application:
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
     clean = plan(session, applicant.physician_id, data)
     group = clean["group"]
+    if actor.is_secretariat and not any(m.association_id == actor.association_id for m in group.memberships):
+        raise ValidationFailed({"group_id": ("not_your_group", {})}, context="transfer")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     app = Application(
         kind="transfer", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,

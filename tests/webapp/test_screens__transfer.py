@@ -90,3 +90,25 @@ def test_a_returned_transfer_is_amended_with_its_own_fields(app, session):
     assert r.status_code == 302, text(r)
     session.expire_all()
     assert session.get(Application, filed.id).desired_date.isoformat() == later
+
+
+def test_a_secretariat_files_a_transfer_for_a_member(app, session):
+    member, group_id = full_member(session)
+    staff = login(app, "staff@chuoeast")
+    assert "異動届を代理で作成する" in text(staff.get(f"/members/{member.physician_id}"))
+    assert staff.get("/apply/transfer").headers["Location"].endswith("/members")
+    assert staff.post(f"/apply/transfer/for/{member.physician_id}").headers["Location"].endswith("/apply/transfer")
+    url = "/apply/transfer?pref=北海道&city=札幌市北区"
+    page = text(staff.get(url))
+    assert "会員に代わって申請しています" in page and f'value="{group_id}"' in page
+    north = session.scalar(sa.select(Facility.id).where(Facility.name.contains("北区ファミリー")))
+    r = staff.post(url, data={"group_id": group_id, "layer4": "kitaku", "category-kitaku": "B-2", "facility_id": north,
+                              "desired_date": (today_jst() + dt.timedelta(days=7)).strftime("%Y/%m/%d")})
+    assert r.status_code == 302, text(r)
+    assert "会員に代わって申請しています" in text(staff.get("/apply/transfer/confirm"))
+    r = staff.post("/apply/transfer/confirm")
+    assert r.headers["Location"].endswith(f"/members/{member.physician_id}")
+    filed = session.scalar(sa.select(Application).where(Application.physician_id == member.physician_id,
+                                                        Application.kind == "transfer"))
+    assert filed.applicant_user_id == member.user_id and filed.filed_by_user_id != member.user_id
+    assert login(app, "staff@otaru").post(f"/apply/transfer/for/{member.physician_id}").status_code == 404
