@@ -73,3 +73,27 @@ def test_the_instance_viewer_shows_the_diagram_history_and_masks_personal_data_f
     assert "山田" in text(login(app, "admin001").get(f"/designer/instances/{instance.id}"))  # admins see all
     assert login(app, "staff@chuoeast").get(f"/designer/instances/{instance.id}").status_code == 403
     assert designer.get("/designer/instances/999999").status_code == 404
+
+
+def test_the_library_and_the_instance_viewer_in_the_api(api, session):
+    from engine.models import ProcessInstance
+
+    application = file_enrolment(session, new_member(session))
+    session.flush()
+    instance = session.scalar(sa.select(ProcessInstance).where(ProcessInstance.application_id == application.id))
+    designer = api("designer01")
+    versions = designer.get("/api/v1/process-definitions/enrolment/versions").get_json()
+    latest = versions[0]
+    assert latest["version"] == deploy.latest(session, "enrolment").version and latest["running"] >= 1
+    assert latest["calls"] == ["layer_review"] and latest["deployed_at"].endswith("Z")
+    assert designer.get("/api/v1/process-definitions/nothing/versions").status_code == 404
+    got = designer.get(f"/api/v1/process-instances/{instance.id}").get_json()
+    assert got["status"] == "running" and got["diagrams"][1]["active"] == ["review"]
+    assert got["tasks"][0]["bpmn_id"] == "review" and got["data"]["application_id"] == application.id
+    assert got["data"]["applicant_user_id"] == "＊＊＊"  # masked for a designer
+    assert api("admin001").get(f"/api/v1/process-instances/{instance.id}").get_json()["data"][
+        "applicant_user_id"] == application.applicant_user_id
+    assert api("staff@chuoeast").get(f"/api/v1/process-instances/{instance.id}").status_code == 403
+    spec = api().get("/api/v1/openapi.json").get_json()
+    assert {"/api/v1/process-definitions/{key}/versions", "/api/v1/process-instances/{instance_id}"} <= set(
+        spec["paths"])

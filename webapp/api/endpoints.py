@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Response, g, jsonify, request
 from flask_smorest import Blueprint
 
-from engine import deploy, flows, tasks
+from engine import deploy, flows, positions, tasks
+from engine.models import HumanTask, ProcessInstance
 from membership import accounts, applications, associations, memberships, registration
 from membership.errors import AuthenticationFailed, Forbidden, NotFound, Throttled, ValidationFailed
 
@@ -263,6 +265,50 @@ def deploy_version(key):
                               {"bpmn": "\n".join(exc.errors)})
     db.commit()
     return _definition_dict(definition)
+
+
+def _designer_only():
+    if g.actor.role not in ("designer", "admin"):
+        raise Forbidden()
+
+
+@blp.route("/process-definitions/<key>/versions")
+@token_required
+@blp.doc(**AUTH, description="Designers and admins: the process library of one key — every version with "
+                             "who deployed it and when, the processes it calls, and its instances by status.")
+@blp.response(200)
+def list_versions(key):
+    _designer_only()
+    found = next((p for p in deploy.library(db.session()) if p["key"] == key), None)
+    if found is None:
+        raise NotFound()
+    return [{**{k: v for k, v in version.items() if k not in ("id", "deployed_at")},
+             "deployed_at": version["deployed_at"].isoformat() + "Z"} for version in found["versions"]]
+
+
+@blp.route("/process-instances/<int:instance_id>")
+@token_required
+@blp.doc(**AUTH, description="Designers and admins: where an instance stands (done, active and waiting "
+                             "elements per diagram), its human tasks, and its data (personal values masked "
+                             "for designers).")
+@blp.response(200)
+def get_instance(instance_id):
+    _designer_only()
+    s = db.session()
+    instance = s.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound()
+    diagrams = positions.positions(s, g.actor, instance)
+    history = s.scalars(sa.select(HumanTask).where(HumanTask.instance_id == instance.id)
+                        .order_by(HumanTask.created_at, HumanTask.id)).all()
+    return {"id": instance.id, "status": instance.status, "application_id": instance.application_id,
+            "timer_due_at": instance.timer_due_at.isoformat() + "Z" if instance.timer_due_at else None,
+            "diagrams": [{k: d[k] for k in ("key", "version", "done", "active", "waiting")} for d in diagrams],
+            "tasks": [{"id": t.id, "name": t.name, "bpmn_id": t.bpmn_id, "layer": t.layer, "status": t.status,
+                       "decision": t.decision, "created_at": t.created_at.isoformat() + "Z",
+                       "completed_at": t.completed_at.isoformat() + "Z" if t.completed_at else None}
+                      for t in history],
+            "data": positions.instance_data(s, g.actor, instance, mask=g.actor.role == "designer")}
 
 
 @blp.route("/process-definitions/<key>/versions/<version>")
