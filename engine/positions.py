@@ -19,11 +19,12 @@ from .runtime import restore
 ACTIVE = TaskState.READY | TaskState.STARTED | TaskState.ERROR
 
 
-def positions(session: Session, actor: Actor, instance: ProcessInstance) -> list[dict]:
+def positions(session: Session, actor: Actor, instance: ProcessInstance, workflow=None) -> list[dict]:
     """[{key, name, version, xml, done, active, waiting: [bpmn ids], active_names, waiting_names}]
     — the instance's own diagram first, then each call activity's diagram that is running now.
-    `waiting`: events waiting for their trigger (a boundary timer not yet due)."""
-    workflow = restore(session, actor, instance)
+    `waiting`: events waiting for their trigger (a boundary timer not yet due). `workflow`: the
+    instance already restored by the caller, if it has it."""
+    workflow = workflow or restore(session, actor, instance)
     marks: dict[str, dict[str, dict[str, str]]] = {}
     for task in workflow.get_tasks():
         spec = task.task_spec
@@ -63,10 +64,10 @@ OPEN_KEYS = {"application_id", "part", "decision", "escalate_at", "effective_at"
              "rejected", "returned", "applied", "escalated_to"}
 
 
-def instance_data(session: Session, actor: Actor, instance: ProcessInstance, mask: bool) -> dict:
-    """The workflow data as the last finished task left it; with `mask`, values outside
-    OPEN_KEYS are replaced by ＊＊＊ (comments, user ids)."""
-    workflow = restore(session, actor, instance)
+def instance_data(session: Session, actor: Actor, instance: ProcessInstance, mask: bool, workflow=None) -> dict:
+    """The workflow data as the finished tasks left it; with `mask`, values outside OPEN_KEYS are
+    replaced by ＊＊＊ (comments, user ids)."""
+    workflow = workflow or restore(session, actor, instance)
     data = dict(workflow.data or {})
     for task in workflow.get_tasks(state=TaskState.COMPLETED):
         data.update(task.data or {})

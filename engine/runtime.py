@@ -22,11 +22,10 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from membership import applications, audit, calendar, safe_text
+from membership import applications, associations, audit, calendar, safe_text
 from membership.actors import Actor
 from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, NotFound
-from membership.models import Association
 
 from . import safe_eval
 from .deploy import latest, load_specs, resolve_calls
@@ -326,20 +325,10 @@ def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
             status="open", created_at=now, due_at=due, **summary))
 
 
-#: (database, association code) → (id, layer). Codes and layers of associations are fixed
-#: once created (renumbering a layer would break every chain), so this cache is never stale.
-_associations: dict[tuple[str, str], tuple[int, int]] = {}
-
-
 def _association(session: Session, code, task) -> tuple[int, int]:
-    bind = session.get_bind()
-    key = (str(getattr(bind, "engine", bind).url), str(code))
-    found = _associations.get(key)
+    found = associations.id_and_layer(session, code)
     if found is None:
-        row = session.execute(sa.select(Association.id, Association.layer).where(Association.code == code)).first()
-        if row is None:
-            raise ProcessFailed(f"task {task.task_spec.bpmn_id}: no association {code!r}")
-        found = _associations[key] = (row.id, row.layer)
+        raise ProcessFailed(f"task {task.task_spec.bpmn_id}: no association {code!r}")
     return found
 
 

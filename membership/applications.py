@@ -228,6 +228,14 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
             "group": group, "designations": [d for d in DESIGNATIONS if d in designations]}
 
 
+def own_group(session: Session, actor: Actor, group_id: int) -> MembershipGroup:
+    """One of the actor's own membership groups. Raises NotFound otherwise."""
+    group = session.get(MembershipGroup, group_id)
+    if group is None or actor.physician_id is None or group.physician_id != actor.physician_id:
+        raise NotFound()
+    return group
+
+
 def upper_missing(group: MembershipGroup) -> list[Association]:
     """追加入会: the associations above a group's top active membership, nearest first."""
     active = [m for m in group.memberships if m.status == MembershipStatus.ACTIVE]

@@ -94,3 +94,24 @@ def get_by_codes(session: Session, codes: list[str]) -> dict[str, Association]:
     rows = session.scalars(sa.select(Association).where(Association.code.in_(codes))
                            .options(selectinload(Association.categories)))
     return {a.code: a for a in rows}
+
+
+#: (database, association code) → (id, layer). Codes and layers of associations are fixed once
+#: created (renumbering a layer would break every chain), so this cache is never stale.
+_id_and_layer: dict[tuple[str, str], tuple[int, int]] = {}
+
+
+def id_and_layer(session: Session, code) -> tuple[int, int] | None:
+    """An association's (id, layer) by code, cached per process; read without autoflush (the
+    engine asks in the middle of a step, which flushes once at its end). None if unknown."""
+    bind = session.get_bind()
+    key = (str(getattr(bind, "engine", bind).url), str(code))
+    found = _id_and_layer.get(key)
+    if found is None:
+        with session.no_autoflush:
+            row = session.execute(sa.select(Association.id, Association.layer)
+                                  .where(Association.code == str(code))).first()
+        if row is None:
+            return None
+        found = _id_and_layer[key] = (row.id, row.layer)
+    return found

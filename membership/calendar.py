@@ -15,7 +15,7 @@ import jpholiday
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import associations, audit
 from .actors import Actor
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import FieldError, text
@@ -76,28 +76,13 @@ def due_at(session: Session, association_id: int | None, business_days: int,
     return end.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-#: (database, association code) → id. Codes never change once created, so this never goes stale.
-_ids: dict[tuple[str, str], int] = {}
-
-
-def _association_id(session: Session, code: str) -> int | None:
-    bind = session.get_bind()
-    key = (str(getattr(bind, "engine", bind).url), code)
-    found = _ids.get(key)
-    if found is None:
-        with session.no_autoflush:  # a step flushes once, at its end
-            found = session.scalar(sa.select(Association.id).where(Association.code == code))
-        if found is not None:
-            _ids[key] = found
-    return found
-
-
 def deadline(session: Session, actor: Actor, association: str, business_days: int) -> str:
     """Service operation `calendar.deadline`: the end of the `business_days`-th business day of
     `association`'s office from now, as an ISO 8601 UTC timestamp (a BPMN timeDate value)."""
-    association_id = _association_id(session, association)
-    if association_id is None:
+    found = associations.id_and_layer(session, association)
+    if found is None:
         raise NotFound()
+    association_id = found[0]
     if not 0 < int(business_days) <= 365:
         raise ValueError("business_days must be 1..365")
     at = due_at(session, association_id, int(business_days))

@@ -22,7 +22,7 @@ from .actors import Actor
 from .applications import _app, _mail_applicant, _parse_date, record_submission, resolve_applicant
 from .associations import get_by_codes
 from .errors import ValidationFailed
-from .models import Application, ApplicationPart, Facility, Membership, MembershipEvent
+from .models import Application, ApplicationPart, Facility, MembershipEvent
 from .statuses import (
     APPLICATION_TRANSITIONS,
     ApplicationStatus,
@@ -36,7 +36,7 @@ from .withdrawals import groups_of, pending_on_group
 JST = ZoneInfo("Asia/Tokyo")
 
 
-def plan(session: Session, physician_id: int, data: dict) -> dict:
+def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = None) -> dict:
     """Check a transfer body and derive its parts. Raises ValidationFailed naming fields.
 
     Returns {group, facility, effective_date, parts: [(action, association, category)] bottom
@@ -50,7 +50,8 @@ def plan(session: Session, physician_id: int, data: dict) -> dict:
         group_id = int(data.get("group_id"))
     except (TypeError, ValueError):
         group_id = None
-    group = next((g for g in groups_of(session, physician_id) if g.id == group_id), None) if group_id else None
+    group = next((g for g in groups_of(session, physician_id, actor) if g.id == group_id), None) \
+        if group_id else None
     if group_id is None:
         errors["group_id"] = ("choose", {})
     elif group is None:
@@ -152,10 +153,8 @@ def _complete_chain(session, group, new_chain: dict, chosen, errors: dict) -> No
 def file_transfer(session: Session, actor: Actor, data: dict) -> Application:
     """Store a transfer with its derived parts. Raises ValidationFailed, Forbidden."""
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
-    clean = plan(session, applicant.physician_id, data)
+    clean = plan(session, applicant.physician_id, data, actor)
     group = clean["group"]
-    if actor.is_secretariat and not any(m.association_id == actor.association_id for m in group.memberships):
-        raise ValidationFailed({"group_id": ("not_your_group", {})}, context="transfer")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     app = Application(
         kind="transfer", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
@@ -207,18 +206,3 @@ def apply_transfer(session: Session, actor: Actor, application_id: int) -> bool:
     audit.record(session, actor, "application.complete", "application", app.id, kind=app.kind)
     _mail_applicant(session, app, "transfer_done")
     return True
-
-
-def kept_memberships(app: Application) -> list[Membership]:
-    """The group's memberships a transfer leaves as they are (for the screens)."""
-    touched = {p.association_id for p in app.parts}
-    return [m for m in (app.group.memberships if app.group else [])
-            if m.status == MembershipStatus.ACTIVE and m.association_id not in touched]
-
-
-def summary_lines(session: Session, app: Application) -> list[str]:
-    labels = {"leave": "退会", "join": "入会", "transfer": "異動の記録"}
-    return [f"[{p.layer}層] {p.association.name}: {labels.get(p.action, p.action)}" for p in app.parts]
-
-
-

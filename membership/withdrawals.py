@@ -43,13 +43,19 @@ REASONS = {"retired": "廃業・退職", "death": "死亡", "other": "その他"
 MAX_REASON_TEXT = 50
 
 
-def groups_of(session: Session, physician_id: int) -> list[MembershipGroup]:
-    """The member's groups that still have an active membership, each with its memberships."""
+def groups_of(session: Session, physician_id: int, actor: Actor | None = None) -> list[MembershipGroup]:
+    """The member's groups that still have an active membership, each with its memberships.
+
+    With a secretariat `actor` (acting for the member), only the groups its own association is
+    part of: staff change nothing in chains their office is not in.
+    """
     groups = session.scalars(sa.select(MembershipGroup).where(MembershipGroup.physician_id == physician_id)
                              .options(selectinload(MembershipGroup.memberships).selectinload(Membership.association),
                                       selectinload(MembershipGroup.facility))
                              .order_by(MembershipGroup.id)).all()
-    return [g for g in groups if any(m.status == MembershipStatus.ACTIVE for m in g.memberships)]
+    staff_of = actor.association_id if actor is not None and actor.is_secretariat else None
+    return [g for g in groups if any(m.status == MembershipStatus.ACTIVE for m in g.memberships)
+            and (staff_of is None or any(m.association_id == staff_of for m in g.memberships))]
 
 
 def pending_on_group(session: Session, physician_id: int, group: MembershipGroup) -> int | None:
@@ -72,7 +78,7 @@ def cascade(group: MembershipGroup, from_association_id: int) -> list[Membership
     return sorted((m for m in active if m.layer <= start.layer), key=lambda m: -m.layer)
 
 
-def validate(session: Session, physician_id: int, data: dict) -> dict:
+def validate(session: Session, physician_id: int, data: dict, actor: Actor | None = None) -> dict:
     """Check a withdrawal body. Raises ValidationFailed naming fields; returns cleaned values."""
     errors: dict[str, tuple[str, dict]] = {}
     known = {"kind", "group_id", "association", "desired_date", "withdrawal_reason", "withdrawal_reason_text",
@@ -87,7 +93,7 @@ def validate(session: Session, physician_id: int, data: dict) -> dict:
     if group_id is None:
         errors["group_id"] = ("choose", {})
     else:
-        group = next((g for g in groups_of(session, physician_id) if g.id == group_id), None)
+        group = next((g for g in groups_of(session, physician_id, actor) if g.id == group_id), None)
         if group is None:
             errors["group_id"] = ("not_your_group", {})
     leaving: list[Membership] = []
@@ -127,11 +133,8 @@ def file_withdrawal(session: Session, actor: Actor, data: dict) -> Application:
     Raises ValidationFailed, Forbidden. The caller starts the withdrawal process.
     """
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
-    clean = validate(session, applicant.physician_id, data)
+    clean = validate(session, applicant.physician_id, data, actor)
     group = clean["group"]
-    if actor.is_secretariat and not any(m.association_id == actor.association_id for m in group.memberships):
-        # staff act only for groups their own association is part of
-        raise ValidationFailed({"group_id": ("not_your_group", {})}, context="withdrawal")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     app = Application(
         kind="withdrawal", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response, g, jsonify, request
 from flask_smorest import Blueprint
 
-from engine import deploy, flows, positions, tasks
-from engine.models import HumanTask, ProcessInstance
+from engine import deploy, flows, instances, tasks
 from membership import accounts, applications, associations, memberships, registration
 from membership.errors import AuthenticationFailed, Forbidden, NotFound, Throttled, ValidationFailed
 
@@ -294,21 +292,16 @@ def list_versions(key):
 @blp.response(200)
 def get_instance(instance_id):
     _designer_only()
-    s = db.session()
-    instance = s.get(ProcessInstance, instance_id)
-    if instance is None:
-        raise NotFound()
-    diagrams = positions.positions(s, g.actor, instance)
-    history = s.scalars(sa.select(HumanTask).where(HumanTask.instance_id == instance.id)
-                        .order_by(HumanTask.created_at, HumanTask.id)).all()
+    seen = instances.view(db.session(), g.actor, instance_id, with_diagrams=True)
+    instance = seen["instance"]
     return {"id": instance.id, "status": instance.status, "application_id": instance.application_id,
             "timer_due_at": instance.timer_due_at.isoformat() + "Z" if instance.timer_due_at else None,
-            "diagrams": [{k: d[k] for k in ("key", "version", "done", "active", "waiting")} for d in diagrams],
+            "diagrams": [{k: d[k] for k in ("key", "version", "done", "active", "waiting")} for d in seen["diagrams"]],
             "tasks": [{"id": t.id, "name": t.name, "bpmn_id": t.bpmn_id, "layer": t.layer, "status": t.status,
                        "decision": t.decision, "created_at": t.created_at.isoformat() + "Z",
                        "completed_at": t.completed_at.isoformat() + "Z" if t.completed_at else None}
-                      for t in history],
-            "data": positions.instance_data(s, g.actor, instance, mask=g.actor.role == "designer")}
+                      for t in seen["tasks"]],
+            "data": seen["data"]}
 
 
 @blp.route("/process-definitions/<key>/versions/<version>")

@@ -124,12 +124,8 @@ def new():
 @roles_required("member")
 def additional(group_id):
     """追加入会: join the layers above one of the member's groups (from its facility)."""
-    from membership.models import MembershipGroup
-
     s = db.session()
-    group = s.get(MembershipGroup, group_id)
-    if group is None or group.physician_id != actor().physician_id:
-        abort(404)
+    group = applications.own_group(s, actor(), group_id)  # NotFound unless it is the member's
     missing = applications.upper_missing(group)
     form = ChooseAssociationsForm()
     errors: dict[str, str] = {}
@@ -230,7 +226,8 @@ def _store_uploads(s, current, chosen_codes: list[str]) -> dict[str, str]:
     """
     errors: dict[str, str] = {}
     sent = {code: [f for f in request.files.getlist(f"file-{code}") if f and f.filename] for code in chosen_codes}
-    kept = {code: len([d for d in uploads.of_draft(s, current) if d.association.code == code]) for code in sent}
+    stored = [d.association_id for d in uploads.of_draft(s, current)]  # one query, not one per association
+    kept = {code: stored.count((associations.id_and_layer(s, code) or (None,))[0]) for code in sent}
     for code, files in sent.items():
         if kept[code] + len(files) > uploads.MAX_FILES:
             errors[f"file-{code}"] = field_errors(ValidationFailed.one(

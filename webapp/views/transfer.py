@@ -4,42 +4,28 @@ what will be left, joined and recorded → done. The domain derives and checks t
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from engine import flows
 from forms.enrolment import ChooseAssociationsForm, ConfirmForm
-from membership import applications, associations, members, transfers, withdrawals
+from membership import applications, associations, transfers, withdrawals
 from membership.errors import ValidationFailed
 
 from .. import db
-from ..i18n import field_errors, translate
+from ..i18n import field_errors
 from ..security import actor, roles_required
+from . import acting
 
 bp = Blueprint("transfer", __name__, url_prefix="/apply/transfer")
 KEY = "transfer"
 FOR = "transfer_for"
 
 
-def _acting_for() -> dict | None:
-    """{login_id, name, physician_id} of the member a secretariat is filing for, or None."""
-    return session.get(FOR) if actor().is_secretariat else None
-
-
-def _physician_id() -> int | None:
-    acting = _acting_for()
-    return acting["physician_id"] if acting else actor().physician_id
-
-
 @bp.route("/for/<int:physician_id>", methods=["POST"])
 @roles_required("secretariat")
 def start_for(physician_id):
-    """A secretariat files a transfer for a member of its association (利用規約 §5-5)."""
-    s = db.session()
-    physician = members.get_member(s, actor(), physician_id)  # NotFound outside the scope
-    account = members.account_of(s, physician.id)
-    if account is None:
-        abort(404)
-    session[FOR] = {"login_id": account.login_id, "name": physician.full_name, "physician_id": physician.id}
+    """A secretariat files a transfer for a member of its association."""
+    acting.start(FOR, physician_id)
     session.pop(KEY, None)
     return redirect(url_for("transfer.form"))
 
@@ -60,12 +46,10 @@ def _body(form: ChooseAssociationsForm, choices) -> dict:
 def form():
     s = db.session()
     me = actor()
-    if me.is_secretariat and not _acting_for():
+    if me.is_secretariat and not acting.acting_for(FOR):
         return redirect(url_for("members.index"))
-    physician_id = _physician_id()
-    groups = withdrawals.groups_of(s, physician_id) if physician_id else []
-    if _acting_for():  # staff act only on groups their own association is part of
-        groups = [g for g in groups if any(m.association_id == me.association_id for m in g.memberships)]
+    physician_id = acting.physician_id(FOR)
+    groups = withdrawals.groups_of(s, physician_id, me) if physician_id else []
     pref = request.values.get("pref", "")
     city = request.values.get("city", "")
     choices = associations.local_choices(s, pref, city) if pref and city else None
@@ -73,16 +57,12 @@ def form():
     errors: dict[str, str] = {}
     body = {}
     if request.method == "POST" and form_.validate_on_submit():
-        body = _body(form_, choices)
+        body = acting.with_applicant(FOR, _body(form_, choices))
         try:
-            if not any(str(g.id) == str(body["group_id"]) for g in groups):
-                raise ValidationFailed({"group_id": ("not_your_group", {})}, context="transfer")
-            transfers.plan(s, physician_id, body)
+            transfers.plan(s, physician_id, body, me)
         except ValidationFailed as exc:
             errors = field_errors(exc)
         else:
-            if _acting_for():
-                body["on_behalf_of"] = _acting_for()["login_id"]
             session[KEY] = body
             return redirect(url_for("transfer.confirm"))
     errors = {**form_.first_errors(), **errors}
@@ -93,7 +73,7 @@ def form():
                            cities=associations.cities(s, pref) if pref else [], pref=pref, city=city,
                            choices=choices, form=form_, errors=errors, values=request.form, q=q,
                            facilities=associations.search_facilities(s, q) if q else [], selected=selected,
-                           acting=_acting_for()), \
+                           acting=acting.acting_for(FOR)), \
         (422 if errors else 200)
 
 
@@ -105,7 +85,7 @@ def confirm():
         return redirect(url_for("transfer.form"))
     s = db.session()
     try:
-        plan = transfers.plan(s, _physician_id(), {k: v for k, v in body.items() if k != "on_behalf_of"})
+        plan = transfers.plan(s, acting.physician_id(FOR), body, actor())
     except ValidationFailed:
         session.pop(KEY, None)
         return redirect(url_for("transfer.form"))
@@ -120,11 +100,9 @@ def confirm():
         else:
             db.commit()
             session.pop(KEY, None)
-            if session.pop(FOR, None) and actor().is_secretariat:
-                flash(translate("会員に代わって異動届を提出しました。"), "success")
-                return redirect(url_for("members.detail", physician_id=app.physician_id))
-            return redirect(url_for("transfer.done", application_id=app.id))
-    return render_template("transfer/confirm.html", plan=plan, form=form_, errors=errors, acting=_acting_for()), \
+            return acting.after_filing(FOR, app, "transfer.done", "会員に代わって異動届を提出しました。")
+    return render_template("transfer/confirm.html", plan=plan, form=form_, errors=errors,
+                           acting=acting.acting_for(FOR)), \
         (422 if errors else 200)
 
 

@@ -4,17 +4,18 @@ only the confirmation files it (withdrawals.file_withdrawal through flows)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
 from engine import flows
 from forms.enrolment import ConfirmForm
 from forms.withdrawal import AmendWithdrawalForm, WithdrawalForm
-from membership import applications, members, withdrawals
+from membership import applications, withdrawals
 from membership.errors import Conflict, ValidationFailed
 
 from .. import db
 from ..i18n import field_errors, message, translate
 from ..security import actor, roles_required
+from . import acting
 
 bp = Blueprint("withdraw", __name__, url_prefix="/apply/withdrawal")
 KEY = "withdrawal"
@@ -31,21 +32,11 @@ BENEFITS = [
 FOR = "withdrawal_for"
 
 
-def _acting_for() -> dict | None:
-    """{login_id, name, physician_id} of the member a secretariat is filing for, or None."""
-    return session.get(FOR) if actor().is_secretariat else None
-
-
 @bp.route("/for/<int:physician_id>", methods=["POST"])
 @roles_required("secretariat")
 def start_for(physician_id):
-    """A secretariat files a withdrawal for a member of its association (e.g. 死亡, 利用規約 §5-5)."""
-    s = db.session()
-    physician = members.get_member(s, actor(), physician_id)  # NotFound outside the scope
-    account = members.account_of(s, physician.id)
-    if account is None:
-        abort(404)
-    session[FOR] = {"login_id": account.login_id, "name": physician.full_name, "physician_id": physician.id}
+    """A secretariat files a withdrawal for a member of its association (e.g. 死亡)."""
+    acting.start(FOR, physician_id)
     session.pop(KEY, None)
     return redirect(url_for("withdraw.form"))
 
@@ -62,19 +53,9 @@ def sure():
     return render_template("withdraw/sure.html")
 
 
-def _physician_id() -> int | None:
-    acting = _acting_for()
-    return acting["physician_id"] if acting else actor().physician_id
-
-
 def _groups():
-    """The groups offered: the member's own; for staff acting for a member, those its own
-    association is part of."""
-    physician_id = _physician_id()
-    groups = withdrawals.groups_of(db.session(), physician_id) if physician_id else []
-    if _acting_for():
-        groups = [g for g in groups if any(m.association_id == actor().association_id for m in g.memberships)]
-    return groups
+    physician_id = acting.physician_id(FOR)
+    return withdrawals.groups_of(db.session(), physician_id, actor()) if physician_id else []
 
 
 @bp.route("/form", methods=["GET", "POST"])
@@ -87,25 +68,20 @@ def form():
         data = {"leave": f"{kept.get('group_id')}:{kept.get('association')}", **kept}
     form_ = WithdrawalForm(data=data)
     errors: dict[str, str] = {}
-    if actor().is_secretariat and not _acting_for():
+    if actor().is_secretariat and not acting.acting_for(FOR):
         return redirect(url_for("members.index"))
     if form_.validate_on_submit():
-        body = form_.body()
-        if not any(str(g.id) == str(body["group_id"]) for g in groups):
-            errors = field_errors(ValidationFailed({"group_id": ("not_your_group", {})}, context="withdrawal"))
+        body = acting.with_applicant(FOR, form_.body())
+        try:
+            withdrawals.validate(db.session(), acting.physician_id(FOR), body, actor())
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
         else:
-            try:
-                withdrawals.validate(db.session(), _physician_id(), body)
-            except ValidationFailed as exc:
-                errors = field_errors(exc)
-            else:
-                if _acting_for():
-                    body["on_behalf_of"] = _acting_for()["login_id"]
-                session[KEY] = body
-                return redirect(url_for("withdraw.confirm"))
+            session[KEY] = body
+            return redirect(url_for("withdraw.confirm"))
     errors = {**form_.first_errors(), **errors}
     return render_template("withdraw/form.html", form=form_, groups=groups, errors=errors,
-                           reasons=withdrawals.REASONS, acting=_acting_for()), (422 if errors else 200)
+                           reasons=withdrawals.REASONS, acting=acting.acting_for(FOR)), (422 if errors else 200)
 
 
 @bp.route("/confirm", methods=["GET", "POST"])
@@ -116,9 +92,8 @@ def confirm():
         return redirect(url_for("withdraw.form"))
     s = db.session()
     errors: dict[str, str] = {}
-    check = {k: v for k, v in body.items() if k != "on_behalf_of"}
     try:
-        clean = withdrawals.validate(s, _physician_id(), check)
+        clean = withdrawals.validate(s, acting.physician_id(FOR), body, actor())
     except ValidationFailed as exc:
         flash(next(iter(field_errors(exc).values())), "error")
         return redirect(url_for("withdraw.form"))
@@ -132,12 +107,9 @@ def confirm():
         else:
             db.commit()
             session.pop(KEY, None)
-            if session.pop(FOR, None) and actor().is_secretariat:
-                flash(translate("会員に代わって退会届を提出しました。"), "success")
-                return redirect(url_for("members.detail", physician_id=app.physician_id))
-            return redirect(url_for("withdraw.done", application_id=app.id))
+            return acting.after_filing(FOR, app, "withdraw.done", "会員に代わって退会届を提出しました。")
     return render_template("withdraw/confirm.html", form=form_, clean=clean, body=body, errors=errors,
-                           acting=_acting_for(),
+                           acting=acting.acting_for(FOR),
                            reason=withdrawals.REASONS.get(body["withdrawal_reason"], "")), (422 if errors else 200)
 
 
