@@ -4,109 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
-from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from membership import audit
 from membership.actors import Actor
 from membership.models import UserAccount
 
-from . import safe_eval
 from .models import ProcessDefinition, ProcessInstance
-from .services import SERVICES
+from .validation import CheckedFile, InvalidDefinition, Problem, check_bpmn, problems_of
 
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-}
-
-#: Elements this system refuses: scripts run unrestricted Python in SpiffWorkflow; compensation
-#: and link events parse silently as plain events; complex gateways raise at run time.
-FORBIDDEN = {
-    "bpmn:scriptTask": "script tasks are not allowed (use a service task)",
-    "spiffworkflow:preScript": "pre-scripts are not allowed",
-    "spiffworkflow:postScript": "post-scripts are not allowed",
-    "bpmn:compensateEventDefinition": "compensation events are not supported",
-    "bpmn:linkEventDefinition": "link events are not supported",
-    "bpmn:complexGateway": "complex gateways are not supported",
-}
-
-#: Extension properties whose values are expressions, checked like conditions.
-EXPRESSION_PROPERTIES = ("candidate_association", "candidate_user")
-
-
-class InvalidDefinition(ValueError):
-    """The BPMN cannot be deployed. `errors` lists what is wrong, one message each."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
-        self.errors = errors
-
-
-@dataclass
-class CheckedFile:
-    key: str
-    name: str
-    calls: list[str] = field(default_factory=list)
-
-
-def check_bpmn(xml: str | bytes, filename: str = "upload.bpmn") -> CheckedFile:
-    """Validate one BPMN file for deployment. Raises InvalidDefinition with every problem found."""
-    data = xml.encode() if isinstance(xml, str) else xml
-    try:
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as exc:
-        raise InvalidDefinition([f"XML: {exc}"]) from None
-    errors: list[str] = []
-    for tag, message in FORBIDDEN.items():
-        for node in root.iterfind(f".//{tag}", NS):
-            errors.append(f"{node.getparent().get('id') if tag.startswith('spiff') else node.get('id')}: {message}")
-    for node in root.iterfind(".//bpmn:conditionExpression", NS):
-        _check_expression(node.text or "", f"{node.getparent().get('id')} condition", errors)
-    for node in root.iterfind(".//spiffworkflow:serviceTaskOperator", NS):
-        task_id = node.getparent().getparent().get("id")
-        if node.get("id") not in SERVICES:
-            errors.append(f"{task_id}: unknown service operation {node.get('id')!r} "
-                          f"(known: {', '.join(sorted(SERVICES))})")
-        for param in node.iterfind(".//spiffworkflow:parameter", NS):
-            _check_expression(param.get("value", ""), f"{task_id} parameter {param.get('id')}", errors)
-    for node in root.iterfind(".//spiffworkflow:property", NS):
-        if node.get("name") in EXPRESSION_PROPERTIES:
-            _check_expression(node.get("value", ""), f"property {node.get('name')}", errors)
-    for tag in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
-        for node in root.iterfind(f".//bpmn:{tag}", NS):
-            _check_expression(node.text or "", tag, errors)
-    processes = [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable") == "true"]
-    if len(processes) != 1:
-        errors.append(f"a file must hold exactly one executable process (found {len(processes)})")
-    if errors:
-        raise InvalidDefinition(errors)
-    process = processes[0]
-    key = process.get("id")
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    try:
-        parser.add_bpmn_xml(root, filename=filename)
-        parser.get_spec(key)
-    except ValidationException as exc:
-        raise InvalidDefinition([str(exc)]) from None
-    except Exception as exc:  # the parser raises many kinds for malformed diagrams
-        raise InvalidDefinition([f"{type(exc).__name__}: {exc}"]) from None
-    calls = sorted({n.get("calledElement") for n in process.iterfind(".//bpmn:callActivity", NS)})
-    return CheckedFile(key=key, name=process.get("name") or key, calls=calls)
-
-
-def _check_expression(text: str, where: str, errors: list[str]) -> None:
-    try:
-        safe_eval.parse(text)
-    except safe_eval.UnsafeExpression as exc:
-        errors.append(f"{where}: {exc}")
-
+__all__ = ["CheckedFile", "InvalidDefinition", "Problem", "check_bpmn", "problems_of", "deploy", "latest"]
 
 def content_hash(xml: str) -> str:
     return hashlib.sha256(xml.encode()).hexdigest()
@@ -131,11 +44,8 @@ def deploy(session: Session, actor: Actor | None, xml: str, filename: str,
     Returns (definition, created). Raises InvalidDefinition (including a call to a process that is
     neither deployed nor in `known_keys`). Rows are never updated: versions are immutable.
     """
-    checked = check_bpmn(xml, filename)
-    missing = [k for k in checked.calls if k != checked.key and k not in (known_keys or set())
-               and latest(session, k) is None]
-    if missing:
-        raise InvalidDefinition([f"calls a process that is not deployed: {', '.join(missing)}"])
+    checked = check_bpmn(xml, filename, known_calls=lambda k: k in (known_keys or set())
+                         or latest(session, k) is not None)
     digest = content_hash(xml)
     current = latest(session, checked.key)
     if current is not None and current.content_hash == digest:
@@ -146,6 +56,8 @@ def deploy(session: Session, actor: Actor | None, xml: str, filename: str,
         deployed_by_user_id=actor.user_id if actor and actor.user_id else None)
     session.add(definition)
     session.flush()
+    # until committed, this id may come back (SQLite reuses a rolled-back rowid): see _forget
+    session.connection().info.setdefault(_UNCOMMITTED, set()).add(definition.id)
     audit.record(session, actor, "process.deploy", "process_definition", definition.id,
                  key=definition.key, version=definition.version)
     return definition, True
@@ -210,7 +122,7 @@ def resolve_calls(session: Session, definition: ProcessDefinition) -> dict[str, 
             continue
         called = latest_rows.get(key)
         if called is None:
-            raise InvalidDefinition([f"calls a process that is not deployed: {key}"])
+            raise InvalidDefinition([Problem(None, "bpmn.unknown_call", {"process": key})])
         ids[key] = called.id
         todo.extend(called.calls)
     return ids
@@ -218,13 +130,40 @@ def resolve_calls(session: Session, definition: ProcessDefinition) -> dict[str, 
 
 _spec_cache: dict[tuple, tuple] = {}
 _spec_lock = threading.Lock()
+_UNCOMMITTED = "mamis_uncommitted_definitions"
+
+
+def _forget(ids) -> None:
+    """Drop cached specs that used definition rows which were rolled back: their ids may be
+    given to other content later (SQLite reuses them), and the cache trusts ids."""
+    ids = set(ids)
+    if not ids:
+        return
+    with _spec_lock:
+        for key in [k for k in _spec_cache if ids & {i for _, i in k[2]}]:
+            _spec_cache.pop(key, None)
+
+
+@event.listens_for(Engine, "rollback")
+def _after_rollback(conn) -> None:
+    _forget(conn.info.pop(_UNCOMMITTED, ()))
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _after_savepoint_rollback(conn, name, context) -> None:
+    _forget(conn.info.get(_UNCOMMITTED, ()))
+
+
+@event.listens_for(Engine, "commit")
+def _after_commit(conn) -> None:
+    conn.info.pop(_UNCOMMITTED, None)
 
 
 def load_specs(session: Session, top_key: str, definition_ids: dict[str, int]):
     """(spec, subprocess_specs) for these definition versions, parsed once and cached.
 
-    Versions are immutable and never renumbered, so (database, version ids) names one set of
-    specs forever and the cache never needs invalidating.
+    Versions are immutable, so (database, version ids) names one set of specs; the one exception,
+    an id of a deployment that was rolled back, is dropped from the cache on rollback (_forget).
     """
     bind = session.get_bind()
     cache_key = (str(getattr(bind, "engine", bind).url), top_key, tuple(sorted(definition_ids.items())))

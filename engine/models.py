@@ -128,3 +128,22 @@ class TaskEvent(Base):
     kind: Mapped[str] = mapped_column(sa.String(20))
     to_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class ProcessDraft(Base):
+    """The process a designer is editing: saved as often as they like, validated at every save,
+    deployable only when it has no problems. One draft per process key, shared by the designers
+    (the revision makes a save over someone else's newer save fail instead of overwriting it)."""
+
+    __tablename__ = "process_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    xml: Mapped[str] = mapped_column(sa.Text)
+    #: the deployed version the draft was opened from (None for a new process)
+    base_version: Mapped[int | None]
+    revision: Mapped[int] = mapped_column(default=1)
+    #: the validation result of the saved XML: [{element, key, params}]
+    problems: Mapped[list] = mapped_column(JSONType, default=list)
+    saved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    saved_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))

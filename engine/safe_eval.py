@@ -17,6 +17,7 @@ from typing import Any
 
 MAX_EXPRESSION_LENGTH = 2000
 MAX_SEQUENCE = 10_000
+MAX_DEPTH = 40
 
 
 class UnsafeExpression(ValueError):
@@ -33,8 +34,22 @@ _CMPOPS = {
     ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
 }
 _UNARY = {ast.Not: operator.not_, ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+
+def _sum(items, start=0):
+    """sum() of numbers only: sum(lists, []) would concatenate without the size guard."""
+    if not isinstance(start, int | float):
+        raise UnsafeExpression("sum() adds numbers only")
+    total = start
+    for item in items:
+        if not isinstance(item, int | float):
+            raise UnsafeExpression("sum() adds numbers only")
+        total += item
+    return total
+
+
 FUNCTIONS = {
-    "len": len, "min": min, "max": max, "sum": sum, "abs": abs, "any": any, "all": all,
+    "len": len, "min": min, "max": max, "sum": _sum, "abs": abs, "any": any, "all": all,
     "str": str, "int": int, "float": float, "bool": bool, "round": round, "sorted": sorted,
 }
 CONSTANTS = {"True": True, "False": False, "None": None}
@@ -59,7 +74,37 @@ def _parse(expression: str) -> ast.Expression:
         raise UnsafeExpression(f"syntax error: {exc.msg}") from None
     for node in ast.walk(tree):
         _check_node(node)
+    if _depth(tree) > MAX_DEPTH:
+        raise UnsafeExpression("expression nested too deeply")
     return tree
+
+
+def _weight(value, limit: int = MAX_SEQUENCE + 1) -> int:
+    """How many items and characters a value holds, nested lists counted in full (a list of one
+    shared big list is cheap in memory but not when printed), counting up to `limit` only."""
+    total, todo = 0, [value]
+    while todo and total < limit:
+        item = todo.pop()
+        if isinstance(item, str | bytes):
+            total += len(item)
+        elif isinstance(item, list | tuple | set):
+            total += len(item)
+            todo.extend(x for x in item if isinstance(x, list | tuple | set | dict | str | bytes))
+        elif isinstance(item, dict):
+            total += len(item)
+            todo.extend(item.values())
+        else:
+            total += 1
+    return total
+
+
+def _depth(tree: ast.AST) -> int:
+    deepest, todo = 0, [(tree, 1)]
+    while todo:
+        node, depth = todo.pop()
+        deepest = max(deepest, depth)
+        todo.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 _ALLOWED = (
@@ -134,10 +179,16 @@ class _Evaluator:
 
     def visit_BinOp(self, node):
         left, right = self.visit(node.left), self.visit(node.right)
+        if isinstance(node.op, ast.Mod) and isinstance(left, str | bytes):
+            # "%999999999s" % x builds a huge string; "%(k)s" reads what it likes: no printf formatting
+            raise UnsafeExpression("string formatting is not allowed")
         if isinstance(node.op, ast.Mult):
             for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_SEQUENCE:
+                if isinstance(seq, str | list | tuple) and isinstance(n, int) and _weight(seq) * n > MAX_SEQUENCE:
                     raise UnsafeExpression("result too large")
+        elif isinstance(node.op, ast.Add) and isinstance(left, str | list | tuple) \
+                and _weight(left) + _weight(right) > MAX_SEQUENCE:
+            raise UnsafeExpression("result too large")
         return _BINOPS[type(node.op)](left, right)
 
     def visit_IfExp(self, node):

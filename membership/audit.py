@@ -37,6 +37,12 @@ def _write_pending(session: Session, *_args) -> None:
         session.connection().execute(sa.insert(AuditEvent).values(rows))
 
 
+def flush(session: Session) -> None:
+    """Write the pending rows now: before a savepoint that may roll back (a savepoint's rollback
+    drops every pending row, see install), or where nothing else will be flushed."""
+    _write_pending(session)
+
+
 def _forget_pending(session: Session, *_args) -> None:
     session.info.pop(PENDING_KEY, None)
 

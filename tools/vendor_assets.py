@@ -1,4 +1,6 @@
-"""Copy the front-end files installed by npm into webapp/static/vendor (run by `make setup`).
+"""Copy the front-end files installed by npm into webapp/static/vendor, and bundle the process
+editor (webapp/assets/modeler: bpmn-js modeler + properties panel + our panel group) with esbuild
+into webapp/static/build (run by `make setup`).
 
 Nothing is fetched from a CDN at run time: the app serves these copies.
 """
@@ -6,12 +8,15 @@ Nothing is fetched from a CDN at run time: the app serves these copies.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
 VENDOR = ROOT / "webapp" / "static" / "vendor"
+BUILD = ROOT / "webapp" / "static" / "build"
+MODELER = ROOT / "webapp" / "assets" / "modeler" / "index.js"
 
 FILES = {
     "@digital-go-jp/design-tokens/dist/tokens.css": "design-tokens/tokens.css",
@@ -27,7 +32,19 @@ FILES = {
     **{f"bpmn-js/dist/assets/bpmn-font/font/bpmn.{ext}": f"bpmn-js/assets/bpmn-font/font/bpmn.{ext}"
        for ext in ("woff2", "woff", "ttf", "eot", "svg")},
     "bpmn-js/LICENSE": "bpmn-js/LICENSE",
+    # the editor's properties panel (its code is bundled into build/modeler.js)
+    "@bpmn-io/properties-panel/dist/assets/properties-panel.css": "properties-panel/properties-panel.css",
+    "@bpmn-io/properties-panel/LICENSE": "properties-panel/LICENSE",
+    "bpmn-js-properties-panel/LICENSE": "bpmn-js-properties-panel/LICENSE",
 }
+
+
+def bundle_modeler() -> None:
+    """One script for the editor page; the bpmn.io watermark of bpmn-js stays (its licence)."""
+    BUILD.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(NODE / ".bin" / "esbuild"), str(MODELER), "--bundle", "--minify", "--format=iife",  # noqa: S603
+                    "--target=es2019", "--legal-comments=linked", "--log-level=warning",
+                    f"--outfile={BUILD / 'modeler.js'}"], check=True)
 
 
 def main() -> int:
@@ -39,7 +56,9 @@ def main() -> int:
         target = VENDOR / dest
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(NODE / src, target)
-    print(f"vendored {len(FILES)} files into {VENDOR.relative_to(ROOT)}")
+    bundle_modeler()
+    print(f"vendored {len(FILES)} files into {VENDOR.relative_to(ROOT)}; bundled the editor into "
+          f"{BUILD.relative_to(ROOT)}")
     return 0
 
 

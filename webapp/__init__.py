@@ -61,8 +61,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = production
     app.json.ensure_ascii = False
 
+    from engine import validation
+    from forms.inbox import FORMS
+
     from . import api, celery_app, cli, db, embedded_beat, i18n, security, views
 
+    validation.register_form_keys(FORMS)  # a process's form keys must name a form the inbox renders
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

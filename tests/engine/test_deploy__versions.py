@@ -54,13 +54,13 @@ SCRIPT_TASK = REVIEW.replace(
 
 
 @pytest.mark.parametrize("xml, fragment", [
-    (SCRIPT_TASK, "script tasks are not allowed"),
-    (REVIEW.replace('id="application.reject_part"', 'id="os.system"'), "unknown service operation"),
+    (SCRIPT_TASK, "Script tasks are not allowed"),
+    (REVIEW.replace('id="application.reject_part"', 'id="os.system"'), "no service operation"),
     (REVIEW.replace('decision == "reject"', "__import__('os')"), "only these functions"),
     (REVIEW.replace('value="part[&quot;association&quot;]"', 'value="part.__class__"'), "not allowed"),
     (REVIEW.replace("<bpmn:endEvent id=\"end_rejected\" name=\"却下\">",
                     "<bpmn:endEvent id=\"end_rejected\" name=\"却下\"><bpmn:compensateEventDefinition />"),
-     "compensation"),
+     "Compensation"),
     ("<not-bpmn", "XML"),
     (REVIEW.replace('targetRef="open_review" />', 'targetRef="nowhere" />', 1), ""),
 ])

@@ -1,17 +1,29 @@
 """Process designers' screens: the process library (versions, who deployed them, instances on
-each, downloads). Editing in the browser comes with the rest of issue 6."""
+each, downloads), the editor (drafts saved from the browser and validated per element), the
+review before deploying (problems and a dry run against past applications), deployment, and the
+admins' migration of waiting instances to the latest versions."""
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
 
-from engine import deploy, positions
+from engine import deploy, designs, dry_run, migration, positions, validation
 from engine import instances as engine_instances
+from engine.services import SERVICES
+from membership import applications
+from membership.errors import Conflict
 
 from .. import db
-from ..security import actor, roles_required
+from ..i18n import current_lang, message, translate
+from ..security import CSP, actor, roles_required
+
+#: the properties panel sets inline styles; only the editor page allows them
+EDITOR_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+DRY_RUN_SIZE = 20
+DRY_RUN_OUTCOMES = {"waiting": "判断の記録がないタスクで止まる", "error": "エラーで止まる", "loop": "終わらない"}
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
 
@@ -19,7 +31,10 @@ bp = Blueprint("designer", __name__, url_prefix="/designer")
 @bp.route("/processes")
 @roles_required("designer", "admin")
 def library():
-    return render_template("designer/library.html", processes=deploy.library(db.session()))
+    s = db.session()
+    drafts = designs.drafts_by_key(s)
+    processes = [{**p, "draft": drafts.get(p["key"])} for p in deploy.library(s)]
+    return render_template("designer/library.html", processes=processes, is_admin=actor().role == "admin")
 
 
 @bp.route("/processes/<key>/versions/<int:version>.bpmn")
@@ -57,3 +72,134 @@ def instance(instance_id):
 def instance_diagram(instance_id):
     s = db.session()
     return jsonify(positions.positions(s, actor(), engine_instances.get(s, instance_id)))
+
+
+def _problems(found) -> list[dict]:
+    return [p.as_dict(current_lang()) for p in found]
+
+
+EDITOR_TEXT = {
+    "group": "このシステムの設定", "kind": "タスクの種類", "form_key": "フォームキー",
+    "candidate_association": "担当する医師会（式）", "candidate_user": "担当する利用者（式）",
+    "due_in_days": "期限（営業日数）", "operation": "サービス操作", "result_variable": "結果を入れる変数",
+    "condition": "条件式", "condition_hint": "例: decision == \"approve\"（安全な式のみ）",
+    "expression_hint": "例: part[\"association\"]（属性アクセス・関数定義は使えません）",
+    "called_process": "呼び出すプロセス", "saving": "保存しています…",
+    "saved_ok": "下書きを保存しました。問題はありません。",
+    "saved_with_problems": "下書きを保存しました。問題が {n} 件あります（公開できません）。",
+    "save_failed": "保存できませんでした。", "unsaved": "保存していない変更があります。",
+    "load_failed": "図を読み込めませんでした。",
+}
+
+
+@bp.route("/processes/<key>/edit")
+@roles_required("designer", "admin")
+def edit(key):
+    """The editor, on the draft if there is one, else on the latest version."""
+    s = db.session()
+    opened = designs.for_editing(s, key)
+    config = {
+        "key": key, "xml": opened["xml"], "revision": opened["revision"], "problems": _problems(opened["problems"]),
+        "saveUrl": url_for("designer.save_draft", key=key), "csrf": generate_csrf(),
+        "operations": {name: validation.operation_parameters(name) for name in SERVICES},
+        "formKeys": sorted(validation.form_keys() or ()),
+        "processKeys": sorted({p["key"] for p in deploy.library(s)}),
+        "labels": {k: translate(text) for k, text in EDITOR_TEXT.items()},
+    }
+    response = Response(render_template("designer/edit.html", key=key, opened=opened,
+                                        config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/")))
+    response.headers["Content-Security-Policy"] = EDITOR_CSP
+    return response
+
+
+@bp.route("/processes/<key>/draft", methods=["PUT"])
+@roles_required("designer", "admin")
+def save_draft(key):
+    """Save the editor's XML as the draft (validated; saved even with problems). JSON."""
+    try:
+        revision = int(request.headers.get("X-Draft-Revision", ""))
+    except ValueError:
+        return jsonify({"message": message("invalid", field="version")}), 400
+    xml = request.get_data(as_text=True)
+    try:
+        draft = designs.save_draft(db.session(), actor(), key, xml, revision)
+    except Conflict as exc:
+        db.rollback()
+        return jsonify({"message": message(exc.message_key)}), 409
+    db.commit()
+    found = designs.problems(draft)
+    return jsonify({"revision": draft.revision, "problems": _problems(found), "deployable": not found})
+
+
+@bp.route("/processes/<key>/review")
+@roles_required("designer", "admin")
+def review(key):
+    """Before deploying: the draft's problems and a dry run against the last applications."""
+    s = db.session()
+    draft = designs.draft_of(s, key)
+    if draft is None:
+        flash(translate("下書きがありません。エディタで保存してください。"), "error")
+        return redirect(url_for("designer.library"))
+    found = designs.problems(draft)
+    replays = [] if found else dry_run.dry_run(s, key, draft.xml, DRY_RUN_SIZE)
+    return render_template("designer/review.html", key=key, draft=draft, problems=_problems(found),
+                           replays=replays, size=DRY_RUN_SIZE, current=deploy.latest(s, key),
+                           kinds=applications.KIND_LABELS, outcomes={**applications.STATUS_LABELS, **DRY_RUN_OUTCOMES})
+
+
+@bp.route("/processes/<key>/deploy", methods=["POST"])
+@roles_required("designer", "admin")
+def deploy_draft(key):
+    try:
+        revision = int(request.form.get("revision", ""))
+    except ValueError:
+        abort(400)
+    try:
+        definition = designs.deploy_draft(db.session(), actor(), key, revision)
+    except deploy.InvalidDefinition:
+        db.rollback()
+        flash(translate("問題のある下書きは公開できません。"), "error")
+        return redirect(url_for("designer.review", key=key))
+    db.commit()
+    flash(translate("公開しました。新しい申請はこの版で始まります。") + f" {key} v{definition.version}", "success")
+    return redirect(url_for("designer.library", _anchor=f"process-{key}"))
+
+
+@bp.route("/processes/<key>/discard", methods=["POST"])
+@roles_required("designer", "admin")
+def discard_draft(key):
+    try:
+        revision = int(request.form.get("revision", ""))
+    except ValueError:
+        abort(400)
+    designs.discard_draft(db.session(), actor(), key, revision)
+    db.commit()
+    flash(translate("下書きを破棄しました。"), "success")
+    return redirect(url_for("designer.library", _anchor=f"process-{key}"))
+
+
+def _outcome_rows(outcomes) -> list[dict]:
+    return [{"instance_id": o.instance_id, "migrated": o.migrated,
+             "reason": message(o.reason, **o.params) if o.reason else ""} for o in outcomes]
+
+
+@bp.route("/instances/<int:instance_id>/migrate", methods=["POST"])
+@roles_required("admin")
+def migrate_instance(instance_id):
+    outcome = migration.migrate_instance(db.session(), actor(), instance_id)
+    db.commit()
+    row = _outcome_rows([outcome])[0]
+    if row["migrated"]:
+        flash(translate("最新版へ移行しました。"), "success")
+    else:
+        flash(row["reason"], "error")
+    return redirect(url_for("designer.instance", instance_id=instance_id))
+
+
+@bp.route("/processes/<key>/versions/<int:version>/migrate", methods=["POST"])
+@roles_required("admin")
+def migrate_version(key, version):
+    """Bulk: every running instance on this version, each migrated or refused on its own."""
+    outcomes = migration.migrate_version(db.session(), actor(), key, version)
+    db.commit()
+    return render_template("designer/migrated.html", key=key, version=version, rows=_outcome_rows(outcomes))

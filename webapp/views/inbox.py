@@ -70,7 +70,7 @@ def delete_filter(filter_id):
     return redirect(url_for("inbox.index"))
 
 
-KIND_LABELS = {"enrolment": "入会届", "withdrawal": "退会届", "transfer": "異動届"}
+KIND_LABELS = applications.KIND_LABELS
 STATUS_LABELS = {"open": "未処理", "completed": "処理済み", "cancelled": "取消"}
 
 

@@ -1,0 +1,114 @@
+"""Editing processes: drafts saved from the browser editor, validated at every save, deployed when
+they have no problems (decision 0016).
+
+One draft per process key. A save names the revision it was made on; a save over a newer one
+fails (Conflict), so two designers never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from membership import audit
+from membership.actors import Actor
+from membership.db import utcnow
+from membership.errors import Conflict, NotFound
+
+from .deploy import deploy, latest
+from .models import ProcessDefinition, ProcessDraft
+from .validation import InvalidDefinition, Problem, problems_of
+
+
+def draft_of(session: Session, key: str) -> ProcessDraft | None:
+    return session.scalar(sa.select(ProcessDraft).where(ProcessDraft.key == key))
+
+
+def drafts_by_key(session: Session) -> dict[str, ProcessDraft]:
+    return {d.key: d for d in session.scalars(sa.select(ProcessDraft))}
+
+
+def for_editing(session: Session, key: str) -> dict:
+    """What the editor opens: the draft if there is one, else the latest deployed version."""
+    draft = draft_of(session, key)
+    current = latest(session, key)
+    if draft is None and current is None:
+        raise NotFound()
+    return {"key": key, "draft": draft, "latest": current,
+            "xml": draft.xml if draft is not None else current.xml,
+            "revision": draft.revision if draft is not None else 0,
+            "problems": problems(draft) if draft is not None else []}
+
+
+def problems(draft: ProcessDraft) -> list[Problem]:
+    return [Problem(p["element"], p["key"], p.get("params", {})) for p in draft.problems or []]
+
+
+def check(session: Session, key: str, xml: str | bytes) -> list[Problem]:
+    """Every problem of `xml` as the next version of `key` (calls resolved against deployed keys)."""
+    checked, found = problems_of(xml, f"{key}.bpmn", known_calls=lambda k: latest(session, k) is not None)
+    if checked is not None and checked.key != key:
+        found.insert(0, Problem(None, "bpmn.key_mismatch", {"found": checked.key, "process": key}))
+    return found
+
+
+def save_draft(session: Session, actor: Actor, key: str, xml: str, revision: int) -> ProcessDraft:
+    """Save `xml` as the draft of `key`, made on draft `revision` (0: opened from the deployed
+    version). Saved even with problems; Conflict if someone saved a newer revision meanwhile."""
+    current = latest(session, key)
+    if current is None:
+        raise NotFound()
+    found = check(session, key, xml)
+    stored = [{"element": p.element, "key": p.key, "params": p.params} for p in found]
+    if revision == 0:
+        if draft_of(session, key) is not None:
+            raise Conflict("draft_changed")
+        draft = ProcessDraft(key=key, xml=xml, base_version=current.version, revision=1, problems=stored,
+                             saved_at=utcnow(), saved_by_user_id=actor.user_id)
+        try:
+            with session.begin_nested():
+                session.add(draft)
+        except sa.exc.IntegrityError:  # another designer created it at the same moment
+            raise Conflict("draft_changed") from None
+    else:
+        # compare-and-set in one statement: of two saves on the same revision, one wins
+        done = session.execute(sa.update(ProcessDraft).where(
+            ProcessDraft.key == key, ProcessDraft.revision == revision).values(
+            xml=xml, revision=revision + 1, problems=stored, saved_at=utcnow(), saved_by_user_id=actor.user_id))
+        if done.rowcount != 1:
+            raise Conflict("draft_changed")
+        draft = session.scalar(sa.select(ProcessDraft).where(ProcessDraft.key == key)
+                               .execution_options(populate_existing=True))
+    audit.record(session, actor, "process.draft_save", "process_draft", draft.id, key=key,
+                 revision=draft.revision, problems=len(found))
+    return draft
+
+
+def deploy_draft(session: Session, actor: Actor, key: str, revision: int) -> ProcessDefinition:
+    """Deploy the draft (checked again: the registry of operations may have changed) as the next
+    version of `key` and remove it. InvalidDefinition while it has problems."""
+    draft = draft_of(session, key)
+    if draft is None:
+        raise NotFound()
+    if draft.revision != revision:
+        raise Conflict("draft_changed")
+    found = check(session, key, draft.xml)
+    if found:
+        raise InvalidDefinition(found)
+    definition, _ = deploy(session, actor, draft.xml, f"{key}.bpmn")
+    if session.execute(sa.delete(ProcessDraft).where(ProcessDraft.id == draft.id,
+                                                     ProcessDraft.revision == revision)).rowcount != 1:
+        raise Conflict("draft_changed")
+    audit.record(session, actor, "process.draft_deploy", "process_definition", definition.id, key=key,
+                 version=definition.version, revision=revision)
+    return definition
+
+
+def discard_draft(session: Session, actor: Actor, key: str, revision: int) -> None:
+    draft = draft_of(session, key)
+    if draft is None:
+        raise NotFound()
+    if session.execute(sa.delete(ProcessDraft).where(ProcessDraft.id == draft.id,
+                                                     ProcessDraft.revision == revision)).rowcount != 1:
+        raise Conflict("draft_changed")
+    audit.record(session, actor, "process.draft_discard", "process_draft", draft.id, key=key, revision=revision)

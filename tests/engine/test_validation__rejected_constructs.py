@@ -1,0 +1,57 @@
+"""One BPMN file per construct that must not be deployed (tests/engine/rejected/*.bpmn).
+
+Each file says on its first comment line which element the problem must point at and which
+problem it is (`expect: <element> <code>`; `-` for the whole file).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from engine import deploy, validation
+from engine.models import ProcessDefinition
+from forms.inbox import FORMS
+
+REJECTED = sorted((Path(__file__).parent / "rejected").glob("*.bpmn"))
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _form_keys():
+    validation.register_form_keys(FORMS)
+
+
+def _expectation(path: Path) -> tuple[str | None, str]:
+    element, code = re.search(r"<!-- expect: (\S+) (\S+) -->", path.read_text(encoding="utf-8")).groups()
+    return (None if element == "-" else element), code
+
+
+@pytest.mark.parametrize("path", REJECTED, ids=[p.stem for p in REJECTED])
+def test_each_rejected_construct_is_refused_pointing_at_its_element(session, path):
+    element, code = _expectation(path)
+    before = session.scalar(sa.select(sa.func.count()).select_from(ProcessDefinition))
+    with pytest.raises(deploy.InvalidDefinition) as err:
+        deploy.deploy(session, None, path.read_text(encoding="utf-8"), path.name)
+    found = [p.as_dict("ja") for p in err.value.problems]
+    assert any(p["code"] == code and (element is None or p["element"] == element) for p in found), found
+    # the message is in Japanese for the screens, and names no Python internals
+    assert all(re.search(r"[ぁ-んァ-ン一-龥]", p["message"]) for p in found), found
+    assert session.scalar(sa.select(sa.func.count()).select_from(ProcessDefinition)) == before
+
+
+def test_the_shipped_processes_have_no_problems():
+    for path in sorted((ROOT / "processes").glob("*/*.bpmn")):
+        checked, problems = validation.problems_of(path.read_bytes(), path.name, known_calls=lambda key: True)
+        assert problems == [], (path, [str(p) for p in problems])
+        assert checked.key == path.stem
+
+
+def test_messages_follow_the_language():
+    problem = validation.Problem("review", "bpmn.unknown_form_key", {"form_key": "x", "known": "review_decision"})
+    assert "フォームキー" in problem.render("ja")
+    assert "form key" in problem.render("en")
+    assert str(problem).startswith("review: ")

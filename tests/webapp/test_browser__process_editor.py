@@ -1,0 +1,131 @@
+"""Real browser: a designer edits a process in the bpmn-js editor, sees the validation, deploys,
+and the next application runs on the new version."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from engine import tasks
+from engine.models import HumanTask
+
+from ..conftest import actor_for, new_member
+from ..helpers import file_enrolment, open_task_for
+from .browser import check_page, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
+
+NEW_NAME = "一次審査（書類確認）"
+
+
+def _shot(page, name):
+    if os.environ.get("MAMIS_SCREENSHOTS"):
+        page.screenshot(path=os.environ["MAMIS_SCREENSHOTS"] + f"/{name}.png", full_page=True)
+
+
+def _save(page):
+    page.click("#modeler-save")
+    page.wait_for_selector(", ".join(f"#modeler-status[data-kind={k}]" for k in ("ok", "warning", "error")))
+    return page.locator("#modeler-status").get_attribute("data-kind")
+
+
+def _open_group(page, group):
+    header = page.locator(f"[data-group-id=group-{group}] .bio-properties-panel-group-header")
+    if "open" not in (header.get_attribute("class") or ""):
+        header.click()
+
+
+def test_edit_validate_deploy_and_the_inbox_shows_the_new_task_name(live_server, chromium):
+    app, base = live_server
+    with Session(app.extensions["mamis_db"].engine, expire_on_commit=False) as s:  # one past application
+        done = file_enrolment(s, new_member(s, prefix="past"), chain=[("otaru", "A-1")])
+        staff_otaru = actor_for(s, "staff@otaru")
+        tasks.complete_task(s, staff_otaru, open_task_for(s, staff_otaru, done.id).id, "approve")
+        s.commit()
+    # No bypass_csp: the editor must work under the policy the app sends (axe runs in another context)
+    page = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP").new_page()
+    page.goto(f"{base}/login")
+    page.fill("#login_id", "designer01")
+    page.fill("#password", "Mamis#2024")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/designer/processes")
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.click("a[href$='/designer/processes/layer_review/edit']")
+    page.wait_for_selector("#modeler[data-ready=true]")
+    assert page.locator(".bjs-powered-by").count() == 1  # the bpmn.io watermark stays (its licence)
+
+    # rename the review task in the properties panel
+    page.click(".djs-element[data-element-id=review]")
+    _open_group(page, "general")
+    name = page.locator("#bio-properties-panel-name")
+    name.fill(NEW_NAME)
+    name.press("Tab")
+    # this project's own properties are in the panel too
+    _open_group(page, "mamis")
+    assert page.locator("#bio-properties-panel-mamis-form-key").input_value() == "review_decision"
+
+    # add a timer boundary event on the task: palette, drop on the task's edge, replace with a timer
+    page.click(".djs-palette .entry[data-action='create.intermediate-event']")
+    box = page.locator(".djs-element[data-element-id=review]").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2, steps=5)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"], steps=5)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"])
+    # (the pad's wrench is under the hover outline of the new event, so the click is sent to it)
+    page.locator(".djs-context-pad .entry[data-action=replace]").dispatch_event("click")
+    page.click(".djs-popup [data-id=replace-with-non-interrupting-timer-boundary]")
+    boundary_id = page.evaluate("""() => window.mamisModeler.get('elementRegistry')
+        .filter(e => e.type === 'bpmn:BoundaryEvent')[0].id""")
+    _open_group(page, "timer")
+    page.select_option("#bio-properties-panel-timerEventDefinitionType", "timeDuration")
+    value = page.locator("#bio-properties-panel-timerEventDefinitionValue")
+    value.fill('open("/etc/passwd")')  # not the safe language: the server must say so
+    value.press("Tab")
+
+    assert _save(page) == "warning"
+    listed = page.locator("#modeler-problems li")
+    assert listed.count() == 1 and "タイマー" in listed.first.inner_text()
+    assert listed.first.locator("button").inner_text() == boundary_id
+    assert page.locator(f".djs-element[data-element-id={boundary_id}].has-problem").count() == 1
+    assert page.locator("#modeler-next").is_hidden()  # a draft with problems cannot go on to deploy
+    _shot(page, "process-editor-problem")
+
+    listed.first.locator("button").click()  # selects the element the problem is about
+    _open_group(page, "timer")
+    value = page.locator("#bio-properties-panel-timerEventDefinitionValue")
+    value.fill('"P5D"')
+    value.press("Tab")
+    assert _save(page) == "ok"
+    assert page.locator("#modeler-problems li").count() == 0
+    _shot(page, "process-editor")
+    checker = login(chromium.new_context(bypass_csp=True, viewport={"width": 1400, "height": 1000}), base,
+                    "designer01")
+    for path in ("/designer/processes", "/designer/processes/layer_review/edit",
+                 "/designer/processes/layer_review/review"):
+        checker.goto(base + path)
+        if path.endswith("/edit"):
+            checker.wait_for_selector("#modeler[data-ready=true]")
+        check_page(checker)
+
+    page.click("#modeler-next")
+    page.wait_for_selector("#dry-run-summary")
+    row = page.locator(f"#dry-run-table tr:has-text('#{done.id}')")
+    assert "同じ" in row.inner_text()  # the renamed task and the extra timer do not change its path
+    _shot(page, "process-dry-run")
+    page.click("#deploy-button")
+    page.wait_for_url(f"{base}/designer/processes#process-layer_review")
+    assert "公開しました" in page.inner_text("body")
+    assert problems == []
+
+    with Session(app.extensions["mamis_db"].engine, expire_on_commit=False) as s:
+        application = file_enrolment(s, new_member(s, prefix="editor"))
+        s.commit()
+        task = s.scalar(sa.select(HumanTask).where(HumanTask.application_id == application.id))
+        assert task.name == NEW_NAME
+    staff = login(chromium.new_context(bypass_csp=True, viewport={"width": 1200, "height": 900}, locale="ja-JP"), base,
+                  "staff@chuoeast")
+    staff.wait_for_url(f"{base}/inbox")
+    assert NEW_NAME in staff.inner_text("main")
