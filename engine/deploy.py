@@ -144,19 +144,34 @@ def _forget(ids) -> None:
             _spec_cache.pop(key, None)
 
 
+def _uncommitted(conn) -> set | None:
+    """The ids deployed on this connection's open transaction; None when the connection is dead
+    (its `info` cannot be reached then without reconnecting)."""
+    if conn.invalidated or conn.closed:
+        return None
+    return conn.info.get(_UNCOMMITTED, set())
+
+
 @event.listens_for(Engine, "rollback")
 def _after_rollback(conn) -> None:
-    _forget(conn.info.pop(_UNCOMMITTED, ()))
+    ids = _uncommitted(conn)
+    if ids is None:
+        with _spec_lock:
+            _spec_cache.clear()  # rare (a lost connection): simply parse again
+        return
+    _forget(ids)
+    conn.info.pop(_UNCOMMITTED, None)
 
 
 @event.listens_for(Engine, "rollback_savepoint")
 def _after_savepoint_rollback(conn, name, context) -> None:
-    _forget(conn.info.get(_UNCOMMITTED, ()))
+    _forget(_uncommitted(conn) or ())
 
 
 @event.listens_for(Engine, "commit")
 def _after_commit(conn) -> None:
-    conn.info.pop(_UNCOMMITTED, None)
+    if _uncommitted(conn):
+        conn.info.pop(_UNCOMMITTED, None)
 
 
 def load_specs(session: Session, top_key: str, definition_ids: dict[str, int]):

@@ -28,6 +28,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "role": {"ja": "権限", "en": "Role"},
     "registry_number": {"ja": "医籍登録番号", "en": "Medical registry number"},
     "version": {"ja": "バージョン", "en": "Version"},
+    "limit": {"ja": "件数", "en": "Limit"},
     "association": {"ja": "所属医師会", "en": "Association"},
     "ids": {"ja": "タスク", "en": "Tasks"},
     "bpmn": {"ja": "BPMN", "en": "BPMN"},

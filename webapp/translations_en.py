@@ -303,5 +303,180 @@ EN.update({
     "差し戻された申請があります。会員に代わって修正・再提出できます。":
         "An application was returned; you can amend and resubmit it for the member.",
 })
+# the process designer's screens (library, editor, dry run, migration)
+EN.update({
+    '配置日時':
+        'Deployed at',
+    'BPMN図の編集領域':
+        'BPMN diagram editor',
+    'システム（processes/ から）':
+        'System (from processes/)',
+    '実行中':
+        'Running',
+    '最初の違い（記録 → 下書き）':
+        'First difference (recorded → draft)',
+    '試行と公開':
+        'Dry run and deploy',
+    '最新版への移行':
+        'Migration to the latest version',
+    'プロパティ':
+        'Properties',
+    '下書きでの結果':
+        'Outcome with the draft',
+    '呼び出しプロセス':
+        'Called process',
+    '配置（デプロイ）された版は変更されません。新しい申請は最新版で始まり、実行中の申請は開始時の版のまま進みます。':
+        'Deployed versions never change. New applications start on the latest version; running ones stay on the version they started with.',
+    '移行した':
+        'Migrated',
+    '記録された結果':
+        'Recorded outcome',
+    '移行できなかった':
+        'Not migrated',
+    '下書き保存':
+        'Save draft',
+    '変化':
+        'Change',
+    'インスタンス':
+        'Instance',
+    '現在の最新版':
+        'Current latest version',
+    '試行して公開へ':
+        'Dry run and deploy',
+    '図と右のプロパティを編集して「下書き保存」を押すと、サーバーで検証します。問題があっても下書きは保存されますが、公開はできません。スクリプトは使えません（サービス操作と安全な式だけ）。':
+        'Edit the diagram and the properties on the right, then press “Save draft”: the server validates it. A draft with problems is saved but cannot be deployed. Scripts are not available (service operations and safe expressions only).',
+    'エディタで直す':
+        'Fix it in the editor',
+    '試行（ドライラン）':
+        'Dry run',
+    'この版で実行中のインスタンスはありません。':
+        'No instance runs on this version.',
+    '経路または結果が変わる申請':
+        'Applications whose path or outcome changes',
+    '問題':
+        'Problems',
+    '下書きあり':
+        'Draft saved',
+    '作成':
+        'Created',
+    '問題があるため公開できません':
+        'Cannot be deployed: it has problems',
+    '最新版':
+        'Latest version',
+    'プロセスの編集':
+        'Edit process',
+    '変わる':
+        'Changes',
+    '下書きを破棄':
+        'Discard draft',
+    'エディタへ戻る':
+        'Back to the editor',
+    '種類':
+        'Kind',
+    '下書き':
+        'Draft',
+    'から':
+        'from',
+    'プロセス一覧へ戻る':
+        'Back to the process library',
+    '編集':
+        'Edit',
+    '配置した人':
+        'Deployed by',
+    '公開する（新しい版）':
+        'Deploy (new version)',
+    '実行中を最新版へ移行':
+        'Migrate running ones to the latest',
+    '結果':
+        'Result',
+    '今いるタスクが新しい版にもある場合だけ移行します（担当者や履歴はそのまま）。':
+        'Migrates only if the task it is at exists in the new version too (claim and history are kept).',
+    '呼び出し':
+        'Calls',
+    'データ':
+        'Data',
+    'タスクの履歴':
+        'Task history',
+    'インスタンス一覧へ戻る':
+        'Back to the instances',
+    '個人に関わる値は伏せて表示しています。':
+        'Personal values are masked.',
+    '最新版へ移行':
+        'Migrate to the latest version',
+    '同じ':
+        'Same',
+    '検証の結果（公開できない理由）':
+        'Validation (why it cannot be deployed)',
+    '移行':
+        'Migration',
+    '申請':
+        'Application',
+    'プロセス一覧':
+        'Process library',
+    '改訂':
+        'revision',
+    'このプロセスを使って完了した申請はまだありません。':
+        'No completed application has used this process yet.',
+    '最近完了した申請（最大 {n} 件）を、記録された判断のまま下書きで動かし直しました。データは何も変わりません。':
+        'The latest completed applications (up to {n}) were run again through the draft with their recorded decisions. No data was changed.',
+    'このシステムの設定':
+        'This system',
+    'タスクの種類':
+        'Task kind',
+    'フォームキー':
+        'Form key',
+    '担当する医師会（式）':
+        'Association (expression)',
+    '担当する利用者（式）':
+        'User (expression)',
+    '期限（営業日数）':
+        'Due (business days)',
+    'サービス操作':
+        'Service operation',
+    '結果を入れる変数':
+        'Result variable',
+    '条件式':
+        'Condition',
+    '例: decision == "approve"（安全な式のみ）':
+        'e.g. decision == "approve" (safe expressions only)',
+    '例: part["association"]（属性アクセス・関数定義は使えません）':
+        'e.g. part["association"] (no attribute access, no function definitions)',
+    '呼び出すプロセス':
+        'Called process',
+    '保存しています…':
+        'Saving…',
+    '下書きを保存しました。問題はありません。':
+        'Draft saved. No problems.',
+    '下書きを保存しました。問題が {n} 件あります（公開できません）。':
+        'Draft saved with {n} problem(s) (cannot be deployed).',
+    '保存できませんでした。':
+        'Could not save.',
+    '保存していない変更があります。':
+        'There are unsaved changes.',
+    '図を読み込めませんでした。':
+        'Could not load the diagram.',
+    '判断の記録がないタスクで止まる':
+        'Stops at a task nobody decided',
+    'エラーで止まる':
+        'Stops with an error',
+    '終わらない':
+        'Does not end',
+    '下書きがありません。エディタで保存してください。':
+        'There is no draft. Save one in the editor.',
+    '問題のある下書きは公開できません。':
+        'A draft with problems cannot be deployed.',
+    '公開しました。新しい申請はこの版で始まります。':
+        'Deployed. New applications start on this version.',
+    '下書きを破棄しました。':
+        'Draft discarded.',
+    '最新版へ移行しました。':
+        'Migrated to the latest version.',
+    '入会届':
+        'Enrolment',
+    '退会届':
+        'Withdrawal',
+    '異動届':
+        'Transfer',
+})
 # Field labels of the forms: one wording, kept in membership.messages.
 EN.update({entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()})

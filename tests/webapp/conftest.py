@@ -23,10 +23,16 @@ class ApiClient:
             self.headers = {"Authorization": f"Bearer {r.get_json()['token']}"}
 
     def get(self, url, **kw):
-        return self.client.get(url, headers=self.headers, **kw)
+        return self.client.get(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
 
     def post(self, url, **kw):
-        return self.client.post(url, headers=self.headers, **kw)
+        return self.client.post(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    def put(self, url, **kw):
+        return self.client.put(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    def delete(self, url, **kw):
+        return self.client.delete(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request
 from flask_smorest import Blueprint
 
-from engine import deploy, flows, instances, tasks
+from engine import deploy, designs, dry_run, flows, instances, migration, tasks
 from membership import accounts, applications, associations, memberships, registration
 from membership.errors import AuthenticationFailed, Forbidden, NotFound, Throttled, ValidationFailed
 
 from .. import bulk, db
-from ..i18n import message
+from ..i18n import current_lang, message
 from . import domain_error_response, error_response, schemas, token_required
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="MAMIS API v1")
@@ -253,16 +253,30 @@ def deploy_version(key):
         raise Forbidden()
     xml = request.get_data(as_text=True)
     try:
-        checked = deploy.check_bpmn(xml, f"{key}.bpmn")
-        if checked.key != key:
-            raise deploy.InvalidDefinition([f"the file's process id is {checked.key!r}, not {key!r}"])
+        found = designs.check(db.session(), key, xml)
+        if found:
+            raise deploy.InvalidDefinition(found)
         definition, _ = deploy.deploy(db.session(), g.actor, xml, f"{key}.bpmn")
     except deploy.InvalidDefinition as exc:
         db.rollback()
-        return error_response(422, "invalid", message("bad_process", detail="; ".join(exc.errors)),
-                              {"bpmn": "\n".join(exc.errors)})
+        return _invalid(exc.problems)
     db.commit()
     return _definition_dict(definition)
+
+
+def _problem_dicts(found) -> list[dict]:
+    return [p.as_dict(current_lang()) for p in found]
+
+
+def _invalid(found):
+    """422 naming every problem and the element it is about (`problems`), also as one text."""
+    texts = [f"{p['element']}: {p['message']}" if p["element"] else p["message"] for p in _problem_dicts(found)]
+    response = error_response(422, "invalid", message("bad_process", detail="; ".join(texts)),
+                              {"bpmn": "\n".join(texts)})
+    body = response.get_json()
+    body["error"]["problems"] = _problem_dicts(found)
+    response.set_data(jsonify(body).get_data())
+    return response
 
 
 def _designer_only():
@@ -315,3 +329,138 @@ def get_definition_xml(key, version):
     if definition is None:
         raise NotFound()
     return Response(definition.xml, mimetype="application/xml")
+
+
+# --- drafts, dry runs, migration (designers; migration: admins) -------------------------------
+
+def _revision() -> int:
+    text = request.headers.get("If-Match", "").strip('"') or request.args.get("revision", "")
+    if not text.isdigit():
+        raise ValidationFailed.one("version", "required" if not text else "invalid")
+    return int(text)
+
+
+def _draft_dict(draft, with_xml: bool = False) -> dict:
+    found = designs.problems(draft)
+    out = {"key": draft.key, "revision": draft.revision, "base_version": draft.base_version,
+           "saved_at": draft.saved_at.isoformat() + "Z", "problems": _problem_dicts(found), "deployable": not found}
+    if with_xml:
+        out["xml"] = draft.xml
+    return out
+
+
+@blp.route("/process-definitions/<key>/draft")
+@token_required
+@blp.doc(**AUTH, description="Designers: the draft of a process (its XML, revision and problems).")
+@blp.response(200)
+@blp.alt_response(404, schema=schemas.ApiErrorSchema)
+def get_draft(key):
+    _designer_only()
+    draft = designs.draft_of(db.session(), key)
+    if draft is None:
+        raise NotFound()
+    return _draft_dict(draft, with_xml=True)
+
+
+@blp.route("/process-definitions/<key>/draft", methods=["PUT"])
+@token_required
+@blp.doc(**AUTH, description="Designers: save BPMN XML as the draft of `key`. `If-Match: <revision>` names the "
+                             "revision the edit was made on (0 when starting from the deployed version); a newer "
+                             "save by someone else answers 409. Saved even with problems, which are listed per "
+                             "element; only a draft without problems can be deployed.",
+         requestBody={"content": {"application/xml": {"schema": {"type": "string"}}}})
+@blp.response(200)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+def put_draft(key):
+    _designer_only()
+    draft = designs.save_draft(db.session(), g.actor, key, request.get_data(as_text=True), _revision())
+    db.commit()
+    return _draft_dict(draft)
+
+
+@blp.route("/process-definitions/<key>/draft", methods=["DELETE"])
+@token_required
+@blp.doc(**AUTH, description="Designers: discard the draft (`If-Match: <revision>`).")
+@blp.response(204)
+def delete_draft(key):
+    _designer_only()
+    designs.discard_draft(db.session(), g.actor, key, _revision())
+    db.commit()
+    return Response(status=204)
+
+
+@blp.route("/process-definitions/<key>/draft/dry-run")
+@token_required
+@blp.doc(**AUTH, description="Designers: replay the last `limit` (≤ 100) completed applications that used this "
+                             "process through the draft, with their recorded decisions; nothing is written.")
+@blp.response(200)
+def draft_dry_run(key):
+    _designer_only()
+    limit = request.args.get("limit", "20")
+    if not limit.isdigit() or not 1 <= int(limit) <= 100:
+        raise ValidationFailed.one("limit", "invalid")
+    s = db.session()
+    draft = designs.draft_of(s, key)
+    if draft is None:
+        raise NotFound()
+    if draft.problems:
+        return _invalid(designs.problems(draft))
+    rows = []
+    for r in dry_run.dry_run(s, key, draft.xml, int(limit)):
+        before, after = r.difference()
+        rows.append({"application_id": r.application_id, "kind": r.kind, "recorded_outcome": r.recorded_outcome,
+                     "draft_outcome": r.draft_outcome, "differs": r.differs, "first_difference": {
+                         "recorded": before, "draft": after} if r.first_difference is not None else None,
+                     "note": r.note})
+    return rows
+
+
+@blp.route("/process-definitions/<key>/draft/deploy", methods=["POST"])
+@token_required
+@blp.doc(**AUTH, description="Designers: deploy the draft (`If-Match: <revision>`) as the next version; 422 with "
+                             "the problems while it has any.")
+@blp.response(201, schemas.DefinitionSchema)
+@blp.alt_response(422, schema=schemas.ApiErrorSchema)
+def deploy_draft(key):
+    _designer_only()
+    try:
+        definition = designs.deploy_draft(db.session(), g.actor, key, _revision())
+    except deploy.InvalidDefinition as exc:
+        db.rollback()
+        return _invalid(exc.problems)
+    db.commit()
+    return _definition_dict(definition)
+
+
+def _outcome_dict(o) -> dict:
+    return {"instance_id": o.instance_id, "migrated": o.migrated, "reason": o.reason.removeprefix("migration."),
+            "message": message(o.reason, **o.params) if o.reason else "", "versions": o.versions.get("to")}
+
+
+def _admin_only():
+    if g.actor.role != "admin":
+        raise Forbidden()
+
+
+@blp.route("/process-instances/<int:instance_id>/migrate", methods=["POST"])
+@token_required
+@blp.doc(**AUTH, description="Admins: move a running instance onto the latest versions of its processes; refused "
+                             "(`migrated: false` with the reason, the instance untouched) where a task it is at or "
+                             "has done no longer exists. Audited.")
+@blp.response(200)
+def migrate_instance(instance_id):
+    _admin_only()
+    outcome = migration.migrate_instance(db.session(), g.actor, instance_id)
+    db.commit()
+    return _outcome_dict(outcome)
+
+
+@blp.route("/process-definitions/<key>/versions/<int:version>/migrate", methods=["POST"])
+@token_required
+@blp.doc(**AUTH, description="Admins: migrate every running instance of this version, each on its own.")
+@blp.response(200)
+def migrate_version(key, version):
+    _admin_only()
+    outcomes = migration.migrate_version(db.session(), g.actor, key, version)
+    db.commit()
+    return [_outcome_dict(o) for o in outcomes]

@@ -8,9 +8,19 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 
+class ProblemSchema(Schema):
+    """One problem of a BPMN file, pointing at its element (None: the whole file)."""
+
+    element = fields.String(allow_none=True)
+    code = fields.String()
+    message = fields.String()
+
+
 class ErrorDetail(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
+    #: BPMN validation only
+    problems = fields.List(fields.Nested(ProblemSchema))
     fields = fields.Dict(keys=fields.String(), values=fields.String())
 
 

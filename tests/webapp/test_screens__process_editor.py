@@ -1,0 +1,104 @@
+"""The editor's screens: the editor page under its own CSP, drafts saved with the CSRF token and
+the revision, the review page (problems or dry run) and deploy, and the admins' migration."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import sqlalchemy as sa
+
+from engine import deploy
+from engine.models import ProcessInstance
+
+from ..conftest import ROOT, actor_for, new_member
+from ..helpers import file_enrolment, open_task_for
+from ..helpers import login_client as login
+
+REVIEW = (ROOT / "processes/layer_review/layer_review.bpmn").read_text(encoding="utf-8")
+
+
+def _config(r) -> dict:
+    return json.loads(re.search(r'<script type="application/json" id="modeler-config">(.*?)</script>',
+                                r.get_data(as_text=True), re.S).group(1))
+
+
+def _csrf(client, path="/designer/processes/layer_review/edit") -> str:
+    return _config(client.get(path))["csrf"]
+
+
+def _save(client, xml, revision, csrf):
+    return client.put("/designer/processes/layer_review/draft", data=xml, content_type="application/xml",
+                      headers={"X-CSRFToken": csrf, "X-Draft-Revision": str(revision)})
+
+
+def test_the_editor_opens_the_latest_version_with_the_vocabulary(app, session):
+    client = login(app, "designer01")
+    r = client.get("/designer/processes/layer_review/edit")
+    assert r.status_code == 200
+    assert "style-src 'self' 'unsafe-inline'" in r.headers["Content-Security-Policy"]  # this page only
+    assert "unsafe-inline" not in client.get("/designer/processes").headers["Content-Security-Policy"]
+    config = _config(r)
+    assert config["xml"] == deploy.latest(session, "layer_review").xml and config["revision"] == 0
+    assert config["operations"]["application.approve_part"] == ["part_id", "comment"]
+    assert "review_decision" in config["formKeys"] and "layer_review" in config["processKeys"]
+    assert "</script>" not in json.dumps(config).replace("<\\/", "")
+    assert login(app, "staff@otaru").get("/designer/processes/layer_review/edit").status_code == 403
+
+
+def test_save_needs_a_current_revision(app, session):
+    client = login(app, "designer01")
+    csrf = _csrf(client)
+    assert client.put("/designer/processes/layer_review/draft", data=REVIEW).status_code == 400  # no revision
+    first = _save(client, REVIEW.replace('name="事務局の審査"', 'name="画面の審査"'), 0, csrf)
+    assert first.status_code == 200 and first.get_json() == {"revision": 1, "problems": [], "deployable": True}
+    other = login(app, "admin001")
+    assert _save(other, REVIEW, 0, _csrf(other)).status_code == 409  # made on the deployed version: stale
+    conflict = _save(client, REVIEW, 0, csrf)
+    assert conflict.status_code == 409 and "他の人" in conflict.get_json()["message"]
+    # the library shows the draft; the editor reopens it
+    assert "下書きあり" in client.get("/designer/processes").get_data(as_text=True)
+    assert _config(client.get("/designer/processes/layer_review/edit"))["revision"] == 1
+
+
+def test_review_shows_problems_and_deploy_is_refused_until_fixed(app, session):
+    client = login(app, "designer01")
+    csrf = _csrf(client)
+    _save(client, REVIEW.replace('value="review_decision"', 'value="no_such_form"'), 0, csrf)
+    page = client.get("/designer/processes/layer_review/review").get_data(as_text=True)
+    assert 'data-code="unknown_form_key"' in page and "deploy-button" not in page
+    before = deploy.latest(session, "layer_review").version
+    r = client.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": "1"})
+    assert r.status_code == 302 and deploy.latest(session, "layer_review").version == before
+
+    _save(client, REVIEW.replace('name="事務局の審査"', 'name="直した審査"'), 1, csrf)
+    page = client.get("/designer/processes/layer_review/review").get_data(as_text=True)
+    assert 'id="dry-run-summary"' in page and "deploy-button" in page
+    r = client.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": "2"},
+                    follow_redirects=True)
+    assert "公開しました" in r.get_data(as_text=True)
+    assert deploy.latest(session, "layer_review").version == before + 1
+
+
+def test_admins_migrate_from_the_instance_viewer_and_in_bulk(app, session):
+    staff = actor_for(session, "staff@otaru")
+    apps = [file_enrolment(session, new_member(session), chain=[("otaru", "A-1")]) for _ in range(2)]
+    instance_id = session.scalar(sa.select(ProcessInstance.id).where(ProcessInstance.application_id == apps[0].id))
+    v1 = deploy.latest(session, "layer_review").version
+    deploy.deploy(session, None, REVIEW.replace('name="事務局の審査"', 'name="新しい審査"'), "layer_review.bpmn")
+    admin = login(app, "admin001")
+    csrf = _csrf(admin)
+    viewer = admin.get(f"/designer/instances/{instance_id}").get_data(as_text=True)
+    assert "最新版へ移行" in viewer
+    as_designer = login(app, "designer01").get(f"/designer/instances/{instance_id}")
+    assert "最新版へ移行" not in as_designer.get_data(as_text=True)
+    r = admin.post(f"/designer/instances/{instance_id}/migrate", data={"csrf_token": csrf}, follow_redirects=True)
+    assert "移行しました" in r.get_data(as_text=True)
+    assert open_task_for(session, staff, apps[0].id).name == "新しい審査"
+    r = admin.post(f"/designer/processes/layer_review/versions/{v1}/migrate", data={"csrf_token": csrf})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "移行した: " in page  # (data of other tests may run on v1 too)
+    assert f"/designer/instances/{instance_id}" not in page  # already moved from the viewer
+    assert open_task_for(session, staff, apps[1].id).name == "新しい審査"
+    assert login(app, "designer01").post(f"/designer/processes/layer_review/versions/{v1}/migrate",
+                                         data={"csrf_token": csrf}).status_code in (400, 403)
