@@ -37,15 +37,25 @@ def get_version(session: Session, key: str, version: int | str) -> ProcessDefini
                                                              ProcessDefinition.version == int(version)))
 
 
-def deploy(session: Session, actor: Actor | None, xml: str, filename: str,
-           known_keys: set[str] | None = None) -> tuple[ProcessDefinition, bool]:
+def decision_source(session: Session, pending: dict[str, str] | None = None):
+    """key → DMN XML of a decision: from `pending` (files deployed together), else the latest."""
+    def source(key: str) -> str | None:
+        if pending and key in pending:
+            return pending[key]
+        found = latest(session, key)
+        return found.xml if found is not None and found.filename.endswith(".dmn") else None
+    return source
+
+
+def deploy(session: Session, actor: Actor | None, xml: str, filename: str, known_keys: set[str] | None = None,
+           decisions: dict[str, str] | None = None) -> tuple[ProcessDefinition, bool]:
     """Deploy `xml` as the next version of its process, unless it equals the latest version.
 
     Returns (definition, created). Raises InvalidDefinition (including a call to a process that is
     neither deployed nor in `known_keys`). Rows are never updated: versions are immutable.
     """
     checked = check_bpmn(xml, filename, known_calls=lambda k: k in (known_keys or set())
-                         or latest(session, k) is not None)
+                         or latest(session, k) is not None, decision_xml=decision_source(session, decisions))
     digest = content_hash(xml)
     current = latest(session, checked.key)
     if current is not None and current.content_hash == digest:
@@ -64,16 +74,21 @@ def deploy(session: Session, actor: Actor | None, xml: str, filename: str,
 
 
 def deploy_directory(session: Session, actor: Actor | None, root: Path) -> list[tuple[ProcessDefinition, bool]]:
-    """Deploy every BPMN file under `root` (tests/ folders excluded) whose content changed."""
-    files = sorted(p for p in root.rglob("*.bpmn") if "tests" not in p.relative_to(root).parts)
+    """Deploy every BPMN and DMN file under `root` (tests/ folders excluded) whose content changed."""
+    files = sorted(p for p in (*root.rglob("*.bpmn"), *root.rglob("*.dmn"))
+                   if "tests" not in p.relative_to(root).parts)
+    texts = {p: p.read_text(encoding="utf-8") for p in files}
+    decisions = {}
+    for path in files:
+        if path.suffix == ".dmn":
+            decisions[check_bpmn(texts[path], path.name).key] = texts[path]
     checked = {}
     for path in files:
-        checked[path] = check_bpmn(path.read_text(encoding="utf-8"), path.name)
+        checked[path] = check_bpmn(texts[path], path.name, decision_xml=decision_source(session, decisions))
     keys = {c.key for c in checked.values()}
-    # Called processes first, so each call resolves to a deployed version.
+    # Decisions and called processes first, so each call resolves to a deployed version.
     ordered = sorted(files, key=lambda p: (bool(checked[p].calls), str(p)))
-    return [deploy(session, actor, p.read_text(encoding="utf-8"), str(p.relative_to(root)), keys)
-            for p in ordered]
+    return [deploy(session, actor, texts[p], str(p.relative_to(root)), keys, decisions) for p in ordered]
 
 
 def list_definitions(session: Session) -> list[ProcessDefinition]:
@@ -126,6 +141,14 @@ def resolve_calls(session: Session, definition: ProcessDefinition) -> dict[str, 
         ids[key] = called.id
         todo.extend(called.calls)
     return ids
+
+
+def add_to_parser(parser: SpiffBpmnParser, xml: str, filename: str) -> None:
+    """A stored definition into a parser: decision tables (.dmn) and processes."""
+    if filename.endswith(".dmn"):
+        parser.add_dmn_str(xml.encode(), filename=filename)
+    else:
+        parser.add_bpmn_str(xml.encode(), filename=filename)
 
 
 _spec_cache: dict[tuple, tuple] = {}
@@ -188,7 +211,7 @@ def load_specs(session: Session, top_key: str, definition_ids: dict[str, int]):
     parser = SpiffBpmnParser()
     ids = list(definition_ids.values())
     for row in session.scalars(sa.select(ProcessDefinition).where(ProcessDefinition.id.in_(ids))):
-        parser.add_bpmn_str(row.xml.encode(), filename=row.filename)
+        add_to_parser(parser, row.xml, row.filename)
     specs = (parser.get_spec(top_key), parser.get_subprocess_specs(top_key))
     with _spec_lock:
         _spec_cache[cache_key] = specs

@@ -15,13 +15,17 @@ from membership.actors import Actor
 from membership.db import utcnow
 from membership.errors import Conflict, NotFound
 
-from .deploy import deploy, latest
+from .deploy import decision_source, deploy, latest
 from .models import ProcessDefinition, ProcessDraft
-from .validation import InvalidDefinition, Problem, problems_of
+from .validation import InvalidDefinition, Problem, kind_of, problems_of
 
 
 def draft_of(session: Session, key: str) -> ProcessDraft | None:
     return session.scalar(sa.select(ProcessDraft).where(ProcessDraft.key == key))
+
+
+def filename(key: str, xml: str | bytes) -> str:
+    return f"{key}.{kind_of(xml)}"
 
 
 def drafts_by_key(session: Session) -> dict[str, ProcessDraft]:
@@ -46,7 +50,8 @@ def problems(draft: ProcessDraft) -> list[Problem]:
 
 def check(session: Session, key: str, xml: str | bytes) -> list[Problem]:
     """Every problem of `xml` as the next version of `key` (calls resolved against deployed keys)."""
-    checked, found = problems_of(xml, f"{key}.bpmn", known_calls=lambda k: latest(session, k) is not None)
+    checked, found = problems_of(xml, filename(key, xml), known_calls=lambda k: latest(session, k) is not None,
+                                 decision_xml=decision_source(session))
     if checked is not None and checked.key != key:
         found.insert(0, Problem(None, "bpmn.key_mismatch", {"found": checked.key, "process": key}))
     return found
@@ -95,7 +100,7 @@ def deploy_draft(session: Session, actor: Actor, key: str, revision: int) -> Pro
     found = check(session, key, draft.xml)
     if found:
         raise InvalidDefinition(found)
-    definition, _ = deploy(session, actor, draft.xml, f"{key}.bpmn")
+    definition, _ = deploy(session, actor, draft.xml, filename(key, draft.xml))
     if session.execute(sa.delete(ProcessDraft).where(ProcessDraft.id == draft.id,
                                                      ProcessDraft.revision == revision)).rowcount != 1:
         raise Conflict("draft_changed")

@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session
 from membership.models import Application, Association
 
 from . import safe_eval
+from .deploy import add_to_parser
 from .models import HumanTask, ProcessDefinition, ProcessInstance
 from .script_engine import RestrictedScriptEngine, RunContext, ServiceFailed
+from .validation import kind_of
 
 MAX_STEPS = 200
 FAR_FUTURE = "2999-01-01T00:00:00+00:00"
@@ -165,12 +167,12 @@ def _specs(session: Session, top_key: str, key: str, xml: str):
     """The draft for `key` and the latest version of every other process (what a new application
     would run once the draft is deployed)."""
     parser = SpiffBpmnParser()
-    parser.add_bpmn_str(xml.encode(), filename=f"{key}.bpmn")
+    add_to_parser(parser, xml, f"{key}.{kind_of(xml)}")
     newest = sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version).label("version")) \
         .where(ProcessDefinition.key != key).group_by(ProcessDefinition.key).subquery()
     for row in session.scalars(sa.select(ProcessDefinition).join(newest, sa.and_(
             newest.c.key == ProcessDefinition.key, newest.c.version == ProcessDefinition.version))):
-        parser.add_bpmn_str(row.xml.encode(), filename=row.filename)
+        add_to_parser(parser, row.xml, row.filename)
     return parser.get_spec(top_key), parser.get_subprocess_specs(top_key)
 
 

@@ -71,7 +71,14 @@ class RestrictedScriptEngine(PythonScriptEngine):
         super().__init__(environment=RestrictedEnvironment(services or {}, context))
 
     def validate(self, expression):
-        safe_eval.parse(expression)
+        # SpiffWorkflow's DMN engine tells "a value" from "an operator and a value" (">= 50") by
+        # whether validate raises SyntaxError
+        try:
+            safe_eval.parse(expression)
+        except safe_eval.UnsafeExpression as exc:
+            if str(exc).startswith("syntax error"):
+                raise SyntaxError(str(exc)) from None
+            raise
 
     def call_service(self, task, **kwargs):
         # The base class masks errors here (NameError: 'script'); keep the real one.

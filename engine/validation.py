@@ -8,6 +8,7 @@ API can say what is wrong in the user's language.
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -85,12 +86,24 @@ class CheckedFile:
     key: str
     name: str
     calls: list[str] = field(default_factory=list)
+    #: "bpmn" or "dmn" (a decision table, called by business rule tasks)
+    kind: str = "bpmn"
 
 
-def problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=None) -> tuple[CheckedFile | None,
-                                                                                              list[Problem]]:
+HIT_POLICIES = ("UNIQUE", "COLLECT")  # SpiffWorkflow implements these two only
+
+
+def kind_of(xml: str | bytes) -> str:
+    """"dmn" for a DMN file, else "bpmn" (by the root element's namespace; no full parse)."""
+    head = (xml[:2000].decode("utf-8", "replace") if isinstance(xml, bytes) else xml[:2000])
+    return "dmn" if "omg.org/spec/DMN/" in head else "bpmn"
+
+
+def problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=None,
+                decision_xml=None) -> tuple[CheckedFile | None, list[Problem]]:
     """(what the file is, every problem found). `known_calls(key) -> bool` says whether a called
-    process exists; None skips that check."""
+    process or decision exists (None skips that check); `decision_xml(key)` gives the DMN XML of a
+    decision a business rule task calls, for SpiffWorkflow's parser."""
     data = xml.encode() if isinstance(xml, str) else xml
     if len(data) > MAX_BPMN_BYTES:
         return None, [Problem(None, "bpmn.too_large", {"limit": MAX_BPMN_BYTES // 1_000_000})]
@@ -98,6 +111,8 @@ def problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=Non
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
         return None, [Problem(None, "bpmn.xml", {"detail": str(exc)})]
+    if "omg.org/spec/DMN/" in (etree.QName(root).namespace or ""):
+        return _dmn_problems(root, filename)
     problems: list[Problem] = []
     for tag, key in FORBIDDEN.items():
         for node in root.iterfind(f".//{tag}", NS):
@@ -125,18 +140,23 @@ def problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=Non
         problems.append(Problem(None, "bpmn.one_process", {"found": len(processes)}))
         return None, problems
     process = processes[0]
-    calls = {n.get("calledElement") or "" for n in process.iterfind(".//bpmn:callActivity", NS)}
-    checked = CheckedFile(key=process.get("id"), name=process.get("name") or process.get("id"), calls=sorted(calls))
+    called = [(n.get("id"), n.get("calledElement") or "") for n in process.iterfind(".//bpmn:callActivity", NS)]
+    decisions = [(_owner(n), (n.text or "").strip()) for n in process.iterfind(".//spiffworkflow:calledDecisionId", NS)]
+    checked = CheckedFile(key=process.get("id"), name=process.get("name") or process.get("id"),
+                          calls=sorted({k for _, k in called + decisions}))
     if known_calls is not None:
-        for node in process.iterfind(".//bpmn:callActivity", NS):
-            called = node.get("calledElement") or ""
-            if called != checked.key and not known_calls(called):
-                problems.append(Problem(node.get("id"), "bpmn.unknown_call", {"process": called}))
+        for element, key in called + decisions:
+            if key != checked.key and not known_calls(key):
+                problems.append(Problem(element, "bpmn.unknown_call", {"process": key}))
     if problems:
         return checked, problems
     parser = SpiffBpmnParser(validator=VALIDATOR)
     try:
         parser.add_bpmn_xml(root, filename=filename)
+        for _, key in decisions:
+            found = decision_xml(key) if decision_xml is not None else None
+            if found:
+                parser.add_dmn_str(found.encode() if isinstance(found, str) else found, filename=f"{key}.dmn")
         parser.get_spec(checked.key)
     except ValidationException as exc:
         problems.append(Problem(getattr(exc, "id", None) or None, "bpmn.parser", {"detail": str(exc)}))
@@ -145,9 +165,9 @@ def problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=Non
     return checked, problems
 
 
-def check_bpmn(xml: str | bytes, filename: str = "upload.bpmn", known_calls=None) -> CheckedFile:
-    """Validate one BPMN file for deployment. Raises InvalidDefinition with every problem found."""
-    checked, problems = problems_of(xml, filename, known_calls)
+def check_bpmn(xml: str | bytes, filename: str = "upload.bpmn", known_calls=None, decision_xml=None) -> CheckedFile:
+    """Validate one BPMN or DMN file for deployment. Raises InvalidDefinition with every problem."""
+    checked, problems = problems_of(xml, filename, known_calls, decision_xml)
     if problems:
         raise InvalidDefinition(problems)
     return checked
@@ -219,3 +239,58 @@ def _user_task(task, problems: list[Problem]) -> None:
     due = (props.get("due_in_days") or "").strip()
     if due and not (due.isdigit() and 0 < int(due) <= 365):
         problems.append(Problem(task_id, "bpmn.due_in_days", {"value": due}))
+
+
+def _dmn_problems(root, filename: str) -> tuple[CheckedFile | None, list[Problem]]:
+    """A decision table: one decision, a hit policy SpiffWorkflow implements, and every input
+    expression and cell in the restricted evaluator."""
+    ns = {"dmn": etree.QName(root).namespace}
+    decisions = root.findall("dmn:decision", ns)
+    if len(decisions) != 1:
+        return None, [Problem(None, "bpmn.dmn_one_decision", {"found": len(decisions)})]
+    decision = decisions[0]
+    checked = CheckedFile(key=decision.get("id"), name=decision.get("name") or decision.get("id"), kind="dmn")
+    problems: list[Problem] = []
+    table = decision.find("dmn:decisionTable", ns)
+    if table is None:
+        return checked, [Problem(decision.get("id"), "bpmn.dmn_no_table")]
+    policy = (table.get("hitPolicy") or "UNIQUE").upper()
+    if policy not in HIT_POLICIES:
+        problems.append(Problem(table.get("id"), "bpmn.hit_policy",
+                                {"policy": policy, "known": ", ".join(HIT_POLICIES)}))
+    for node in table.iterfind("dmn:input", ns):
+        text = node.findtext("dmn:inputExpression/dmn:text", default="", namespaces=ns)
+        _expression(text, node.get("id"), "bpmn.expression", problems)
+    for rule in table.iterfind("dmn:rule", ns):
+        for entry in rule.iterfind("dmn:inputEntry", ns):
+            _cell(entry.findtext("dmn:text", default="", namespaces=ns), entry.get("id") or rule.get("id"), problems)
+        for entry in rule.iterfind("dmn:outputEntry", ns):
+            text = (entry.findtext("dmn:text", default="", namespaces=ns) or "").strip()
+            if text:
+                _expression(text, entry.get("id") or rule.get("id"), "bpmn.expression", problems)
+    if not problems:
+        parser = SpiffBpmnParser(validator=VALIDATOR)
+        try:
+            parser.add_dmn_xml(root, filename=filename)
+            parser.dmn_parsers[checked.key].parse()
+        except Exception as exc:  # noqa: BLE001  (the DMN parser raises many kinds)
+            problems.append(Problem(getattr(exc, "id", None) or None, "bpmn.parser", {"detail": str(exc)}))
+    return checked, problems
+
+
+def _cell(text: str | None, element: str, problems: list[Problem]) -> None:
+    """An input cell: empty or "-" (any value), a value (compared with ==), a comparison that
+    starts with an operator (">= 50"), or an expression with "?" for the input value."""
+    text = (text or "").strip()
+    if text in ("", "-"):
+        return
+    candidate = re.sub(r"\?(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)", "dmninputexpr", text)
+    for attempt in (candidate, f"dmninputexpr {candidate}"):
+        try:
+            safe_eval.parse(attempt)
+            return
+        except safe_eval.UnsafeExpression as exc:
+            if not str(exc).startswith("syntax error"):
+                problems.append(Problem(element, "bpmn.dmn_cell", {"expression": text[:80], "detail": str(exc)}))
+                return
+    problems.append(Problem(element, "bpmn.dmn_cell", {"expression": text[:80], "detail": "syntax error"}))

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
 VENDOR = ROOT / "webapp" / "static" / "vendor"
 BUILD = ROOT / "webapp" / "static" / "build"
-MODELER = ROOT / "webapp" / "assets" / "modeler" / "index.js"
+EDITORS = ROOT / "webapp" / "assets" / "modeler"
 
 FILES = {
     "@digital-go-jp/design-tokens/dist/tokens.css": "design-tokens/tokens.css",
@@ -36,15 +36,24 @@ FILES = {
     "@bpmn-io/properties-panel/dist/assets/properties-panel.css": "properties-panel/properties-panel.css",
     "@bpmn-io/properties-panel/LICENSE": "properties-panel/LICENSE",
     "bpmn-js-properties-panel/LICENSE": "bpmn-js-properties-panel/LICENSE",
+    # the decision-table editor (DMN); its logo stays too
+    "dmn-js/dist/dmn-modeler.production.min.js": "dmn-js/dmn-modeler.production.min.js",
+    "dmn-js/LICENSE": "dmn-js/LICENSE",
+    **{f"dmn-js/dist/assets/{name}": f"dmn-js/assets/{name}" for name in (
+        "diagram-js.css", "dmn-js-shared.css", "dmn-js-drd.css", "dmn-js-decision-table.css",
+        "dmn-js-decision-table-controls.css", "dmn-js-literal-expression.css", "dmn-js-boxed-expression.css",
+        "dmn-js-boxed-expression-controls.css", "dmn-font/css/dmn.css",
+        *(f"dmn-font/font/dmn.{ext}" for ext in ("woff2", "woff", "ttf", "eot", "svg")))},
 }
 
 
-def bundle_modeler() -> None:
-    """One script for the editor page; the bpmn.io watermark of bpmn-js stays (its licence)."""
+def bundle_editors() -> None:
+    """One script per editor page (BPMN, DMN); the bpmn.io watermarks stay (their licence)."""
     BUILD.mkdir(parents=True, exist_ok=True)
-    subprocess.run([str(NODE / ".bin" / "esbuild"), str(MODELER), "--bundle", "--minify", "--format=iife",  # noqa: S603
+    entries = [str(EDITORS / "bpmn-editor.js"), str(EDITORS / "dmn-editor.js")]
+    subprocess.run([str(NODE / ".bin" / "esbuild"), *entries, "--bundle", "--minify", "--format=iife",  # noqa: S603
                     "--target=es2019", "--legal-comments=linked", "--log-level=warning",
-                    f"--outfile={BUILD / 'modeler.js'}"], check=True)
+                    f"--outdir={BUILD}"], check=True)
 
 
 def main() -> int:
@@ -56,7 +65,7 @@ def main() -> int:
         target = VENDOR / dest
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(NODE / src, target)
-    bundle_modeler()
+    bundle_editors()
     print(f"vendored {len(FILES)} files into {VENDOR.relative_to(ROOT)}; bundled the editor into "
           f"{BUILD.relative_to(ROOT)}")
     return 0

@@ -469,6 +469,9 @@ EN.update({
         'Deployed. New applications start on this version.',
     '下書きを破棄しました。':
         'Draft discarded.',
+    '決定表の編集領域': 'Decision table editor',
+    '決定表のセルは安全な式で書きます: 値（"A"、50）、比較（>= 50、< 5）、または ? を入力値とする式（1 <= ? < 5）。ヒットポリシーは UNIQUE と COLLECT が使えます。':
+        'Cells are safe expressions: a value ("A", 50), a comparison (>= 50, < 5) or an expression with ? for the input (1 <= ? < 5). Hit policies UNIQUE and COLLECT are supported.',
     '最新版へ移行しました。':
         'Migrated to the latest version.',
     '入会届':

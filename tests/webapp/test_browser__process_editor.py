@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from engine import tasks
+from engine import deploy, designs, tasks
 from engine.models import HumanTask
 
-from ..conftest import actor_for, new_member
+from ..conftest import ROOT, actor_for, new_member
 from ..helpers import file_enrolment, open_task_for
 from .browser import check_page, login
 
@@ -129,3 +129,40 @@ def test_edit_validate_deploy_and_the_inbox_shows_the_new_task_name(live_server,
                   "staff@chuoeast")
     staff.wait_for_url(f"{base}/inbox")
     assert NEW_NAME in staff.inner_text("main")
+
+
+def test_a_decision_table_is_edited_in_the_browser(live_server, chromium):
+    app, base = live_server
+    here = ROOT / "tests" / "engine" / "dmn"
+    with Session(app.extensions["mamis_db"].engine, expire_on_commit=False) as s:
+        if deploy.latest(s, "age_band") is None:
+            deploy.deploy(s, None, (here / "age_band.dmn").read_text(encoding="utf-8"), "age_band.dmn")
+            deploy.deploy(s, None, (here / "route_by_age.bpmn").read_text(encoding="utf-8"), "route_by_age.bpmn")
+            s.commit()
+    page = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP").new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/login")
+    page.fill("#login_id", "designer01")
+    page.fill("#password", "Mamis#2024")
+    page.click("button[type=submit]")
+    page.goto(f"{base}/designer/processes/age_band/edit")
+    page.wait_for_selector("#modeler[data-ready=true]")
+    cell = page.locator("td[data-element-id=rule_senior_age]")
+    assert cell.inner_text().strip() == ">= 65"
+    cell.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("__import__('os')")
+    page.locator("td[data-element-id=rule_young_band]").click()  # leave the cell
+    assert _save(page) == "warning"
+    problem = page.locator("#modeler-problems li")
+    assert problem.count() == 1 and problem.first.locator("button").inner_text() == "rule_senior_age"
+    cell.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(">= 70")
+    page.locator("td[data-element-id=rule_young_band]").click()
+    assert _save(page) == "ok"
+    _shot(page, "decision-table-editor")
+    assert errors == []
+    with Session(app.extensions["mamis_db"].engine) as s:
+        assert ">= 70" in designs.draft_of(s, "age_band").xml.replace("&gt;", ">")

@@ -256,7 +256,7 @@ def deploy_version(key):
         found = designs.check(db.session(), key, xml)
         if found:
             raise deploy.InvalidDefinition(found)
-        definition, _ = deploy.deploy(db.session(), g.actor, xml, f"{key}.bpmn")
+        definition, _ = deploy.deploy(db.session(), g.actor, xml, designs.filename(key, xml))
     except deploy.InvalidDefinition as exc:
         db.rollback()
         return _invalid(exc.problems)

@@ -107,6 +107,7 @@ def edit(key):
         "labels": {k: translate(text) for k, text in EDITOR_TEXT.items()},
     }
     response = Response(render_template("designer/edit.html", key=key, opened=opened,
+                                        kind=validation.kind_of(opened["xml"]),
                                         config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/")))
     response.headers["Content-Security-Policy"] = EDITOR_CSP
     return response

@@ -21,8 +21,7 @@ import {
 import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
 import spiffworkflow from "./spiffworkflow.json";
 
-const config = JSON.parse(document.getElementById("modeler-config").textContent);
-const t = (key) => config.labels[key] || key;
+import { config, startEditor, t } from "./common";
 
 // --- reading and writing the extension elements -------------------------------------------
 
@@ -261,72 +260,21 @@ const modeler = new BpmnModeler({
 });
 window.mamisModeler = modeler;
 
-let revision = config.revision;
-let dirty = false;
-const status = document.getElementById("modeler-status");
-const problemList = document.getElementById("modeler-problems");
-
-function showProblems(problems) {
-  const canvas = modeler.get("canvas");
-  const registry = modeler.get("elementRegistry");
-  registry.getAll().forEach((e) => canvas.removeMarker(e.id, "has-problem"));
-  problemList.replaceChildren();
-  problems.forEach((p) => {
-    const item = document.createElement("li");
-    const target = p.element && registry.get(p.element);
-    if (target) {
-      canvas.addMarker(p.element, "has-problem");
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "link-button";
-      button.textContent = p.element;
-      button.addEventListener("click", () => {
-        modeler.get("selection").select(target);
-        canvas.scrollToElement(target);
-      });
-      item.append(button, "： ");
-    } else if (p.element) {
-      item.append(p.element + "： ");
-    }
-    item.append(p.message);
-    item.dataset.code = p.code;
-    problemList.append(item);
-  });
-  document.getElementById("modeler-problems-box").hidden = problems.length === 0;
-  document.getElementById("modeler-next").hidden = problems.length !== 0 || revision === 0;
-}
-
-function say(text, kind) {
-  status.textContent = text;
-  status.dataset.kind = kind || "info";
-}
-
-async function save() {
-  const { xml } = await modeler.saveXML({ format: true });
-  say(t("saving"));
-  const response = await fetch(config.saveUrl, {
-    method: "PUT", credentials: "same-origin", body: xml,
-    headers: { "Content-Type": "application/xml", "X-CSRFToken": config.csrf,
-               "X-Draft-Revision": String(revision), Accept: "application/json" },
-  });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    say(body.message || t("save_failed"), "error");
-    return;
-  }
-  revision = body.revision;
-  dirty = false;
-  showProblems(body.problems);
-  say(body.problems.length ? t("saved_with_problems").replace("{n}", body.problems.length) : t("saved_ok"),
-    body.problems.length ? "warning" : "ok");
-}
-
-document.getElementById("modeler-save").addEventListener("click", () => { save(); });
-modeler.on("commandStack.changed", () => { dirty = true; say(t("unsaved")); });
-window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); } });
-
-modeler.importXML(config.xml).then(() => {
-  modeler.get("canvas").zoom("fit-viewport");
-  showProblems(config.problems);
-  document.getElementById("modeler").dataset.ready = "true";
-}).catch((err) => say(t("load_failed") + " " + err.message, "error"));
+startEditor({
+  load: () => modeler.importXML(config.xml).then(() => modeler.get("canvas").zoom("fit-viewport")),
+  xml: () => modeler.saveXML({ format: true }).then((r) => r.xml),
+  onChange: (callback) => modeler.on("commandStack.changed", callback),
+  mark: (problems) => {
+    const canvas = modeler.get("canvas");
+    const registry = modeler.get("elementRegistry");
+    registry.getAll().forEach((e) => canvas.removeMarker(e.id, "has-problem"));
+    problems.forEach((p) => { if (p.element && registry.get(p.element)) { canvas.addMarker(p.element, "has-problem"); } });
+  },
+  select: (id) => {
+    const target = modeler.get("elementRegistry").get(id);
+    if (!target) { return false; }
+    modeler.get("selection").select(target);
+    modeler.get("canvas").scrollToElement(target);
+    return true;
+  },
+});

@@ -1,0 +1,65 @@
+// What the BPMN and the DMN editor pages share: the page's configuration, saving the XML as the
+// draft (with the revision it was made on), the status line and the list of problems.
+export const config = JSON.parse(document.getElementById("modeler-config").textContent);
+export const t = (key) => config.labels[key] || key;
+
+export function startEditor(editor) {
+  let revision = config.revision;
+  let dirty = false;
+  const status = document.getElementById("modeler-status");
+  const problemList = document.getElementById("modeler-problems");
+
+  function say(text, kind) {
+    status.textContent = text;
+    status.dataset.kind = kind || "info";
+  }
+
+  function showProblems(problems) {
+    editor.mark(problems);
+    problemList.replaceChildren();
+    problems.forEach((p) => {
+      const item = document.createElement("li");
+      if (p.element) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "button-link";
+        button.textContent = p.element;
+        button.addEventListener("click", () => editor.select(p.element));
+        item.append(button, "： ");
+      }
+      item.append(p.message);
+      item.dataset.code = p.code;
+      problemList.append(item);
+    });
+    document.getElementById("modeler-problems-box").hidden = problems.length === 0;
+    document.getElementById("modeler-next").hidden = problems.length !== 0 || revision === 0;
+  }
+
+  async function save() {
+    const xml = await editor.xml();
+    say(t("saving"));
+    const response = await fetch(config.saveUrl, {
+      method: "PUT", credentials: "same-origin", body: xml,
+      headers: { "Content-Type": "application/xml", "X-CSRFToken": config.csrf,
+                 "X-Draft-Revision": String(revision), Accept: "application/json" },
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      say(body.message || t("save_failed"), "error");
+      return;
+    }
+    revision = body.revision;
+    dirty = false;
+    showProblems(body.problems);
+    say(body.problems.length ? t("saved_with_problems").replace("{n}", body.problems.length) : t("saved_ok"),
+      body.problems.length ? "warning" : "ok");
+  }
+
+  document.getElementById("modeler-save").addEventListener("click", () => { save(); });
+  window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); } });
+  editor.load().then(() => {
+    editor.onChange(() => { dirty = true; say(t("unsaved")); });
+    showProblems(config.problems);
+    document.getElementById("modeler").dataset.ready = "true";
+  }).catch((err) => say(t("load_failed") + " " + err.message, "error"));
+}
