@@ -133,6 +133,7 @@ class _Simulation:
             "application.apply_withdrawal": self.applied,
             "transfer.effective_at": lambda application_id: PAST,
             "transfer.apply": self.applied,
+            "certification.issue": lambda application_id: {"certificate_id": None, "number": ""},
         }
 
 

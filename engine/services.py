@@ -6,7 +6,7 @@ rejects names missing here. Each function takes (session, actor, **params) and r
 
 from __future__ import annotations
 
-from membership import applications, calendar, transfers, withdrawals
+from membership import applications, calendar, certifications, transfers, withdrawals
 
 from . import escalation
 
@@ -23,4 +23,5 @@ SERVICES = {
     "application.apply_withdrawal": withdrawals.apply_withdrawal,
     "transfer.effective_at": transfers.effective_at,
     "transfer.apply": transfers.apply_transfer,
+    "certification.issue": certifications.issue,
 }

@@ -426,3 +426,49 @@ class Notice(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     association: Mapped[Association | None] = relationship()
+
+
+class CreditEntry(Base):
+    """Credits (単位) a physician earned in one certification system: from a training session,
+    e-learning, a journal quiz, a self-declaration, or a legacy paper sticker."""
+
+    __tablename__ = "credit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
+    #: occupational / sports / lifelong / primary_care (membership.certifications.SYSTEMS)
+    system: Mapped[str] = mapped_column(sa.String(20))
+    category: Mapped[str] = mapped_column(sa.String(30))
+    credits: Mapped[float] = mapped_column(sa.Numeric(6, 1))
+    earned_on: Mapped[dt.date]
+    #: session / e_learning / quiz / self / paper / legacy
+    source: Mapped[str] = mapped_column(sa.String(20))
+    source_ref: Mapped[str] = mapped_column(sa.String(100), default="")
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+
+
+class Certificate(Base):
+    """A certification (認定産業医, 認定健康スポーツ医) issued by JMA, valid for five years, with a
+    public verification code."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
+    system: Mapped[str] = mapped_column(sa.String(20))
+    #: new / renewal
+    mode: Mapped[str] = mapped_column(sa.String(10))
+    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    valid_from: Mapped[dt.date]
+    valid_until: Mapped[dt.date] = mapped_column(index=True)
+    #: active / revoked (expiry is read from valid_until)
+    status: Mapped[str] = mapped_column(sa.String(10), default="active")
+    verification_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"))
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: the reminders already mailed before expiry ("6m", "3m")
+    reminders: Mapped[list] = mapped_column(JSONType, default=list)
+
+    physician: Mapped[Physician] = relationship()

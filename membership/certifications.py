@@ -1,0 +1,281 @@
+"""Certified physicians (認定産業医, 認定健康スポーツ医): the credits ledger, eligibility, the
+certification application (city/county → prefecture → JMA), certificates and their public
+verification.
+
+No credit threshold is written here: what each system and mode requires comes from the decision
+table `certification_requirements` (processes/certification), handed in by the caller as
+`requirements(system, mode) -> [{"categories": [...], "minimum": n, "label": text}]`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from . import audit, mail
+from .actors import Actor
+from .applications import record_submission, resolve_applicant
+from .calendar import JST
+from .errors import NotFound, ValidationFailed
+from .models import Application, ApplicationPart, Association, Certificate, CreditEntry, Membership, Physician
+from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
+
+SYSTEMS = {"occupational": "認定産業医", "sports": "認定健康スポーツ医", "lifelong": "生涯教育",
+           "primary_care": "かかりつけ医機能研修"}
+#: the systems a physician applies to be certified in (the others only collect credits)
+CERTIFIED = ("occupational", "sports")
+CATEGORIES = {
+    "occupational": {"basic_early": "基礎研修（前期）", "basic_practical": "基礎研修（実地）",
+                     "basic_late": "基礎研修（後期）", "update": "生涯研修（更新研修）",
+                     "practical": "生涯研修（実地研修）", "specialised": "生涯研修（専門研修）"},
+    "sports": {"basic": "養成講習会", "refresher": "再研修"},
+    "lifelong": {"lecture": "講義・講演", "e_learning": "e-ラーニング", "quiz": "日医雑誌問題解答",
+                 "other": "その他"},
+    "primary_care": {"basic": "基本研修", "applied": "応用研修"},
+}
+SOURCES = {"session": "研修会", "e_learning": "日医e-ラーニング", "quiz": "日医雑誌問題解答", "self": "自己申告",
+           "paper": "紙の単位シール", "legacy": "移行データ"}
+MODES = {"new": "新規", "renewal": "更新"}
+VALID_YEARS = 5
+#: a renewal may be applied for this long before the certificate expires
+RENEWAL_OPENS_DAYS = 365
+
+
+def today_jst() -> dt.date:
+    return dt.datetime.now(JST).date()
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+# --- the ledger -----------------------------------------------------------------------------------
+
+def add_credits(session: Session, actor: Actor | None, physician_id: int, system: str, category: str,
+                credits, earned_on: dt.date, source: str, source_ref: str = "", note: str = "") -> CreditEntry:
+    """Record credits. Raises ValidationFailed naming the field."""
+    errors: dict[str, tuple[str, dict]] = {}
+    if system not in SYSTEMS:
+        errors["system"] = ("choose_from_list", {})
+    elif category not in CATEGORIES[system]:
+        errors["category"] = ("choose_from_list", {})
+    try:
+        amount = Decimal(str(credits))
+        if not (Decimal("0") < amount <= Decimal("100")) or amount != amount.quantize(Decimal("0.1")):
+            raise ValueError
+    except (ValueError, ArithmeticError):
+        errors["credits"] = ("invalid", {})
+        amount = Decimal("0")
+    if source not in SOURCES:
+        errors["source"] = ("choose_from_list", {})
+    if not isinstance(earned_on, dt.date) or earned_on > today_jst():
+        errors["earned_on"] = ("invalid", {})
+    if errors:
+        raise ValidationFailed(errors, context="credit")
+    entry = CreditEntry(physician_id=physician_id, system=system, category=category, credits=amount,
+                        earned_on=earned_on, source=source, source_ref=source_ref[:100], note=note[:200],
+                        created_by_user_id=actor.user_id if actor and actor.user_id else None)
+    session.add(entry)
+    session.flush()
+    audit.record(session, actor, "credits.add", "credit_entry", entry.id, physician_id=physician_id,
+                 system=system, category=category, credits=str(amount))
+    return entry
+
+
+def entries(session: Session, physician_id: int, system: str | None = None) -> list[CreditEntry]:
+    stmt = sa.select(CreditEntry).where(CreditEntry.physician_id == physician_id)
+    if system:
+        stmt = stmt.where(CreditEntry.system == system)
+    return list(session.scalars(stmt.order_by(CreditEntry.earned_on.desc(), CreditEntry.id.desc())))
+
+
+def window(session: Session, physician_id: int, system: str, today: dt.date | None = None) -> tuple[
+        dt.date, dt.date, str]:
+    """(first day, last day, mode): the credits that count now. A renewal counts from the current
+    certificate's first day; a new application counts the five years up to today."""
+    today = today or today_jst()
+    current = current_certificate(session, physician_id, system, today)
+    if current is not None:
+        return current.valid_from, today, "renewal"
+    return years_before(today, VALID_YEARS) + dt.timedelta(days=1), today, "new"
+
+
+def totals(session: Session, physician_id: int, system: str, first: dt.date, last: dt.date) -> dict[str, Decimal]:
+    rows = session.execute(sa.select(CreditEntry.category, sa.func.sum(CreditEntry.credits)).where(
+        CreditEntry.physician_id == physician_id, CreditEntry.system == system,
+        CreditEntry.earned_on >= first, CreditEntry.earned_on <= last).group_by(CreditEntry.category))
+    return {category: Decimal(total) for category, total in rows}
+
+
+def eligibility(session: Session, physician_id: int, system: str, requirements: Callable,
+                today: dt.date | None = None) -> dict:
+    """Whether the physician may apply now, and what is missing: {system, mode, first, last,
+    totals, rows: [{label, have, minimum, missing}], eligible}."""
+    first, last, mode = window(session, physician_id, system, today)
+    have = totals(session, physician_id, system, first, last)
+    rows = []
+    for req in requirements(system, mode):
+        got = sum((have.get(c, Decimal(0)) for c in req["categories"]), Decimal(0))
+        minimum = Decimal(str(req["minimum"]))
+        rows.append({"label": req["label"], "categories": req["categories"], "have": got, "minimum": minimum,
+                     "missing": max(minimum - got, Decimal(0))})
+    return {"system": system, "mode": mode, "first": first, "last": last, "totals": have, "rows": rows,
+            "eligible": bool(rows) and all(r["missing"] == 0 for r in rows)}
+
+
+def ledger(session: Session, physician_id: int, today: dt.date | None = None) -> list[dict]:
+    """My Page: per system, totals by category, by year and in the current window, with entries."""
+    today = today or today_jst()
+    out = []
+    all_entries = entries(session, physician_id)
+    for system, label in SYSTEMS.items():
+        mine = [e for e in all_entries if e.system == system]
+        if not mine and system not in CERTIFIED:
+            continue
+        first, last, mode = window(session, physician_id, system, today)
+        by_category: dict[str, Decimal] = {}
+        in_window: dict[str, Decimal] = {}
+        by_year: dict[int, Decimal] = {}
+        for e in mine:
+            by_category[e.category] = by_category.get(e.category, Decimal(0)) + e.credits
+            by_year[e.earned_on.year] = by_year.get(e.earned_on.year, Decimal(0)) + e.credits
+            if first <= e.earned_on <= last:
+                in_window[e.category] = in_window.get(e.category, Decimal(0)) + e.credits
+        out.append({"system": system, "label": label, "first": first, "last": last, "mode": mode,
+                    "categories": [(c, CATEGORIES[system][c], by_category.get(c, Decimal(0)),
+                                    in_window.get(c, Decimal(0))) for c in CATEGORIES[system]],
+                    "years": sorted(by_year.items(), reverse=True), "entries": mine,
+                    "total": sum(by_category.values(), Decimal(0)),
+                    "window_total": sum(in_window.values(), Decimal(0))})
+    return out
+
+
+# --- certificates -------------------------------------------------------------------------------------
+
+def current_certificate(session: Session, physician_id: int, system: str,
+                        today: dt.date | None = None) -> Certificate | None:
+    """The active certificate valid today (the latest if several)."""
+    today = today or today_jst()
+    return session.scalar(sa.select(Certificate).where(
+        Certificate.physician_id == physician_id, Certificate.system == system, Certificate.status == "active",
+        Certificate.valid_from <= today, Certificate.valid_until >= today).order_by(Certificate.valid_until.desc())
+        .limit(1))
+
+
+def certificates_of(session: Session, physician_id: int) -> list[Certificate]:
+    return list(session.scalars(sa.select(Certificate).where(Certificate.physician_id == physician_id)
+                                .order_by(Certificate.valid_until.desc())))
+
+
+def state(cert: Certificate, today: dt.date | None = None) -> str:
+    """valid / expired / revoked / future (a renewal that starts when the current one ends)."""
+    today = today or today_jst()
+    if cert.status == "revoked":
+        return "revoked"
+    if cert.valid_until < today:
+        return "expired"
+    return "future" if cert.valid_from > today else "valid"
+
+
+def get_certificate(session: Session, actor: Actor, certificate_id: int) -> Certificate:
+    cert = session.get(Certificate, certificate_id)
+    if cert is None or cert.physician_id != actor.physician_id:
+        raise NotFound()
+    return cert
+
+
+def verify(session: Session, code: str) -> Certificate | None:
+    """The public check of a certificate's verification code (anyone, no login)."""
+    code = (code or "").strip().upper().replace("-", "")
+    if not code.isalnum() or len(code) > 16:
+        return None
+    return session.scalar(sa.select(Certificate).where(Certificate.verification_code == code))
+
+
+def _new_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+# --- the certification application -----------------------------------------------------------------------
+
+def chain_for(session: Session, physician_id: int) -> list[Association]:
+    """City/county → prefecture → JMA: the city/county association of the physician's active
+    membership and its parents (the layers that review a certification)."""
+    city = session.scalar(sa.select(Association).join(Membership, Membership.association_id == Association.id).where(
+        Membership.physician_id == physician_id, Membership.status == MembershipStatus.ACTIVE.value,
+        Association.layer == 3).order_by(Membership.id).limit(1))
+    chain = []
+    node = city
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return chain
+
+
+def file_certification(session: Session, actor: Actor, data: dict, requirements: Callable) -> Application:
+    """A certification application (new or renewal by the state of the physician's certificate),
+    one `certify` part per layer from the city/county up. Raises ValidationFailed naming the field."""
+    applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
+    system = data.get("system")
+    if system not in CERTIFIED:
+        raise ValidationFailed.one("system", "choose_from_list")
+    pending = session.scalar(sa.select(sa.func.count()).select_from(Application).where(
+        Application.physician_id == applicant.physician_id, Application.kind == "certification",
+        Application.status.in_((ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value,
+                                ApplicationStatus.RETURNED.value)),
+        Application.payload["system"].as_string() == system))
+    if pending:
+        raise ValidationFailed.one("system", "certification_pending")
+    found = eligibility(session, applicant.physician_id, system, requirements)
+    if not found["eligible"]:
+        raise ValidationFailed.one("system", "not_eligible")
+    chain = chain_for(session, applicant.physician_id)
+    if not chain:
+        raise ValidationFailed.one("system", "no_city_membership")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    app = Application(
+        kind="certification", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
+        applicant_user_id=applicant.id, filed_by_user_id=actor.user_id, submitted_at=now,
+        payload={"system": system, "mode": found["mode"], "window": [found["first"].isoformat(),
+                                                                      found["last"].isoformat()],
+                 "credits": {k: str(v) for k, v in found["totals"].items()}},
+        parts=[ApplicationPart(seq=seq, association_id=a.id, layer=a.layer, action=PartAction.CERTIFY.value,
+                               status=PartStatus.PENDING.value) for seq, a in enumerate(chain)])
+    return record_submission(session, actor, applicant, app)
+
+
+def issue(session: Session, actor: Actor, application_id: int) -> dict:
+    """JMA's final approval: the certificate with its number, five years' validity (a renewal
+    starts the day after the current one ends) and a verification code. The process names this
+    operation `certification.issue`."""
+    app = session.get(Application, application_id)
+    if app is None or app.kind != "certification" or app.status != ApplicationStatus.APPROVED.value:
+        raise ValidationFailed.one("application", "invalid")
+    system = app.payload["system"]
+    today = today_jst()
+    current = current_certificate(session, app.physician_id, system, today)
+    start = current.valid_until + dt.timedelta(days=1) if current is not None else today
+    until = years_before(start, -VALID_YEARS) - dt.timedelta(days=1)
+    prefix = {"occupational": "OC", "sports": "SP"}[system]
+    count = session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(Certificate.system == system))
+    cert = Certificate(physician_id=app.physician_id, system=system, mode=app.payload.get("mode", "new"),
+                       number=f"{prefix}{start.year}-{count + 1:06d}", valid_from=start, valid_until=until,
+                       verification_code=_new_code(), application_id=app.id)
+    session.add(cert)
+    session.flush()
+    audit.record(session, actor, "certificate.issue", "certificate", cert.id, application_id=app.id,
+                 number=cert.number, valid_until=until.isoformat())
+    physician = session.get(Physician, app.physician_id)
+    if physician.email:
+        mail.send(session, physician.email, "certificate_issued", name=physician.full_name,
+                  system=SYSTEMS[system], number=cert.number, valid_until=until.isoformat())
+    return {"certificate_id": cert.id, "number": cert.number}

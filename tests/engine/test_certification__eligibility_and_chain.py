@@ -1,0 +1,135 @@
+"""Certification: the credit requirements come from the decision table (checked at its
+boundaries), the window counts five years (or the current certificate's period), and the
+application runs city/county → prefecture → JMA, JMA's approval issuing the certificate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from engine import decisions, flows, tasks
+from membership import certifications
+from membership.errors import ValidationFailed
+from membership.models import Application, Certificate
+
+from ..conftest import actor_for
+from ..helpers import approved_member, open_task_for
+
+TODAY = certifications.today_jst()
+
+
+def _requirements(session):
+    return lambda system, mode: decisions.requirements(session, system, mode)
+
+
+def _credits(session, member, system, **by_category):
+    for category, amount in by_category.items():
+        certifications.add_credits(session, member, member.physician_id, system, category, amount,
+                                   TODAY - dt.timedelta(days=30), "session", "テスト研修会")
+
+
+def test_the_requirements_are_read_from_the_decision_table(session):
+    new = decisions.requirements(session, "occupational", "new")
+    assert {(tuple(r["categories"]), r["minimum"]) for r in new} >= {
+        (("basic_early", "basic_practical", "basic_late"), 50)}
+    assert decisions.requirements(session, "lifelong", "new") == []  # no rule: nothing to apply for
+
+
+@pytest.mark.parametrize("late, eligible", [(25, False), (26, True)])
+def test_occupational_new_at_49_and_50_basic_credits(session, late, eligible):
+    member, _ = approved_member(session)
+    _credits(session, member, "occupational", basic_early=14, basic_practical=10, basic_late=late)
+    found = certifications.eligibility(session, member.physician_id, "occupational", _requirements(session))
+    assert found["mode"] == "new" and found["eligible"] is eligible
+    missing = {r["label"]: r["missing"] for r in found["rows"] if r["missing"]}
+    assert missing == ({} if eligible else {"基礎研修（後期）": 1, "基礎研修の合計": 1})
+
+
+def test_the_new_window_is_five_years_to_the_day(session):
+    member, _ = approved_member(session)
+    first, last, _ = certifications.window(session, member.physician_id, "occupational")
+    assert last == TODAY and first == certifications.years_before(TODAY, 5) + dt.timedelta(days=1)
+    for day, expect in ((first, True), (first - dt.timedelta(days=1), False)):  # 5 years minus/plus a day
+        entry = certifications.add_credits(session, member, member.physician_id, "occupational", "update", 1, day,
+                                           "e_learning")
+        assert (certifications.totals(session, member.physician_id, "occupational", first, last)
+                .get("update", 0) > 0) is expect
+        session.delete(entry)
+        session.flush()
+
+
+@pytest.mark.parametrize("credits, eligible", [
+    ({"update": 1, "practical": 1, "specialised": 17}, False),  # 19 in total
+    ({"update": 1, "practical": 1, "specialised": 18}, True),
+    ({"update": 10, "practical": 10}, False),  # no specialised
+])
+def test_occupational_renewal_rules(session, credits, eligible):
+    member, _ = approved_member(session)
+    session.add(Certificate(physician_id=member.physician_id, system="occupational", mode="new", number="OC-T-1",
+                            valid_from=TODAY - dt.timedelta(days=4 * 365), valid_until=TODAY + dt.timedelta(days=200),
+                            verification_code="TESTCODE0001"))
+    session.flush()
+    _credits(session, member, "occupational", **credits)
+    # credits from before the certificate's period do not count for its renewal
+    certifications.add_credits(session, member, member.physician_id, "occupational", "specialised", 5,
+                               TODAY - dt.timedelta(days=4 * 365 + 1), "paper")
+    found = certifications.eligibility(session, member.physician_id, "occupational", _requirements(session))
+    assert found["mode"] == "renewal" and found["eligible"] is eligible
+
+
+def test_bad_credit_input_names_the_field(session):
+    member, _ = approved_member(session)
+    with pytest.raises(ValidationFailed) as err:
+        certifications.add_credits(session, member, member.physician_id, "occupational", "nope", -1,
+                                   TODAY + dt.timedelta(days=1), "gift")
+    assert set(err.value.fields) == {"category", "credits", "earned_on", "source"}
+
+
+def _apply(session, member):
+    return flows.submit_application(session, member, {"kind": "certification", "system": "occupational"})
+
+
+def test_the_chain_issues_a_certificate_after_jma_approves(session):
+    member, _ = approved_member(session)
+    with pytest.raises(ValidationFailed) as err:
+        _apply(session, member)
+    assert err.value.fields["system"][0] == "not_eligible"
+    _credits(session, member, "occupational", basic_early=14, basic_practical=10, basic_late=26)
+    app = _apply(session, member)
+    assert [(p.association.code, p.layer, p.action) for p in app.parts] == [
+        ("sapporo", 3, "certify"), ("hokkaido", 2, "certify"), ("jma", 1, "certify")]
+    assert app.payload["mode"] == "new"
+    with pytest.raises(ValidationFailed):  # one pending application per system
+        _apply(session, member)
+    for code in ("sapporo", "hokkaido"):
+        staff = actor_for(session, f"staff@{code}")
+        assert open_task_for(session, actor_for(session, "staff@jma"), app.id) is None
+        tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "approve")
+    assert certifications.certificates_of(session, member.physician_id) == []
+    jma = actor_for(session, "staff@jma")
+    tasks.complete_task(session, jma, open_task_for(session, jma, app.id).id, "approve")
+    session.refresh(app)
+    assert app.status == "approved"
+    [cert] = certifications.certificates_of(session, member.physician_id)
+    assert cert.number.startswith(f"OC{TODAY.year}-") and cert.valid_from == TODAY
+    assert cert.valid_until == certifications.years_before(TODAY, -5) - dt.timedelta(days=1)
+    assert certifications.verify(session, cert.verification_code.lower()) == cert
+    assert certifications.state(cert) == "valid"
+    assert certifications.state(cert, cert.valid_until + dt.timedelta(days=1)) == "expired"
+
+
+def test_a_rejection_at_the_prefecture_ends_it_without_a_certificate(session):
+    member, _ = approved_member(session)
+    _credits(session, member, "occupational", basic_early=14, basic_practical=10, basic_late=26)
+    app = _apply(session, member)
+    sapporo, hokkaido = actor_for(session, "staff@sapporo"), actor_for(session, "staff@hokkaido")
+    tasks.complete_task(session, sapporo, open_task_for(session, sapporo, app.id).id, "approve")
+    tasks.complete_task(session, hokkaido, open_task_for(session, hokkaido, app.id).id, "reject", comment="書類不備")
+    session.refresh(app)
+    assert app.status == "rejected"
+    assert open_task_for(session, actor_for(session, "staff@jma"), app.id) is None
+    assert session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(
+        Certificate.application_id == app.id)) == 0
+    assert session.get(Application, app.id).parts[2].status == "cancelled"
