@@ -27,6 +27,13 @@ FILERS = {"enrolment": applications.file_enrolment, "withdrawal": withdrawals.fi
               s, actor, data, lambda system, mode: decisions.requirements(s, system, mode))}
 
 
+def eligibility(session: Session, physician_id: int, system: str) -> dict:
+    """Whether the physician may apply for certification `system` now and what is missing, by the
+    requirements in the decision table (membership.certifications.eligibility)."""
+    return certifications.eligibility(session, physician_id, system,
+                                      lambda sys_, mode: decisions.requirements(session, sys_, mode))
+
+
 def submit_application(session: Session, actor: Actor, data: dict, draft: ApplicationDraft | None = None,
                        upload_root: Path | None = None) -> Application:
     """File an application and start its review process, in one transaction.

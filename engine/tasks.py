@@ -240,7 +240,7 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
         app = session.get(Application, task.application_id)
         if app.kind == "withdrawal":
             withdrawals.amend_pending(session, actor, app, changes or {})
-        else:
+        elif app.kind != "certification":  # a certification is resubmitted as it is
             applications.amend(session, actor, app, changes or {})
     # Mark the row first so that materialise() does not see it as vanished.
     task.status = "completed"

@@ -42,7 +42,15 @@ class AmendTransferTaskForm(BaseForm):
     comment = TextAreaField("医師会への連絡事項", validators=[MaxLength(1000)])
 
 
+class AmendCertificationTaskForm(BaseForm):
+    """form_key `amend_application` for a certification: nothing to change here, a note only
+    (the documents asked for go to the association)."""
+
+    comment = TextAreaField("医師会への連絡事項", validators=[MaxLength(1000)])
+
+
 FORMS = {"review_decision": ReviewDecisionForm, "amend_application": AmendApplicationForm}
 #: the same form key, per application kind where the fields differ
 KIND_FORMS = {("amend_application", "withdrawal"): AmendWithdrawalTaskForm,
-              ("amend_application", "transfer"): AmendTransferTaskForm}
+              ("amend_application", "transfer"): AmendTransferTaskForm,
+              ("amend_application", "certification"): AmendCertificationTaskForm}

@@ -84,3 +84,42 @@ def board_material(title: str, rows: list[dict]) -> bytes:
             for name in BOARD_COLUMNS:
                 line.cell(str(r.get(name, "")))
     return bytes(pdf.output())
+
+
+def certificate(system_label: str, name: str, number: str, valid_from: dt.date, valid_until: dt.date,
+                code: str, verify_url: str) -> bytes:
+    """認定証: one A4 page, the Japanese font embedded, with the code anyone can check at
+    `verify_url` (the public verification page)."""
+    pdf = FPDF(orientation="P", unit="mm", format=(210, 297))
+    pdf.set_title(f"{system_label} 認定証")
+    pdf.set_author("日本医師会 (MAMIS)")
+    pdf.add_font("jp", fname=font_path())
+    pdf.add_page()
+    pdf.set_draw_color(60, 60, 60)
+    pdf.rect(12, 12, 186, 273)
+    pdf.ln(30)
+    pdf.set_font("jp", size=30)
+    pdf.cell(0, 18, "認 定 証", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("jp", size=16)
+    pdf.cell(0, 12, system_label, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(14)
+    pdf.set_font("jp", size=20)
+    pdf.cell(0, 14, f"{name}　殿", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(12)
+    pdf.set_font("jp", size=12)
+    pdf.multi_cell(0, 8, f"あなたを日本医師会{system_label}として認定します。", align="C", new_x="LMARGIN",
+                   new_y="NEXT")
+    pdf.ln(10)
+    period = f"{valid_from:%Y年%m月%d日} 〜 {valid_until:%Y年%m月%d日}"
+    for label, value in (("認定番号", number), ("有効期間", period)):
+        pdf.set_x(45)
+        pdf.cell(30, 10, label, border=1)
+        pdf.cell(90, 10, value, border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(24)
+    pdf.set_font("jp", size=14)
+    pdf.cell(0, 10, "公益社団法人 日本医師会", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(250)
+    pdf.set_font("jp", size=9)
+    pdf.multi_cell(0, 5, f"確認コード: {code}\nこの認定証の有効性は {verify_url} で確認コードを入力して確認できます。",
+                   align="C")
+    return bytes(pdf.output())

@@ -10,9 +10,23 @@ from ..i18n import current_lang
 
 
 def init_app(app: Flask) -> None:
-    from . import account, admin, apply, auth, designer, documents, inbox, members, mypage, notices, transfer, withdraw
+    from . import (
+        account,
+        admin,
+        apply,
+        auth,
+        certification,
+        designer,
+        documents,
+        inbox,
+        members,
+        mypage,
+        notices,
+        transfer,
+        withdraw,
+    )
 
     set_language_provider(current_lang)
     for module in (auth, account, mypage, members, apply, withdraw, transfer, inbox, admin, documents, notices,
-                   designer):
+                   designer, certification):
         app.register_blueprint(module.bp)

@@ -11,7 +11,7 @@ from engine import positions, tasks
 from engine.models import ProcessInstance
 from forms.enrolment import ConfirmForm
 from forms.inbox import FORMS, KIND_FORMS, ReviewDecisionForm
-from membership import accounts, applications, associations, documents, notes, uploads, withdrawals
+from membership import accounts, applications, associations, certifications, documents, notes, uploads, withdrawals
 from membership.db import utcnow
 from membership.errors import Conflict, ValidationFailed
 from membership.reference import DUTY_CODES
@@ -161,7 +161,7 @@ def task(task_id):
         changes = None
         if item.kind == "amend":
             fields = {"withdrawal": ("desired_date", "withdrawal_reason", "withdrawal_reason_text"),
-                      "transfer": ("desired_date", "facility_id")}.get(
+                      "transfer": ("desired_date", "facility_id"), "certification": ()}.get(
                 app.kind, ("desired_date", "facility_id", "duty_code", "position"))
             changes = {k: getattr(form, k).data for k in fields}
         try:
@@ -195,7 +195,9 @@ def task(task_id):
              "claimed_by_me": item.claimed_by_user_id == me.user_id, "claimant": claimant,
              "history": tasks.task_history(s, item), "colleagues": tasks.colleagues(s, me) if me.is_secretariat else [],
              "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else [],
-             "documents": uploads.of_application(s, app.id), "withdrawal_reason": withdrawals.reason_label(app)}
+             "documents": uploads.of_application(s, app.id), "withdrawal_reason": withdrawals.reason_label(app),
+             "certification_labels": {"systems": certifications.SYSTEMS, "modes": certifications.MODES,
+                                      "categories": certifications.CATEGORIES}}
     return render_template("inbox/task.html", **extra, task=item, app=app, form=form, errors=errors,
                            physician=physician,
                            facility=facility, duty=DUTY_CODES.get(app.duty_code), labels=applications.STATUS_LABELS,

@@ -1,0 +1,83 @@
+"""単位・認定 on My Page: the ledger, eligibility with what is missing, applying, the certificate
+PDF (read back) and the public verification page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+from pypdf import PdfReader
+
+from engine import tasks
+from membership import certifications
+
+from ..conftest import actor_for
+from ..helpers import approved_member, open_task_for
+from ..helpers import login_client as login
+
+TODAY = certifications.today_jst()
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def _credit(session, member, category, amount):
+    certifications.add_credits(session, member, member.physician_id, "occupational", category, amount,
+                               TODAY - dt.timedelta(days=10), "session", "産業医研修会（札幌）")
+
+
+def test_ledger_eligibility_apply_certificate_and_verification(app, session):
+    member, _ = approved_member(session)
+    _credit(session, member, "basic_early", 14)
+    _credit(session, member, "basic_practical", 10)
+    _credit(session, member, "basic_late", 20)
+    client = login(app, member.login_id)
+    page = text(client.get("/mypage/credits"))
+    assert "単位が足りません" in page and "産業医研修会（札幌）" in page
+    occupational = re.search(r'id="eligibility-occupational".*?</article>', page, re.S).group(0)
+    assert re.search(r"基礎研修（後期）</td><td>26</td><td>20\.0</td><td>6", occupational)
+    assert "認定を申請する" not in occupational
+    # applying anyway is refused with the reason
+    r = client.post("/mypage/certification/apply", data={"system": "occupational"}, follow_redirects=True)
+    assert "単位が要件に足りない" in text(r)
+
+    _credit(session, member, "basic_late", 6)
+    page = text(client.get("/mypage/credits"))
+    assert "申請できます" in re.search(r'id="eligibility-occupational".*?</article>', page, re.S).group(0)
+    r = client.post("/mypage/certification/apply", data={"system": "occupational"})
+    assert r.status_code == 302
+    app_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    mypage = text(client.get("/mypage/"))
+    assert f"認定申請 #{app_id}" in mypage
+
+    for code in ("sapporo", "hokkaido", "jma"):
+        staff = actor_for(session, f"staff@{code}")
+        task = open_task_for(session, staff, app_id)
+        staff_page = text(login(app, f"staff@{code}").get(f"/tasks/{task.id}"))
+        assert "認定産業医（新規）" in staff_page and "基礎研修（後期） 26.0" in staff_page
+        tasks.complete_task(session, staff, task.id, "approve")
+    [cert] = certifications.certificates_of(session, member.physician_id)
+    page = text(client.get("/mypage/credits"))
+    assert cert.number in page and "有効" in page
+
+    pdf = client.get(f"/mypage/certificates/{cert.id}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.data))
+    content = reader.pages[0].extract_text()
+    assert "認 定 証" in content and cert.number in content and cert.verification_code in content
+    fonts = {f["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert any("IPAex" in str(name) for name in fonts)  # the Japanese font is embedded
+    other, _ = approved_member(session, prefix="oth")
+    assert login(app, other.login_id).get(f"/mypage/certificates/{cert.id}.pdf").status_code == 404
+
+    anonymous = app.test_client()
+    r = anonymous.get(f"/verify?code={cert.verification_code}")
+    assert r.status_code == 200 and 'data-state="valid"' in text(r) and cert.number in text(r)
+    assert "医籍登録番号" not in text(r) and "@" not in re.search(r'id="verify-result".*?</section>', text(r),
+                                                                re.S).group(0)
+    assert anonymous.get("/verify?code=NOPE12345678").status_code == 404
+    cert.valid_until = TODAY - dt.timedelta(days=1)
+    session.flush()
+    assert 'data-state="expired"' in text(anonymous.get(f"/verify?code={cert.verification_code}"))
