@@ -88,3 +88,15 @@ def amend_pending(session: Session, actor: Actor, application_id: int, changes: 
     withdrawals.amend_pending(session, actor, app, changes)
     session.flush()
     return app
+
+
+def remind_expiring(session: Session, today=None) -> int:
+    """The daily reminder before certificates expire (6 and 3 months before), each listing the
+    credits still missing for renewal. Returns the number of reminders."""
+    sent = 0
+    for cert, stage in certifications.due_reminders(session, today):
+        found = eligibility(session, cert.physician_id, cert.system)
+        missing = [{"label": r["label"], "missing": r["missing"]} for r in found["rows"] if r["missing"]]
+        certifications.send_reminder(session, cert, stage, missing)
+        sent += 1
+    return sent

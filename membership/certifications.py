@@ -279,3 +279,52 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
         mail.send(session, physician.email, "certificate_issued", name=physician.full_name,
                   system=SYSTEMS[system], number=cert.number, valid_until=until.isoformat())
     return {"certificate_id": cert.id, "number": cert.number}
+
+
+# --- reminders before expiry ------------------------------------------------------------------------------
+
+#: (stage, months before the end of validity) — the earlier stage is mailed first
+REMINDER_STAGES = (("6m", 6), ("3m", 3))
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def due_reminders(session: Session, today: dt.date | None = None) -> list[tuple[Certificate, str]]:
+    """Active certificates whose next reminder is due today: [(certificate, stage)], at most one
+    stage per certificate (the latest due), never one already sent; none once a renewal is
+    issued (a later certificate of the same system)."""
+    today = today or today_jst()
+    horizon = years_before(today, -1)
+    out = []
+    for cert in session.scalars(sa.select(Certificate).where(
+            Certificate.status == "active", Certificate.valid_until >= today, Certificate.valid_until <= horizon)):
+        renewed = session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(
+            Certificate.physician_id == cert.physician_id, Certificate.system == cert.system,
+            Certificate.valid_from > cert.valid_until - dt.timedelta(days=1)))
+        if renewed:
+            continue
+        due = [stage for stage, months in REMINDER_STAGES if today >= months_before(cert.valid_until, months)]
+        if due and due[-1] not in (cert.reminders or []):
+            out.append((cert, due[-1]))
+    return out
+
+
+def send_reminder(session: Session, cert: Certificate, stage: str, missing: list[dict]) -> None:
+    """Mail the holder (the credits still missing for renewal listed) and mark the stage sent."""
+    physician = session.get(Physician, cert.physician_id)
+    if physician.email:
+        mail.send(session, physician.email, "certificate_expiring", name=physician.full_name,
+                  system=SYSTEMS[cert.system], number=cert.number, valid_until=cert.valid_until.isoformat(),
+                  missing=missing)
+    cert.reminders = [*(cert.reminders or []), stage]
+    audit.record(session, None, "certificate.reminder", "certificate", cert.id, stage=stage)

@@ -31,6 +31,8 @@ def init_app(app: Flask) -> Celery:
             "fire-timers": {"task": "webapp.jobs.fire_timers", "schedule": 60.0},
             # every morning at 7:30 JST (the app's timezone)
             "daily-digest": {"task": "webapp.jobs.daily_digest", "schedule": crontab(hour=7, minute=30)},
+            "certificate-reminders": {"task": "webapp.jobs.certificate_reminders",
+                                      "schedule": crontab(hour=8, minute=0)},
         },
     )
     celery.set_default()

@@ -42,6 +42,7 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> dict:
     local = (now or dt.datetime.now(dt.UTC)).astimezone(jobs.JST)
     if local.time() >= DIGEST_AT:
         done["daily_digest"] = registered[jobs.daily_digest.name]()  # once a day per office (it checks)
+        done["certificate_reminders"] = registered[jobs.certificate_reminders.name]()  # once per stage
     return done
 
 

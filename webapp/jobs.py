@@ -117,6 +117,23 @@ def daily_digest() -> int:
     return len(ids)
 
 
+@shared_task(name="webapp.jobs.certificate_reminders")
+def certificate_reminders() -> int:
+    """Beat job (every morning): mail holders 6 and 3 months before their certificate expires,
+    with the credits still missing for renewal. A stage is marked on the certificate when mailed,
+    so a doubled beat mails once."""
+    from engine import flows
+    from membership import notifications
+
+    factory = db.database().session_factory
+    with factory() as s:
+        sent = flows.remind_expiring(s)
+        s.commit()
+        mail = notifications.take_pending(s)
+    dispatch_notifications(mail)
+    return sent
+
+
 @shared_task(name="webapp.jobs.fire_timers")
 def fire_timers() -> int:
     """Beat job (every minute): fire the BPMN timers that are due, one instance per transaction.

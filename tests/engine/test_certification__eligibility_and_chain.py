@@ -133,3 +133,35 @@ def test_a_rejection_at_the_prefecture_ends_it_without_a_certificate(session):
     assert session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(
         Certificate.application_id == app.id)) == 0
     assert session.get(Application, app.id).parts[2].status == "cancelled"
+
+
+def test_holders_are_reminded_six_and_three_months_before_expiry_once_each(session):
+    from membership.models import Notification
+
+    member, _ = approved_member(session)
+    until = TODAY + dt.timedelta(days=300)
+    cert = Certificate(physician_id=member.physician_id, system="occupational", mode="new", number="OC-T-2",
+                       valid_from=until - dt.timedelta(days=5 * 365), valid_until=until,
+                       verification_code="TESTCODE0002")
+    session.add(cert)
+    session.flush()
+    _credits(session, member, "occupational", update=1, practical=1)
+
+    def mails():
+        return [n for n in session.scalars(sa.select(Notification).where(Notification.subject.like("%有効期限%")))]
+
+    six = certifications.months_before(until, 6)
+    assert flows.remind_expiring(session, six - dt.timedelta(days=1)) == 0  # not yet
+    assert flows.remind_expiring(session, six) == 1
+    assert flows.remind_expiring(session, six + dt.timedelta(days=1)) == 0  # once per stage
+    [sent] = mails()
+    assert "生涯研修（専門研修）: あと 1 単位" in sent.body and "生涯研修の合計（5年間）: あと 18" in sent.body
+    three = certifications.months_before(until, 3)
+    assert flows.remind_expiring(session, three) == 1 and cert.reminders == ["6m", "3m"]
+    # a renewal issued meanwhile stops the reminders
+    cert.reminders = ["6m"]
+    session.add(Certificate(physician_id=member.physician_id, system="occupational", mode="renewal",
+                            number="OC-T-3", valid_from=until + dt.timedelta(days=1),
+                            valid_until=until + dt.timedelta(days=5 * 365), verification_code="TESTCODE0003"))
+    session.flush()
+    assert flows.remind_expiring(session, three) == 0
