@@ -158,6 +158,29 @@ def ledger(session: Session, physician_id: int, today: dt.date | None = None) ->
     return out
 
 
+def declare(session: Session, actor: Actor, earned_on: dt.date, category: str, title: str, credits) -> CreditEntry:
+    """生涯教育申告書: a member declares self-studied lifelong-education credits (at most 10 per
+    item, in steps of 0.5), recorded with the source "self"."""
+    if category not in ("lecture", "other"):
+        raise ValidationFailed.one("category", "choose_from_list")
+    try:
+        amount = Decimal(str(credits))
+        if amount <= 0 or amount > 10 or (amount * 2) != (amount * 2).to_integral_value():
+            raise ValueError
+    except (ValueError, ArithmeticError):
+        raise ValidationFailed({"credits": ("credits_step", {})}, context="credit") from None
+    return add_credits(session, actor, actor.physician_id, "lifelong", category, amount, earned_on, "self",
+                       title, "生涯教育申告書")
+
+
+def year_statement(session: Session, physician_id: int, year: int) -> list[CreditEntry]:
+    """学習単位取得証: the lifelong-education credits of one year."""
+    return list(session.scalars(sa.select(CreditEntry).where(
+        CreditEntry.physician_id == physician_id, CreditEntry.system == "lifelong",
+        CreditEntry.earned_on >= dt.date(year, 1, 1), CreditEntry.earned_on <= dt.date(year, 12, 31))
+        .order_by(CreditEntry.earned_on, CreditEntry.id)))
+
+
 # --- certificates -------------------------------------------------------------------------------------
 
 def current_certificate(session: Session, physician_id: int, system: str,

@@ -123,3 +123,37 @@ def certificate(system_label: str, name: str, number: str, valid_from: dt.date, 
     pdf.multi_cell(0, 5, f"確認コード: {code}\nこの認定証の有効性は {verify_url} で確認コードを入力して確認できます。",
                    align="C")
     return bytes(pdf.output())
+
+
+def credit_statement(name: str, registry_number: str, year: int, rows: list[tuple[str, str, str, str]],
+                     total: str) -> bytes:
+    """学習単位取得証 (lifelong education): the credits of one year, one row per item (date, kind,
+    content, credits), the Japanese font embedded."""
+    pdf = FPDF(orientation="P", unit="mm", format=(210, 297))
+    pdf.set_title(f"学習単位取得証 {year}年")
+    pdf.set_author("日本医師会 (MAMIS)")
+    pdf.add_font("jp", fname=font_path())
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("jp", size=20)
+    pdf.cell(0, 14, "学習単位取得証", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("jp", size=11)
+    pdf.cell(0, 8, f"{year}年（1月1日〜12月31日）日本医師会生涯教育制度", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.cell(0, 8, f"氏名: {name}　　医籍登録番号: {registry_number}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, f"取得単位の合計: {total} 単位", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    heading = FontFace(emphasis="", fill_color=(230, 230, 230))
+    with pdf.table(col_widths=(28, 36, 96, 20), text_align="LEFT", line_height=7, headings_style=heading) as table:
+        header = table.row()
+        for name_ in ("取得日", "種類", "内容", "単位"):
+            header.cell(name_)
+        for row in rows:
+            line = table.row()
+            for value in row:
+                line.cell(value)
+    pdf.ln(6)
+    pdf.cell(0, 8, f"上記のとおり単位を取得したことを証明します。　発行日: {dt.date.today():%Y年%m月%d日}",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, "公益社団法人 日本医師会", align="R", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

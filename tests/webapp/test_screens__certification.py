@@ -81,3 +81,25 @@ def test_ledger_eligibility_apply_certificate_and_verification(app, session):
     cert.valid_until = TODAY - dt.timedelta(days=1)
     session.flush()
     assert 'data-state="expired"' in text(anonymous.get(f"/verify?code={cert.verification_code}"))
+
+
+def test_lifelong_declaration_and_the_yearly_credit_statement(app, session):
+    member, _ = approved_member(session)
+    client = login(app, member.login_id)
+    r = client.post("/mypage/declaration", data={"earned_on": "2099-01-01", "category": "gift", "title": "",
+                                                 "credits": "0.3"})
+    assert r.status_code == 422
+    page = text(r)
+    assert "学習内容を入力してください" in page and "学習の種類" in page
+    r = client.post("/mypage/declaration", data={"earned_on": TODAY.isoformat(), "category": "lecture",
+                                                 "title": "地域医療連携の勉強会", "credits": "1.3"})
+    assert r.status_code == 422 and "0.5単位きざみ" in text(r)
+    r = client.post("/mypage/declaration", data={"earned_on": TODAY.isoformat(), "category": "lecture",
+                                                 "title": "地域医療連携の勉強会", "credits": "１．５"})
+    assert r.status_code == 302
+    page = text(client.get("/mypage/credits"))
+    ledger = re.search(r'id="ledger-lifelong".*?</article>', page, re.S).group(0)
+    assert "地域医療連携の勉強会" in ledger and "自己申告" in ledger and "1.5" in ledger
+    pdf = client.get(f"/mypage/credits/lifelong-{TODAY.year}.pdf")
+    content = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "学習単位取得証" in content and "地域医療連携の勉強会" in content and "1.5 単位" in content

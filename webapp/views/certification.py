@@ -3,9 +3,13 @@ that checks a certificate's verification code."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from engine import flows
+from forms.certification import DeclarationForm
 from forms.enrolment import ConfirmForm
 from membership import certifications, documents, memberships
 from membership.errors import ValidationFailed
@@ -30,9 +34,49 @@ def credits():
     s = db.session()
     eligibility = {system: flows.eligibility(s, me.physician_id, system) for system in certifications.CERTIFIED}
     certs = certifications.certificates_of(s, me.physician_id)
+    years = sorted({e.earned_on.year for e in certifications.entries(s, me.physician_id, "lifelong")}, reverse=True)
     return render_template("certification/credits.html", ledger=certifications.ledger(s, me.physician_id),
                            eligibility=eligibility, certificates=[(c, certifications.state(c)) for c in certs],
-                           labels=LABELS, states=STATES, form=ConfirmForm())
+                           labels=LABELS, states=STATES, form=ConfirmForm(), statement_years=years)
+
+
+@bp.route("/mypage/declaration", methods=["GET", "POST"])
+@roles_required("member")
+def declaration():
+    """生涯教育申告書: declare self-studied lifelong-education credits, one item at a time."""
+    form = DeclarationForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        try:
+            certifications.declare(db.session(), actor(), dt.date.fromisoformat(form.earned_on.data),
+                                   form.category.data, form.title.data, form.credits.data)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            flash(translate("生涯教育の単位を申告しました。"), "success")
+            return redirect(url_for("certification.credits", _anchor="ledger-lifelong"))
+    errors = {**form.first_errors(), **errors}
+    return render_template("certification/declaration.html", form=form, errors=errors), 422 if errors else 200
+
+
+@bp.route("/mypage/credits/lifelong-<int:year>.pdf")
+@roles_required("member")
+def credit_statement(year):
+    """学習単位取得証 of one year (lifelong education)."""
+    me = actor()
+    s = db.session()
+    rows = certifications.year_statement(s, me.physician_id, year)
+    physician = memberships.physician(s, me.physician_id)
+    kinds = certifications.CATEGORIES["lifelong"]
+    pdf = documents.credit_statement(
+        physician.full_name, physician.registry_number or "", year,
+        [(f"{e.earned_on:%Y/%m/%d}", kinds.get(e.category, e.category),
+          e.source_ref or certifications.SOURCES[e.source], str(e.credits)) for e in rows],
+        str(sum((e.credits for e in rows), Decimal(0))))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="credits-{year}.pdf"'})
 
 
 @bp.route("/mypage/certification/apply", methods=["POST"])
