@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from membership import applications, certifications, transfers, uploads, withdrawals
+from membership import applications, certifications, training, transfers, uploads, withdrawals
 from membership.actors import Actor
 from membership.errors import Conflict, ValidationFailed
 from membership.models import Application, ApplicationDraft
@@ -19,9 +19,9 @@ from .runtime import cancel_instance, lock_instance, start_instance
 
 #: application kind → the process that reviews it
 PROCESS_FOR_KIND = {"enrolment": "enrolment", "withdrawal": "withdrawal", "transfer": "transfer",
-                    "certification": "certification"}
+                    "certification": "certification", "session": "training_session"}
 FILERS = {"enrolment": applications.file_enrolment, "withdrawal": withdrawals.file_withdrawal,
-          "transfer": transfers.file_transfer,
+          "transfer": transfers.file_transfer, "session": training.file_session,
           # the credit requirements come from the decision table (processes/certification)
           "certification": lambda s, actor, data: certifications.file_certification(
               s, actor, data, lambda system, mode: decisions.requirements(s, system, mode))}

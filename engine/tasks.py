@@ -34,7 +34,8 @@ def _scope(actor: Actor, on_behalf: bool = False):
             return sa.false()
         return sa.and_(HumanTask.kind == "amend", HumanTask.assignee_user_id.in_(members.accounts_in_scope(actor)))
     if actor.role == "secretariat":
-        return HumanTask.association_id == actor.association_id
+        # its association's reviews, and the amendment of what it applied for itself (a session)
+        return sa.or_(HumanTask.association_id == actor.association_id, HumanTask.assignee_user_id == actor.user_id)
     if actor.role == "member":
         return HumanTask.assignee_user_id == actor.user_id
     return sa.false()
@@ -240,7 +241,7 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
         app = session.get(Application, task.application_id)
         if app.kind == "withdrawal":
             withdrawals.amend_pending(session, actor, app, changes or {})
-        elif app.kind != "certification":  # a certification is resubmitted as it is
+        elif app.kind not in ("certification", "session"):  # these are resubmitted as they are
             applications.amend(session, actor, app, changes or {})
     # Mark the row first so that materialise() does not see it as vanished.
     task.status = "completed"

@@ -53,4 +53,5 @@ FORMS = {"review_decision": ReviewDecisionForm, "amend_application": AmendApplic
 #: the same form key, per application kind where the fields differ
 KIND_FORMS = {("amend_application", "withdrawal"): AmendWithdrawalTaskForm,
               ("amend_application", "transfer"): AmendTransferTaskForm,
-              ("amend_application", "certification"): AmendCertificationTaskForm}
+              ("amend_application", "certification"): AmendCertificationTaskForm,
+              ("amend_application", "session"): AmendCertificationTaskForm}

@@ -44,7 +44,8 @@ JST = ZoneInfo("Asia/Tokyo")
 OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
 #: the facility choices that are not a facility: not decided / not listed, and home member
 FACILITY_MODES = {"undecided": "未定・一覧にない", "home": "自宅会員"}
-KIND_LABELS = {"enrolment": "入会届", "withdrawal": "退会届", "transfer": "異動届", "certification": "認定申請"}
+KIND_LABELS = {"enrolment": "入会届", "withdrawal": "退会届", "transfer": "異動届", "certification": "認定申請",
+               "session": "研修会の承認申請"}
 STATUS_LABELS = {
     "draft": "一時保存", "submitted": "申請中", "in_review": "申請中", "returned": "差戻し",
     "approved": "承認", "rejected": "却下", "cancelled": "取消", "completed": "完了", "pending": "申請中",
@@ -386,7 +387,7 @@ def escalate_part(session: Session, actor: Actor, part_id: int) -> dict | None:
     audit.record(session, actor, "part.escalate", "application_part", part.id, to_association_id=target.id)
     mail.send(session, target.email, "review_escalated", association=target.name,
               overdue_association=part.association.name, application_id=part.application_id,
-              applicant_name=physician_of(session, part.application).full_name)
+              applicant_name=applicant_contact(session, part.application)[0])
     return {"association_id": target.id, "association": target.code}
 
 
@@ -577,23 +578,33 @@ def summary(session: Session, application_id: int) -> dict:
     if app is None:
         return {}
     p = app.physician
+    if p is None:  # a training session's approval: the organiser and the title
+        payload = app.payload or {}
+        name = f"{payload.get('organiser', '')} {payload.get('title', '')}"
+        return {"application_kind": app.kind, "applicant_name": name[:70], "applicant_kana": "",
+                "applicant_registry": ""}
     return {"application_kind": app.kind, "applicant_name": p.full_name[:70],
             "applicant_kana": f"{p.family_kana} {p.given_kana}".strip()[:130],
             "applicant_registry": p.registry_number or ""}
 
 
-def physician_of(session: Session, app: Application) -> Physician:
-    return session.get(Physician, app.physician_id)
+def physician_of(session: Session, app: Application) -> Physician | None:
+    return session.get(Physician, app.physician_id) if app.physician_id else None
 
 
 # --- mail -----------------------------------------------------------------------------------
 
+def applicant_contact(session: Session, app: Application) -> tuple[str, str]:
+    """(name, mail address) of whoever applied: the physician, or — for a training session's
+    approval, which has no physician — the organiser's secretariat account."""
+    account = session.get(UserAccount, app.applicant_user_id)
+    if app.physician_id is None:
+        return (account.display_name if account else ""), (account.email if account else "")
+    physician = app.physician
+    return physician.full_name, physician.email or (account.email if account else "")
+
+
 def _mail_applicant(session: Session, app: Application, template: str, **context) -> None:
     """Mail the applicant (membership/mail_templates/<template>.txt) with the parts' statuses."""
-    physician = app.physician
-    address = physician.email
-    if not address:
-        account = session.get(UserAccount, app.applicant_user_id)
-        address = account.email if account else ""
-    mail.send(session, address, template, name=physician.full_name, parts=app.parts, labels=STATUS_LABELS,
-              **context)
+    name, address = applicant_contact(session, app)
+    mail.send(session, address, template, name=name, parts=app.parts, labels=STATUS_LABELS, **context)

@@ -157,3 +157,33 @@ def credit_statement(name: str, registry_number: str, year: int, rows: list[tupl
              new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 8, "公益社団法人 日本医師会", align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def attendance_certificate(name: str, registry_number: str, title: str, organiser: str, starts_on: dt.date,
+                           ends_on: dt.date, place: str, credits: str) -> bytes:
+    """受講証明書: one A4 page, the Japanese font embedded."""
+    pdf = FPDF(orientation="P", unit="mm", format=(210, 297))
+    pdf.set_title(f"受講証明書 {title}")
+    pdf.set_author("MAMIS")
+    pdf.add_font("jp", fname=font_path())
+    pdf.add_page()
+    pdf.ln(20)
+    pdf.set_font("jp", size=24)
+    pdf.cell(0, 16, "受 講 証 明 書", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(12)
+    pdf.set_font("jp", size=16)
+    pdf.cell(0, 12, f"{name}　殿", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("jp", size=10)
+    pdf.cell(0, 8, f"医籍登録番号 {registry_number}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    pdf.set_font("jp", size=12)
+    period = f"{starts_on:%Y年%m月%d日}" + (f" 〜 {ends_on:%Y年%m月%d日}" if ends_on != starts_on else "")
+    for label, value in (("研修会名", title), ("開催日", period), ("会場", place), ("主催", organiser),
+                         ("取得単位", credits)):
+        pdf.set_x(25)
+        pdf.cell(30, 10, label, border=1)
+        pdf.multi_cell(130, 10, value, border=1, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(12)
+    pdf.cell(0, 8, "上記の研修会を受講したことを証明します。", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, f"発行日: {dt.date.today():%Y年%m月%d日}　{organiser}", align="C", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

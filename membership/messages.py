@@ -31,6 +31,14 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "limit": {"ja": "件数", "en": "Limit"},
     "system": {"ja": "認定制度", "en": "Certification"},
     "credits": {"ja": "単位数", "en": "Credits"},
+    "session.title": {"ja": "研修会名", "en": "Session title"},
+    "session.starts_on": {"ja": "開催日", "en": "Date"},
+    "session.ends_on": {"ja": "終了日", "en": "Last day"},
+    "session.place": {"ja": "会場", "en": "Place"},
+    "session.capacity": {"ja": "定員", "en": "Capacity"},
+    "session.credit_items": {"ja": "単位", "en": "Credits"},
+    "session.registry_numbers": {"ja": "医籍登録番号", "en": "Medical registry numbers"},
+    "session.attended": {"ja": "出席", "en": "Attendance"},
     "credit.category": {"ja": "学習の種類", "en": "Kind of study"},
     "credit.earned_on": {"ja": "学習日", "en": "Date of study"},
     "earned_on": {"ja": "取得日", "en": "Date earned"},
@@ -284,6 +292,16 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "en": "The cell \u201c{expression}\u201d cannot be used: {detail}"},
     "bpmn.parser": {"ja": "BPMNの構造に誤りがあります: {detail}", "en": "The BPMN is not valid: {detail}"},
     "bpmn.other": {"ja": "{detail}", "en": "{detail}"},
+    "date_in_future": {"ja": "{field}は明日以降の日付にしてください。", "en": "{field} must be after today."},
+    "date_order": {"ja": "{field}は開催日以降の日付にしてください。", "en": "{field} must not be before the first day."},
+    "session_full": {"ja": "定員に達したため申し込めません。", "en": "The session is full."},
+    "session_closed": {"ja": "この研修会は申込みを受け付けていません。", "en": "This session does not take applications."},
+    "already_registered": {"ja": "すでに申し込んでいます。", "en": "You have already applied."},
+    "session_reported": {"ja": "この研修会の開催報告は提出済みです。", "en": "The report of this session has been filed."},
+    "session_not_held": {"ja": "承認され、終了した研修会だけ開催報告できます。",
+                         "en": "Only an approved session that has ended can be reported."},
+    "unknown_registry_number": {"ja": "{line}行目の医籍登録番号「{value}」の医師は登録されていません。",
+                                "en": "Line {line}: no physician with the registry number \u201c{value}\u201d."},
     "credits_step": {"ja": "{field}は0.5単位きざみで、1件10単位までにしてください。",
                      "en": "{field}: use steps of 0.5, at most 10 per item."},
     "certification_pending": {"ja": "{field}: この制度の認定申請はすでに審査中です。",
@@ -310,8 +328,8 @@ def label(field: str, lang: str = DEFAULT_LANG, context: str | None = None) -> s
     """A field's label; `context` (an application kind) picks a kind's own wording first,
     e.g. withdrawal.desired_date → 退会希望年月日."""
     base = field.split(".")[0].split("[")[0]
-    entry = (FIELD_LABELS.get(f"{context}.{field}") if context else None) or FIELD_LABELS.get(field) \
-        or FIELD_LABELS.get(base)
+    entry = (FIELD_LABELS.get(f"{context}.{field}") or FIELD_LABELS.get(f"{context}.{base}") if context else None) \
+        or FIELD_LABELS.get(field) or FIELD_LABELS.get(base)
     return entry.get(lang, entry["ja"]) if entry else field
 
 

@@ -258,7 +258,8 @@ class Application(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(12), index=True)
-    physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
+    #: None only for a training session's approval (kind "session": an association applies)
+    physician_id: Mapped[int | None] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
     #: the member's own account: amendments after a return are assigned to it
     applicant_user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_accounts.id"))
     #: who actually filed it (differs from the applicant when staff acted on the member's behalf)
@@ -277,7 +278,7 @@ class Application(Base):
         back_populates="application", order_by="ApplicationPart.seq"
     )
     facility: Mapped[Facility | None] = relationship()
-    physician: Mapped[Physician] = relationship()
+    physician: Mapped[Physician | None] = relationship()
     group: Mapped[MembershipGroup | None] = relationship()
 
 
@@ -472,3 +473,48 @@ class Certificate(Base):
     reminders: Mapped[list] = mapped_column(JSONType, default=list)
 
     physician: Mapped[Physician] = relationship()
+
+
+class TrainingSession(Base):
+    """研修会: filed by an association (its secretariat), approved by the prefecture and JMA (the
+    approval is an application of kind "session"), attended by physicians who earn its credits
+    when the organiser files the report (開催報告)."""
+
+    __tablename__ = "training_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_association_id: Mapped[int] = mapped_column(sa.ForeignKey("associations.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(100))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: what an attendee earns: [{system, category, credits}]
+    credit_items: Mapped[list] = mapped_column(JSONType, default=list)
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date]
+    place: Mapped[str] = mapped_column(sa.String(100))
+    capacity: Mapped[int]
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"))
+    reported_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    organiser: Mapped[Association] = relationship()
+    application: Mapped[Application | None] = relationship()
+
+
+class SessionRegistration(Base):
+    """A physician's place at a training session (first come, first served up to the capacity)."""
+
+    __tablename__ = "session_registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_sessions.id"), index=True)
+    physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
+    #: registered / cancelled
+    status: Mapped[str] = mapped_column(sa.String(12), default="registered")
+    attended: Mapped[bool] = mapped_column(default=False)
+    registered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    cancelled_at: Mapped[dt.datetime | None]
+
+    physician: Mapped[Physician] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "physician_id", name="uq_session_registrations_session_physician"),)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from . import audit, mail
 from .actors import Actor
-from .applications import get_application
+from .applications import applicant_contact, get_application
 from .errors import Forbidden, ValidationFailed
 from .fields import FieldError, text
 from .models import ApplicationNote
@@ -33,9 +33,9 @@ def add_note(session: Session, actor: Actor, application_id: int, body: str | No
     audit.record(session, actor, "application.note", "application", app.id, note_id=note.id,
                  to_applicant=bool(to_applicant))
     if to_applicant:
-        physician = app.physician
+        name, address = applicant_contact(session, app)
         association = next((p.association.name for p in app.parts if p.association_id == actor.association_id), "")
-        mail.send(session, physician.email, "applicant_message", name=physician.full_name, association=association,
+        mail.send(session, address, "applicant_message", name=name, association=association,
                   application_id=app.id, body=clean)
     return note
 

@@ -22,11 +22,12 @@ def init_app(app: Flask) -> None:
         members,
         mypage,
         notices,
+        training,
         transfer,
         withdraw,
     )
 
     set_language_provider(current_lang)
     for module in (auth, account, mypage, members, apply, withdraw, transfer, inbox, admin, documents, notices,
-                   designer, certification):
+                   designer, certification, training):
         app.register_blueprint(module.bp)

@@ -11,7 +11,17 @@ from engine import positions, tasks
 from engine.models import ProcessInstance
 from forms.enrolment import ConfirmForm
 from forms.inbox import FORMS, KIND_FORMS, ReviewDecisionForm
-from membership import accounts, applications, associations, certifications, documents, notes, uploads, withdrawals
+from membership import (
+    accounts,
+    applications,
+    associations,
+    certifications,
+    documents,
+    notes,
+    training,
+    uploads,
+    withdrawals,
+)
 from membership.db import utcnow
 from membership.errors import Conflict, ValidationFailed
 from membership.reference import DUTY_CODES
@@ -161,7 +171,7 @@ def task(task_id):
         changes = None
         if item.kind == "amend":
             fields = {"withdrawal": ("desired_date", "withdrawal_reason", "withdrawal_reason_text"),
-                      "transfer": ("desired_date", "facility_id"), "certification": ()}.get(
+                      "transfer": ("desired_date", "facility_id"), "certification": (), "session": ()}.get(
                 app.kind, ("desired_date", "facility_id", "duty_code", "position"))
             changes = {k: getattr(form, k).data for k in fields}
         try:
@@ -197,7 +207,8 @@ def task(task_id):
              "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else [],
              "documents": uploads.of_application(s, app.id), "withdrawal_reason": withdrawals.reason_label(app),
              "certification_labels": {"systems": certifications.SYSTEMS, "modes": certifications.MODES,
-                                      "categories": certifications.CATEGORIES}}
+                                      "categories": certifications.CATEGORIES},
+             "training_session": training.of_application(s, app)}
     return render_template("inbox/task.html", **extra, task=item, app=app, form=form, errors=errors,
                            physician=physician,
                            facility=facility, duty=DUTY_CODES.get(app.duty_code), labels=applications.STATUS_LABELS,

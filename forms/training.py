@@ -1,0 +1,50 @@
+"""研修会: the organiser's session form and the report (開催報告)."""
+
+from __future__ import annotations
+
+from wtforms import SelectField, StringField, TextAreaField
+
+from membership.certifications import CATEGORIES, SYSTEMS
+
+from .base import BaseForm
+from .normalise import date_text, halfwidth
+from .validators import IsoDate, MaxLength, Required
+
+#: "system:category" for the credit rows of the form
+CREDIT_KINDS = [("", "—")] + [(f"{s}:{c}", f"{SYSTEMS[s]} {label}") for s, cats in CATEGORIES.items()
+                              for c, label in cats.items()]
+CREDIT_ROWS = 3
+
+
+class SessionForm(BaseForm):
+    title = StringField("研修会名", validators=[Required(), MaxLength(100)], filters=[lambda v: (v or "").strip()])
+    description = TextAreaField("内容", validators=[MaxLength(2000)])
+    starts_on = StringField("開催日", validators=[Required(), IsoDate()], filters=[date_text])
+    ends_on = StringField("終了日", validators=[IsoDate()], filters=[date_text])
+    place = StringField("会場", validators=[Required(), MaxLength(100)], filters=[lambda v: (v or "").strip()])
+    capacity = StringField("定員", validators=[Required()], filters=[halfwidth])
+    credit_kind_1 = SelectField("単位の種類 1", choices=CREDIT_KINDS, validate_choice=False)
+    credits_1 = StringField("単位数 1", filters=[halfwidth])
+    credit_kind_2 = SelectField("単位の種類 2", choices=CREDIT_KINDS, validate_choice=False)
+    credits_2 = StringField("単位数 2", filters=[halfwidth])
+    credit_kind_3 = SelectField("単位の種類 3", choices=CREDIT_KINDS, validate_choice=False)
+    credits_3 = StringField("単位数 3", filters=[halfwidth])
+
+    def body(self) -> dict:
+        items = []
+        for i in range(1, CREDIT_ROWS + 1):
+            kind = getattr(self, f"credit_kind_{i}").data or ""
+            credits = getattr(self, f"credits_{i}").data or ""
+            if kind or credits:
+                system, _, category = kind.partition(":")
+                items.append({"system": system, "category": category, "credits": credits})
+        return {"kind": "session", "title": self.title.data, "description": self.description.data or "",
+                "starts_on": self.starts_on.data, "ends_on": self.ends_on.data or self.starts_on.data,
+                "place": self.place.data, "capacity": self.capacity.data, "credit_items": items}
+
+
+class ReportForm(BaseForm):
+    """開催報告: the registrations ticked as attended (checkboxes, read from the request) and
+    医籍登録番号 of walk-ins, one per line."""
+
+    registry_numbers = TextAreaField("当日参加者の医籍登録番号（1行に1人）", filters=[halfwidth])

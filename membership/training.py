@@ -1,0 +1,329 @@
+"""Training sessions (研修会): filed by an association, approved by its prefecture and JMA (an
+application of kind "session" reviewed layer by layer like any other), applied for by physicians
+(first come, first served up to the capacity), and reported (開催報告) with the attendance, which
+puts the session's credits on each attendee's ledger in one transaction.
+
+Who sees what (seed 004): the organiser sees its own sessions and their attendees; a prefecture
+those held in its prefecture; JMA everything. Before JMA's approval a session is seen only by those;
+after it every association and every member sees it (not its attendees).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from . import audit
+from .actors import Actor
+from .applications import record_submission
+from .certifications import CATEGORIES, SYSTEMS, add_credits, today_jst
+from .db import is_postgresql, utcnow
+from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .models import (
+    Application,
+    ApplicationPart,
+    Association,
+    Physician,
+    SessionRegistration,
+    TrainingSession,
+    UserAccount,
+)
+from .statuses import ApplicationStatus, PartAction, PartStatus
+
+MAX_TITLE = 100
+MAX_PLACE = 100
+MAX_CAPACITY = 5000
+
+
+def _prefecture_of(association: Association) -> Association | None:
+    node = association
+    while node is not None and node.layer > 2:
+        node = node.parent
+    return node if node is not None and node.layer == 2 else None
+
+
+def _jma(session: Session) -> Association:
+    return session.scalar(sa.select(Association).where(Association.layer == 1).limit(1))
+
+
+def file_session(session: Session, actor: Actor, data: dict) -> Application:
+    """A secretariat files a session of its association: title, dates, place, capacity, and the
+    credits per attendee ([{system, category, credits}]). Its approval is an application whose
+    parts are the prefecture (when the organiser is below it) and JMA. Raises ValidationFailed."""
+    if actor.role != "secretariat":
+        raise Forbidden()
+    organiser = session.get(Association, actor.association_id)
+    errors: dict[str, tuple[str, dict]] = {}
+    title = str(data.get("title") or "").strip()
+    if not title:
+        errors["title"] = ("required", {})
+    elif len(title) > MAX_TITLE:
+        errors["title"] = ("too_long", {"max": MAX_TITLE})
+    place = str(data.get("place") or "").strip()
+    if not place:
+        errors["place"] = ("required", {})
+    elif len(place) > MAX_PLACE:
+        errors["place"] = ("too_long", {"max": MAX_PLACE})
+    starts = _date(data.get("starts_on"), "starts_on", errors)
+    ends = _date(data.get("ends_on") or data.get("starts_on"), "ends_on", errors)
+    if starts and starts <= today_jst():
+        errors["starts_on"] = ("date_in_future", {})
+    if starts and ends and ends < starts:
+        errors["ends_on"] = ("date_order", {})
+    capacity = str(data.get("capacity") or "").strip()
+    if not capacity.isdigit() or not 1 <= int(capacity) <= MAX_CAPACITY:
+        errors["capacity"] = ("invalid", {})
+    items = []
+    for i, item in enumerate(data.get("credit_items") or []):
+        system, category = item.get("system"), item.get("category")
+        try:
+            credits = Decimal(str(item.get("credits")))
+            ok = Decimal(0) < credits <= Decimal(50) and credits == credits.quantize(Decimal("0.5"))
+        except ArithmeticError:
+            ok = False
+        if system not in SYSTEMS or category not in CATEGORIES.get(system, {}) or not ok:
+            errors[f"credit_items[{i}]"] = ("invalid", {})
+        else:
+            items.append({"system": system, "category": category, "credits": str(credits)})
+    if not items and not any(k.startswith("credit_items") for k in errors):
+        errors["credit_items"] = ("required", {})
+    if errors:
+        raise ValidationFailed(errors, context="session")
+    chain = [a for a in (_prefecture_of(organiser), _jma(session)) if a is not None]
+    if organiser.layer == 1:
+        chain = [organiser]
+    ts = TrainingSession(organiser_association_id=organiser.id, title=title,
+                         description=str(data.get("description") or "")[:2000], credit_items=items,
+                         starts_on=starts, ends_on=ends, place=place, capacity=int(capacity))
+    session.add(ts)
+    applicant = session.get(UserAccount, actor.user_id)
+    app = Application(kind="session", status=ApplicationStatus.SUBMITTED.value, physician_id=None,
+                      applicant_user_id=actor.user_id, filed_by_user_id=actor.user_id, submitted_at=utcnow(),
+                      payload={"title": title, "organiser": organiser.name},
+                      parts=[ApplicationPart(seq=seq, association_id=a.id, layer=a.layer,
+                                             action=PartAction.CERTIFY.value, status=PartStatus.PENDING.value)
+                             for seq, a in enumerate(chain)])
+    record_submission(session, actor, applicant, app)
+    ts.application_id = app.id
+    app.payload = {**app.payload, "session_id": ts.id}
+    return app
+
+
+def _date(value, field: str, errors: dict) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        errors[field] = ("required" if not value else "invalid_date", {})
+        return None
+
+
+def of_application(session: Session, app: Application) -> TrainingSession | None:
+    if app.kind != "session":
+        return None
+    return session.scalar(sa.select(TrainingSession).where(TrainingSession.application_id == app.id))
+
+
+def state(ts: TrainingSession, today: dt.date | None = None) -> str:
+    """pending / approved / rejected / held (ended, not reported) / reported / withdrawn."""
+    status = ts.application.status if ts.application else ApplicationStatus.SUBMITTED.value
+    if ts.reported_at:
+        return "reported"
+    if status == ApplicationStatus.APPROVED.value:
+        return "held" if ts.ends_on < (today or today_jst()) else "approved"
+    if status == ApplicationStatus.REJECTED.value:
+        return "rejected"
+    if status == ApplicationStatus.CANCELLED.value:
+        return "withdrawn"
+    return "pending"
+
+
+# --- who sees what ---------------------------------------------------------------------------------
+
+def _staff_scope(session: Session, actor: Actor):
+    """The sessions whose attendees this staff member may see (and which it sees before approval)."""
+    me = session.get(Association, actor.association_id)
+    if me.layer == 1:
+        return sa.true()
+    if me.layer == 2:
+        below = _descendants(session, me.id)
+        return TrainingSession.organiser_association_id.in_(below)
+    return TrainingSession.organiser_association_id == me.id
+
+
+def _descendants(session: Session, association_id: int) -> list[int]:
+    ids, todo = [association_id], [association_id]
+    while todo:
+        found = list(session.scalars(sa.select(Association.id).where(Association.parent_id.in_(todo))))
+        ids.extend(found)
+        todo = found
+    return ids
+
+
+def _approved():
+    return TrainingSession.application.has(Application.status == ApplicationStatus.APPROVED.value)
+
+
+def _visible(session: Session, actor: Actor):
+    if actor.role == "member":
+        return _approved()
+    if actor.role == "secretariat":
+        return sa.or_(_approved(), _staff_scope(session, actor))
+    if actor.role == "admin":
+        return sa.true()
+    return sa.false()
+
+
+def visible(session: Session, actor: Actor, upcoming_only: bool = False) -> list[TrainingSession]:
+    """Members: approved sessions. Staff: approved sessions and, before approval, those in scope."""
+    stmt = sa.select(TrainingSession).where(_visible(session, actor))
+    if upcoming_only:
+        stmt = stmt.where(TrainingSession.ends_on >= today_jst())
+    return list(session.scalars(stmt.order_by(TrainingSession.starts_on.desc(), TrainingSession.id.desc())))
+
+
+def get(session: Session, actor: Actor, session_id: int) -> TrainingSession:
+    """Raises NotFound outside the actor's view (see `visible`)."""
+    ts = session.scalar(sa.select(TrainingSession).where(TrainingSession.id == session_id, _visible(session, actor)))
+    if ts is None:
+        raise NotFound()
+    return ts
+
+
+def can_see_attendees(session: Session, actor: Actor, ts: TrainingSession) -> bool:
+    if actor.role == "admin":
+        return True
+    if actor.role != "secretariat":
+        return False
+    return session.scalar(sa.select(sa.func.count()).select_from(TrainingSession).where(
+        TrainingSession.id == ts.id, _staff_scope(session, actor))) == 1
+
+
+def attendees(session: Session, actor: Actor, ts: TrainingSession) -> list[SessionRegistration]:
+    if not can_see_attendees(session, actor, ts):
+        raise Forbidden()
+    return list(session.scalars(sa.select(SessionRegistration).where(SessionRegistration.session_id == ts.id)
+                                .order_by(SessionRegistration.registered_at, SessionRegistration.id)))
+
+
+def registrations_of(session: Session, physician_id: int) -> list[SessionRegistration]:
+    return list(session.scalars(sa.select(SessionRegistration).where(SessionRegistration.physician_id == physician_id)))
+
+
+def registered_count(session: Session, session_id: int) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(SessionRegistration).where(
+        SessionRegistration.session_id == session_id, SessionRegistration.status == "registered"))
+
+
+def registration_of(session: Session, physician_id: int | None, session_id: int) -> SessionRegistration | None:
+    if physician_id is None:
+        return None
+    return session.scalar(sa.select(SessionRegistration).where(
+        SessionRegistration.session_id == session_id, SessionRegistration.physician_id == physician_id))
+
+
+# --- registration ------------------------------------------------------------------------------------
+
+def _lock(session: Session, session_id: int) -> TrainingSession:
+    """The session row, locked: two last places are never both given (SQLite: BEGIN IMMEDIATE)."""
+    stmt = sa.select(TrainingSession).where(TrainingSession.id == session_id)
+    if is_postgresql(session):
+        stmt = stmt.with_for_update()
+    ts = session.scalar(stmt.execution_options(populate_existing=True))
+    if ts is None:
+        raise NotFound()
+    return ts
+
+
+def register(session: Session, actor: Actor, session_id: int) -> SessionRegistration:
+    """A physician applies for an approved, not yet started session. Conflict when full."""
+    if actor.physician_id is None:
+        raise Forbidden()
+    ts = _lock(session, session_id)
+    if state(ts) != "approved" or ts.starts_on <= today_jst():
+        raise Conflict("session_closed")
+    mine = registration_of(session, actor.physician_id, ts.id)
+    if mine is not None and mine.status == "registered":
+        raise Conflict("already_registered")
+    if registered_count(session, ts.id) >= ts.capacity:
+        raise Conflict("session_full")
+    if mine is None:
+        mine = SessionRegistration(session_id=ts.id, physician_id=actor.physician_id)
+        session.add(mine)
+    else:
+        mine.status, mine.cancelled_at, mine.registered_at = "registered", None, utcnow()
+    session.flush()
+    audit.record(session, actor, "session.register", "training_session", ts.id)
+    return mine
+
+
+def cancel_registration(session: Session, actor: Actor, session_id: int) -> None:
+    ts = _lock(session, session_id)
+    mine = registration_of(session, actor.physician_id, ts.id)
+    if mine is None or mine.status != "registered":
+        raise NotFound()
+    if ts.starts_on <= today_jst():
+        raise Conflict("session_closed")
+    mine.status, mine.cancelled_at = "cancelled", utcnow()
+    audit.record(session, actor, "session.cancel_registration", "training_session", ts.id)
+
+
+# --- the report (開催報告) ------------------------------------------------------------------------------
+
+def report(session: Session, actor: Actor, session_id: int, attended_ids: list[int],
+           registry_numbers: list[str]) -> int:
+    """The organiser files the report after the session: who attended (registrations ticked, and/or
+    a list of 医籍登録番号 — walk-ins among them are registered now). Each attendee gets the
+    session's credits. All or nothing: an unknown number names its line. Returns the attendees."""
+    ts = _lock(session, session_id)
+    if actor.role != "secretariat" or ts.organiser_association_id != actor.association_id:
+        raise Forbidden()
+    if ts.reported_at is not None:
+        raise Conflict("session_reported")
+    if state(ts) != "held":
+        raise Conflict("session_not_held")
+    errors: dict[str, tuple[str, dict]] = {}
+    physicians: dict[int, Physician] = {}
+    for line, raw in enumerate(registry_numbers, start=1):
+        number = raw.strip()
+        if not number:
+            continue
+        found = session.scalar(sa.select(Physician).where(Physician.registry_number == number))
+        if not number.isdigit() or len(number) != 6 or found is None:
+            errors[f"registry_numbers[{line}]"] = ("unknown_registry_number", {"line": line, "value": number[:10]})
+        else:
+            physicians[found.id] = found
+    regs = {r.id: r for r in session.scalars(sa.select(SessionRegistration).where(
+        SessionRegistration.session_id == ts.id))}
+    for reg_id in attended_ids:
+        if reg_id not in regs:
+            errors["attended"] = ("invalid", {})
+        else:
+            physicians[regs[reg_id].physician_id] = regs[reg_id].physician
+    if errors:
+        raise ValidationFailed(errors, context="session")
+    by_physician = {r.physician_id: r for r in regs.values()}
+    source_ref = f"{ts.title}（{ts.starts_on:%Y/%m/%d}）"[:100]
+    for physician_id in physicians:
+        reg = by_physician.get(physician_id)
+        if reg is None:
+            reg = SessionRegistration(session_id=ts.id, physician_id=physician_id, status="registered")
+            session.add(reg)
+        reg.attended = True
+        for item in ts.credit_items:
+            add_credits(session, actor, physician_id, item["system"], item["category"], item["credits"],
+                        ts.ends_on, "session", source_ref, f"training_session:{ts.id}")
+    ts.reported_at = utcnow()
+    audit.record(session, actor, "session.report", "training_session", ts.id, attendees=len(physicians))
+    return len(physicians)
+
+
+def attendance(session: Session, actor: Actor, session_id: int) -> tuple[TrainingSession, SessionRegistration]:
+    """受講証明書: the member's own attendance at a reported session. Raises NotFound."""
+    ts = session.get(TrainingSession, session_id)
+    reg = registration_of(session, actor.physician_id, session_id) if ts else None
+    if ts is None or reg is None or not reg.attended:
+        raise NotFound()
+    return ts, reg

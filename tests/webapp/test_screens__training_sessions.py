@@ -1,0 +1,140 @@
+"""研修会: an association files a session, the prefecture and JMA approve it (JMA in bulk), members
+apply up to the capacity and cancel, the organiser reports the attendance and the credits reach
+the attendees' ledgers; who sees what follows the seed's matrix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import uuid
+
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from engine import tasks
+from membership import certifications, training
+from membership.models import CreditEntry, Physician, TrainingSession
+
+from ..conftest import actor_for
+from ..helpers import approved_member, open_task_for
+from ..helpers import login_client as login
+
+TODAY = certifications.today_jst()
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def _file(app, login_id="staff@sapporo", capacity="2", **extra):
+    staff = login(app, login_id)
+    body = {"title": "産業医研修会（職場のメンタルヘルス）", "starts_on": (TODAY + dt.timedelta(days=20)).isoformat(),
+            "place": "札幌市医師会館", "capacity": capacity, "credit_kind_1": "occupational:update", "credits_1": "2",
+            "credit_kind_2": "lifelong:lecture", "credits_2": "1.5", **extra}
+    r = staff.post("/sessions/new", data=body)
+    return staff, r
+
+
+def _approve(session, app_id, *codes):
+    for code in codes:
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, app_id).id, "approve")
+
+
+def test_a_bad_session_form_names_each_field(app, session):
+    _, r = _file(app, title="")
+    assert r.status_code == 422 and "研修会名を入力してください" in text(r)
+    _, r = _file(app, capacity="0", starts_on=TODAY.isoformat(), credit_kind_1="occupational:nope",
+                 credit_kind_2="", credits_2="")
+    assert r.status_code == 422
+    summary = re.search(r'error-summary.*?</div>', text(r), re.S).group(0)
+    assert "開催日は明日以降" in summary and "定員" in summary and "単位" in summary
+    assert session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == 0
+
+
+def test_filing_approval_registration_report_and_credits(app, session):
+    staff, r = _file(app)
+    assert r.status_code == 302
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    assert [(p.association.code, p.layer) for p in ts.application.parts] == [("hokkaido", 2), ("jma", 1)]
+    member, _ = approved_member(session)
+    # before JMA's approval: the organiser, its prefecture and JMA see it; members and other cities do not
+    assert login(app, member.login_id).get(f"/sessions/{ts.id}").status_code == 404
+    assert login(app, "staff@otaru").get(f"/sessions/{ts.id}").status_code == 404
+    for who in ("staff@sapporo", "staff@hokkaido", "staff@jma"):
+        assert login(app, who).get(f"/sessions/{ts.id}").status_code == 200, who
+    # the prefecture sees the session on its task page; JMA approves in bulk with another task
+    hokkaido = actor_for(session, "staff@hokkaido")
+    task = open_task_for(session, hokkaido, ts.application_id)
+    page = text(login(app, "staff@hokkaido").get(f"/tasks/{task.id}"))
+    assert "研修会の承認申請" in page and "札幌市医師会館" in page and "認定産業医 生涯研修（更新研修） 2" in page
+    _approve(session, ts.application_id, "hokkaido")
+    jma_staff = login(app, "staff@jma")
+    jma_task = open_task_for(session, actor_for(session, "staff@jma"), ts.application_id)
+    r = jma_staff.post("/inbox/bulk", data={"task_ids": [str(jma_task.id), "999999"]}, follow_redirects=True)
+    assert "一括承認: 1 / 2" in text(r)  # the unknown task fails on its own
+    session.expire_all()
+    assert training.state(ts) == "approved"
+
+    # members see it now; other cities see it, without its attendees
+    member_client = login(app, member.login_id)
+    assert ts.title in text(member_client.get("/sessions/"))
+    other_city = text(login(app, "staff@otaru").get(f"/sessions/{ts.id}"))
+    assert "受講者" not in other_city
+    # first come, first served: two places
+    second, _ = approved_member(session, prefix="sec")
+    third, _ = approved_member(session, prefix="thi")
+    for who in (member, second):
+        assert login(app, who.login_id).post(f"/sessions/{ts.id}/register").status_code == 302
+    r = login(app, third.login_id).post(f"/sessions/{ts.id}/register", follow_redirects=True)
+    assert "定員に達した" in text(r)
+    assert login(app, second.login_id).post(f"/sessions/{ts.id}/cancel").status_code == 302
+    assert "申込済み" in text(login(app, third.login_id).post(f"/sessions/{ts.id}/register", follow_redirects=True))
+    assert training.registered_count(session, ts.id) == 2
+
+    # the report is refused before the session is held, and names a bad line, writing nothing
+    ts.starts_on = ts.ends_on = TODAY - dt.timedelta(days=1)
+    session.flush()
+    regs = {r.physician_id: r.id for r in training.attendees(session, actor_for(session, "staff@sapporo"), ts)}
+    r = staff.post(f"/sessions/{ts.id}/report", data={"attended": [str(regs[member.physician_id])],
+                                                      "registry_numbers": "999999\n"})
+    assert r.status_code == 422 and "1行目の医籍登録番号「999999」" in text(r)
+    assert session.scalar(sa.select(sa.func.count()).select_from(CreditEntry).where(
+        CreditEntry.physician_id == member.physician_id)) == 0
+    walk_in, _ = approved_member(session, prefix="wlk")
+    walk_in_physician = session.get(Physician, walk_in.physician_id)
+    walk_in_physician.registry_number = registry = f"{uuid.uuid4().int % 900000 + 100000}"
+    session.flush()
+    r = staff.post(f"/sessions/{ts.id}/report", data={"attended": [str(regs[member.physician_id])],
+                                                      "registry_numbers": f"{registry}\n"})
+    assert r.status_code == 302
+    session.refresh(ts)
+    assert training.state(ts) == "reported"
+    got = {(e.physician_id, e.system, e.category, str(e.credits)) for e in session.scalars(sa.select(CreditEntry))}
+    for physician_id in (member.physician_id, walk_in.physician_id):
+        assert (physician_id, "occupational", "update", "2.0") in got
+        assert (physician_id, "lifelong", "lecture", "1.5") in got
+    assert not any(p == third.physician_id for p, *_ in got)  # registered but absent
+    again = staff.post(f"/sessions/{ts.id}/report", data={"registry_numbers": registry}, follow_redirects=True)
+    assert "開催報告は提出済み" in text(again)  # credits are given once
+
+    ledger = text(member_client.get("/mypage/credits"))
+    assert ts.title in ledger
+    pdf = member_client.get(f"/sessions/{ts.id}/attendance.pdf")
+    content = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "受 講 証 明 書" in content and ts.title in content
+    assert login(app, third.login_id).get(f"/sessions/{ts.id}/attendance.pdf").status_code == 404
+
+
+def test_a_rejected_session_stays_hidden_from_members(app, session):
+    _, r = _file(app)
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    hokkaido = actor_for(session, "staff@hokkaido")
+    tasks.complete_task(session, hokkaido, open_task_for(session, hokkaido, ts.application_id).id, "reject",
+                        comment="日程が重複")
+    session.refresh(ts)
+    assert training.state(ts) == "rejected"
+    member, _ = approved_member(session)
+    assert ts.title not in text(login(app, member.login_id).get("/sessions/"))
+    assert re.search("却下", text(login(app, "staff@sapporo").get("/sessions/")))

@@ -1,0 +1,141 @@
+"""研修会: sessions for members (list, apply, cancel, attendance certificate) and for associations
+(file a session, follow its approval, see the attendees, file the report)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from engine import flows
+from forms.enrolment import ConfirmForm
+from forms.training import CREDIT_KINDS, CREDIT_ROWS, ReportForm, SessionForm
+from membership import certifications, documents, memberships, training
+from membership.errors import Conflict, ValidationFailed
+
+from .. import db
+from ..i18n import field_errors, message, translate
+from ..security import actor, roles_required
+
+bp = Blueprint("training", __name__, url_prefix="/sessions")
+
+STATES = {"pending": "承認待ち", "approved": "受付中", "rejected": "却下", "held": "開催済み（報告待ち）",
+          "reported": "開催報告済み", "withdrawn": "取下げ"}
+LABELS = {"systems": certifications.SYSTEMS, "categories": certifications.CATEGORIES}
+
+
+@bp.route("/")
+@roles_required("member", "secretariat", "admin")
+def index():
+    me = actor()
+    s = db.session()
+    rows = training.visible(s, me, upcoming_only=me.role == "member")
+    mine = {r.session_id: r for r in training.registrations_of(s, me.physician_id)} if me.physician_id else {}
+    return render_template("training/index.html", sessions=[(t, training.state(t)) for t in rows], states=STATES,
+                           counts={t.id: training.registered_count(s, t.id) for t in rows}, mine=mine,
+                           labels=LABELS, form=ConfirmForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("secretariat")
+def new():
+    form = SessionForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        try:
+            app = flows.submit_application(db.session(), actor(), form.body())
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            flash(translate("研修会の承認申請を受け付けました。都道府県医師会・日本医師会の順に審査されます。"),
+                  "success")
+            return redirect(url_for("training.detail", session_id=app.payload["session_id"]))
+    errors = {**form.first_errors(), **errors}
+    return render_template("training/new.html", form=form, errors=errors, kinds=CREDIT_KINDS,
+                           rows=range(1, CREDIT_ROWS + 1)), 422 if errors else 200
+
+
+@bp.route("/<int:session_id>")
+@roles_required("member", "secretariat", "admin")
+def detail(session_id):
+    me = actor()
+    s = db.session()
+    ts = training.get(s, me, session_id)
+    people = training.attendees(s, me, ts) if training.can_see_attendees(s, me, ts) else None
+    return render_template("training/detail.html", ts=ts, state=training.state(ts), states=STATES,
+                           registered=training.registered_count(s, ts.id), people=people, labels=LABELS,
+                           mine=training.registration_of(s, me.physician_id, ts.id), form=ConfirmForm(),
+                           report=ReportForm(), organiser=me.role == "secretariat"
+                           and me.association_id == ts.organiser_association_id, errors={})
+
+
+@bp.route("/<int:session_id>/register", methods=["POST"])
+@roles_required("member")
+def register(session_id):
+    if ConfirmForm().validate_on_submit():
+        _act(lambda s: training.register(s, actor(), session_id), "申し込みました。")
+    return redirect(url_for("training.detail", session_id=session_id))
+
+
+@bp.route("/<int:session_id>/cancel", methods=["POST"])
+@roles_required("member")
+def cancel(session_id):
+    if ConfirmForm().validate_on_submit():
+        _act(lambda s: training.cancel_registration(s, actor(), session_id), "申込みを取り消しました。")
+    return redirect(url_for("training.detail", session_id=session_id))
+
+
+def _act(step, done: str) -> bool:
+    try:
+        step(db.session())
+    except Conflict as exc:
+        db.rollback()
+        flash(message(exc.message_key), "error")
+        return False
+    db.commit()
+    flash(translate(done), "success")
+    return True
+
+
+@bp.route("/<int:session_id>/report", methods=["POST"])
+@roles_required("secretariat")
+def report(session_id):
+    """開催報告: attendance (ticked registrations and walk-ins' 医籍登録番号); all or nothing."""
+    me = actor()
+    s = db.session()
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("training.detail", session_id=session_id))
+    ids = [int(v) for v in request.form.getlist("attended") if v.isdigit()]
+    try:
+        count = training.report(s, me, session_id, ids, (form.registry_numbers.data or "").splitlines())
+    except ValidationFailed as exc:
+        db.rollback()
+        ts = training.get(s, me, session_id)
+        return render_template("training/detail.html", ts=ts, state=training.state(ts), states=STATES,
+                               registered=training.registered_count(s, ts.id), people=training.attendees(s, me, ts),
+                               labels=LABELS, mine=None, form=ConfirmForm(), report=form, organiser=True,
+                               errors=field_errors(exc), ticked=set(ids)), 422
+    except Conflict as exc:
+        db.rollback()
+        flash(message(exc.message_key), "error")
+        return redirect(url_for("training.detail", session_id=session_id))
+    db.commit()
+    flash(translate("開催報告を受け付けました。出席者に単位を付与しました。") + f"（{count}）", "success")
+    return redirect(url_for("training.detail", session_id=session_id))
+
+
+@bp.route("/<int:session_id>/attendance.pdf")
+@roles_required("member")
+def attendance_pdf(session_id):
+    """受講証明書: for a member who attended a reported session."""
+    me = actor()
+    s = db.session()
+    ts, _ = training.attendance(s, me, session_id)
+    physician = memberships.physician(s, me.physician_id)
+    credits = "、".join(f"{certifications.SYSTEMS[i['system']]} {certifications.CATEGORIES[i['system']][i['category']]}"
+                       f" {i['credits']}単位" for i in ts.credit_items)
+    pdf = documents.attendance_certificate(physician.full_name, physician.registry_number or "", ts.title,
+                                           ts.organiser.name, ts.starts_on, ts.ends_on, ts.place, credits)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="attendance-{ts.id}.pdf"'})
