@@ -67,6 +67,10 @@ ASSOCIATIONS = [
     ("chuowest", "中央区西支部", "チュウオウクニシシブ", 4, "sapporo", "district", "北海道", ["札幌市中央区"],
      CITY_CATEGORIES),
     ("kitaku", "北区支部", "キタクシブ", 4, "sapporo", "district", "北海道", ["札幌市北区"], CITY_CATEGORIES),
+    # an external body that organises training sessions (研修会): no members, no areas, no categories —
+    # nobody can join it; its prefecture approves its sessions
+    ("hoken_kenkyu", "北海道産業保健研究会", "ホッカイドウサンギョウホケンケンキュウカイ", 3, "hokkaido", "external",
+     "北海道", [], []),
 ]
 
 #: name, kana, postal code, prefecture, address, tel, owner type, beds

@@ -138,3 +138,41 @@ def test_a_rejected_session_stays_hidden_from_members(app, session):
     member, _ = approved_member(session)
     assert ts.title not in text(login(app, member.login_id).get("/sessions/"))
     assert re.search("却下", text(login(app, "staff@sapporo").get("/sessions/")))
+
+
+# The seed's matrix: viewer × (session before JMA's approval, after it, its attendees).
+MATRIX = {
+    # viewer:           (external body's session: before, after, attendees), (city's session: before, after, attendees)
+    "staff@hoken_kenkyu": ((True, True, True), (False, True, False)),   # external body: its own
+    "staff@sapporo": ((False, True, False), (True, True, True)),         # city: its own
+    "staff@otaru": ((False, True, False), (False, True, False)),         # another city
+    "staff@hokkaido": ((True, True, True), (True, True, True)),          # prefecture: in the prefecture
+    "staff@tokyo": ((False, True, False), (False, True, False)),         # another prefecture
+    "staff@jma": ((True, True, True), (True, True, True)),               # JMA: everything
+    "member": ((False, True, False), (False, True, False)),              # members: approved sessions only
+}
+
+
+def test_who_sees_what(app, session):
+    member, _ = approved_member(session)
+    sessions = {}
+    for organiser in ("hoken_kenkyu", "sapporo"):
+        _, r = _file(app, login_id=f"staff@{organiser}")
+        assert r.status_code == 302, text(r)
+        sessions[organiser] = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    assert [(p.association.code) for p in sessions["hoken_kenkyu"].application.parts] == ["hokkaido", "jma"]
+
+    def sees(login_id, ts):
+        client = login(app, member.login_id if login_id == "member" else login_id)
+        r = client.get(f"/sessions/{ts.id}")
+        return r.status_code == 200, r.status_code == 200 and 'id="attendees"' in text(r)
+
+    for viewer, rows in MATRIX.items():
+        for (before, _after, _people), ts in zip(rows, sessions.values(), strict=True):
+            assert sees(viewer, ts)[0] is before, (viewer, ts.title, "before approval")
+    for ts in sessions.values():
+        _approve(session, ts.application_id, "hokkaido", "jma")
+    session.expire_all()
+    for viewer, rows in MATRIX.items():
+        for (_before, after, people), ts in zip(rows, sessions.values(), strict=True):
+            assert sees(viewer, ts) == (after, people), (viewer, ts.organiser.code)
