@@ -294,6 +294,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bpmn.other": {"ja": "{detail}", "en": "{detail}"},
     "date_in_future": {"ja": "{field}は明日以降の日付にしてください。", "en": "{field} must be after today."},
     "date_order": {"ja": "{field}は開催日以降の日付にしてください。", "en": "{field} must not be before the first day."},
+    "unknown_physician": {"ja": "{field}「{value}」の医師は登録されていません。",
+                          "en": "{field}: no physician with \u201c{value}\u201d."},
     "session_full": {"ja": "定員に達したため申し込めません。", "en": "The session is full."},
     "session_closed": {"ja": "この研修会は申込みを受け付けていません。", "en": "This session does not take applications."},
     "already_registered": {"ja": "すでに申し込んでいます。", "en": "You have already applied."},

@@ -103,3 +103,42 @@ def test_lifelong_declaration_and_the_yearly_credit_statement(app, session):
     pdf = client.get(f"/mypage/credits/lifelong-{TODAY.year}.pdf")
     content = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "学習単位取得証" in content and "地域医療連携の勉強会" in content and "1.5 単位" in content
+
+
+def test_admins_import_credits_all_or_nothing(app, session):
+    import uuid
+
+    import sqlalchemy as sa
+
+    from membership.models import CreditEntry, Physician
+
+    member, _ = approved_member(session)
+    physician = session.get(Physician, member.physician_id)
+    physician.registry_number = f"{uuid.uuid4().int % 900000 + 100000}"
+    session.flush()
+    header = "医籍登録番号,制度,区分,単位数,取得日,取得方法,内容\n"
+    number = physician.registry_number
+    good = (f"{number},lifelong,e_learning,1,{TODAY.isoformat()},e_learning,日医e-ラーニング 第12回\n"
+            f"{number},occupational,update,2,2020-04-01,paper,紙の単位シール\n")
+    bad = header + good + "000000,occupational,nope,-1,2099-01-01,gift,\n"
+    admin = login(app, "admin001")
+
+    def count():
+        return session.scalar(sa.select(sa.func.count()).select_from(CreditEntry).where(
+            CreditEntry.physician_id == member.physician_id))
+
+    r = admin.post("/admin/credits/import", data={"action": "check", "file": (io.BytesIO(bad.encode("cp932")),
+                                                                              "credits.csv")})
+    page = text(r)
+    assert re.search(r'id="good-rows">2<', page) and re.search(r'id="bad-rows">1<', page)
+    for column in ("医籍登録番号", "区分", "単位数", "取得日", "取得方法"):
+        assert column in re.search(r'id="import-errors".*?</table>', page, re.S).group(0), column
+    r = admin.post("/admin/credits/import", data={"action": "import", "file": (io.BytesIO(bad.encode()), "c.csv")})
+    assert r.status_code == 422 and count() == 0  # one bad row: nothing written
+    for _ in range(2):  # the second time adds nothing
+        r = admin.post("/admin/credits/import", data={"action": "import",
+                                                      "file": (io.BytesIO(("\ufeff" + header + good).encode()),
+                                                               "c.csv")})
+        assert r.status_code == 302
+    assert count() == 2
+    assert login(app, "staff@sapporo").get("/admin/credits/import").status_code == 403

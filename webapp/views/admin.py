@@ -1,16 +1,18 @@
-"""Administrators' screens: the offices' closed days (年末年始 etc.), used for due dates."""
+"""Administrators' screens: the offices' closed days (年末年始 etc.), used for due dates; the import
+of credits earned outside MAMIS."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forms.enrolment import ConfirmForm
-from membership import associations, calendar
+from membership import associations, calendar, credit_imports
 from membership.errors import ValidationFailed
 
 from .. import db
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
+from . import csv_import
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -47,3 +49,13 @@ def delete_closed_day(day_id):
     calendar.remove_closed_day(db.session(), actor(), day_id)
     db.commit()
     return redirect(url_for("admin.closed_days", association=code))
+
+
+@bp.route("/credits/import", methods=["GET", "POST"])
+@roles_required("admin")
+def import_credits():
+    """日医e-ラーニング, 日医雑誌問題解答 and 紙の単位シール credits from CSV, all or nothing."""
+    return csv_import.screen(credit_imports.check, credit_imports.import_credits, credit_imports.COLUMNS,
+                         "admin.import_credits", heading="単位データの取込み",
+                         intro="制度・区分・取得方法はコードで指定します（例: occupational, update, e_learning）。"
+                               "同じ行を二度取り込んでも単位は増えません。")

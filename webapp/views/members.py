@@ -19,8 +19,9 @@ from membership.errors import ValidationFailed
 from membership.reference import PREFECTURES
 
 from .. import db
-from ..i18n import field_errors, message, translate
+from ..i18n import field_errors, translate
 from ..security import actor, roles_required
+from . import csv_import
 from .account import reference_lists
 
 bp = Blueprint("members", __name__)
@@ -153,30 +154,6 @@ def export():
 @roles_required("secretariat")
 def import_members():
     """データ取込み: a dry run lists every row's errors; the import writes all rows or none."""
-    form = ConfirmForm()
-    report = None
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
-        upload = request.files.get("file")
-        raw = upload.read() if upload else b""
-        s = db.session()
-        try:
-            if request.form.get("action") == "import":
-                created = imports.import_members(s, actor(), raw)
-                db.commit()
-                flash(translate("取り込みました") + f": {created}", "success")
-                return redirect(url_for("members.index"))
-            clean, problems = imports.check(s, actor(), raw)
-            report = {"good": len(clean), "problems": _rendered(problems)}
-        except ValidationFailed as exc:
-            db.rollback()
-            errors = field_errors(exc)
-            if getattr(exc, "problems", None):
-                report = {"good": 0, "problems": _rendered(exc.problems)}
-    return render_template("members/import.html", form=form, report=report, errors=errors,
-                           columns=imports.COLUMNS), (422 if errors else 200)
+    return csv_import.screen(imports.check, imports.import_members, imports.COLUMNS, "members.index")
 
 
-def _rendered(problems: list[dict]) -> list[dict]:
-    return [{"line": p["line"], "errors": [message(key, field=column, **params) for column, (key, params)
-                                           in p["errors"].items()]} for p in problems]
