@@ -9,6 +9,11 @@ names the chain the member belongs to first (`member_of`, enrolled and approved)
 association left (`leave_from`, the cascade adds the layers above) and its steps;
 `"after_date": true` lets the clock pass the desired date, so the process's timer fires, before
 the outcome is checked. `memberships` lists the active ones.
+
+A certification case (`"kind": "certification"`) names the chain the member belongs to
+(`member_of`), the `system` and the `credits` earned ({category: amount}); `certificates` in
+`expect` is how many certificates the member then holds. A session case (`"kind": "session"`)
+names the `organiser` association, whose secretariat files the session and amends it after a return.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import sqlalchemy as sa
 
 from engine import flows, runtime, tasks
 from engine.models import ProcessInstance
-from membership import memberships
+from membership import certifications, memberships
 from membership.actors import SYSTEM
 from membership.applications import today_jst
 from membership.models import Facility
@@ -36,13 +41,19 @@ CASES = sorted((ROOT / "processes").glob("*/tests/*.json"))
 def test_process_case(session, clock, case_path):
     case = json.loads(case_path.read_text(encoding="utf-8"))
     member = new_member(session)
-    if case.get("kind") in ("withdrawal", "transfer"):
+    applicant = member
+    if case.get("kind") in ("withdrawal", "transfer", "certification"):
         joined = file_enrolment(session, member, chain=[tuple(x) for x in case["member_of"]])
         for code, _ in case["member_of"]:
             who = actor_for(session, f"staff@{code}")
             task = tasks.list_tasks(session, who, application_id=joined.id)[0][0]
             tasks.complete_task(session, who, task.id, "approve")
-        if case["kind"] == "withdrawal":
+        if case["kind"] == "certification":
+            for category, amount in case["credits"].items():
+                certifications.add_credits(session, member, member.physician_id, case["system"], category, amount,
+                                           today_jst() - dt.timedelta(days=1), "session")
+            body = {"kind": "certification", "system": case["system"]}
+        elif case["kind"] == "withdrawal":
             body = {"kind": "withdrawal", "group_id": joined.group_id, "association": case["leave_from"],
                     "desired_date": today_jst().isoformat(), "withdrawal_reason": "retired"}
         else:
@@ -51,10 +62,16 @@ def test_process_case(session, clock, case_path):
                     "desired_date": (today_jst() + dt.timedelta(days=1)).isoformat(),
                     "associations": [{"code": c, "category": k} for c, k in case["to"]]}
         app = flows.submit_application(session, member, body)
+    elif case.get("kind") == "session":
+        applicant = actor_for(session, f"staff@{case['organiser']}")
+        app = flows.submit_application(session, applicant, {
+            "kind": "session", "title": case.get("title", "研修会"), "place": "医師会館", "capacity": "10",
+            "starts_on": (today_jst() + dt.timedelta(days=10)).isoformat(),
+            "credit_items": [{"system": "lifelong", "category": "lecture", "credits": "1"}]})
     else:
         app = file_enrolment(session, member, chain=[tuple(x) for x in case["chain"]])
     for number, step in enumerate(case["steps"], 1):
-        who = member if step["task"] == "amend" else actor_for(session, f"staff@{step['association']}")
+        who = applicant if step["task"] == "amend" else actor_for(session, f"staff@{step['association']}")
         open_rows = [(t, code) for t, code in tasks.list_tasks(session, who, application_id=app.id)]
         assert len(open_rows) == 1, f"step {number}: expected one open {step['task']} task, got {open_rows}"
         task, code = open_rows[0]
@@ -74,5 +91,7 @@ def test_process_case(session, clock, case_path):
     assert [p.status for p in app.parts] == expect["parts"]
     assert [m.association.code for m in memberships.memberships_of(session, member.physician_id)
             if m.status == "active"] == expect["memberships"]
-    assert all(t.status != "open" for t, _ in tasks.list_tasks(session, member, status="all",
+    assert all(t.status != "open" for t, _ in tasks.list_tasks(session, applicant, status="all",
                                                                application_id=app.id))
+    if "certificates" in expect:
+        assert len(certifications.certificates_of(session, member.physician_id)) == expect["certificates"]
