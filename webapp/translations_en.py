@@ -481,5 +481,154 @@ EN.update({
     '異動届':
         'Transfer',
 })
+# credits, certification and training sessions
+EN.update({
+    'の認定を申請する':
+        ': apply for certification',
+    '不足':
+        'Missing',
+    '主催':
+        'Organiser',
+    '入力内容を確認してください':
+        'Please check your input',
+    '区分':
+        'Category',
+    '単位が足りません':
+        'Not enough credits',
+    '単位の種類':
+        'Kind of credits',
+    '単位を数える期間':
+        'Credits counted from',
+    '単位・認定':
+        'Credits and certification',
+    '単位・認定へ戻る':
+        'Back to credits and certification',
+    '取得の記録':
+        'Records',
+    '取得単位':
+        'Credits earned',
+    '取得済み':
+        'Earned',
+    '受講済みです。単位は「単位・認定」に記録されています。':
+        'You attended. The credits are on “Credits and certification”.',
+    '受講者':
+        'Attendees',
+    '受講者が取得する単位':
+        'Credits an attendee earns',
+    '受講証明書（PDF）':
+        'Attendance certificate (PDF)',
+    '合計':
+        'Total',
+    '学習内容':
+        'What you studied',
+    '学習単位取得証':
+        'Credit certificate',
+    '定員に達しました':
+        'Full',
+    '年':
+        '',
+    '年別':
+        'By year',
+    '当日参加者の医籍登録番号（1行に1人）':
+        'Registry numbers of walk-in attendees (one per line)',
+    '必要な単位数':
+        'Credits required',
+    '有効期間':
+        'Valid',
+    '現在の期間':
+        'Current window',
+    '生涯教育申告書':
+        'Lifelong-education declaration',
+    '生涯教育申告書（自己学習の単位を申告）':
+        'Lifelong-education declaration (self-study credits)',
+    '申し込む':
+        'Apply',
+    '申告する':
+        'Declare',
+    '申請する':
+        'Apply',
+    '申請できます':
+        'You may apply',
+    '申請は都道府県医師会・日本医師会の順に審査され、日本医師会の承認後に会員へ公開されます。':
+        'The prefecture and then JMA review it; once JMA approves, members see it.',
+    '申込':
+        'Applied',
+    '申込み':
+        'Application',
+    '申込みは受け付けていません。':
+        'Applications are closed.',
+    '申込みを取り消す':
+        'Cancel my application',
+    '申込日時':
+        'Applied at',
+    '申込済み':
+        'Applied',
+    '申込済みです。':
+        'You have applied.',
+    '研修会':
+        'Training sessions',
+    '研修会の申請':
+        'File a training session',
+    '研修会を申請する':
+        'File a training session',
+    '研修会・e-ラーニング以外で学習した単位を申告します（1件ずつ、0.5単位きざみ、1件10単位まで）。':
+        'Declare credits from study outside sessions and e-learning (one item at a time, steps of 0.5, at most 10 per item).',
+    '研修会一覧へ戻る':
+        'Back to the sessions',
+    '確認する':
+        'Check',
+    '確認コード':
+        'Verification code',
+    '確認コード: この確認コードの認定証はありません。':
+        'Verification code: no certificate has this code.',
+    '表示できる研修会はありません。':
+        'No sessions to show.',
+    '要件':
+        'Requirement',
+    '要件（必要な単位数）は日本医師会が定める決定表によります。申請は郡市区医師会・都道府県医師会・日本医師会の順に審査され、各医師会の理事会の承認後に認定されます。':
+        'The requirements come from JMA’s decision table. The city/county association, the prefecture and JMA review the application in turn, each after its board meeting.',
+    '認定申請':
+        'Certification application',
+    '認定番号':
+        'Certificate number',
+    '認定証':
+        'Certificate',
+    '認定証に記載された確認コードを入力すると、その認定証が有効かどうかを確認できます。':
+        'Enter the verification code printed on a certificate to check whether it is valid.',
+    '認定証の確認':
+        'Verify a certificate',
+    '認定証はまだありません。':
+        'No certificates yet.',
+    '認定証（PDF）':
+        'Certificate (PDF)',
+    '開催報告を受け付けられません（何も記録していません）':
+        'The report cannot be accepted (nothing was recorded)',
+    '開催報告を提出する（出席者に単位を付与）':
+        'File the report (credits to the attendees)',
+    '有効':
+        'Valid',
+    '有効期限切れ':
+        'Expired',
+    '有効期間開始前':
+        'Not yet valid',
+    '承認待ち':
+        'Awaiting approval',
+    '受付中':
+        'Open',
+    '開催済み（報告待ち）':
+        'Held (report due)',
+    '開催報告済み':
+        'Reported',
+    '取下げ':
+        'Withdrawn',
+    '新規':
+        'New',
+    '更新':
+        'Renewal',
+    '研修会の承認申請':
+        'Training session approval',
+    '単位データの取込み':
+        'Credit import',
+})
 # Field labels of the forms: one wording, kept in membership.messages.
 EN.update({entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()})
