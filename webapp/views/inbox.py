@@ -53,7 +53,7 @@ def index():
     return render_template("inbox/index.html", rows=rows, total=total, query=query, pages=pages, errors=errors,
                            counts=tasks.inbox_counts(s, me), views=VIEW_LABELS, filters=tasks.saved_filters(s, me),
                            args=query.as_dict(), results=session.pop("bulk_results", None), form=ConfirmForm(),
-                           now=utcnow()), \
+                           now=utcnow(), kinds=KIND_LABELS), \
         (422 if errors else 200)
 
 
