@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from membership import applications, certifications, training, transfers, uploads, withdrawals
+from membership import applications, certifications, fee_reductions, training, transfers, uploads, withdrawals
 from membership.actors import Actor
 from membership.errors import Conflict, ValidationFailed
 from membership.models import Application, ApplicationDraft
@@ -19,9 +19,10 @@ from .runtime import cancel_instance, lock_instance, start_instance
 
 #: application kind → the process that reviews it
 PROCESS_FOR_KIND = {"enrolment": "enrolment", "withdrawal": "withdrawal", "transfer": "transfer",
-                    "certification": "certification", "session": "training_session"}
+                    "certification": "certification", "session": "training_session", "fee_reduction": "fee_reduction"}
 FILERS = {"enrolment": applications.file_enrolment, "withdrawal": withdrawals.file_withdrawal,
           "transfer": transfers.file_transfer, "session": training.file_session,
+          "fee_reduction": fee_reductions.file_reduction,
           # the credit requirements come from the decision table (processes/certification)
           "certification": lambda s, actor, data: certifications.file_certification(
               s, actor, data, lambda system, mode: decisions.requirements(s, system, mode))}
@@ -100,3 +101,11 @@ def remind_expiring(session: Session, today=None) -> int:
         certifications.send_reminder(session, cert, stage, missing)
         sent += 1
     return sent
+
+
+def fee_reduction_candidates(session: Session, actor: Actor) -> list[dict]:
+    """The secretariat's members who qualify for a fee reduction by the decision table
+    `fee_reduction_candidates` (age, years since graduation)."""
+    def decide(data: dict) -> list[str]:
+        return list(decisions.evaluate(session, "fee_reduction_candidates", data).get("reason", []))
+    return fee_reductions.candidates(session, actor, decide)

@@ -54,4 +54,5 @@ FORMS = {"review_decision": ReviewDecisionForm, "amend_application": AmendApplic
 KIND_FORMS = {("amend_application", "withdrawal"): AmendWithdrawalTaskForm,
               ("amend_application", "transfer"): AmendTransferTaskForm,
               ("amend_application", "certification"): AmendCertificationTaskForm,
-              ("amend_application", "session"): AmendCertificationTaskForm}
+              ("amend_application", "session"): AmendCertificationTaskForm,
+              ("amend_application", "fee_reduction"): AmendCertificationTaskForm}

@@ -45,7 +45,7 @@ OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, Ap
 #: the facility choices that are not a facility: not decided / not listed, and home member
 FACILITY_MODES = {"undecided": "未定・一覧にない", "home": "自宅会員"}
 KIND_LABELS = {"enrolment": "入会届", "withdrawal": "退会届", "transfer": "異動届", "certification": "認定申請",
-               "session": "研修会の承認申請"}
+               "session": "研修会の承認申請", "fee_reduction": "会費減免申請"}
 STATUS_LABELS = {
     "draft": "一時保存", "submitted": "申請中", "in_review": "申請中", "returned": "差戻し",
     "approved": "承認", "rejected": "却下", "cancelled": "取消", "completed": "完了", "pending": "申請中",

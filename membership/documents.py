@@ -61,8 +61,10 @@ def credentials_notice(physician: Physician, login_id: str, password: str, login
 BOARD_COLUMNS = ("申請番号", "受付日", "申請の種類", "申請者", "フリガナ", "医籍登録番号", "層", "期限", "状態")
 
 
-def board_material(title: str, rows: list[dict]) -> bytes:
-    """理事会資料: the selected tasks as a table (A4 landscape), the Japanese font embedded."""
+def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOARD_COLUMNS,
+                   widths: tuple[int, ...] | None = None, lines: tuple[str, ...] = ()) -> bytes:
+    """理事会資料 and 総括表: rows as a table (A4 landscape) under a title and summary lines, the
+    Japanese font embedded."""
     pdf = FPDF(orientation="L", unit="mm", format=(210, 297))  # A4 landscape
     pdf.set_title(title)
     pdf.set_author("MAMIS")
@@ -73,15 +75,17 @@ def board_material(title: str, rows: list[dict]) -> bytes:
     pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("jp", size=9)
     pdf.cell(0, 6, f"作成日: {dt.date.today():%Y年%m月%d日}　件数: {len(rows)}", new_x="LMARGIN", new_y="NEXT")
-    widths = (20, 24, 22, 40, 48, 26, 12, 24, 24)
+    for line in lines:
+        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    widths = widths or ((20, 24, 22, 40, 48, 26, 12, 24, 24) if columns == BOARD_COLUMNS else None)
     heading = FontFace(emphasis="", fill_color=(230, 230, 230))  # the font has no bold face
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=6, headings_style=heading) as table:
         header = table.row()
-        for name in BOARD_COLUMNS:
+        for name in columns:
             header.cell(name)
         for r in rows:
             line = table.row()
-            for name in BOARD_COLUMNS:
+            for name in columns:
                 line.cell(str(r.get(name, "")))
     return bytes(pdf.output())
 

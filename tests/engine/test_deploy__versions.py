@@ -21,9 +21,9 @@ def renamed(xml: str, name: str) -> str:
 def test_unchanged_content_is_not_a_new_version(session):
     before = deploy.latest(session, "layer_review")
     results = deploy.deploy_directory(session, None, ROOT / "processes")
-    assert {d.key for d, created in results if not created} == {"enrolment", "layer_review", "transfer", "withdrawal",
-                                                                  "certification", "certification_requirements",
-                                                                  "training_session"}
+    assert {d.key for d, created in results if not created} == {
+        "enrolment", "layer_review", "transfer", "withdrawal", "certification", "certification_requirements",
+        "training_session", "fee_reduction", "fee_reduction_candidates"}
     assert deploy.latest(session, "layer_review").id == before.id
 
 

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         certification,
         designer,
         documents,
+        fee_reduction,
         inbox,
         members,
         mypage,
@@ -29,5 +30,5 @@ def init_app(app: Flask) -> None:
 
     set_language_provider(current_lang)
     for module in (auth, account, mypage, members, apply, withdraw, transfer, inbox, admin, documents, notices,
-                   designer, certification, training):
+                   designer, certification, training, fee_reduction):
         app.register_blueprint(module.bp)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, session, url_for
 
 from engine import positions, tasks
@@ -17,6 +14,7 @@ from membership import (
     associations,
     certifications,
     documents,
+    fee_reductions,
     notes,
     training,
     uploads,
@@ -27,6 +25,7 @@ from membership.errors import Conflict, ValidationFailed
 from membership.reference import DUTY_CODES
 
 from .. import bulk, db
+from ..csv_response import csv_response
 from ..i18n import field_errors, message, translate
 from ..security import actor, roles_required
 
@@ -117,17 +116,7 @@ def export():
         body = documents.board_material("理事会資料（入会等の申請）", rows)
         return Response(body, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="board-{stamp}.pdf"'})
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=documents.BOARD_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    if kind == "csv-cp932":  # for Excel; characters outside cp932 become "?" (the UTF-8 file keeps them)
-        body, charset = out.getvalue().encode("cp932", errors="replace"), "Shift_JIS"
-    else:
-        body, charset = "\ufeff".encode() + out.getvalue().encode("utf-8"), "utf-8"
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Type": f"text/csv; charset={charset}",
-        "Content-Disposition": f'attachment; filename="board-{stamp}-{kind}.csv"'})
+    return csv_response(rows, documents.BOARD_COLUMNS, f"board-{stamp}", kind)
 
 
 @bp.route("/inbox/bulk", methods=["POST"])
@@ -171,7 +160,8 @@ def task(task_id):
         changes = None
         if item.kind == "amend":
             fields = {"withdrawal": ("desired_date", "withdrawal_reason", "withdrawal_reason_text"),
-                      "transfer": ("desired_date", "facility_id"), "certification": (), "session": ()}.get(
+                      "transfer": ("desired_date", "facility_id"),
+                      "certification": (), "session": (), "fee_reduction": ()}.get(
                 app.kind, ("desired_date", "facility_id", "duty_code", "position"))
             changes = {k: getattr(form, k).data for k in fields}
         try:
@@ -208,7 +198,7 @@ def task(task_id):
              "documents": uploads.of_application(s, app.id), "withdrawal_reason": withdrawals.reason_label(app),
              "certification_labels": {"systems": certifications.SYSTEMS, "modes": certifications.MODES,
                                       "categories": certifications.CATEGORIES},
-             "training_session": training.of_application(s, app)}
+             "training_session": training.of_application(s, app), "fee_reasons": fee_reductions.REASONS}
     return render_template("inbox/task.html", **extra, task=item, app=app, form=form, errors=errors,
                            physician=physician,
                            facility=facility, duty=DUTY_CODES.get(app.duty_code), labels=applications.STATUS_LABELS,

@@ -1,0 +1,115 @@
+"""会費減免: a member applies for a reduction of the membership fee for a fiscal year, with a reason;
+each association of the chosen group reviews its part in its inbox (bottom-up, like any
+application). Secretariats extract candidates from their members: who qualifies by age or by the
+years since graduation is a decision table (`fee_reduction_candidates`, processes/fee_reduction),
+handed in by the caller as `decide({"age": n, "years_since_graduation": n}) -> [reason codes]`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from .actors import Actor
+from .applications import record_submission, resolve_applicant
+from .certifications import today_jst
+from .errors import Forbidden, ValidationFailed
+from .models import Application, ApplicationPart, Membership, MembershipGroup, Physician
+from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
+
+REASONS = {"age": "高齢", "graduation": "卒後5年以内", "illness": "傷病・療養", "childcare": "出産・育児",
+           "other": "その他"}
+MAX_NOTE = 200
+
+
+def fiscal_year(day: dt.date) -> int:
+    """The Japanese fiscal year (April to March) of a day."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def file_reduction(session: Session, actor: Actor, data: dict) -> Application:
+    """One `certify` part per active membership of the chosen group, bottom layer first.
+    Raises ValidationFailed naming the field."""
+    applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
+    errors: dict[str, tuple[str, dict]] = {}
+    reason = data.get("reason")
+    if reason not in REASONS:
+        errors["reason"] = ("choose_from_list", {})
+    note = str(data.get("note") or "").strip()
+    if reason == "other" and not note:
+        errors["note"] = ("required", {})
+    if len(note) > MAX_NOTE:
+        errors["note"] = ("too_long", {"max": MAX_NOTE})
+    this_year = fiscal_year(today_jst())
+    year = str(data.get("fiscal_year") or "")
+    if not year.isdigit() or int(year) not in (this_year, this_year + 1):
+        errors["fiscal_year"] = ("choose_from_list", {})
+    group = session.get(MembershipGroup, int(data["group_id"])) if str(data.get("group_id") or "").isdigit() else None
+    active = [m for m in (group.memberships if group else []) if m.status == MembershipStatus.ACTIVE.value]
+    if group is None or group.physician_id != applicant.physician_id or not active:
+        errors["group_id"] = ("choose_from_list", {})
+    if errors:
+        raise ValidationFailed(errors, context="fee_reduction")
+    pending = session.scalar(sa.select(sa.func.count()).select_from(Application).where(
+        Application.physician_id == applicant.physician_id, Application.kind == "fee_reduction",
+        Application.group_id == group.id,
+        Application.status.in_((ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value,
+                                ApplicationStatus.RETURNED.value)),
+        Application.payload["fiscal_year"].as_string() == year))
+    if pending:
+        raise ValidationFailed.one("fiscal_year", "reduction_pending")
+    active.sort(key=lambda m: -m.layer)
+    app = Application(kind="fee_reduction", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
+                      applicant_user_id=applicant.id, filed_by_user_id=actor.user_id, group_id=group.id,
+                      submitted_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                      payload={"reason": reason, "note": note, "fiscal_year": year},
+                      parts=[ApplicationPart(seq=seq, association_id=m.association_id, layer=m.layer,
+                                             action=PartAction.CERTIFY.value, status=PartStatus.PENDING.value)
+                             for seq, m in enumerate(active)])
+    return record_submission(session, actor, applicant, app)
+
+
+def _age(birth: dt.date | None, on: dt.date) -> int | None:
+    if birth is None:
+        return None
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _years_since(graduated_on: str, on: dt.date) -> int | None:
+    try:
+        year, month = (int(x) for x in graduated_on.split("-"))
+    except ValueError:
+        return None
+    return on.year - year - (on.month < month)
+
+
+def candidates(session: Session, actor: Actor, decide: Callable[[dict], list[str]],
+               on: dt.date | None = None) -> list[dict]:
+    """The association's active members who qualify for a reduction (by the decision table),
+    with their age, years since graduation and reasons — the 総括表's rows."""
+    if not actor.is_secretariat:
+        raise Forbidden()
+    on = on or dt.date(fiscal_year(today_jst()), 4, 1)  # ages as of the fiscal year's first day
+    rows = []
+    for physician in session.scalars(sa.select(Physician).join(Membership, Membership.physician_id == Physician.id)
+                                     .where(Membership.association_id == actor.association_id,
+                                            Membership.status == MembershipStatus.ACTIVE.value)
+                                     .order_by(Physician.family_kana, Physician.id).distinct()):
+        age, years = _age(physician.birth_date, on), _years_since(physician.graduated_on or "", on)
+        reasons = decide({"age": age if age is not None else -1,
+                          "years_since_graduation": years if years is not None else 999})
+        if reasons:
+            rows.append({"physician": physician, "age": age, "years_since_graduation": years, "reasons": reasons})
+    return rows
+
+
+def summary(rows: list[dict]) -> dict[str, int]:
+    """総括表: how many candidates per reason."""
+    out = {code: 0 for code in REASONS}
+    for row in rows:
+        for reason in row["reasons"]:
+            out[reason] = out.get(reason, 0) + 1
+    return out

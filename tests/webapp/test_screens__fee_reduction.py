@@ -1,0 +1,77 @@
+"""会費減免: a member applies for a fiscal year with a reason, each association of the group
+reviews its part; secretariats extract candidates by the decision table (age, years since
+graduation — checked at its boundaries) and export the 総括表 as CSV and PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from engine import decisions, tasks
+from membership import fee_reductions
+from membership.models import Physician
+
+from ..conftest import actor_for
+from ..helpers import approved_member, open_task_for
+from ..helpers import login_client as login
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("age, years, reasons", [
+    (79, 10, []), (80, 10, ["age"]), (40, 4, ["graduation"]), (40, 5, []), (81, 0, ["age", "graduation"]),
+])
+def test_the_candidate_table_at_its_boundaries(session, age, years, reasons):
+    out = decisions.evaluate(session, "fee_reduction_candidates", {"age": age, "years_since_graduation": years})
+    assert list(out.get("reason", [])) == reasons
+
+
+def test_apply_review_and_candidates(app, session):
+    member, group_id = approved_member(session, chain=[("otaru", "A-1"), ("hokkaido", "A")])
+    client = login(app, member.login_id)
+    year = fee_reductions.fiscal_year(fee_reductions.today_jst())
+    r = client.post("/mypage/fee-reduction", data={"group_id": str(group_id), "fiscal_year": "1999",
+                                                   "reason": "other", "note": ""})
+    assert r.status_code == 422 and "年度" in text(r) and "事由の詳細を入力してください" in text(r)
+    r = client.post("/mypage/fee-reduction", data={"group_id": str(group_id), "fiscal_year": str(year),
+                                                   "reason": "illness", "note": "療養中"})
+    assert r.status_code == 302
+    app_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    again = client.post("/mypage/fee-reduction", data={"group_id": str(group_id), "fiscal_year": str(year),
+                                                       "reason": "illness"})
+    assert again.status_code == 422 and "すでに審査中" in text(again)
+    for code in ("otaru", "hokkaido"):
+        staff = actor_for(session, f"staff@{code}")
+        task = open_task_for(session, staff, app_id)
+        page = text(login(app, f"staff@{code}").get(f"/tasks/{task.id}"))
+        assert "会費減免申請" in page and "傷病・療養（療養中）" in page
+        tasks.complete_task(session, staff, task.id, "approve")
+    assert "承認" in text(client.get(f"/mypage/applications/{app_id}"))
+
+    # candidates: an 80-year-old member and a recent graduate of otaru; the applicant is neither
+    old, _ = approved_member(session, chain=[("otaru", "A-1")], prefix="old")
+    young, _ = approved_member(session, chain=[("otaru", "A-1")], prefix="yng")
+    first = dt.date(year, 4, 1)
+    session.get(Physician, old.physician_id).birth_date = first.replace(year=first.year - 80)
+    session.get(Physician, young.physician_id).graduated_on = f"{year - 3}-03"
+    session.get(Physician, member.physician_id).birth_date = first.replace(year=first.year - 80) + dt.timedelta(days=1)
+    session.flush()
+    staff = login(app, "staff@otaru")
+    page = text(staff.get("/members/fee-reduction/candidates"))
+    listed = re.search(r'id="candidates".*?</table>', page, re.S).group(0)
+    assert listed.count("<tr>") == 3  # header + two
+    assert re.search(r"高齢</td><td>1</td>", page) and re.search(r"卒後5年以内</td><td>1</td>", page)
+    csv = staff.get("/members/fee-reduction/candidates?format=csv-cp932")
+    assert csv.data.decode("cp932").splitlines()[0].startswith("氏名,フリガナ,医籍登録番号")
+    pdf = staff.get("/members/fee-reduction/candidates?format=pdf")
+    content = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "総括表" in content and "高齢: 1名" in content
+    assert login(app, "staff@sapporo").get("/members/fee-reduction/candidates").status_code == 200
+    assert "試験" not in re.search(r'id="list-title".*?</section>', text(login(app, "staff@bunkyo").get(
+        "/members/fee-reduction/candidates")), re.S).group(0)  # only its own members
