@@ -10,7 +10,9 @@ after it every association and every member sees it (not its attendees).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -22,6 +24,7 @@ from .applications import record_submission
 from .certifications import CATEGORIES, SYSTEMS, add_credits, today_jst
 from .db import is_postgresql, utcnow
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .imports import decode
 from .models import (
     Application,
     ApplicationPart,
@@ -318,6 +321,20 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
     ts.reported_at = utcnow()
     audit.record(session, actor, "session.report", "training_session", ts.id, attendees=len(physicians))
     return len(physicians)
+
+
+def numbers_from_csv(raw: bytes) -> list[str]:
+    """The 医籍登録番号 of an attendance CSV: the first column of every line (a header line, whose
+    first cell is not a number, is skipped). Lines keep their numbers for the error messages."""
+    if not raw:
+        return []
+    lines = []
+    for row in csv.reader(io.StringIO(decode(raw))):
+        first = (row[0] if row else "").strip()
+        if not lines and first and not first.isdigit():
+            continue  # the header
+        lines.append(first)
+    return lines
 
 
 def attendance(session: Session, actor: Actor, session_id: int) -> tuple[TrainingSession, SessionRegistration]:

@@ -106,8 +106,9 @@ def test_filing_approval_registration_report_and_credits(app, session):
     walk_in_physician = session.get(Physician, walk_in.physician_id)
     walk_in_physician.registry_number = registry = f"{uuid.uuid4().int % 900000 + 100000}"
     session.flush()
+    attendance_csv = f"医籍登録番号,氏名\n{registry},試験 一郎\n".encode("cp932")
     r = staff.post(f"/sessions/{ts.id}/report", data={"attended": [str(regs[member.physician_id])],
-                                                      "registry_numbers": f"{registry}\n"})
+                                                      "registry_file": (io.BytesIO(attendance_csv), "a.csv")})
     assert r.status_code == 302
     session.refresh(ts)
     assert training.state(ts) == "reported"
@@ -176,3 +177,19 @@ def test_who_sees_what(app, session):
     for viewer, rows in MATRIX.items():
         for (_before, after, people), ts in zip(rows, sessions.values(), strict=True):
             assert sees(viewer, ts) == (after, people), (viewer, ts.organiser.code)
+
+
+def test_the_api_applies_the_same_matrix(app, session, api):
+    _, r = _file(app, login_id="staff@sapporo")
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    member, _ = approved_member(session)
+    assert api("staff@otaru").get(f"/api/v1/sessions/{ts.id}").status_code == 404  # before approval
+    assert ts.id not in {x["id"] for x in api(member.login_id).get("/api/v1/sessions").get_json()}
+    assert "attendees" in api("staff@hokkaido").get(f"/api/v1/sessions/{ts.id}").get_json()
+    _approve(session, ts.application_id, "hokkaido", "jma")
+    session.expire_all()
+    seen = api("staff@otaru").get(f"/api/v1/sessions/{ts.id}").get_json()
+    assert seen["state"] == "approved" and "attendees" not in seen
+    assert ts.id in {x["id"] for x in api(member.login_id).get("/api/v1/sessions").get_json()}
+    assert "attendees" in api("staff@sapporo").get(f"/api/v1/sessions/{ts.id}").get_json()
+    assert api(member.login_id).get("/api/v1/members/me/credits").get_json() == []

@@ -6,7 +6,7 @@ from flask import Response, g, jsonify, request
 from flask_smorest import Blueprint
 
 from engine import deploy, designs, dry_run, flows, instances, migration, tasks
-from membership import accounts, applications, associations, memberships, registration
+from membership import accounts, applications, associations, certifications, memberships, registration, training
 from membership.errors import AuthenticationFailed, Forbidden, NotFound, Throttled, ValidationFailed
 
 from .. import bulk, db
@@ -464,3 +464,49 @@ def migrate_version(key, version):
     outcomes = migration.migrate_version(db.session(), g.actor, key, version)
     db.commit()
     return [_outcome_dict(o) for o in outcomes]
+
+
+# --- training sessions and credits -------------------------------------------------------------
+
+def _session_dict(s, ts, with_attendees: bool) -> dict:
+    out = {"id": ts.id, "title": ts.title, "organiser": ts.organiser.code, "starts_on": ts.starts_on.isoformat(),
+           "ends_on": ts.ends_on.isoformat(), "place": ts.place, "capacity": ts.capacity,
+           "registered": training.registered_count(s, ts.id), "state": training.state(ts),
+           "credit_items": ts.credit_items, "application_id": ts.application_id}
+    if with_attendees:
+        out["attendees"] = [{"registry_number": r.physician.registry_number, "name": r.physician.full_name,
+                             "status": r.status, "attended": r.attended} for r in training.attendees(s, g.actor, ts)]
+    return out
+
+
+@blp.route("/sessions")
+@token_required
+@blp.doc(**AUTH, description="Training sessions the caller may see: members the approved ones; staff also "
+                             "their own (and, for a prefecture, those in it; JMA all) before approval.")
+@blp.response(200)
+def list_sessions():
+    s = db.session()
+    return [_session_dict(s, ts, False) for ts in training.visible(s, g.actor)]
+
+
+@blp.route("/sessions/<int:session_id>")
+@token_required
+@blp.doc(**AUTH, description="One session; its attendees only for the organiser, its prefecture and JMA.")
+@blp.response(200)
+@blp.alt_response(404, schema=schemas.ApiErrorSchema)
+def get_session(session_id):
+    s = db.session()
+    ts = training.get(s, g.actor, session_id)
+    return _session_dict(s, ts, training.can_see_attendees(s, g.actor, ts))
+
+
+@blp.route("/members/me/credits")
+@token_required
+@blp.doc(**AUTH, description="The caller's credits: every entry with its system, category, date and source.")
+@blp.response(200)
+def my_credits():
+    if not g.actor.physician_id:
+        return []
+    return [{"system": e.system, "category": e.category, "credits": str(e.credits),
+             "earned_on": e.earned_on.isoformat(), "source": e.source, "source_ref": e.source_ref}
+            for e in certifications.entries(db.session(), g.actor.physician_id)]

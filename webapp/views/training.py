@@ -107,8 +107,11 @@ def report(session_id):
     if not form.validate_on_submit():
         return redirect(url_for("training.detail", session_id=session_id))
     ids = [int(v) for v in request.form.getlist("attended") if v.isdigit()]
+    upload = request.files.get("registry_file")
     try:
-        count = training.report(s, me, session_id, ids, (form.registry_numbers.data or "").splitlines())
+        numbers = (form.registry_numbers.data or "").splitlines() + training.numbers_from_csv(
+            upload.read() if upload else b"")
+        count = training.report(s, me, session_id, ids, numbers)
     except ValidationFailed as exc:
         db.rollback()
         ts = training.get(s, me, session_id)
