@@ -36,11 +36,12 @@ def eligibility(session: Session, physician_id: int, system: str) -> dict:
 
 
 def submit_application(session: Session, actor: Actor, data: dict, draft: ApplicationDraft | None = None,
-                       upload_root: Path | None = None) -> Application:
+                       upload_root: Path | None = None, files: list | None = None) -> Application:
     """File an application and start its review process, in one transaction.
 
     `draft`: the draft it was composed in; its documents (files under `upload_root`) move onto
-    the application and the draft is deleted, in the same transaction.
+    the application and the draft is deleted, in the same transaction. `files`: [(name, stream)]
+    stored with the application (same rules, all or nothing).
     Raises ValidationFailed (naming fields), Forbidden, NotFound (process not deployed).
     """
     kind = data.get("kind")
@@ -50,6 +51,8 @@ def submit_application(session: Session, actor: Actor, data: dict, draft: Applic
     if draft is not None:
         uploads.attach(session, draft, app, upload_root)
         session.delete(draft)
+    for filename, stream in files or []:  # filed with the application itself (a certification)
+        uploads.add_to_application(session, actor, app, filename, stream, upload_root)
     start_instance(session, actor, PROCESS_FOR_KIND[kind],
                    {"application_id": app.id, "applicant_user_id": app.applicant_user_id}, application_id=app.id)
     session.flush()

@@ -97,6 +97,21 @@ def add_to_draft(session: Session, actor: Actor, draft: ApplicationDraft, associ
     association = _association(session, association_code, allowed)
     count = session.scalar(sa.select(sa.func.count()).select_from(Document).where(
         Document.draft_id == draft.id, Document.association_id == association.id))
+    return _store(session, actor, association.id, count, filename, stream, root, draft_id=draft.id)
+
+
+def add_to_application(session: Session, actor: Actor, app: Application, filename: str | None, stream: BinaryIO,
+                       root: Path) -> Document:
+    """Store one file with an application filed without a draft (a certification): addressed to
+    its first reviewing association; every layer of the application sees it. Same rules."""
+    association_id = app.parts[0].association_id
+    count = session.scalar(sa.select(sa.func.count()).select_from(Document).where(
+        Document.application_id == app.id, Document.association_id == association_id))
+    return _store(session, actor, association_id, count, filename, stream, root, application_id=app.id)
+
+
+def _store(session: Session, actor: Actor, association_id: int, count: int, filename: str | None,
+           stream: BinaryIO, root: Path, **owner) -> Document:
     if count >= MAX_FILES:
         raise ValidationFailed.one("file", "too_many_files", max=MAX_FILES)
     data = _read_limited(stream)
@@ -104,13 +119,13 @@ def add_to_draft(session: Session, actor: Actor, draft: ApplicationDraft, associ
     if content_type is None:
         raise ValidationFailed.one("file", "file_type")
     stored = _write(session, root, data)
-    doc = Document(draft_id=draft.id, association_id=association.id, uploaded_by_user_id=actor.user_id or None,
+    doc = Document(association_id=association_id, uploaded_by_user_id=actor.user_id or None,
                    filename=clean_filename(filename, content_type), stored_name=stored, content_type=content_type,
-                   size=len(data), sha256=hashlib.sha256(data).hexdigest())
+                   size=len(data), sha256=hashlib.sha256(data).hexdigest(), **owner)
     session.add(doc)
     session.flush()
-    audit.record(session, actor, "document.upload", "document", doc.id, draft_id=draft.id,
-                 association_id=association.id, size=len(data), content_type=content_type)
+    audit.record(session, actor, "document.upload", "document", doc.id, association_id=association_id,
+                 size=len(data), content_type=content_type, **owner)
     return doc
 
 

@@ -46,7 +46,12 @@ def test_ledger_eligibility_apply_certificate_and_verification(app, session):
     _credit(session, member, "basic_late", 6)
     page = text(client.get("/mypage/credits"))
     assert "申請できます" in re.search(r'id="eligibility-occupational".*?</article>', page, re.S).group(0)
-    r = client.post("/mypage/certification/apply", data={"system": "occupational"})
+    # a document of a type that is not allowed: nothing is filed
+    r = client.post("/mypage/certification/apply", data={"system": "occupational", "documents": [
+        (io.BytesIO(b"just text"), "note.txt")]}, follow_redirects=True)
+    assert "ファイル" in text(r) and "申請ステータス" not in text(r)
+    r = client.post("/mypage/certification/apply", data={"system": "occupational", "documents": [
+        (io.BytesIO(b"%PDF-1.4\n%fake but sniffed as PDF\n"), "修了証.pdf")]})
     assert r.status_code == 302
     app_id = int(r.headers["Location"].rsplit("/", 1)[1])
     mypage = text(client.get("/mypage/"))
@@ -57,6 +62,7 @@ def test_ledger_eligibility_apply_certificate_and_verification(app, session):
         task = open_task_for(session, staff, app_id)
         staff_page = text(login(app, f"staff@{code}").get(f"/tasks/{task.id}"))
         assert "認定産業医（新規）" in staff_page and "基礎研修（後期） 26.0" in staff_page
+        assert "修了証.pdf" in staff_page  # every layer sees the document
         tasks.complete_task(session, staff, task.id, "approve")
     [cert] = certifications.certificates_of(session, member.physician_id)
     page = text(client.get("/mypage/credits"))

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
 from engine import flows
 from forms.certification import DeclarationForm
@@ -85,9 +86,11 @@ def apply():
     form = ConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("certification.credits"))
+    files = [(f.filename, f.stream) for f in request.files.getlist("documents") if f and f.filename]
     try:
         app = flows.submit_application(db.session(), actor(), {"kind": "certification",
-                                                              "system": request.form.get("system", "")})
+                                                              "system": request.form.get("system", "")},
+                                       upload_root=Path(current_app.config["UPLOAD_DIR"]), files=files)
     except ValidationFailed as exc:
         db.rollback()
         for text in field_errors(exc).values():
