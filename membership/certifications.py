@@ -29,13 +29,16 @@ SYSTEMS = {"occupational": "認定産業医", "sports": "認定健康スポー�
            "primary_care": "かかりつけ医機能研修"}
 #: the systems a physician applies to be certified in (the others only collect credits)
 CERTIFIED = ("occupational", "sports")
+CURRICULUM_CODES = 84
 CATEGORIES = {
     "occupational": {"basic_early": "基礎研修（前期）", "basic_practical": "基礎研修（実地）",
                      "basic_late": "基礎研修（後期）", "update": "生涯研修（更新研修）",
                      "practical": "生涯研修（実地研修）", "specialised": "生涯研修（専門研修）"},
     "sports": {"basic": "養成講習会", "refresher": "再研修"},
+    # 生涯教育: credits (単位) by how they were earned, and カリキュラムコード (CC1–CC84) that a
+    # session or e-learning item covers — counted like credits, one per code
     "lifelong": {"lecture": "講義・講演", "e_learning": "e-ラーニング", "quiz": "日医雑誌問題解答",
-                 "other": "その他"},
+                 "other": "その他", **{f"cc{n}": f"カリキュラムコード{n}" for n in range(1, CURRICULUM_CODES + 1)}},
     "primary_care": {"basic": "基本研修", "applied": "応用研修"},
 }
 SOURCES = {"session": "研修会", "e_learning": "日医e-ラーニング", "quiz": "日医雑誌問題解答", "self": "自己申告",
@@ -150,8 +153,10 @@ def ledger(session: Session, physician_id: int, today: dt.date | None = None) ->
             if first <= e.earned_on <= last:
                 in_window[e.category] = in_window.get(e.category, Decimal(0)) + e.credits
         out.append({"system": system, "label": label, "first": first, "last": last, "mode": mode,
+                    # curriculum codes only where earned (84 of them)
                     "categories": [(c, CATEGORIES[system][c], by_category.get(c, Decimal(0)),
-                                    in_window.get(c, Decimal(0))) for c in CATEGORIES[system]],
+                                    in_window.get(c, Decimal(0))) for c in CATEGORIES[system]
+                                   if not c.startswith("cc") or c in by_category],
                     "years": sorted(by_year.items(), reverse=True), "entries": mine,
                     "total": sum(by_category.values(), Decimal(0)),
                     "window_total": sum(in_window.values(), Decimal(0))})
@@ -212,6 +217,26 @@ def get_certificate(session: Session, actor: Actor, certificate_id: int) -> Cert
     cert = session.get(Certificate, certificate_id)
     if cert is None or cert.physician_id != actor.physician_id:
         raise NotFound()
+    return cert
+
+
+def by_number(session: Session, number: str) -> Certificate | None:
+    return session.scalar(sa.select(Certificate).where(Certificate.number == number))
+
+
+def revoke(session: Session, actor: Actor, number: str, reason: str) -> Certificate:
+    """An admin revokes a certificate (the public check then says 取消). Raises NotFound,
+    ValidationFailed (the reason is required)."""
+    if actor.role != "admin":
+        raise NotFound()
+    cert = session.scalar(sa.select(Certificate).where(Certificate.number == (number or "").strip()))
+    if cert is None:
+        raise NotFound()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed.one("reason", "required")
+    cert.status = "revoked"
+    audit.record(session, actor, "certificate.revoke", "certificate", cert.id, number=cert.number, reason=reason[:200])
     return cert
 
 

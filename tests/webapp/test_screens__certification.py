@@ -60,10 +60,14 @@ def test_ledger_eligibility_apply_certificate_and_verification(app, session):
     for code in ("sapporo", "hokkaido", "jma"):
         staff = actor_for(session, f"staff@{code}")
         task = open_task_for(session, staff, app_id)
-        staff_page = text(login(app, f"staff@{code}").get(f"/tasks/{task.id}"))
+        staff_client = login(app, f"staff@{code}")
+        staff_page = text(staff_client.get(f"/tasks/{task.id}"))
         assert "認定産業医（新規）" in staff_page and "基礎研修（後期） 26.0" in staff_page
         assert "修了証.pdf" in staff_page  # every layer sees the document
-        tasks.complete_task(session, staff, task.id, "approve")
+        # each layer approves in bulk after its board meeting; an item that fails fails alone
+        r = staff_client.post("/inbox/bulk", data={"task_ids": [str(task.id), "999999"]}, follow_redirects=True)
+        assert "一括承認: 1 / 2" in text(r)
+        session.expire_all()
     [cert] = certifications.certificates_of(session, member.physician_id)
     page = text(client.get("/mypage/credits"))
     assert cert.number in page and "有効" in page
@@ -84,6 +88,17 @@ def test_ledger_eligibility_apply_certificate_and_verification(app, session):
     assert "医籍登録番号" not in text(r) and "@" not in re.search(r'id="verify-result".*?</section>', text(r),
                                                                 re.S).group(0)
     assert anonymous.get("/verify?code=NOPE12345678").status_code == 404
+    # an admin revokes it (with a reason): the public check says so
+    admin = login(app, "admin001")
+    assert cert.number in text(admin.get(f"/admin/certificates?number={cert.number}"))
+    r = admin.post("/admin/certificates", data={"number": cert.number, "action": "revoke", "reason": ""})
+    assert r.status_code == 422 and "理由を入力してください" in text(r)
+    assert admin.post("/admin/certificates", data={"number": cert.number, "action": "revoke",
+                                                   "reason": "虚偽申請"}).status_code == 302
+    assert 'data-state="revoked"' in text(anonymous.get(f"/verify?code={cert.verification_code}"))
+    assert login(app, "staff@jma").post("/admin/certificates", data={"number": cert.number}).status_code == 403
+    session.refresh(cert)
+    cert.status = "active"
     cert.valid_until = TODAY - dt.timedelta(days=1)
     session.flush()
     assert 'data-state="expired"' in text(anonymous.get(f"/verify?code={cert.verification_code}"))

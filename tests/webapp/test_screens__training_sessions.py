@@ -31,7 +31,8 @@ def _file(app, login_id="staff@sapporo", capacity="2", **extra):
     staff = login(app, login_id)
     body = {"title": "産業医研修会（職場のメンタルヘルス）", "starts_on": (TODAY + dt.timedelta(days=20)).isoformat(),
             "place": "札幌市医師会館", "capacity": capacity, "credit_kind_1": "occupational:update", "credits_1": "2",
-            "credit_kind_2": "lifelong:lecture", "credits_2": "1.5", **extra}
+            "credit_kind_2": "lifelong:lecture", "credits_2": "1.5", "credit_kind_3": "lifelong:cc15",
+            "credits_3": "1", **extra}
     r = staff.post("/sessions/new", data=body)
     return staff, r
 
@@ -116,12 +117,13 @@ def test_filing_approval_registration_report_and_credits(app, session):
     for physician_id in (member.physician_id, walk_in.physician_id):
         assert (physician_id, "occupational", "update", "2.0") in got
         assert (physician_id, "lifelong", "lecture", "1.5") in got
+        assert (physician_id, "lifelong", "cc15", "1.0") in got  # a curriculum code
     assert not any(p == third.physician_id for p, *_ in got)  # registered but absent
     again = staff.post(f"/sessions/{ts.id}/report", data={"registry_numbers": registry}, follow_redirects=True)
     assert "開催報告は提出済み" in text(again)  # credits are given once
 
     ledger = text(member_client.get("/mypage/credits"))
-    assert ts.title in ledger
+    assert ts.title in ledger and "カリキュラムコード15" in ledger and "カリキュラムコード16" not in ledger
     pdf = member_client.get(f"/sessions/{ts.id}/attendance.pdf")
     content = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "受 講 証 明 書" in content and ts.title in content

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forms.enrolment import ConfirmForm
-from membership import associations, calendar, credit_imports
+from membership import associations, calendar, certifications, credit_imports
 from membership.errors import ValidationFailed
 
 from .. import db
@@ -59,3 +59,27 @@ def import_credits():
                          "admin.import_credits", heading="単位データの取込み",
                          intro="制度・区分・取得方法はコードで指定します（例: occupational, update, e_learning）。"
                                "同じ行を二度取り込んでも単位は増えません。")
+
+
+@bp.route("/certificates", methods=["GET", "POST"])
+@roles_required("admin")
+def certificates():
+    """Find a certificate by its number and revoke it (with the reason, audited)."""
+    s = db.session()
+    form = ConfirmForm()
+    errors = {}
+    number = (request.values.get("number") or "").strip()
+    if form.validate_on_submit() and request.form.get("action") == "revoke":
+        try:
+            certifications.revoke(s, actor(), number, request.form.get("reason", ""))
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            flash(translate("認定を取り消しました。") + f" {number}", "success")
+            return redirect(url_for("admin.certificates", number=number))
+    found = certifications.by_number(s, number) if number else None
+    return render_template("admin/certificates.html", form=form, number=number, found=found, errors=errors,
+                           state=certifications.state(found) if found else None,
+                           systems=certifications.SYSTEMS), 422 if errors else 200
