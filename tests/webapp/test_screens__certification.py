@@ -9,7 +9,6 @@ import re
 
 from pypdf import PdfReader
 
-from engine import tasks
 from membership import certifications
 
 from ..conftest import actor_for
