@@ -630,5 +630,41 @@ EN.update({
     '単位データの取込み':
         'Credit import',
 })
+EN.update({
+    'この認定番号の認定証はありません。':
+        'No certificate has this number.',
+    'または出席者のCSV（1列目が医籍登録番号）':
+        'or a CSV of the attendees (registry number in the first column)',
+    'マイページへ戻る':
+        'Back to My Page',
+    '人数':
+        'Members',
+    '会費減免の対象者':
+        'Fee reduction candidates',
+    '会費減免申請':
+        'Fee reduction application',
+    '取消の理由':
+        'Reason for revoking',
+    '対象者':
+        'Candidates',
+    '対象者はいません。':
+        'No candidates.',
+    '当会の会員のうち、決定表（年齢・卒業後の年数）で減免の対象となる方です。年齢と年数は今年度の初日（4月1日）で数えます。':
+        'Members of this association who qualify by the decision table (age, years since graduation), counted on the first day (1 April) of this fiscal year.',
+    '所属している医師会がないため申請できません。':
+        'You cannot apply: you belong to no association.',
+    '添付書類（修了証の写しなど、3件まで・各10MBまで）':
+        'Documents (e.g. copies of completion certificates; up to 3, 10 MB each)',
+    '減免を受ける医師会の組（所属の系列）と年度、事由を選んでください。各医師会が下の層から順に審査します。':
+        'Choose the associations (one of your chains), the fiscal year and the reason. Each association reviews it, from the lowest layer up.',
+    '総括表':
+        'Summary sheet',
+    '認定を取り消す':
+        'Revoke the certification',
+    '認定証の管理':
+        'Certificates',
+    '会費減免':
+        'Fee reductions',
+})
 # Field labels of the forms: one wording, kept in membership.messages.
 EN.update({entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()})
