@@ -46,11 +46,8 @@ def test_edit_validate_deploy_and_the_inbox_shows_the_new_task_name(live_server,
         tasks.complete_task(s, staff_otaru, open_task_for(s, staff_otaru, done.id).id, "approve")
         s.commit()
     # No bypass_csp: the editor must work under the policy the app sends (axe runs in another context)
-    page = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP").new_page()
-    page.goto(f"{base}/login")
-    page.fill("#login_id", "designer01")
-    page.fill("#password", "Mamis#2024")
-    page.click("button[type=submit]")
+    page = login(chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP"), base, "designer01",
+                 axe=False)
     page.wait_for_url(f"{base}/designer/processes")
     problems = []
     page.on("pageerror", lambda e: problems.append(str(e)))
@@ -139,13 +136,11 @@ def test_a_decision_table_is_edited_in_the_browser(live_server, chromium):
             deploy.deploy(s, None, (here / "age_band.dmn").read_text(encoding="utf-8"), "age_band.dmn")
             deploy.deploy(s, None, (here / "route_by_age.bpmn").read_text(encoding="utf-8"), "route_by_age.bpmn")
             s.commit()
-    page = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP").new_page()
+    page = login(chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP"), base, "designer01",
+                 axe=False)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{base}/login")
-    page.fill("#login_id", "designer01")
-    page.fill("#password", "Mamis#2024")
-    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/designer/processes")
     page.goto(f"{base}/designer/processes/age_band/edit")
     page.wait_for_selector("#modeler[data-ready=true]")
     cell = page.locator("td[data-element-id=rule_senior_age]")

@@ -27,11 +27,7 @@ def test_the_task_page_shows_both_diagrams_with_the_current_position(live_server
 
     # No bypass_csp here: the viewer must work under the Content-Security-Policy the app sends.
     context = chromium.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP")
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.fill("#login_id", "staff@chuoeast")
-    page.fill("#password", "Mamis#2024")
-    page.click("button[type=submit]")
+    page = login(context, base, "staff@chuoeast", axe=False)
     page.wait_for_url(f"{base}/inbox")
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
