@@ -13,6 +13,16 @@ function decisionView(id) {
     || views.find((v) => v.type === "decisionTable");
 }
 
+let marked = [];
+
+function markCells() {
+  const box = document.getElementById("modeler-canvas");
+  box.querySelectorAll(".has-problem").forEach((el) => el.classList.remove("has-problem"));
+  marked.forEach((id) => {
+    box.querySelectorAll(`[data-element-id="${CSS.escape(id)}"]`).forEach((el) => el.classList.add("has-problem"));
+  });
+}
+
 startEditor({
   load: () => modeler.importXML(config.xml).then(() => {
     const table = modeler.getViews().find((v) => v.type === "decisionTable");
@@ -22,15 +32,26 @@ startEditor({
   onChange: (callback) => {
     const watch = () => {
       const viewer = modeler.getActiveViewer();
-      if (viewer) { viewer.on("elements.changed", callback); }
+      if (viewer) {
+        viewer.on("elements.changed", callback);
+        viewer.on("elements.changed", () => setTimeout(markCells, 0));  // the table re-renders its cells
+      }
     };
     modeler.on("views.changed", watch);
     watch();
   },
-  mark: () => {},
+  mark: (problems) => {
+    marked = problems.map((p) => p.element).filter(Boolean);
+    markCells();
+  },
   select: (id) => {
     const view = decisionView(id);
-    if (view) { modeler.open(view); }
-    return Boolean(view);
+    if (!view) { return false; }
+    return Promise.resolve(modeler.open(view)).then(() => {
+      markCells();
+      const cell = document.querySelector(`#modeler-canvas [data-element-id="${CSS.escape(id)}"]`);
+      if (cell) { cell.scrollIntoView({ block: "center" }); cell.focus(); }
+      return true;
+    });
   },
 });
