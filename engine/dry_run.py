@@ -110,6 +110,14 @@ class _Simulation:
         self.outcome = "returned"
         return True
 
+    def decline_part(self, part_id, comment=""):
+        self._part(part_id)["status"] = "rejected"
+        return True
+
+    def finish_each(self, application_id):
+        self.outcome = "approved" if any(p["status"] == "approved" for p in self.parts) else "rejected"
+        return self.outcome
+
     def finish(self, application_id):
         if self.outcome == "rejected":  # the application's own transitions refuse this too
             raise ValueError("the application was rejected and cannot be approved")
@@ -127,6 +135,7 @@ class _Simulation:
             "application.next_part": self.next_part, "application.open_part": self.open_part,
             "application.approve_part": self.approve_part, "application.reject_part": self.reject_part,
             "application.return_part": self.return_part, "application.finish": self.finish,
+            "application.decline_part": self.decline_part, "application.finish_each": self.finish_each,
             "application.escalate": ignore,
             "calendar.deadline": lambda association, business_days: FAR_FUTURE,  # no escalation in a replay
             "application.effective_at": lambda application_id: PAST,  # the date has come

@@ -16,6 +16,8 @@ SERVICES = {
     "application.approve_part": applications.approve_part,
     "application.reject_part": applications.reject_part,
     "application.return_part": applications.return_part,
+    "application.decline_part": applications.decline_part,
+    "application.finish_each": applications.finish_each,
     "application.finish": applications.finish,
     "application.escalate": escalation.escalate,
     "calendar.deadline": calendar.deadline,

@@ -44,6 +44,8 @@ JST = ZoneInfo("Asia/Tokyo")
 OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
 #: the facility choices that are not a facility: not decided / not listed, and home member
 FACILITY_MODES = {"undecided": "未定・一覧にない", "home": "自宅会員"}
+#: kinds where each association decides its own part: a decline does not end the others
+EACH_DECIDES = frozenset({"fee_reduction"})
 KIND_LABELS = {"enrolment": "入会届", "withdrawal": "退会届", "transfer": "異動届", "certification": "認定申請",
                "session": "研修会の承認申請", "fee_reduction": "会費減免申請"}
 STATUS_LABELS = {
@@ -441,6 +443,29 @@ def reject_part(session: Session, actor: Actor, part_id: int, comment: str = "")
     audit.record(session, actor, "part.reject", "application_part", part.id, comment=comment or "")
     _mail_applicant(session, app, f"{app.kind}_rejected", association=part.association.name, comment=comment)
     return True
+
+
+def decline_part(session: Session, actor: Actor, part_id: int, comment: str = "") -> bool:
+    """One association declines its own part; the other parts go on (a request each association
+    decides for itself, like a fee reduction). The application stays under review."""
+    part = _part(session, part_id)
+    _decide(part, actor, PartStatus.REJECTED, comment)
+    audit.record(session, actor, "part.decline", "application_part", part.id, comment=comment or "")
+    _mail_applicant(session, part.application, f"{part.application.kind}_part_declined",
+                    association=part.association.name, comment=comment)
+    return True
+
+
+def finish_each(session: Session, actor: Actor, application_id: int) -> str:
+    """Every association has decided its own part: approved when at least one approved, else
+    rejected. Returns the application's status."""
+    app = _app(session, application_id)
+    approved = any(p.status == PartStatus.APPROVED for p in app.parts)
+    transition(app, ApplicationStatus.APPROVED if approved else ApplicationStatus.REJECTED, APPLICATION_TRANSITIONS)
+    app.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    audit.record(session, actor, "application.finish", "application", app.id, status=app.status)
+    _mail_applicant(session, app, f"{app.kind}_decided")
+    return app.status
 
 
 def return_part(session: Session, actor: Actor, part_id: int, comment: str = "") -> bool:

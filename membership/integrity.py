@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from .applications import EACH_DECIDES
 from .models import Application, ApplicationPart, Document, Membership, MembershipEvent, MembershipGroup
 from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
 
@@ -44,9 +45,15 @@ def check_applications(session: Session) -> list[str]:
     for app in apps:
         statuses = [p.status for p in app.parts]
         members = {m.association_id: m for m in (app.group.memberships if app.group else [])}
-        if app.status in (A.APPROVED, A.COMPLETED) and any(s != P.APPROVED for s in statuses):
+        if app.kind in EACH_DECIDES:  # each association decides its own part (a fee reduction)
+            decided = all(s in (P.APPROVED, P.REJECTED) for s in statuses)
+            if app.status == A.APPROVED and not (decided and P.APPROVED in statuses):
+                problems.append(f"application {app.id}: {app.status} with parts {statuses}")
+            if app.status == A.REJECTED and not (decided and P.APPROVED not in statuses):
+                problems.append(f"application {app.id}: rejected with parts {statuses}")
+        elif app.status in (A.APPROVED, A.COMPLETED) and any(s != P.APPROVED for s in statuses):
             problems.append(f"application {app.id}: {app.status} with parts {statuses}")
-        if app.status == A.REJECTED and statuses.count(P.REJECTED) != 1:
+        elif app.status == A.REJECTED and statuses.count(P.REJECTED) != 1:
             problems.append(f"application {app.id}: rejected with parts {statuses}")
         for part in app.parts:
             # an enrolment's join starts on approval; a transfer's joins all at once when it completes

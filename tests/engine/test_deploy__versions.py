@@ -23,7 +23,7 @@ def test_unchanged_content_is_not_a_new_version(session):
     results = deploy.deploy_directory(session, None, ROOT / "processes")
     assert {d.key for d, created in results if not created} == {
         "enrolment", "layer_review", "transfer", "withdrawal", "certification", "certification_requirements",
-        "training_session", "fee_reduction", "fee_reduction_candidates"}
+        "training_session", "fee_reduction", "fee_reduction_candidates", "fee_review"}
     assert deploy.latest(session, "layer_review").id == before.id
 
 

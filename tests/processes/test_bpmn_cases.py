@@ -14,6 +14,8 @@ A certification case (`"kind": "certification"`) names the chain the member belo
 (`member_of`), the `system` and the `credits` earned ({category: amount}); `certificates` in
 `expect` is how many certificates the member then holds. A session case (`"kind": "session"`)
 names the `organiser` association, whose secretariat files the session and amends it after a return.
+A fee-reduction case (`"kind": "fee_reduction"`) names `member_of`; each association decides its own
+part, so a decline does not end the others.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import sqlalchemy as sa
 
 from engine import flows, runtime, tasks
 from engine.models import ProcessInstance
-from membership import certifications, memberships
+from membership import certifications, fee_reductions, memberships
 from membership.actors import SYSTEM
 from membership.applications import today_jst
 from membership.models import Facility
@@ -42,7 +44,7 @@ def test_process_case(session, clock, case_path):
     case = json.loads(case_path.read_text(encoding="utf-8"))
     member = new_member(session)
     applicant = member
-    if case.get("kind") in ("withdrawal", "transfer", "certification"):
+    if case.get("kind") in ("withdrawal", "transfer", "certification", "fee_reduction"):
         joined = file_enrolment(session, member, chain=[tuple(x) for x in case["member_of"]])
         for code, _ in case["member_of"]:
             who = actor_for(session, f"staff@{code}")
@@ -53,6 +55,9 @@ def test_process_case(session, clock, case_path):
                 certifications.add_credits(session, member, member.physician_id, case["system"], category, amount,
                                            today_jst() - dt.timedelta(days=1), "session")
             body = {"kind": "certification", "system": case["system"]}
+        elif case["kind"] == "fee_reduction":
+            body = {"kind": "fee_reduction", "group_id": joined.group_id, "reason": case.get("reason", "illness"),
+                    "fiscal_year": str(fee_reductions.fiscal_year(today_jst()))}
         elif case["kind"] == "withdrawal":
             body = {"kind": "withdrawal", "group_id": joined.group_id, "association": case["leave_from"],
                     "desired_date": today_jst().isoformat(), "withdrawal_reason": "retired"}
