@@ -23,3 +23,51 @@ def prepare_demo_database(url: str, processes_dir: Path) -> None:
             s.commit()
     finally:
         engine.dispose()
+
+
+DEMO_SESSION = "産業医研修会（デモ）職場のメンタルヘルス対策"
+
+
+def load_demo_activity(session: Session) -> bool:
+    """What `make run` shows beyond the reference data (idempotent): an approved training session
+    of 札幌市医師会 open for applications, and credits for the demo member 日医 太郎 — a few short of
+    認定産業医, so My Page shows what is missing. Returns whether anything was added."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from membership import certifications
+    from membership.actors import Actor
+    from membership.models import TrainingSession, UserAccount
+
+    from . import flows, tasks
+
+    if session.scalar(sa.select(sa.func.count()).select_from(TrainingSession).where(
+            TrainingSession.title == DEMO_SESSION)):
+        return False
+
+    def actor(login_id: str) -> Actor:
+        return Actor.of(session.scalar(sa.select(UserAccount).where(UserAccount.login_id == login_id)))
+
+    today = certifications.today_jst()
+    app = flows.submit_application(session, actor("staff@sapporo"), {
+        "kind": "session", "title": DEMO_SESSION, "place": "札幌市医師会館 3階ホール", "capacity": "80",
+        "starts_on": (today + dt.timedelta(days=21)).isoformat(), "description": "認定産業医の生涯研修（更新・専門）",
+        "credit_items": [{"system": "occupational", "category": "update", "credits": "1"},
+                         {"system": "occupational", "category": "specialised", "credits": "1"},
+                         {"system": "lifelong", "category": "lecture", "credits": "1.5"}]})
+    for code in ("hokkaido", "jma"):
+        staff = actor(f"staff@{code}")
+        task = tasks.list_tasks(session, staff, application_id=app.id)[0][0]
+        tasks.complete_task(session, staff, task.id, "approve")
+    member = actor("nichiitaro")
+    for system, category, credits, days_ago, source, ref in (
+            ("occupational", "basic_early", 14, 400, "paper", "基礎研修（前期）修了証"),
+            ("occupational", "basic_practical", 10, 300, "session", "産業医実地研修（小樽）"),
+            ("occupational", "basic_late", 20, 200, "session", "産業医基礎研修（後期）"),
+            ("lifelong", "e_learning", 2, 60, "e_learning", "日医e-ラーニング"),
+            ("lifelong", "quiz", 1, 30, "quiz", "日医雑誌 問題解答")):
+        certifications.add_credits(session, None, member.physician_id, system, category, credits,
+                                   today - dt.timedelta(days=days_ago), source, ref)
+    session.flush()
+    return True

@@ -26,6 +26,8 @@ def test_upgrade_demo_users_and_deploy(tmp_path):
     second = flask(tmp_path, "demo", "load")
     assert "'associations': 0, 'facilities': 0, 'users': 0" in second.stdout
     assert "new process versions: 0" in second.stdout
+    # the demo's approved training session and the member's credits, once
+    assert "demo session and credits" in first.stdout and "demo session" not in second.stdout
     ok = flask(tmp_path, "users", "create", "--login-id", "staff9@otaru", "--password", "Mamis#2024",
                "--role", "secretariat", "--association", "otaru")
     assert ok.returncode == 0

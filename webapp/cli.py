@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from engine import deploy
+from engine import bootstrap, deploy
 from membership import accounts, demo, migrate
 from membership.errors import ValidationFailed
 
@@ -36,8 +36,10 @@ def demo_load():
     s = db.session()
     added = demo.load_demo(s)
     deployed = deploy.deploy_directory(s, None, Path(current_app.config["PROCESSES_DIR"]))
+    activity = bootstrap.load_demo_activity(s)  # a training session, a member's credits
     db.commit()
-    click.echo(f"added: {added}; new process versions: {sum(1 for _, new in deployed if new)}")
+    click.echo(f"added: {added}; new process versions: {sum(1 for _, new in deployed if new)}"
+               + ("; demo session and credits" if activity else ""))
 
 
 @demo_cli.command("logins")
