@@ -58,15 +58,19 @@ def new():
 @bp.route("/<int:session_id>")
 @roles_required("member", "secretariat", "admin")
 def detail(session_id):
+    return _detail(training.get(db.session(), actor(), session_id))
+
+
+def _detail(ts, report=None, errors=None, ticked=()):
+    """The session page; with `errors`, the report form again with what was ticked and typed."""
     me = actor()
     s = db.session()
-    ts = training.get(s, me, session_id)
     people = training.attendees(s, me, ts) if training.can_see_attendees(s, me, ts) else None
     return render_template("training/detail.html", ts=ts, state=training.state(ts), states=STATES,
                            registered=training.registered_count(s, ts.id), people=people, labels=LABELS,
                            mine=training.registration_of(s, me.physician_id, ts.id), form=ConfirmForm(),
-                           report=ReportForm(), organiser=me.role == "secretariat"
-                           and me.association_id == ts.organiser_association_id, errors={})
+                           report=report or ReportForm(), errors=errors or {}, ticked=set(ticked),
+                           organiser=me.role == "secretariat" and me.association_id == ts.organiser_association_id)
 
 
 @bp.route("/<int:session_id>/register", methods=["POST"])
@@ -114,11 +118,7 @@ def report(session_id):
         count = training.report(s, me, session_id, ids, numbers)
     except ValidationFailed as exc:
         db.rollback()
-        ts = training.get(s, me, session_id)
-        return render_template("training/detail.html", ts=ts, state=training.state(ts), states=STATES,
-                               registered=training.registered_count(s, ts.id), people=training.attendees(s, me, ts),
-                               labels=LABELS, mine=None, form=ConfirmForm(), report=form, organiser=True,
-                               errors=field_errors(exc), ticked=set(ids)), 422
+        return _detail(training.get(s, me, session_id), form, field_errors(exc), ids), 422
     except Conflict as exc:
         db.rollback()
         flash(message(exc.message_key), "error")
