@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from . import audit, mail, members
 from .actors import Actor
 from .associations import get_by_codes
+from .db import is_postgresql
 from .errors import Forbidden, NotFound, ValidationFailed
 from .memberships import activate_membership
 from .models import (
@@ -304,6 +305,14 @@ def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
         group=clean["group"],
     )
     return record_submission(session, actor, applicant, app)
+
+
+def lock_applicant(session: Session, physician_id: int) -> None:
+    """Serialise the filings of one physician (a "one pending application of this kind" check is
+    then true until the commit): the physician's row is locked on PostgreSQL; SQLite's BEGIN
+    IMMEDIATE already excludes every other writer."""
+    if is_postgresql(session):
+        session.execute(sa.select(Physician.id).where(Physician.id == physician_id).with_for_update())
 
 
 def record_submission(session: Session, actor: Actor, applicant: UserAccount, app: Application) -> Application:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, mail
 from .actors import Actor
-from .applications import record_submission, resolve_applicant
+from .applications import lock_applicant, record_submission, resolve_applicant
 from .calendar import JST
 from .errors import NotFound, ValidationFailed
 from .models import Application, ApplicationPart, Association, Certificate, CreditEntry, Membership, Physician
@@ -276,6 +276,7 @@ def file_certification(session: Session, actor: Actor, data: dict, requirements:
     system = data.get("system")
     if system not in CERTIFIED:
         raise ValidationFailed.one("system", "choose_from_list")
+    lock_applicant(session, applicant.physician_id)
     pending = session.scalar(sa.select(sa.func.count()).select_from(Application).where(
         Application.physician_id == applicant.physician_id, Application.kind == "certification",
         Application.status.in_((ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value,

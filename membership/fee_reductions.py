@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .actors import Actor
-from .applications import record_submission, resolve_applicant
+from .applications import lock_applicant, record_submission, resolve_applicant
 from .certifications import today_jst
 from .errors import Forbidden, ValidationFailed
 from .models import Application, ApplicationPart, Membership, MembershipGroup, Physician
@@ -53,6 +53,7 @@ def file_reduction(session: Session, actor: Actor, data: dict) -> Application:
         errors["group_id"] = ("choose_from_list", {})
     if errors:
         raise ValidationFailed(errors, context="fee_reduction")
+    lock_applicant(session, applicant.physician_id)
     pending = session.scalar(sa.select(sa.func.count()).select_from(Application).where(
         Application.physician_id == applicant.physician_id, Application.kind == "fee_reduction",
         Application.group_id == group.id,
