@@ -290,6 +290,7 @@ def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
     Raises ValidationFailed, Forbidden. The caller starts the review process.
     """
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
+    lock_applicant(session, applicant.physician_id)  # the "nothing pending" checks hold until the commit
     clean = validate_enrolment(session, applicant.physician_id, data)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     app = Application(

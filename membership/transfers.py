@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, memberships
 from .actors import Actor
-from .applications import _app, _mail_applicant, _parse_date, record_submission, resolve_applicant
+from .applications import _app, _mail_applicant, _parse_date, lock_applicant, record_submission, resolve_applicant
 from .associations import get_by_codes
 from .errors import ValidationFailed
 from .models import Application, ApplicationPart, Facility, MembershipEvent
@@ -153,6 +153,7 @@ def _complete_chain(session, group, new_chain: dict, chosen, errors: dict) -> No
 def file_transfer(session: Session, actor: Actor, data: dict) -> Application:
     """Store a transfer with its derived parts. Raises ValidationFailed, Forbidden."""
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
+    lock_applicant(session, applicant.physician_id)  # the "nothing pending" checks hold until the commit
     clean = plan(session, applicant.physician_id, data, actor)
     group = clean["group"]
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)

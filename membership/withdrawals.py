@@ -24,6 +24,7 @@ from .applications import (
     _app,
     _mail_applicant,
     _parse_date,
+    lock_applicant,
     record_submission,
     resolve_applicant,
 )
@@ -133,6 +134,7 @@ def file_withdrawal(session: Session, actor: Actor, data: dict) -> Application:
     Raises ValidationFailed, Forbidden. The caller starts the withdrawal process.
     """
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
+    lock_applicant(session, applicant.physician_id)  # the "nothing pending" checks hold until the commit
     clean = validate(session, applicant.physician_id, data, actor)
     group = clean["group"]
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
