@@ -24,6 +24,11 @@ _SCRIPT_ENGINE = RestrictedScriptEngine()
 def evaluate(session: Session, key: str, data: dict) -> dict:
     """The outputs of decision `key` for `data`: {output: value} (UNIQUE) or {output: [values]}
     (COLLECT; {} when no rule matched). Raises NotFound when no such table is deployed."""
+    return evaluator(session, key)(data)
+
+
+def evaluator(session: Session, key: str):
+    """`evaluate` for many inputs: the latest table is looked up once. Raises NotFound."""
     definition = latest(session, key)
     if definition is None or not definition.filename.endswith(".dmn"):
         raise NotFound()
@@ -37,9 +42,12 @@ def evaluate(session: Session, key: str, data: dict) -> dict:
         engine = DMNEngine(dmn.decision.decisionTables[0])
         with _lock:
             _engines[cache_key] = engine
-    # DMNEngine reads task.data and task.workflow.script_engine only
-    task = SimpleNamespace(data=dict(data), workflow=SimpleNamespace(script_engine=_SCRIPT_ENGINE))
-    return dict(engine.result(task))
+
+    def run(data: dict) -> dict:
+        # DMNEngine reads task.data and task.workflow.script_engine only
+        task = SimpleNamespace(data=dict(data), workflow=SimpleNamespace(script_engine=_SCRIPT_ENGINE))
+        return dict(engine.result(task))
+    return run
 
 
 REQUIREMENTS = "certification_requirements"

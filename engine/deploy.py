@@ -119,16 +119,21 @@ def library(session: Session) -> list[dict]:
              "called_only": key in called} for key, versions in sorted(by_key.items())]
 
 
+def latest_of_each(*columns):
+    """A select of `columns` (default: the whole row) for the latest version of every key."""
+    newest = sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version).label("version")) \
+        .group_by(ProcessDefinition.key).subquery()
+    return sa.select(*(columns or (ProcessDefinition,))).join(
+        newest, sa.and_(newest.c.key == ProcessDefinition.key, newest.c.version == ProcessDefinition.version))
+
+
 def resolve_calls(session: Session, definition: ProcessDefinition) -> dict[str, int]:
     """{key: definition id} for `definition` and, transitively, the latest versions it calls.
 
     One query: the latest (id, calls) of every key (the table holds a few rows per process).
     """
-    newest = sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version).label("version")) \
-        .group_by(ProcessDefinition.key).subquery()
     latest_rows = {row.key: row for row in session.execute(
-        sa.select(ProcessDefinition.key, ProcessDefinition.id, ProcessDefinition.calls).join(
-            newest, sa.and_(newest.c.key == ProcessDefinition.key, newest.c.version == ProcessDefinition.version)))}
+        latest_of_each(ProcessDefinition.key, ProcessDefinition.id, ProcessDefinition.calls))}
     ids = {definition.key: definition.id}
     todo = list(definition.calls)
     while todo:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from membership.models import Application, Association
 
 from . import safe_eval
-from .deploy import add_to_parser
+from .deploy import add_to_parser, latest_of_each
 from .models import HumanTask, ProcessDefinition, ProcessInstance
 from .script_engine import RestrictedScriptEngine, RunContext, ServiceFailed
 from .validation import kind_of
@@ -178,10 +178,7 @@ def _specs(session: Session, top_key: str, key: str, xml: str):
     would run once the draft is deployed)."""
     parser = SpiffBpmnParser()
     add_to_parser(parser, xml, f"{key}.{kind_of(xml)}")
-    newest = sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version).label("version")) \
-        .where(ProcessDefinition.key != key).group_by(ProcessDefinition.key).subquery()
-    for row in session.scalars(sa.select(ProcessDefinition).join(newest, sa.and_(
-            newest.c.key == ProcessDefinition.key, newest.c.version == ProcessDefinition.version))):
+    for row in session.scalars(latest_of_each().where(ProcessDefinition.key != key)):
         add_to_parser(parser, row.xml, row.filename)
     return parser.get_spec(top_key), parser.get_subprocess_specs(top_key)
 

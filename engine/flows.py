@@ -109,6 +109,5 @@ def remind_expiring(session: Session, today=None) -> int:
 def fee_reduction_candidates(session: Session, actor: Actor) -> list[dict]:
     """The secretariat's members who qualify for a fee reduction by the decision table
     `fee_reduction_candidates` (age, years since graduation)."""
-    def decide(data: dict) -> list[str]:
-        return list(decisions.evaluate(session, "fee_reduction_candidates", data).get("reason", []))
-    return fee_reductions.candidates(session, actor, decide)
+    table = decisions.evaluator(session, "fee_reduction_candidates")  # one lookup for every member
+    return fee_reductions.candidates(session, actor, lambda data: list(table(data).get("reason", [])))

@@ -241,7 +241,7 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
         app = session.get(Application, task.application_id)
         if app.kind == "withdrawal":
             withdrawals.amend_pending(session, actor, app, changes or {})
-        elif app.kind not in ("certification", "session", "fee_reduction"):  # resubmitted as they are
+        else:  # kinds with nothing to change are resubmitted as they are (an empty amendment)
             applications.amend(session, actor, app, changes or {})
     # Mark the row first so that materialise() does not see it as vanished.
     task.status = "completed"

@@ -8,7 +8,6 @@ name. Each function runs inside the caller's transaction and never commits.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from . import audit, mail, members
 from .actors import Actor
 from .associations import get_by_codes
+from .calendar import JST
 from .db import is_postgresql
 from .errors import Forbidden, NotFound, ValidationFailed
 from .memberships import activate_membership
@@ -41,7 +41,6 @@ from .statuses import (
     transition,
 )
 
-JST = ZoneInfo("Asia/Tokyo")
 OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
 #: the facility choices that are not a facility: not decided / not listed, and home member
 FACILITY_MODES = {"undecided": "未定・一覧にない", "home": "自宅会員"}

@@ -15,12 +15,11 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from . import audit, mail
 from .actors import Actor
-from .applications import lock_applicant, record_submission, resolve_applicant
-from .calendar import JST
+from .applications import lock_applicant, record_submission, resolve_applicant, today_jst
 from .errors import NotFound, ValidationFailed
 from .models import Application, ApplicationPart, Association, Certificate, CreditEntry, Membership, Physician
 from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
@@ -45,12 +44,6 @@ SOURCES = {"session": "研修会", "e_learning": "日医e-ラーニング", "qui
            "paper": "紙の単位シール", "legacy": "移行データ"}
 MODES = {"new": "新規", "renewal": "更新"}
 VALID_YEARS = 5
-#: a renewal may be applied for this long before the certificate expires
-RENEWAL_OPENS_DAYS = 365
-
-
-def today_jst() -> dt.date:
-    return dt.datetime.now(JST).date()
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -354,14 +347,13 @@ def due_reminders(session: Session, today: dt.date | None = None) -> list[tuple[
     issued (a later certificate of the same system)."""
     today = today or today_jst()
     horizon = years_before(today, -1)
+    later = aliased(Certificate)
+    renewed = sa.exists().where(later.physician_id == Certificate.physician_id, later.system == Certificate.system,
+                                later.valid_from >= Certificate.valid_until)
     out = []
     for cert in session.scalars(sa.select(Certificate).where(
-            Certificate.status == "active", Certificate.valid_until >= today, Certificate.valid_until <= horizon)):
-        renewed = session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(
-            Certificate.physician_id == cert.physician_id, Certificate.system == cert.system,
-            Certificate.valid_from > cert.valid_until - dt.timedelta(days=1)))
-        if renewed:
-            continue
+            Certificate.status == "active", Certificate.valid_until >= today, Certificate.valid_until <= horizon,
+            ~renewed)):
         due = [stage for stage, months in REMINDER_STAGES if today >= months_before(cert.valid_until, months)]
         if due and due[-1] not in (cert.reminders or []):
             out.append((cert, due[-1]))

@@ -13,7 +13,6 @@ and the group moves to the new facility. A rejection of any part leaves the memb
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,7 @@ from . import audit, memberships
 from .actors import Actor
 from .applications import _app, _mail_applicant, _parse_date, lock_applicant, record_submission, resolve_applicant
 from .associations import get_by_codes
+from .calendar import JST
 from .errors import ValidationFailed
 from .models import Application, ApplicationPart, Facility, MembershipEvent
 from .statuses import (
@@ -32,8 +32,6 @@ from .statuses import (
     transition,
 )
 from .withdrawals import groups_of, pending_on_group
-
-JST = ZoneInfo("Asia/Tokyo")
 
 
 def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = None) -> dict:

@@ -12,7 +12,6 @@ The member's data is kept (利用規約 §8-2).
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -28,6 +27,7 @@ from .applications import (
     record_submission,
     resolve_applicant,
 )
+from .calendar import JST
 from .errors import ValidationFailed
 from .models import Application, ApplicationPart, Membership, MembershipGroup
 from .statuses import (
@@ -39,7 +39,6 @@ from .statuses import (
     transition,
 )
 
-JST = ZoneInfo("Asia/Tokyo")
 REASONS = {"retired": "廃業・退職", "death": "死亡", "other": "その他"}
 MAX_REASON_TEXT = 50
 

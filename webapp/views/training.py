@@ -30,7 +30,7 @@ def index():
     rows = training.visible(s, me, upcoming_only=me.role == "member")
     mine = {r.session_id: r for r in training.registrations_of(s, me.physician_id)} if me.physician_id else {}
     return render_template("training/index.html", sessions=[(t, training.state(t)) for t in rows], states=STATES,
-                           counts={t.id: training.registered_count(s, t.id) for t in rows}, mine=mine,
+                           counts=training.registered_counts(s, [t.id for t in rows]), mine=mine,
                            labels=LABELS, form=ConfirmForm())
 
 
