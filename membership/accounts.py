@@ -127,11 +127,21 @@ def issue_token(session: Session, account: UserAccount) -> str:
     return token
 
 
-def account_for_token(session: Session, token: str) -> UserAccount | None:
-    """The live account of a bearer token, in one query (every API call asks)."""
-    return session.scalar(sa.select(UserAccount).join(ApiToken, ApiToken.user_id == UserAccount.id).where(
-        ApiToken.token_hash == _digest(token), ApiToken.expires_at >= _now(), UserAccount.is_active.is_(True),
-        UserAccount.auth_epoch == ApiToken.auth_epoch))
+#: What a request needs of the account behind a bearer token (for Actor.of and
+#: registration.pending_step): columns, not an entity. Built once, run with two parameters.
+_TOKEN_IDENTITY = sa.select(
+    UserAccount.id, UserAccount.login_id, UserAccount.role, UserAccount.association_id, UserAccount.physician_id,
+    UserAccount.display_name, UserAccount.terms_version, UserAccount.email_verified_at,
+    UserAccount.must_change_credentials,
+).join(ApiToken, ApiToken.user_id == UserAccount.id).where(
+    ApiToken.token_hash == sa.bindparam("digest"), ApiToken.expires_at >= sa.bindparam("now"),
+    UserAccount.is_active.is_(True), UserAccount.auth_epoch == ApiToken.auth_epoch)
+
+
+def identity_for_token(session: Session, token: str):
+    """The live account of a bearer token as a read-only row with the UserAccount attribute
+    names above, or None. One query on every API call, so no entity is built."""
+    return session.connection().execute(_TOKEN_IDENTITY, {"digest": _digest(token), "now": _now()}).first()
 
 
 def get_account(session: Session, user_id: int) -> UserAccount | None:

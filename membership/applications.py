@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from . import audit, mail, members
 from .actors import Actor
 from .associations import get_by_codes
-from .calendar import JST
 from .db import is_postgresql
 from .errors import Forbidden, NotFound, ValidationFailed
+from .fields import today_jst  # noqa: F401  (re-exported: callers use applications.today_jst)
 from .memberships import activate_membership
 from .models import (
     Application,
@@ -52,10 +52,6 @@ STATUS_LABELS = {
     "draft": "一時保存", "submitted": "申請中", "in_review": "申請中", "returned": "差戻し",
     "approved": "承認", "rejected": "却下", "cancelled": "取消", "completed": "完了", "pending": "申請中",
 }
-
-
-def today_jst() -> dt.date:
-    return dt.datetime.now(JST).date()
 
 
 # --- filing ---------------------------------------------------------------------------------

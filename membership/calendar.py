@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from zoneinfo import ZoneInfo
 
 import jpholiday
 import sqlalchemy as sa
@@ -18,11 +17,10 @@ from sqlalchemy.orm import Session
 from . import associations, audit
 from .actors import Actor
 from .errors import Forbidden, NotFound, ValidationFailed
-from .fields import FieldError, text
+from .fields import JST, FieldError, text
 from .fields import date as parse_date
 from .models import Association, ClosedDay
 
-JST = ZoneInfo("Asia/Tokyo")
 #: closed days are read at most this often per association and process (admin edits made in
 #: another process are seen after this delay; edits in this one at once)
 CACHE_SECONDS = 300.0

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from .accounts import create_user
 from .calendar import year_end
+from .fields import today_jst
 from .models import (
     Association,
     ClosedDay,
@@ -148,7 +149,7 @@ def load_demo(session: Session) -> dict[str, int]:
     for code, name, *_ in ASSOCIATIONS:
         user(f"staff@{code}", "secretariat", association_code=code, name=f"{name} 事務局")
     if not session.scalar(sa.select(sa.func.count()).select_from(ClosedDay)):
-        this_year = dt.date.today().year
+        this_year = today_jst().year
         for association in by_code.values():  # 年末年始, this year's and next year's
             for day in year_end(this_year - 1) + year_end(this_year) + year_end(this_year + 1):
                 session.add(ClosedDay(association_id=association.id, on_date=day, label="年末年始"))

@@ -13,6 +13,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from .fields import today_jst
 from .models import Physician
 
 FONT_CANDIDATES = (
@@ -53,7 +54,7 @@ def credentials_notice(physician: Physician, login_id: str, password: str, login
     pdf.ln(4)
     if login_url:
         pdf.multi_cell(0, 5, f"ログインページ: {login_url}")
-    pdf.multi_cell(0, 5, f"発行日: {dt.date.today():%Y年%m月%d日}　このお知らせは他人に見せないでください。"
+    pdf.multi_cell(0, 5, f"発行日: {today_jst():%Y年%m月%d日}　このお知らせは他人に見せないでください。"
                          "ご不明な点は所属医師会事務局にお問い合わせください。")
     return bytes(pdf.output())
 
@@ -74,7 +75,7 @@ def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOAR
     pdf.set_font("jp", size=14)
     pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("jp", size=9)
-    pdf.cell(0, 6, f"作成日: {dt.date.today():%Y年%m月%d日}　件数: {len(rows)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, f"作成日: {today_jst():%Y年%m月%d日}　件数: {len(rows)}", new_x="LMARGIN", new_y="NEXT")
     for line in lines:
         pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     widths = widths or ((20, 24, 22, 40, 48, 26, 12, 24, 24) if columns == BOARD_COLUMNS else None)
@@ -157,7 +158,7 @@ def credit_statement(name: str, registry_number: str, year: int, rows: list[tupl
             for value in row:
                 line.cell(value)
     pdf.ln(6)
-    pdf.cell(0, 8, f"上記のとおり単位を取得したことを証明します。　発行日: {dt.date.today():%Y年%m月%d日}",
+    pdf.cell(0, 8, f"上記のとおり単位を取得したことを証明します。　発行日: {today_jst():%Y年%m月%d日}",
              new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 8, "公益社団法人 日本医師会", align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
@@ -189,5 +190,5 @@ def attendance_certificate(name: str, registry_number: str, title: str, organise
         pdf.multi_cell(130, 10, value, border=1, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(12)
     pdf.cell(0, 8, "上記の研修会を受講したことを証明します。", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 8, f"発行日: {dt.date.today():%Y年%m月%d日}　{organiser}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, f"発行日: {today_jst():%Y年%m月%d日}　{organiser}", align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from zoneinfo import ZoneInfo
 
 import jaconv
 from email_validator import EmailNotValidError, validate_email
@@ -34,6 +35,15 @@ class FieldError(ValueError):
         super().__init__(key)
         self.key = key
         self.params = params
+
+
+#: Japan's time zone. "Today" for a member or an office is the date in Japan, whatever zone the
+#: server runs in (containers run in UTC: 00:00–09:00 JST is still yesterday there).
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def today_jst() -> dt.date:
+    return dt.datetime.now(JST).date()
 
 
 def halfwidth(text) -> str:
@@ -158,7 +168,7 @@ def date(raw, optional: bool = False, past: bool = True) -> dt.date | None:
             value = dt.date(y, m, d)
         except ValueError:
             raise FieldError("invalid_date") from None
-    if value.year < 1900 or (past and value > dt.date.today()):
+    if value.year < 1900 or (past and value > today_jst()):
         raise FieldError("date_not_past" if past and value.year >= 1900 else "invalid_date")
     return value
 
@@ -177,7 +187,7 @@ def month(raw, optional: bool = True) -> str:
     if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
         raise FieldError("invalid_month")
     value = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-    if value > dt.date.today().strftime("%Y-%m"):
+    if value > today_jst().strftime("%Y-%m"):
         raise FieldError("date_not_past")
     return value
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from . import audit
 from .actors import Actor
 from .errors import Conflict
+from .fields import today_jst
 from .models import Application, ApplicationPart, Membership, MembershipEvent, MembershipGroup, Physician
 from .statuses import MembershipStatus, PartAction
 
@@ -55,7 +56,7 @@ def activate_membership(session: Session, actor: Actor, part: ApplicationPart) -
     membership = Membership(
         group=app.group, physician_id=app.physician_id, association_id=part.association_id,
         category_id=part.category_id, layer=part.layer, status=MembershipStatus.ACTIVE.value,
-        since=app.desired_date or dt.date.today(),
+        since=app.desired_date or today_jst(),
     )
     session.add(membership)
     session.add(MembershipEvent(

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from .json_provider import OrjsonProvider
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -59,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = "development-only-not-secret"  # noqa: S105  (never in production)
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = production
-    app.json.ensure_ascii = False
+    app.json = OrjsonProvider(app)  # UTF-8, keys in the order built, no sort per answer
 
     from engine import validation
     from forms.inbox import FORMS

@@ -6,9 +6,12 @@ Templates are written in Japanese and call `_()`; in English mode `_()` looks th
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, g, has_request_context, request, session
 
 from membership import messages
+from membership.fields import JST
 
 from .translations_en import EN
 
@@ -46,5 +49,16 @@ def field_errors(exc) -> dict[str, str]:
     return {f: message(key, field=f, context=context, **params) for f, (key, params) in exc.fields.items()}
 
 
+def local_time(value, fmt: str = "%Y/%m/%d %H:%M") -> str:
+    """A stored time (naive UTC) as Japan's time; a date as it is. Screens show every time in JST,
+    the zone of every office and member (the server's own zone does not matter)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(JST)
+    return value.strftime(fmt)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["jst"] = local_time
     app.jinja_env.globals.update(_=translate, current_lang=current_lang)

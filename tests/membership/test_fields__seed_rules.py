@@ -106,11 +106,11 @@ INVALID = [
     (fields.date, "", "required"),
     (fields.date, "1970-02-30", "invalid_date"),
     (fields.date, "昭和45年", "invalid_date"),
-    (fields.date, (dt.date.today() + dt.timedelta(days=1)).isoformat(), "date_not_past"),
+    (fields.date, (fields.today_jst() + dt.timedelta(days=1)).isoformat(), "date_not_past"),
     (fields.date, "1899-12-31", "invalid_date"),
     (fields.month, "1995-13", "invalid_month"),
     (fields.month, "95-03", "invalid_month"),
-    (fields.month, f"{dt.date.today().year + 1}-01", "date_not_past"),
+    (fields.month, f"{fields.today_jst().year + 1}-01", "date_not_past"),
     (fields.sex, "X", "choose_from_list"),
     (fields.sex, "", "choose"),
     (fields.department, "99", "choose_from_list"),
@@ -139,3 +139,21 @@ def test_every_message_key_has_japanese_and_english_text():
 
     for _rule, _raw, key in INVALID:
         assert MESSAGES[key]["ja"] and MESSAGES[key]["en"], key
+
+
+def test_past_dates_are_judged_by_the_date_in_japan(monkeypatch):
+    """At 03:00 JST on 30 November the server (UTC) still says 29 November: a member typing
+    today's date must not be told it is in the future, and tomorrow's must still be refused."""
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2026, 11, 29, 18, 0, tzinfo=dt.UTC).astimezone(tz)
+
+    monkeypatch.setattr(fields.dt, "datetime", Clock)
+    assert fields.today_jst() == dt.date(2026, 11, 30)
+    assert fields.date("2026/11/30") == dt.date(2026, 11, 30)
+    with pytest.raises(FieldError) as err:
+        fields.date("2026-12-01")
+    assert err.value.key == "date_not_past"
+    assert fields.month("2026-11") == "2026-11"

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from engine import tasks
 from engine.models import HumanTask, TaskEvent
-from membership import accounts
+from membership import accounts, fields
 from membership.actors import Actor
 from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
@@ -73,7 +73,7 @@ def test_filters_sorting_and_pages(session, office):
     q = tasks.parse_query({"sort": "applicant", "order": "asc", "per_page": "100"})
     names = [t.applicant_kana.split()[0] for t, _ in tasks.search_inbox(session, staff, q)[0] if t.id in ours]
     assert names == sorted(names) == ["アオキ", "イトウ", "ウエダ"]
-    today = dt.date.today()
+    today = fields.today_jst()  # the filter's dates are days in Japan
     q = tasks.parse_query({"date_from": (today - dt.timedelta(days=1)).isoformat(), "date_to": today.isoformat(),
                            "layer": "4", "application_kind": "enrolment", "per_page": "100"})
     assert ours <= {t.id for t, _ in tasks.search_inbox(session, staff, q)[0]}
@@ -86,6 +86,19 @@ def test_filters_sorting_and_pages(session, office):
         tasks.parse_query({"layer": "9", "date_from": "2026-13-01", "view": "nope"})
     assert set(bad.value.fields) == {"layer", "date_from", "view"}
 
+
+
+def test_date_filters_mean_days_in_japan(session, office):
+    """A task created at 01:00 JST on 30 November (16:00 UTC on the 29th) is on the 30th's list."""
+    task_id = next(iter(office["tasks"].values()))
+    session.execute(sa.update(HumanTask).where(HumanTask.id == task_id)
+                    .values(created_at=dt.datetime(2026, 11, 29, 16, 0)))
+
+    def found(day: str) -> bool:
+        q = tasks.parse_query({"date_from": day, "date_to": day, "view": "all", "per_page": "100"})
+        return task_id in {t.id for t, _ in tasks.search_inbox(session, office["staff"], q, ids=[task_id])[0]}
+
+    assert found("2026-11-30") and not found("2026-11-29") and not found("2026-12-01")
 
 def test_inbox_screen_filters_and_saved_filters_per_user(app, session, office):
     client = login(app, "staff@chuoeast")
@@ -303,3 +316,12 @@ def test_the_total_is_the_same_on_every_page_and_past_the_end(session, office):
     assert rows == [] and past == exact
     nothing = tasks.search_inbox(session, staff, tasks.InboxQuery(view="open", applicant="該当なし名前"))
     assert nothing == ([], 0)
+
+
+def test_screens_show_stored_times_in_japan():
+    from webapp.i18n import local_time
+
+    assert local_time(dt.datetime(2026, 11, 29, 16, 5)) == "2026/11/30 01:05"  # stored naive UTC
+    assert local_time(dt.datetime(2026, 11, 29, 16, 5, tzinfo=dt.UTC), "%Y/%m/%d") == "2026/11/30"
+    assert local_time(dt.date(2026, 11, 29), "%Y/%m/%d") == "2026/11/29"  # a date is a date
+    assert local_time(None) == ""

@@ -108,7 +108,7 @@ def token_required(view):
         header = request.headers.get("Authorization", "")
         account = None
         if header.startswith("Bearer "):
-            account = accounts.account_for_token(db.session(), header[7:].strip())
+            account = accounts.identity_for_token(db.session(), header[7:].strip())
         if account is None:
             return error_response(401, "unauthorized", message("not_logged_in"))
         if registration.pending_step(account):

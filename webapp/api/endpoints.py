@@ -18,7 +18,7 @@ AUTH = {"security": [{"bearerAuth": []}]}
 
 
 @blp.route("/auth/token", methods=["POST"])
-@blp.arguments(schemas.TokenRequest)
+@blp.arguments(schemas.TokenRequest())
 @blp.response(200, schemas.TokenResponse)
 @blp.alt_response(401, schema=schemas.ApiErrorSchema)
 @blp.alt_response(403, schema=schemas.ApiErrorSchema, description="first-login steps not done")
@@ -43,7 +43,7 @@ def issue_token(body):
 @blp.route("/associations")
 @token_required
 @blp.doc(**AUTH)
-@blp.arguments(schemas.AssociationQuery, location="query")
+@blp.arguments(schemas.AssociationQuery(), location="query")
 @blp.response(200, schemas.AssociationSchema(many=True))
 def list_associations(query):
     rows = associations.list_associations(db.session(), query.get("layer"), query.get("parent"), query.get("q"))
@@ -53,7 +53,7 @@ def list_associations(query):
 @blp.route("/facilities")
 @token_required
 @blp.doc(**AUTH)
-@blp.arguments(schemas.FacilityQuery, location="query")
+@blp.arguments(schemas.FacilityQuery(), location="query")
 @blp.response(200, schemas.FacilitySchema(many=True))
 def list_facilities(query):
     return [associations.facility_dict(f) for f in associations.search_facilities(db.session(), query.get("q"))]
@@ -62,7 +62,7 @@ def list_facilities(query):
 @blp.route("/applications", methods=["POST"])
 @token_required
 @blp.doc(**AUTH)
-@blp.arguments(schemas.ApplicationCreate)
+@blp.arguments(schemas.ApplicationCreate())
 @blp.response(201, schemas.ApplicationSchema)
 @blp.alt_response(422, schema=schemas.ApiErrorSchema)
 def create_application(body):
@@ -102,7 +102,7 @@ def cancel_application(application_id):
 @blp.route("/tasks")
 @token_required
 @blp.doc(**AUTH)
-@blp.arguments(schemas.TaskQuery, location="query")
+@blp.arguments(schemas.TaskQuery(), location="query")
 @blp.response(200, schemas.TaskSchema(many=True))
 def list_tasks(query):
     inbox_keys = {"view", "application_kind", "layer", "date_from", "date_to", "applicant", "sort", "order", "page",
@@ -165,7 +165,7 @@ def unclaim_task(task_id):
 @blp.route("/tasks/<int:task_id>/reassign", methods=["POST"])
 @token_required
 @blp.doc(**AUTH)
-@blp.arguments(schemas.ReassignRequest)
+@blp.arguments(schemas.ReassignRequest())
 @blp.response(200, schemas.TaskSchema)
 @blp.alt_response(409, schema=schemas.ApiErrorSchema)
 def reassign_task(body, task_id):
@@ -177,7 +177,7 @@ def reassign_task(body, task_id):
 @blp.route("/tasks/<int:task_id>/take-over", methods=["POST"])
 @token_required
 @blp.doc(**AUTH)
-@blp.arguments(schemas.TakeOverRequest)
+@blp.arguments(schemas.TakeOverRequest())
 @blp.response(200, schemas.TaskSchema)
 @blp.alt_response(409, schema=schemas.ApiErrorSchema)
 def take_over_task(body, task_id):
@@ -189,7 +189,7 @@ def take_over_task(body, task_id):
 @blp.route("/tasks/<int:task_id>/complete", methods=["POST"])
 @token_required
 @blp.doc(**AUTH)
-@blp.arguments(schemas.CompleteRequest)
+@blp.arguments(schemas.CompleteRequest())
 @blp.response(200, schemas.TaskSchema)
 @blp.alt_response(409, schema=schemas.ApiErrorSchema)
 @blp.alt_response(422, schema=schemas.ApiErrorSchema)
@@ -203,7 +203,7 @@ def complete_task(body, task_id):
 @blp.route("/tasks/bulk-complete", methods=["POST"])
 @token_required
 @blp.doc(**AUTH)
-@blp.arguments(schemas.BulkCompleteRequest)
+@blp.arguments(schemas.BulkCompleteRequest())
 @blp.response(200, schemas.BulkResult(many=True))
 def bulk_complete(body):
     """Each task is completed in its own transaction: one failure does not undo the others."""

@@ -26,7 +26,7 @@ from membership.reference import DUTY_CODES
 
 from .. import bulk, db
 from ..csv_response import csv_response
-from ..i18n import field_errors, message, translate
+from ..i18n import field_errors, local_time, message, translate
 from ..security import actor, roles_required
 
 bp = Blueprint("inbox", __name__)
@@ -94,10 +94,10 @@ def _selection() -> tuple[tasks.InboxQuery, list[int]]:
 def _board_rows(ids: list[int]) -> list[dict]:
     q = tasks.InboxQuery(view="all", sort="application", order="asc")  # the board reads by number
     rows, _ = tasks.search_inbox(db.session(), actor(), q, ids=ids, limit=len(ids) or 1)
-    return [{"申請番号": t.application_id, "受付日": t.created_at.strftime("%Y/%m/%d"),
+    return [{"申請番号": t.application_id, "受付日": local_time(t.created_at, "%Y/%m/%d"),
              "申請の種類": KIND_LABELS.get(t.application_kind, t.application_kind), "申請者": t.applicant_name,
              "フリガナ": t.applicant_kana, "医籍登録番号": t.applicant_registry, "層": t.layer or "",
-             "期限": t.due_at.strftime("%Y/%m/%d") if t.due_at else "",
+             "期限": local_time(t.due_at, "%Y/%m/%d"),
              "状態": STATUS_LABELS.get(t.status, t.status)} for t, _ in rows]
 
 
