@@ -626,12 +626,17 @@ def physician_of(session: Session, app: Application) -> Physician | None:
 
 def applicant_contact(session: Session, app: Application) -> tuple[str, str]:
     """(name, mail address) of whoever applied: the physician, or — for a training session's
-    approval, which has no physician — the organiser's secretariat account."""
-    account = session.get(UserAccount, app.applicant_user_id)
+    approval, which has no physician — the organiser's secretariat account.
+
+    The account is read only when needed, and without an autoflush: this runs inside every
+    engine step that mails, and a flush in the middle splits the step's one flush in two."""
+    if app.physician_id is not None and app.physician.email:
+        return app.physician.full_name, app.physician.email
+    with session.no_autoflush:
+        account = session.get(UserAccount, app.applicant_user_id)
     if app.physician_id is None:
         return (account.display_name if account else ""), (account.email if account else "")
-    physician = app.physician
-    return physician.full_name, physician.email or (account.email if account else "")
+    return app.physician.full_name, account.email if account else ""
 
 
 def _mail_applicant(session: Session, app: Application, template: str, **context) -> None:

@@ -51,7 +51,11 @@ def closed_days(session: Session, association_id: int) -> frozenset[dt.date]:
         hit = _cache.get(key)
     if hit and now - hit[0] < CACHE_SECONDS:
         return hit[1]
-    days = frozenset(session.scalars(sa.select(ClosedDay.on_date).where(ClosedDay.association_id == association_id)))
+    # Without autoflush: the engine asks in the middle of a step, which flushes once at its end
+    # (add_closed_day flushes its own row, so nothing of this kind is ever pending here).
+    with session.no_autoflush:
+        days = frozenset(session.scalars(sa.select(ClosedDay.on_date)
+                                         .where(ClosedDay.association_id == association_id)))
     with _lock:
         _cache[key] = (now, days)
     return days

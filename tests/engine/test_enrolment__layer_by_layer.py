@@ -156,3 +156,25 @@ def test_jma_approval_gives_a_new_member_a_ten_digit_id_starting_with_3_once(ses
         tasks.complete_task(session, staff(session, code), open_task_for(session, staff(session, code), app2.id).id,
                             "approve")
     assert session.get(Physician, other.physician_id).jma_member_id not in (None, jma_id)
+
+
+def test_an_approval_is_one_flush_with_its_audit_rows_in_one_insert(session):
+    """The step's writes leave together: a lookup in the middle of a step (e.g. the applicant's
+    mail address) must not autoflush and split them (more statements per approval)."""
+    member = new_member(session)
+    app = file_enrolment(session, member)
+    task = open_task_for(session, staff(session, "chuoeast"), app.id)
+    approver = staff(session, "chuoeast")
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        tasks.complete_task(session, approver, task.id, "approve", "")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert sum(s.startswith("INSERT INTO audit_events") for s in sent) == 1, "\n".join(s[:60] for s in sent)
+    assert not any("FROM user_accounts" in s for s in sent)  # the physician's own address is used
