@@ -13,6 +13,8 @@ import threading
 
 from flask import Flask
 
+from membership.fields import JST
+
 log = logging.getLogger(__name__)
 INTERVAL = 60.0
 DIGEST_AT = dt.time(7, 30)  # JST, as in celery_app's crontab
@@ -39,7 +41,7 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> dict:
     registered = app.extensions["celery"].tasks
     done = {"fire_timers": registered[jobs.fire_timers.name](),
             "flush_outbox": registered[jobs.flush_outbox.name]()}
-    local = (now or dt.datetime.now(dt.UTC)).astimezone(jobs.JST)
+    local = (now or dt.datetime.now(dt.UTC)).astimezone(JST)
     if local.time() >= DIGEST_AT:
         done["daily_digest"] = registered[jobs.daily_digest.name]()  # once a day per office (it checks)
         done["certificate_reminders"] = registered[jobs.certificate_reminders.name]()  # once per stage

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from celery import shared_task
 from flask import current_app
 
 from membership.db import utcnow
+from membership.fields import today_jst
 from membership.models import Notification
 
 from . import db, mailer
 
 log = logging.getLogger(__name__)
-JST = ZoneInfo("Asia/Tokyo")
 STALE_SENDING = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 TIMER_RETRY = dt.timedelta(hours=1)
@@ -93,7 +92,7 @@ def daily_digest() -> int:
     from membership.models import Association, AuditEvent
 
     factory = db.database().session_factory
-    today = dt.datetime.now(dt.UTC).astimezone(JST).date().isoformat()
+    today = today_jst().isoformat()
     link = current_app.config.get("BASE_URL", "").rstrip("/") + "/inbox"
     queued = []
     with factory() as s:
