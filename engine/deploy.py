@@ -127,13 +127,32 @@ def latest_of_each(*columns):
         newest, sa.and_(newest.c.key == ProcessDefinition.key, newest.c.version == ProcessDefinition.version))
 
 
+_LATEST_ROWS = latest_of_each(ProcessDefinition.key, ProcessDefinition.id, ProcessDefinition.version,
+                              ProcessDefinition.calls)
+
+
+def _latest_rows(session: Session) -> dict:
+    """key → (key, id, version, calls) of the latest version of every process (a few rows)."""
+    return {row.key: row for row in session.execute(_LATEST_ROWS)}
+
+
+def latest_with_calls(session: Session, key: str) -> tuple | None:
+    """The latest version of `key` as a (key, id, version, calls) row, and {key: definition id} of
+    it and of the latest versions it calls (see resolve_calls); one query. None if not deployed."""
+    rows = _latest_rows(session)
+    top = rows.get(key)
+    return None if top is None else (top, _resolve(top, rows))
+
+
 def resolve_calls(session: Session, definition: ProcessDefinition) -> dict[str, int]:
     """{key: definition id} for `definition` and, transitively, the latest versions it calls.
 
     One query: the latest (id, calls) of every key (the table holds a few rows per process).
     """
-    latest_rows = {row.key: row for row in session.execute(
-        latest_of_each(ProcessDefinition.key, ProcessDefinition.id, ProcessDefinition.calls))}
+    return _resolve(definition, _latest_rows(session))
+
+
+def _resolve(definition, latest_rows: dict) -> dict[str, int]:
     ids = {definition.key: definition.id}
     todo = list(definition.calls)
     while todo:

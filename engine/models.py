@@ -91,6 +91,9 @@ class HumanTask(Base):
     escalated_at: Mapped[dt.datetime | None]
     escalated_to_association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
 
+    #: set when the task is created, so that a new instance needs no flush for its id first
+    instance: Mapped[ProcessInstance] = relationship()
+
     __table_args__ = (
         sa.Index("ix_human_tasks_association_status", "association_id", "status", "created_at"),
         sa.Index("ix_human_tasks_association_status_due", "association_id", "status", "due_at"),

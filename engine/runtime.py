@@ -21,6 +21,7 @@ from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from membership import applications, associations, audit, calendar, safe_text
 from membership.actors import Actor
@@ -28,7 +29,7 @@ from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, NotFound
 
 from . import safe_eval
-from .deploy import latest, load_specs, resolve_calls
+from .deploy import latest_with_calls, load_specs
 from .models import HumanTask, ProcessInstance
 from .script_engine import RestrictedScriptEngine, RunContext, ServiceFailed
 from .services import SERVICES
@@ -146,11 +147,12 @@ def advance(workflow: BpmnWorkflow) -> None:
 def start_instance(session: Session, actor: Actor, key: str, data: dict,
                    application_id: int | None = None) -> ProcessInstance:
     """Start the latest version of process `key` with `data`; raises NotFound if not deployed."""
-    definition = latest(session, key)
-    if definition is None:
-        raise NotFound()
-    ids = resolve_calls(session, definition)
-    spec, subprocess_specs = load_specs(session, key, ids)
+    with session.no_autoflush:  # the step flushes once, at its end
+        found = latest_with_calls(session, key)
+        if found is None:
+            raise NotFound()
+        definition, ids = found
+        spec, subprocess_specs = load_specs(session, key, ids)
     workflow = BpmnWorkflow(spec, subprocess_specs,
                             script_engine=RestrictedScriptEngine(SERVICES, RunContext(session, actor)))
     # Initial data goes on the READY start task (workflow.set_data is invisible to expressions).
@@ -160,10 +162,11 @@ def start_instance(session: Session, actor: Actor, key: str, data: dict,
                                status="running", state={})
     _store(instance, workflow)
     session.add(instance)
-    session.flush()
     materialise(session, instance, workflow, open_rows=[])
-    audit.record(session, actor, "instance.start", "process_instance", instance.id, key=key,
+    # the instance gets its id at the step's one flush, where the audit row is written too
+    audit.record(session, actor, "instance.start", "process_instance", instance, key=key,
                  version=definition.version, application_id=application_id)
+    session.flush()
     return instance
 
 
@@ -247,12 +250,45 @@ def lock_instance(session: Session, instance_id: int | None = None, *, task_id: 
     return instance
 
 
-def run_human_task(session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask,
-                   data: dict, open_rows: list[HumanTask] | None = None) -> BpmnWorkflow:
-    """Complete the READY user task behind `task` with `data` and advance; the instance is locked.
+def lock_task_instance(session: Session, task_id: int, scope=None) -> tuple[ProcessInstance, HumanTask]:
+    """The instance of human task `task_id` with its row lock taken, and the task row, in one query.
 
-    `open_rows`: the instance's open human tasks, read after the lock. Raises Conflict if the
-    engine no longer has that task ready.
+    The task row may predate what a completion this one waited for did to it (under READ
+    COMMITTED, the re-check after a lock wait reads only the locked row afresh). That is enough:
+    the instance row and its state are fresh, and the task is closed with a guarded UPDATE
+    (`close_task`). `scope`: an extra condition on HumanTask. Raises NotFound.
+    """
+    stmt = (sa.select(ProcessInstance, HumanTask).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+            .where(HumanTask.id == task_id))
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if is_postgresql(session):
+        stmt = stmt.with_for_update(of=ProcessInstance)
+    found = session.execute(stmt.execution_options(populate_existing=True)).first()
+    if found is None:
+        raise NotFound()
+    return found[0], found[1]
+
+
+def close_task(session: Session, task: HumanTask, actor: Actor, **values) -> None:
+    """Mark an open human task done with `values` (status, decision, …), only if it is still open
+    and not claimed by someone else: of two people acting on it at once, the second gets Conflict
+    (the row's own lock orders them, whatever they read before). Sent at once, not at the flush."""
+    done = session.connection().execute(sa.update(HumanTask).where(
+        HumanTask.id == task.id, HumanTask.status == "open",
+        sa.or_(HumanTask.claimed_by_user_id.is_(None), HumanTask.claimed_by_user_id == actor.user_id))
+        .values(**values))
+    if done.rowcount != 1:
+        status = session.scalar(sa.select(HumanTask.status).where(HumanTask.id == task.id))
+        raise Conflict("task_claimed" if status == "open" else "task_not_open")
+    for name, value in values.items():  # the object says what the row says, with nothing left to flush
+        set_committed_value(task, name, value)
+
+
+def run_human_task(session: Session, actor: Actor, instance: ProcessInstance, task: HumanTask,
+                   data: dict) -> BpmnWorkflow:
+    """Complete the READY user task behind `task` (already closed with `close_task`) with `data` and
+    advance; the instance is locked. Raises Conflict if the engine no longer has that task ready.
     """
     workflow = restore(session, actor, instance)
     try:
@@ -261,11 +297,15 @@ def run_human_task(session: Session, actor: Actor, instance: ProcessInstance, ta
         spiff_task = None
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict("task_not_open")
+    # The open rows are the READY user tasks of the state before the step (materialise keeps
+    # them equal), so they need not be read: the state, fresh under the lock, names them.
+    before = {str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    before.discard(task.spiff_task_id)
     spiff_task.set_data(**data)
     spiff_task.run()
     advance(workflow)
     _store(instance, workflow)
-    materialise(session, instance, workflow, open_rows)
+    materialise(session, instance, workflow, open_ids=before)
     return workflow
 
 
@@ -284,21 +324,30 @@ def cancel_instance(session: Session, actor: Actor, instance: ProcessInstance) -
 
 
 def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
-                open_rows: list[HumanTask] | None = None) -> None:
+                open_rows: list[HumanTask] | None = None, open_ids: set[str] | None = None) -> None:
     """Make the open rows of `human_tasks` equal the engine's READY user tasks.
 
-    `open_rows` are the instance's open rows as the caller already knows them (none for a new
-    instance); when not given they are read.
+    The instance's open rows as the caller already knows them: `open_rows` (none for a new
+    instance), or only their Spiff task ids, `open_ids` (rows not loaded: those that vanished are
+    cancelled with one UPDATE); when neither is given they are read.
     """
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    if open_rows is None:
-        open_rows = list(session.scalars(sa.select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.status == "open")))
-    by_spiff_id = {r.spiff_task_id: r for r in open_rows if r.status == "open"}
-    for spiff_id, row in by_spiff_id.items():
-        if spiff_id not in ready:
-            row.status = "cancelled"
-            row.completed_at = utcnow()
+    if open_ids is not None:
+        by_spiff_id = dict.fromkeys(open_ids)
+        vanished = [spiff_id for spiff_id in open_ids if spiff_id not in ready]
+        if vanished:
+            session.connection().execute(sa.update(HumanTask).where(
+                HumanTask.instance_id == instance.id, HumanTask.spiff_task_id.in_(vanished),
+                HumanTask.status == "open").values(status="cancelled", completed_at=utcnow()))
+    else:
+        if open_rows is None:
+            open_rows = list(session.scalars(sa.select(HumanTask).where(
+                HumanTask.instance_id == instance.id, HumanTask.status == "open")))
+        by_spiff_id = {r.spiff_task_id: r for r in open_rows if r.status == "open"}
+        for spiff_id, row in by_spiff_id.items():
+            if spiff_id not in ready:
+                row.status = "cancelled"
+                row.completed_at = utcnow()
     summary = None
     for spiff_id, t in ready.items():
         if spiff_id in by_spiff_id:
@@ -316,7 +365,7 @@ def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
             # business days of the association's office (weekends, holidays, closed days excluded)
             due = calendar.due_at(session, association_id, int(props["due_in_days"]))
         session.add(HumanTask(
-            instance_id=instance.id, application_id=instance.application_id, spiff_task_id=spiff_id,
+            instance=instance, application_id=instance.application_id, spiff_task_id=spiff_id,
             bpmn_id=t.task_spec.bpmn_id, process_key=t.workflow.spec.name,
             name=safe_text.clip(t.task_spec.bpmn_name or t.task_spec.bpmn_id, 200),
             kind=props.get("kind", "review"), form_key=props.get("form_key", ""),

@@ -19,7 +19,7 @@ from membership.fields import JST
 from membership.models import Application, Association, UserAccount
 
 from .models import HumanTask, SavedFilter, TaskEvent
-from .runtime import lock_instance, run_human_task
+from .runtime import close_task, lock_task_instance, run_human_task
 
 DECISIONS = ("approve", "reject", "return")
 MAX_COMMENT = 1000
@@ -243,12 +243,8 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
     Raises NotFound (missing or outside scope), Conflict, ValidationFailed, and any domain error
     of the service tasks the process runs next (the caller rolls back whole).
     """
-    instance = lock_instance(session, task_id=task_id, scope=_scope(actor, on_behalf))
-    # Read after the lock: what another completion committed meanwhile is visible now.
-    rows = list(session.scalars(sa.select(HumanTask).where(
-        HumanTask.instance_id == instance.id, sa.or_(HumanTask.status == "open", HumanTask.id == task_id))
-        .execution_options(populate_existing=True)))
-    task = next(r for r in rows if r.id == task_id)
+    instance, task = lock_task_instance(session, task_id, _scope(actor, on_behalf))
+    # The task row may be older than a completion this one waited for: close_task decides.
     if task.status != "open":
         raise Conflict("task_not_open")
     if task.claimed_by_user_id not in (None, actor.user_id):
@@ -262,14 +258,10 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
             withdrawals.amend_pending(session, actor, app, changes or {})
         else:  # kinds with nothing to change are resubmitted as they are (an empty amendment)
             applications.amend(session, actor, app, changes or {})
-    # Mark the row first so that materialise() does not see it as vanished.
-    task.status = "completed"
-    task.completed_at = utcnow()
-    task.completed_by_user_id = actor.user_id
-    task.decision = decision
-    task.comment = (comment or "").strip()
+    close_task(session, task, actor, status="completed", completed_at=utcnow(),
+               completed_by_user_id=actor.user_id, decision=decision, comment=(comment or "").strip())
     run_human_task(session, actor, instance, task,
-                   {"decision": decision, "comment": task.comment, "decided_by": actor.user_id}, rows)
+                   {"decision": decision, "comment": task.comment, "decided_by": actor.user_id})
     acted_for = task.assignee_user_id if task.assignee_user_id not in (None, actor.user_id) else None
     audit.record(session, actor, "task.complete", "human_task", task.id, on_behalf_of_user_id=acted_for,
                  decision=decision, application_id=task.application_id)
