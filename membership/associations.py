@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .models import Association, Facility
 
@@ -91,8 +91,9 @@ def get_facility(session: Session, facility_id) -> Facility | None:
 
 
 def get_by_codes(session: Session, codes: list[str]) -> dict[str, Association]:
+    """code → association, with its member categories, in one query."""
     rows = session.scalars(sa.select(Association).where(Association.code.in_(codes))
-                           .options(selectinload(Association.categories)))
+                           .options(joinedload(Association.categories))).unique()
     return {a.code: a for a in rows}
 
 

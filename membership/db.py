@@ -69,7 +69,44 @@ def make_engine(url: str, **kwargs) -> sa.Engine:
         return engine
     engine = sa.create_engine(url, pool_recycle=3600, **kwargs)
     _ping_when_idle(engine)
+    _track_writes(engine)
     return engine
+
+
+_WROTE = "mamis_wrote"
+
+
+def _track_writes(engine: sa.Engine) -> None:
+    """Note on the connection whether its transaction sent anything but a SELECT (see
+    `finish_read_only`)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note(conn, _cursor, statement, _params, context, _executemany):
+        if _WROTE not in conn.info and (context.isinsert or context.isupdate or context.isdelete
+                                        or not statement.lstrip()[:6].upper() == "SELECT"):
+            conn.info[_WROTE] = True
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _reset(conn):
+        if not (conn.invalidated or conn.closed):  # a lost connection's info cannot be reached
+            conn.info.pop(_WROTE, None)
+
+
+def finish_read_only(session: Session) -> None:
+    """End a session whose transaction only read with COMMIT rather than ROLLBACK, then close it.
+
+    On PostgreSQL, psycopg drops every prepared statement of a connection at a ROLLBACK (and sends
+    DEALLOCATE ALL): a page view ending with one would cost two round trips and the next requests
+    would plan every query again. Anything written, pending or failed is rolled back as before.
+    """
+    try:
+        if session.in_transaction() and not (session.new or session.dirty or session.deleted or session.info):
+            conn = session.connection()
+            if conn.dialect.name == "postgresql" and not conn.info.get(_WROTE) and not conn.invalidated:
+                session.commit()
+    finally:
+        session.close()
 
 
 #: a pooled connection unused for longer than this is checked before use (decision 0010)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, has_request_context, request
 
 from membership import notifications
-from membership.db import make_engine, make_session_factory
+from membership.db import finish_read_only, make_engine, make_session_factory
 
 SAFE_METHODS = ("GET", "HEAD")
 
@@ -55,7 +55,11 @@ def rollback() -> None:
     notifications.take_pending(s)
 
 
-def _close(_exc=None) -> None:
+def _close(exc=None) -> None:
     s = g.pop("db_session", None)
-    if s is not None:
+    if s is None:
+        return
+    if exc is None:
+        finish_read_only(s)  # a page that only read keeps its connection's prepared statements
+    else:
         s.close()
