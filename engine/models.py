@@ -59,7 +59,8 @@ class HumanTask(Base):
     __tablename__ = "human_tasks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instances.id"), index=True)
+    #: indexed by the unique key (instance_id, spiff_task_id)
+    instance_id: Mapped[int] = mapped_column(sa.ForeignKey("process_instances.id"))
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"), index=True)
     spiff_task_id: Mapped[str] = mapped_column(sa.String(36))
     bpmn_id: Mapped[str] = mapped_column(sa.String(100))

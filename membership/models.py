@@ -217,7 +217,7 @@ class Membership(Base):
     __tablename__ = "memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("membership_groups.id"), index=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("membership_groups.id"))  # indexed by the unique key
     physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
     association_id: Mapped[int] = mapped_column(sa.ForeignKey("associations.id"), index=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("member_categories.id"))
