@@ -65,7 +65,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", type=int, default=1_000_000)
     parser.add_argument("--calls", type=int, default=200)
-    parser.add_argument("--bulk", type=int, default=200)
+    parser.add_argument("--bulk", type=int, default=1000)
     args = parser.parse_args()
     name = f"mamis_inbox_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as c:
@@ -131,7 +131,8 @@ def bulk_vs_single(app, n: int) -> None:
     ids = []
     with Session(engine, expire_on_commit=False) as s:
         staff = Actor.of(s.query(UserAccount).filter_by(login_id="staff@chuoeast").one())
-        for i in range(2 * n):
+    for i in range(2 * n):  # a session per filing, as a request has: one session's map would keep growing
+        with Session(engine, expire_on_commit=False) as s:
             account = register_physician(s, None, login_id=f"bulk{i}{uuid.uuid4().hex[:4]}", password="x",
                                          family_name="一括", given_name=str(i))
             app_row = flows.submit_application(s, Actor.of(account), body)

@@ -10,6 +10,7 @@ way the second of two concurrent completions waits, then finds the task no longe
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import uuid
 
@@ -250,34 +251,50 @@ def lock_instance(session: Session, instance_id: int | None = None, *, task_id: 
     return instance
 
 
-def lock_task_instance(session: Session, task_id: int, scope=None) -> tuple[ProcessInstance, HumanTask]:
+def lock_task_statement(scope=None, postgresql: bool = False):
+    """The statement of `lock_task_instance`, with the task id as bind parameter `task_id`.
+    `scope`: an extra condition on HumanTask (its bind parameters are the caller's)."""
+    stmt = (sa.select(ProcessInstance, HumanTask).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+            .where(HumanTask.id == sa.bindparam("task_id")))
+    if scope is not None:
+        stmt = stmt.where(scope)
+    if postgresql:
+        stmt = stmt.with_for_update(of=ProcessInstance)
+    return stmt.execution_options(populate_existing=True)
+
+
+def lock_task_instance(session: Session, task_id: int, scope=None, *, statement=None,
+                       params: dict | None = None) -> tuple[ProcessInstance, HumanTask]:
     """The instance of human task `task_id` with its row lock taken, and the task row, in one query.
 
     The task row may predate what a completion this one waited for did to it (under READ
     COMMITTED, the re-check after a lock wait reads only the locked row afresh). That is enough:
     the instance row and its state are fresh, and the task is closed with a guarded UPDATE
-    (`close_task`). `scope`: an extra condition on HumanTask. Raises NotFound.
+    (`close_task`). `scope`: an extra condition on HumanTask; or a `statement` built once by
+    `lock_task_statement` and its `params`. Raises NotFound.
     """
-    stmt = (sa.select(ProcessInstance, HumanTask).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-            .where(HumanTask.id == task_id))
-    if scope is not None:
-        stmt = stmt.where(scope)
-    if is_postgresql(session):
-        stmt = stmt.with_for_update(of=ProcessInstance)
-    found = session.execute(stmt.execution_options(populate_existing=True)).first()
+    if statement is None:
+        statement = lock_task_statement(scope, is_postgresql(session))
+    found = session.execute(statement, {**(params or {}), "task_id": task_id}).first()
     if found is None:
         raise NotFound()
     return found[0], found[1]
+
+
+@functools.lru_cache(maxsize=8)
+def _close_statement(names: tuple[str, ...]):
+    return sa.update(HumanTask).where(
+        HumanTask.id == sa.bindparam("task_id"), HumanTask.status == "open",
+        sa.or_(HumanTask.claimed_by_user_id.is_(None), HumanTask.claimed_by_user_id == sa.bindparam("actor_id"))
+    ).values({name: sa.bindparam(f"new_{name}") for name in names})
 
 
 def close_task(session: Session, task: HumanTask, actor: Actor, **values) -> None:
     """Mark an open human task done with `values` (status, decision, …), only if it is still open
     and not claimed by someone else: of two people acting on it at once, the second gets Conflict
     (the row's own lock orders them, whatever they read before). Sent at once, not at the flush."""
-    done = session.connection().execute(sa.update(HumanTask).where(
-        HumanTask.id == task.id, HumanTask.status == "open",
-        sa.or_(HumanTask.claimed_by_user_id.is_(None), HumanTask.claimed_by_user_id == actor.user_id))
-        .values(**values))
+    done = session.connection().execute(_close_statement(tuple(sorted(values))), {
+        "task_id": task.id, "actor_id": actor.user_id, **{f"new_{k}": v for k, v in values.items()}})
     if done.rowcount != 1:
         status = session.scalar(sa.select(HumanTask.status).where(HumanTask.id == task.id))
         raise Conflict("task_claimed" if status == "open" else "task_not_open")

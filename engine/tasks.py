@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session, aliased
 
 from membership import applications, audit, members, withdrawals
 from membership.actors import Actor
-from membership.db import utcnow
+from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, NotFound, ValidationFailed
 from membership.fields import JST
 from membership.models import Application, Association, UserAccount
 
 from .models import HumanTask, SavedFilter, TaskEvent
-from .runtime import close_task, lock_task_instance, run_human_task
+from .runtime import close_task, lock_task_instance, lock_task_statement, run_human_task
 
 DECISIONS = ("approve", "reject", "return")
 MAX_COMMENT = 1000
@@ -41,6 +41,14 @@ def _scope(actor: Actor, on_behalf: bool = False):
     if actor.role == "member":
         return HumanTask.assignee_user_id == actor.user_id
     return sa.false()
+
+
+@functools.lru_cache(maxsize=16)
+def _lock_statement(role: str, postgresql: bool):
+    """complete_task's lock statement for an actor of `role`, built once: the scope's ids are the
+    bind parameters `user` and `association` (see _inbox_statements)."""
+    actor = Actor(user_id=sa.bindparam("user"), login_id="", role=role, association_id=sa.bindparam("association"))
+    return lock_task_statement(_scope(actor), postgresql)
 
 
 def list_tasks(session: Session, actor: Actor, status: str | None = "open", kind: str | None = None,
@@ -243,7 +251,11 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
     Raises NotFound (missing or outside scope), Conflict, ValidationFailed, and any domain error
     of the service tasks the process runs next (the caller rolls back whole).
     """
-    instance, task = lock_task_instance(session, task_id, _scope(actor, on_behalf))
+    if on_behalf:
+        instance, task = lock_task_instance(session, task_id, _scope(actor, on_behalf))
+    else:
+        instance, task = lock_task_instance(session, task_id, statement=_lock_statement(
+            actor.role, is_postgresql(session)), params={"user": actor.user_id, "association": actor.association_id})
     # The task row may be older than a completion this one waited for: close_task decides.
     if task.status != "open":
         raise Conflict("task_not_open")

@@ -335,6 +335,12 @@ _GRAPH = (
 )
 
 
+#: the application of part `part_id` with its graph; built once (loader options make building and
+#: keying a statement cost more than running it)
+_GRAPH_OF_PART = sa.select(Application).where(Application.id == sa.select(ApplicationPart.application_id).where(
+    ApplicationPart.id == sa.bindparam("part_id")).scalar_subquery()).options(*_GRAPH)
+
+
 def _app(session: Session, application_id: int) -> Application:
     with session.no_autoflush:  # see _part
         app = session.get(Application, application_id, options=_GRAPH)
@@ -346,13 +352,11 @@ def _app(session: Session, application_id: int) -> Application:
 def _part(session: Session, part_id: int) -> ApplicationPart:
     part = session.identity_map.get(session.identity_key(ApplicationPart, part_id))
     if part is None:
-        owner = sa.select(ApplicationPart.application_id).where(ApplicationPart.id == part_id).scalar_subquery()
         # No autoflush: loading never overwrites pending changes of objects already in the session,
         # and the step's one flush at its end then writes everything together.
         # all(): a joined collection is complete only once every row is read.
         with session.no_autoflush:
-            apps = session.scalars(sa.select(Application).where(Application.id == owner)
-                                   .options(*_GRAPH)).unique().all()
+            apps = session.scalars(_GRAPH_OF_PART, {"part_id": part_id}).unique().all()
         part = next((p for p in apps[0].parts if p.id == part_id), None) if apps else None
     if part is None:
         raise NotFound()

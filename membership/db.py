@@ -103,7 +103,8 @@ def finish_read_only(session: Session) -> None:
     try:
         if session.in_transaction() and not (session.new or session.dirty or session.deleted or session.info):
             conn = session.connection()
-            if conn.dialect.name == "postgresql" and not conn.info.get(_WROTE) and not conn.invalidated:
+            if conn.dialect.name == "postgresql" and not conn.info.get(_WROTE) and not conn.invalidated \
+                    and conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
                 session.commit()
     finally:
         session.close()

@@ -79,6 +79,17 @@ def test_bulk_complete_reports_each_task(api, session):
     assert results[999999]["ok"] is False and results[999999]["error"]["code"] == "not_found"
 
 
+def test_bulk_complete_takes_a_board_meeting_of_1000_tasks_and_no_more(api):
+    staff = api("staff@otaru")
+    at_limit = staff.post("/api/v1/tasks/bulk-complete", json={"ids": list(range(900001, 901001)),
+                                                               "decision": "approve"})
+    assert at_limit.status_code == 200  # each unknown id fails on its own
+    assert len(at_limit.get_json()) == 1000 and not any(row["ok"] for row in at_limit.get_json())
+    over = staff.post("/api/v1/tasks/bulk-complete", json={"ids": list(range(900001, 901002)),
+                                                           "decision": "approve"})
+    assert over.status_code == 422 and "ids" in over.get_json()["error"]["fields"]
+
+
 def test_the_inbox_query_count_does_not_grow_with_tasks(api, session, db_engine):
     staff = api("staff@otaru")
     staff.get("/api/v1/tasks")  # warm up

@@ -212,8 +212,12 @@ class CompleteRequest(Schema):
     changes = fields.Dict(metadata={"description": "amendments, for an `amend` task"})
 
 
+BULK_MAX = 1000
+
+
 class BulkCompleteRequest(CompleteRequest):
-    ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=200))
+    #: a board meeting approves hundreds at once; each task is its own transaction
+    ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=BULK_MAX))
 
 
 class BulkResult(Schema):
