@@ -1,10 +1,11 @@
 """Starting and advancing process instances, and keeping the human-task table in step.
 
-Concurrency: every change to an instance first takes the instance's row lock (`lock_instance`),
-then re-reads what it is about to change. On PostgreSQL the lock is `SELECT … FOR UPDATE`; on
-SQLite every transaction begins with `BEGIN IMMEDIATE` (membership.db), which holds SQLite's one
-write lock, and the revision UPDATE keeps the guard even on a connection made otherwise. Either
-way the second of two concurrent completions waits, then finds the task no longer open (409).
+Concurrency: every change to an instance first takes the instance's row lock (`lock_instance`,
+or `lock_task_instance` by one of its human tasks) and reads the instance's state fresh with it.
+On PostgreSQL the lock is `SELECT … FOR UPDATE`; on SQLite every transaction begins with
+`BEGIN IMMEDIATE` (membership.db), which holds SQLite's one write lock. Either way the second of
+two concurrent completions waits, then its guarded UPDATE of the task (`close_task`) finds it no
+longer open (409) — a guard that holds even without the instance lock.
 """
 
 from __future__ import annotations
@@ -227,21 +228,10 @@ def fire_timers(session: Session, actor: Actor, instance_id: int) -> bool:
     return moved
 
 
-def lock_instance(session: Session, instance_id: int | None = None, *, task_id: int | None = None,
-                  scope=None) -> ProcessInstance:
-    """Take the instance's row lock for the rest of the transaction and return the fresh row.
-
-    Either by `instance_id`, or by the instance of human task `task_id` (with `scope`, an extra
-    condition on HumanTask, so that a task outside the caller's scope finds nothing).
-    Raises NotFound.
-    """
-    stmt = sa.select(ProcessInstance)
-    if task_id is not None:
-        stmt = stmt.join(HumanTask, HumanTask.instance_id == ProcessInstance.id).where(HumanTask.id == task_id)
-        if scope is not None:
-            stmt = stmt.where(scope)
-    else:
-        stmt = stmt.where(ProcessInstance.id == instance_id)
+def lock_instance(session: Session, instance_id: int) -> ProcessInstance:
+    """Take the instance's row lock for the rest of the transaction and return the fresh row
+    (by a human task: `lock_task_instance`). Raises NotFound."""
+    stmt = sa.select(ProcessInstance).where(ProcessInstance.id == instance_id)
     if is_postgresql(session):
         stmt = stmt.with_for_update(of=ProcessInstance)
     # On SQLite the transaction began with BEGIN IMMEDIATE: it already excludes every other writer.

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from engine import runtime, tasks
 from engine.models import HumanTask
+from membership.accounts import create_user
+from membership.actors import Actor
 from membership.errors import Conflict
 from membership.models import Application
 
@@ -67,3 +69,28 @@ def test_second_concurrent_completion_conflicts(db_engine, monkeypatch):
         # exactly one review task was created for the next layer
         assert s.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(
             HumanTask.application_id == app.id, HumanTask.status == "open")) == 1
+
+
+def test_a_claim_that_lands_after_the_completion_read_the_task_wins(session, monkeypatch):
+    """The completion reads the task with the instance lock; a colleague's claim committed after
+    that read (claims do not take the instance lock) must not be overwritten: 409, nothing done."""
+    member = new_member(session, "claimrace")
+    app = file_enrolment(session, member)
+    staff = actor_for(session, "staff@chuoeast")
+    colleague = Actor.of(create_user(session, "staff2@chuoeast", "Mamis#2024", "secretariat", "chuoeast"))
+    task_id = open_task_for(session, staff, app.id).id
+    real_lock = tasks.lock_task_instance
+
+    def lock_then_claimed_elsewhere(*args, **kwargs):
+        found = real_lock(*args, **kwargs)
+        session.connection().execute(sa.update(HumanTask).where(HumanTask.id == task_id)
+                                     .values(claimed_by_user_id=colleague.user_id))
+        return found
+
+    monkeypatch.setattr(tasks, "lock_task_instance", lock_then_claimed_elsewhere)
+    with pytest.raises(Conflict) as raised:
+        tasks.complete_task(session, staff, task_id, "approve", "")
+    assert raised.value.message_key == "task_claimed"
+    row = session.execute(sa.select(HumanTask.status, HumanTask.claimed_by_user_id)
+                          .where(HumanTask.id == task_id)).one()
+    assert tuple(row) == ("open", colleague.user_id)
