@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from membership import demo, migrate
 from membership.db import make_engine
+from membership.fields import today_jst
 
 from . import deploy
 
@@ -49,7 +50,7 @@ def load_demo_activity(session: Session) -> bool:
     def actor(login_id: str) -> Actor:
         return Actor.of(session.scalar(sa.select(UserAccount).where(UserAccount.login_id == login_id)))
 
-    today = certifications.today_jst()
+    today = today_jst()
     app = flows.submit_application(session, actor("staff@sapporo"), {
         "kind": "session", "title": DEMO_SESSION, "place": "札幌市医師会館 3階ホール", "capacity": "80",
         "starts_on": (today + dt.timedelta(days=21)).isoformat(), "description": "認定産業医の生涯研修（更新・専門）",

@@ -17,7 +17,7 @@ from .actors import Actor
 from .associations import get_by_codes
 from .db import is_postgresql
 from .errors import Forbidden, NotFound, ValidationFailed
-from .fields import today_jst  # noqa: F401  (re-exported: callers use applications.today_jst)
+from .fields import today_jst
 from .memberships import activate_membership
 from .models import (
     Application,

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, aliased
 
 from . import audit, mail
 from .actors import Actor
-from .applications import lock_applicant, record_submission, resolve_applicant, today_jst
+from .applications import lock_applicant, record_submission, resolve_applicant
 from .errors import NotFound, ValidationFailed
+from .fields import today_jst
 from .models import Application, ApplicationPart, Association, Certificate, CreditEntry, Membership, Physician
 from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
 

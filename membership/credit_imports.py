@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from . import audit, fields
 from .actors import Actor
-from .certifications import CATEGORIES, SYSTEMS, add_credits, today_jst
+from .certifications import CATEGORIES, SYSTEMS, add_credits
 from .errors import Forbidden, ValidationFailed
-from .fields import FieldError
+from .fields import FieldError, today_jst
 from .imports import decode
 from .models import CreditEntry, Physician
 

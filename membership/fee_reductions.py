@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from .actors import Actor
 from .applications import lock_applicant, record_submission, resolve_applicant
-from .certifications import today_jst
 from .errors import Forbidden, ValidationFailed
+from .fields import today_jst
 from .models import Application, ApplicationPart, Membership, MembershipGroup, Physician
 from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
 

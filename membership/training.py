@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from . import audit
 from .actors import Actor
 from .applications import record_submission
-from .certifications import CATEGORIES, SYSTEMS, add_credits, today_jst
+from .certifications import CATEGORIES, SYSTEMS, add_credits
 from .db import is_postgresql, utcnow
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .fields import today_jst
 from .imports import decode
 from .models import (
     Application,

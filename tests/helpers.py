@@ -6,7 +6,7 @@ import datetime as dt
 
 from engine import flows, tasks
 from membership.actors import Actor
-from membership.applications import today_jst
+from membership.fields import today_jst
 
 FULL_CHAIN = [("chuoeast", "A-1"), ("sapporo", "A-1"), ("hokkaido", "A"), ("jma", "A1")]
 

@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from engine import decisions, flows, tasks
 from membership import certifications
 from membership.errors import ValidationFailed
+from membership.fields import today_jst
 from membership.models import Application, Certificate
 
 from ..conftest import actor_for
 from ..helpers import approved_member, open_task_for
 
-TODAY = certifications.today_jst()
+TODAY = today_jst()
 
 
 def _requirements(session):

@@ -12,8 +12,8 @@ from engine import flows, runtime, tasks
 from engine.models import ProcessInstance
 from membership import associations, memberships
 from membership.actors import SYSTEM
-from membership.applications import today_jst
 from membership.errors import ValidationFailed
+from membership.fields import today_jst
 from membership.models import Facility, MembershipGroup
 
 from ..conftest import actor_for

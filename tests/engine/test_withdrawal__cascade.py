@@ -11,8 +11,8 @@ from engine import flows, runtime, tasks
 from engine.models import ProcessInstance
 from membership import memberships, withdrawals
 from membership.actors import SYSTEM
-from membership.applications import today_jst
 from membership.errors import ValidationFailed
+from membership.fields import today_jst
 
 from ..conftest import actor_for
 from ..helpers import approved_member, open_task_for

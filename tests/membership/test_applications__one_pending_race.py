@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from engine import flows
 from membership import certifications
 from membership.errors import ValidationFailed
+from membership.fields import today_jst
 from membership.models import Application
 
 from ..helpers import approved_member
@@ -26,7 +27,7 @@ def test_one_pending_certification_even_when_sent_twice_at_once(db_engine, monke
         member, _ = approved_member(s, chain=[("sapporo", "A-1"), ("hokkaido", "A"), ("jma", "A1")], prefix="twice")
         for category, amount in (("basic_early", 14), ("basic_practical", 10), ("basic_late", 26)):
             certifications.add_credits(s, member, member.physician_id, "occupational", category, amount,
-                                       certifications.today_jst() - dt.timedelta(days=3), "session")
+                                       today_jst() - dt.timedelta(days=3), "session")
         s.commit()
 
     real = certifications.eligibility

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from engine import flows, tasks
-from membership import certifications, training
+from membership import training
 from membership.errors import Conflict
+from membership.fields import today_jst
 from membership.models import SessionRegistration
 
 from ..conftest import actor_for, new_member
@@ -26,7 +27,7 @@ def test_the_last_place_is_given_once(db_engine, monkeypatch):
     with Session(db_engine, expire_on_commit=False) as s:
         app = flows.submit_application(s, actor_for(s, "staff@sapporo"), {
             "kind": "session", "title": "定員1名の研修会", "place": "会議室", "capacity": "1",
-            "starts_on": (certifications.today_jst() + dt.timedelta(days=5)).isoformat(),
+            "starts_on": (today_jst() + dt.timedelta(days=5)).isoformat(),
             "credit_items": [{"system": "lifelong", "category": "lecture", "credits": "1"}]})
         s.commit()
         for code in ("hokkaido", "jma"):

@@ -30,7 +30,7 @@ from engine import flows, runtime, tasks
 from engine.models import ProcessInstance
 from membership import certifications, fee_reductions, memberships
 from membership.actors import SYSTEM
-from membership.applications import today_jst
+from membership.fields import today_jst
 from membership.models import Facility
 
 from ..conftest import ROOT, actor_for, new_member

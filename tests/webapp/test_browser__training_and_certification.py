@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from membership import certifications
+from membership.fields import today_jst
 from membership.models import TrainingSession
 
 from ..helpers import approved_member
@@ -52,7 +53,7 @@ def test_session_to_certificate(live_server, chromium):
     staff.goto(f"{base}/sessions/new")
     check_page(staff)
     staff.fill("#title", TITLE)
-    staff.fill("#starts_on", (certifications.today_jst() + dt.timedelta(days=7)).isoformat())
+    staff.fill("#starts_on", (today_jst() + dt.timedelta(days=7)).isoformat())
     staff.fill("#place", "札幌市医師会館 大ホール")
     staff.fill("#capacity", "30")
     for i, (kind, credits) in enumerate((("occupational:basic_early", "14"), ("occupational:basic_practical", "10"),
@@ -86,7 +87,7 @@ def test_session_to_certificate(live_server, chromium):
     # the session is held (time passes), the organiser files the report
     with Session(engine) as s:
         ts = s.scalar(sa.select(TrainingSession).where(TrainingSession.title == TITLE))
-        ts.starts_on = ts.ends_on = certifications.today_jst() - dt.timedelta(days=1)
+        ts.starts_on = ts.ends_on = today_jst() - dt.timedelta(days=1)
         s.commit()
     staff.goto(session_url)
     check_page(staff)

@@ -9,7 +9,7 @@ import os
 import pytest
 from sqlalchemy.orm import Session
 
-from membership.applications import today_jst
+from membership.fields import today_jst
 
 from ..helpers import approved_member
 from .browser import check_page, login

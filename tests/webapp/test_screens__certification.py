@@ -10,12 +10,13 @@ import re
 from pypdf import PdfReader
 
 from membership import certifications
+from membership.fields import today_jst
 
 from ..conftest import actor_for
 from ..helpers import approved_member, open_task_for
 from ..helpers import login_client as login
 
-TODAY = certifications.today_jst()
+TODAY = today_jst()
 
 
 def text(r):

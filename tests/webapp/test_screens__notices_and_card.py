@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from engine import tasks
-from membership.applications import today_jst
+from membership.fields import today_jst
 
 from ..conftest import actor_for, new_member
 from ..helpers import FULL_CHAIN, file_enrolment, open_task_for

@@ -13,14 +13,15 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from engine import tasks
-from membership import certifications, training
+from membership import training
+from membership.fields import today_jst
 from membership.models import CreditEntry, Physician, TrainingSession
 
 from ..conftest import actor_for
 from ..helpers import approved_member, open_task_for
 from ..helpers import login_client as login
 
-TODAY = certifications.today_jst()
+TODAY = today_jst()
 
 
 def text(r):

@@ -8,7 +8,7 @@ import re
 import sqlalchemy as sa
 
 from engine import tasks
-from membership.applications import today_jst
+from membership.fields import today_jst
 from membership.models import Application, Facility
 
 from ..conftest import actor_for

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine import tasks
-from membership.applications import today_jst
+from membership.fields import today_jst
 from membership.models import Application, Notification
 
 from ..conftest import actor_for

@@ -6,8 +6,9 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import login_user, logout_user
 
 from forms.auth import LoginForm
-from membership import accounts, applications, notices
+from membership import accounts, notices
 from membership.errors import AuthenticationFailed, Throttled
+from membership.fields import today_jst
 
 from .. import db
 from ..i18n import message
@@ -42,7 +43,7 @@ def login():
                 target = url_for(HOME_FOR_ROLE.get(account.role, "mypage.index"))
             return redirect(target)
     return render_template("auth/login.html", form=form, error=error,
-                           notices=notices.public(db.session(), applications.today_jst())), (401 if error else 200)
+                           notices=notices.public(db.session(), today_jst())), (401 if error else 200)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
 from membership import applications, drafts, memberships, notes, notices, withdrawals
+from membership.fields import today_jst
 
 from .. import db
 from ..i18n import translate
@@ -27,7 +28,7 @@ def index():
     return render_template("mypage/index.html", physician=physician, applications=apps, memberships=rows,
                            todo={t.application_id: t for t in todo}, labels=applications.STATUS_LABELS,
                            drafts=drafts.saved_drafts(s, me), form=ConfirmForm(), kinds=applications.KIND_LABELS,
-                           notices=notices.for_member(s, me, applications.today_jst()))
+                           notices=notices.for_member(s, me, today_jst()))
 
 
 @bp.route("/card")
@@ -39,7 +40,7 @@ def card():
     physician = memberships.physician(s, me.physician_id) if me.physician_id else None
     rows = [m for m in memberships.memberships_of(s, me.physician_id) if m.status == "active"] \
         if me.physician_id else []
-    return render_template("mypage/card.html", physician=physician, memberships=rows, today=applications.today_jst())
+    return render_template("mypage/card.html", physician=physician, memberships=rows, today=today_jst())
 
 
 @bp.route("/history")
