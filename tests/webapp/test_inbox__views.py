@@ -325,3 +325,32 @@ def test_screens_show_stored_times_in_japan():
     assert local_time(dt.datetime(2026, 11, 29, 16, 5, tzinfo=dt.UTC), "%Y/%m/%d") == "2026/11/30"
     assert local_time(dt.date(2026, 11, 29), "%Y/%m/%d") == "2026/11/29"  # a date is a date
     assert local_time(None) == ""
+
+
+def test_the_association_s_tasks_and_those_assigned_to_me_page_as_one_list(session, office):
+    """The scope is read in two parts (the association's tasks; tasks assigned to me elsewhere)
+    and merged: one order, one total, pages that neither repeat nor skip."""
+    staff = office["staff"]
+    own = office["tasks"]
+    instance_id = session.get(HumanTask, next(iter(own.values()))).instance_id
+    otaru = session.scalar(sa.text("SELECT id FROM associations WHERE code = 'otaru'"))
+    # an amendment assigned to this staff user in another association's process (a session it filed)
+    mine_elsewhere = HumanTask(instance_id=instance_id, spiff_task_id=str(uuid.uuid4()), bpmn_id="amend",
+                               process_key="layer_review", name="修正", kind="amend", association_id=otaru,
+                               layer=3, assignee_user_id=staff.user_id, status="open",
+                               created_at=dt.datetime(2099, 1, 1))  # newest: first in the list
+    session.add(mine_elsewhere)
+    session.flush()
+    everything, total = tasks.search_inbox(session, staff, tasks.InboxQuery(view="open", per_page=100))
+    listed = [t.id for t, _ in everything]
+    assert listed[0] == mine_elsewhere.id and set(own.values()) <= set(listed)
+    assert total == len(listed) == len(set(listed))
+    assert dict((t.id, code) for t, code in everything)[mine_elsewhere.id] == "otaru"
+    paged = []
+    for page in range(1, total + 1):
+        rows, page_total = tasks.search_inbox(session, staff, tasks.InboxQuery(view="open", per_page=2, page=page))
+        assert page_total == total
+        paged += [t.id for t, _ in rows]
+        if len(paged) >= total:
+            break
+    assert paged == listed
