@@ -525,14 +525,39 @@ def _terms(text: str) -> list[str]:
 def inbox_counts(session: Session, actor: Actor) -> dict[str, int]:
     """The number of tasks in each view (for the menu), in one query."""
     now = utcnow()
-    columns = [sa.func.coalesce(sa.func.sum(sa.case((_view_condition(v, actor, now), 1), else_=0)), 0).label(v)
-               for v in VIEWS if v not in ("all", "escalated")]
-    row = session.execute(sa.select(*columns).select_from(HumanTask).where(
-        _scope(actor), HumanTask.status.in_(("open", "completed")))).one()
-    counts = dict(row._mapping)
-    counts["escalated"] = session.scalar(sa.select(sa.func.count()).select_from(HumanTask)
-                                         .where(_escalated_to(actor))) if actor.role == "secretariat" else 0
-    return counts
+    row = session.execute(_counts_statement(actor.role), {
+        "user": actor.user_id, "association": actor.association_id, "now": now, "soon": now + DUE_SOON}).one()
+    return dict(row._mapping)
+
+
+_COUNTED_VIEWS = [v for v in VIEWS if v != "all"]
+
+
+@functools.lru_cache(maxsize=16)
+def _counts_statement(role: str):
+    """One count per view and part of the scope, each a sub-select PostgreSQL can answer from an
+    index (JMA, with every application it ever reviewed, counted them all in one pass: 200 ms).
+    Built once per role, with the actor's ids and the times as bind parameters."""
+    actor = Actor(user_id=sa.bindparam("user"), login_id="", role=role, association_id=sa.bindparam("association"))
+    now, soon = sa.bindparam("now"), sa.bindparam("soon")
+
+    def count(condition, escalated: bool = False):
+        parts = [[]] if escalated else [[part] for part in _scope_parts(actor)]
+        counts = [sa.select(sa.func.count()).select_from(HumanTask).where(*part, condition).scalar_subquery()
+                  for part in parts]
+        return counts[0] if len(counts) == 1 else sum(counts[1:], counts[0])
+
+    columns = []
+    for view in _COUNTED_VIEWS:
+        if view == "unclaimed":
+            # open minus claimed: the claimed ones are few and indexed, where "claimed_by IS NULL"
+            # would read every open row of the table (JMA's 20,000: 87 ms)
+            total = count(_view_condition("open", actor, now, soon)) - count(
+                sa.and_(HumanTask.status == "open", HumanTask.claimed_by_user_id.is_not(None)))
+        else:
+            total = count(_view_condition(view, actor, now, soon), escalated=view == "escalated")
+        columns.append(total.label(view))
+    return sa.select(*columns)
 
 
 # --- saved filters ------------------------------------------------------------------------------

@@ -354,3 +354,19 @@ def test_the_association_s_tasks_and_those_assigned_to_me_page_as_one_list(sessi
         if len(paged) >= total:
             break
     assert paged == listed
+
+
+def test_each_menu_count_is_the_total_of_its_view(session, office):
+    staff = office["staff"]
+    t1, t2, _ = (office["tasks"][a] for a in office["apps"])
+    tasks.claim(session, staff, t1)
+    tasks.claim(session, office["second"], t2)  # claimed, but not by me: neither mine nor unclaimed
+    session.get(HumanTask, t2).due_at = dt.datetime(2020, 1, 1)
+    session.flush()
+    counts = tasks.inbox_counts(session, staff)
+    for view in tasks.VIEWS:
+        if view == "all":
+            continue
+        _, total = tasks.search_inbox(session, staff, tasks.InboxQuery(view=view, per_page=20))
+        assert counts[view] == total, view
+    assert counts["unclaimed"] == counts["open"] - 2 and counts["mine"] >= 1
