@@ -52,12 +52,25 @@ def _scope_parts(actor: Actor, on_behalf: bool = False) -> list:
     return [sa.false()]
 
 
+def _bound_actor(role: str) -> Actor:
+    """An actor of `role` whose ids are the bind parameters `user` and `association`: statements
+    built once per role from the same _scope as everywhere else (the values come at each run)."""
+    return Actor(user_id=sa.bindparam("user"), login_id="", role=role, association_id=sa.bindparam("association"))
+
+
+def _count_in_parts(actor: Actor, *conditions, scoped: bool = True):
+    """The number of tasks matching `conditions` within the actor's scope, as a sum of one count
+    per scope part (each answerable from an index); `scoped=False` counts them whatever the scope."""
+    parts = [[part] for part in _scope_parts(actor)] if scoped else [[]]
+    counts = [sa.select(sa.func.count()).select_from(HumanTask).where(*part, *conditions).scalar_subquery()
+              for part in parts]
+    return sum(counts[1:], counts[0])
+
+
 @functools.lru_cache(maxsize=16)
 def _lock_statement(role: str, postgresql: bool):
-    """complete_task's lock statement for an actor of `role`, built once: the scope's ids are the
-    bind parameters `user` and `association` (see _inbox_statements)."""
-    actor = Actor(user_id=sa.bindparam("user"), login_id="", role=role, association_id=sa.bindparam("association"))
-    return lock_task_statement(_scope(actor), postgresql)
+    """complete_task's lock statement for an actor of `role`, built once (see _bound_actor)."""
+    return lock_task_statement(_scope(_bound_actor(role)), postgresql)
 
 
 def list_tasks(session: Session, actor: Actor, status: str | None = "open", kind: str | None = None,
@@ -456,8 +469,7 @@ def _inbox_statements(shape: _InboxShape):
     """The page and count statements of one inbox shape, with bind parameters for every value
     (see search_inbox for their names). The actor's scope comes from the same _scope as
     everywhere else, given an actor whose ids are bind parameters."""
-    actor = Actor(user_id=sa.bindparam("user"), login_id="", role=shape.role,
-                  association_id=sa.bindparam("association"))
+    actor = _bound_actor(shape.role)
     now = sa.bindparam("now")
     view = _view_condition(shape.view, actor, now, sa.bindparam("soon"))
     # The scope comes in parts (below). The escalated view lists other associations' tasks (read
@@ -495,9 +507,7 @@ def _inbox_statements(shape: _InboxShape):
     # for the page's rows only, after the sort and the limit (a join planned a hash of every
     # association, ≈ 0.2 ms a call).
     code = sa.select(Association.code).where(Association.id == rows.c.association_id).scalar_subquery()
-    counts = [sa.select(sa.func.count()).select_from(HumanTask).where(*branch, *conditions).scalar_subquery()
-              for branch in branches]
-    total = counts[0] if len(counts) == 1 else sum(counts[1:], counts[0])
+    total = _count_in_parts(actor, *conditions, scoped=shape.view != "escalated")
     # the total rides along as a sub-select that PostgreSQL runs once (from the index when the
     # table is vacuumed): one round trip for page and count
     page = (sa.select(*rows.c, code.label("association_code"), total.label("total_count"))
@@ -538,24 +548,17 @@ def _counts_statement(role: str):
     """One count per view and part of the scope, each a sub-select PostgreSQL can answer from an
     index (JMA, with every application it ever reviewed, counted them all in one pass: 200 ms).
     Built once per role, with the actor's ids and the times as bind parameters."""
-    actor = Actor(user_id=sa.bindparam("user"), login_id="", role=role, association_id=sa.bindparam("association"))
+    actor = _bound_actor(role)
     now, soon = sa.bindparam("now"), sa.bindparam("soon")
-
-    def count(condition, escalated: bool = False):
-        parts = [[]] if escalated else [[part] for part in _scope_parts(actor)]
-        counts = [sa.select(sa.func.count()).select_from(HumanTask).where(*part, condition).scalar_subquery()
-                  for part in parts]
-        return counts[0] if len(counts) == 1 else sum(counts[1:], counts[0])
-
     columns = []
     for view in _COUNTED_VIEWS:
         if view == "unclaimed":
             # open minus claimed: the claimed ones are few and indexed, where "claimed_by IS NULL"
             # would read every open row of the table (JMA's 20,000: 87 ms)
-            total = count(_view_condition("open", actor, now, soon)) - count(
-                sa.and_(HumanTask.status == "open", HumanTask.claimed_by_user_id.is_not(None)))
+            total = _count_in_parts(actor, _view_condition("open", actor, now, soon)) - _count_in_parts(
+                actor, HumanTask.status == "open", HumanTask.claimed_by_user_id.is_not(None))
         else:
-            total = count(_view_condition(view, actor, now, soon), escalated=view == "escalated")
+            total = _count_in_parts(actor, _view_condition(view, actor, now, soon), scoped=view != "escalated")
         columns.append(total.label(view))
     return sa.select(*columns)
 

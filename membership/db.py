@@ -83,7 +83,7 @@ def _track_writes(engine: sa.Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _note(conn, _cursor, statement, _params, context, _executemany):
         if _WROTE not in conn.info and (context.isinsert or context.isupdate or context.isdelete
-                                        or not statement.lstrip()[:6].upper() == "SELECT"):
+                                        or statement.lstrip()[:6].upper() != "SELECT"):
             conn.info[_WROTE] = True
 
     @event.listens_for(engine, "commit")
