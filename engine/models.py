@@ -134,6 +134,50 @@ class TaskEvent(Base):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
 
 
+class BulkRun(Base):
+    """A bulk decision (a board meeting's approvals): the chosen tasks, worked one transaction each
+    in the background, with its progress (decision 0021). `position` is the next item to work."""
+
+    __tablename__ = "bulk_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_accounts.id"), index=True)
+    association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
+    decision: Mapped[str] = mapped_column(sa.String(10))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    total: Mapped[int]
+    position: Mapped[int] = mapped_column(default=0)
+    succeeded: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    #: queued / running / finished
+    status: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: moved by every item worked: a run left unfinished and quiet is resumed by the beat
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (sa.Index("ix_bulk_runs_status_updated", "status", "updated_at"),)
+
+
+class BulkRunItem(Base):
+    """One task of a bulk run, in the order chosen, and what became of it."""
+
+    __tablename__ = "bulk_run_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("bulk_runs.id"))
+    position: Mapped[int]
+    #: as given: an id that names no task (or none in scope) fails as not found
+    task_id: Mapped[int]
+    #: pending / ok / failed
+    outcome: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    #: {code, key, params, fields, context}: the domain error, rendered in the reader's language
+    error: Mapped[dict | None] = mapped_column(JSONType)
+    done_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (sa.UniqueConstraint("run_id", "position", name="uq_bulk_run_items_run_position"),)
+
+
 class ProcessDraft(Base):
     """The process a designer is editing: saved as often as they like, validated at every save,
     deployable only when it has no problems. One draft per process key, shared by the designers

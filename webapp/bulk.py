@@ -1,26 +1,70 @@
-"""Bulk decisions (board meetings): each task in its own transaction, failures listed with reasons."""
+"""Bulk decisions (board meetings): started here, worked by a Celery job item by item (engine.bulk)."""
 
 from __future__ import annotations
 
-from engine import tasks
+import logging
+
+from flask import current_app
+
+from engine import bulk as runs
+from engine.models import BulkRun, BulkRunItem
+from membership import messages, notifications
 from membership.actors import Actor
-from membership.errors import DomainError
 
 from . import db
-from .i18n import field_errors, message
+from .i18n import current_lang
+
+log = logging.getLogger(__name__)
+
+
+def start(actor: Actor, ids: list[int], decision: str | None, comment: str | None) -> BulkRun:
+    """Record the run, commit, and queue its job (without a broker the job runs now, in this
+    request). Raises Forbidden, ValidationFailed."""
+    run = runs.start(db.session(), actor, ids, decision, comment)
+    db.commit()
+    enqueue(run.id)
+    db.session().refresh(run)
+    return run
+
+
+def enqueue(run_id: int) -> None:
+    """Queue the run's job. If the broker is down, the beat job `resume_bulk_runs` queues it later."""
+    from .jobs import bulk_complete
+
+    try:
+        current_app.extensions["celery"].tasks[bulk_complete.name].delay(run_id)
+    except Exception:
+        if current_app.config.get("BROKER_URL") is None:
+            raise
+        log.exception("could not enqueue bulk run %s; resume_bulk_runs will retry", run_id)
+
+
+def work(run_id: int) -> None:
+    """Work the run to its end here (the job's body; also the synchronous API's)."""
+    from .jobs import dispatch_notifications
+
+    runs.run_to_end(db.database().session_factory, run_id,
+                    on_commit=lambda s: dispatch_notifications(notifications.take_pending(s)))
 
 
 def complete_each(actor: Actor, ids: list[int], decision: str | None, comment: str | None) -> list[dict]:
-    """[{id, ok, error: {code, message, fields}}]; a failure rolls back that task only."""
-    results = []
-    for task_id in ids:
-        try:
-            tasks.complete_task(db.session(), actor, task_id, decision, comment)
-            db.commit()
-            results.append({"id": task_id, "ok": True, "error": None})
-        except DomainError as exc:
-            db.rollback()
-            fields = field_errors(exc) if hasattr(exc, "fields") else {}
-            results.append({"id": task_id, "ok": False, "error": {
-                "code": exc.code, "message": message(exc.message_key, **exc.params), "fields": fields}})
-    return results
+    """The synchronous API: the run worked in this request. [{id, ok, error: {code, message,
+    fields}}] in the order given; a failure rolls back that task only."""
+    run = runs.start(db.session(), actor, ids, decision, comment)
+    db.commit()
+    work(run.id)
+    s = db.session()
+    by_id = {item.task_id: item for item in runs.items(s, run)}
+    return [{"id": task_id, "ok": by_id[task_id].outcome == "ok", "error": rendered(by_id[task_id])}
+            for task_id in ids]
+
+
+def rendered(item: BulkRunItem) -> dict | None:
+    """An item's stored error in the reader's language: {code, message, fields}."""
+    if not item.error:
+        return None
+    error, lang = item.error, current_lang()
+    context = error.get("context")
+    return {"code": error["code"], "message": messages.render(error["key"], lang, **error["params"]),
+            "fields": {name: messages.render(key, lang, field=name, context=context, **params)
+                       for name, (key, params) in error["fields"].items()}}

@@ -166,3 +166,26 @@ def fire_timers() -> int:
             mail = notifications.take_pending(s)
         dispatch_notifications(mail)
     return moved
+
+
+@shared_task(name="webapp.jobs.bulk_complete")
+def bulk_complete(run_id: int) -> None:
+    """A bulk decision's run, item by item (engine.bulk): safe to run twice, resumes where it stopped."""
+    from . import bulk
+
+    bulk.work(run_id)
+
+
+@shared_task(name="webapp.jobs.resume_bulk_runs")
+def resume_bulk_runs() -> int:
+    """Beat job (every minute): queue again the bulk runs whose job was lost (a worker stopped,
+    the broker was down when they were started)."""
+    from engine import bulk as runs
+
+    from . import bulk
+
+    with db.database().session_factory() as s:
+        stale = runs.stale_runs(s)
+    for run_id in stale:
+        bulk.enqueue(run_id)
+    return len(stale)

@@ -666,5 +666,20 @@ EN.update({
     '会費減免':
         'Fee reductions',
 })
+# Bulk runs (board meetings), worked in the background.
+EN.update({
+    "一括承認を開始しました。進み具合はこのページに表示されます。": "Bulk approval started; its progress shows on this page.",
+    "タスク一覧へ戻る": "Back to the inbox",
+    "処理できなかったもの": "Failed",
+    "開始": "Started",
+    "終了": "finished",
+    "処理中": "Working",
+    "処理は裏で続きます。このページを閉じても止まりません。": "It goes on in the background; closing this page does not stop it.",
+    "最新の状態を表示": "Show the latest state",
+    "すべて承認しました。": "All approved.",
+    "一括承認を処理中": "Bulk approval in progress",
+    "一括承認": "Bulk approval",
+    "進み具合を見る": "See its progress",
+})
 # Field labels of the forms: one wording, kept in membership.messages.
 EN.update({entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()})

@@ -188,6 +188,45 @@ def test_bulk_approval_lists_failures_and_keeps_the_rest(app, session, office):
     assert session.get(HumanTask, t1).comment == "理事会承認"
 
 
+def test_a_bulk_run_shows_its_progress_to_its_office_until_it_finishes(app, session, office):
+    from engine import bulk as runs
+
+    t1, t2, _t3 = (office["tasks"][a] for a in office["apps"])
+    run = runs.start(session, office["staff"], [t1, t2], "approve", "理事会")
+    session.flush()
+    client = login(app, "staff@chuoeast")
+    inbox = text(client.get("/inbox"))
+    assert "一括承認を処理中: 0 / 2" in inbox and f"/inbox/bulk/{run.id}" in inbox
+    page = text(client.get(f"/inbox/bulk/{run.id}"))
+    # not worked yet: the page asks for its progress fragment again until the run is done
+    assert "待機中" in page and f'hx-get="/inbox/bulk/{run.id}/progress"' in page and 'hx-trigger="every 2s"' in page
+    assert login(app, "staff@sapporo").get(f"/inbox/bulk/{run.id}").status_code == 404
+    runs.run_to_end(app.extensions["mamis_db"].session_factory, run.id)
+    fragment = text(client.get(f"/inbox/bulk/{run.id}/progress"))
+    assert "完了" in fragment and "hx-trigger" not in fragment and "すべて承認しました" in fragment
+    assert 'id="bulk-succeeded">2<' in fragment
+    assert "一括承認を処理中" not in text(client.get("/inbox"))
+
+
+def test_the_bulk_run_api_answers_at_once_and_reports_each_failure(api, session, office):
+    t1, t2, _t3 = (office["tasks"][a] for a in office["apps"])
+    tasks.claim(session, office["second"], t2)
+    session.flush()
+    staff = api("staff@chuoeast")
+    r = staff.post("/api/v1/tasks/bulk-runs", json={"ids": [t1, t2], "decision": "approve"})
+    assert r.status_code == 202, r.get_json()
+    location = r.headers["Location"]
+    # without a broker the job ran in the request; with one, the client polls the Location
+    run = staff.get(location).get_json()
+    assert (run["status"], run["total"], run["done"], run["succeeded"], run["failed"]) == ("finished", 2, 2, 1, 1)
+    claimed = {"code": "conflict", "message": "このタスクは他の担当者が担当しています。", "fields": {}}
+    assert run["failures"] == [{"id": t2, "error": claimed}]
+    assert api("staff@sapporo").get(location).status_code == 404
+    assert staff.post("/api/v1/tasks/bulk-runs", json={"ids": [t1], "decision": "reject"}).status_code == 422
+    member = api(office["members"][0].login_id)
+    assert member.post("/api/v1/tasks/bulk-runs", json={"ids": [t1], "decision": "approve"}).status_code == 403
+
+
 @pytest.mark.parametrize("fmt", ["csv-utf8", "csv-cp932", "pdf"])
 def test_the_selection_exports_as_board_material(app, session, office, fmt):
     import csv

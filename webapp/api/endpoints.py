@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request
 from flask_smorest import Blueprint
 
+from engine import bulk as runs
 from engine import deploy, designs, dry_run, flows, instances, migration, tasks
 from membership import accounts, applications, associations, certifications, memberships, registration, training
 from membership.errors import AuthenticationFailed, Forbidden, NotFound, Throttled, ValidationFailed
@@ -208,6 +209,36 @@ def complete_task(body, task_id):
 def bulk_complete(body):
     """Each task is completed in its own transaction: one failure does not undo the others."""
     return bulk.complete_each(g.actor, body["ids"], body.get("decision"), body.get("comment"))
+
+
+@blp.route("/tasks/bulk-runs", methods=["POST"])
+@token_required
+@blp.doc(**AUTH)
+@blp.arguments(schemas.BulkCompleteRequest())
+@blp.response(202, schemas.BulkRunSchema)
+@blp.alt_response(422, schema=schemas.ApiErrorSchema)
+def start_bulk_run(body):
+    """The same decision on many tasks, worked in the background (a board meeting's approvals).
+    Poll the run's URL (Location) for its progress; each failure is listed with its reason."""
+    run = bulk.start(g.actor, body["ids"], body.get("decision"), body.get("comment"))
+    return _run_answer(run), 202, {"Location": f"/api/v1/tasks/bulk-runs/{run.id}"}
+
+
+@blp.route("/tasks/bulk-runs/<int:run_id>")
+@token_required
+@blp.doc(**AUTH)
+@blp.response(200, schemas.BulkRunSchema)
+@blp.alt_response(404, schema=schemas.ApiErrorSchema)
+def get_bulk_run(run_id):
+    return _run_answer(runs.get_run(db.session(), g.actor, run_id))
+
+
+def _run_answer(run) -> dict:
+    failed = runs.items(db.session(), run, "failed")
+    return {"id": run.id, "status": run.status, "decision": run.decision, "total": run.total, "done": run.position,
+            "succeeded": run.succeeded, "failed": run.failed, "created_at": run.created_at.isoformat() + "Z",
+            "finished_at": run.finished_at.isoformat() + "Z" if run.finished_at else None,
+            "failures": [{"id": item.task_id, "error": bulk.rendered(item)} for item in failed]}
 
 
 @blp.route("/members/me")

@@ -226,6 +226,24 @@ class BulkResult(Schema):
     error = fields.Nested(ErrorDetail, allow_none=True)
 
 
+class BulkFailure(Schema):
+    id = fields.Integer(metadata={"description": "the task id as given"})
+    error = fields.Nested(ErrorDetail)
+
+
+class BulkRunSchema(Schema):
+    id = fields.Integer()
+    status = fields.String(metadata={"enum": ["queued", "running", "finished"]})
+    decision = fields.String()
+    total = fields.Integer()
+    done = fields.Integer(metadata={"description": "tasks worked so far (succeeded + failed)"})
+    succeeded = fields.Integer()
+    failed = fields.Integer()
+    created_at = fields.String()
+    finished_at = fields.String(allow_none=True)
+    failures = fields.List(fields.Nested(BulkFailure))
+
+
 class MembershipSchema(Schema):
     association = fields.String()
     association_name = fields.String()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 
+from engine import bulk as runs
 from engine import positions, tasks
 from engine.models import ProcessInstance
 from forms.enrolment import ConfirmForm
@@ -51,7 +52,7 @@ def index():
     pages = max((total + query.per_page - 1) // query.per_page, 1)
     return render_template("inbox/index.html", rows=rows, total=total, query=query, pages=pages, errors=errors,
                            counts=tasks.inbox_counts(s, me), views=VIEW_LABELS, filters=tasks.saved_filters(s, me),
-                           args=query.as_dict(), results=session.pop("bulk_results", None), form=ConfirmForm(),
+                           args=query.as_dict(), runs=runs.active_runs(s, me), form=ConfirmForm(),
                            now=utcnow(), kinds=KIND_LABELS), \
         (422 if errors else 200)
 
@@ -122,16 +123,47 @@ def export():
 @bp.route("/inbox/bulk", methods=["POST"])
 @roles_required("secretariat")
 def bulk_approve():
-    """Approve the selected tasks, or every open one matching the filter; each on its own."""
+    """Approve the selected tasks, or every open one matching the filter, as a bulk run worked in
+    the background (each task on its own); its page shows the progress and every failure."""
     query, ids = _selection()
     if not ids:
         flash(translate("タスクを選択してください。"), "error")
         return redirect(url_for("inbox.index", **query.as_dict()))
-    results = bulk.complete_each(actor(), ids, "approve", request.form.get("comment", ""))
-    done = sum(1 for r in results if r["ok"])
-    flash(translate("一括承認") + f": {done} / {len(results)}", "success" if done == len(results) else "error")
-    session["bulk_results"] = [r for r in results if not r["ok"]]
-    return redirect(url_for("inbox.index", **query.as_dict()))
+    try:
+        run = bulk.start(actor(), ids, "approve", request.form.get("comment", ""))
+    except ValidationFailed as exc:
+        db.rollback()
+        flash(" ".join(field_errors(exc).values()), "error")
+        return redirect(url_for("inbox.index", **query.as_dict()))
+    if run.status == "finished":
+        flash(translate("一括承認") + f": {run.succeeded} / {run.total}",
+              "success" if run.succeeded == run.total else "error")
+    else:
+        flash(translate("一括承認を開始しました。進み具合はこのページに表示されます。"), "success")
+    return redirect(url_for("inbox.bulk_run", run_id=run.id))
+
+
+@bp.route("/inbox/bulk/<int:run_id>")
+@roles_required("secretariat")
+def bulk_run(run_id):
+    """A bulk run: progress while it works (the fragment below, polled), then every failure."""
+    return render_template("inbox/bulk_run.html", **_run_view(run_id))
+
+
+@bp.route("/inbox/bulk/<int:run_id>/progress")
+@roles_required("secretariat")
+def bulk_run_progress(run_id):
+    return render_template("inbox/_bulk_progress.html", **_run_view(run_id))
+
+
+def _run_view(run_id: int) -> dict:
+    s = db.session()
+    run = runs.get_run(s, actor(), run_id)
+    failures = runs.items(s, run, "failed") if run.status == "finished" else []
+    rows, _ = tasks.search_inbox(s, actor(), tasks.InboxQuery(view="all"), ids=[f.task_id for f in failures],
+                                 limit=len(failures) or 1)
+    known = {t.id: t for t, _ in rows}  # the failed tasks still in this office's scope
+    return {"run": run, "failures": [(f, known.get(f.task_id), bulk.rendered(f)) for f in failures]}
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])

@@ -1,0 +1,192 @@
+"""Bulk decisions (a board meeting's approvals), worked in the background item by item.
+
+A run records the chosen tasks in order. Each item is worked in its own transaction together with
+the run's progress, under the run's row lock: a failure rolls back that task alone and is recorded
+with its reason; two workers on the same run (a redelivered job, the beat resuming it) take turns
+and never work an item twice. See decision 0021.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from membership import audit, notifications
+from membership.actors import Actor
+from membership.db import utcnow
+from membership.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from membership.models import UserAccount
+
+from . import tasks
+from .models import BulkRun, BulkRunItem
+
+#: a board meeting's worth (the inbox's "all matching this filter" selects up to this many)
+BULK_MAX = 1000
+#: a run unfinished and untouched for this long lost its worker: the beat enqueues it again
+STALE_AFTER = dt.timedelta(minutes=2)
+
+
+class ItemFailed(Exception):
+    """The item at `position` failed with the domain error `error` (the caller rolls back, then
+    records it with `record_failure`)."""
+
+    def __init__(self, position: int, error: DomainError):
+        super().__init__(error.code)
+        self.position = position
+        self.error = error
+
+
+def start(session: Session, actor: Actor, ids: list[int], decision: str | None, comment: str | None) -> BulkRun:
+    """Record a run of `decision` on the tasks `ids` (in this order, each once). Nothing is
+    worked yet. Raises Forbidden (not a secretariat) and ValidationFailed (no ids, too many, a
+    decision or comment no review task would take)."""
+    if not actor.is_secretariat:
+        raise Forbidden()
+    unique = list(dict.fromkeys(ids))
+    errors: dict[str, tuple[str, dict]] = {}
+    if not unique:
+        errors["ids"] = ("required", {})
+    elif len(unique) > BULK_MAX:
+        errors["ids"] = ("too_many", {"max": BULK_MAX})
+    if decision not in tasks.DECISIONS:
+        errors["decision"] = ("unknown_decision", {})
+    elif decision in ("reject", "return") and not (comment or "").strip():
+        errors["comment"] = ("comment_required", {})
+    if comment and len(comment) > tasks.MAX_COMMENT:
+        errors["comment"] = ("too_long", {"max": tasks.MAX_COMMENT})
+    if errors:
+        raise ValidationFailed(errors)
+    run = BulkRun(user_id=actor.user_id, association_id=actor.association_id, decision=decision,
+                  comment=(comment or "").strip(), total=len(unique))
+    session.add(run)
+    session.flush()
+    session.execute(sa.insert(BulkRunItem), [{"run_id": run.id, "position": i, "task_id": task_id}
+                                             for i, task_id in enumerate(unique)])
+    audit.record(session, actor, "bulk.start", "bulk_run", run.id, decision=decision, total=run.total)
+    return run
+
+
+def work_next(session: Session, run_id: int) -> BulkRunItem | None:
+    """Complete the run's next task in the caller's transaction, with the run's progress. None
+    when the run is finished (or unknown). Raises ItemFailed for a task that cannot be completed
+    (the caller rolls back and calls record_failure)."""
+    run = _locked(session, run_id)
+    if run is None or run.status == "finished":
+        return None
+    item = _item(session, run)
+    if item is None:
+        _advance(run)
+        return None
+    run.status = "running"
+    account = session.get(UserAccount, run.user_id)
+    try:
+        if account is None or not account.is_active or account.role != "secretariat":
+            raise Forbidden()  # disabled (or moved) since the run began: the rest fails, visibly
+        tasks.complete_task(session, Actor.of(account), item.task_id, run.decision, run.comment)
+    except DomainError as exc:
+        raise ItemFailed(run.position, exc) from exc
+    item.outcome, item.done_at = "ok", utcnow()
+    run.succeeded += 1
+    _advance(run)
+    session.flush()
+    return item
+
+
+def record_failure(session: Session, run_id: int, position: int, error: DomainError) -> None:
+    """Record why the item at `position` failed and move on, unless another worker got there
+    first."""
+    run = _locked(session, run_id)
+    if run is None or run.status == "finished" or run.position != position:
+        return
+    item = _item(session, run)
+    item.outcome, item.done_at, item.error = "failed", utcnow(), error_dict(error)
+    run.failed += 1
+    _advance(run)
+    session.flush()
+
+
+def run_to_end(factory: Callable[[], Session], run_id: int,
+               on_commit: Callable[[Session], None] = lambda _s: None) -> None:
+    """Work every remaining item, each in its own transaction (`on_commit` is called after each
+    commit: the mail the step queued is sent then). Other errors than a task's own (the database
+    gone) propagate; what was committed stays, and the run is resumed later from where it stopped."""
+    while True:
+        with factory() as s:
+            try:
+                item = work_next(s, run_id)
+            except ItemFailed as failure:
+                s.rollback()
+                notifications.take_pending(s)  # mail of the undone step must not go out
+                record_failure(s, run_id, failure.position, failure.error)
+                s.commit()
+                continue
+            s.commit()
+            if item is None:
+                return
+            on_commit(s)
+
+
+def stale_runs(session: Session, now: dt.datetime | None = None) -> list[int]:
+    """Runs not finished and untouched for STALE_AFTER: their job was lost (a worker stopped, the
+    broker was down when they were queued)."""
+    before = (now or utcnow()) - STALE_AFTER
+    return list(session.scalars(sa.select(BulkRun.id).where(
+        BulkRun.status.in_(("queued", "running")), BulkRun.updated_at < before).order_by(BulkRun.id)))
+
+
+def get_run(session: Session, actor: Actor, run_id: int) -> BulkRun:
+    """A run of the actor's association (or the actor's own). Raises NotFound otherwise."""
+    run = session.get(BulkRun, run_id)
+    if run is None or not (run.user_id == actor.user_id
+                           or (actor.is_secretariat and run.association_id == actor.association_id)):
+        raise NotFound()
+    return run
+
+
+def items(session: Session, run: BulkRun, outcome: str | None = None) -> list[BulkRunItem]:
+    stmt = sa.select(BulkRunItem).where(BulkRunItem.run_id == run.id).order_by(BulkRunItem.position)
+    if outcome:
+        stmt = stmt.where(BulkRunItem.outcome == outcome)
+    return list(session.scalars(stmt))
+
+
+def active_runs(session: Session, actor: Actor) -> list[BulkRun]:
+    """The unfinished runs of the actor's association, oldest first (for the inbox)."""
+    if not actor.is_secretariat or not actor.association_id:
+        return []
+    return list(session.scalars(sa.select(BulkRun).where(
+        BulkRun.association_id == actor.association_id, BulkRun.status != "finished").order_by(BulkRun.id)))
+
+
+def error_dict(error: DomainError) -> dict:
+    """A domain error as stored: its code and message keys (rendered when read, in the reader's
+    language)."""
+    fields = getattr(error, "fields", None) or {}
+    return {"code": error.code, "key": error.message_key, "params": _plain(error.params),
+            "fields": {name: [key, _plain(params)] for name, (key, params) in fields.items()},
+            "context": getattr(error, "context", None)}
+
+
+def _plain(params: dict) -> dict:
+    return {k: v if isinstance(v, (str, int, float, bool, type(None))) else str(v) for k, v in params.items()}
+
+
+def _locked(session: Session, run_id: int) -> BulkRun | None:
+    return session.scalar(sa.select(BulkRun).where(BulkRun.id == run_id).with_for_update()
+                          .execution_options(populate_existing=True))
+
+
+def _item(session: Session, run: BulkRun) -> BulkRunItem | None:
+    return session.scalar(sa.select(BulkRunItem).where(BulkRunItem.run_id == run.id,
+                                                       BulkRunItem.position == run.position))
+
+
+def _advance(run: BulkRun) -> None:
+    run.position += 1
+    run.updated_at = utcnow()
+    if run.position >= run.total:
+        run.status, run.finished_at = "finished", run.updated_at
+        run.position = run.total
