@@ -594,9 +594,13 @@ def delete_filter(session: Session, actor: Actor, filter_id: int) -> None:
 
 
 def matching_ids(session: Session, actor: Actor, q: InboxQuery, limit: int = 1000) -> list[int]:
-    """The ids of every open task matching the query (for "approve all matching this filter")."""
-    rows, _ = search_inbox(session, actor, replace(q, page=1), limit=limit)
-    return [t.id for t, _ in rows if t.status == "open"]
+    """The ids of the open tasks matching the query, newest first, at most `limit` (for "approve
+    all matching this filter"). Open is a condition of the query, not a filter on its first rows:
+    with the "all" view, completed tasks must not take the places of open ones."""
+    if q.status not in ("", "open"):
+        return []
+    rows, _ = search_inbox(session, actor, replace(q, page=1, status="open"), limit=limit)
+    return [t.id for t, _ in rows]
 
 
 # --- the daily digest ---------------------------------------------------------------------------

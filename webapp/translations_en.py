@@ -680,6 +680,7 @@ EN.update({
     "一括承認を処理中": "Bulk approval in progress",
     "一括承認": "Bulk approval",
     "進み具合を見る": "See its progress",
+    "条件で絞り込んでから、もう一度お試しください。": "Narrow the filter and try again.",
 })
 # Field labels of the forms: one wording, kept in membership.messages.
 EN.update({entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()})

@@ -188,6 +188,26 @@ def test_bulk_approval_lists_failures_and_keeps_the_rest(app, session, office):
     assert session.get(HumanTask, t1).comment == "理事会承認"
 
 
+def test_all_matching_means_every_open_task_and_too_many_is_refused_whole(app, session, office, monkeypatch):
+    from engine import bulk as runs
+    from engine.models import BulkRun
+
+    t1, t2, t3 = (office["tasks"][a] for a in office["apps"])
+    tasks.complete_task(session, office["staff"], t3, "approve", "")  # the newest: completed
+    session.flush()
+    # the "all" view's first rows include completed tasks; they must not crowd out open ones
+    assert tasks.matching_ids(session, office["staff"], tasks.InboxQuery(view="all"), limit=2) == [t2, t1]
+    assert tasks.matching_ids(session, office["staff"], tasks.InboxQuery(view="all", status="approve")) == []
+    monkeypatch.setattr(runs, "BULK_MAX", 1)
+    before = session.scalar(sa.select(sa.func.count()).select_from(BulkRun))
+    client = login(app, "staff@chuoeast")
+    for url in ("/inbox/bulk", "/inbox/export"):
+        r = client.post(url, data={"scope": "all", "view": "open"}, follow_redirects=True)
+        assert "タスクは1件までです。" in text(r) and "条件で絞り込んで" in text(r)
+    assert session.scalar(sa.select(sa.func.count()).select_from(BulkRun)) == before
+    assert session.get(HumanTask, t1).status == "open"
+
+
 def test_a_bulk_run_shows_its_progress_to_its_office_until_it_finishes(app, session, office):
     from engine import bulk as runs
 

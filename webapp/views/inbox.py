@@ -85,11 +85,24 @@ STATUS_LABELS = {"open": "未処理", "completed": "処理済み", "cancelled": 
 
 
 def _selection() -> tuple[tasks.InboxQuery, list[int]]:
-    """The filter the form carries, and the tasks chosen: the ticked ones, or all matching it."""
+    """The filter the form carries, and the tasks chosen: the ticked ones, or all matching it (one
+    more than a run takes, so that too many is refused rather than cut short)."""
     query = tasks.parse_query(request.form)
     if request.form.get("scope") == "all":
-        return query, tasks.matching_ids(db.session(), actor(), query)
+        return query, tasks.matching_ids(db.session(), actor(), query, limit=runs.BULK_MAX + 1)
     return query, [int(v) for v in request.form.getlist("task_ids") if v.isdigit()]
+
+
+def _refused(query: tasks.InboxQuery, ids: list[int]):
+    """A redirect back to the inbox with the reason, when nothing or too much is chosen."""
+    if not ids:
+        flash(translate("タスクを選択してください。"), "error")
+    elif len(ids) > runs.BULK_MAX:
+        flash(message("too_many", field="ids", max=runs.BULK_MAX) + " "
+              + translate("条件で絞り込んでから、もう一度お試しください。"), "error")
+    else:
+        return None
+    return redirect(url_for("inbox.index", **query.as_dict()))
 
 
 def _board_rows(ids: list[int]) -> list[dict]:
@@ -107,9 +120,8 @@ def _board_rows(ids: list[int]) -> list[dict]:
 def export():
     """理事会資料: the selection (or everything matching the filter) as CSV or PDF."""
     query, ids = _selection()
-    if not ids:
-        flash(translate("タスクを選択してください。"), "error")
-        return redirect(url_for("inbox.index", **query.as_dict()))
+    if refused := _refused(query, ids):
+        return refused
     rows = _board_rows(ids)
     kind = request.form.get("format", "csv-utf8")
     stamp = utcnow().strftime("%Y%m%d")
@@ -126,9 +138,8 @@ def bulk_approve():
     """Approve the selected tasks, or every open one matching the filter, as a bulk run worked in
     the background (each task on its own); its page shows the progress and every failure."""
     query, ids = _selection()
-    if not ids:
-        flash(translate("タスクを選択してください。"), "error")
-        return redirect(url_for("inbox.index", **query.as_dict()))
+    if refused := _refused(query, ids):
+        return refused
     try:
         run = bulk.start(actor(), ids, "approve", request.form.get("comment", ""))
     except ValidationFailed as exc:
