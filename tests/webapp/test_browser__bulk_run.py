@@ -1,0 +1,51 @@
+"""Real browser: a bulk run's page follows the run by itself (htmx, under the app's CSP) until it
+is finished, then lists what failed."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy.orm import Session
+
+from engine import bulk
+from membership.actors import Actor
+from membership.models import UserAccount
+
+from ..conftest import new_member
+from ..helpers import file_enrolment, open_task_for
+from .browser import check_page, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
+
+
+def test_the_run_page_follows_the_run_until_it_is_finished(live_server, chromium):
+    app, base = live_server
+    engine = app.extensions["mamis_db"].engine
+    with Session(engine, expire_on_commit=False) as s:
+        staff = Actor.of(s.query(UserAccount).filter_by(login_id="staff@chuoeast").one())
+        ids = [open_task_for(s, staff, file_enrolment(s, new_member(s, "bulkbr")).id).id for _ in range(2)]
+        run = bulk.start(s, staff, [*ids, 999999], "approve", "理事会（ブラウザ試験）")
+        s.commit()  # queued; no worker has it yet
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")  # the app's CSP
+    page = login(context, base, "staff@chuoeast", axe=False)
+    page.wait_for_url(f"{base}/inbox")
+    assert "一括承認を処理中: 0 / 3" in page.inner_text("main")
+    page.click(f"a[href='/inbox/bulk/{run.id}']")
+    assert page.inner_text("#bulk-status") == "待機中"
+
+    bulk.run_to_end(app.extensions["mamis_db"].session_factory, run.id)  # the worker, meanwhile
+
+    # no reload: the page asks for its progress every two seconds and stops once finished
+    expect(page.locator("#bulk-status")).to_have_text("完了", timeout=10_000)
+    assert page.inner_text("#bulk-succeeded") == "2" and page.inner_text("#bulk-failed") == "1"
+    failures = page.inner_text(".error-summary")
+    assert "#999999" in failures and "見つかりません" in failures
+    context.close()
+
+    audit = chromium.new_context(viewport={"width": 320, "height": 800}, bypass_csp=True, locale="ja-JP")
+    page = login(audit, base, "staff@chuoeast")
+    page.wait_for_url(f"{base}/inbox")
+    page.goto(f"{base}/inbox/bulk/{run.id}")
+    check_page(page)  # accessible, and no wider than a phone
+    audit.close()
