@@ -628,7 +628,7 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
     """Open tasks by application kind and layer, their ages, and completions per week.
 
     A secretariat sees its own association; JMA staff (layer 1) see every association's numbers
-    (counts only); admins too. Three grouped queries on the task table.
+    (counts only); admins too. Two queries on the task table.
     """
     now = utcnow()
     if actor.role == "admin" or (actor.is_secretariat and _is_jma(session, actor)):
@@ -636,15 +636,20 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
     else:
         scope = sa.and_(HumanTask.kind == "review", _scope(actor))
     open_ = sa.and_(scope, HumanTask.status == "open")
-    by_kind = [tuple(r) for r in session.execute(
-        sa.select(HumanTask.application_kind, HumanTask.layer, sa.func.count()).where(open_)
-        .group_by(HumanTask.application_kind, HumanTask.layer).order_by(HumanTask.application_kind, HumanTask.layer))]
-    ages = []
-    for low, high, label in AGE_BUCKETS:
-        cond = [open_, HumanTask.created_at <= now - dt.timedelta(days=low)]
+    # one pass over the open tasks: the count per kind and layer, and per age bucket (JMA, which
+    # sees every office's, read them five times: 0.45 s at 100,000 open tasks)
+    buckets = []
+    for low, high, _label in AGE_BUCKETS:
+        cond = [HumanTask.created_at <= now - dt.timedelta(days=low)]
         if high is not None:
             cond.append(HumanTask.created_at > now - dt.timedelta(days=high + 1))
-        ages.append((label, session.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(*cond))))
+        buckets.append(sa.func.count().filter(sa.and_(*cond)))
+    rows = session.execute(
+        sa.select(HumanTask.application_kind, HumanTask.layer, sa.func.count(), *buckets).where(open_)
+        .group_by(HumanTask.application_kind, HumanTask.layer)
+        .order_by(HumanTask.application_kind, HumanTask.layer)).all()
+    by_kind = [(kind, layer, n) for kind, layer, n, *_ in rows]
+    ages = [(label, sum(row[3 + i] for row in rows)) for i, (*_, label) in enumerate(AGE_BUCKETS)]
     start = (now - dt.timedelta(weeks=weeks)).date()
     start -= dt.timedelta(days=start.weekday())  # a Monday
     done = session.execute(sa.select(HumanTask.completed_at).where(

@@ -355,6 +355,12 @@ def test_the_dashboard_counts_open_tasks_ages_and_weekly_throughput(app, session
         HumanTask.association_id == staff.association_id, HumanTask.status == "open", HumanTask.kind == "review"))
     assert figures["open_total"] == review_open <= open_here
     assert dict(figures["ages"])["15〜30日"] >= 1
+    assert sum(n for _label, n in figures["ages"]) == figures["open_total"]  # every open task has one age
+    aged = session.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(
+        HumanTask.association_id == staff.association_id, HumanTask.status == "open", HumanTask.kind == "review",
+        HumanTask.created_at <= dt.datetime.now() - dt.timedelta(days=15),
+        HumanTask.created_at > dt.datetime.now() - dt.timedelta(days=31)))
+    assert dict(figures["ages"])["15〜30日"] == aged
     assert figures["per_week"][-1][1] >= 1  # this week's completion
     jma = tasks.dashboard(session, actor_for(session, "staff@jma"))
     assert jma["open_total"] >= figures["open_total"]  # JMA sees every office's counts
