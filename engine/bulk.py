@@ -161,6 +161,15 @@ def active_runs(session: Session, actor: Actor) -> list[BulkRun]:
         BulkRun.association_id == actor.association_id, BulkRun.status != "finished").order_by(BulkRun.id)))
 
 
+def recent_runs(session: Session, actor: Actor, limit: int = 50) -> list[tuple[BulkRun, str]]:
+    """The association's runs, newest first, with who started each (for the history page)."""
+    if not actor.is_secretariat or not actor.association_id:
+        return []
+    return [tuple(r) for r in session.execute(
+        sa.select(BulkRun, UserAccount.display_name).join(UserAccount, UserAccount.id == BulkRun.user_id)
+        .where(BulkRun.association_id == actor.association_id).order_by(BulkRun.id.desc()).limit(limit))]
+
+
 def error_dict(error: DomainError) -> dict:
     """A domain error as stored: its code and message keys (rendered when read, in the reader's
     language)."""

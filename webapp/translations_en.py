@@ -680,6 +680,10 @@ EN.update({
     "一括承認を処理中": "Bulk approval in progress",
     "一括承認": "Bulk approval",
     "進み具合を見る": "See its progress",
+    "一括承認の履歴": "Bulk approvals so far",
+    "実行者": "Started by",
+    "番号": "No.",
+    "一括承認はまだありません。": "No bulk approvals yet.",
     "条件で絞り込んでから、もう一度お試しください。": "Narrow the filter and try again.",
 })
 # Field labels of the forms: one wording, kept in membership.messages.

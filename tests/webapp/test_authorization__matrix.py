@@ -40,11 +40,14 @@ def world(app, session):
     uploads.add_to_draft(session, member, kept, "sapporo", "履歴書.pdf", io.BytesIO(PDF), root)
     task = tasks.list_tasks(session, actor_for(session, "staff@chuoeast"), application_id=app_row.id)[0][0]
     other = new_member(session, prefix="other")
+    from engine import bulk
+
+    run = bulk.start(session, actor_for(session, "staff@chuoeast"), [task.id], "approve", "")  # not worked yet
     session.flush()
     physician = session.get(Physician, member.physician_id)
     return {"member": member, "physician": physician, "application": app_row.id, "task": task.id,
             "other": other, "secret": physician.family_kana + physician.given_kana, "document": document.id,
-            "draft": kept.id, "draft_document": uploads.of_draft(session, kept)[0].id}
+            "draft": kept.id, "draft_document": uploads.of_draft(session, kept)[0].id, "run": run.id}
 
 
 def _client(app, session, who, world):
@@ -69,17 +72,20 @@ SCREENS = [
     ("GET", "/documents/{document}"), ("GET", "/documents/{document}?download=1"),
     ("GET", "/apply/enrolment/drafts/{draft}"), ("POST", "/apply/enrolment/drafts/{draft}/delete"),
     ("POST", "/apply/enrolment/documents/{draft_document}/delete"),
+    ("GET", "/inbox/bulk/{run}"), ("GET", "/inbox/bulk/{run}/progress"),
 ]
 API = [
     ("GET", "/api/v1/applications/{application}"), ("POST", "/api/v1/applications/{application}/cancel"),
     ("GET", "/api/v1/tasks/{task}"), ("POST", "/api/v1/tasks/{task}/claim"),
     ("POST", "/api/v1/tasks/{task}/unclaim"), ("POST", "/api/v1/tasks/{task}/complete"),
+    ("GET", "/api/v1/tasks/bulk-runs/{run}"),
 ]
 
 
 def _url(template, world):
     return template.format(physician=world["physician"].id, application=world["application"], task=world["task"],
-                           document=world["document"], draft=world["draft"], draft_document=world["draft_document"])
+                           document=world["document"], draft=world["draft"], draft_document=world["draft_document"],
+                           run=world["run"])
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -119,7 +125,7 @@ def test_the_same_routes_answer_those_who_may_use_them(app, session, world):
     """The control: every GET above exists and works for its rightful user (so 404s above are real)."""
     staff = _client(app, session, "staff@chuoeast", world)
     for template in ("/members/{physician}", "/members/{physician}/profile", "/tasks/{task}", "/tasks/{task}/diagram",
-                     "/documents/{document}"):
+                     "/documents/{document}", "/inbox/bulk/{run}", "/inbox/bulk/{run}/progress"):
         assert staff.get(_url(template, world)).status_code == 200, template
     owner = _client(app, session, world["member"].login_id, world)
     assert owner.get(_url("/documents/{document}", world)).status_code == 200
@@ -130,5 +136,5 @@ def test_the_same_routes_answer_those_who_may_use_them(app, session, world):
     for template in ("/mypage/applications/{application}", "/apply/enrolment/done/{application}"):
         assert member.get(_url(template, world)).status_code == 200, template
     headers = _token(app, "staff@chuoeast", world)
-    for template in ("/api/v1/applications/{application}", "/api/v1/tasks/{task}"):
+    for template in ("/api/v1/applications/{application}", "/api/v1/tasks/{task}", "/api/v1/tasks/bulk-runs/{run}"):
         assert app.test_client().get(_url(template, world), headers=headers).status_code == 200, template

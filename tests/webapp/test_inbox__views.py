@@ -226,6 +226,9 @@ def test_a_bulk_run_shows_its_progress_to_its_office_until_it_finishes(app, sess
     assert "完了" in fragment and "hx-trigger" not in fragment and "すべて承認しました" in fragment
     assert 'id="bulk-succeeded">2<' in fragment
     assert "一括承認を処理中" not in text(client.get("/inbox"))
+    history = text(client.get("/inbox/bulk-runs"))  # the office's history: who, when, how many
+    assert f"/inbox/bulk/{run.id}" in history and "理事会" in history
+    assert f"/inbox/bulk/{run.id}" not in text(login(app, "staff@sapporo").get("/inbox/bulk-runs"))
 
 
 def test_the_bulk_run_api_answers_at_once_and_reports_each_failure(api, session, office):

@@ -154,6 +154,13 @@ def bulk_approve():
     return redirect(url_for("inbox.bulk_run", run_id=run.id))
 
 
+@bp.route("/inbox/bulk-runs")
+@roles_required("secretariat")
+def bulk_runs():
+    """The association's bulk runs (who approved how many at which board meeting, and what failed)."""
+    return render_template("inbox/bulk_runs.html", runs=runs.recent_runs(db.session(), actor()))
+
+
 @bp.route("/inbox/bulk/<int:run_id>")
 @roles_required("secretariat")
 def bulk_run(run_id):
