@@ -176,3 +176,17 @@ def test_two_workers_on_one_run_at_once_work_each_item_once(app, db_engine):
         assert [i.outcome for i in bulk.items(s, done)] == ["ok"] * 4
         completed = s.scalars(sa.select(HumanTask.completed_by_user_id).where(HumanTask.id.in_(ids))).all()
         assert completed == [staff.user_id] * 4
+
+
+@pytest.mark.inconsistent
+def test_the_integrity_check_sees_a_run_whose_progress_disagrees_with_its_items(session, otaru):
+    from engine import integrity
+
+    run = bulk.start(session, otaru["staff"], otaru["ids"][:2], "approve", "")
+    session.flush()
+    bulk.run_to_end(otaru["factory"], run.id)
+    session.expire_all()
+    assert not [p for p in integrity.check(session) if "bulk run" in p]
+    # an item marked done without the run counting it (a half-applied step)
+    session.execute(sa.update(BulkRun).where(BulkRun.id == run.id).values(succeeded=1, position=1, status="running"))
+    assert f"bulk run {run.id}: its progress disagrees with its items" in integrity.check(session)
