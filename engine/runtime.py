@@ -218,13 +218,15 @@ def fire_timers(session: Session, actor: Actor, instance_id: int) -> bool:
         return False
     workflow = restore(session, actor, instance)
     before = instance.timer_due_at
+    open_ids = {str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)}  # as run_human_task
     workflow.refresh_timers()
     advance(workflow)
     _store(instance, workflow)
-    materialise(session, instance, workflow)
+    materialise(session, instance, workflow, open_ids=open_ids)
     moved = instance.timer_due_at != before
     if moved:
         audit.record(session, actor, "instance.timer", "process_instance", instance.id, due_at=before.isoformat())
+    session.flush()  # one flush for the whole step, as complete_task: the caller then reads what it wrote
     return moved
 
 
