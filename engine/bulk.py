@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from membership import audit, notifications
 from membership.actors import Actor
 from membership.db import utcnow
-from membership.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from membership.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from membership.models import UserAccount
 
 from . import tasks
@@ -27,6 +27,8 @@ from .models import BulkRun, BulkRunItem
 BULK_MAX = 1000
 #: a run unfinished and untouched for this long lost its worker: the beat enqueues it again
 STALE_AFTER = dt.timedelta(minutes=2)
+#: a run in these states works nothing more
+ENDED = ("finished", "cancelled")
 
 
 class ItemFailed(Exception):
@@ -74,7 +76,7 @@ def work_next(session: Session, run_id: int) -> BulkRunItem | None:
     when the run is finished (or unknown). Raises ItemFailed for a task that cannot be completed
     (the caller rolls back and calls record_failure)."""
     run = _locked(session, run_id)
-    if run is None or run.status == "finished":
+    if run is None or run.status in ENDED:
         return None
     item = _item(session, run)
     if item is None:
@@ -99,7 +101,7 @@ def record_failure(session: Session, run_id: int, position: int, error: DomainEr
     """Record why the item at `position` failed and move on, unless another worker got there
     first."""
     run = _locked(session, run_id)
-    if run is None or run.status == "finished" or run.position != position:
+    if run is None or run.status in ENDED or run.position != position:
         return
     item = _item(session, run)
     item.outcome, item.done_at, item.error = "failed", utcnow(), error_dict(error)
@@ -129,6 +131,30 @@ def run_to_end(factory: Callable[[], Session], run_id: int,
             on_commit(s)
 
 
+def cancel(session: Session, actor: Actor, run_id: int) -> BulkRun:
+    """Stop a run (the wrong filter was chosen): the item being worked finishes, the rest stay
+    unworked. Anyone of the office may stop it. Raises NotFound, Conflict (it has ended)."""
+    get_run(session, actor, run_id)
+    run = _locked(session, run_id)  # waits for the item being worked
+    if run.status in ENDED:
+        raise Conflict("bulk_run_done")
+    run.status, run.updated_at = "cancelled", utcnow()
+    run.finished_at = run.updated_at
+    audit.record(session, actor, "bulk.cancel", "bulk_run", run.id, done=run.position, total=run.total)
+    session.flush()
+    return run
+
+
+def retry_failed(session: Session, actor: Actor, run_id: int) -> BulkRun:
+    """A new run of the same decision on the tasks that failed in an ended run (e.g. after the
+    colleague who had claimed them released them). Raises NotFound, Conflict (still working),
+    ValidationFailed (nothing failed)."""
+    run = get_run(session, actor, run_id)
+    if run.status not in ENDED:
+        raise Conflict("concurrent_change")
+    return start(session, actor, [item.task_id for item in items(session, run, "failed")], run.decision, run.comment)
+
+
 def stale_runs(session: Session, now: dt.datetime | None = None) -> list[int]:
     """Runs not finished and untouched for STALE_AFTER: their job was lost (a worker stopped, the
     broker was down when they were queued)."""
@@ -138,8 +164,9 @@ def stale_runs(session: Session, now: dt.datetime | None = None) -> list[int]:
 
 
 def get_run(session: Session, actor: Actor, run_id: int) -> BulkRun:
-    """A run of the actor's association (or the actor's own). Raises NotFound otherwise."""
-    run = session.get(BulkRun, run_id)
+    """A run of the actor's association (or the actor's own), as it is now (workers move it on in
+    their own transactions). Raises NotFound otherwise."""
+    run = session.get(BulkRun, run_id, populate_existing=True)
     if run is None or not (run.user_id == actor.user_id
                            or (actor.is_secretariat and run.association_id == actor.association_id)):
         raise NotFound()
@@ -158,7 +185,7 @@ def active_runs(session: Session, actor: Actor) -> list[BulkRun]:
     if not actor.is_secretariat or not actor.association_id:
         return []
     return list(session.scalars(sa.select(BulkRun).where(
-        BulkRun.association_id == actor.association_id, BulkRun.status != "finished").order_by(BulkRun.id)))
+        BulkRun.association_id == actor.association_id, BulkRun.status.not_in(ENDED)).order_by(BulkRun.id)))
 
 
 def recent_runs(session: Session, actor: Actor, limit: int = 50) -> list[tuple[BulkRun, str]]:

@@ -149,7 +149,7 @@ class BulkRun(Base):
     position: Mapped[int] = mapped_column(default=0)
     succeeded: Mapped[int] = mapped_column(default=0)
     failed: Mapped[int] = mapped_column(default=0)
-    #: queued / running / finished
+    #: queued / running / finished / cancelled (stopped by the office; the rest stays unworked)
     status: Mapped[str] = mapped_column(sa.String(10), default="queued")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: moved by every item worked: a run left unfinished and quiet is resumed by the beat

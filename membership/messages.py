@@ -226,6 +226,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_logged_in": {"ja": "ログインしてください。", "en": "Please log in."},
     "forbidden": {"ja": "この操作を行う権限がありません。", "en": "You may not do this."},
     "not_found": {"ja": "見つかりません。", "en": "Not found."},
+    "bulk_run_done": {"ja": "この一括処理はすでに終了しています。", "en": "This bulk run has already ended."},
     "task_not_open": {"ja": "このタスクはすでに処理されています（他の担当者が処理した可能性があります）。",
                       "en": "This task is no longer open (someone else may have completed it)."},
     "task_claimed": {"ja": "このタスクは他の担当者が担当しています。",

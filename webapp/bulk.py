@@ -27,6 +27,15 @@ def start(actor: Actor, ids: list[int], decision: str | None, comment: str | Non
     return run
 
 
+def retry_failed(actor: Actor, run_id: int) -> BulkRun:
+    """A new run of what failed in `run_id`, committed and queued like `start`."""
+    run = runs.retry_failed(db.session(), actor, run_id)
+    db.commit()
+    enqueue(run.id)
+    db.session().refresh(run)
+    return run
+
+
 def enqueue(run_id: int) -> None:
     """Queue the run's job. If the broker is down, the beat job `resume_bulk_runs` queues it later."""
     from .jobs import bulk_complete

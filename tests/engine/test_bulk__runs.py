@@ -190,3 +190,47 @@ def test_the_integrity_check_sees_a_run_whose_progress_disagrees_with_its_items(
     # an item marked done without the run counting it (a half-applied step)
     session.execute(sa.update(BulkRun).where(BulkRun.id == run.id).values(succeeded=1, position=1, status="running"))
     assert f"bulk run {run.id}: its progress disagrees with its items" in integrity.check(session)
+
+
+def test_a_stopped_run_works_nothing_more_and_keeps_what_was_done(session, otaru):
+    from membership.errors import Conflict
+
+    t1, t2, t3 = otaru["ids"]
+    run = bulk.start(session, otaru["staff"], [t1, t2, t3], "approve", "")
+    session.flush()
+    with otaru["factory"]() as s:  # the worker has done the first item
+        bulk.work_next(s, run.id)
+        s.commit()
+    with pytest.raises(NotFound):  # another office cannot stop it
+        bulk.cancel(session, actor_for(session, "staff@sapporo"), run.id)
+    bulk.cancel(session, otaru["colleague"], run.id)  # anyone of the office can
+    bulk.run_to_end(otaru["factory"], run.id)  # the worker's next turn finds it stopped
+    session.expire_all()
+    assert (run.status, run.position, run.succeeded) == ("cancelled", 1, 1) and run.finished_at is not None
+    assert [i.outcome for i in bulk.items(session, run)] == ["ok", "pending", "pending"]
+    assert [session.get(HumanTask, t).status for t in (t1, t2, t3)] == ["completed", "open", "open"]
+    assert run.id not in bulk.stale_runs(session, now=run.updated_at + bulk.STALE_AFTER * 2)
+    assert bulk.active_runs(session, otaru["staff"]) == []
+    with pytest.raises(Conflict):
+        bulk.cancel(session, otaru["staff"], run.id)
+
+
+def test_what_failed_can_be_approved_again_in_a_new_run(session, otaru):
+    from membership.errors import Conflict
+
+    t1, t2, _ = otaru["ids"]
+    tasks.claim(session, otaru["colleague"], t2)
+    run = bulk.start(session, otaru["staff"], [t1, t2], "approve", "理事会")
+    session.flush()
+    with pytest.raises(Conflict):  # not before it has ended
+        bulk.retry_failed(session, otaru["staff"], run.id)
+    bulk.run_to_end(otaru["factory"], run.id)
+    tasks.unclaim(session, otaru["colleague"], t2)  # the colleague lets it go
+    again = bulk.retry_failed(session, otaru["staff"], run.id)
+    session.flush()
+    assert (again.total, again.decision, again.comment) == (1, "approve", "理事会")
+    bulk.run_to_end(otaru["factory"], again.id)
+    session.expire_all()
+    assert again.succeeded == 1 and session.get(HumanTask, t2).status == "completed"
+    with pytest.raises(ValidationFailed):  # nothing failed this time
+        bulk.retry_failed(session, otaru["staff"], again.id)

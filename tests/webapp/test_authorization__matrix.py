@@ -72,14 +72,22 @@ SCREENS = [
     ("GET", "/documents/{document}"), ("GET", "/documents/{document}?download=1"),
     ("GET", "/apply/enrolment/drafts/{draft}"), ("POST", "/apply/enrolment/drafts/{draft}/delete"),
     ("POST", "/apply/enrolment/documents/{draft_document}/delete"),
-    ("GET", "/inbox/bulk/{run}"), ("GET", "/inbox/bulk/{run}/progress"),
+    ("GET", "/inbox/bulk/{run}"), ("GET", "/inbox/bulk/{run}/progress"), ("POST", "/inbox/bulk/{run}/cancel"),
+    ("POST", "/inbox/bulk/{run}/retry"),
 ]
 API = [
     ("GET", "/api/v1/applications/{application}"), ("POST", "/api/v1/applications/{application}/cancel"),
     ("GET", "/api/v1/tasks/{task}"), ("POST", "/api/v1/tasks/{task}/claim"),
     ("POST", "/api/v1/tasks/{task}/unclaim"), ("POST", "/api/v1/tasks/{task}/complete"),
-    ("GET", "/api/v1/tasks/bulk-runs/{run}"),
+    ("GET", "/api/v1/tasks/bulk-runs/{run}"), ("POST", "/api/v1/tasks/bulk-runs/{run}/cancel"),
+    ("POST", "/api/v1/tasks/bulk-runs/{run}/retry"),
 ]
+
+
+def _run_status(session, world):
+    from engine.models import BulkRun
+
+    return session.scalar(sa.select(BulkRun.status).where(BulkRun.id == world["run"]))
 
 
 def _url(template, world):
@@ -106,6 +114,7 @@ def test_screens_refuse_and_leak_nothing(app, session, world, who):
     assert session.get(ApplicationDraft, world["draft"]) is not None  # nobody deleted the draft
     assert session.get(Document, world["draft_document"]) is not None
     assert tasks.get_task(session, actor_for(session, "staff@chuoeast"), world["task"]).status == "open"
+    assert _run_status(session, world) == "queued"  # nobody stopped the office's bulk run
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -119,6 +128,7 @@ def test_api_refuses_and_leaks_nothing(app, session, world, who):
         assert world["secret"] not in r.get_data(as_text=True), (who, url)
     session.expire_all()
     assert tasks.get_task(session, actor_for(session, "staff@chuoeast"), world["task"]).status == "open"
+    assert _run_status(session, world) == "queued"
 
 
 def test_the_same_routes_answer_those_who_may_use_them(app, session, world):

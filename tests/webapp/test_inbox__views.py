@@ -231,6 +231,33 @@ def test_a_bulk_run_shows_its_progress_to_its_office_until_it_finishes(app, sess
     assert f"/inbox/bulk/{run.id}" not in text(login(app, "staff@sapporo").get("/inbox/bulk-runs"))
 
 
+def test_a_bulk_run_can_be_stopped_and_its_failures_approved_again_from_its_page(app, session, office):
+    from engine import bulk as runs
+
+    t1, t2, t3 = (office["tasks"][a] for a in office["apps"])
+    client = login(app, "staff@chuoeast")
+    waiting = runs.start(session, office["staff"], [t3], "approve", "")
+    session.flush()
+    assert "中止する" in text(client.get(f"/inbox/bulk/{waiting.id}"))
+    page = text(client.post(f"/inbox/bulk/{waiting.id}/cancel", follow_redirects=True))
+    assert "一括承認を中止しました" in page and "中止されました。未処理: 1" in page and "中止する" not in page
+    again = text(client.post(f"/inbox/bulk/{waiting.id}/cancel", follow_redirects=True))
+    assert "この一括処理はすでに終了しています。" in again
+    assert session.get(HumanTask, t3).status == "open"
+
+    tasks.claim(session, office["second"], t2)
+    session.flush()
+    r = client.post("/inbox/bulk", data={"task_ids": [str(t1), str(t2)], "scope": "selected"})
+    failed_run = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert "もう一度承認する" in text(client.get(r.headers["Location"]))
+    tasks.unclaim(session, office["second"], t2)
+    session.flush()
+    page = text(client.post(f"/inbox/bulk/{failed_run}/retry", follow_redirects=True))
+    assert "一括承認: 1 / 1" in page
+    session.expire_all()
+    assert session.get(HumanTask, t2).status == "completed"
+
+
 def test_the_bulk_run_api_answers_at_once_and_reports_each_failure(api, session, office):
     t1, t2, _t3 = (office["tasks"][a] for a in office["apps"])
     tasks.claim(session, office["second"], t2)
@@ -248,6 +275,12 @@ def test_the_bulk_run_api_answers_at_once_and_reports_each_failure(api, session,
     assert staff.post("/api/v1/tasks/bulk-runs", json={"ids": [t1], "decision": "reject"}).status_code == 422
     member = api(office["members"][0].login_id)
     assert member.post("/api/v1/tasks/bulk-runs", json={"ids": [t1], "decision": "approve"}).status_code == 403
+    assert staff.post(f"{location}/cancel").status_code == 409  # it has ended
+    tasks.unclaim(session, office["second"], t2)
+    session.flush()
+    retry = staff.post(f"{location}/retry")
+    assert retry.status_code == 202 and retry.get_json()["succeeded"] == 1
+    assert staff.post(f"{retry.headers['Location']}/retry").status_code == 422  # nothing failed
 
 
 @pytest.mark.parametrize("fmt", ["csv-utf8", "csv-cp932", "pdf"])

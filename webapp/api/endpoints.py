@@ -233,6 +233,31 @@ def get_bulk_run(run_id):
     return _run_answer(runs.get_run(db.session(), g.actor, run_id))
 
 
+@blp.route("/tasks/bulk-runs/<int:run_id>/cancel", methods=["POST"])
+@token_required
+@blp.doc(**AUTH)
+@blp.response(200, schemas.BulkRunSchema)
+@blp.alt_response(404, schema=schemas.ApiErrorSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema, description="the run has ended")
+def cancel_bulk_run(run_id):
+    """Stop a run: the task being worked finishes, the rest stay unworked."""
+    run = runs.cancel(db.session(), g.actor, run_id)
+    db.commit()
+    return _run_answer(run)
+
+
+@blp.route("/tasks/bulk-runs/<int:run_id>/retry", methods=["POST"])
+@token_required
+@blp.doc(**AUTH)
+@blp.response(202, schemas.BulkRunSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema, description="the run is still working")
+@blp.alt_response(422, schema=schemas.ApiErrorSchema, description="nothing failed")
+def retry_bulk_run(run_id):
+    """A new run of the same decision on the tasks that failed in an ended run."""
+    run = bulk.retry_failed(g.actor, run_id)
+    return _run_answer(run), 202, {"Location": f"/api/v1/tasks/bulk-runs/{run.id}"}
+
+
 def _run_answer(run) -> dict:
     failed = runs.items(db.session(), run, "failed")
     return {"id": run.id, "status": run.status, "decision": run.decision, "total": run.total, "done": run.position,

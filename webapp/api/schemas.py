@@ -233,7 +233,7 @@ class BulkFailure(Schema):
 
 class BulkRunSchema(Schema):
     id = fields.Integer()
-    status = fields.String(metadata={"enum": ["queued", "running", "finished"]})
+    status = fields.String(metadata={"enum": ["queued", "running", "finished", "cancelled"]})
     decision = fields.String()
     total = fields.Integer()
     done = fields.Integer(metadata={"description": "tasks worked so far (succeeded + failed)"})

@@ -168,6 +168,37 @@ def bulk_run(run_id):
     return render_template("inbox/bulk_run.html", **_run_view(run_id))
 
 
+@bp.route("/inbox/bulk/<int:run_id>/cancel", methods=["POST"])
+@roles_required("secretariat")
+def cancel_bulk_run(run_id):
+    try:
+        runs.cancel(db.session(), actor(), run_id)
+    except Conflict as exc:
+        db.rollback()
+        flash(message(exc.message_key), "error")
+    else:
+        db.commit()
+        flash(translate("一括承認を中止しました。処理済みのものはそのままです。"), "success")
+    return redirect(url_for("inbox.bulk_run", run_id=run_id))
+
+
+@bp.route("/inbox/bulk/<int:run_id>/retry", methods=["POST"])
+@roles_required("secretariat")
+def retry_bulk_run(run_id):
+    """Approve again what failed (a new run)."""
+    try:
+        run = bulk.retry_failed(actor(), run_id)
+    except (Conflict, ValidationFailed) as exc:
+        db.rollback()
+        flash(" ".join(field_errors(exc).values()) if isinstance(exc, ValidationFailed)
+              else message(exc.message_key), "error")
+        return redirect(url_for("inbox.bulk_run", run_id=run_id))
+    flash(translate("一括承認") + f": {run.succeeded} / {run.total}" if run.status == "finished"
+          else translate("一括承認を開始しました。進み具合はこのページに表示されます。"),
+          "success" if run.status != "finished" or run.succeeded == run.total else "error")
+    return redirect(url_for("inbox.bulk_run", run_id=run.id))
+
+
 @bp.route("/inbox/bulk/<int:run_id>/progress")
 @roles_required("secretariat")
 def bulk_run_progress(run_id):
@@ -177,7 +208,7 @@ def bulk_run_progress(run_id):
 def _run_view(run_id: int) -> dict:
     s = db.session()
     run = runs.get_run(s, actor(), run_id)
-    failures = runs.items(s, run, "failed") if run.status == "finished" else []
+    failures = runs.items(s, run, "failed") if run.status in runs.ENDED else []
     rows, _ = tasks.search_inbox(s, actor(), tasks.InboxQuery(view="all"), ids=[f.task_id for f in failures],
                                  limit=len(failures) or 1)
     known = {t.id: t for t, _ in rows}  # the failed tasks still in this office's scope
