@@ -221,9 +221,13 @@ def test_a_bulk_run_shows_its_progress_to_its_office_until_it_finishes(app, sess
     # not worked yet: the page asks for its progress fragment again until the run is done
     assert "待機中" in page and f'hx-get="/inbox/bulk/{run.id}/progress"' in page and 'hx-trigger="every 2s"' in page
     assert login(app, "staff@sapporo").get(f"/inbox/bulk/{run.id}").status_code == 404
+    assert client.get(f"/inbox/bulk/{run.id}/progress").status_code == 200  # keep asking
     runs.run_to_end(app.extensions["mamis_db"].session_factory, run.id)
-    fragment = text(client.get(f"/inbox/bulk/{run.id}/progress"))
-    assert "完了" in fragment and "hx-trigger" not in fragment and "すべて承認しました" in fragment
+    ended = client.get(f"/inbox/bulk/{run.id}/progress")
+    assert ended.status_code == 286  # htmx: the last answer; stop polling
+    fragment = text(ended)
+    assert "完了" in fragment and "すべて承認しました" in fragment
+    assert "hx-trigger" not in text(client.get(f"/inbox/bulk/{run.id}"))
     assert 'id="bulk-succeeded">2<' in fragment
     assert "一括承認を処理中" not in text(client.get("/inbox"))
     history = text(client.get("/inbox/bulk-runs"))  # the office's history: who, when, how many

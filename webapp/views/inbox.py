@@ -202,7 +202,9 @@ def retry_bulk_run(run_id):
 @bp.route("/inbox/bulk/<int:run_id>/progress")
 @roles_required("secretariat")
 def bulk_run_progress(run_id):
-    return render_template("inbox/_bulk_progress.html", **_run_view(run_id))
+    """The progress fragment; 286 (htmx: stop polling) once the run has ended."""
+    view = _run_view(run_id)
+    return render_template("inbox/_bulk_progress.html", **view), 286 if view["run"].status in runs.ENDED else 200
 
 
 def _run_view(run_id: int) -> dict:
