@@ -61,18 +61,40 @@ def list_members(session: Session, actor: Actor, q: str = "", page: int = 1,
                  limit: int = PAGE_SIZE) -> tuple[list[Physician], int]:
     """Members in scope matching `q` (name, kana, 医籍登録番号 or login ID; space-separated terms
     all must match), ordered by kana; returns (page of rows, total)."""
-    stmt = sa.select(Physician).where(scope(actor))
+    stmt = sa.select(Physician).where(*_matching(actor, q))
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(*_KANA_ORDER).limit(limit).offset(max(page - 1, 0) * limit)).all()
+    return list(rows), total
+
+
+#: the columns of the member list's CSV export, in order
+EXPORT_COLUMNS = (Physician.registry_number, Physician.family_name, Physician.given_name, Physician.family_kana,
+                  Physician.given_kana, Physician.birth_date, Physician.sex, Physician.email, Physician.postal_code,
+                  Physician.prefecture, Physician.address)
+
+
+def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000):
+    """Every member in scope matching `q`, in list order, as rows of EXPORT_COLUMNS — read in
+    batches (a server-side cursor on PostgreSQL), however many: JMA exports all its members."""
+    result = session.execute(sa.select(*EXPORT_COLUMNS).where(*_matching(actor, q)).order_by(*_KANA_ORDER)
+                             .execution_options(yield_per=batch))
+    for rows in result.partitions():
+        yield from rows
+
+
+_KANA_ORDER = (Physician.family_kana, Physician.given_kana, Physician.id)
+
+
+def _matching(actor: Actor, q: str) -> list:
+    conditions = [scope(actor)]
     for term in halfwidth(q).split():
         like = f"%{term}%"
-        stmt = stmt.where(sa.or_(
+        conditions.append(sa.or_(
             (Physician.family_name + Physician.given_name).like(like),
             (Physician.family_kana + Physician.given_kana).like(like),
             Physician.registry_number.like(like),
             Physician.id.in_(sa.select(UserAccount.physician_id).where(UserAccount.login_id.like(like)))))
-    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = session.scalars(stmt.order_by(Physician.family_kana, Physician.given_kana, Physician.id)
-                           .limit(limit).offset(max(page - 1, 0) * limit)).all()
-    return list(rows), total
+    return conditions
 
 
 def account_of(session: Session, physician_id: int) -> UserAccount | None:

@@ -64,3 +64,29 @@ def test_dry_run_lists_every_bad_row_and_the_import_writes_nothing_until_all_are
     rows = list(csv.reader(io.StringIO(export.get_data().decode("utf-8-sig"))))
     assert rows[0][0] == "医籍登録番号" and {r[0] for r in rows[1:]} >= {a, b}
     assert a not in login(app, "staff@tokyo").get("/members/export.csv").get_data().decode("utf-8-sig")
+
+
+def test_the_export_streams_every_member_in_scope_however_many(app, session, monkeypatch):
+    """No cap: JMA's export is the whole country. Read in small batches here, so that a member
+    lost between two batches (or a batch repeated) would show."""
+    from membership import members
+    from membership.actors import Actor
+    from membership.models import UserAccount
+
+    real = members.export_rows
+    monkeypatch.setattr(members, "export_rows", lambda *a, **kw: real(*a, **{**kw, "batch": 2}))
+    from ..helpers import approved_member
+
+    for _ in range(4):
+        approved_member(session, prefix="exp")
+    jma = Actor.of(session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "staff@jma")))
+    _, total = members.list_members(session, jma, "", limit=1)
+    assert total >= 5  # several batches of two
+    r = login(app, "staff@jma").get("/members/export.csv")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8"
+    body = r.get_data()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][0] == "医籍登録番号" and sum(1 for row in rows if row[0] == "医籍登録番号") == 1
+    listed, _ = members.list_members(session, jma, "", limit=total)
+    assert [(row[3], row[4]) for row in rows[1:]] == [(p.family_kana, p.given_kana) for p in listed]
