@@ -78,10 +78,7 @@ def work_next(session: Session, run_id: int) -> BulkRunItem | None:
     run = _locked(session, run_id)
     if run is None or run.status in ENDED:
         return None
-    item = _item(session, run)
-    if item is None:
-        _advance(run)
-        return None
+    item = _item(session, run)  # there is one at every position below the total (start made them)
     run.status = "running"
     account = session.get(UserAccount, run.user_id)
     try:
