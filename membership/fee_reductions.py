@@ -95,13 +95,18 @@ def candidates(session: Session, actor: Actor, decide: Callable[[dict], list[str
         raise Forbidden()
     on = on or dt.date(fiscal_year(today_jst()), 4, 1)  # ages as of the fiscal year's first day
     rows = []
+    # The table depends on (age, years) alone, and members share few such pairs: decide each pair
+    # once (a national list has 170,000 members and a few thousand pairs).
+    decided: dict[tuple[int, int], list[str]] = {}
     for physician in session.scalars(sa.select(Physician).join(Membership, Membership.physician_id == Physician.id)
                                      .where(Membership.association_id == actor.association_id,
                                             Membership.status == MembershipStatus.ACTIVE.value)
                                      .order_by(Physician.family_kana, Physician.id).distinct()):
         age, years = _age(physician.birth_date, on), _years_since(physician.graduated_on or "", on)
-        reasons = decide({"age": age if age is not None else -1,
-                          "years_since_graduation": years if years is not None else 999})
+        key = (age if age is not None else -1, years if years is not None else 999)
+        if key not in decided:
+            decided[key] = decide({"age": key[0], "years_since_graduation": key[1]})
+        reasons = decided[key]
         if reasons:
             rows.append({"physician": physician, "age": age, "years_since_graduation": years, "reasons": reasons})
     return rows
