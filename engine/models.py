@@ -162,7 +162,8 @@ class BulkRun(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[dt.datetime | None]
 
-    __table_args__ = (sa.Index("ix_bulk_runs_status_updated", "status", "updated_at"),)
+    __table_args__ = (sa.Index("ix_bulk_runs_status_updated", "status", "updated_at"),
+                      sa.Index("ix_bulk_runs_association", "association_id", "id"))
 
 
 class BulkRunItem(Base):

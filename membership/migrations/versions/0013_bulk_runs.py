@@ -36,6 +36,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('bulk_runs', schema=None) as batch_op:
         batch_op.create_index('ix_bulk_runs_status_updated', ['status', 'updated_at'], unique=False)
+        batch_op.create_index('ix_bulk_runs_association', ['association_id', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_bulk_runs_user_id'), ['user_id'], unique=False)
 
     op.create_table('bulk_run_items',
@@ -57,4 +58,5 @@ def downgrade() -> None:
     with op.batch_alter_table('bulk_runs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_bulk_runs_user_id'))
         batch_op.drop_index('ix_bulk_runs_status_updated')
+        batch_op.drop_index('ix_bulk_runs_association')
     op.drop_table('bulk_runs')
