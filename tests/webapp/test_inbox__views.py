@@ -276,6 +276,9 @@ def test_the_bulk_run_api_answers_at_once_and_reports_each_failure(api, session,
     claimed = {"code": "conflict", "message": "このタスクは他の担当者が担当しています。", "fields": {}}
     assert run["failures"] == [{"id": t2, "error": claimed}]
     assert api("staff@sapporo").get(location).status_code == 404
+    listed = staff.get("/api/v1/tasks/bulk-runs").get_json()
+    assert listed[0]["id"] == run["id"] and listed[0]["failed"] == 1 and "failures" not in listed[0]
+    assert run["id"] not in {r["id"] for r in api("staff@sapporo").get("/api/v1/tasks/bulk-runs").get_json()}
     assert staff.post("/api/v1/tasks/bulk-runs", json={"ids": [t1], "decision": "reject"}).status_code == 422
     member = api(office["members"][0].login_id)
     assert member.post("/api/v1/tasks/bulk-runs", json={"ids": [t1], "decision": "approve"}).status_code == 403

@@ -224,6 +224,15 @@ def start_bulk_run(body):
     return _run_answer(run), 202, {"Location": f"/api/v1/tasks/bulk-runs/{run.id}"}
 
 
+@blp.route("/tasks/bulk-runs")
+@token_required
+@blp.doc(**AUTH)
+@blp.response(200, schemas.BulkRunSummary(many=True))
+def list_bulk_runs():
+    """The association's bulk runs, newest first (the last 50)."""
+    return [_run_summary(run, name) for run, name in runs.recent_runs(db.session(), g.actor)]
+
+
 @blp.route("/tasks/bulk-runs/<int:run_id>")
 @token_required
 @blp.doc(**AUTH)
@@ -258,11 +267,16 @@ def retry_bulk_run(run_id):
     return _run_answer(run), 202, {"Location": f"/api/v1/tasks/bulk-runs/{run.id}"}
 
 
-def _run_answer(run) -> dict:
-    failed = runs.items(db.session(), run, "failed")
+def _run_summary(run, started_by: str) -> dict:
     return {"id": run.id, "status": run.status, "decision": run.decision, "total": run.total, "done": run.position,
             "succeeded": run.succeeded, "failed": run.failed, "created_at": run.created_at.isoformat() + "Z",
-            "finished_at": run.finished_at.isoformat() + "Z" if run.finished_at else None,
+            "finished_at": run.finished_at.isoformat() + "Z" if run.finished_at else None, "started_by": started_by}
+
+
+def _run_answer(run) -> dict:
+    s = db.session()
+    failed = runs.items(s, run, "failed")
+    return {**_run_summary(run, accounts.get_account(s, run.user_id).display_name),
             "failures": [{"id": item.task_id, "error": bulk.rendered(item)} for item in failed]}
 
 

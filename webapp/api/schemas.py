@@ -231,7 +231,7 @@ class BulkFailure(Schema):
     error = fields.Nested(ErrorDetail)
 
 
-class BulkRunSchema(Schema):
+class BulkRunSummary(Schema):
     id = fields.Integer()
     status = fields.String(metadata={"enum": ["queued", "running", "finished", "cancelled"]})
     decision = fields.String()
@@ -241,6 +241,10 @@ class BulkRunSchema(Schema):
     failed = fields.Integer()
     created_at = fields.String()
     finished_at = fields.String(allow_none=True)
+    started_by = fields.String()
+
+
+class BulkRunSchema(BulkRunSummary):
     failures = fields.List(fields.Nested(BulkFailure))
 
 
