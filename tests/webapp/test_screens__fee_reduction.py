@@ -32,7 +32,7 @@ def test_the_candidate_table_at_its_boundaries(session, age, years, reasons):
     assert list(out.get("reason", [])) == reasons
 
 
-def test_apply_review_and_candidates(app, session):
+def test_apply_review_and_candidates(app, session, monkeypatch):
     member, group_id = approved_member(session, chain=[("otaru", "A-1"), ("hokkaido", "A")])
     client = login(app, member.login_id)
     year = fee_reductions.fiscal_year(fee_reductions.today_jst())
@@ -72,6 +72,15 @@ def test_apply_review_and_candidates(app, session):
     pdf = staff.get("/members/fee-reduction/candidates?format=pdf")
     content = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "総括表" in content and "高齢: 1名" in content
+    # the screen shows a page at a time (the total and the files keep everyone)
+    from webapp.views import fee_reduction
+
+    monkeypatch.setattr(fee_reduction, "CANDIDATES_PER_PAGE", 1)
+    pages = [text(staff.get(f"/members/fee-reduction/candidates?page={n}")) for n in (1, 2, 3)]
+    shown = [re.search(r'id="candidates".*?</table>', p, re.S).group(0) for p in pages]
+    assert all(s.count("<tr>") == 2 for s in shown) and shown[0] != shown[1] and shown[2] == shown[1]  # past the end
+    assert "対象者（2）" in pages[0] and "1 / 2" in pages[0] and "?page=2" in pages[0]
+    assert len(staff.get("/members/fee-reduction/candidates?format=csv-cp932").data.decode("cp932").splitlines()) == 3
     assert login(app, "staff@sapporo").get("/members/fee-reduction/candidates").status_code == 200
     assert "試験" not in re.search(r'id="list-title".*?</section>', text(login(app, "staff@bunkyo").get(
         "/members/fee-reduction/candidates")), re.S).group(0)  # only its own members

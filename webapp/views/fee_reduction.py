@@ -66,5 +66,13 @@ def candidates():
                                        (40, 40, 26, 26, 14, 22, 22, 60), lines)
         return Response(pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": 'attachment; filename="fee-reduction-summary.pdf"'})
-    return render_template("fee_reduction/candidates.html", rows=table, columns=COLUMNS, counts=counts,
-                           reasons=fee_reductions.REASONS)
+    # the screen shows a page of the list (JMA's is the whole country); the files hold it all
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    pages = max((len(table) + CANDIDATES_PER_PAGE - 1) // CANDIDATES_PER_PAGE, 1)
+    page = min(page, pages)
+    shown = table[(page - 1) * CANDIDATES_PER_PAGE:page * CANDIDATES_PER_PAGE]
+    return render_template("fee_reduction/candidates.html", rows=shown, total=len(table), page=page, pages=pages,
+                           columns=COLUMNS, counts=counts, reasons=fee_reductions.REASONS)
+
+
+CANDIDATES_PER_PAGE = 100
