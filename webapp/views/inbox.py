@@ -146,6 +146,12 @@ def bulk_approve():
         db.rollback()
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("inbox.index", **query.as_dict()))
+    return _started(run)
+
+
+def _started(run):
+    """To a new run's page, saying how it went (without a broker it ran in this request) or that
+    it has begun."""
     if run.status == "finished":
         flash(translate("一括承認") + f": {run.succeeded} / {run.total}",
               "success" if run.succeeded == run.total else "error")
@@ -193,10 +199,7 @@ def retry_bulk_run(run_id):
         flash(" ".join(field_errors(exc).values()) if isinstance(exc, ValidationFailed)
               else message(exc.message_key), "error")
         return redirect(url_for("inbox.bulk_run", run_id=run_id))
-    flash(translate("一括承認") + f": {run.succeeded} / {run.total}" if run.status == "finished"
-          else translate("一括承認を開始しました。進み具合はこのページに表示されます。"),
-          "success" if run.status != "finished" or run.succeeded == run.total else "error")
-    return redirect(url_for("inbox.bulk_run", run_id=run.id))
+    return _started(run)
 
 
 @bp.route("/inbox/bulk/<int:run_id>/progress")
