@@ -73,7 +73,7 @@ SCREENS = [
     ("GET", "/apply/enrolment/drafts/{draft}"), ("POST", "/apply/enrolment/drafts/{draft}/delete"),
     ("POST", "/apply/enrolment/documents/{draft_document}/delete"),
     ("GET", "/inbox/bulk/{run}"), ("GET", "/inbox/bulk/{run}/progress"), ("POST", "/inbox/bulk/{run}/cancel"),
-    ("POST", "/inbox/bulk/{run}/retry"),
+    ("POST", "/inbox/bulk/{run}/retry"), ("GET", "/inbox/bulk/{run}/export"),
 ]
 API = [
     ("GET", "/api/v1/applications/{application}"), ("POST", "/api/v1/applications/{application}/cancel"),
@@ -135,7 +135,8 @@ def test_the_same_routes_answer_those_who_may_use_them(app, session, world):
     """The control: every GET above exists and works for its rightful user (so 404s above are real)."""
     staff = _client(app, session, "staff@chuoeast", world)
     for template in ("/members/{physician}", "/members/{physician}/profile", "/tasks/{task}", "/tasks/{task}/diagram",
-                     "/documents/{document}", "/inbox/bulk/{run}", "/inbox/bulk/{run}/progress"):
+                     "/documents/{document}", "/inbox/bulk/{run}", "/inbox/bulk/{run}/progress",
+                     "/inbox/bulk/{run}/export"):
         assert staff.get(_url(template, world)).status_code == 200, template
     owner = _client(app, session, world["member"].login_id, world)
     assert owner.get(_url("/documents/{document}", world)).status_code == 200

@@ -262,6 +262,32 @@ def test_a_bulk_run_can_be_stopped_and_its_failures_approved_again_from_its_page
     assert session.get(HumanTask, t2).status == "completed"
 
 
+def test_a_bulk_runs_result_exports_for_the_boards_minutes(app, session, office):
+    import csv
+    import io
+
+    import pypdf
+
+    t1, t2, _t3 = (office["tasks"][a] for a in office["apps"])
+    tasks.claim(session, office["second"], t2)
+    session.flush()
+    client = login(app, "staff@chuoeast")
+    r = client.post("/inbox/bulk", data={"task_ids": [str(t1), str(t2), "999999"], "scope": "selected"})
+    run_url = r.headers["Location"]
+    assert f"{run_url}/export?format=pdf" in text(client.get(run_url))
+    body = client.get(f"{run_url}/export?format=csv-utf8").get_data().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    by_app = {row["申請番号"]: row["結果"] for row in rows}
+    apps = dict(zip((t1, t2), office["apps"][:2]))
+    assert by_app[str(apps[t1])] == "承認"
+    assert by_app[str(apps[t2])] == "処理できなかった: このタスクは他の担当者が担当しています。"
+    assert by_app[""] == "#999999 処理できなかった: 見つかりません。"  # an id that names no task keeps its line
+    pdf = client.get(f"{run_url}/export?format=pdf")
+    content = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.get_data())).pages)
+    assert pdf.mimetype == "application/pdf" and "一括承認の結果" in content and "アオキ" in content
+    assert login(app, "staff@sapporo").get(f"{run_url}/export").status_code == 404
+
+
 def test_the_bulk_run_api_answers_at_once_and_reports_each_failure(api, session, office):
     t1, t2, _t3 = (office["tasks"][a] for a in office["apps"])
     tasks.claim(session, office["second"], t2)

@@ -105,14 +105,25 @@ def _refused(query: tasks.InboxQuery, ids: list[int]):
     return redirect(url_for("inbox.index", **query.as_dict()))
 
 
-def _board_rows(ids: list[int]) -> list[dict]:
+def _board_rows(ids: list[int], results: dict[int, str] | None = None) -> list[dict]:
+    """The tasks `ids` (those in the office's scope) as board-material rows, by application number;
+    with `results` (task id → text), a 結果 column too, and a row for each id not in scope."""
     q = tasks.InboxQuery(view="all", sort="application", order="asc")  # the board reads by number
     rows, _ = tasks.search_inbox(db.session(), actor(), q, ids=ids, limit=len(ids) or 1)
-    return [{"申請番号": t.application_id, "受付日": local_time(t.created_at, "%Y/%m/%d"),
-             "申請の種類": KIND_LABELS.get(t.application_kind, t.application_kind), "申請者": t.applicant_name,
-             "フリガナ": t.applicant_kana, "医籍登録番号": t.applicant_registry, "層": t.layer or "",
-             "期限": local_time(t.due_at, "%Y/%m/%d"),
-             "状態": STATUS_LABELS.get(t.status, t.status)} for t, _ in rows]
+    out = []
+    for t, _ in rows:
+        row = {"申請番号": t.application_id, "受付日": local_time(t.created_at, "%Y/%m/%d"),
+               "申請の種類": KIND_LABELS.get(t.application_kind, t.application_kind), "申請者": t.applicant_name,
+               "フリガナ": t.applicant_kana, "医籍登録番号": t.applicant_registry, "層": t.layer or "",
+               "期限": local_time(t.due_at, "%Y/%m/%d"), "状態": STATUS_LABELS.get(t.status, t.status)}
+        if results is not None:
+            row["結果"] = results.get(t.id, "")
+        out.append(row)
+    if results is not None:  # what names no task of this office still gets its line
+        shown = {t.id for t, _ in rows}
+        out += [{**dict.fromkeys(documents.BOARD_COLUMNS, ""), "結果": f"#{task_id} {results[task_id]}"}
+                for task_id in ids if task_id not in shown]
+    return out
 
 
 @bp.route("/inbox/export", methods=["POST"])
@@ -200,6 +211,33 @@ def retry_bulk_run(run_id):
               else message(exc.message_key), "error")
         return redirect(url_for("inbox.bulk_run", run_id=run_id))
     return _started(run)
+
+
+@bp.route("/inbox/bulk/<int:run_id>/export")
+@roles_required("secretariat")
+def export_bulk_run(run_id):
+    """The run's result for the board's minutes: every task chosen, by application number, with
+    what became of it (CSV or PDF)."""
+    s = db.session()
+    run = runs.get_run(s, actor(), run_id)
+    decided = translate({"approve": "承認", "reject": "却下", "return": "差戻し"}.get(run.decision, run.decision))
+    results = {}
+    for item in runs.items(s, run):
+        if item.outcome == "ok":
+            results[item.task_id] = decided
+        elif item.outcome == "failed":
+            results[item.task_id] = translate("処理できなかった") + ": " + bulk.rendered(item)["message"]
+        else:
+            results[item.task_id] = translate("未処理")
+    rows = _board_rows(list(results), results)
+    columns = (*documents.BOARD_COLUMNS, "結果")
+    title = translate("一括承認の結果") + f" #{run.id}"
+    kind = request.args.get("format", "csv-utf8")
+    if kind == "pdf":
+        body = documents.board_material(title, rows, columns, (18, 22, 20, 34, 40, 22, 10, 20, 20, 70))
+        return Response(body, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="bulk-run-{run.id}.pdf"'})
+    return csv_response(rows, columns, f"bulk-run-{run.id}", kind)
 
 
 @bp.route("/inbox/bulk/<int:run_id>/progress")
