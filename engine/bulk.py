@@ -75,14 +75,15 @@ def work_next(session: Session, run_id: int) -> BulkRunItem | None:
     """Complete the run's next task in the caller's transaction, with the run's progress. None
     when the run is finished (or unknown). Raises ItemFailed for a task that cannot be completed
     (the caller rolls back and calls record_failure)."""
-    run = _locked(session, run_id)
-    if run is None or run.status in ENDED:
+    found = _next(session, run_id)
+    if found is None:  # unknown, or every item worked
         return None
-    item = _item(session, run)  # there is one at every position below the total (start made them)
+    run, item, account = found
+    if run.status in ENDED:
+        return None
     run.status = "running"
-    account = session.get(UserAccount, run.user_id)
     try:
-        if account is None or not account.is_active or account.role != "secretariat":
+        if not account.is_active or account.role != "secretariat":
             raise Forbidden()  # disabled (or moved) since the run began: the rest fails, visibly
         tasks.complete_task(session, Actor.of(account), item.task_id, run.decision, run.comment)
     except DomainError as exc:
@@ -97,10 +98,12 @@ def work_next(session: Session, run_id: int) -> BulkRunItem | None:
 def record_failure(session: Session, run_id: int, position: int, error: DomainError) -> None:
     """Record why the item at `position` failed and move on, unless another worker got there
     first."""
-    run = _locked(session, run_id)
-    if run is None or run.status in ENDED or run.position != position:
+    found = _next(session, run_id)
+    if found is None:
         return
-    item = _item(session, run)
+    run, item, _account = found
+    if run.status in ENDED or run.position != position:
+        return
     item.outcome, item.done_at, item.error = "failed", utcnow(), error_dict(error)
     run.failed += 1
     _advance(run)
@@ -212,9 +215,19 @@ def _locked(session: Session, run_id: int) -> BulkRun | None:
                           .execution_options(populate_existing=True))
 
 
-def _item(session: Session, run: BulkRun) -> BulkRunItem | None:
-    return session.scalar(sa.select(BulkRunItem).where(BulkRunItem.run_id == run.id,
-                                                       BulkRunItem.position == run.position))
+_NEXT = (sa.select(BulkRun, BulkRunItem, UserAccount)
+         .join(BulkRunItem, sa.and_(BulkRunItem.run_id == BulkRun.id, BulkRunItem.position == BulkRun.position))
+         .join(UserAccount, UserAccount.id == BulkRun.user_id)
+         .where(BulkRun.id == sa.bindparam("run_id")).with_for_update(of=BulkRun)
+         .execution_options(populate_existing=True))
+
+
+def _next(session: Session, run_id: int) -> tuple[BulkRun, BulkRunItem, UserAccount] | None:
+    """The run locked, the item at its position, and who started it: one statement per item. None
+    when the run is unknown or has no item left (every item at a position below the total was
+    made by `start`)."""
+    row = session.execute(_NEXT, {"run_id": run_id}).first()
+    return tuple(row) if row else None
 
 
 def _advance(run: BulkRun) -> None:
