@@ -695,5 +695,40 @@ EN.update({
     "一括承認はまだありません。": "No bulk approvals yet.",
     "条件で絞り込んでから、もう一度お試しください。": "Narrow the filter and try again.",
 })
+# Texts that had none (found by tests/webapp/test_translations__complete.py).
+EN.update({
+    "単位・認定（認定産業医・認定健康スポーツ医）": "Credits and certifications (occupational and health-sports physician)",
+    "異動届を代理で作成する": "File a transfer on the member's behalf",
+    "単位を数えた期間": "Period the credits were counted over",
+    "申請時の単位": "Credits when applying",
+    "差戻しの内容を確認し、必要な書類を医師会へ提出したうえで再提出してください。":
+        "Read why it was returned, send the association the documents it needs, then resubmit.",
+    "順序": "Order",
+    "保存した検索条件": "Saved filters",
+    "インスタンス一覧": "Instances",
+    "現在のタスク": "Current tasks",
+    "タイマー": "Timers",
+    "この版で開始したインスタンスはありません。": "No instance started on this version.",
+    "入力内容を一時保存しました。マイページの「作成中の申請」から再開できます。":
+        "Saved. You can continue from \"Applications in progress\" on My Page.",
+    "作成中の申請を削除しました。": "The application in progress was deleted.",
+    "ファイルを削除しました。": "The file was deleted.",
+    "お知らせを削除しました。": "The notice was deleted.",
+    "お知らせを登録しました。": "The notice was saved.",
+    "検索条件を保存しました。": "The filter was saved.",
+    "タスクを選択してください。": "Choose tasks first.",
+    "会費減免申請を受け付けました。所属する医師会が順に審査します。":
+        "Your fee-reduction application was received; your associations review it in turn.",
+    "開催報告を受け付けました。出席者に単位を付与しました。":
+        "The session report was received; the attendees' credits were granted.",
+    "研修会の承認申請を受け付けました。都道府県医師会・日本医師会の順に審査されます。":
+        "The session was filed; the prefecture and then JMA review it.",
+    "申請内容を修正しました。審査中の医師会に修正が表示されます。":
+        "The application was amended; the reviewing associations see the change.",
+    "認定を取り消しました。": "The certification was revoked.",
+    "認定申請を受け付けました。郡市区医師会・都道府県医師会・日本医師会の順に審査されます。":
+        "Your certification application was received; the city, the prefecture and then JMA review it.",
+    "生涯教育の単位を申告しました。": "Your lifelong-education credits were declared.",
+})
 # Field labels of the forms: one wording, kept in membership.messages.
 EN.update({entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()})
