@@ -157,10 +157,16 @@ def retry_failed(session: Session, actor: Actor, run_id: int) -> BulkRun:
 
 def stale_runs(session: Session, now: dt.datetime | None = None) -> list[int]:
     """Runs not finished and untouched for STALE_AFTER: their job was lost (a worker stopped, the
-    broker was down when they were queued)."""
-    before = (now or utcnow()) - STALE_AFTER
-    return list(session.scalars(sa.select(BulkRun.id).where(
-        BulkRun.status.in_(("queued", "running")), BulkRun.updated_at < before).order_by(BulkRun.id)))
+    broker was down when they were queued). Each is marked touched now, in the caller's
+    transaction, so that while no worker takes it, it is queued again every STALE_AFTER rather
+    than at every beat."""
+    now = now or utcnow()
+    stale = list(session.scalars(sa.select(BulkRun.id).where(
+        BulkRun.status.in_(("queued", "running")), BulkRun.updated_at < now - STALE_AFTER).order_by(BulkRun.id)))
+    if stale:
+        session.execute(sa.update(BulkRun).where(BulkRun.id.in_(stale), BulkRun.status.in_(("queued", "running")))
+                        .values(updated_at=now))
+    return stale
 
 
 def get_run(session: Session, actor: Actor, run_id: int) -> BulkRun:

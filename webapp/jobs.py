@@ -186,6 +186,7 @@ def resume_bulk_runs() -> int:
 
     with db.database().session_factory() as s:
         stale = runs.stale_runs(s)
+        s.commit()
     for run_id in stale:
         bulk.enqueue(run_id)
     return len(stale)

@@ -96,6 +96,10 @@ def test_a_lost_run_is_found_stale_and_resumed(session, otaru):
     assert run.id not in bulk.stale_runs(session)  # just queued: its job is on its way
     later = run.updated_at + bulk.STALE_AFTER + dt.timedelta(seconds=1)
     assert run.id in bulk.stale_runs(session, now=later)
+    # queued again: not again at the next beat while no worker has taken it, but after STALE_AFTER
+    assert run.id not in bulk.stale_runs(session, now=later + dt.timedelta(minutes=1))
+    later += bulk.STALE_AFTER + dt.timedelta(seconds=1)
+    assert run.id in bulk.stale_runs(session, now=later)
     bulk.run_to_end(otaru["factory"], run.id)
     session.expire_all()
     assert run.status == "finished" and run.id not in bulk.stale_runs(session, now=later)
