@@ -46,6 +46,8 @@ def test_the_run_page_follows_the_run_until_it_is_finished(live_server, chromium
     audit = chromium.new_context(viewport={"width": 320, "height": 800}, bypass_csp=True, locale="ja-JP")
     page = login(audit, base, "staff@chuoeast")
     page.wait_for_url(f"{base}/inbox")
-    page.goto(f"{base}/inbox/bulk/{run.id}")
-    check_page(page)  # accessible, and no wider than a phone
+    for url in (f"/inbox/bulk/{run.id}", "/inbox/bulk-runs"):  # the run, and the office's history
+        page.goto(base + url)
+        check_page(page)  # accessible, and no wider than a phone
+    assert f"#{run.id}" in page.inner_text("main")
     audit.close()
