@@ -8,11 +8,11 @@ from flask import current_app
 
 from engine import bulk as runs
 from engine.models import BulkRun, BulkRunItem
-from membership import messages, notifications
+from membership import notifications
 from membership.actors import Actor
 
 from . import db
-from .i18n import current_lang
+from .i18n import message
 
 log = logging.getLogger(__name__)
 
@@ -20,16 +20,16 @@ log = logging.getLogger(__name__)
 def start(actor: Actor, ids: list[int], decision: str | None, comment: str | None) -> BulkRun:
     """Record the run, commit, and queue its job (without a broker the job runs now, in this
     request). Raises Forbidden, ValidationFailed."""
-    run = runs.start(db.session(), actor, ids, decision, comment)
-    db.commit()
-    enqueue(run.id)
-    db.session().refresh(run)
-    return run
+    return _queued(runs.start(db.session(), actor, ids, decision, comment))
 
 
 def retry_failed(actor: Actor, run_id: int) -> BulkRun:
     """A new run of what failed in `run_id`, committed and queued like `start`."""
-    run = runs.retry_failed(db.session(), actor, run_id)
+    return _queued(runs.retry_failed(db.session(), actor, run_id))
+
+
+def _queued(run: BulkRun) -> BulkRun:
+    """Commit the new run, queue its job, and read it again (the job may have worked it already)."""
     db.commit()
     enqueue(run.id)
     db.session().refresh(run)
@@ -72,8 +72,7 @@ def rendered(item: BulkRunItem) -> dict | None:
     """An item's stored error in the reader's language: {code, message, fields}."""
     if not item.error:
         return None
-    error, lang = item.error, current_lang()
-    context = error.get("context")
-    return {"code": error["code"], "message": messages.render(error["key"], lang, **error["params"]),
-            "fields": {name: messages.render(key, lang, field=name, context=context, **params)
+    error = item.error
+    return {"code": error["code"], "message": message(error["key"], **error["params"]),
+            "fields": {name: message(key, field=name, context=error.get("context"), **params)
                        for name, (key, params) in error["fields"].items()}}

@@ -252,9 +252,11 @@ def _run_view(run_id: int) -> dict:
     s = db.session()
     run = runs.get_run(s, actor(), run_id)
     failures = runs.items(s, run, "failed") if run.status in runs.ENDED else []
-    rows, _ = tasks.search_inbox(s, actor(), tasks.InboxQuery(view="all"), ids=[f.task_id for f in failures],
-                                 limit=len(failures) or 1)
-    known = {t.id: t for t, _ in rows}  # the failed tasks still in this office's scope
+    known = {}  # the failed tasks still in this office's scope (none to look up while it works)
+    if failures:
+        rows, _ = tasks.search_inbox(s, actor(), tasks.InboxQuery(view="all"), ids=[f.task_id for f in failures],
+                                     limit=len(failures))
+        known = {t.id: t for t, _ in rows}
     return {"run": run, "failures": [(f, known.get(f.task_id), bulk.rendered(f)) for f in failures]}
 
 
