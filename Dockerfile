@@ -20,4 +20,4 @@ COPY --from=assets /src/node_modules ./node_modules
 RUN python tools/vendor_assets.py && pip install --no-cache-dir . && rm -rf node_modules
 ENV PYTHONUNBUFFERED=1
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "webapp:create_app()"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--timeout", "90", "webapp:create_app()"]

@@ -32,6 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SECRET_KEY=None,
         DATABASE_URL=f"sqlite:///{PROJECT_ROOT / 'instance' / 'mamis.db'}",
         BROKER_URL=None,
+        # without a broker, long jobs (bulk runs) on a thread of the web process; None: on, except in tests
+        EMBEDDED_BACKGROUND=None,
         SMTP_URL=None,
         MAIL_FROM="noreply@mamis.example.jp",
         BASE_URL="http://127.0.0.1:5000",  # for links in mails sent by background jobs
@@ -54,6 +56,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(_env_config())
     if test_config:
         app.config.update(test_config)
+    if app.config["EMBEDDED_BACKGROUND"] is None:
+        app.config["EMBEDDED_BACKGROUND"] = not app.config.get("TESTING")
     production = app.config["ENV_NAME"] == "production"
     if not app.config["SECRET_KEY"]:
         if production:

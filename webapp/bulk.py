@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 
-from flask import current_app
+from flask import Flask, current_app
 
 from engine import bulk as runs
 from engine.models import BulkRun, BulkRunItem
@@ -18,8 +19,8 @@ log = logging.getLogger(__name__)
 
 
 def start(actor: Actor, ids: list[int], decision: str | None, comment: str | None) -> BulkRun:
-    """Record the run, commit, and queue its job (without a broker the job runs now, in this
-    request). Raises Forbidden, ValidationFailed."""
+    """Record the run, commit, and queue its job (without a broker: on a thread of this process,
+    see `enqueue`). Raises Forbidden, ValidationFailed."""
     return _queued(runs.start(db.session(), actor, ids, decision, comment))
 
 
@@ -37,15 +38,33 @@ def _queued(run: BulkRun) -> BulkRun:
 
 
 def enqueue(run_id: int) -> None:
-    """Queue the run's job. If the broker is down, the beat job `resume_bulk_runs` queues it later."""
+    """Queue the run's job. If the broker is down, the beat job `resume_bulk_runs` queues it later.
+
+    Without a broker (the embedded default) the job is worked on a daemon thread of this process
+    when EMBEDDED_BACKGROUND is on (its default outside tests), so the request answers at once and
+    the run's page shows the progress as in production; if the process stops, the embedded beat
+    resumes the run. With it off, the job runs in the calling request (Celery's eager mode)."""
     from .jobs import bulk_complete
 
+    app = current_app._get_current_object()
+    if app.config.get("BROKER_URL") is None and app.config.get("EMBEDDED_BACKGROUND"):
+        threading.Thread(target=_work_on_thread, args=(app, run_id), name=f"mamis-bulk-run-{run_id}",
+                         daemon=True).start()
+        return
     try:
-        current_app.extensions["celery"].tasks[bulk_complete.name].delay(run_id)
+        app.extensions["celery"].tasks[bulk_complete.name].delay(run_id)
     except Exception:
-        if current_app.config.get("BROKER_URL") is None:
+        if app.config.get("BROKER_URL") is None:
             raise
         log.exception("could not enqueue bulk run %s; resume_bulk_runs will retry", run_id)
+
+
+def _work_on_thread(app: Flask, run_id: int) -> None:
+    with app.app_context():
+        try:
+            work(run_id)
+        except Exception:  # the run stays unfinished: the embedded beat resumes it
+            log.exception("bulk run %s stopped; it will be resumed", run_id)
 
 
 def work(run_id: int) -> None:

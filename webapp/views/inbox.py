@@ -161,8 +161,8 @@ def bulk_approve():
 
 
 def _started(run):
-    """To a new run's page, saying how it went (without a broker it ran in this request) or that
-    it has begun."""
+    """To a new run's page, saying how it went (when it ran in this request: Celery's eager mode) or
+    that it has begun."""
     if run.status == "finished":
         flash(translate("一括承認") + f": {run.succeeded} / {run.total}",
               "success" if run.succeeded == run.total else "error")
