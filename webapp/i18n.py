@@ -59,6 +59,12 @@ def local_time(value, fmt: str = "%Y/%m/%d %H:%M") -> str:
     return value.strftime(fmt)
 
 
+def layer_label(layer: int) -> str:
+    """An association layer as shown beside its name: 3層, Layer 3."""
+    return f"Layer {layer}" if current_lang() == "en" else f"{layer}層"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["jst"] = local_time
+    app.jinja_env.filters["layer"] = layer_label
     app.jinja_env.globals.update(_=translate, current_lang=current_lang)

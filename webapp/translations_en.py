@@ -132,7 +132,7 @@ EN = {
     "所属施設名": "Facility", "所属施設名（フリガナ）": "Facility (kana)", "施設所在地": "Address",
     "開設主体": "Owner type", "病床の有無": "Beds", "有": "yes", "無": "none", "許可病床数": "licensed beds",
     "床": "", "併設の施設": "Annexed facilities", "申請先の医師会": "Associations applied to",
-    "医師会名": "Association", "会員区分": "Member category", "状況": "Status", "層": " layer",
+    "医師会名": "Association", "会員区分": "Member category", "状況": "Status", "層": "Layer",
     "ページが見つかりません": "Page not found", "この操作を行う権限がありません": "You may not do this",
     "他の操作と重なりました": "Conflicting change", "リクエストが正しくありません": "Bad request",
     "エラーが発生しました": "An error occurred", "マイページTOPへ戻る": "Back to My Page",
@@ -186,7 +186,8 @@ EN = {
     "状態": "Status", "未処理": "Open", "処理済み": "Done", "すべて": "All", "受付日時": "Received",
     "タスク": "Task", "期限": "Due", "取消": "Cancelled", "承認": "Approved", "却下": "Rejected",
     "差戻し": "Returned", "再提出": "Resubmitted", "申請中": "Under review", "一時保存": "Draft", "完了": "Completed",
-    "タスクはありません。": "No tasks.", "申請者": "Applicant", "このタスクは処理済みです。": "This task is done.",
+    "タスクはありません。": "No tasks.", "未処理のタスクはありません。": "No open tasks.",
+    "このページのタスクをすべて選択": "Select every task on this page", "申請者": "Applicant", "このタスクは処理済みです。": "This task is done.",
     "審査": "Review", "判断": "Decision", "コメント": "Comment",
     "却下・差戻しの場合は理由を入力してください（1000文字以内）。申請者に通知されます。":
         "Give a reason to reject or return (up to 1000 characters); the applicant is told.",
@@ -730,5 +731,6 @@ EN.update({
         "Your certification application was received; the city, the prefecture and then JMA review it.",
     "生涯教育の単位を申告しました。": "Your lifelong-education credits were declared.",
 })
-# Field labels of the forms: one wording, kept in membership.messages.
-EN.update({entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()})
+# Field labels of the forms: one wording, kept in membership.messages; where a screen's text above
+# says the same Japanese words in its own context (a column heading, a count), the screen's wins.
+EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}

@@ -51,3 +51,38 @@ def test_the_run_page_follows_the_run_until_it_is_finished(live_server, chromium
         check_page(page)  # accessible, and no wider than a phone
     assert f"#{run.id}" in page.inner_text("main")
     audit.close()
+
+
+def test_every_task_of_the_page_is_selected_at_once_and_approved_in_the_background(live_server, chromium):
+    app, base = live_server
+    engine = app.extensions["mamis_db"].engine
+    with Session(engine, expire_on_commit=False) as s:
+        staff = Actor.of(s.query(UserAccount).filter_by(login_id="staff@chuoeast").one())
+        for _ in range(2):
+            open_task_for(s, staff, file_enrolment(s, new_member(s, "bulkall")).id)
+        s.commit()
+        assert app.config["EMBEDDED_BACKGROUND"]  # the embedded default, as `make run` has it
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = login(context, base, "staff@chuoeast", axe=False)
+    page.wait_for_url(f"{base}/inbox")
+    boxes = page.locator("input[name=task_ids]")
+    everything = page.get_by_label("このページのタスクをすべて選択")
+    assert boxes.count() >= 2
+    everything.check()
+    assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    boxes.first.uncheck()  # some, not all: the header box says so
+    assert not everything.is_checked() and everything.evaluate("box => box.indeterminate")
+    boxes.first.check()
+    assert everything.is_checked() and not everything.evaluate("box => box.indeterminate")
+    chosen = boxes.count()
+
+    page.fill("#bulk-comment", "理事会（全件選択）")
+    page.get_by_role("button", name="選択したタスクを承認する").click()
+    page.wait_for_url(f"{base}/inbox/bulk/*")
+    # worked beside the request: the page follows the run until it is finished
+    expect(page.locator("#bulk-status")).to_have_text("完了", timeout=30_000)
+    assert page.inner_text("#bulk-succeeded") == str(chosen) and page.inner_text("#bulk-failed") == "0"
+    page.goto(f"{base}/inbox")
+    assert "タスクはありません。" in page.inner_text("main")
+    context.close()

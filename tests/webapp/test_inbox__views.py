@@ -433,8 +433,18 @@ def test_the_dashboard_counts_open_tasks_ages_and_weekly_throughput(app, session
     assert figures["per_week"][-1][1] >= 1  # this week's completion
     jma = tasks.dashboard(session, actor_for(session, "staff@jma"))
     assert jma["open_total"] >= figures["open_total"]  # JMA sees every office's counts
-    page = text(login(app, "staff@chuoeast").get("/dashboard"))
-    assert f'id="open-total">{figures["open_total"]}<' in page and "<svg" in page
+    client = login(app, "staff@chuoeast")
+    page = text(client.get("/dashboard"))
+    assert f'id="open-total">{figures["open_total"]}<' in page
+    charts = {m.group(1): m.group(0) for m in re.finditer(r'<svg class="chart" id="(\w+)".*?</svg>', page, re.S)}
+    assert set(charts) == {"kinds", "ages", "weeks"}
+    for svg in charts.values():  # each chart on its own scale: its largest figure fills the width
+        assert 'width="420.0"' in svg
+    kind, layer, n = max(figures["by_kind"], key=lambda row: row[2])
+    assert f" · {layer}層</text>" in charts["kinds"] and f">{n}</text>" in charts["kinds"]
+    english = text(client.get("/dashboard?lang=en"))
+    assert ">15–30 days</text>" in english and f" · Layer {layer}</text>" in english
+    assert "層" not in english.split("<main", 1)[1] and "<th scope=\"col\">Count</th>" in english
 
 
 def test_the_total_is_the_same_on_every_page_and_past_the_end(session, office):

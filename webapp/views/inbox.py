@@ -27,7 +27,7 @@ from membership.reference import DUTY_CODES
 
 from .. import bulk, db
 from ..csv_response import csv_response
-from ..i18n import field_errors, local_time, message, translate
+from ..i18n import field_errors, layer_label, local_time, message, translate
 from ..security import actor, roles_required
 
 bp = Blueprint("inbox", __name__)
@@ -417,6 +417,10 @@ def add_note(task_id):
 @roles_required("secretariat", "admin")
 def dashboard():
     figures = tasks.dashboard(db.session(), actor())
-    peak = max([n for _, n in figures["per_week"]] + [n for _, n in figures["ages"]] + [1])
+    # the charts' rows: (label, figure), each chart on its own scale (see the template's macro)
+    by_kind = [(translate(KIND_LABELS.get(kind, kind)) + (f" · {layer_label(layer)}" if layer else ""), n)
+               for kind, layer, n in figures["by_kind"]]
+    ages = [(translate(label), n) for label, n in figures["ages"]]
     weeks = [(monday.strftime("%m/%d"), n) for monday, n in figures["per_week"]]
-    return render_template("inbox/dashboard.html", figures=figures, peak=peak, kinds=KIND_LABELS, weeks=weeks)
+    return render_template("inbox/dashboard.html", figures=figures, kinds=KIND_LABELS, by_kind=by_kind, ages=ages,
+                           weeks=weeks)
