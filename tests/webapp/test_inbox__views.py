@@ -514,3 +514,17 @@ def test_each_menu_count_is_the_total_of_its_view(session, office):
         _, total = tasks.search_inbox(session, staff, tasks.InboxQuery(view=view, per_page=20))
         assert counts[view] == total, view
     assert counts["unclaimed"] == counts["open"] - 2 and counts["mine"] >= 1
+
+
+def test_a_task_page_offers_reassignment_only_when_there_is_someone_to_hand_it_to(app, session):
+    staff = actor_for(session, "staff@chuoeast")
+    task_id = tasks.list_tasks(session, staff, application_id=file_enrolment(session, new_member(session)).id)[0][0].id
+    assert tasks.colleagues(session, staff) == []  # the demo office has one staff user
+    client = login(app, "staff@chuoeast")
+    alone = text(client.get(f"/tasks/{task_id}"))
+    assert "担当者を変更できる他の職員がいません。" in alone and 'name="to_user_id"' not in alone
+    accounts.create_user(session, f"staff3-{uuid.uuid4().hex[:6]}", "Mamis#2024", "secretariat",
+                         association_code="chuoeast", name="第三 職員")
+    session.flush()
+    page = text(client.get(f"/tasks/{task_id}"))
+    assert 'name="to_user_id"' in page and "第三 職員" in page and "他の職員がいません" not in page
