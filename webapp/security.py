@@ -13,6 +13,7 @@ from membership import accounts, registration
 from membership.actors import Actor
 
 from . import db
+from .i18n import translate
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -112,6 +113,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "ログインしてください。"
+    login_manager.localize_callback = translate
     login_manager.session_protection = "strong"
     csrf.init_app(app)
     app.before_request(_setup_gate)

@@ -732,6 +732,45 @@ EN.update({
         "Your certification application was received; the city, the prefecture and then JMA review it.",
     "生涯教育の単位を申告しました。": "Your lifelong-education credits were declared.",
 })
+# Labels kept with the data they name (membership.certifications, membership.fee_reductions,
+# the inbox's views, the withdrawal page's benefits) and shown through `_()`.
+EN.update({
+    "認定産業医": "Certified occupational physician", "認定健康スポーツ医": "Certified health-sports physician",
+    "生涯教育": "Lifelong education", "かかりつけ医機能研修": "Primary-care training",
+    "基礎研修（前期）": "Basic training (first part)", "基礎研修（実地）": "Basic training (practical)",
+    "基礎研修（後期）": "Basic training (second part)", "生涯研修（更新研修）": "Continuing training (update)",
+    "生涯研修（実地研修）": "Continuing training (practical)", "生涯研修（専門研修）": "Continuing training (specialised)",
+    "養成講習会": "Training course", "再研修": "Refresher training", "講義・講演": "Lectures",
+    "e-ラーニング": "e-learning", "日医雑誌問題解答": "JMA journal quiz", "その他": "Other",
+    "基本研修": "Basic training", "応用研修": "Applied training", "日医e-ラーニング": "JMA e-learning",
+    "自己申告": "Self-declared", "紙の単位シール": "Paper credit stickers", "移行データ": "Migrated data",
+    "高齢": "Age", "卒後5年以内": "Within 5 years of graduation", "傷病・療養": "Illness or treatment",
+    "出産・育児": "Childbirth or childcare",
+    "未処理（すべて）": "Open (all)", "自分が担当": "Claimed by me", "担当者なし": "Unclaimed", "期限間近": "Due soon",
+    "日本医師会医師賠償責任保険に加入できます。": "You can join the JMA physicians' liability insurance.",
+    "日本医師会医師年金に加入できます。": "You can join the JMA physicians' pension.",
+    "日本医師会医学図書館の利用ができます。": "You can use the JMA medical library.",
+    "医師資格証の発行手数料無料・更新料が無料です。": "The physician qualification card is issued and renewed free of charge.",
+    "日本医師会生涯教育制度やe-ラーニングなど、最新の医学・医療を学び続けることができます。":
+        "You can keep up with medicine through the JMA lifelong-education programme, e-learning and more.",
+    "日本医師会主催の認定産業医や認定健康スポーツ医の研修会受講料に割引が適用されます。":
+        "You get reduced fees for JMA training sessions for certified occupational and health-sports physicians.",
+    **{f"カリキュラムコード{n}": f"Curriculum code {n}" for n in range(1, 85)},
+    # texts of the screens given to `_()` through a variable or an expression
+    "異動の記録": "Transfer record", "異動の記録（会員資格は継続）": "Transfer record (membership continues)",
+    "担当解除": "Released", "担当者変更": "Reassigned", "引き継ぎ": "Taken over", "異動": "Transfer",
+    "異動により退会": "Left by transfer", "終了日（複数日の場合）": "End date (if more than one day)",
+    "地区医師会（4層）": "District association (layer 4)", "郡市区等医師会（3層）": "City/county association (layer 3)",
+    "年齢": "Age", "卒業後の年数": "Years since graduation",
+    "申し込みました。": "You are registered.", "申込みを取り消しました。": "Your registration was cancelled.",
+    "会員に代わって異動届を提出しました。": "The transfer was filed on the member's behalf.",
+    "会員に代わって退会届を提出しました。": "The withdrawal was filed on the member's behalf.",
+    "ログインしてください。": "Please log in.", "CSV（Excel用 Shift_JIS）": "CSV (Excel, Shift_JIS)",
+    "例: 年末年始": "e.g. New Year holidays",
+    "制度・区分・取得方法はコードで指定します（例: occupational, update, e_learning）。同じ行を二度取り込んでも単位は増えません。":
+        "System, category and source are given as codes (e.g. occupational, update, e_learning). "
+        "Importing the same row twice does not add credits twice.",
+})
 # Field labels of the forms: one wording, kept in membership.messages; where a screen's text above
 # says the same Japanese words in its own context (a column heading, a count), the screen's wins.
 EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}
