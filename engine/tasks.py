@@ -603,6 +603,17 @@ def matching_ids(session: Session, actor: Actor, q: InboxQuery, limit: int = 100
     return [t.id for t, _ in rows]
 
 
+def next_task(session: Session, actor: Actor, q: InboxQuery, done_id: int, look_at: int = 50) -> int | None:
+    """The task to open after deciding `done_id` ("decide and next"): the first open review task
+    of the query's list, in its order, that the actor may decide now (not claimed by a colleague).
+    None when there is none among the first `look_at`, or the view is read-only (escalated)."""
+    if q.view == "escalated" or q.status not in ("", "open"):
+        return None
+    rows, _ = search_inbox(session, actor, replace(q, page=1, status="open"), limit=look_at)
+    return next((t.id for t, _ in rows if t.id != done_id and t.kind == "review"
+                 and t.claimed_by_user_id in (None, actor.user_id)), None)
+
+
 # --- the daily digest ---------------------------------------------------------------------------
 
 def digest(session: Session, association_id: int, since: dt.datetime, now: dt.datetime | None = None) -> dict:

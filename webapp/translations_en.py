@@ -188,7 +188,9 @@ EN = {
     "差戻し": "Returned", "再提出": "Resubmitted", "申請中": "Under review", "一時保存": "Draft", "完了": "Completed",
     "タスクはありません。": "No tasks.", "未処理のタスクはありません。": "No open tasks.",
     "このページのタスクをすべて選択": "Select every task on this page",
-    "担当者を変更できる他の職員がいません。": "There is no other staff member to hand this task to.", "申請者": "Applicant", "このタスクは処理済みです。": "This task is done.",
+    "担当者を変更できる他の職員がいません。": "There is no other staff member to hand this task to.",
+    "決定して次のタスクへ": "Decide and open the next task", "処理しました。次のタスクです。": "Done. Here is the next task.",
+    "処理しました。この一覧に、ほかに処理できるタスクはありません。": "Done. There is no other task in this list for you to decide.", "申請者": "Applicant", "このタスクは処理済みです。": "This task is done.",
     "審査": "Review", "判断": "Decision", "コメント": "Comment",
     "却下・差戻しの場合は理由を入力してください（1000文字以内）。申請者に通知されます。":
         "Give a reason to reject or return (up to 1000 characters); the applicant is told.",

@@ -528,3 +528,36 @@ def test_a_task_page_offers_reassignment_only_when_there_is_someone_to_hand_it_t
     session.flush()
     page = text(client.get(f"/tasks/{task_id}"))
     assert 'name="to_user_id"' in page and "第三 職員" in page and "他の職員がいません" not in page
+
+
+def test_decide_and_next_opens_the_next_task_of_the_list_the_user_came_from(app, session, office):
+    staff, second = office["staff"], office["second"]
+    t1, t2, t3 = (office["tasks"][a] for a in office["apps"])
+    tasks.claim(session, second, t2)  # a colleague's: not the next one for staff
+    session.flush()
+    client = login(app, "staff@chuoeast")
+    client.get("/inbox?view=open")  # newest first: t3, t2, t1, then older ones
+    r = client.post(f"/tasks/{t3}", data={"decision": "approve", "comment": "", "then": "next"})
+    assert r.status_code == 302 and r.headers["Location"] == f"/tasks/{t1}"
+    page = text(client.get(r.headers["Location"]))
+    assert "処理しました。次のタスクです。" in page and "決定して次のタスクへ" in page
+    assert 'href="/inbox?view=open"' not in page and 'href="/inbox"' in page  # 戻る: the list (its defaults)
+
+    tasks.claim(session, staff, t1)
+    session.flush()
+    client.get("/inbox?view=mine&sort=due")
+    page = text(client.get(f"/tasks/{t1}"))
+    assert 'href="/inbox?view=mine&amp;sort=due"' in page  # 戻る: the filtered list
+    r = client.post(f"/tasks/{t1}", data={"decision": "approve", "comment": "", "then": "next"})
+    assert r.headers["Location"] == "/inbox?view=mine&sort=due"  # nothing else of mine: back to the list
+    assert "ほかに処理できるタスクはありません" in text(client.get(r.headers["Location"]))
+    assert [session.get(HumanTask, t).status for t in (t1, t2, t3)] == ["completed", "open", "completed"]
+    assert tasks.next_task(session, staff, tasks.InboxQuery(view="escalated"), t1) is None
+
+
+def test_a_plain_decision_returns_to_the_filtered_list(app, session, office):
+    t1 = office["tasks"][office["apps"][0]]
+    client = login(app, "staff@chuoeast")
+    client.get("/inbox?view=unclaimed&order=asc")
+    r = client.post(f"/tasks/{t1}", data={"decision": "approve", "comment": ""})
+    assert r.status_code == 302 and r.headers["Location"] == "/inbox?view=unclaimed&order=asc"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, session, url_for
 
 from engine import bulk as runs
 from engine import positions, tasks
@@ -49,6 +49,7 @@ def index():
         errors = field_errors(exc)
         query = tasks.InboxQuery()
     rows, total = tasks.search_inbox(s, me, query)
+    session["inbox_args"] = query.as_dict()  # the list a task page returns to, and takes the next task from
     pages = max((total + query.per_page - 1) // query.per_page, 1)
     return render_template("inbox/index.html", rows=rows, total=total, query=query, pages=pages, errors=errors,
                            counts=tasks.inbox_counts(s, me), views=VIEW_LABELS, filters=tasks.saved_filters(s, me),
@@ -302,10 +303,13 @@ def task(task_id):
             return redirect(url_for("inbox.task", task_id=task_id, on_behalf="1" if on_behalf else None)), 303
         else:
             db.commit()
-            flash(translate("処理しました。"), "success")
             if on_behalf:
+                flash(translate("処理しました。"), "success")
                 return redirect(url_for("members.detail", physician_id=app.physician_id))
-            return redirect(url_for("inbox.index") if me.role == "secretariat" else url_for("mypage.index"))
+            if me.role != "secretariat":
+                flash(translate("処理しました。"), "success")
+                return redirect(url_for("mypage.index"))
+            return _after_decision(s, me, item.id)
     if not searching:
         errors = {**form.first_errors(), **errors}
     physician = applications.physician_of(s, app)
@@ -328,7 +332,31 @@ def task(task_id):
     return render_template("inbox/task.html", **extra, task=item, app=app, form=form, errors=errors,
                            physician=physician,
                            facility=facility, duty=DUTY_CODES.get(app.duty_code), labels=applications.STATUS_LABELS,
-                           facilities=results, q=q, selected=facility, duty_codes=DUTY_CODES), status
+                           facilities=results, q=q, selected=facility, duty_codes=DUTY_CODES,
+                           back_args=session.get("inbox_args") or {}), status
+
+
+def _inbox_query() -> tasks.InboxQuery:
+    """The inbox list this user looked at last (its filters and sort), or the default one."""
+    try:
+        return tasks.parse_query(session.get("inbox_args") or {})
+    except ValidationFailed:
+        return tasks.InboxQuery()
+
+
+def _after_decision(s, me, done_id: int):
+    """Back to the inbox list the user came from; with "decide and next", straight to the next task
+    of that list that is theirs to decide (as Camunda Tasklist's auto-select)."""
+    query = _inbox_query()
+    if request.form.get("then") == "next":
+        following = tasks.next_task(s, me, query, done_id)
+        if following:
+            flash(translate("処理しました。次のタスクです。"), "success")
+            return redirect(url_for("inbox.task", task_id=following))
+        flash(translate("処理しました。この一覧に、ほかに処理できるタスクはありません。"), "success")
+    else:
+        flash(translate("処理しました。"), "success")
+    return redirect(url_for("inbox.index", **query.as_dict()))
 
 
 @bp.route("/tasks/<int:task_id>/diagram")
@@ -352,7 +380,7 @@ def _read_only_task(s, me, item, app):
                            documents=uploads.of_application(s, app.id), withdrawal_reason=withdrawals.reason_label(app),
                            owner=owner, physician=physician, facility=facility, duty=DUTY_CODES.get(app.duty_code),
                            labels=applications.STATUS_LABELS, notes=notes.notes_for_staff(s, me, app.id),
-                           history=[], message=message)
+                           history=[], message=message, back_args=session.get("inbox_args") or {})
 
 
 def _task_action(task_id: int, action):
