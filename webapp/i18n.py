@@ -67,4 +67,5 @@ def layer_label(layer: int) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["jst"] = local_time
     app.jinja_env.filters["layer"] = layer_label
+    app.jinja_env.filters["translate"] = translate
     app.jinja_env.globals.update(_=translate, current_lang=current_lang)

@@ -773,6 +773,57 @@ EN.update({
         "System, category and source are given as codes (e.g. occupational, update, e_learning). "
         "Importing the same row twice does not add credits twice.",
 })
+# The seeds' reference lists (membership.reference) shown on the forms and pages. Proper nouns
+# (medical schools, societies) stay as they are.
+EN.update({
+    "診療所": "Clinic", "病院（除く 医育機関附属病院）": "Hospital (other than a university hospital)",
+    "医育機関附属の病院": "University hospital", "介護老人保健施設": "Long-term care health facility",
+    "開設者または法人（一人医師医療法人を含む）の代表者で管理者を兼ねる医師":
+        "Owner or representative of the corporation (incl. a one-physician medical corporation) who is also the director",
+    "開設者または法人（一人医師医療法人を含む）の代表者で管理者を兼ねない医師":
+        "Owner or representative of the corporation (incl. a one-physician medical corporation), not the director",
+    "勤務する者で管理者の医師": "Employed physician who is the director",
+    "そのほか勤務する医師": "Other employed physician",
+    "開設者または法人の代表者で管理者を兼ねる医師": "Owner or representative of the corporation who is also the director",
+    "開設者または法人の代表者で管理者を兼ねない医師": "Owner or representative of the corporation, not the director",
+    "法人の代表者で管理者を兼ねる医師": "Representative of the corporation who is also the director",
+    "法人の代表者で管理者を兼ねない医師": "Representative of the corporation, not the director",
+    "そのほか臨床系医師（医員、臨床研修医、臨床系の大学院生）":
+        "Other clinical physician (staff physician, resident, clinical graduate student)",
+    "保険医": "Insurance-registered physician", "精神保健指定医": "Designated mental-health physician",
+    "難病指定医": "Designated physician for intractable diseases",
+    "小児慢性特定疾病指定医": "Designated physician for chronic paediatric diseases",
+    "身体障害者福祉法指定医": "Designated physician under the Act on Welfare of Physically Disabled Persons",
+    "施設長": "Head of facility", "開設者": "Owner", "院長": "Director", "理事": "Board member",
+    "大学教授": "Professor", "大学准教授": "Associate professor", "大学講師": "Lecturer", "大学助教": "Assistant professor",
+    "大学医員": "University staff physician", "機関長": "Head of institution", "部長": "Head of department",
+    "課（科）長": "Section chief", "医長": "Chief physician", "研究生": "Research fellow", "研修医": "Resident",
+    "役職を選択してください": "Choose a position",
+    "内科": "Internal medicine", "呼吸器内科": "Respiratory medicine", "循環器内科": "Cardiology",
+    "消化器内科": "Gastroenterology", "腎臓内科": "Nephrology", "神経内科": "Neurology",
+    "糖尿病内科": "Diabetology", "血液内科": "Haematology", "皮膚科": "Dermatology", "アレルギー科": "Allergology",
+    "リウマチ科": "Rheumatology", "感染症内科": "Infectious diseases", "小児科": "Paediatrics", "精神科": "Psychiatry",
+    "心療内科": "Psychosomatic medicine", "外科": "Surgery", "呼吸器外科": "Thoracic surgery",
+    "心臓血管外科": "Cardiovascular surgery", "乳腺外科": "Breast surgery", "気管食道外科": "Bronchoesophagology",
+    "消化器外科": "Gastrointestinal surgery", "泌尿器科": "Urology", "肛門外科": "Proctology",
+    "脳神経外科": "Neurosurgery", "整形外科": "Orthopaedics", "形成外科": "Plastic surgery",
+    "美容外科": "Cosmetic surgery", "眼科": "Ophthalmology", "耳鼻いんこう科": "Otorhinolaryngology",
+    "小児外科": "Paediatric surgery", "産婦人科": "Obstetrics and gynaecology", "産科": "Obstetrics",
+    "婦人科": "Gynaecology", "リハビリテーション科": "Rehabilitation medicine", "放射線科": "Radiology",
+    "麻酔科": "Anaesthesiology", "病理診断科": "Diagnostic pathology", "臨床検査科": "Laboratory medicine",
+    "救急科": "Emergency medicine", "臨床研修医": "Clinical resident", "全科": "All departments",
+    "男性": "Male", "女性": "Female",
+    "北海道": "Hokkaido", "青森県": "Aomori", "岩手県": "Iwate", "宮城県": "Miyagi", "秋田県": "Akita",
+    "山形県": "Yamagata", "福島県": "Fukushima", "茨城県": "Ibaraki", "栃木県": "Tochigi", "群馬県": "Gunma",
+    "埼玉県": "Saitama", "千葉県": "Chiba", "東京都": "Tokyo", "神奈川県": "Kanagawa", "新潟県": "Niigata",
+    "富山県": "Toyama", "石川県": "Ishikawa", "福井県": "Fukui", "山梨県": "Yamanashi", "長野県": "Nagano",
+    "岐阜県": "Gifu", "静岡県": "Shizuoka", "愛知県": "Aichi", "三重県": "Mie", "滋賀県": "Shiga", "京都府": "Kyoto",
+    "大阪府": "Osaka", "兵庫県": "Hyogo", "奈良県": "Nara", "和歌山県": "Wakayama", "鳥取県": "Tottori",
+    "島根県": "Shimane", "岡山県": "Okayama", "広島県": "Hiroshima", "山口県": "Yamaguchi", "徳島県": "Tokushima",
+    "香川県": "Kagawa", "愛媛県": "Ehime", "高知県": "Kochi", "福岡県": "Fukuoka", "佐賀県": "Saga",
+    "長崎県": "Nagasaki", "熊本県": "Kumamoto", "大分県": "Oita", "宮崎県": "Miyazaki", "鹿児島県": "Kagoshima",
+    "沖縄県": "Okinawa",
+})
 # Field labels of the forms: one wording, kept in membership.messages; where a screen's text above
 # says the same Japanese words in its own context (a column heading, a count), the screen's wins.
 EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}

@@ -56,7 +56,7 @@ def _code_texts():
 
 def _data_labels():
     """Labels kept with the domain's data and shown through `_()`."""
-    from membership import certifications, fee_reductions
+    from membership import certifications, fee_reductions, reference
     from webapp.views import certification, inbox, withdraw
 
     yield "certifications.SYSTEMS", certifications.SYSTEMS.values()
@@ -68,6 +68,13 @@ def _data_labels():
     yield "inbox.VIEW_LABELS", inbox.VIEW_LABELS.values()
     yield "inbox.KIND_LABELS", inbox.KIND_LABELS.values()
     yield "withdraw.BENEFITS", withdraw.BENEFITS
+    # the seeds' reference lists on the forms (proper nouns such as medical schools stay Japanese)
+    yield "reference.DUTY_CODES", [text for pair in reference.DUTY_CODES.values() for text in pair]
+    yield "reference.DESIGNATIONS", reference.DESIGNATIONS
+    yield "reference.POSITIONS", reference.POSITIONS
+    yield "reference.DEPARTMENTS", reference.DEPARTMENTS.values()
+    yield "reference.SEXES", reference.SEXES.values()
+    yield "reference.PREFECTURES", reference.PREFECTURES
 
 
 def _untranslated(found):
@@ -120,3 +127,22 @@ def test_the_log_in_prompt_and_the_inbox_views_read_in_english(app, session):
     client.get("/login?lang=en")
     page = client.get("/inbox").get_data(as_text=True)
     assert "Open (all)" in page and "Claimed by me" in page and "自分が担当" not in page
+
+
+def test_an_applications_reference_data_reads_in_english_on_the_task_page(app, session):
+    from engine import tasks
+    from membership.actors import Actor
+    from membership.models import UserAccount
+    from membership.reference import DUTY_CODES
+
+    from ..conftest import new_member
+    from ..helpers import file_enrolment, login_client
+
+    application = file_enrolment(session, new_member(session))
+    staff = Actor.of(session.query(UserAccount).filter_by(login_id="staff@chuoeast").one())
+    task_id = tasks.list_tasks(session, staff, application_id=application.id)[0][0].id
+    client = login_client(app, "staff@chuoeast")
+    client.get("/login?lang=en")
+    page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert EN[DUTY_CODES[application.duty_code][1]] in page and DUTY_CODES[application.duty_code][1] not in page
+    assert application.position == "院長" and "<dd>Director</dd>" in page
