@@ -1,4 +1,5 @@
-"""The audit trail: one row per state change, with who acted and for whom.
+"""The audit trail: one row per state change, with who acted and for whom; and its search for the
+administrators (who did what to which object, when).
 
 Rows are collected on the session and written with one multi-row INSERT when the session next
 flushes (see `install`), instead of one ORM object and INSERT each: a step writes several.
@@ -6,13 +7,20 @@ flushes (see `install`), instead of one ORM object and INSERT each: a step write
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from dataclasses import dataclass, fields
+
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .actors import Actor
 from .db import utcnow
-from .models import AuditEvent
+from .errors import Forbidden, ValidationFailed
+from .fields import JST, FieldError, halfwidth
+from .fields import date as parse_date
+from .models import AuditEvent, UserAccount
 
 PENDING_KEY = "mamis_pending_audit"
 _INSERT = sa.insert(AuditEvent).returning(AuditEvent.id)
@@ -71,3 +79,141 @@ def install() -> None:
 
 
 install()
+
+
+# --- the search (administrators) ------------------------------------------------------------------
+
+#: The families of actions (the part before the dot) that the code records, as the screen offers them.
+ACTION_FAMILIES = {
+    "application": "申請", "part": "医師会ごとの審査", "task": "タスク", "bulk": "一括承認", "membership": "会員資格",
+    "instance": "プロセスの実行", "process": "プロセス定義", "document": "提出書類", "draft": "下書き",
+    "registration": "利用者登録", "terms": "利用規約", "email": "メールアドレス", "password": "パスワード",
+    "credentials": "ログインID・パスワード", "account": "アカウント", "user": "利用者", "profile": "登録情報",
+    "physician": "医師", "members": "会員データ", "credits": "単位", "certificate": "認定証", "session": "研修会",
+    "notice": "お知らせ", "closed_day": "休業日", "digest": "日次のお知らせメール", "audit": "操作履歴",
+}
+#: The kinds of objects the rows name.
+OBJECT_TYPES = {
+    "application": "申請", "application_part": "医師会ごとの審査", "application_draft": "下書き",
+    "human_task": "タスク", "bulk_run": "一括承認", "membership": "会員資格", "process_instance": "プロセスの実行",
+    "process_definition": "プロセス定義", "process_draft": "プロセス定義の下書き", "document": "提出書類",
+    "user_account": "アカウント", "one_time_token": "確認用のリンク", "physician": "医師", "credit_entry": "単位",
+    "certificate": "認定証", "training_session": "研修会", "notice": "お知らせ", "association": "医師会",
+}
+PER_PAGE = 50
+_NAME = re.compile(r"[a-z_]+")
+
+
+@dataclass
+class AuditQuery:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    login_id: str = ""
+    action: str = ""  # a family ("task") or one action ("task.complete")
+    object_type: str = ""
+    object_id: int | None = None
+    before: int | None = None  # the next page: rows older than this one
+
+    def as_dict(self) -> dict[str, str]:
+        """The values set, as strings (for links), the page aside."""
+        return {f.name: (v.isoformat() if isinstance(v, dt.date) else str(v)) for f in fields(self)
+                if (v := getattr(self, f.name)) not in (None, "") and f.name != "before"}
+
+
+def parse_query(args) -> AuditQuery:
+    """An AuditQuery from request arguments. Raises ValidationFailed naming every bad one."""
+    errors: dict[str, tuple[str, dict]] = {}
+    q = AuditQuery()
+    for name in ("date_from", "date_to"):
+        try:
+            setattr(q, name, parse_date(args.get(name) or "", optional=True, past=False))
+        except FieldError as exc:
+            errors[name] = (exc.key, exc.params)
+    q.login_id = halfwidth(args.get("login_id") or "")[:100]
+    action = (args.get("action") or "").strip()
+    if action and not (action in ACTION_FAMILIES or (_NAME.fullmatch(action.replace(".", "", 1))
+                                                      and action.split(".")[0] in ACTION_FAMILIES)):
+        errors["action"] = ("choose_from_list", {})
+    q.action = action
+    object_type = (args.get("object_type") or "").strip()
+    if object_type and object_type not in OBJECT_TYPES:
+        errors["object_type"] = ("choose_from_list", {})
+    q.object_type = object_type
+    for name in ("object_id", "before"):
+        raw = halfwidth(args.get(name) or "")
+        if raw:
+            if raw.isdigit() and len(raw) < 10:
+                setattr(q, name, int(raw))
+            else:
+                errors[name] = ("invalid", {})
+    if q.date_from and q.date_to and q.date_from > q.date_to:
+        errors["date_to"] = ("invalid", {})
+    if errors:
+        raise ValidationFailed(errors, context="audit")
+    return q
+
+
+def _jst_day_start(day: dt.date) -> dt.datetime:
+    """The start of a Japanese day as stored (naive UTC)."""
+    return dt.datetime.combine(day, dt.time(), JST).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+_ACTOR, _FOR = aliased(UserAccount), aliased(UserAccount)
+#: a row of the search: the event's columns, and the logins and names of who acted and for whom
+COLUMNS = (AuditEvent.id, AuditEvent.at, AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
+           AuditEvent.detail, _ACTOR.login_id.label("actor_login"), _ACTOR.display_name.label("actor_name"),
+           _FOR.login_id.label("for_login"), _FOR.display_name.label("for_name"))
+
+
+def _statement(q: AuditQuery):
+    stmt = (sa.select(*COLUMNS).outerjoin(_ACTOR, _ACTOR.id == AuditEvent.actor_user_id)
+            .outerjoin(_FOR, _FOR.id == AuditEvent.on_behalf_of_user_id))
+    if q.date_from:
+        stmt = stmt.where(AuditEvent.at >= _jst_day_start(q.date_from))
+    if q.date_to:
+        stmt = stmt.where(AuditEvent.at < _jst_day_start(q.date_to + dt.timedelta(days=1)))
+    if q.login_id:
+        user = sa.select(UserAccount.id).where(UserAccount.login_id == q.login_id).scalar_subquery()
+        stmt = stmt.where(sa.or_(AuditEvent.actor_user_id == user, AuditEvent.on_behalf_of_user_id == user))
+    if q.action in ACTION_FAMILIES:
+        stmt = stmt.where(AuditEvent.action.like(q.action + ".%"))
+    elif q.action:
+        stmt = stmt.where(AuditEvent.action == q.action)
+    if q.object_type:
+        stmt = stmt.where(AuditEvent.object_type == q.object_type)
+    if q.object_id is not None:
+        stmt = stmt.where(AuditEvent.object_id == q.object_id)
+    # newest first by id: ids follow the order rows were written, and a page ends at an id
+    return stmt.order_by(AuditEvent.id.desc())
+
+
+def _require_admin(actor: Actor) -> None:
+    if actor.role != "admin":
+        raise Forbidden()
+
+
+def search(session: Session, actor: Actor, q: AuditQuery, per_page: int = PER_PAGE) -> tuple[list, int | None]:
+    """One page of matching rows, newest first, and the `before` of the next page (None at the
+    end). Pages are cut at an id rather than an offset: the trail only grows, and a deep page costs
+    what the first one does. Administrators only (raises Forbidden)."""
+    _require_admin(actor)
+    stmt = _statement(q)
+    if q.before is not None:
+        stmt = stmt.where(AuditEvent.id < q.before)
+    rows = session.execute(stmt.limit(per_page + 1)).all()
+    return rows[:per_page], (rows[per_page - 1].id if len(rows) > per_page else None)
+
+
+def export_rows(session: Session, actor: Actor, q: AuditQuery, batch: int = 1000):
+    """Every matching row, newest first, as an iterator that reads them in batches (a server-side
+    cursor on PostgreSQL). The export itself is recorded now (who took which part of the trail
+    away): commit before reading the rows. Administrators only (raises Forbidden)."""
+    _require_admin(actor)
+    record(session, actor, "audit.export", "audit", None, filters=q.as_dict())
+    flush(session)
+    return _in_batches(session, _statement(q), batch)
+
+
+def _in_batches(session: Session, stmt, batch: int):
+    for rows in session.execute(stmt.execution_options(yield_per=batch)).partitions():
+        yield from rows

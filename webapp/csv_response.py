@@ -21,3 +21,11 @@ def csv_response(rows: list[dict], columns, filename_stem: str, kind: str = "csv
     return Response(body, mimetype="text/csv", headers={
         "Content-Type": f"text/csv; charset={charset}",
         "Content-Disposition": f'attachment; filename="{filename_stem}-{kind}.csv"'})
+
+
+def take(out: io.StringIO) -> str:
+    """What a writer wrote into `out` since the last take, leaving it empty (for streamed CSV)."""
+    text = out.getvalue()
+    out.seek(0)
+    out.truncate()
+    return text

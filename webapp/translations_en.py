@@ -824,6 +824,20 @@ EN.update({
     "長崎県": "Nagasaki", "熊本県": "Kumamoto", "大分県": "Oita", "宮崎県": "Miyazaki", "鹿児島県": "Kagoshima",
     "沖縄県": "Okinawa",
 })
+# The audit trail (administrators).
+EN.update({
+    "操作履歴": "Audit trail", "この条件の操作履歴をCSVで出力": "Export these entries as CSV",
+    "さらに古い操作": "Older entries", "最新へ": "Newest",
+    "だれが・いつ・だれに代わって・何に対して操作したかの記録です。新しい順に表示します。":
+        "Who did what, when, to which object and on whose behalf; newest first.",
+    "システム": "System", "代理の対象": "On behalf of", "対象": "Object", "操作者": "Actor", "詳細": "Details",
+    "操作者の氏名": "Actor's name", "代理の対象の氏名": "Name of the member acted for",
+    "該当する操作はありません。": "No entries match.",
+    "プロセスの実行": "Process instance", "プロセス定義": "Process definition", "ログインID・パスワード": "Login ID and password",
+    "休業日": "Closed day", "会員データ": "Member data", "会員資格": "Membership", "利用者": "User", "医師": "Physician",
+    "医師会ごとの審査": "Association's review", "アカウント": "Account", "日次のお知らせメール": "Daily digest mail",
+    "プロセス定義の下書き": "Process definition draft", "確認用のリンク": "Confirmation link",
+})
 # Field labels of the forms: one wording, kept in membership.messages; where a screen's text above
 # says the same Japanese words in its own context (a column heading, a count), the screen's wins.
 EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}

@@ -56,7 +56,7 @@ def _code_texts():
 
 def _data_labels():
     """Labels kept with the domain's data and shown through `_()`."""
-    from membership import certifications, fee_reductions, reference
+    from membership import audit, certifications, fee_reductions, reference
     from webapp.views import certification, inbox, withdraw
 
     yield "certifications.SYSTEMS", certifications.SYSTEMS.values()
@@ -68,6 +68,8 @@ def _data_labels():
     yield "inbox.VIEW_LABELS", inbox.VIEW_LABELS.values()
     yield "inbox.KIND_LABELS", inbox.KIND_LABELS.values()
     yield "withdraw.BENEFITS", withdraw.BENEFITS
+    yield "audit.ACTION_FAMILIES", audit.ACTION_FAMILIES.values()
+    yield "audit.OBJECT_TYPES", audit.OBJECT_TYPES.values()
     # the seeds' reference lists on the forms (proper nouns such as medical schools stay Japanese)
     yield "reference.DUTY_CODES", [text for pair in reference.DUTY_CODES.values() for text in pair]
     yield "reference.DESIGNATIONS", reference.DESIGNATIONS

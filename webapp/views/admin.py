@@ -1,16 +1,20 @@
 """Administrators' screens: the offices' closed days (年末年始 etc.), used for due dates; the import
-of credits earned outside MAMIS."""
+of credits earned outside MAMIS; the audit trail (操作履歴) and its export."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 
 from forms.enrolment import ConfirmForm
-from membership import associations, calendar, certifications, credit_imports
+from membership import associations, audit, calendar, certifications, credit_imports
 from membership.errors import ValidationFailed
 
 from .. import db
-from ..i18n import field_errors, translate
+from ..csv_response import take
+from ..i18n import field_errors, local_time, translate
 from ..security import actor, roles_required
 from . import csv_import
 
@@ -83,3 +87,54 @@ def certificates():
     return render_template("admin/certificates.html", form=form, number=number, found=found, errors=errors,
                            state=certifications.state(found) if found else None,
                            systems=certifications.SYSTEMS), 422 if errors else 200
+
+
+@bp.route("/audit")
+@roles_required("admin")
+def audit_trail():
+    """Who did what to which object, and for whom: filters, newest first, pages cut at an id."""
+    errors = {}
+    try:
+        query = audit.parse_query(request.args)
+    except ValidationFailed as exc:
+        errors, query = field_errors(exc), audit.AuditQuery()
+    rows, older = audit.search(db.session(), actor(), query, per_page=audit.PER_PAGE)
+    return render_template("admin/audit.html", rows=rows, older=older, query=query, args=query.as_dict(),
+                           errors=errors, families=audit.ACTION_FAMILIES, object_types=audit.OBJECT_TYPES), \
+        (422 if errors else 200)
+
+
+AUDIT_COLUMNS = ("日時", "操作者", "操作者の氏名", "代理の対象", "代理の対象の氏名", "操作", "対象の種類", "対象のID",
+                 "詳細")
+
+
+@bp.route("/audit.csv")
+@roles_required("admin")
+def export_audit_trail():
+    """The matching rows, all of them, as CSV (UTF-8 with BOM), streamed in batches; the export is
+    itself recorded in the trail."""
+    try:
+        query = audit.parse_query(request.args)
+    except ValidationFailed as exc:
+        flash(" ".join(field_errors(exc).values()), "error")
+        return redirect(url_for("admin.audit_trail"))
+    rows = audit.export_rows(db.session(), actor(), query)
+    db.commit()
+
+    def lines():
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(AUDIT_COLUMNS)
+        yield "\ufeff" + take(out)
+        for i, r in enumerate(rows, 1):
+            writer.writerow([local_time(r.at, "%Y/%m/%d %H:%M:%S"), r.actor_login or "", r.actor_name or "",
+                             r.for_login or "", r.for_name or "", r.action, r.object_type,
+                             "" if r.object_id is None else r.object_id,
+                             " ".join(f"{k}={v}" for k, v in (r.detail or {}).items())])
+            if i % 1000 == 0:
+                yield take(out)
+        yield take(out)
+
+    return Response(stream_with_context(lines()), mimetype="text/csv", headers={
+        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="audit-trail.csv"',
+        "Cache-Control": "no-store"})

@@ -19,6 +19,7 @@ from membership.errors import ValidationFailed
 from membership.reference import PREFECTURES
 
 from .. import db
+from ..csv_response import take
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
 from . import csv_import
@@ -144,26 +145,18 @@ def export():
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(["医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス", "郵便番号",
                          "住所"])
-        yield "\ufeff" + _take(out)
+        yield "\ufeff" + take(out)
         for i, (registry, family, given, family_kana, given_kana, born, sex, email, postal, prefecture,
                 address) in enumerate(rows, 1):
             writer.writerow([registry or "", family, given, family_kana, given_kana,
                              born.isoformat() if born else "", sex, email, postal, f"{prefecture}{address}"])
             if i % 1000 == 0:
-                yield _take(out)
-        yield _take(out)
+                yield take(out)
+        yield take(out)
 
     return Response(stream_with_context(lines()), mimetype="text/csv", headers={
         "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="members.csv"',
         "Cache-Control": "no-store"})
-
-
-def _take(out: io.StringIO) -> str:
-    """What the writer wrote since the last take, and an empty buffer."""
-    text = out.getvalue()
-    out.seek(0)
-    out.truncate()
-    return text
 
 
 @bp.route("/members/import", methods=["GET", "POST"])

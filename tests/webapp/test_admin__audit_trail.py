@@ -1,0 +1,88 @@
+"""The administrators' audit trail screen (操作履歴): filters, pages, CSV export (recorded itself),
+bad filters named in the user's language, nobody else let in."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from membership import audit
+from membership.models import AuditEvent
+
+from ..conftest import actor_for, new_member
+from ..helpers import file_enrolment
+from ..helpers import login_client as login
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+@pytest.fixture
+def filed(session):
+    member = new_member(session, "audscr")
+    application = file_enrolment(session, member)
+    audit.record(session, actor_for(session, "staff@chuoeast"), "application.note", "application", application.id,
+                 on_behalf_of_user_id=member.user_id, note="窓口で受付")
+    audit.flush(session)  # nothing else to flush: write the row now
+    return {"member": member, "application": application}
+
+
+def test_the_trail_shows_who_acted_for_whom_and_pages_back(app, session, filed, monkeypatch):
+    client = login(app, "admin001")
+    login_id = filed["member"].login_id
+    page = text(client.get(f"/admin/audit?login_id={login_id}"))
+    assert "操作履歴" in page and "application.submit" in page and "application.note" in page
+    assert "窓口で受付" in page and "staff@chuoeast" in page and f"#{filed['application'].id}" in page
+    for n in range(3):  # enough rows for three pages of two
+        audit.record(session, actor_for(session, "staff@chuoeast"), "application.note", "application",
+                     filed["application"].id, on_behalf_of_user_id=filed["member"].user_id, note=f"追記{n}")
+    audit.flush(session)
+    everything = [r.id for r in audit.search(session, actor_for(session, "admin001"),
+                                             audit.AuditQuery(login_id=login_id), per_page=1000)[0]]
+    monkeypatch.setattr(audit, "PER_PAGE", 2)
+    first = text(client.get(f"/admin/audit?login_id={login_id}"))
+    older = int(first.split('href="/admin/audit?before=', 1)[1].split("&", 1)[0])
+    assert len(everything) > 5 and older == everything[1]  # the next page starts after the last row shown
+    second = text(client.get(f"/admin/audit?before={older}&login_id={login_id}"))
+    assert "最新へ" in second and f'href="/admin/audit?before={everything[3]}&amp;login_id={login_id}"' in second
+
+
+def test_bad_filters_are_named_in_the_users_language(app, session):
+    client = login(app, "admin001")
+    r = client.get("/admin/audit?date_from=2026-02-30&object_id=abc")
+    assert r.status_code == 422
+    assert "日付（から）は YYYY-MM-DD の形式の日付で入力してください。" in text(r) and "対象のID" in text(r)
+    client.get("/login?lang=en")
+    english = text(client.get("/admin/audit?date_from=2026-02-30"))
+    assert "Audit trail" in english and "From" in english and "操作履歴" not in english.split("<main", 1)[1]
+
+
+def test_the_export_has_every_matching_row_and_is_recorded(app, session, filed):
+    client = login(app, "admin001")
+    r = client.get(f"/admin/audit.csv?login_id={filed['member'].login_id}")
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
+    body = r.get_data()
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["日時", "操作者", "操作者の氏名"]
+    actions = [row[5] for row in rows[1:]]
+    assert "application.submit" in actions and "application.note" in actions
+    note = rows[1:][actions.index("application.note")]
+    assert note[1] == "staff@chuoeast" and note[3] == filed["member"].login_id and note[8] == "note=窓口で受付"
+    session.expire_all()
+    recorded = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "audit.export")
+                              .order_by(AuditEvent.id.desc()))
+    assert recorded.actor_user_id == actor_for(session, "admin001").user_id
+    assert recorded.detail == {"filters": {"login_id": filed["member"].login_id}}
+
+
+@pytest.mark.parametrize("who", ["staff@jma", "staff@chuoeast", "designer01", "nichiitaro"])
+def test_only_administrators_see_the_trail(app, session, filed, who):
+    client = login(app, who)
+    for url in ("/admin/audit", f"/admin/audit?login_id={filed['member'].login_id}", "/admin/audit.csv"):
+        r = client.get(url)
+        assert r.status_code == 403 and "窓口で受付" not in text(r)
