@@ -86,3 +86,31 @@ def test_only_administrators_see_the_trail(app, session, filed, who):
     for url in ("/admin/audit", f"/admin/audit?login_id={filed['member'].login_id}", "/admin/audit.csv"):
         r = client.get(url)
         assert r.status_code == 403 and "窓口で受付" not in text(r)
+
+
+def test_the_api_answers_admins_a_page_and_where_the_next_begins(api, session, filed, monkeypatch):
+    admin = api("admin001")
+    login_id = filed["member"].login_id
+    r = admin.get(f"/api/v1/audit-events?login_id={login_id}&action=application")
+    assert r.status_code == 200
+    events = r.get_json()
+    note = next(e for e in events if e["action"] == "application.note")
+    assert note == {"id": note["id"], "at": note["at"], "actor": "staff@chuoeast", "on_behalf_of": login_id,
+                    "action": "application.note", "object_type": "application",
+                    "object_id": filed["application"].id, "detail": {"note": "窓口で受付"}}
+    assert note["at"].endswith("Z") and {e["action"].split(".")[0] for e in events} == {"application"}
+    assert "X-Next-Before" not in r.headers  # one page holds them all
+    monkeypatch.setattr(audit, "PER_PAGE", 1)
+    first = admin.get(f"/api/v1/audit-events?login_id={login_id}&action=application")
+    following = admin.get(f"/api/v1/audit-events?login_id={login_id}&action=application"
+                          f"&before={first.headers['X-Next-Before']}")
+    assert [e["id"] for e in first.get_json() + following.get_json()] == [e["id"] for e in events][:2]
+
+    bad = admin.get("/api/v1/audit-events?date_from=2026-02-30&action=nope")
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["fields"]) == {"date_from", "action"}
+    assert bad.get_json()["error"]["fields"]["date_from"].startswith("日付（から）")
+    for who in ("staff@jma", "designer01", "nichiitaro"):
+        refused = api(who).get(f"/api/v1/audit-events?login_id={login_id}")
+        assert refused.status_code == 403 and "窓口で受付" not in refused.get_data(as_text=True)
+    spec = admin.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/audit-events" in spec["paths"]

@@ -7,7 +7,16 @@ from flask_smorest import Blueprint
 
 from engine import bulk as runs
 from engine import deploy, designs, dry_run, flows, instances, migration, tasks
-from membership import accounts, applications, associations, certifications, memberships, registration, training
+from membership import (
+    accounts,
+    applications,
+    associations,
+    audit,
+    certifications,
+    memberships,
+    registration,
+    training,
+)
 from membership.errors import AuthenticationFailed, Forbidden, NotFound, Throttled, ValidationFailed
 
 from .. import bulk, db
@@ -510,6 +519,22 @@ def _outcome_dict(o) -> dict:
 def _admin_only():
     if g.actor.role != "admin":
         raise Forbidden()
+
+
+@blp.route("/audit-events")
+@token_required
+@blp.doc(**AUTH, description="Admins: the audit trail, newest first, 50 a page. The next page is asked for with "
+                             "`before` = the `X-Next-Before` header of this answer (absent on the last page).")
+@blp.arguments(schemas.AuditQuery(), location="query")
+@blp.response(200, schemas.AuditEventSchema(many=True))
+def audit_events(_query):
+    rows, older = audit.search(db.session(), g.actor, audit.parse_query(request.args), per_page=audit.PER_PAGE)
+    answer = jsonify([{"id": r.id, "at": r.at.isoformat() + "Z", "actor": r.actor_login, "on_behalf_of": r.for_login,
+                       "action": r.action, "object_type": r.object_type, "object_id": r.object_id,
+                       "detail": r.detail or {}} for r in rows])
+    if older:
+        answer.headers["X-Next-Before"] = str(older)
+    return answer
 
 
 @blp.route("/process-instances/<int:instance_id>/migrate", methods=["POST"])

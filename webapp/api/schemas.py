@@ -177,6 +177,32 @@ class TaskCounts(Schema):
     completed = fields.Integer()
 
 
+class AuditQuery(Schema):
+    """Documents the filters; the values are checked by membership.audit.parse_query."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    date_from = fields.String(metadata={"description": "YYYY-MM-DD, a day in Japan"})
+    date_to = fields.String(metadata={"description": "YYYY-MM-DD, a day in Japan (inclusive)"})
+    login_id = fields.String(metadata={"description": "who acted, or the member acted for"})
+    action = fields.String(metadata={"description": "a family (`task`) or one action (`task.complete`)"})
+    object_type = fields.String(metadata={"description": "e.g. application, human_task, user_account"})
+    object_id = fields.String()
+    before = fields.String(metadata={"description": "the next page: the `X-Next-Before` of the previous answer"})
+
+
+class AuditEventSchema(Schema):
+    id = fields.Integer()
+    at = fields.String(metadata={"description": "UTC, ISO 8601"})
+    actor = fields.String(allow_none=True, metadata={"description": "login ID; null for the system"})
+    on_behalf_of = fields.String(allow_none=True, metadata={"description": "login ID of the member acted for"})
+    action = fields.String()
+    object_type = fields.String()
+    object_id = fields.Integer(allow_none=True)
+    detail = fields.Dict()
+
+
 class ReassignRequest(Schema):
     to_user_id = fields.Integer(required=True)
     reason = fields.String(required=True)
