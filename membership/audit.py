@@ -173,8 +173,14 @@ def _statement(q: AuditQuery):
     if q.date_to:
         stmt = stmt.where(AuditEvent.at < _jst_day_start(q.date_to + dt.timedelta(days=1)))
     if q.login_id:
+        # everything about one person: what they did, what was done for them, and what was done to
+        # their account and their physician record
         user = sa.select(UserAccount.id).where(UserAccount.login_id == q.login_id).scalar_subquery()
-        stmt = stmt.where(sa.or_(AuditEvent.actor_user_id == user, AuditEvent.on_behalf_of_user_id == user))
+        physician = sa.select(UserAccount.physician_id).where(UserAccount.login_id == q.login_id).scalar_subquery()
+        stmt = stmt.where(sa.or_(
+            AuditEvent.actor_user_id == user, AuditEvent.on_behalf_of_user_id == user,
+            sa.and_(AuditEvent.object_type == "user_account", AuditEvent.object_id == user),
+            sa.and_(AuditEvent.object_type == "physician", AuditEvent.object_id == physician)))
     if q.action in ACTION_FAMILIES:
         stmt = stmt.where(AuditEvent.action.like(q.action + ".%"))
     elif q.action:

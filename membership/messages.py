@@ -16,7 +16,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "withdrawal.desired_date": {"ja": "退会希望年月日", "en": "Date of leaving"},
     "audit.date_from": {"ja": "日付（から）", "en": "From"},
     "audit.date_to": {"ja": "日付（まで）", "en": "Until"},
-    "audit.login_id": {"ja": "操作者・代理の対象のログインID", "en": "Login ID of the actor or the member acted for"},
+    "audit.login_id": {"ja": "利用者のログインID", "en": "User's login ID"},
     "audit.action": {"ja": "操作の種類", "en": "Kind of action"},
     "audit.object_type": {"ja": "対象の種類", "en": "Kind of object"},
     "audit.object_id": {"ja": "対象のID", "en": "Object ID"},

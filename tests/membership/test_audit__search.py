@@ -37,7 +37,9 @@ def trail(session):
 def test_filters_by_who_acted_or_for_whom_by_action_and_by_object(session, trail):
     admin = actor_for(session, "admin001")
     rows, _ = audit.search(session, admin, audit.parse_query({"login_id": trail["member"].login_id}))
-    assert rows and {r.actor_login for r in rows} == {trail["member"].login_id}  # filed it themself
+    # what they did themselves (filed it), and their registration (by no one: the system)
+    assert {r.actor_login for r in rows if r.object_type != "user_account"} == {trail["member"].login_id}
+    assert ("user.create", None) in {(r.action, r.actor_login) for r in rows}
     assert ("application.submit", "application", trail["application"].id) in {
         (r.action, r.object_type, r.object_id) for r in rows}
 
@@ -115,3 +117,16 @@ def test_every_kind_of_action_and_object_the_code_records_is_offered_by_the_scre
     assert len(calls) == code.count("audit.record(") > 50  # every call is read: none escapes the check
     assert {family for family, _ in calls} - set(audit.ACTION_FAMILIES) == set()
     assert {object_type for _, object_type in calls} - set(audit.OBJECT_TYPES) == set()
+
+
+def test_a_login_finds_what_was_done_to_that_persons_account_and_physician_record(session, trail):
+    admin, member = actor_for(session, "admin001"), trail["member"]
+    audit.record(session, admin, "credentials.issue", "user_account", member.user_id)
+    audit.record(session, admin, "profile.update", "physician", member.physician_id, fields=["address"])
+    audit.record(session, admin, "profile.update", "physician", trail["other"].physician_id, fields=["address"])
+    audit.flush(session)
+    rows, _ = audit.search(session, admin, audit.parse_query({"login_id": member.login_id, "action": "profile"}))
+    assert [(r.object_type, r.object_id) for r in rows] == [("physician", member.physician_id)]
+    rows, _ = audit.search(session, admin, audit.parse_query({"login_id": member.login_id,
+                                                              "action": "credentials.issue"}))
+    assert [(r.actor_login, r.object_id) for r in rows] == [("admin001", member.user_id)]

@@ -153,3 +153,30 @@ def test_first_login_with_issued_credentials_in_the_browser(live_server, chromiu
     page.wait_for_url(f"{base}/mypage/")
     check_page(page)
     context.close()
+
+
+def test_the_audit_trail_reads_on_a_phone_and_narrows_by_login(live_server, chromium):
+    app, base = live_server
+    with Session(app.extensions["mamis_db"].engine) as s:
+        account = register_physician(s, None, login_id=f"aud{uuid.uuid4().hex[:8]}", password="x", family_name="監査",
+                                     given_name="太郎", family_kana="カンサ", given_kana="タロウ")
+        admin = Actor.of(s.query(UserAccount).filter_by(login_id="admin001").one())
+        issued, _ = issue_credentials(s, admin, account.physician_id)  # an audited change for this member
+        issued_id = issued.login_id
+        s.commit()
+    context = chromium.new_context(viewport={"width": 320, "height": 800}, bypass_csp=True, locale="ja-JP")
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill("#login_id", "admin001")
+    page.fill("#password", "Mamis#2024")
+    page.click("button[type=submit]")
+    page.click("nav.main-nav >> text=操作履歴")
+    page.wait_for_url(f"{base}/admin/audit")
+    check_page(page)  # accessible, and no wider than a phone (the table scrolls inside its box)
+    page.fill("#login_id", issued_id)
+    page.click("form[role=search] button[type=submit]")
+    page.wait_for_url(f"{base}/admin/audit?*")
+    rows = page.locator("#audit-trail tbody tr")
+    assert rows.count() >= 1 and "credentials.issue" in page.inner_text("#audit-trail")
+    check_page(page)
+    context.close()
