@@ -603,6 +603,17 @@ def matching_ids(session: Session, actor: Actor, q: InboxQuery, limit: int = 100
     return [t.id for t, _ in rows]
 
 
+def latest_for(session: Session, actor: Actor, application_ids: list[int]) -> dict[int, int]:
+    """{application id: its newest task in the actor's scope} (a member's page links each
+    application to its task). One query."""
+    if not application_ids:
+        return {}
+    rows = session.execute(sa.select(HumanTask.application_id, sa.func.max(HumanTask.id))
+                           .where(HumanTask.application_id.in_(application_ids), _scope(actor))
+                           .group_by(HumanTask.application_id))
+    return dict(rows.all())
+
+
 def next_task(session: Session, actor: Actor, q: InboxQuery, done_id: int, look_at: int = 50) -> int | None:
     """The task to open after deciding `done_id` ("decide and next"): the first open review task
     of the query's list, in its order, that the actor may decide now (not claimed by a colleague).

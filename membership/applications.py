@@ -581,6 +581,20 @@ def applications_of(session: Session, actor: Actor) -> list[Application]:
     return list(session.scalars(stmt))
 
 
+def of_member(session: Session, actor: Actor, physician_id: int) -> list[Application]:
+    """A member's applications that the actor may see (a secretariat: those with a part for its
+    association; an administrator: all), newest first, with their parts. For the member's page."""
+    stmt = (sa.select(Application).where(Application.physician_id == physician_id)
+            .options(selectinload(Application.parts).selectinload(ApplicationPart.association))
+            .order_by(Application.created_at.desc(), Application.id.desc()))
+    if actor.is_secretariat:
+        stmt = stmt.where(Application.id.in_(sa.select(ApplicationPart.application_id).where(
+            ApplicationPart.association_id == actor.association_id)))
+    elif actor.role != "admin":
+        return []
+    return list(session.scalars(stmt))
+
+
 def application_dict(app: Application) -> dict:
     return {
         "id": app.id,

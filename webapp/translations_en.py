@@ -835,7 +835,9 @@ EN.update({
     "該当する操作はありません。": "No entries match.",
     "プロセスの実行": "Process instance", "プロセス定義": "Process definition", "ログインID・パスワード": "Login ID and password",
     "休業日": "Closed day", "会員データ": "Member data", "会員資格": "Membership", "利用者": "User", "医師": "Physician",
-    "利用者のログインID": "User's login ID",
+    "利用者のログインID": "User's login ID", "この会員の操作履歴": "This member's audit trail",
+    "受付日": "Received on", "医師会ごとの状況": "At each association", "タスクを開く": "Open the task",
+    "申請はありません。": "No applications.",
     "その利用者の操作、その利用者に代わって行われた操作、そのアカウントと医師情報への操作":
         "What the user did, what was done on their behalf, and what was done to their account and physician record",
     "医師会ごとの審査": "Association's review", "アカウント": "Account", "日次のお知らせメール": "Daily digest mail",

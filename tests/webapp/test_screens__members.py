@@ -180,3 +180,26 @@ def test_staff_amend_a_returned_application_for_its_applicant(app, session):
     assert (audit.actor_user_id, audit.on_behalf_of_user_id) == (staff.user_id, member.user_id)
     again = tasks.list_tasks(session, staff, application_id=filed.id)  # the same layer reviews again
     assert len(again) == 1 and again[0][0].kind == "review"
+
+
+def test_a_members_page_lists_the_applications_the_office_sees_with_a_link_to_its_task(app, session):
+    from engine import tasks
+    from membership.models import Application
+
+    from ..conftest import actor_for
+    from ..helpers import approved_member
+
+    member, _ = approved_member(session, prefix="detail")
+    enrolment = session.scalar(sa.select(Application).where(Application.physician_id == member.physician_id))
+    staff = actor_for(session, "staff@chuoeast")
+    task_id = tasks.list_tasks(session, staff, status="all", application_id=enrolment.id)[0][0].id
+    page = text(login(app, "staff@chuoeast").get(f"/members/{member.physician_id}"))
+    listed = page.split('id="member-applications"', 1)[1].split("</table>", 1)[0]
+    assert enrolment.status == "approved"
+    assert f"<td>{enrolment.id}</td>" in listed and "<td>入会届</td>" in listed and "<td>承認</td>" in listed
+    assert f'href="/tasks/{task_id}"' in listed and "中央区東支部: 承認" in listed
+    memberships = page.split("<h2>所属医師会</h2>", 1)[1].split("</table>", 1)[0]
+    assert "<td>会員</td>" in memberships and "active" not in memberships
+    admin = text(login(app, "admin001").get(f"/members/{member.physician_id}"))
+    assert f"<td>{enrolment.id}</td>" in admin and f"/admin/audit?login_id={member.login_id}" in admin
+    assert f"/admin/audit?login_id={member.login_id}" not in page  # the trail is the administrators'

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from engine import tasks
 from forms.account import ProfileForm
 from forms.enrolment import ConfirmForm
-from membership import documents, drafts, imports, members, profiles, registration
+from membership import applications, documents, drafts, imports, members, profiles, registration
 from membership.errors import ValidationFailed
 from membership.reference import PREFECTURES
 
@@ -87,9 +87,12 @@ def detail(physician_id):
     account = members.account_of(s, physician_id)
     amendments = [t for t, _ in tasks.list_tasks(s, actor(), assignee_user_id=account.id, on_behalf=True)] \
         if account is not None and actor().is_secretariat else []
+    filed = applications.of_member(s, actor(), physician_id)
     return render_template("members/detail.html", physician=physician, account=account, amendments=amendments,
                            memberships=members.memberships_in_scope(s, actor(), physician_id),
-                           history=members.profile_history(s, actor(), physician_id), form=ConfirmForm())
+                           history=members.profile_history(s, actor(), physician_id), form=ConfirmForm(),
+                           applications=filed, task_of=tasks.latest_for(s, actor(), [a.id for a in filed]),
+                           kinds=applications.KIND_LABELS, statuses=applications.STATUS_LABELS)
 
 
 @bp.route("/members/<int:physician_id>/profile", methods=["GET", "POST"])
