@@ -561,3 +561,36 @@ def test_a_plain_decision_returns_to_the_filtered_list(app, session, office):
     client.get("/inbox?view=unclaimed&order=asc")
     r = client.post(f"/tasks/{t1}", data={"decision": "approve", "comment": ""})
     assert r.status_code == 302 and r.headers["Location"] == "/inbox?view=unclaimed&order=asc"
+
+
+def test_the_tabs_refresh_their_counts_and_say_when_the_list_on_screen_has_changed(app, session, office):
+    staff = office["staff"]
+    t1 = office["tasks"][office["apps"][0]]
+    shown = tasks.inbox_counts(session, staff)["unclaimed"]
+    client = login(app, "staff@chuoeast")
+    page = text(client.get("/inbox?view=unclaimed"))
+    assert f'hx-get="/inbox/counts?view=unclaimed&amp;shown={shown}"' in page and 'hx-trigger="every 60s"' in page
+    assert '<p id="tabs-update" class="tabs-update" role="status"></p>' in page  # the live region, empty
+    same = text(client.get(f"/inbox/counts?view=unclaimed&shown={shown}"))
+    assert '<p id="tabs-update" hx-swap-oob="innerHTML"></p>' in same and f'<span class="count">{shown}</span>' in same
+    tasks.claim(session, staff, t1)  # meanwhile: one task fewer without a claimant
+    session.flush()
+    changed = text(client.get(f"/inbox/counts?view=unclaimed&shown={shown}"))
+    assert "この一覧の件数が変わりました。" in changed and 'href="/inbox?view=unclaimed"' in changed
+    assert f'<span class="count">{shown - 1}</span>' in changed
+    assert login(app, "nichiitaro").get("/inbox/counts").status_code == 403
+
+
+def test_rows_due_soon_and_overdue_are_marked(app, session, office):
+    t1, t2, t3 = (office["tasks"][a] for a in office["apps"])
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    session.get(HumanTask, t1).due_at = now - dt.timedelta(hours=1)
+    session.get(HumanTask, t2).due_at = now + dt.timedelta(days=1)
+    session.get(HumanTask, t3).due_at = now + dt.timedelta(days=10)
+    session.flush()
+    page = text(login(app, "staff@chuoeast").get("/inbox?view=open&per_page=100"))
+    rows = {int(m.group(1)): m.group(0) for m in re.finditer(r'<tr class="[^"]*">\s*<td><input type="checkbox" '
+                                                                r'name="task_ids" value="(\d+)".*?</tr>', page, re.S)}
+    assert rows[t1].startswith('<tr class="overdue">') and "期限超過" in rows[t1]
+    assert rows[t2].startswith('<tr class="due-soon">') and "期限間近" in rows[t2]
+    assert rows[t3].startswith('<tr class="">') and "badge" not in rows[t3]

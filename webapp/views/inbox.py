@@ -51,11 +51,27 @@ def index():
     rows, total = tasks.search_inbox(s, me, query)
     session["inbox_args"] = query.as_dict()  # the list a task page returns to, and takes the next task from
     pages = max((total + query.per_page - 1) // query.per_page, 1)
+    now = utcnow()
     return render_template("inbox/index.html", rows=rows, total=total, query=query, pages=pages, errors=errors,
                            counts=tasks.inbox_counts(s, me), views=VIEW_LABELS, filters=tasks.saved_filters(s, me),
                            args=query.as_dict(), runs=runs.active_runs(s, me), form=ConfirmForm(),
-                           now=utcnow(), kinds=KIND_LABELS), \
+                           now=now, soon=now + tasks.DUE_SOON, kinds=KIND_LABELS), \
         (422 if errors else 200)
+
+
+@bp.route("/inbox/counts")
+@roles_required("secretariat")
+def counts():
+    """The views' tabs again, with today's counts (polled by the inbox every minute); they say so
+    when the number in the view on screen is no longer the one shown."""
+    view = request.args.get("view", "open")
+    if view not in VIEW_LABELS:
+        view = "open"
+    shown = request.args.get("shown", "")
+    now_counts = tasks.inbox_counts(db.session(), actor())
+    changed = shown.isdigit() and int(shown) != now_counts.get(view, 0)
+    return render_template("inbox/_tabs.html", query=tasks.InboxQuery(view=view), counts=now_counts,
+                           views=VIEW_LABELS, polled=True, changed=changed, back_args=session.get("inbox_args") or {})
 
 
 @bp.route("/inbox/filters", methods=["POST"])
