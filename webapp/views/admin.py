@@ -3,17 +3,14 @@ of credits earned outside MAMIS; the audit trail (操作履歴) and its export."
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forms.enrolment import ConfirmForm
 from membership import associations, audit, calendar, certifications, credit_imports
 from membership.errors import ValidationFailed
 
 from .. import db
-from ..csv_response import take
+from ..csv_response import streamed_csv
 from ..i18n import field_errors, local_time, translate
 from ..security import actor, roles_required
 from . import csv_import
@@ -121,20 +118,7 @@ def export_audit_trail():
     rows = audit.export_rows(db.session(), actor(), query)
     db.commit()
 
-    def lines():
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(AUDIT_COLUMNS)
-        yield "\ufeff" + take(out)
-        for i, r in enumerate(rows, 1):
-            writer.writerow([local_time(r.at, "%Y/%m/%d %H:%M:%S"), r.actor_login or "", r.actor_name or "",
-                             r.for_login or "", r.for_name or "", r.action, r.object_type,
-                             "" if r.object_id is None else r.object_id,
-                             " ".join(f"{k}={v}" for k, v in (r.detail or {}).items())])
-            if i % 1000 == 0:
-                yield take(out)
-        yield take(out)
-
-    return Response(stream_with_context(lines()), mimetype="text/csv", headers={
-        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="audit-trail.csv"',
-        "Cache-Control": "no-store"})
+    return streamed_csv(AUDIT_COLUMNS, ([
+        local_time(r.at, "%Y/%m/%d %H:%M:%S"), r.actor_login or "", r.actor_name or "", r.for_login or "",
+        r.for_name or "", r.action, r.object_type, "" if r.object_id is None else r.object_id,
+        " ".join(f"{k}={v}" for k, v in (r.detail or {}).items())] for r in rows), "audit-trail.csv")

@@ -6,10 +6,7 @@ member's page it can edit their registered data or issue new first-login credent
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from engine import tasks
 from forms.account import ProfileForm
@@ -19,7 +16,7 @@ from membership.errors import ValidationFailed
 from membership.reference import PREFECTURES
 
 from .. import db
-from ..csv_response import take
+from ..csv_response import streamed_csv
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
 from . import csv_import
@@ -142,24 +139,12 @@ def export():
     """The member list (search applied) as CSV, UTF-8 with BOM (Excel opens it as is). Streamed
     in batches: every matching member, however many (JMA's list is the whole country)."""
     rows = members.export_rows(db.session(), actor(), request.args.get("q", ""))
-
-    def lines():
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(["医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス", "郵便番号",
-                         "住所"])
-        yield "\ufeff" + take(out)
-        for i, (registry, family, given, family_kana, given_kana, born, sex, email, postal, prefecture,
-                address) in enumerate(rows, 1):
-            writer.writerow([registry or "", family, given, family_kana, given_kana,
-                             born.isoformat() if born else "", sex, email, postal, f"{prefecture}{address}"])
-            if i % 1000 == 0:
-                yield take(out)
-        yield take(out)
-
-    return Response(stream_with_context(lines()), mimetype="text/csv", headers={
-        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="members.csv"',
-        "Cache-Control": "no-store"})
+    return streamed_csv(["医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス", "郵便番号",
+                         "住所"],
+                        ([registry or "", family, given, family_kana, given_kana, born.isoformat() if born else "",
+                          sex, email, postal, f"{prefecture}{address}"]
+                         for registry, family, given, family_kana, given_kana, born, sex, email, postal, prefecture,
+                         address in rows), "members.csv")
 
 
 @bp.route("/members/import", methods=["GET", "POST"])
