@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 
-.PHONY: setup run test lint bench bench-inbox assets services browser
+.PHONY: setup run test lint bench bench-inbox bench-audit assets services browser
 
 setup: $(VENV)/.installed assets
 
@@ -52,3 +52,7 @@ bench: setup services
 # 1,000,000 human tasks on PostgreSQL (a few minutes)
 bench-inbox: setup services
 	$(BIN)/python bench/inbox.py
+
+# 3,000,000 audit rows on PostgreSQL (about two minutes)
+bench-audit: setup services
+	$(BIN)/python bench/audit.py

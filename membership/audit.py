@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -165,32 +165,43 @@ COLUMNS = (AuditEvent.id, AuditEvent.at, AuditEvent.action, AuditEvent.object_ty
            _FOR.login_id.label("for_login"), _FOR.display_name.label("for_name"))
 
 
-def _statement(q: AuditQuery):
-    stmt = (sa.select(*COLUMNS).outerjoin(_ACTOR, _ACTOR.id == AuditEvent.actor_user_id)
-            .outerjoin(_FOR, _FOR.id == AuditEvent.on_behalf_of_user_id))
+def _statement(q: AuditQuery, limit: int | None = None):
+    """The matching rows, newest first by id (ids follow the order rows were written), at most
+    `limit`, older than `q.before` if given.
+
+    A login ID asks for everything about one person: what they did, what was done for them, and
+    what was done to their account and their physician record. Each of the four is read on its
+    own from its index, newest first and cut at `limit`, and their ids merged: with an OR,
+    PostgreSQL would read the trail backwards until it had found a page (a person seldom seen:
+    the whole table, ¾ s at 3,000,000 rows)."""
+    conditions = []
     if q.date_from:
-        stmt = stmt.where(AuditEvent.at >= _jst_day_start(q.date_from))
+        conditions.append(AuditEvent.at >= _jst_day_start(q.date_from))
     if q.date_to:
-        stmt = stmt.where(AuditEvent.at < _jst_day_start(q.date_to + dt.timedelta(days=1)))
+        conditions.append(AuditEvent.at < _jst_day_start(q.date_to + dt.timedelta(days=1)))
+    if q.action in ACTION_FAMILIES:
+        conditions.append(AuditEvent.action.like(q.action + ".%"))
+    elif q.action:
+        conditions.append(AuditEvent.action == q.action)
+    if q.object_type:
+        conditions.append(AuditEvent.object_type == q.object_type)
+    if q.object_id is not None:
+        conditions.append(AuditEvent.object_id == q.object_id)
+    if q.before is not None:
+        conditions.append(AuditEvent.id < q.before)
     if q.login_id:
-        # everything about one person: what they did, what was done for them, and what was done to
-        # their account and their physician record
         user = sa.select(UserAccount.id).where(UserAccount.login_id == q.login_id).scalar_subquery()
         physician = sa.select(UserAccount.physician_id).where(UserAccount.login_id == q.login_id).scalar_subquery()
-        stmt = stmt.where(sa.or_(
-            AuditEvent.actor_user_id == user, AuditEvent.on_behalf_of_user_id == user,
-            sa.and_(AuditEvent.object_type == "user_account", AuditEvent.object_id == user),
-            sa.and_(AuditEvent.object_type == "physician", AuditEvent.object_id == physician)))
-    if q.action in ACTION_FAMILIES:
-        stmt = stmt.where(AuditEvent.action.like(q.action + ".%"))
-    elif q.action:
-        stmt = stmt.where(AuditEvent.action == q.action)
-    if q.object_type:
-        stmt = stmt.where(AuditEvent.object_type == q.object_type)
-    if q.object_id is not None:
-        stmt = stmt.where(AuditEvent.object_id == q.object_id)
-    # newest first by id: ids follow the order rows were written, and a page ends at an id
-    return stmt.order_by(AuditEvent.id.desc())
+        parts = [AuditEvent.actor_user_id == user, AuditEvent.on_behalf_of_user_id == user,
+                 sa.and_(AuditEvent.object_type == "user_account", AuditEvent.object_id == user),
+                 sa.and_(AuditEvent.object_type == "physician", AuditEvent.object_id == physician)]
+        ids = sa.union(*(sa.select(AuditEvent.id).where(part, *conditions).order_by(AuditEvent.id.desc())
+                         .limit(limit).subquery().select() for part in parts))
+        conditions = [AuditEvent.id.in_(ids)]
+    stmt = (sa.select(*COLUMNS).outerjoin(_ACTOR, _ACTOR.id == AuditEvent.actor_user_id)
+            .outerjoin(_FOR, _FOR.id == AuditEvent.on_behalf_of_user_id)
+            .where(*conditions).order_by(AuditEvent.id.desc()))
+    return stmt.limit(limit) if limit is not None else stmt
 
 
 def _require_admin(actor: Actor) -> None:
@@ -203,10 +214,7 @@ def search(session: Session, actor: Actor, q: AuditQuery, per_page: int = PER_PA
     end). Pages are cut at an id rather than an offset: the trail only grows, and a deep page costs
     what the first one does. Administrators only (raises Forbidden)."""
     _require_admin(actor)
-    stmt = _statement(q)
-    if q.before is not None:
-        stmt = stmt.where(AuditEvent.id < q.before)
-    rows = session.execute(stmt.limit(per_page + 1)).all()
+    rows = session.execute(_statement(q, per_page + 1)).all()
     return rows[:per_page], (rows[per_page - 1].id if len(rows) > per_page else None)
 
 
@@ -217,7 +225,7 @@ def export_rows(session: Session, actor: Actor, q: AuditQuery, batch: int = 1000
     _require_admin(actor)
     record(session, actor, "audit.export", "audit", None, filters=q.as_dict())
     flush(session)
-    return _in_batches(session, _statement(q), batch)
+    return _in_batches(session, _statement(replace(q, before=None)), batch)
 
 
 def _in_batches(session: Session, stmt, batch: int):

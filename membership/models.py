@@ -316,7 +316,14 @@ class AuditEvent(Base):
     object_id: Mapped[int | None]
     detail: Mapped[dict] = mapped_column(JSONType, default=dict)
 
-    __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_events_object", "object_type", "object_id"),
+        # one person's rows, newest first (the administrators' search by login ID)
+        sa.Index("ix_audit_events_actor", "actor_user_id", "id"),
+        sa.Index("ix_audit_events_on_behalf", "on_behalf_of_user_id", "id",
+                 postgresql_where=sa.text("on_behalf_of_user_id IS NOT NULL"),
+                 sqlite_where=sa.text("on_behalf_of_user_id IS NOT NULL")),
+    )
 
 
 class Notification(Base):
