@@ -85,7 +85,7 @@ EN = {
     '現在の所属': 'Current memberships',
     '理事会資料として出力': 'Export as board material',
     '申請者が審査中に申請内容を修正しました': 'The applicant amended the application during review',
-    '申請者（氏名・フリガナ・医籍登録番号）': 'Applicant (name, kana or registry number)',
+    '申請番号・申請者（氏名・フリガナ・医籍登録番号）': 'Application no. or applicant (name, kana or registry number)',
     '異動するグループ': 'Group to move',
     '異動できる所属医師会はありません。': 'You have no membership to move.',
     '異動の内容': 'The move',

@@ -594,3 +594,16 @@ def test_rows_due_soon_and_overdue_are_marked(app, session, office):
     assert rows[t1].startswith('<tr class="overdue">') and "期限超過" in rows[t1]
     assert rows[t2].startswith('<tr class="due-soon">') and "期限間近" in rows[t2]
     assert rows[t3].startswith('<tr class="">') and "badge" not in rows[t3]
+
+
+def test_the_search_box_also_finds_an_application_by_its_number(app, session, office):
+    staff = office["staff"]
+    application_id, task_id = office["apps"][1], office["tasks"][office["apps"][1]]
+    for typed in (str(application_id), f"#{application_id}", f"＃{application_id}"):  # full-width as typed
+        rows, total = tasks.search_inbox(session, staff, tasks.parse_query({"applicant": typed, "view": "all"}))
+        assert task_id in {t.id for t, _ in rows} and all(
+            t.application_id == application_id or t.applicant_registry == typed.lstrip("#＃") for t, _ in rows)
+    nothing, total = tasks.search_inbox(session, staff, tasks.parse_query({"applicant": "#999999999", "view": "all"}))
+    assert nothing == [] and total == 0
+    page = text(login(app, "staff@chuoeast").get(f"/inbox?view=all&applicant=%23{application_id}"))
+    assert f'href="/tasks/{task_id}"' in page

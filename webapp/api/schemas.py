@@ -161,7 +161,7 @@ class TaskQuery(Schema):
     layer = fields.Integer(validate=validate.Range(1, 4))
     date_from = fields.Date()
     date_to = fields.Date()
-    applicant = fields.String(metadata={"description": "name, kana or 医籍登録番号"})
+    applicant = fields.String(metadata={"description": "name, kana, 医籍登録番号 or application number"})
     sort = fields.String(validate=validate.OneOf(["created", "due", "application", "applicant", "layer"]))
     order = fields.String(validate=validate.OneOf(["asc", "desc"]))
     page = fields.Integer(validate=validate.Range(min=1))
