@@ -14,14 +14,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from .actors import Actor
-from .errors import NotFound
+from .errors import NotFound, ValidationFailed
 from .fields import halfwidth
-from .models import Application, ApplicationPart, Membership, Physician, ProfileChange, UserAccount
-from .statuses import ApplicationStatus
+from .models import Application, ApplicationPart, MemberCategory, Membership, Physician, ProfileChange, UserAccount
+from .statuses import ApplicationStatus, MembershipStatus
 
 OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
 
 PAGE_SIZE = 50
+#: the member list's status filter: in the office's own association (everywhere, for an admin)
+STATUSES = {"active": "現会員", "former": "退会済み", "applying": "入会申請中"}
 
 
 def scope(actor: Actor):
@@ -57,11 +59,13 @@ def get_member(session: Session, actor: Actor, physician_id: int) -> Physician:
     return physician
 
 
-def list_members(session: Session, actor: Actor, q: str = "", page: int = 1,
-                 limit: int = PAGE_SIZE) -> tuple[list[Physician], int]:
+def list_members(session: Session, actor: Actor, q: str = "", page: int = 1, limit: int = PAGE_SIZE,
+                 status: str = "", category: str = "") -> tuple[list[Physician], int]:
     """Members in scope matching `q` (name, kana, 医籍登録番号 or login ID; space-separated terms
-    all must match), ordered by kana; returns (page of rows, total)."""
-    stmt = sa.select(Physician).where(*_matching(actor, q))
+    all must match), `status` (a key of STATUSES) and `category` (a member category code of the
+    actor's association), ordered by kana; returns (page of rows, total). Raises ValidationFailed."""
+    _check_category(session, actor, category)
+    stmt = sa.select(Physician).where(*_matching(actor, q, status, category))
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = session.scalars(stmt.order_by(*_KANA_ORDER).limit(limit).offset(max(page - 1, 0) * limit)).all()
     return list(rows), total
@@ -73,10 +77,14 @@ EXPORT_COLUMNS = (Physician.registry_number, Physician.family_name, Physician.gi
                   Physician.prefecture, Physician.address)
 
 
-def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000):
-    """Every member in scope matching `q`, in list order, as rows of EXPORT_COLUMNS — read in
-    batches (a server-side cursor on PostgreSQL), however many: JMA exports all its members."""
-    result = session.execute(sa.select(*EXPORT_COLUMNS).where(*_matching(actor, q)).order_by(*_KANA_ORDER)
+def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000, status: str = "",
+                category: str = ""):
+    """Every member in scope matching the list's filters, in list order, as rows of EXPORT_COLUMNS
+    — read in batches (a server-side cursor on PostgreSQL), however many: JMA exports all its
+    members (and only the current ones, for fee collection). Raises ValidationFailed."""
+    _check_category(session, actor, category)
+    result = session.execute(sa.select(*EXPORT_COLUMNS).where(*_matching(actor, q, status, category))
+                             .order_by(*_KANA_ORDER)
                              .execution_options(yield_per=batch))
     for rows in result.partitions():
         yield from rows
@@ -85,8 +93,8 @@ def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000):
 _KANA_ORDER = (Physician.family_kana, Physician.given_kana, Physician.id)
 
 
-def _matching(actor: Actor, q: str) -> list:
-    conditions = [scope(actor)]
+def _matching(actor: Actor, q: str, status: str = "", category: str = "") -> list:
+    conditions = [scope(actor), *_standing(actor, status, category)]
     for term in halfwidth(q).split():
         like = f"%{term}%"
         conditions.append(sa.or_(
@@ -95,6 +103,61 @@ def _matching(actor: Actor, q: str) -> list:
             Physician.registry_number.like(like),
             Physician.id.in_(sa.select(UserAccount.physician_id).where(UserAccount.login_id.like(like)))))
     return conditions
+
+
+def _standing(actor: Actor, status: str, category: str) -> list:
+    """Conditions on Physician for the list's status and category filters, in the actor's own
+    association (an admin: in any). Raises ValidationFailed naming a bad one."""
+    errors = {}
+    if status and status not in STATUSES:
+        errors["status"] = ("choose_from_list", {})
+    if category and not actor.association_id:
+        errors["category"] = ("choose_from_list", {})
+    if errors:
+        raise ValidationFailed(errors, context="members")
+    here = [Membership.association_id == actor.association_id] if actor.association_id else []
+    current = sa.select(Membership.physician_id).where(*here, Membership.status == MembershipStatus.ACTIVE)
+    conditions = []
+    if status == "active":
+        conditions.append(Physician.id.in_(current))
+    elif status == "former":
+        conditions += [Physician.id.in_(sa.select(Membership.physician_id).where(
+            *here, Membership.status != MembershipStatus.ACTIVE)), Physician.id.not_in(current)]
+    elif status == "applying":
+        conditions += [Physician.id.in_(sa.select(Application.physician_id).join(ApplicationPart).where(
+            *([ApplicationPart.association_id == actor.association_id] if actor.association_id else []),
+            Application.kind == "enrolment", Application.status.in_(OPEN_STATUSES))), Physician.id.not_in(current)]
+    if category:
+        conditions.append(Physician.id.in_(current.join(MemberCategory, MemberCategory.id == Membership.category_id)
+                                           .where(MemberCategory.code == category)))
+    return conditions
+
+
+def standing_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, Membership]:
+    """{physician id: their membership in the actor's association} for a page of the list (the
+    current one if any, else the latest). One query; {} for an actor without an association."""
+    if not actor.association_id or not physician_ids:
+        return {}
+    rows = session.scalars(sa.select(Membership).where(
+        Membership.association_id == actor.association_id, Membership.physician_id.in_(physician_ids))
+        .options(selectinload(Membership.category)).order_by(Membership.since))
+    found: dict[int, Membership] = {}
+    for m in rows:  # the current membership wins; else the latest
+        if m.physician_id not in found or found[m.physician_id].status != MembershipStatus.ACTIVE:
+            found[m.physician_id] = m
+    return found
+
+
+def _check_category(session: Session, actor: Actor, category: str) -> None:
+    if category and category not in {c.code for c in categories_here(session, actor)}:
+        raise ValidationFailed({"category": ("choose_from_list", {})}, context="members")
+
+
+def categories_here(session: Session, actor: Actor) -> list[MemberCategory]:
+    if not actor.association_id:
+        return []
+    return list(session.scalars(sa.select(MemberCategory).where(MemberCategory.association_id == actor.association_id)
+                                .order_by(MemberCategory.sort_order, MemberCategory.code)))
 
 
 def account_of(session: Session, physician_id: int) -> UserAccount | None:

@@ -15,6 +15,8 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "desired_date": {"ja": "入会希望年月日", "en": "Desired date"},
     "withdrawal.desired_date": {"ja": "退会希望年月日", "en": "Date of leaving"},
     "audit.date_from": {"ja": "日付（から）", "en": "From"},
+    "members.status": {"ja": "会員の状況", "en": "Standing"},
+    "members.category": {"ja": "会員区分", "en": "Member category"},
     "audit.date_to": {"ja": "日付（まで）", "en": "Until"},
     "audit.login_id": {"ja": "利用者のログインID", "en": "User's login ID"},
     "audit.action": {"ja": "操作の種類", "en": "Kind of action"},

@@ -6,8 +6,10 @@ import csv
 import io
 import uuid
 
+import pytest
 import sqlalchemy as sa
 
+from membership.errors import ValidationFailed
 from membership.models import Membership, Physician
 
 from ..helpers import login_client as login
@@ -90,3 +92,49 @@ def test_the_export_streams_every_member_in_scope_however_many(app, session, mon
     assert rows[0][0] == "医籍登録番号" and sum(1 for row in rows if row[0] == "医籍登録番号") == 1
     listed, _ = members.list_members(session, jma, "", limit=total)
     assert [(row[3], row[4]) for row in rows[1:]] == [(p.family_kana, p.given_kana) for p in listed]
+
+
+def test_the_list_narrows_to_current_former_or_applying_members_and_to_a_category(app, session):
+    from membership import fields, members, memberships
+
+    from ..conftest import actor_for, new_member
+    from ..helpers import approved_member, file_enrolment
+
+    staff = actor_for(session, "staff@chuoeast")
+    current, _ = approved_member(session, prefix="cur")
+    former, _ = approved_member(session, prefix="fmr")
+    applying = new_member(session, prefix="apl")
+    file_enrolment(session, applying)
+    for m in session.scalars(sa.select(Membership).where(Membership.physician_id == former.physician_id)):
+        memberships.end_membership(session, staff, m, fields.today_jst(), None)  # as a withdrawal ends them
+    session.flush()
+    ours = {current.physician_id, former.physician_id, applying.physician_id}
+
+    def listed(**filters):
+        rows, total = members.list_members(session, staff, "", limit=10_000, **filters)
+        return {p.id for p in rows} & ours
+
+    assert listed() == ours
+    assert listed(status="active") == {current.physician_id}
+    assert listed(status="former") == {former.physician_id}
+    assert listed(status="applying") == {applying.physician_id}
+    assert listed(status="active", category="A-1") == {current.physician_id}
+    assert listed(category="B-1") == set()
+    with pytest.raises(ValidationFailed) as bad:
+        members.list_members(session, staff, "", status="gone")
+    assert set(bad.value.fields) == {"status"}
+    with pytest.raises(ValidationFailed) as unknown:
+        members.list_members(session, staff, "", category="Z-9")
+    assert set(unknown.value.fields) == {"category"}
+
+    client = login(app, "staff@chuoeast")
+    page = client.get("/members?status=active").get_data(as_text=True)
+    assert f'href="/members/{current.physician_id}"' in page and f'href="/members/{former.physician_id}"' not in page
+    row = page.split(f'href="/members/{current.physician_id}"', 1)[1].split("</tr>", 1)[0]
+    assert "<td>A-1</td>" in row and "<td>会員</td>" in row
+    export = client.get("/members/export.csv?status=active").get_data().decode("utf-8-sig")
+    physicians = {p.id: p for p in session.scalars(sa.select(Physician).where(Physician.id.in_(ours)))}
+    assert physicians[current.physician_id].email in export
+    assert physicians[former.physician_id].email not in export and physicians[applying.physician_id].email not in export
+    refused = client.get("/members?status=gone")
+    assert refused.status_code == 422 and "会員の状況は一覧から選んでください。" in refused.get_data(as_text=True)

@@ -64,16 +64,26 @@ def my_profile():
 @bp.route("/members")
 @roles_required("secretariat", "admin")
 def index():
+    s, me = db.session(), actor()
     q = request.args.get("q", "")
+    filters = {"status": request.args.get("status", ""), "category": request.args.get("category", "")}
     try:
         page = max(int(request.args.get("page", "1")), 1)
     except ValueError:
         page = 1
-    rows, total = members.list_members(db.session(), actor(), q, page)
+    errors = {}
+    try:
+        rows, total = members.list_members(s, me, q, page, **filters)
+    except ValidationFailed as exc:
+        errors, filters = field_errors(exc), {"status": "", "category": ""}
+        rows, total = members.list_members(s, me, q, page)
     pages = max((total + members.PAGE_SIZE - 1) // members.PAGE_SIZE, 1)
     return render_template("members/index.html", rows=rows, total=total, q=q, page=page, pages=pages,
-                           drafts=drafts.saved_drafts(db.session(), actor()) if actor().is_secretariat else [],
-                           form=ConfirmForm())
+                           filters=filters, errors=errors, statuses=members.STATUSES,
+                           categories=members.categories_here(s, me),
+                           standing=members.standing_here(s, me, [p.id for p in rows]),
+                           drafts=drafts.saved_drafts(s, me) if me.is_secretariat else [],
+                           form=ConfirmForm()), (422 if errors else 200)
 
 
 @bp.route("/members/<int:physician_id>")
@@ -138,7 +148,12 @@ def disable(physician_id):
 def export():
     """The member list (search applied) as CSV, UTF-8 with BOM (Excel opens it as is). Streamed
     in batches: every matching member, however many (JMA's list is the whole country)."""
-    rows = members.export_rows(db.session(), actor(), request.args.get("q", ""))
+    try:
+        rows = members.export_rows(db.session(), actor(), request.args.get("q", ""),
+                                   status=request.args.get("status", ""), category=request.args.get("category", ""))
+    except ValidationFailed as exc:
+        flash(" ".join(field_errors(exc).values()), "error")
+        return redirect(url_for("members.index"))
     return streamed_csv(["医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス", "郵便番号",
                          "住所"],
                         ([registry or "", family, given, family_kana, given_kana, born.isoformat() if born else "",
