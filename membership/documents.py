@@ -65,12 +65,12 @@ BOARD_COLUMNS = ("申請番号", "受付日", "申請の種類", "申請者", "�
 def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOARD_COLUMNS,
                    widths: tuple[int, ...] | None = None, lines: tuple[str, ...] = ()) -> bytes:
     """理事会資料 and 総括表: rows as a table (A4 landscape) under a title and summary lines, the
-    Japanese font embedded."""
+    Japanese font embedded; the heading repeats on every page."""
     pdf = FPDF(orientation="L", unit="mm", format=(210, 297))  # A4 landscape
     pdf.set_title(title)
     pdf.set_author("MAMIS")
     pdf.add_font("jp", fname=font_path())
-    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.set_auto_page_break(auto=False)  # the table breaks its own pages, between rows
     pdf.add_page()
     pdf.set_font("jp", size=14)
     pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
@@ -78,17 +78,52 @@ def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOAR
     pdf.cell(0, 6, f"作成日: {today_jst():%Y年%m月%d日}　件数: {len(rows)}", new_x="LMARGIN", new_y="NEXT")
     for line in lines:
         pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    widths = widths or ((20, 24, 22, 40, 48, 26, 12, 24, 24) if columns == BOARD_COLUMNS else None)
-    heading = FontFace(emphasis="", fill_color=(230, 230, 230))  # the font has no bold face
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=6, headings_style=heading) as table:
-        header = table.row()
-        for name in columns:
-            header.cell(name)
-        for r in rows:
-            line = table.row()
-            for name in columns:
-                line.cell(str(r.get(name, "")))
+    widths = widths or ((20, 24, 22, 40, 48, 26, 12, 24, 24) if columns == BOARD_COLUMNS else (1,) * len(columns))
+    _table(pdf, columns, [w * pdf.epw / sum(widths) for w in widths], rows)
     return bytes(pdf.output())
+
+
+LINE = 6  # mm, one line of a table row
+PADDING = 1  # mm, inside each cell, left and right
+
+
+def _table(pdf: FPDF, columns: tuple[str, ...], widths: list[float], rows: list[dict]) -> None:
+    """A bordered table with a grey heading row, repeated on every page. A row whose texts all fit
+    is drawn as single cells (a board's list has thousands of rows: fpdf2's own table lays every
+    row out twice and took 3.7 s per 1,000); a row with a longer text wraps it, and the row grows."""
+    bottom = pdf.h - 12
+
+    def heading():
+        pdf.set_fill_color(230, 230, 230)
+        for name, w in zip(columns, widths, strict=True):
+            pdf.cell(w, LINE, name, border=1, fill=True, new_x="RIGHT", new_y="TOP")
+        pdf.ln(LINE)
+
+    heading()
+    room = [w - 2 * PADDING for w in widths]
+    for r in rows:
+        texts = [str(r.get(name, "")) for name in columns]
+        if all(pdf.get_string_width(text) <= space for text, space in zip(texts, room, strict=True)):
+            if pdf.get_y() + LINE > bottom:
+                pdf.add_page()
+                heading()
+            for text, w in zip(texts, widths, strict=True):
+                pdf.cell(w, LINE, text, border=1, new_x="RIGHT", new_y="TOP")
+            pdf.ln(LINE)
+            continue
+        wrapped = [pdf.multi_cell(w, LINE, text, dry_run=True, output="LINES")
+                   for text, w in zip(texts, widths, strict=True)]
+        height = LINE * max(len(w) or 1 for w in wrapped)
+        if pdf.get_y() + height > bottom:
+            pdf.add_page()
+            heading()
+        top, x = pdf.get_y(), pdf.l_margin
+        for text, w in zip(texts, widths, strict=True):
+            pdf.rect(x, top, w, height)
+            pdf.set_xy(x, top)
+            pdf.multi_cell(w, LINE, text, new_x="RIGHT", new_y="TOP")
+            x += w
+        pdf.set_xy(pdf.l_margin, top + height)
 
 
 def certificate(system_label: str, name: str, number: str, valid_from: dt.date, valid_until: dt.date,
