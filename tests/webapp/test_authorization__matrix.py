@@ -80,7 +80,7 @@ API = [
     ("GET", "/api/v1/tasks/{task}"), ("POST", "/api/v1/tasks/{task}/claim"),
     ("POST", "/api/v1/tasks/{task}/unclaim"), ("POST", "/api/v1/tasks/{task}/complete"),
     ("GET", "/api/v1/tasks/bulk-runs/{run}"), ("POST", "/api/v1/tasks/bulk-runs/{run}/cancel"),
-    ("POST", "/api/v1/tasks/bulk-runs/{run}/retry"),
+    ("POST", "/api/v1/tasks/bulk-runs/{run}/retry"), ("GET", "/api/v1/members/{physician}"),
 ]
 
 
@@ -147,5 +147,6 @@ def test_the_same_routes_answer_those_who_may_use_them(app, session, world):
     for template in ("/mypage/applications/{application}", "/apply/enrolment/done/{application}"):
         assert member.get(_url(template, world)).status_code == 200, template
     headers = _token(app, "staff@chuoeast", world)
-    for template in ("/api/v1/applications/{application}", "/api/v1/tasks/{task}", "/api/v1/tasks/bulk-runs/{run}"):
+    for template in ("/api/v1/applications/{application}", "/api/v1/tasks/{task}", "/api/v1/tasks/bulk-runs/{run}",
+                     "/api/v1/members/{physician}"):
         assert app.test_client().get(_url(template, world), headers=headers).status_code == 200, template

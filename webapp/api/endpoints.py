@@ -13,6 +13,7 @@ from membership import (
     associations,
     audit,
     certifications,
+    members,
     memberships,
     registration,
     training,
@@ -300,6 +301,69 @@ def me():
     return {"login_id": g.actor.login_id, "name": g.actor.name,
             "jma_member_id": physician.jma_member_id if physician else None,
             "memberships": [memberships.membership_dict(m) for m in rows]}
+
+
+@blp.route("/members")
+@token_required
+@blp.doc(**AUTH, description="Secretariats and admins: the members in scope (a secretariat: those of its "
+                             "association, past and applying ones included), 50 a page by kana; `X-Total-Count`.")
+@blp.arguments(schemas.MemberQuery(), location="query")
+@blp.response(200, schemas.MemberRow(many=True))
+def list_members(query):
+    if g.actor.role not in ("secretariat", "admin"):
+        raise Forbidden()
+    s = db.session()
+    rows, total = members.list_members(s, g.actor, query.get("q", ""), query["page"], status=query.get("status", ""),
+                                       category=query.get("category", ""))
+    standing = members.standing_here(s, g.actor, [p.id for p in rows])
+
+    def row(p):
+        m = standing.get(p.id)
+        return {"id": p.id, "name": p.full_name, "kana": f"{p.family_kana} {p.given_kana}".strip(),
+                "registry_number": p.registry_number, "category": m.category.code if m else None,
+                "standing": m.status if m else ("applying" if g.actor.association_id else None),
+                "since": m.since.isoformat() if m else None}
+
+    return [row(p) for p in rows], 200, {"X-Total-Count": str(total)}
+
+
+@blp.route("/members/<int:physician_id>")
+@token_required
+@blp.doc(**AUTH, description="Secretariats and admins: one member in scope (404 outside it), with the "
+                             "memberships and applications the caller's association sees.")
+@blp.response(200, schemas.MemberDetail)
+def get_member(physician_id):
+    if g.actor.role not in ("secretariat", "admin"):
+        raise Forbidden()
+    s = db.session()
+    physician = members.get_member(s, g.actor, physician_id)
+    account = members.account_of(s, physician_id)
+    filed = applications.of_member(s, g.actor, physician_id)
+    task_of = tasks.latest_for(s, g.actor, [a.id for a in filed])
+    return {"id": physician.id, "name": physician.full_name,
+            "kana": f"{physician.family_kana} {physician.given_kana}".strip(),
+            "registry_number": physician.registry_number, "login_id": account.login_id if account else None,
+            "email": physician.email,
+            "memberships": [memberships.membership_dict(m) for m in members.memberships_in_scope(s, g.actor,
+                                                                                                   physician_id)],
+            "applications": [{"id": a.id, "kind": a.kind, "status": a.status,
+                              "created_at": a.created_at.isoformat() + "Z", "task_id": task_of.get(a.id)}
+                             for a in filed]}
+
+
+@blp.route("/dashboard")
+@token_required
+@blp.doc(**AUTH, description="Secretariats and admins: open review tasks by application kind and layer, their "
+                             "ages, and completions per week (the dashboard's figures).")
+@blp.response(200, schemas.DashboardSchema)
+def dashboard():
+    if g.actor.role not in ("secretariat", "admin"):
+        raise Forbidden()
+    figures = tasks.dashboard(db.session(), g.actor)
+    return {"open_total": figures["open_total"],
+            "by_kind": [{"application_kind": k, "layer": layer, "open": n} for k, layer, n in figures["by_kind"]],
+            "ages": [{"label": label, "open": n} for label, n in figures["ages"]],
+            "per_week": [{"week": monday.isoformat(), "completed": n} for monday, n in figures["per_week"]]}
 
 
 @blp.route("/members/me/history")

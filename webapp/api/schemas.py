@@ -293,6 +293,48 @@ class MeSchema(Schema):
     memberships = fields.List(fields.Nested(MembershipSchema))
 
 
+class MemberQuery(Schema):
+    """Documents the member list's filters; membership.members checks them."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(metadata={"description": "name, kana, 医籍登録番号 or login ID; every term must match"})
+    status = fields.String(metadata={"enum": ["active", "former", "applying"],
+                                     "description": "standing in the caller's association"})
+    category = fields.String(metadata={"description": "a member category code of the caller's association"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+class MemberRow(Schema):
+    id = fields.Integer(metadata={"description": "the physician's id"})
+    name = fields.String()
+    kana = fields.String()
+    registry_number = fields.String(allow_none=True)
+    category = fields.String(allow_none=True, metadata={"description": "in the caller's association"})
+    standing = fields.String(allow_none=True, metadata={"enum": ["active", "ended", "moved", "applying"]})
+    since = fields.String(allow_none=True)
+
+
+class MemberDetail(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kana = fields.String()
+    registry_number = fields.String(allow_none=True)
+    login_id = fields.String(allow_none=True)
+    email = fields.String()
+    memberships = fields.List(fields.Nested(MembershipSchema), metadata={"description": "those in the caller's scope"})
+    applications = fields.List(fields.Dict(), metadata={"description": "those the caller's association reviews: "
+                                                                       "{id, kind, status, created_at, task_id}"})
+
+
+class DashboardSchema(Schema):
+    open_total = fields.Integer()
+    by_kind = fields.List(fields.Dict(), metadata={"description": "[{application_kind, layer, open}]"})
+    ages = fields.List(fields.Dict(), metadata={"description": "[{label, open}]"})
+    per_week = fields.List(fields.Dict(), metadata={"description": "[{week (Monday), completed}]"})
+
+
 class HistorySchema(Schema):
     kind = fields.String()
     association = fields.String()
