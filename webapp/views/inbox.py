@@ -49,12 +49,13 @@ def index():
         errors = field_errors(exc)
         query = tasks.InboxQuery()
     rows, total = tasks.search_inbox(s, me, query)
-    session["inbox_args"] = query.as_dict()  # the list a task page returns to, and takes the next task from
+    if session.get("inbox_args") != (args := query.as_dict()):  # (a changed session is a new cookie)
+        session["inbox_args"] = args  # the list a task page returns to, and takes the next task from
     pages = max((total + query.per_page - 1) // query.per_page, 1)
     now = utcnow()
     return render_template("inbox/index.html", rows=rows, total=total, query=query, pages=pages, errors=errors,
                            counts=tasks.inbox_counts(s, me), views=VIEW_LABELS, filters=tasks.saved_filters(s, me),
-                           args=query.as_dict(), runs=runs.active_runs(s, me), form=ConfirmForm(),
+                           args=args, runs=runs.active_runs(s, me), form=ConfirmForm(),
                            now=now, soon=now + tasks.DUE_SOON, kinds=KIND_LABELS), \
         (422 if errors else 200)
 
