@@ -142,7 +142,7 @@ EN = {
     "マイページ": "My Page", "医籍登録番号": "Medical registry number", "第": "No. ", "号": "",
     "申請ステータス": "Applications", "現在、申請はありません": "You have no applications.",
     "申請日": "Filed", "入会希望年月日": "Desired start date", "申請内容を修正して再提出する": "Amend and resubmit",
-    "所属医師会": "Memberships", "入会日": "Since", "会員": "Member", "退会": "Left",
+    "会員": "Member", "退会": "Left",
     "所属している医師会はありません。": "You are not a member of any association.", "各種申請": "Applications",
     "※入会・異動・退会届は、医師会によって申請時にご提出いただく書類が異なります。申請される前にお電話またはメールにてお問合せください。":
         "Each association asks for different documents; please contact it before applying.",
@@ -156,7 +156,7 @@ EN = {
     "※医師会事務局よりご連絡することがありますので、ご対応のほどよろしくお願いいたします。":
         "An association's secretariat may contact you.",
     "新規入会は所属施設の所在地を目安に選択してください": "Choose by the location of your facility",
-    "都道府県": "Prefecture", "選択してください": "Please choose", "郡市区": "City/county", "検索": "Search",
+    "都道府県": "Prefecture", "郡市区": "City/county", "検索": "Search",
     "入会を希望する医師会と会員区分を選択してください": "Choose associations and member categories",
     "地区医師会": "District association", "郡市区等医師会": "City/county association",
     "郡市区等医師会に入会しない": "Do not join a city/county association",

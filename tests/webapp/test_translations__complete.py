@@ -148,3 +148,16 @@ def test_an_applications_reference_data_reads_in_english_on_the_task_page(app, s
     page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
     assert EN[DUTY_CODES[application.duty_code][1]] in page and DUTY_CODES[application.duty_code][1] not in page
     assert application.position == "院長" and "<dd>Director</dd>" in page
+
+
+def test_no_japanese_text_is_given_two_different_english_texts():
+    """translations_en is one dict built in parts: a text given twice would silently take the later."""
+    english: dict[str, set[str]] = {}
+    tree = ast.parse((WEBAPP / "translations_en.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(value, ast.Constant):
+                    english.setdefault(key.value, set()).add(value.value)
+    assert len(english) > 500
+    assert {text: found for text, found in english.items() if len(found) > 1} == {}
