@@ -10,6 +10,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from membership import certifications
@@ -34,8 +35,10 @@ def _bulk_approve(context, base, login_id, label):
     row = page.locator(f"tr:has-text('{label}')").first
     row.locator("input[name=task_ids]").check()
     page.click("button[name=scope][value=selected]")
-    page.wait_for_selector(".notice-success")
-    assert "一括承認: 1 / 1" in page.inner_text(".notice-success")
+    page.wait_for_url(f"{base}/inbox/bulk/*")
+    # worked beside the request (the embedded default): the run's page follows it until it is done
+    expect(page.locator("#bulk-status")).to_have_text("完了", timeout=30_000)
+    assert page.inner_text("#bulk-succeeded") == "1" and page.inner_text("#bulk-failed") == "0"
     page.close()
 
 
