@@ -203,3 +203,12 @@ def test_a_members_page_lists_the_applications_the_office_sees_with_a_link_to_it
     admin = text(login(app, "admin001").get(f"/members/{member.physician_id}"))
     assert f"<td>{enrolment.id}</td>" in admin and f"/admin/audit?login_id={member.login_id}" in admin
     assert f"/admin/audit?login_id={member.login_id}" not in page  # the trail is the administrators'
+
+
+def test_my_page_says_when_the_registry_number_is_not_registered_yet(app, session):
+    newcomer = new_member(session, prefix="noreg")
+    page = text(login(app, newcomer.login_id).get("/mypage/"))
+    assert "第None号" not in page and "医籍登録番号: 未登録" in page
+    assert '<a href="/mypage/profile">登録情報で入力する</a>' in page
+    doctor = taro(session)
+    assert f"第{doctor.registry_number}号" in text(login(app, "nichiitaro").get("/mypage/"))
