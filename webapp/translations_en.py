@@ -840,7 +840,7 @@ EN.update({
     "申請はありません。": "No applications.", "この一覧の件数が変わりました。": "The number of tasks in this list has changed.",
     "最新の一覧を表示": "Show the current list", "会員の状況": "Standing", "現会員": "Current members",
     "退会済み": "Former members", "入会申請中": "Applying to join", "未登録": "Not registered yet",
-    "登録情報で入力する": "Enter it in your registered data",
+    "登録情報で入力する": "Enter it in your registered data", "表示件数": "Per page",
     "その利用者の操作、その利用者に代わって行われた操作、そのアカウントと医師情報への操作":
         "What the user did, what was done on their behalf, and what was done to their account and physician record",
     "医師会ごとの審査": "Association's review", "アカウント": "Account", "日次のお知らせメール": "Daily digest mail",

@@ -607,3 +607,11 @@ def test_the_search_box_also_finds_an_application_by_its_number(app, session, of
     assert nothing == [] and total == 0
     page = text(login(app, "staff@chuoeast").get(f"/inbox?view=all&applicant=%23{application_id}"))
     assert f'href="/tasks/{task_id}"' in page
+
+
+def test_the_page_size_is_chosen_on_the_screen(app, session, office):
+    client = login(app, "staff@chuoeast")
+    page = text(client.get("/inbox?view=open&per_page=20"))
+    assert '<option value="20" selected>20</option>' in page and '<option value="100" >100</option>' in page
+    assert page.count('name="task_ids"') <= 20
+    assert '<option value="50" selected>50</option>' in text(client.get("/inbox?per_page=7"))  # not offered: 50

@@ -56,7 +56,7 @@ def index():
     return render_template("inbox/index.html", rows=rows, total=total, query=query, pages=pages, errors=errors,
                            counts=tasks.inbox_counts(s, me), views=VIEW_LABELS, filters=tasks.saved_filters(s, me),
                            args=args, runs=runs.active_runs(s, me), form=ConfirmForm(),
-                           now=now, soon=now + tasks.DUE_SOON, kinds=KIND_LABELS), \
+                           now=now, soon=now + tasks.DUE_SOON, kinds=KIND_LABELS, per_page_choices=tasks.PER_PAGE), \
         (422 if errors else 200)
 
 
