@@ -114,3 +114,8 @@ def test_the_api_answers_admins_a_page_and_where_the_next_begins(api, session, f
         assert refused.status_code == 403 and "窓口で受付" not in refused.get_data(as_text=True)
     spec = admin.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/audit-events" in spec["paths"]
+
+
+def test_a_row_about_a_physician_links_to_the_members_page(app, session, filed):
+    page = text(login(app, "admin001").get(f"/admin/audit?login_id={filed['member'].login_id}&action=physician"))
+    assert f'<a href="/members/{filed["member"].physician_id}">#{filed["member"].physician_id}</a>' in page
