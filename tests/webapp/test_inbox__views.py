@@ -116,6 +116,8 @@ def test_inbox_screen_filters_and_saved_filters_per_user(app, session, office):
 def test_the_inbox_list_costs_the_same_number_of_queries_for_any_number_of_rows(app, session, office, db_engine):
     client = login(app, "staff@chuoeast")
     client.get("/inbox")
+    tasks.claim(session, office["second"], office["tasks"][office["apps"][1]])  # one row names its holder
+    session.flush()
     with QueryCounter(db_engine) as few:
         client.get("/inbox?per_page=20&applicant=アオキ")
     with QueryCounter(db_engine) as many:
@@ -615,3 +617,13 @@ def test_the_page_size_is_chosen_on_the_screen(app, session, office):
     assert '<option value="20" selected>20</option>' in page and '<option value="100" >100</option>' in page
     assert page.count('name="task_ids"') <= 20
     assert '<option value="50" selected>50</option>' in text(client.get("/inbox?per_page=7"))  # not offered: 50
+
+
+def test_a_task_claimed_by_a_colleague_names_them_in_the_list(app, session, office):
+    t1, t2 = (office["tasks"][a] for a in office["apps"][:2])
+    tasks.claim(session, office["second"], t1)
+    tasks.claim(session, office["staff"], t2)
+    session.flush()
+    page = text(login(app, "staff@chuoeast").get("/inbox?view=open&per_page=100"))
+    rows = {int(m.group(1)): m.group(0) for m in re.finditer(r'name="task_ids" value="(\d+)".*?</tr>', page, re.S)}
+    assert "<td>第二 職員</td>" in rows[t1] and "<td>自分</td>" in rows[t2]

@@ -56,7 +56,8 @@ def index():
     return render_template("inbox/index.html", rows=rows, total=total, query=query, pages=pages, errors=errors,
                            counts=tasks.inbox_counts(s, me), views=VIEW_LABELS, filters=tasks.saved_filters(s, me),
                            args=args, runs=runs.active_runs(s, me), form=ConfirmForm(),
-                           now=now, soon=now + tasks.DUE_SOON, kinds=KIND_LABELS, per_page_choices=tasks.PER_PAGE), \
+                           now=now, soon=now + tasks.DUE_SOON, kinds=KIND_LABELS, per_page_choices=tasks.PER_PAGE,
+                           claimants=accounts.display_names(s, (t.claimed_by_user_id for t, _ in rows))), \
         (422 if errors else 200)
 
 
