@@ -303,6 +303,11 @@ def me():
             "memberships": [memberships.membership_dict(m) for m in rows]}
 
 
+def _staff_only():
+    if g.actor.role not in ("secretariat", "admin"):
+        raise Forbidden()
+
+
 @blp.route("/members")
 @token_required
 @blp.doc(**AUTH, description="Secretariats and admins: the members in scope (a secretariat: those of its "
@@ -310,8 +315,7 @@ def me():
 @blp.arguments(schemas.MemberQuery(), location="query")
 @blp.response(200, schemas.MemberRow(many=True))
 def list_members(query):
-    if g.actor.role not in ("secretariat", "admin"):
-        raise Forbidden()
+    _staff_only()
     s = db.session()
     rows, total = members.list_members(s, g.actor, query.get("q", ""), query["page"], status=query.get("status", ""),
                                        category=query.get("category", ""))
@@ -333,8 +337,7 @@ def list_members(query):
                              "memberships and applications the caller's association sees.")
 @blp.response(200, schemas.MemberDetail)
 def get_member(physician_id):
-    if g.actor.role not in ("secretariat", "admin"):
-        raise Forbidden()
+    _staff_only()
     s = db.session()
     physician = members.get_member(s, g.actor, physician_id)
     account = members.account_of(s, physician_id)
@@ -357,8 +360,7 @@ def get_member(physician_id):
                              "ages, and completions per week (the dashboard's figures).")
 @blp.response(200, schemas.DashboardSchema)
 def dashboard():
-    if g.actor.role not in ("secretariat", "admin"):
-        raise Forbidden()
+    _staff_only()
     figures = tasks.dashboard(db.session(), g.actor)
     return {"open_total": figures["open_total"],
             "by_kind": [{"application_kind": k, "layer": layer, "open": n} for k, layer, n in figures["by_kind"]],
