@@ -25,19 +25,14 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import pct, scratch_database  # noqa: E402
 from engine.bootstrap import prepare_demo_database  # noqa: E402
 from membership import accounts, audit  # noqa: E402
 from membership.actors import Actor  # noqa: E402
 from membership.db import make_engine  # noqa: E402
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 FAMILIES = ["task.complete", "part.approve", "instance.start", "application.submit", "document.view",
             "membership.activate", "profile.update", "credits.add"]
-
-
-def pct(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def fill(raw_url: str, rows: int, rare_user: int) -> float:
@@ -67,12 +62,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=3_000_000)
     parser.add_argument("--calls", type=int, default=50)
     args = parser.parse_args()
-    name = f"mamis_audit_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    raw_url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    try:
+    with scratch_database("mamis_audit") as (url, raw_url):
         prepare_demo_database(url, ROOT / "processes")
         engine = make_engine(url)
         with Session(engine) as s:
@@ -116,9 +106,6 @@ def main() -> int:
             print(f"{label:<28} {m * 1000:7.2f}ms {p * 1000:7.2f}ms {n:5d} {p / bp:21.1f}x")
         print(f"{'bare SQL, newest 51 rows':<28} {bm * 1000:7.2f}ms {bp * 1000:7.2f}ms")
         engine.dispose()
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0
 
 

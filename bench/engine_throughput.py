@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import PG_ADMIN, pct  # noqa: E402
 from engine import flows, tasks  # noqa: E402
 from engine.bootstrap import prepare_demo_database  # noqa: E402
 from engine.script_engine import RestrictedScriptEngine, RunContext  # noqa: E402
@@ -39,12 +40,6 @@ from membership.db import make_engine  # noqa: E402
 from membership.physicians import register_physician  # noqa: E402
 
 CHAIN = [("chuoeast", "A-1"), ("sapporo", "A-1"), ("hokkaido", "A"), ("jma", "A1")]
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def pct(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def report(label, per_app, ops):

@@ -22,14 +22,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scratch import pct, scratch_database  # noqa: E402
 from engine.bootstrap import prepare_demo_database  # noqa: E402
-
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def pct(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def fill(url_psycopg: str, total: int, associations: int = 900) -> dict:
@@ -71,12 +65,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--bulk", type=int, default=1000)
     args = parser.parse_args()
-    name = f"mamis_inbox_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as c:
-        c.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    raw_url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    try:
+    with scratch_database("mamis_inbox") as (url, raw_url):
         prepare_demo_database(url, ROOT / "processes")
         info = fill(raw_url, args.tasks)
         print(f"filled {args.tasks:,} human tasks ({args.tasks // 10:,} open) across 900 associations "
@@ -113,9 +102,6 @@ def main() -> int:
                   f"{ap / bp:9.1f}x  {total:,}")
         print("\ntarget: p95 <= 50 ms and <= 3x the bare query")
         bulk_vs_single(app, args.bulk)
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0
 
 
