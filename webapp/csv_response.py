@@ -23,7 +23,6 @@ def csv_response(rows: list[dict], columns, filename_stem: str, kind: str = "csv
         "Content-Disposition": f'attachment; filename="{filename_stem}-{kind}.csv"'})
 
 
-
 def streamed_csv(header, lines, filename: str) -> Response:
     """A CSV download (UTF-8 with BOM) written as `lines` (an iterable of lists) are read: sent in
     chunks of 1,000 rows, so that however many rows there are, none is held in memory whole. Read
