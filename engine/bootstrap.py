@@ -72,3 +72,60 @@ def load_demo_activity(session: Session) -> bool:
                                    today - dt.timedelta(days=days_ago), source, ref)
     session.flush()
     return True
+
+
+def load_demo_applications(session: Session) -> bool:
+    """Work in the inboxes for `make run` (idempotent): the demo applicants' applications, at
+    different stages — new enrolments waiting at 中央区東支部 (one claimed, one with a note), one
+    already approved there and waiting at 札幌市医師会, one at 北区支部, and a withdrawal from
+    札幌市医師会 (which leaves 北海道医師会 and JMA too). Returns whether anything was added."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from membership import demo, notes
+    from membership.actors import Actor
+    from membership.models import Facility, MembershipGroup, UserAccount
+
+    from . import flows, tasks
+
+    accounts = demo.load_demo_applicants(session)
+    if not accounts:
+        return False
+    facilities = {f.name: f.id for f in session.scalars(sa.select(Facility))}
+    staff = {code: Actor.of(session.scalar(sa.select(UserAccount).where(UserAccount.login_id == f"staff@{code}")))
+             for code in ("chuoeast", "kitaku", "sapporo")}
+    first_of_next_month = (today_jst().replace(day=1) + dt.timedelta(days=32)).replace(day=1).isoformat()
+    by_login = {login_id: facility for login_id, *_, facility, _ in demo.APPLICANTS}
+
+    def enrol(login_id: str, duty: str, position: str, chain: list[tuple[str, str]]):
+        return flows.submit_application(session, Actor.of(accounts[login_id]), {
+            "kind": "enrolment", "desired_date": first_of_next_month, "facility_id": facilities[by_login[login_id]],
+            "duty_code": duty, "position": position,
+            "associations": [{"code": code, "category": category} for code, category in chain]})
+
+    def open_task(code: str, application_id: int):
+        return tasks.list_tasks(session, staff[code], application_id=application_id)[0][0]
+
+    chain = [("chuoeast", "A-1"), ("sapporo", "A-1"), ("hokkaido", "A"), ("jma", "A1")]
+    if "hokkaiichiro" in accounts:
+        app = enrol("hokkaiichiro", "11", "開設者", chain)
+        notes.add_note(session, staff["chuoeast"], app.id, "開設届の写しを確認中。来週の理事会に諮る予定。")
+    if "chuojiro" in accounts:
+        app = enrol("chuojiro", "13", "院長", [(code, "A-2" if category == "A-1" else category)
+                                              for code, category in chain])
+        tasks.complete_task(session, staff["chuoeast"], open_task("chuoeast", app.id).id, "approve",
+                            "理事会（デモ）にて承認")
+    if "odorimisaki" in accounts:
+        app = enrol("odorimisaki", "22", "医長", [("chuoeast", "B-2"), ("sapporo", "B-2")])
+        tasks.claim(session, staff["chuoeast"], open_task("chuoeast", app.id).id)
+    if "kitashiro" in accounts:
+        enrol("kitashiro", "11", "開設者", [("kitaku", "A-1"), ("sapporo", "A-1")])
+    if "susukinogoro" in accounts:
+        group_id = session.scalar(sa.select(MembershipGroup.id).where(
+            MembershipGroup.physician_id == accounts["susukinogoro"].physician_id))
+        flows.submit_application(session, Actor.of(accounts["susukinogoro"]), {
+            "kind": "withdrawal", "group_id": group_id, "association": "sapporo",
+            "desired_date": first_of_next_month, "withdrawal_reason": "retired"})
+    session.flush()
+    return True

@@ -100,6 +100,42 @@ PHYSICIANS = [
 ]
 
 
+#: Applicants whose applications `make run` files (engine.bootstrap.load_demo_applications), so that
+#: the inboxes have work in them: login ID, family, given, kana family, kana given, registry number,
+#: facility, and the chain they already belong to (association, category), bottom layer first.
+APPLICANTS = [
+    ("hokkaiichiro", "北海", "一郎", "ホッカイ", "イチロウ", "345678", "上野クリニック 札幌医院", []),
+    ("chuojiro", "中央", "次郎", "チュウオウ", "ジロウ", "456789", "ABCクリニック 札幌院", []),
+    ("odorimisaki", "大通", "美咲", "オオドオリ", "ミサキ", "567890", "医療法人 大空 札幌ススキノ病院", []),
+    ("kitashiro", "北", "四郎", "キタ", "シロウ", "678901", "札幌北区ファミリークリニック", []),
+    ("susukinogoro", "薄野", "五郎", "ススキノ", "ゴロウ", "789012", "医療法人 大空 札幌ススキノ病院",
+     [("chuoeast", "B-1"), ("sapporo", "B-1"), ("hokkaido", "B1"), ("jma", "B")]),
+]
+
+
+def load_demo_applicants(session: Session) -> dict[str, UserAccount]:
+    """The APPLICANTS' accounts (their own, as if they had registered), with the memberships they
+    already hold; idempotent. Returns the accounts added, by login ID."""
+    logins = set(session.scalars(sa.select(UserAccount.login_id)))
+    by_code = {a.code: a for a in session.scalars(sa.select(Association))}
+    facilities = {f.name: f for f in session.scalars(sa.select(Facility))}
+    added = {}
+    for n, (login_id, family, given, kfam, kgiv, registry, facility, chain) in enumerate(APPLICANTS):
+        if login_id in logins:
+            continue
+        account = register_physician(session, None, login_id=login_id, password=DEMO_PASSWORD,
+                                     family_name=family, given_name=given, family_kana=kfam, given_kana=kgiv,
+                                     registry_number=registry, email=f"{login_id}@example.jp",
+                                     birth_date=dt.date(1970 + 3 * n, 6, 1), sex="F" if given == "美咲" else "M")
+        _complete_profile(account.physician, 10 + n)
+        if chain:
+            _existing_chain(session, account.physician, facilities[facility],
+                            [(by_code[code], category) for code, category in chain])
+        added[login_id] = account
+    session.flush()
+    return added
+
+
 def load_demo(session: Session) -> dict[str, int]:
     """Load (or top up) the demo data; returns how many rows of each kind were added."""
     added = {"associations": 0, "facilities": 0, "users": 0}
@@ -189,6 +225,7 @@ def _existing_chain(session: Session, doctor: Physician, facility: Facility, cha
 
 def demo_logins() -> list[tuple[str, str]]:
     rows = [(login, "member") for login, *_ in PHYSICIANS]
+    rows += [(login, "member (applying)") for login, *_ in APPLICANTS]
     rows += [(f"staff@{code}", f"secretariat ({name})") for code, name, *_ in ASSOCIATIONS]
     rows += [("designer01", "designer"), ("admin001", "admin")]
     return rows

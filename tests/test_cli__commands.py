@@ -28,6 +28,8 @@ def test_upgrade_demo_users_and_deploy(tmp_path):
     assert "new process versions: 0" in second.stdout
     # the demo's approved training session and the member's credits, once
     assert "demo session and credits" in first.stdout and "demo session" not in second.stdout
+    # and applications under review in the inboxes, once
+    assert "applications under review" in first.stdout and "applications" not in second.stdout
     ok = flask(tmp_path, "users", "create", "--login-id", "staff9@otaru", "--password", "Mamis#2024",
                "--role", "secretariat", "--association", "otaru")
     assert ok.returncode == 0
@@ -38,6 +40,7 @@ def test_upgrade_demo_users_and_deploy(tmp_path):
     assert deployed.returncode == 0 and "enrolment v1 unchanged" in deployed.stdout
     logins = flask(tmp_path, "demo", "logins")
     assert "staff@sapporo" in logins.stdout and "Mamis#2024" in logins.stdout
+    assert "hokkaiichiro     member (applying)" in logins.stdout
 
 
 def test_check_integrity_passes_on_sound_data_and_names_what_is_broken(tmp_path):

@@ -37,9 +37,11 @@ def demo_load():
     added = demo.load_demo(s)
     deployed = deploy.deploy_directory(s, None, Path(current_app.config["PROCESSES_DIR"]))
     activity = bootstrap.load_demo_activity(s)  # a training session, a member's credits
+    applications = bootstrap.load_demo_applications(s)  # work in the inboxes
     db.commit()
     click.echo(f"added: {added}; new process versions: {sum(1 for _, new in deployed if new)}"
-               + ("; demo session and credits" if activity else ""))
+               + ("; demo session and credits" if activity else "")
+               + ("; applications under review" if applications else ""))
 
 
 @demo_cli.command("logins")

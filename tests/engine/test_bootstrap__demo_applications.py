@@ -1,0 +1,44 @@
+"""`make run`'s demo has work in the inboxes: applications at different stages, filed through the
+real use cases, once."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from engine import bootstrap, tasks
+from membership import memberships
+from membership.models import ApplicationNote, UserAccount
+
+from ..conftest import actor_for
+
+
+def open_tasks(s, code):
+    return [(t.application_kind, t.applicant_name, t.claimed_by_user_id)
+            for t, _ in tasks.list_tasks(s, actor_for(s, f"staff@{code}"))]
+
+
+def test_the_demo_files_applications_at_different_stages_once(session):
+    assert bootstrap.load_demo_applications(session) is True
+    chuoeast = actor_for(session, "staff@chuoeast")
+    assert sorted(open_tasks(session, "chuoeast")) == [
+        ("enrolment", "北海 一郎", None), ("enrolment", "大通 美咲", chuoeast.user_id)]  # one claimed
+    assert sorted(open_tasks(session, "sapporo")) == [("enrolment", "中央 次郎", None),  # approved below
+                                                      ("withdrawal", "薄野 五郎", None)]
+    assert open_tasks(session, "kitaku") == [("enrolment", "北 四郎", None)]
+    assert open_tasks(session, "jma") == []  # each layer in turn
+    note = session.scalar(sa.select(ApplicationNote))
+    assert note is not None and not note.to_applicant
+    goro = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "susukinogoro"))
+    held = [m.association.code for m in memberships.memberships_of(session, goro.physician_id)]
+    assert held == ["chuoeast", "sapporo", "hokkaido", "jma"]  # nothing ends before every layer approves
+    # the demo's applicants can log in with the demo password, as printed
+    from membership.demo import APPLICANTS, DEMO_PASSWORD, demo_logins
+
+    assert {login for login, *_ in APPLICANTS} <= {login for login, _ in demo_logins()}
+    from membership import accounts
+
+    assert accounts.authenticate(session, "hokkaiichiro", DEMO_PASSWORD, "127.0.0.1").login_id == "hokkaiichiro"
+    before = session.scalar(sa.select(sa.func.count()).select_from(ApplicationNote))
+    assert bootstrap.load_demo_applications(session) is False  # idempotent
+    assert session.scalar(sa.select(sa.func.count()).select_from(ApplicationNote)) == before
+    assert len(open_tasks(session, "chuoeast")) == 2
