@@ -11,7 +11,7 @@ import datetime as dt
 from flask import Flask, g, has_request_context, request, session
 
 from membership import messages
-from membership.fields import JST
+from membership.fields import JST, today_jst
 
 from .translations_en import EN
 
@@ -68,4 +68,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["jst"] = local_time
     app.jinja_env.filters["layer"] = layer_label
     app.jinja_env.filters["translate"] = translate
-    app.jinja_env.globals.update(_=translate, current_lang=current_lang)
+    app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst)

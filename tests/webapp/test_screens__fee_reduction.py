@@ -52,7 +52,9 @@ def test_apply_review_and_candidates(app, session, monkeypatch):
         page = text(login(app, f"staff@{code}").get(f"/tasks/{task.id}"))
         assert "会費減免申請" in page and "傷病・療養（療養中）" in page
         tasks.complete_task(session, staff, task.id, "approve")
-    assert "承認" in text(client.get(f"/mypage/applications/{app_id}"))
+    own = text(client.get(f"/mypage/applications/{app_id}"))
+    assert "承認" in own and "会費減免申請" in own and "傷病・療養（療養中）" in own
+    assert "fee_reduction" not in own and "入会希望年月日" not in own  # its own details, not an enrolment's
 
     # candidates: an 80-year-old member and a recent graduate of otaru; the applicant is neither
     old, _ = approved_member(session, chain=[("otaru", "A-1")], prefix="old")

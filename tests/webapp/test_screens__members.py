@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
+from membership.fields import today_jst
 from membership.models import AuditEvent, Physician, ProfileChange, UserAccount
 
 from ..conftest import new_member
@@ -184,7 +187,7 @@ def test_staff_amend_a_returned_application_for_its_applicant(app, session):
 
 def test_a_members_page_lists_the_applications_the_office_sees_with_a_link_to_its_task(app, session):
     from engine import tasks
-    from membership.models import Application
+    from membership.models import Application, Membership
 
     from ..conftest import actor_for
     from ..helpers import approved_member
@@ -199,7 +202,14 @@ def test_a_members_page_lists_the_applications_the_office_sees_with_a_link_to_it
     assert f"<td>{enrolment.id}</td>" in listed and "<td>入会届</td>" in listed and "<td>承認</td>" in listed
     assert f'href="/tasks/{task_id}"' in listed and "中央区東支部: 承認" in listed
     memberships = page.split("<h2>所属医師会</h2>", 1)[1].split("</table>", 1)[0]
-    assert "<td>会員</td>" in memberships and "active" not in memberships
+    # approved, but it starts on the desired date (in the future): not yet 会員
+    assert "<td>入会予定</td>" in memberships and "<td>会員</td>" not in memberships and "active" not in memberships
+    session.execute(sa.update(Membership).where(Membership.physician_id == member.physician_id)
+                    .values(since=today_jst() - dt.timedelta(days=1)))
+    session.commit()
+    page = text(login(app, "staff@chuoeast").get(f"/members/{member.physician_id}"))
+    memberships = page.split("<h2>所属医師会</h2>", 1)[1].split("</table>", 1)[0]
+    assert "<td>会員</td>" in memberships and "入会予定" not in memberships
     admin = text(login(app, "admin001").get(f"/members/{member.physician_id}"))
     assert f"<td>{enrolment.id}</td>" in admin and f"/admin/audit?login_id={member.login_id}" in admin
     assert f"/admin/audit?login_id={member.login_id}" not in page  # the trail is the administrators'

@@ -123,6 +123,9 @@ def test_a_draft_keeps_its_documents_is_resumed_and_its_documents_reach_the_revi
     got = staff.get(f"/documents/{pdf.id}?download=1")
     assert "attachment" in got.headers["Content-Disposition"] and got.data == PDF
     assert client.get(f"/documents/{pdf.id}").status_code == 200  # the applicant
+    own = text(client.get(f"/mypage/applications/{app_id}"))  # and the applicant's own page lists them
+    assert "免許証.pdf" in own and "履歴書.png" in own and f"/documents/{pdf.id}" in own
+    assert "11 開設者または法人" in own and "上野クリニック" in own  # the duty's text, the facility
     for outsider in ("staff@kitaku", "staff@otaru"):
         assert login(app, outsider).get(f"/documents/{pdf.id}").status_code == 404
     assert other.get(f"/documents/{pdf.id}").status_code == 404

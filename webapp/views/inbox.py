@@ -13,11 +13,8 @@ from membership import (
     accounts,
     applications,
     associations,
-    certifications,
     documents,
-    fee_reductions,
     notes,
-    training,
     uploads,
     withdrawals,
 )
@@ -29,6 +26,7 @@ from .. import bulk, db
 from ..csv_response import csv_response
 from ..i18n import field_errors, layer_label, local_time, message, translate
 from ..security import actor, roles_required
+from .application_details import details_context
 
 bp = Blueprint("inbox", __name__)
 
@@ -330,8 +328,7 @@ def task(task_id):
             return _after_decision(s, me, item.id)
     if not searching:
         errors = {**form.first_errors(), **errors}
-    physician = applications.physician_of(s, app)
-    facility = associations.get_facility(s, app.facility_id) if app.facility_id else None
+    details = details_context(s, app)
     q = form.facility_q.data if hasattr(form, "facility_q") else ""
     results = associations.search_facilities(s, q) if q else []
     status = 422 if errors else 200
@@ -342,15 +339,9 @@ def task(task_id):
     extra = {"four_eyes": item.kind == "review" and applications.four_eyes_blocked(app, me),
              "claimed_by_me": item.claimed_by_user_id == me.user_id, "claimant": claimant,
              "history": tasks.task_history(s, item), "colleagues": tasks.colleagues(s, me) if me.is_secretariat else [],
-             "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else [],
-             "documents": uploads.of_application(s, app.id), "withdrawal_reason": withdrawals.reason_label(app),
-             "certification_labels": {"systems": certifications.SYSTEMS, "modes": certifications.MODES,
-                                      "categories": certifications.CATEGORIES},
-             "training_session": training.of_application(s, app), "fee_reasons": fee_reductions.REASONS}
-    return render_template("inbox/task.html", **extra, task=item, app=app, form=form, errors=errors,
-                           physician=physician,
-                           facility=facility, duty=DUTY_CODES.get(app.duty_code), labels=applications.STATUS_LABELS,
-                           facilities=results, q=q, selected=facility, duty_codes=DUTY_CODES,
+             "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else []}
+    return render_template("inbox/task.html", **extra, **details, task=item, form=form, errors=errors,
+                           facilities=results, q=q, selected=details["facility"], duty_codes=DUTY_CODES,
                            back_args=session.get("inbox_args") or {}), status
 
 

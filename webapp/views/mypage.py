@@ -6,12 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
-from membership import applications, drafts, memberships, notes, notices, withdrawals
+from membership import applications, drafts, memberships, notes, notices
 from membership.fields import today_jst
 
 from .. import db
 from ..i18n import translate
 from ..security import actor, roles_required
+from .application_details import details_context
 
 bp = Blueprint("mypage", __name__, url_prefix="/mypage")
 
@@ -57,9 +58,8 @@ def application(application_id):
     s = db.session()
     app = applications.get_application(s, actor(), application_id)
     todo = [t for t, _ in tasks.list_tasks(s, actor(), application_id=app.id)]
-    return render_template("mypage/application.html", app=app, todo=todo, form=ConfirmForm(),
-                           messages=notes.messages_for_applicant(s, actor(), app.id),
-                           labels=applications.STATUS_LABELS, reason=withdrawals.reason_label(app))
+    return render_template("mypage/application.html", **details_context(s, app), todo=todo, form=ConfirmForm(),
+                           messages=notes.messages_for_applicant(s, actor(), app.id))
 
 
 @bp.route("/applications/<int:application_id>/cancel", methods=["POST"])

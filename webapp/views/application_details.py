@@ -1,0 +1,29 @@
+"""What a page needs to show one application's details: the staff's task page and the applicant's
+own page render the same partial (templates/_application_details.html)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from membership import (
+    applications,
+    associations,
+    certifications,
+    fee_reductions,
+    training,
+    uploads,
+    withdrawals,
+)
+from membership.models import Application
+from membership.reference import DUTY_CODES
+
+
+def details_context(s: Session, app: Application) -> dict:
+    return {"app": app, "physician": applications.physician_of(s, app),
+            "facility": associations.get_facility(s, app.facility_id) if app.facility_id else None,
+            "duty": DUTY_CODES.get(app.duty_code), "labels": applications.STATUS_LABELS,
+            "kinds": applications.KIND_LABELS, "documents": uploads.of_application(s, app.id),
+            "withdrawal_reason": withdrawals.reason_label(app), "training_session": training.of_application(s, app),
+            "fee_reasons": fee_reductions.REASONS,
+            "certification_labels": {"systems": certifications.SYSTEMS, "modes": certifications.MODES,
+                                     "categories": certifications.CATEGORIES}}
