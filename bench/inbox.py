@@ -44,12 +44,15 @@ def fill(url_psycopg: str, total: int, associations: int = 900) -> dict:
         # 10% open. Every application ends at JMA (layer 1), so a fifth of the open tasks are JMA's
         # (20,000); the rest are spread over every association, chuoeast (the one measured) too.
         c.execute("""INSERT INTO human_tasks (instance_id, spiff_task_id, bpmn_id, process_key, name, kind, form_key,
-                         association_id, layer, status, created_at, due_at, decision, comment, application_kind,
-                         applicant_name, applicant_kana, applicant_registry)
+                         association_id, layer, status, created_at, due_at, completed_at, decision, comment,
+                         application_kind, applicant_name, applicant_kana, applicant_registry)
                      SELECT %s, md5(g::text), 'review', 'layer_review', '事務局の審査', 'review', 'review',
                             CASE WHEN g %% 50 = 0 THEN %s ELSE (%s::int[])[1 + (g %% %s)] END, 3,
                             CASE WHEN g %% 10 = 0 THEN 'open' ELSE 'completed' END,
                             now() - (g %% 100000) * interval '1 minute', now() + ((g %% 30) - 5) * interval '1 day',
+                            CASE WHEN g %% 10 = 0 THEN NULL
+                                 ELSE least(now(), now() - (g %% 100000) * interval '1 minute'
+                                                   + (g %% 97) * interval '1 hour') END,
                             CASE WHEN g %% 10 = 0 THEN NULL ELSE 'approve' END, '', 'enrolment',
                             '試験 ' || g, 'シケン ' || g, lpad((g %% 1000000)::text, 6, '0')
                      FROM generate_series(1, %s) g""", (instance, jma, ids + [jma], len(ids) + 1, total))
@@ -101,8 +104,54 @@ def main() -> int:
             print(f"{label:<40} {am * 1000:9.2f}ms {ap * 1000:7.2f}ms {bm * 1000:9.2f}ms {bp * 1000:7.2f}ms "
                   f"{ap / bp:9.1f}x  {total:,}")
         print("\ntarget: p95 <= 50 ms and <= 3x the bare query")
+        dashboard(app, raw_url, args.calls // 4)
         bulk_vs_single(app, args.bulk)
     return 0
+
+
+OLD_DASHBOARD_INDEXES = (  # their shape before migration 0016: the baseline
+    "CREATE INDEX ix_human_tasks_open_summary ON human_tasks (kind, application_kind, layer, created_at) "
+    "WHERE status = 'open'",
+    "CREATE INDEX ix_human_tasks_completed_at ON human_tasks (completed_at, kind) WHERE status = 'completed'")
+
+
+def dashboard(app, raw_url: str, calls: int) -> None:
+    """GET /api/v1/dashboard (headline figures, kinds and layers, ages, eight weeks of completions
+    with their lead time) for one association and for JMA, with the dashboard indexes as they are
+    and, as the baseline in the same run, in their shape before migration 0016."""
+    client = app.test_client()
+    headers = {}
+    for login in ("staff@chuoeast", "staff@jma"):
+        token = client.post("/api/v1/auth/token", json={"login_id": login, "password": "Mamis#2024"}).get_json()
+        headers[login] = {"Authorization": f"Bearer {token['token']}"}
+
+    def measure():
+        out = {}
+        for login, h in headers.items():
+            times = []
+            for _ in range(calls):
+                t0 = time.perf_counter()
+                r = client.get("/api/v1/dashboard", headers=h)
+                times.append(time.perf_counter() - t0)
+                assert r.status_code == 200, r.get_data(as_text=True)[:200]
+            out[login] = (statistics.median(times), pct(times, 95), r.get_json())
+        return out
+
+    now = measure()
+    with psycopg.connect(raw_url, autocommit=True) as c:
+        c.execute("DROP INDEX ix_human_tasks_open_summary")
+        c.execute("DROP INDEX ix_human_tasks_completed_at")
+        for statement in OLD_DASHBOARD_INDEXES:
+            c.execute(statement)
+        c.execute("ANALYZE human_tasks")
+    before = measure()
+    print(f"\n{'dashboard (GET /dashboard)':<40} {'median':>9} {'p95':>9} {'0015 idx p95':>13} {'ratio':>6}  open  "
+          "overdue  done/8 weeks  lead days")
+    for login, (median, p95, body) in now.items():
+        assert body == before[login][2]  # the same figures either way
+        print(f"{login:<40} {median * 1000:7.2f}ms {p95 * 1000:7.2f}ms {before[login][1] * 1000:11.2f}ms "
+              f"{p95 / before[login][1]:5.2f}x  {body['open_total']:,}  {body['overdue']:,}  "
+              f"{sum(w['completed'] for w in body['per_week']):,}  {body['lead_days']}")
 
 
 def bulk_vs_single(app, n: int) -> None:

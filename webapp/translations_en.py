@@ -290,7 +290,14 @@ EN.update({
     "ダッシュボード": "Dashboard", "未処理の審査タスク": "Open review tasks",
     "申請の種類・層ごとの未処理": "Open by application kind and layer", "件数": "Count",
     "未処理の経過日数": "Age of open tasks", "週ごとの処理件数": "Completed per week", "週（月曜日）": "Week (Monday)",
-    "処理件数": "Completed", "〜7日": "up to 7 days", "8〜14日": "8–14 days", "15〜30日": "15–30 days",
+    "処理件数": "Completed", "概要": "Summary", "今週の処理件数": "Completed this week",
+    "平均処理日数": "Mean days to complete",
+    "期限超過・期限間近・担当者なしはタスク一覧の同じ名前の表示で開けます。":
+        "Overdue, due-soon and unclaimed tasks open in the inbox views of the same names.",
+    "平均処理日数: タスクが作られてから処理されるまでの日数（暦日）の平均。上の数字は表示中の全期間の平均です。":
+        "Mean days to complete: the mean number of calendar days from a task's creation to its completion. "
+        "The figure at the top is the mean over all the weeks shown.",
+    "〜7日": "up to 7 days", "8〜14日": "8–14 days", "15〜30日": "15–30 days",
     "31日〜": "31 days or more",
     "会員データの取込み": "Import member data", "CSVで出力": "Export CSV", "CSVファイル": "CSV file",
     "CSV（UTF-8 または Shift_JIS、1行目は見出し）で、次の列が必要です": "A CSV file (UTF-8 or Shift_JIS, a header row) with",

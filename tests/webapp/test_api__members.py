@@ -48,7 +48,10 @@ def test_the_dashboards_figures(api, session):
     figures = tasks.dashboard(session, actor_for(session, "staff@chuoeast"))
     body = r.get_json()
     assert r.status_code == 200 and body["open_total"] == figures["open_total"]
-    assert sum(w["completed"] for w in body["per_week"]) == sum(n for _, n in figures["per_week"]) >= 1
+    assert sum(w["completed"] for w in body["per_week"]) == sum(n for _, n, _days in figures["per_week"]) >= 1
+    assert [w["lead_days"] for w in body["per_week"]] == [days for *_, days in figures["per_week"]]
+    assert {k: body[k] for k in ("overdue", "due_soon", "unclaimed", "done_this_week", "lead_days")} == {
+        k: figures[k] for k in ("overdue", "due_soon", "unclaimed", "done_this_week", "lead_days")}
     assert [a["label"] for a in body["ages"]] == [label for label, _ in figures["ages"]]
     assert api("nichiitaro").get("/api/v1/dashboard").status_code == 403
     spec = api("staff@chuoeast").get("/api/v1/openapi.json").get_json()["paths"]

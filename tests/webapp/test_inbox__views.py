@@ -15,6 +15,7 @@ from engine.models import HumanTask, TaskEvent
 from membership import accounts, fields
 from membership.actors import Actor
 from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from membership.fields import JST, today_jst
 
 from ..conftest import QueryCounter, actor_for, new_member
 from ..helpers import file_enrolment
@@ -415,11 +416,30 @@ def test_notes_are_shared_by_the_layers_and_messages_reach_the_applicant(app, se
 
 def test_the_dashboard_counts_open_tasks_ages_and_weekly_throughput(app, session, office):
     staff = office["staff"]
-    t1, t2, _t3 = (office["tasks"][a] for a in office["apps"])
+    t1, t2, t3 = (office["tasks"][a] for a in office["apps"])
     session.get(HumanTask, t2).created_at = dt.datetime.now() - dt.timedelta(days=20)
+    session.get(HumanTask, t2).due_at = dt.datetime(2020, 1, 1)  # overdue
+    session.get(HumanTask, t3).due_at = dt.datetime.now() + dt.timedelta(days=1)  # due soon
+    session.get(HumanTask, t1).created_at = dt.datetime.now() - dt.timedelta(days=2, hours=12)
     tasks.complete_task(session, staff, t1, "approve", "")
+    tasks.claim(session, staff, t3)
     session.flush()
     figures = tasks.dashboard(session, staff)
+    # the headline figures are the inbox's own views
+    counts = tasks.inbox_counts(session, staff)
+    assert (figures["overdue"], figures["due_soon"], figures["unclaimed"]) == (
+        counts["overdue"], counts["due_soon"], counts["unclaimed"])
+    assert figures["overdue"] >= 1 and figures["due_soon"] >= 1
+    today = today_jst()  # weeks start on Monday in Japan: 00:00 JST is 15:00 UTC on Sunday
+    monday = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time(), JST)
+    this_week = session.scalars(sa.select(HumanTask).where(
+        HumanTask.association_id == staff.association_id, HumanTask.kind == "review", HumanTask.status == "completed",
+        HumanTask.completed_at >= monday.astimezone(dt.UTC).replace(tzinfo=None))).all()
+    assert t1 in {t.id for t in this_week} and figures["done_this_week"] == len(this_week)
+    mean = sum((t.completed_at - t.created_at).total_seconds() for t in this_week) / 86400 / len(this_week)
+    assert figures["per_week"][-1][2] == round(mean, 1)
+    if len(this_week) == 1:
+        assert figures["per_week"][-1][2] == 2.5
     open_here = tasks.search_inbox(session, staff, tasks.InboxQuery(view="open", per_page=20))[1]
     assert figures["open_total"] == sum(n for kind, layer, n in figures["by_kind"]) >= 2
     review_open = session.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(
@@ -438,6 +458,8 @@ def test_the_dashboard_counts_open_tasks_ages_and_weekly_throughput(app, session
     client = login(app, "staff@chuoeast")
     page = text(client.get("/dashboard"))
     assert f'id="open-total">{figures["open_total"]}<' in page
+    assert f'id="kpi-overdue">{figures["overdue"]}<' in page and f'id="kpi-due-soon">{figures["due_soon"]}<' in page
+    assert f'id="kpi-lead">{figures["lead_days"]}<' in page and 'href="/inbox?view=overdue"' in page
     charts = {m.group(1): m.group(0) for m in re.finditer(r'<svg class="chart" id="(\w+)".*?</svg>', page, re.S)}
     assert set(charts) == {"kinds", "ages", "weeks"}
     for svg in charts.values():  # each chart on its own scale: its largest figure fills the width

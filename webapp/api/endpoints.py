@@ -357,15 +357,18 @@ def get_member(physician_id):
 @blp.route("/dashboard")
 @token_required
 @blp.doc(**AUTH, description="Secretariats and admins: open review tasks by application kind and layer, their "
-                             "ages, and completions per week (the dashboard's figures).")
+                             "ages, how many are overdue, due soon and unclaimed, and completions per week with "
+                             "their mean lead time in days (the dashboard's figures).")
 @blp.response(200, schemas.DashboardSchema)
 def dashboard():
     _staff_only()
     figures = tasks.dashboard(db.session(), g.actor)
-    return {"open_total": figures["open_total"],
+    return {**{key: figures[key] for key in ("open_total", "overdue", "due_soon", "unclaimed", "done_this_week",
+                                             "lead_days")},
             "by_kind": [{"application_kind": k, "layer": layer, "open": n} for k, layer, n in figures["by_kind"]],
             "ages": [{"label": label, "open": n} for label, n in figures["ages"]],
-            "per_week": [{"week": monday.isoformat(), "completed": n} for monday, n in figures["per_week"]]}
+            "per_week": [{"week": monday.isoformat(), "completed": n, "lead_days": days}
+                         for monday, n, days in figures["per_week"]]}
 
 
 @blp.route("/members/me/history")

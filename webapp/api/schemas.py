@@ -330,9 +330,15 @@ class MemberDetail(Schema):
 
 class DashboardSchema(Schema):
     open_total = fields.Integer()
+    overdue = fields.Integer(metadata={"description": "open tasks past their due date"})
+    due_soon = fields.Integer(metadata={"description": "open tasks due within three days"})
+    unclaimed = fields.Integer(metadata={"description": "open tasks nobody has claimed"})
+    done_this_week = fields.Integer(metadata={"description": "tasks completed since Monday"})
+    lead_days = fields.Float(allow_none=True, metadata={
+        "description": "mean days from a task's creation to its completion, over the weeks shown"})
     by_kind = fields.List(fields.Dict(), metadata={"description": "[{application_kind, layer, open}]"})
     ages = fields.List(fields.Dict(), metadata={"description": "[{label, open}]"})
-    per_week = fields.List(fields.Dict(), metadata={"description": "[{week (Monday), completed}]"})
+    per_week = fields.List(fields.Dict(), metadata={"description": "[{week (Monday), completed, lead_days}]"})
 
 
 class HistorySchema(Schema):

@@ -458,6 +458,6 @@ def dashboard():
     by_kind = [(translate(KIND_LABELS.get(kind, kind)) + (f" · {layer_label(layer)}" if layer else ""), n)
                for kind, layer, n in figures["by_kind"]]
     ages = [(translate(label), n) for label, n in figures["ages"]]
-    weeks = [(monday.strftime("%m/%d"), n) for monday, n in figures["per_week"]]
+    weeks = [(monday.strftime("%m/%d"), n) for monday, n, _days in figures["per_week"]]
     return render_template("inbox/dashboard.html", figures=figures, kinds=KIND_LABELS, by_kind=by_kind, ages=ages,
                            weeks=weeks)
