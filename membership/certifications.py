@@ -1,6 +1,6 @@
-"""Certified physicians (認定産業医, 認定健康スポーツ医): the credits ledger, eligibility, the
-certification application (city/county → prefecture → JMA), certificates and their public
-verification.
+"""Certified physicians (認定産業医, 認定健康スポーツ医) and the 日医生涯教育認定証: the credits
+ledger, eligibility, the certification application (city/county → prefecture → JMA), certificates
+and their public verification.
 
 No credit threshold is written here: what each system and mode requires comes from the decision
 table `certification_requirements` (processes/certification), handed in by the caller as
@@ -28,7 +28,7 @@ from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatu
 SYSTEMS = {"occupational": "認定産業医", "sports": "認定健康スポーツ医", "lifelong": "生涯教育",
            "primary_care": "かかりつけ医機能研修"}
 #: the systems a physician applies to be certified in (the others only collect credits)
-CERTIFIED = ("occupational", "sports")
+CERTIFIED = ("occupational", "sports", "lifelong")
 CURRICULUM_CODES = 84
 CATEGORIES = {
     "occupational": {"basic_early": "基礎研修（前期）", "basic_practical": "基礎研修（実地）",
@@ -45,6 +45,23 @@ SOURCES = {"session": "研修会", "e_learning": "日医e-ラーニング", "qui
            "paper": "紙の単位シール", "legacy": "移行データ"}
 MODES = {"new": "新規", "renewal": "更新"}
 VALID_YEARS = 5
+#: where a system differs: 生涯教育 counts three years and its certificate is valid for three
+YEARS = {"lifelong": 3}
+#: figures derived from a system's credits that the decision table can require, beside the
+#: categories: 生涯教育 adds its credits (単位数) to the number of distinct curriculum codes
+DERIVED = {"lifelong": {"units": "単位数", "codes": "カリキュラムコード数"}}
+#: the certificate's number prefix, its title and the sentence it certifies
+CERTIFICATE_TEXT = {
+    "occupational": ("OC", "認定産業医 認定証", "あなたを日本医師会認定産業医として認定します。"),
+    "sports": ("SP", "認定健康スポーツ医 認定証", "あなたを日本医師会認定健康スポーツ医として認定します。"),
+    "lifelong": ("LL", "日医生涯教育認定証",
+                 "あなたは日本医師会生涯教育制度において所定の単位およびカリキュラムコードを取得されたので、これを認定します。"),
+}
+
+
+def years_of(system: str) -> int:
+    """The years a system's credits are counted over, and its certificate is valid for."""
+    return YEARS.get(system, VALID_YEARS)
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -97,19 +114,27 @@ def entries(session: Session, physician_id: int, system: str | None = None) -> l
 def window(session: Session, physician_id: int, system: str, today: dt.date | None = None) -> tuple[
         dt.date, dt.date, str]:
     """(first day, last day, mode): the credits that count now. A renewal counts from the current
-    certificate's first day; a new application counts the five years up to today."""
+    certificate's first day; a new application counts the five years up to today (生涯教育: three)."""
     today = today or today_jst()
     current = current_certificate(session, physician_id, system, today)
     if current is not None:
         return current.valid_from, today, "renewal"
-    return years_before(today, VALID_YEARS) + dt.timedelta(days=1), today, "new"
+    return years_before(today, years_of(system)) + dt.timedelta(days=1), today, "new"
 
 
 def totals(session: Session, physician_id: int, system: str, first: dt.date, last: dt.date) -> dict[str, Decimal]:
+    """Credits per category from `first` to `last`, and the system's DERIVED figures: for 生涯教育
+    `units` (its credits, codes aside) and `codes` (how many curriculum codes were earned; a code
+    earned twice counts once)."""
     rows = session.execute(sa.select(CreditEntry.category, sa.func.sum(CreditEntry.credits)).where(
         CreditEntry.physician_id == physician_id, CreditEntry.system == system,
         CreditEntry.earned_on >= first, CreditEntry.earned_on <= last).group_by(CreditEntry.category))
-    return {category: Decimal(total) for category, total in rows}
+    found = {category: Decimal(total) for category, total in rows}
+    if system == "lifelong":
+        codes = [c for c, total in found.items() if c.startswith("cc") and total > 0]
+        found["units"] = sum((t for c, t in found.items() if not c.startswith("cc")), Decimal(0))
+        found["codes"] = Decimal(len(codes))
+    return found
 
 
 def eligibility(session: Session, physician_id: int, system: str, requirements: Callable,
@@ -297,9 +322,9 @@ def file_certification(session: Session, actor: Actor, data: dict, requirements:
 
 
 def issue(session: Session, actor: Actor, application_id: int) -> dict:
-    """JMA's final approval: the certificate with its number, five years' validity (a renewal
-    starts the day after the current one ends) and a verification code. The process names this
-    operation `certification.issue`."""
+    """JMA's final approval: the certificate with its number, five years' validity (生涯教育: three;
+    a renewal starts the day after the current one ends) and a verification code. The process
+    names this operation `certification.issue`."""
     app = session.get(Application, application_id)
     if app is None or app.kind != "certification" or app.status != ApplicationStatus.APPROVED.value:
         raise ValidationFailed.one("application", "invalid")
@@ -307,8 +332,8 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
     today = today_jst()
     current = current_certificate(session, app.physician_id, system, today)
     start = current.valid_until + dt.timedelta(days=1) if current is not None else today
-    until = years_before(start, -VALID_YEARS) - dt.timedelta(days=1)
-    prefix = {"occupational": "OC", "sports": "SP"}[system]
+    until = years_before(start, -years_of(system)) - dt.timedelta(days=1)
+    prefix = CERTIFICATE_TEXT[system][0]
     count = session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(Certificate.system == system))
     cert = Certificate(physician_id=app.physician_id, system=system, mode=app.payload.get("mode", "new"),
                        number=f"{prefix}{start.year}-{count + 1:06d}", valid_from=start, valid_until=until,

@@ -126,29 +126,32 @@ def _table(pdf: FPDF, columns: tuple[str, ...], widths: list[float], rows: list[
         pdf.set_xy(pdf.l_margin, top + height)
 
 
-def certificate(system_label: str, name: str, number: str, valid_from: dt.date, valid_until: dt.date,
+def certificate(title: str, sentence: str, name: str, number: str, valid_from: dt.date, valid_until: dt.date,
                 code: str, verify_url: str) -> bytes:
-    """認定証: one A4 page, the Japanese font embedded, with the code anyone can check at
+    """認定証: one A4 page, the Japanese font embedded — its title (e.g. 認定産業医 認定証), the
+    sentence it certifies, the holder, number and period —, with the code anyone can check at
     `verify_url` (the public verification page)."""
     pdf = FPDF(orientation="P", unit="mm", format=(210, 297))
-    pdf.set_title(f"{system_label} 認定証")
+    pdf.set_title(title)
     pdf.set_author("日本医師会 (MAMIS)")
     pdf.add_font("jp", fname=font_path())
     pdf.add_page()
     pdf.set_draw_color(60, 60, 60)
     pdf.rect(12, 12, 186, 273)
     pdf.ln(30)
+    heading, _, subtitle = title.rpartition(" ")  # "認定産業医 認定証" → subtitle 認定証 under the system
     pdf.set_font("jp", size=30)
-    pdf.cell(0, 18, "認 定 証", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 18, " ".join(subtitle) if heading else title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("jp", size=16)
-    pdf.cell(0, 12, system_label, align="C", new_x="LMARGIN", new_y="NEXT")
+    if heading:
+        pdf.cell(0, 12, heading, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(14)
     pdf.set_font("jp", size=20)
     pdf.cell(0, 14, f"{name}　殿", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(12)
     pdf.set_font("jp", size=12)
-    pdf.multi_cell(0, 8, f"あなたを日本医師会{system_label}として認定します。", align="C", new_x="LMARGIN",
-                   new_y="NEXT")
+    pdf.set_x(30)
+    pdf.multi_cell(150, 8, sentence, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     period = f"{valid_from:%Y年%m月%d日} 〜 {valid_until:%Y年%m月%d日}"
     for label, value in (("認定番号", number), ("有効期間", period)):

@@ -35,7 +35,7 @@ def test_the_requirements_are_read_from_the_decision_table(session):
     new = decisions.requirements(session, "occupational", "new")
     assert {(tuple(r["categories"]), r["minimum"]) for r in new} >= {
         (("basic_early", "basic_practical", "basic_late"), 50)}
-    assert decisions.requirements(session, "lifelong", "new") == []  # no rule: nothing to apply for
+    assert decisions.requirements(session, "primary_care", "new") == []  # no rule: nothing to apply for
 
 
 @pytest.mark.parametrize("late, eligible", [(25, False), (26, True)])
@@ -78,6 +78,43 @@ def test_occupational_renewal_rules(session, credits, eligible):
                                TODAY - dt.timedelta(days=4 * 365 + 1), "paper")
     found = certifications.eligibility(session, member.physician_id, "occupational", _requirements(session))
     assert found["mode"] == "renewal" and found["eligible"] is eligible
+
+
+@pytest.mark.parametrize("codes, eligible", [(19, False), (20, True)])
+def test_lifelong_counts_credits_plus_distinct_curriculum_codes_over_three_years(session, codes, eligible):
+    """日医生涯教育認定証: credits (単位数) and curriculum codes (カリキュラムコード数) earned in three
+    years add up to at least 60 (the decision table's rule); a code earned twice counts once, and
+    what was earned before the three years does not count."""
+    member, _ = approved_member(session)
+    first, last, mode = certifications.window(session, member.physician_id, "lifelong")
+    assert (first, last, mode) == (certifications.years_before(TODAY, 3) + dt.timedelta(days=1), TODAY, "new")
+    _credits(session, member, "lifelong", lecture=30, e_learning=8.5, quiz=1.5,
+             **{f"cc{n}": 1 for n in range(1, codes + 1)})
+    _credits(session, member, "lifelong", cc1=1)  # the same code again
+    for category in ("lecture", "cc84"):  # a day before the three years
+        certifications.add_credits(session, member, member.physician_id, "lifelong", category, 5,
+                                   first - dt.timedelta(days=1), "session")
+    found = certifications.eligibility(session, member.physician_id, "lifelong", _requirements(session))
+    assert (found["totals"]["units"], found["totals"]["codes"]) == (40, codes)
+    assert found["eligible"] is eligible
+    assert [(r["label"], r["missing"]) for r in found["rows"]] == [
+        ("単位数とカリキュラムコード数の合計（3年間）", 0 if eligible else 1)]
+
+
+def test_the_lifelong_certificate_is_numbered_ll_and_valid_for_three_years(session):
+    member, _ = approved_member(session)
+    _credits(session, member, "lifelong", lecture=50, **{f"cc{n}": 1 for n in range(1, 11)})
+    app = flows.submit_application(session, member, {"kind": "certification", "system": "lifelong"})
+    assert [p.association.code for p in app.parts] == ["sapporo", "hokkaido", "jma"]
+    assert (float(app.payload["credits"]["codes"]), float(app.payload["credits"]["units"])) == (10, 50)
+    for code in ("sapporo", "hokkaido", "jma"):
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "approve")
+    [cert] = certifications.certificates_of(session, member.physician_id)
+    assert cert.system == "lifelong" and cert.number.startswith(f"LL{TODAY.year}-") and cert.valid_from == TODAY
+    assert cert.valid_until == certifications.years_before(TODAY, -3) - dt.timedelta(days=1)
+    # the renewal counts from the certificate's first day
+    assert certifications.window(session, member.physician_id, "lifelong")[::2] == (TODAY, "renewal")
 
 
 def test_bad_credit_input_names_the_field(session):

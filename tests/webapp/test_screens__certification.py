@@ -9,6 +9,7 @@ import re
 
 from pypdf import PdfReader
 
+from engine import tasks
 from membership import certifications
 from membership.fields import today_jst
 
@@ -102,6 +103,36 @@ def test_ledger_eligibility_apply_certificate_and_verification(app, session):
     cert.valid_until = TODAY - dt.timedelta(days=1)
     session.flush()
     assert 'data-state="expired"' in text(anonymous.get(f"/verify?code={cert.verification_code}"))
+
+
+def test_the_lifelong_certificate_from_my_page_to_its_pdf(app, session):
+    """日医生涯教育認定証: My Page shows credits plus curriculum codes against the rule, the reviewers
+    see both figures, and the certificate says what it certifies."""
+    member, _ = approved_member(session, prefix="llc")
+    for category, amount in (("lecture", 45), ("e_learning", 5), *((f"cc{n}", 1) for n in range(1, 10))):
+        certifications.add_credits(session, member, member.physician_id, "lifelong", category, amount,
+                                   TODAY - dt.timedelta(days=40), "session", "生涯教育講座")
+    client = login(app, member.login_id)
+    card = re.search(r'id="eligibility-lifelong".*?</article>', text(client.get("/mypage/credits")), re.S).group(0)
+    assert "単位が足りません" in card and re.search(r"（3年間）</td><td>60</td><td>59(\.0)?</td><td>1", card)
+    certifications.add_credits(session, member, member.physician_id, "lifelong", "cc10", 1,
+                               TODAY - dt.timedelta(days=2), "e_learning")
+    card = re.search(r'id="eligibility-lifelong".*?</article>', text(client.get("/mypage/credits")), re.S).group(0)
+    assert "申請できます" in card and "生涯教育の認定を申請する" in card
+    r = client.post("/mypage/certification/apply", data={"system": "lifelong"})
+    assert r.status_code == 302
+    app_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    for code in ("sapporo", "hokkaido", "jma"):
+        staff = actor_for(session, f"staff@{code}")
+        task = open_task_for(session, staff, app_id)
+        staff_page = text(login(app, f"staff@{code}").get(f"/tasks/{task.id}"))
+        assert "生涯教育（新規）" in staff_page and re.search(r"単位数 50(\.0)?、", staff_page)
+        assert re.search(r"カリキュラムコード数 10", staff_page)
+        tasks.complete_task(session, staff, task.id, "approve")
+    [cert] = certifications.certificates_of(session, member.physician_id)
+    content = PdfReader(io.BytesIO(client.get(f"/mypage/certificates/{cert.id}.pdf").data)).pages[0].extract_text()
+    assert "日医生涯教育認定証" in content and "生涯教育制度" in content and cert.number in content
+    assert cert.number.startswith("LL") and "認定産業医" not in content
 
 
 def test_lifelong_declaration_and_the_yearly_credit_statement(app, session):

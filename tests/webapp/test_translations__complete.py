@@ -61,6 +61,7 @@ def _data_labels():
 
     yield "certifications.SYSTEMS", certifications.SYSTEMS.values()
     yield "certifications.CATEGORIES", [v for labels in certifications.CATEGORIES.values() for v in labels.values()]
+    yield "certifications.DERIVED", [v for labels in certifications.DERIVED.values() for v in labels.values()]
     yield "certifications.SOURCES", certifications.SOURCES.values()
     yield "certifications.MODES", certifications.MODES.values()
     yield "certification.STATES", certification.STATES.values()

@@ -26,4 +26,9 @@ def details_context(s: Session, app: Application) -> dict:
             "withdrawal_reason": withdrawals.reason_label(app), "training_session": training.of_application(s, app),
             "fee_reasons": fee_reductions.REASONS,
             "certification_labels": {"systems": certifications.SYSTEMS, "modes": certifications.MODES,
-                                     "categories": certifications.CATEGORIES}}
+                                     "categories": CATEGORY_LABELS}}
+
+
+#: each system's categories and derived figures (生涯教育's 単位数, カリキュラムコード数), by code
+CATEGORY_LABELS = {system: {**labels, **certifications.DERIVED.get(system, {})}
+                   for system, labels in certifications.CATEGORIES.items()}

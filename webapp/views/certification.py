@@ -108,7 +108,8 @@ def certificate_pdf(certificate_id):
     s = db.session()
     cert = certifications.get_certificate(s, actor(), certificate_id)
     physician = memberships.physician(s, cert.physician_id)
-    pdf = documents.certificate(certifications.SYSTEMS[cert.system], physician.full_name, cert.number,
+    _prefix, title, sentence = certifications.CERTIFICATE_TEXT[cert.system]
+    pdf = documents.certificate(title, sentence, physician.full_name, cert.number,
                                 cert.valid_from, cert.valid_until, cert.verification_code,
                                 url_for("certification.verify", _external=True))
     return Response(pdf, mimetype="application/pdf", headers={
