@@ -69,6 +69,8 @@ def test_the_member_card_shows_the_memberships_and_the_jma_id(app, session, api)
 
     jma_id = session.get(Physician, member.physician_id).jma_member_id
     assert f'<dd id="jma-id">{jma_id}</dd>' in page and "[1層] 日本医師会" in page and "[4層] 中央区東支部" in page
+    # approved, starting on the desired date: the card says the memberships have not begun yet
+    assert enrol.desired_date > today_jst() and page.count("入会予定") == len(FULL_CHAIN)
     assert api(member.login_id).get("/api/v1/members/me").get_json()["jma_member_id"] == jma_id
     newcomer = new_member(session, prefix="card")
     assert "日本医師会の会員ではありません" in text(login(app, newcomer.login_id).get("/mypage/card"))
