@@ -14,9 +14,8 @@ from membership import (
     applications,
     associations,
     documents,
+    members,
     notes,
-    uploads,
-    withdrawals,
 )
 from membership.db import utcnow
 from membership.errors import Conflict, ValidationFailed
@@ -339,7 +338,10 @@ def task(task_id):
     extra = {"four_eyes": item.kind == "review" and applications.four_eyes_blocked(app, me),
              "claimed_by_me": item.claimed_by_user_id == me.user_id, "claimant": claimant,
              "history": tasks.task_history(s, item), "colleagues": tasks.colleagues(s, me) if me.is_secretariat else [],
-             "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else []}
+             "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else [],
+             # the applicant's member page (memberships, other applications), where this office may see it
+             "member_page": me.role in ("secretariat", "admin") and app.physician_id is not None
+             and members.can_see(s, me, app.physician_id)}
     return render_template("inbox/task.html", **extra, **details, task=item, form=form, errors=errors,
                            facilities=results, q=q, selected=details["facility"], duty_codes=DUTY_CODES,
                            back_args=session.get("inbox_args") or {}), status
@@ -382,14 +384,11 @@ def _read_only_task(s, me, item, app):
     """The task page for the next layer up, once the review was escalated to it: no actions."""
     if request.method == "POST":
         abort(404)
-    physician = applications.physician_of(s, app)
-    facility = associations.get_facility(s, app.facility_id) if app.facility_id else None
     owner = next((p.association for p in app.parts if p.association_id == item.association_id), None)
-    return render_template("inbox/task.html", task=item, app=app, form=ConfirmForm(), errors={}, read_only=True,
-                           documents=uploads.of_application(s, app.id), withdrawal_reason=withdrawals.reason_label(app),
-                           owner=owner, physician=physician, facility=facility, duty=DUTY_CODES.get(app.duty_code),
-                           labels=applications.STATUS_LABELS, notes=notes.notes_for_staff(s, me, app.id),
-                           history=[], message=message, back_args=session.get("inbox_args") or {})
+    return render_template("inbox/task.html", **details_context(s, app), task=item, form=ConfirmForm(), errors={},
+                           read_only=True, owner=owner, notes=notes.notes_for_staff(s, me, app.id), history=[],
+                           message=message, back_args=session.get("inbox_args") or {},
+                           member_page=app.physician_id is not None and members.can_see(s, me, app.physician_id))
 
 
 def _task_action(task_id: int, action):
