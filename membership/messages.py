@@ -117,6 +117,16 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "status": {"ja": "状態", "en": "Status"},
     "page": {"ja": "ページ", "en": "Page"},
     "name": {"ja": "名前", "en": "Name"},
+    "on_date": {"ja": "休業日", "en": "Closed day"},
+    "parent": {"ja": "上位の医師会", "en": "Parent association"},
+    "q": {"ja": "検索語", "en": "Search words"},
+    "changes": {"ja": "修正内容", "en": "Changes"},
+    "to_user_id": {"ja": "担当者", "en": "Staff member"},
+    "application_kind": {"ja": "申請の種類", "en": "Application kind"},
+    "applicant": {"ja": "申請者", "en": "Applicant"},
+    "sort": {"ja": "並び順", "en": "Sort by"},
+    "order": {"ja": "昇順・降順", "en": "Order"},
+    "per_page": {"ja": "表示件数", "en": "Rows per page"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
