@@ -656,10 +656,12 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
     its completion).
 
     A secretariat sees its own association; JMA staff (layer 1) see every association's numbers
-    (counts only); admins too. Two queries on the task table, each answered from a partial index.
+    (counts only), and by prefecture; admins too. Two queries on the task table, each answered
+    from a partial index (three for JMA).
     """
     now = utcnow()
-    if actor.role == "admin" or (actor.is_secretariat and _is_jma(session, actor)):
+    wide = actor.role == "admin" or (actor.is_secretariat and _is_jma(session, actor))
+    if wide:
         scope = HumanTask.kind == "review"
     else:
         scope = sa.and_(HumanTask.kind == "review", _scope(actor))
@@ -706,7 +708,15 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
     days = {m: float(seconds or 0) / 86400 for m, seconds in zip(mondays, done[1::2], strict=True)}
     per_week = [(monday, n, round(days[monday] / n, 1) if n else None) for monday, n in counts.items()]
     total_done = sum(counts.values())
+    by_prefecture = []
+    if wide:  # where the country's open reviews wait, and are late: by the offices' prefecture
+        late = sa.func.count().filter(HumanTask.due_at < now)
+        by_prefecture = [tuple(row) for row in session.execute(
+            sa.select(Association.prefecture, sa.func.count(), late).select_from(HumanTask)
+            .join(Association, Association.id == HumanTask.association_id).where(open_)
+            .group_by(Association.prefecture).order_by(sa.func.count().desc(), Association.prefecture))]
     return {"by_kind": by_kind, "ages": ages, "per_week": per_week, "open_total": sum(n for *_, n in by_kind),
+            "by_prefecture": by_prefecture,
             "overdue": overdue, "due_soon": due_soon, "unclaimed": unclaimed,
             "done_this_week": per_week[-1][1],
             "lead_days": round(sum(days.values()) / total_done, 1) if total_done else None}

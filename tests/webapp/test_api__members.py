@@ -53,6 +53,9 @@ def test_the_dashboards_figures(api, session):
     assert {k: body[k] for k in ("overdue", "due_soon", "unclaimed", "done_this_week", "lead_days")} == {
         k: figures[k] for k in ("overdue", "due_soon", "unclaimed", "done_this_week", "lead_days")}
     assert [a["label"] for a in body["ages"]] == [label for label, _ in figures["ages"]]
+    assert body["by_prefecture"] == []  # an office: its own numbers only
+    national = api("staff@jma").get("/api/v1/dashboard").get_json()
+    assert sum(p["open"] for p in national["by_prefecture"]) == national["open_total"] >= body["open_total"]
     assert api("nichiitaro").get("/api/v1/dashboard").status_code == 403
     spec = api("staff@chuoeast").get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/api/v1/members", "/api/v1/members/{physician_id}", "/api/v1/dashboard"} <= set(spec)

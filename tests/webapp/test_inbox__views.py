@@ -16,6 +16,7 @@ from membership import accounts, fields
 from membership.actors import Actor
 from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from membership.fields import JST, today_jst
+from membership.models import Association
 
 from ..conftest import QueryCounter, actor_for, new_member
 from ..helpers import file_enrolment
@@ -455,11 +456,23 @@ def test_the_dashboard_counts_open_tasks_ages_and_weekly_throughput(app, session
     assert figures["per_week"][-1][1] >= 1  # this week's completion
     jma = tasks.dashboard(session, actor_for(session, "staff@jma"))
     assert jma["open_total"] >= figures["open_total"]  # JMA sees every office's counts
+    # and where they wait, by prefecture: chuoeast's are 北海道's
+    assert figures["by_prefecture"] == []  # an office has only its own
+    by_prefecture = {pref: (n, late) for pref, n, late in jma["by_prefecture"]}
+    assert sum(n for n, _ in by_prefecture.values()) == jma["open_total"]
+    assert sum(late for _, late in by_prefecture.values()) == jma["overdue"]
+    hokkaido_open = session.scalar(sa.select(sa.func.count()).select_from(HumanTask).join(
+        Association, Association.id == HumanTask.association_id).where(
+        Association.prefecture == "北海道", HumanTask.status == "open", HumanTask.kind == "review"))
+    assert by_prefecture["北海道"][0] == hokkaido_open >= figures["open_total"]
+    jma_page = text(login(app, "staff@jma").get("/dashboard"))
+    assert 'id="by-prefecture"' in jma_page and "<td>北海道</td>" in jma_page
     client = login(app, "staff@chuoeast")
     page = text(client.get("/dashboard"))
     assert f'id="open-total">{figures["open_total"]}<' in page
     assert f'id="kpi-overdue">{figures["overdue"]}<' in page and f'id="kpi-due-soon">{figures["due_soon"]}<' in page
     assert f'id="kpi-lead">{figures["lead_days"]}<' in page and 'href="/inbox?view=overdue"' in page
+    assert 'id="by-prefecture"' not in page
     charts = {m.group(1): m.group(0) for m in re.finditer(r'<svg class="chart" id="(\w+)".*?</svg>', page, re.S)}
     assert set(charts) == {"kinds", "ages", "weeks"}
     for svg in charts.values():  # each chart on its own scale: its largest figure fills the width

@@ -368,7 +368,9 @@ def dashboard():
             "by_kind": [{"application_kind": k, "layer": layer, "open": n} for k, layer, n in figures["by_kind"]],
             "ages": [{"label": label, "open": n} for label, n in figures["ages"]],
             "per_week": [{"week": monday.isoformat(), "completed": n, "lead_days": days}
-                         for monday, n, days in figures["per_week"]]}
+                         for monday, n, days in figures["per_week"]],
+            "by_prefecture": [{"prefecture": pref, "open": n, "overdue": late}
+                              for pref, n, late in figures["by_prefecture"]]}
 
 
 @blp.route("/members/me/history")

@@ -339,6 +339,8 @@ class DashboardSchema(Schema):
     by_kind = fields.List(fields.Dict(), metadata={"description": "[{application_kind, layer, open}]"})
     ages = fields.List(fields.Dict(), metadata={"description": "[{label, open}]"})
     per_week = fields.List(fields.Dict(), metadata={"description": "[{week (Monday), completed, lead_days}]"})
+    by_prefecture = fields.List(fields.Dict(), metadata={
+        "description": "JMA and admins: [{prefecture ('' for JMA itself), open, overdue}], most open first"})
 
 
 class HistorySchema(Schema):

@@ -458,5 +458,8 @@ def dashboard():
                for kind, layer, n in figures["by_kind"]]
     ages = [(translate(label), n) for label, n in figures["ages"]]
     weeks = [(monday.strftime("%m/%d"), n) for monday, n, _days in figures["per_week"]]
+    prefectures = [(translate(pref) if pref else translate("日本医師会"), n, late)
+                   for pref, n, late in figures["by_prefecture"]]
     return render_template("inbox/dashboard.html", figures=figures, kinds=KIND_LABELS, by_kind=by_kind, ages=ages,
-                           weeks=weeks)
+                           weeks=weeks, prefectures=prefectures,
+                           prefecture_bars=[(label, n) for label, n, _late in prefectures[:10]])
