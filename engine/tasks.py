@@ -716,7 +716,7 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
             .join(Association, Association.id == HumanTask.association_id).where(open_)
             .group_by(Association.prefecture).order_by(sa.func.count().desc(), Association.prefecture))]
     return {"by_kind": by_kind, "ages": ages, "per_week": per_week, "open_total": sum(n for *_, n in by_kind),
-            "by_prefecture": by_prefecture,
+            "by_prefecture": by_prefecture, "wide": wide,
             "overdue": overdue, "due_soon": due_soon, "unclaimed": unclaimed,
             "done_this_week": per_week[-1][1],
             "lead_days": round(sum(days.values()) / total_done, 1) if total_done else None}

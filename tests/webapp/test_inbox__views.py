@@ -467,6 +467,7 @@ def test_the_dashboard_counts_open_tasks_ages_and_weekly_throughput(app, session
     assert by_prefecture["北海道"][0] == hokkaido_open >= figures["open_total"]
     jma_page = text(login(app, "staff@jma").get("/dashboard"))
     assert 'id="by-prefecture"' in jma_page and "<td>北海道</td>" in jma_page
+    assert "全国のすべての医師会の数です" in jma_page and 'href="/inbox?view=overdue"' not in jma_page
     client = login(app, "staff@chuoeast")
     page = text(client.get("/dashboard"))
     assert f'id="open-total">{figures["open_total"]}<' in page
