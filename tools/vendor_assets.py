@@ -24,6 +24,11 @@ FILES = {
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "htmx.org/LICENSE": "htmx/LICENSE",
     "axe-core/axe.min.js": "axe-core/axe.min.js",
+    # the API reference page (/api/v1/docs): Swagger UI reading the OpenAPI document
+    "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+    "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
+    "swagger-ui-dist/LICENSE": "swagger-ui/LICENSE",
+    "swagger-ui-dist/NOTICE": "swagger-ui/NOTICE",
     # the process viewer (navigated: pan and zoom); the bpmn.io logo it shows stays, as its licence asks
     "bpmn-js/dist/bpmn-navigated-viewer.production.min.js": "bpmn-js/bpmn-navigated-viewer.production.min.js",
     "bpmn-js/dist/assets/diagram-js.css": "bpmn-js/assets/diagram-js.css",

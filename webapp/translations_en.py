@@ -749,7 +749,10 @@ EN.update({
     "単位数": "Credits", "カリキュラムコード数": "Curriculum codes",
     "申請者の会員情報と申請の履歴": "The applicant's member record and applications",
     "全国のすべての医師会の数です（件数のみ）。": "The numbers of every association in the country (counts only).",
-    "都道府県別の未処理": "Open by prefecture", "都道府県別の未処理（多い順に10件）": "Open by prefecture (top 10)",
+    "都道府県別の未処理": "Open by prefecture", "API リファレンス": "API reference",
+    "MAMIS API v1 の OpenAPI 文書です。「Authorize」に POST /auth/token で得たトークンを入れると、ここから試せます。":
+        "The OpenAPI document of the MAMIS API v1. Put a token from POST /auth/token into Authorize to try the "
+        "calls from here.", "都道府県別の未処理（多い順に10件）": "Open by prefecture (top 10)",
     "単位数とカリキュラムコード数の合計（3年間）": "Credits plus curriculum codes (3 years)",
     "基礎研修（前期）": "Basic training (first part)", "基礎研修（実地）": "Basic training (practical)",
     "基礎研修（後期）": "Basic training (second part)", "生涯研修（更新研修）": "Continuing training (update)",

@@ -56,3 +56,21 @@ def test_the_task_page_shows_both_diagrams_with_the_current_position(live_server
     other.wait_for_url(f"{base}/inbox")
     assert other.request.get(f"{base}/tasks/{task_id}/diagram").status == 404
     context.close()
+
+
+def test_the_api_reference_renders_every_operation_under_the_csp(live_server, chromium):
+    """/api/v1/docs: the vendored Swagger UI reads the OpenAPI document, under the app's CSP."""
+    app, base = live_server
+    context = chromium.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "favicon" not in m.text else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{base}/api/v1/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = set(page.eval_on_selector_all(".opblock-summary-path", "els => els.map(e => e.dataset.path)"))
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
+    assert paths == set(spec) and len(paths) >= 30
+    assert page.locator("button.authorize").count() == 1  # bearer tokens can be tried from here
+    assert problems == []
+    context.close()

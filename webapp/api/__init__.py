@@ -127,6 +127,9 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     csrf.exempt(endpoints.blp)
     api.register_blueprint(endpoints.blp)
+    # the API reference for integrators: Swagger UI (vendored, see tools/vendor_assets.py) reading
+    # the OpenAPI document; public, as the document is
+    app.add_url_rule("/api/v1/docs", "api_reference", lambda: render_template("api_docs.html"))
 
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):
