@@ -131,7 +131,8 @@ def test_the_list_narrows_to_current_former_or_applying_members_and_to_a_categor
     page = client.get("/members?status=active").get_data(as_text=True)
     assert f'href="/members/{current.physician_id}"' in page and f'href="/members/{former.physician_id}"' not in page
     row = page.split(f'href="/members/{current.physician_id}"', 1)[1].split("</tr>", 1)[0]
-    assert "<td>A-1</td>" in row and "<td>会員</td>" in row
+    # approved, starting on its desired date: listed with the current members, marked as not begun
+    assert "<td>A-1</td>" in row and "<td>入会予定</td>" in row
     export = client.get("/members/export.csv?status=active").get_data().decode("utf-8-sig")
     physicians = {p.id: p for p in session.scalars(sa.select(Physician).where(Physician.id.in_(ours)))}
     assert physicians[current.physician_id].email in export
