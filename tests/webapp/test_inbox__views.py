@@ -663,3 +663,20 @@ def test_a_task_claimed_by_a_colleague_names_them_in_the_list(app, session, offi
     page = text(login(app, "staff@chuoeast").get("/inbox?view=open&per_page=100"))
     rows = {int(m.group(1)): m.group(0) for m in re.finditer(r'name="task_ids" value="(\d+)".*?</tr>', page, re.S)}
     assert "<td>第二 職員</td>" in rows[t1] and "<td>自分</td>" in rows[t2]
+
+
+def test_the_task_page_links_to_its_sections_and_to_the_decision_only_when_it_can_be_made(app, session, office):
+    t1, t2 = (office["tasks"][a] for a in office["apps"][:2])
+    tasks.claim(session, office["second"], t1)  # a colleague holds it: no decision here
+    session.flush()
+    client = login(app, "staff@chuoeast")
+
+    def nav(task_id):
+        page = text(client.get(f"/tasks/{task_id}"))
+        links = re.search(r'<nav class="page-nav".*?</nav>', page, re.S).group(0)
+        targets = re.findall(r'href="#([\w-]+)"', links)
+        assert all(f'id="{t}"' in page for t in targets)  # every link has its section
+        return targets
+
+    assert nav(t2) == ["app-title", "documents-title", "notes-title", "assign-title", "decision-title", "diagram-title"]
+    assert "decision-title" not in nav(t1)
