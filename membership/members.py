@@ -16,7 +16,17 @@ from sqlalchemy.orm import Session, selectinload
 from .actors import Actor
 from .errors import NotFound, ValidationFailed
 from .fields import halfwidth
-from .models import Application, ApplicationPart, MemberCategory, Membership, Physician, ProfileChange, UserAccount
+from .models import (
+    Application,
+    ApplicationPart,
+    Facility,
+    MemberCategory,
+    Membership,
+    MembershipGroup,
+    Physician,
+    ProfileChange,
+    UserAccount,
+)
 from .statuses import ApplicationStatus, MembershipStatus
 
 OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
@@ -72,22 +82,50 @@ def list_members(session: Session, actor: Actor, q: str = "", page: int = 1, lim
 
 
 #: the columns of the member list's CSV export, in order
-EXPORT_COLUMNS = (Physician.registry_number, Physician.family_name, Physician.given_name, Physician.family_kana,
-                  Physician.given_kana, Physician.birth_date, Physician.sex, Physician.email, Physician.postal_code,
-                  Physician.prefecture, Physician.address)
+#: the export's columns: the import's own ten first (an export can be imported elsewhere), then
+#: what fee collection needs — JMA member ID, facility, where mail goes (送付物設定) and home address
+EXPORT_HEADINGS = ("医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス",
+                   "会員区分", "入会日", "日医会員番号", "所属施設", "送付先", "送付先郵便番号",
+                   "送付先住所", "送付停止", "郵便番号", "住所")
+DISPATCH = {"facility": "所属施設", "home": "自宅"}
 
 
 def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000, status: str = "",
                 category: str = ""):
-    """Every member in scope matching the list's filters, in list order, as rows of EXPORT_COLUMNS
-    — read in batches (a server-side cursor on PostgreSQL), however many: JMA exports all its
-    members (and only the current ones, for fee collection). Raises ValidationFailed."""
+    """Every member in scope matching the list's filters, in list order, as rows of
+    EXPORT_HEADINGS — read in batches (a server-side cursor on PostgreSQL), however many: JMA
+    exports all its members (and only the current ones, for fee collection). The category, date
+    and facility are those of the member's latest membership in the actor's association (empty
+    for an admin). Raises ValidationFailed."""
     _check_category(session, actor, category)
-    result = session.execute(sa.select(*EXPORT_COLUMNS).where(*_matching(actor, q, status, category))
-                             .order_by(*_KANA_ORDER)
-                             .execution_options(yield_per=batch))
-    for rows in result.partitions():
-        yield from rows
+    here = sa.select(sa.func.max(Membership.id)).where(
+        Membership.physician_id == Physician.id,
+        Membership.association_id == (actor.association_id or -1)).correlate(Physician).scalar_subquery()
+    stmt = (sa.select(Physician.registry_number, Physician.family_name, Physician.given_name, Physician.family_kana,
+                      Physician.given_kana, Physician.birth_date, Physician.sex, Physician.email,
+                      MemberCategory.code, Membership.since, Physician.jma_member_id, Facility.name,
+                      Physician.dispatch_to, Physician.dispatch_stopped, Facility.postal_code, Facility.prefecture,
+                      Facility.address, Physician.postal_code, Physician.prefecture, Physician.address)
+            .outerjoin(Membership, Membership.id == here)
+            .outerjoin(MemberCategory, MemberCategory.id == Membership.category_id)
+            .outerjoin(MembershipGroup, MembershipGroup.id == Membership.group_id)
+            .outerjoin(Facility, Facility.id == MembershipGroup.facility_id)
+            .where(*_matching(actor, q, status, category)).order_by(*_KANA_ORDER).execution_options(yield_per=batch))
+    for rows in session.execute(stmt).partitions():
+        for (registry, family, given, family_kana, given_kana, born, sex, email, category_code, since, jma_id,
+             facility, dispatch_to, stopped, f_postal, f_prefecture, f_address, postal, prefecture, address) in rows:
+            to_home = dispatch_to == "home" or facility is None
+            home = _full_address(prefecture, address)
+            yield [registry or "", family, given, family_kana, given_kana, born.isoformat() if born else "", sex, email,
+                   category_code or "", since.isoformat() if since else "", jma_id or "", facility or "",
+                   DISPATCH["home" if to_home else "facility"], postal if to_home else f_postal,
+                   home if to_home else _full_address(f_prefecture, f_address), "停止" if stopped else "", postal, home]
+
+
+def _full_address(prefecture: str | None, address: str | None) -> str:
+    """An address with its prefecture in front, once (facility addresses often include it)."""
+    prefecture, address = prefecture or "", address or ""
+    return address if address.startswith(prefecture) else f"{prefecture}{address}"
 
 
 _KANA_ORDER = (Physician.family_kana, Physician.given_kana, Physician.id)

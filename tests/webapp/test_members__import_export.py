@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import uuid
 
@@ -139,3 +140,55 @@ def test_the_list_narrows_to_current_former_or_applying_members_and_to_a_categor
     assert physicians[former.physician_id].email not in export and physicians[applying.physician_id].email not in export
     refused = client.get("/members?status=gone")
     assert refused.status_code == 422 and "会員の状況は一覧から選んでください。" in refused.get_data(as_text=True)
+
+
+def test_the_export_has_what_fee_collection_needs_and_imports_elsewhere(app, session):
+    """Category and joining date in the office, JMA member ID, facility, where mail goes (送付物設定)
+    and whether it is stopped; its first ten columns are the import's, so another office can
+    import the file as it is."""
+    from membership.imports import COLUMNS
+    from membership.members import EXPORT_HEADINGS
+    from membership.models import Facility, MembershipGroup
+
+    from ..helpers import approved_member
+
+    by_facility, group_id = approved_member(session, prefix="fee")
+    at_home, _ = approved_member(session, prefix="fee")
+    for member, registry in zip((by_facility, at_home), numbers(2), strict=True):
+        physician = session.get(Physician, member.physician_id)
+        physician.registry_number, physician.family_kana = registry, "カイヒ"
+        physician.birth_date, physician.sex = dt.date(1980, 5, 5), "F"
+        session.execute(sa.update(Membership).where(Membership.physician_id == member.physician_id)
+                        .values(since=dt.date(2020, 4, 1)))  # members for years (the import takes past dates)
+    home = session.get(Physician, at_home.physician_id)
+    home.dispatch_to, home.dispatch_stopped = "home", True
+    home.postal_code, home.prefecture, home.address = "060-0042", "北海道", "札幌市中央区大通西1"
+    session.flush()
+    export = login(app, "staff@chuoeast").get("/members/export.csv?q=カイヒ&status=active")
+    rows = list(csv.reader(io.StringIO(export.get_data().decode("utf-8-sig"))))
+    assert tuple(rows[0]) == EXPORT_HEADINGS and tuple(rows[0][:len(COLUMNS)]) == COLUMNS
+    by_registry = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    first = by_registry[session.get(Physician, by_facility.physician_id).registry_number]
+    facility = session.get(Facility, session.get(MembershipGroup, group_id).facility_id)
+    physician = session.get(Physician, by_facility.physician_id)
+    since = session.scalar(sa.select(Membership.since).where(Membership.physician_id == physician.id,
+                                                             Membership.association_id == actor_chuoeast(session)))
+    assert (first["会員区分"], first["入会日"], first["日医会員番号"]) == ("A-1", since.isoformat(),
+                                                                physician.jma_member_id)
+    assert (first["所属施設"], first["送付先"], first["送付先郵便番号"], first["送付停止"]) == (
+        facility.name, "所属施設", facility.postal_code, "")
+    assert first["送付先住所"].endswith(facility.address.removeprefix(facility.prefecture))
+    second = by_registry[home.registry_number]
+    assert (second["送付先"], second["送付先郵便番号"], second["送付先住所"], second["送付停止"]) == (
+        "自宅", "060-0042", "北海道札幌市中央区大通西1", "停止")
+    # another office checks the same file for import: every row is good
+    check = login(app, "staff@otaru").post("/members/import", data={
+        "action": "check", "file": (io.BytesIO(export.get_data()), "members.csv")}, content_type="multipart/form-data")
+    assert len(rows) == 3 and check.status_code == 200 and 'id="good-rows">2<' in text(check)
+    assert 'id="bad-rows">0<' in text(check)
+
+
+def actor_chuoeast(session):
+    from ..conftest import actor_for
+
+    return actor_for(session, "staff@chuoeast").association_id

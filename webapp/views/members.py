@@ -146,20 +146,16 @@ def disable(physician_id):
 @bp.route("/members/export.csv")
 @roles_required("secretariat", "admin")
 def export():
-    """The member list (search applied) as CSV, UTF-8 with BOM (Excel opens it as is). Streamed
-    in batches: every matching member, however many (JMA's list is the whole country)."""
+    """The member list (search and filters applied) as CSV, UTF-8 with BOM (Excel opens it as is),
+    with what fee collection needs (membership.members.EXPORT_HEADINGS). Streamed in batches:
+    every matching member, however many (JMA's list is the whole country)."""
     try:
         rows = members.export_rows(db.session(), actor(), request.args.get("q", ""),
                                    status=request.args.get("status", ""), category=request.args.get("category", ""))
     except ValidationFailed as exc:
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("members.index"))
-    return streamed_csv(["医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス", "郵便番号",
-                         "住所"],
-                        ([registry or "", family, given, family_kana, given_kana, born.isoformat() if born else "",
-                          sex, email, postal, f"{prefecture}{address}"]
-                         for registry, family, given, family_kana, given_kana, born, sex, email, postal, prefecture,
-                         address in rows), "members.csv")
+    return streamed_csv(members.EXPORT_HEADINGS, rows, "members.csv")
 
 
 @bp.route("/members/import", methods=["GET", "POST"])
