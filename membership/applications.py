@@ -54,6 +54,20 @@ STATUS_LABELS = {
 }
 
 
+def pending_departures(apps: list[Application]) -> dict[int, str]:
+    """The associations a member is leaving (by a withdrawal or transfer under way), from their
+    applications: {association id: "applied" (under review) or "approved" (ends on the date)}."""
+    leaving: dict[int, str] = {}
+    for app in apps:
+        if app.kind not in ("withdrawal", "transfer") or app.status not in (*OPEN_APPLICATION,
+                                                                               ApplicationStatus.APPROVED):
+            continue
+        for part in app.parts:
+            if part.action == PartAction.LEAVE and part.status not in (PartStatus.REJECTED, PartStatus.CANCELLED):
+                leaving[part.association_id] = "approved" if app.status == ApplicationStatus.APPROVED else "applied"
+    return leaving
+
+
 # --- filing ---------------------------------------------------------------------------------
 
 def resolve_applicant(session: Session, actor: Actor, on_behalf_of: str | None) -> UserAccount:

@@ -13,6 +13,7 @@ from membership import memberships, withdrawals
 from membership.actors import SYSTEM
 from membership.errors import ValidationFailed
 from membership.fields import today_jst
+from membership.models import Association
 
 from ..conftest import actor_for
 from ..helpers import approved_member, open_task_for
@@ -55,6 +56,11 @@ def test_leaving_the_city_leaves_every_layer_above_after_all_approve_and_on_the_
         assert active(session, member) == ["chuoeast", "sapporo", "hokkaido", "jma"]  # nothing ends yet
     session.refresh(app)
     assert app.status == "approved"
+    # My Page says which memberships end on the date
+    from membership.applications import pending_departures
+
+    assert {session.get(Association, a).code: state for a, state in pending_departures([app]).items()} == {
+        "sapporo": "approved", "hokkaido": "approved", "jma": "approved"}
     assert fire_at(session, clock, app) is True
     session.refresh(app)
     assert app.status == "completed" and active(session, member) == ["chuoeast"]

@@ -64,6 +64,11 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     card = re.search(rf'<article class="card application" id="application-{app_id}">(.*?)</article>', page, re.S)
     assert "退会届" in card.group(1) and "申請中" in card.group(1)
     assert f"/apply/withdrawal/{app_id}/amend" in card.group(1) and "削除" in card.group(1)
+    held = {re.sub(r"<[^>]+>", "", row.split("</td>")[0]): row
+            for row in page.split('id="memberships-title"', 1)[1].split("</table>", 1)[0].split("<tr>")[2:]}
+    for leaving in ("[3層] 札幌市医師会", "[2層] 北海道医師会", "[1層] 日本医師会"):
+        assert "退会申請中" in held[leaving]
+    assert "退会" not in held["[4層] 中央区東支部"]  # the district stays
 
     # 修正 while pending: the reviewing layer sees that it was amended
     new_date = (today_jst() + dt.timedelta(days=40)).isoformat()

@@ -27,6 +27,7 @@ def index():
     rows = memberships.memberships_of(s, me.physician_id) if me.physician_id else []
     todo = [t for t, _ in tasks.list_tasks(s, me)] if me.role == "member" else []
     return render_template("mypage/index.html", physician=physician, applications=apps, memberships=rows,
+                           leaving=applications.pending_departures(apps),
                            todo={t.application_id: t for t in todo}, labels=applications.STATUS_LABELS,
                            drafts=drafts.saved_drafts(s, me), form=ConfirmForm(), kinds=applications.KIND_LABELS,
                            notices=notices.for_member(s, me, today_jst()))
