@@ -103,9 +103,9 @@ class HumanTask(Base):
         sa.Index("ix_human_tasks_escalated_status", "escalated_to_association_id", "status"),
         # the dashboard across every office (JMA): open tasks by kind, layer and age, and the
         # completions of recent weeks, each read from a small index instead of the whole table
-        # (with what its headline figures read: due date and claimant, creation time; migration 0016)
+        # (with what its headline figures read: due date, claimant and office, creation time; 0016)
         sa.Index("ix_human_tasks_open_summary", "kind", "application_kind", "layer", "created_at", "due_at",
-                 "claimed_by_user_id",
+                 "claimed_by_user_id", "association_id",
                  postgresql_where=sa.text("status = 'open'"), sqlite_where=sa.text("status = 'open'")),
         sa.Index("ix_human_tasks_completed_at", "completed_at", "kind", "created_at",
                  postgresql_where=sa.text("status = 'completed'"), sqlite_where=sa.text("status = 'completed'")),

