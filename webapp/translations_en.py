@@ -750,6 +750,9 @@ EN.update({
     "申請者の会員情報と申請の履歴": "The applicant's member record and applications",
     "全国のすべての医師会の数です（件数のみ）。": "The numbers of every association in the country (counts only).",
     "このページの内容": "On this page",
+    "受講者名簿（CSV）": "List of applicants (CSV)",
+    "受講者名簿（CSV・Excel用 Shift_JIS）": "List of applicants (CSV, Shift_JIS for Excel)",
+    "申込者はまだいません。": "Nobody has applied yet.",
     "都道府県別の未処理": "Open by prefecture", "API リファレンス": "API reference",
     "MAMIS API v1 の OpenAPI 文書です。「Authorize」に POST /auth/token で得たトークンを入れると、ここから試せます。":
         "The OpenAPI document of the MAMIS API v1. Put a token from POST /auth/token into Authorize to try the "

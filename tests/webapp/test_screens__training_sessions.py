@@ -4,6 +4,7 @@ the attendees' ledgers; who sees what follows the seed's matrix."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -95,6 +96,13 @@ def test_filing_approval_registration_report_and_credits(app, session):
     assert login(app, second.login_id).post(f"/sessions/{ts.id}/cancel").status_code == 302
     assert "申込済み" in text(login(app, third.login_id).post(f"/sessions/{ts.id}/register", follow_redirects=True))
     assert training.registered_count(session, ts.id) == 2
+    # the organiser's list of applicants (CSV, also Shift_JIS); other cities may not have it
+    listing = staff.get(f"/sessions/{ts.id}/attendees.csv?format=csv-cp932")
+    rows = list(csv.reader(io.StringIO(listing.get_data().decode("cp932"))))
+    assert rows[0] == ["医籍登録番号", "氏名", "フリガナ", "申込日時", "状態", "出席"]
+    assert sorted(row[4] for row in rows[1:]) == ["取消", "申込", "申込"] and len(rows) == 4
+    assert login(app, "staff@otaru").get(f"/sessions/{ts.id}/attendees.csv").status_code == 403
+    assert login(app, member.login_id).get(f"/sessions/{ts.id}/attendees.csv").status_code == 403
 
     # the report is refused before the session is held, and names a bad line, writing nothing
     ts.starts_on = ts.ends_on = TODAY - dt.timedelta(days=1)

@@ -12,7 +12,8 @@ from membership import certifications, documents, memberships, training
 from membership.errors import Conflict, ValidationFailed
 
 from .. import db
-from ..i18n import field_errors, message, translate
+from ..csv_response import csv_response
+from ..i18n import field_errors, local_time, message, translate
 from ..security import actor, roles_required
 
 bp = Blueprint("training", __name__, url_prefix="/sessions")
@@ -126,6 +127,24 @@ def report(session_id):
     db.commit()
     flash(translate("開催報告を受け付けました。出席者に単位を付与しました。") + f"（{count}）", "success")
     return redirect(url_for("training.detail", session_id=session_id))
+
+
+@bp.route("/<int:session_id>/attendees.csv")
+@roles_required("secretariat", "admin")
+def attendees_csv(session_id):
+    """受講者名簿: who applied, as CSV for the reception desk. Its first column is the 医籍登録番号,
+    so the list of those who came can be filed back as the report's CSV."""
+    s = db.session()
+    ts = training.get(s, actor(), session_id)
+    people = training.attendees(s, actor(), ts)  # Forbidden outside the offices that may see them
+    statuses = {"registered": "申込", "cancelled": "取消"}
+    rows = [{"医籍登録番号": r.physician.registry_number or "", "氏名": r.physician.full_name,
+             "フリガナ": f"{r.physician.family_kana} {r.physician.given_kana}".strip(),
+             "申込日時": local_time(r.registered_at), "状態": statuses.get(r.status, r.status),
+             "出席": "出席" if r.attended else ""} for r in people]
+    kind = "csv-cp932" if request.args.get("format") == "csv-cp932" else "csv-utf8"
+    return csv_response(rows, ("医籍登録番号", "氏名", "フリガナ", "申込日時", "状態", "出席"),
+                        f"attendees-{ts.id}", kind)
 
 
 @bp.route("/<int:session_id>/attendance.pdf")
