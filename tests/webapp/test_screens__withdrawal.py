@@ -69,6 +69,8 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     for leaving in ("[3層] 札幌市医師会", "[2層] 北海道医師会", "[1層] 日本医師会"):
         assert "退会申請中" in held[leaving]
     assert "退会" not in held["[4層] 中央区東支部"]  # the district stays
+    office = text(login(app, "staff@sapporo").get(f"/members/{member.physician_id}"))  # the office sees it too
+    assert re.search(r"札幌市医師会</td><td>[^<]*</td><td>[^<]*（退会申請中）</td>", office)
 
     # 修正 while pending: the reviewing layer sees that it was amended
     new_date = (today_jst() + dt.timedelta(days=40)).isoformat()

@@ -99,6 +99,7 @@ def detail(physician_id):
                            memberships=members.memberships_in_scope(s, actor(), physician_id),
                            history=members.profile_history(s, actor(), physician_id), form=ConfirmForm(),
                            applications=filed, task_of=tasks.latest_for(s, actor(), [a.id for a in filed]),
+                           leaving=applications.pending_departures(filed),
                            kinds=applications.KIND_LABELS, statuses=applications.STATUS_LABELS)
 
 
