@@ -96,7 +96,7 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
         if before is not None and after is not None and before.association_id == after[0].id:
             continue  # stays
         if before is not None:
-            parts.append((PartAction.LEAVE, before.association, None))
+            parts.append((PartAction.LEAVE, before.association, before.category))  # the category left
         if after is not None:
             parts.append((PartAction.JOIN, after[0], after[1]))
     if not parts and facility is not None and facility.id == group.facility_id:

@@ -143,7 +143,8 @@ def file_withdrawal(session: Session, actor: Actor, data: dict) -> Application:
         desired_date=clean["desired_date"], facility_id=group.facility_id, submitted_at=now,
         payload={"reason": clean["reason"], "reason_text": clean["reason_text"],
                  "associations": [m.association.code for m in clean["leaving"]]},
-        parts=[ApplicationPart(seq=seq, association_id=m.association_id, layer=m.layer,
+        # each part names the category left, as an enrolment's names the one joined
+        parts=[ApplicationPart(seq=seq, association_id=m.association_id, layer=m.layer, category_id=m.category_id,
                                action=PartAction.LEAVE.value, status=PartStatus.PENDING.value)
                for seq, m in enumerate(clean["leaving"])],
     )

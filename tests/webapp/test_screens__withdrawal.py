@@ -63,6 +63,9 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     page = text(client.get("/mypage/"))
     card = re.search(rf'<article class="card application" id="application-{app_id}">(.*?)</article>', page, re.S)
     assert "退会届" in card.group(1) and "申請中" in card.group(1)
+    # each part names the category being left
+    for left in ("[3層] 札幌市医師会</td><td>A-1</td>", "[1層] 日本医師会</td><td>A1</td>"):
+        assert left in card.group(1)
     assert f"/apply/withdrawal/{app_id}/amend" in card.group(1) and "削除" in card.group(1)
     held = {re.sub(r"<[^>]+>", "", row.split("</td>")[0]): row
             for row in page.split('id="memberships-title"', 1)[1].split("</table>", 1)[0].split("<tr>")[2:]}
