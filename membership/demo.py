@@ -225,7 +225,8 @@ def _existing_chain(session: Session, doctor: Physician, facility: Facility, cha
 
 def demo_logins() -> list[tuple[str, str]]:
     rows = [(login, "member") for login, *_ in PHYSICIANS]
-    rows += [(login, "member (applying)") for login, *_ in APPLICANTS]
+    rows += [(login, "member (withdrawal under review)" if chain else "member (enrolment under review)")
+             for login, *_, chain in APPLICANTS]
     rows += [(f"staff@{code}", f"secretariat ({name})") for code, name, *_ in ASSOCIATIONS]
     rows += [("designer01", "designer"), ("admin001", "admin")]
     return rows

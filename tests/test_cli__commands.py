@@ -40,7 +40,8 @@ def test_upgrade_demo_users_and_deploy(tmp_path):
     assert deployed.returncode == 0 and "enrolment v1 unchanged" in deployed.stdout
     logins = flask(tmp_path, "demo", "logins")
     assert "staff@sapporo" in logins.stdout and "Mamis#2024" in logins.stdout
-    assert "hokkaiichiro     member (applying)" in logins.stdout
+    assert "hokkaiichiro     member (enrolment under review)" in logins.stdout
+    assert "susukinogoro     member (withdrawal under review)" in logins.stdout
 
 
 def test_check_integrity_passes_on_sound_data_and_names_what_is_broken(tmp_path):
