@@ -321,6 +321,8 @@ class InboxQuery:
     date_to: dt.date | None = None
     applicant: str = ""
     status: str = ""
+    #: the staff user holding (having claimed) the tasks: a colleague's list, e.g. to reassign it
+    holder: int | None = None
     sort: str = "created"
     order: str = "desc"
     page: int = 1
@@ -364,6 +366,12 @@ def parse_query(args) -> InboxQuery:
     if status and status not in ("open", "completed", "cancelled", *DECISIONS, "resubmit"):
         errors["status"] = ("choose_from_list", {})
     q.status = status
+    holder = str(args.get("holder") or "").strip()
+    if holder:
+        if holder.isdigit() and len(holder) < 10:
+            q.holder = int(holder)
+        else:
+            errors["holder"] = ("choose_from_list", {})
     q.sort = args.get("sort") if args.get("sort") in SORTS else "created"
     q.order = "asc" if args.get("order") == "asc" else "desc"
     try:
@@ -412,7 +420,7 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
     terms = _terms(q.applicant)
     status = "" if not q.status else "status" if q.status in ("open", "completed", "cancelled") else "decision"
     shape = _InboxShape(actor.role, q.view, bool(q.application_kind), bool(q.layer), bool(q.date_from),
-                        bool(q.date_to), status, len(terms), ids is not None, q.sort, q.order)
+                        bool(q.date_to), status, len(terms), ids is not None, q.sort, q.order, q.holder is not None)
     offset = 0 if limit else (q.page - 1) * q.per_page
     size = limit or q.per_page
     params = {"user": actor.user_id, "association": actor.association_id, "now": now, "soon": now + DUE_SOON,
@@ -429,6 +437,8 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
         params["date_to"] = _jst_midnight_utc(q.date_to + dt.timedelta(days=1))
     if status:
         params["status"] = q.status
+    if q.holder is not None:
+        params["holder"] = q.holder
     for i, term in enumerate(terms):
         params[f"like{i}"], params[f"term{i}"] = f"%{term}%", term
         # a number (or "#123") is also an application number, as staff hear it on the phone
@@ -465,6 +475,7 @@ class _InboxShape:
     ids: bool
     sort: str
     order: str
+    holder: bool = False
 
 
 @functools.lru_cache(maxsize=512)
@@ -491,6 +502,8 @@ def _inbox_statements(shape: _InboxShape):
     if shape.status:
         column = HumanTask.status if shape.status == "status" else HumanTask.decision
         conditions.append(column == sa.bindparam("status"))
+    if shape.holder:
+        conditions.append(HumanTask.claimed_by_user_id == sa.bindparam("holder", type_=sa.Integer()))
     for i in range(shape.terms):
         conditions.append(sa.or_(HumanTask.applicant_name.like(sa.bindparam(f"like{i}")),
                                  HumanTask.applicant_kana.like(sa.bindparam(f"like{i}")),

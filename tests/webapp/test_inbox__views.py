@@ -680,3 +680,36 @@ def test_the_task_page_links_to_its_sections_and_to_the_decision_only_when_it_ca
 
     assert nav(t2) == ["app-title", "documents-title", "notes-title", "assign-title", "decision-title", "diagram-title"]
     assert "decision-title" not in nav(t1)
+
+
+def test_the_list_narrows_to_the_tasks_one_staff_member_holds(app, session, office, api):
+    """担当者 filter (as Camunda's "assigned to"): a colleague's tasks, e.g. to hand them on when
+    they are away; another office's staff id finds nothing here."""
+    staff, second = office["staff"], office["second"]
+    t1, t2, t3 = (office["tasks"][a] for a in office["apps"])
+    tasks.claim(session, second, t1)
+    tasks.claim(session, staff, t2)
+    session.flush()
+
+    def held(holder, **extra):
+        rows, total = tasks.search_inbox(session, staff, tasks.parse_query(
+            {"view": "open", "holder": str(holder), "per_page": "100", **extra}))
+        assert total == len(rows)
+        return {t.id for t, _ in rows}
+
+    assert t1 in held(second.user_id) and not {t2, t3} & held(second.user_id)
+    assert t2 in held(staff.user_id) and t1 not in held(staff.user_id)
+    assert held(actor_for(session, "staff@kitaku").user_id) == set()
+    assert held(second.user_id, view="unclaimed") == set()  # both conditions hold
+    with pytest.raises(ValidationFailed) as bad:
+        tasks.parse_query({"holder": "x"})
+    assert set(bad.value.fields) == {"holder"}
+
+    client = login(app, "staff@chuoeast")
+    page = text(client.get(f"/inbox?view=open&holder={second.user_id}&per_page=100"))
+    listed = {int(m) for m in re.findall(r'name="task_ids" value="(\d+)"', page)}
+    assert t1 in listed and not {t2, t3} & listed
+    assert f'<option value="{second.user_id}" selected>第二 職員</option>' in page
+    assert client.get("/inbox?holder=abc").status_code == 422
+    r = api("staff@chuoeast").get(f"/api/v1/tasks?view=open&holder={second.user_id}&per_page=100")
+    assert r.status_code == 200 and t1 in {t["id"] for t in r.get_json()} and t2 not in {t["id"] for t in r.get_json()}

@@ -116,8 +116,8 @@ def cancel_application(application_id):
 @blp.arguments(schemas.TaskQuery(), location="query")
 @blp.response(200, schemas.TaskSchema(many=True))
 def list_tasks(query):
-    inbox_keys = {"view", "application_kind", "layer", "date_from", "date_to", "applicant", "sort", "order", "page",
-                  "per_page"}
+    inbox_keys = {"view", "application_kind", "layer", "date_from", "date_to", "applicant", "holder", "sort", "order",
+                  "page", "per_page"}
     if g.actor.is_secretariat and inbox_keys & set(query):
         args = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in query.items() if k in inbox_keys}
         rows, total = tasks.search_inbox(db.session(), g.actor, tasks.parse_query(args))

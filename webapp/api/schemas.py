@@ -162,6 +162,7 @@ class TaskQuery(Schema):
     date_from = fields.Date()
     date_to = fields.Date()
     applicant = fields.String(metadata={"description": "name, kana, 医籍登録番号 or application number"})
+    holder = fields.Integer(metadata={"description": "the id of the staff user who claimed the tasks"})
     sort = fields.String(validate=validate.OneOf(["created", "due", "application", "applicant", "layer"]))
     order = fields.String(validate=validate.OneOf(["asc", "desc"]))
     page = fields.Integer(validate=validate.Range(min=1))

@@ -54,7 +54,8 @@ def index():
                            counts=tasks.inbox_counts(s, me), views=VIEW_LABELS, filters=tasks.saved_filters(s, me),
                            args=args, runs=runs.active_runs(s, me), form=ConfirmForm(),
                            now=now, soon=now + tasks.DUE_SOON, kinds=KIND_LABELS, per_page_choices=tasks.PER_PAGE,
-                           claimants=accounts.display_names(s, (t.claimed_by_user_id for t, _ in rows))), \
+                           claimants=accounts.display_names(s, (t.claimed_by_user_id for t, _ in rows)),
+                           holders=tasks.colleagues(s, me)), \
         (422 if errors else 200)
 
 
