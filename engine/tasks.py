@@ -670,19 +670,36 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
 
     A secretariat sees its own association; JMA staff (layer 1) see every association's numbers
     (counts only), and by prefecture; admins too. Two queries on the task table, each answered
-    from a partial index.
+    from a partial index (JMA: and the associations' prefectures).
     """
     now = utcnow()
     wide = actor.role == "admin" or (actor.is_secretariat and _is_jma(session, actor))
-    if wide:
-        scope = HumanTask.kind == "review"
-    else:
-        scope = sa.and_(HumanTask.kind == "review", _scope(actor))
-    # the status as a constant, so that PostgreSQL matches the partial indexes whatever plan it caches
+    scope = HumanTask.kind == "review" if wide else sa.and_(HumanTask.kind == "review", _scope(actor))
+    rows = _open_figures(session, scope, now, by_office=wide)
+    flags = 3 + len(AGE_BUCKETS)  # where overdue, due soon and unclaimed start in a row
+    pairs: dict[tuple, int] = {}
+    for kind, layer, n, *_ in rows:
+        pairs[(kind, layer)] = pairs.get((kind, layer), 0) + n
+    by_kind = [(kind, layer, n) for (kind, layer), n in sorted(pairs.items(), key=lambda kv: (kv[0][0] or "",
+                                                                                          kv[0][1] or 0))]
+    per_week, seconds = _weekly_figures(session, scope, now, weeks)
+    done = sum(n for _, n, _days in per_week)
+    return {"by_kind": by_kind, "open_total": sum(n for *_, n in by_kind),
+            "ages": [(label, sum(row[3 + i] for row in rows)) for i, (*_, label) in enumerate(AGE_BUCKETS)],
+            "overdue": sum(row[flags] for row in rows), "due_soon": sum(row[flags + 1] for row in rows),
+            "unclaimed": sum(row[flags + 2] for row in rows),
+            "per_week": per_week, "done_this_week": per_week[-1][1],
+            "lead_days": round(seconds / 86400 / done, 1) if done else None,
+            "by_prefecture": _by_prefecture(session, rows, flags) if wide else [], "wide": wide}
+
+
+def _open_figures(session: Session, scope, now: dt.datetime, by_office: bool) -> list:
+    """One pass over the open tasks (JMA, which sees every office's, read them five times: 0.45 s
+    at 100,000): per application kind and layer (and office, for JMA's figures by prefecture — a
+    second scan joined to the associations cost 0.2 s), the count, one count per age bucket, and
+    the inbox's overdue, due soon and unclaimed."""
+    # the status as a constant, so that PostgreSQL matches the partial index whatever plan it caches
     open_ = sa.and_(scope, HumanTask.status == sa.literal("open", literal_execute=True))
-    # one pass over the open tasks: the count per kind and layer, per age bucket, and the inbox's
-    # overdue / due soon / unclaimed (JMA, which sees every office's, read them five times: 0.45 s
-    # at 100,000 open tasks)
     buckets = []
     for low, high, _label in AGE_BUCKETS:
         cond = [HumanTask.created_at <= now - dt.timedelta(days=low)]
@@ -692,21 +709,16 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
     flags = [sa.func.count().filter(HumanTask.due_at < now),
              sa.func.count().filter(sa.and_(HumanTask.due_at >= now, HumanTask.due_at < now + DUE_SOON)),
              sa.func.count().filter(HumanTask.claimed_by_user_id.is_(None))]
-    # JMA's pass is also by office, for the figures by prefecture (one pass instead of a second
-    # scan joined to the associations: 0.2 s at 100,000 open tasks)
-    office = [HumanTask.association_id] if wide else []
-    rows = session.execute(
+    office = [HumanTask.association_id] if by_office else []
+    return session.execute(
         sa.select(HumanTask.application_kind, HumanTask.layer, sa.func.count(), *buckets, *flags, *office)
         .where(open_).group_by(HumanTask.application_kind, HumanTask.layer, *office)).all()
-    counts: dict[tuple, int] = {}
-    for kind, layer, n, *_ in rows:
-        counts[(kind, layer)] = counts.get((kind, layer), 0) + n
-    by_kind = [(kind, layer, n) for (kind, layer), n in
-               sorted(counts.items(), key=lambda kv: (kv[0][0] or "", kv[0][1] or 0))]
-    ages = [(label, sum(row[3 + i] for row in rows)) for i, (*_, label) in enumerate(AGE_BUCKETS)]
-    overdue, due_soon, unclaimed = (sum(row[3 + len(AGE_BUCKETS) + i] for row in rows) for i in range(3))
-    # completions per week (weeks start on Monday, in Japan) and their lead time, summed in the
-    # database: JMA completes hundreds of thousands of tasks in eight weeks, too many to fetch
+
+
+def _weekly_figures(session: Session, scope, now: dt.datetime, weeks: int) -> tuple[list[tuple], float]:
+    """[(Monday, completed, mean lead time in days or None)] for this week and `weeks` before it
+    (weeks start on Monday in Japan), and the lead times' sum in seconds, counted and summed by the
+    database: JMA completes hundreds of thousands of tasks in eight weeks, too many to fetch."""
     today = now.replace(tzinfo=dt.UTC).astimezone(JST).date()
     mondays = [today - dt.timedelta(days=today.weekday(), weeks=weeks - i) for i in range(weeks + 1)]
     bounds = [dt.datetime.combine(m, dt.time(), JST).astimezone(dt.UTC).replace(tzinfo=None) for m in mondays]
@@ -720,27 +732,24 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
         week = HumanTask.completed_at >= low if i == weeks else sa.and_(
             HumanTask.completed_at >= low, HumanTask.completed_at < bounds[i + 1])
         columns += [sa.func.count().filter(week), sa.func.sum(lead).filter(week)]
-    done = session.execute(sa.select(*columns).where(
+    row = session.execute(sa.select(*columns).where(
         scope, HumanTask.status == sa.literal("completed", literal_execute=True),
         HumanTask.completed_at >= bounds[0])).one()
-    counts = dict(zip(mondays, done[0::2], strict=True))
-    days = {m: float(seconds or 0) / 86400 for m, seconds in zip(mondays, done[1::2], strict=True)}
-    per_week = [(monday, n, round(days[monday] / n, 1) if n else None) for monday, n in counts.items()]
-    total_done = sum(counts.values())
-    by_prefecture = []
-    if wide:  # where the country's open reviews wait, and are late: by the offices' prefecture
-        prefecture_of = dict(session.execute(sa.select(Association.id, Association.prefecture)).all())
-        found: dict[str, list[int]] = {}
-        for row in rows:
-            figures = found.setdefault(prefecture_of.get(row[-1]) or "", [0, 0])
-            figures[0] += row[2]
-            figures[1] += row[3 + len(AGE_BUCKETS)]  # overdue
-        by_prefecture = sorted(((pref, n, late) for pref, (n, late) in found.items()), key=lambda r: (-r[1], r[0]))
-    return {"by_kind": by_kind, "ages": ages, "per_week": per_week, "open_total": sum(n for *_, n in by_kind),
-            "by_prefecture": by_prefecture, "wide": wide,
-            "overdue": overdue, "due_soon": due_soon, "unclaimed": unclaimed,
-            "done_this_week": per_week[-1][1],
-            "lead_days": round(sum(days.values()) / total_done, 1) if total_done else None}
+    per_week = [(monday, n, round(float(seconds) / 86400 / n, 1) if n else None)
+                for monday, n, seconds in zip(mondays, row[0::2], row[1::2], strict=True)]
+    return per_week, sum(float(seconds or 0) for seconds in row[1::2])
+
+
+def _by_prefecture(session: Session, rows: list, overdue_at: int) -> list[tuple]:
+    """[(prefecture, open, overdue)] most open first, from _open_figures' rows by office (JMA's
+    own tasks under "")."""
+    prefecture_of = dict(session.execute(sa.select(Association.id, Association.prefecture)).all())
+    found: dict[str, list[int]] = {}
+    for row in rows:
+        figures = found.setdefault(prefecture_of.get(row[-1]) or "", [0, 0])
+        figures[0] += row[2]
+        figures[1] += row[overdue_at]
+    return sorted(((pref, n, late) for pref, (n, late) in found.items()), key=lambda r: (-r[1], r[0]))
 
 
 def _is_jma(session: Session, actor: Actor) -> bool:

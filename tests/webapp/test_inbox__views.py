@@ -441,6 +441,13 @@ def test_the_dashboard_counts_open_tasks_ages_and_weekly_throughput(app, session
     assert figures["per_week"][-1][2] == round(mean, 1)
     if len(this_week) == 1:
         assert figures["per_week"][-1][2] == 2.5
+    first_monday = figures["per_week"][0][0]
+    shown = session.scalars(sa.select(HumanTask).where(
+        HumanTask.association_id == staff.association_id, HumanTask.kind == "review", HumanTask.status == "completed",
+        HumanTask.completed_at >= dt.datetime.combine(first_monday, dt.time(), JST).astimezone(dt.UTC)
+        .replace(tzinfo=None))).all()
+    assert figures["lead_days"] == round(
+        sum((t.completed_at - t.created_at).total_seconds() for t in shown) / 86400 / len(shown), 1)
     open_here = tasks.search_inbox(session, staff, tasks.InboxQuery(view="open", per_page=20))[1]
     assert figures["open_total"] == sum(n for kind, layer, n in figures["by_kind"]) >= 2
     review_open = session.scalar(sa.select(sa.func.count()).select_from(HumanTask).where(
