@@ -68,6 +68,20 @@ def pending_departures(apps: list[Application]) -> dict[int, str]:
     return leaving
 
 
+def departing_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, str]:
+    """Of these physicians, those leaving the actor's association by a withdrawal or transfer under
+    way: {physician id: "applied" or "approved"} (as pending_departures, for a list; one query)."""
+    if not physician_ids or not actor.association_id:
+        return {}
+    rows = session.execute(
+        sa.select(Application.physician_id, Application.status).join(ApplicationPart).where(
+            Application.physician_id.in_(physician_ids), Application.kind.in_(("withdrawal", "transfer")),
+            Application.status.in_((*OPEN_APPLICATION, ApplicationStatus.APPROVED)),
+            ApplicationPart.association_id == actor.association_id, ApplicationPart.action == PartAction.LEAVE,
+            ApplicationPart.status.not_in((PartStatus.REJECTED, PartStatus.CANCELLED))))
+    return {physician: "approved" if status == ApplicationStatus.APPROVED else "applied" for physician, status in rows}
+
+
 # --- filing ---------------------------------------------------------------------------------
 
 def resolve_applicant(session: Session, actor: Actor, on_behalf_of: str | None) -> UserAccount:

@@ -74,6 +74,11 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     assert "退会" not in held["[4層] 中央区東支部"]  # the district stays
     office = text(login(app, "staff@sapporo").get(f"/members/{member.physician_id}"))  # the office sees it too
     assert re.search(r"札幌市医師会</td><td>[^<]*</td><td>[^<]*（退会申請中）</td>", office)
+    physician_page = f'href="/members/{member.physician_id}"'
+    for code, says in (("sapporo", True), ("chuoeast", False)):  # and its member list; the district's does not
+        listed = text(login(app, f"staff@{code}").get("/members?status=active&q=" + member.login_id))
+        row = listed.split(physician_page, 1)[1].split("</tr>", 1)[0]
+        assert ("（退会申請中）" in row) is says, code
 
     # 修正 while pending: the reviewing layer sees that it was amended
     new_date = (today_jst() + dt.timedelta(days=40)).isoformat()

@@ -82,6 +82,7 @@ def index():
                            filters=filters, errors=errors, statuses=members.STATUSES,
                            categories=members.categories_here(s, me),
                            standing=members.standing_here(s, me, [p.id for p in rows]),
+                           leaving=applications.departing_here(s, me, [p.id for p in rows]),
                            drafts=drafts.saved_drafts(s, me) if me.is_secretariat else [],
                            form=ConfirmForm()), (422 if errors else 200)
 
