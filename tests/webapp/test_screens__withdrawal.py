@@ -74,6 +74,8 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     assert "退会" not in held["[4層] 中央区東支部"]  # the district stays
     office = text(login(app, "staff@sapporo").get(f"/members/{member.physician_id}"))  # the office sees it too
     assert re.search(r"札幌市医師会</td><td>[^<]*</td><td>[^<]*（退会申請中）</td>", office)
+    card = text(client.get("/mypage/card"))  # the member card says so too
+    assert card.count("退会申請中") == 3
     physician_page = f'href="/members/{member.physician_id}"'
     for code, says in (("sapporo", True), ("chuoeast", False)):  # and its member list; the district's does not
         listed = text(login(app, f"staff@{code}").get("/members?status=active&q=" + member.login_id))

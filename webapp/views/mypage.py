@@ -42,7 +42,9 @@ def card():
     physician = memberships.physician(s, me.physician_id) if me.physician_id else None
     rows = [m for m in memberships.memberships_of(s, me.physician_id) if m.status == "active"] \
         if me.physician_id else []
-    return render_template("mypage/card.html", physician=physician, memberships=rows, today=today_jst())
+    leaving = applications.pending_departures(applications.applications_of(s, me)) if me.role == "member" else {}
+    return render_template("mypage/card.html", physician=physician, memberships=rows, today=today_jst(),
+                           leaving=leaving)
 
 
 @bp.route("/history")
