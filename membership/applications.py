@@ -54,18 +54,22 @@ STATUS_LABELS = {
 }
 
 
+#: a withdrawal or transfer that still takes the member out: under review, or approved (ends on the date)
+_DEPARTING_KINDS = ("withdrawal", "transfer")
+_DEPARTING_STATUSES = (*OPEN_APPLICATION, ApplicationStatus.APPROVED)
+_DEAD_PARTS = (PartStatus.REJECTED, PartStatus.CANCELLED)
+
+
+def _departure(app_status: str) -> str:
+    return "approved" if app_status == ApplicationStatus.APPROVED else "applied"
+
+
 def pending_departures(apps: list[Application]) -> dict[int, str]:
     """The associations a member is leaving (by a withdrawal or transfer under way), from their
     applications: {association id: "applied" (under review) or "approved" (ends on the date)}."""
-    leaving: dict[int, str] = {}
-    for app in apps:
-        if app.kind not in ("withdrawal", "transfer") or app.status not in (*OPEN_APPLICATION,
-                                                                               ApplicationStatus.APPROVED):
-            continue
-        for part in app.parts:
-            if part.action == PartAction.LEAVE and part.status not in (PartStatus.REJECTED, PartStatus.CANCELLED):
-                leaving[part.association_id] = "approved" if app.status == ApplicationStatus.APPROVED else "applied"
-    return leaving
+    return {part.association_id: _departure(app.status) for app in apps
+            if app.kind in _DEPARTING_KINDS and app.status in _DEPARTING_STATUSES
+            for part in app.parts if part.action == PartAction.LEAVE and part.status not in _DEAD_PARTS}
 
 
 def departing_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, str]:
@@ -75,11 +79,11 @@ def departing_here(session: Session, actor: Actor, physician_ids: list[int]) -> 
         return {}
     rows = session.execute(
         sa.select(Application.physician_id, Application.status).join(ApplicationPart).where(
-            Application.physician_id.in_(physician_ids), Application.kind.in_(("withdrawal", "transfer")),
-            Application.status.in_((*OPEN_APPLICATION, ApplicationStatus.APPROVED)),
+            Application.physician_id.in_(physician_ids), Application.kind.in_(_DEPARTING_KINDS),
+            Application.status.in_(_DEPARTING_STATUSES),
             ApplicationPart.association_id == actor.association_id, ApplicationPart.action == PartAction.LEAVE,
-            ApplicationPart.status.not_in((PartStatus.REJECTED, PartStatus.CANCELLED))))
-    return {physician: "approved" if status == ApplicationStatus.APPROVED else "applied" for physician, status in rows}
+            ApplicationPart.status.not_in(_DEAD_PARTS)))
+    return {physician: _departure(status) for physician, status in rows}
 
 
 # --- filing ---------------------------------------------------------------------------------

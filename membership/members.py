@@ -81,7 +81,6 @@ def list_members(session: Session, actor: Actor, q: str = "", page: int = 1, lim
     return list(rows), total
 
 
-#: the columns of the member list's CSV export, in order
 #: the export's columns: the import's own ten first (an export can be imported elsewhere), then
 #: what fee collection needs — JMA member ID, facility, where mail goes (送付物設定) and home address
 EXPORT_HEADINGS = ("医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス",

@@ -340,9 +340,7 @@ def task(task_id):
              "claimed_by_me": item.claimed_by_user_id == me.user_id, "claimant": claimant,
              "history": tasks.task_history(s, item), "colleagues": tasks.colleagues(s, me) if me.is_secretariat else [],
              "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else [],
-             # the applicant's member page (memberships, other applications), where this office may see it
-             "member_page": me.role in ("secretariat", "admin") and app.physician_id is not None
-             and members.can_see(s, me, app.physician_id)}
+             "member_page": _member_page(s, me, app)}
     return render_template("inbox/task.html", **extra, **details, task=item, form=form, errors=errors,
                            facilities=results, q=q, selected=details["facility"], duty_codes=DUTY_CODES,
                            back_args=session.get("inbox_args") or {}), status
@@ -389,7 +387,14 @@ def _read_only_task(s, me, item, app):
     return render_template("inbox/task.html", **details_context(s, app), task=item, form=ConfirmForm(), errors={},
                            read_only=True, owner=owner, notes=notes.notes_for_staff(s, me, app.id), history=[],
                            message=message, back_args=session.get("inbox_args") or {},
-                           member_page=app.physician_id is not None and members.can_see(s, me, app.physician_id))
+                           member_page=_member_page(s, me, app))
+
+
+def _member_page(s, me, app) -> bool:
+    """Whether the task page links to the applicant's member page (memberships, other
+    applications): where this office may see it."""
+    return me.role in ("secretariat", "admin") and app.physician_id is not None \
+        and members.can_see(s, me, app.physician_id)
 
 
 def _task_action(task_id: int, action):

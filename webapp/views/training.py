@@ -21,6 +21,8 @@ bp = Blueprint("training", __name__, url_prefix="/sessions")
 STATES = {"pending": "承認待ち", "approved": "受付中", "rejected": "却下", "held": "開催済み（報告待ち）",
           "reported": "開催報告済み", "withdrawn": "取下げ"}
 LABELS = {"systems": certifications.SYSTEMS, "categories": certifications.CATEGORIES}
+#: a registration's state, on the session page and in the list of applicants
+REGISTRATION_STATES = {"registered": "申込", "cancelled": "取消"}
 
 
 @bp.route("/")
@@ -71,6 +73,7 @@ def _detail(ts, report=None, errors=None, ticked=()):
                            registered=training.registered_count(s, ts.id), people=people, labels=LABELS,
                            mine=training.registration_of(s, me.physician_id, ts.id), form=ConfirmForm(),
                            report=report or ReportForm(), errors=errors or {}, ticked=set(ticked),
+                           registration_states=REGISTRATION_STATES,
                            organiser=me.role == "secretariat" and me.association_id == ts.organiser_association_id)
 
 
@@ -137,10 +140,9 @@ def attendees_csv(session_id):
     s = db.session()
     ts = training.get(s, actor(), session_id)
     people = training.attendees(s, actor(), ts)  # Forbidden outside the offices that may see them
-    statuses = {"registered": "申込", "cancelled": "取消"}
     rows = [{"医籍登録番号": r.physician.registry_number or "", "氏名": r.physician.full_name,
              "フリガナ": f"{r.physician.family_kana} {r.physician.given_kana}".strip(),
-             "申込日時": local_time(r.registered_at), "状態": statuses.get(r.status, r.status),
+             "申込日時": local_time(r.registered_at), "状態": REGISTRATION_STATES.get(r.status, r.status),
              "出席": "出席" if r.attended else ""} for r in people]
     kind = "csv-cp932" if request.args.get("format") == "csv-cp932" else "csv-utf8"
     return csv_response(rows, ("医籍登録番号", "氏名", "フリガナ", "申込日時", "状態", "出席"),
