@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .actors import Actor
 from .errors import NotFound, ValidationFailed
-from .fields import halfwidth
+from .fields import halfwidth, today_jst
 from .models import (
     Application,
     ApplicationPart,
@@ -33,7 +33,8 @@ OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, Appli
 
 PAGE_SIZE = 50
 #: the member list's status filter: in the office's own association (everywhere, for an admin)
-STATUSES = {"active": "現会員", "former": "退会済み", "applying": "入会申請中"}
+#: 現会員 are members today; 入会予定 were approved from a later date (e.g. 4月1日入会)
+STATUSES = {"active": "現会員", "upcoming": "入会予定", "former": "退会済み", "applying": "入会申請中"}
 
 
 def scope(actor: Actor):
@@ -86,7 +87,8 @@ def list_members(session: Session, actor: Actor, q: str = "", page: int = 1, lim
 EXPORT_HEADINGS = ("医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス",
                    "会員区分", "入会日", "日医会員番号", "所属施設", "送付先", "送付先郵便番号",
                    "送付先住所", "送付停止", "郵便番号", "住所")
-DISPATCH = {"facility": "所属施設", "home": "自宅"}
+# 送付物設定: where the association posts its mail (the seed: 初期値は「所属施設」).
+DISPATCH_TO = {"facility": "所属施設", "home": "自宅"}
 
 
 def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000, status: str = "",
@@ -117,7 +119,7 @@ def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000, 
             home = _full_address(prefecture, address)
             yield [registry or "", family, given, family_kana, given_kana, born.isoformat() if born else "", sex, email,
                    category_code or "", since.isoformat() if since else "", jma_id or "", facility or "",
-                   DISPATCH["home" if to_home else "facility"], postal if to_home else f_postal,
+                   DISPATCH_TO["home" if to_home else "facility"], postal if to_home else f_postal,
                    home if to_home else _full_address(f_prefecture, f_address), "停止" if stopped else "", postal, home]
 
 
@@ -156,7 +158,10 @@ def _standing(actor: Actor, status: str, category: str) -> list:
     current = sa.select(Membership.physician_id).where(*here, Membership.status == MembershipStatus.ACTIVE)
     conditions = []
     if status == "active":
-        conditions.append(Physician.id.in_(current))
+        conditions.append(Physician.id.in_(current.where(Membership.since <= today_jst())))
+    elif status == "upcoming":
+        conditions += [Physician.id.in_(current.where(Membership.since > today_jst())),
+                       Physician.id.not_in(current.where(Membership.since <= today_jst()))]
     elif status == "former":
         conditions += [Physician.id.in_(sa.select(Membership.physician_id).where(
             *here, Membership.status != MembershipStatus.ACTIVE)), Physician.id.not_in(current)]

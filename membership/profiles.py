@@ -10,7 +10,6 @@ from .errors import Forbidden, ValidationFailed
 from .models import Physician, ProfileChange
 from .registration import PROFILE_RULES, validate_profile
 
-DISPATCH_TO = {"facility": "勤務先（施設）", "home": "自宅"}
 EDITABLE = (*PROFILE_RULES, "dispatch_to", "dispatch_stopped")
 
 
@@ -38,7 +37,7 @@ def update_profile(session: Session, actor: Actor, physician_id: int, data: dict
     physician = members.get_member(session, actor, physician_id)
     clean = validate_profile(session, data, physician_id=physician.id)
     dispatch_to = data.get("dispatch_to") or physician.dispatch_to
-    if dispatch_to not in DISPATCH_TO:
+    if dispatch_to not in members.DISPATCH_TO:
         raise ValidationFailed.one("dispatch_to", "choose_from_list")
     clean["dispatch_to"] = dispatch_to
     clean["dispatch_stopped"] = bool(data.get("dispatch_stopped"))

@@ -278,7 +278,7 @@ EN.update({
         "Type part of the university's name and pick it, or type one not listed (up to 30 characters)",
     "大学名の一部を入力して一覧から選ぶか、全角30文字以内で入力":
         "Type part of the university's name and pick it, or type it (up to 30 characters)",
-    "男性": "Male", "女性": "Female", "勤務先（施設）": "Workplace (facility)", "自宅": "Home",
+    "男性": "Male", "女性": "Female", "自宅": "Home",
     "選択してください": "Choose", "利用規約": "Terms of use", "入会日": "Since", "所属医師会": "Associations",
     "登録情報を更新しました。": "Registered data updated.", "変更はありませんでした。": "Nothing changed.",
     "ページ": "Pages", "検索": "Search", "アカウントを利用停止にしました。": "The account is disabled.",

@@ -95,7 +95,9 @@ def test_the_export_streams_every_member_in_scope_however_many(app, session, mon
     assert [(row[3], row[4]) for row in rows[1:]] == [(p.family_kana, p.given_kana) for p in listed]
 
 
-def test_the_list_narrows_to_current_former_or_applying_members_and_to_a_category(app, session):
+def test_the_list_narrows_to_current_upcoming_former_or_applying_members_and_to_a_category(app, session):
+    import datetime as dt
+
     from membership import fields, members, memberships
 
     from ..conftest import actor_for, new_member
@@ -104,12 +106,16 @@ def test_the_list_narrows_to_current_former_or_applying_members_and_to_a_categor
     staff = actor_for(session, "staff@chuoeast")
     current, _ = approved_member(session, prefix="cur")
     former, _ = approved_member(session, prefix="fmr")
+    upcoming, _ = approved_member(session, prefix="upc")
     applying = new_member(session, prefix="apl")
     file_enrolment(session, applying)
+    for m in session.scalars(sa.select(Membership).where(Membership.physician_id.in_(
+            [current.physician_id, upcoming.physician_id]))):  # the helper's start dates lie ahead
+        m.since = fields.today_jst() + dt.timedelta(days=m.physician_id == upcoming.physician_id)  # 入会予定: tomorrow
     for m in session.scalars(sa.select(Membership).where(Membership.physician_id == former.physician_id)):
         memberships.end_membership(session, staff, m, fields.today_jst(), None)  # as a withdrawal ends them
     session.flush()
-    ours = {current.physician_id, former.physician_id, applying.physician_id}
+    ours = {current.physician_id, former.physician_id, applying.physician_id, upcoming.physician_id}
 
     def listed(**filters):
         rows, total = members.list_members(session, staff, "", limit=10_000, **filters)
@@ -117,9 +123,11 @@ def test_the_list_narrows_to_current_former_or_applying_members_and_to_a_categor
 
     assert listed() == ours
     assert listed(status="active") == {current.physician_id}
+    assert listed(status="upcoming") == {upcoming.physician_id}
     assert listed(status="former") == {former.physician_id}
     assert listed(status="applying") == {applying.physician_id}
     assert listed(status="active", category="A-1") == {current.physician_id}
+    assert listed(status="upcoming", category="A-1") == {upcoming.physician_id}
     assert listed(category="B-1") == set()
     with pytest.raises(ValidationFailed) as bad:
         members.list_members(session, staff, "", status="gone")
@@ -132,8 +140,13 @@ def test_the_list_narrows_to_current_former_or_applying_members_and_to_a_categor
     page = client.get("/members?status=active").get_data(as_text=True)
     assert f'href="/members/{current.physician_id}"' in page and f'href="/members/{former.physician_id}"' not in page
     row = page.split(f'href="/members/{current.physician_id}"', 1)[1].split("</tr>", 1)[0]
-    # approved, starting on its desired date: listed with the current members, marked as not begun
+    assert "<td>A-1</td>" in row and "<td>会員</td>" in row
+    assert f'href="/members/{upcoming.physician_id}"' not in page
+    page = client.get("/members?status=upcoming").get_data(as_text=True)
+    row = page.split(f'href="/members/{upcoming.physician_id}"', 1)[1].split("</tr>", 1)[0]
+    # approved, starting on its desired date: listed apart, marked as not begun
     assert "<td>A-1</td>" in row and "<td>入会予定</td>" in row
+    assert f'href="/members/{current.physician_id}"' not in page
     export = client.get("/members/export.csv?status=active").get_data().decode("utf-8-sig")
     physicians = {p.id: p for p in session.scalars(sa.select(Physician).where(Physician.id.in_(ours)))}
     assert physicians[current.physician_id].email in export

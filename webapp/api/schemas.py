@@ -301,8 +301,9 @@ class MemberQuery(Schema):
         unknown = EXCLUDE
 
     q = fields.String(metadata={"description": "name, kana, 医籍登録番号 or login ID; every term must match"})
-    status = fields.String(metadata={"enum": ["active", "former", "applying"],
-                                     "description": "standing in the caller's association"})
+    status = fields.String(metadata={"enum": ["active", "upcoming", "former", "applying"],
+                                     "description": "standing in the caller's association (upcoming: approved "
+                                                    "from a date still ahead)"})
     category = fields.String(metadata={"description": "a member category code of the caller's association"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
 

@@ -48,7 +48,7 @@ def _profile_page(physician_id: int, done_url: str, template_args: dict):
             return redirect(done_url)
     history = members.profile_history(s, actor(), physician_id)
     return render_template("members/profile.html", form=form, errors=errors, physician=physician, history=history,
-                           dispatch_choices=profiles.DISPATCH_TO, **template_args, **reference_lists()), \
+                           dispatch_choices=members.DISPATCH_TO, **template_args, **reference_lists()), \
         (422 if errors else 200)
 
 
