@@ -1,8 +1,11 @@
-"""単位・認定: the lifelong-education declaration (生涯教育申告書) of self-studied credits."""
+"""単位・認定: the lifelong-education declaration (生涯教育申告書) of self-studied credits and the
+かかりつけ医機能研修 実地研修 activity report."""
 
 from __future__ import annotations
 
 from wtforms import StringField
+
+from membership.certifications import ACTIVITIES
 
 from .base import BaseForm, LooseRadioField
 from .normalise import date_text, halfwidth
@@ -19,3 +22,12 @@ class DeclarationForm(BaseForm):
                                validators=[Required("choose"), OneOf(dict(DECLARED_CATEGORIES), "choose_from_list")])
     title = StringField("学習内容", validators=[Required(), MaxLength(100)], filters=[lambda v: (v or "").strip()])
     credits = StringField("単位数", validators=[Required()], filters=[halfwidth])
+
+
+class ActivityForm(BaseForm):
+    """かかりつけ医機能研修 実地研修: one activity done on a day (its credits are fixed)."""
+
+    earned_on = StringField("活動日", validators=[Required(), IsoDate()], filters=[date_text])
+    activity = LooseRadioField("活動", choices=list(ACTIVITIES.items()),
+                               validators=[Required("choose"), OneOf(ACTIVITIES, "choose_from_list")])
+    detail = StringField("活動の内容", validators=[Required(), MaxLength(100)], filters=[lambda v: (v or "").strip()])

@@ -1,6 +1,7 @@
-"""Certified physicians (認定産業医, 認定健康スポーツ医) and the 日医生涯教育認定証: the credits
-ledger, eligibility, the certification application (city/county → prefecture → JMA), certificates
-and their public verification.
+"""Certified physicians (認定産業医, 認定健康スポーツ医), the 日医生涯教育認定証 and the
+かかりつけ医機能研修 修了証書: the credits ledger, eligibility, the certification application
+(city/county → prefecture → JMA; かかりつけ医機能研修 ends at the prefecture, which issues it),
+certificates and their public verification.
 
 No credit threshold is written here: what each system and mode requires comes from the decision
 table `certification_requirements` (processes/certification), handed in by the caller as
@@ -27,9 +28,20 @@ from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatu
 
 SYSTEMS = {"occupational": "認定産業医", "sports": "認定健康スポーツ医", "lifelong": "生涯教育",
            "primary_care": "かかりつけ医機能研修"}
-#: the systems a physician applies to be certified in (the others only collect credits)
-CERTIFIED = ("occupational", "sports", "lifelong")
+#: the systems a physician applies to be certified in (a system not listed only collects credits)
+CERTIFIED = ("occupational", "sports", "lifelong", "primary_care")
 CURRICULUM_CODES = 84
+#: かかりつけ医機能研修 実地研修: the activities (規定の活動) a physician reports, each worth
+#: ACTIVITY_CREDITS; the decision table asks for credits and for how many different activities
+ACTIVITIES = {"act_school": "学校医・園医、警察業務への協力医", "act_sports": "健康スポーツ医活動",
+              "act_surveillance": "感染症定点観測への協力",
+              "act_checkup": "健康相談・保健指導・行政と契約して行う検診・定期予防接種の実施",
+              "act_emergency": "早朝・休日・夜間・救急診療の実施・協力",
+              "act_occupational": "産業医・地域産業保健センター活動の実施", "act_home_visit": "訪問診療の実施",
+              "act_respite": "家族等のレスパイトケアの実施", "act_opinion": "主治医意見書の記載",
+              "act_care_board": "介護認定審査会への参加", "act_discharge": "退院カンファレンスへの参加",
+              "act_care_meeting": "地域ケア会議等への参加", "act_other": "その他（都道府県医師会が認める活動）"}
+ACTIVITY_CREDITS = 5
 CATEGORIES = {
     "occupational": {"basic_early": "基礎研修（前期）", "basic_practical": "基礎研修（実地）",
                      "basic_late": "基礎研修（後期）", "update": "生涯研修（更新研修）",
@@ -39,23 +51,35 @@ CATEGORIES = {
     # session or e-learning item covers — counted like credits, one per code
     "lifelong": {"lecture": "講義・講演", "e_learning": "e-ラーニング", "quiz": "日医雑誌問題解答",
                  "other": "その他", **{f"cc{n}": f"カリキュラムコード{n}" for n in range(1, CURRICULUM_CODES + 1)}},
-    "primary_care": {"basic": "基本研修", "applied": "応用研修"},
+    # かかりつけ医機能研修: 基本研修 is holding a 日医生涯教育認定証 (DERIVED), 応用研修 the prescribed
+    # lectures, 実地研修 the activities
+    "primary_care": {"basic": "基本研修", "applied": "応用研修", **ACTIVITIES},
 }
 SOURCES = {"session": "研修会", "e_learning": "日医e-ラーニング", "quiz": "日医雑誌問題解答", "self": "自己申告",
            "paper": "紙の単位シール", "legacy": "移行データ"}
 MODES = {"new": "新規", "renewal": "更新"}
 VALID_YEARS = 5
-#: where a system differs: 生涯教育 counts three years and its certificate is valid for three
-YEARS = {"lifelong": 3}
+#: where a system differs: 生涯教育 and かかりつけ医機能研修 count three years and their
+#: certificates are valid for three
+YEARS = {"lifelong": 3, "primary_care": 3}
 #: figures derived from a system's credits that the decision table can require, beside the
-#: categories: 生涯教育 adds its credits (単位数) to the number of distinct curriculum codes
-DERIVED = {"lifelong": {"units": "単位数", "codes": "カリキュラムコード数"}}
+#: categories: 生涯教育 adds its credits (単位数) to the number of distinct curriculum codes;
+#: かかりつけ医機能研修 asks for a 日医生涯教育認定証 valid in the period (1 or 0), the 実地研修
+#: credits and the number of different activities
+DERIVED = {"lifelong": {"units": "単位数", "codes": "カリキュラムコード数"},
+           "primary_care": {"lifelong_certificate": "日医生涯教育認定証", "practice": "実地研修の単位数",
+                            "activities": "実地研修の活動の種類"}}
+#: the layer whose approval issues the certificate (the chain of reviewers stops there): JMA, but
+#: the prefecture for かかりつけ医機能研修 (都道府県医師会が修了証書を発行する)
+ISSUING_LAYER = {"primary_care": 2}
 #: the certificate's number prefix, its title and the sentence it certifies
 CERTIFICATE_TEXT = {
     "occupational": ("OC", "認定産業医 認定証", "あなたを日本医師会認定産業医として認定します。"),
     "sports": ("SP", "認定健康スポーツ医 認定証", "あなたを日本医師会認定健康スポーツ医として認定します。"),
     "lifelong": ("LL", "日医生涯教育認定証",
                  "あなたは日本医師会生涯教育制度において所定の単位およびカリキュラムコードを取得されたので、これを認定します。"),
+    "primary_care": ("PC", "かかりつけ医機能研修 修了証書",
+                     "あなたは日本医師会かかりつけ医機能研修制度において基本研修・応用研修・実地研修を修了されたことを証します。"),
 }
 
 
@@ -134,6 +158,14 @@ def totals(session: Session, physician_id: int, system: str, first: dt.date, las
         codes = [c for c, total in found.items() if c.startswith("cc") and total > 0]
         found["units"] = sum((t for c, t in found.items() if not c.startswith("cc")), Decimal(0))
         found["codes"] = Decimal(len(codes))
+    elif system == "primary_care":
+        done = [c for c, total in found.items() if c in ACTIVITIES and total > 0]
+        found["practice"] = sum((found[c] for c in done), Decimal(0))
+        found["activities"] = Decimal(len(done))
+        held = session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(
+            Certificate.physician_id == physician_id, Certificate.system == "lifelong",
+            Certificate.status == "active", Certificate.valid_from <= last, Certificate.valid_until >= first))
+        found["lifelong_certificate"] = Decimal(1 if held else 0)
     return found
 
 
@@ -172,10 +204,10 @@ def ledger(session: Session, physician_id: int, today: dt.date | None = None) ->
             if first <= e.earned_on <= last:
                 in_window[e.category] = in_window.get(e.category, Decimal(0)) + e.credits
         out.append({"system": system, "label": label, "first": first, "last": last, "mode": mode,
-                    # curriculum codes only where earned (84 of them)
+                    # curriculum codes and 実地研修 activities only where earned (84 and 13 of them)
                     "categories": [(c, CATEGORIES[system][c], by_category.get(c, Decimal(0)),
                                     in_window.get(c, Decimal(0))) for c in CATEGORIES[system]
-                                   if not c.startswith("cc") or c in by_category],
+                                   if not (c.startswith("cc") or c in ACTIVITIES) or c in by_category],
                     "years": sorted(by_year.items(), reverse=True), "entries": mine,
                     "total": sum(by_category.values(), Decimal(0)),
                     "window_total": sum(in_window.values(), Decimal(0))})
@@ -195,6 +227,29 @@ def declare(session: Session, actor: Actor, earned_on: dt.date, category: str, t
         raise ValidationFailed({"credits": ("credits_step", {})}, context="credit") from None
     return add_credits(session, actor, actor.physician_id, "lifelong", category, amount, earned_on, "self",
                        title, "生涯教育申告書")
+
+
+def report_activity(session: Session, actor: Actor, earned_on, activity: str, detail: str) -> CreditEntry:
+    """かかりつけ医機能研修 実地研修: a member reports one activity (規定の活動) done on a day,
+    worth ACTIVITY_CREDITS, recorded with the source "self" (the prefecture reviews it with the
+    application). The same activity twice on one day is refused. Raises ValidationFailed."""
+    errors: dict[str, tuple[str, dict]] = {}
+    if activity not in ACTIVITIES:
+        errors["activity"] = ("choose_from_list", {})
+    detail = (detail or "").strip()
+    if not detail:
+        errors["detail"] = ("required", {})
+    if not isinstance(earned_on, dt.date) or earned_on > today_jst():
+        errors["earned_on"] = ("invalid", {})
+    if errors:
+        raise ValidationFailed(errors, context="credit")
+    lock_applicant(session, actor.physician_id)  # two reports of the same day at once: one wins
+    if session.scalar(sa.select(sa.func.count()).select_from(CreditEntry).where(
+            CreditEntry.physician_id == actor.physician_id, CreditEntry.system == "primary_care",
+            CreditEntry.category == activity, CreditEntry.earned_on == earned_on)):
+        raise ValidationFailed({"activity": ("activity_reported", {})}, context="credit")
+    return add_credits(session, actor, actor.physician_id, "primary_care", activity, ACTIVITY_CREDITS, earned_on,
+                       "self", detail[:100], "実地研修活動報告")
 
 
 def year_statement(session: Session, physician_id: int, year: int) -> list[CreditEntry]:
@@ -274,18 +329,31 @@ def _new_code() -> str:
 
 # --- the certification application -----------------------------------------------------------------------
 
-def chain_for(session: Session, physician_id: int) -> list[Association]:
+def chain_for(session: Session, physician_id: int, system: str = "") -> list[Association]:
     """City/county → prefecture → JMA: the city/county association of the physician's active
-    membership and its parents (the layers that review a certification)."""
+    membership and its parents up to the layer that issues `system`'s certificate (the layers
+    that review a certification)."""
+    top = ISSUING_LAYER.get(system, 1)
     city = session.scalar(sa.select(Association).join(Membership, Membership.association_id == Association.id).where(
         Membership.physician_id == physician_id, Membership.status == MembershipStatus.ACTIVE.value,
         Association.layer == 3).order_by(Membership.id).limit(1))
     chain = []
     node = city
-    while node is not None:
+    while node is not None and node.layer >= top:
         chain.append(node)
         node = node.parent
     return chain
+
+
+def issuer(session: Session, cert: Certificate) -> str:
+    """Who the certificate says issued it: the association whose approval issued it (日本医師会;
+    for かかりつけ医機能研修 the prefecture)."""
+    if ISSUING_LAYER.get(cert.system, 1) == 1 or cert.application_id is None:
+        return "公益社団法人 日本医師会"
+    last = session.scalar(sa.select(Association).join(ApplicationPart, ApplicationPart.association_id == Association.id)
+                          .where(ApplicationPart.application_id == cert.application_id)
+                          .order_by(ApplicationPart.seq.desc()).limit(1))
+    return last.name if last is not None else "公益社団法人 日本医師会"
 
 
 def file_certification(session: Session, actor: Actor, data: dict, requirements: Callable) -> Application:
@@ -306,7 +374,7 @@ def file_certification(session: Session, actor: Actor, data: dict, requirements:
     found = eligibility(session, applicant.physician_id, system, requirements)
     if not found["eligible"]:
         raise ValidationFailed.one("system", "not_eligible")
-    chain = chain_for(session, applicant.physician_id)
+    chain = chain_for(session, applicant.physician_id, system)
     if not chain:
         raise ValidationFailed.one("system", "no_city_membership")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -322,9 +390,10 @@ def file_certification(session: Session, actor: Actor, data: dict, requirements:
 
 
 def issue(session: Session, actor: Actor, application_id: int) -> dict:
-    """JMA's final approval: the certificate with its number, five years' validity (生涯教育: three;
-    a renewal starts the day after the current one ends) and a verification code. The process
-    names this operation `certification.issue`."""
+    """The issuing layer's approval (JMA's; the prefecture's for かかりつけ医機能研修): the
+    certificate with its number, five years' validity (生涯教育, かかりつけ医機能研修: three; a
+    renewal starts the day after the current one ends) and a verification code. The process names
+    this operation `certification.issue`."""
     app = session.get(Application, application_id)
     if app is None or app.kind != "certification" or app.status != ApplicationStatus.APPROVED.value:
         raise ValidationFailed.one("application", "invalid")
@@ -344,8 +413,9 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
                  number=cert.number, valid_until=until.isoformat())
     physician = session.get(Physician, app.physician_id)
     if physician.email:
-        mail.send(session, physician.email, "certificate_issued", name=physician.full_name,
-                  system=SYSTEMS[system], number=cert.number, valid_until=until.isoformat())
+        mail.send(session, physician.email, "certificate_issued", name=physician.full_name, system=SYSTEMS[system],
+                  title=CERTIFICATE_TEXT[system][1], issuer=issuer(session, cert), number=cert.number,
+                  valid_until=until.isoformat())
     return {"certificate_id": cert.id, "number": cert.number}
 
 

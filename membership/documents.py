@@ -127,13 +127,13 @@ def _table(pdf: FPDF, columns: tuple[str, ...], widths: list[float], rows: list[
 
 
 def certificate(title: str, sentence: str, name: str, number: str, valid_from: dt.date, valid_until: dt.date,
-                code: str, verify_url: str) -> bytes:
+                code: str, verify_url: str, issuer: str = "公益社団法人 日本医師会") -> bytes:
     """認定証: one A4 page, the Japanese font embedded — its title (e.g. 認定産業医 認定証), the
-    sentence it certifies, the holder, number and period —, with the code anyone can check at
-    `verify_url` (the public verification page)."""
+    sentence it certifies, the holder, number and period, the association that issued it —, with
+    the code anyone can check at `verify_url` (the public verification page)."""
     pdf = FPDF(orientation="P", unit="mm", format=(210, 297))
     pdf.set_title(title)
-    pdf.set_author("日本医師会 (MAMIS)")
+    pdf.set_author(f"{issuer} (MAMIS)")
     pdf.add_font("jp", fname=font_path())
     pdf.add_page()
     pdf.set_draw_color(60, 60, 60)
@@ -160,7 +160,7 @@ def certificate(title: str, sentence: str, name: str, number: str, valid_from: d
         pdf.cell(90, 10, value, border=1, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(24)
     pdf.set_font("jp", size=14)
-    pdf.cell(0, 10, "公益社団法人 日本医師会", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, issuer, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(250)
     pdf.set_font("jp", size=9)
     pdf.multi_cell(0, 5, f"確認コード: {code}\nこの認定証の有効性は {verify_url} で確認コードを入力して確認できます。",

@@ -596,8 +596,8 @@ EN.update({
         'No sessions to show.',
     '要件':
         'Requirement',
-    '要件（必要な単位数）は日本医師会が定める決定表によります。申請は郡市区医師会・都道府県医師会・日本医師会の順に審査され、各医師会の理事会の承認後に認定されます。':
-        'The requirements come from JMA’s decision table. The city/county association, the prefecture and JMA review the application in turn, each after its board meeting.',
+    '要件（必要な単位数）は日本医師会が定める決定表によります。申請は郡市区医師会・都道府県医師会・日本医師会の順に審査され、各医師会の理事会の承認後に認定されます（かかりつけ医機能研修は都道府県医師会が修了証書を発行します）。':
+        'The requirements come from JMA’s decision table. The city/county association, the prefecture and JMA review the application in turn, each after its board meeting (for primary-care training the prefecture issues the certificate of completion).',
     '認定申請':
         'Certification application',
     '認定番号':
@@ -737,8 +737,37 @@ EN.update({
     "申請内容を修正しました。審査中の医師会に修正が表示されます。":
         "The application was amended; the reviewing associations see the change.",
     "認定を取り消しました。": "The certification was revoked.",
-    "認定申請を受け付けました。郡市区医師会・都道府県医師会・日本医師会の順に審査されます。":
-        "Your certification application was received; the city, the prefecture and then JMA review it.",
+    "認定申請を受け付けました。次の医師会の順に審査されます:":
+        "Your certification application was received. These associations review it in turn:",
+    "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
+    "審査する医師会": "Reviewed by",
+    "かかりつけ医機能研修 実地研修の活動報告": "Primary-care training: report a practical activity",
+    "実地研修の活動報告": "Report a practical-training activity",
+    "かかりつけ医機能研修の実地研修として行った活動を1件ずつ報告します。":
+        "Report each activity you did as practical training for the primary-care training scheme, one at a time.",
+    "1活動につき": "Each activity counts", "単位。": "credits.",
+    "3年間に2種類以上・10単位以上の活動が修了の要件です。報告の内容は申請の際に医師会が確認します。":
+        "Completion needs at least two kinds of activity and 10 credits within three years. "
+        "The associations check what you report when you apply.",
+    "活動日": "Date of the activity", "報告する": "Report",
+    "例: 訪問診療 3件、地域ケア会議（〇〇地域包括支援センター）":
+        "e.g. three home visits; a community care meeting (at … community support centre)",
+    "学校医・園医、警察業務への協力医": "School or nursery doctor, police medical cooperation",
+    "健康スポーツ医活動": "Health-sports physician activities",
+    "感染症定点観測への協力": "Sentinel infectious-disease surveillance",
+    "健康相談・保健指導・行政と契約して行う検診・定期予防接種の実施":
+        "Health counselling, guidance, check-ups or routine vaccinations under contract with the authorities",
+    "早朝・休日・夜間・救急診療の実施・協力": "Early-morning, holiday, night or emergency care",
+    "産業医・地域産業保健センター活動の実施": "Occupational physician or regional occupational health centre work",
+    "訪問診療の実施": "Home visits", "家族等のレスパイトケアの実施": "Respite care for families",
+    "主治医意見書の記載": "Attending physician's opinions for care-need certification",
+    "介護認定審査会への参加": "Care-need certification board", "退院カンファレンスへの参加": "Discharge conferences",
+    "地域ケア会議等への参加": "Community care meetings",
+    "その他（都道府県医師会が認める活動）": "Other (recognised by the prefectural association)",
+    "日医生涯教育認定証": "JMA lifelong education certificate", "実地研修の単位数": "Practical-training credits",
+    "実地研修の活動の種類": "Kinds of practical activity",
+    "基本研修（日医生涯教育認定証）": "Basic training (JMA lifelong education certificate)",
+    "応用研修（3年間）": "Applied training (3 years)", "実地研修（3年間）": "Practical training (3 years)",
     "生涯教育の単位を申告しました。": "Your lifelong-education credits were declared.",
 })
 # Labels kept with the data they name (membership.certifications, membership.fee_reductions,

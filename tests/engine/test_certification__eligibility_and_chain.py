@@ -35,7 +35,9 @@ def test_the_requirements_are_read_from_the_decision_table(session):
     new = decisions.requirements(session, "occupational", "new")
     assert {(tuple(r["categories"]), r["minimum"]) for r in new} >= {
         (("basic_early", "basic_practical", "basic_late"), 50)}
-    assert decisions.requirements(session, "primary_care", "new") == []  # no rule: nothing to apply for
+    assert {(tuple(r["categories"]), r["minimum"]) for r in decisions.requirements(session, "primary_care", "new")} == {
+        (("lifelong_certificate",), 1), (("applied",), 10), (("practice",), 10), (("activities",), 2)}
+    assert decisions.requirements(session, "primary_care", "bogus") == []  # no rule: nothing to apply for
 
 
 @pytest.mark.parametrize("late, eligible", [(25, False), (26, True)])
@@ -203,3 +205,66 @@ def test_holders_are_reminded_six_and_three_months_before_expiry_once_each(sessi
                             valid_until=until + dt.timedelta(days=5 * 365), verification_code="TESTCODE0003"))
     session.flush()
     assert flows.remind_expiring(session, three) == 0
+
+
+def _lifelong_certificate(session, member, valid_from, status="active"):
+    session.add(Certificate(physician_id=member.physician_id, system="lifelong", mode="new",
+                            number=f"LLT{valid_from:%y%m%d}{status[0]}", valid_from=valid_from,
+                            valid_until=certifications.years_before(valid_from, -3) - dt.timedelta(days=1),
+                            verification_code=f"T{valid_from:%Y%m%d}{status[:3].upper()}", status=status))
+    session.flush()
+
+
+def test_primary_care_asks_for_the_lifelong_certificate_applied_lectures_and_two_activities(session):
+    """かかりつけ医機能研修: in three years, a 日医生涯教育認定証 valid on some day of them (基本研修),
+    10 credits of 応用研修 and 実地研修 of at least 10 credits from two different activities."""
+    member, _ = approved_member(session)
+    first, _, mode = certifications.window(session, member.physician_id, "primary_care")
+    assert (first, mode) == (certifications.years_before(TODAY, 3) + dt.timedelta(days=1), "new")
+    _credits(session, member, "primary_care", applied=10)
+    day = TODAY - dt.timedelta(days=3)
+    certifications.report_activity(session, member, day, "act_home_visit", "訪問診療 3件")
+    certifications.report_activity(session, member, TODAY, "act_home_visit", "訪問診療 1件")  # the same kind again
+    _lifelong_certificate(session, member, first - dt.timedelta(days=3 * 366), status="active")  # ended before
+    _lifelong_certificate(session, member, TODAY - dt.timedelta(days=100), status="revoked")
+
+    def missing():
+        found = certifications.eligibility(session, member.physician_id, "primary_care", _requirements(session))
+        return {r["label"]: r["missing"] for r in found["rows"] if r["missing"]}, found["eligible"]
+
+    assert missing() == ({"基本研修（日医生涯教育認定証）": 1, "実地研修の活動の種類": 1}, False)
+    certifications.report_activity(session, member, day, "act_opinion", "主治医意見書 2件")
+    _lifelong_certificate(session, member, first - dt.timedelta(days=400))  # valid into the three years
+    assert missing() == ({}, True)
+
+
+def test_primary_care_is_reviewed_up_to_the_prefecture_which_issues_it(session):
+    member, _ = approved_member(session)
+    _credits(session, member, "primary_care", applied=12)
+    for activity in ("act_school", "act_care_meeting"):
+        certifications.report_activity(session, member, TODAY, activity, "活動")
+    _lifelong_certificate(session, member, TODAY - dt.timedelta(days=10))
+    app = flows.submit_application(session, member, {"kind": "certification", "system": "primary_care"})
+    assert [p.association.code for p in app.parts] == ["sapporo", "hokkaido"]
+    for code in ("sapporo", "hokkaido"):
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "approve")
+    assert open_task_for(session, actor_for(session, "staff@jma"), app.id) is None
+    cert = next(c for c in certifications.certificates_of(session, member.physician_id) if c.system == "primary_care")
+    assert cert.number.startswith(f"PC{TODAY.year}-") and cert.valid_from == TODAY
+    assert cert.valid_until == certifications.years_before(TODAY, -3) - dt.timedelta(days=1)
+    assert certifications.issuer(session, cert) == "北海道医師会"
+    lifelong = next(c for c in certifications.certificates_of(session, member.physician_id) if c.system == "lifelong")
+    assert certifications.issuer(session, lifelong) == "公益社団法人 日本医師会"
+
+
+def test_an_activity_is_reported_once_a_day_and_bad_input_names_the_field(session):
+    member, _ = approved_member(session)
+    entry = certifications.report_activity(session, member, TODAY, "act_respite", "レスパイト入院の受入れ")
+    assert (entry.system, entry.credits, entry.source) == ("primary_care", certifications.ACTIVITY_CREDITS, "self")
+    with pytest.raises(ValidationFailed) as again:
+        certifications.report_activity(session, member, TODAY, "act_respite", "もう一度")
+    assert again.value.fields["activity"][0] == "activity_reported"
+    with pytest.raises(ValidationFailed) as bad:
+        certifications.report_activity(session, member, TODAY + dt.timedelta(days=1), "act_golf", " ")
+    assert set(bad.value.fields) == {"activity", "detail", "earned_on"}

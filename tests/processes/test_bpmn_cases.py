@@ -11,8 +11,9 @@ association left (`leave_from`, the cascade adds the layers above) and its steps
 the outcome is checked. `memberships` lists the active ones.
 
 A certification case (`"kind": "certification"`) names the chain the member belongs to
-(`member_of`), the `system` and the `credits` earned ({category: amount}); `certificates` in
-`expect` is how many certificates the member then holds. A session case (`"kind": "session"`)
+(`member_of`), the `system`, the `credits` earned ({category: amount}) and the certificates
+already held (`holds`, systems, valid today); `certificates` in `expect` is how many certificates
+the member then holds. A session case (`"kind": "session"`)
 names the `organiser` association, whose secretariat files the session and amends it after a return.
 A fee-reduction case (`"kind": "fee_reduction"`) names `member_of`; each association decides its own
 part, so a decline does not end the others.
@@ -31,7 +32,7 @@ from engine.models import ProcessInstance
 from membership import certifications, fee_reductions, memberships
 from membership.actors import SYSTEM
 from membership.fields import today_jst
-from membership.models import Facility
+from membership.models import Certificate, Facility
 
 from ..conftest import ROOT, actor_for, new_member
 from ..helpers import file_enrolment
@@ -54,6 +55,11 @@ def test_process_case(session, clock, case_path):
             for category, amount in case["credits"].items():
                 certifications.add_credits(session, member, member.physician_id, case["system"], category, amount,
                                            today_jst() - dt.timedelta(days=1), "session")
+            for n, system in enumerate(case.get("holds", [])):
+                session.add(Certificate(physician_id=member.physician_id, system=system, mode="new",
+                                        number=f"CASE{member.physician_id}-{n}", valid_from=today_jst(),
+                                        valid_until=today_jst() + dt.timedelta(days=365),
+                                        verification_code=f"CASE{member.physician_id}X{n}"))
             body = {"kind": "certification", "system": case["system"]}
         elif case["kind"] == "fee_reduction":
             body = {"kind": "fee_reduction", "group_id": joined.group_id, "reason": case.get("reason", "illness"),

@@ -157,6 +157,61 @@ def test_lifelong_declaration_and_the_yearly_credit_statement(app, session):
     assert "学習単位取得証" in content and "地域医療連携の勉強会" in content and "1.5 単位" in content
 
 
+def test_primary_care_activities_then_the_prefectures_certificate_of_completion(app, session):
+    """かかりつけ医機能研修: the member reports 実地研修 activities on My Page, sees what is missing
+    (the 日医生涯教育認定証 too), applies; the city and the prefecture review it, and the
+    prefecture's approval issues the 修了証書 that names it."""
+    from membership.models import Certificate, Notification
+
+    member, _ = approved_member(session, prefix="pcc")
+    certifications.add_credits(session, member, member.physician_id, "primary_care", "applied", 10,
+                               TODAY - dt.timedelta(days=20), "session", "かかりつけ医機能研修制度 応用研修会")
+    client = login(app, member.login_id)
+    r = client.post("/mypage/activity", data={"earned_on": "2099-01-01", "activity": "act_golf", "detail": " "})
+    assert r.status_code == 422
+    page = text(r)
+    assert "活動の内容を入力してください" in page and "活動は一覧から選んでください" in page
+    r = client.post("/mypage/activity", data={"earned_on": "2099-01-01", "activity": "act_school", "detail": "学校医"})
+    assert r.status_code == 422 and 'id="error-earned_on"' in text(r)
+    day = (TODAY - dt.timedelta(days=5)).isoformat()
+    assert client.post("/mypage/activity", data={"earned_on": day, "activity": "act_home_visit",
+                                                 "detail": "訪問診療 3件"}).status_code == 302
+    r = client.post("/mypage/activity", data={"earned_on": day, "activity": "act_home_visit", "detail": "重複"})
+    assert r.status_code == 422 and "この日のこの活動はすでに報告しています" in text(r)
+    card = re.search(r'id="eligibility-primary_care".*?</article>', text(client.get("/mypage/credits")), re.S).group(0)
+    assert "単位が足りません" in card and "札幌市医師会 → 北海道医師会" in card and "日本医師会" not in card
+    assert re.search(r"実地研修の活動の種類</td><td>2</td><td>1(\.0)?</td><td>1", card)
+    assert re.search(r"基本研修（日医生涯教育認定証）</td><td>1</td><td>0</td><td>1", card)
+
+    assert client.post("/mypage/activity", data={"earned_on": day, "activity": "act_care_meeting",
+                                                 "detail": "地域ケア会議"}).status_code == 302
+    session.add(Certificate(physician_id=member.physician_id, system="lifelong", mode="new", number="LLPCC-1",
+                            valid_from=TODAY - dt.timedelta(days=30), verification_code="PCCLIFELONG1",
+                            valid_until=TODAY + dt.timedelta(days=1000)))
+    session.flush()
+    page = text(client.get("/mypage/credits"))
+    ledger = re.search(r'id="ledger-primary_care".*?</article>', page, re.S).group(0)
+    assert "訪問診療の実施" in ledger and "地域ケア会議等への参加" in ledger and "主治医意見書の記載" not in ledger
+    card = re.search(r'id="eligibility-primary_care".*?</article>', page, re.S).group(0)
+    assert "申請できます" in card
+    r = client.post("/mypage/certification/apply", data={"system": "primary_care"}, follow_redirects=True)
+    assert "札幌市医師会 → 北海道医師会" in text(r)
+    app_id = int(r.request.path.rsplit("/", 1)[1])
+    for code in ("sapporo", "hokkaido"):
+        staff = actor_for(session, f"staff@{code}")
+        task = open_task_for(session, staff, app_id)
+        staff_page = text(login(app, f"staff@{code}").get(f"/tasks/{task.id}"))
+        assert "かかりつけ医機能研修（新規）" in staff_page and "実地研修の活動の種類 2" in staff_page
+        tasks.complete_task(session, staff, task.id, "approve")
+    assert open_task_for(session, actor_for(session, "staff@jma"), app_id) is None
+    cert = next(c for c in certifications.certificates_of(session, member.physician_id) if c.system == "primary_care")
+    content = PdfReader(io.BytesIO(client.get(f"/mypage/certificates/{cert.id}.pdf").data)).pages[0].extract_text()
+    assert "修 了 証 書" in content and "かかりつけ医機能研修" in content and "北海道医師会" in content
+    assert "日本医師会" not in content.replace("日本医師会かかりつけ医機能研修制度", "")
+    mail = session.query(Notification).filter(Notification.subject.contains("修了証書")).one()
+    assert "北海道医師会の承認により" in mail.body
+
+
 def test_admins_import_credits_all_or_nothing(app, session):
     import uuid
 

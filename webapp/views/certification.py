@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
 from engine import flows
-from forms.certification import DeclarationForm
+from forms.certification import ActivityForm, DeclarationForm
 from forms.enrolment import ConfirmForm
 from membership import certifications, documents, memberships
 from membership.errors import ValidationFailed
@@ -34,10 +34,13 @@ def credits():
     me = actor()
     s = db.session()
     eligibility = {system: flows.eligibility(s, me.physician_id, system) for system in certifications.CERTIFIED}
+    reviewers = {system: [a.name for a in certifications.chain_for(s, me.physician_id, system)]
+                 for system in certifications.CERTIFIED}
     certs = certifications.certificates_of(s, me.physician_id)
     years = sorted({e.earned_on.year for e in certifications.entries(s, me.physician_id, "lifelong")}, reverse=True)
     return render_template("certification/credits.html", ledger=certifications.ledger(s, me.physician_id),
-                           eligibility=eligibility, certificates=[(c, certifications.state(c)) for c in certs],
+                           eligibility=eligibility, reviewers=reviewers,
+                           certificates=[(c, certifications.state(c)) for c in certs],
                            labels=LABELS, states=STATES, form=ConfirmForm(), statement_years=years)
 
 
@@ -60,6 +63,28 @@ def declaration():
             return redirect(url_for("certification.credits", _anchor="ledger-lifelong"))
     errors = {**form.first_errors(), **errors}
     return render_template("certification/declaration.html", form=form, errors=errors), 422 if errors else 200
+
+
+@bp.route("/mypage/activity", methods=["GET", "POST"])
+@roles_required("member")
+def activity():
+    """かかりつけ医機能研修 実地研修: report one activity done (規定の活動), worth fixed credits."""
+    form = ActivityForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        try:
+            certifications.report_activity(db.session(), actor(), dt.date.fromisoformat(form.earned_on.data),
+                                           form.activity.data, form.detail.data)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            flash(translate("実地研修の活動を報告しました。"), "success")
+            return redirect(url_for("certification.credits", _anchor="ledger-primary_care"))
+    errors = {**form.first_errors(), **errors}
+    return render_template("certification/activity.html", form=form, errors=errors,
+                           credits=certifications.ACTIVITY_CREDITS), 422 if errors else 200
 
 
 @bp.route("/mypage/credits/lifelong-<int:year>.pdf")
@@ -97,8 +122,8 @@ def apply():
             flash(text, "error")
         return redirect(url_for("certification.credits"))
     db.commit()
-    flash(translate("認定申請を受け付けました。郡市区医師会・都道府県医師会・日本医師会の順に審査されます。"),
-          "success")
+    flash(translate("認定申請を受け付けました。次の医師会の順に審査されます:") + " "
+          + " → ".join(translate(p.association.name) for p in app.parts), "success")
     return redirect(url_for("mypage.application", application_id=app.id))
 
 
@@ -111,7 +136,8 @@ def certificate_pdf(certificate_id):
     _prefix, title, sentence = certifications.CERTIFICATE_TEXT[cert.system]
     pdf = documents.certificate(title, sentence, physician.full_name, cert.number,
                                 cert.valid_from, cert.valid_until, cert.verification_code,
-                                url_for("certification.verify", _external=True))
+                                url_for("certification.verify", _external=True),
+                                issuer=certifications.issuer(s, cert))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="certificate-{cert.number}.pdf"'})
 
