@@ -6,6 +6,8 @@ after every scenario). Each check returns human-readable problems; an empty list
   ended every membership it names, an active membership was joined (its history says so), and an
   application's status agrees with its parts'.
 - Documents belong to exactly one draft or application and their bytes exist.
+- A training session never gives more places than its capacity (until its report, which adds
+  walk-ins), and nobody waits while a place is free.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from .applications import EACH_DECIDES
-from .models import Application, ApplicationPart, Document, Membership, MembershipEvent, MembershipGroup
+from .models import (
+    Application,
+    ApplicationPart,
+    Document,
+    Membership,
+    MembershipEvent,
+    MembershipGroup,
+    SessionRegistration,
+    TrainingSession,
+)
 from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
 
 A, P = ApplicationStatus, PartStatus
@@ -99,6 +110,26 @@ def check_parts_of_open_applications(session: Session) -> list[str]:
     return [f"application {app_id}: {n} parts under review at once" for app_id, n in rows if n != 1]
 
 
+def check_sessions(session: Session) -> list[str]:
+    """Places taken ≤ capacity before the report; a waiting list only while the session is full."""
+    reg = SessionRegistration
+    taken = sa.func.sum(sa.case((reg.status == "registered", 1), else_=0))
+    waiting = sa.func.sum(sa.case((reg.status == "waiting", 1), else_=0))
+    rows = session.execute(sa.select(TrainingSession.id, TrainingSession.capacity, taken, waiting)
+                           .join(reg, reg.session_id == TrainingSession.id)
+                           .where(TrainingSession.reported_at.is_(None))
+                           .group_by(TrainingSession.id, TrainingSession.capacity))
+    problems = []
+    for session_id, capacity, n_taken, n_waiting in rows:
+        if n_taken > capacity:
+            problems.append(f"training session {session_id}: {n_taken} places taken of {capacity}")
+        elif n_waiting and n_taken < capacity:
+            problems.append(f"training session {session_id}: {n_waiting} waiting while {capacity - n_taken} "
+                            "places are free")
+    return problems
+
+
 def check(session: Session, upload_root: Path | None = None) -> list[str]:
     return (check_groups(session) + check_applications(session) + check_history(session)
-            + check_parts_of_open_applications(session) + check_documents(session, upload_root))
+            + check_parts_of_open_applications(session) + check_documents(session, upload_root)
+            + check_sessions(session))

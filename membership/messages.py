@@ -328,6 +328,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "session_full": {"ja": "定員に達したため申し込めません。", "en": "The session is full."},
     "session_closed": {"ja": "この研修会は申込みを受け付けていません。", "en": "This session does not take applications."},
     "already_registered": {"ja": "すでに申し込んでいます。", "en": "You have already applied."},
+    "already_waiting": {"ja": "すでにキャンセル待ちに登録しています。", "en": "You are already on the waiting list."},
     "session_reported": {"ja": "この研修会の開催報告は提出済みです。", "en": "The report of this session has been filed."},
     "session_not_held": {"ja": "承認され、終了した研修会だけ開催報告できます。",
                          "en": "Only an approved session that has ended can be reported."},

@@ -515,7 +515,7 @@ class SessionRegistration(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_sessions.id"), index=True)
     physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
-    #: registered / cancelled
+    #: registered / waiting (キャンセル待ち, in the order of registered_at) / cancelled
     status: Mapped[str] = mapped_column(sa.String(12), default="registered")
     attended: Mapped[bool] = mapped_column(default=False)
     registered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

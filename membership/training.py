@@ -1,6 +1,7 @@
 """Training sessions (研修会): filed by an association, approved by its prefecture and JMA (an
 application of kind "session" reviewed layer by layer like any other), applied for by physicians
-(first come, first served up to the capacity), and reported (開催報告) with the attendance, which
+(first come, first served up to the capacity, then on a waiting list — キャンセル待ち — whose first
+is given a place that is freed, and told by mail), and reported (開催報告) with the attendance, which
 puts the session's credits on each attendee's ledger in one transaction.
 
 Who sees what (seed 004): the organiser sees its own sessions and their attendees; a prefecture
@@ -18,7 +19,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, mail
 from .actors import Actor
 from .applications import record_submission
 from .certifications import CATEGORIES, SYSTEMS, add_credits
@@ -249,8 +250,10 @@ def _lock(session: Session, session_id: int) -> TrainingSession:
     return ts
 
 
-def register(session: Session, actor: Actor, session_id: int) -> SessionRegistration:
-    """A physician applies for an approved, not yet started session. Conflict when full."""
+def register(session: Session, actor: Actor, session_id: int, wait: bool = False) -> SessionRegistration:
+    """A physician applies for an approved, not yet started session. When it is full: Conflict
+    ("session_full"), or with `wait` a place on its waiting list (status "waiting", in the order
+    of asking)."""
     if actor.physician_id is None:
         raise Forbidden()
     ts = _lock(session, session_id)
@@ -259,27 +262,74 @@ def register(session: Session, actor: Actor, session_id: int) -> SessionRegistra
     mine = registration_of(session, actor.physician_id, ts.id)
     if mine is not None and mine.status == "registered":
         raise Conflict("already_registered")
-    if registered_count(session, ts.id) >= ts.capacity:
-        raise Conflict("session_full")
+    if mine is not None and mine.status == "waiting":
+        raise Conflict("already_waiting")
+    status = "registered"
+    if registered_count(session, ts.id) >= ts.capacity or waiting_count(session, ts.id):
+        if not wait:
+            raise Conflict("session_full")
+        status = "waiting"
     if mine is None:
-        mine = SessionRegistration(session_id=ts.id, physician_id=actor.physician_id)
+        mine = SessionRegistration(session_id=ts.id, physician_id=actor.physician_id, status=status)
         session.add(mine)
     else:
-        mine.status, mine.cancelled_at, mine.registered_at = "registered", None, utcnow()
+        mine.status, mine.cancelled_at, mine.registered_at = status, None, utcnow()
     session.flush()
-    audit.record(session, actor, "session.register", "training_session", ts.id)
+    audit.record(session, actor, "session.register" if status == "registered" else "session.wait",
+                 "training_session", ts.id)
     return mine
 
 
 def cancel_registration(session: Session, actor: Actor, session_id: int) -> None:
+    """The physician gives up their place (or their place on the waiting list) before the
+    session starts; a freed place goes to the first on the waiting list at once."""
     ts = _lock(session, session_id)
     mine = registration_of(session, actor.physician_id, ts.id)
-    if mine is None or mine.status != "registered":
+    if mine is None or mine.status not in ("registered", "waiting"):
         raise NotFound()
     if ts.starts_on <= today_jst():
         raise Conflict("session_closed")
+    was = mine.status
     mine.status, mine.cancelled_at = "cancelled", utcnow()
-    audit.record(session, actor, "session.cancel_registration", "training_session", ts.id)
+    audit.record(session, actor, "session.cancel_registration", "training_session", ts.id, was=was)
+    if was == "registered":
+        session.flush()
+        promote_waiting(session, ts)
+
+
+def waiting_count(session: Session, session_id: int) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(SessionRegistration).where(
+        SessionRegistration.session_id == session_id, SessionRegistration.status == "waiting"))
+
+
+def waiting_position(session: Session, reg: SessionRegistration) -> int | None:
+    """1 for the first on the waiting list; None when not waiting."""
+    if reg.status != "waiting":
+        return None
+    ahead = session.scalar(sa.select(sa.func.count()).select_from(SessionRegistration).where(
+        SessionRegistration.session_id == reg.session_id, SessionRegistration.status == "waiting",
+        sa.or_(SessionRegistration.registered_at < reg.registered_at,
+               sa.and_(SessionRegistration.registered_at == reg.registered_at, SessionRegistration.id < reg.id))))
+    return ahead + 1
+
+
+def promote_waiting(session: Session, ts: TrainingSession) -> list[SessionRegistration]:
+    """Give the free places to the waiting list, first asked first (the caller holds the
+    session's lock); each promoted physician is mailed. Returns them."""
+    free = ts.capacity - registered_count(session, ts.id)
+    if free <= 0:
+        return []
+    promoted = list(session.scalars(sa.select(SessionRegistration).where(
+        SessionRegistration.session_id == ts.id, SessionRegistration.status == "waiting")
+        .order_by(SessionRegistration.registered_at, SessionRegistration.id).limit(free)))
+    for reg in promoted:
+        reg.status = "registered"
+        audit.record(session, None, "session.promote", "training_session", ts.id, registration_id=reg.id)
+        if reg.physician.email:
+            mail.send(session, reg.physician.email, "session_place_offered", name=reg.physician.full_name,
+                      title=ts.title, starts_on=f"{ts.starts_on:%Y/%m/%d}", place=ts.place)
+    session.flush()
+    return promoted
 
 
 # --- the report (開催報告) ------------------------------------------------------------------------------
@@ -323,7 +373,7 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
         if reg is None:
             reg = SessionRegistration(session_id=ts.id, physician_id=physician_id, status="registered")
             session.add(reg)
-        reg.attended = True
+        reg.attended, reg.status = True, "registered"  # one on the waiting list (or who cancelled) came after all
         for item in ts.credit_items:
             add_credits(session, actor, physician_id, item["system"], item["category"], item["credits"],
                         ts.ends_on, "session", source_ref, f"training_session:{ts.id}")

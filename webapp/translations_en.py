@@ -740,6 +740,13 @@ EN.update({
     "認定申請を受け付けました。次の医師会の順に審査されます:":
         "Your certification application was received. These associations review it in turn:",
     "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
+    "キャンセル待ち": "Waiting list", "順番": "Position",
+    "キャンセル待ちに登録しました。空きが出たら受講が確定し、メールでお知らせします。":
+        "You are on the waiting list. If a place becomes free it is yours, and we will let you know by mail.",
+    "キャンセル待ちに登録済みです。": "You are on the waiting list.",
+    "空きが出たら受講が確定し、メールでお知らせします。": "If a place becomes free it is yours, and we will mail you.",
+    "キャンセル待ちをやめる": "Leave the waiting list", "定員に達しました。": "The session is full.",
+    "キャンセル待ちに登録する": "Join the waiting list",
     "審査する医師会": "Reviewed by",
     "かかりつけ医機能研修 実地研修の活動報告": "Primary-care training: report a practical activity",
     "実地研修の活動報告": "Report a practical-training activity",

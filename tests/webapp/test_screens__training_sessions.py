@@ -140,6 +140,61 @@ def test_filing_approval_registration_report_and_credits(app, session):
     assert login(app, third.login_id).get(f"/sessions/{ts.id}/attendance.pdf").status_code == 404
 
 
+def test_the_waiting_list_gives_a_freed_place_to_the_first_in_line(app, session, api):
+    """キャンセル待ち: when the session is full a member may join its waiting list (in order); a place
+    given up goes at once to the first waiting, who is mailed; leaving the list frees nothing; the
+    organiser sees who waits, and the API does the same."""
+    from membership.models import Notification
+
+    staff, _ = _file(app, capacity="1")
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    _approve(session, ts.application_id, "hokkaido", "jma")
+    holder, second, third, fourth = (approved_member(session, prefix=p)[0] for p in ("hld", "wt1", "wt2", "wt3"))
+    assert login(app, holder.login_id).post(f"/sessions/{ts.id}/register").status_code == 302
+    page = text(login(app, second.login_id).get(f"/sessions/{ts.id}"))
+    assert "定員に達しました" in page and 'id="wait-button"' in page and 'id="register-button"' not in page
+    r = login(app, second.login_id).post(f"/sessions/{ts.id}/register", data={"wait": "1"}, follow_redirects=True)
+    assert "キャンセル待ちに登録しました" in text(r) and re.search(r"順番: 1", text(r))
+    again = login(app, second.login_id).post(f"/sessions/{ts.id}/register", data={"wait": "1"}, follow_redirects=True)
+    assert "すでにキャンセル待ちに登録しています" in text(again)
+    token = api(third.login_id)
+    r = token.post(f"/api/v1/sessions/{ts.id}/registration", json={})
+    assert r.status_code == 409 and "定員に達した" in r.get_json()["error"]["message"]
+    r = token.post(f"/api/v1/sessions/{ts.id}/registration", json={"wait": True})
+    assert r.status_code == 201 and r.get_json() == {"status": "waiting", "position": 2}
+    assert login(app, fourth.login_id).post(f"/sessions/{ts.id}/register", data={"wait": "1"}).status_code == 302
+    assert api("staff@sapporo").get(f"/api/v1/sessions/{ts.id}").get_json()["waiting"] == 3
+    organiser = text(staff.get(f"/sessions/{ts.id}"))
+    assert "キャンセル待ち 3" in organiser and organiser.count("<td>キャンセル待ち</td>") == 3
+
+    # the third leaves the list: nothing is freed, the fourth moves up
+    assert token.delete(f"/api/v1/sessions/{ts.id}/registration").status_code == 204
+    assert re.search(r"順番: 2", text(login(app, fourth.login_id).get(f"/sessions/{ts.id}")))
+    # the holder gives up the place: the first waiting gets it and is mailed; the fourth is next
+    assert login(app, holder.login_id).post(f"/sessions/{ts.id}/cancel").status_code == 302
+    session.expire_all()
+    assert training.registration_of(session, second.physician_id, ts.id).status == "registered"
+    assert "申込済みです" in text(login(app, second.login_id).get(f"/sessions/{ts.id}"))
+    assert re.search(r"順番: 1", text(login(app, fourth.login_id).get(f"/sessions/{ts.id}")))
+    offered = session.scalars(sa.select(Notification).where(Notification.subject.contains("受講が確定"))).all()
+    second_email = session.get(Physician, second.physician_id).email
+    assert [n.to_address for n in offered] == [second_email] and ts.title in offered[0].body
+    assert training.registered_count(session, ts.id) == 1 and training.waiting_count(session, ts.id) == 1
+    rows = list(csv.reader(io.StringIO(staff.get(f"/sessions/{ts.id}/attendees.csv").get_data().decode("utf-8-sig"))))
+    assert sorted(row[4] for row in rows[1:]) == ["キャンセル待ち", "取消", "取消", "申込"]
+
+    # one still waiting who comes anyway is ticked as attended in the report
+    ts.starts_on = ts.ends_on = TODAY - dt.timedelta(days=1)
+    session.flush()
+    regs = {r.physician_id: r.id for r in training.attendees(session, actor_for(session, "staff@sapporo"), ts)}
+    assert staff.post(f"/sessions/{ts.id}/report", data={"attended": [
+        str(regs[second.physician_id]), str(regs[fourth.physician_id])]}).status_code == 302
+    session.expire_all()
+    assert training.registration_of(session, fourth.physician_id, ts.id).status == "registered"
+    assert session.scalar(sa.select(sa.func.count()).select_from(CreditEntry).where(
+        CreditEntry.physician_id == fourth.physician_id)) == 3
+
+
 def test_a_rejected_session_stays_hidden_from_members(app, session):
     _, r = _file(app)
     ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
@@ -205,3 +260,23 @@ def test_the_api_applies_the_same_matrix(app, session, api):
     assert ts.id in {x["id"] for x in api(member.login_id).get("/api/v1/sessions").get_json()}
     assert "attendees" in api("staff@sapporo").get(f"/api/v1/sessions/{ts.id}").get_json()
     assert api(member.login_id).get("/api/v1/members/me/credits").get_json() == []
+
+
+def test_the_integrity_check_sees_a_waiting_list_beside_a_free_place(app, session):
+    from membership import integrity
+    from membership.models import SessionRegistration
+
+    _file(app, capacity="2")
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    _approve(session, ts.application_id, "hokkaido", "jma")
+    member, _ = approved_member(session, prefix="ich")
+    session.add(SessionRegistration(session_id=ts.id, physician_id=member.physician_id, status="waiting"))
+    session.flush()
+    assert f"training session {ts.id}: 1 waiting while 2 places are free" in integrity.check(session)
+    ts.capacity = 0
+    reg = training.registration_of(session, member.physician_id, ts.id)
+    reg.status = "registered"
+    session.flush()
+    assert f"training session {ts.id}: 1 places taken of 0" in integrity.check(session)
+    reg.status = "cancelled"  # sound again: the scenario's own integrity check must pass
+    session.flush()

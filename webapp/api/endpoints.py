@@ -637,7 +637,8 @@ def migrate_version(key, version):
 def _session_dict(s, ts, with_attendees: bool) -> dict:
     out = {"id": ts.id, "title": ts.title, "organiser": ts.organiser.code, "starts_on": ts.starts_on.isoformat(),
            "ends_on": ts.ends_on.isoformat(), "place": ts.place, "capacity": ts.capacity,
-           "registered": training.registered_count(s, ts.id), "state": training.state(ts),
+           "registered": training.registered_count(s, ts.id), "waiting": training.waiting_count(s, ts.id),
+           "state": training.state(ts),
            "credit_items": ts.credit_items, "application_id": ts.application_id}
     if with_attendees:
         out["attendees"] = [{"registry_number": r.physician.registry_number, "name": r.physician.full_name,
@@ -664,6 +665,33 @@ def get_session(session_id):
     s = db.session()
     ts = training.get(s, g.actor, session_id)
     return _session_dict(s, ts, training.can_see_attendees(s, g.actor, ts))
+
+
+@blp.route("/sessions/<int:session_id>/registration", methods=["POST"])
+@token_required
+@blp.doc(**AUTH, description="Members: apply for an approved session that has not started. When it is full, "
+                             "409 session_full — or, with wait, a place on its waiting list; a freed place "
+                             "goes to the first waiting, who is mailed.")
+@blp.arguments(schemas.RegistrationRequest())
+@blp.response(201, schemas.RegistrationSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+def register_for_session(body, session_id):
+    s = db.session()
+    reg = training.register(s, g.actor, session_id, wait=body["wait"])
+    answer = {"status": reg.status, "position": training.waiting_position(s, reg)}
+    db.commit()
+    return answer
+
+
+@blp.route("/sessions/<int:session_id>/registration", methods=["DELETE"])
+@token_required
+@blp.doc(**AUTH, description="Members: give up a place (or a place on the waiting list) before the session starts.")
+@blp.response(204)
+@blp.alt_response(404, schema=schemas.ApiErrorSchema)
+def cancel_session_registration(session_id):
+    training.cancel_registration(db.session(), g.actor, session_id)
+    db.commit()
+    return None
 
 
 @blp.route("/members/me/credits")

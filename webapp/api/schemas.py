@@ -209,6 +209,19 @@ class ReassignRequest(Schema):
     reason = fields.String(required=True)
 
 
+class RegistrationRequest(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    wait = fields.Boolean(load_default=False, metadata={
+        "description": "when the session is full, join its waiting list (キャンセル待ち) instead of a 409"})
+
+
+class RegistrationSchema(Schema):
+    status = fields.String(metadata={"enum": ["registered", "waiting"]})
+    position = fields.Integer(allow_none=True, metadata={"description": "place on the waiting list (1 = next)"})
+
+
 class TakeOverRequest(Schema):
     reason = fields.String(required=True)
 

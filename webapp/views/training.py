@@ -22,7 +22,7 @@ STATES = {"pending": "承認待ち", "approved": "受付中", "rejected": "却�
           "reported": "開催報告済み", "withdrawn": "取下げ"}
 LABELS = {"systems": certifications.SYSTEMS, "categories": certifications.CATEGORIES}
 #: a registration's state, on the session page and in the list of applicants
-REGISTRATION_STATES = {"registered": "申込", "cancelled": "取消"}
+REGISTRATION_STATES = {"registered": "申込", "waiting": "キャンセル待ち", "cancelled": "取消"}
 
 
 @bp.route("/")
@@ -69,9 +69,11 @@ def _detail(ts, report=None, errors=None, ticked=()):
     me = actor()
     s = db.session()
     people = training.attendees(s, me, ts) if training.can_see_attendees(s, me, ts) else None
+    mine = training.registration_of(s, me.physician_id, ts.id)
     return render_template("training/detail.html", ts=ts, state=training.state(ts), states=STATES,
-                           registered=training.registered_count(s, ts.id), people=people, labels=LABELS,
-                           mine=training.registration_of(s, me.physician_id, ts.id), form=ConfirmForm(),
+                           registered=training.registered_count(s, ts.id), waiting=training.waiting_count(s, ts.id),
+                           people=people, labels=LABELS, mine=mine,
+                           position=training.waiting_position(s, mine) if mine else None, form=ConfirmForm(),
                            report=report or ReportForm(), errors=errors or {}, ticked=set(ticked),
                            registration_states=REGISTRATION_STATES,
                            organiser=me.role == "secretariat" and me.association_id == ts.organiser_association_id)
@@ -80,8 +82,12 @@ def _detail(ts, report=None, errors=None, ticked=()):
 @bp.route("/<int:session_id>/register", methods=["POST"])
 @roles_required("member")
 def register(session_id):
+    """Apply; when the session is full and the member asked for it (`wait`), join the waiting list."""
     if ConfirmForm().validate_on_submit():
-        _act(lambda s: training.register(s, actor(), session_id), "申し込みました。")
+        wait = request.form.get("wait") == "1"
+        _act(lambda s: training.register(s, actor(), session_id, wait=wait),
+             lambda reg: "キャンセル待ちに登録しました。空きが出たら受講が確定し、メールでお知らせします。"
+             if reg.status == "waiting" else "申し込みました。")
     return redirect(url_for("training.detail", session_id=session_id))
 
 
@@ -89,19 +95,20 @@ def register(session_id):
 @roles_required("member")
 def cancel(session_id):
     if ConfirmForm().validate_on_submit():
-        _act(lambda s: training.cancel_registration(s, actor(), session_id), "申込みを取り消しました。")
+        _act(lambda s: training.cancel_registration(s, actor(), session_id), lambda _: "申込みを取り消しました。")
     return redirect(url_for("training.detail", session_id=session_id))
 
 
-def _act(step, done: str) -> bool:
+def _act(step, done) -> bool:
+    """Run a step and commit; `done(result)` says what happened. A Conflict is flashed, nothing kept."""
     try:
-        step(db.session())
+        result = step(db.session())
     except Conflict as exc:
         db.rollback()
         flash(message(exc.message_key), "error")
         return False
     db.commit()
-    flash(translate(done), "success")
+    flash(translate(done(result)), "success")
     return True
 
 
