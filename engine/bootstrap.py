@@ -77,17 +77,19 @@ def load_demo_activity(session: Session) -> bool:
 def load_demo_applications(session: Session) -> bool:
     """Work in the inboxes for `make run` (idempotent): the demo applicants' applications, at
     different stages — new enrolments waiting at 中央区東支部 (one claimed, one with a note), one
-    already approved there and waiting at 札幌市医師会, one at 北区支部, and a withdrawal from
-    札幌市医師会 (which leaves 北海道医師会 and JMA too). Returns whether anything was added."""
+    already approved there and waiting at 札幌市医師会, one filed a month ago at 北区支部 (overdue,
+    and escalated to 札幌市医師会 by the process's timer), and a withdrawal from 札幌市医師会
+    (which leaves 北海道医師会 and JMA too). Returns whether anything was added."""
     import datetime as dt
 
     import sqlalchemy as sa
 
-    from membership import demo, notes
-    from membership.actors import Actor
+    from membership import calendar, demo, notes
+    from membership.actors import SYSTEM, Actor
     from membership.models import Facility, MembershipGroup, UserAccount
 
-    from . import flows, tasks
+    from . import flows, runtime, tasks
+    from .models import ProcessInstance
 
     accounts = demo.load_demo_applicants(session)
     if not accounts:
@@ -119,8 +121,13 @@ def load_demo_applications(session: Session) -> bool:
     if "odorimisaki" in accounts:
         app = enrol("odorimisaki", "22", "医長", [("chuoeast", "B-2"), ("sapporo", "B-2")])
         tasks.claim(session, staff["chuoeast"], open_task("chuoeast", app.id).id)
-    if "kitashiro" in accounts:
-        enrol("kitashiro", "11", "開設者", [("kitaku", "A-1"), ("sapporo", "A-1")])
+    if "kitashiro" in accounts:  # filed a month ago: its 15 business days are up
+        filed = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+        with calendar.counting_from(filed):
+            app = enrol("kitashiro", "11", "開設者", [("kitaku", "A-1"), ("sapporo", "A-1")])
+        app.created_at = app.submitted_at = open_task("kitaku", app.id).created_at = filed.replace(tzinfo=None)
+        instance = session.scalar(sa.select(ProcessInstance.id).where(ProcessInstance.application_id == app.id))
+        runtime.fire_timers(session, SYSTEM, instance)  # the boundary timer escalates it, as the beat job would
     if "susukinogoro" in accounts:
         group_id = session.scalar(sa.select(MembershipGroup.id).where(
             MembershipGroup.physician_id == accounts["susukinogoro"].physician_id))

@@ -17,16 +17,30 @@ from membership.models import ApplicationPart, Association
 
 from .models import HumanTask
 
+#: session.info key: escalations whose review task did not exist yet, {(application, association): (at, to)}
+PENDING = "mamis.pending_escalations"
+
 
 def escalate(session: Session, actor: Actor, part_id: int) -> dict | None:
     target = applications.escalate_part(session, actor, part_id)
     if target is None:
         return None
-    owner = sa.select(Association.id).join(ApplicationPart, ApplicationPart.association_id == Association.id) \
-        .where(ApplicationPart.id == part_id).scalar_subquery()
-    application = sa.select(ApplicationPart.application_id).where(ApplicationPart.id == part_id).scalar_subquery()
-    session.execute(sa.update(HumanTask).where(
-        HumanTask.application_id == application, HumanTask.association_id == owner,
+    application_id, owner_id = session.execute(sa.select(ApplicationPart.application_id, Association.id)
+                                               .join(Association, ApplicationPart.association_id == Association.id)
+                                               .where(ApplicationPart.id == part_id)).one()
+    now = utcnow()
+    marked = session.execute(sa.update(HumanTask).where(
+        HumanTask.application_id == application_id, HumanTask.association_id == owner_id,
         HumanTask.kind == "review", HumanTask.status == "open")
-        .values(escalated_at=utcnow(), escalated_to_association_id=target["association_id"]))
+        .values(escalated_at=now, escalated_to_association_id=target["association_id"]))
+    if marked.rowcount == 0:
+        # The deadline had passed before the review began (a timer already due when it started
+        # waiting fires in the same step): the task is created after this; `take_pending` marks it.
+        session.info.setdefault(PENDING, {})[(application_id, owner_id)] = (now, target["association_id"])
     return target
+
+
+def take_pending(session: Session, application_id: int | None, association_id: int | None) -> dict:
+    """The escalation marks waiting for a review task being created ({} when none)."""
+    found = session.info.get(PENDING, {}).pop((application_id, association_id), None)
+    return {"escalated_at": found[0], "escalated_to_association_id": found[1]} if found else {}

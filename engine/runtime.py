@@ -30,7 +30,7 @@ from membership.actors import Actor
 from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, NotFound
 
-from . import safe_eval
+from . import escalation, safe_eval
 from .deploy import latest_with_calls, load_specs
 from .models import HumanTask, ProcessInstance
 from .script_engine import RestrictedScriptEngine, RunContext, ServiceFailed
@@ -380,7 +380,9 @@ def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
             kind=props.get("kind", "review"), form_key=props.get("form_key", ""),
             association_id=association_id, layer=layer,
             assignee_user_id=int(assignee) if assignee is not None else None,
-            status="open", created_at=now, due_at=due, **summary))
+            status="open", created_at=now, due_at=due, **summary,
+            **(escalation.take_pending(session, instance.application_id, association_id)
+               if props.get("kind", "review") == "review" else {})))
 
 
 def _association(session: Session, code, task) -> tuple[int, int]:

@@ -6,6 +6,8 @@ Review tasks are due a number of *business days* after they arrive (`due_in_days
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import threading
 import time
@@ -67,10 +69,25 @@ def _forget(session: Session, association_id: int) -> None:
         _cache.pop((str(getattr(bind, "engine", bind).url), association_id), None)
 
 
+#: the moment deadlines count from, when not now (`counting_from`)
+_counting_from: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("counting_from", default=None)
+
+
+@contextlib.contextmanager
+def counting_from(moment: dt.datetime):
+    """Within the block, deadlines count from `moment` (aware) instead of now: the demo files an
+    application "a month ago" so that its review is overdue and escalated, as it would be."""
+    token = _counting_from.set(moment)
+    try:
+        yield
+    finally:
+        _counting_from.reset(token)
+
+
 def due_at(session: Session, association_id: int | None, business_days: int,
            now: dt.datetime | None = None) -> dt.datetime:
     """End of the `business_days`-th business day (JST) from now, as naive UTC."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or _counting_from.get() or dt.datetime.now(dt.UTC)
     today = now.astimezone(JST).date()
     closed = closed_days(session, association_id) if association_id else frozenset()
     day = add_business_days(today, business_days, closed)

@@ -3,6 +3,8 @@ real use cases, once."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from engine import bootstrap, tasks
@@ -25,6 +27,14 @@ def test_the_demo_files_applications_at_different_stages_once(session):
     assert sorted(open_tasks(session, "sapporo")) == [("enrolment", "中央 次郎", None),  # approved below
                                                       ("withdrawal", "薄野 五郎", None)]
     assert open_tasks(session, "kitaku") == [("enrolment", "北 四郎", None)]
+    # filed a month ago: overdue at 北区支部, and escalated to 札幌市医師会 by the process's timer
+    [(overdue, _)] = tasks.search_inbox(session, actor_for(session, "staff@kitaku"),
+                                        tasks.parse_query({"view": "overdue"}))[0]
+    assert overdue.applicant_name == "北 四郎" and overdue.due_at < dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    [(escalated, _)] = tasks.search_inbox(session, actor_for(session, "staff@sapporo"),
+                                          tasks.parse_query({"view": "escalated"}))[0]
+    assert escalated.id == overdue.id and escalated.escalated_at is not None
+    assert (dt.datetime.now(dt.UTC).replace(tzinfo=None) - overdue.created_at).days == 30
     assert open_tasks(session, "jma") == []  # each layer in turn
     note = session.scalar(sa.select(ApplicationNote))
     assert note is not None and not note.to_applicant

@@ -115,3 +115,26 @@ def test_a_returned_application_and_the_top_layer_are_not_escalated(session, clo
     tasks.complete_task(session, jma, open_task_for(session, jma, app.id).id, "approve")
     session.refresh(app)
     assert app.status == "approved"
+
+
+def test_a_deadline_already_past_when_the_review_begins_escalates_the_new_task(session):
+    """A timer already due when the review starts fires in the same step, before the review task
+    exists: the task is created escalated, not left unmarked (the demo files this way)."""
+    from membership import calendar
+
+    member = new_member(session)
+    with calendar.counting_from(dt.datetime.now(dt.UTC) - dt.timedelta(days=40)):
+        app = file_enrolment(session, member)
+    task = session.scalar(sa.select(HumanTask).where(HumanTask.application_id == app.id, HumanTask.status == "open"))
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert task.due_at < now and task.escalated_at is not None
+    assert task.escalated_to_association_id == staff(session, "sapporo").association_id
+    assert session.info.get("mamis.pending_escalations") == {}  # nothing left to mark a later task
+    mail = session.scalar(sa.select(Notification).where(Notification.subject.contains(f"申請番号 {app.id}")))
+    assert mail is not None and "審査の遅延" in mail.subject
+    # once the district approves, the next review starts on time: not escalated
+    chuoeast = staff(session, "chuoeast")
+    tasks.complete_task(session, chuoeast, open_task_for(session, chuoeast, app.id).id, "approve")
+    nxt = session.scalar(sa.select(HumanTask).where(HumanTask.application_id == app.id, HumanTask.status == "open"))
+    assert nxt.association_id == staff(session, "sapporo").association_id
+    assert nxt.escalated_at is None and nxt.due_at > now
