@@ -49,20 +49,9 @@ def credits():
 def declaration():
     """生涯教育申告書: declare self-studied lifelong-education credits, one item at a time."""
     form = DeclarationForm()
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            certifications.declare(db.session(), actor(), dt.date.fromisoformat(form.earned_on.data),
-                                   form.category.data, form.title.data, form.credits.data)
-        except ValidationFailed as exc:
-            db.rollback()
-            errors = field_errors(exc)
-        else:
-            db.commit()
-            flash(translate("生涯教育の単位を申告しました。"), "success")
-            return redirect(url_for("certification.credits", _anchor="ledger-lifelong"))
-    errors = {**form.first_errors(), **errors}
-    return render_template("certification/declaration.html", form=form, errors=errors), 422 if errors else 200
+    return _one_item(form, lambda s, day: certifications.declare(s, actor(), day, form.category.data,
+                                                                 form.title.data, form.credits.data),
+                     "生涯教育の単位を申告しました。", "lifelong", "certification/declaration.html")
 
 
 @bp.route("/mypage/activity", methods=["GET", "POST"])
@@ -70,21 +59,28 @@ def declaration():
 def activity():
     """かかりつけ医機能研修 実地研修: report one activity done (規定の活動), worth fixed credits."""
     form = ActivityForm()
+    return _one_item(form, lambda s, day: certifications.report_activity(s, actor(), day, form.activity.data,
+                                                                         form.detail.data),
+                     "実地研修の活動を報告しました。", "primary_care", "certification/activity.html",
+                     credits=certifications.ACTIVITY_CREDITS)
+
+
+def _one_item(form, record, done: str, system: str, template: str, **template_args):
+    """A member's form that records one dated item of credits: `record(session, day)` on a valid
+    post, then back to the ledger of `system`; else the form again with every error (422)."""
     errors: dict[str, str] = {}
     if form.validate_on_submit():
         try:
-            certifications.report_activity(db.session(), actor(), dt.date.fromisoformat(form.earned_on.data),
-                                           form.activity.data, form.detail.data)
+            record(db.session(), dt.date.fromisoformat(form.earned_on.data))
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
         else:
             db.commit()
-            flash(translate("実地研修の活動を報告しました。"), "success")
-            return redirect(url_for("certification.credits", _anchor="ledger-primary_care"))
+            flash(translate(done), "success")
+            return redirect(url_for("certification.credits", _anchor=f"ledger-{system}"))
     errors = {**form.first_errors(), **errors}
-    return render_template("certification/activity.html", form=form, errors=errors,
-                           credits=certifications.ACTIVITY_CREDITS), 422 if errors else 200
+    return render_template(template, form=form, errors=errors, **template_args), 422 if errors else 200
 
 
 @bp.route("/mypage/credits/lifelong-<int:year>.pdf")
