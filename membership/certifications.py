@@ -16,13 +16,13 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from . import audit, mail
 from .actors import Actor
 from .applications import lock_applicant, record_submission, resolve_applicant
 from .errors import NotFound, ValidationFailed
-from .fields import today_jst
+from .fields import halfwidth, today_jst
 from .models import Application, ApplicationPart, Association, Certificate, CreditEntry, Membership, Physician
 from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
 
@@ -417,6 +417,80 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
                   title=CERTIFICATE_TEXT[system][1], issuer=issuer(session, cert), number=cert.number,
                   valid_until=until.isoformat())
     return {"certificate_id": cert.id, "number": cert.number}
+
+
+# --- the roster of certified members (認定医名簿) ------------------------------------------------------------
+
+#: the roster's states: valid today; valid but ending within six months with no renewal issued
+#: (the office reminds them); ended, and not renewed
+ROSTER_STATES = {"valid": "有効", "expiring": "6か月以内に期限切れ（更新未了）", "expired": "有効期限切れ"}
+ROSTER_PAGE = 50
+
+
+def roster(session: Session, actor: Actor, system: str = "", state: str = "valid", q: str = "", page: int = 1,
+           limit: int = ROSTER_PAGE, today: dt.date | None = None) -> tuple[list[Certificate], int]:
+    """認定医名簿: the certificates of the office's current members (an admin's: everyone's) in
+    `state`, of one `system` or all, by kana; a search on name, kana or 医籍登録番号. A revoked
+    certificate is never listed. Returns (page of rows, total). Raises ValidationFailed, NotFound."""
+    stmt = _roster(actor, system, state, q, today or today_jst())
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.options(selectinload(Certificate.physician))
+                           .limit(limit).offset(max(page - 1, 0) * limit))
+    return list(rows), total
+
+
+ROSTER_HEADINGS = ("医籍登録番号", "氏名", "フリガナ", "認定制度", "認定番号", "有効期間（開始）", "有効期間（終了）")
+
+
+def roster_lines(session: Session, actor: Actor, system: str = "", state: str = "valid", q: str = "",
+                 batch: int = 1000):
+    """The whole roster as CSV lines (ROSTER_HEADINGS), read in batches (JMA's is the country's).
+    Raises ValidationFailed, NotFound before the first line."""
+    stmt = _roster(actor, system, state, q, today_jst()).add_columns(
+        Physician.registry_number, Physician.family_name, Physician.given_name, Physician.family_kana,
+        Physician.given_kana).execution_options(yield_per=batch)
+
+    def lines():
+        for cert, registry, family, given, family_kana, given_kana in session.execute(stmt):
+            yield [registry or "", f"{family} {given}", f"{family_kana} {given_kana}", SYSTEMS[cert.system],
+                   cert.number, cert.valid_from.isoformat(), cert.valid_until.isoformat()]
+
+    return lines()
+
+
+def _roster(actor: Actor, system: str, state: str, q: str, today: dt.date):
+    errors: dict[str, tuple[str, dict]] = {}
+    if system and system not in CERTIFIED:
+        errors["system"] = ("choose_from_list", {})
+    if state not in ROSTER_STATES:
+        errors["state"] = ("choose_from_list", {})
+    if actor.role not in ("secretariat", "admin") or (actor.role == "secretariat" and not actor.association_id):
+        raise NotFound()
+    if errors:
+        raise ValidationFailed(errors, context="certificate")
+    later = aliased(Certificate)
+    renewed = sa.exists().where(later.physician_id == Certificate.physician_id, later.system == Certificate.system,
+                                later.status == "active", later.valid_from > Certificate.valid_from)
+    conditions = [Certificate.status == "active"]
+    if state == "valid":
+        conditions += [Certificate.valid_from <= today, Certificate.valid_until >= today]
+    elif state == "expiring":
+        conditions += [Certificate.valid_from <= today, Certificate.valid_until >= today,
+                       Certificate.valid_until <= months_before(today, -6), ~renewed]
+    else:
+        conditions += [Certificate.valid_until < today, ~renewed]
+    if system:
+        conditions.append(Certificate.system == system)
+    if actor.role == "secretariat":
+        conditions.append(Certificate.physician_id.in_(sa.select(Membership.physician_id).where(
+            Membership.association_id == actor.association_id, Membership.status == MembershipStatus.ACTIVE.value)))
+    for term in halfwidth(q).split():
+        like = f"%{term}%"
+        conditions.append(sa.or_((Physician.family_name + Physician.given_name).like(like),
+                                 (Physician.family_kana + Physician.given_kana).like(like),
+                                 Physician.registry_number.like(like)))
+    return sa.select(Certificate).join(Physician, Physician.id == Certificate.physician_id).where(*conditions) \
+        .order_by(Physician.family_kana, Physician.given_kana, Physician.id, Certificate.system, Certificate.valid_from)
 
 
 # --- reminders before expiry ------------------------------------------------------------------------------

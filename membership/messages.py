@@ -39,6 +39,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "version": {"ja": "バージョン", "en": "Version"},
     "limit": {"ja": "件数", "en": "Limit"},
     "system": {"ja": "認定制度", "en": "Certification"},
+    "certificate.state": {"ja": "状態", "en": "State"},
     "credits": {"ja": "単位数", "en": "Credits"},
     "session.title": {"ja": "研修会名", "en": "Session title"},
     "session.starts_on": {"ja": "開催日", "en": "Date"},

@@ -321,6 +321,29 @@ class MemberQuery(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
 
 
+class RosterQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    system = fields.String(metadata={"enum": ["occupational", "sports", "lifelong", "primary_care"]})
+    state = fields.String(load_default="valid", metadata={
+        "enum": ["valid", "expiring", "expired"],
+        "description": "expiring: valid, ending within six months, no renewal issued; expired: ended, not renewed"})
+    q = fields.String(metadata={"description": "name, kana or 医籍登録番号"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+class RosterRow(Schema):
+    physician_id = fields.Integer()
+    name = fields.String()
+    kana = fields.String()
+    registry_number = fields.String(allow_none=True)
+    system = fields.String()
+    number = fields.String()
+    valid_from = fields.Date()
+    valid_until = fields.Date()
+
+
 class MemberRow(Schema):
     id = fields.Integer(metadata={"description": "the physician's id"})
     name = fields.String()

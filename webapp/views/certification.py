@@ -16,6 +16,7 @@ from membership import certifications, documents, memberships
 from membership.errors import ValidationFailed
 
 from .. import db
+from ..csv_response import streamed_csv
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
 
@@ -136,6 +137,43 @@ def certificate_pdf(certificate_id):
                                 issuer=certifications.issuer(s, cert))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="certificate-{cert.number}.pdf"'})
+
+
+@bp.route("/members/certified")
+@roles_required("secretariat", "admin")
+def roster():
+    """認定医名簿: the office's members holding a certificate — valid, ending within six months
+    without a renewal (to remind them), or ended — by system, searchable, as CSV too."""
+    s, me = db.session(), actor()
+    filters = {"system": request.args.get("system", ""), "state": request.args.get("state", "valid"),
+               "q": request.args.get("q", "")}
+    try:
+        page = max(int(request.args.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    errors: dict[str, str] = {}
+    try:
+        rows, total = certifications.roster(s, me, page=page, **filters)
+    except ValidationFailed as exc:
+        errors, filters = field_errors(exc), {"system": "", "state": "valid", "q": filters["q"]}
+        rows, total = certifications.roster(s, me, page=page, **filters)
+    pages = max((total + certifications.ROSTER_PAGE - 1) // certifications.ROSTER_PAGE, 1)
+    return render_template("certification/roster.html", rows=rows, total=total, page=page, pages=pages,
+                           filters=filters, errors=errors, labels=LABELS, systems=certifications.CERTIFIED,
+                           roster_states=certifications.ROSTER_STATES), 422 if errors else 200
+
+
+@bp.route("/members/certified.csv")
+@roles_required("secretariat", "admin")
+def roster_csv():
+    """The roster (filters applied) as CSV, UTF-8 with BOM; streamed, however long."""
+    try:
+        lines = certifications.roster_lines(db.session(), actor(), request.args.get("system", ""),
+                                            request.args.get("state", "valid"), request.args.get("q", ""))
+    except ValidationFailed as exc:
+        flash(" ".join(field_errors(exc).values()), "error")
+        return redirect(url_for("certification.roster"))
+    return streamed_csv(certifications.ROSTER_HEADINGS, lines, "certified.csv")
 
 
 @bp.route("/verify")

@@ -1,0 +1,80 @@
+"""認定医名簿: an office lists its current members' certificates — valid, ending within six months
+without a renewal, or ended and not renewed —, never another office's members nor a revoked
+certificate; as a page, a CSV and through the API."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+
+from membership import certifications
+from membership.fields import today_jst
+from membership.models import Certificate
+
+from ..conftest import actor_for
+from ..helpers import approved_member
+from ..helpers import login_client as login
+
+TODAY = today_jst()
+_numbers = itertools.count(1)
+
+
+def _cert(session, member, system, valid_from, valid_until, status="active"):
+    n = next(_numbers)
+    cert = Certificate(physician_id=member.physician_id, system=system, mode="new", number=f"RST-{n:05d}",
+                       valid_from=valid_from, valid_until=valid_until, verification_code=f"RSTCODE{n:05d}",
+                       status=status)
+    session.add(cert)
+    session.flush()
+    return cert
+
+
+def test_the_roster_by_state_and_scope(app, session, api):
+    day = dt.timedelta(days=1)
+    valid_holder, _ = approved_member(session, prefix="rva")
+    renewed_old = _cert(session, valid_holder, "occupational", TODAY - 2000 * day, TODAY - 175 * day)
+    valid = _cert(session, valid_holder, "occupational", TODAY - 174 * day, TODAY + 1500 * day)
+    expiring_holder, _ = approved_member(session, prefix="rex")
+    expiring = _cert(session, expiring_holder, "lifelong", TODAY - 1000 * day, TODAY + 30 * day)
+    renewing_holder, _ = approved_member(session, prefix="rrn")  # ends soon, but renewed already
+    soon = _cert(session, renewing_holder, "sports", TODAY - 1700 * day, TODAY + 20 * day)
+    _cert(session, renewing_holder, "sports", TODAY + 21 * day, TODAY + 1845 * day)
+    lapsed_holder, _ = approved_member(session, prefix="rlp")
+    lapsed = _cert(session, lapsed_holder, "sports", TODAY - 1900 * day, TODAY - 10 * day)
+    revoked = _cert(session, lapsed_holder, "occupational", TODAY - 100 * day, TODAY + 1000 * day, status="revoked")
+    elsewhere, _ = approved_member(session, chain=[("otaru", "A-1"), ("hokkaido", "A"), ("jma", "A1")], prefix="rot")
+    other_city = _cert(session, elsewhere, "occupational", TODAY - 10 * day, TODAY + 1000 * day)
+    ours = {c.number for c in (renewed_old, valid, expiring, soon, lapsed, revoked, other_city)}
+
+    def listed(who, **filters):
+        rows, _ = certifications.roster(session, actor_for(session, who), limit=10_000, **filters)
+        return {c.number for c in rows} & ours
+
+    assert listed("staff@sapporo") == {valid.number, expiring.number, soon.number}
+    assert listed("staff@sapporo", state="expiring") == {expiring.number}
+    assert listed("staff@sapporo", state="expired") == {lapsed.number}  # the renewed one is not "expired"
+    assert listed("staff@sapporo", system="sports") == {soon.number}
+    assert listed("staff@hokkaido") == {valid.number, expiring.number, soon.number, other_city.number}
+    assert listed("staff@otaru") == {other_city.number}
+    assert listed("admin001", q="シケン") >= {valid.number, expiring.number}
+
+    client = login(app, "staff@sapporo")
+    page = client.get("/members/certified?state=expiring").get_data(as_text=True)
+    assert expiring.number in page and valid.number not in page and "6か月以内に期限切れ" in page
+    r = client.get("/members/certified?state=someday&system=golf")
+    assert r.status_code == 422 and "認定制度は一覧から選んでください" in r.get_data(as_text=True)
+    body = client.get("/members/certified.csv?state=valid").get_data().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0] == list(certifications.ROSTER_HEADINGS)
+    numbers = {row[4] for row in rows[1:]}
+    assert {valid.number, expiring.number, soon.number} <= numbers and not numbers & {other_city.number, revoked.number}
+    line = next(row for row in rows if row[4] == valid.number)
+    assert line[3] == "認定産業医" and line[6] == valid.valid_until.isoformat()
+
+    r = api("staff@otaru").get("/api/v1/certificates?system=occupational")
+    assert r.status_code == 200 and {row["number"] for row in r.get_json()} & ours == {other_city.number}
+    assert int(r.headers["X-Total-Count"]) >= 1
+    assert api(valid_holder.login_id).get("/api/v1/certificates").status_code == 403
+    assert login(app, valid_holder.login_id).get("/members/certified").status_code in (403, 404)
