@@ -32,7 +32,9 @@ DEMO_SESSION = "産業医研修会（デモ）職場のメンタルヘルス対�
 def load_demo_activity(session: Session) -> bool:
     """What `make run` shows beyond the reference data (idempotent): an approved training session
     of 札幌市医師会 open for applications, and credits for the demo member 日医 太郎 — a few short of
-    認定産業医, so My Page shows what is missing. Returns whether anything was added."""
+    認定産業医, so My Page shows what is missing — and two certificates he held before the system:
+    認定健康スポーツ医 and a 日医生涯教育認定証 that ends within four months (the rosters' 期限間近).
+    Returns whether anything was added."""
     import datetime as dt
 
     import sqlalchemy as sa
@@ -70,6 +72,10 @@ def load_demo_activity(session: Session) -> bool:
             ("lifelong", "quiz", 1, 30, "quiz", "日医雑誌 問題解答")):
         certifications.add_credits(session, None, member.physician_id, system, category, credits,
                                    today - dt.timedelta(days=days_ago), source, ref)
+    for system, number, started, years in (("sports", "SP-PAPER-0042", today - dt.timedelta(days=700), 5),
+                                           ("lifelong", "LL-PAPER-1187", today - dt.timedelta(days=980), 3)):
+        until = certifications.years_before(started, -years) - dt.timedelta(days=1)
+        certifications.add_existing(session, None, member.physician_id, system, number, started, until)
     session.flush()
     return True
 

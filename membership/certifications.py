@@ -419,11 +419,33 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
     return {"certificate_id": cert.id, "number": cert.number}
 
 
+def add_existing(session: Session, actor: Actor | None, physician_id: int, system: str, number: str,
+                 valid_from: dt.date, valid_until: dt.date) -> Certificate:
+    """A certificate issued before the system (on paper): recorded with its own number and period,
+    a new verification code and no application. Raises ValidationFailed naming the field."""
+    errors: dict[str, tuple[str, dict]] = {}
+    if system not in CERTIFIED:
+        errors["system"] = ("choose_from_list", {})
+    number = (number or "").strip()
+    if not number or len(number) > 20 or by_number(session, number) is not None:
+        errors["number"] = ("invalid", {})
+    if not (isinstance(valid_from, dt.date) and isinstance(valid_until, dt.date) and valid_from <= valid_until):
+        errors["valid_until"] = ("invalid", {})
+    if errors:
+        raise ValidationFailed(errors, context="certificate")
+    cert = Certificate(physician_id=physician_id, system=system, mode="new", number=number, valid_from=valid_from,
+                       valid_until=valid_until, verification_code=_new_code())
+    session.add(cert)
+    session.flush()
+    audit.record(session, actor, "certificate.add_existing", "certificate", cert.id, number=number)
+    return cert
+
+
 # --- the roster of certified members (認定医名簿) ------------------------------------------------------------
 
 #: the roster's states: valid today; valid but ending within six months with no renewal issued
 #: (the office reminds them); ended, and not renewed
-ROSTER_STATES = {"valid": "有効", "expiring": "6か月以内に期限切れ（更新未了）", "expired": "有効期限切れ"}
+ROSTER_STATES = {"valid": "有効", "expiring": "期限間近（6か月以内・更新未了）", "expired": "有効期限切れ"}
 ROSTER_PAGE = 50
 
 

@@ -746,7 +746,7 @@ EN.update({
         "Members of this association who hold a certificate (revoked certificates are not shown).",
     "氏名・フリガナ・医籍登録番号": "Name, kana or registry number",
     "該当する認定医はいません。": "No certified physician matches.",
-    "6か月以内に期限切れ（更新未了）": "Ending within six months (not renewed)",
+    "期限間近（6か月以内・更新未了）": "Ending within six months (not renewed)",
     "キャンセル待ちに登録しました。空きが出たら受講が確定し、メールでお知らせします。":
         "You are on the waiting list. If a place becomes free it is yours, and we will let you know by mail.",
     "キャンセル待ちに登録済みです。": "You are on the waiting list.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
 from engine import bootstrap, tasks
@@ -52,3 +53,22 @@ def test_the_demo_files_applications_at_different_stages_once(session):
     assert bootstrap.load_demo_applications(session) is False  # idempotent
     assert session.scalar(sa.select(sa.func.count()).select_from(ApplicationNote)) == before
     assert len(open_tasks(session, "chuoeast")) == 2
+
+
+def test_the_demo_member_has_credits_a_session_and_certificates_held_before_the_system(session):
+    from membership import certifications
+    from membership.errors import ValidationFailed
+
+    assert bootstrap.load_demo_activity(session) is True
+    otaru = actor_for(session, "staff@otaru")
+    expiring, _ = certifications.roster(session, otaru, state="expiring")
+    valid, _ = certifications.roster(session, otaru)
+    assert [c.number for c in expiring] == ["LL-PAPER-1187"] and expiring[0].application_id is None
+    assert {c.number for c in valid} == {"LL-PAPER-1187", "SP-PAPER-0042"}
+    sports = certifications.by_number(session, "SP-PAPER-0042")
+    assert certifications.verify(session, sports.verification_code) == sports  # checked like any other
+    assert bootstrap.load_demo_activity(session) is False
+    with pytest.raises(ValidationFailed) as bad:
+        certifications.add_existing(session, None, sports.physician_id, "golf", "SP-PAPER-0042",
+                                    dt.date(2020, 1, 2), dt.date(2020, 1, 1))
+    assert set(bad.value.fields) == {"system", "number", "valid_until"}

@@ -62,7 +62,7 @@ def test_the_roster_by_state_and_scope(app, session, api):
 
     client = login(app, "staff@sapporo")
     page = client.get("/members/certified?state=expiring").get_data(as_text=True)
-    assert expiring.number in page and valid.number not in page and "6か月以内に期限切れ" in page
+    assert expiring.number in page and valid.number not in page and "期限間近（6か月以内・更新未了）" in page
     r = client.get("/members/certified?state=someday&system=golf")
     assert r.status_code == 422 and "認定制度は一覧から選んでください" in r.get_data(as_text=True)
     body = client.get("/members/certified.csv?state=valid").get_data().decode("utf-8-sig")
