@@ -11,9 +11,7 @@ category, date, source and content) is skipped, so importing a file twice adds n
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -22,9 +20,9 @@ from sqlalchemy.orm import Session
 from . import audit, fields
 from .actors import Actor
 from .certifications import CATEGORIES, SYSTEMS, add_credits
-from .errors import Forbidden, ValidationFailed
+from .errors import Forbidden
 from .fields import FieldError, today_jst
-from .imports import decode
+from .imports import read_rows, refuse
 from .models import CreditEntry, Physician
 
 COLUMNS = ("医籍登録番号", "制度", "区分", "単位数", "取得日", "取得方法", "内容")
@@ -36,15 +34,7 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     """(clean rows, problems [{line, errors: {column: (key, params)}}]). Admins only."""
     if actor.role != "admin":
         raise Forbidden()
-    reader = csv.DictReader(io.StringIO(decode(raw)))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValidationFailed.one("file", "missing_columns", columns="、".join(missing))
-    rows = list(reader)
-    if len(rows) > MAX_ROWS:
-        raise ValidationFailed.one("file", "too_many", max=MAX_ROWS)
-    if not rows:
-        raise ValidationFailed.one("file", "empty_file")
+    rows = read_rows(raw, COLUMNS, MAX_ROWS)
     numbers = {fields.halfwidth(r.get("医籍登録番号")) for r in rows}
     physicians = dict(session.execute(sa.select(Physician.registry_number, Physician.id).where(
         Physician.registry_number.in_(numbers))).all())
@@ -93,9 +83,7 @@ def import_credits(session: Session, actor: Actor, raw: bytes) -> int:
     """Write every row or none (ValidationFailed with `problems`); returns the rows added."""
     clean, problems = check(session, actor, raw)
     if problems:
-        exc = ValidationFailed.one("file", "import_has_errors", count=len(problems))
-        exc.problems = problems
-        raise exc
+        raise refuse(problems)
     ids = {r["physician_id"] for r in clean}
     existing = {(e.physician_id, e.system, e.category, e.earned_on, e.source, e.source_ref, e.credits)
                 for e in session.scalars(sa.select(CreditEntry).where(CreditEntry.physician_id.in_(ids)))}

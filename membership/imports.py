@@ -36,6 +36,28 @@ def decode(raw: bytes) -> str:
     raise ValidationFailed.one("file", "bad_encoding")
 
 
+def read_rows(raw: bytes, columns, max_rows: int) -> list[dict]:
+    """A CSV file's rows by its header, or ValidationFailed ("file") when it cannot be read at all:
+    encoding, a missing column, too many rows, none."""
+    reader = csv.DictReader(io.StringIO(decode(raw)))
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValidationFailed.one("file", "missing_columns", columns="、".join(missing))
+    rows = list(reader)
+    if len(rows) > max_rows:
+        raise ValidationFailed.one("file", "too_many", max=max_rows)
+    if not rows:
+        raise ValidationFailed.one("file", "empty_file")
+    return rows
+
+
+def refuse(problems: list[dict]) -> ValidationFailed:
+    """The error an import raises when any row is bad: nothing is written; the rows' problems ride along."""
+    exc = ValidationFailed.one("file", "import_has_errors", count=len(problems))
+    exc.problems = problems
+    return exc
+
+
 def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[dict]]:
     """(clean rows, problems [{line, errors: {column: (key, params)}}]). Raises ValidationFailed
     for a file that cannot be read at all (encoding, header, size) and Forbidden for non-staff."""
@@ -96,9 +118,7 @@ def import_members(session: Session, actor: Actor, raw: bytes) -> int:
     `params["problems"]`) when any row is bad. Returns the number of memberships created."""
     clean, problems = check(session, actor, raw)
     if problems:
-        exc = ValidationFailed.one("file", "import_has_errors", count=len(problems))
-        exc.problems = problems
-        raise exc
+        raise refuse(problems)
     existing = {p.registry_number: p for p in session.scalars(sa.select(Physician).where(
         Physician.registry_number.in_([r["registry_number"] for r in clean])))}
     members_here = set(session.scalars(sa.select(Membership.physician_id).where(

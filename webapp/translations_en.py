@@ -742,6 +742,11 @@ EN.update({
     "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
     "キャンセル待ち": "Waiting list", "順番": "Position",
     "認定医名簿": "Certified physicians",
+    "認定証データの取込み": "Import certificates",
+    "システム導入前に交付された認定証を登録します。制度はコードで指定します（occupational, sports, lifelong, primary_care）。"
+    "同じ認定証を二度取り込んでも増えません。":
+        "Record certificates issued before the system. Give the system as a code (occupational, sports, lifelong, "
+        "primary_care). Importing the same certificate twice adds nothing.",
     "所属する会員のうち、認定証を持つ医師の一覧です（取消された認定証は表示しません）。":
         "Members of this association who hold a certificate (revoked certificates are not shown).",
     "氏名・フリガナ・医籍登録番号": "Name, kana or registry number",

@@ -249,3 +249,52 @@ def test_admins_import_credits_all_or_nothing(app, session):
         assert r.status_code == 302
     assert count() == 2
     assert login(app, "staff@sapporo").get("/admin/credits/import").status_code == 403
+
+
+def test_admins_import_certificates_issued_before_the_system_all_or_nothing(app, session):
+    """認定証データの取込み: a dry run names every bad row and column; one bad row writes nothing; the
+    same file twice adds nothing; the imported certificates are on My Page and checked publicly."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from membership.models import Certificate, Physician
+
+    member, _ = approved_member(session, prefix="cim")
+    other, _ = approved_member(session, prefix="cio")
+    physician = session.get(Physician, member.physician_id)
+    physician.registry_number = number = f"{uuid.uuid4().int % 900000 + 100000}"
+    session.flush()
+    tag = uuid.uuid4().hex[:6].upper()
+    taken = certifications.add_existing(session, None, other.physician_id, "sports", f"TAKEN-{tag}",
+                                        TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=100))
+    header = "医籍登録番号,制度,認定番号,有効期間開始,有効期間終了\n"
+    good = (f"{number},occupational,OC-{tag}-1,2022-04-01,2027-03-31\n"
+            f"{number},lifelong,LL-{tag}-2,2020-04-01,2023-03-31\n")
+    bad = header + good + (f"000000,golf,{taken.number},2020-04-01,2019-03-31\n"
+                           f"{number},sports,OC-{tag}-1,2020-04-01,2030-13-01\n")
+    admin = login(app, "admin001")
+
+    def mine():
+        return session.scalars(sa.select(Certificate.number).where(
+            Certificate.physician_id == member.physician_id).order_by(Certificate.number)).all()
+
+    page = text(admin.post("/admin/certificates/import", data={
+        "action": "check", "file": (io.BytesIO(bad.encode("cp932")), "certs.csv")}))
+    assert re.search(r'id="good-rows">2<', page) and re.search(r'id="bad-rows">2<', page)
+    errors = re.search(r'id="import-errors".*?</table>', page, re.S).group(0)
+    assert "別の認定証にすでに使われています" in errors and "有効期間開始以降" in errors
+    assert "ファイル内で重複" in errors and "制度は一覧から選んでください" in errors
+    r = admin.post("/admin/certificates/import", data={"action": "import", "file": (io.BytesIO(bad.encode()), "c.csv")})
+    assert r.status_code == 422 and mine() == []
+    for _ in range(2):  # the second time adds nothing
+        r = admin.post("/admin/certificates/import", data={
+            "action": "import", "file": (io.BytesIO(("\ufeff" + header + good).encode()), "c.csv")})
+        assert r.status_code == 302
+    assert mine() == [f"LL-{tag}-2", f"OC-{tag}-1"]
+    occupational = certifications.by_number(session, f"OC-{tag}-1")
+    assert certifications.state(occupational) == "valid" and occupational.application_id is None
+    page = text(login(app, member.login_id).get("/mypage/credits"))
+    assert f"OC-{tag}-1" in page and f"LL-{tag}-2" in page
+    assert 'data-state="valid"' in text(app.test_client().get(f"/verify?code={occupational.verification_code}"))
+    assert login(app, "staff@sapporo").get("/admin/certificates/import").status_code == 403

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forms.enrolment import ConfirmForm
-from membership import associations, audit, calendar, certifications, credit_imports
+from membership import associations, audit, calendar, certificate_imports, certifications, credit_imports
 from membership.errors import ValidationFailed
 
 from .. import db
@@ -60,6 +60,17 @@ def import_credits():
                          "admin.import_credits", heading="単位データの取込み",
                          intro="制度・区分・取得方法はコードで指定します（例: occupational, update, e_learning）。"
                                "同じ行を二度取り込んでも単位は増えません。")
+
+
+@bp.route("/certificates/import", methods=["GET", "POST"])
+@roles_required("admin")
+def import_certificates():
+    """Certificates issued before the system, from CSV, all or nothing."""
+    return csv_import.screen(certificate_imports.check, certificate_imports.import_certificates,
+                             certificate_imports.COLUMNS, "admin.import_certificates", heading="認定証データの取込み",
+                             intro="システム導入前に交付された認定証を登録します。制度はコードで指定します"
+                                   "（occupational, sports, lifelong, primary_care）。"
+                                   "同じ認定証を二度取り込んでも増えません。")
 
 
 @bp.route("/certificates", methods=["GET", "POST"])
