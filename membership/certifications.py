@@ -480,16 +480,8 @@ def roster_lines(session: Session, actor: Actor, system: str = "", state: str = 
     return lines()
 
 
-def _roster(actor: Actor, system: str, state: str, q: str, today: dt.date):
-    errors: dict[str, tuple[str, dict]] = {}
-    if system and system not in CERTIFIED:
-        errors["system"] = ("choose_from_list", {})
-    if state not in ROSTER_STATES:
-        errors["state"] = ("choose_from_list", {})
-    if actor.role not in ("secretariat", "admin") or (actor.role == "secretariat" and not actor.association_id):
-        raise NotFound()
-    if errors:
-        raise ValidationFailed(errors, context="certificate")
+def _in_state(state: str, today: dt.date) -> list:
+    """Conditions on Certificate for a roster state (ROSTER_STATES); revoked ones never match."""
     later = aliased(Certificate)
     renewed = sa.exists().where(later.physician_id == Certificate.physician_id, later.system == Certificate.system,
                                 later.status == "active", later.valid_from > Certificate.valid_from)
@@ -501,6 +493,27 @@ def _roster(actor: Actor, system: str, state: str, q: str, today: dt.date):
                        Certificate.valid_until <= months_before(today, -6), ~renewed]
     else:
         conditions += [Certificate.valid_until < today, ~renewed]
+    return conditions
+
+
+def expiring_of(session: Session, physician_id: int, today: dt.date | None = None) -> list[Certificate]:
+    """The physician's certificates ending within six months with no renewal issued (My Page says so)."""
+    return list(session.scalars(sa.select(Certificate).where(
+        Certificate.physician_id == physician_id, *_in_state("expiring", today or today_jst()))
+        .order_by(Certificate.valid_until)))
+
+
+def _roster(actor: Actor, system: str, state: str, q: str, today: dt.date):
+    errors: dict[str, tuple[str, dict]] = {}
+    if system and system not in CERTIFIED:
+        errors["system"] = ("choose_from_list", {})
+    if state not in ROSTER_STATES:
+        errors["state"] = ("choose_from_list", {})
+    if actor.role not in ("secretariat", "admin") or (actor.role == "secretariat" and not actor.association_id):
+        raise NotFound()
+    if errors:
+        raise ValidationFailed(errors, context="certificate")
+    conditions = _in_state(state, today)
     if system:
         conditions.append(Certificate.system == system)
     if actor.role == "secretariat":

@@ -217,6 +217,17 @@ def registrations_of(session: Session, physician_id: int) -> list[SessionRegistr
     return list(session.scalars(sa.select(SessionRegistration).where(SessionRegistration.physician_id == physician_id)))
 
 
+def upcoming_of(session: Session, physician_id: int,
+                today: dt.date | None = None) -> list[tuple[TrainingSession, SessionRegistration, int | None]]:
+    """My Page: the sessions not yet begun that the physician has a place at or waits for, by
+    date, with the place on the waiting list (None when registered)."""
+    regs = session.scalars(sa.select(SessionRegistration).join(
+        TrainingSession, TrainingSession.id == SessionRegistration.session_id).where(
+        SessionRegistration.physician_id == physician_id, SessionRegistration.status.in_(("registered", "waiting")),
+        TrainingSession.starts_on > (today or today_jst())).order_by(TrainingSession.starts_on, TrainingSession.id))
+    return [(session.get(TrainingSession, r.session_id), r, waiting_position(session, r)) for r in regs]
+
+
 def registered_counts(session: Session, session_ids: list[int]) -> dict[int, int]:
     """{session id: places taken} for a list of sessions, in one query."""
     counts = dict(session.execute(sa.select(SessionRegistration.session_id, sa.func.count()).where(

@@ -742,6 +742,8 @@ EN.update({
     "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
     "キャンセル待ち": "Waiting list", "順番": "Position",
     "認定医名簿": "Certified physicians",
+    "認定証の有効期限が近づいています": "A certificate ends soon", "有効期限": "Valid until",
+    "更新の要件を確認する": "See what renewal needs", "申込み中の研修会": "Sessions you applied for",
     "認定証データの取込み": "Import certificates",
     "システム導入前に交付された認定証を登録します。制度はコードで指定します（occupational, sports, lifelong, primary_care）。"
     "同じ認定証を二度取り込んでも増えません。":

@@ -60,6 +60,12 @@ def test_the_roster_by_state_and_scope(app, session, api):
     assert listed("staff@otaru") == {other_city.number}
     assert listed("admin001", q="シケン") >= {valid.number, expiring.number}
 
+    # the holders' My Page says which certificate ends soon — not when it was renewed already
+    notice = login(app, expiring_holder.login_id).get("/mypage/").get_data(as_text=True)
+    assert "認定証の有効期限が近づいています" in notice and expiring.number in notice
+    assert "認定証の有効期限が近づいています" not in login(app, renewing_holder.login_id).get("/mypage/").get_data(
+        as_text=True)
+
     client = login(app, "staff@sapporo")
     page = client.get("/members/certified?state=expiring").get_data(as_text=True)
     assert expiring.number in page and valid.number not in page and "期限間近（6か月以内・更新未了）" in page

@@ -176,6 +176,10 @@ def test_the_waiting_list_gives_a_freed_place_to_the_first_in_line(app, session,
     assert training.registration_of(session, second.physician_id, ts.id).status == "registered"
     assert "申込済みです" in text(login(app, second.login_id).get(f"/sessions/{ts.id}"))
     assert re.search(r"順番: 1", text(login(app, fourth.login_id).get(f"/sessions/{ts.id}")))
+    mine = re.search(r'id="my-sessions".*?</table>', text(login(app, fourth.login_id).get("/mypage/")), re.S).group(0)
+    assert ts.title in mine and "キャンセル待ち（順番: 1）" in mine
+    mine = re.search(r'id="my-sessions".*?</table>', text(login(app, second.login_id).get("/mypage/")), re.S).group(0)
+    assert ts.title in mine and "申込済み" in mine
     offered = session.scalars(sa.select(Notification).where(Notification.subject.contains("受講が確定"))).all()
     second_email = session.get(Physician, second.physician_id).email
     assert [n.to_address for n in offered] == [second_email] and ts.title in offered[0].body

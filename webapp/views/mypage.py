@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
-from membership import applications, drafts, memberships, notes, notices
+from membership import applications, certifications, drafts, memberships, notes, notices, training
 from membership.fields import today_jst
 
 from .. import db
@@ -30,7 +30,9 @@ def index():
                            leaving=applications.pending_departures(apps),
                            todo={t.application_id: t for t in todo}, labels=applications.STATUS_LABELS,
                            drafts=drafts.saved_drafts(s, me), form=ConfirmForm(), kinds=applications.KIND_LABELS,
-                           notices=notices.for_member(s, me, today_jst()))
+                           notices=notices.for_member(s, me, today_jst()), systems=certifications.SYSTEMS,
+                           sessions=training.upcoming_of(s, me.physician_id) if me.physician_id else [],
+                           expiring=certifications.expiring_of(s, me.physician_id) if me.physician_id else [])
 
 
 @bp.route("/card")
