@@ -32,30 +32,45 @@ def font_path() -> str:
 
 def credentials_notice(physician: Physician, login_id: str, password: str, login_url: str = "") -> bytes:
     """The ID・パスワード通知 (like the postcard of seed 002), one A5 page."""
+    return credentials_notices([(physician, login_id, password, None)], login_url)
+
+
+def credentials_notices(notices: list[tuple], login_url: str = "") -> bytes:
+    """Login notices, one A5 page each: [(physician, login ID, password, mailing address)] where the
+    address is None or (postal code, address, facility name), printed top left for a window
+    envelope."""
     pdf = FPDF(orientation="P", unit="mm", format=(148, 210))  # A5
     pdf.set_title("MAMIS ログインID・パスワード通知")
     pdf.set_author("MAMIS")
     pdf.add_font("jp", fname=font_path())
-    pdf.add_page()
-    pdf.set_font("jp", size=15)
-    pdf.cell(0, 10, "MAMIS ログインID・パスワードのお知らせ", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("jp", size=11)
-    pdf.cell(0, 8, f"{physician.family_name} {physician.given_name} 様", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.multi_cell(0, 6, "医師会会員情報システム（MAMIS）の初回ログイン用のIDとパスワードをお知らせします。"
-                         "初回ログイン時に利用規約への同意、メールアドレスの登録、"
-                         "ログインID・パスワードの変更をお願いします。")
-    pdf.ln(4)
-    pdf.set_font("jp", size=13)
-    for label, value in (("ログインID", login_id), ("パスワード", password)):
-        pdf.cell(32, 10, label, border=1)
-        pdf.cell(0, 10, value, border=1, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("jp", size=9)
-    pdf.ln(4)
-    if login_url:
-        pdf.multi_cell(0, 5, f"ログインページ: {login_url}")
-    pdf.multi_cell(0, 5, f"発行日: {today_jst():%Y年%m月%d日}　このお知らせは他人に見せないでください。"
-                         "ご不明な点は所属医師会事務局にお問い合わせください。")
+    for physician, login_id, password, address in notices:
+        pdf.add_page()
+        name = f"{physician.family_name} {physician.given_name} 様"
+        if address is not None:
+            postal, street, facility = address
+            pdf.set_font("jp", size=10)
+            lines = [f"〒{postal}" if postal else "", street, facility, name]
+            pdf.multi_cell(90, 5, "\n".join(line for line in lines if line), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(8)
+        pdf.set_font("jp", size=15)
+        pdf.cell(0, 10, "MAMIS ログインID・パスワードのお知らせ", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("jp", size=11)
+        pdf.cell(0, 8, name, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+        pdf.multi_cell(0, 6, "医師会会員情報システム（MAMIS）の初回ログイン用のIDとパスワードをお知らせします。"
+                             "初回ログイン時に利用規約への同意、メールアドレスの登録、"
+                             "ログインID・パスワードの変更をお願いします。", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+        pdf.set_font("jp", size=13)
+        for label, value in (("ログインID", login_id), ("パスワード", password)):
+            pdf.cell(32, 10, label, border=1)
+            pdf.cell(0, 10, value, border=1, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("jp", size=9)
+        pdf.ln(4)
+        if login_url:
+            pdf.multi_cell(0, 5, f"ログインページ: {login_url}", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, f"発行日: {today_jst():%Y年%m月%d日}　このお知らせは他人に見せないでください。"
+                             "ご不明な点は所属医師会事務局にお問い合わせください。")
     return bytes(pdf.output())
 
 

@@ -123,6 +123,31 @@ def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000, 
                    home if to_home else _full_address(f_prefecture, f_address), "停止" if stopped else "", postal, home]
 
 
+def mailing_addresses(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """{physician id: (postal code, address, facility name)} where the office posts to each (送付物設定:
+    the facility of their latest membership in the actor's association — any, for an admin — or
+    home; home when there is no facility). One query."""
+    if not physician_ids:
+        return {}
+    here = [Membership.association_id == actor.association_id] if actor.association_id else []
+    latest = sa.select(sa.func.max(Membership.id)).where(Membership.physician_id == Physician.id, *here) \
+        .correlate(Physician).scalar_subquery()
+    rows = session.execute(
+        sa.select(Physician.id, Physician.dispatch_to, Physician.postal_code, Physician.prefecture, Physician.address,
+                  Facility.name, Facility.postal_code, Facility.prefecture, Facility.address)
+        .outerjoin(Membership, Membership.id == latest)
+        .outerjoin(MembershipGroup, MembershipGroup.id == Membership.group_id)
+        .outerjoin(Facility, Facility.id == MembershipGroup.facility_id)
+        .where(Physician.id.in_(physician_ids)))
+    out = {}
+    for pid, dispatch_to, postal, prefecture, address, facility, f_postal, f_prefecture, f_address in rows:
+        if dispatch_to == "home" or facility is None:
+            out[pid] = (postal or "", _full_address(prefecture, address), "")
+        else:
+            out[pid] = (f_postal or "", _full_address(f_prefecture, f_address), facility)
+    return out
+
+
 def _full_address(prefecture: str | None, address: str | None) -> str:
     """An address with its prefecture in front, once (facility addresses often include it)."""
     prefecture, address = prefecture or "", address or ""

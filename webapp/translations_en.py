@@ -742,6 +742,17 @@ EN.update({
     "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
     "キャンセル待ち": "Waiting list", "順番": "Position",
     "認定医名簿": "Certified physicians",
+    "ログイン通知の一括発行": "Login notices in bulk",
+    "会員に初回ログイン用の仮のログインIDとパスワードを発行し、郵送用の通知（PDF、1名1ページ、窓付き封筒用の宛名入り）を作成します。":
+        "Issue temporary login IDs and passwords to members and make the notices to post (a PDF, one page "
+        "each, addressed for window envelopes).",
+    "パスワードはこのPDFにしか残りません。PDFを紛失した場合は「発行済みで未ログインの会員」に再発行してください（前の通知は使えなくなります）。":
+        "The passwords exist only in that PDF. If it is lost, issue again to \u201cmembers issued but never logged "
+        "in\u201d (the earlier notices stop working).",
+    "一度に発行するのは": "At most", "名までです。残りは続けて発行してください。": "members are issued at once; issue again for the rest.",
+    "発行の対象": "Issue to", "人数": "Members", "通知を発行する": "Issue notices", "名": "",
+    "ログインIDが未発行の会員": "Members without a login", "発行済みで未ログインの会員": "Members issued but never logged in",
+    "発行の対象となる会員はいません。": "No member to issue to.", "会員一覧へ戻る": "Back to the member list",
     "認定証の有効期限が近づいています": "A certificate ends soon", "有効期限": "Valid until",
     "更新の要件を確認する": "See what renewal needs", "申込み中の研修会": "Sessions you applied for",
     "認定証データの取込み": "Import certificates",

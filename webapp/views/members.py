@@ -125,6 +125,39 @@ def issue_credentials(physician_id):
         "Cache-Control": "no-store"})
 
 
+@bp.route("/members/credentials", methods=["GET", "POST"])
+@roles_required("secretariat", "admin")
+def bulk_credentials():
+    """ログイン通知の一括発行: the members of the office who have no login yet (or never used the one
+    issued) get temporary credentials, CREDENTIAL_BATCH at a time, as one PDF to print and post —
+    each page addressed for a window envelope. The passwords exist only in that PDF."""
+    s, me = db.session(), actor()
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        target = request.form.get("target", "none")
+        try:
+            issued = registration.issue_credentials_in_bulk(s, me, target)
+        except ValidationFailed as exc:
+            db.rollback()
+            flash(" ".join(field_errors(exc).values()), "error")
+            return redirect(url_for("members.bulk_credentials"))
+        if not issued:
+            db.rollback()
+            flash(translate("発行の対象となる会員はいません。"), "info")
+            return redirect(url_for("members.bulk_credentials"))
+        addresses = members.mailing_addresses(s, me, [a.physician_id for a, _ in issued])
+        pdf = documents.credentials_notices(
+            [(a.physician, a.login_id, pw, addresses.get(a.physician_id)) for a, pw in issued],
+            url_for("auth.login", _external=True))
+        db.commit()
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="mamis-logins-{target}-{len(issued)}.pdf"',
+            "Cache-Control": "no-store"})
+    counts = {target: registration.credential_candidates(s, me, target)[1]
+              for target in registration.CREDENTIAL_TARGETS}
+    return render_template("members/credentials.html", counts=counts, targets=registration.CREDENTIAL_TARGETS,
+                           batch=registration.CREDENTIAL_BATCH, form=ConfirmForm())
+
+
 @bp.route("/members/<int:physician_id>/disable", methods=["POST"])
 @roles_required("admin")
 def disable(physician_id):
