@@ -21,7 +21,7 @@ def test_the_member_list_and_a_members_page_for_the_office(api, session):
     assert r.status_code == 200 and r.headers["X-Total-Count"] == "1"
     [row] = r.get_json()
     assert row == {"id": member.physician_id, "name": "試験 一郎", "kana": "シケン イチロウ",
-                   "registry_number": row["registry_number"], "category": "A-1", "standing": "active",
+                   "registry_number": row["registry_number"], "category": "A-1", "standing": "upcoming",
                    "since": row["since"]}
     assert staff.get(f"/api/v1/members?q={member.login_id}&status=former").get_json() == []
 

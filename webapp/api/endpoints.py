@@ -19,6 +19,7 @@ from membership import (
     training,
 )
 from membership.errors import AuthenticationFailed, Forbidden, NotFound, Throttled, ValidationFailed
+from membership.fields import today_jst
 
 from .. import bulk, db
 from ..i18n import current_lang, message
@@ -320,12 +321,14 @@ def list_members(query):
     rows, total = members.list_members(s, g.actor, query.get("q", ""), query["page"], status=query.get("status", ""),
                                        category=query.get("category", ""))
     standing = members.standing_here(s, g.actor, [p.id for p in rows])
+    today = today_jst()
 
     def row(p):
         m = standing.get(p.id)
         return {"id": p.id, "name": p.full_name, "kana": f"{p.family_kana} {p.given_kana}".strip(),
                 "registry_number": p.registry_number, "category": m.category.code if m else None,
-                "standing": m.status if m else ("applying" if g.actor.association_id else None),
+                "standing": ("upcoming" if m.status == "active" and m.since > today else m.status) if m
+                else ("applying" if g.actor.association_id else None),
                 "since": m.since.isoformat() if m else None}
 
     return [row(p) for p in rows], 200, {"X-Total-Count": str(total)}

@@ -350,7 +350,9 @@ class MemberRow(Schema):
     kana = fields.String()
     registry_number = fields.String(allow_none=True)
     category = fields.String(allow_none=True, metadata={"description": "in the caller's association"})
-    standing = fields.String(allow_none=True, metadata={"enum": ["active", "ended", "moved", "applying"]})
+    standing = fields.String(allow_none=True, metadata={
+        "enum": ["active", "upcoming", "ended", "moved", "applying"],
+        "description": "upcoming: approved from a date still ahead (入会予定)"})
     since = fields.String(allow_none=True)
 
 
