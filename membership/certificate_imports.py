@@ -92,5 +92,5 @@ def import_certificates(session: Session, actor: Actor, raw: bytes) -> int:
             continue
         add_existing(session, actor, r["physician_id"], r["system"], r["number"], r["valid_from"], r["valid_until"])
         added += 1
-    audit.record(session, actor, "certificates.import", "certificate", None, rows=len(clean), added=added)
+    audit.record(session, actor, "certificate.import", "certificate", None, rows=len(clean), added=added)
     return added

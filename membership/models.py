@@ -501,6 +501,9 @@ class TrainingSession(Base):
     capacity: Mapped[int]
     application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id"))
     reported_at: Mapped[dt.datetime | None]
+    #: called off by the organiser after approval (中止), with the reason told to the registrants
+    cancelled_at: Mapped[dt.datetime | None]
+    cancel_reason: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     organiser: Mapped[Association] = relationship()

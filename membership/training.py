@@ -67,20 +67,7 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
         errors["title"] = ("required", {})
     elif len(title) > MAX_TITLE:
         errors["title"] = ("too_long", {"max": MAX_TITLE})
-    place = str(data.get("place") or "").strip()
-    if not place:
-        errors["place"] = ("required", {})
-    elif len(place) > MAX_PLACE:
-        errors["place"] = ("too_long", {"max": MAX_PLACE})
-    starts = _date(data.get("starts_on"), "starts_on", errors)
-    ends = _date(data.get("ends_on") or data.get("starts_on"), "ends_on", errors)
-    if starts and starts <= today_jst():
-        errors["starts_on"] = ("date_in_future", {})
-    if starts and ends and ends < starts:
-        errors["ends_on"] = ("date_order", {})
-    capacity = str(data.get("capacity") or "").strip()
-    if not capacity.isdigit() or not 1 <= int(capacity) <= MAX_CAPACITY:
-        errors["capacity"] = ("invalid", {})
+    place, starts, ends, capacity = _when_and_where(data, errors)
     items = []
     for i, item in enumerate(data.get("credit_items") or []):
         system, category = item.get("system"), item.get("category")
@@ -102,7 +89,7 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
         chain = [organiser]
     ts = TrainingSession(organiser_association_id=organiser.id, title=title,
                          description=str(data.get("description") or "")[:2000], credit_items=items,
-                         starts_on=starts, ends_on=ends, place=place, capacity=int(capacity))
+                         starts_on=starts, ends_on=ends, place=place, capacity=capacity)
     session.add(ts)
     applicant = session.get(UserAccount, actor.user_id)
     app = Application(kind="session", status=ApplicationStatus.SUBMITTED.value, physician_id=None,
@@ -115,6 +102,103 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
     ts.application_id = app.id
     app.payload = {**app.payload, "session_id": ts.id}
     return app
+
+
+def _when_and_where(data: dict, errors: dict) -> tuple[str, dt.date | None, dt.date | None, int | None]:
+    """A session's place, first and last day (from tomorrow) and capacity; problems into `errors`."""
+    place = str(data.get("place") or "").strip()
+    if not place:
+        errors["place"] = ("required", {})
+    elif len(place) > MAX_PLACE:
+        errors["place"] = ("too_long", {"max": MAX_PLACE})
+    starts = _date(data.get("starts_on"), "starts_on", errors)
+    ends = _date(data.get("ends_on") or data.get("starts_on"), "ends_on", errors)
+    if starts and starts <= today_jst():
+        errors["starts_on"] = ("date_in_future", {})
+    if starts and ends and ends < starts:
+        errors["ends_on"] = ("date_order", {})
+    capacity = str(data.get("capacity") or "").strip()
+    if not capacity.isdigit() or not 1 <= int(capacity) <= MAX_CAPACITY:
+        errors["capacity"] = ("invalid", {})
+        return place, starts, ends, None
+    return place, starts, ends, int(capacity)
+
+
+CHANGE_LABELS = {"place": "会場", "starts_on": "開催日", "ends_on": "終了日", "capacity": "定員", "description": "内容"}
+
+
+def change_session(session: Session, actor: Actor, session_id: int, data: dict) -> dict[str, tuple]:
+    """The organiser changes an approved session before it starts: place, dates, capacity,
+    description (the title and credits stay as the layers approved them). A capacity below the
+    places taken is refused; a larger one gives the new places to the waiting list. Everyone
+    registered or waiting is mailed what changed. Returns {field: (old, new)}. Raises Forbidden,
+    Conflict, ValidationFailed."""
+    ts = _organisers_upcoming(session, actor, session_id)
+    errors: dict[str, tuple[str, dict]] = {}
+    place, starts, ends, capacity = _when_and_where(data, errors)
+    if capacity is not None and capacity < registered_count(session, ts.id):
+        errors["capacity"] = ("capacity_below_registered", {"count": registered_count(session, ts.id)})
+    if errors:
+        raise ValidationFailed(errors, context="session")
+    new = {"place": place, "starts_on": starts, "ends_on": ends, "capacity": capacity,
+           "description": str(data.get("description") if data.get("description") is not None
+                              else ts.description or "")[:2000]}
+    changed = {k: (getattr(ts, k), v) for k, v in new.items() if getattr(ts, k) != v}
+    if not changed:
+        return {}
+    for field, (_, value) in changed.items():
+        setattr(ts, field, value)
+    session.flush()
+    audit.record(session, actor, "session.change", "training_session", ts.id,
+                 changed={k: [str(a), str(b)] for k, (a, b) in changed.items()})
+    lines = [f"{CHANGE_LABELS[k]}: {_shown(a)} → {_shown(b)}" for k, (a, b) in changed.items() if k != "description"]
+    if "description" in changed:
+        lines.append(f"{CHANGE_LABELS['description']}: 変更あり")
+    promoted = promote_waiting(session, ts) if "capacity" in changed else []
+    for reg in _registrants(session, ts):
+        if reg not in promoted and reg.physician.email:
+            mail.send(session, reg.physician.email, "session_changed", name=reg.physician.full_name, title=ts.title,
+                      changes=lines, starts_on=f"{ts.starts_on:%Y/%m/%d}", place=ts.place)
+    return changed
+
+
+def cancel_session(session: Session, actor: Actor, session_id: int, reason: str) -> int:
+    """The organiser calls off an approved session before it starts (中止), with the reason: every
+    place and waiting place is cancelled and their holders are mailed. Returns how many were told.
+    Raises Forbidden, Conflict, ValidationFailed (the reason is required)."""
+    ts = _organisers_upcoming(session, actor, session_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ("required", {})}, context="session")
+    ts.cancelled_at, ts.cancel_reason = utcnow(), reason[:200]
+    told = 0
+    for reg in _registrants(session, ts):
+        reg.status, reg.cancelled_at = "cancelled", utcnow()
+        if reg.physician.email:
+            mail.send(session, reg.physician.email, "session_cancelled", name=reg.physician.full_name, title=ts.title,
+                      starts_on=f"{ts.starts_on:%Y/%m/%d}", reason=ts.cancel_reason)
+        told += 1
+    audit.record(session, actor, "session.cancel", "training_session", ts.id, reason=ts.cancel_reason, told=told)
+    return told
+
+
+def _organisers_upcoming(session: Session, actor: Actor, session_id: int) -> TrainingSession:
+    ts = _lock(session, session_id)
+    if actor.role != "secretariat" or ts.organiser_association_id != actor.association_id:
+        raise Forbidden()
+    if state(ts) != "approved" or ts.starts_on <= today_jst():
+        raise Conflict("session_closed")
+    return ts
+
+
+def _registrants(session: Session, ts: TrainingSession) -> list[SessionRegistration]:
+    return list(session.scalars(sa.select(SessionRegistration).where(
+        SessionRegistration.session_id == ts.id, SessionRegistration.status.in_(("registered", "waiting")))
+        .order_by(SessionRegistration.registered_at, SessionRegistration.id)))
+
+
+def _shown(value) -> str:
+    return f"{value:%Y/%m/%d}" if isinstance(value, dt.date) else str(value)
 
 
 def _date(value, field: str, errors: dict) -> dt.date | None:
@@ -132,10 +216,13 @@ def of_application(session: Session, app: Application) -> TrainingSession | None
 
 
 def state(ts: TrainingSession, today: dt.date | None = None) -> str:
-    """pending / approved / rejected / held (ended, not reported) / reported / withdrawn."""
+    """pending / approved / rejected / held (ended, not reported) / reported / withdrawn /
+    cancelled (中止: called off by the organiser after approval)."""
     status = ts.application.status if ts.application else ApplicationStatus.SUBMITTED.value
     if ts.reported_at:
         return "reported"
+    if ts.cancelled_at:
+        return "cancelled"
     if status == ApplicationStatus.APPROVED.value:
         return "held" if ts.ends_on < (today or today_jst()) else "approved"
     if status == ApplicationStatus.REJECTED.value:

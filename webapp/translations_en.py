@@ -742,6 +742,12 @@ EN.update({
     "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
     "キャンセル待ち": "Waiting list", "順番": "Position",
     "認定医名簿": "Certified physicians",
+    "研修会の変更・中止": "Change or call off the session", "開催中止": "Called off", "中止の理由": "Why it was called off",
+    "研修会名と単位は承認されたとおりで、変更できません。変更すると申込者（キャンセル待ちを含む）にメールで知らせます。":
+        "The title and credits stay as approved. Those who applied (the waiting list too) are mailed any change.",
+    "変更を保存して申込者に知らせる": "Save and tell those who applied", "研修会を中止する": "Call the session off",
+    "研修会の内容を変更し、申込者にメールで知らせました。": "The session was changed; those who applied were mailed.",
+    "研修会を中止しました。申込者に知らせました。": "The session was called off; those who applied were told.",
     "ログイン通知の一括発行": "Login notices in bulk",
     "会員に初回ログイン用の仮のログインIDとパスワードを発行し、郵送用の通知（PDF、1名1ページ、窓付き封筒用の宛名入り）を作成します。":
         "Issue temporary login IDs and passwords to members and make the notices to post (a PDF, one page "

@@ -284,3 +284,60 @@ def test_the_integrity_check_sees_a_waiting_list_beside_a_free_place(app, sessio
     assert f"training session {ts.id}: 1 places taken of 0" in integrity.check(session)
     reg.status = "cancelled"  # sound again: the scenario's own integrity check must pass
     session.flush()
+
+
+def test_the_organiser_changes_a_session_and_calls_it_off_and_the_registrants_are_told(app, session):
+    """変更: place, date and capacity change before the start (not below the places taken; more
+    places go to the waiting list), every registrant is mailed what changed; 中止: with a reason,
+    every place and waiting place is cancelled and its holder told; nothing more can be done."""
+    from membership.models import Notification
+
+    staff, _ = _file(app, capacity="1")
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    _approve(session, ts.application_id, "hokkaido", "jma")
+    first, second, third = (approved_member(session, prefix=p)[0] for p in ("ch1", "ch2", "ch3"))
+    training.register(session, first, ts.id)
+    training.register(session, second, ts.id, wait=True)
+    training.register(session, third, ts.id, wait=True)
+    emails = {who: session.get(Physician, who.physician_id).email for who in (first, second, third)}
+
+    def mails(subject_part):
+        return sorted(n.to_address for n in session.scalars(sa.select(Notification).where(
+            Notification.subject.contains(subject_part), Notification.subject.contains(ts.title))))
+
+    page = text(staff.get(f"/sessions/{ts.id}"))
+    assert 'id="change-form"' in page and 'id="call-off-form"' in page
+    assert 'id="change-form"' not in text(login(app, "staff@hokkaido").get(f"/sessions/{ts.id}"))  # organiser only
+    new_day = (TODAY + dt.timedelta(days=25)).isoformat()
+    r = staff.post(f"/sessions/{ts.id}/change", data={"place": "", "starts_on": new_day, "ends_on": new_day,
+                                                      "capacity": "0", "description": ""})
+    assert r.status_code == 422 and "会場を入力してください" in text(r)
+    r = staff.post(f"/sessions/{ts.id}/change", data={"place": "札幌市医師会館 2階", "starts_on": new_day,
+                                                      "ends_on": new_day, "capacity": "2", "description": ""})
+    assert r.status_code == 302
+    session.expire_all()
+    assert (ts.place, ts.starts_on.isoformat(), ts.capacity) == ("札幌市医師会館 2階", new_day, 2)
+    assert training.registration_of(session, second.physician_id, ts.id).status == "registered"  # moved up
+    assert mails("受講が確定") == [emails[second]]
+    assert mails("内容が変更") == sorted([emails[first], emails[third]])
+    body = session.scalar(sa.select(Notification.body).where(Notification.to_address == emails[first],
+                                                              Notification.subject.contains("内容が変更")))
+    assert "会場: 札幌市医師会館 → 札幌市医師会館 2階" in body and "定員: 1 → 2" in body
+    r = staff.post(f"/sessions/{ts.id}/change", data={"place": "会議室", "starts_on": new_day, "ends_on": new_day,
+                                                      "capacity": "1", "description": ""})
+    assert r.status_code == 422 and "申込済みの人数（2名）以上" in text(r)
+
+    r = staff.post(f"/sessions/{ts.id}/call-off", data={"reason": ""})
+    assert r.status_code == 422 and "中止の理由を入力してください" in text(r)
+    assert staff.post(f"/sessions/{ts.id}/call-off", data={"reason": "講師急病のため"}).status_code == 302
+    session.expire_all()
+    assert training.state(ts) == "cancelled"
+    assert {r.status for r in training.attendees(session, actor_for(session, "staff@sapporo"), ts)} == {"cancelled"}
+    assert mails("中止") == sorted(emails.values())
+    member_page = text(login(app, third.login_id).get(f"/sessions/{ts.id}"))
+    assert "中止" in member_page and "講師急病のため" in member_page and 'id="wait-button"' not in member_page
+    r = login(app, third.login_id).post(f"/sessions/{ts.id}/register", data={"wait": "1"}, follow_redirects=True)
+    assert "受け付けていません" in text(r)
+    again = staff.post(f"/sessions/{ts.id}/call-off", data={"reason": "二度目"}, follow_redirects=True)
+    assert "受け付けていません" in text(again)
+    assert login(app, "staff@otaru").post(f"/sessions/{ts.id}/call-off", data={"reason": "x"}).status_code in (403, 404)

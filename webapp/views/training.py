@@ -19,7 +19,7 @@ from ..security import actor, roles_required
 bp = Blueprint("training", __name__, url_prefix="/sessions")
 
 STATES = {"pending": "承認待ち", "approved": "受付中", "rejected": "却下", "held": "開催済み（報告待ち）",
-          "reported": "開催報告済み", "withdrawn": "取下げ"}
+          "reported": "開催報告済み", "withdrawn": "取下げ", "cancelled": "開催中止"}
 LABELS = {"systems": certifications.SYSTEMS, "categories": certifications.CATEGORIES}
 #: a registration's state, on the session page and in the list of applicants
 REGISTRATION_STATES = {"registered": "申込", "waiting": "キャンセル待ち", "cancelled": "取消"}
@@ -64,8 +64,9 @@ def detail(session_id):
     return _detail(training.get(db.session(), actor(), session_id))
 
 
-def _detail(ts, report=None, errors=None, ticked=()):
-    """The session page; with `errors`, the report form again with what was ticked and typed."""
+def _detail(ts, report=None, errors=None, ticked=(), change=None, change_errors=None):
+    """The session page; with `errors`, the report form again with what was ticked and typed; with
+    `change_errors`, the organiser's change form again with what was typed (`change`)."""
     me = actor()
     s = db.session()
     people = training.attendees(s, me, ts) if training.can_see_attendees(s, me, ts) else None
@@ -75,7 +76,8 @@ def _detail(ts, report=None, errors=None, ticked=()):
                            people=people, labels=LABELS, mine=mine,
                            position=training.waiting_position(s, mine) if mine else None, form=ConfirmForm(),
                            report=report or ReportForm(), errors=errors or {}, ticked=set(ticked),
-                           registration_states=REGISTRATION_STATES,
+                           registration_states=REGISTRATION_STATES, change=change or {},
+                           change_errors=change_errors or {},
                            organiser=me.role == "secretariat" and me.association_id == ts.organiser_association_id)
 
 
@@ -110,6 +112,51 @@ def _act(step, done) -> bool:
     db.commit()
     flash(translate(done(result)), "success")
     return True
+
+
+@bp.route("/<int:session_id>/change", methods=["POST"])
+@roles_required("secretariat")
+def change(session_id):
+    """The organiser changes place, dates, capacity or description before the session starts;
+    the registrants are mailed what changed."""
+    s = db.session()
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("training.detail", session_id=session_id))
+    data = {k: request.form.get(k, "") for k in ("place", "starts_on", "ends_on", "capacity", "description")}
+    try:
+        changed = training.change_session(s, actor(), session_id, data)
+    except ValidationFailed as exc:
+        db.rollback()
+        return _detail(training.get(s, actor(), session_id), change=data, change_errors=field_errors(exc)), 422
+    except Conflict as exc:
+        db.rollback()
+        flash(message(exc.message_key), "error")
+        return redirect(url_for("training.detail", session_id=session_id))
+    db.commit()
+    flash(translate("研修会の内容を変更し、申込者にメールで知らせました。") if changed
+          else translate("変更はありませんでした。"), "success" if changed else "info")
+    return redirect(url_for("training.detail", session_id=session_id))
+
+
+@bp.route("/<int:session_id>/call-off", methods=["POST"])
+@roles_required("secretariat")
+def call_off(session_id):
+    """中止: the organiser calls the session off with a reason; every registrant is told."""
+    s = db.session()
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("training.detail", session_id=session_id))
+    try:
+        told = training.cancel_session(s, actor(), session_id, request.form.get("reason", ""))
+    except ValidationFailed as exc:
+        db.rollback()
+        return _detail(training.get(s, actor(), session_id), change_errors=field_errors(exc)), 422
+    except Conflict as exc:
+        db.rollback()
+        flash(message(exc.message_key), "error")
+        return redirect(url_for("training.detail", session_id=session_id))
+    db.commit()
+    flash(translate("研修会を中止しました。申込者に知らせました。") + f"（{told}）", "success")
+    return redirect(url_for("training.detail", session_id=session_id))
 
 
 @bp.route("/<int:session_id>/report", methods=["POST"])
