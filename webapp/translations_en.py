@@ -742,6 +742,14 @@ EN.update({
     "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
     "キャンセル待ち": "Waiting list", "順番": "Position",
     "認定医名簿": "Certified physicians",
+    "認定申請の代理入力": "Enter a certification application for a member",
+    "の認定申請を、紙の申請書にもとづいて事務局が代理で入力します。申請書の写しを添付してください。":
+        ": the office enters the certification application received on paper. Attach a copy of the form.",
+    "単位が足りない場合は、紙の修了証などの単位を先に「単位データの取込み」（システム管理者）で登録してください。":
+        "If credits are missing, have those on paper certificates imported first (administrators: Import credits).",
+    "会員の詳細へ戻る": "Back to the member", "認定申請を代理で入力する（紙の申請書）":
+        "Enter a certification application (paper form)",
+    "会員に代わって認定申請を提出しました。": "The certification application was filed for the member.",
     "研修会の変更・中止": "Change or call off the session", "開催中止": "Called off", "中止の理由": "Why it was called off",
     "研修会名と単位は承認されたとおりで、変更できません。変更すると申込者（キャンセル待ちを含む）にメールで知らせます。":
         "The title and credits stay as approved. Those who applied (the waiting list too) are mailed any change.",

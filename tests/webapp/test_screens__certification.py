@@ -298,3 +298,37 @@ def test_admins_import_certificates_issued_before_the_system_all_or_nothing(app,
     assert f"OC-{tag}-1" in page and f"LL-{tag}-2" in page
     assert 'data-state="valid"' in text(app.test_client().get(f"/verify?code={occupational.verification_code}"))
     assert login(app, "staff@sapporo").get("/admin/certificates/import").status_code == 403
+
+
+def test_the_office_enters_a_paper_certification_application_for_a_member(app, session):
+    """紙の申請書の代理入力: the office sees the member's eligibility as the member would, files the
+    application on the member's behalf with the scanned form; the member sees it on My Page, and
+    the staff user who entered it cannot approve it (four-eyes)."""
+    import sqlalchemy as sa
+
+    from membership.models import Application
+
+    member, _ = approved_member(session, prefix="ppr")
+    _credit(session, member, "basic_early", 14)
+    _credit(session, member, "basic_practical", 10)
+    office = login(app, "staff@sapporo")
+    page = text(office.get(f"/members/{member.physician_id}/certification"))
+    occupational = re.search(r'id="eligibility-occupational".*?</article>', page, re.S).group(0)
+    assert "単位が足りません" in occupational and "認定を申請する" not in occupational
+    r = office.post(f"/members/{member.physician_id}/certification", data={"system": "occupational"},
+                    follow_redirects=True)
+    assert "単位が要件に足りない" in text(r)
+    _credit(session, member, "basic_late", 26)
+    r = office.post(f"/members/{member.physician_id}/certification", data={"system": "occupational", "documents": [
+        (io.BytesIO(b"%PDF-1.4\n%scanned paper form\n"), "認定産業医申請書.pdf")]})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/members/{member.physician_id}")
+    app_ = session.scalar(sa.select(Application).where(Application.physician_id == member.physician_id,
+                                                       Application.kind == "certification"))
+    staff = actor_for(session, "staff@sapporo")
+    assert app_.filed_by_user_id == staff.user_id and app_.applicant_user_id == member.user_id
+    assert "医師会事務局による代理申請" in text(login(app, member.login_id).get("/mypage/"))
+    task = open_task_for(session, staff, app_.id)
+    task_page = text(office.get(f"/tasks/{task.id}"))
+    assert "認定産業医申請書.pdf" in task_page and "承認できません" in task_page  # four-eyes, with the reason
+    assert login(app, "staff@otaru").get(f"/members/{member.physician_id}/certification").status_code == 404
+    assert login(app, member.login_id).get(f"/members/{member.physician_id}/certification").status_code == 403

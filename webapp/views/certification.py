@@ -7,12 +7,12 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from engine import flows
 from forms.certification import ActivityForm, DeclarationForm
 from forms.enrolment import ConfirmForm
-from membership import certifications, documents, memberships
+from membership import certifications, documents, members, memberships
 from membership.errors import ValidationFailed
 
 from .. import db
@@ -122,6 +122,40 @@ def apply():
     flash(translate("認定申請を受け付けました。次の医師会の順に審査されます:") + " "
           + " → ".join(translate(p.association.name) for p in app.parts), "success")
     return redirect(url_for("mypage.application", application_id=app.id))
+
+
+@bp.route("/members/<int:physician_id>/certification", methods=["GET", "POST"])
+@roles_required("secretariat")
+def apply_for(physician_id):
+    """A secretariat enters a member's certification application received on paper (紙の申請書,
+    the seed's transition period): the member's eligibility as on My Page, then the same
+    application, filed on the member's behalf with the scanned form attached."""
+    s, me = db.session(), actor()
+    physician = members.get_member(s, me, physician_id)  # NotFound outside the office's members
+    account = members.account_of(s, physician_id)
+    if account is None:
+        abort(404)
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        files = [(f.filename, f.stream) for f in request.files.getlist("documents") if f and f.filename]
+        try:
+            flows.submit_application(s, me, {"kind": "certification", "system": request.form.get("system", ""),
+                                             "on_behalf_of": account.login_id},
+                                     upload_root=Path(current_app.config["UPLOAD_DIR"]), files=files)
+        except ValidationFailed as exc:
+            db.rollback()
+            for text in field_errors(exc).values():
+                flash(text, "error")
+            return redirect(url_for("certification.apply_for", physician_id=physician_id))
+        db.commit()
+        flash(translate("会員に代わって認定申請を提出しました。"), "success")
+        return redirect(url_for("members.detail", physician_id=physician_id))
+    eligibility = {system: flows.eligibility(s, physician_id, system) for system in certifications.CERTIFIED}
+    reviewers = {system: [a.name for a in certifications.chain_for(s, physician_id, system)]
+                 for system in certifications.CERTIFIED}
+    return render_template("certification/apply_for.html", physician=physician, eligibility=eligibility,
+                           reviewers=reviewers, labels=LABELS, form=ConfirmForm(),
+                           certificates=[(c, certifications.state(c))
+                                         for c in certifications.certificates_of(s, physician_id)], states=STATES)
 
 
 @bp.route("/mypage/certificates/<int:certificate_id>.pdf")
