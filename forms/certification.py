@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from wtforms import StringField
+from wtforms import SelectField, StringField
 
-from membership.certifications import ACTIVITIES
+from membership.certifications import ACTIVITIES, CATEGORIES, CERTIFIED, SYSTEMS
 
 from .base import BaseForm, LooseRadioField
 from .normalise import date_text, halfwidth
@@ -31,3 +31,18 @@ class ActivityForm(BaseForm):
     activity = LooseRadioField("活動", choices=list(ACTIVITIES.items()),
                                validators=[Required("choose"), OneOf(ACTIVITIES, "choose_from_list")])
     detail = StringField("活動の内容", validators=[Required(), MaxLength(100)], filters=[lambda v: (v or "").strip()])
+
+
+#: "system:category" of the systems a physician is certified in (an office enters those from paper)
+ENTRY_KINDS = [(f"{s}:{c}", f"{SYSTEMS[s]} {label}") for s in CERTIFIED for c, label in CATEGORIES[s].items()]
+
+
+class CreditEntryForm(BaseForm):
+    """手帳単位の入力: credits an office enters for a member from paper (産業医手帳, 修了証)."""
+
+    kind = SelectField("単位の区分", choices=ENTRY_KINDS, validate_choice=False,
+                       validators=[Required("choose"), OneOf(dict(ENTRY_KINDS), "choose_from_list")])
+    credits = StringField("単位数", validators=[Required()], filters=[halfwidth])
+    earned_on = StringField("取得日", validators=[Required(), IsoDate()], filters=[date_text])
+    note = StringField("内容（研修会名・手帳の記載など）", validators=[Required(), MaxLength(100)],
+                       filters=[lambda v: (v or "").strip()])

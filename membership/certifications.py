@@ -18,7 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from . import audit, mail
+from . import audit, mail, members
 from .actors import Actor
 from .applications import lock_applicant, record_submission, resolve_applicant
 from .errors import NotFound, ValidationFailed
@@ -56,7 +56,7 @@ CATEGORIES = {
     "primary_care": {"basic": "基本研修", "applied": "応用研修", **ACTIVITIES},
 }
 SOURCES = {"session": "研修会", "e_learning": "日医e-ラーニング", "quiz": "日医雑誌問題解答", "self": "自己申告",
-           "paper": "紙の単位シール", "legacy": "移行データ"}
+           "paper": "紙の単位シール", "legacy": "移行データ", "handbook": "手帳・修了証（医師会入力）"}
 MODES = {"new": "新規", "renewal": "更新"}
 VALID_YEARS = 5
 #: where a system differs: 生涯教育 and かかりつけ医機能研修 count three years and their
@@ -227,6 +227,31 @@ def declare(session: Session, actor: Actor, earned_on: dt.date, category: str, t
         raise ValidationFailed({"credits": ("credits_step", {})}, context="credit") from None
     return add_credits(session, actor, actor.physician_id, "lifelong", category, amount, earned_on, "self",
                        title, "生涯教育申告書")
+
+
+def enter_credits(session: Session, actor: Actor, physician_id: int, system: str, category: str, credits,
+                  earned_on, note: str) -> CreditEntry:
+    """手帳単位の入力: an office enters credits shown on paper (産業医手帳, a 修了証, a credit sticker)
+    for one of its members, with what they were for; the same entry twice is refused. Raises
+    NotFound outside the office's members, ValidationFailed naming the field."""
+    if not actor.is_secretariat or not members.can_see(session, actor, physician_id):
+        raise NotFound()
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed({"note": ("required", {})}, context="credit")
+    lock_applicant(session, physician_id)
+    try:
+        amount = Decimal(str(credits))
+    except ArithmeticError:
+        amount = None
+    if amount is not None and isinstance(earned_on, dt.date) and session.scalar(
+            sa.select(sa.func.count()).select_from(CreditEntry).where(
+                CreditEntry.physician_id == physician_id, CreditEntry.system == system,
+                CreditEntry.category == category, CreditEntry.earned_on == earned_on,
+                CreditEntry.credits == amount, CreditEntry.source_ref == note[:100])):
+        raise ValidationFailed({"note": ("credit_entered_twice", {})}, context="credit")
+    return add_credits(session, actor, physician_id, system, category, credits, earned_on, "handbook", note,
+                       "医師会入力")
 
 
 def report_activity(session: Session, actor: Actor, earned_on, activity: str, detail: str) -> CreditEntry:

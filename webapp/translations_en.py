@@ -742,6 +742,13 @@ EN.update({
     "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
     "キャンセル待ち": "Waiting list", "順番": "Position",
     "認定医名簿": "Certified physicians",
+    "手帳・修了証の単位の入力": "Enter credits from a handbook or certificate", "単位の区分": "Kind of credits",
+    "産業医手帳や修了証に記載された単位を1行ずつ入力します。入力した単位は申請の要件に数えられ、会員のマイページにも表示されます。":
+        "Enter, line by line, the credits written in the member's occupational-physician handbook or on a "
+        "certificate. They count for the requirements and show on the member's My Page.",
+    "単位を入力する": "Enter the credits", "単位を入力しました。": "The credits were entered.",
+    "手帳・修了証（医師会入力）": "Handbook or certificate (entered by the association)",
+    "内容（研修会名・手帳の記載など）": "What they were for (session, handbook entry)",
     "認定申請の代理入力": "Enter a certification application for a member",
     "の認定申請を、紙の申請書にもとづいて事務局が代理で入力します。申請書の写しを添付してください。":
         ": the office enters the certification application received on paper. Attach a copy of the form.",

@@ -332,3 +332,30 @@ def test_the_office_enters_a_paper_certification_application_for_a_member(app, s
     assert "認定産業医申請書.pdf" in task_page and "承認できません" in task_page  # four-eyes, with the reason
     assert login(app, "staff@otaru").get(f"/members/{member.physician_id}/certification").status_code == 404
     assert login(app, member.login_id).get(f"/members/{member.physician_id}/certification").status_code == 403
+
+
+def test_the_office_enters_credits_from_a_handbook_and_they_count(app, session):
+    """手帳単位の入力: the office types the credits of a member's 産業医手帳 line by line; bad input
+    names the field, the same line twice is refused, and the credits count for eligibility and
+    show on the member's My Page."""
+    member, _ = approved_member(session, prefix="hbk")
+    office = login(app, "staff@sapporo")
+    url = f"/members/{member.physician_id}/credits"
+    r = office.post(url, data={"kind": "occupational:golf", "credits": "x", "earned_on": "", "note": ""})
+    assert r.status_code == 422
+    page = text(r)
+    assert "単位の区分は一覧から選んでください" in page and "取得日を入力してください" in page
+    for kind, credits, note in (("occupational:basic_early", "14", "産業医手帳 p.3 基礎研修（前期）"),
+                                ("occupational:basic_practical", "10", "産業医手帳 p.4 実地"),
+                                ("occupational:basic_late", "26", "産業医手帳 p.5 後期")):
+        r = office.post(url, data={"kind": kind, "credits": credits, "earned_on": "2024-06-01", "note": note})
+        assert r.status_code == 302, text(r)
+    r = office.post(url, data={"kind": "occupational:basic_late", "credits": "26", "earned_on": "2024-06-01",
+                               "note": "産業医手帳 p.5 後期"})
+    assert r.status_code == 422 and "同じ単位はすでに入力されています" in text(r)
+    page = text(office.get(f"/members/{member.physician_id}/certification"))
+    assert "申請できます" in re.search(r'id="eligibility-occupational".*?</article>', page, re.S).group(0)
+    ledger = text(login(app, member.login_id).get("/mypage/credits"))
+    assert "産業医手帳 p.3 基礎研修（前期）" in ledger and "手帳・修了証（医師会入力）" in ledger
+    assert login(app, "staff@otaru").post(url, data={"kind": "occupational:basic_early", "credits": "1",
+                                                     "earned_on": "2024-06-01", "note": "x"}).status_code == 404

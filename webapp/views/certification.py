@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from engine import flows
-from forms.certification import ActivityForm, DeclarationForm
+from forms.certification import ActivityForm, CreditEntryForm, DeclarationForm
 from forms.enrolment import ConfirmForm
 from membership import certifications, documents, members, memberships
 from membership.errors import ValidationFailed
@@ -149,13 +149,46 @@ def apply_for(physician_id):
         db.commit()
         flash(translate("会員に代わって認定申請を提出しました。"), "success")
         return redirect(url_for("members.detail", physician_id=physician_id))
-    eligibility = {system: flows.eligibility(s, physician_id, system) for system in certifications.CERTIFIED}
-    reviewers = {system: [a.name for a in certifications.chain_for(s, physician_id, system)]
+    return _apply_for_page(physician, CreditEntryForm(formdata=None), {})
+
+
+@bp.route("/members/<int:physician_id>/credits", methods=["POST"])
+@roles_required("secretariat")
+def enter_credits(physician_id):
+    """手帳単位の入力: the office enters credits shown on paper for the member, one line at a time."""
+    s, me = db.session(), actor()
+    physician = members.get_member(s, me, physician_id)
+    entry = CreditEntryForm()
+    errors: dict[str, str] = {}
+    if entry.validate_on_submit():
+        system, _, category = entry.kind.data.partition(":")
+        try:
+            certifications.enter_credits(s, me, physician_id, system, category, entry.credits.data,
+                                         dt.date.fromisoformat(entry.earned_on.data), entry.note.data)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+            for field in ("system", "category"):  # one select on this form
+                if field in errors:
+                    errors["kind"] = errors.pop(field)
+        else:
+            db.commit()
+            flash(translate("単位を入力しました。"), "success")
+            return redirect(url_for("certification.apply_for", physician_id=physician_id, _anchor="entered"))
+    errors = {**entry.first_errors(), **errors}
+    return _apply_for_page(physician, entry, errors), 422 if errors else 200
+
+
+def _apply_for_page(physician, entry, entry_errors):
+    s = db.session()
+    eligibility = {system: flows.eligibility(s, physician.id, system) for system in certifications.CERTIFIED}
+    reviewers = {system: [a.name for a in certifications.chain_for(s, physician.id, system)]
                  for system in certifications.CERTIFIED}
     return render_template("certification/apply_for.html", physician=physician, eligibility=eligibility,
-                           reviewers=reviewers, labels=LABELS, form=ConfirmForm(),
+                           reviewers=reviewers, labels=LABELS, form=ConfirmForm(), entry=entry,
+                           entry_errors=entry_errors, entries=certifications.entries(s, physician.id)[:20],
                            certificates=[(c, certifications.state(c))
-                                         for c in certifications.certificates_of(s, physician_id)], states=STATES)
+                                         for c in certifications.certificates_of(s, physician.id)], states=STATES)
 
 
 @bp.route("/mypage/certificates/<int:certificate_id>.pdf")
