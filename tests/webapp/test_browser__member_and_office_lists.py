@@ -1,5 +1,6 @@
 """Real browser at 320 px (axe-core on every page): a member reports a 実地研修 activity and joins a
-full session's waiting list; an office opens its 認定医名簿 and the bulk login notices."""
+full session's waiting list; an office opens its 認定医名簿 and the bulk login notices, and enters
+a member's handbook credits on the paper-application page."""
 
 from __future__ import annotations
 
@@ -71,4 +72,12 @@ def test_activity_report_waiting_list_roster_and_login_notices(live_server, chro
     check_page(office)
     office.goto(f"{base}/members/credentials")
     expect(office.locator("#credential-targets")).to_be_visible()
+    check_page(office)
+    office.goto(f"{base}/members/{member.physician_id}/certification")  # a paper application, its credits
+    office.select_option("#entry-kind", "occupational:basic_early")
+    office.fill("#entry-credits", "14")
+    office.fill("#entry-earned_on", "2024-06-01")
+    office.fill("#entry-note", "産業医手帳 p.3")
+    office.click("#entry-form button[type=submit]")
+    expect(office.locator("#entries")).to_contain_text("産業医手帳 p.3")
     check_page(office)
