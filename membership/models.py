@@ -28,8 +28,10 @@ class Association(Base):
     tel: Mapped[str] = mapped_column(sa.String(20), default="")
 
     parent: Mapped[Association | None] = relationship(remote_side=[id])
+    #: the categories offered to applicants (a retired one stays on the memberships that have it)
     categories: Mapped[list[MemberCategory]] = relationship(
-        back_populates="association", order_by="MemberCategory.sort_order"
+        primaryjoin="and_(Association.id == MemberCategory.association_id, MemberCategory.retired_at.is_(None))",
+        order_by="MemberCategory.sort_order", viewonly=True,
     )
 
     __table_args__ = (sa.CheckConstraint("layer BETWEEN 1 AND 4", name="layer_range"),)
@@ -44,8 +46,10 @@ class MemberCategory(Base):
     label: Mapped[str] = mapped_column(sa.String(100))
     criteria: Mapped[str] = mapped_column(sa.Text, default="")
     sort_order: Mapped[int] = mapped_column(default=0)
+    #: no longer offered to new applications (会員区分の廃止); kept for the memberships that have it
+    retired_at: Mapped[dt.datetime | None]
 
-    association: Mapped[Association] = relationship(back_populates="categories")
+    association: Mapped[Association] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("association_id", "code", name="uq_member_categories_assoc_code"),)
 

@@ -34,6 +34,7 @@ class SessionUser(UserMixin):
         self.login_id = account.login_id
         self.role = account.role
         self.name = account.display_name
+        self.association_code = account.association.code if account.association_id else None
         #: a first-login step still to do ("terms", "email", "credentials") or None
         self.pending = registration.pending_step(account)
 

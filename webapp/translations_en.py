@@ -742,6 +742,17 @@ EN.update({
     "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
     "キャンセル待ち": "Waiting list", "順番": "Position",
     "認定医名簿": "Certified physicians",
+    "会員区分の設定": "Member categories",
+    "入会届で選べる会員区分と、その基準の説明です。使われている区分は削除できません。廃止すると新しい申請では選べなくなり、すでにその区分の会員はそのまま残ります。":
+        "The member categories applicants choose from, with their criteria. A category in use cannot be deleted: "
+        "retired, it is no longer offered, and members who have it keep it.",
+    "区分コード": "Category code", "区分名・基準": "Name and criteria", "操作": "Actions", "区分名": "Category name",
+    "区分の基準": "Criteria", "廃止": "Retired", "提供中": "Offered", "再び提供する": "Offer again",
+    "を上へ": "up", "を下へ": "down", "廃止する": "Retire", "会員区分を追加する": "Add a category",
+    "半角英数字と記号 ( ) - _ . で20文字以内。会員データの取込みでも使います。":
+        "Up to 20 letters, digits or ( ) - _ . — member data imports use it too.",
+    "追加する": "Add", "会員区分を追加しました。": "The category was added.",
+    "会員区分を更新しました。": "The category was updated.",
     "手帳・修了証の単位の入力": "Enter credits from a handbook or certificate", "単位の区分": "Kind of credits",
     "産業医手帳や修了証に記載された単位を1行ずつ入力します。入力した単位は申請の要件に数えられ、会員のマイページにも表示されます。":
         "Enter, line by line, the credits written in the member's occupational-physician handbook or on a "

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         admin,
         apply,
         auth,
+        categories,
         certification,
         designer,
         documents,
@@ -30,5 +31,5 @@ def init_app(app: Flask) -> None:
 
     set_language_provider(current_lang)
     for module in (auth, account, mypage, members, apply, withdraw, transfer, inbox, admin, documents, notices,
-                   designer, certification, training, fee_reduction):
+                   designer, certification, training, fee_reduction, categories):
         app.register_blueprint(module.bp)

@@ -1,0 +1,64 @@
+"""会員区分の設定: an association's member categories, kept by its secretariat (or an admin)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from forms.enrolment import ConfirmForm
+from membership import categories
+from membership.errors import ValidationFailed
+
+from .. import db
+from ..i18n import field_errors, translate
+from ..security import actor, roles_required
+
+bp = Blueprint("categories", __name__, url_prefix="/associations")
+
+
+@bp.route("/<code>/categories", methods=["GET", "POST"])
+@roles_required("secretariat", "admin")
+def index(code):
+    """The categories (offered, then retired) with a form to add one."""
+    s = db.session()
+    errors: dict[str, str] = {}
+    added = {}
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        added = {k: request.form.get(k, "") for k in ("code", "label", "criteria")}
+        try:
+            categories.add_category(s, actor(), code, added)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            flash(translate("会員区分を追加しました。"), "success")
+            return redirect(url_for("categories.index", code=code))
+    association, rows = categories.list_categories(s, actor(), code)
+    return render_template("categories/index.html", association=association, rows=rows, errors=errors,
+                           added=added, form=ConfirmForm()), 422 if errors else 200
+
+
+@bp.route("/<code>/categories/<int:category_id>", methods=["POST"])
+@roles_required("secretariat", "admin")
+def change(code, category_id):
+    """Reword, move, retire or offer again (the button pressed says which)."""
+    s = db.session()
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("categories.index", code=code))
+    action = request.form.get("action", "")
+    try:
+        if action == "save":
+            categories.update_category(s, actor(), code, category_id,
+                                       {k: request.form.get(k, "") for k in ("label", "criteria")})
+        elif action in ("up", "down"):
+            categories.move_category(s, actor(), code, category_id, -1 if action == "up" else 1)
+        elif action in ("retire", "reinstate"):
+            categories.set_retired(s, actor(), code, category_id, action == "retire")
+    except ValidationFailed as exc:
+        db.rollback()
+        for text in field_errors(exc).values():
+            flash(text, "error")
+        return redirect(url_for("categories.index", code=code))
+    db.commit()
+    flash(translate("会員区分を更新しました。"), "success")
+    return redirect(url_for("categories.index", code=code, _anchor=f"category-{category_id}"))
