@@ -250,8 +250,8 @@ def change_credentials(session: Session, actor: Actor, data: dict) -> UserAccoun
         clean = validate_credentials(session, data, account=account)
     except ValidationFailed as exc:
         errors.update(exc.fields)
-    if account.must_change_credentials:  # the issued ones must both be replaced
-        if fields.halfwidth(data.get("login_id")) == account.login_id:
+    if account.must_change_credentials:  # the issued ones must be replaced (a staff user's ID was chosen for it)
+        if account.role == "member" and fields.halfwidth(data.get("login_id")) == account.login_id:
             errors.setdefault("login_id", ("same_as_before", {}))
         if data.get("password") == data.get("current_password"):
             errors.setdefault("password", ("same_as_before", {}))

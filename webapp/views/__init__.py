@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         members,
         mypage,
         notices,
+        staff,
         training,
         transfer,
         withdraw,
@@ -31,5 +32,5 @@ def init_app(app: Flask) -> None:
 
     set_language_provider(current_lang)
     for module in (auth, account, mypage, members, apply, withdraw, transfer, inbox, admin, documents, notices,
-                   designer, certification, training, fee_reduction, categories):
+                   designer, certification, training, fee_reduction, categories, staff):
         app.register_blueprint(module.bp)
