@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from . import audit, fields
+from .actors import Actor
+from .errors import Forbidden, NotFound, ValidationFailed
+from .fields import FieldError
 from .models import Association, Facility
+from .reference import PREFECTURES
+
+#: an association's kind → its layer, and the layer of the parent it hangs under
+KINDS = {"national": "日本医師会", "prefectural": "都道府県医師会", "municipal": "郡市区医師会",
+         "occupational": "職域医師会", "university": "大学医師会", "district": "地区医師会（支部）",
+         "external": "外部団体（研修会の主催）"}
+KIND_LAYER = {"national": 1, "prefectural": 2, "municipal": 3, "occupational": 3, "university": 3, "external": 3,
+              "district": 4}
+_CODE = re.compile(r"[a-z0-9_]{2,32}")
+MAX_AREAS = 50
 
 
 def list_associations(session: Session, layer: int | None = None, parent_code: str | None = None,
@@ -116,3 +132,95 @@ def id_and_layer(session: Session, code) -> tuple[int, int] | None:
             return None
         found = _id_and_layer[key] = (row.id, row.layer)
     return found
+
+
+# --- administration ---------------------------------------------------------------------------------
+
+def _areas(raw, errors: dict) -> list[str]:
+    """Municipalities, one per line or separated by commas (、 too); each at most 20 characters."""
+    items = [a.strip() for a in re.split(r"[\n,、，]", fields.fullwidth_text(raw or "")) if a.strip()]
+    if len(items) > MAX_AREAS or any(len(a) > 20 for a in items):
+        errors["areas"] = ("invalid", {})
+    return list(dict.fromkeys(items))
+
+
+def _contact(data: dict, errors: dict) -> dict:
+    out = {}
+    for field, rule in (("name", lambda v: fields.text(v, 100, optional=False)),
+                        ("kana", lambda v: fields.kana(v, 200)),
+                        ("email", lambda v: fields.email(v) if (v or "").strip() else ""),
+                        ("tel", fields.phone)):
+        try:
+            out[field] = rule(data.get(field))
+        except FieldError as exc:
+            errors[field] = (exc.key, exc.params)
+    return out
+
+
+def create_association(session: Session, actor: Actor, data: dict) -> Association:
+    """Administrators add an association: its code (fixed for good), kind — which sets its layer —,
+    parent (the layer above; a prefecture for an external body), names, contact and the
+    municipalities it covers (for the enrolment search). Raises ValidationFailed naming the field."""
+    if actor.role != "admin":
+        raise Forbidden()
+    errors: dict[str, tuple[str, dict]] = {}
+    code = fields.halfwidth(data.get("code")).lower()
+    if not _CODE.fullmatch(code):
+        errors["code"] = ("association_code_rule", {})
+    elif by_code(session, code) is not None:
+        errors["code"] = ("association_code_taken", {"value": code})
+    kind = data.get("kind", "")
+    layer = KIND_LAYER.get(kind)
+    if layer is None:
+        errors["kind"] = ("choose_from_list", {})
+    parent = by_code(session, str(data.get("parent") or "")) if data.get("parent") else None
+    prefecture = ""
+    if layer == 1:
+        if session.scalar(sa.select(Association.id).where(Association.layer == 1)):
+            errors["kind"] = ("one_national", {})
+        parent = None
+    elif layer is not None:
+        if parent is None or parent.layer != layer - 1 or parent.kind == "external" or (
+                kind == "external" and parent.layer != 2):
+            errors["parent"] = ("parent_layer", {"layer": layer - 1})
+        if layer == 2:
+            prefecture = data.get("prefecture", "")
+            if prefecture not in PREFECTURES:
+                errors["prefecture"] = ("choose_from_list", {})
+            elif session.scalar(sa.select(Association.id).where(Association.layer == 2,
+                                                                Association.prefecture == prefecture)):
+                errors["prefecture"] = ("one_per_prefecture", {"value": prefecture})
+        elif parent is not None:
+            prefecture = parent.prefecture
+    clean = _contact(data, errors)
+    areas = _areas(data.get("areas"), errors) if layer in (3, 4) and kind != "external" else []
+    if errors:
+        raise ValidationFailed(errors, context="association")
+    association = Association(code=code, kind=kind, layer=layer, parent_id=parent.id if parent else None,
+                              prefecture=prefecture, areas=areas, **clean)
+    session.add(association)
+    session.flush()
+    audit.record(session, actor, "association.create", "association", association.id, code=code, layer=layer)
+    return association
+
+
+def update_association(session: Session, actor: Actor, code: str, data: dict) -> Association:
+    """Administrators change an association's names, contact and municipalities (its code, kind,
+    layer and parent stay: every chain and membership depends on them). Raises ValidationFailed."""
+    if actor.role != "admin":
+        raise Forbidden()
+    association = by_code(session, code)
+    if association is None:
+        raise NotFound()
+    errors: dict[str, tuple[str, dict]] = {}
+    clean = _contact(data, errors)
+    if association.layer in (3, 4) and association.kind != "external":
+        clean["areas"] = _areas(data.get("areas"), errors)
+    if errors:
+        raise ValidationFailed(errors, context="association")
+    changed = sorted(k for k, v in clean.items() if getattr(association, k) != v)
+    for k in changed:
+        setattr(association, k, clean[k])
+    if changed:
+        audit.record(session, actor, "association.update", "association", association.id, fields=changed)
+    return association

@@ -90,7 +90,7 @@ ACTION_FAMILIES = {
     "registration": "利用者登録", "terms": "利用規約", "email": "メールアドレス", "password": "パスワード",
     "credentials": "ログインID・パスワード", "account": "アカウント", "user": "利用者", "profile": "登録情報",
     "physician": "医師", "members": "会員データ", "credits": "単位", "certificate": "認定証", "session": "研修会",
-    "category": "会員区分",
+    "category": "会員区分", "association": "医師会",
     "notice": "お知らせ", "closed_day": "休業日", "digest": "日次のお知らせメール", "audit": "操作履歴",
 }
 #: The kinds of objects the rows name.

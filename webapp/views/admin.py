@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from forms.enrolment import ConfirmForm
 from membership import associations, audit, calendar, certificate_imports, certifications, credit_imports
 from membership.errors import ValidationFailed
+from membership.reference import PREFECTURES
 
 from .. import db
 from ..csv_response import streamed_csv
@@ -50,6 +51,59 @@ def delete_closed_day(day_id):
     calendar.remove_closed_day(db.session(), actor(), day_id)
     db.commit()
     return redirect(url_for("admin.closed_days", association=code))
+
+
+ASSOCIATION_FIELDS = ("code", "kind", "parent", "prefecture", "name", "kana", "email", "tel", "areas")
+
+
+@bp.route("/associations", methods=["GET", "POST"])
+@roles_required("admin")
+def associations_index():
+    """医師会の管理: every association (by layer, searchable), with a form to add one."""
+    s = db.session()
+    errors: dict[str, str] = {}
+    typed: dict = {}
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS}
+        try:
+            created = associations.create_association(s, actor(), typed)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            flash(translate("医師会を登録しました。会員区分を設定してください。"), "success")
+            return redirect(url_for("categories.index", code=created.code))
+    q = request.args.get("q", "")
+    rows = associations.list_associations(s, q=q or None)
+    return render_template("admin/associations.html", rows=rows, q=q, errors=errors, typed=typed,
+                           kinds=associations.KINDS, prefectures=PREFECTURES,
+                           parents=[a for a in associations.list_associations(s) if a.layer < 4
+                                    and a.kind != "external"], form=ConfirmForm()), 422 if errors else 200
+
+
+@bp.route("/associations/<code>", methods=["GET", "POST"])
+@roles_required("admin")
+def association_edit(code):
+    s = db.session()
+    association = associations.by_code(s, code)
+    if association is None:
+        abort(404)
+    errors: dict[str, str] = {}
+    typed: dict = {}
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS}
+        try:
+            associations.update_association(s, actor(), code, typed)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            flash(translate("医師会の情報を更新しました。"), "success")
+            return redirect(url_for("admin.associations_index", q=code))
+    return render_template("admin/association_edit.html", a=association, errors=errors, typed=typed,
+                           kinds=associations.KINDS, form=ConfirmForm()), 422 if errors else 200
 
 
 @bp.route("/credits/import", methods=["GET", "POST"])

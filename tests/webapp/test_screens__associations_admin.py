@@ -1,0 +1,50 @@
+"""医師会の管理: administrators register associations — the kind sets the layer, the parent must be
+the layer above, one national and one per prefecture — and edit their names, contact and
+municipalities; a new city association appears in the enrolment search once it has categories."""
+
+from __future__ import annotations
+
+import re
+
+from membership import associations
+
+from ..helpers import login_client as login
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def test_admins_register_and_edit_associations(app, session):
+    admin = login(app, "admin001")
+    page = text(admin.get("/admin/associations"))
+    assert "札幌市医師会" in page and "北海道産業保健研究会" in page
+    r = admin.post("/admin/associations", data={"code": "Sapporo!", "kind": "district", "parent": "hokkaido",
+                                                "name": "", "kana": "ﾖｲﾁ", "areas": ""})
+    assert r.status_code == 422
+    summary = re.search(r'class="error-summary".*?</div>', text(r), re.S).group(0)
+    assert "医師会コード" in summary and "医師会名" in summary
+    assert "上位の医師会は3層の医師会から選んでください" in summary
+    r = admin.post("/admin/associations", data={"code": "x1", "kind": "prefectural", "parent": "jma",
+                                                "prefecture": "北海道", "name": "重複医師会"})
+    assert r.status_code == 422 and "「北海道」の医師会はすでに登録されています" in text(r)
+    r = admin.post("/admin/associations", data={"code": "yoichi", "kind": "municipal", "parent": "hokkaido",
+                                                "name": "余市医師会", "kana": "よいちいしかい",
+                                                "email": "office@yoichi.example.jp", "tel": "0135-22-0000",
+                                                "areas": "余市町\n仁木町、古平町"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/associations/yoichi/categories")
+    yoichi = associations.by_code(session, "yoichi")
+    assert (yoichi.layer, yoichi.parent.code, yoichi.prefecture) == (3, "hokkaido", "北海道")
+    assert yoichi.kana == "ヨイチイシカイ"
+    assert yoichi.areas == ["余市町", "仁木町", "古平町"]
+    assert "余市町" in associations.cities(session, "北海道")
+    assert re.search(r'id="association-yoichi".*?未設定', text(admin.get("/admin/associations?q=yoichi")), re.S)
+
+    r = admin.post("/admin/associations/yoichi", data={"name": "余市郡医師会", "kana": "ヨイチグンイシカイ",
+                                                       "email": "", "tel": "", "areas": "余市町\n積丹町"})
+    assert r.status_code == 302
+    session.expire_all()
+    assert (yoichi.name, yoichi.areas, yoichi.code, yoichi.layer) == ("余市郡医師会", ["余市町", "積丹町"], "yoichi", 3)
+    assert admin.get("/admin/associations/nowhere").status_code == 404
+    assert login(app, "staff@otaru").get("/admin/associations").status_code == 403
+    assert login(app, "staff@otaru").post("/admin/associations/otaru", data={"name": "x"}).status_code == 403
