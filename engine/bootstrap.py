@@ -39,7 +39,7 @@ def load_demo_activity(session: Session) -> bool:
 
     import sqlalchemy as sa
 
-    from membership import certifications
+    from membership import benefits, certifications
     from membership.actors import Actor
     from membership.models import TrainingSession, UserAccount
 
@@ -76,6 +76,10 @@ def load_demo_activity(session: Session) -> bool:
                                            ("lifelong", "LL-PAPER-1187", today - dt.timedelta(days=980), 3)):
         until = certifications.years_before(started, -years) - dt.timedelta(days=1)
         certifications.add_existing(session, None, member.physician_id, system, number, started, until)
+    for kind, status, since in (("liability", "enrolled", dt.date(2008, 4, 1)),  # as JMA's data would say
+                                ("liability_rider", "not_enrolled", None),
+                                ("pension", "enrolled", dt.date(2010, 10, 1))):
+        benefits.record(session, member.physician_id, kind, status, since)
     session.flush()
     return True
 

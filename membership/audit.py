@@ -90,7 +90,7 @@ ACTION_FAMILIES = {
     "registration": "利用者登録", "terms": "利用規約", "email": "メールアドレス", "password": "パスワード",
     "credentials": "ログインID・パスワード", "account": "アカウント", "user": "利用者", "profile": "登録情報",
     "physician": "医師", "members": "会員データ", "credits": "単位", "certificate": "認定証", "session": "研修会",
-    "category": "会員区分", "association": "医師会",
+    "category": "会員区分", "association": "医師会", "benefit": "保険・年金",
     "notice": "お知らせ", "closed_day": "休業日", "digest": "日次のお知らせメール", "audit": "操作履歴",
 }
 #: The kinds of objects the rows name.
@@ -100,7 +100,7 @@ OBJECT_TYPES = {
     "process_definition": "プロセス定義", "process_draft": "プロセス定義の下書き", "document": "提出書類",
     "user_account": "アカウント", "one_time_token": "確認用のリンク", "physician": "医師", "credit_entry": "単位",
     "certificate": "認定証", "training_session": "研修会", "notice": "お知らせ", "association": "医師会",
-    "member_category": "会員区分",
+    "member_category": "会員区分", "benefit_status": "保険・年金",
 }
 PER_PAGE = 50
 _NAME = re.compile(r"[a-z_]+")

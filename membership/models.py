@@ -532,3 +532,21 @@ class SessionRegistration(Base):
 
     __table_args__ = (
         sa.UniqueConstraint("session_id", "physician_id", name="uq_session_registrations_session_physician"),)
+
+
+class BenefitStatus(Base):
+    """A physician's standing in a JMA scheme held outside MAMIS — 日本医師会医師賠償責任保険, its
+    特約保険, 日医医師年金 —, imported from JMA's data and shown on My Page (利用規約 §⑫⑬)."""
+
+    __tablename__ = "benefit_statuses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
+    #: liability / liability_rider / pension (membership.benefits.KINDS)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    #: enrolled / not_enrolled / ended
+    status: Mapped[str] = mapped_column(sa.String(20))
+    since: Mapped[dt.date | None]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("physician_id", "kind", name="uq_benefit_statuses_physician_kind"),)

@@ -67,6 +67,11 @@ def test_the_demo_member_has_credits_a_session_and_certificates_held_before_the_
     assert {c.number for c in valid} == {"LL-PAPER-1187", "SP-PAPER-0042"}
     sports = certifications.by_number(session, "SP-PAPER-0042")
     assert certifications.verify(session, sports.verification_code) == sports  # checked like any other
+    from membership import benefits
+
+    held = benefits.of_physician(session, sports.physician_id)  # the insurance and pension, as JMA's data says
+    assert {k: b.status for k, b in held.items()} == {"liability": "enrolled", "liability_rider": "not_enrolled",
+                                                      "pension": "enrolled"}
     assert bootstrap.load_demo_activity(session) is False
     with pytest.raises(ValidationFailed) as bad:
         certifications.add_existing(session, None, sports.physician_id, "golf", "SP-PAPER-0042",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forms.enrolment import ConfirmForm
-from membership import associations, audit, calendar, certificate_imports, certifications, credit_imports
+from membership import associations, audit, benefits, calendar, certificate_imports, certifications, credit_imports
 from membership.errors import ValidationFailed
 from membership.reference import PREFECTURES
 
@@ -114,6 +114,18 @@ def import_credits():
                          "admin.import_credits", heading="単位データの取込み",
                          intro="制度・区分・取得方法はコードで指定します（例: occupational, update, e_learning）。"
                                "同じ行を二度取り込んでも単位は増えません。")
+
+
+@bp.route("/benefits/import", methods=["GET", "POST"])
+@roles_required("admin")
+def import_benefits():
+    """保険・年金の加入状況 from JMA's data, from CSV, all or nothing."""
+    return csv_import.screen(benefits.check, benefits.import_statuses, benefits.COLUMNS, "admin.import_benefits",
+                             heading="保険・年金データの取込み",
+                             intro="種類はコードで指定します（liability: 日本医師会医師賠償責任保険、"
+                                   "liability_rider: 日医医賠責特約保険、pension: 日医医師年金）。"
+                                   "加入状況は 加入・未加入・脱退 のいずれか。"
+                                   "各行はその医師のその種類の状況を置き換えます。")
 
 
 @bp.route("/certificates/import", methods=["GET", "POST"])

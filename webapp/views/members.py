@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from engine import tasks
 from forms.account import ProfileForm
 from forms.enrolment import ConfirmForm
-from membership import applications, documents, drafts, imports, members, profiles, registration
+from membership import applications, benefits, documents, drafts, imports, members, profiles, registration
 from membership.errors import ValidationFailed
 from membership.reference import PREFECTURES
 
@@ -101,6 +101,8 @@ def detail(physician_id):
                            history=members.profile_history(s, actor(), physician_id), form=ConfirmForm(),
                            applications=filed, task_of=tasks.latest_for(s, actor(), [a.id for a in filed]),
                            leaving=applications.pending_departures(filed),
+                           benefits=benefits.of_physician(s, physician_id), benefit_kinds=benefits.KINDS,
+                           benefit_statuses=benefits.STATUSES,
                            kinds=applications.KIND_LABELS, statuses=applications.STATUS_LABELS)
 
 

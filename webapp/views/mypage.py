@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
-from membership import applications, certifications, drafts, memberships, notes, notices, training
+from membership import applications, benefits, certifications, drafts, memberships, notes, notices, training
 from membership.fields import today_jst
 
 from .. import db
@@ -32,7 +32,9 @@ def index():
                            drafts=drafts.saved_drafts(s, me), form=ConfirmForm(), kinds=applications.KIND_LABELS,
                            notices=notices.for_member(s, me, today_jst()), systems=certifications.SYSTEMS,
                            sessions=training.upcoming_of(s, me.physician_id) if me.physician_id else [],
-                           expiring=certifications.expiring_of(s, me.physician_id) if me.physician_id else [])
+                           expiring=certifications.expiring_of(s, me.physician_id) if me.physician_id else [],
+                           benefits=benefits.of_physician(s, me.physician_id) if me.physician_id else None,
+                           benefit_kinds=benefits.KINDS, benefit_statuses=benefits.STATUSES)
 
 
 @bp.route("/card")
