@@ -25,6 +25,8 @@ from .models import (
     MembershipGroup,
     Physician,
     ProfileChange,
+    SessionRegistration,
+    TrainingSession,
     UserAccount,
 )
 from .statuses import ApplicationStatus, MembershipStatus
@@ -34,7 +36,8 @@ OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, Appli
 PAGE_SIZE = 50
 #: the member list's status filter: in the office's own association (everywhere, for an admin)
 #: 現会員 are members today; 入会予定 were approved from a later date (e.g. 4月1日入会)
-STATUSES = {"active": "現会員", "upcoming": "入会予定", "former": "退会済み", "applying": "入会申請中"}
+STATUSES = {"active": "現会員", "upcoming": "入会予定", "former": "退会済み", "applying": "入会申請中",
+            "attendee": "研修会の受講者（会員外）"}
 
 
 def scope(actor: Actor):
@@ -46,10 +49,42 @@ def scope(actor: Actor):
                     .where(ApplicationPart.association_id == actor.association_id,
                            Application.status.in_(OPEN_STATUSES)))
         return sa.or_(Physician.id.in_(sa.select(Membership.physician_id).where(
-            Membership.association_id == actor.association_id)), Physician.id.in_(applying))
+            Membership.association_id == actor.association_id)), Physician.id.in_(applying),
+            Physician.id.in_(_attended_here(actor)))
     if actor.role == "member" and actor.physician_id:
         return Physician.id == actor.physician_id
     return sa.false()
+
+
+def _attended_here(actor: Actor):
+    """The physicians with a place (or who came) at a session the actor's association organised:
+    a non-member's data is linked to the association whose sessions they attend (seed 004)."""
+    return sa.select(SessionRegistration.physician_id).join(
+        TrainingSession, TrainingSession.id == SessionRegistration.session_id).where(
+        TrainingSession.organiser_association_id == actor.association_id,
+        sa.or_(SessionRegistration.status != "cancelled", SessionRegistration.attended.is_(True)))
+
+
+def links_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, str]:
+    """{physician id: "applying" | "attendee"} for those of a page of the list who have no
+    membership in the actor's association: applying to it, or only linked by its sessions."""
+    if not actor.association_id or not physician_ids:
+        return {}
+    members_here = set(session.scalars(sa.select(Membership.physician_id).where(
+        Membership.association_id == actor.association_id, Membership.physician_id.in_(physician_ids))))
+    applying = set(session.scalars(sa.select(Application.physician_id).join(ApplicationPart).where(
+        ApplicationPart.association_id == actor.association_id, Application.status.in_(OPEN_STATUSES),
+        Application.physician_id.in_(physician_ids))))
+    attended = set(session.scalars(_attended_here(actor).where(SessionRegistration.physician_id.in_(physician_ids))))
+    out = {}
+    for pid in physician_ids:
+        if pid in members_here:
+            continue
+        if pid in applying:
+            out[pid] = "applying"
+        elif pid in attended:
+            out[pid] = "attendee"
+    return out
 
 
 def accounts_in_scope(actor: Actor):
@@ -194,6 +229,11 @@ def _standing(actor: Actor, status: str, category: str) -> list:
         conditions += [Physician.id.in_(sa.select(Application.physician_id).join(ApplicationPart).where(
             *([ApplicationPart.association_id == actor.association_id] if actor.association_id else []),
             Application.kind == "enrolment", Application.status.in_(OPEN_STATUSES))), Physician.id.not_in(current)]
+    elif status == "attendee":
+        if not actor.association_id:
+            raise ValidationFailed({"status": ("choose_from_list", {})}, context="members")
+        conditions += [Physician.id.in_(_attended_here(actor)), Physician.id.not_in(
+            sa.select(Membership.physician_id).where(*here))]
     if category:
         conditions.append(Physician.id.in_(current.join(MemberCategory, MemberCategory.id == Membership.category_id)
                                            .where(MemberCategory.code == category)))
@@ -232,7 +272,11 @@ def account_of(session: Session, physician_id: int) -> UserAccount | None:
 
 
 def memberships_in_scope(session: Session, actor: Actor, physician_id: int) -> list[Membership]:
+    """The physician's memberships (their whole chains) — for an office, only when the physician
+    is a member of it or applies to it: one linked by a session alone shows none."""
     get_member(session, actor, physician_id)
+    if actor.association_id and links_here(session, actor, [physician_id]).get(physician_id) == "attendee":
+        return []
     return list(session.scalars(sa.select(Membership).where(Membership.physician_id == physician_id)
                                 .options(selectinload(Membership.association), selectinload(Membership.category))
                                 .order_by(Membership.group_id, Membership.layer.desc())))

@@ -341,3 +341,29 @@ def test_the_organiser_changes_a_session_and_calls_it_off_and_the_registrants_ar
     again = staff.post(f"/sessions/{ts.id}/call-off", data={"reason": "二度目"}, follow_redirects=True)
     assert "受け付けていません" in text(again)
     assert login(app, "staff@otaru").post(f"/sessions/{ts.id}/call-off", data={"reason": "x"}).status_code in (403, 404)
+
+
+def test_a_non_member_who_attends_is_linked_to_the_organiser_only(app, session):
+    """Seed 004: a non-member attending a session is linked to the association that holds it — its
+    office finds them in its list (研修会の受講者（会員外）) without seeing their memberships
+    elsewhere; a cancelled place unlinks them; other offices never see them."""
+    from ..conftest import new_member
+
+    staff, _ = _file(app, capacity="5")
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    _approve(session, ts.application_id, "hokkaido", "jma")
+    outsider = new_member(session, prefix="nmb")  # registered physician, member of nothing
+    elsewhere, _ = approved_member(session, chain=[("otaru", "A-1")], prefix="nme")
+    for who in (outsider, elsewhere):
+        training.register(session, who, ts.id)
+    page = text(staff.get("/members?status=attendee"))
+    for who in (outsider, elsewhere):
+        row = page.split(f'href="/members/{who.physician_id}"', 1)[1].split("</tr>", 1)[0]
+        assert "研修会の受講者（会員外）" in row
+    detail = text(staff.get(f"/members/{elsewhere.physician_id}"))
+    assert 'id="attendee-only"' in detail and "小樽市医師会" not in detail  # their own memberships stay theirs
+    assert login(app, "staff@bunkyo").get(f"/members/{outsider.physician_id}").status_code == 404
+    # a cancelled place (not attended) no longer links them
+    training.cancel_registration(session, outsider, ts.id)
+    assert staff.get(f"/members/{outsider.physician_id}").status_code == 404
+    assert f'href="/members/{elsewhere.physician_id}"' in text(staff.get("/members?status=attendee"))

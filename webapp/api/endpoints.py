@@ -321,6 +321,7 @@ def list_members(query):
     rows, total = members.list_members(s, g.actor, query.get("q", ""), query["page"], status=query.get("status", ""),
                                        category=query.get("category", ""))
     standing = members.standing_here(s, g.actor, [p.id for p in rows])
+    links = members.links_here(s, g.actor, [p.id for p in rows])
     today = today_jst()
 
     def row(p):
@@ -328,7 +329,7 @@ def list_members(query):
         return {"id": p.id, "name": p.full_name, "kana": f"{p.family_kana} {p.given_kana}".strip(),
                 "registry_number": p.registry_number, "category": m.category.code if m else None,
                 "standing": ("upcoming" if m.status == "active" and m.since > today else m.status) if m
-                else ("applying" if g.actor.association_id else None),
+                else (links.get(p.id) if g.actor.association_id else None),
                 "since": m.since.isoformat() if m else None}
 
     return [row(p) for p in rows], 200, {"X-Total-Count": str(total)}

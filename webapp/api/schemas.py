@@ -314,7 +314,7 @@ class MemberQuery(Schema):
         unknown = EXCLUDE
 
     q = fields.String(metadata={"description": "name, kana, 医籍登録番号 or login ID; every term must match"})
-    status = fields.String(metadata={"enum": ["active", "upcoming", "former", "applying"],
+    status = fields.String(metadata={"enum": ["active", "upcoming", "former", "applying", "attendee"],
                                      "description": "standing in the caller's association (upcoming: approved "
                                                     "from a date still ahead)"})
     category = fields.String(metadata={"description": "a member category code of the caller's association"})
@@ -351,8 +351,9 @@ class MemberRow(Schema):
     registry_number = fields.String(allow_none=True)
     category = fields.String(allow_none=True, metadata={"description": "in the caller's association"})
     standing = fields.String(allow_none=True, metadata={
-        "enum": ["active", "upcoming", "ended", "moved", "applying"],
-        "description": "upcoming: approved from a date still ahead (入会予定)"})
+        "enum": ["active", "upcoming", "ended", "moved", "applying", "attendee"],
+        "description": "upcoming: approved from a date still ahead (入会予定); attendee: not a member, linked "
+                       "by the association's training sessions"})
     since = fields.String(allow_none=True)
 
 

@@ -83,6 +83,7 @@ def index():
                            categories=members.categories_here(s, me),
                            standing=members.standing_here(s, me, [p.id for p in rows]),
                            leaving=applications.departing_here(s, me, [p.id for p in rows]),
+                           links=members.links_here(s, me, [p.id for p in rows]),
                            drafts=drafts.saved_drafts(s, me) if me.is_secretariat else [],
                            form=ConfirmForm()), (422 if errors else 200)
 
@@ -96,8 +97,9 @@ def detail(physician_id):
     amendments = [t for t, _ in tasks.list_tasks(s, actor(), assignee_user_id=account.id, on_behalf=True)] \
         if account is not None and actor().is_secretariat else []
     filed = applications.of_member(s, actor(), physician_id)
+    held = members.memberships_in_scope(s, actor(), physician_id)
     return render_template("members/detail.html", physician=physician, account=account, amendments=amendments,
-                           memberships=members.memberships_in_scope(s, actor(), physician_id),
+                           memberships=held, attendee_only=not held and not filed,
                            history=members.profile_history(s, actor(), physician_id), form=ConfirmForm(),
                            applications=filed, task_of=tasks.latest_for(s, actor(), [a.id for a in filed]),
                            leaving=applications.pending_departures(filed),
