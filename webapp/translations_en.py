@@ -708,7 +708,7 @@ EN.update({
 })
 # Texts that had none (found by tests/webapp/test_translations__complete.py).
 EN.update({
-    "単位・認定（認定産業医・認定健康スポーツ医・生涯教育）": "Credits and certifications (occupational physician, health-sports physician, lifelong education)",
+    "単位・認定（認定産業医・認定健康スポーツ医・生涯教育・かかりつけ医機能研修）": "Credits and certifications (occupational, health-sports, lifelong education, primary-care training)",
     "異動届を代理で作成する": "File a transfer on the member's behalf",
     "単位を数えた期間": "Period the credits were counted over",
     "申請時の単位": "Credits when applying",
