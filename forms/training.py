@@ -48,3 +48,17 @@ class ReportForm(BaseForm):
     医籍登録番号 of walk-ins, one per line."""
 
     registry_numbers = TextAreaField("当日参加者の医籍登録番号（1行に1人）", filters=[halfwidth])
+
+
+class SessionChangeForm(BaseForm):
+    """The organiser's change of an approved session (title and credits stay as approved)."""
+
+    place = StringField("会場", validators=[Required(), MaxLength(100)], filters=[lambda v: (v or "").strip()])
+    starts_on = StringField("開催日", validators=[Required(), IsoDate()], filters=[date_text])
+    ends_on = StringField("終了日", validators=[IsoDate()], filters=[date_text])
+    capacity = StringField("定員", validators=[Required()], filters=[halfwidth])
+    description = TextAreaField("内容", validators=[MaxLength(2000)])
+
+
+class CallOffForm(BaseForm):
+    reason = StringField("中止の理由", validators=[Required(), MaxLength(200)], filters=[lambda v: (v or "").strip()])

@@ -63,3 +63,22 @@ class OneOf:
     def __call__(self, form, field):
         if field.data and field.data not in self.values:
             raise ValidationError(render(self.key, field))
+
+
+class Rule:
+    """A field rule of membership.fields (e.g. fields.login_id): its FieldError becomes the
+    field's message, so the form reports every field's problem at once; empty values are left
+    to Required."""
+
+    def __init__(self, rule):
+        self.rule = rule
+
+    def __call__(self, form, field):
+        from membership.fields import FieldError
+
+        if not field.data:
+            return
+        try:
+            self.rule(field.data)
+        except FieldError as exc:
+            raise ValidationError(render(exc.key, field, **exc.params)) from None

@@ -136,6 +136,14 @@ def id_and_layer(session: Session, code) -> tuple[int, int] | None:
 
 # --- administration ---------------------------------------------------------------------------------
 
+def code_rule(raw) -> str:
+    """An association's code: 2–32 lower-case letters, digits or _ (FieldError otherwise)."""
+    code = fields.halfwidth(raw).lower()
+    if not _CODE.fullmatch(code):
+        raise FieldError("association_code_rule")
+    return code
+
+
 def _areas(raw, errors: dict) -> list[str]:
     """Municipalities, one per line or separated by commas (、 too); each at most 20 characters."""
     items = [a.strip() for a in re.split(r"[\n,、，]", fields.fullwidth_text(raw or "")) if a.strip()]
@@ -164,10 +172,11 @@ def create_association(session: Session, actor: Actor, data: dict) -> Associatio
     if actor.role != "admin":
         raise Forbidden()
     errors: dict[str, tuple[str, dict]] = {}
-    code = fields.halfwidth(data.get("code")).lower()
-    if not _CODE.fullmatch(code):
-        errors["code"] = ("association_code_rule", {})
-    elif by_code(session, code) is not None:
+    try:
+        code = code_rule(data.get("code"))
+    except FieldError as exc:
+        errors["code"], code = (exc.key, exc.params), ""
+    if code and by_code(session, code) is not None:
         errors["code"] = ("association_code_taken", {"value": code})
     kind = data.get("kind", "")
     layer = KIND_LAYER.get(kind)

@@ -23,8 +23,10 @@ def test_admins_register_and_edit_associations(app, session):
                                                 "name": "", "kana": "ﾖｲﾁ", "areas": ""})
     assert r.status_code == 422
     summary = re.search(r'class="error-summary".*?</div>', text(r), re.S).group(0)
-    assert "医師会コード" in summary and "医師会名" in summary
-    assert "上位の医師会は3層の医師会から選んでください" in summary
+    assert "医師会コードは半角英小文字" in summary and "医師会名を入力してください" in summary
+    r = admin.post("/admin/associations", data={"code": "yoichi", "kind": "district", "parent": "hokkaido",
+                                                "name": "余市医師会"})
+    assert r.status_code == 422 and "上位の医師会は3層の医師会から選んでください" in text(r)
     r = admin.post("/admin/associations", data={"code": "x1", "kind": "prefectural", "parent": "jma",
                                                 "prefecture": "北海道", "name": "重複医師会"})
     assert r.status_code == 422 and "「北海道」の医師会はすでに登録されています" in text(r)

@@ -31,9 +31,10 @@ def test_an_office_keeps_its_own_categories(app, session):
     client = login(app, "staff@otaru")
     page = text(client.get("/associations/otaru/categories"))
     assert "A-1" in page and 'id="add-form"' in page
-    r = client.post("/associations/otaru/categories", data={"code": "A-1", "label": "", "criteria": ""})
+    r = client.post("/associations/otaru/categories", data={"code": "", "label": "", "criteria": ""})
+    assert r.status_code == 422 and "区分名を入力してください" in text(r) and "区分コードを入力してください" in text(r)
+    r = client.post("/associations/otaru/categories", data={"code": "A-1", "label": "重複", "criteria": ""})
     assert r.status_code == 422 and "区分コード「A-1」はすでに使われています" in text(r)
-    assert "区分名を入力してください" in text(r)
     r = client.post("/associations/otaru/categories",
                     data={"code": "Ｃ－１", "label": "準会員", "criteria": "市外の勤務医"})
     assert r.status_code == 302

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from forms.administration import AssociationEditForm, AssociationForm
 from forms.enrolment import ConfirmForm
 from membership import associations, audit, benefits, calendar, certificate_imports, certifications, credit_imports
 from membership.errors import ValidationFailed
@@ -63,17 +64,20 @@ def associations_index():
     s = db.session()
     errors: dict[str, str] = {}
     typed: dict = {}
-    if request.method == "POST" and ConfirmForm().validate_on_submit():
+    if request.method == "POST":
+        form = AssociationForm()
         typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS}
-        try:
-            created = associations.create_association(s, actor(), typed)
-        except ValidationFailed as exc:
-            db.rollback()
-            errors = field_errors(exc)
-        else:
-            db.commit()
-            flash(translate("医師会を登録しました。会員区分を設定してください。"), "success")
-            return redirect(url_for("categories.index", code=created.code))
+        if form.validate_on_submit():
+            try:
+                created = associations.create_association(s, actor(), form.data)
+            except ValidationFailed as exc:
+                db.rollback()
+                errors = field_errors(exc)
+            else:
+                db.commit()
+                flash(translate("医師会を登録しました。会員区分を設定してください。"), "success")
+                return redirect(url_for("categories.index", code=created.code))
+        errors = {**form.first_errors(), **errors}
     q = request.args.get("q", "")
     rows = associations.list_associations(s, q=q or None)
     return render_template("admin/associations.html", rows=rows, q=q, errors=errors, typed=typed,
@@ -91,17 +95,20 @@ def association_edit(code):
         abort(404)
     errors: dict[str, str] = {}
     typed: dict = {}
-    if request.method == "POST" and ConfirmForm().validate_on_submit():
+    if request.method == "POST":
+        form = AssociationEditForm()
         typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS}
-        try:
-            associations.update_association(s, actor(), code, typed)
-        except ValidationFailed as exc:
-            db.rollback()
-            errors = field_errors(exc)
-        else:
-            db.commit()
-            flash(translate("医師会の情報を更新しました。"), "success")
-            return redirect(url_for("admin.associations_index", q=code))
+        if form.validate_on_submit():
+            try:
+                associations.update_association(s, actor(), code, form.data)
+            except ValidationFailed as exc:
+                db.rollback()
+                errors = field_errors(exc)
+            else:
+                db.commit()
+                flash(translate("医師会の情報を更新しました。"), "success")
+                return redirect(url_for("admin.associations_index", q=code))
+        errors = {**form.first_errors(), **errors}
     return render_template("admin/association_edit.html", a=association, errors=errors, typed=typed,
                            kinds=associations.KINDS, form=ConfirmForm()), 422 if errors else 200
 

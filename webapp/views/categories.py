@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from forms.administration import CategoryEditForm, CategoryForm
 from forms.enrolment import ConfirmForm
 from membership import categories
 from membership.errors import ValidationFailed
@@ -20,19 +21,23 @@ bp = Blueprint("categories", __name__, url_prefix="/associations")
 def index(code):
     """The categories (offered, then retired) with a form to add one."""
     s = db.session()
+    association, _ = categories.list_categories(s, actor(), code)  # Forbidden before anything else
+    form = CategoryForm(formdata=request.form if request.method == "POST" else None)
     errors: dict[str, str] = {}
     added = {}
-    if request.method == "POST" and ConfirmForm().validate_on_submit():
+    if request.method == "POST":
         added = {k: request.form.get(k, "") for k in ("code", "label", "criteria")}
-        try:
-            categories.add_category(s, actor(), code, added)
-        except ValidationFailed as exc:
-            db.rollback()
-            errors = field_errors(exc)
-        else:
-            db.commit()
-            flash(translate("会員区分を追加しました。"), "success")
-            return redirect(url_for("categories.index", code=code))
+        if form.validate_on_submit():
+            try:
+                categories.add_category(s, actor(), code, form.data)
+            except ValidationFailed as exc:
+                db.rollback()
+                errors = field_errors(exc)
+            else:
+                db.commit()
+                flash(translate("会員区分を追加しました。"), "success")
+                return redirect(url_for("categories.index", code=code))
+        errors = {**form.first_errors(), **errors}
     association, rows = categories.list_categories(s, actor(), code)
     return render_template("categories/index.html", association=association, rows=rows, errors=errors,
                            added=added, form=ConfirmForm()), 422 if errors else 200
@@ -48,8 +53,12 @@ def change(code, category_id):
     action = request.form.get("action", "")
     try:
         if action == "save":
-            categories.update_category(s, actor(), code, category_id,
-                                       {k: request.form.get(k, "") for k in ("label", "criteria")})
+            edit = CategoryEditForm()
+            if not edit.validate():
+                for text in edit.first_errors().values():
+                    flash(text, "error")
+                return redirect(url_for("categories.index", code=code, _anchor=f"category-{category_id}"))
+            categories.update_category(s, actor(), code, category_id, edit.data)
         elif action in ("up", "down"):
             categories.move_category(s, actor(), code, category_id, -1 if action == "up" else 1)
         elif action in ("retire", "reinstate"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
+from forms.administration import StaffForm
 from forms.enrolment import ConfirmForm
 from membership import associations, staff
 from membership.errors import ValidationFailed
@@ -31,10 +32,13 @@ def _page(errors=None, typed=None, handed=None, status=200):
 @bp.route("", methods=["GET", "POST"])
 @roles_required("admin")
 def index():
-    if request.method == "POST" and ConfirmForm().validate_on_submit():
+    if request.method == "POST":
+        form = StaffForm()
         typed = {k: request.form.get(k, "") for k in ("login_id", "name", "role", "association", "email")}
+        if not form.validate_on_submit():
+            return _page(errors=form.first_errors(), typed=typed, status=422)
         try:
-            account, password = staff.create_staff(db.session(), actor(), typed)
+            account, password = staff.create_staff(db.session(), actor(), form.data)
         except ValidationFailed as exc:
             db.rollback()
             return _page(errors=field_errors(exc), typed=typed, status=422)

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from engine import flows
 from forms.enrolment import ConfirmForm
-from forms.training import CREDIT_KINDS, CREDIT_ROWS, ReportForm, SessionForm
+from forms.training import CREDIT_KINDS, CREDIT_ROWS, CallOffForm, ReportForm, SessionChangeForm, SessionForm
 from membership import certifications, documents, memberships, training
 from membership.errors import Conflict, ValidationFailed
 
@@ -120,11 +120,14 @@ def change(session_id):
     """The organiser changes place, dates, capacity or description before the session starts;
     the registrants are mailed what changed."""
     s = db.session()
-    if not ConfirmForm().validate_on_submit():
-        return redirect(url_for("training.detail", session_id=session_id))
+    form = SessionChangeForm()
     data = {k: request.form.get(k, "") for k in ("place", "starts_on", "ends_on", "capacity", "description")}
+    if not form.validate_on_submit():
+        if "csrf_token" not in form.errors:
+            return _detail(training.get(s, actor(), session_id), change=data, change_errors=form.first_errors()), 422
+        return redirect(url_for("training.detail", session_id=session_id))
     try:
-        changed = training.change_session(s, actor(), session_id, data)
+        changed = training.change_session(s, actor(), session_id, form.data)
     except ValidationFailed as exc:
         db.rollback()
         return _detail(training.get(s, actor(), session_id), change=data, change_errors=field_errors(exc)), 422
@@ -143,10 +146,13 @@ def change(session_id):
 def call_off(session_id):
     """中止: the organiser calls the session off with a reason; every registrant is told."""
     s = db.session()
-    if not ConfirmForm().validate_on_submit():
+    form = CallOffForm()
+    if not form.validate_on_submit():
+        if "csrf_token" not in form.errors:
+            return _detail(training.get(s, actor(), session_id), change_errors=form.first_errors()), 422
         return redirect(url_for("training.detail", session_id=session_id))
     try:
-        told = training.cancel_session(s, actor(), session_id, request.form.get("reason", ""))
+        told = training.cancel_session(s, actor(), session_id, form.reason.data)
     except ValidationFailed as exc:
         db.rollback()
         return _detail(training.get(s, actor(), session_id), change_errors=field_errors(exc)), 422
