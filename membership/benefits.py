@@ -18,8 +18,8 @@ from .actors import Actor
 from .db import utcnow
 from .errors import Forbidden
 from .fields import FieldError
-from .imports import read_rows, refuse
-from .models import BenefitStatus, Physician
+from .imports import physician_finder, read_rows, refuse
+from .models import BenefitStatus
 
 KINDS = {"liability": "日本医師会医師賠償責任保険", "liability_rider": "日医医賠責特約保険", "pension": "日医医師年金"}
 STATUSES = {"enrolled": "加入", "not_enrolled": "未加入", "ended": "脱退"}
@@ -55,16 +55,12 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     if actor.role != "admin":
         raise Forbidden()
     rows = read_rows(raw, COLUMNS, MAX_ROWS)
-    physicians = dict(session.execute(sa.select(Physician.registry_number, Physician.id).where(
-        Physician.registry_number.in_({fields.halfwidth(r.get("医籍登録番号")) for r in rows}))).all())
+    find = physician_finder(session, rows)
     seen: set[tuple[int, str]] = set()
     clean, problems = [], []
     for line, row in enumerate(rows, start=2):
         errors: dict[str, tuple[str, dict]] = {}
-        number = fields.halfwidth(row.get("医籍登録番号"))
-        physician_id = physicians.get(number)
-        if physician_id is None:
-            errors["医籍登録番号"] = ("unknown_physician", {"value": number[:10]})
+        physician_id = find(row, errors)
         kind = fields.halfwidth(row.get("種類"))
         if kind not in KINDS:
             errors["種類"] = ("choose_from_list", {})

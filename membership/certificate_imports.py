@@ -20,8 +20,8 @@ from .actors import Actor
 from .certifications import CERTIFIED, add_existing
 from .errors import Forbidden
 from .fields import FieldError
-from .imports import read_rows, refuse
-from .models import Certificate, Physician
+from .imports import physician_finder, read_rows, refuse
+from .models import Certificate
 
 COLUMNS = ("医籍登録番号", "制度", "認定番号", "有効期間開始", "有効期間終了")
 MAX_ROWS = 50000
@@ -34,18 +34,14 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     if actor.role != "admin":
         raise Forbidden()
     rows = read_rows(raw, COLUMNS, MAX_ROWS)
-    physicians = dict(session.execute(sa.select(Physician.registry_number, Physician.id).where(
-        Physician.registry_number.in_({fields.halfwidth(r.get("医籍登録番号")) for r in rows}))).all())
+    find = physician_finder(session, rows)
     recorded = {c.number: c for c in session.scalars(sa.select(Certificate).where(
         Certificate.number.in_({fields.halfwidth(r.get("認定番号")) for r in rows})))}
     seen: set[str] = set()
     clean, problems = [], []
     for line, row in enumerate(rows, start=2):
         errors: dict[str, tuple[str, dict]] = {}
-        registry = fields.halfwidth(row.get("医籍登録番号"))
-        physician_id = physicians.get(registry)
-        if physician_id is None:
-            errors["医籍登録番号"] = ("unknown_physician", {"value": registry[:10]})
+        physician_id = find(row, errors)
         system = fields.halfwidth(row.get("制度"))
         if system not in CERTIFIED:
             errors["制度"] = ("choose_from_list", {})

@@ -22,8 +22,8 @@ from .actors import Actor
 from .certifications import CATEGORIES, SYSTEMS, add_credits
 from .errors import Forbidden
 from .fields import FieldError, today_jst
-from .imports import read_rows, refuse
-from .models import CreditEntry, Physician
+from .imports import physician_finder, read_rows, refuse
+from .models import CreditEntry
 
 COLUMNS = ("医籍登録番号", "制度", "区分", "単位数", "取得日", "取得方法", "内容")
 IMPORT_SOURCES = ("e_learning", "quiz", "paper", "legacy")
@@ -35,16 +35,11 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     if actor.role != "admin":
         raise Forbidden()
     rows = read_rows(raw, COLUMNS, MAX_ROWS)
-    numbers = {fields.halfwidth(r.get("医籍登録番号")) for r in rows}
-    physicians = dict(session.execute(sa.select(Physician.registry_number, Physician.id).where(
-        Physician.registry_number.in_(numbers))).all())
+    find = physician_finder(session, rows)
     clean, problems = [], []
     for line, row in enumerate(rows, start=2):
         errors: dict[str, tuple[str, dict]] = {}
-        number = fields.halfwidth(row.get("医籍登録番号"))
-        physician_id = physicians.get(number)
-        if physician_id is None:
-            errors["医籍登録番号"] = ("unknown_physician", {"value": number[:10]})
+        physician_id = find(row, errors)
         system = fields.halfwidth(row.get("制度"))
         category = fields.halfwidth(row.get("区分"))
         if system not in SYSTEMS:
