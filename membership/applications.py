@@ -100,7 +100,7 @@ def resolve_applicant(session: Session, actor: Actor, on_behalf_of: str | None) 
         member = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == on_behalf_of,
                                                              UserAccount.role == "member")
                                 .options(joinedload(UserAccount.physician)))
-        belongs = member is not None and member.physician_id is not None and members.can_see(
+        belongs = member is not None and member.physician_id is not None and members.can_act_for(
             session, actor, member.physician_id)
         if not belongs:
             raise ValidationFailed.one("on_behalf_of", "unknown_member")
@@ -599,7 +599,7 @@ def get_application(session: Session, actor: Actor, application_id: int, on_beha
         selectinload(Application.parts).selectinload(ApplicationPart.association),
         selectinload(Application.parts).selectinload(ApplicationPart.category)])
     visible = app is not None and (can_see_application(session, actor, app) or (
-        on_behalf and actor.is_secretariat and members.can_see(session, actor, app.physician_id)))
+        on_behalf and actor.is_secretariat and members.can_act_for(session, actor, app.physician_id)))
     if not visible:
         raise NotFound()
     return app

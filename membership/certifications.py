@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from . import audit, mail, members
 from .actors import Actor
 from .applications import lock_applicant, record_submission, resolve_applicant
-from .errors import NotFound, ValidationFailed
+from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import halfwidth, today_jst
 from .models import Application, ApplicationPart, Association, Certificate, CreditEntry, Membership, Physician
 from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
@@ -236,6 +236,8 @@ def enter_credits(session: Session, actor: Actor, physician_id: int, system: str
     NotFound outside the office's members, ValidationFailed naming the field."""
     if not actor.is_secretariat or not members.can_see(session, actor, physician_id):
         raise NotFound()
+    if not members.can_act_for(session, actor, physician_id):
+        raise Forbidden()
     note = (note or "").strip()
     if not note:
         raise ValidationFailed({"note": ("required", {})}, context="credit")

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from .actors import Actor
-from .errors import NotFound, ValidationFailed
+from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import halfwidth, today_jst
 from .models import (
     Application,
@@ -40,8 +40,10 @@ STATUSES = {"active": "現会員", "upcoming": "入会予定", "former": "退会
             "attendee": "研修会の受講者（会員外）"}
 
 
-def scope(actor: Actor):
-    """A condition on Physician: the physicians `actor` may see."""
+def scope(actor: Actor, attendees: bool = True):
+    """A condition on Physician: the physicians `actor` may see — for an office its members (past
+    ones too), those applying to it and (`attendees`) those linked by its training sessions.
+    `attendees=False` is the scope an office may act in (file for, edit, issue logins)."""
     if actor.role == "admin":
         return sa.true()
     if actor.role == "secretariat" and actor.association_id:
@@ -50,7 +52,7 @@ def scope(actor: Actor):
                            Application.status.in_(OPEN_STATUSES)))
         return sa.or_(Physician.id.in_(sa.select(Membership.physician_id).where(
             Membership.association_id == actor.association_id)), Physician.id.in_(applying),
-            Physician.id.in_(_attended_here(actor)))
+            *([Physician.id.in_(_attended_here(actor))] if attendees else []))
     if actor.role == "member" and actor.physician_id:
         return Physician.id == actor.physician_id
     return sa.false()
@@ -95,6 +97,22 @@ def accounts_in_scope(actor: Actor):
 def can_see(session: Session, actor: Actor, physician_id: int) -> bool:
     return session.scalar(sa.select(sa.func.count()).select_from(Physician).where(
         Physician.id == physician_id, scope(actor))) == 1
+
+
+def can_act_for(session: Session, actor: Actor, physician_id: int) -> bool:
+    """Whether the office may act for the physician (file on their behalf, edit their data, issue
+    their login): a member or applicant of it — not one linked by its sessions alone."""
+    return session.scalar(sa.select(sa.func.count()).select_from(Physician).where(
+        Physician.id == physician_id, scope(actor, attendees=False))) == 1
+
+
+def get_member_to_act(session: Session, actor: Actor, physician_id: int) -> Physician:
+    """get_member, for acting: Forbidden for a physician the office only sees (a session's
+    attendee), NotFound outside its sight."""
+    physician = get_member(session, actor, physician_id)
+    if not can_act_for(session, actor, physician_id):
+        raise Forbidden()
+    return physician
 
 
 def get_member(session: Session, actor: Actor, physician_id: int) -> Physician:

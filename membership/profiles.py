@@ -34,7 +34,7 @@ def update_profile(session: Session, actor: Actor, physician_id: int, data: dict
     """
     if actor.role not in ("member", "secretariat", "admin"):
         raise Forbidden()
-    physician = members.get_member(session, actor, physician_id)
+    physician = members.get_member_to_act(session, actor, physician_id)
     clean = validate_profile(session, data, physician_id=physician.id)
     dispatch_to = data.get("dispatch_to") or physician.dispatch_to
     if dispatch_to not in members.DISPATCH_TO:

@@ -342,7 +342,7 @@ def issue_credentials(session: Session, actor: Actor, physician_id: int) -> tupl
     """
     if actor.role not in ("admin", "secretariat"):
         raise Forbidden()
-    physician = members.get_member(session, actor, physician_id)  # NotFound outside the scope
+    physician = members.get_member_to_act(session, actor, physician_id)  # NotFound outside the scope
     password = _temporary_password()
     account = session.scalar(sa.select(UserAccount).where(UserAccount.physician_id == physician_id))
     if account is None:

@@ -362,6 +362,10 @@ def test_a_non_member_who_attends_is_linked_to_the_organiser_only(app, session):
         assert "研修会の受講者（会員外）" in row
     detail = text(staff.get(f"/members/{elsewhere.physician_id}"))
     assert 'id="attendee-only"' in detail and "小樽市医師会" not in detail  # their own memberships stay theirs
+    assert "会員に代わって操作する" not in detail  # seen, not acted for: no login reset, no edits, no filings
+    assert staff.post(f"/members/{elsewhere.physician_id}/credentials").status_code == 403
+    assert staff.get(f"/members/{elsewhere.physician_id}/profile").status_code == 403
+    assert staff.post(f"/apply/enrolment/for/{elsewhere.physician_id}").status_code == 403
     assert login(app, "staff@bunkyo").get(f"/members/{outsider.physician_id}").status_code == 404
     # a cancelled place (not attended) no longer links them
     training.cancel_registration(session, outsider, ts.id)

@@ -29,7 +29,7 @@ def physician_id(key: str) -> int | None:
 def start(key: str, physician_id_: int) -> None:
     """Remember the member acted for. NotFound outside the secretariat's scope; 404 without an account."""
     s = db.session()
-    physician = members.get_member(s, actor(), physician_id_)
+    physician = members.get_member_to_act(s, actor(), physician_id_)
     account = members.account_of(s, physician.id)
     if account is None:
         abort(404)

@@ -101,7 +101,7 @@ def _staff_need_a_member():
 def start_for(physician_id):
     """Start the wizard on behalf of a member of the secretariat's association."""
     s = db.session()
-    physician = members.get_member(s, actor(), physician_id)  # NotFound outside the scope
+    physician = members.get_member_to_act(s, actor(), physician_id)  # NotFound outside the scope
     account = members.account_of(s, physician.id)
     if account is None:
         abort(404)

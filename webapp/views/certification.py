@@ -131,7 +131,7 @@ def apply_for(physician_id):
     the seed's transition period): the member's eligibility as on My Page, then the same
     application, filed on the member's behalf with the scanned form attached."""
     s, me = db.session(), actor()
-    physician = members.get_member(s, me, physician_id)  # NotFound outside the office's members
+    physician = members.get_member_to_act(s, me, physician_id)  # NotFound outside the office's members
     account = members.account_of(s, physician_id)
     if account is None:
         abort(404)
@@ -157,7 +157,7 @@ def apply_for(physician_id):
 def enter_credits(physician_id):
     """手帳単位の入力: the office enters credits shown on paper for the member, one line at a time."""
     s, me = db.session(), actor()
-    physician = members.get_member(s, me, physician_id)
+    physician = members.get_member_to_act(s, me, physician_id)
     entry = CreditEntryForm()
     errors: dict[str, str] = {}
     if entry.validate_on_submit():

@@ -27,7 +27,7 @@ bp = Blueprint("members", __name__)
 
 def _profile_page(physician_id: int, done_url: str, template_args: dict):
     s = db.session()
-    physician = members.get_member(s, actor(), physician_id)
+    physician = members.get_member_to_act(s, actor(), physician_id)
     form = ProfileForm()
     form.prefecture.choices = [(p, p) for p in PREFECTURES]
     errors: dict[str, str] = {}
