@@ -79,7 +79,8 @@ def index():
         rows, total = members.list_members(s, me, q, page)
     pages = max((total + members.PAGE_SIZE - 1) // members.PAGE_SIZE, 1)
     return render_template("members/index.html", rows=rows, total=total, q=q, page=page, pages=pages,
-                           filters=filters, errors=errors, statuses=members.STATUSES,
+                           filters=filters, errors=errors,
+                           statuses={k: v for k, v in members.STATUSES.items() if me.association_id or k != "attendee"},
                            categories=members.categories_here(s, me),
                            standing=members.standing_here(s, me, [p.id for p in rows]),
                            leaving=applications.departing_here(s, me, [p.id for p in rows]),
