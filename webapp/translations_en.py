@@ -742,6 +742,8 @@ EN.update({
     "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
     "キャンセル待ち": "Waiting list", "順番": "Position",
     "認定医名簿": "Certified physicians",
+    # the user tasks' names in the shipped processes (a designer's new names show as written)
+    "事務局の審査": "Secretariat review", "申請の修正・再提出": "Amend and resubmit",
     '研修会の受講者（会員外）': 'Session attendee (not a member)',
     'この医師は貴会の会員ではなく、貴会の研修会の受講者として表示しています。': 'This physician is not a member of your association; they are shown as an attendee of its sessions.', "保険・年金": "Insurance and pension",
     '保険・年金データの取込み': 'Import insurance and pension data',
