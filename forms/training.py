@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 
 from membership.certifications import CATEGORIES, SYSTEMS
 
@@ -29,6 +29,8 @@ class SessionForm(BaseForm):
     credits_2 = StringField("単位数 2", filters=[halfwidth])
     credit_kind_3 = SelectField("単位の種類 3", choices=CREDIT_KINDS, validate_choice=False)
     credits_3 = StringField("単位数 3", filters=[halfwidth])
+    #: 共催 (association codes); the view sets the choices, the domain checks them
+    co_organisers = SelectMultipleField("共催", choices=[], validate_choice=False)
 
     def body(self) -> dict:
         items = []
@@ -40,7 +42,8 @@ class SessionForm(BaseForm):
                 items.append({"system": system, "category": category, "credits": credits})
         return {"kind": "session", "title": self.title.data, "description": self.description.data or "",
                 "starts_on": self.starts_on.data, "ends_on": self.ends_on.data or self.starts_on.data,
-                "place": self.place.data, "capacity": self.capacity.data, "credit_items": items}
+                "place": self.place.data, "capacity": self.capacity.data, "credit_items": items,
+                "co_organisers": list(self.co_organisers.data or [])}
 
 
 class ReportForm(BaseForm):

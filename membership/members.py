@@ -28,6 +28,7 @@ from .models import (
     SessionRegistration,
     TrainingSession,
     UserAccount,
+    session_co_organisers,
 )
 from .statuses import ApplicationStatus, MembershipStatus
 
@@ -59,11 +60,14 @@ def scope(actor: Actor, attendees: bool = True):
 
 
 def _attended_here(actor: Actor):
-    """The physicians with a place (or who came) at a session the actor's association organised:
-    a non-member's data is linked to the association whose sessions they attend (seed 004)."""
+    """The physicians with a place (or who came) at a session the actor's association organised or
+    co-organised (共催): a non-member's data is linked to the associations whose sessions they
+    attend (seed 004)."""
+    co_organised = sa.select(session_co_organisers.c.session_id).where(
+        session_co_organisers.c.association_id == actor.association_id)
     return sa.select(SessionRegistration.physician_id).join(
         TrainingSession, TrainingSession.id == SessionRegistration.session_id).where(
-        TrainingSession.organiser_association_id == actor.association_id,
+        sa.or_(TrainingSession.organiser_association_id == actor.association_id, TrainingSession.id.in_(co_organised)),
         sa.or_(SessionRegistration.status != "cancelled", SessionRegistration.attended.is_(True)))
 
 

@@ -65,6 +65,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "session.registry_numbers": {"ja": "医籍登録番号", "en": "Medical registry numbers"},
     "session.attended": {"ja": "出席", "en": "Attendance"},
     "session.reason": {"ja": "中止の理由", "en": "Reason for calling it off"},
+    "session.co_organisers": {"ja": "共催", "en": "Co-organisers"},
     "session.description": {"ja": "内容", "en": "Description"},
     "credit.category": {"ja": "学習の種類", "en": "Kind of study"},
     "fee_reduction.reason": {"ja": "減免事由", "en": "Reason"},

@@ -512,6 +512,17 @@ class TrainingSession(Base):
 
     organiser: Mapped[Association] = relationship()
     application: Mapped[Application | None] = relationship()
+    #: 共催: associations holding the session with the organiser — they see its attendees, who are
+    #: linked to them too; the organiser alone files, changes and reports it
+    co_organisers: Mapped[list[Association]] = relationship(secondary="session_co_organisers",
+                                                            order_by="Association.layer")
+
+
+session_co_organisers = sa.Table(
+    "session_co_organisers", Base.metadata,
+    sa.Column("session_id", sa.ForeignKey("training_sessions.id"), primary_key=True),
+    sa.Column("association_id", sa.ForeignKey("associations.id"), primary_key=True, index=True),
+)
 
 
 class SessionRegistration(Base):

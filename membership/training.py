@@ -35,6 +35,7 @@ from .models import (
     SessionRegistration,
     TrainingSession,
     UserAccount,
+    session_co_organisers,
 )
 from .statuses import ApplicationStatus, PartAction, PartStatus
 
@@ -82,6 +83,7 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
             items.append({"system": system, "category": category, "credits": str(credits)})
     if not items and not any(k.startswith("credit_items") for k in errors):
         errors["credit_items"] = ("required", {})
+    co_organisers = _co_organisers(session, organiser, data.get("co_organisers") or [], errors)
     if errors:
         raise ValidationFailed(errors, context="session")
     chain = [a for a in (_prefecture_of(organiser), _jma(session)) if a is not None]
@@ -90,6 +92,7 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
     ts = TrainingSession(organiser_association_id=organiser.id, title=title,
                          description=str(data.get("description") or "")[:2000], credit_items=items,
                          starts_on=starts, ends_on=ends, place=place, capacity=capacity)
+    ts.co_organisers = co_organisers
     session.add(ts)
     applicant = session.get(UserAccount, actor.user_id)
     app = Application(kind="session", status=ApplicationStatus.SUBMITTED.value, physician_id=None,
@@ -102,6 +105,19 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
     ts.application_id = app.id
     app.payload = {**app.payload, "session_id": ts.id}
     return app
+
+
+MAX_CO_ORGANISERS = 5
+
+
+def _co_organisers(session: Session, organiser: Association, codes: list, errors: dict) -> list[Association]:
+    """共催: the associations named (by code) to hold the session with the organiser — any but the
+    organiser itself, at most MAX_CO_ORGANISERS."""
+    codes = list(dict.fromkeys(str(c).strip() for c in codes if str(c).strip()))
+    found = list(session.scalars(sa.select(Association).where(Association.code.in_(codes)))) if codes else []
+    if len(found) != len(codes) or organiser in found or len(found) > MAX_CO_ORGANISERS:
+        errors["co_organisers"] = ("invalid", {})
+    return found
 
 
 def _when_and_where(data: dict, errors: dict) -> tuple[str, dt.date | None, dt.date | None, int | None]:
@@ -239,10 +255,12 @@ def _staff_scope(session: Session, actor: Actor):
     me = session.get(Association, actor.association_id)
     if me.layer == 1:
         return sa.true()
+    co_organised = TrainingSession.id.in_(sa.select(session_co_organisers.c.session_id).where(
+        session_co_organisers.c.association_id == me.id))
     if me.layer == 2:
         below = _descendants(session, me.id)
-        return TrainingSession.organiser_association_id.in_(below)
-    return TrainingSession.organiser_association_id == me.id
+        return sa.or_(TrainingSession.organiser_association_id.in_(below), co_organised)
+    return sa.or_(TrainingSession.organiser_association_id == me.id, co_organised)
 
 
 def _descendants(session: Session, association_id: int) -> list[int]:

@@ -371,3 +371,34 @@ def test_a_non_member_who_attends_is_linked_to_the_organiser_only(app, session):
     training.cancel_registration(session, outsider, ts.id)
     assert staff.get(f"/members/{outsider.physician_id}").status_code == 404
     assert f'href="/members/{elsewhere.physician_id}"' in text(staff.get("/members?status=attendee"))
+
+
+def test_a_session_held_jointly_shows_its_attendees_to_the_co_organisers(app, session):
+    """共催: the organiser names co-organisers when filing; they see the session before approval,
+    its attendees (and the 受講者名簿), and its non-member attendees are linked to them too; only
+    the organiser reports it; an unknown or self co-organiser is refused."""
+    from ..conftest import new_member
+
+    _, r = _file(app, co_organisers=["otaru", "nowhere"])
+    assert r.status_code == 422 and "共催" in text(r)
+    _, r = _file(app, co_organisers=["sapporo"])  # the organiser itself
+    assert r.status_code == 422
+    staff, r = _file(app, co_organisers=["otaru", "hoken_kenkyu"])
+    assert r.status_code == 302
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    assert sorted(a.code for a in ts.co_organisers) == ["hoken_kenkyu", "otaru"]
+    otaru = login(app, "staff@otaru")
+    assert otaru.get(f"/sessions/{ts.id}").status_code == 200  # before approval too
+    assert login(app, "staff@bunkyo").get(f"/sessions/{ts.id}").status_code == 404
+    _approve(session, ts.application_id, "hokkaido", "jma")
+    outsider = new_member(session, prefix="jnt")
+    training.register(session, outsider, ts.id)
+    page = text(otaru.get(f"/sessions/{ts.id}"))
+    assert 'id="co-organisers"' in page and "小樽市医師会" in page and 'id="attendees"' in page
+    assert otaru.get(f"/sessions/{ts.id}/attendees.csv").status_code == 200
+    assert f'href="/members/{outsider.physician_id}"' in text(otaru.get("/members?status=attendee"))
+    assert login(app, "staff@bunkyo").get(f"/sessions/{ts.id}/attendees.csv").status_code == 403
+    ts.starts_on = ts.ends_on = TODAY - dt.timedelta(days=1)
+    session.flush()
+    r = otaru.post(f"/sessions/{ts.id}/report", data={"registry_numbers": ""})
+    assert r.status_code == 403 and training.state(ts) == "held"  # the organiser alone reports

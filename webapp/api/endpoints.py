@@ -643,7 +643,8 @@ def _session_dict(s, ts, with_attendees: bool) -> dict:
            "ends_on": ts.ends_on.isoformat(), "place": ts.place, "capacity": ts.capacity,
            "registered": training.registered_count(s, ts.id), "waiting": training.waiting_count(s, ts.id),
            "state": training.state(ts),
-           "credit_items": ts.credit_items, "application_id": ts.application_id}
+           "credit_items": ts.credit_items, "application_id": ts.application_id,
+           "co_organisers": [a.code for a in ts.co_organisers]}
     if with_attendees:
         out["attendees"] = [{"registry_number": r.physician.registry_number, "name": r.physician.full_name,
                              "status": r.status, "attended": r.attended} for r in training.attendees(s, g.actor, ts)]

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from engine import flows
 from forms.enrolment import ConfirmForm
 from forms.training import CREDIT_KINDS, CREDIT_ROWS, CallOffForm, ReportForm, SessionChangeForm, SessionForm
-from membership import certifications, documents, memberships, training
+from membership import associations, certifications, documents, memberships, training
 from membership.errors import Conflict, ValidationFailed
 
 from .. import db
@@ -41,6 +41,9 @@ def index():
 @roles_required("secretariat")
 def new():
     form = SessionForm()
+    me = actor()
+    form.co_organisers.choices = [(a.code, a.name) for a in associations.list_associations(db.session())
+                                  if a.id != me.association_id]
     errors: dict[str, str] = {}
     if form.validate_on_submit():
         try:
