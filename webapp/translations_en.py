@@ -742,8 +742,8 @@ EN.update({
     "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
     "キャンセル待ち": "Waiting list", "順番": "Position",
     "認定医名簿": "Certified physicians",
+    '一緒に開催する医師会・団体を名前で検索して選びます。共催の医師会も受講者を確認でき、受講者はその医師会にも紐づきます。申請・変更・開催報告は主催の医師会が行います。': 'Search by name for the associations or bodies holding the session with you, and tick them. They see its attendees, who are linked to them too; the organiser alone files, changes and reports it.',
     '共催（任意）': 'Co-organisers (optional)',
-    '一緒に開催する医師会・団体。共催の医師会も受講者を確認でき、受講者はその医師会にも紐づきます。申請・変更・開催報告は主催の医師会が行います。Ctrl（⌘）キーを押しながら複数選べます。': 'Associations or bodies holding the session with you. They see its attendees, who are linked to them too; the organiser alone files, changes and reports it. Hold Ctrl (⌘) to choose several.',
     # the user tasks' names in the shipped processes (a designer's new names show as written)
     "事務局の審査": "Secretariat review", "申請の修正・再提出": "Amend and resubmit",
     '研修会の受講者（会員外）': 'Session attendee (not a member)',

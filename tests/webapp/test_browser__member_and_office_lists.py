@@ -81,3 +81,19 @@ def test_activity_report_waiting_list_roster_and_login_notices(live_server, chro
     office.click("#entry-form button[type=submit]")
     expect(office.locator("#entries")).to_contain_text("産業医手帳 p.3")
     check_page(office)
+
+
+def test_co_organisers_are_found_by_name_and_stay_ticked_under_the_csp(live_server, chromium):
+    """共催 picker: htmx (under the app's own CSP) lists the matches of what is typed; a ticked
+    association stays ticked while the next search runs."""
+    _app, base = live_server
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")  # keeps the CSP
+    page = login(context, base, "staff@sapporo", axe=False)
+    page.wait_for_url(f"{base}/inbox")
+    page.goto(f"{base}/sessions/new")
+    page.fill("#co_q", "小樽")
+    page.check("#co-organiser-choices input[value=otaru]")
+    page.fill("#co_q", "産業保健")
+    expect(page.locator("#co-organiser-choices input[value=hoken_kenkyu]")).to_be_visible()
+    assert page.is_checked("#co-organiser-choices input[value=otaru]")
+    assert page.locator("#co-organiser-choices input[value=sapporo]").count() == 0

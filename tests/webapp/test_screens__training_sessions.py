@@ -379,6 +379,11 @@ def test_a_session_held_jointly_shows_its_attendees_to_the_co_organisers(app, se
     the organiser reports it; an unknown or self co-organiser is refused."""
     from ..conftest import new_member
 
+    picker = login(app, "staff@sapporo").get("/sessions/co-organisers?co_q=小樽&co_organisers=hoken_kenkyu")
+    assert re.search(r'value="hoken_kenkyu" checked', text(picker))  # what was ticked stays ticked
+    assert re.search(r'value="otaru">', text(picker)) and 'value="sapporo"' not in text(picker)  # never itself
+    page = text(login(app, "staff@sapporo").post("/sessions/new", data={"action": "co_search", "co_q": "小樽"}))
+    assert 'value="otaru"' in page and "研修会名を入力してください" not in page  # the search without JavaScript
     _, r = _file(app, co_organisers=["otaru", "nowhere"])
     assert r.status_code == 422 and "共催" in text(r)
     _, r = _file(app, co_organisers=["sapporo"])  # the organiser itself

@@ -41,10 +41,10 @@ def index():
 @roles_required("secretariat")
 def new():
     form = SessionForm()
-    me = actor()
-    form.co_organisers.choices = [(a.code, a.name) for a in associations.list_associations(db.session())
-                                  if a.id != me.association_id]
     errors: dict[str, str] = {}
+    if request.form.get("action") == "co_search":  # the co-organiser search without JavaScript
+        return render_template("training/new.html", form=form, errors={}, kinds=CREDIT_KINDS,
+                               rows=range(1, CREDIT_ROWS + 1), **_co_organiser_choices())
     if form.validate_on_submit():
         try:
             app = flows.submit_application(db.session(), actor(), form.body())
@@ -58,7 +58,30 @@ def new():
             return redirect(url_for("training.detail", session_id=app.payload["session_id"]))
     errors = {**form.first_errors(), **errors}
     return render_template("training/new.html", form=form, errors=errors, kinds=CREDIT_KINDS,
-                           rows=range(1, CREDIT_ROWS + 1)), 422 if errors else 200
+                           rows=range(1, CREDIT_ROWS + 1), **_co_organiser_choices()), 422 if errors else 200
+
+
+CO_ORGANISER_MATCHES = 20
+
+
+def _co_organiser_choices() -> dict:
+    """共催: the associations chosen so far (ticked) and, for the search typed, the others that
+    match (by name, kana or code), never the organiser itself."""
+    s, me = db.session(), actor()
+    args = request.values
+    chosen = [c for c in dict.fromkeys(args.getlist("co_organisers")) if c]
+    q = (args.get("co_q") or "").strip()
+    picked = [a for a in associations.list_associations(s) if a.code in chosen and a.id != me.association_id]
+    found = [a for a in associations.list_associations(s, q=q) if a.id != me.association_id
+             and a.code not in chosen][:CO_ORGANISER_MATCHES] if q else []
+    return {"co_picked": picked, "co_found": found, "co_q": q}
+
+
+@bp.route("/co-organisers")
+@roles_required("secretariat")
+def co_organisers():
+    """htmx partial: the co-organiser choices for a search, keeping those ticked."""
+    return render_template("training/_co_organisers.html", **_co_organiser_choices())
 
 
 @bp.route("/<int:session_id>")
