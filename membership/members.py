@@ -63,11 +63,13 @@ def _attended_here(actor: Actor):
     """The physicians with a place (or who came) at a session the actor's association organised or
     co-organised (共催): a non-member's data is linked to the associations whose sessions they
     attend (seed 004)."""
-    co_organised = sa.select(session_co_organisers.c.session_id).where(
-        session_co_organisers.c.association_id == actor.association_id)
-    return sa.select(SessionRegistration.physician_id).join(
-        TrainingSession, TrainingSession.id == SessionRegistration.session_id).where(
-        sa.or_(TrainingSession.organiser_association_id == actor.association_id, TrainingSession.id.in_(co_organised)),
+    # a UNION, not an OR: each side is estimated (and read) through its own index
+    held = sa.union(
+        sa.select(TrainingSession.id).where(TrainingSession.organiser_association_id == actor.association_id),
+        sa.select(session_co_organisers.c.session_id).where(
+            session_co_organisers.c.association_id == actor.association_id))
+    return sa.select(SessionRegistration.physician_id).where(
+        SessionRegistration.session_id.in_(held),
         sa.or_(SessionRegistration.status != "cancelled", SessionRegistration.attended.is_(True)))
 
 
