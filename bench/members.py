@@ -56,7 +56,7 @@ def fill(url: str, physicians: int) -> float:
                          alma_mater, graduated_on, grad_school, grad_completed_on, grad_faculty, doctorate_on,
                          societies, dispatch_to, dispatch_stopped)
                      SELECT %s + g, '試験', '太郎' || g, 'シケン', 'タロウ' || lpad(g::text, 7, '0'),
-                            lpad(((100000 + g) %% 1000000)::text, 6, '0'), 'M', '', '', '', '', '', '',
+                            NULL, 'M', '', '', '', '', '', '',
                             '北海道', '', '', '', '', '', '', '', '', '', '', '', '', '[]', 'facility', false
                      FROM generate_series(1, %s) g""", (base, physicians))
         c.execute("SELECT setval(pg_get_serial_sequence('physicians', 'id'), (SELECT max(id) FROM physicians))")

@@ -51,9 +51,11 @@ def scope(actor: Actor, attendees: bool = True):
         applying = (sa.select(Application.physician_id).join(ApplicationPart)
                     .where(ApplicationPart.association_id == actor.association_id,
                            Application.status.in_(OPEN_STATUSES)))
-        return sa.or_(Physician.id.in_(sa.select(Membership.physician_id).where(
-            Membership.association_id == actor.association_id)), Physician.id.in_(applying),
-            *([Physician.id.in_(_attended_here(actor))] if attendees else []))
+        # one IN over a UNION, not an OR of INs: the database joins it (a semi-join) at any size,
+        # where an OR of subqueries whose results outgrow its memory is checked row by row
+        return Physician.id.in_(sa.union(
+            sa.select(Membership.physician_id).where(Membership.association_id == actor.association_id),
+            applying, *([_attended_here(actor)] if attendees else [])))
     if actor.role == "member" and actor.physician_id:
         return Physician.id == actor.physician_id
     return sa.false()

@@ -63,7 +63,7 @@ def test_session_to_certificate(live_server, chromium):
                                          ("occupational:basic_late", "26")), start=1):
         staff.select_option(f"#credit_kind_{i}", kind)
         staff.fill(f"#credits_{i}", credits)
-    staff.click("form.form button[type=submit]")
+    staff.click("form.form button.primary[type=submit]")
     staff.wait_for_load_state()
     assert staff.locator("#session-state").count() == 1, staff.inner_text("main")[:500]
     assert "承認待ち" in staff.inner_text("#session-state")
