@@ -152,8 +152,9 @@ def change_session(session: Session, actor: Actor, session_id: int, data: dict) 
     ts = _organisers_upcoming(session, actor, session_id)
     errors: dict[str, tuple[str, dict]] = {}
     place, starts, ends, capacity = _when_and_where(data, errors)
-    if capacity is not None and capacity < registered_count(session, ts.id):
-        errors["capacity"] = ("capacity_below_registered", {"count": registered_count(session, ts.id)})
+    taken = registered_count(session, ts.id)
+    if capacity is not None and capacity < taken:
+        errors["capacity"] = ("capacity_below_registered", {"count": taken})
     if errors:
         raise ValidationFailed(errors, context="session")
     new = {"place": place, "starts_on": starts, "ends_on": ends, "capacity": capacity,
@@ -326,11 +327,11 @@ def upcoming_of(session: Session, physician_id: int,
                 today: dt.date | None = None) -> list[tuple[TrainingSession, SessionRegistration, int | None]]:
     """My Page: the sessions not yet begun that the physician has a place at or waits for, by
     date, with the place on the waiting list (None when registered)."""
-    regs = session.scalars(sa.select(SessionRegistration).join(
-        TrainingSession, TrainingSession.id == SessionRegistration.session_id).where(
+    rows = session.execute(sa.select(TrainingSession, SessionRegistration).join(
+        SessionRegistration, TrainingSession.id == SessionRegistration.session_id).where(
         SessionRegistration.physician_id == physician_id, SessionRegistration.status.in_(("registered", "waiting")),
         TrainingSession.starts_on > (today or today_jst())).order_by(TrainingSession.starts_on, TrainingSession.id))
-    return [(session.get(TrainingSession, r.session_id), r, waiting_position(session, r)) for r in regs]
+    return [(ts, reg, waiting_position(session, reg)) for ts, reg in rows]
 
 
 def registered_counts(session: Session, session_ids: list[int]) -> dict[int, int]:

@@ -15,7 +15,7 @@ from .. import db
 from ..csv_response import streamed_csv
 from ..i18n import field_errors, local_time, translate
 from ..security import actor, roles_required
-from . import csv_import
+from . import csv_import, form_step
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -62,22 +62,12 @@ ASSOCIATION_FIELDS = ("code", "kind", "parent", "prefecture", "name", "kana", "e
 def associations_index():
     """医師会の管理: every association (by layer, searchable), with a form to add one."""
     s = db.session()
-    errors: dict[str, str] = {}
-    typed: dict = {}
-    if request.method == "POST":
-        form = AssociationForm()
-        typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS}
-        if form.validate_on_submit():
-            try:
-                created = associations.create_association(s, actor(), form.data)
-            except ValidationFailed as exc:
-                db.rollback()
-                errors = field_errors(exc)
-            else:
-                db.commit()
-                flash(translate("医師会を登録しました。会員区分を設定してください。"), "success")
-                return redirect(url_for("categories.index", code=created.code))
-        errors = {**form.first_errors(), **errors}
+    done, created, errors = form_step.run(AssociationForm(),
+                                          lambda f: associations.create_association(s, actor(), f.data))
+    if done:
+        flash(translate("医師会を登録しました。会員区分を設定してください。"), "success")
+        return redirect(url_for("categories.index", code=created.code))
+    typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS} if errors else {}
     q = request.args.get("q", "")
     rows = associations.list_associations(s, q=q or None)
     return render_template("admin/associations.html", rows=rows, q=q, errors=errors, typed=typed,
@@ -93,22 +83,12 @@ def association_edit(code):
     association = associations.by_code(s, code)
     if association is None:
         abort(404)
-    errors: dict[str, str] = {}
-    typed: dict = {}
-    if request.method == "POST":
-        form = AssociationEditForm()
-        typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS}
-        if form.validate_on_submit():
-            try:
-                associations.update_association(s, actor(), code, form.data)
-            except ValidationFailed as exc:
-                db.rollback()
-                errors = field_errors(exc)
-            else:
-                db.commit()
-                flash(translate("医師会の情報を更新しました。"), "success")
-                return redirect(url_for("admin.associations_index", q=code))
-        errors = {**form.first_errors(), **errors}
+    done, _, errors = form_step.run(AssociationEditForm(),
+                                    lambda f: associations.update_association(s, actor(), code, f.data))
+    if done:
+        flash(translate("医師会の情報を更新しました。"), "success")
+        return redirect(url_for("admin.associations_index", q=code))
+    typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS} if errors else {}
     return render_template("admin/association_edit.html", a=association, errors=errors, typed=typed,
                            kinds=associations.KINDS, form=ConfirmForm()), 422 if errors else 200
 

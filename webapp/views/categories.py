@@ -12,6 +12,7 @@ from membership.errors import ValidationFailed
 from .. import db
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
+from . import form_step
 
 bp = Blueprint("categories", __name__, url_prefix="/associations")
 
@@ -21,24 +22,12 @@ bp = Blueprint("categories", __name__, url_prefix="/associations")
 def index(code):
     """The categories (offered, then retired) with a form to add one."""
     s = db.session()
-    association, _ = categories.list_categories(s, actor(), code)  # Forbidden before anything else
-    form = CategoryForm(formdata=request.form if request.method == "POST" else None)
-    errors: dict[str, str] = {}
-    added = {}
-    if request.method == "POST":
-        added = {k: request.form.get(k, "") for k in ("code", "label", "criteria")}
-        if form.validate_on_submit():
-            try:
-                categories.add_category(s, actor(), code, form.data)
-            except ValidationFailed as exc:
-                db.rollback()
-                errors = field_errors(exc)
-            else:
-                db.commit()
-                flash(translate("会員区分を追加しました。"), "success")
-                return redirect(url_for("categories.index", code=code))
-        errors = {**form.first_errors(), **errors}
-    association, rows = categories.list_categories(s, actor(), code)
+    done, _, errors = form_step.run(CategoryForm(), lambda f: categories.add_category(s, actor(), code, f.data))
+    if done:
+        flash(translate("会員区分を追加しました。"), "success")
+        return redirect(url_for("categories.index", code=code))
+    added = {k: request.form.get(k, "") for k in ("code", "label", "criteria")} if errors else {}
+    association, rows = categories.list_categories(s, actor(), code)  # Forbidden outside the office
     return render_template("categories/index.html", association=association, rows=rows, errors=errors,
                            added=added, form=ConfirmForm()), 422 if errors else 200
 

@@ -19,6 +19,7 @@ from .. import db
 from ..csv_response import streamed_csv
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
+from . import form_step
 
 bp = Blueprint("certification", __name__)
 
@@ -69,18 +70,10 @@ def activity():
 def _one_item(form, record, done: str, system: str, template: str, **template_args):
     """A member's form that records one dated item of credits: `record(session, day)` on a valid
     post, then back to the ledger of `system`; else the form again with every error (422)."""
-    errors: dict[str, str] = {}
-    if form.validate_on_submit():
-        try:
-            record(db.session(), dt.date.fromisoformat(form.earned_on.data))
-        except ValidationFailed as exc:
-            db.rollback()
-            errors = field_errors(exc)
-        else:
-            db.commit()
-            flash(translate(done), "success")
-            return redirect(url_for("certification.credits", _anchor=f"ledger-{system}"))
-    errors = {**form.first_errors(), **errors}
+    recorded, _, errors = form_step.run(form, lambda f: record(db.session(), dt.date.fromisoformat(f.earned_on.data)))
+    if recorded:
+        flash(translate(done), "success")
+        return redirect(url_for("certification.credits", _anchor=f"ledger-{system}"))
     return render_template(template, form=form, errors=errors, **template_args), 422 if errors else 200
 
 
@@ -159,23 +152,19 @@ def enter_credits(physician_id):
     s, me = db.session(), actor()
     physician = members.get_member_to_act(s, me, physician_id)
     entry = CreditEntryForm()
-    errors: dict[str, str] = {}
-    if entry.validate_on_submit():
-        system, _, category = entry.kind.data.partition(":")
-        try:
-            certifications.enter_credits(s, me, physician_id, system, category, entry.credits.data,
-                                         dt.date.fromisoformat(entry.earned_on.data), entry.note.data)
-        except ValidationFailed as exc:
-            db.rollback()
-            errors = field_errors(exc)
-            for field in ("system", "category"):  # one select on this form
-                if field in errors:
-                    errors["kind"] = errors.pop(field)
-        else:
-            db.commit()
-            flash(translate("単位を入力しました。"), "success")
-            return redirect(url_for("certification.apply_for", physician_id=physician_id, _anchor="entered"))
-    errors = {**entry.first_errors(), **errors}
+
+    def enter(f):
+        system, _, category = f.kind.data.partition(":")
+        return certifications.enter_credits(s, me, physician_id, system, category, f.credits.data,
+                                            dt.date.fromisoformat(f.earned_on.data), f.note.data)
+
+    done, _, errors = form_step.run(entry, enter)
+    if done:
+        flash(translate("単位を入力しました。"), "success")
+        return redirect(url_for("certification.apply_for", physician_id=physician_id, _anchor="entered"))
+    for field in ("system", "category"):  # one select on this form
+        if field in errors:
+            errors["kind"] = errors.pop(field)
     return _apply_for_page(physician, entry, errors), 422 if errors else 200
 
 

@@ -13,6 +13,7 @@ from membership.errors import ValidationFailed
 from .. import db
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
+from . import form_step
 
 bp = Blueprint("staff", __name__, url_prefix="/admin/users")
 
@@ -32,18 +33,13 @@ def _page(errors=None, typed=None, handed=None, status=200):
 @bp.route("", methods=["GET", "POST"])
 @roles_required("admin")
 def index():
-    if request.method == "POST":
-        form = StaffForm()
-        typed = {k: request.form.get(k, "") for k in ("login_id", "name", "role", "association", "email")}
-        if not form.validate_on_submit():
-            return _page(errors=form.first_errors(), typed=typed, status=422)
-        try:
-            account, password = staff.create_staff(db.session(), actor(), form.data)
-        except ValidationFailed as exc:
-            db.rollback()
-            return _page(errors=field_errors(exc), typed=typed, status=422)
-        db.commit()
+    done, created, errors = form_step.run(StaffForm(), lambda f: staff.create_staff(db.session(), actor(), f.data))
+    if done:
+        account, password = created
         return _page(handed={"login_id": account.login_id, "password": password, "created": True})
+    if errors:
+        return _page(errors=errors, typed={k: request.form.get(k, "") for k in
+                                           ("login_id", "name", "role", "association", "email")}, status=422)
     return _page()
 
 
