@@ -301,8 +301,8 @@ def memberships_in_scope(session: Session, actor: Actor, physician_id: int) -> l
     """The physician's memberships (their whole chains) — for an office, only when the physician
     is a member of it or applies to it: one linked by a session alone shows none."""
     get_member(session, actor, physician_id)
-    if actor.association_id and links_here(session, actor, [physician_id]).get(physician_id) == "attendee":
-        return []
+    if actor.association_id and not can_act_for(session, actor, physician_id):
+        return []  # seen only as an attendee of the office's sessions
     return list(session.scalars(sa.select(Membership).where(Membership.physician_id == physician_id)
                                 .options(selectinload(Membership.association), selectinload(Membership.category))
                                 .order_by(Membership.group_id, Membership.layer.desc())))
