@@ -5,20 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import string
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, fields
 from .actors import ROLES, Actor
 from .associations import by_code
 from .errors import AuthenticationFailed, Throttled, ValidationFailed
+from .fields import FieldError
 from .models import ApiToken, LoginFailure, UserAccount
 
 #: argon2id with the library's defaults (RFC 9106 "second recommended" parameters).
 _hasher = PasswordHasher()
+#: For the temporary passwords the system makes (`temporary_password`: 12 random characters of 67,
+#: ≈ 73 bits, changed at first login): no guessing reaches them whatever the hash costs, so light
+#: parameters (≈ 4 ms instead of ≈ 0.2 s) let an office issue hundreds of login notices in one
+#: request. The first login rehashes with `_hasher` (check_needs_rehash). Decision 0030.
+_temporary_hasher = PasswordHasher(time_cost=1, memory_cost=4096, parallelism=1)
+_PW_ALPHABET = string.ascii_letters + string.digits + "!@%&#"
 
 FAILURES_PER_ACCOUNT = 5
 FAILURES_PER_ADDRESS = 20
@@ -34,10 +42,22 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def temporary_password() -> tuple[str, str]:
+    """A new temporary password meeting the password rule, and its hash: (password, hash)."""
+    while True:
+        password = "".join(secrets.choice(_PW_ALPHABET) for _ in range(12))
+        try:
+            fields.password(password)
+        except FieldError:
+            continue
+        return password, _temporary_hasher.hash(password)
+
+
 def create_user(session: Session, login_id: str, password: str, role: str, association_code: str | None = None,
                 name: str = "", physician_id: int | None = None, email: str = "",
-                actor: Actor | None = None) -> UserAccount:
-    """Raises ValidationFailed for a taken login ID, an unknown role or association."""
+                actor: Actor | None = None, password_hash: str | None = None) -> UserAccount:
+    """Raises ValidationFailed for a taken login ID, an unknown role or association. `password_hash`:
+    already hashed (a temporary password)."""
     errors: dict[str, tuple[str, dict]] = {}
     if not login_id:
         errors["login_id"] = ("required", {})
@@ -56,7 +76,7 @@ def create_user(session: Session, login_id: str, password: str, role: str, assoc
         errors["association"] = ("secretariat_needs_association", {})
     if errors:
         raise ValidationFailed(errors)
-    account = UserAccount(login_id=login_id, password_hash=hash_password(password), role=role,
+    account = UserAccount(login_id=login_id, password_hash=password_hash or hash_password(password), role=role,
                           association_id=association.id if association else None,
                           display_name=name or login_id, physician_id=physician_id, email=email)
     session.add(account)

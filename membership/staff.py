@@ -8,13 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from . import audit, fields
-from .accounts import create_user, hash_password
+from .accounts import create_user, temporary_password
 from .actors import Actor
 from .db import utcnow
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import FieldError
 from .models import Association, UserAccount
-from .registration import _temporary_password
 
 STAFF_ROLES = {"secretariat": "事務局", "designer": "プロセス設計者", "admin": "システム管理者"}
 
@@ -67,9 +66,9 @@ def create_staff(session: Session, actor: Actor, data: dict) -> tuple[UserAccoun
     code = (data.get("association") or "").strip() if role == "secretariat" else ""
     if errors:
         raise ValidationFailed(errors, context="staff")
-    password = _temporary_password()
+    password, password_hash = temporary_password()
     account = create_user(session, login_id, password, role, association_code=code or None, name=name, email=email,
-                          actor=actor)
+                          actor=actor, password_hash=password_hash)
     account.must_change_credentials = True
     return account, password
 
@@ -85,8 +84,7 @@ def reissue_password(session: Session, actor: Actor, user_id: int) -> tuple[User
     """A new temporary password for a staff user who forgot theirs; their sessions end."""
     _admin(actor)
     account = _staff_account(session, user_id)
-    password = _temporary_password()
-    account.password_hash = hash_password(password)
+    password, account.password_hash = temporary_password()
     account.must_change_credentials = True
     account.auth_epoch = (account.auth_epoch or 0) + 1
     audit.record(session, actor, "credentials.reissue", "user_account", account.id)

@@ -61,7 +61,11 @@ def test_the_office_issues_login_notices_in_bulk_and_again_for_those_never_used(
     home_page = next(t for t in texts if issued[imported[0].id].login_id in t)
     assert "〒047-0001" in home_page and "小樽市若竹町1-2" in home_page  # addressed for the envelope
     password = re.search(r"パスワード\s*([A-Za-z0-9!@%&#]{12})", home_page).group(1)
-    assert accounts.authenticate(session, issued[imported[0].id].login_id, password, "127.0.0.1") is not None
+    first = issued[imported[0].id]
+    assert "$m=4096,t=1,p=1$" in first.password_hash  # a machine-made password is hashed lightly (0030)
+    assert accounts.authenticate(session, first.login_id, password, "127.0.0.1") is first
+    assert "$m=65536,t=3,p=4$" in first.password_hash  # the first login rehashes at the full cost
+    assert accounts.verify_password(first, password)
     assert registration.credential_candidates(session, otaru, "none")[1] == 0
 
     # one logs in; the two others never do and are issued again: their first notices stop working
