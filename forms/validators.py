@@ -9,15 +9,19 @@ from wtforms.validators import StopValidation, ValidationError
 from membership import messages
 
 _lang_provider: Callable[[], str] = lambda: messages.DEFAULT_LANG  # noqa: E731
+_translate: Callable[[str], str] = lambda text: text  # noqa: E731
 
 
-def set_language_provider(provider: Callable[[], str]) -> None:
-    global _lang_provider
+def set_language_provider(provider: Callable[[], str], translate: Callable[[str], str] | None = None) -> None:
+    """Where the user's language comes from, and how a (Japanese) field label reads in it."""
+    global _lang_provider, _translate
     _lang_provider = provider
+    if translate is not None:
+        _translate = translate
 
 
 def render(key: str, field, **params) -> str:
-    return messages.render(key, _lang_provider(), field=field.label.text, **params)
+    return messages.render(key, _lang_provider(), field=_translate(field.label.text), **params)
 
 
 class Required:

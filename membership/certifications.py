@@ -97,6 +97,29 @@ def years_before(day: dt.date, years: int) -> dt.date:
 
 # --- the ledger -----------------------------------------------------------------------------------
 
+#: credits older than this are refused anywhere (paper records reach back decades, not further)
+EARLIEST_CREDIT = dt.date(1950, 1, 1)
+#: what a member reports themselves may be at most this many years old: no certificate counts further back
+SELF_REPORT_YEARS = 5
+
+
+def _day_error(earned_on, earliest: dt.date) -> tuple[str, dict] | None:
+    """Why `earned_on` cannot be a credit's day (not a date, in the future, before `earliest`), or None."""
+    if not isinstance(earned_on, dt.date):
+        return "invalid_date", {}
+    if earned_on > today_jst():
+        return "date_not_future", {}
+    if earned_on < earliest:
+        return "date_too_early", {"min": f"{earliest:%Y/%m/%d}"}
+    return None
+
+
+def _self_report_earliest() -> dt.date:
+    today = today_jst()
+    return today.replace(year=today.year - SELF_REPORT_YEARS, day=28 if (today.month, today.day) == (2, 29)
+                         else today.day)
+
+
 def add_credits(session: Session, actor: Actor | None, physician_id: int, system: str, category: str,
                 credits, earned_on: dt.date, source: str, source_ref: str = "", note: str = "") -> CreditEntry:
     """Record credits. Raises ValidationFailed naming the field."""
@@ -114,8 +137,9 @@ def add_credits(session: Session, actor: Actor | None, physician_id: int, system
         amount = Decimal("0")
     if source not in SOURCES:
         errors["source"] = ("choose_from_list", {})
-    if not isinstance(earned_on, dt.date) or earned_on > today_jst():
-        errors["earned_on"] = ("invalid", {})
+    day_error = _day_error(earned_on, EARLIEST_CREDIT)
+    if day_error:
+        errors["earned_on"] = day_error
     if errors:
         raise ValidationFailed(errors, context="credit")
     entry = CreditEntry(physician_id=physician_id, system=system, category=category, credits=amount,
@@ -219,6 +243,9 @@ def declare(session: Session, actor: Actor, earned_on: dt.date, category: str, t
     item, in steps of 0.5), recorded with the source "self"."""
     if category not in ("lecture", "other"):
         raise ValidationFailed.one("category", "choose_from_list")
+    day_error = _day_error(earned_on, _self_report_earliest())
+    if day_error:
+        raise ValidationFailed({"earned_on": day_error}, context="credit")
     try:
         amount = Decimal(str(credits))
         if amount <= 0 or amount > 10 or (amount * 2) != (amount * 2).to_integral_value():
@@ -266,8 +293,9 @@ def report_activity(session: Session, actor: Actor, earned_on, activity: str, de
     detail = (detail or "").strip()
     if not detail:
         errors["detail"] = ("required", {})
-    if not isinstance(earned_on, dt.date) or earned_on > today_jst():
-        errors["earned_on"] = ("invalid", {})
+    day_error = _day_error(earned_on, _self_report_earliest())
+    if day_error:
+        errors["earned_on"] = day_error
     if errors:
         raise ValidationFailed(errors, context="credit")
     lock_applicant(session, actor.physician_id)  # two reports of the same day at once: one wins
@@ -280,7 +308,9 @@ def report_activity(session: Session, actor: Actor, earned_on, activity: str, de
 
 
 def year_statement(session: Session, physician_id: int, year: int) -> list[CreditEntry]:
-    """学習単位取得証: the lifelong-education credits of one year."""
+    """学習単位取得証: the lifelong-education credits of one year (none for a year out of range)."""
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return []
     return list(session.scalars(sa.select(CreditEntry).where(
         CreditEntry.physician_id == physician_id, CreditEntry.system == "lifelong",
         CreditEntry.earned_on >= dt.date(year, 1, 1), CreditEntry.earned_on <= dt.date(year, 12, 31))

@@ -1015,6 +1015,19 @@ EN.update({
     "医師会ごとの審査": "Association's review", "アカウント": "Account", "日次のお知らせメール": "Daily digest mail",
     "プロセス定義の下書き": "Process definition draft", "確認用のリンク": "Confirmation link",
 })
+# Labels of form fields that screens do not show as such (they still name the field in an error).
+EN.update({
+    "施設の検索": "Facility search", "所属施設の検索": "Facility search", "日本医師会に入会する": "Join JMA",
+    "都道府県医師会に入会する": "Join the prefectural association",
+    "単位の種類 1": "Kind of credit 1", "単位の種類 2": "Kind of credit 2", "単位の種類 3": "Kind of credit 3",
+    "単位数 1": "Credits 1", "単位数 2": "Credits 2", "単位数 3": "Credits 3",
+})
+# The shipped decision table's requirement labels, withdrawal reasons, declaration kinds.
+EN.update({
+    "再研修（5年間）": "Refresher training (5 years)", "基礎研修の合計": "Basic training, total",
+    "生涯研修の合計（5年間）": "Continuing training, total (5 years)",
+    "廃業・退職": "Closed practice / retired", "死亡": "Death", "その他（自己学習）": "Other (self-study)",
+})
 # Field labels of the forms: one wording, kept in membership.messages; where a screen's text above
 # says the same Japanese words in its own context (a column heading, a count), the screen's wins.
 EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}

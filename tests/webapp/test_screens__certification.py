@@ -152,6 +152,14 @@ def test_lifelong_declaration_and_the_yearly_credit_statement(app, session):
     page = text(client.get("/mypage/credits"))
     ledger = re.search(r'id="ledger-lifelong".*?</article>', page, re.S).group(0)
     assert "地域医療連携の勉強会" in ledger and "自己申告" in ledger and "1.5" in ledger
+    r = client.post("/mypage/declaration", data={"earned_on": "2099-01-01", "category": "lecture",
+                                                 "title": "未来の勉強会", "credits": "1"})
+    assert r.status_code == 422 and "学習日に未来の日付は入力できません" in text(r)
+    r = client.post("/mypage/declaration", data={"earned_on": "1900-01-01", "category": "lecture",
+                                                 "title": "古い勉強会", "credits": "1"})
+    assert r.status_code == 422 and "学習日は" in text(r) and "以降の日付にしてください" in text(r)
+    assert client.get("/mypage/credits/lifelong-99999.pdf").status_code == 404  # no such year
+    assert client.get(f"/mypage/credits/lifelong-{TODAY.year - 30}.pdf").status_code == 404  # nothing earned
     pdf = client.get(f"/mypage/credits/lifelong-{TODAY.year}.pdf")
     content = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "学習単位取得証" in content and "地域医療連携の勉強会" in content and "1.5 単位" in content

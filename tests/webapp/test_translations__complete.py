@@ -56,7 +56,7 @@ def _code_texts():
 
 def _data_labels():
     """Labels kept with the domain's data and shown through `_()`."""
-    from membership import audit, certifications, fee_reductions, reference
+    from membership import audit, certifications, fee_reductions, reference, withdrawals
     from webapp.views import certification, inbox, withdraw
 
     yield "certifications.SYSTEMS", certifications.SYSTEMS.values()
@@ -69,6 +69,7 @@ def _data_labels():
     yield "inbox.VIEW_LABELS", inbox.VIEW_LABELS.values()
     yield "inbox.KIND_LABELS", inbox.KIND_LABELS.values()
     yield "withdraw.BENEFITS", withdraw.BENEFITS
+    yield "withdrawals.REASONS", withdrawals.REASONS.values()
     yield "audit.ACTION_FAMILIES", audit.ACTION_FAMILIES.values()
     yield "audit.OBJECT_TYPES", audit.OBJECT_TYPES.values()
     # the seeds' reference lists on the forms (proper nouns such as medical schools stay Japanese)
@@ -78,6 +79,39 @@ def _data_labels():
     yield "reference.DEPARTMENTS", reference.DEPARTMENTS.values()
     yield "reference.SEXES", reference.SEXES.values()
     yield "reference.PREFECTURES", reference.PREFECTURES
+
+
+def _form_texts():
+    """The labels of every WTForms class in forms/: a label also names its field in an error message.
+    (Choices are shown from the domain's labels, checked above.)"""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from wtforms import Form
+
+    import forms
+
+    for info in pkgutil.iter_modules(forms.__path__):
+        module = importlib.import_module(f"forms.{info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, Form) or cls.__module__ != module.__name__:
+                continue
+            for name, unbound in vars(cls).items():
+                if not hasattr(unbound, "field_class"):
+                    continue
+                where = f"{cls.__name__}.{name}"
+                label = unbound.args[0] if unbound.args else unbound.kwargs.get("label")
+                if isinstance(label, str):
+                    yield where, label
+
+
+def _decision_table_labels():
+    """The requirement labels of the shipped decision tables (shown to members as they are, or in English)."""
+    root = WEBAPP.parent / "processes"
+    for path in sorted(root.rglob("*.dmn")):
+        for text in re.findall(r'_label"><text>&quot;([^&]*)&quot;', path.read_text(encoding="utf-8")):
+            yield str(path.relative_to(root)), text
 
 
 def _untranslated(found):
@@ -101,6 +135,28 @@ def test_every_label_of_the_domains_data_has_english():
     found = [(name, label) for name, labels in _data_labels() for label in labels]
     assert len(found) > 100
     assert _untranslated(found) == []
+
+
+def test_every_label_of_the_forms_has_english():
+    found = list(_form_texts())
+    assert len(found) > 80
+    assert _untranslated(found) == []
+
+
+def test_every_requirement_label_of_the_shipped_decision_tables_has_english():
+    found = list(_decision_table_labels())
+    assert len(found) > 10
+    assert _untranslated(found) == []
+
+
+def test_a_forms_error_names_the_field_in_english(app, session):
+    from ..helpers import login_client
+
+    client = login_client(app, "nichiitaro")
+    client.get("/login?lang=en")
+    page = client.post("/mypage/declaration", data={"earned_on": "", "category": "lecture", "title": "x",
+                                                    "credits": "1"}).get_data(as_text=True)
+    assert f"{EN['学習日']} is required." in page and "学習日 is required" not in page
 
 
 def test_a_bulk_run_page_reads_in_english(app, session):

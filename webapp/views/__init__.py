@@ -6,7 +6,7 @@ from flask import Flask
 
 from forms.validators import set_language_provider
 
-from ..i18n import current_lang
+from ..i18n import current_lang, translate
 
 
 def init_app(app: Flask) -> None:
@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
         withdraw,
     )
 
-    set_language_provider(current_lang)
+    set_language_provider(current_lang, translate)
     for module in (auth, account, mypage, members, apply, withdraw, transfer, inbox, admin, documents, notices,
                    designer, certification, training, fee_reduction, categories, staff):
         app.register_blueprint(module.bp)

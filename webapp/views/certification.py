@@ -84,6 +84,8 @@ def credit_statement(year):
     me = actor()
     s = db.session()
     rows = certifications.year_statement(s, me.physician_id, year)
+    if not rows:  # a year with no credits (or none that exists) has no statement
+        abort(404)
     physician = memberships.physician(s, me.physician_id)
     kinds = certifications.CATEGORIES["lifelong"]
     pdf = documents.credit_statement(
