@@ -44,6 +44,9 @@ from .statuses import (
 OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
 #: the facility choices that are not a facility: not decided / not listed, and home member
 FACILITY_MODES = {"undecided": "未定・一覧にない", "home": "自宅会員"}
+#: kinds that change memberships: one of them pending on a group holds back another (a fee
+#: reduction or a certification in review does not)
+MEMBERSHIP_KINDS = ("enrolment", "withdrawal", "transfer")
 #: kinds where each association decides its own part: a decline does not end the others
 EACH_DECIDES = frozenset({"fee_reduction"})
 KIND_LABELS = {"enrolment": "入会届", "withdrawal": "退会届", "transfer": "異動届", "certification": "認定申請",

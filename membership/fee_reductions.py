@@ -62,7 +62,7 @@ def file_reduction(session: Session, actor: Actor, data: dict) -> Application:
                                 ApplicationStatus.RETURNED.value)),
         Application.payload["fiscal_year"].as_string() == year))
     if pending:
-        raise ValidationFailed.one("fiscal_year", "reduction_pending")
+        raise ValidationFailed({"fiscal_year": ("reduction_pending", {})}, context="fee_reduction")
     active.sort(key=lambda m: -m.layer)
     app = Application(kind="fee_reduction", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
                       applicant_user_id=applicant.id, filed_by_user_id=actor.user_id, group_id=group.id,

@@ -225,8 +225,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_a_member_here": {"ja": "{field}: このグループでは「{code}」の会員ではありません。",
                           "en": "{field}: you are not a member of \"{code}\" in this group."},
     "group_has_pending_application": {
-        "ja": "{field}: このグループには審査中の申請（申請番号 {application_id}）があります。その申請の完了または取消し後に退会届を提出してください。",
-        "en": "{field}: this group has an application under review (No. {application_id}); file the withdrawal "
+        "ja": "{field}: このグループには審査中の申請（申請番号 {application_id}）があります。その申請の完了または取消し後に申請してください。",
+        "en": "{field}: this group has an application under review (No. {application_id}); apply "
               "after it is decided or cancelled."},
     "too_many_files": {"ja": "{field}は1つの医師会につき{max}つまでです。3つを超える場合はZIPファイル等にまとめてください。",
                        "en": "At most {max} files per association; bundle more into a ZIP file."},

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from . import audit, memberships
 from .actors import Actor
 from .applications import (
+    MEMBERSHIP_KINDS,
     OPEN_APPLICATION,
     _app,
     _mail_applicant,
@@ -59,9 +60,11 @@ def groups_of(session: Session, physician_id: int, actor: Actor | None = None) -
 
 
 def pending_on_group(session: Session, physician_id: int, group: MembershipGroup) -> int | None:
-    """The number of a pending application on this group or one of its associations, if any."""
+    """The number of a pending membership change (enrolment, withdrawal, transfer) on this group or
+    one of its associations, if any."""
     return session.scalar(sa.select(Application.id).where(
         Application.physician_id == physician_id, Application.status.in_(OPEN_APPLICATION),
+        Application.kind.in_(MEMBERSHIP_KINDS),
         sa.or_(Application.group_id == group.id, Application.id.in_(
             sa.select(ApplicationPart.application_id).where(ApplicationPart.association_id.in_(
                 [m.association_id for m in group.memberships]), ApplicationPart.status.in_(

@@ -12,11 +12,11 @@ import pytest
 from pypdf import PdfReader
 
 from engine import decisions, tasks
-from membership import fee_reductions
+from membership import fee_reductions, withdrawals
 from membership.models import Physician
 
 from ..conftest import actor_for
-from ..helpers import approved_member, open_task_for
+from ..helpers import approved_member, future, open_task_for
 from ..helpers import login_client as login
 
 
@@ -45,7 +45,11 @@ def test_apply_review_and_candidates(app, session, monkeypatch):
     app_id = int(r.headers["Location"].rsplit("/", 1)[1])
     again = client.post("/mypage/fee-reduction", data={"group_id": str(group_id), "fiscal_year": str(year),
                                                        "reason": "illness"})
-    assert again.status_code == 422 and "すでに審査中" in text(again)
+    assert again.status_code == 422 and "年度: この年度の会費減免申請はすでに審査中" in text(again)
+    # a fee reduction under review does not hold back a change of membership in the group
+    withdrawals.validate(session, member.physician_id, {
+        "kind": "withdrawal", "group_id": group_id, "association": "otaru", "desired_date": future(),
+        "withdrawal_reason": "retired"}, member)
     for code in ("otaru", "hokkaido"):
         staff = actor_for(session, f"staff@{code}")
         task = open_task_for(session, staff, app_id)
