@@ -164,8 +164,8 @@ def _check_choices(session: Session, physician_id: int, choices, errors: dict, e
             continue
         category = next((c for c in association.categories if c.code == cat_code), None)
         if category is None:
-            errors[f"{field}[{i}].category"] = ("unknown_category", {"code": cat_code,
-                                                                      "association": association.name})
+            errors[f"{field}[{i}].category"] = ("unknown_category" if cat_code else "choose_category",
+                                                {"code": cat_code, "association": association.name})
             continue
         picked.append((association, category))
     if errors:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from .accounts import create_user
 from .calendar import year_end
 from .fields import today_jst
+from .memberships import assign_jma_member_id
 from .models import (
     Association,
     ClosedDay,
@@ -221,6 +222,8 @@ def _existing_chain(session: Session, doctor: Physician, facility: Facility, cha
         session.flush()
         session.add(MembershipEvent(membership_id=m.id, physician_id=doctor.id, association_id=association.id,
                                     kind="joined", on_date=since, note="imported"))
+        if association.layer == 1:  # JMA's own data gives its members their numbers
+            assign_jma_member_id(session, None, doctor)
 
 
 def demo_logins() -> list[tuple[str, str]]:

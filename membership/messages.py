@@ -162,6 +162,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "{field} must be today or later."},
     "unknown_association": {"ja": "{field}: 医師会「{code}」は存在しません。",
                             "en": "{field}: there is no association \"{code}\"."},
+    "choose_category": {"ja": "{field}: {association}の会員区分を選んでください。",
+                        "en": "{field}: choose a member category for {association}."},
     "unknown_category": {"ja": "{field}: {association}に会員区分「{code}」はありません。",
                          "en": "{field}: {association} has no member category \"{code}\"."},
     "duplicate_layer": {"ja": "{field}: 各層から選べる医師会は1つだけです（{layer}層が重複）。",

@@ -81,7 +81,10 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
             if association is None or association.layer == 1:
                 errors[f"associations[{i}].code"] = ("unknown_association", {"code": code})
                 continue
-            category = next((c for c in association.categories if c.code == str(choice.get("category", ""))), None)
+            cat_code = str(choice.get("category") or "")
+            category = next((c for c in association.categories if c.code == cat_code), None)
+            if cat_code and category is None:
+                errors["associations"] = ("unknown_category", {"code": cat_code, "association": association.name})
             if association.layer in new_chain:
                 errors["associations"] = ("duplicate_layer", {"layer": association.layer})
             new_chain[association.layer] = (association, category)
@@ -144,7 +147,7 @@ def _complete_chain(session, group, new_chain: dict, chosen, errors: dict) -> No
             if old.get(layer) is not None and old[layer].association_id == association.id:
                 new_chain[layer] = (association, old[layer].category)
             else:
-                errors[field] = ("unknown_category", {"code": "", "association": association.name})
+                errors[field] = ("choose_category", {"association": association.name})
                 return
 
 

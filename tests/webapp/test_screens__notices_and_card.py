@@ -74,3 +74,9 @@ def test_the_member_card_shows_the_memberships_and_the_jma_id(app, session, api)
     assert api(member.login_id).get("/api/v1/members/me").get_json()["jma_member_id"] == jma_id
     newcomer = new_member(session, prefix="card")
     assert "日本医師会の会員ではありません" in text(login(app, newcomer.login_id).get("/mypage/card"))
+    # a JMA member whose number has not come yet (imported data without it) is not told otherwise
+    session.get(Physician, member.physician_id).jma_member_id = None
+    session.flush()
+    page = text(client.get("/mypage/card"))
+    assert '<dd id="jma-id">（未採番）</dd>' in page and "日本医師会の会員ではありません" not in page
+    assert "A①" in page and "A1 A①" not in page  # JMA's category by its name

@@ -337,7 +337,9 @@ def confirm():
                 return redirect(url_for("members.detail", physician_id=app.physician_id))
             return redirect(url_for("apply.done", application_id=app.id))
     by_code = associations.get_by_codes(s, [c["code"] for c in draft["associations"]])
-    chosen = [(by_code[c["code"]], c["category"]) for c in draft["associations"] if c["code"] in by_code]
+    chosen = [(by_code[c["code"]], next((cat.label for cat in by_code[c["code"]].categories
+                                         if cat.code == c["category"]), c["category"]))
+              for c in draft["associations"] if c["code"] in by_code]
     mode = draft["facility_id"] if draft["facility_id"] in applications.FACILITY_MODES else None
     facility = None if mode else associations.get_facility(s, draft["facility_id"])
     return render_template("apply/confirm.html", form=form, draft=draft, chosen=chosen, facility=facility,
