@@ -7,6 +7,7 @@ Templates are written in Japanese and call `_()`; in English mode `_()` looks th
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from flask import Flask, g, has_request_context, request, session
 
@@ -64,8 +65,15 @@ def layer_label(layer: int) -> str:
     return f"Layer {layer}" if current_lang() == "en" else f"{layer}層"
 
 
+def switch_language_url(lang: str) -> str:
+    """The page being shown, in `lang`: its path and query (a search, a chosen prefecture) kept."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
+    return f"{request.path}?{urlencode(args)}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["jst"] = local_time
     app.jinja_env.filters["layer"] = layer_label
     app.jinja_env.filters["translate"] = translate
-    app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst)
+    app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
+                                  switch_language_url=switch_language_url)

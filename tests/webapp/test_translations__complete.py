@@ -218,3 +218,16 @@ def test_no_japanese_text_is_given_two_different_english_texts():
                     english.setdefault(key.value, set()).add(value.value)
     assert len(english) > 500
     assert {text: found for text, found in english.items() if len(found) > 1} == {}
+
+
+def test_the_language_switch_keeps_the_page_and_its_query(app, session):
+    from ..helpers import login_client
+
+    client = login_client(app, "nichiitaro")
+    page = client.get("/apply/enrolment?pref=北海道&city=札幌市").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)" lang="en">English</a>', page).group(1).replace("&amp;", "&")
+    assert link.startswith("/apply/enrolment?") and "lang=en" in link
+    english = client.get(link).get_data(as_text=True)
+    assert 'lang="ja">日本語</a>' in english and "札幌市" in english
+    back = re.search(r'<a href="([^"]+)" lang="ja">', english).group(1).replace("&amp;", "&")
+    assert "lang=ja" in back and "lang=en" not in back and back.count("pref=") == 1
