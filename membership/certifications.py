@@ -413,6 +413,15 @@ def issuer(session: Session, cert: Certificate) -> str:
     return last.name if last is not None else "公益社団法人 日本医師会"
 
 
+def pending_applications(session: Session, physician_id: int) -> dict[str, int]:
+    """{system: the number of its certification application under review} for one physician."""
+    return {system: app_id for app_id, system in session.execute(
+        sa.select(Application.id, Application.payload["system"].as_string()).where(
+            Application.physician_id == physician_id, Application.kind == "certification",
+            Application.status.in_((ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value,
+                                    ApplicationStatus.RETURNED.value))))}
+
+
 def file_certification(session: Session, actor: Actor, data: dict, requirements: Callable) -> Application:
     """A certification application (new or renewal by the state of the physician's certificate),
     one `certify` part per layer from the city/county up. Raises ValidationFailed naming the field."""
@@ -421,12 +430,7 @@ def file_certification(session: Session, actor: Actor, data: dict, requirements:
     if system not in CERTIFIED:
         raise ValidationFailed.one("system", "choose_from_list")
     lock_applicant(session, applicant.physician_id)
-    pending = session.scalar(sa.select(sa.func.count()).select_from(Application).where(
-        Application.physician_id == applicant.physician_id, Application.kind == "certification",
-        Application.status.in_((ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value,
-                                ApplicationStatus.RETURNED.value)),
-        Application.payload["system"].as_string() == system))
-    if pending:
+    if system in pending_applications(session, applicant.physician_id):
         raise ValidationFailed.one("system", "certification_pending")
     found = eligibility(session, applicant.physician_id, system, requirements)
     if not found["eligible"]:

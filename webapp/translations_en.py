@@ -1026,7 +1026,8 @@ EN.update({
 EN.update({
     "再研修（5年間）": "Refresher training (5 years)", "基礎研修の合計": "Basic training, total",
     "生涯研修の合計（5年間）": "Continuing training, total (5 years)",
-    "（未採番）": "(not numbered yet)", "廃業・退職": "Closed practice / retired", "死亡": "Death", "その他（自己学習）": "Other (self-study)",
+    "（未採番）": "(not numbered yet)", "審査中": "Under review",
+    "この制度の認定申請は審査中です。": "An application for this certification is under review.", "廃業・退職": "Closed practice / retired", "死亡": "Death", "その他（自己学習）": "Other (self-study)",
 })
 # Field labels of the forms: one wording, kept in membership.messages; where a screen's text above
 # says the same Japanese words in its own context (a column heading, a count), the screen's wins.

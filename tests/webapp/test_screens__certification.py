@@ -57,6 +57,9 @@ def test_ledger_eligibility_apply_certificate_and_verification(app, session):
     app_id = int(r.headers["Location"].rsplit("/", 1)[1])
     mypage = text(client.get("/mypage/"))
     assert f"認定申請 #{app_id}" in mypage
+    # while it is under review the credits page says so and offers no second application
+    card = re.search(r'id="eligibility-occupational".*?</article>', text(client.get("/mypage/credits")), re.S).group(0)
+    assert "審査中" in card and f"/mypage/applications/{app_id}" in card and 'name="system"' not in card
 
     for code in ("sapporo", "hokkaido", "jma"):
         staff = actor_for(session, f"staff@{code}")

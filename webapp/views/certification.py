@@ -42,6 +42,7 @@ def credits():
     years = sorted({e.earned_on.year for e in certifications.entries(s, me.physician_id, "lifelong")}, reverse=True)
     return render_template("certification/credits.html", ledger=certifications.ledger(s, me.physician_id),
                            eligibility=eligibility, reviewers=reviewers,
+                           pending=certifications.pending_applications(s, me.physician_id), own=True,
                            certificates=[(c, certifications.state(c)) for c in certs],
                            labels=LABELS, states=STATES, form=ConfirmForm(), statement_years=years)
 
@@ -176,7 +177,8 @@ def _apply_for_page(physician, entry, entry_errors):
     reviewers = {system: [a.name for a in certifications.chain_for(s, physician.id, system)]
                  for system in certifications.CERTIFIED}
     return render_template("certification/apply_for.html", physician=physician, eligibility=eligibility,
-                           reviewers=reviewers, labels=LABELS, form=ConfirmForm(), entry=entry,
+                           reviewers=reviewers, pending=certifications.pending_applications(s, physician.id),
+                           labels=LABELS, form=ConfirmForm(), entry=entry,
                            entry_errors=entry_errors, entries=certifications.entries(s, physician.id)[:20],
                            certificates=[(c, certifications.state(c))
                                          for c in certifications.certificates_of(s, physician.id)], states=STATES)
