@@ -94,6 +94,10 @@ class ForgotPasswordForm(BaseForm):
     email = StringField(_l("email"))
 
 
+class ForgotLoginIdForm(BaseForm):
+    email = StringField(_l("email"))
+
+
 class ResetPasswordForm(BaseForm):
     password = PasswordField(_l("new_password"))
     password_confirm = PasswordField(_l("password_confirm"))

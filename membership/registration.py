@@ -120,10 +120,39 @@ def start_registration(session: Session, email: str | None, email_confirm: str |
     if not agreed:
         raise ValidationFailed.one("agree", "must_agree")
     address = _emails(email, email_confirm)
+    existing = _active_accounts_with_email(session, address)
+    if existing:
+        # one person, one account: the owner is reminded of it instead of making a second one (and
+        # the screen answers the same way, so it tells nobody which addresses are registered)
+        mail.send(session, existing[0].email, "already_registered", logins=[a.login_id for a in existing])
+        audit.record(session, None, "registration.already_registered", "user_account", existing[0].id)
+        return address
     token = tokens.issue(session, "register", email=address)
     mail.send(session, address, "register_link", link=link(token), hours=24)
     audit.record(session, None, "registration.start", "one_time_token", None)
     return address
+
+
+def _active_accounts_with_email(session: Session, address: str) -> list[UserAccount]:
+    return list(session.scalars(sa.select(UserAccount).where(
+        sa.func.lower(UserAccount.email) == address.lower(), UserAccount.is_active.is_(True))
+        .order_by(UserAccount.id)))
+
+
+def remind_login_id(session: Session, email: str | None) -> None:
+    """ログインIDをお忘れの方: mail the login IDs of the active accounts registered with the address.
+    Answers the same way whether there are any, so that it does not reveal which addresses exist.
+    Raises ValidationFailed for a missing or malformed address."""
+    try:
+        address = fields.email(email)
+    except FieldError as exc:
+        raise ValidationFailed.one("email", exc.key, **exc.params) from None
+    accounts = _active_accounts_with_email(session, address)
+    if not accounts:
+        audit.record(session, None, "login_id.reminder_unmatched", "user_account", None)
+        return
+    mail.send(session, accounts[0].email, "login_id_reminder", logins=[a.login_id for a in accounts])
+    audit.record(session, None, "login_id.reminder_sent", "user_account", accounts[0].id)
 
 
 def registration_email(session: Session, token: str | None) -> str:
@@ -234,6 +263,11 @@ def verify_email(session: Session, token: str | None) -> UserAccount:
         physician.email = row.email
     audit.record(session, Actor.of(account), "email.verify", "user_account", account.id)
     return account
+
+
+def account_summary(session: Session, actor: Actor) -> UserAccount:
+    """The actor's own account (アカウント設定: login ID, address, last login)."""
+    return _account(session, actor)
 
 
 def change_credentials(session: Session, actor: Actor, data: dict) -> UserAccount:

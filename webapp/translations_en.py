@@ -1029,6 +1029,21 @@ EN.update({
     "（未採番）": "(not numbered yet)", "審査中": "Under review",
     "この制度の認定申請は審査中です。": "An application for this certification is under review.", "廃業・退職": "Closed practice / retired", "死亡": "Death", "その他（自己学習）": "Other (self-study)",
 })
+# Account settings and the login ID reminder.
+EN.update({
+    "アカウント設定": "Account settings", "前回のログイン": "Last login", "未確認": "Not confirmed",
+    "ログインID・パスワードを変更する": "Change login ID and password", "メールアドレスを変更する": "Change email address",
+    "パスワードを変更すると、ほかの端末でのログインとAPIのトークンはすべて無効になります。":
+        "Changing the password ends your sessions on other devices and every API token.",
+    "ログインID・パスワードを変更しました。": "Your login ID and password have been changed.",
+    "ログインIDをお忘れの方はこちら": "Forgot your login ID?", "ログインIDのお問い合わせ": "Forgot your login ID",
+    "登録されているメールアドレスを入力して「メールを送信」をクリックしてください。ログインIDをお知らせします。":
+        "Enter your registered email address and press Send; we will mail you your login ID.",
+    "メールアドレスを登録していない場合は、所属医師会事務局にお問い合わせください。":
+        "If you have not registered an email address, please contact your association's office.",
+    "ご入力のメールアドレスが登録されている場合、そのアドレスにログインIDをお送りしました。":
+        "If the address is registered, we have mailed your login ID to it.",
+})
 # Field labels of the forms: one wording, kept in membership.messages; where a screen's text above
 # says the same Japanese words in its own context (a column heading, a count), the screen's wins.
 EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}

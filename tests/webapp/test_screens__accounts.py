@@ -125,10 +125,62 @@ def test_password_reset_by_mail_and_every_other_session_ends(app, session):
     assert client.get("/password/reset/tampered-token").status_code == 400
 
 
+def mails_to(session, address: str) -> list[Notification]:
+    return list(session.scalars(sa.select(Notification).where(Notification.to_address == address)
+                                .order_by(Notification.id)))
+
+
+def test_registering_again_with_a_registered_address_reminds_of_the_account(app, session):
+    member = new_member(session)
+    account = session.get(UserAccount, member.user_id)
+    before = len(mails_to(session, account.email))
+    client = app.test_client()
+    client.post("/register", data={"agree": "y"})
+    r = client.post("/register/email", data={"email": account.email.upper(), "email_confirm": account.email.upper()})
+    assert r.status_code == 200 and "メールを送信しました" in text(r)  # the screen tells nothing more
+    sent = mails_to(session, account.email)[before:]
+    assert len(sent) == 1 and "すでに次のログインIDで登録されています" in sent[0].body
+    assert account.login_id in sent[0].body and "/register/form/" not in sent[0].body  # no second account
+
+
+def test_a_forgotten_login_id_is_mailed_to_the_registered_address(app, session):
+    member = new_member(session)
+    account = session.get(UserAccount, member.user_id)
+    client = app.test_client()
+    assert "ログインIDをお忘れの方はこちら" in text(client.get("/login"))
+    r = client.post("/login-id/forgot", data={"email": "not-an-address"})
+    assert r.status_code == 422 and 'id="error-email"' in text(r)
+    r = client.post("/login-id/forgot", data={"email": account.email})
+    assert r.status_code == 200 and "ログインIDをお送りしました" in text(r)
+    assert account.login_id in mails_to(session, account.email)[-1].body
+    nobody = f"nobody{uuid.uuid4().hex[:6]}@example.jp"
+    r = client.post("/login-id/forgot", data={"email": nobody})
+    assert r.status_code == 200 and "ログインIDをお送りしました" in text(r) and mails_to(session, nobody) == []
+
+
+def test_account_settings_show_the_login_and_change_the_password_alone(app, session):
+    from ..helpers import login_client
+
+    member = new_member(session)
+    account = session.get(UserAccount, member.user_id)
+    client = login_client(app, account.login_id)
+    assert "/account" in text(client.get("/mypage/"))  # the header links the settings
+    page = text(client.get("/account"))
+    assert f'id="settings-login-id">{account.login_id}<' in page and account.email in page
+    form = text(client.get("/account/credentials"))
+    assert f'value="{account.login_id}"' in form  # the ID is kept unless changed
+    r = client.post("/account/credentials", data={"current_password": "Mamis#2024", "login_id": account.login_id,
+                                                  "password": "Next#pass77", "password_confirm": "Next#pass77"},
+                    follow_redirects=True)
+    assert r.status_code == 200 and "ログインID・パスワードを変更しました" in text(r)
+    session.expire_all()
+    assert session.get(UserAccount, member.user_id).login_id == account.login_id
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_account_pages_render_in_both_languages(app, session, lang):
     client = app.test_client()
-    for path in ("/register", "/password/forgot"):
+    for path in ("/register", "/password/forgot", "/login-id/forgot"):
         r = client.get(path, query_string={"lang": lang})
         assert r.status_code == 200
 

@@ -7,13 +7,14 @@ never an error page. Until an account has finished its first-login steps the gat
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
 from forms.account import (
     PROFILE_FIELD_NAMES,
     ChangeCredentialsForm,
     EmailTwiceForm,
+    ForgotLoginIdForm,
     ForgotPasswordForm,
     RegistrationForm,
     ResetPasswordForm,
@@ -25,7 +26,7 @@ from membership.fields import FieldError
 from membership.reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXES, SOCIETIES
 
 from .. import db
-from ..i18n import field_errors, message
+from ..i18n import field_errors, message, translate
 from ..security import SessionUser, actor, login_required
 
 bp = Blueprint("account", __name__)
@@ -206,10 +207,20 @@ def verify(token):
     return render_template("account/verified.html", next_step=registration.pending_step(account))
 
 
+@bp.route("/account")
+@login_required
+def settings():
+    """アカウント設定: the login ID and the registered address, with the ways to change them."""
+    return render_template("account/settings.html", account=registration.account_summary(db.session(), actor()))
+
+
 @bp.route("/account/credentials", methods=["GET", "POST"])
 @login_required
 def credentials():
     form = ChangeCredentialsForm()
+    forced = current_user.pending == "credentials"
+    if request.method == "GET" and not forced:
+        form.login_id.data = current_user.login_id  # changing the password alone keeps the ID as it is
     errors = {}
     if form.validate_on_submit():
         try:
@@ -227,8 +238,10 @@ def credentials():
             if lang:
                 session["lang"] = lang
             login_user(SessionUser(account))
+            if not forced:
+                flash(translate("ログインID・パスワードを変更しました。"), "success")
+                return redirect(url_for("account.settings"))
             return redirect(url_for("auth.root"))
-    forced = current_user.pending == "credentials"
     return render_template("account/credentials.html", form=form, errors=errors, forced=forced), \
         (422 if errors else 200)
 
@@ -250,6 +263,23 @@ def forgot_password():
             db.commit()
             return render_template("account/mail_sent.html", address=None, purpose="reset")
     return render_template("account/forgot.html", form=form, errors=errors), (422 if errors else 200)
+
+
+@bp.route("/login-id/forgot", methods=["GET", "POST"])
+def forgot_login_id():
+    """ログインIDをお忘れの方: the login IDs registered with an address are mailed to it."""
+    form = ForgotLoginIdForm()
+    errors = {}
+    if form.validate_on_submit():
+        try:
+            registration.remind_login_id(db.session(), form.email.data)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        else:
+            db.commit()
+            return render_template("account/mail_sent.html", address=None, purpose="login_id")
+    return render_template("account/forgot_login_id.html", form=form, errors=errors), (422 if errors else 200)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
