@@ -616,6 +616,18 @@ def applications_of(session: Session, actor: Actor) -> list[Application]:
     return list(session.scalars(stmt))
 
 
+#: a decided (or cancelled) application stays among My Page's current ones this many days; older
+#: ones are listed under 過去の申請
+RECENT_DAYS = 30
+
+
+def split_recent(apps: list[Application]) -> tuple[list[Application], list[Application]]:
+    """(open or decided in the last RECENT_DAYS, the older decided ones), order kept."""
+    since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=RECENT_DAYS)
+    recent = [a for a in apps if a.status in OPEN_APPLICATION or a.decided_at is None or a.decided_at >= since]
+    return recent, [a for a in apps if a not in recent]
+
+
 def of_member(session: Session, actor: Actor, physician_id: int) -> list[Application]:
     """A member's applications that the actor may see (a secretariat: those with a part for its
     association; an administrator: all), newest first, with their parts. For the member's page."""

@@ -1044,6 +1044,16 @@ EN.update({
     "ご入力のメールアドレスが登録されている場合、そのアドレスにログインIDをお送りしました。":
         "If the address is registered, we have mailed your login ID to it.",
 })
+# Confirmations before cancelling or deleting; past applications.
+EN.update({
+    "過去の申請": "Past applications", "申請の一覧": "All applications",
+    "作成中の申請を削除しますか？": "Delete this unfinished application?",
+    "この申請を取り消しますか？取り消した申請は元に戻せません。":
+        "Cancel this application? A cancelled application cannot be restored.",
+    "申込みを取り消しますか？定員に達している場合、次の方に席が移ります。":
+        "Cancel your place? If the session is full, it goes to the next person waiting.",
+    "このお知らせを削除しますか？": "Delete this notice?", "この認定を取り消しますか？": "Revoke this certificate?",
+})
 # Field labels of the forms: one wording, kept in membership.messages; where a screen's text above
 # says the same Japanese words in its own context (a column heading, a count), the screen's wins.
 EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}

@@ -64,6 +64,16 @@ def test_withdrawal_in_the_browser(live_server, chromium):
     card = page.locator("article.application", has_text="退会届")
     assert "申請中" in card.inner_text() and card.locator("text=修正").count() == 1
     shot(page, "withdrawal-6-mypage")
+    # 削除 asks first: saying no keeps the application, yes cancels it
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    card.locator("button:has-text('削除')").click()
+    page.wait_for_timeout(300)
+    assert asked and "取り消しますか" in asked[0] and "申請中" in card.inner_text()
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        card.locator("button:has-text('削除')").click()
+    assert "取消" in page.locator("article.application", has_text="退会届").inner_text()
     context.close()
 
 

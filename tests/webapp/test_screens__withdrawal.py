@@ -64,7 +64,7 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     card = re.search(rf'<article class="card application" id="application-{app_id}">(.*?)</article>', page, re.S)
     assert "退会届" in card.group(1) and "申請中" in card.group(1)
     # each part names the category being left
-    for left in ("[3層] 札幌市医師会</td><td>A-1</td>", "[1層] 日本医師会</td><td>A1</td>"):
+    for left in ("[3層] 札幌市医師会</td><td>A-1</td>", "[1層] 日本医師会</td><td>A①</td>"):
         assert left in card.group(1)
     assert f"/apply/withdrawal/{app_id}/amend" in card.group(1) and "削除" in card.group(1)
     held = {re.sub(r"<[^>]+>", "", row.split("</td>")[0]): row
@@ -234,3 +234,25 @@ def test_the_withdrawal_and_transfer_screens_speak_english_too(app, session):
     assert "File this when a new workplace" in text(client.get("/apply/transfer"))
     r = client.post("/apply/withdrawal/form", data={"leave": "", "desired_date": "", "withdrawal_reason": ""})
     assert r.status_code == 422 and "is required" in text(r)
+
+
+def test_a_cancelled_application_moves_to_past_applications_after_a_month(app, session):
+    from ..conftest import new_member
+    from ..helpers import file_enrolment
+
+    member = new_member(session, prefix="past")
+    filed = file_enrolment(session, member)
+    session.flush()
+    client = login(app, member.login_id)
+    assert "data-confirm=" in text(client.get(f"/mypage/applications/{filed.id}"))  # 取り消す asks first
+    r = client.post(f"/mypage/applications/{filed.id}/cancel")
+    assert r.status_code == 302
+    page = text(client.get("/mypage/"))
+    assert f'id="application-{filed.id}"' in page and 'id="older-applications"' not in page  # recent: still shown
+    session.expire_all()
+    session.get(Application, filed.id).decided_at -= dt.timedelta(days=31)
+    session.flush()
+    page = text(client.get("/mypage/"))
+    assert f'id="application-{filed.id}"' not in page and "過去の申請（1件）" in page
+    listing = text(client.get("/mypage/applications"))
+    assert f"/mypage/applications/{filed.id}" in listing and "取消" in listing

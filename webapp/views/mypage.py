@@ -24,9 +24,11 @@ def index():
     s = db.session()
     physician = memberships.physician(s, me.physician_id) if me.physician_id else None
     apps = applications.applications_of(s, me) if me.role == "member" else []
+    recent, older = applications.split_recent(apps)
     rows = memberships.memberships_of(s, me.physician_id) if me.physician_id else []
     todo = [t for t, _ in tasks.list_tasks(s, me)] if me.role == "member" else []
-    return render_template("mypage/index.html", physician=physician, applications=apps, memberships=rows,
+    return render_template("mypage/index.html", physician=physician, applications=recent, older=len(older),
+                           memberships=rows,
                            leaving=applications.pending_departures(apps),
                            todo={t.application_id: t for t in todo}, labels=applications.STATUS_LABELS,
                            drafts=drafts.saved_drafts(s, me), form=ConfirmForm(), kinds=applications.KIND_LABELS,
@@ -57,6 +59,15 @@ def history():
     me = actor()
     events = memberships.history_of(db.session(), me.physician_id) if me.physician_id else []
     return render_template("mypage/history.html", events=events)
+
+
+@bp.route("/applications")
+@roles_required("member")
+def all_applications():
+    """申請の一覧: every application the member has filed (or had filed for them), newest first."""
+    apps = applications.applications_of(db.session(), actor())
+    return render_template("mypage/applications.html", applications=apps, labels=applications.STATUS_LABELS,
+                           kinds=applications.KIND_LABELS)
 
 
 @bp.route("/applications/<int:application_id>")
