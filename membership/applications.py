@@ -131,6 +131,24 @@ def _parse_date(value, field: str, errors: dict) -> dt.date | None:
     if parsed < today_jst():
         errors[field] = ("date_in_past", {})
         return None
+    latest = today_jst() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    if parsed > latest:
+        errors[field] = ("date_too_late", {"max": f"{latest:%Y/%m/%d}"})
+        return None
+    return parsed
+
+
+#: how far ahead a membership change may be dated (a desired date years away is a typing slip)
+MAX_DAYS_AHEAD = 366
+
+
+def check_desired_date(value, field: str = "desired_date") -> dt.date:
+    """A desired date as the filing will check it (today or later, within MAX_DAYS_AHEAD), for a
+    wizard's step to say so at once. Raises ValidationFailed naming `field`."""
+    errors: dict = {}
+    parsed = _parse_date(value, field, errors)
+    if errors:
+        raise ValidationFailed(errors)
     return parsed
 
 

@@ -213,6 +213,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "phone_rule": {"ja": "{field}は半角数字とハイフンで15文字以内で入力してください。",
                    "en": "{field} must be at most 15 digits and hyphens."},
     "date_not_past": {"ja": "{field}は過去の日付を入力してください。", "en": "{field} must be in the past."},
+    "date_too_late": {"ja": "{field}は{max}までの日付にしてください。", "en": "{field} must be on or before {max}."},
     "date_not_future": {"ja": "{field}に未来の日付は入力できません。", "en": "{field} cannot be in the future."},
     "date_too_early": {"ja": "{field}は{min}以降の日付にしてください。", "en": "{field} must be on or after {min}."},
     "invalid_month": {"ja": "{field}は「2001-04」の形式（年-月）で入力してください。",

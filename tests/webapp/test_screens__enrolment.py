@@ -73,11 +73,13 @@ def test_wizard_errors_name_the_fields_in_japanese(browser, session):
     page = text(r)
     assert r.status_code == 422
     assert "所属施設を選択してください。" in page and "施設・業務は 11〜14" in page
+    # the date is checked on its own step, not only when the application is filed
     r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": "2001/01/01",
                                                     "duty_code": "11", "facility_id": "1"})
-    client.get("/apply/enrolment/confirm")
-    r = client.post("/apply/enrolment/confirm")
-    assert r.status_code == 422 and "本日以降の日付" in text(r)
+    assert r.status_code == 422 and "入会希望年月日は本日以降の日付" in text(r)
+    r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": "9999/12/31",
+                                                    "duty_code": "11", "facility_id": "1"})
+    assert r.status_code == 422 and "までの日付にしてください" in text(r)
 
 
 def test_secretariat_approves_from_the_task_page_and_the_next_layer_gets_it(browser, session):

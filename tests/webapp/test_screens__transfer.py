@@ -45,6 +45,13 @@ def test_transfer_through_the_screen(app, session):
     rows = re.search(r'<table class="table" id="transfer-parts">(.*?)</table>', page, re.S).group(1)
     assert rows.index("中央区東支部") < rows.index("北区支部") < rows.index("日本医師会")
     assert "退会" in rows and "入会" in rows and "異動の記録" in rows and "札幌市医師会" not in rows
+    # 戻る shows the form as it was sent: nothing typed or chosen is lost
+    back = re.search(r'href="(/apply/transfer\?back=1)"', page).group(1)
+    again = text(client.get(back))
+    assert 'id="layer4-kitaku" name="layer4" value="kitaku" checked' in again
+    assert '<option value="B-2" selected' in again
+    assert (today_jst() + dt.timedelta(days=7)).strftime("%Y/%m/%d") in again and "北区ファミリー" in again
+    assert f'id="group-{group_id}" name="group_id" value="{group_id}" checked' in again
     r = client.post("/apply/transfer/confirm")
     app_id = int(r.headers["Location"].rsplit("/", 1)[1])
     assert "異動届を受け付けました" in text(client.get(r.headers["Location"]))

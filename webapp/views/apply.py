@@ -268,9 +268,13 @@ def details():
     if request.method == "POST" and action == "next" and not errors and form.validate_on_submit():
         mode = form.facility_id.data if form.facility_id.data in applications.FACILITY_MODES else None
         facility = None if mode else associations.get_facility(s, form.facility_id.data)
+        try:
+            applications.check_desired_date(form.desired_date.data)
+        except ValidationFailed as exc:
+            errors.update(field_errors(exc))
         if facility is None and mode is None:
             errors["facility_id"] = field_errors(ValidationFailed.one("facility_id", "unknown_facility"))["facility_id"]
-        else:
+        elif not errors:
             _save("confirm", desired_date=form.desired_date.data, facility_id=mode or facility.id,
                   duty_code=form.duty_code.data, position=form.position.data or "",
                   designations=form.designations.data or [])

@@ -5,6 +5,7 @@ what will be left, joined and recorded → done. The domain derives and checks t
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from werkzeug.datastructures import MultiDict
 
 from engine import flows
 from forms.enrolment import ChooseAssociationsForm, ConfirmForm
@@ -18,6 +19,7 @@ from . import acting
 
 bp = Blueprint("transfer", __name__, url_prefix="/apply/transfer")
 KEY = "transfer"
+FORM_KEY = "transfer_form"  # the step's fields as sent, for 戻る
 FOR = "transfer_for"
 
 
@@ -27,6 +29,7 @@ def start_for(physician_id):
     """A secretariat files a transfer for a member of its association."""
     acting.start(FOR, physician_id)
     session.pop(KEY, None)
+    session.pop(FORM_KEY, None)
     return redirect(url_for("transfer.form"))
 
 
@@ -50,10 +53,13 @@ def form():
         return redirect(url_for("members.index"))
     physician_id = acting.physician_id(FOR)
     groups = withdrawals.groups_of(s, physician_id, me) if physician_id else []
-    pref = request.values.get("pref", "")
-    city = request.values.get("city", "")
+    # 戻る from the confirm page: the form as it was sent, so nothing typed or chosen is lost
+    saved = session.get(FORM_KEY) if request.method == "GET" and request.args.get("back") else None
+    values = saved or request.form
+    pref = saved["pref"] if saved else request.values.get("pref", "")
+    city = saved["city"] if saved else request.values.get("city", "")
     choices = associations.local_choices(s, pref, city) if pref and city else None
-    form_ = ChooseAssociationsForm()
+    form_ = ChooseAssociationsForm(formdata=MultiDict(saved)) if saved else ChooseAssociationsForm()
     errors: dict[str, str] = {}
     body = {}
     if request.method == "POST" and form_.validate_on_submit():
@@ -64,14 +70,16 @@ def form():
             errors = field_errors(exc)
         else:
             session[KEY] = body
+            session[FORM_KEY] = {**{k: v for k, v in request.form.items() if k != "csrf_token"},
+                                 "pref": pref, "city": city}
             return redirect(url_for("transfer.confirm"))
-    errors = {**form_.first_errors(), **errors}
-    q = request.values.get("facility_q", "")
-    selected = associations.get_facility(s, request.form.get("facility_id")) if request.form.get("facility_id") \
-        else None
+    if request.method == "POST":
+        errors = {**form_.first_errors(), **errors}
+    q = values.get("facility_q", "")
+    selected = associations.get_facility(s, values.get("facility_id")) if values.get("facility_id") else None
     return render_template("transfer/form.html", groups=groups, prefs=associations.prefectures(s),
                            cities=associations.cities(s, pref) if pref else [], pref=pref, city=city,
-                           choices=choices, form=form_, errors=errors, values=request.form, q=q,
+                           choices=choices, form=form_, errors=errors, values=values, q=q,
                            facilities=associations.search_facilities(s, q) if q else [], selected=selected,
                            acting=acting.acting_for(FOR)), \
         (422 if errors else 200)
@@ -100,6 +108,7 @@ def confirm():
         else:
             db.commit()
             session.pop(KEY, None)
+            session.pop(FORM_KEY, None)
             return acting.after_filing(FOR, app, "transfer.done", "会員に代わって異動届を提出しました。")
     return render_template("transfer/confirm.html", plan=plan, form=form_, errors=errors,
                            acting=acting.acting_for(FOR)), \
