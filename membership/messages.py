@@ -213,6 +213,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "phone_rule": {"ja": "{field}は半角数字とハイフンで15文字以内で入力してください。",
                    "en": "{field} must be at most 15 digits and hyphens."},
     "date_not_past": {"ja": "{field}は過去の日付を入力してください。", "en": "{field} must be in the past."},
+    "postal_address_differs": {"ja": "この郵便番号の住所は「{address}」です。住所をご確認ください。",
+                               "en": "This postal code is for \u201c{address}\u201d; please check the address."},
     "date_too_late": {"ja": "{field}は{max}までの日付にしてください。", "en": "{field} must be on or before {max}."},
     "date_not_future": {"ja": "{field}に未来の日付は入力できません。", "en": "{field} cannot be in the future."},
     "date_too_early": {"ja": "{field}は{min}以降の日付にしてください。", "en": "{field} must be on or after {min}."},

@@ -230,8 +230,8 @@ EN.update({
     "メールを送信": "Send", "利用者登録が完了しました": "Registration complete",
     "登録したメールアドレスに登録完了メールをお送りしました。": "A confirmation has been mailed to your address.",
     "郵便番号": "Postal code",
-    "半角数字7文字とハイフン（例: 113-8621）。入力すると都道府県と住所を補完します。":
-        "7 digits with a hyphen (e.g. 113-8621); fills in the prefecture and address.",
+    "半角数字7文字とハイフン（例: 060-0001）。入力すると都道府県と住所を補完します。":
+        "7 digits with a hyphen (e.g. 060-0001); fills in the prefecture and address.",
     "住所（番地まで）": "Address", "全角/半角50文字以内": "Up to 50 characters", "医籍": "Medical registry",
     "氏名": "Name", "自宅現住所": "Home address", "連絡先": "Contact", "生年月日・性別": "Date of birth and sex",
     "性別": "Sex", "診療科名": "Departments", "選択": "Choose", "出身校・大学院": "Education",

@@ -76,6 +76,12 @@ def test_postal_code_fills_prefecture_and_address(app, session):
     r = client.get("/postal-code", query_string={"postal_code": "０６０－０００１", "prefecture": "", "address": ""})
     assert 'value="060-0001"' in text(r) and '<option value="北海道" selected' in text(r)
     assert "札幌市中央区北一条西" in text(r)
+    # an address already typed is kept; the code's town is offered beside it
+    r = client.get("/postal-code", query_string={"postal_code": "060-0001", "prefecture": "", "address": "テスト1-2-3"})
+    assert 'value="テスト1-2-3"' in text(r) and "この郵便番号の住所は「札幌市中央区北一条西」です" in text(r)
+    r = client.get("/postal-code", query_string={"postal_code": "060-0001", "prefecture": "",
+                                                 "address": "札幌市中央区北一条西1-2-3"})
+    assert 'value="札幌市中央区北一条西1-2-3"' in text(r) and "住所をご確認ください" not in text(r)
 
 
 def test_issued_credentials_gate_every_screen_until_terms_email_and_change(app, session):

@@ -144,8 +144,11 @@ def postal_code():
         note = message(exc.key, field="postal_code", **exc.params)
     else:
         values.update(postal_code=found["postal_code"], prefecture=found["prefecture"])
-        if not values["address"].startswith(found["address"]):
+        typed = values["address"].strip()
+        if not typed:
             values["address"] = found["address"]
+        elif not typed.startswith(found["address"]):  # what was typed stays; the found town is offered
+            note = message("postal_address_differs", address=found["address"])
     return render_template("account/_address.html", values=values, errors={}, note=note, prefectures=PREFECTURES)
 
 
