@@ -65,6 +65,11 @@ def layer_label(layer: int) -> str:
     return f"Layer {layer}" if current_lang() == "en" else f"{layer}層"
 
 
+def fiscal_year_label(year) -> str:
+    """A fiscal year as shown: 2026年度, FY2026."""
+    return f"FY{year}" if current_lang() == "en" else f"{year}年度"
+
+
 def switch_language_url(lang: str) -> str:
     """The page being shown, in `lang`: its path and query (a search, a chosen prefecture) kept."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
@@ -74,6 +79,7 @@ def switch_language_url(lang: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["jst"] = local_time
     app.jinja_env.filters["layer"] = layer_label
+    app.jinja_env.filters["fiscal_year"] = fiscal_year_label
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
                                   switch_language_url=switch_language_url)
