@@ -8,6 +8,7 @@ from . import audit, members
 from .actors import Actor
 from .errors import Forbidden, ValidationFailed
 from .models import Physician, ProfileChange
+from .reference import DEPARTMENTS, SEXES
 from .registration import PROFILE_RULES, validate_profile
 
 EDITABLE = (*PROFILE_RULES, "dispatch_to", "dispatch_stopped")
@@ -23,6 +24,21 @@ def _text(value) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     return "" if value is None else str(value)
+
+
+#: the fields kept as codes, and the words a history shows for them
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "dispatch_to": members.DISPATCH_TO, "sex": SEXES, "main_department": DEPARTMENTS,
+    "dispatch_stopped": {"1": "停止", "0": "送付する"},
+}
+
+
+def value_label(field: str, text: str) -> tuple[str, bool]:
+    """A recorded value as shown: (its label, True) for a coded field, else (the text, False)."""
+    labels = VALUE_LABELS.get(field)
+    if labels is not None and text in labels:
+        return labels[text], True
+    return text, False
 
 
 def update_profile(session: Session, actor: Actor, physician_id: int, data: dict) -> list[ProfileChange]:

@@ -70,6 +70,19 @@ def fiscal_year_label(year) -> str:
     return f"FY{year}" if current_lang() == "en" else f"{year}年度"
 
 
+def field_label(name: str) -> str:
+    """A domain field's label in the user's language (所属学会, Academic societies)."""
+    return messages.label(name, current_lang())
+
+
+def profile_value(field: str, text: str) -> str:
+    """A value from the profile history in the user's language: a code as its label, text as it is."""
+    from membership.profiles import value_label
+
+    shown, coded = value_label(field, text or "")
+    return translate(shown) if coded else shown
+
+
 def switch_language_url(lang: str) -> str:
     """The page being shown, in `lang`: its path and query (a search, a chosen prefecture) kept."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
@@ -82,4 +95,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["fiscal_year"] = fiscal_year_label
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
-                                  switch_language_url=switch_language_url)
+                                  switch_language_url=switch_language_url, field_label=field_label,
+                                  profile_value=profile_value)

@@ -48,6 +48,9 @@ def test_a_member_edits_registered_data_and_dispatch_settings_with_history(app, 
     assert changed["mobile"][1] == "090-1111-2222" and changed["dispatch_to"] == ("facility", "home")
     r = client.get("/mypage/profile")
     assert "090-1111-2222" in text(r) and "本人" in text(r)
+    history = text(r).split("変更履歴")[-1]
+    assert "<td>送付先</td>" in history and "<td>所属施設</td><td>自宅</td>" in history  # labels, not codes
+    assert "dispatch_to" not in history and "facility" not in history
     bad = client.post("/mypage/profile", data=profile_form(doctor, postal_code="12-345", mobile=""))
     assert bad.status_code == 422 and "郵便番号は「123-4567」の形式で入力してください" in text(bad)
 
