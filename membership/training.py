@@ -397,9 +397,10 @@ def register(session: Session, actor: Actor, session_id: int, wait: bool = False
     return mine
 
 
-def cancel_registration(session: Session, actor: Actor, session_id: int) -> None:
+def cancel_registration(session: Session, actor: Actor, session_id: int) -> str:
     """The physician gives up their place (or their place on the waiting list) before the
-    session starts; a freed place goes to the first on the waiting list at once."""
+    session starts; a freed place goes to the first on the waiting list at once. Returns what
+    was given up: "registered" or "waiting"."""
     ts = _lock(session, session_id)
     mine = registration_of(session, actor.physician_id, ts.id)
     if mine is None or mine.status not in ("registered", "waiting"):
@@ -412,6 +413,7 @@ def cancel_registration(session: Session, actor: Actor, session_id: int) -> None
     if was == "registered":
         session.flush()
         promote_waiting(session, ts)
+    return was
 
 
 def waiting_count(session: Session, session_id: int) -> int:

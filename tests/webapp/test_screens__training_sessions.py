@@ -166,9 +166,14 @@ def test_the_waiting_list_gives_a_freed_place_to_the_first_in_line(app, session,
     assert api("staff@sapporo").get(f"/api/v1/sessions/{ts.id}").get_json()["waiting"] == 3
     organiser = text(staff.get(f"/sessions/{ts.id}"))
     assert "キャンセル待ち 3" in organiser and organiser.count("<td>キャンセル待ち</td>") == 3
+    listed = re.search(rf'id="session-{ts.id}".*?</tr>', text(login(app, fourth.login_id).get("/sessions/")), re.S)
+    assert "満席（キャンセル待ち受付中）" in listed.group(0)  # the list says it is full
 
     # the third leaves the list: nothing is freed, the fourth moves up
     assert token.delete(f"/api/v1/sessions/{ts.id}/registration").status_code == 204
+    r = login(app, fourth.login_id).post(f"/sessions/{ts.id}/cancel", follow_redirects=True)
+    assert "キャンセル待ちをやめました" in text(r)  # said as what it was
+    assert login(app, fourth.login_id).post(f"/sessions/{ts.id}/register", data={"wait": "1"}).status_code == 302
     assert re.search(r"順番: 2", text(login(app, fourth.login_id).get(f"/sessions/{ts.id}")))
     # the holder gives up the place: the first waiting gets it and is mailed; the fourth is next
     assert login(app, holder.login_id).post(f"/sessions/{ts.id}/cancel").status_code == 302

@@ -123,7 +123,8 @@ def register(session_id):
 @roles_required("member")
 def cancel(session_id):
     if ConfirmForm().validate_on_submit():
-        _act(lambda s: training.cancel_registration(s, actor(), session_id), lambda _: "申込みを取り消しました。")
+        _act(lambda s: training.cancel_registration(s, actor(), session_id),
+             lambda was: "キャンセル待ちをやめました。" if was == "waiting" else "申込みを取り消しました。")
     return redirect(url_for("training.detail", session_id=session_id))
 
 
