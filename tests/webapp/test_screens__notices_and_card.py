@@ -72,6 +72,8 @@ def test_the_member_card_shows_the_memberships_and_the_jma_id(app, session, api)
     # approved, starting on the desired date: the card says the memberships have not begun yet
     assert enrol.desired_date > today_jst() and page.count("入会予定") == len(FULL_CHAIN)
     assert api(member.login_id).get("/api/v1/members/me").get_json()["jma_member_id"] == jma_id
+    history = text(client.get("/mypage/history"))
+    assert history.count("予定") == len(FULL_CHAIN)  # joining on a later day is not yet history
     newcomer = new_member(session, prefix="card")
     assert "日本医師会の会員ではありません" in text(login(app, newcomer.login_id).get("/mypage/card"))
     # a JMA member whose number has not come yet (imported data without it) is not told otherwise

@@ -256,3 +256,16 @@ def test_a_cancelled_application_moves_to_past_applications_after_a_month(app, s
     assert f'id="application-{filed.id}"' not in page and "過去の申請（1件）" in page
     listing = text(client.get("/mypage/applications"))
     assert f"/mypage/applications/{filed.id}" in listing and "取消" in listing
+
+
+def test_no_additional_enrolment_is_offered_beside_a_pending_change_of_the_group(app, session):
+    from engine import flows
+
+    member, group_id = approved_member(session, chain=[("otaru", "A-1")], prefix="busy")
+    client = login(app, member.login_id)
+    assert f"/apply/enrolment/additional/{group_id}" in text(client.get("/mypage/"))
+    flows.submit_application(session, member, {"kind": "withdrawal", "group_id": group_id, "association": "otaru",
+                                               "desired_date": today_jst().isoformat(),
+                                               "withdrawal_reason": "retired"})
+    session.flush()
+    assert f"/apply/enrolment/additional/{group_id}" not in text(client.get("/mypage/"))
