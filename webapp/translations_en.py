@@ -140,10 +140,10 @@ EN = {
     "会員の初回ログインはID・パスワード通知ハガキを確認のうえ入力してください。":
         "Members logging in for the first time: use the ID and password on your notice postcard.",
     "マイページ": "My Page", "医籍登録番号": "Medical registry number", "第": "No. ", "号": "",
-    "申請ステータス": "Applications", "現在、申請はありません": "You have no applications.",
+    "申請ステータス": "Your applications", "現在、申請はありません": "You have no applications.",
     "申請日": "Filed", "入会希望年月日": "Desired start date", "申請内容を修正して再提出する": "Amend and resubmit",
     "会員": "Member", "退会": "Left", "入会予定": "Joins on the start date", "退会予定": "leaves on the date", "退会申請中": "leaving, under review",
-    "所属している医師会はありません。": "You are not a member of any association.", "各種申請": "Applications",
+    "所属している医師会はありません。": "You are not a member of any association.", "各種申請": "Apply for",
     "※入会・異動・退会届は、医師会によって申請時にご提出いただく書類が異なります。申請される前にお電話またはメールにてお問合せください。":
         "Each association asks for different documents; please contact it before applying.",
     "日付": "Date", "内容": "Event", "入会": "Joined", "会員区分変更": "Category changed", "履歴はありません。": "No history.",
