@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 
-from flask import Response, stream_with_context
+from flask import Response, request
+from werkzeug.wsgi import wrap_file
 
 
 def csv_response(rows: list[dict], columns, filename_stem: str, kind: str = "csv-utf8") -> Response:
@@ -24,29 +26,29 @@ def csv_response(rows: list[dict], columns, filename_stem: str, kind: str = "csv
 
 
 def streamed_csv(header, lines, filename: str) -> Response:
-    """A CSV download (UTF-8 with BOM) written as `lines` (an iterable of lists) are read: sent in
-    chunks of 1,000 rows, so that however many rows there are, none is held in memory whole. Read
-    inside the request (its session stays open until the last row)."""
+    """A CSV download of any length (UTF-8 with BOM), as `lines` (an iterable of lists) are read.
 
-    def chunks():
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(header)
-        yield "\ufeff" + _take(out)
-        for i, line in enumerate(lines, 1):
-            writer.writerow(line)
-            if i % 1000 == 0:
-                yield _take(out)
-        yield _take(out)
-
-    return Response(stream_with_context(chunks()), mimetype="text/csv", headers={
+    The rows are written to a spooled temporary file (memory up to SPOOL_IN_MEMORY, then disk)
+    inside the request, and the file is sent after the request's session has closed: the
+    download may take as long as the client likes without holding a database transaction — on
+    SQLite every transaction holds the one write lock, so a stalled download would otherwise
+    stop every other user — or a pooled PostgreSQL connection."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")
+    text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    text.write("\ufeff")
+    writer.writerow(header)
+    writer.writerows(lines)
+    text.flush()
+    size = spool.tell()
+    text.detach()
+    spool.seek(0)
+    return Response(wrap_file(request.environ, spool), mimetype="text/csv", direct_passthrough=True, headers={
         "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store"})
+        "Content-Length": str(size), "Cache-Control": "no-store"})
 
 
-def _take(out: io.StringIO) -> str:
-    """What the writer wrote since the last take, leaving the buffer empty."""
-    text = out.getvalue()
-    out.seek(0)
-    out.truncate()
-    return text
+#: a CSV download is kept in memory up to this size, then in a temporary file
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
+
+
