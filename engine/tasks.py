@@ -11,7 +11,7 @@ import jaconv
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from membership import applications, audit, members, withdrawals
+from membership import applications, audit, members, search, withdrawals
 from membership.actors import Actor
 from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, NotFound, ValidationFailed
@@ -440,7 +440,7 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
     if q.holder is not None:
         params["holder"] = q.holder
     for i, term in enumerate(terms):
-        params[f"like{i}"], params[f"term{i}"] = f"%{term}%", term
+        params[f"like{i}"], params[f"term{i}"] = search.contains(term), term
         # a number (or "#123") is also an application number, as staff hear it on the phone
         number = term.removeprefix("#")
         params[f"app{i}"] = int(number) if number.isdigit() and len(number) < 10 else -1
@@ -505,8 +505,8 @@ def _inbox_statements(shape: _InboxShape):
     if shape.holder:
         conditions.append(HumanTask.claimed_by_user_id == sa.bindparam("holder", type_=sa.Integer()))
     for i in range(shape.terms):
-        conditions.append(sa.or_(HumanTask.applicant_name.like(sa.bindparam(f"like{i}")),
-                                 HumanTask.applicant_kana.like(sa.bindparam(f"like{i}")),
+        conditions.append(sa.or_(HumanTask.applicant_name.like(sa.bindparam(f"like{i}"), escape=search.ESCAPE),
+                                 HumanTask.applicant_kana.like(sa.bindparam(f"like{i}"), escape=search.ESCAPE),
                                  HumanTask.applicant_registry == sa.bindparam(f"term{i}"),
                                  HumanTask.application_id == sa.bindparam(f"app{i}", type_=sa.Integer())))
     # Each part of the actor's scope is read on its own, sorted and cut at offset + limit, and the

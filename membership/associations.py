@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from . import audit, fields
+from . import audit, fields, search
 from .actors import Actor
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import FieldError
@@ -34,9 +34,10 @@ def list_associations(session: Session, layer: int | None = None, parent_code: s
         parent = sa.select(Association.id).where(Association.code == parent_code).scalar_subquery()
         stmt = stmt.where(Association.parent_id == parent)
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(sa.or_(Association.name.like(like), Association.kana.like(like),
-                                 Association.code.like(like)))
+        like, kana = search.contains(q), search.contains(search.as_katakana(q))
+        stmt = stmt.where(sa.or_(Association.name.like(like, escape=search.ESCAPE),
+                                 Association.kana.like(kana, escape=search.ESCAPE),
+                                 Association.code.like(like, escape=search.ESCAPE)))
     return list(session.scalars(stmt.order_by(Association.layer, Association.id)))
 
 
@@ -60,9 +61,10 @@ def search_facilities(session: Session, q: str | None, limit: int = 50) -> list[
     """Partial match on name, kana or address; space-separated terms must all match."""
     stmt = sa.select(Facility)
     for term in (q or "").replace("\u3000", " ").split():
-        like = f"%{term}%"
-        stmt = stmt.where(sa.or_(Facility.name.like(like), Facility.kana.like(like),
-                                 Facility.address.like(like)))
+        like, kana = search.contains(term), search.contains(search.as_katakana(term))
+        stmt = stmt.where(sa.or_(Facility.name.like(like, escape=search.ESCAPE),
+                                 Facility.kana.like(kana, escape=search.ESCAPE),
+                                 Facility.address.like(like, escape=search.ESCAPE)))
     return list(session.scalars(stmt.order_by(Facility.kana, Facility.id).limit(limit)))
 
 

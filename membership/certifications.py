@@ -18,7 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from . import audit, mail, members
+from . import audit, mail, members, search
 from .actors import Actor
 from .applications import lock_applicant, record_submission, resolve_applicant
 from .errors import Forbidden, NotFound, ValidationFailed
@@ -581,10 +581,10 @@ def _roster(actor: Actor, system: str, state: str, q: str, today: dt.date):
         conditions.append(Certificate.physician_id.in_(sa.select(Membership.physician_id).where(
             Membership.association_id == actor.association_id, Membership.status == MembershipStatus.ACTIVE.value)))
     for term in halfwidth(q).split():
-        like = f"%{term}%"
-        conditions.append(sa.or_((Physician.family_name + Physician.given_name).like(like),
-                                 (Physician.family_kana + Physician.given_kana).like(like),
-                                 Physician.registry_number.like(like)))
+        like, kana = search.contains(term), search.contains(search.as_katakana(term))
+        conditions.append(sa.or_((Physician.family_name + Physician.given_name).like(like, escape=search.ESCAPE),
+                                 (Physician.family_kana + Physician.given_kana).like(kana, escape=search.ESCAPE),
+                                 Physician.registry_number.like(like, escape=search.ESCAPE)))
     return sa.select(Certificate).join(Physician, Physician.id == Certificate.physician_id).where(*conditions) \
         .order_by(Physician.family_kana, Physician.given_kana, Physician.id, Certificate.system, Certificate.valid_from)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from . import search
 from .actors import Actor
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import halfwidth, today_jst
@@ -221,12 +222,13 @@ _KANA_ORDER = (Physician.family_kana, Physician.given_kana, Physician.id)
 def _matching(actor: Actor, q: str, status: str = "", category: str = "") -> list:
     conditions = [scope(actor), *_standing(actor, status, category)]
     for term in halfwidth(q).split():
-        like = f"%{term}%"
+        like, kana = search.contains(term), search.contains(search.as_katakana(term))
         conditions.append(sa.or_(
-            (Physician.family_name + Physician.given_name).like(like),
-            (Physician.family_kana + Physician.given_kana).like(like),
-            Physician.registry_number.like(like),
-            Physician.id.in_(sa.select(UserAccount.physician_id).where(UserAccount.login_id.like(like)))))
+            (Physician.family_name + Physician.given_name).like(like, escape=search.ESCAPE),
+            (Physician.family_kana + Physician.given_kana).like(kana, escape=search.ESCAPE),
+            Physician.registry_number.like(like, escape=search.ESCAPE),
+            Physician.id.in_(sa.select(UserAccount.physician_id).where(
+                UserAccount.login_id.like(like, escape=search.ESCAPE)))))
     return conditions
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit, fields
+from . import audit, fields, search
 from .accounts import create_user, temporary_password
 from .actors import Actor
 from .db import utcnow
@@ -34,8 +34,9 @@ def list_staff(session: Session, actor: Actor, association: str = "", role: str 
     if role in STAFF_ROLES:
         stmt = stmt.where(UserAccount.role == role)
     for term in fields.halfwidth(q).split():
-        like = f"%{term}%"
-        stmt = stmt.where(sa.or_(UserAccount.login_id.like(like), UserAccount.display_name.like(like)))
+        like = search.contains(term)
+        stmt = stmt.where(sa.or_(UserAccount.login_id.like(like, escape=search.ESCAPE),
+                                 UserAccount.display_name.like(like, escape=search.ESCAPE)))
     return list(session.scalars(stmt.order_by(Association.layer.nulls_first(), Association.id, UserAccount.login_id)))
 
 

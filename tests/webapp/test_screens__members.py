@@ -55,6 +55,15 @@ def test_a_member_edits_registered_data_and_dispatch_settings_with_history(app, 
     assert bad.status_code == 422 and "郵便番号は「123-4567」の形式で入力してください" in text(bad)
 
 
+def test_the_member_search_takes_hiragana_and_matches_wildcards_literally(app, session):
+    doctor = taro(session)
+    client = login(app, "staff@otaru")
+    assert f"/members/{doctor.id}" in text(client.get("/members?q=にちい"))  # typed in hiragana
+    assert f"/members/{doctor.id}" in text(client.get("/members?q=ニチイ"))
+    assert f"/members/{doctor.id}" not in text(client.get("/members?q=%25"))  # "%" is a character, not "anything"
+    assert f"/members/{doctor.id}" not in text(client.get("/members?q=_"))
+
+
 def test_staff_act_for_a_member_of_their_association_and_the_trail_names_them(app, session):
     doctor = taro(session)
     client = login(app, "staff@otaru")
