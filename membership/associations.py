@@ -24,6 +24,12 @@ _CODE = re.compile(r"[a-z0-9_]{2,32}")
 MAX_AREAS = 50
 
 
+def holds_members(association: Association | None) -> bool:
+    """Whether the association has members (categories, データ取込み, login notices): not an external
+    body, which only organises training sessions (its attendees are linked to it, SPEC §1)."""
+    return association is not None and association.kind != "external"
+
+
 def list_associations(session: Session, layer: int | None = None, parent_code: str | None = None,
                       q: str | None = None) -> list[Association]:
     stmt = sa.select(Association).options(selectinload(Association.categories),

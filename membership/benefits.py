@@ -86,7 +86,7 @@ def import_statuses(session: Session, actor: Actor, raw: bytes) -> int:
     """Write every row or none; returns the standings added or changed (unchanged rows count 0)."""
     clean, problems = check(session, actor, raw)
     if problems:
-        raise refuse(problems)
+        raise refuse(problems, good=len(clean))
     existing = {(b.physician_id, b.kind): b for b in session.scalars(sa.select(BenefitStatus).where(
         BenefitStatus.physician_id.in_({r["physician_id"] for r in clean})))}
     changed = sum(record(session, r["physician_id"], r["kind"], r["status"], r["since"],

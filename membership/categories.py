@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .actors import Actor
+from .associations import holds_members
 from .db import utcnow
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import FieldError, halfwidth, text
@@ -26,6 +27,8 @@ def association_for(session: Session, actor: Actor, code: str) -> Association:
     association = session.scalar(sa.select(Association).where(Association.code == code))
     if association is None:
         raise NotFound()
+    if not holds_members(association):  # a body that only organises training has no members
+        raise Forbidden()
     if actor.role == "admin" or (actor.is_secretariat and actor.association_id == association.id):
         return association
     raise Forbidden()

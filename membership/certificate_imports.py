@@ -81,7 +81,7 @@ def import_certificates(session: Session, actor: Actor, raw: bytes) -> int:
     """Write every row or none (ValidationFailed with `problems`); returns the certificates added."""
     clean, problems = check(session, actor, raw)
     if problems:
-        raise refuse(problems)
+        raise refuse(problems, good=len(clean))
     added = 0
     for r in clean:
         if r.get("known"):

@@ -78,7 +78,7 @@ def import_credits(session: Session, actor: Actor, raw: bytes) -> int:
     """Write every row or none (ValidationFailed with `problems`); returns the rows added."""
     clean, problems = check(session, actor, raw)
     if problems:
-        raise refuse(problems)
+        raise refuse(problems, good=len(clean))
     ids = {r["physician_id"] for r in clean}
     existing = {(e.physician_id, e.system, e.category, e.earned_on, e.source, e.source_ref, e.credits)
                 for e in session.scalars(sa.select(CreditEntry).where(CreditEntry.physician_id.in_(ids)))}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, fields
 from .actors import Actor
+from .associations import holds_members
 from .errors import Forbidden, ValidationFailed
 from .fields import FieldError
 from .models import Association, MemberCategory, Membership, MembershipEvent, MembershipGroup, Physician
@@ -67,17 +68,19 @@ def physician_finder(session: Session, rows: list[dict], column: str = "医籍�
     return find
 
 
-def refuse(problems: list[dict]) -> ValidationFailed:
-    """The error an import raises when any row is bad: nothing is written; the rows' problems ride along."""
+def refuse(problems: list[dict], good: int = 0) -> ValidationFailed:
+    """The error an import raises when any row is bad: nothing is written; the rows' problems (and
+    how many rows had none) ride along."""
     exc = ValidationFailed.one("file", "import_has_errors", count=len(problems))
     exc.problems = problems
+    exc.good = good
     return exc
 
 
 def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[dict]]:
     """(clean rows, problems [{line, errors: {column: (key, params)}}]). Raises ValidationFailed
     for a file that cannot be read at all (encoding, header, size) and Forbidden for non-staff."""
-    if not actor.is_secretariat:
+    if not actor.is_secretariat or not holds_members(session.get(Association, actor.association_id)):
         raise Forbidden()
     reader = csv.DictReader(io.StringIO(decode(raw)))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
@@ -134,7 +137,7 @@ def import_members(session: Session, actor: Actor, raw: bytes) -> int:
     `params["problems"]`) when any row is bad. Returns the number of memberships created."""
     clean, problems = check(session, actor, raw)
     if problems:
-        raise refuse(problems)
+        raise refuse(problems, good=len(clean))
     existing = {p.registry_number: p for p in session.scalars(sa.select(Physician).where(
         Physician.registry_number.in_([r["registry_number"] for r in clean])))}
     members_here = set(session.scalars(sa.select(Membership.physician_id).where(

@@ -9,7 +9,7 @@ from flask_login import LoginManager, UserMixin, current_user
 from flask_login import login_required as login_required
 from flask_wtf.csrf import CSRFProtect
 
-from membership import accounts, registration
+from membership import accounts, associations, registration
 from membership.actors import Actor
 
 from . import db
@@ -35,6 +35,8 @@ class SessionUser(UserMixin):
         self.role = account.role
         self.name = account.display_name
         self.association_code = account.association.code if account.association_id else None
+        #: False for an external body's staff: no member categories, imports or login notices
+        self.holds_members = associations.holds_members(account.association)
         #: a first-login step still to do ("terms", "email", "credentials") or None
         self.pending = registration.pending_step(account)
 

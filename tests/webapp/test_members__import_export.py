@@ -52,6 +52,9 @@ def test_dry_run_lists_every_bad_row_and_the_import_writes_nothing_until_all_are
     r = client.post("/members/import", data={"action": "import", "file": (io.BytesIO(upload), "m.csv")},
                     content_type="multipart/form-data")
     assert r.status_code == 422 and "何も登録されていません" in text(r)
+    assert 'id="good-rows">1<' in text(r) and 'id="bad-rows">2<' in text(r)  # counted as in the dry run
+    r = client.post("/members/import", data={"action": "check"}, content_type="multipart/form-data")
+    assert r.status_code == 422 and "ファイルを選択してください" in text(r)  # no file chosen, said so
     assert session.scalar(sa.select(sa.func.count()).select_from(Physician)) == before  # all or nothing
     fixed = csv_bytes([good, [b, "取込", "二郎", "トリコミ", "ジロウ", "1971-01-01", "男", "", "A-1", "2001-04-01"]],
                       encoding="cp932")  # as Excel saves it

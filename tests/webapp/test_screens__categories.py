@@ -4,6 +4,7 @@ memberships that have it; another office cannot touch them."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -83,3 +84,17 @@ def test_the_last_category_on_offer_cannot_be_retired(app, session):
     with pytest.raises(ValidationFailed) as last:
         categories.set_retired(session, otaru, "otaru", rows[-1].id, True)
     assert last.value.fields["category"][0] == "last_category"
+
+
+def test_a_body_that_only_organises_training_has_no_member_features(app, session):
+    """An external body (研修会の主催団体) has attendees, not members: no categories, no データ取込み."""
+    client = login(app, "staff@hoken_kenkyu")
+    assert client.get("/associations/hoken_kenkyu/categories").status_code == 403
+    assert client.post("/associations/hoken_kenkyu/categories", data={"action": "add", "code": "X1",
+                                                                      "label": "X1"}).status_code == 403
+    upload = (io.BytesIO("医籍登録番号\n".encode()), "m.csv")
+    r = client.post("/members/import", data={"action": "check", "file": upload}, content_type="multipart/form-data")
+    assert r.status_code == 403
+    page = text(client.get("/members"))
+    assert "/members/import" not in page and "/categories" not in page
+    assert login(app, "admin001").get("/associations/hoken_kenkyu/categories").status_code == 403

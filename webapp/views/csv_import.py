@@ -20,7 +20,11 @@ def screen(check, write, columns, done_endpoint: str, **page):
     errors: dict[str, str] = {}
     if form.validate_on_submit():
         upload = request.files.get("file")
-        raw = upload.read() if upload else b""
+        if upload is None or not upload.filename:
+            errors = {"file": message("choose", field="file")}
+            return render_template("members/import.html", form=form, report=None, errors=errors, columns=columns,
+                                   **page), 422
+        raw = upload.read()
         s = db.session()
         try:
             if request.form.get("action") == "import":
@@ -34,7 +38,7 @@ def screen(check, write, columns, done_endpoint: str, **page):
             db.rollback()
             errors = field_errors(exc)
             if getattr(exc, "problems", None):
-                report = {"good": 0, "problems": _rendered(exc.problems)}
+                report = {"good": getattr(exc, "good", 0), "problems": _rendered(exc.problems)}
     return render_template("members/import.html", form=form, report=report, errors=errors, columns=columns,
                            **page), (422 if errors else 200)
 
