@@ -201,3 +201,13 @@ def test_registration_speaks_english_when_asked(app, session):
     r = client.post(link, data=form_data(registry_number="12345"))
     assert r.status_code == 422
     assert "Medical registry number must be 6 digits." in text(r) and "Continue to confirmation" in text(r)
+
+
+def test_the_start_page_is_each_roles_home(app, session):
+    from ..helpers import login_client
+
+    assert app.test_client().get("/").headers["Location"].endswith("/login")
+    for login_id, home in (("nichiitaro", "/mypage/"), ("staff@otaru", "/inbox"), ("admin001", "/members"),
+                           ("designer01", "/designer")):
+        location = login_client(app, login_id).get("/").headers["Location"]
+        assert location.endswith(home) or home + "/" in location + "/", (login_id, location)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from forms.auth import LoginForm
 from membership import accounts, notices
@@ -17,7 +17,7 @@ from ..security import SessionUser
 bp = Blueprint("auth", __name__)
 
 HOME_FOR_ROLE = {"member": "mypage.index", "secretariat": "inbox.index", "designer": "designer.library",
-                 "admin": "mypage.index"}
+                 "admin": "members.index"}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -55,4 +55,7 @@ def logout():
 
 @bp.route("/")
 def root():
-    return redirect(url_for("mypage.index"))
+    """Each role's home: My Page, the inbox, the process library, the member list."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(HOME_FOR_ROLE.get(current_user.role, "mypage.index")))
