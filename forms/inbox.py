@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import HiddenField, StringField, TextAreaField
 
 from .base import BaseForm, LooseRadioField
-from .enrolment import EnrolmentInputForm
+from .enrolment import EnrolmentInputForm, PrefixedMapField
 from .normalise import date_text, halfwidth
 from .validators import IsoDate, MaxLength, OneOf, Required
 from .withdrawal import AmendWithdrawalForm
@@ -22,8 +22,10 @@ class ReviewDecisionForm(BaseForm):
 
 
 class AmendApplicationForm(EnrolmentInputForm):
-    """form_key `amend_application`: the input step again, prefilled with the application."""
+    """form_key `amend_application`: the input step again, prefilled with the application, and the
+    member category of each association still to decide."""
 
+    category = PrefixedMapField("会員区分")
     comment = TextAreaField("医師会への連絡事項", validators=[MaxLength(1000)])
 
 
@@ -39,6 +41,7 @@ class AmendTransferTaskForm(BaseForm):
     desired_date = StringField("異動年月日", validators=[Required(), IsoDate()], filters=[date_text])
     facility_q = StringField("施設の検索", filters=[lambda v: (v or "").strip()])
     facility_id = HiddenField("異動先の施設", validators=[Required("choose")], filters=[halfwidth])
+    category = PrefixedMapField("会員区分")
     comment = TextAreaField("医師会への連絡事項", validators=[MaxLength(1000)])
 
 

@@ -551,11 +551,14 @@ def finish(session: Session, actor: Actor, application_id: int) -> bool:
 
 
 def amend(session: Session, actor: Actor, app: Application, changes: dict) -> None:
-    """Apply the applicant's amendments after a return (date, facility, duty, position).
+    """Apply the applicant's amendments after a return (date, facility, duty, position, and the
+    member category of each association joined that has not decided yet: {"categories": {code:
+    category code}}).
 
     Raises ValidationFailed. The chain of associations is not changed by an amendment.
     """
     errors: dict[str, tuple[str, dict]] = {}
+    _amend_categories(app, changes.get("categories") or {}, errors)
     if "desired_date" in changes:
         app.desired_date = _parse_date(changes["desired_date"], "desired_date", errors) or app.desired_date
     if changes.get("facility_id") in FACILITY_MODES:
@@ -583,6 +586,33 @@ def amend(session: Session, actor: Actor, app: Application, changes: dict) -> No
         raise ValidationFailed(errors)
     audit.record(session, actor, "application.amend", "application", app.id,
                  on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
+
+
+def _amend_categories(app: Application, chosen: dict, errors: dict) -> None:
+    """A returned application's member categories, chosen again for the associations still to decide
+    (a category is the usual reason to return an enrolment); the stored summary follows."""
+    undecided = {p.association.code: p for p in undecided_joins(app)}
+    for code, cat_code in chosen.items():
+        part = undecided.get(code)
+        if part is None or not cat_code or (part.category is not None and part.category.code == cat_code):
+            continue
+        category = next((c for c in part.association.categories if c.code == cat_code), None)
+        if category is None:
+            errors[f"category-{code}"] = ("unknown_category", {"code": cat_code, "association": part.association.name})
+            continue
+        part.category = category
+        payload = dict(app.payload or {})
+        for key in ("associations", "parts"):  # an enrolment's chain, a transfer's parts
+            payload[key] = [{**entry, "category": cat_code}
+                            if entry.get("code") == code and entry.get("action", "join") == "join" else entry
+                            for entry in payload.get(key, [])]
+        app.payload = {k: v for k, v in payload.items() if v or k in (app.payload or {})}
+
+
+def undecided_joins(app: Application) -> list[ApplicationPart]:
+    """The parts of an application whose member category may still be chosen again (amendment)."""
+    return [p for p in app.parts if p.action == PartAction.JOIN
+            and p.status in (PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED)]
 
 
 def cancel(session: Session, actor: Actor, app: Application) -> None:

@@ -1049,6 +1049,10 @@ EN.update({
     "郡市区を選んでください（JavaScriptが無効の場合は、選んだ後にもう一度「検索」を押してください）。":
         "Choose the city or county (without JavaScript, press Search again after choosing).",
     "満席（キャンセル待ち受付中）": "Full (waiting list open)", "キャンセル待ちをやめました。": "You left the waiting list.",
+    "追加の書類（求められた書類など、PDF・画像・ZIP、各10MBまで）":
+        "More documents (what was asked for; PDF, image or ZIP, up to 10 MB each)",
+    "差戻しの内容を確認し、求められた書類があれば下で添付して再提出してください。":
+        "Read why it was returned, attach any document asked for below, and resubmit.",
     "トップページへ戻る": "Back to the start page", "予定": "upcoming", "停止": "Stopped", "送付する": "Sent",
     "異動に伴う退会": "leave, with the transfer", "異動に伴う入会": "join, with the transfer", "過去の申請": "Past applications", "申請の一覧": "All applications",
     "作成中の申請を削除しますか？": "Delete this unfinished application?",

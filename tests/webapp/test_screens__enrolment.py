@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -256,3 +257,44 @@ def test_an_unknown_designation_is_refused_naming_the_field(api, session):
     r = api(member.login_id).post("/api/v1/applications", json=enrolment_body(designations=["魔法医"]))
     assert r.status_code == 422 and "designations" in r.get_json()["error"]["fields"]
     assert "指定医は一覧から選んでください。" in r.get_json()["error"]["fields"]["designations"]
+
+
+def test_a_returned_enrolment_is_amended_with_another_category_and_the_document_asked_for(app, session):
+    """The usual reasons to return an enrolment — the wrong 会員区分, a missing document — can be
+    put right on the amend page itself: the category of each association still to decide, and
+    files addressed to the association that returned it."""
+    import sqlalchemy as sa
+
+    from engine import tasks
+    from membership.models import ApplicationPart, Document
+
+    from ..conftest import actor_for
+    from ..helpers import file_enrolment, login_client
+
+    member = new_member(session, prefix="amc")
+    filed = file_enrolment(session, member, chain=[("chuoeast", "A-1"), ("sapporo", "A-1")])
+    staff = actor_for(session, "staff@chuoeast")
+    review = tasks.list_tasks(session, staff, application_id=filed.id)[0][0]
+    tasks.complete_task(session, staff, review.id, "return", "会員区分はB-1です。勤務証明書を添付してください。")
+    session.flush()
+    amend = tasks.list_tasks(session, member, application_id=filed.id)[0][0]
+    client = login_client(app, member.login_id)
+    page = client.get(f"/tasks/{amend.id}").get_data(as_text=True)
+    assert 'name="category-chuoeast"' in page and 'name="category-sapporo"' in page and 'name="documents"' in page
+    assert '<option value="A-1" selected' in page  # the category chosen at filing
+    base = {"desired_date": filed.desired_date.isoformat(), "facility_id": str(filed.facility_id),
+            "duty_code": filed.duty_code, "position": filed.position or "", "comment": "区分を直しました"}
+    r = client.post(f"/tasks/{amend.id}", data={**base, "category-chuoeast": "ZZ"})
+    assert r.status_code == 422 and "ZZ" in r.get_data(as_text=True)  # an unknown category, named
+    r = client.post(f"/tasks/{amend.id}", data={**base, "category-chuoeast": "B-1", "category-sapporo": "A-1",
+                                                 "documents": [(io.BytesIO(b"%PDF-1.4\n%proof\n"), "勤務証明書.pdf")]},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302
+    session.expire_all()
+    parts = {p.association.code: p for p in session.scalars(sa.select(ApplicationPart).where(
+        ApplicationPart.application_id == filed.id))}
+    assert parts["chuoeast"].category.code == "B-1" and parts["sapporo"].category.code == "A-1"
+    doc = session.scalars(sa.select(Document).where(Document.application_id == filed.id)).one()
+    assert doc.filename == "勤務証明書.pdf" and doc.association_id == parts["chuoeast"].association_id
+    again = tasks.list_tasks(session, staff, application_id=filed.id)[0][0]
+    assert "勤務証明書.pdf" in login_client(app, "staff@chuoeast").get(f"/tasks/{again.id}").get_data(as_text=True)

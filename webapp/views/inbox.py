@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from engine import bulk as runs
 from engine import positions, tasks
@@ -16,6 +30,7 @@ from membership import (
     documents,
     members,
     notes,
+    uploads,
 )
 from membership.db import utcnow
 from membership.errors import Conflict, ValidationFailed
@@ -277,6 +292,18 @@ def _run_view(run_id: int) -> dict:
     return {"run": run, "failures": [(f, known.get(f.task_id), bulk.rendered(f)) for f in failures]}
 
 
+def _attach_amendment_documents(s, me, app) -> None:
+    """The files sent with an amendment: stored with the application (the same rules as at filing:
+    type by content, size, at most uploads.MAX_FILES per association), for the association that
+    returned it. Raises ValidationFailed naming the file; the caller rolls back."""
+    returned = next((p for p in app.parts if p.status == "returned"), app.parts[0])
+    for upload in request.files.getlist("documents"):
+        if upload and upload.filename:
+            uploads.add_to_application(s, me, app, upload.filename, upload.stream,
+                                       Path(current_app.config["UPLOAD_DIR"]),
+                                       association_id=returned.association_id)
+
+
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 @roles_required("secretariat", "member")
 def task(task_id):
@@ -295,7 +322,9 @@ def task(task_id):
         prefill = {"desired_date": app.desired_date.isoformat() if app.desired_date else "",
                    "facility_id": app.facility_id, "duty_code": app.duty_code, "position": app.position,
                    "withdrawal_reason": (app.payload or {}).get("reason"),
-                   "withdrawal_reason_text": (app.payload or {}).get("reason_text", "")}
+                   "withdrawal_reason_text": (app.payload or {}).get("reason_text", ""),
+                   "category": {p.association.code: p.category.code
+                                for p in applications.undecided_joins(app) if p.category is not None}}
     form = form_cls(data=prefill)
     errors: dict[str, str] = {}
     searching = request.form.get("action") == "search"
@@ -307,7 +336,11 @@ def task(task_id):
                       "certification": (), "session": (), "fee_reduction": ()}.get(
                 app.kind, ("desired_date", "facility_id", "duty_code", "position"))
             changes = {k: getattr(form, k).data for k in fields}
+            if hasattr(form, "category"):
+                changes["categories"] = form.category.data
         try:
+            if item.kind == "amend":  # documents asked for, addressed to the association that returned it
+                _attach_amendment_documents(s, me, app)
             tasks.complete_task(s, me, item.id, getattr(form, "decision", None) and form.decision.data,
                                 form.comment.data, changes, on_behalf=on_behalf)
         except ValidationFailed as exc:
@@ -343,6 +376,7 @@ def task(task_id):
              "member_page": _member_page(s, me, app)}
     return render_template("inbox/task.html", **extra, **details, task=item, form=form, errors=errors,
                            facilities=results, q=q, selected=details["facility"], duty_codes=DUTY_CODES,
+                           amend_parts=applications.undecided_joins(app) if item.kind == "amend" else [],
                            back_args=session.get("inbox_args") or {}), status
 
 
