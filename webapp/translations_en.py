@@ -1053,6 +1053,10 @@ EN.update({
         "More documents (what was asked for; PDF, image or ZIP, up to 10 MB each)",
     "差戻しの内容を確認し、求められた書類があれば下で添付して再提出してください。":
         "Read why it was returned, attach any document asked for below, and resubmit.",
+    "ご自身が申請者（または代理で申請した）の申請は、ほかの職員が承認してください。":
+        "Applications you filed (or filed for a member) must be approved by a colleague.",
+    "この医師会には、ほかに承認できる職員のアカウントがありません。システム管理者に職員アカウントの追加（事務局アカウント）を依頼してください。":
+        "Nobody else at this association can approve it. Ask the system administrator to add a staff account.",
     "トップページへ戻る": "Back to the start page", "予定": "upcoming", "停止": "Stopped", "送付する": "Sent",
     "異動に伴う退会": "leave, with the transfer", "異動に伴う入会": "join, with the transfer", "過去の申請": "Past applications", "申請の一覧": "All applications",
     "作成中の申請を削除しますか？": "Delete this unfinished application?",

@@ -176,6 +176,30 @@ def test_four_eyes_staff_who_filed_for_the_applicant_cannot_approve(app, session
     tasks.complete_task(session, sapporo, review.id, "approve", "")
 
 
+def test_a_one_person_office_is_told_how_to_get_its_own_filing_approved(app, session):
+    """小樽市医師会 has one staff account; what it files for a member it cannot approve itself: the
+    task page says whom to ask, and a bulk run that failed on it offers no retry doomed to fail."""
+    from engine import flows
+
+    otaru = actor_for(session, "staff@otaru")
+    member = actor_for(session, "nichiitaro")
+    group = session.scalars(sa.text("SELECT group_id FROM memberships WHERE physician_id = :p"),
+                            {"p": member.physician_id}).first()
+    filed = flows.submit_application(session, otaru, {
+        "kind": "withdrawal", "group_id": group, "association": "otaru", "desired_date": today_jst().isoformat(),
+        "withdrawal_reason": "retired", "on_behalf_of": "nichiitaro"})
+    session.flush()
+    task = tasks.list_tasks(session, otaru, application_id=filed.id)[0][0]
+    client = login(app, "staff@otaru")
+    page = text(client.get(f"/tasks/{task.id}"))
+    assert 'id="four-eyes-alone"' in page and "職員アカウントの追加" in page and 'id="decision-title"' not in page
+    r = client.post("/inbox/bulk", data={"task_ids": [str(task.id)], "scope": "selected", "comment": ""},
+                    follow_redirects=True)
+    page = text(r)
+    assert "処理できなかったタスク" in page and 'id="not-retriable"' in page
+    assert "もう一度承認する" not in page
+
+
 def test_bulk_approval_lists_failures_and_keeps_the_rest(app, session, office):
     second = office["second"]
     t1, t2, t3 = (office["tasks"][a] for a in office["apps"])

@@ -289,7 +289,10 @@ def _run_view(run_id: int) -> dict:
         rows, _ = tasks.search_inbox(s, actor(), tasks.InboxQuery(view="all"), ids=[f.task_id for f in failures],
                                      limit=len(failures))
         known = {t.id: t for t, _ in rows}
-    return {"run": run, "failures": [(f, known.get(f.task_id), bulk.rendered(f)) for f in failures]}
+    # approving again would fail again for whoever the four-eyes rule stopped (a colleague may)
+    retriable = any((f.error or {}).get("key") != "four_eyes" for f in failures) or run.user_id != actor().user_id
+    return {"run": run, "failures": [(f, known.get(f.task_id), bulk.rendered(f)) for f in failures],
+            "retriable": retriable}
 
 
 def _attach_amendment_documents(s, me, app) -> None:
