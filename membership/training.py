@@ -55,10 +55,10 @@ def _jma(session: Session) -> Association:
     return session.scalar(sa.select(Association).where(Association.layer == 1).limit(1))
 
 
-def file_session(session: Session, actor: Actor, data: dict) -> Application:
-    """A secretariat files a session of its association: title, dates, place, capacity, and the
-    credits per attendee ([{system, category, credits}]). Its approval is an application whose
-    parts are the prefecture (when the organiser is below it) and JMA. Raises ValidationFailed."""
+def check_session(session: Session, actor: Actor, data: dict) -> dict:
+    """A session's filing checked whole, nothing written: every bad field named at once (the
+    screen also asks when its own format checks failed). Returns the clean values. Raises
+    ValidationFailed, Forbidden."""
     if actor.role != "secretariat":
         raise Forbidden()
     organiser = session.get(Association, actor.association_id)
@@ -69,23 +69,51 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
     elif len(title) > MAX_TITLE:
         errors["title"] = ("too_long", {"max": MAX_TITLE})
     place, starts, ends, capacity = _when_and_where(data, errors)
-    items = []
-    for i, item in enumerate(data.get("credit_items") or []):
-        system, category = item.get("system"), item.get("category")
-        try:
-            credits = Decimal(str(item.get("credits")))
-            ok = Decimal(0) < credits <= Decimal(50) and credits == credits.quantize(Decimal("0.5"))
-        except ArithmeticError:
-            ok = False
-        if system not in SYSTEMS or category not in CATEGORIES.get(system, {}) or not ok:
-            errors[f"credit_items[{i}]"] = ("invalid", {})
-        else:
-            items.append({"system": system, "category": category, "credits": str(credits)})
-    if not items and not any(k.startswith("credit_items") for k in errors):
-        errors["credit_items"] = ("required", {})
+    items = _credit_items(data.get("credit_items") or [], errors)
     co_organisers = _co_organisers(session, organiser, data.get("co_organisers") or [], errors)
     if errors:
         raise ValidationFailed(errors, context="session")
+    return {"organiser": organiser, "title": title, "place": place, "starts": starts, "ends": ends,
+            "capacity": capacity, "items": items, "co_organisers": co_organisers}
+
+
+MAX_SESSION_CREDITS = Decimal(50)
+
+
+def _credit_items(raw: list, errors: dict) -> list[dict]:
+    """The credits per attendee, each row checked on its own and named by its number: a kind from
+    the list, once only, 0.5 to 50 in steps of 0.5."""
+    items, seen = [], set()
+    for i, item in enumerate(raw):
+        row = i + 1
+        system, category = item.get("system"), item.get("category")
+        try:
+            credits = Decimal(str(item.get("credits")))
+            ok = Decimal(0) < credits <= MAX_SESSION_CREDITS and credits == credits.quantize(Decimal("0.5"))
+        except ArithmeticError:
+            ok = False
+        if system not in SYSTEMS or category not in CATEGORIES.get(system, {}):
+            errors[f"credit_items[{i}]"] = ("credit_row_kind", {"row": row})
+        elif (system, category) in seen:
+            errors[f"credit_items[{i}]"] = ("credit_row_duplicate", {"row": row})
+        elif not ok:
+            errors[f"credit_items[{i}]"] = ("credit_row_amount", {"row": row, "max": MAX_SESSION_CREDITS})
+        else:
+            seen.add((system, category))
+            items.append({"system": system, "category": category, "credits": str(credits)})
+    if not items and not any(k.startswith("credit_items") for k in errors):
+        errors["credit_items"] = ("required", {})
+    return items
+
+
+def file_session(session: Session, actor: Actor, data: dict) -> Application:
+    """A secretariat files a session of its association: title, dates, place, capacity, and the
+    credits per attendee ([{system, category, credits}]). Its approval is an application whose
+    parts are the prefecture (when the organiser is below it) and JMA. Raises ValidationFailed."""
+    clean = check_session(session, actor, data)
+    organiser, title, place = clean["organiser"], clean["title"], clean["place"]
+    starts, ends, capacity, items = clean["starts"], clean["ends"], clean["capacity"], clean["items"]
+    co_organisers = clean["co_organisers"]
     chain = [a for a in (_prefecture_of(organiser), _jma(session)) if a is not None]
     if organiser.layer == 1:
         chain = [organiser]

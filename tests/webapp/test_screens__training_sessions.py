@@ -54,6 +54,13 @@ def test_a_bad_session_form_names_each_field(app, session):
     assert r.status_code == 422
     summary = re.search(r'error-summary.*?</div>', text(r), re.S).group(0)
     assert "開催日は明日以降" in summary and "定員" in summary and "単位" in summary
+    # one submit names every problem: a title too long (the form's own check) beside each credit
+    # row's own problem, by its row — a kind twice, an amount off the steps
+    _, r = _file(app, title="研" * 101, credit_kind_2="occupational:update", credits_2="1", credits_3="999")
+    summary = re.search(r'error-summary.*?</div>', text(r), re.S).group(0)
+    assert r.status_code == 422 and "研修会名は100文字" in summary
+    assert "単位（2行目）: 同じ単位の種類が上の行にもあります" in summary
+    assert "単位（3行目）: 単位数は0.5単位きざみで50単位までです" in summary
     assert session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == before
 
 

@@ -56,7 +56,13 @@ def new():
             flash(translate("研修会の承認申請を受け付けました。都道府県医師会・日本医師会の順に審査されます。"),
                   "success")
             return redirect(url_for("training.detail", session_id=app.payload["session_id"]))
-    errors = {**form.first_errors(), **errors}
+    elif request.method == "POST":
+        # the form's own checks failed: the domain's are asked too, so that one submit names every problem
+        try:
+            training.check_session(db.session(), actor(), form.body())
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+    errors = {**errors, **form.first_errors()}
     return render_template("training/new.html", form=form, errors=errors, kinds=CREDIT_KINDS,
                            rows=range(1, CREDIT_ROWS + 1), **_co_organiser_choices()), 422 if errors else 200
 
