@@ -24,6 +24,7 @@ from .models import (
     ApplicationPart,
     Association,
     Facility,
+    MemberCategory,
     Membership,
     MembershipGroup,
     Physician,
@@ -607,6 +608,27 @@ def _amend_categories(app: Application, chosen: dict, errors: dict) -> None:
                             if entry.get("code") == code and entry.get("action", "join") == "join" else entry
                             for entry in payload.get(key, [])]
         app.payload = {k: v for k, v in payload.items() if v or k in (app.payload or {})}
+
+
+def board_details(session: Session, actor: Actor, application_ids: list[int]) -> dict[int, dict]:
+    """What a board decides on beside the inbox's summary, for the applications of a board's list
+    (one query): {application id: {category (the label of the part for the actor's association,
+    else the first), date (desired: joining, leaving, moving), facility}}."""
+    if not application_ids:
+        return {}
+    rows = session.execute(
+        sa.select(Application.id, Application.desired_date, Facility.name, ApplicationPart.association_id,
+                  MemberCategory.label)
+        .outerjoin(Facility, Facility.id == Application.facility_id)
+        .outerjoin(ApplicationPart, ApplicationPart.application_id == Application.id)
+        .outerjoin(MemberCategory, MemberCategory.id == ApplicationPart.category_id)
+        .where(Application.id.in_(application_ids)).order_by(Application.id, ApplicationPart.seq))
+    out: dict[int, dict] = {}
+    for app_id, desired, facility, association_id, label in rows:
+        entry = out.setdefault(app_id, {"category": "", "date": desired, "facility": facility or ""})
+        if label and (association_id == actor.association_id or not entry["category"]):
+            entry["category"] = label
+    return out
 
 
 def undecided_joins(app: Application) -> list[ApplicationPart]:

@@ -51,6 +51,12 @@ def by_code(session: Session, code: str) -> Association | None:
     return session.scalar(sa.select(Association).where(Association.code == code))
 
 
+def name_of(session: Session, association_id: int | None) -> str:
+    """An association's name ("" for none), e.g. for a document's title."""
+    return session.scalar(sa.select(Association.name).where(Association.id == association_id)) or "" \
+        if association_id else ""
+
+
 def association_dict(a: Association) -> dict:
     return {
         "code": a.code,

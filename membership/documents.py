@@ -74,7 +74,9 @@ def credentials_notices(notices: list[tuple], login_url: str = "") -> bytes:
     return bytes(pdf.output())
 
 
-BOARD_COLUMNS = ("申請番号", "受付日", "申請の種類", "申請者", "フリガナ", "医籍登録番号", "層", "期限", "状態")
+BOARD_COLUMNS = ("申請番号", "受付日", "申請の種類", "申請者", "フリガナ", "医籍登録番号", "会員区分", "希望日",
+                 "所属施設", "層", "期限", "状態")
+BOARD_WIDTHS = (18, 20, 20, 30, 36, 22, 16, 20, 44, 10, 20, 18)
 
 
 def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOARD_COLUMNS,
@@ -93,7 +95,7 @@ def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOAR
     pdf.cell(0, 6, f"作成日: {today_jst():%Y年%m月%d日}　件数: {len(rows)}", new_x="LMARGIN", new_y="NEXT")
     for line in lines:
         pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    widths = widths or ((20, 24, 22, 40, 48, 26, 12, 24, 24) if columns == BOARD_COLUMNS else (1,) * len(columns))
+    widths = widths or (BOARD_WIDTHS if columns == BOARD_COLUMNS else (1,) * len(columns))
     _table(pdf, columns, [w * pdf.epw / sum(widths) for w in widths], rows)
     return bytes(pdf.output())
 

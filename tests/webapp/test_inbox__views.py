@@ -360,6 +360,8 @@ def test_the_selection_exports_as_board_material(app, session, office, fmt):
         assert r.mimetype == "application/pdf" and b"/FontFile2" in body
         content = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages)
         assert "理事会資料" in content and "アオキ" in content and "イトウ" in content and "ウエダ" not in content
+        assert content.startswith("中央区東支部 理事会資料")  # whose board it is
+        assert "会員区分" in content and "希望日" in content and "所属施設" in content
         return
     if fmt == "csv-utf8":
         assert body.startswith(b"\xef\xbb\xbf")
@@ -369,6 +371,12 @@ def test_the_selection_exports_as_board_material(app, session, office, fmt):
     rows = list(csv.DictReader(io.StringIO(decoded)))
     assert [r["フリガナ"].split()[0] for r in rows] == ["アオキ", "イトウ"]  # by application number
     assert all(r["申請の種類"] == "入会届" and r["層"] == "4" for r in rows)
+    # what the board decides on: the category asked of this association, the date, the facility
+    from membership.models import Application
+
+    filed = session.get(Application, office["apps"][0])
+    assert rows[0]["会員区分"] == next(p.category.label for p in filed.parts if p.association.code == "chuoeast")
+    assert rows[0]["希望日"] == filed.desired_date.strftime("%Y/%m/%d") and rows[0]["所属施設"] == filed.facility.name
 
 
 def test_the_api_filters_counts_reassigns_and_takes_over(app, session, office):

@@ -142,11 +142,15 @@ def _board_rows(ids: list[int], results: dict[int, str] | None = None) -> list[d
     with `results` (task id → text), a 結果 column too, and a row for each id not in scope."""
     q = tasks.InboxQuery(view="all", sort="application", order="asc")  # the board reads by number
     rows, _ = tasks.search_inbox(db.session(), actor(), q, ids=ids, limit=len(ids) or 1)
+    details = applications.board_details(db.session(), actor(), [t.application_id for t, _ in rows])
     out = []
     for t, _ in rows:
+        more = details.get(t.application_id, {})
         row = {"申請番号": t.application_id, "受付日": local_time(t.created_at, "%Y/%m/%d"),
                "申請の種類": KIND_LABELS.get(t.application_kind, t.application_kind), "申請者": t.applicant_name,
-               "フリガナ": t.applicant_kana, "医籍登録番号": t.applicant_registry, "層": t.layer or "",
+               "フリガナ": t.applicant_kana, "医籍登録番号": t.applicant_registry,
+               "会員区分": more.get("category", ""), "希望日": local_time(more.get("date"), "%Y/%m/%d"),
+               "所属施設": more.get("facility", ""), "層": t.layer or "",
                "期限": local_time(t.due_at, "%Y/%m/%d"), "状態": STATUS_LABELS.get(t.status, t.status)}
         if results is not None:
             row["結果"] = results.get(t.id, "")
@@ -169,7 +173,8 @@ def export():
     kind = request.form.get("format", "csv-utf8")
     stamp = utcnow().strftime("%Y%m%d")
     if kind == "pdf":
-        body = documents.board_material("理事会資料（入会等の申請）", rows)
+        office = associations.name_of(db.session(), actor().association_id)
+        body = documents.board_material(f"{office} 理事会資料（入会等の申請）".strip(), rows)
         return Response(body, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="board-{stamp}.pdf"'})
     return csv_response(rows, documents.BOARD_COLUMNS, f"board-{stamp}", kind)
@@ -266,7 +271,7 @@ def export_bulk_run(run_id):
     title = translate("一括承認の結果") + f" #{run.id}"
     kind = request.args.get("format", "csv-utf8")
     if kind == "pdf":
-        body = documents.board_material(title, rows, columns, (18, 22, 20, 34, 40, 22, 10, 20, 20, 70))
+        body = documents.board_material(title, rows, columns, (*documents.BOARD_WIDTHS, 60))
         return Response(body, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="bulk-run-{run.id}.pdf"'})
     return csv_response(rows, columns, f"bulk-run-{run.id}", kind)
