@@ -114,23 +114,36 @@ def list_closed_days(session: Session, association_id: int) -> list[ClosedDay]:
 
 
 def add_closed_day(session: Session, actor: Actor, association_code: str, on_date, label: str = "") -> ClosedDay:
-    """Admins only. Raises Forbidden, NotFound, ValidationFailed."""
+    """Admins only: a closed day, or a new name for one already closed (the row then carries
+    `renamed_from`, the name it had, for the screen to say so). Raises Forbidden, NotFound,
+    ValidationFailed."""
     if actor.role != "admin":
         raise Forbidden()
     association = session.scalar(sa.select(Association).where(Association.code == association_code))
     if association is None:
         raise NotFound()
+    errors: dict = {}
+    day = None
     try:
         day = parse_date(on_date, past=False)
+    except FieldError as exc:
+        errors["on_date"] = (exc.key, exc.params)
+    try:
         label = text(label, 40)
     except FieldError as exc:
-        raise ValidationFailed.one("on_date", exc.key, **exc.params) from None
+        errors["label"] = (exc.key, exc.params)
+    if errors:
+        raise ValidationFailed(errors, context="closed_day")
     row = session.scalar(sa.select(ClosedDay).where(ClosedDay.association_id == association.id,
                                                     ClosedDay.on_date == day))
+    renamed_from = None
     if row is None:
         row = ClosedDay(association_id=association.id, on_date=day, label=label)
         session.add(row)
+    elif row.label != label:
+        renamed_from = row.label
     row.label = label
+    row.renamed_from = renamed_from
     session.flush()
     _forget(session, association.id)
     audit.record(session, actor, "closed_day.add", "association", association.id, on_date=day.isoformat())

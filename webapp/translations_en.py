@@ -1057,6 +1057,7 @@ EN.update({
         "Applications you filed (or filed for a member) must be approved by a colleague.",
     "この医師会には、ほかに承認できる職員のアカウントがありません。システム管理者に職員アカウントの追加（事務局アカウント）を依頼してください。":
         "Nobody else at this association can approve it. Ask the system administrator to add a staff account.",
+    "はすでに休業日でした。名称を変更しました": "was already a closed day; its name was changed",
     "トップページへ戻る": "Back to the start page", "予定": "upcoming", "停止": "Stopped", "送付する": "Sent",
     "異動に伴う退会": "leave, with the transfer", "異動に伴う入会": "join, with the transfer", "過去の申請": "Past applications", "申請の一覧": "All applications",
     "作成中の申請を削除しますか？": "Delete this unfinished application?",

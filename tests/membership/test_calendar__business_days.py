@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from membership import calendar
-from membership.errors import Forbidden
+from membership.errors import Forbidden, ValidationFailed
 
 from ..conftest import actor_for
 
@@ -55,6 +55,12 @@ def test_only_admins_edit_closed_days_and_the_due_dates_follow(session):
         calendar.add_closed_day(session, actor_for(session, "staff@otaru"), "otaru", "2030-08-13", "お盆")
     admin = actor_for(session, "admin001")
     row = calendar.add_closed_day(session, admin, "otaru", "2030-08-13", "お盆")
+    assert row.renamed_from is None
+    again = calendar.add_closed_day(session, admin, "otaru", "2030-08-13", "夏季休業")  # the same day: renamed
+    assert again.id == row.id and again.renamed_from == "お盆" and again.label == "夏季休業"
+    with pytest.raises(ValidationFailed) as failed:
+        calendar.add_closed_day(session, admin, "otaru", "2030-08-14", "休" * 41)
+    assert set(failed.value.fields) == {"label"}  # the name, not the date
     days = calendar.closed_days(session, row.association_id)
     assert dt.date(2030, 8, 13) in days
     assert calendar.add_business_days(dt.date(2030, 8, 12), 1, days) == dt.date(2030, 8, 14)

@@ -32,13 +32,17 @@ def closed_days():
     errors = {}
     if form.validate_on_submit():
         try:
-            calendar.add_closed_day(s, actor(), code, request.form.get("on_date"), request.form.get("label", ""))
+            day = calendar.add_closed_day(s, actor(), code, request.form.get("on_date"), request.form.get("label", ""))
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
         else:
             db.commit()
-            flash(translate("休業日を登録しました。"), "success")
+            if day.renamed_from is not None:  # the day was already closed: its name changed, say so
+                flash(f"{day.on_date:%Y/%m/%d} " + translate("はすでに休業日でした。名称を変更しました") +
+                      f": {day.renamed_from or '—'} → {day.label or '—'}", "info")
+            else:
+                flash(translate("休業日を登録しました。"), "success")
             return redirect(url_for("admin.closed_days", association=code))
     return render_template("admin/closed_days.html", association=association, days=calendar.list_closed_days(
         s, association.id), all_associations=associations.list_associations(s), form=form, errors=errors), \

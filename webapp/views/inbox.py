@@ -174,7 +174,8 @@ def export():
     stamp = utcnow().strftime("%Y%m%d")
     if kind == "pdf":
         office = associations.name_of(db.session(), actor().association_id)
-        body = documents.board_material(f"{office} 理事会資料（入会等の申請）".strip(), rows)
+        title = "理事会資料（入会等の申請）"  # board material is in Japanese whatever the screen's language
+        body = documents.board_material(f"{office} {title}".strip(), rows)
         return Response(body, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="board-{stamp}.pdf"'})
     return csv_response(rows, documents.BOARD_COLUMNS, f"board-{stamp}", kind)
