@@ -119,3 +119,24 @@ def test_the_api_answers_admins_a_page_and_where_the_next_begins(api, session, f
 def test_a_row_about_a_physician_links_to_the_members_page(app, session, filed):
     page = text(login(app, "admin001").get(f"/admin/audit?login_id={filed['member'].login_id}&action=physician"))
     assert f'<a href="/members/{filed["member"].physician_id}">#{filed["member"].physician_id}</a>' in page
+
+
+def test_ids_in_a_rows_details_read_as_names(app, session, filed):
+    """A reassignment names the colleague by login, an association by name, a part its application."""
+    from engine import tasks
+    from membership.models import ApplicationPart, Association, UserAccount
+
+    staff = actor_for(session, "staff@chuoeast")
+    colleague = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "staff@sapporo"))
+    chuoeast = session.scalar(sa.select(Association).where(Association.code == "chuoeast"))
+    audit.record(session, staff, "task.reassign", "human_task", 1, to_user_id=colleague.id, reason="休暇のため")
+    audit.record(session, staff, "membership.activate", "membership", 1, association_id=chuoeast.id)
+    part = session.scalars(sa.select(ApplicationPart).where(
+        ApplicationPart.application_id == filed["application"].id)).first()
+    task = tasks.list_tasks(session, staff, application_id=filed["application"].id)[0][0]
+    tasks.complete_task(session, staff, task.id, "return", "書類を確認してください")
+    audit.flush(session)
+    page = text(login(app, "admin001").get("/admin/audit?login_id=staff@chuoeast"))
+    assert "to_user_id=staff@sapporo" in page and f"to_user_id={colleague.id}" not in page
+    assert "association_id=中央区東支部" in page
+    assert f"#{part.id} （申請番号 {filed['application'].id}）" in page
