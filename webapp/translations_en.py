@@ -1058,6 +1058,9 @@ EN.update({
     "この医師会には、ほかに承認できる職員のアカウントがありません。システム管理者に職員アカウントの追加（事務局アカウント）を依頼してください。":
         "Nobody else at this association can approve it. Ask the system administrator to add a staff account.",
     "はすでに休業日でした。名称を変更しました": "was already a closed day; its name was changed",
+    "担当しました。": "You have claimed the task.", "担当を外れました。": "You have released the task.",
+    "担当者を変更しました。": "The task has been reassigned.", "引き継いで担当しました。": "You have taken the task over.",
+    "下書きを破棄しますか？保存した変更はすべて失われます。": "Discard the draft? Every saved change is lost.",
     "トップページへ戻る": "Back to the start page", "予定": "upcoming", "停止": "Stopped", "送付する": "Sent",
     "異動に伴う退会": "leave, with the transfer", "異動に伴う入会": "join, with the transfer", "過去の申請": "Past applications", "申請の一覧": "All applications",
     "作成中の申請を削除しますか？": "Delete this unfinished application?",

@@ -752,3 +752,10 @@ def test_the_list_narrows_to_the_tasks_one_staff_member_holds(app, session, offi
     assert client.get("/inbox?holder=abc").status_code == 422
     r = api("staff@chuoeast").get(f"/api/v1/tasks?view=open&holder={second.user_id}&per_page=100")
     assert r.status_code == 200 and t1 in {t["id"] for t in r.get_json()} and t2 not in {t["id"] for t in r.get_json()}
+
+
+def test_claim_and_release_say_what_happened(app, session, office):
+    task_id = office["tasks"][office["apps"][0]]
+    client = login(app, "staff@chuoeast")
+    assert "担当しました。" in text(client.post(f"/tasks/{task_id}/claim", follow_redirects=True))
+    assert "担当を外れました。" in text(client.post(f"/tasks/{task_id}/unclaim", follow_redirects=True))

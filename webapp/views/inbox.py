@@ -440,7 +440,8 @@ def _member_page(s, me, app) -> bool:
         and members.can_see(s, me, app.physician_id)
 
 
-def _task_action(task_id: int, action):
+def _task_action(task_id: int, action, done: str):
+    """A change of who holds a task; `done` says what happened."""
     try:
         action(db.session(), actor(), task_id)
     except ValidationFailed as exc:
@@ -451,20 +452,20 @@ def _task_action(task_id: int, action):
         flash(message(exc.message_key), "error")
     else:
         db.commit()
-        flash(translate("処理しました。"), "success")
+        flash(translate(done), "success")
     return redirect(url_for("inbox.task", task_id=task_id))
 
 
 @bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
 @roles_required("secretariat")
 def claim(task_id):
-    return _task_action(task_id, tasks.claim)
+    return _task_action(task_id, tasks.claim, "担当しました。")
 
 
 @bp.route("/tasks/<int:task_id>/unclaim", methods=["POST"])
 @roles_required("secretariat")
 def unclaim(task_id):
-    return _task_action(task_id, tasks.unclaim)
+    return _task_action(task_id, tasks.unclaim, "担当を外れました。")
 
 
 @bp.route("/tasks/<int:task_id>/reassign", methods=["POST"])
@@ -472,13 +473,14 @@ def unclaim(task_id):
 def reassign(task_id):
     to_user = request.form.get("to_user_id", "")
     return _task_action(task_id, lambda s, me, tid: tasks.reassign(
-        s, me, tid, int(to_user) if to_user.isdigit() else 0, request.form.get("reason")))
+        s, me, tid, int(to_user) if to_user.isdigit() else 0, request.form.get("reason")), "担当者を変更しました。")
 
 
 @bp.route("/tasks/<int:task_id>/take-over", methods=["POST"])
 @roles_required("secretariat")
 def take_over(task_id):
-    return _task_action(task_id, lambda s, me, tid: tasks.take_over(s, me, tid, request.form.get("reason")))
+    return _task_action(task_id, lambda s, me, tid: tasks.take_over(s, me, tid, request.form.get("reason")),
+                        "引き継いで担当しました。")
 
 
 @bp.route("/tasks/<int:task_id>/notes", methods=["POST"])
