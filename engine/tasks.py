@@ -361,6 +361,8 @@ def parse_query(args) -> InboxQuery:
                 setattr(q, name, dt.date.fromisoformat(raw.replace("/", "-")))
             except ValueError:
                 errors[name] = ("invalid_date", {})
+    if q.date_from and q.date_to and q.date_from > q.date_to:
+        errors["date_to"] = ("date_range_order", {})
     q.applicant = (args.get("applicant") or "").strip()[:60]
     status = args.get("status") or ""
     if status and status not in ("open", "completed", "cancelled", *DECISIONS, "resubmit"):

@@ -354,6 +354,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bpmn.parser": {"ja": "BPMNの構造に誤りがあります: {detail}", "en": "The BPMN is not valid: {detail}"},
     "bpmn.other": {"ja": "{detail}", "en": "{detail}"},
     "date_in_future": {"ja": "{field}は明日以降の日付にしてください。", "en": "{field} must be after today."},
+    "date_range_order": {"ja": "{field}は開始日以降の日付にしてください。", "en": "{field} must not be before the start date."},
     "date_order": {"ja": "{field}は開催日以降の日付にしてください。", "en": "{field} must not be before the first day."},
     "unknown_physician": {"ja": "{field}「{value}」の医師は登録されていません。",
                           "en": "{field}: no physician with \u201c{value}\u201d."},

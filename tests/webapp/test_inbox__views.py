@@ -759,3 +759,11 @@ def test_claim_and_release_say_what_happened(app, session, office):
     client = login(app, "staff@chuoeast")
     assert "担当しました。" in text(client.post(f"/tasks/{task_id}/claim", follow_redirects=True))
     assert "担当を外れました。" in text(client.post(f"/tasks/{task_id}/unclaim", follow_redirects=True))
+
+
+def test_an_empty_page_or_a_backward_range_is_said_so(app, session, office):
+    client = login(app, "staff@chuoeast")
+    r = client.get("/inbox?view=all&date_from=2026-12-31&date_to=2026-01-01")
+    assert r.status_code == 422 and "受付日（まで）は開始日以降の日付にしてください" in text(r)
+    page = text(client.get("/inbox?view=all&page=999"))
+    assert "タスクはありません" in page and 'id="first-page"' in page and "page=1" in page
