@@ -385,7 +385,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "{field} must be an association of layer {layer}."},
     "one_per_prefecture": {"ja": "{field}「{value}」の医師会はすでに登録されています。",
                            "en": "{field}: \u201c{value}\u201d already has its association."},
-    "not_yourself": {"ja": "{field}: 自分自身のアカウントは停止できません。", "en": "{field}: you cannot suspend your own account."},
+    "not_yourself": {"ja": "自分自身のアカウントは停止できません。", "en": "You cannot suspend your own account."},
     "category_code_rule": {"ja": "{field}は半角英数字と記号 ( ) - _ . で20文字以内で入力してください。",
                            "en": "{field}: up to 20 letters, digits or ( ) - _ ."},
     "category_code_taken": {"ja": "{field}「{value}」はすでに使われています（廃止した区分を含む）。",

@@ -99,7 +99,7 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool, reaso
     account = _staff_account(session, user_id)
     if not active:
         if account.id == actor.user_id:
-            raise ValidationFailed.one("reason", "not_yourself")
+            raise ValidationFailed.one("account", "not_yourself")
         try:
             reason = fields.text(reason, 200, optional=False)
         except FieldError as exc:

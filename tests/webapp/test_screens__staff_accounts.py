@@ -66,7 +66,10 @@ def test_admins_keep_staff_accounts(app, session):
     assert account.is_active
     me = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "admin001"))
     r = admin.post(f"/admin/users/{me.id}", data={"action": "disable", "reason": "試験"}, follow_redirects=True)
-    assert "自分自身のアカウントは停止できません" in text(r)
+    assert "自分自身のアカウントは停止できません" in text(r) and "理由: 自分自身" not in text(r)
+    listing = text(admin.get("/admin/users?q=admin001"))
+    own_row = re.search(rf'<tr[^>]*>(?:(?!</tr>).)*>{me.login_id}<.*?</tr>', listing, re.S)
+    assert own_row and 'value="disable"' not in own_row.group(0)  # not offered on one's own row
 
     assert login(app, "staff@otaru").get("/admin/users").status_code == 403
     assert login(app, "nichiitaro").get("/admin/users").status_code == 403

@@ -31,6 +31,8 @@ def test_transfer_through_the_screen(app, session):
     url = "/apply/transfer?pref=北海道&city=札幌市北区"
     page = text(client.get(url))
     assert "北区支部" in page and 'name="group_id"' in page
+    assert 'name="category-hokkaido"' not in page  # a move within 北海道 keeps the prefecture: not asked
+    assert 'name="category-tokyo"' in text(client.get("/apply/transfer?pref=東京都&city=文京区"))
     north = session.scalar(sa.select(Facility.id).where(Facility.name.contains("北区ファミリー")))
     r = client.post(url, data={"group_id": group_id, "layer4": "kitaku", "category-kitaku": "B-2",
                                "facility_id": north, "desired_date": "2001/01/01"})

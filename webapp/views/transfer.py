@@ -81,7 +81,10 @@ def form():
                            cities=associations.cities(s, pref) if pref else [], pref=pref, city=city,
                            choices=choices, form=form_, errors=errors, values=values, q=q,
                            facilities=associations.search_facilities(s, q) if q else [], selected=selected,
-                           acting=acting.acting_for(FOR)), \
+                           acting=acting.acting_for(FOR),
+                           # the prefecture's category is asked only when the move leaves the prefecture
+                           current_prefectures={m.association.code for g in groups for m in g.memberships
+                                                if m.layer == 2 and m.status == "active"}), \
         (422 if errors else 200)
 
 
