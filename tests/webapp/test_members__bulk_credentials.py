@@ -48,6 +48,8 @@ def test_the_office_issues_login_notices_in_bulk_and_again_for_those_never_used(
     client = login(app, "staff@otaru")
     page = client.get("/members/credentials").get_data(as_text=True)
     assert re.search(rf'id="count-none">{total}<', page)
+    # the two imported without any address are pointed out before printing (the third lives at home)
+    assert re.search(r'id="unaddressed-none">\d+名は住所', page)
     r = client.post("/members/credentials", data={"target": "none"})
     assert r.status_code == 200 and r.mimetype == "application/pdf" and r.headers["Cache-Control"] == "no-store"
     texts = pages(r.data)

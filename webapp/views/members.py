@@ -157,9 +157,14 @@ def bulk_credentials():
         return Response(pdf, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="mamis-logins-{target}-{len(issued)}.pdf"',
             "Cache-Control": "no-store"})
-    counts = {target: registration.credential_candidates(s, me, target)[1]
-              for target in registration.CREDENTIAL_TARGETS}
-    return render_template("members/credentials.html", counts=counts, targets=registration.CREDENTIAL_TARGETS,
+    counts, unaddressed = {}, {}
+    for target in registration.CREDENTIAL_TARGETS:
+        ids, counts[target] = registration.credential_candidates(s, me, target)
+        # a notice without a postal address has only the name in its window: say so before printing
+        addresses = members.mailing_addresses(s, me, ids)
+        unaddressed[target] = sum(1 for pid in ids if not (addresses.get(pid) or ("", "", ""))[1])
+    return render_template("members/credentials.html", counts=counts, unaddressed=unaddressed,
+                           targets=registration.CREDENTIAL_TARGETS,
                            batch=registration.CREDENTIAL_BATCH, form=ConfirmForm())
 
 
