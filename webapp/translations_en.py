@@ -129,7 +129,7 @@ EN = {
     "マイページTOP": "My Page", "入会届": "Enrolment", "医師会入退会履歴": "Membership history",
     "タスク一覧": "Task inbox", "オープンソースの医師会会員情報システム": "Open-source member information system",
     "入力内容に誤りがあります。": "The input has errors.", "必須": "Required",
-    "所属施設名": "Facility", "所属施設名（フリガナ）": "Facility (kana)", "施設所在地": "Address",
+    "所属施設名": "Facility name", "所属施設名（フリガナ）": "Facility name (kana)", "施設所在地": "Address",
     "開設主体": "Owner type", "病床の有無": "Beds", "有": "yes", "無": "none", "許可病床数": "licensed beds",
     "床": "", "併設の施設": "Annexed facilities", "申請先の医師会": "Associations applied to",
     "医師会名": "Association", "会員区分": "Member category", "状況": "Status", "層": "Layer",
