@@ -7,13 +7,14 @@ it too (`filed_by_user_id`). Nobody else sees it.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from . import audit
-from .actors import Actor
+from .actors import SYSTEM, Actor
 from .db import utcnow
 from .errors import NotFound
 from .models import ApplicationDraft
@@ -79,3 +80,27 @@ def discard(session: Session, actor: Actor, draft_id: int, root: Path) -> None:
         uploads.remove_from_draft(session, actor, draft, doc.id, root)
     session.delete(draft)
     audit.record(session, actor, "draft.delete", "application_draft", draft_id)
+
+
+#: a draft never kept with 一時保存 (the wizard was left) and untouched this long is deleted, its files too
+ABANDONED_AFTER = dt.timedelta(days=7)
+PURGE_BATCH = 500
+
+
+def purge_abandoned(session: Session, root: Path, now: dt.datetime | None = None) -> int:
+    """Beat job: delete wizards left without 一時保存 (never listed on My Page, so nobody could
+    resume or delete them) and their uploaded files, PURGE_BATCH at a time; the files go after the
+    commit. Saved drafts stay until their owner deletes or files them. Returns how many."""
+    from . import uploads
+
+    cutoff = (now or utcnow()) - ABANDONED_AFTER
+    stale = list(session.scalars(sa.select(ApplicationDraft).where(
+        ApplicationDraft.saved_at.is_(None), ApplicationDraft.updated_at < cutoff)
+        .order_by(ApplicationDraft.id).limit(PURGE_BATCH)))
+    for draft in stale:
+        for doc in uploads.of_draft(session, draft):
+            uploads.remove_from_draft(session, SYSTEM, draft, doc.id, root)
+        session.delete(draft)
+    if stale:
+        audit.record(session, None, "draft.purge", "application_draft", None, count=len(stale))
+    return len(stale)

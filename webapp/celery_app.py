@@ -34,6 +34,7 @@ def init_app(app: Flask) -> Celery:
             "daily-digest": {"task": "webapp.jobs.daily_digest", "schedule": crontab(hour=7, minute=30)},
             "certificate-reminders": {"task": "webapp.jobs.certificate_reminders",
                                       "schedule": crontab(hour=8, minute=0)},
+            "purge-drafts": {"task": "webapp.jobs.purge_drafts", "schedule": crontab(hour=3, minute=0)},
         },
     )
     celery.set_default()

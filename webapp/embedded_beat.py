@@ -46,6 +46,7 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> dict:
     if local.time() >= DIGEST_AT:
         done["daily_digest"] = registered[jobs.daily_digest.name]()  # once a day per office (it checks)
         done["certificate_reminders"] = registered[jobs.certificate_reminders.name]()  # once per stage
+        done["purge_drafts"] = registered[jobs.purge_drafts.name]()  # only what is a week old
     return done
 
 

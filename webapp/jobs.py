@@ -133,6 +133,19 @@ def certificate_reminders() -> int:
     return sent
 
 
+@shared_task(name="webapp.jobs.purge_drafts")
+def purge_drafts() -> int:
+    """Beat job (every night): wizards left without 一時保存 for a week go, with their files."""
+    from pathlib import Path
+
+    from membership import drafts
+
+    with db.database().session_factory() as s:
+        purged = drafts.purge_abandoned(s, Path(current_app.config["UPLOAD_DIR"]))
+        s.commit()
+    return purged
+
+
 @shared_task(name="webapp.jobs.fire_timers")
 def fire_timers() -> int:
     """Beat job (every minute): fire the BPMN timers that are due, one instance per transaction.
