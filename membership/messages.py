@@ -52,6 +52,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "association.areas": {"ja": "地区（市区町村）", "en": "Municipalities covered"},
     "category.label": {"ja": "区分名", "en": "Category name"},
     "closed_day.label": {"ja": "名称", "en": "Name"},
+    "account": {"ja": "アカウント", "en": "Account"},
     "category.criteria": {"ja": "区分の基準", "en": "Criteria"},
     "category.category": {"ja": "会員区分", "en": "Member category"},
     "number": {"ja": "認定番号", "en": "Certificate number"},

@@ -26,6 +26,12 @@ def text(r):
     return r.get_data(as_text=True)
 
 
+def task_of(inbox: str, app_id: int) -> int:
+    """The task id on the inbox row of application `app_id` (the task link is the row's first)."""
+    return int(re.search(rf'<td><a href="/tasks/(\d+)">[^<]*</a><br><small>[^<]*</small></td>\s*'
+                         rf'<td>[^<]*</td>\s*<td>{app_id}</td>', inbox).group(1))
+
+
 def file_through_wizard(client, layer4="chuoeast"):
     r = client.get("/apply/enrolment?pref=北海道&city=札幌市中央区")
     assert "中央区東支部" in text(r) and "札幌医科大学医師会" in text(r) and "郡市区等医師会に入会しない" in text(r)
@@ -88,8 +94,7 @@ def test_secretariat_approves_from_the_task_page_and_the_next_layer_gets_it(brow
     app_id = file_through_wizard(browser(member.login_id))
     staff = browser("staff@chuoeast")
     inbox = text(staff.get("/inbox"))
-    task_id = int(re.search(rf'<td>{app_id}</td>\s*<td>[^<]*<br><small>[^<]*</small></td>\s*<td><a href="/tasks/(\d+)"',
-                            inbox).group(1))
+    task_id = task_of(inbox, app_id)
     page = text(staff.get(f"/tasks/{task_id}"))
     assert "試験 一郎" in page and "上野クリニック 札幌医院" in page
     r = staff.post(f"/tasks/{task_id}", data={"decision": "return"})
@@ -111,8 +116,7 @@ def test_return_and_resubmission_through_the_screens(browser, session):
     client = browser(member.login_id)
     app_id = file_through_wizard(client)
     staff = browser("staff@chuoeast")
-    task_id = int(re.search(rf'<td>{app_id}</td>\s*<td>[^<]*<br><small>[^<]*</small></td>\s*<td><a href="/tasks/(\d+)"',
-                            text(staff.get("/inbox"))).group(1))
+    task_id = task_of(text(staff.get("/inbox")), app_id)
     staff.post(f"/tasks/{task_id}", data={"decision": "return", "comment": "役職を確認してください"})
     mypage = text(client.get("/mypage/"))
     assert "差戻し" in mypage
