@@ -260,8 +260,24 @@ const modeler = new BpmnModeler({
 });
 window.mamisModeler = modeler;
 
+// The whole diagram in view, clear of the tool palette on the canvas's left edge.
+function fitBesidePalette() {
+  const canvas = modeler.get("canvas");
+  canvas.zoom("fit-viewport");
+  const palette = document.querySelector("#modeler-canvas .djs-palette");
+  const box = document.getElementById("modeler-canvas").getBoundingClientRect();
+  const { inner } = canvas.viewbox();
+  if (!palette || !inner.width || !inner.height || !box.width) { return; }
+  const left = palette.offsetLeft + palette.offsetWidth + 16; // px kept clear on each side
+  const top = 24;
+  const scale = Math.min((box.width - 2 * left) / inner.width, (box.height - 2 * top) / inner.height, 1);
+  if (scale <= 0) { return; }
+  canvas.viewbox({ x: inner.x - left / scale, y: inner.y - top / scale, width: box.width / scale,
+                   height: box.height / scale });
+}
+
 startEditor({
-  load: () => modeler.importXML(config.xml).then(() => modeler.get("canvas").zoom("fit-viewport")),
+  load: () => modeler.importXML(config.xml).then(fitBesidePalette),
   xml: () => modeler.saveXML({ format: true }).then((r) => r.xml),
   onChange: (callback) => modeler.on("commandStack.changed", callback),
   mark: (problems) => {
