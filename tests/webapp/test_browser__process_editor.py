@@ -143,6 +143,7 @@ def test_a_decision_table_is_edited_in_the_browser(live_server, chromium):
     page.wait_for_url(f"{base}/designer/processes")
     page.goto(f"{base}/designer/processes/age_band/edit")
     page.wait_for_selector("#modeler[data-ready=true]")
+    assert page.inner_text("h1").startswith("決定表の編集")  # a decision table, called so
     cell = page.locator("td[data-element-id=rule_senior_age]")
     assert cell.inner_text().strip() == ">= 65"
     cell.click()
