@@ -146,7 +146,7 @@ EN = {
     "所属している医師会はありません。": "You are not a member of any association.", "各種申請": "Apply for",
     "※入会・異動・退会届は、医師会によって申請時にご提出いただく書類が異なります。申請される前にお電話またはメールにてお問合せください。":
         "Each association asks for different documents; please contact it before applying.",
-    "日付": "Date", "内容": "Event", "入会": "Joined", "会員区分変更": "Category changed", "履歴はありません。": "No history.",
+    "日付": "Date", "内容": "Details", "入会": "Joined", "会員区分変更": "Category changed", "履歴はありません。": "No history.",
     "申請内容": "Application", "所属施設": "Facility", "施設・業務": "Facility and duty", "役職": "Position",
     "この申請を取り消す": "Cancel this application", "申請を取り消しました。": "The application was cancelled.",
     "手順": "Steps", "医師会選択": "Associations", "入力": "Details", "確認・申請": "Confirm",
