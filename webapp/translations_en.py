@@ -1064,7 +1064,10 @@ EN.update({
     "主催者の事務局にも送る（メール）": "Also send to the organiser's office (mail)",
     "名は住所（所属施設・自宅）が登録されていないため、宛名が氏名だけになります。先に登録情報を補うか、手渡しなどでお届けください。":
         " have no address (facility or home): their notice shows the name only. Complete their data first, or hand it over.",
-    "決定表の編集": "Edit decision table",
+    "決定表の編集": "Edit decision table", "公開中の版からの変更": "Changes from the deployed version",
+    "新しいプロセスの要素": "Elements of the new process", "要素の種類": "Element type", "変更": "Change",
+    "追加": "Added", "動作に関わる変更はありません（図の配置のみ、または変更なし）。":
+        "Nothing that changes behaviour (the layout only, or nothing at all).",
     "最初のページへ": "To the first page",
     "トップページへ戻る": "Back to the start page", "予定": "upcoming", "停止": "Stopped", "送付する": "Sent",
     "異動に伴う退会": "leave, with the transfer", "異動に伴う入会": "join, with the transfer", "過去の申請": "Past applications", "申請の一覧": "All applications",

@@ -74,6 +74,9 @@ def test_review_shows_problems_and_deploy_is_refused_until_fixed(app, session):
     _save(client, REVIEW.replace('name="事務局の審査"', 'name="直した審査"'), 1, csrf)
     page = client.get("/designer/processes/layer_review/review").get_data(as_text=True)
     assert 'id="dry-run-summary"' in page and "deploy-button" in page
+    # what the draft changes against the deployed version: the renamed task, nothing else
+    table = re.search(r'id="changes-table".*?</table>', page, re.S).group(0)
+    assert table.count("<tr class=\"change-") == 1 and "直した審査" in table and "変更" in table
     r = client.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": "2"},
                     follow_redirects=True)
     assert "公開しました" in r.get_data(as_text=True)

@@ -10,7 +10,7 @@ import json
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 
-from engine import deploy, designs, dry_run, migration, positions, validation
+from engine import changes, deploy, designs, dry_run, migration, positions, validation
 from engine import instances as engine_instances
 from engine.services import SERVICES
 from membership import applications
@@ -143,8 +143,10 @@ def review(key):
         return redirect(url_for("designer.library"))
     found = designs.problems(draft)
     replays = [] if found else dry_run.dry_run(s, key, draft.xml, DRY_RUN_SIZE)
+    current = deploy.latest(s, key)
     return render_template("designer/review.html", key=key, draft=draft, problems=_problems(found),
-                           replays=replays, size=DRY_RUN_SIZE, current=deploy.latest(s, key),
+                           changes=[] if found else changes.compare(current.xml if current else None, draft.xml),
+                           replays=replays, size=DRY_RUN_SIZE, current=current,
                            kinds=applications.KIND_LABELS, outcomes={**applications.STATUS_LABELS, **DRY_RUN_OUTCOMES})
 
 

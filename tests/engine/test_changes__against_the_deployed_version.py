@@ -1,0 +1,29 @@
+"""Before deploying, a designer sees what the draft changes against the deployed version: elements
+added, removed and changed by id; moving boxes around is not a change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine import changes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_renamed_task_a_new_flow_and_a_moved_shape_are_told_apart():
+    deployed = (ROOT / "processes" / "enrolment" / "enrolment.bpmn").read_text(encoding="utf-8")
+    assert changes.compare(deployed, deployed) == []
+    moved = deployed.replace('x="', 'x="1', 1)  # the first shape moves: layout only
+    assert moved != deployed and changes.compare(deployed, moved) == []
+
+    first_task = next(c for c in changes.compare(None, deployed) if c.element_type == "serviceTask")
+    renamed = deployed.replace(f'name="{first_task.name}"', 'name="名前を変えたタスク"', 1)
+    found = changes.compare(deployed, renamed)
+    assert [(c.kind, c.element_id, c.name) for c in found] == [("changed", first_task.element_id, "名前を変えたタスク")]
+
+    everything = changes.compare(None, deployed)  # nothing deployed yet: every element is added
+    assert everything and {c.kind for c in everything} == {"added"}
+    assert {"startEvent", "sequenceFlow"} <= {c.element_type for c in everything}
+    removed = changes.compare(renamed, deployed.replace(f'id="{first_task.element_id}"', 'id="task_new"', 1))
+    kinds = {(c.kind, c.element_id) for c in removed}
+    assert ("removed", first_task.element_id) in kinds and ("added", "task_new") in kinds
