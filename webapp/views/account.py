@@ -28,6 +28,7 @@ from membership.reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXE
 from .. import db
 from ..i18n import field_errors, message, translate
 from ..security import SessionUser, actor, login_required
+from . import form_step
 
 bp = Blueprint("account", __name__)
 
@@ -254,17 +255,10 @@ def credentials():
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
     form = ForgotPasswordForm()
-    errors = {}
-    if form.validate_on_submit():
-        try:
-            registration.request_password_reset(db.session(), form.login_id.data, form.email.data,
-                                                _link("account.reset_password"))
-        except ValidationFailed as exc:
-            db.rollback()
-            errors = field_errors(exc)
-        else:
-            db.commit()
-            return render_template("account/mail_sent.html", address=None, purpose="reset")
+    done, _, errors = form_step.run(form, lambda f: registration.request_password_reset(
+        db.session(), f.login_id.data, f.email.data, _link("account.reset_password")))
+    if done:
+        return render_template("account/mail_sent.html", address=None, purpose="reset")
     return render_template("account/forgot.html", form=form, errors=errors), (422 if errors else 200)
 
 
@@ -272,16 +266,9 @@ def forgot_password():
 def forgot_login_id():
     """ログインIDをお忘れの方: the login IDs registered with an address are mailed to it."""
     form = ForgotLoginIdForm()
-    errors = {}
-    if form.validate_on_submit():
-        try:
-            registration.remind_login_id(db.session(), form.email.data)
-        except ValidationFailed as exc:
-            db.rollback()
-            errors = field_errors(exc)
-        else:
-            db.commit()
-            return render_template("account/mail_sent.html", address=None, purpose="login_id")
+    done, _, errors = form_step.run(form, lambda f: registration.remind_login_id(db.session(), f.email.data))
+    if done:
+        return render_template("account/mail_sent.html", address=None, purpose="login_id")
     return render_template("account/forgot_login_id.html", form=form, errors=errors), (422 if errors else 200)
 
 
