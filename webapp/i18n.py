@@ -70,6 +70,16 @@ def fiscal_year_label(year) -> str:
     return f"FY{year}" if current_lang() == "en" else f"{year}年度"
 
 
+def paren(text) -> str:
+    """Text in brackets as the language writes them: （…） in Japanese, " (…)" in English."""
+    return f" ({text})" if current_lang() == "en" else f"（{text}）"
+
+
+def list_separator() -> str:
+    """Between the items of a run-in list: 、 in Japanese, ", " in English."""
+    return ", " if current_lang() == "en" else "、"
+
+
 def field_label(name: str) -> str:
     """A domain field's label in the user's language (所属学会, Academic societies)."""
     return messages.label(name, current_lang())
@@ -95,5 +105,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["fiscal_year"] = fiscal_year_label
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
-                                  switch_language_url=switch_language_url, field_label=field_label,
+                                  switch_language_url=switch_language_url, field_label=field_label, paren=paren,
+                                  list_separator=list_separator,
                                   profile_value=profile_value)

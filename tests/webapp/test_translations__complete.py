@@ -232,3 +232,16 @@ def test_the_language_switch_keeps_the_page_and_its_query(app, session):
     assert 'lang="ja">日本語</a>' in english and "札幌市" in english
     back = re.search(r'<a href="([^"]+)" lang="ja">', english).group(1).replace("&amp;", "&")
     assert "lang=ja" in back and "lang=en" not in back and back.count("pref=") == 1
+
+
+def test_the_session_form_lists_credit_kinds_in_english(app, session):
+    from membership import certifications
+
+    from ..helpers import login_client
+
+    client = login_client(app, "staff@sapporo")
+    client.get("/login?lang=en")
+    page = client.get("/sessions/new").get_data(as_text=True)
+    first = next(iter(certifications.CATEGORIES["occupational"].values()))
+    assert f"{EN[certifications.SYSTEMS['occupational']]} {EN[first]}</option>" in page
+    assert f"{certifications.SYSTEMS['occupational']} {first}" not in page

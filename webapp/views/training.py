@@ -43,7 +43,7 @@ def new():
     form = SessionForm()
     errors: dict[str, str] = {}
     if request.form.get("action") == "co_search":  # the co-organiser search without JavaScript
-        return render_template("training/new.html", form=form, errors={}, kinds=CREDIT_KINDS,
+        return render_template("training/new.html", form=form, errors={}, kinds=CREDIT_KINDS, labels=LABELS,
                                rows=range(1, CREDIT_ROWS + 1), **_co_organiser_choices())
     if form.validate_on_submit():
         try:
@@ -63,7 +63,7 @@ def new():
         except ValidationFailed as exc:
             errors = field_errors(exc)
     errors = {**errors, **form.first_errors()}
-    return render_template("training/new.html", form=form, errors=errors, kinds=CREDIT_KINDS,
+    return render_template("training/new.html", form=form, errors=errors, kinds=CREDIT_KINDS, labels=LABELS,
                            rows=range(1, CREDIT_ROWS + 1), **_co_organiser_choices()), 422 if errors else 200
 
 
