@@ -302,3 +302,26 @@ def test_a_returned_enrolment_is_amended_with_another_category_and_the_document_
     assert doc.filename == "勤務証明書.pdf" and doc.association_id == parts["chuoeast"].association_id
     again = tasks.list_tasks(session, staff, application_id=filed.id)[0][0]
     assert "勤務証明書.pdf" in login_client(app, "staff@chuoeast").get(f"/tasks/{again.id}").get_data(as_text=True)
+
+
+def test_the_api_amends_a_returned_enrolments_category(api, session):
+    from engine import tasks
+
+    from ..conftest import actor_for
+    from ..helpers import file_enrolment
+
+    member = new_member(session, prefix="apc")
+    filed = file_enrolment(session, member, chain=[("chuoeast", "A-1"), ("sapporo", "A-1")])
+    staff = actor_for(session, "staff@chuoeast")
+    tasks.complete_task(session, staff, tasks.list_tasks(session, staff, application_id=filed.id)[0][0].id,
+                        "return", "会員区分はB-2です")
+    session.flush()
+    client = api(member.login_id)
+    [amend] = [t for t in client.get("/api/v1/tasks").get_json() if t["application_id"] == filed.id]
+    r = client.post(f"/api/v1/tasks/{amend['id']}/complete", json={"changes": {"categories": {"chuoeast": "ZZ"}}})
+    assert r.status_code == 422 and "category-chuoeast" in r.get_json()["error"]["fields"]
+    r = client.post(f"/api/v1/tasks/{amend['id']}/complete", json={"changes": {"categories": {"chuoeast": "B-2"}}})
+    assert r.status_code == 200, r.get_json()
+    session.expire_all()
+    assert {p.association.code: p.category.code for p in session.get(type(filed), filed.id).parts} == \
+        {"chuoeast": "B-2", "sapporo": "A-1"}

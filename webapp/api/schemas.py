@@ -249,7 +249,11 @@ class TaskSchema(Schema):
 class CompleteRequest(Schema):
     decision = fields.String(metadata={"enum": ["approve", "reject", "return"]})
     comment = fields.String(load_default="")
-    changes = fields.Dict(metadata={"description": "amendments, for an `amend` task"})
+    changes = fields.Dict(metadata={"description": (
+        "amendments, for an `amend` task: the fields of the application's kind (`desired_date`, "
+        "`facility_id`, `duty_code`, `position`; a withdrawal's `withdrawal_reason`, "
+        "`withdrawal_reason_text`) and `categories`, {association code: member category code} for "
+        "the associations still to decide")})
 
 
 BULK_MAX = 1000
