@@ -43,6 +43,8 @@ from .statuses import (
 )
 
 OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
+#: a part its association has not decided yet
+UNDECIDED_PART = (PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED)
 #: the facility choices that are not a facility: not decided / not listed, and home member
 FACILITY_MODES = {"undecided": "未定・一覧にない", "home": "自宅会員"}
 #: kinds that change memberships: one of them pending on a group holds back another (a fee
@@ -214,7 +216,7 @@ def _check_choices(session: Session, physician_id: int, choices, errors: dict, e
         sa.select(ApplicationPart.association_id).join(Application).where(
             Application.physician_id == physician_id, Application.status.in_(OPEN_APPLICATION),
             ApplicationPart.action == PartAction.JOIN,
-            ApplicationPart.status.in_((PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED)),
+            ApplicationPart.status.in_(UNDECIDED_PART),
             ApplicationPart.association_id.in_(ids))))
     for a, _ in picked:
         if a.id in member_of:
@@ -604,10 +606,11 @@ def _amend_categories(app: Application, chosen: dict, errors: dict) -> None:
         part.category = category
         payload = dict(app.payload or {})
         for key in ("associations", "parts"):  # an enrolment's chain, a transfer's parts
-            payload[key] = [{**entry, "category": cat_code}
-                            if entry.get("code") == code and entry.get("action", "join") == "join" else entry
-                            for entry in payload.get(key, [])]
-        app.payload = {k: v for k, v in payload.items() if v or k in (app.payload or {})}
+            if key in payload:
+                payload[key] = [{**entry, "category": cat_code}
+                                if entry.get("code") == code and entry.get("action", "join") == "join" else entry
+                                for entry in payload[key]]
+        app.payload = payload
 
 
 def board_details(session: Session, actor: Actor, application_ids: list[int]) -> dict[int, dict]:
@@ -634,7 +637,7 @@ def board_details(session: Session, actor: Actor, application_ids: list[int]) ->
 def undecided_joins(app: Application) -> list[ApplicationPart]:
     """The parts of an application whose member category may still be chosen again (amendment)."""
     return [p for p in app.parts if p.action == PartAction.JOIN
-            and p.status in (PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED)]
+            and p.status in UNDECIDED_PART]
 
 
 def cancel(session: Session, actor: Actor, app: Application) -> None:
@@ -643,7 +646,7 @@ def cancel(session: Session, actor: Actor, app: Application) -> None:
     Raises Conflict (via the caller) when the application is no longer pending.
     """
     for part in app.parts:
-        if part.status in (PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED):
+        if part.status in UNDECIDED_PART:
             transition(part, PartStatus.CANCELLED, PART_TRANSITIONS)
     transition(app, ApplicationStatus.CANCELLED, APPLICATION_TRANSITIONS)
     app.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -694,8 +697,17 @@ RECENT_DAYS = 30
 def split_recent(apps: list[Application]) -> tuple[list[Application], list[Application]]:
     """(open or decided in the last RECENT_DAYS, the older decided ones), order kept."""
     since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=RECENT_DAYS)
-    recent = [a for a in apps if a.status in OPEN_APPLICATION or a.decided_at is None or a.decided_at >= since]
-    return recent, [a for a in apps if a not in recent]
+    recent, older = [], []
+    for a in apps:
+        current = a.status in OPEN_APPLICATION or a.decided_at is None or a.decided_at >= since
+        (recent if current else older).append(a)
+    return recent, older
+
+
+def groups_changing(apps: list[Application]) -> set[int]:
+    """The groups with a membership change (enrolment, withdrawal, transfer) pending among `apps`:
+    no 追加入会 is offered beside one."""
+    return {a.group_id for a in apps if a.kind in MEMBERSHIP_KINDS and a.status in OPEN_APPLICATION}
 
 
 def of_member(session: Session, actor: Actor, physician_id: int) -> list[Application]:

@@ -210,6 +210,13 @@ def mailing_addresses(session: Session, actor: Actor, physician_ids: list[int]) 
     return out
 
 
+def count_unaddressed(session: Session, actor: Actor, physician_ids: list[int]) -> int:
+    """How many of them have no address to post to (mailing_addresses): a notice for them shows
+    only the name in its window, which the office is told before printing."""
+    addresses = mailing_addresses(session, actor, physician_ids)
+    return sum(1 for pid in physician_ids if pid not in addresses or not addresses[pid][1])
+
+
 def _full_address(prefecture: str | None, address: str | None) -> str:
     """An address with its prefecture in front, once (facility addresses often include it)."""
     prefecture, address = prefecture or "", address or ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import jaconv
 
 #: the escape character of every pattern made here (pass it as `escape=` to `like`)
@@ -14,11 +12,6 @@ def contains(term: str) -> str:
     """A LIKE pattern for "contains `term`": % and _ in the term match themselves, not anything."""
     escaped = term.replace(ESCAPE, ESCAPE * 2).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_")
     return f"%{escaped}%"
-
-
-def terms(text: str) -> list[str]:
-    """Search terms as stored: half-width digits and letters (NFKC keeps ー), space-separated."""
-    return unicodedata.normalize("NFKC", text or "").split()
 
 
 def as_katakana(term: str) -> str:

@@ -24,6 +24,7 @@ from . import audit
 from .actors import Actor
 from .errors import NotFound, ValidationFailed
 from .models import Application, ApplicationDraft, Association, Document
+from .statuses import PartStatus
 
 MAX_FILES = 3
 MAX_BYTES = 10 * 1024 * 1024
@@ -101,11 +102,11 @@ def add_to_draft(session: Session, actor: Actor, draft: ApplicationDraft, associ
 
 
 def add_to_application(session: Session, actor: Actor, app: Application, filename: str | None, stream: BinaryIO,
-                       root: Path, association_id: int | None = None) -> Document:
+                       root: Path) -> Document:
     """Store one file with an application filed without a draft (a certification), or sent with an
-    amendment after a return: addressed to `association_id` (the one that returned it; by default
-    the first reviewing association); every layer of the application sees it. Same rules."""
-    association_id = association_id or app.parts[0].association_id
+    amendment after a return: addressed to the association that returned it, else the first
+    reviewing one; every layer of the application sees it. Same rules."""
+    association_id = next((p for p in app.parts if p.status == PartStatus.RETURNED), app.parts[0]).association_id
     count = session.scalar(sa.select(sa.func.count()).select_from(Document).where(
         Document.application_id == app.id, Document.association_id == association_id))
     return _store(session, actor, association_id, count, filename, stream, root, application_id=app.id)

@@ -21,6 +21,7 @@ from .actors import Actor
 from .applications import (
     MEMBERSHIP_KINDS,
     OPEN_APPLICATION,
+    UNDECIDED_PART,
     _app,
     _mail_applicant,
     _parse_date,
@@ -68,7 +69,7 @@ def pending_on_group(session: Session, physician_id: int, group: MembershipGroup
         sa.or_(Application.group_id == group.id, Application.id.in_(
             sa.select(ApplicationPart.application_id).where(ApplicationPart.association_id.in_(
                 [m.association_id for m in group.memberships]), ApplicationPart.status.in_(
-                (PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED)))))).limit(1))
+                UNDECIDED_PART))))).limit(1))
 
 
 def cascade(group: MembershipGroup, from_association_id: int) -> list[Membership]:

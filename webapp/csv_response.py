@@ -25,7 +25,7 @@ def csv_response(rows: list[dict], columns, filename_stem: str, kind: str = "csv
         "Content-Disposition": f'attachment; filename="{filename_stem}-{kind}.csv"'})
 
 
-def streamed_csv(header, lines, filename: str) -> Response:
+def csv_download(header, lines, filename: str) -> Response:
     """A CSV download of any length (UTF-8 with BOM), as `lines` (an iterable of lists) are read.
 
     The rows are written to a spooled temporary file (memory up to SPOOL_IN_MEMORY, then disk)

@@ -13,6 +13,7 @@ from flask import Flask, g, has_request_context, request, session
 
 from membership import messages
 from membership.fields import JST, today_jst
+from membership.profiles import value_label
 
 from .translations_en import EN
 
@@ -87,8 +88,6 @@ def field_label(name: str) -> str:
 
 def profile_value(field: str, text: str) -> str:
     """A value from the profile history in the user's language: a code as its label, text as it is."""
-    from membership.profiles import value_label
-
     shown, coded = value_label(field, text or "")
     return translate(shown) if coded else shown
 

@@ -12,7 +12,7 @@ from membership.errors import ValidationFailed
 from membership.reference import PREFECTURES
 
 from .. import db
-from ..csv_response import streamed_csv
+from ..csv_response import csv_download
 from ..i18n import field_errors, local_time, translate
 from ..security import actor, roles_required
 from . import csv_import, form_step
@@ -188,7 +188,7 @@ def export_audit_trail():
     rows = audit.export_rows(db.session(), actor(), query)
     db.commit()
 
-    return streamed_csv(AUDIT_COLUMNS, ([
+    return csv_download(AUDIT_COLUMNS, ([
         local_time(r.at, "%Y/%m/%d %H:%M:%S"), r.actor_login or "", r.actor_name or "", r.for_login or "",
         r.for_name or "", r.action, r.object_type, "" if r.object_id is None else r.object_id,
         " ".join(f"{k}={v}" for k, v in (r.detail or {}).items())] for r in rows), "audit-trail.csv")

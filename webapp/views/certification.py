@@ -16,7 +16,7 @@ from membership import certifications, documents, members, memberships
 from membership.errors import ValidationFailed
 
 from .. import db
-from ..csv_response import streamed_csv
+from ..csv_response import csv_download
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
 from . import form_step
@@ -233,7 +233,7 @@ def roster_csv():
     except ValidationFailed as exc:
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("certification.roster"))
-    return streamed_csv(certifications.ROSTER_HEADINGS, lines, "certified.csv")
+    return csv_download(certifications.ROSTER_HEADINGS, lines, "certified.csv")
 
 
 @bp.route("/verify")

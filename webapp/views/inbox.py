@@ -305,12 +305,10 @@ def _attach_amendment_documents(s, me, app) -> None:
     """The files sent with an amendment: stored with the application (the same rules as at filing:
     type by content, size, at most uploads.MAX_FILES per association), for the association that
     returned it. Raises ValidationFailed naming the file; the caller rolls back."""
-    returned = next((p for p in app.parts if p.status == "returned"), app.parts[0])
     for upload in request.files.getlist("documents"):
         if upload and upload.filename:
             uploads.add_to_application(s, me, app, upload.filename, upload.stream,
-                                       Path(current_app.config["UPLOAD_DIR"]),
-                                       association_id=returned.association_id)
+                                       Path(current_app.config["UPLOAD_DIR"]))
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from membership.errors import ValidationFailed
 from membership.reference import PREFECTURES
 
 from .. import db
-from ..csv_response import streamed_csv
+from ..csv_response import csv_download
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
 from . import csv_import
@@ -160,9 +160,7 @@ def bulk_credentials():
     counts, unaddressed = {}, {}
     for target in registration.CREDENTIAL_TARGETS:
         ids, counts[target] = registration.credential_candidates(s, me, target)
-        # a notice without a postal address has only the name in its window: say so before printing
-        addresses = members.mailing_addresses(s, me, ids)
-        unaddressed[target] = sum(1 for pid in ids if not (addresses.get(pid) or ("", "", ""))[1])
+        unaddressed[target] = members.count_unaddressed(s, me, ids)
     return render_template("members/credentials.html", counts=counts, unaddressed=unaddressed,
                            targets=registration.CREDENTIAL_TARGETS,
                            batch=registration.CREDENTIAL_BATCH, form=ConfirmForm())
@@ -200,7 +198,7 @@ def export():
     except ValidationFailed as exc:
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("members.index"))
-    return streamed_csv(members.EXPORT_HEADINGS, rows, "members.csv")
+    return csv_download(members.EXPORT_HEADINGS, rows, "members.csv")
 
 
 @bp.route("/members/import", methods=["GET", "POST"])

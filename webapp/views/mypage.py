@@ -27,10 +27,8 @@ def index():
     recent, older = applications.split_recent(apps)
     rows = memberships.memberships_of(s, me.physician_id) if me.physician_id else []
     todo = [t for t, _ in tasks.list_tasks(s, me)] if me.role == "member" else []
-    busy_groups = {a.group_id for a in apps if a.kind in applications.MEMBERSHIP_KINDS
-                   and a.status in applications.OPEN_APPLICATION}  # no 追加入会 beside a pending change
     return render_template("mypage/index.html", physician=physician, applications=recent, older=len(older),
-                           busy_groups=busy_groups,
+                           busy_groups=applications.groups_changing(apps),
                            memberships=rows,
                            leaving=applications.pending_departures(apps),
                            todo={t.application_id: t for t in todo}, labels=applications.STATUS_LABELS,
