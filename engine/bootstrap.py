@@ -142,7 +142,7 @@ def load_demo_applications(session: Session) -> bool:
         group_id = session.scalar(sa.select(MembershipGroup.id).where(
             MembershipGroup.physician_id == accounts["susukinogoro"].physician_id))
         flows.submit_application(session, Actor.of(accounts["susukinogoro"]), {
-            "kind": "withdrawal", "group_id": group_id, "association": "sapporo",
-            "desired_date": first_of_next_month, "withdrawal_reason": "retired"})
+            "kind": "withdrawal", "group_id": group_id, "associations": ["sapporo"],
+            "desired_date": first_of_next_month, "reason": "retirement"})
     session.flush()
     return True

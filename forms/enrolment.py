@@ -47,16 +47,27 @@ class ChooseAssociationsForm(BaseForm):
             raise ValidationError(render("choose", field))
 
 
-class EnrolmentInputForm(BaseForm):
+class DutyFields(BaseForm):
+    """The duty at the facility (施設・業務, one code) and the position, asked by an enrolment and
+    by a transfer (the new facility's)."""
+
+    duty_code = LooseRadioField("施設・業務", choices=[(k, f"{k} {v[1]}") for k, v in DUTY_CODES.items()],
+                                validators=[Required("choose"), OneOf(DUTY_CODES, "unknown_duty")])
+    position = LooseSelectField("役職", choices=[("", "役職を選択してください")] + [(p, p) for p in POSITIONS],
+                                validators=[OneOf(POSITIONS, "unknown_position")])
+
+
+class TransferForm(ChooseAssociationsForm, DutyFields):
+    """The transfer form's checked fields: the new associations with categories, and the duty and
+    position at the new facility (the group, facility and date are the domain's to check)."""
+
+
+class EnrolmentInputForm(DutyFields):
     """Step 2."""
 
     desired_date = StringField("入会希望年月日", validators=[Required(), IsoDate()], filters=[date_text])
     facility_q = StringField("所属施設の検索", filters=[lambda v: (v or "").strip()])
     facility_id = HiddenField("所属施設", validators=[Required("choose")], filters=[halfwidth])
-    duty_code = LooseRadioField("施設・業務", choices=[(k, f"{k} {v[1]}") for k, v in DUTY_CODES.items()],
-                                validators=[Required("choose"), OneOf(DUTY_CODES, "unknown_duty")])
-    position = LooseSelectField("役職", choices=[("", "役職を選択してください")] + [(p, p) for p in POSITIONS],
-                                validators=[OneOf(POSITIONS, "unknown_position")])
     designations = SelectMultipleField("指定医", choices=[(d, d) for d in DESIGNATIONS],
                                        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import HiddenField, StringField, TextAreaField
 
 from .base import BaseForm, LooseRadioField
-from .enrolment import EnrolmentInputForm, PrefixedMapField
+from .enrolment import DutyFields, EnrolmentInputForm, PrefixedMapField
 from .normalise import date_text, halfwidth
 from .validators import IsoDate, MaxLength, OneOf, Required
 from .withdrawal import AmendWithdrawalForm
@@ -35,8 +35,9 @@ class AmendWithdrawalTaskForm(AmendWithdrawalForm):
     comment = TextAreaField("医師会への連絡事項", validators=[MaxLength(1000)])
 
 
-class AmendTransferTaskForm(BaseForm):
-    """form_key `amend_application` for a transfer: its effective date and new facility again."""
+class AmendTransferTaskForm(DutyFields):
+    """form_key `amend_application` for a transfer: its effective date, new facility, duty and
+    position again."""
 
     desired_date = StringField("異動年月日", validators=[Required(), IsoDate()], filters=[date_text])
     facility_q = StringField("施設の検索", filters=[lambda v: (v or "").strip()])

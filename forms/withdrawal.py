@@ -8,7 +8,7 @@ from .base import BaseForm, LooseRadioField
 from .normalise import date_text
 from .validators import IsoDate, Required
 
-REASON_CHOICES = [("retired", "廃業・退職"), ("death", "死亡"), ("other", "その他")]
+REASON_CHOICES = [("retirement", "廃業・退職"), ("death", "死亡"), ("other", "その他")]
 
 
 class WithdrawalForm(BaseForm):
@@ -17,20 +17,21 @@ class WithdrawalForm(BaseForm):
 
     leave = LooseRadioField("退会する医師会", choices=[], validate_choice=False, validators=[Required("choose")])
     desired_date = StringField("退会希望年月日", validators=[Required(), IsoDate()], filters=[date_text])
-    withdrawal_reason = LooseRadioField("退会事由", choices=REASON_CHOICES, validators=[Required("choose")])
-    withdrawal_reason_text = StringField("退会事由（その他）", filters=[lambda v: (v or "").strip()])
+    reason = LooseRadioField("退会事由", choices=REASON_CHOICES, validators=[Required("choose")])
+    reason_text = StringField("退会事由（その他）", filters=[lambda v: (v or "").strip()])
 
     def body(self) -> dict:
+        """The body of API.md, with the group named (the screen lists each group on its own)."""
         group_id, _, code = (self.leave.data or "").partition(":")
-        return {"kind": "withdrawal", "group_id": group_id, "association": code,
-                "desired_date": self.desired_date.data, "withdrawal_reason": self.withdrawal_reason.data,
-                "withdrawal_reason_text": self.withdrawal_reason_text.data or ""}
+        return {"kind": "withdrawal", "group_id": group_id, "associations": [code] if code else [],
+                "desired_date": self.desired_date.data, "reason": self.reason.data,
+                "reason_text": self.reason_text.data or ""}
 
 
 class AmendWithdrawalForm(BaseForm):
     """修正 while pending: the date and the reason."""
 
     desired_date = StringField("退会希望年月日", validators=[Required(), IsoDate()], filters=[date_text])
-    withdrawal_reason = LooseRadioField("退会事由", choices=REASON_CHOICES, validators=[Required("choose")])
-    withdrawal_reason_text = StringField("退会事由（その他）", filters=[lambda v: (v or "").strip()])
+    reason = LooseRadioField("退会事由", choices=REASON_CHOICES, validators=[Required("choose")])
+    reason_text = StringField("退会事由（その他）", filters=[lambda v: (v or "").strip()])
     application_id = HiddenField()

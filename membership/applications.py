@@ -235,6 +235,20 @@ def check_chain(session: Session, actor: Actor, choices, on_behalf_of: str | Non
         raise ValidationFailed(errors)
 
 
+def check_duty(data: dict, errors: dict) -> tuple[str, str]:
+    """The duty at the facility (`duty_code`, required) and the position (optional) of an
+    enrolment or a transfer, checked against the code lists; the errors go into `errors`."""
+    duty = str(data.get("duty_code") or "")
+    if not duty:
+        errors["duty_code"] = ("choose", {})
+    elif duty not in DUTY_CODES:
+        errors["duty_code"] = ("unknown_duty", {})
+    position = str(data.get("position") or "")
+    if position and position not in POSITIONS:
+        errors["position"] = ("unknown_position", {})
+    return duty, position
+
+
 def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
     """Check an enrolment body; returns the cleaned values. Raises ValidationFailed naming fields."""
     errors: dict[str, tuple[str, dict]] = {}
@@ -256,14 +270,7 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
             facility = None
         if facility is None:
             errors["facility_id"] = ("unknown_facility", {})
-    duty = str(data.get("duty_code") or "")
-    if not duty:
-        errors["duty_code"] = ("choose", {})
-    elif duty not in DUTY_CODES:
-        errors["duty_code"] = ("unknown_duty", {})
-    position = str(data.get("position") or "")
-    if position and position not in POSITIONS:
-        errors["position"] = ("unknown_position", {})
+    duty, position = check_duty(data, errors)
     designations = data.get("designations") or []
     if not isinstance(designations, list) or any(d not in DESIGNATIONS for d in designations):
         errors["designations"] = ("choose_from_list", {})

@@ -424,20 +424,27 @@ def pending_applications(session: Session, physician_id: int) -> dict[str, int]:
 
 def file_certification(session: Session, actor: Actor, data: dict, requirements: Callable) -> Application:
     """A certification application (new or renewal by the state of the physician's certificate),
-    one `certify` part per layer from the city/county up. Raises ValidationFailed naming the field."""
+    one `certify` part per layer from the city/county up. The body names the system as
+    `certificate` (API.md) or `system` (the screens); a `mode` sent must be the one the
+    certificate's state gives. Raises ValidationFailed naming the field."""
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
-    system = data.get("system")
+    field = "certificate" if "certificate" in data else "system"  # API.md's name, or the screens'
+    system = data.get(field)
     if system not in CERTIFIED:
-        raise ValidationFailed.one("system", "choose_from_list")
+        raise ValidationFailed.one(field, "choose_from_list")
+    if data.get("mode") not in (None, "", *MODES):
+        raise ValidationFailed.one("mode", "choose_from_list")
     lock_applicant(session, applicant.physician_id)
     if system in pending_applications(session, applicant.physician_id):
-        raise ValidationFailed.one("system", "certification_pending")
+        raise ValidationFailed.one(field, "certification_pending")
     found = eligibility(session, applicant.physician_id, system, requirements)
+    if data.get("mode") and data["mode"] != found["mode"]:  # the certificate's state decides new or renewal
+        raise ValidationFailed.one("mode", f"certification_is_{found['mode']}")
     if not found["eligible"]:
-        raise ValidationFailed.one("system", "not_eligible")
+        raise ValidationFailed.one(field, "not_eligible")
     chain = chain_for(session, applicant.physician_id, system)
     if not chain:
-        raise ValidationFailed.one("system", "no_city_membership")
+        raise ValidationFailed.one(field, "no_city_membership")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     app = Application(
         kind="certification", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,

@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from . import audit, memberships
 from .actors import Actor
-from .applications import _app, _mail_applicant, _parse_date, lock_applicant, record_submission, resolve_applicant
+from .applications import (
+    _app,
+    _mail_applicant,
+    _parse_date,
+    check_duty,
+    lock_applicant,
+    record_submission,
+    resolve_applicant,
+)
 from .associations import get_by_codes
 from .calendar import JST
 from .errors import ValidationFailed
@@ -37,24 +45,18 @@ from .withdrawals import groups_of, pending_on_group
 def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = None) -> dict:
     """Check a transfer body and derive its parts. Raises ValidationFailed naming fields.
 
-    Returns {group, facility, effective_date, parts: [(action, association, category)] bottom
-    layer first, leaves before joins within a layer}.
+    The body is API.md's (`desired_date`, `facility_id`, `duty_code`, `position`, `associations`);
+    `group_id` names the group that moves, needed only when the member has more than one.
+    Returns {group, facility, effective_date, duty_code, position, parts: [(action, association,
+    category)] bottom layer first, leaves before joins within a layer}.
     """
     errors: dict[str, tuple[str, dict]] = {}
-    known = {"kind", "group_id", "facility_id", "desired_date", "associations", "on_behalf_of"}
+    known = {"kind", "group_id", "facility_id", "duty_code", "position", "desired_date", "associations",
+             "on_behalf_of"}
     for extra in sorted(set(data) - known):
         errors[extra] = ("unknown_field", {})
-    try:
-        group_id = int(data.get("group_id"))
-    except (TypeError, ValueError):
-        group_id = None
-    group = next((g for g in groups_of(session, physician_id, actor) if g.id == group_id), None) \
-        if group_id else None
-    if group_id is None:
-        errors["group_id"] = ("choose", {})
-    elif group is None:
-        errors["group_id"] = ("not_your_group", {})
-    else:
+    group = _group(session, physician_id, data.get("group_id"), actor, errors)
+    if group is not None:
         pending = pending_on_group(session, physician_id, group)
         if pending is not None:
             errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
@@ -69,6 +71,7 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
         if facility is None:
             errors["facility_id"] = ("unknown_facility", {})
     effective = _parse_date(data.get("desired_date"), "desired_date", errors)
+    duty, position = check_duty(data, errors)
     chosen = data.get("associations")
     new_chain: dict[int, tuple] = {}
     if not isinstance(chosen, list) or not chosen:
@@ -106,7 +109,26 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
         raise ValidationFailed({"associations": ("no_change", {})}, context="transfer")
     if 1 in old and parts:
         parts.append((PartAction.TRANSFER, old[1].association, None))
-    return {"group": group, "facility": facility, "effective_date": effective, "parts": parts}
+    return {"group": group, "facility": facility, "effective_date": effective, "duty_code": duty,
+            "position": position, "parts": parts}
+
+
+def _group(session: Session, physician_id: int, group_id, actor: Actor | None, errors: dict):
+    """The group that moves: the one `group_id` names, else the member's only group."""
+    groups = groups_of(session, physician_id, actor)
+    if group_id in (None, ""):
+        if len(groups) == 1:
+            return groups[0]
+        errors["group_id"] = ("choose", {})
+        return None
+    try:
+        wanted = int(group_id)
+    except (TypeError, ValueError):
+        wanted = None
+    group = next((g for g in groups if g.id == wanted), None)
+    if group is None:
+        errors["group_id"] = ("not_your_group", {})
+    return group
 
 
 def _complete_chain(session, group, new_chain: dict, chosen, errors: dict) -> None:
@@ -161,7 +183,8 @@ def file_transfer(session: Session, actor: Actor, data: dict) -> Application:
     app = Application(
         kind="transfer", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
         applicant_user_id=applicant.id, filed_by_user_id=actor.user_id, group_id=group.id,
-        desired_date=clean["effective_date"], facility=clean["facility"], submitted_at=now,
+        desired_date=clean["effective_date"], facility=clean["facility"], duty_code=clean["duty_code"],
+        position=clean["position"], submitted_at=now,
         payload={"from_facility_id": group.facility_id,
                  "parts": [{"action": a.value, "code": assoc.code, "category": cat.code if cat else None}
                            for a, assoc, cat in clean["parts"]]},

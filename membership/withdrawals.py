@@ -41,7 +41,10 @@ from .statuses import (
     transition,
 )
 
-REASONS = {"retired": "廃業・退職", "death": "死亡", "other": "その他"}
+REASONS = {"retirement": "廃業・退職", "death": "死亡", "other": "その他"}
+#: the names of an earlier version of the API, still accepted (see contract_body)
+LEGACY_FIELDS = {"withdrawal_reason": "reason", "withdrawal_reason_text": "reason_text"}
+LEGACY_REASONS = {"retired": "retirement"}
 MAX_REASON_TEXT = 50
 
 
@@ -82,53 +85,101 @@ def cascade(group: MembershipGroup, from_association_id: int) -> list[Membership
     return sorted((m for m in active if m.layer <= start.layer), key=lambda m: -m.layer)
 
 
-def validate(session: Session, physician_id: int, data: dict, actor: Actor | None = None) -> dict:
-    """Check a withdrawal body. Raises ValidationFailed naming fields; returns cleaned values."""
-    errors: dict[str, tuple[str, dict]] = {}
-    known = {"kind", "group_id", "association", "desired_date", "withdrawal_reason", "withdrawal_reason_text",
-             "on_behalf_of"}
-    for extra in sorted(set(data) - known):
-        errors[extra] = ("unknown_field", {})
-    group = None
-    try:
-        group_id = int(data.get("group_id"))
-    except (TypeError, ValueError):
-        group_id = None
-    if group_id is None:
-        errors["group_id"] = ("choose", {})
-    else:
-        group = next((g for g in groups_of(session, physician_id, actor) if g.id == group_id), None)
+def contract_body(data: dict) -> dict:
+    """The body in API.md's names. An earlier version of the API named the fields `association`
+    (one code), `withdrawal_reason` (`retired`, `death`, `other`) and `withdrawal_reason_text`;
+    those are still accepted and mapped here (docs/applications.md)."""
+    body = dict(data)
+    for old, new in LEGACY_FIELDS.items():
+        if old in body and new not in body:
+            body[new] = body.pop(old)
+    if "association" in body and "associations" not in body:
+        code = body.pop("association")
+        body["associations"] = [code] if code not in (None, "") else []
+    if body.get("reason") in LEGACY_REASONS:
+        body["reason"] = LEGACY_REASONS[body["reason"]]
+    return body
+
+
+def _codes(value) -> list[str] | None:
+    """The `associations` of a body as a list of codes, or None when it is not one."""
+    if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+        return None
+    return [c.strip() for c in value if c.strip()]
+
+
+def _group_for(groups: list[MembershipGroup], group_id, codes: list[str], errors: dict) -> MembershipGroup | None:
+    """The group left: the one named by `group_id`, else the only group holding every code."""
+    if group_id not in (None, ""):
+        try:
+            wanted = int(group_id)
+        except (TypeError, ValueError):
+            wanted = None
+        group = next((g for g in groups if g.id == wanted), None)
         if group is None:
             errors["group_id"] = ("not_your_group", {})
+        return group
+    holding = [g for g in groups if all(any(m.association.code == c and m.status == MembershipStatus.ACTIVE
+                                            for m in g.memberships) for c in codes)]
+    if len(holding) == 1:
+        return holding[0]
+    if holding:
+        errors["group_id"] = ("choose", {})  # the same associations in more than one group
+    else:
+        missing = next((c for c in codes if not any(m.association.code == c and m.status == MembershipStatus.ACTIVE
+                                                    for g in groups for m in g.memberships)), codes[0])
+        errors["associations"] = ("not_a_member_here", {"code": missing})
+    return None
+
+
+def validate(session: Session, physician_id: int, data: dict, actor: Actor | None = None) -> dict:
+    """Check a withdrawal body (API.md: `desired_date`, `reason`, `reason_text`, `associations`;
+    `group_id` when the member's groups share an association). The lowest association listed is
+    left with every one above it in its group (the cascade rule). Raises ValidationFailed naming
+    fields; returns cleaned values."""
+    data = contract_body(data)
+    errors: dict[str, tuple[str, dict]] = {}
+    known = {"kind", "group_id", "associations", "desired_date", "reason", "reason_text", "on_behalf_of"}
+    for extra in sorted(set(data) - known):
+        errors[extra] = ("unknown_field", {})
     leaving: list[Membership] = []
-    code = str(data.get("association") or "")
+    group = None
+    codes = _codes(data.get("associations"))
+    if not codes:
+        errors["associations"] = ("choose", {})
+    else:
+        group = _group_for(groups_of(session, physician_id, actor), data.get("group_id"), codes, errors)
     if group is not None:
-        match = next((m for m in group.memberships if m.association.code == code
-                      and m.status == MembershipStatus.ACTIVE), None)
-        if not code:
-            errors["association"] = ("choose", {})
-        elif match is None:
-            errors["association"] = ("not_a_member_here", {"code": code})
+        active = {m.association.code: m for m in group.memberships if m.status == MembershipStatus.ACTIVE}
+        missing = next((c for c in codes if c not in active), None)
+        if missing is not None:
+            errors["associations"] = ("not_a_member_here", {"code": missing})
         else:
-            leaving = cascade(group, match.association_id)
+            lowest = max((active[c] for c in codes), key=lambda m: m.layer)
+            leaving = cascade(group, lowest.association_id)
         pending = pending_on_group(session, physician_id, group)
         if pending is not None:
             errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
     desired = _parse_date(data.get("desired_date"), "desired_date", errors)
-    reason = str(data.get("withdrawal_reason") or "")
-    text = str(data.get("withdrawal_reason_text") or "").strip()
-    if not reason:
-        errors["withdrawal_reason"] = ("choose", {})
-    elif reason not in REASONS:
-        errors["withdrawal_reason"] = ("choose_from_list", {})
-    elif reason == "other" and not text:
-        errors["withdrawal_reason_text"] = ("required", {})
-    if len(text) > MAX_REASON_TEXT:
-        errors["withdrawal_reason_text"] = ("too_long", {"max": MAX_REASON_TEXT})
+    reason, text = _reason(data, errors)
     if errors:
         raise ValidationFailed(errors, context="withdrawal")
-    return {"group": group, "leaving": leaving, "desired_date": desired, "reason": reason,
-            "reason_text": text if reason == "other" else ""}
+    return {"group": group, "leaving": leaving, "desired_date": desired, "reason": reason, "reason_text": text}
+
+
+def _reason(data: dict, errors: dict) -> tuple[str, str]:
+    """`reason` and `reason_text` checked (the text only with `other`; it is dropped otherwise)."""
+    reason = str(data.get("reason") or "")
+    text = str(data.get("reason_text") or "").strip()
+    if not reason:
+        errors["reason"] = ("choose", {})
+    elif reason not in REASONS:
+        errors["reason"] = ("choose_from_list", {})
+    elif reason == "other" and not text:
+        errors["reason_text"] = ("required", {})
+    if len(text) > MAX_REASON_TEXT:
+        errors["reason_text"] = ("too_long", {"max": MAX_REASON_TEXT})
+    return reason, text if reason == "other" else ""
 
 
 def file_withdrawal(session: Session, actor: Actor, data: dict) -> Application:
@@ -162,17 +213,11 @@ def amend_pending(session: Session, actor: Actor, app: Application, changes: dic
     if "desired_date" in changes:
         app.desired_date = _parse_date(changes["desired_date"], "desired_date", errors) or app.desired_date
     payload = dict(app.payload or {})
-    if "withdrawal_reason" in changes:
-        reason = str(changes.get("withdrawal_reason") or "")
-        text = str(changes.get("withdrawal_reason_text") or "").strip()
-        if reason not in REASONS:
-            errors["withdrawal_reason"] = ("choose_from_list", {})
-        elif reason == "other" and not text:
-            errors["withdrawal_reason_text"] = ("required", {})
-        elif len(text) > MAX_REASON_TEXT:
-            errors["withdrawal_reason_text"] = ("too_long", {"max": MAX_REASON_TEXT})
-        else:
-            payload.update(reason=reason, reason_text=text if reason == "other" else "")
+    changes = contract_body(changes)
+    if "reason" in changes:
+        reason, text = _reason(changes, errors)
+        if not errors:
+            payload.update(reason=reason, reason_text=text)
     if errors:
         raise ValidationFailed(errors, context="withdrawal")
     payload["amended_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat()

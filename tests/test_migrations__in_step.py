@@ -14,3 +14,38 @@ def test_migrations_match_the_models(db_engine):
     with db_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_withdrawal_reasons_are_recoded_to_the_api_codes(tmp_path):
+    """Migration 0021: a withdrawal stored with `retired` reads `retirement` afterwards (and back
+    on downgrade); other applications and reasons are left alone."""
+    import json
+
+    import sqlalchemy as sa
+    from alembic import command
+
+    from membership import migrate
+
+    url = f"sqlite:///{tmp_path / 'recode.db'}"
+    migrate.upgrade(url, "0020")
+    db = sa.create_engine(url)
+    rows = [(1, "withdrawal", {"reason": "retired", "reason_text": ""}),
+            (2, "withdrawal", {"reason": "death", "reason_text": ""}),
+            (3, "enrolment", {"reason": "retired"})]
+    with db.begin() as conn:  # SQLite checks no foreign keys on this bare connection
+        for app_id, kind, payload in rows:
+            conn.execute(sa.text(
+                "INSERT INTO applications (id, kind, status, physician_id, applicant_user_id, filed_by_user_id,"
+                " duty_code, position, payload, created_at) VALUES (:id, :kind, 'submitted', 1, 1, 1, '', '',"
+                " :payload, '2026-11-30 00:00:00')"), {"id": app_id, "kind": kind, "payload": json.dumps(payload)})
+
+    def reasons():
+        with db.connect() as conn:
+            rows = conn.execute(sa.text("SELECT id, payload FROM applications"))
+            return {i: json.loads(p)["reason"] for i, p in rows}
+
+    migrate.upgrade(url, "0021")
+    assert reasons() == {1: "retirement", 2: "death", 3: "retired"}
+    command.downgrade(migrate.alembic_config(url), "0020")
+    assert reasons() == {1: "retired", 2: "death", 3: "retired"}
+    db.dispose()

@@ -38,7 +38,7 @@ def active(s, member):
 
 def transfer(s, member, group_id, chain, facility_name, days=0):
     return flows.submit_application(s, member, {
-        "kind": "transfer", "group_id": group_id, "facility_id": facility(s, facility_name),
+        "kind": "transfer", "group_id": group_id, "facility_id": facility(s, facility_name), "duty_code": "11",
         "desired_date": (today_jst() + dt.timedelta(days=days)).isoformat(),
         "associations": [{"code": c, "category": k} for c, k in chain]})
 
@@ -121,16 +121,17 @@ def test_bad_transfers_are_refused_naming_the_field(session):
     ]
     for change, field, key in cases:
         body = {"kind": "transfer", "group_id": group_id, "facility_id": facility(session, "北区ファミリー"),
-                "desired_date": today_jst().isoformat(), "associations": [{"code": "kitaku", "category": "B-2"}],
+                "duty_code": "21", "desired_date": today_jst().isoformat(),
+                "associations": [{"code": "kitaku", "category": "B-2"}],
                 **change}
         with pytest.raises(ValidationFailed) as failed:
             flows.submit_application(session, member, body)
         assert failed.value.fields[field][0] == key, (change, failed.value.fields)
     transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー")
     with pytest.raises(ValidationFailed) as failed:
-        flows.submit_application(session, member, {"kind": "withdrawal", "group_id": group_id, "association": "jma",
+        flows.submit_application(session, member, {"kind": "withdrawal", "group_id": group_id, "associations": ["jma"],
                                                    "desired_date": today_jst().isoformat(),
-                                                   "withdrawal_reason": "retired"})
+                                                   "reason": "retirement"})
     assert failed.value.fields["group_id"][0] == "group_has_pending_application"
     assert associations.get_facility(session, facility(session, "北区ファミリー")) is not None
 

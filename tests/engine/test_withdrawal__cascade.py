@@ -32,8 +32,8 @@ def active(s, member):
 
 
 def withdraw(s, member, group_id, code, **extra):
-    body = {"kind": "withdrawal", "group_id": group_id, "association": code, "desired_date": today_jst().isoformat(),
-            "withdrawal_reason": "retired", **extra}
+    body = {"kind": "withdrawal", "group_id": group_id, "associations": [code], "desired_date": today_jst().isoformat(),
+            "reason": "retirement", **extra}
     return flows.submit_application(s, member, body)
 
 
@@ -107,15 +107,19 @@ def test_bad_withdrawals_are_refused_with_the_field_named(session):
     other, other_group = full_member(session)
     cases = [
         ({"group_id": other_group}, "group_id", "not_your_group"),
-        ({"association": "otaru"}, "association", "not_a_member_here"),
+        ({"associations": ["otaru"]}, "associations", "not_a_member_here"),
+        ({"associations": ["sapporo", "otaru"]}, "associations", "not_a_member_here"),
+        ({"associations": []}, "associations", "choose"),
+        ({"associations": "sapporo"}, "associations", "choose"),  # a list of codes, as API.md
+        ({"group_id": None, "associations": ["otaru"]}, "associations", "not_a_member_here"),
         ({"desired_date": (today_jst() - dt.timedelta(days=1)).isoformat()}, "desired_date", "date_in_past"),
-        ({"withdrawal_reason": "bored"}, "withdrawal_reason", "choose_from_list"),
-        ({"withdrawal_reason": "other"}, "withdrawal_reason_text", "required"),
-        ({"withdrawal_reason": "other", "withdrawal_reason_text": "あ" * 51}, "withdrawal_reason_text", "too_long"),
+        ({"reason": "bored"}, "reason", "choose_from_list"),
+        ({"reason": "other"}, "reason_text", "required"),
+        ({"reason": "other", "reason_text": "あ" * 51}, "reason_text", "too_long"),
     ]
     for change, field, key in cases:
-        body = {"kind": "withdrawal", "group_id": group_id, "association": "sapporo",
-                "desired_date": today_jst().isoformat(), "withdrawal_reason": "retired", **change}
+        body = {"kind": "withdrawal", "group_id": group_id, "associations": ["sapporo"],
+                "desired_date": today_jst().isoformat(), "reason": "retirement", **change}
         with pytest.raises(ValidationFailed) as failed:
             flows.submit_application(session, member, body)
         assert failed.value.fields[field][0] == key, (change, failed.value.fields)

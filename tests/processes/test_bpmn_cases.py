@@ -65,11 +65,11 @@ def test_process_case(session, clock, case_path):
             body = {"kind": "fee_reduction", "group_id": joined.group_id, "reason": case.get("reason", "illness"),
                     "fiscal_year": str(fee_reductions.fiscal_year(today_jst()))}
         elif case["kind"] == "withdrawal":
-            body = {"kind": "withdrawal", "group_id": joined.group_id, "association": case["leave_from"],
-                    "desired_date": today_jst().isoformat(), "withdrawal_reason": "retired"}
+            body = {"kind": "withdrawal", "group_id": joined.group_id, "associations": [case["leave_from"]],
+                    "desired_date": today_jst().isoformat(), "reason": "retirement"}
         else:
             facility = session.scalar(sa.select(Facility.id).where(Facility.name.contains(case["facility"])))
-            body = {"kind": "transfer", "group_id": joined.group_id, "facility_id": facility,
+            body = {"kind": "transfer", "group_id": joined.group_id, "facility_id": facility, "duty_code": "11",
                     "desired_date": (today_jst() + dt.timedelta(days=1)).isoformat(),
                     "associations": [{"code": c, "category": k} for c, k in case["to"]]}
         app = flows.submit_application(session, member, body)

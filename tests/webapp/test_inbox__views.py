@@ -186,8 +186,8 @@ def test_a_one_person_office_is_told_how_to_get_its_own_filing_approved(app, ses
     group = session.scalars(sa.text("SELECT group_id FROM memberships WHERE physician_id = :p"),
                             {"p": member.physician_id}).first()
     filed = flows.submit_application(session, otaru, {
-        "kind": "withdrawal", "group_id": group, "association": "otaru", "desired_date": today_jst().isoformat(),
-        "withdrawal_reason": "retired", "on_behalf_of": "nichiitaro"})
+        "kind": "withdrawal", "group_id": group, "associations": ["otaru"], "desired_date": today_jst().isoformat(),
+        "reason": "retirement", "on_behalf_of": "nichiitaro"})
     session.flush()
     task = tasks.list_tasks(session, otaru, application_id=filed.id)[0][0]
     client = login(app, "staff@otaru")

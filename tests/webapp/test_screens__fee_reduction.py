@@ -48,8 +48,8 @@ def test_apply_review_and_candidates(app, session, monkeypatch):
     assert again.status_code == 422 and "年度: この年度の会費減免申請はすでに審査中" in text(again)
     # a fee reduction under review does not hold back a change of membership in the group
     withdrawals.validate(session, member.physician_id, {
-        "kind": "withdrawal", "group_id": group_id, "association": "otaru", "desired_date": future(),
-        "withdrawal_reason": "retired"}, member)
+        "kind": "withdrawal", "group_id": group_id, "associations": ["otaru"], "desired_date": future(),
+        "reason": "retirement"}, member)
     for code in ("otaru", "hokkaido"):
         staff = actor_for(session, f"staff@{code}")
         task = open_task_for(session, staff, app_id)

@@ -42,8 +42,13 @@ def test_transfer_through_the_screen(app, session):
     assert r.status_code == 422 and "異動先の医師会" in text(r)
     r = client.post(url, data={"group_id": group_id, "layer4": "kitaku", "category-kitaku": "B-2", "facility_id": north,
                                "desired_date": (today_jst() + dt.timedelta(days=7)).strftime("%Y/%m/%d")})
+    assert r.status_code == 422 and "施設・業務を選択してください。" in text(r)  # the duty at the new facility
+    r = client.post(url, data={"group_id": group_id, "layer4": "kitaku", "category-kitaku": "B-2", "facility_id": north,
+                               "duty_code": "21", "position": "院長",
+                               "desired_date": (today_jst() + dt.timedelta(days=7)).strftime("%Y/%m/%d")})
     assert r.status_code == 302, text(r)
     page = text(client.get("/apply/transfer/confirm"))
+    assert "21 開設者または法人の代表者で管理者を兼ねる医師" in page and "院長" in page
     rows = re.search(r'<table class="table" id="transfer-parts">(.*?)</table>', page, re.S).group(1)
     assert rows.index("中央区東支部") < rows.index("北区支部") < rows.index("日本医師会")
     assert "退会" in rows and "入会" in rows and "異動の記録" in rows and "札幌市医師会" not in rows
@@ -54,10 +59,13 @@ def test_transfer_through_the_screen(app, session):
     assert '<option value="B-2" selected' in again
     assert (today_jst() + dt.timedelta(days=7)).strftime("%Y/%m/%d") in again and "北区ファミリー" in again
     assert f'id="group-{group_id}" name="group_id" value="{group_id}" checked' in again
+    assert 'id="duty-21" name="duty_code" value="21" checked' in again and '<option value="院長" selected' in again
     r = client.post("/apply/transfer/confirm")
     app_id = int(r.headers["Location"].rsplit("/", 1)[1])
     assert "異動届を受け付けました" in text(client.get(r.headers["Location"]))
-    assert session.get(Application, app_id).kind == "transfer"
+    filed = session.get(Application, app_id)
+    assert (filed.kind, filed.duty_code, filed.position) == ("transfer", "21", "院長")
+    assert "院長" in text(client.get(f"/mypage/applications/{app_id}"))
     assert "異動届 #" in text(client.get("/mypage/"))
     staff = login(app, "staff@chuoeast")
     task = open_task_for(session, actor_for(session, "staff@chuoeast"), app_id)
@@ -68,7 +76,7 @@ def test_transfer_through_the_api(api, session):
     member, group_id = full_member(session)
     client = api(member.login_id)
     tokyo_clinic = session.scalar(sa.select(Facility.id).where(Facility.name.contains("文京本郷")))
-    body = {"kind": "transfer", "group_id": group_id, "facility_id": tokyo_clinic,
+    body = {"kind": "transfer", "group_id": group_id, "facility_id": tokyo_clinic, "duty_code": "11",
             "desired_date": today_jst().isoformat(), "associations": [{"code": "bunkyo", "category": "A-1"}]}
     r = client.post("/api/v1/applications", json=body)
     assert r.status_code == 422 and "associations" in r.get_json()["error"]["fields"]
@@ -86,19 +94,21 @@ def test_a_returned_transfer_is_amended_with_its_own_fields(app, session):
     from engine import flows
 
     filed = flows.submit_application(session, member, {
-        "kind": "transfer", "group_id": group_id, "facility_id": north, "desired_date": today_jst().isoformat(),
+        "kind": "transfer", "group_id": group_id, "facility_id": north, "duty_code": "11",
+        "desired_date": today_jst().isoformat(),
         "associations": [{"code": "kitaku", "category": "B-2"}]})
     staff = actor_for(session, "staff@chuoeast")
     tasks.complete_task(session, staff, open_task_for(session, staff, filed.id).id, "return", "日付をご確認ください")
     amend = tasks.list_tasks(session, member, application_id=filed.id)[0][0]
     client = login(app, member.login_id)
     page = text(client.get(f"/tasks/{amend.id}"))
-    assert "異動年月日" in page and 'name="duty_code"' not in page
+    assert "異動年月日" in page and 'id="duty-11" name="duty_code" value="11" checked' in page
     later = (today_jst() + dt.timedelta(days=10)).isoformat()
-    r = client.post(f"/tasks/{amend.id}", data={"desired_date": later, "facility_id": str(north)})
+    r = client.post(f"/tasks/{amend.id}", data={"desired_date": later, "facility_id": str(north), "duty_code": "32"})
     assert r.status_code == 302, text(r)
     session.expire_all()
-    assert session.get(Application, filed.id).desired_date.isoformat() == later
+    amended = session.get(Application, filed.id)
+    assert (amended.desired_date.isoformat(), amended.duty_code) == (later, "32")
 
 
 def test_a_secretariat_files_a_transfer_for_a_member(app, session):
@@ -112,6 +122,7 @@ def test_a_secretariat_files_a_transfer_for_a_member(app, session):
     assert "会員に代わって申請しています" in page and f'value="{group_id}"' in page
     north = session.scalar(sa.select(Facility.id).where(Facility.name.contains("北区ファミリー")))
     r = staff.post(url, data={"group_id": group_id, "layer4": "kitaku", "category-kitaku": "B-2", "facility_id": north,
+                              "duty_code": "11",
                               "desired_date": (today_jst() + dt.timedelta(days=7)).strftime("%Y/%m/%d")})
     assert r.status_code == 302, text(r)
     assert "会員に代わって申請しています" in text(staff.get("/apply/transfer/confirm"))

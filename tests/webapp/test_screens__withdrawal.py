@@ -37,18 +37,18 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     assert f'value="{group_id}:sapporo"' in page and "同時に退会" in page and "北海道医師会・日本医師会" in page
 
     r = client.post("/apply/withdrawal/form", data={"leave": f"{group_id}:sapporo", "desired_date": "2001/01/01",
-                                                    "withdrawal_reason": "other"})
+                                                    "reason": "other"})
     assert r.status_code == 422
     assert "退会希望年月日は本日以降の日付を入力してください。" in text(r)
     assert "退会事由（その他）を入力してください。" in text(r)
     r = client.post("/apply/withdrawal/form", data={"leave": "999999:sapporo", "desired_date": today_jst().isoformat(),
-                                                    "withdrawal_reason": "retired"})
+                                                    "reason": "retirement"})
     assert r.status_code == 422 and "ご自身が会員であるグループだけ" in text(r)
 
     date = (today_jst() + dt.timedelta(days=20)).strftime("%Y/%m/%d")
     r = client.post("/apply/withdrawal/form", data={"leave": f"{group_id}:sapporo", "desired_date": date,
-                                                    "withdrawal_reason": "other",
-                                                    "withdrawal_reason_text": "海外へ転居のため"})
+                                                    "reason": "other",
+                                                    "reason_text": "海外へ転居のため"})
     assert r.status_code == 302 and r.headers["Location"].endswith("/apply/withdrawal/confirm")
     page = text(client.get("/apply/withdrawal/confirm"))
     leaving = re.search(r'<ul id="leaving">(.*?)</ul>', page, re.S).group(1)
@@ -85,7 +85,7 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     # 修正 while pending: the reviewing layer sees that it was amended
     new_date = (today_jst() + dt.timedelta(days=40)).isoformat()
     r = client.post(f"/apply/withdrawal/{app_id}/amend", data={"desired_date": new_date,
-                                                               "withdrawal_reason": "retired"})
+                                                               "reason": "retirement"})
     assert r.status_code == 302, text(r)
     session.expire_all()
     assert session.get(Application, app_id).desired_date.isoformat() == new_date
@@ -98,11 +98,11 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     staff.post(f"/tasks/{task.id}", data={"decision": "return", "comment": "日付をご確認ください"})
     amend = tasks.list_tasks(session, member, application_id=app_id)[0][0]
     page = text(client.get(f"/tasks/{amend.id}"))
-    assert 'name="withdrawal_reason"' in page and 'name="duty_code"' not in page
+    assert 'name="reason"' in page and 'name="duty_code"' not in page
     assert client.post(f"/apply/withdrawal/{app_id}/amend", data={"desired_date": new_date,
-                                                                   "withdrawal_reason": "retired"}).status_code == 302
+                                                                   "reason": "retirement"}).status_code == 302
     assert "修正できません" in text(client.get(f"/mypage/applications/{app_id}"))  # returned: amend via the task
-    r = client.post(f"/tasks/{amend.id}", data={"desired_date": new_date, "withdrawal_reason": "death"})
+    r = client.post(f"/tasks/{amend.id}", data={"desired_date": new_date, "reason": "death"})
     assert r.status_code == 302, text(r)
     session.expire_all()
     assert session.get(Application, app_id).payload["reason"] == "death"
@@ -118,19 +118,19 @@ def test_withdrawal_through_the_api(api, session):
     client = api(member.login_id)
     groups = {m["group"] for m in client.get("/api/v1/members/me").get_json()["memberships"]}
     assert group_id in groups
-    r = client.post("/api/v1/applications", json={"kind": "withdrawal", "group_id": group_id, "association": "jma",
-                                                  "desired_date": "2001-01-01", "withdrawal_reason": "retired"})
+    r = client.post("/api/v1/applications", json={"kind": "withdrawal", "group_id": group_id, "associations": ["jma"],
+                                                  "desired_date": "2001-01-01", "reason": "retirement"})
     assert r.status_code == 422 and "desired_date" in r.get_json()["error"]["fields"]
-    r = client.post("/api/v1/applications", json={"kind": "withdrawal", "group_id": group_id, "association": "hokkaido",
-                                                  "desired_date": today_jst().isoformat(),
-                                                  "withdrawal_reason": "retired"})
+    r = client.post("/api/v1/applications", json={"kind": "withdrawal", "group_id": group_id,
+                                                  "associations": ["hokkaido"], "desired_date": today_jst().isoformat(),
+                                                  "reason": "retirement"})
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
     assert body["kind"] == "withdrawal" and [(p["association"], p["action"]) for p in body["parts"]] == [
         ("hokkaido", "leave"), ("jma", "leave")]
     r = client.post("/api/v1/applications", json={"kind": "withdrawal", "group_id": group_id,
-                                                  "association": "chuoeast", "desired_date": today_jst().isoformat(),
-                                                  "withdrawal_reason": "retired"})
+                                                  "associations": ["chuoeast"], "desired_date": today_jst().isoformat(),
+                                                  "reason": "retirement"})
     assert r.status_code == 422 and "group_id" in r.get_json()["error"]["fields"]
     for code in ("hokkaido", "jma"):
         staff = api(f"staff@{code}")
@@ -143,8 +143,8 @@ def test_withdrawal_through_the_api(api, session):
 def _withdraw_over_api(api, session, code="sapporo", **extra):
     member, group_id = full_member(session)
     client = api(member.login_id)
-    body = {"kind": "withdrawal", "group_id": group_id, "association": code,
-            "desired_date": today_jst().isoformat(), "withdrawal_reason": "retired", **extra}
+    body = {"kind": "withdrawal", "group_id": group_id, "associations": [code],
+            "desired_date": today_jst().isoformat(), "reason": "retirement", **extra}
     r = client.post("/api/v1/applications", json=body)
     assert r.status_code == 201, r.get_json()
     return member, client, r.get_json()["id"]
@@ -182,10 +182,10 @@ def test_api_return_amend_and_cancel(api, session):
                       json={"decision": "return", "comment": "事由をご記入ください"}).status_code == 200
     [amend] = [t for t in client.get("/api/v1/tasks").get_json() if t["application_id"] == app_id]
     r = client.post(f"/api/v1/tasks/{amend['id']}/complete",
-                    json={"changes": {"withdrawal_reason": "other", "withdrawal_reason_text": ""}})
-    assert r.status_code == 422 and "withdrawal_reason_text" in r.get_json()["error"]["fields"]
+                    json={"changes": {"reason": "other", "reason_text": ""}})
+    assert r.status_code == 422 and "reason_text" in r.get_json()["error"]["fields"]
     r = client.post(f"/api/v1/tasks/{amend['id']}/complete",
-                    json={"changes": {"withdrawal_reason": "other", "withdrawal_reason_text": "転居のため"}})
+                    json={"changes": {"reason": "other", "reason_text": "転居のため"}})
     assert r.status_code == 200, r.get_json()
     assert client.post(f"/api/v1/applications/{app_id}/cancel").status_code == 200
     assert client.get(f"/api/v1/applications/{app_id}").get_json()["status"] == "cancelled"
@@ -207,7 +207,7 @@ def test_a_secretariat_files_a_withdrawal_for_a_deceased_member(app, session):
     page = text(staff.get("/apply/withdrawal/form"))
     assert "会員に代わって申請しています" in page and f'value="{group_id}:chuoeast"' in page
     r = staff.post("/apply/withdrawal/form", data={
-        "leave": f"{group_id}:chuoeast", "desired_date": today_jst().isoformat(), "withdrawal_reason": "death"})
+        "leave": f"{group_id}:chuoeast", "desired_date": today_jst().isoformat(), "reason": "death"})
     assert r.status_code == 302, text(r)
     assert "会員に代わって申請しています" in text(staff.get("/apply/withdrawal/confirm"))
     r = staff.post("/apply/withdrawal/confirm")
@@ -232,7 +232,7 @@ def test_the_withdrawal_and_transfer_screens_speak_english_too(app, session):
     page = text(client.get("/apply/withdrawal?lang=en"))
     assert "Stay a member" in page and "入会を継続する" not in page
     assert "File this when a new workplace" in text(client.get("/apply/transfer"))
-    r = client.post("/apply/withdrawal/form", data={"leave": "", "desired_date": "", "withdrawal_reason": ""})
+    r = client.post("/apply/withdrawal/form", data={"leave": "", "desired_date": "", "reason": ""})
     assert r.status_code == 422 and "is required" in text(r)
 
 
@@ -264,8 +264,8 @@ def test_no_additional_enrolment_is_offered_beside_a_pending_change_of_the_group
     member, group_id = approved_member(session, chain=[("otaru", "A-1")], prefix="busy")
     client = login(app, member.login_id)
     assert f"/apply/enrolment/additional/{group_id}" in text(client.get("/mypage/"))
-    flows.submit_application(session, member, {"kind": "withdrawal", "group_id": group_id, "association": "otaru",
+    flows.submit_application(session, member, {"kind": "withdrawal", "group_id": group_id, "associations": ["otaru"],
                                                "desired_date": today_jst().isoformat(),
-                                               "withdrawal_reason": "retired"})
+                                               "reason": "retirement"})
     session.flush()
     assert f"/apply/enrolment/additional/{group_id}" not in text(client.get("/mypage/"))

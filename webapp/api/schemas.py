@@ -96,31 +96,45 @@ class ChosenAssociation(Schema):
 
 
 class ApplicationCreate(Schema):
-    """An enrolment, a withdrawal or a transfer (certification comes with its issue).
+    """An enrolment, a withdrawal, a transfer or a certification (the bodies of API.md).
 
-    Transfer: group_id, facility_id (the new one), desired_date (the effective date) and
+    Enrolment: desired_date, facility_id, duty_code, position, associations [{code, category}].
+
+    Withdrawal: desired_date, reason (retirement / death / other), reason_text (with other, ≤ 50),
+    associations [code, …]: the lowest of them is left with every layer above it in its group
+    (the cascade rule); group_id names the group when the member's groups share an association.
+    The names of an earlier version (association, withdrawal_reason with `retired`,
+    withdrawal_reason_text) are still accepted.
+
+    Transfer: desired_date (the effective date), facility_id (the new one), duty_code, position,
     associations (the new layer 4 and/or 3 with categories, plus the new prefecture's when it
-    changes); the leave/join parts are derived.
-
-    Enrolment: desired_date, facility_id, duty_code, position, associations. Withdrawal: group_id,
-    association (the lowest layer left; every layer above it in the group is left too),
-    desired_date, withdrawal_reason (retired / death / other) and withdrawal_reason_text (other).
+    changes); group_id names the group that moves when the member has more than one. The
+    leave/join parts are derived.
     """
 
-    kind = fields.String(required=True, metadata={"enum": ["enrolment", "withdrawal", "transfer"]})
-    group_id = fields.Raw(metadata={"type": "integer", "description": "withdrawal, transfer: the group"})
-    association = fields.String(metadata={"description": "withdrawal: the lowest association left"})
-    withdrawal_reason = fields.String(metadata={"enum": ["retired", "death", "other"]})
-    withdrawal_reason_text = fields.String(metadata={"description": "withdrawal: reason when other (≤ 50)"})
+    kind = fields.String(required=True, metadata={"enum": ["enrolment", "withdrawal", "transfer", "certification"]})
+    group_id = fields.Raw(metadata={"type": "integer", "description": "withdrawal, transfer: the group, when the "
+                                                                      "member has more than one"})
+    reason = fields.String(metadata={"enum": ["retirement", "death", "other"], "description": "withdrawal"})
+    reason_text = fields.String(metadata={"description": "withdrawal: the reason when `other` (≤ 50)"})
     desired_date = fields.String(metadata={"format": "date", "example": "2027-04-01"})
     facility_id = fields.Raw(metadata={"type": "integer"})
     duty_code = fields.String(metadata={"example": "11"})
     position = fields.String()
-    associations = fields.Raw(metadata={"type": "array", "items": {"type": "object", "properties": {
-        "code": {"type": "string"}, "category": {"type": "string"}}}})
+    associations = fields.Raw(metadata={"type": "array", "description": (
+        "enrolment, transfer: [{code, category}]; withdrawal: [code]"), "items": {
+        "oneOf": [{"type": "string"}, {"type": "object", "properties": {
+            "code": {"type": "string"}, "category": {"type": "string"}}}]}})
     on_behalf_of = fields.String(metadata={"description": "a member's login ID (secretariat only)"})
     designations = fields.Raw(metadata={"type": "array", "items": {"type": "string"},
                                         "description": "enrolment: 指定医 held, e.g. 保険医"})
+    certificate = fields.String(metadata={"enum": ["occupational", "sports"], "description": "certification"})
+    mode = fields.String(metadata={"enum": ["new", "renewal"], "description": "certification"})
+    # an earlier version's names for a withdrawal (still accepted)
+    association = fields.String(metadata={"deprecated": True, "description": "withdrawal: use `associations`"})
+    withdrawal_reason = fields.String(metadata={"deprecated": True, "description": "use `reason` (`retired` is "
+                                                                                     "`retirement`)"})
+    withdrawal_reason_text = fields.String(metadata={"deprecated": True, "description": "use `reason_text`"})
 
 
 class PartSchema(Schema):
@@ -251,8 +265,8 @@ class CompleteRequest(Schema):
     comment = fields.String(load_default="")
     changes = fields.Dict(metadata={"description": (
         "amendments, for an `amend` task: the fields of the application's kind (`desired_date`, "
-        "`facility_id`, `duty_code`, `position`; a withdrawal's `withdrawal_reason`, "
-        "`withdrawal_reason_text`) and `categories`, {association code: member category code} for "
+        "`facility_id`, `duty_code`, `position`; a withdrawal's `reason`, "
+        "`reason_text`) and `categories`, {association code: member category code} for "
         "the associations still to decide")})
 
 

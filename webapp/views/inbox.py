@@ -328,8 +328,8 @@ def task(task_id):
     if item.kind == "amend" and request.method == "GET":
         prefill = {"desired_date": app.desired_date.isoformat() if app.desired_date else "",
                    "facility_id": app.facility_id, "duty_code": app.duty_code, "position": app.position,
-                   "withdrawal_reason": (app.payload or {}).get("reason"),
-                   "withdrawal_reason_text": (app.payload or {}).get("reason_text", ""),
+                   "reason": (app.payload or {}).get("reason"),
+                   "reason_text": (app.payload or {}).get("reason_text", ""),
                    "category": {p.association.code: p.category.code
                                 for p in applications.undecided_joins(app) if p.category is not None}}
     form = form_cls(data=prefill)
@@ -338,8 +338,8 @@ def task(task_id):
     if item.status == "open" and not searching and form.validate_on_submit():
         changes = None
         if item.kind == "amend":
-            fields = {"withdrawal": ("desired_date", "withdrawal_reason", "withdrawal_reason_text"),
-                      "transfer": ("desired_date", "facility_id"),
+            fields = {"withdrawal": ("desired_date", "reason", "reason_text"),
+                      "transfer": ("desired_date", "facility_id", "duty_code", "position"),
                       "certification": (), "session": (), "fee_reduction": ()}.get(
                 app.kind, ("desired_date", "facility_id", "duty_code", "position"))
             changes = {k: getattr(form, k).data for k in fields}

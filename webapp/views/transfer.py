@@ -8,9 +8,10 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from werkzeug.datastructures import MultiDict
 
 from engine import flows
-from forms.enrolment import ChooseAssociationsForm, ConfirmForm
+from forms.enrolment import ConfirmForm, TransferForm
 from membership import applications, associations, transfers, withdrawals
 from membership.errors import ValidationFailed
+from membership.reference import DUTY_CODES
 
 from .. import db
 from ..i18n import field_errors
@@ -33,7 +34,7 @@ def start_for(physician_id):
     return redirect(url_for("transfer.form"))
 
 
-def _body(form: ChooseAssociationsForm, choices) -> dict:
+def _body(form: TransferForm, choices) -> dict:
     codes = [c for c in (request.form.get("layer4"), request.form.get("layer3")) if c and c != "none"]
     prefecture = choices["prefecture"] if choices else None
     if prefecture is not None and form.category.data.get(prefecture.code):
@@ -41,6 +42,7 @@ def _body(form: ChooseAssociationsForm, choices) -> dict:
     return {"kind": "transfer", "group_id": request.form.get("group_id"),
             "facility_id": request.form.get("facility_id"),
             "desired_date": request.form.get("desired_date", "").strip().replace("/", "-"),
+            "duty_code": form.duty_code.data or "", "position": form.position.data or "",
             "associations": [{"code": c, "category": form.category.data.get(c, "")} for c in codes]}
 
 
@@ -59,16 +61,18 @@ def form():
     pref = saved["pref"] if saved else request.values.get("pref", "")
     city = saved["city"] if saved else request.values.get("city", "")
     choices = associations.local_choices(s, pref, city) if pref and city else None
-    form_ = ChooseAssociationsForm(formdata=MultiDict(saved)) if saved else ChooseAssociationsForm()
+    form_ = TransferForm(formdata=MultiDict(saved)) if saved else TransferForm()
     errors: dict[str, str] = {}
     body = {}
-    if request.method == "POST" and form_.validate_on_submit():
+    if request.method == "POST":
+        # the form's checks and the domain's together, so that every field's error shows at once
+        valid = form_.validate_on_submit()
         body = acting.with_applicant(FOR, _body(form_, choices))
         try:
             transfers.plan(s, physician_id, body, me)
         except ValidationFailed as exc:
             errors = field_errors(exc)
-        else:
+        if valid and not errors:
             session[KEY] = body
             session[FORM_KEY] = {**{k: v for k, v in request.form.items() if k != "csrf_token"},
                                  "pref": pref, "city": city}
@@ -81,6 +85,7 @@ def form():
                            cities=associations.cities(s, pref) if pref else [], pref=pref, city=city,
                            choices=choices, form=form_, errors=errors, values=values, q=q,
                            facilities=associations.search_facilities(s, q) if q else [], selected=selected,
+                           duty_codes=DUTY_CODES,
                            acting=acting.acting_for(FOR),
                            # the prefecture's category is asked only when the move leaves the prefecture
                            current_prefectures={m.association.code for g in groups for m in g.memberships
@@ -114,6 +119,7 @@ def confirm():
             session.pop(FORM_KEY, None)
             return acting.after_filing(FOR, app, "transfer.done", "会員に代わって異動届を提出しました。")
     return render_template("transfer/confirm.html", plan=plan, form=form_, errors=errors,
+                           duty=DUTY_CODES.get(plan["duty_code"]),
                            acting=acting.acting_for(FOR)), \
         (422 if errors else 200)
 

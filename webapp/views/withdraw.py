@@ -65,7 +65,7 @@ def form():
     kept = session.get(KEY) or {}
     data = None
     if request.method == "GET" and kept:
-        data = {"leave": f"{kept.get('group_id')}:{kept.get('association')}", **kept}
+        data = {"leave": f"{kept.get('group_id')}:{(kept.get('associations') or [''])[0]}", **kept}
     form_ = WithdrawalForm(data=data)
     errors: dict[str, str] = {}
     if actor().is_secretariat and not acting.acting_for(FOR):
@@ -110,7 +110,7 @@ def confirm():
             return acting.after_filing(FOR, app, "withdraw.done", "会員に代わって退会届を提出しました。")
     return render_template("withdraw/confirm.html", form=form_, clean=clean, body=body, errors=errors,
                            acting=acting.acting_for(FOR),
-                           reason=withdrawals.REASONS.get(body["withdrawal_reason"], "")), (422 if errors else 200)
+                           reason=withdrawals.REASONS.get(body["reason"], "")), (422 if errors else 200)
 
 
 @bp.route("/done/<int:application_id>")
@@ -128,14 +128,13 @@ def amend(application_id):
     app = applications.get_application(s, actor(), application_id)
     payload = app.payload or {}
     form_ = AmendWithdrawalForm(data={"desired_date": app.desired_date.isoformat() if app.desired_date else "",
-                                      "withdrawal_reason": payload.get("reason"),
-                                      "withdrawal_reason_text": payload.get("reason_text", "")})
+                                      "reason": payload.get("reason"), "reason_text": payload.get("reason_text", "")})
     errors: dict[str, str] = {}
     if form_.validate_on_submit():
         try:
             flows.amend_pending(s, actor(), app.id, {
-                "desired_date": form_.desired_date.data, "withdrawal_reason": form_.withdrawal_reason.data,
-                "withdrawal_reason_text": form_.withdrawal_reason_text.data})
+                "desired_date": form_.desired_date.data, "reason": form_.reason.data,
+                "reason_text": form_.reason_text.data})
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
