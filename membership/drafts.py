@@ -19,8 +19,9 @@ from .db import utcnow
 from .errors import NotFound
 from .models import ApplicationDraft
 
-KINDS = ("enrolment",)
-STEPS = ("choose", "input", "confirm")
+KINDS = ("enrolment", "transfer")
+#: the enrolment wizard's steps (choose, input, confirm) and the transfer's (form, confirm)
+STEPS = ("choose", "input", "form", "confirm")
 
 
 def _mine(actor: Actor):

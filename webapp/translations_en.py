@@ -47,6 +47,9 @@ EN = {
     '保存': 'saved',
     '修正': 'Amend',
     '入会する医師会ごとに、必要な書類をアップロードしてください（PDF・画像・ZIP、1ファイル10MBまで）。': 'Upload the documents each association asks for (PDF, images or ZIP, 10 MB per file).',
+    '医師会によって提出いただく書類が異なります。必要な書類があれば、医師会ごとにアップロードしてください（PDF・画像・ZIP、1ファイル10MBまで）。':
+        'Each association asks for its own documents. If any are needed, upload them per association '
+        '(PDF, images or ZIP, 10 MB per file).',
     '入会を継続する': 'Stay a member',
     '処理できなかったタスク': 'Tasks not processed',
     '削除する': 'Delete',

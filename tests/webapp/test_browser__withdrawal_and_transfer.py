@@ -107,7 +107,7 @@ def test_transfer_in_the_browser(live_server, chromium):
     assert "中央区東支部" in parts and "北区支部" in parts and "異動の記録" in parts
     assert "院長" in page.inner_text("dl.summary")
     shot(page, "transfer-2-confirm")
-    page.click("button:has-text('異動を申請する')")
+    page.click(".actions button:has-text('異動を申請する')")
     page.wait_for_url(f"{base}/apply/transfer/done/*")
     check_page(page)
     shot(page, "transfer-3-done")

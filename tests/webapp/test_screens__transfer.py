@@ -132,3 +132,105 @@ def test_a_secretariat_files_a_transfer_for_a_member(app, session):
                                                         Application.kind == "transfer"))
     assert filed.applicant_user_id == member.user_id and filed.filed_by_user_id != member.user_id
     assert login(app, "staff@otaru").post(f"/apply/transfer/for/{member.physician_id}").status_code == 404
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+EXE = b"MZ\x90\x00" + b"\x00" * 200
+URL = "/apply/transfer?pref=北海道&city=札幌市北区"
+
+
+def _form(session, group_id, **extra):
+    north = session.scalar(sa.select(Facility.id).where(Facility.name.contains("北区ファミリー")))
+    return {"group_id": group_id, "layer4": "kitaku", "category-kitaku": "B-2", "facility_id": north,
+            "duty_code": "21", "desired_date": (today_jst() + dt.timedelta(days=7)).strftime("%Y/%m/%d"), **extra}
+
+
+def _confirm(client, action, *files):
+    import io
+
+    data = {"action": action, **{f"file-{code}": [(io.BytesIO(body), name)] for code, name, body in files}}
+    return client.post("/apply/transfer/confirm", data=data, content_type="multipart/form-data")
+
+
+def test_a_transfer_is_kept_for_later_and_resumed_from_my_page(app, session):
+    from membership.models import ApplicationDraft
+
+    member, group_id = full_member(session)
+    client = login(app, member.login_id)
+    # 一時保存 on the form keeps what was typed, unchecked (no date yet)
+    r = client.post(URL, data={**_form(session, group_id, desired_date=""), "action": "save_draft"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/mypage/")
+    page = text(client.get("/mypage/"))
+    draft = session.scalar(sa.select(ApplicationDraft).where(ApplicationDraft.applicant_user_id == member.user_id))
+    assert (draft.kind, draft.step) == ("transfer", "form") and "異動届 —" in page
+    # My Page's link resumes it: the form as it was left
+    r = client.get(f"/apply/enrolment/drafts/{draft.id}")
+    r = client.get(r.headers["Location"])
+    assert r.status_code == 302
+    again = text(client.get(r.headers["Location"]))
+    assert 'id="layer4-kitaku" name="layer4" value="kitaku" checked' in again
+    assert 'id="duty-21" name="duty_code" value="21" checked' in again and "北区ファミリー" in again
+    # completed and sent, the same draft moves on to the confirm step
+    assert client.post(URL, data=_form(session, group_id)).status_code == 302
+    session.expire_all()
+    assert session.get(ApplicationDraft, draft.id).step == "confirm"
+    assert client.post("/apply/transfer/confirm", data={"action": "submit"}).status_code == 302
+    gone = session.scalar(sa.select(sa.func.count()).select_from(ApplicationDraft)
+                          .where(ApplicationDraft.id == draft.id))
+    assert gone == 0  # filed: the draft is gone
+
+
+def test_documents_for_the_associations_concerned_go_with_the_transfer(app, session):
+    from membership import uploads
+    from membership.models import Document
+
+    member, group_id = full_member(session)
+    client = login(app, member.login_id)
+    assert client.post(URL, data=_form(session, group_id)).status_code == 302
+    page = text(client.get("/apply/transfer/confirm"))
+    # every association concerned may be sent documents: the one left and the one joined
+    assert 'name="file-kitaku"' in page and 'name="file-chuoeast"' in page and 'name="file-sapporo"' not in page
+    before = session.scalar(sa.select(sa.func.count()).select_from(Document))
+    r = _confirm(client, "upload", ("kitaku", "入会申込書.pdf", PDF), ("chuoeast", "setup.pdf", EXE))
+    assert r.status_code == 422 and "setup.pdf" in text(r)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Document)) == before  # neither is kept
+    r = _confirm(client, "upload", ("kitaku", "入会申込書.pdf", PDF), ("chuoeast", "退会届.pdf", PDF))
+    assert r.status_code == 302
+    page = text(client.get("/apply/transfer/confirm"))
+    assert "入会申込書.pdf" in page and "退会届.pdf" in page
+    doomed = session.scalar(sa.select(Document.id).where(Document.filename == "退会届.pdf",
+                                                        Document.uploaded_by_user_id == member.user_id))
+    assert client.post(f"/apply/transfer/documents/{doomed}/delete").status_code == 302
+    # 一時保存 on the confirm page keeps the files; resumed, the confirm page lists them
+    r = _confirm(client, "save_draft")
+    assert r.headers["Location"].endswith("/mypage/")
+    draft_link = re.search(r'href="(/apply/enrolment/drafts/\d+)"', text(client.get("/mypage/"))).group(1)
+    r = client.get(client.get(draft_link).headers["Location"])
+    assert r.headers["Location"].endswith("/apply/transfer/confirm")
+    page = text(client.get("/apply/transfer/confirm"))
+    assert "入会申込書.pdf" in page and "退会届.pdf" not in page
+    # filing with one more file chosen: both go with the application, in the same transaction
+    r = _confirm(client, "submit", ("kitaku", "勤務証明.pdf", PDF))
+    assert r.status_code == 302, text(r)
+    app_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert sorted(d.filename for d in uploads.of_application(session, app_id)) == ["入会申込書.pdf", "勤務証明.pdf"]
+
+
+def test_a_secretariat_resumes_the_transfer_it_kept_for_a_member(app, session):
+    member, group_id = full_member(session)
+    staff = login(app, "staff@chuoeast")
+    staff.post(f"/apply/transfer/for/{member.physician_id}")
+    r = staff.post(URL, data={**_form(session, group_id), "action": "save_draft"})
+    assert r.headers["Location"].endswith("/members")
+    listing = text(staff.get("/members"))
+    assert "異動届" in listing
+    link = re.search(r'href="(/apply/enrolment/drafts/\d+)"', listing).group(1)
+    r = staff.get(staff.get(link).headers["Location"])
+    page = text(staff.get(r.headers["Location"]))
+    assert "会員に代わって申請しています" in page and 'id="duty-21" name="duty_code" value="21" checked' in page
+    assert staff.post(URL, data=_form(session, group_id)).status_code == 302
+    r = staff.post("/apply/transfer/confirm", data={"action": "submit"})
+    assert r.headers["Location"].endswith(f"/members/{member.physician_id}")
+    filed = session.scalar(sa.select(Application).where(Application.physician_id == member.physician_id,
+                                                        Application.kind == "transfer"))
+    assert filed is not None and filed.filed_by_user_id != filed.applicant_user_id

@@ -7,9 +7,7 @@ Page, from where it is resumed or deleted. Uploaded documents belong to the draf
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from engine import flows
@@ -21,16 +19,13 @@ from membership.reference import DUTY_CODES
 from .. import db
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
+from .draft_files import store_uploads, upload_root
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
 KEY = "enrolment"
 
 
 STEP_ENDPOINTS = {"choose": "apply.choose", "input": "apply.details", "confirm": "apply.confirm"}
-
-
-def upload_root() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"])
 
 
 def _current():
@@ -154,6 +149,8 @@ def additional(group_id):
 @roles_required("member", "secretariat")
 def resume(draft_id):
     draft = drafts.get(db.session(), actor(), draft_id)  # NotFound unless it is the actor's
+    if draft.kind == "transfer":  # My Page lists every kind's drafts with this link
+        return redirect(url_for("transfer.resume", draft_id=draft.id))
     session[KEY] = {"draft_id": draft.id}
     return redirect(url_for(STEP_ENDPOINTS.get(draft.step, "apply.choose")))
 
@@ -219,30 +216,6 @@ def facilities():
     return render_template("apply/_facilities.html", facilities=rows, q=q, selected=None)
 
 
-def _store_uploads(s, current, chosen_codes: list[str]) -> dict[str, str]:
-    """Store the files sent with the input step, all or none: {field: message} for the refused.
-
-    Per association at most 3 in all (those kept before count), each ≤ 10 MB, PDF/image/ZIP.
-    """
-    errors: dict[str, str] = {}
-    sent = {code: [f for f in request.files.getlist(f"file-{code}") if f and f.filename] for code in chosen_codes}
-    stored = [d.association_id for d in uploads.of_draft(s, current)]  # one query, not one per association
-    kept = {code: stored.count((associations.id_and_layer(s, code) or (None,))[0]) for code in sent}
-    for code, files in sent.items():
-        if kept[code] + len(files) > uploads.MAX_FILES:
-            errors[f"file-{code}"] = field_errors(ValidationFailed.one(
-                "file", "too_many_files", max=uploads.MAX_FILES))["file"]
-            continue
-        for f in files:
-            try:
-                uploads.add_to_draft(s, actor(), current, code, f.filename, f.stream, upload_root())
-            except ValidationFailed as exc:
-                message_ = next(iter(field_errors(exc).values()))
-                errors[f"file-{code}"] = f"{uploads.safe_name(f.filename)}: {message_}"
-                break
-    return errors
-
-
 @bp.route("/enrolment/input", methods=["GET", "POST"])
 @roles_required("member", "secretariat")
 def details():
@@ -257,7 +230,7 @@ def details():
     errors: dict[str, str] = {}
     codes = [c["code"] for c in draft["associations"]]
     if request.method == "POST" and action != "search":
-        errors = _store_uploads(s, current, codes)
+        errors = store_uploads(s, current, codes)
         if errors:
             db.rollback()  # none of this request's files is kept (their rows and bytes go)
             current = _current()

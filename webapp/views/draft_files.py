@@ -1,0 +1,41 @@
+"""The documents sent with a wizard's step (enrolment, transfer): stored with its draft, all or
+none, at most uploads.MAX_FILES per association (those kept before count), each ≤ 10 MB, PDF,
+image or ZIP by content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, request
+
+from membership import associations, uploads
+from membership.errors import ValidationFailed
+
+from ..i18n import field_errors
+from ..security import actor
+
+
+def upload_root() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def store_uploads(s, current, codes: list[str]) -> dict[str, str]:
+    """Store the files of the request's `file-<code>` inputs with the draft `current`: {field:
+    message} for the refused (the caller then rolls back, so that none of them is kept)."""
+    errors: dict[str, str] = {}
+    sent = {code: [f for f in request.files.getlist(f"file-{code}") if f and f.filename] for code in codes}
+    stored = [d.association_id for d in uploads.of_draft(s, current)]  # one query, not one per association
+    kept = {code: stored.count((associations.id_and_layer(s, code) or (None,))[0]) for code in sent}
+    for code, files in sent.items():
+        if kept[code] + len(files) > uploads.MAX_FILES:
+            errors[f"file-{code}"] = field_errors(ValidationFailed.one(
+                "file", "too_many_files", max=uploads.MAX_FILES))["file"]
+            continue
+        for f in files:
+            try:
+                uploads.add_to_draft(s, actor(), current, code, f.filename, f.stream, upload_root())
+            except ValidationFailed as exc:
+                message_ = next(iter(field_errors(exc).values()))
+                errors[f"file-{code}"] = f"{uploads.safe_name(f.filename)}: {message_}"
+                break
+    return errors
