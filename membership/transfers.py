@@ -39,7 +39,7 @@ from .statuses import (
     PartStatus,
     transition,
 )
-from .withdrawals import groups_of, pending_on_group
+from .withdrawals import groups_of, named_group, pending_on_group
 
 
 def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = None) -> dict:
@@ -116,19 +116,12 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
 def _group(session: Session, physician_id: int, group_id, actor: Actor | None, errors: dict):
     """The group that moves: the one `group_id` names, else the member's only group."""
     groups = groups_of(session, physician_id, actor)
-    if group_id in (None, ""):
-        if len(groups) == 1:
-            return groups[0]
-        errors["group_id"] = ("choose", {})
-        return None
-    try:
-        wanted = int(group_id)
-    except (TypeError, ValueError):
-        wanted = None
-    group = next((g for g in groups if g.id == wanted), None)
-    if group is None:
-        errors["group_id"] = ("not_your_group", {})
-    return group
+    if group_id not in (None, ""):
+        return named_group(groups, group_id, errors)
+    if len(groups) == 1:
+        return groups[0]
+    errors["group_id"] = ("choose", {})
+    return None
 
 
 def _complete_chain(session, group, new_chain: dict, chosen, errors: dict) -> None:

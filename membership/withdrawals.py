@@ -108,26 +108,33 @@ def _codes(value) -> list[str] | None:
     return [c.strip() for c in value if c.strip()]
 
 
+def named_group(groups: list[MembershipGroup], group_id, errors: dict) -> MembershipGroup | None:
+    """The group `group_id` names among the member's `groups` (error `not_your_group` otherwise)."""
+    try:
+        wanted = int(group_id)
+    except (TypeError, ValueError):
+        wanted = None
+    group = next((g for g in groups if g.id == wanted), None)
+    if group is None:
+        errors["group_id"] = ("not_your_group", {})
+    return group
+
+
 def _group_for(groups: list[MembershipGroup], group_id, codes: list[str], errors: dict) -> MembershipGroup | None:
     """The group left: the one named by `group_id`, else the only group holding every code."""
     if group_id not in (None, ""):
-        try:
-            wanted = int(group_id)
-        except (TypeError, ValueError):
-            wanted = None
-        group = next((g for g in groups if g.id == wanted), None)
-        if group is None:
-            errors["group_id"] = ("not_your_group", {})
-        return group
-    holding = [g for g in groups if all(any(m.association.code == c and m.status == MembershipStatus.ACTIVE
-                                            for m in g.memberships) for c in codes)]
+        return named_group(groups, group_id, errors)
+
+    def holds(g, code):
+        return any(m.association.code == code and m.status == MembershipStatus.ACTIVE for m in g.memberships)
+
+    holding = [g for g in groups if all(holds(g, c) for c in codes)]
     if len(holding) == 1:
         return holding[0]
     if holding:
         errors["group_id"] = ("choose", {})  # the same associations in more than one group
     else:
-        missing = next((c for c in codes if not any(m.association.code == c and m.status == MembershipStatus.ACTIVE
-                                                    for g in groups for m in g.memberships)), codes[0])
+        missing = next((c for c in codes if not any(holds(g, c) for g in groups)), codes[0])
         errors["associations"] = ("not_a_member_here", {"code": missing})
     return None
 

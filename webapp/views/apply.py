@@ -13,13 +13,14 @@ from flask_login import current_user
 from engine import flows
 from forms.enrolment import ChooseAssociationsForm, ConfirmForm, EnrolmentInputForm
 from membership import applications, associations, drafts, members, uploads
-from membership.errors import NotFound, ValidationFailed
+from membership.errors import ValidationFailed
 from membership.reference import DUTY_CODES
 
 from .. import db
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
-from .draft_files import store_uploads, upload_root
+from . import draft_files
+from .draft_files import current_draft, store_uploads, upload_root
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
 KEY = "enrolment"
@@ -30,14 +31,7 @@ STEP_ENDPOINTS = {"choose": "apply.choose", "input": "apply.details", "confirm":
 
 def _current():
     """The draft this browser is composing, or None."""
-    draft_id = (session.get(KEY) or {}).get("draft_id")
-    if not draft_id:
-        return None
-    try:
-        return drafts.get(db.session(), actor(), draft_id)
-    except NotFound:
-        session.pop(KEY, None)
-        return None
+    return current_draft(KEY)
 
 
 def _draft() -> dict:
@@ -269,13 +263,7 @@ def details():
 @bp.route("/enrolment/documents/<int:document_id>/delete", methods=["POST"])
 @roles_required("member", "secretariat")
 def delete_document(document_id):
-    current = _current()
-    if current is None:
-        abort(404)
-    uploads.remove_from_draft(db.session(), actor(), current, document_id, upload_root())
-    db.commit()
-    flash(translate("ファイルを削除しました。"), "success")
-    return redirect(url_for("apply.details") + "#documents")
+    return draft_files.delete_document(KEY, document_id, url_for("apply.details"))
 
 
 @bp.route("/enrolment/confirm", methods=["GET", "POST"])

@@ -1,18 +1,31 @@
-"""The documents sent with a wizard's step (enrolment, transfer): stored with its draft, all or
-none, at most uploads.MAX_FILES per association (those kept before count), each ≤ 10 MB, PDF,
-image or ZIP by content."""
+"""What the wizards (enrolment, transfer) share: the draft this browser is composing, and the
+documents sent with a step — stored with the draft, all or none, at most uploads.MAX_FILES per
+association (those kept before count), each ≤ 10 MB, PDF, image or ZIP by content."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, request
+from flask import abort, current_app, flash, redirect, request, session
 
-from membership import associations, uploads
-from membership.errors import ValidationFailed
+from membership import associations, drafts, uploads
+from membership.errors import NotFound, ValidationFailed
 
-from ..i18n import field_errors
+from .. import db
+from ..i18n import field_errors, translate
 from ..security import actor
+
+
+def current_draft(key: str):
+    """The draft this browser is composing (its id kept in the session under `key`), or None."""
+    draft_id = (session.get(key) or {}).get("draft_id")
+    if not draft_id:
+        return None
+    try:
+        return drafts.get(db.session(), actor(), draft_id)
+    except NotFound:
+        session.pop(key, None)
+        return None
 
 
 def upload_root() -> Path:
@@ -39,3 +52,14 @@ def store_uploads(s, current, codes: list[str]) -> dict[str, str]:
                 errors[f"file-{code}"] = f"{uploads.safe_name(f.filename)}: {message_}"
                 break
     return errors
+
+
+def delete_document(key: str, document_id: int, back_to: str):
+    """Delete one document of the draft being composed, then back to the step that lists them."""
+    current = current_draft(key)
+    if current is None:
+        abort(404)
+    uploads.remove_from_draft(db.session(), actor(), current, document_id, upload_root())
+    db.commit()
+    flash(translate("ファイルを削除しました。"), "success")
+    return redirect(back_to + "#documents")

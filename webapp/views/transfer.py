@@ -15,14 +15,14 @@ from werkzeug.datastructures import MultiDict
 from engine import flows
 from forms.enrolment import ConfirmForm, TransferForm
 from membership import applications, associations, drafts, members, transfers, uploads, withdrawals
-from membership.errors import NotFound, ValidationFailed
+from membership.errors import ValidationFailed
 from membership.reference import DUTY_CODES
 
 from .. import db
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
-from . import acting
-from .draft_files import store_uploads, upload_root
+from . import acting, draft_files
+from .draft_files import current_draft, store_uploads, upload_root
 
 bp = Blueprint("transfer", __name__, url_prefix="/apply/transfer")
 KEY = "transfer"  # {"draft_id"} of the draft this browser is composing
@@ -32,14 +32,7 @@ STEP_ENDPOINTS = {"form": "transfer.form", "confirm": "transfer.confirm"}
 
 def _current():
     """The draft this browser is composing, or None."""
-    draft_id = (session.get(KEY) or {}).get("draft_id")
-    if not draft_id:
-        return None
-    try:
-        return drafts.get(db.session(), actor(), draft_id)
-    except NotFound:
-        session.pop(KEY, None)
-        return None
+    return current_draft(KEY)
 
 
 def _draft_for_update():
@@ -211,13 +204,7 @@ def confirm():
 @bp.route("/documents/<int:document_id>/delete", methods=["POST"])
 @roles_required("member", "secretariat")
 def delete_document(document_id):
-    current = _current()
-    if current is None:
-        abort(404)
-    uploads.remove_from_draft(db.session(), actor(), current, document_id, upload_root())
-    db.commit()
-    flash(translate("ファイルを削除しました。"), "success")
-    return redirect(url_for("transfer.confirm") + "#documents")
+    return draft_files.delete_document(KEY, document_id, url_for("transfer.confirm"))
 
 
 @bp.route("/done/<int:application_id>")
