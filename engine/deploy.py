@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from membership import audit
 from membership.actors import Actor
+from membership.errors import ValidationFailed
 from membership.models import UserAccount
 
-from .models import ProcessDefinition, ProcessInstance
+from .models import NOTE_MAX, ProcessDefinition, ProcessInstance
 from .validation import CheckedFile, InvalidDefinition, Problem, check_bpmn, problems_of
 
 __all__ = ["CheckedFile", "InvalidDefinition", "Problem", "check_bpmn", "problems_of", "deploy", "latest"]
@@ -47,13 +48,24 @@ def decision_source(session: Session, pending: dict[str, str] | None = None):
     return source
 
 
+def check_note(note: str | None) -> str:
+    """A version's note, trimmed; ValidationFailed (field `note`) when longer than NOTE_MAX."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationFailed({"note": ("too_long", {"max": NOTE_MAX})}, context="process")
+    return note
+
+
 def deploy(session: Session, actor: Actor | None, xml: str, filename: str, known_keys: set[str] | None = None,
-           decisions: dict[str, str] | None = None) -> tuple[ProcessDefinition, bool]:
-    """Deploy `xml` as the next version of its process, unless it equals the latest version.
+           decisions: dict[str, str] | None = None, note: str = "") -> tuple[ProcessDefinition, bool]:
+    """Deploy `xml` as the next version of its process, unless it equals the latest version, with
+    the designer's `note` on what it changes.
 
     Returns (definition, created). Raises InvalidDefinition (including a call to a process that is
-    neither deployed nor in `known_keys`). Rows are never updated: versions are immutable.
+    neither deployed nor in `known_keys`), ValidationFailed (a note too long). Rows are never
+    updated: versions are immutable.
     """
+    note = check_note(note)
     checked = check_bpmn(xml, filename, known_calls=lambda k: k in (known_keys or set())
                          or latest(session, k) is not None, decision_xml=decision_source(session, decisions))
     digest = content_hash(xml)
@@ -63,13 +75,13 @@ def deploy(session: Session, actor: Actor | None, xml: str, filename: str, known
     definition = ProcessDefinition(
         key=checked.key, version=(current.version + 1) if current else 1, name=checked.name,
         content_hash=digest, filename=filename, xml=xml, calls=checked.calls,
-        deployed_by_user_id=actor.user_id if actor and actor.user_id else None)
+        deployed_by_user_id=actor.user_id if actor and actor.user_id else None, note=note)
     session.add(definition)
     session.flush()
     # until committed, this id may come back (SQLite reuses a rolled-back rowid): see _forget
     session.connection().info.setdefault(_UNCOMMITTED, set()).add(definition.id)
     audit.record(session, actor, "process.deploy", "process_definition", definition.id,
-                 key=definition.key, version=definition.version)
+                 key=definition.key, version=definition.version, note=note or None)
     return definition, True
 
 
@@ -111,7 +123,7 @@ def library(session: Session) -> list[dict]:
         c = counts.get(d.id, {})
         by_key.setdefault(d.key, []).append({
             "id": d.id, "key": d.key, "version": d.version, "name": d.name, "filename": d.filename,
-            "deployed_at": d.deployed_at, "deployed_by": names.get(d.deployed_by_user_id, "") if
+            "deployed_at": d.deployed_at, "note": d.note, "deployed_by": names.get(d.deployed_by_user_id, "") if
             d.deployed_by_user_id else "", "calls": d.calls or [], "content_hash": d.content_hash,
             "running": c.get("running", 0), "completed": c.get("completed", 0), "cancelled": c.get("cancelled", 0)})
     called = {k for versions in by_key.values() for k in versions[0]["calls"]}

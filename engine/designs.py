@@ -89,9 +89,10 @@ def save_draft(session: Session, actor: Actor, key: str, xml: str, revision: int
     return draft
 
 
-def deploy_draft(session: Session, actor: Actor, key: str, revision: int) -> ProcessDefinition:
+def deploy_draft(session: Session, actor: Actor, key: str, revision: int, note: str = "") -> ProcessDefinition:
     """Deploy the draft (checked again: the registry of operations may have changed) as the next
-    version of `key` and remove it. InvalidDefinition while it has problems."""
+    version of `key`, with the designer's note, and remove it. InvalidDefinition while it has
+    problems; ValidationFailed for a note too long."""
     draft = draft_of(session, key)
     if draft is None:
         raise NotFound()
@@ -100,7 +101,7 @@ def deploy_draft(session: Session, actor: Actor, key: str, revision: int) -> Pro
     found = check(session, key, draft.xml)
     if found:
         raise InvalidDefinition(found)
-    definition, _ = deploy(session, actor, draft.xml, filename(key, draft.xml))
+    definition, _ = deploy(session, actor, draft.xml, filename(key, draft.xml), note=note)
     if session.execute(sa.delete(ProcessDraft).where(ProcessDraft.id == draft.id,
                                                      ProcessDraft.revision == revision)).rowcount != 1:
         raise Conflict("draft_changed")

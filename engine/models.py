@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from membership.db import Base, JSONType, utcnow
 
+#: the longest note a process version carries
+NOTE_MAX = 500
+
 
 class ProcessDefinition(Base):
     """One deployed, immutable version of one BPMN/DMN file."""
@@ -27,6 +30,8 @@ class ProcessDefinition(Base):
     calls: Mapped[list] = mapped_column(JSONType, default=list)
     deployed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     deployed_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+    #: the designer's note on what this version changes and why (版のメモ), as Camunda's version tag
+    note: Mapped[str] = mapped_column(sa.String(NOTE_MAX), default="", server_default="")
 
     __table_args__ = (sa.UniqueConstraint("key", "version", name="uq_process_definitions_key_version"),)
 

@@ -40,6 +40,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "version": {"ja": "バージョン", "en": "Version"},
     "limit": {"ja": "件数", "en": "Limit"},
     "system": {"ja": "認定制度", "en": "Certification"},
+    "process.note": {"ja": "版のメモ", "en": "Version note"},
     "certificate": {"ja": "認定制度", "en": "Certification"},
     "mode": {"ja": "申請区分（新規・更新）", "en": "New or renewal"},
     "state": {"ja": "状態", "en": "State"},

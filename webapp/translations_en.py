@@ -50,6 +50,9 @@ EN = {
     '医師会によって提出いただく書類が異なります。必要な書類があれば、医師会ごとにアップロードしてください（PDF・画像・ZIP、1ファイル10MBまで）。':
         'Each association asks for its own documents. If any are needed, upload them per association '
         '(PDF, images or ZIP, 10 MB per file).',
+    '版のメモ（変更内容と理由）': 'Version note (what changes and why)',
+    'ライブラリの版の一覧に表示されます（500文字以内・任意）。': 'Shown in the library\'s list of versions (optional, up to 500 characters).',
+    '版のメモ': 'Note',
     '入会を継続する': 'Stay a member',
     '処理できなかったタスク': 'Tasks not processed',
     '削除する': 'Delete',

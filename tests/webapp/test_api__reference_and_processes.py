@@ -38,10 +38,15 @@ def test_designers_deploy_new_versions_and_bad_bpmn_is_422(api):
     designer = api("designer01")
     before = max(d["version"] for d in designer.get("/api/v1/process-definitions").get_json()
                  if d["key"] == "layer_review")
-    r = designer.post("/api/v1/process-definitions/layer_review/versions",
+    r = designer.post("/api/v1/process-definitions/layer_review/versions?note=" + "x" * 501,
+                      data=xml.replace("事務局の審査", "事務局審査"), content_type="application/xml")
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"note"}
+    r = designer.post("/api/v1/process-definitions/layer_review/versions?note=rename the review",
                       data=xml.replace("事務局の審査", "事務局審査"), content_type="application/xml")
     assert r.status_code == 201 and r.get_json()["key"] == "layer_review"
-    assert r.get_json()["version"] == before + 1
+    assert r.get_json()["version"] == before + 1 and r.get_json()["note"] == "rename the review"
+    listed = designer.get("/api/v1/process-definitions/layer_review/versions").get_json()
+    assert listed[0]["version"] == before + 1 and listed[0]["note"] == "rename the review"
     latest = designer.get("/api/v1/process-definitions/layer_review/versions/latest")
     assert "事務局審査" in latest.get_data(as_text=True)
     bad = designer.post("/api/v1/process-definitions/layer_review/versions",

@@ -77,10 +77,19 @@ def test_review_shows_problems_and_deploy_is_refused_until_fixed(app, session):
     # what the draft changes against the deployed version: the renamed task, nothing else
     table = re.search(r'id="changes-table".*?</table>', page, re.S).group(0)
     assert table.count("<tr class=\"change-") == 1 and "直した審査" in table and "変更" in table
-    r = client.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": "2"},
-                    follow_redirects=True)
+    assert 'name="note"' in page
+    r = client.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": "2",
+                                                                       "note": "あ" * 501})
+    assert r.status_code == 302 and deploy.latest(session, "layer_review").version == before  # note too long
+    assert "版のメモは500文字以内" in client.get(r.headers["Location"]).get_data(as_text=True)
+    r = client.post("/designer/processes/layer_review/deploy", data={
+        "csrf_token": csrf, "revision": "2", "note": "  審査タスクの名前を「直した審査」に  "}, follow_redirects=True)
     assert "公開しました" in r.get_data(as_text=True)
-    assert deploy.latest(session, "layer_review").version == before + 1
+    deployed = deploy.latest(session, "layer_review")
+    assert deployed.version == before + 1 and deployed.note == "審査タスクの名前を「直した審査」に"
+    # the library lists each version with its note
+    library = client.get("/designer/processes").get_data(as_text=True)
+    assert '<td class="version-note">審査タスクの名前を「直した審査」に</td>' in library
 
 
 def test_admins_migrate_from_the_instance_viewer_and_in_bulk(app, session):

@@ -386,7 +386,8 @@ def my_history():
 
 
 def _definition_dict(d):
-    return {"key": d.key, "version": d.version, "name": d.name, "deployed_at": d.deployed_at.isoformat() + "Z"}
+    return {"key": d.key, "version": d.version, "name": d.name, "deployed_at": d.deployed_at.isoformat() + "Z",
+            "note": d.note}
 
 
 @blp.route("/process-definitions")
@@ -399,7 +400,9 @@ def list_definitions():
 
 @blp.route("/process-definitions/<key>/versions", methods=["POST"])
 @token_required
-@blp.doc(**AUTH, requestBody={"content": {"application/xml": {"schema": {"type": "string"}}}})
+@blp.doc(**AUTH, requestBody={"content": {"application/xml": {"schema": {"type": "string"}}}}, parameters=[
+    {"in": "query", "name": "note", "schema": {"type": "string", "maxLength": 500},
+     "description": "what the version changes and why (shown in the process library)"}])
 @blp.response(201, schemas.DefinitionSchema)
 @blp.alt_response(422, schema=schemas.ApiErrorSchema)
 def deploy_version(key):
@@ -410,7 +413,8 @@ def deploy_version(key):
         found = designs.check(db.session(), key, xml)
         if found:
             raise deploy.InvalidDefinition(found)
-        definition, _ = deploy.deploy(db.session(), g.actor, xml, designs.filename(key, xml))
+        definition, _ = deploy.deploy(db.session(), g.actor, xml, designs.filename(key, xml),
+                                      note=request.args.get("note", ""))
     except deploy.InvalidDefinition as exc:
         db.rollback()
         return _invalid(exc.problems)
@@ -571,14 +575,14 @@ def draft_dry_run(key):
 
 @blp.route("/process-definitions/<key>/draft/deploy", methods=["POST"])
 @token_required
-@blp.doc(**AUTH, description="Designers: deploy the draft (`If-Match: <revision>`) as the next version; 422 with "
-                             "the problems while it has any.")
+@blp.doc(**AUTH, description="Designers: deploy the draft (`If-Match: <revision>`) as the next version, with an "
+                             "optional `?note=` on what it changes; 422 with the problems while it has any.")
 @blp.response(201, schemas.DefinitionSchema)
 @blp.alt_response(422, schema=schemas.ApiErrorSchema)
 def deploy_draft(key):
     _designer_only()
     try:
-        definition = designs.deploy_draft(db.session(), g.actor, key, _revision())
+        definition = designs.deploy_draft(db.session(), g.actor, key, _revision(), request.args.get("note", ""))
     except deploy.InvalidDefinition as exc:
         db.rollback()
         return _invalid(exc.problems)

@@ -416,3 +416,4 @@ class DefinitionSchema(Schema):
     version = fields.Integer()
     name = fields.String()
     deployed_at = fields.String()
+    note = fields.String(metadata={"description": "the designer's note on what the version changes"})

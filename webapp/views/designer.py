@@ -14,10 +14,10 @@ from engine import changes, deploy, designs, dry_run, migration, positions, vali
 from engine import instances as engine_instances
 from engine.services import SERVICES
 from membership import applications
-from membership.errors import Conflict
+from membership.errors import Conflict, ValidationFailed
 
 from .. import db
-from ..i18n import current_lang, message, translate
+from ..i18n import current_lang, field_errors, message, translate
 from ..security import CSP, actor, roles_required
 
 #: the properties panel sets inline styles; only the editor page allows them
@@ -158,10 +158,14 @@ def deploy_draft(key):
     except ValueError:
         abort(400)
     try:
-        definition = designs.deploy_draft(db.session(), actor(), key, revision)
+        definition = designs.deploy_draft(db.session(), actor(), key, revision, request.form.get("note", ""))
     except deploy.InvalidDefinition:
         db.rollback()
         flash(translate("問題のある下書きは公開できません。"), "error")
+        return redirect(url_for("designer.review", key=key))
+    except ValidationFailed as exc:
+        db.rollback()
+        flash(next(iter(field_errors(exc).values())), "error")
         return redirect(url_for("designer.review", key=key))
     db.commit()
     flash(translate("公開しました。新しい申請はこの版で始まります。") + f" {key} v{definition.version}", "success")
