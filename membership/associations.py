@@ -69,7 +69,11 @@ def association_dict(a: Association) -> dict:
     }
 
 
-def search_facilities(session: Session, q: str | None, limit: int = 50) -> list[Facility]:
+#: the most facilities one search lists (a screen then asks for more terms)
+FACILITY_LIMIT = 50
+
+
+def search_facilities(session: Session, q: str | None, limit: int = FACILITY_LIMIT) -> list[Facility]:
     """Partial match on name, kana or address; space-separated terms must all match."""
     stmt = sa.select(Facility)
     for term in (q or "").replace("\u3000", " ").split():

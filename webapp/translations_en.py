@@ -53,6 +53,8 @@ EN = {
     '版のメモ（変更内容と理由）': 'Version note (what changes and why)',
     'ライブラリの版の一覧に表示されます（500文字以内・任意）。': 'Shown in the library\'s list of versions (optional, up to 500 characters).',
     '版のメモ': 'Note',
+    '該当する施設が多いため、先頭の%(n)s件を表示しています。施設名や住所の語を加えて絞り込んでください。':
+        'Many facilities match: the first %(n)s are shown. Add words of the name or address to narrow them down.',
     '入会を継続する': 'Stay a member',
     '処理できなかったタスク': 'Tasks not processed',
     '削除する': 'Delete',

@@ -325,3 +325,20 @@ def test_the_api_amends_a_returned_enrolments_category(api, session):
     session.expire_all()
     assert {p.association.code: p.category.code for p in session.get(type(filed), filed.id).parts} == \
         {"chuoeast": "B-2", "sapporo": "A-1"}
+
+
+def test_facility_search_shows_the_address_and_says_when_it_stops_at_the_limit(app, browser, session):
+    from membership.associations import FACILITY_LIMIT
+    from membership.models import Facility
+
+    session.add_all(Facility(name=f"検索テスト医院{i:03d}", kana=f"ケンサクテストイイン{i:03d}",
+                             address="北海道札幌市中央区", postal_code="060-0001", tel="011-000-0000",
+                             owner_type="14:個人", beds=0)
+                    for i in range(FACILITY_LIMIT + 1))
+    session.flush()
+    client = browser(new_member(session).login_id)
+    page = text(client.get("/apply/facilities?facility_q=検索テスト"))
+    assert page.count('name="facility_id"') == FACILITY_LIMIT
+    assert f"先頭の{FACILITY_LIMIT}件を表示しています" in page and "〒060-0001" in page
+    page = text(client.get("/apply/facilities?facility_q=検索テスト医院007"))
+    assert page.count('name="facility_id"') == 1 and "先頭の" not in page

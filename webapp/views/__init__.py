@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from forms.validators import set_language_provider
+from membership.associations import FACILITY_LIMIT
 
 from ..i18n import current_lang, translate
 
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     )
 
     set_language_provider(current_lang, translate)
+    app.jinja_env.globals["facility_limit"] = FACILITY_LIMIT  # the facility search's page (apply/_facilities.html)
     for module in (auth, account, mypage, members, apply, withdraw, transfer, inbox, admin, documents, notices,
                    designer, certification, training, fee_reduction, categories, staff):
         app.register_blueprint(module.bp)
