@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from membership import audit
 from membership.actors import Actor
 from membership.errors import ValidationFailed
+from membership.fields import parse_id
 from membership.models import UserAccount
 
 from .models import NOTE_MAX, ProcessDefinition, ProcessInstance
@@ -32,10 +33,14 @@ def latest(session: Session, key: str) -> ProcessDefinition | None:
 
 
 def get_version(session: Session, key: str, version: int | str) -> ProcessDefinition | None:
+    """A version by its number (an int or its digits) or `latest`; None when there is none."""
     if version == "latest":
         return latest(session, key)
+    number = parse_id(version)
+    if number is None:
+        return None
     return session.scalar(sa.select(ProcessDefinition).where(ProcessDefinition.key == key,
-                                                             ProcessDefinition.version == int(version)))
+                                                             ProcessDefinition.version == number))
 
 
 def decision_source(session: Session, pending: dict[str, str] | None = None):

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import audit, mail, members
 from .actors import Actor
-from .associations import get_by_codes
+from .associations import get_by_codes, get_facility
 from .db import is_postgresql
 from .errors import Forbidden, NotFound, ValidationFailed
-from .fields import today_jst
+from .fields import parse_id, today_jst
 from .memberships import activate_membership
 from .models import (
     Application,
@@ -264,10 +264,7 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
     elif raw_facility in FACILITY_MODES:
         pass  # 未定・一覧にない, or 自宅会員: no facility row
     else:
-        try:
-            facility = session.get(Facility, int(raw_facility))
-        except (TypeError, ValueError):
-            facility = None
+        facility = get_facility(session, raw_facility)
         if facility is None:
             errors["facility_id"] = ("unknown_facility", {})
     duty, position = check_duty(data, errors)
@@ -313,10 +310,8 @@ def upper_missing(group: MembershipGroup) -> list[Association]:
 
 def _extend_group(session: Session, physician_id: int, raw_group, chain: list, errors: dict):
     """追加入会 into one of the member's groups: the new chain must continue the group upwards."""
-    try:
-        group = session.get(MembershipGroup, int(raw_group))
-    except (TypeError, ValueError):
-        group = None
+    group_id = parse_id(raw_group)
+    group = session.get(MembershipGroup, group_id) if group_id is not None else None
     if group is None or group.physician_id != physician_id or not any(
             m.status == MembershipStatus.ACTIVE for m in group.memberships):
         errors["group_id"] = ("not_your_group", {})
@@ -575,8 +570,7 @@ def amend(session: Session, actor: Actor, app: Application, changes: dict) -> No
         app.facility_id = None
         app.payload = {**(app.payload or {}), "facility_mode": changes["facility_id"]}
     elif changes.get("facility_id") not in (None, ""):
-        facility = session.get(Facility, int(changes["facility_id"])) if str(
-            changes["facility_id"]).isdigit() else None
+        facility = get_facility(session, changes["facility_id"])
         if facility is None:
             errors["facility_id"] = ("unknown_facility", {})
         else:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from . import audit, fields, search
 from .actors import Actor
 from .errors import Forbidden, NotFound, ValidationFailed
-from .fields import FieldError
+from .fields import FieldError, parse_id
 from .models import Association, Facility
 from .reference import PREFECTURES
 
@@ -118,10 +118,9 @@ def local_choices(session: Session, prefecture: str, city: str) -> dict:
 
 
 def get_facility(session: Session, facility_id) -> Facility | None:
-    try:
-        return session.get(Facility, int(facility_id))
-    except (TypeError, ValueError):
-        return None
+    """The facility a client named (an id, or its digits), or None for anything else."""
+    found = parse_id(facility_id)
+    return session.get(Facility, found) if found is not None else None
 
 
 def get_by_codes(session: Session, codes: list[str]) -> dict[str, Association]:

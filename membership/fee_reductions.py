@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from .actors import Actor
 from .applications import lock_applicant, record_submission, resolve_applicant
 from .errors import Forbidden, ValidationFailed
-from .fields import today_jst
+from .fields import parse_id, today_jst
 from .models import Application, ApplicationPart, Membership, MembershipGroup, Physician
 from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
 
@@ -46,9 +46,10 @@ def file_reduction(session: Session, actor: Actor, data: dict) -> Application:
         errors["note"] = ("too_long", {"max": MAX_NOTE})
     this_year = fiscal_year(today_jst())
     year = str(data.get("fiscal_year") or "")
-    if not year.isdigit() or int(year) not in (this_year, this_year + 1):
+    if year not in (str(this_year), str(this_year + 1)):
         errors["fiscal_year"] = ("choose_from_list", {})
-    group = session.get(MembershipGroup, int(data["group_id"])) if str(data.get("group_id") or "").isdigit() else None
+    group_id = parse_id(data.get("group_id"))
+    group = session.get(MembershipGroup, group_id) if group_id is not None else None
     active = [m for m in (group.memberships if group else []) if m.status == MembershipStatus.ACTIVE.value]
     if group is None or group.physician_id != applicant.physician_id or not active:
         errors["group_id"] = ("choose_from_list", {})

@@ -18,6 +18,25 @@ from email_validator import EmailNotValidError, validate_email
 
 from .reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXES, SOCIETIES
 
+#: the largest row id (a signed 64-bit integer: PostgreSQL's bigint, SQLite's INTEGER)
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """A row id as a client sends it — an int, or ASCII digits in a string (forms) — or None when
+    it is not one: booleans, fractions, signs, numbers past MAX_ID. Never raises, so that a wild
+    number in a request is "not found", not a database error."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 19:
+        number = int(value.strip())
+    else:
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
 #: dash-like characters that NFKC leaves alone (or maps to something other than "-")
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−－ｰー"), "-")
 

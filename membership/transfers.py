@@ -27,10 +27,10 @@ from .applications import (
     record_submission,
     resolve_applicant,
 )
-from .associations import get_by_codes
+from .associations import get_by_codes, get_facility
 from .calendar import JST
 from .errors import ValidationFailed
-from .models import Application, ApplicationPart, Facility, MembershipEvent
+from .models import Application, ApplicationPart, MembershipEvent
 from .statuses import (
     APPLICATION_TRANSITIONS,
     ApplicationStatus,
@@ -64,10 +64,7 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
     if data.get("facility_id") in (None, ""):
         errors["facility_id"] = ("choose", {})
     else:
-        try:
-            facility = session.get(Facility, int(data["facility_id"]))
-        except (TypeError, ValueError):
-            facility = None
+        facility = get_facility(session, data["facility_id"])
         if facility is None:
             errors["facility_id"] = ("unknown_facility", {})
     effective = _parse_date(data.get("desired_date"), "desired_date", errors)

@@ -61,3 +61,30 @@ def test_check_integrity_passes_on_sound_data_and_names_what_is_broken(tmp_path)
     db.close()
     broken = flask(tmp_path, "check", "integrity")
     assert broken.returncode == 1 and f"group {group[0]}:" in broken.stderr and "is active but layer" in broken.stderr
+
+
+def test_a_member_made_by_the_cli_files_an_application_through_the_api(tmp_path):
+    """users create --role member: a physician ready to log in and apply (API.md's walk), no
+    first-login steps in the way."""
+    from webapp import create_app
+
+    from .helpers import enrolment_body
+
+    assert flask(tmp_path, "db", "upgrade").returncode == 0
+    assert flask(tmp_path, "demo", "load").returncode == 0
+    made = flask(tmp_path, "users", "create", "--login-id", "cliuser01", "--password", "Mamis#2024",
+                 "--role", "member", "--name", "新規 一郎")
+    assert made.returncode == 0, made.stderr
+    again = flask(tmp_path, "users", "create", "--login-id", "cliuser01", "--password", "Mamis#2024",
+                  "--role", "member")
+    assert again.returncode == 2 and "cliuser01" in again.stderr
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "OUTBOX_DIR": str(tmp_path / "outbox"),
+                      "UPLOAD_DIR": str(tmp_path / "uploads"), "SECRET_KEY": "test", "EMBEDDED_BACKGROUND": False})
+    client = app.test_client()
+    r = client.post("/api/v1/auth/token", json={"login_id": "cliuser01", "password": "Mamis#2024"})
+    assert r.status_code == 200, r.get_json()
+    headers = {"Authorization": f"Bearer {r.get_json()['token']}"}
+    assert client.get("/api/v1/members/me", headers=headers).get_json()["name"] == "新規 一郎"
+    r = client.post("/api/v1/applications", json=enrolment_body(), headers=headers)
+    assert r.status_code == 201, r.get_json()
+    assert [p["association"] for p in r.get_json()["parts"]] == ["chuoeast", "sapporo", "hokkaido", "jma"]

@@ -6,8 +6,17 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .json_provider import OrjsonProvider
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a URL, at most a row id's largest value (membership.fields.MAX_ID): a wilder
+    number matches no route (404) instead of reaching the database."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):  # noqa: A002 (werkzeug's names)
+        super().__init__(map, fixed_digits, min, max, signed)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +36,7 @@ def _env_config() -> dict:
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults → MAMIS_ environment → `test_config`. No I/O happens here."""
     app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_mapping(
         ENV_NAME="development",
         SECRET_KEY=None,

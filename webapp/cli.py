@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from engine import bootstrap, deploy
-from membership import accounts, demo, migrate
+from membership import accounts, demo, migrate, physicians
 from membership.errors import ValidationFailed
 
 from . import db
@@ -63,9 +63,16 @@ def _print_logins():
 @click.option("--association", "association_code", default=None)
 @click.option("--name", default="")
 def users_create(login_id, password, role, association_code, name):
-    """Create a user account."""
+    """Create a user account. A member is a physician ready to use the system at once (an
+    administrator vouches for them: no first-login terms or e-mail steps), named by --name
+    ("family given", else the login ID)."""
     try:
-        account = accounts.create_user(db.session(), login_id, password, role, association_code, name=name)
+        if role == "member":
+            family, _, given = (name.strip() or login_id).replace("\u3000", " ").partition(" ")
+            account = physicians.register_physician(db.session(), None, login_id=login_id, password=password,
+                                                    family_name=family, given_name=given.strip())
+        else:
+            account = accounts.create_user(db.session(), login_id, password, role, association_code, name=name)
         db.commit()
     except ValidationFailed as exc:
         db.rollback()

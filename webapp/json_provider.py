@@ -4,6 +4,8 @@ API answers most (the inbox: 50 tasks per call)."""
 
 from __future__ import annotations
 
+import json
+import math
 import typing as t
 
 import orjson
@@ -13,8 +15,33 @@ from flask.json.provider import DefaultJSONProvider
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError("number out of range")
+    return number
+
+
+def strict_loads(data: str | bytes) -> t.Any:
+    """JSON as RFC 8259 has it, refusing what would otherwise get past the parser and fail later:
+    NaN and Infinity, numbers too large for a float, integers of more digits than Python reads
+    and nesting deeper than the interpreter's stack. Every refusal is a ValueError
+    (json.JSONDecodeError), which Flask and webargs answer with 400."""
+    text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except json.JSONDecodeError:
+        raise
+    except (ValueError, RecursionError) as exc:
+        raise json.JSONDecodeError(f"unreadable JSON: {type(exc).__name__}", text[:40], 0) from exc
+
+
 class OrjsonProvider(DefaultJSONProvider):
-    """Reads as Flask does (the standard library); writes with orjson. Output is always UTF-8
+    """Reads with the standard library, strictly (`strict_loads`); writes with orjson. Output is always UTF-8
     (ensure_ascii=False) and keys keep the order the code built them in unless sort_keys is set."""
 
     ensure_ascii = False
@@ -26,7 +53,15 @@ class OrjsonProvider(DefaultJSONProvider):
             options |= orjson.OPT_SORT_KEYS
         if self.compact is False or (self.compact is None and self._app.debug):
             options |= orjson.OPT_INDENT_2
-        return orjson.dumps(obj, default=self.default, option=options)
+        try:
+            return orjson.dumps(obj, default=self.default, option=options)
+        except TypeError:  # what orjson cannot write (an integer past 64 bits): the standard library can
+            return super().dumps(obj).encode()
+
+    def loads(self, s: str | bytes, **kwargs: t.Any) -> t.Any:
+        if kwargs:
+            return super().loads(s, **kwargs)
+        return strict_loads(s)
 
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
         if kwargs:  # explicit json.dumps options (rare): the standard library honours them all

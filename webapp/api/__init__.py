@@ -6,6 +6,10 @@ from functools import wraps
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
+from sqlalchemy.exc import DBAPIError
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from membership import accounts, registration
@@ -22,6 +26,7 @@ from membership.errors import (
 
 from .. import db
 from ..i18n import field_errors, message
+from ..json_provider import strict_loads
 
 STATUS_FOR = {ValidationFailed: 422, NotFound: 404, Forbidden: 403, Conflict: 409,
               AuthenticationFailed: 401, Throttled: 429}
@@ -62,6 +67,20 @@ def _flatten(messages, prefix="") -> dict[str, str]:
     else:
         out[prefix or "body"] = message("invalid", field=prefix or "body")
     return out
+
+
+class StrictParser(FlaskParser):
+    """webargs reading JSON bodies as the rest of the app does (`strict_loads`): a body it refuses
+    is a 400, never a 500."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        return strict_loads(req.get_data(cache=True))
+
+
+class Blueprint(SmorestBlueprint):
+    ARGUMENTS_PARSER = StrictParser()
 
 
 class MamisApi(Api):
@@ -119,6 +138,14 @@ def token_required(view):
     return wrapped
 
 
+def _out_of_range(exc: Exception) -> bool:
+    """A value the driver could not bind (SQLite: OverflowError) or the server refused as out of
+    range (PostgreSQL: numeric_value_out_of_range, SQLSTATE 22003)."""
+    if isinstance(exc, OverflowError) or isinstance(getattr(exc, "orig", None), OverflowError):
+        return True
+    return isinstance(exc, DBAPIError) and getattr(getattr(exc, "orig", None), "sqlstate", None) == "22003"
+
+
 def init_app(app: Flask) -> None:
     from ..security import csrf
     from . import endpoints
@@ -143,6 +170,12 @@ def init_app(app: Flask) -> None:
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return api.handle_http_exception(exc)
+        if _out_of_range(exc):  # a number from the request that the database cannot hold: bad input
+            app.logger.warning("out-of-range value in a request: %s", exc)
+            db.rollback()
+            if is_api_request():
+                return error_response(400, "bad_request", message("bad_input"))
+            return render_template("errors/error.html", code=400), 400
         app.logger.exception("unhandled error")
         db.rollback()
         if is_api_request():

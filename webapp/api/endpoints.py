@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Response, g, jsonify, request
-from flask_smorest import Blueprint
 
 from engine import bulk as runs
 from engine import deploy, designs, dry_run, flows, instances, migration, tasks
@@ -23,7 +22,7 @@ from membership.fields import today_jst
 
 from .. import bulk, db
 from ..i18n import current_lang, message
-from . import domain_error_response, error_response, schemas, token_required
+from . import Blueprint, domain_error_response, error_response, schemas, token_required
 
 blp = Blueprint("api", __name__, url_prefix="/api/v1", description="MAMIS API v1")
 AUTH = {"security": [{"bearerAuth": []}]}
@@ -493,7 +492,7 @@ def get_definition_xml(key, version):
 
 def _revision() -> int:
     text = request.headers.get("If-Match", "").strip('"') or request.args.get("revision", "")
-    if not text.isdigit():
+    if not text.isdigit() or len(text) > 9:
         raise ValidationFailed.one("version", "required" if not text else "invalid")
     return int(text)
 
@@ -555,7 +554,7 @@ def delete_draft(key):
 def draft_dry_run(key):
     _designer_only()
     limit = request.args.get("limit", "20")
-    if not limit.isdigit() or not 1 <= int(limit) <= 100:
+    if not limit.isdigit() or len(limit) > 3 or not 1 <= int(limit) <= 100:
         raise ValidationFailed.one("limit", "invalid")
     s = db.session()
     draft = designs.draft_of(s, key)

@@ -7,6 +7,13 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from membership.fields import MAX_ID
+
+#: a row id sent by a client: a whole number (strictly, in JSON) a database column can hold
+ID_RANGE = validate.Range(1, MAX_ID)
+#: a page number: far past any list, yet its offset still fits the database's integers
+PAGE_RANGE = validate.Range(1, 10**9)
+
 
 class ProblemSchema(Schema):
     """One problem of a BPMN file, pointing at its element (None: the whole file)."""
@@ -176,10 +183,11 @@ class TaskQuery(Schema):
     date_from = fields.Date()
     date_to = fields.Date()
     applicant = fields.String(metadata={"description": "name, kana, 医籍登録番号 or application number"})
-    holder = fields.Integer(metadata={"description": "the id of the staff user who claimed the tasks"})
+    holder = fields.Integer(validate=ID_RANGE, metadata={"description": "the id of the staff user who claimed "
+                                                                         "the tasks"})
     sort = fields.String(validate=validate.OneOf(["created", "due", "application", "applicant", "layer"]))
     order = fields.String(validate=validate.OneOf(["asc", "desc"]))
-    page = fields.Integer(validate=validate.Range(min=1))
+    page = fields.Integer(validate=PAGE_RANGE)
     per_page = fields.Integer(validate=validate.OneOf([20, 50, 100]))
 
 
@@ -219,7 +227,7 @@ class AuditEventSchema(Schema):
 
 
 class ReassignRequest(Schema):
-    to_user_id = fields.Integer(required=True)
+    to_user_id = fields.Integer(required=True, strict=True, validate=ID_RANGE)
     reason = fields.String(required=True)
 
 
@@ -275,7 +283,8 @@ BULK_MAX = 1000
 
 class BulkCompleteRequest(CompleteRequest):
     #: a board meeting approves hundreds at once; each task is its own transaction
-    ids = fields.List(fields.Integer(), required=True, validate=validate.Length(min=1, max=BULK_MAX))
+    ids = fields.List(fields.Integer(strict=True, validate=ID_RANGE), required=True,
+                      validate=validate.Length(min=1, max=BULK_MAX))
 
 
 class BulkResult(Schema):
@@ -336,7 +345,7 @@ class MemberQuery(Schema):
                                      "description": "standing in the caller's association (upcoming: approved "
                                                     "from a date still ahead)"})
     category = fields.String(metadata={"description": "a member category code of the caller's association"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE_RANGE)
 
 
 class RosterQuery(Schema):
@@ -348,7 +357,7 @@ class RosterQuery(Schema):
         "enum": ["valid", "expiring", "expired"],
         "description": "expiring: valid, ending within six months, no renewal issued; expired: ended, not renewed"})
     q = fields.String(metadata={"description": "name, kana or 医籍登録番号"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE_RANGE)
 
 
 class RosterRow(Schema):

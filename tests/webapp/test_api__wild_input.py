@@ -1,0 +1,55 @@
+"""Bad input is a 4xx, never a 500 (API.md): ids past a 64-bit integer in URLs and bodies,
+non-finite and enormous numbers, deeply nested JSON, booleans and fractions where ids go."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..conftest import new_member
+from ..helpers import approved_member, enrolment_body
+
+HUGE = 2**63
+BIG_DIGITS = "9" * 5000
+
+
+@pytest.mark.parametrize("method, url", [
+    ("get", f"/api/v1/applications/{HUGE}"), ("post", f"/api/v1/applications/{HUGE}/cancel"),
+    ("get", f"/api/v1/tasks/{HUGE}"), ("post", f"/api/v1/tasks/{HUGE}/claim"),
+    ("post", f"/api/v1/tasks/{HUGE}/unclaim"), ("get", f"/api/v1/applications/{10**40}"),
+    ("get", f"/api/v1/process-definitions/enrolment/versions/{10**30}"),
+])
+def test_ids_past_64_bits_in_the_url_are_not_found(api, method, url):
+    r = getattr(api("staff@otaru"), method)(url)
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+
+
+def test_wild_numbers_and_shapes_in_bodies_are_refused_as_bad_input(api, session):
+    client = api(new_member(session, prefix="wild").login_id)
+    for facility_id in (HUGE, 10**30, 1e308, True, 1.5, -1, "12abc"):
+        r = client.post("/api/v1/applications", json={**enrolment_body(), "facility_id": facility_id})
+        assert r.status_code == 422, facility_id
+        assert set(r.get_json()["error"]["fields"]) == {"facility_id"}, facility_id
+    staff = api("staff@chuoeast")
+    for ids in ([HUGE], [1.5], [True]):
+        r = staff.post("/api/v1/tasks/bulk-complete", json={"ids": ids, "decision": "approve"})
+        assert r.status_code == 422, ids
+    raw = {"Content-Type": "application/json"}
+    for body in ('{"kind": "enrolment", "facility_id": 1e999}', '{"kind": "enrolment", "facility_id": NaN}',
+                 '{"login_id": ' + BIG_DIGITS + ', "password": "x"}', "[" * 5000 + "]" * 5000):
+        for url in ("/api/v1/applications", "/api/v1/auth/token"):
+            r = client.post(url, data=body, headers=raw)
+            assert r.status_code == 400, (url, body[:30])
+            assert r.get_json()["error"]["code"] == "bad_request"
+
+
+def test_a_transfer_or_a_withdrawal_with_wild_ids_is_refused(api, session):
+    member, _ = approved_member(session, prefix="wilt")
+    client = api(member.login_id)
+    r = client.post("/api/v1/applications", json={
+        "kind": "transfer", "group_id": HUGE, "facility_id": 10**25, "duty_code": "11",
+        "desired_date": "2099-01-01", "associations": [{"code": "kitaku", "category": "B-2"}]})
+    assert r.status_code == 422 and {"group_id", "facility_id"} <= set(r.get_json()["error"]["fields"])
+    r = client.post("/api/v1/applications", json={
+        "kind": "withdrawal", "group_id": 10**30, "associations": ["chuoeast"], "reason": "death",
+        "desired_date": "2099-01-01"})
+    assert r.status_code == 422 and "group_id" in r.get_json()["error"]["fields"]
