@@ -411,6 +411,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "{field}: you hold no valid certificate, so this is a new application."},
     "certification_is_renewal": {"ja": "{field}: 有効な認定証があるため、更新の申請になります。",
                                  "en": "{field}: you hold a valid certificate, so this is a renewal."},
+    "jma_not_by_transfer": {"ja": "{field}: 日本医師会への入会は異動届ではできません。入会届で申請してください。",
+                            "en": "{field}: joining JMA is not done by a transfer; file an enrolment."},
+    "category_kept": {"ja": "{field}: {association}には引き続き所属するため、会員区分は現在のままです（区分の変更は異動届ではできません）。",
+                      "en": "{field}: you stay at {association}, so its member category stays as it is (a transfer "
+                            "does not change categories)."},
     "not_eligible": {"ja": "{field}: 単位が要件に足りないため、まだ申請できません。",
                      "en": "{field}: your credits do not meet the requirements yet."},
     "no_city_membership": {"ja": "{field}: 郡市区等医師会の会員でないため申請できません（審査する医師会がありません）。",

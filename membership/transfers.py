@@ -78,10 +78,13 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
         for i, choice in enumerate(chosen):
             code = str(choice.get("code", "")) if isinstance(choice, dict) else ""
             association = found.get(code)
-            if association is None or association.layer == 1:
+            if association is None:
                 errors[f"associations[{i}].code"] = ("unknown_association", {"code": code})
                 continue
             cat_code = str(choice.get("category") or "")
+            if association.layer == 1:  # JMA membership continues: naming it, as an enrolment does, changes nothing
+                _check_jma(group, association, cat_code, i, errors)
+                continue
             category = next((c for c in association.categories if c.code == cat_code), None)
             if cat_code and category is None:
                 errors["associations"] = ("unknown_category", {"code": cat_code, "association": association.name})
@@ -104,10 +107,22 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
             parts.append((PartAction.JOIN, after[0], after[1]))
     if not parts and facility is not None and facility.id == group.facility_id:
         raise ValidationFailed({"associations": ("no_change", {})}, context="transfer")
-    if 1 in old and parts:
-        parts.append((PartAction.TRANSFER, old[1].association, None))
     return {"group": group, "facility": facility, "effective_date": effective, "duty_code": duty,
-            "position": position, "parts": parts}
+            "position": position, "parts": parts,
+            # JMA reviews no part (its membership continues): the move is recorded on it when applied
+            "recorded_by": old[1].association if 1 in old else None}
+
+
+def _check_jma(group, association, cat_code: str, index: int, errors: dict) -> None:
+    """JMA named among a transfer's associations: only the JMA membership the group keeps, with its
+    own category (a transfer neither joins JMA nor changes a category)."""
+    kept = None if group is None else next(
+        (m for m in group.memberships if m.association_id == association.id and m.status == MembershipStatus.ACTIVE),
+        None)
+    if group is not None and kept is None:
+        errors[f"associations[{index}].code"] = ("jma_not_by_transfer", {})
+    elif kept is not None and cat_code and cat_code != kept.category.code:
+        errors["associations"] = ("category_kept", {"association": association.name})
 
 
 def _group(session: Session, physician_id: int, group_id, actor: Actor | None, errors: dict):
@@ -155,6 +170,10 @@ def _complete_chain(session, group, new_chain: dict, chosen, errors: dict) -> No
             errors[field] = ("choose_prefecture_category", {"association": prefecture.name if prefecture else ""})
             return
     for layer, (association, category) in list(new_chain.items()):
+        stays = old.get(layer) is not None and old[layer].association_id == association.id
+        if stays and category is not None and category.id != old[layer].category_id:
+            errors[field] = ("category_kept", {"association": association.name})
+            return
         if category is None:
             if old.get(layer) is not None and old[layer].association_id == association.id:
                 new_chain[layer] = (association, old[layer].category)
@@ -209,12 +228,13 @@ def apply_transfer(session: Session, actor: Actor, application_id: int) -> bool:
                                            MembershipStatus.MOVED)
     for part in sorted((p for p in app.parts if p.action == PartAction.JOIN), key=lambda p: -p.layer):
         memberships.activate_membership(session, actor, part)
-    for part in app.parts:
-        if part.action == PartAction.TRANSFER:
-            m = by_association.get(part.association_id)
-            session.add(MembershipEvent(membership=m, physician_id=app.physician_id,
-                                        association_id=part.association_id, kind="transferred", on_date=day,
-                                        actor_user_id=actor.user_id or None, application_id=app.id))
+    # JMA's membership continues and records the move (an application filed before 2026-12 has a
+    # `transfer` part of JMA's as well: the record is the same)
+    jma = next((m for m in group.memberships if m.layer == 1 and m.status == MembershipStatus.ACTIVE), None)
+    if jma is not None:
+        session.add(MembershipEvent(membership=jma, physician_id=app.physician_id, association_id=jma.association_id,
+                                    kind="transferred", on_date=day, actor_user_id=actor.user_id or None,
+                                    application_id=app.id))
     group.facility_id = app.facility_id
     memberships.check_group(group)
     transition(app, ApplicationStatus.COMPLETED, APPLICATION_TRANSITIONS)

@@ -55,6 +55,8 @@ EN = {
     '版のメモ': 'Note',
     '該当する施設が多いため、先頭の%(n)s件を表示しています。施設名や住所の語を加えて絞り込んでください。':
         'Many facilities match: the first %(n)s are shown. Add words of the name or address to narrow them down.',
+    '※ 日本医師会の会員資格は継続し、異動は日本医師会に記録されます。':
+        'JMA membership continues; the move is recorded at JMA.',
     '入会を継続する': 'Stay a member',
     '処理できなかったタスク': 'Tasks not processed',
     '削除する': 'Delete',

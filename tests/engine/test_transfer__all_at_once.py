@@ -59,9 +59,9 @@ def fire(s, clock, app):
 def test_within_the_prefecture_only_the_district_changes_and_jma_records_it(session, clock):
     member, group_id = full_member(session)
     app = transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー", days=10)
-    assert [(p.association.code, p.action) for p in app.parts] == [
-        ("chuoeast", "leave"), ("kitaku", "join"), ("jma", "transfer")]
-    work(session, app, [("chuoeast", "approve"), ("kitaku", "approve"), ("jma", "approve")])
+    # JMA reviews no part (API.md's actions are join, leave and certify): its membership records the move
+    assert [(p.association.code, p.action) for p in app.parts] == [("chuoeast", "leave"), ("kitaku", "join")]
+    work(session, app, [("chuoeast", "approve"), ("kitaku", "approve")])
     session.refresh(app)
     assert app.status == "approved" and active(session, member) == ["chuoeast", "sapporo", "hokkaido", "jma"]
     assert fire(session, clock, app) is True
@@ -84,20 +84,19 @@ def test_across_prefectures_layers_2_to_4_change(session, clock):
     assert failed.value.fields["associations"][0] == "choose_prefecture_category"
     app = transfer(session, member, group_id, [("bunkyo", "A-1"), ("tokyo", "A")], "文京本郷")
     assert [(p.association.code, p.action) for p in app.parts] == [
-        ("chuoeast", "leave"), ("sapporo", "leave"), ("bunkyo", "join"), ("hokkaido", "leave"), ("tokyo", "join"),
-        ("jma", "transfer")]
+        ("chuoeast", "leave"), ("sapporo", "leave"), ("bunkyo", "join"), ("hokkaido", "leave"), ("tokyo", "join")]
     work(session, app, [(p.association.code, "approve") for p in app.parts])
     session.refresh(app)
     # effective today: the change applies as soon as the last part is approved
     assert app.status == "completed" and sorted(active(session, member)) == ["bunkyo", "jma", "tokyo"]
 
 
-@pytest.mark.parametrize("rejecting", ["chuoeast", "kitaku", "jma"])
+@pytest.mark.parametrize("rejecting", ["chuoeast", "kitaku"])
 def test_a_rejection_of_any_part_leaves_the_member_as_before(session, rejecting):
     member, group_id = full_member(session)
     app = transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー")
     decisions = []
-    for code in ("chuoeast", "kitaku", "jma"):
+    for code in ("chuoeast", "kitaku"):
         decisions.append((code, "reject" if code == rejecting else "approve"))
         if code == rejecting:
             break
@@ -118,6 +117,11 @@ def test_bad_transfers_are_refused_naming_the_field(session):
         ({"facility_id": 999999}, "facility_id", "unknown_facility"),
         ({"desired_date": "2001-01-01"}, "desired_date", "date_in_past"),
         ({"group_id": 999999}, "group_id", "not_your_group"),
+        # staying at an association keeps its category; JMA is kept, never joined, by a transfer
+        ({"associations": [{"code": "kitaku", "category": "B-2"}, {"code": "sapporo", "category": "B-1"}]},
+         "associations", "category_kept"),
+        ({"associations": [{"code": "kitaku", "category": "B-2"}, {"code": "jma", "category": "A2B"}]},
+         "associations", "category_kept"),
     ]
     for change, field, key in cases:
         body = {"kind": "transfer", "group_id": group_id, "facility_id": facility(session, "北区ファミリー"),
@@ -141,7 +145,7 @@ def test_history_and_my_page_name_the_move(app, session, clock):
 
     member, group_id = full_member(session)
     app_row = transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー")
-    work(session, app_row, [("chuoeast", "approve"), ("kitaku", "approve"), ("jma", "approve")])
+    work(session, app_row, [("chuoeast", "approve"), ("kitaku", "approve")])
     client = login(app, member.login_id)
     history = client.get("/mypage/history").get_data(as_text=True)
     assert "<td>日本医師会</td><td>異動</td>" in history and "<td>北区支部</td><td>入会</td>" in history

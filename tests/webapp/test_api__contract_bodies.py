@@ -70,11 +70,18 @@ def test_a_transfer_as_api_md_writes_it(api, session):
     assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"duty_code"}
     r = client.post("/api/v1/applications", json={**body, "position": "王様"})
     assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"position"}
-    r = client.post("/api/v1/applications", json=body)
+    r = client.post("/api/v1/applications", json={**body, "associations": [
+        {"code": "kitaku", "category": "B-2"}, {"code": "sapporo", "category": "B-1"}]})
+    assert r.status_code == 422 and "札幌市医師会" in r.get_json()["error"]["fields"]["associations"]  # kept, not changed
+    # the whole chain named, as an enrolment names it: the associations kept (with their categories) add nothing
+    whole = [{"code": "kitaku", "category": "B-2"}, {"code": "sapporo", "category": "A-1"},
+             {"code": "hokkaido", "category": "A"}, {"code": "jma", "category": "A1"}]
+    r = client.post("/api/v1/applications", json={**body, "associations": whole})
     assert r.status_code == 201, r.get_json()
     app = r.get_json()
     assert (app["duty_code"], app["position"], app["facility_id"]) == ("31", "部長", north)
-    assert {(p["association"], p["action"]) for p in app["parts"]} >= {("chuoeast", "leave"), ("kitaku", "join")}
+    # the parts hold the leave and join actions only (JMA's membership continues and records the move)
+    assert [(p["association"], p["action"]) for p in app["parts"]] == [("chuoeast", "leave"), ("kitaku", "join")]
     assert session.get(Application, app["id"]).group_id == group_id
 
 

@@ -104,7 +104,8 @@ def test_transfer_in_the_browser(live_server, chromium):
     page.wait_for_url(f"{base}/apply/transfer/confirm")
     check_page(page)
     parts = page.inner_text("#transfer-parts")
-    assert "中央区東支部" in parts and "北区支部" in parts and "異動の記録" in parts
+    assert "中央区東支部" in parts and "北区支部" in parts and "日本医師会" not in parts
+    assert "日本医師会に記録されます" in page.inner_text("#jma-record")
     assert "院長" in page.inner_text("dl.summary")
     shot(page, "transfer-2-confirm")
     page.click(".actions button:has-text('異動を申請する')")
