@@ -428,7 +428,7 @@ def file_certification(session: Session, actor: Actor, data: dict, requirements:
     `certificate` (API.md) or `system` (the screens); a `mode` sent must be the one the
     certificate's state gives. Raises ValidationFailed naming the field."""
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
-    field = "certificate" if "certificate" in data else "system"  # API.md's name, or the screens'
+    field = "system" if "system" in data else "certificate"  # the screens' name, else API.md's
     system = data.get(field)
     if system not in CERTIFIED:
         raise ValidationFailed.one(field, "choose_from_list")

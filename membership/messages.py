@@ -133,6 +133,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "title": {"ja": "件名", "en": "Title"},
     "designations": {"ja": "指定医", "en": "Designations"},
     "body": {"ja": "本文", "en": "Text"},
+    "request": {"ja": "送信された内容", "en": "The request"},
     "publish_from": {"ja": "掲載開始日", "en": "Shown from"},
     "publish_until": {"ja": "掲載終了日", "en": "Shown until"},
     "reason": {"ja": "理由", "en": "Reason"},

@@ -72,7 +72,8 @@ def test_a_transfer_as_api_md_writes_it(api, session):
     assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"position"}
     r = client.post("/api/v1/applications", json={**body, "associations": [
         {"code": "kitaku", "category": "B-2"}, {"code": "sapporo", "category": "B-1"}]})
-    assert r.status_code == 422 and "札幌市医師会" in r.get_json()["error"]["fields"]["associations"]  # kept, not changed
+    # sapporo is kept, so its category is too: refused, not dropped
+    assert r.status_code == 422 and "札幌市医師会" in r.get_json()["error"]["fields"]["associations"]
     # the whole chain named, as an enrolment names it: the associations kept (with their categories) add nothing
     whole = [{"code": "kitaku", "category": "B-2"}, {"code": "sapporo", "category": "A-1"},
              {"code": "hokkaido", "category": "A"}, {"code": "jma", "category": "A1"}]

@@ -53,3 +53,22 @@ def test_a_transfer_or_a_withdrawal_with_wild_ids_is_refused(api, session):
         "kind": "withdrawal", "group_id": 10**30, "associations": ["chuoeast"], "reason": "death",
         "desired_date": "2099-01-01"})
     assert r.status_code == 422 and "group_id" in r.get_json()["error"]["fields"]
+
+
+def test_empty_query_values_are_taken_as_not_given(api):
+    client = api("staff@otaru")
+    everything = client.get("/api/v1/associations").get_json()
+    assert client.get("/api/v1/associations?layer=&parent=&q=").get_json() == everything
+    r = client.get("/api/v1/tasks?status=&kind=")
+    assert r.status_code == 200 and r.get_json() == client.get("/api/v1/tasks").get_json()
+
+
+def test_a_body_that_is_not_an_object_names_the_request_not_a_schema(api, session):
+    client = api(new_member(session, prefix="arr").login_id)
+    for body in ([1, 2], "enrolment", 7):
+        r = client.post("/api/v1/applications", json=body)
+        assert r.status_code in (400, 422), body
+        fields = r.get_json()["error"]["fields"]
+        assert "_schema" not in fields and all("_schema" not in text for text in fields.values()), fields
+    r = client.post("/api/v1/applications", json={"kind": "certification"})
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"certificate"}

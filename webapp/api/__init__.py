@@ -53,19 +53,22 @@ def _flatten(messages, prefix="") -> dict[str, str]:
     out: dict[str, str] = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
+            if key == "_schema":  # marshmallow's name for the body as a whole (e.g. not an object)
+                out.update(_flatten(value, prefix))
+                continue
             name = f"{prefix}.{key}" if prefix and not isinstance(key, int) else (
                 f"{prefix}[{key}]" if isinstance(key, int) else str(key))
             out.update(_flatten(value, name))
     elif isinstance(messages, list):
         if messages and all(isinstance(m, str) for m in messages):
-            field = prefix or "body"
+            field = prefix or "request"
             key = MARSHMALLOW_KEYS.get(messages[0], "invalid")
             out[field] = message(key, field=field)
         else:
             for m in messages:
                 out.update(_flatten(m, prefix))
     else:
-        out[prefix or "body"] = message("invalid", field=prefix or "body")
+        out[prefix or "request"] = message("invalid", field=prefix or "request")
     return out
 
 

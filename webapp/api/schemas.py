@@ -5,7 +5,7 @@ Domain rules (chains, categories, dates) are checked by the use cases, which nam
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from membership.fields import MAX_ID
 
@@ -13,6 +13,18 @@ from membership.fields import MAX_ID
 ID_RANGE = validate.Range(1, MAX_ID)
 #: a page number: far past any list, yet its offset still fits the database's integers
 PAGE_RANGE = validate.Range(1, 10**9)
+
+
+class QuerySchema(Schema):
+    """A query string's filters: unknown parameters ignored, and an empty one (`?layer=`, as a
+    form with an unfilled field sends it) taken as not given."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    @pre_load
+    def _drop_empty(self, data, **kwargs):
+        return {key: value for key, value in data.items() if value != ""}
 
 
 class ProblemSchema(Schema):
@@ -70,10 +82,7 @@ class AssociationSchema(Schema):
     categories = fields.List(fields.Nested(CategorySchema))
 
 
-class AssociationQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class AssociationQuery(QuerySchema):
     layer = fields.Integer(validate=validate.Range(1, 4))
     parent = fields.String()
     q = fields.String()
@@ -90,10 +99,7 @@ class FacilitySchema(Schema):
     beds = fields.Integer()
 
 
-class FacilityQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class FacilityQuery(QuerySchema):
     q = fields.String()
 
 
@@ -166,10 +172,7 @@ class ApplicationSchema(Schema):
     parts = fields.List(fields.Nested(PartSchema))
 
 
-class TaskQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class TaskQuery(QuerySchema):
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "completed", "cancelled", "all"]))
     kind = fields.String(metadata={"description": "task kind: review or amend"})
     association = fields.String()
@@ -200,11 +203,8 @@ class TaskCounts(Schema):
     completed = fields.Integer()
 
 
-class AuditQuery(Schema):
+class AuditQuery(QuerySchema):
     """Documents the filters; the values are checked by membership.audit.parse_query."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     date_from = fields.String(metadata={"description": "YYYY-MM-DD, a day in Japan"})
     date_to = fields.String(metadata={"description": "YYYY-MM-DD, a day in Japan (inclusive)"})
@@ -334,11 +334,8 @@ class MeSchema(Schema):
     memberships = fields.List(fields.Nested(MembershipSchema))
 
 
-class MemberQuery(Schema):
+class MemberQuery(QuerySchema):
     """Documents the member list's filters; membership.members checks them."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     q = fields.String(metadata={"description": "name, kana, 医籍登録番号 or login ID; every term must match"})
     status = fields.String(metadata={"enum": ["active", "upcoming", "former", "applying", "attendee"],
@@ -348,10 +345,7 @@ class MemberQuery(Schema):
     page = fields.Integer(load_default=1, validate=PAGE_RANGE)
 
 
-class RosterQuery(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class RosterQuery(QuerySchema):
     system = fields.String(metadata={"enum": ["occupational", "sports", "lifelong", "primary_care"]})
     state = fields.String(load_default="valid", metadata={
         "enum": ["valid", "expiring", "expired"],
