@@ -65,6 +65,14 @@ def test_openapi_document_is_generated_from_the_code(app):
                  "/api/v1/members/me", "/api/v1/process-definitions"):
         assert path in spec["paths"], path
     assert "ApplicationCreate" in spec["components"]["schemas"]
+    # API.md's value lists, as the document states them
+    schemas = spec["components"]["schemas"]
+    part = schemas["Part"]["properties"]
+    assert part["action"]["enum"] == ["join", "leave", "certify"]
+    assert part["status"]["enum"] == ["pending", "in_review", "approved", "rejected", "cancelled"]
+    assert schemas["Application"]["properties"]["status"]["enum"] == [
+        "draft", "submitted", "in_review", "returned", "approved", "rejected", "cancelled", "completed"]
+    assert "fields" in schemas["ErrorDetail"]["required"]
 
 
 def test_production_needs_a_secret_and_sets_secure_cookies(monkeypatch):

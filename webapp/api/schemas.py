@@ -40,7 +40,8 @@ class ErrorDetail(Schema):
     message = fields.String(required=True)
     #: BPMN validation only
     problems = fields.List(fields.Nested(ProblemSchema))
-    fields = fields.Dict(keys=fields.String(), values=fields.String())
+    fields = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                         metadata={"description": "{field: message}; empty when no field is to blame"})
 
 
 class ApiErrorSchema(Schema):
@@ -154,16 +155,17 @@ class PartSchema(Schema):
     association = fields.String()
     association_name = fields.String()
     layer = fields.Integer()
-    action = fields.String()
+    action = fields.String(metadata={"enum": ["join", "leave", "certify"]})
     category = fields.String(allow_none=True)
-    status = fields.String()
+    status = fields.String(metadata={"enum": ["pending", "in_review", "approved", "rejected", "cancelled"]})
     comment = fields.String()
 
 
 class ApplicationSchema(Schema):
     id = fields.Integer()
     kind = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={"enum": ["draft", "submitted", "in_review", "returned", "approved", "rejected",
+                                              "cancelled", "completed"]})
     created_at = fields.String()
     desired_date = fields.String(allow_none=True)
     facility_id = fields.Integer(allow_none=True)
