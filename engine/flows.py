@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from membership import applications, certifications, fee_reductions, training, transfers, uploads, withdrawals
 from membership.actors import Actor
-from membership.errors import Conflict, ValidationFailed
+from membership.errors import Conflict, Forbidden, ValidationFailed
 from membership.models import Application, ApplicationDraft
 from membership.statuses import ApplicationStatus
 
@@ -64,7 +64,7 @@ def cancel_application(session: Session, actor: Actor, application_id: int) -> A
     app = applications.get_application(session, actor, application_id)
     if actor.role == "secretariat" or app.applicant_user_id != actor.user_id:
         # Only the applicant withdraws their application here; staff reject it in the inbox.
-        raise Conflict("not_cancellable")
+        raise Forbidden("only_applicant_cancels")
     instance_id = session.scalar(sa.select(ProcessInstance.id).where(ProcessInstance.application_id == app.id))
     instance = lock_instance(session, instance_id) if instance_id else None
     session.refresh(app)

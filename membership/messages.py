@@ -297,6 +297,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "en": "This task is no longer open (someone else may have completed it)."},
     "task_claimed": {"ja": "このタスクは他の担当者が担当しています。",
                      "en": "Another staff member has claimed this task."},
+    "only_applicant_cancels": {"ja": "申請を取り消せるのは申請者ご本人だけです。事務局は受付タスクで却下してください。",
+                               "en": "Only the applicant can cancel an application; staff reject it from the task."},
     "not_cancellable": {"ja": "この申請は取り消せません。", "en": "This application can no longer be cancelled."},
     "no_change": {"ja": "{field}: 現在と同じ医師会・施設です。異動の内容を選んでください。",
                   "en": "{field}: these are your current associations and facility; choose what changes."},

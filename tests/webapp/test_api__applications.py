@@ -93,3 +93,19 @@ def test_members_me_shows_active_memberships(api):
         ("otaru", 3, "active"), ("hokkaido", 2, "active"), ("jma", 1, "active")]
     history = api("nichiitaro").get("/api/v1/members/me/history").get_json()
     assert {h["association"] for h in history} == {"otaru", "hokkaido", "jma"}
+
+
+def test_staff_who_filed_for_a_member_cannot_cancel_it_through_the_api(api, session):
+    """Cancelling is the applicant's: a secretariat (even the one that filed it on the member's
+    behalf) is refused as outside its rights (403), and the application stays under review."""
+    from ..helpers import approved_member, future
+
+    member, group_id = approved_member(session, prefix="cnl")
+    staff = api("staff@chuoeast")
+    r = staff.post("/api/v1/applications", json={
+        "kind": "withdrawal", "associations": ["chuoeast"], "reason": "death", "desired_date": future(),
+        "on_behalf_of": member.login_id})
+    assert r.status_code == 201, r.get_json()
+    r = staff.post(f"/api/v1/applications/{r.get_json()['id']}/cancel")
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
+    assert "申請者ご本人" in r.get_json()["error"]["message"]
