@@ -731,8 +731,10 @@ EN.update({
     "タイマー": "Timers",
     "この版で開始したインスタンスはありません。": "No instance started on this version.",
     "入力内容を一時保存しました。マイページの「作成中の申請」から再開できます。":
-        "Saved. You can continue from \"Applications in progress\" on My Page.",
-    "作成中の申請を削除しました。": "The application in progress was deleted.",
+        "Saved. You can continue from \"Your drafts\" on My Page.",
+    "作成中の申請を削除しました。": "The draft was deleted.",
+    "入力内容を一時保存しました。会員一覧の「作成中の代理申請」から再開できます。":
+        "Saved. You can continue from \"Drafts filed for members\" on the member list.",
     "ファイルを削除しました。": "The file was deleted.",
     "お知らせを削除しました。": "The notice was deleted.",
     "お知らせを登録しました。": "The notice was saved.",

@@ -58,10 +58,7 @@ def _keep_for_later(step: str, **values):
     drafts.save(s, actor(), current, step, **values)
     db.commit()
     session.pop(KEY, None)
-    flash(translate("入力内容を一時保存しました。マイページの「作成中の申請」から再開できます。"), "success")
-    if actor().is_secretariat:
-        return redirect(url_for("members.index"))
-    return redirect(url_for("mypage.index"))
+    return draft_files.to_where_drafts_are_listed()
 
 
 def _acting_for() -> str | None:

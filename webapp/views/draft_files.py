@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, request, session
+from flask import abort, current_app, flash, redirect, request, session, url_for
 
 from membership import associations, drafts, uploads
 from membership.errors import NotFound, ValidationFailed
@@ -52,6 +52,15 @@ def store_uploads(s, current, codes: list[str]) -> dict[str, str]:
                 errors[f"file-{code}"] = f"{uploads.safe_name(f.filename)}: {message_}"
                 break
     return errors
+
+
+def to_where_drafts_are_listed():
+    """After 一時保存: members to My Page, staff to the member list (their drafts for members)."""
+    if actor().is_secretariat:
+        flash(translate("入力内容を一時保存しました。会員一覧の「作成中の代理申請」から再開できます。"), "success")
+        return redirect(url_for("members.index"))
+    flash(translate("入力内容を一時保存しました。マイページの「作成中の申請」から再開できます。"), "success")
+    return redirect(url_for("mypage.index"))
 
 
 def delete_document(key: str, document_id: int, back_to: str):

@@ -19,7 +19,7 @@ from membership.errors import ValidationFailed
 from membership.reference import DUTY_CODES
 
 from .. import db
-from ..i18n import field_errors, translate
+from ..i18n import field_errors
 from ..security import actor, roles_required
 from . import acting, draft_files
 from .draft_files import current_draft, store_uploads, upload_root
@@ -55,11 +55,8 @@ def _keep_for_later(step: str, **values):
     drafts.save(s, actor(), _draft_for_update(), step, **values)
     db.commit()
     session.pop(KEY, None)
-    flash(translate("入力内容を一時保存しました。マイページの「作成中の申請」から再開できます。"), "success")
-    if actor().is_secretariat:
-        session.pop(FOR, None)
-        return redirect(url_for("members.index"))
-    return redirect(url_for("mypage.index"))
+    session.pop(FOR, None)
+    return draft_files.to_where_drafts_are_listed()
 
 
 @bp.route("/for/<int:physician_id>", methods=["POST"])
