@@ -29,6 +29,7 @@ from membership import applications, associations, audit, calendar, safe_text
 from membership.actors import Actor
 from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, NotFound
+from membership.fields import parse_int
 
 from . import escalation, safe_eval
 from .deploy import latest_with_calls, load_specs
@@ -370,9 +371,10 @@ def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
         assignee = _property(t, props["candidate_user"]) if props.get("candidate_user") else None
         now = utcnow()
         due = None
-        if str(props.get("due_in_days", "")).isdigit():
+        days = parse_int(str(props.get("due_in_days", "")), 1, 365)
+        if days is not None:
             # business days of the association's office (weekends, holidays, closed days excluded)
-            due = calendar.due_at(session, association_id, int(props["due_in_days"]))
+            due = calendar.due_at(session, association_id, days)
         session.add(HumanTask(
             instance=instance, application_id=instance.application_id, spiff_task_id=spiff_id,
             bpmn_id=t.task_spec.bpmn_id, process_key=t.workflow.spec.name,

@@ -15,7 +15,7 @@ from membership import applications, audit, members, search, withdrawals
 from membership.actors import Actor
 from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, NotFound, ValidationFailed
-from membership.fields import JST
+from membership.fields import JST, parse_id, parse_int
 from membership.models import Application, Association, UserAccount
 
 from .models import HumanTask, SavedFilter, TaskEvent
@@ -370,7 +370,7 @@ def parse_query(args) -> InboxQuery:
     q.status = status
     holder = str(args.get("holder") or "").strip()
     if holder:
-        if holder.isdigit() and len(holder) < 10:
+        if parse_id(holder) is not None:
             q.holder = int(holder)
         else:
             errors["holder"] = ("choose_from_list", {})
@@ -445,7 +445,8 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
         params[f"like{i}"], params[f"term{i}"] = search.contains(term), term
         # a number (or "#123") is also an application number, as staff hear it on the phone
         number = term.removeprefix("#")
-        params[f"app{i}"] = int(number) if number.isdigit() and len(number) < 10 else -1
+        found = parse_int(number, 0, 10**9)
+        params[f"app{i}"] = -1 if found is None else found
     page, count = _inbox_statements(shape)
     rows = session.connection().execute(page, params).all()
     if rows:

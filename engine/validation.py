@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from membership import messages
+from membership.fields import parse_int
 
 from . import safe_eval
 from .services import SERVICES
@@ -237,7 +238,7 @@ def _user_task(task, problems: list[Problem]) -> None:
         problems.append(Problem(task_id, "bpmn.unknown_form_key", {"form_key": form_key,
                                                                    "known": ", ".join(sorted(keys))}))
     due = (props.get("due_in_days") or "").strip()
-    if due and not (due.isdigit() and 0 < int(due) <= 365):
+    if due and parse_int(due, 1, 365) is None:
         problems.append(Problem(task_id, "bpmn.due_in_days", {"value": due}))
 
 

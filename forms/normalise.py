@@ -20,6 +20,6 @@ def date_text(text: str | None) -> str:
     cleaned = halfwidth(text).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-")
     cleaned = cleaned.rstrip("日")
     parts = cleaned.split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
+    if len(parts) == 3 and all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
         return f"{int(parts[0]):04d}-{int(parts[1]):02d}-{int(parts[2]):02d}"
     return cleaned

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from .actors import Actor
 from .db import utcnow
 from .errors import Forbidden, ValidationFailed
-from .fields import JST, FieldError, halfwidth
+from .fields import JST, FieldError, halfwidth, parse_int
 from .fields import date as parse_date
 from .models import ApplicationPart, Association, AuditEvent, UserAccount
 
@@ -145,10 +145,11 @@ def parse_query(args) -> AuditQuery:
     for name in ("object_id", "before"):
         raw = halfwidth(args.get(name) or "")
         if raw:
-            if raw.isdigit() and len(raw) < 10:
-                setattr(q, name, int(raw))
-            else:
+            number = parse_int(raw, 0, 10**9)
+            if number is None:
                 errors[name] = ("invalid", {})
+            else:
+                setattr(q, name, number)
     if q.date_from and q.date_to and q.date_from > q.date_to:
         errors["date_to"] = ("invalid", {})
     if errors:

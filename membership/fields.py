@@ -22,10 +22,10 @@ from .reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXES, SOCIETI
 MAX_ID = 2**63 - 1
 
 
-def parse_id(value) -> int | None:
-    """A row id as a client sends it — an int, or ASCII digits in a string (forms) — or None when
-    it is not one: booleans, fractions, signs, numbers past MAX_ID. Never raises, so that a wild
-    number in a request is "not found", not a database error."""
+def parse_int(value, low: int = 0, high: int = MAX_ID) -> int | None:
+    """A whole number as a client sends it — an int, or ASCII digits in a string (forms, query
+    strings) — within [low, high], or None: booleans, fractions, signs, "²" or "①" (digits to
+    str.isdigit, not to int), 5,000 digits. Never raises."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -34,7 +34,13 @@ def parse_id(value) -> int | None:
         number = int(value.strip())
     else:
         return None
-    return number if 1 <= number <= MAX_ID else None
+    return number if low <= number <= high else None
+
+
+def parse_id(value) -> int | None:
+    """A row id as a client sends it, or None when it is not one (see parse_int), so that a wild
+    number in a request is "not found", not a database error."""
+    return parse_int(value, 1, MAX_ID)
 
 
 #: dash-like characters that NFKC leaves alone (or maps to something other than "-")

@@ -37,14 +37,45 @@ def decode(raw: bytes) -> str:
     raise ValidationFailed.one("file", "bad_encoding")
 
 
-def read_rows(raw: bytes, columns, max_rows: int) -> list[dict]:
-    """A CSV file's rows by its header, or ValidationFailed ("file") when it cannot be read at all:
-    encoding, a missing column, too many rows, none."""
-    reader = csv.DictReader(io.StringIO(decode(raw)))
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+def open_csv(raw: bytes, columns) -> csv.DictReader:
+    """A reader of the file's rows by its header: any encoding `decode` knows, any line ending
+    (Excel for Mac writes CR alone). ValidationFailed ("file") for an unreadable header or a
+    missing column; iterate it through `guarded` so that a broken row is an error, not a crash."""
+    reader = csv.DictReader(io.StringIO(decode(raw), newline=None))
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise ValidationFailed.one("file", "csv_unreadable", line=1) from exc
+    missing = [c for c in columns if c not in header]
     if missing:
         raise ValidationFailed.one("file", "missing_columns", columns="、".join(missing))
-    rows = list(reader)
+    return reader
+
+
+def guarded(reader: csv.DictReader):
+    """The reader's rows; a row the csv module cannot read (an unclosed quote, a field past its
+    size limit) is ValidationFailed ("file") naming its line."""
+    yield from rows_or_refusal(reader, "file")
+
+
+def rows_or_refusal(reader, field: str):
+    """A csv reader's rows; the row it cannot read is ValidationFailed on `field` naming the line
+    where that row starts."""
+    while True:
+        start = reader.line_num + 1  # the lines read so far, then the row's first line
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ValidationFailed.one(field, "csv_unreadable", line=start) from exc
+        yield row
+
+
+def read_rows(raw: bytes, columns, max_rows: int) -> list[dict]:
+    """A CSV file's rows by its header, or ValidationFailed ("file") when it cannot be read at all:
+    encoding, a missing column, a broken row, too many rows, none."""
+    rows = list(guarded(open_csv(raw, columns)))
     if len(rows) > max_rows:
         raise ValidationFailed.one("file", "too_many", max=max_rows)
     if not rows:
@@ -82,15 +113,12 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     for a file that cannot be read at all (encoding, header, size) and Forbidden for non-staff."""
     if not actor.is_secretariat or not holds_members(session.get(Association, actor.association_id)):
         raise Forbidden()
-    reader = csv.DictReader(io.StringIO(decode(raw)))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValidationFailed.one("file", "missing_columns", columns="、".join(missing))
+    reader = open_csv(raw, COLUMNS)
     categories = {c.code: c for c in session.scalars(sa.select(MemberCategory).where(
         MemberCategory.association_id == actor.association_id))}
     seen: set[str] = set()
     clean, problems = [], []
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(guarded(reader), start=2):
         if line - 1 > MAX_ROWS:
             raise ValidationFailed.one("file", "too_many", max=MAX_ROWS)
         errors: dict[str, tuple[str, dict]] = {}

@@ -128,6 +128,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "to_user": {"ja": "担当者", "en": "Staff member"},
     "note": {"ja": "コメント・メモ", "en": "Note"},
     "file": {"ja": "ファイル", "en": "File"},
+    "registry_file": {"ja": "出席者のCSV", "en": "Attendance CSV"},
     "documents": {"ja": "提出書類", "en": "Documents"},
     "group_id": {"ja": "退会するグループ", "en": "Group to leave"},
     "title": {"ja": "件名", "en": "Title"},
@@ -419,6 +420,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "category_kept": {"ja": "{field}: {association}には引き続き所属するため、会員区分は現在のままです（区分の変更は異動届ではできません）。",
                       "en": "{field}: you stay at {association}, so its member category stays as it is (a transfer "
                             "does not change categories)."},
+    "csv_unreadable": {"ja": "{field}: {line}行目をCSVとして読み取れません（引用符の閉じ忘れや、極端に長い項目がないかご確認ください）。",
+                       "en": "{field}: line {line} cannot be read as CSV (look for an unclosed quote or a field that "
+                             "is far too long)."},
     "not_eligible": {"ja": "{field}: 単位が要件に足りないため、まだ申請できません。",
                      "en": "{field}: your credits do not meet the requirements yet."},
     "no_city_membership": {"ja": "{field}: 郡市区等医師会の会員でないため申請できません（審査する医師会がありません）。",

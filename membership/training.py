@@ -25,8 +25,8 @@ from .applications import record_submission
 from .certifications import CATEGORIES, SYSTEMS, add_credits
 from .db import is_postgresql, utcnow
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
-from .fields import today_jst
-from .imports import decode
+from .fields import parse_int, today_jst
+from .imports import decode, rows_or_refusal
 from .models import (
     Application,
     ApplicationPart,
@@ -162,7 +162,7 @@ def _when_and_where(data: dict, errors: dict) -> tuple[str, dt.date | None, dt.d
     if starts and ends and ends < starts:
         errors["ends_on"] = ("date_order", {})
     capacity = str(data.get("capacity") or "").strip()
-    if not capacity.isdigit() or not 1 <= int(capacity) <= MAX_CAPACITY:
+    if parse_int(capacity, 1, MAX_CAPACITY) is None:
         errors["capacity"] = ("invalid", {})
         return place, starts, ends, None
     return place, starts, ends, int(capacity)
@@ -535,7 +535,8 @@ def numbers_from_csv(raw: bytes) -> list[str]:
     if not raw:
         return []
     lines = []
-    for row in csv.reader(io.StringIO(decode(raw))):
+    reader = csv.reader(io.StringIO(decode(raw), newline=None))  # any line ending, CR alone too
+    for row in rows_or_refusal(reader, "registry_file"):
         first = (row[0] if row else "").strip()
         if not lines and first and not first.isdigit():
             continue  # the header

@@ -18,7 +18,7 @@ from membership import (
     training,
 )
 from membership.errors import AuthenticationFailed, Forbidden, NotFound, Throttled, ValidationFailed
-from membership.fields import today_jst
+from membership.fields import parse_id, parse_int, today_jst
 
 from .. import bulk, db
 from ..i18n import current_lang, message
@@ -480,7 +480,7 @@ def get_instance(instance_id):
 @blp.doc(**AUTH)
 @blp.response(200)
 def get_definition_xml(key, version):
-    if version != "latest" and not version.isdigit():
+    if version != "latest" and parse_id(version) is None:
         raise ValidationFailed.one("version", "invalid")
     definition = deploy.get_version(db.session(), key, version)
     if definition is None:
@@ -492,7 +492,7 @@ def get_definition_xml(key, version):
 
 def _revision() -> int:
     text = request.headers.get("If-Match", "").strip('"') or request.args.get("revision", "")
-    if not text.isdigit() or len(text) > 9:
+    if parse_int(text, 0, 10**9) is None:
         raise ValidationFailed.one("version", "required" if not text else "invalid")
     return int(text)
 
@@ -554,7 +554,7 @@ def delete_draft(key):
 def draft_dry_run(key):
     _designer_only()
     limit = request.args.get("limit", "20")
-    if not limit.isdigit() or len(limit) > 3 or not 1 <= int(limit) <= 100:
+    if parse_int(limit, 1, 100) is None:
         raise ValidationFailed.one("limit", "invalid")
     s = db.session()
     draft = designs.draft_of(s, key)

@@ -34,6 +34,7 @@ from membership import (
 )
 from membership.db import utcnow
 from membership.errors import Conflict, ValidationFailed
+from membership.fields import parse_id, parse_int
 from membership.reference import DUTY_CODES
 
 from .. import bulk, db
@@ -84,7 +85,8 @@ def counts():
         view = "open"
     shown = request.args.get("shown", "")
     now_counts = tasks.inbox_counts(db.session(), actor())
-    changed = shown.isdigit() and int(shown) != now_counts.get(view, 0)
+    shown_count = parse_int(shown)
+    changed = shown_count is not None and shown_count != now_counts.get(view, 0)
     return render_template("inbox/_tabs.html", query=tasks.InboxQuery(view=view), counts=now_counts,
                            views=VIEW_LABELS, polled=True, changed=changed, back_args=session.get("inbox_args") or {})
 
@@ -122,7 +124,7 @@ def _selection() -> tuple[tasks.InboxQuery, list[int]]:
     query = tasks.parse_query(request.form)
     if request.form.get("scope") == "all":
         return query, tasks.matching_ids(db.session(), actor(), query, limit=runs.BULK_MAX + 1)
-    return query, [int(v) for v in request.form.getlist("task_ids") if v.isdigit()]
+    return query, [n for n in map(parse_id, request.form.getlist("task_ids")) if n is not None]
 
 
 def _refused(query: tasks.InboxQuery, ids: list[int]):
@@ -471,7 +473,7 @@ def unclaim(task_id):
 def reassign(task_id):
     to_user = request.form.get("to_user_id", "")
     return _task_action(task_id, lambda s, me, tid: tasks.reassign(
-        s, me, tid, int(to_user) if to_user.isdigit() else 0, request.form.get("reason")), "担当者を変更しました。")
+        s, me, tid, parse_id(to_user) or 0, request.form.get("reason")), "担当者を変更しました。")
 
 
 @bp.route("/tasks/<int:task_id>/take-over", methods=["POST"])

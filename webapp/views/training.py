@@ -10,6 +10,7 @@ from forms.enrolment import ConfirmForm
 from forms.training import CREDIT_KINDS, CREDIT_ROWS, CallOffForm, ReportForm, SessionChangeForm, SessionForm
 from membership import associations, certifications, documents, memberships, training
 from membership.errors import Conflict, ValidationFailed
+from membership.fields import parse_id
 
 from .. import db
 from ..csv_response import csv_response
@@ -207,7 +208,7 @@ def report(session_id):
     form = ReportForm()
     if not form.validate_on_submit():
         return redirect(url_for("training.detail", session_id=session_id))
-    ids = [int(v) for v in request.form.getlist("attended") if v.isdigit()]
+    ids = [n for n in map(parse_id, request.form.getlist("attended")) if n is not None]
     upload = request.files.get("registry_file")
     try:
         numbers = (form.registry_numbers.data or "").splitlines() + training.numbers_from_csv(

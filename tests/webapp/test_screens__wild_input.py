@@ -1,0 +1,90 @@
+"""The screens never answer 500 to what a user (or a tampered form) sends: digits that are not
+ASCII ("²", "①" pass str.isdigit), numbers of thousands of digits, CSV files with Mac line
+endings or a field past the csv module's limit."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+
+from membership.models import Physician
+
+from ..helpers import login_client as login
+from .test_members__import_export import csv_bytes, numbers
+
+WILD = ("²", "①", "9" * 5000, "-1", "1.5")
+
+
+def text(r):
+    return r.get_data(as_text=True)
+
+
+def test_inbox_numbers_that_are_not_numbers(app, session):
+    client = login(app, "staff@chuoeast")
+    csrf = client.get("/inbox").get_data(as_text=True).split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    for value in WILD:
+        assert client.get(f"/inbox/counts?view=open&shown={value}").status_code == 200, value
+        assert client.get(f"/inbox?holder={value}").status_code in (200, 422), value
+        assert client.get(f"/inbox?applicant={value}").status_code == 200, value
+        for url in ("/inbox/bulk", "/inbox/export"):
+            r = client.post(url, data={"csrf_token": csrf, "task_ids": value, "decision": "approve"})
+            assert r.status_code < 500, (url, value)
+        assert client.post("/tasks/1/reassign", data={"csrf_token": csrf, "to_user_id": value,
+                                                      "reason": "x"}).status_code < 500, value
+        assert client.get(f"/admin/audit?object_id={value}").status_code < 500, value
+
+
+def test_a_date_of_thousands_of_digits_is_an_invalid_date(app, session):
+    from forms.normalise import date_text
+
+    assert date_text("9" * 5000 + "/01/01").startswith("999")  # returned cleaned, to be refused as a date
+    assert date_text("２０２７／４／１") == "2027-04-01"
+
+
+def test_a_member_import_reads_mac_line_endings_and_names_a_broken_line(app, session):
+    a, b = numbers(2)
+    rows = [[a, "改行", "一郎", "カイギョウ", "イチロウ", "1970-04-01", "男", "", "A-1", "2001-04-01"],
+            [b, "改行", "二郎", "カイギョウ", "ジロウ", "1971-04-01", "男", "", "A-1", "2001-04-01"]]
+    mac = csv_bytes(rows).replace(b"\r\n", b"\r")  # Excel for Mac: CR alone
+    client = login(app, "staff@otaru")
+    r = client.post("/members/import", data={"action": "import", "file": (io.BytesIO(mac), "mac.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302, text(r)
+    assert session.scalar(sa.select(sa.func.count()).select_from(Physician)
+                          .where(Physician.registry_number.in_([a, b]))) == 2
+    (c,) = numbers(1)
+    huge = csv_bytes([[c, "長" * 200_000, "一郎", "ナガイ", "イチロウ", "1970-04-01", "男", "", "A-1", "2001-04-01"]])
+    r = client.post("/members/import", data={"action": "check", "file": (io.BytesIO(huge), "huge.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422 and "2行目をCSVとして読み取れません" in text(r)
+
+
+def test_the_administrators_imports_name_a_broken_line(app, session):
+    client = login(app, "admin001")
+    broken = b"\xef\xbb\xbf" + ("医籍登録番号,x\r\n123456," + "長" * 200_000 + "\r\n").encode()
+    for url in ("/admin/credits/import", "/admin/benefits/import", "/admin/certificates/import"):
+        r = client.post(url, data={"action": "check", "file": (io.BytesIO(broken), "b.csv")},
+                        content_type="multipart/form-data")
+        assert r.status_code < 500, url
+        assert "CSVとして読み取れません" in text(r) or "列がありません" in text(r) or "ありません" in text(r), url
+
+
+def test_a_session_with_a_capacity_of_thousands_of_digits_is_refused_naming_it(app, session):
+    from .test_screens__training_sessions import _file
+
+    for capacity in ("9" * 5000, "-1", "1.5"):  # ("²" reads as 2, as full-width digits do)
+        _, r = _file(app, capacity=capacity)
+        assert r.status_code == 422 and "定員" in text(r), capacity
+
+
+def test_an_attendance_csv_with_mac_line_endings_or_a_broken_line(app, session):
+    import pytest
+
+    from membership import training
+    from membership.errors import ValidationFailed
+
+    assert training.numbers_from_csv("医籍登録番号\r123456\r234567\r".encode()) == ["123456", "234567"]
+    with pytest.raises(ValidationFailed) as failed:
+        training.numbers_from_csv(("123456\n" + '"' + "x" * 200_000 + "\n").encode())
+    assert failed.value.fields["registry_file"] == ("csv_unreadable", {"line": 2})
