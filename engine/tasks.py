@@ -15,7 +15,7 @@ from membership import applications, audit, members, search, withdrawals
 from membership.actors import Actor
 from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, NotFound, ValidationFailed
-from membership.fields import JST, parse_id, parse_int
+from membership.fields import JST, halfwidth, parse_id, parse_int
 from membership.models import Application, Association, UserAccount
 
 from .models import HumanTask, SavedFilter, TaskEvent
@@ -355,7 +355,7 @@ def parse_query(args) -> InboxQuery:
         else:
             errors["layer"] = ("choose_from_list", {})
     for name in ("date_from", "date_to"):
-        raw = (args.get(name) or "").strip()
+        raw = halfwidth(args.get(name) or "")  # ２０２６／０１／０１ as typed in Japanese input mode
         if raw:
             try:
                 setattr(q, name, dt.date.fromisoformat(raw.replace("/", "-")))
@@ -371,18 +371,18 @@ def parse_query(args) -> InboxQuery:
     holder = str(args.get("holder") or "").strip()
     if holder:
         if parse_id(holder) is not None:
-            q.holder = int(holder)
+            q.holder = parse_id(holder)
         else:
             errors["holder"] = ("choose_from_list", {})
     q.sort = args.get("sort") if args.get("sort") in SORTS else "created"
     q.order = "asc" if args.get("order") == "asc" else "desc"
-    try:
-        q.page = max(int(args.get("page") or 1), 1)
-        q.per_page = int(args.get("per_page") or 50)
-    except ValueError:
+    page = parse_int(str(args.get("page") or 1), 0, 10**6)
+    if page is None:
         errors["page"] = ("invalid", {})
-    if q.per_page not in PER_PAGE:
-        q.per_page = 50
+    else:
+        q.page = max(page, 1)
+    per_page = parse_int(str(args.get("per_page") or 50))
+    q.per_page = per_page if per_page in PER_PAGE else 50
     if errors:
         raise ValidationFailed(errors)
     return q

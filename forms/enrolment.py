@@ -68,7 +68,8 @@ class EnrolmentInputForm(DutyFields):
     desired_date = StringField("入会希望年月日", validators=[Required(), IsoDate()], filters=[date_text])
     facility_q = StringField("所属施設の検索", filters=[lambda v: (v or "").strip()])
     facility_id = HiddenField("所属施設", validators=[Required("choose")], filters=[halfwidth])
-    designations = SelectMultipleField("指定医", choices=[(d, d) for d in DESIGNATIONS],
+    designations = SelectMultipleField("指定医", choices=[(d, d) for d in DESIGNATIONS], validate_choice=False,
+                                       validators=[OneOf(DESIGNATIONS, "choose_from_list")],
                                        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 
 

@@ -60,12 +60,16 @@ class IsoDate:
 
 
 class OneOf:
+    """The value (or, for a multiple choice, every value) is one of `values`; the message names the
+    field in the user's language, never echoing what was sent."""
+
     def __init__(self, values, key: str = "invalid"):
         self.values = set(values)
         self.key = key
 
     def __call__(self, form, field):
-        if field.data and field.data not in self.values:
+        chosen = field.data if isinstance(field.data, list) else [field.data] if field.data else []
+        if any(value not in self.values for value in chosen):
             raise ValidationError(render(self.key, field))
 
 

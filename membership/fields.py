@@ -18,8 +18,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from .reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXES, SOCIETIES
 
-#: the largest row id (a signed 64-bit integer: PostgreSQL's bigint, SQLite's INTEGER)
-MAX_ID = 2**63 - 1
+#: the largest row id: ids are INTEGER columns, 32 bits signed on PostgreSQL (SQLite's hold 64)
+MAX_ID = 2**31 - 1
 
 
 def parse_int(value, low: int = 0, high: int = MAX_ID) -> int | None:
@@ -191,7 +191,7 @@ def date(raw, optional: bool = False, past: bool = True) -> dt.date | None:
         try:
             y, m, d = (int(p) for p in cleaned.split("-"))
             value = dt.date(y, m, d)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a year past a C long
             raise FieldError("invalid_date") from None
     if value.year < 1900 or (past and value > today_jst()):
         raise FieldError("date_not_past" if past and value.year >= 1900 else "invalid_date")

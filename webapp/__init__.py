@@ -8,6 +8,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from membership.fields import MAX_ID
+
 from .json_provider import OrjsonProvider
 
 
@@ -15,7 +17,7 @@ class IdConverter(IntegerConverter):
     """`<int:…>` in a URL, at most a row id's largest value (membership.fields.MAX_ID): a wilder
     number matches no route (404) instead of reaching the database."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):  # noqa: A002 (werkzeug's names)
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 (werkzeug's names)
         super().__init__(map, fixed_digits, min, max, signed)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -16,6 +16,7 @@ BIG_DIGITS = "9" * 5000
     ("get", f"/api/v1/applications/{HUGE}"), ("post", f"/api/v1/applications/{HUGE}/cancel"),
     ("get", f"/api/v1/tasks/{HUGE}"), ("post", f"/api/v1/tasks/{HUGE}/claim"),
     ("post", f"/api/v1/tasks/{HUGE}/unclaim"), ("get", f"/api/v1/applications/{10**40}"),
+    ("get", f"/api/v1/applications/{2**31}"),  # one past PostgreSQL's INTEGER
     ("get", f"/api/v1/process-definitions/enrolment/versions/{10**30}"),
 ])
 def test_ids_past_64_bits_in_the_url_are_not_found(api, method, url):
@@ -25,12 +26,12 @@ def test_ids_past_64_bits_in_the_url_are_not_found(api, method, url):
 
 def test_wild_numbers_and_shapes_in_bodies_are_refused_as_bad_input(api, session):
     client = api(new_member(session, prefix="wild").login_id)
-    for facility_id in (HUGE, 10**30, 1e308, True, 1.5, -1, "12abc"):
+    for facility_id in (HUGE, 2**31, 10**30, 1e308, True, 1.5, -1, "12abc"):
         r = client.post("/api/v1/applications", json={**enrolment_body(), "facility_id": facility_id})
         assert r.status_code == 422, facility_id
         assert set(r.get_json()["error"]["fields"]) == {"facility_id"}, facility_id
     staff = api("staff@chuoeast")
-    for ids in ([HUGE], [1.5], [True]):
+    for ids in ([HUGE], [2**31], [1.5], [True]):
         r = staff.post("/api/v1/tasks/bulk-complete", json={"ids": ids, "decision": "approve"})
         assert r.status_code == 422, ids
     raw = {"Content-Type": "application/json"}

@@ -88,3 +88,46 @@ def test_an_attendance_csv_with_mac_line_endings_or_a_broken_line(app, session):
     with pytest.raises(ValidationFailed) as failed:
         training.numbers_from_csv(("123456\n" + '"' + "x" * 200_000 + "\n").encode())
     assert failed.value.fields["registry_file"] == ("csv_unreadable", {"line": 2})
+
+
+def test_a_category_button_nobody_has_changes_nothing_and_claims_nothing(app, session):
+    client = login(app, "staff@otaru")
+    page = client.get("/associations/otaru/categories").get_data(as_text=True)
+    csrf = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    import re
+
+    category_id = re.search(r'id="category-(\d+)"', page).group(1)
+    r = client.post(f"/associations/otaru/categories/{category_id}", data={"csrf_token": csrf, "action": "bogus"})
+    assert r.status_code == 400
+    r = client.post(f"/associations/otaru/categories/{2**31 - 1}", data={"csrf_token": csrf, "action": "up"})
+    assert r.status_code == 404
+
+
+def test_an_unknown_designation_is_named_in_the_users_language(app, session):
+    from ..conftest import new_member
+
+    client = login(app, new_member(session, prefix="dsg").login_id)
+    client.post("/apply/enrolment", data={"action": "next", "pref": "北海道", "city": "札幌市中央区",
+                                          "layer4": "chuoeast", "layer3": "sapporo", "category-chuoeast": "A-1",
+                                          "category-sapporo": "A-1"})
+    r = client.post("/apply/enrolment/input", data={"action": "next", "designations": ["保険医", "x" * 10_000]})
+    assert r.status_code == 422
+    assert "指定医は一覧から選んでください" in text(r) and "x" * 100 not in text(r)
+
+
+def test_inbox_filters_take_full_width_dates_and_name_a_wild_page(app, session):
+    client = login(app, "staff@chuoeast")
+    assert client.get("/inbox?date_from=２０２６／０１／０１").status_code == 200
+    r = client.get("/inbox?page=" + "9" * 30)
+    assert r.status_code == 422 and "ページ" in text(r)
+
+
+def test_a_profile_date_of_ten_digits_names_the_field(app, session):
+    from ..helpers import approved_member
+
+    member, _ = approved_member(session, prefix="prf")
+    client = login(app, member.login_id)
+    page = client.get("/mypage/profile").get_data(as_text=True)
+    assert 'name="birth_date"' in page
+    r = client.post("/mypage/profile", data={"birth_date": "9999999999-01-01"})
+    assert r.status_code in (200, 422) and "生年月日" in text(r)

@@ -18,7 +18,7 @@ from membership import (
     training,
 )
 from membership.errors import AuthenticationFailed, Forbidden, NotFound, Throttled, ValidationFailed
-from membership.fields import parse_id, parse_int, today_jst
+from membership.fields import parse_int, today_jst
 
 from .. import bulk, db
 from ..i18n import current_lang, message
@@ -480,7 +480,7 @@ def get_instance(instance_id):
 @blp.doc(**AUTH)
 @blp.response(200)
 def get_definition_xml(key, version):
-    if version != "latest" and parse_id(version) is None:
+    if version != "latest" and not (version.isascii() and version.isdigit()):
         raise ValidationFailed.one("version", "invalid")
     definition = deploy.get_version(db.session(), key, version)
     if definition is None:

@@ -220,7 +220,7 @@ def details():
     action = (request.form.get("action") or "next") if request.method == "POST" else None
     errors: dict[str, str] = {}
     codes = [c["code"] for c in draft["associations"]]
-    if request.method == "POST" and action != "search":
+    if request.method == "POST":  # files chosen before a facility search are kept too, not dropped
         errors = store_uploads(s, current, codes)
         if errors:
             db.rollback()  # none of this request's files is kept (their rows and bytes go)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forms.administration import CategoryEditForm, CategoryForm
 from forms.enrolment import ConfirmForm
@@ -52,6 +52,8 @@ def change(code, category_id):
             categories.move_category(s, actor(), code, category_id, -1 if action == "up" else 1)
         elif action in ("retire", "reinstate"):
             categories.set_retired(s, actor(), code, category_id, action == "retire")
+        else:  # no button of this page says that: change nothing, claim nothing
+            abort(400)
     except ValidationFailed as exc:
         db.rollback()
         for text in field_errors(exc).values():

@@ -15,6 +15,7 @@ from engine import instances as engine_instances
 from engine.services import SERVICES
 from membership import applications
 from membership.errors import Conflict, ValidationFailed
+from membership.fields import parse_int
 
 from .. import db
 from ..i18n import current_lang, field_errors, message, translate
@@ -117,9 +118,8 @@ def edit(key):
 @roles_required("designer", "admin")
 def save_draft(key):
     """Save the editor's XML as the draft (validated; saved even with problems). JSON."""
-    try:
-        revision = int(request.headers.get("X-Draft-Revision", ""))
-    except ValueError:
+    revision = parse_int(request.headers.get("X-Draft-Revision", ""), 0, 10**9)
+    if revision is None:
         return jsonify({"message": message("invalid", field="version")}), 400
     xml = request.get_data(as_text=True)
     try:
