@@ -111,7 +111,10 @@ def problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=Non
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
-        return None, [Problem(None, "bpmn.xml", {"detail": str(exc)})]
+        # where, in the designer's language; the parser's own (English) words as a detail after it
+        line, column = (exc.position or (exc.lineno or 0, 0))[:2]
+        detail = re.sub(r",? line \d+, column \d+$", "", exc.msg or str(exc))
+        return None, [Problem(None, "bpmn.xml", {"line": line, "column": column, "detail": detail})]
     if "omg.org/spec/DMN/" in (etree.QName(root).namespace or ""):
         return _dmn_problems(root, filename)
     problems: list[Problem] = []

@@ -315,7 +315,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "Another change happened at the same time; try again."},
     # process validation (engine/validation.py): each names the BPMN element it is about
     "bpmn.too_large": {"ja": "BPMNファイルが大きすぎます（{limit} MBまで）。", "en": "The BPMN file is too large (at most {limit} MB)."},
-    "bpmn.xml": {"ja": "XMLとして読めません: {detail}", "en": "Not well-formed XML: {detail}"},
+    "bpmn.xml": {"ja": "XMLとして読めません（{line}行{column}列目。詳細: {detail}）",
+                 "en": "Not well-formed XML (line {line}, column {column}: {detail})"},
     "bpmn.script_task": {"ja": "スクリプトタスクは使えません。サービスタスクを使ってください。",
                          "en": "Script tasks are not allowed (use a service task)."},
     "bpmn.pre_script": {"ja": "事前スクリプト（preScript）は使えません。", "en": "Pre-scripts are not allowed."},

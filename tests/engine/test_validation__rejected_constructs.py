@@ -55,3 +55,10 @@ def test_messages_follow_the_language():
     assert "フォームキー" in problem.render("ja")
     assert "form key" in problem.render("en")
     assert str(problem).startswith("review: ")
+
+
+def test_a_file_that_is_not_xml_says_where_in_the_designers_language():
+    _, found = validation.problems_of("<definitions>\n  <task></definitions>")
+    assert [p.key for p in found] == ["bpmn.xml"]
+    text = found[0].render("ja")
+    assert text.startswith("XMLとして読めません（2行") and "line 2, column" not in text
