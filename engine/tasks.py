@@ -20,6 +20,7 @@ from membership.models import Application, Association, UserAccount
 
 from .models import HumanTask, SavedFilter, TaskEvent
 from .runtime import close_task, lock_task_instance, lock_task_statement, run_human_task
+from .validation import TASK_KINDS
 
 DECISIONS = ("approve", "reject", "return")
 MAX_COMMENT = 1000
@@ -84,7 +85,9 @@ def list_tasks(session: Session, actor: Actor, status: str | None = "open", kind
     if status and status != "all":
         stmt = stmt.where(HumanTask.status == status)
     if kind:
-        stmt = stmt.where(HumanTask.kind == kind)
+        # `kind` is a task's kind (review, amend); a client reading API.md's `?kind=` as the kind of
+        # application (enrolment, transfer, …) is answered with that application kind's tasks
+        stmt = stmt.where(HumanTask.kind == kind if kind in TASK_KINDS else HumanTask.application_kind == kind)
     if association:
         stmt = stmt.where(Association.code == association)
     if application_id:

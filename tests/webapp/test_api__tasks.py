@@ -98,3 +98,15 @@ def test_the_inbox_query_count_does_not_grow_with_tasks(api, session, db_engine)
         api(new_member(session).login_id).post("/api/v1/applications", json=enrolment_body([("otaru", "A-1")]))
     assert len(staff.get("/api/v1/tasks").get_json()) >= 3
     assert query_count(db_engine, lambda: staff.get("/api/v1/tasks")) == base
+
+
+def test_kind_filters_by_the_task_kind_or_by_the_application_kind(api, enrolled):
+    _, app = enrolled
+    staff = api("staff@chuoeast")
+
+    def ids(query):
+        return {t["id"] for t in staff.get(f"/api/v1/tasks?{query}").get_json() if t["application_id"] == app["id"]}
+
+    mine = ids("")
+    assert mine and ids("kind=review") == mine and ids("kind=enrolment") == mine
+    assert ids("kind=amend") == set() and ids("kind=withdrawal") == set()

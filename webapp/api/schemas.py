@@ -176,7 +176,9 @@ class ApplicationSchema(Schema):
 
 class TaskQuery(QuerySchema):
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "completed", "cancelled", "all"]))
-    kind = fields.String(metadata={"description": "task kind: review or amend"})
+    kind = fields.String(metadata={"description": "task kind: review or amend; an application kind (enrolment, "
+                                                  "withdrawal, transfer, certification, …) filters on the task's "
+                                                  "application_kind"})
     association = fields.String()
     # the inbox (secretariats): a view and filters; the answer carries X-Total-Count
     view = fields.String(validate=validate.OneOf(["open", "mine", "unclaimed", "due_soon", "overdue", "completed",
