@@ -131,3 +131,15 @@ def test_a_profile_date_of_ten_digits_names_the_field(app, session):
     assert 'name="birth_date"' in page
     r = client.post("/mypage/profile", data={"birth_date": "9999999999-01-01"})
     assert r.status_code in (200, 422) and "生年月日" in text(r)
+
+
+def test_a_tampered_draft_revision_is_said_not_thrown(app, session):
+    client = login(app, "designer01")
+    page = client.get("/designer/processes").get_data(as_text=True)
+    csrf = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    for revision in ("", "abc", "²", "9" * 5000):
+        r = client.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": revision})
+        assert r.status_code == 302, revision
+        r = client.post("/designer/processes/layer_review/discard", data={"csrf_token": csrf, "revision": revision})
+        assert r.status_code == 302, revision
+    assert "バージョンの形式が正しくありません" in client.get("/designer/processes").get_data(as_text=True)

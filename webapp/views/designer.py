@@ -150,13 +150,21 @@ def review(key):
                            kinds=applications.KIND_LABELS, outcomes={**applications.STATUS_LABELS, **DRY_RUN_OUTCOMES})
 
 
+def _posted_revision():
+    """The draft revision a deploy or discard form carries; None (and a message) when it carries
+    none a draft can have — the page is then shown again."""
+    revision = parse_int(request.form.get("revision", ""), 0, 10**9)
+    if revision is None:
+        flash(message("invalid", field="version"), "error")
+    return revision
+
+
 @bp.route("/processes/<key>/deploy", methods=["POST"])
 @roles_required("designer", "admin")
 def deploy_draft(key):
-    try:
-        revision = int(request.form.get("revision", ""))
-    except ValueError:
-        abort(400)
+    revision = _posted_revision()
+    if revision is None:
+        return redirect(url_for("designer.review", key=key))
     try:
         definition = designs.deploy_draft(db.session(), actor(), key, revision, request.form.get("note", ""))
     except deploy.InvalidDefinition:
@@ -175,10 +183,9 @@ def deploy_draft(key):
 @bp.route("/processes/<key>/discard", methods=["POST"])
 @roles_required("designer", "admin")
 def discard_draft(key):
-    try:
-        revision = int(request.form.get("revision", ""))
-    except ValueError:
-        abort(400)
+    revision = _posted_revision()
+    if revision is None:
+        return redirect(url_for("designer.library", _anchor=f"process-{key}"))
     designs.discard_draft(db.session(), actor(), key, revision)
     db.commit()
     flash(translate("下書きを破棄しました。"), "success")
