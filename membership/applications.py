@@ -308,6 +308,18 @@ def upper_missing(group: MembershipGroup) -> list[Association]:
     return out
 
 
+def pending_on_group(session: Session, physician_id: int, group: MembershipGroup) -> int | None:
+    """The number of a pending membership change (enrolment, withdrawal, transfer) on this group or
+    one of its associations, if any."""
+    return session.scalar(sa.select(Application.id).where(
+        Application.physician_id == physician_id, Application.status.in_(OPEN_APPLICATION),
+        Application.kind.in_(MEMBERSHIP_KINDS),
+        sa.or_(Application.group_id == group.id, Application.id.in_(
+            sa.select(ApplicationPart.application_id).where(ApplicationPart.association_id.in_(
+                [m.association_id for m in group.memberships]), ApplicationPart.status.in_(
+                UNDECIDED_PART))))).limit(1))
+
+
 def _extend_group(session: Session, physician_id: int, raw_group, chain: list, errors: dict):
     """追加入会 into one of the member's groups: the new chain must continue the group upwards."""
     group_id = parse_id(raw_group)
@@ -315,6 +327,10 @@ def _extend_group(session: Session, physician_id: int, raw_group, chain: list, e
     if group is None or group.physician_id != physician_id or not any(
             m.status == MembershipStatus.ACTIVE for m in group.memberships):
         errors["group_id"] = ("not_your_group", {})
+        return None
+    pending = pending_on_group(session, physician_id, group)  # e.g. a withdrawal of the layers below
+    if pending is not None:
+        errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
         return None
     if chain:
         expected = upper_missing(group)

@@ -24,6 +24,7 @@ from .applications import (
     _parse_date,
     check_duty,
     lock_applicant,
+    pending_on_group,
     record_submission,
     resolve_applicant,
 )
@@ -39,7 +40,7 @@ from .statuses import (
     PartStatus,
     transition,
 )
-from .withdrawals import groups_of, named_group, pending_on_group
+from .withdrawals import groups_of, named_group
 
 
 def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = None) -> dict:

@@ -19,13 +19,11 @@ from sqlalchemy.orm import Session, selectinload
 from . import audit, memberships
 from .actors import Actor
 from .applications import (
-    MEMBERSHIP_KINDS,
-    OPEN_APPLICATION,
-    UNDECIDED_PART,
     _app,
     _mail_applicant,
     _parse_date,
     lock_applicant,
+    pending_on_group,
     record_submission,
     resolve_applicant,
 )
@@ -61,18 +59,6 @@ def groups_of(session: Session, physician_id: int, actor: Actor | None = None) -
     staff_of = actor.association_id if actor is not None and actor.is_secretariat else None
     return [g for g in groups if any(m.status == MembershipStatus.ACTIVE for m in g.memberships)
             and (staff_of is None or any(m.association_id == staff_of for m in g.memberships))]
-
-
-def pending_on_group(session: Session, physician_id: int, group: MembershipGroup) -> int | None:
-    """The number of a pending membership change (enrolment, withdrawal, transfer) on this group or
-    one of its associations, if any."""
-    return session.scalar(sa.select(Application.id).where(
-        Application.physician_id == physician_id, Application.status.in_(OPEN_APPLICATION),
-        Application.kind.in_(MEMBERSHIP_KINDS),
-        sa.or_(Application.group_id == group.id, Application.id.in_(
-            sa.select(ApplicationPart.application_id).where(ApplicationPart.association_id.in_(
-                [m.association_id for m in group.memberships]), ApplicationPart.status.in_(
-                UNDECIDED_PART))))).limit(1))
 
 
 def cascade(group: MembershipGroup, from_association_id: int) -> list[Membership]:

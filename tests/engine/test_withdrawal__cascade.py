@@ -129,3 +129,16 @@ def test_bad_withdrawals_are_refused_with_the_field_named(session):
     assert failed.value.fields["group_id"][0] == "group_has_pending_application"
     assert withdrawals.cascade(next(g for g in withdrawals.groups_of(session, member.physician_id)),
                                staff(session, "chuoeast").association_id)[0].association.code == "chuoeast"
+
+
+def test_no_additional_enrolment_into_a_group_while_its_withdrawal_is_pending(session):
+    """追加入会 above layers that are being left would leave an upper membership without the ones
+    below it: refused while the withdrawal is pending (the reverse order was refused already)."""
+    member, group_id = approved_member(session, chain=[("chuoeast", "A-1"), ("sapporo", "A-1")], prefix="wdx")
+    pending = withdraw(session, member, group_id, "chuoeast")
+    with pytest.raises(ValidationFailed) as failed:
+        flows.submit_application(session, member, {
+            "kind": "enrolment", "group_id": group_id, "desired_date": today_jst().isoformat(),
+            "facility_id": "undecided", "duty_code": "11",
+            "associations": [{"code": "hokkaido", "category": "A"}, {"code": "jma", "category": "A1"}]})
+    assert failed.value.fields["group_id"] == ("group_has_pending_application", {"application_id": pending.id})
