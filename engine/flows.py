@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from membership import applications, certifications, fee_reductions, training, transfers, uploads, withdrawals
+from membership import applications, certifications, drafts, fee_reductions, training, transfers, uploads, withdrawals
 from membership.actors import Actor
 from membership.errors import Conflict, Forbidden, ValidationFailed
 from membership.models import Application, ApplicationDraft
@@ -47,6 +47,8 @@ def submit_application(session: Session, actor: Actor, data: dict, draft: Applic
     kind = data.get("kind")
     if kind not in FILERS:
         raise ValidationFailed.one("kind", "invalid")
+    if draft is not None:
+        drafts.lock(session, draft)  # an upload to it waits; a second filing of it finds it gone
     app = FILERS[kind](session, actor, data)
     if draft is not None:
         uploads.attach(session, draft, app, upload_root)

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .actors import SYSTEM, Actor
-from .db import utcnow
-from .errors import NotFound
+from .db import is_postgresql, utcnow
+from .errors import Conflict, NotFound
 from .models import ApplicationDraft
 
 KINDS = ("enrolment", "transfer")
@@ -48,6 +48,17 @@ def get(session: Session, actor: Actor, draft_id: int | None) -> ApplicationDraf
     if draft is None:
         raise NotFound()
     return draft
+
+
+def lock(session: Session, draft: ApplicationDraft) -> None:
+    """Serialise what changes one draft's documents or files it (an upload, the filing): its row
+    is locked on PostgreSQL (SQLite's BEGIN IMMEDIATE excludes every other writer already). Raises
+    Conflict `draft_filed` when the draft is gone — filed or deleted meanwhile."""
+    stmt = sa.select(ApplicationDraft.id).where(ApplicationDraft.id == draft.id)
+    if is_postgresql(session):
+        stmt = stmt.with_for_update()
+    if session.scalar(stmt) is None:
+        raise Conflict("draft_filed")
 
 
 def update(session: Session, draft: ApplicationDraft, step: str | None = None, **values) -> ApplicationDraft:

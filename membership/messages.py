@@ -300,6 +300,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "Another staff member has claimed this task."},
     "only_applicant_cancels": {"ja": "申請を取り消せるのは申請者ご本人だけです。事務局は受付タスクで却下してください。",
                                "en": "Only the applicant can cancel an application; staff reject it from the task."},
+    "draft_filed": {"ja": "この申請はすでに提出されたか、削除されています。マイページでご確認ください。",
+                    "en": "This application has already been filed or deleted; see My Page."},
     "not_cancellable": {"ja": "この申請は取り消せません。", "en": "This application can no longer be cancelled."},
     "no_change": {"ja": "{field}: 現在と同じ医師会・施設です。異動の内容を選んでください。",
                   "en": "{field}: these are your current associations and facility; choose what changes."},

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, drafts
 from .actors import Actor
 from .errors import NotFound, ValidationFailed
 from .models import Application, ApplicationDraft, Association, Document
@@ -94,6 +94,7 @@ def add_to_draft(session: Session, actor: Actor, draft: ApplicationDraft, associ
     Raises ValidationFailed (field `file`: too many, too large, empty, type not allowed;
     `association`). Nothing is stored when it raises.
     """
+    drafts.lock(session, draft)  # against the filing, and against another upload's count
     allowed = [c["code"] for c in (draft.data or {}).get("associations", [])]
     association = _association(session, association_code, allowed)
     count = session.scalar(sa.select(sa.func.count()).select_from(Document).where(

@@ -13,7 +13,7 @@ from flask_login import current_user
 from engine import flows
 from forms.enrolment import ChooseAssociationsForm, ConfirmForm, EnrolmentInputForm
 from membership import applications, associations, drafts, members, uploads
-from membership.errors import ValidationFailed
+from membership.errors import Conflict, ValidationFailed
 from membership.reference import DUTY_CODES
 
 from .. import db
@@ -27,6 +27,11 @@ KEY = "enrolment"
 
 
 STEP_ENDPOINTS = {"choose": "apply.choose", "input": "apply.details", "confirm": "apply.confirm"}
+
+
+@bp.errorhandler(Conflict)
+def _lost_to_the_filing(exc: Conflict):
+    return draft_files.after_conflict(KEY, exc)
 
 
 def _current():

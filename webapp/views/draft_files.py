@@ -9,10 +9,10 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, request, session, url_for
 
 from membership import associations, drafts, uploads
-from membership.errors import NotFound, ValidationFailed
+from membership.errors import Conflict, NotFound, ValidationFailed
 
 from .. import db
-from ..i18n import field_errors, translate
+from ..i18n import field_errors, message, translate
 from ..security import actor
 
 
@@ -52,6 +52,15 @@ def store_uploads(s, current, codes: list[str]) -> dict[str, str]:
                 errors[f"file-{code}"] = f"{uploads.safe_name(f.filename)}: {message_}"
                 break
     return errors
+
+
+def after_conflict(key: str, exc: Conflict):
+    """A wizard's step lost a race with its own filing (or deletion) in another request: nothing
+    of this request is kept; the user is told and sent where the filed application shows."""
+    db.rollback()
+    session.pop(key, None)
+    flash(message(exc.message_key, **exc.params), "error")
+    return redirect(url_for("members.index") if actor().is_secretariat else url_for("mypage.index"))
 
 
 def to_where_drafts_are_listed():

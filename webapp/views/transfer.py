@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from engine import flows
 from forms.enrolment import ConfirmForm, TransferForm
 from membership import applications, associations, drafts, members, transfers, uploads, withdrawals
-from membership.errors import ValidationFailed
+from membership.errors import Conflict, ValidationFailed
 from membership.reference import DUTY_CODES
 
 from .. import db
@@ -28,6 +28,11 @@ bp = Blueprint("transfer", __name__, url_prefix="/apply/transfer")
 KEY = "transfer"  # {"draft_id"} of the draft this browser is composing
 FOR = "transfer_for"
 STEP_ENDPOINTS = {"form": "transfer.form", "confirm": "transfer.confirm"}
+
+
+@bp.errorhandler(Conflict)
+def _lost_to_the_filing(exc: Conflict):
+    return draft_files.after_conflict(KEY, exc)
 
 
 def _current():
