@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from membership import audit
 from membership.actors import Actor
-from membership.errors import ValidationFailed
+from membership.errors import Conflict, ValidationFailed
 from membership.fields import parse_id
 from membership.models import UserAccount
 
@@ -67,8 +68,8 @@ def deploy(session: Session, actor: Actor | None, xml: str, filename: str, known
     the designer's `note` on what it changes.
 
     Returns (definition, created). Raises InvalidDefinition (including a call to a process that is
-    neither deployed nor in `known_keys`), ValidationFailed (a note too long). Rows are never
-    updated: versions are immutable.
+    neither deployed nor in `known_keys`), ValidationFailed (a note too long), Conflict (the same
+    key deployed by someone else meanwhile). Rows are never updated: versions are immutable.
     """
     note = check_note(note)
     checked = check_bpmn(xml, filename, known_calls=lambda k: k in (known_keys or set())
@@ -81,8 +82,13 @@ def deploy(session: Session, actor: Actor | None, xml: str, filename: str, known
         key=checked.key, version=(current.version + 1) if current else 1, name=checked.name,
         content_hash=digest, filename=filename, xml=xml, calls=checked.calls,
         deployed_by_user_id=actor.user_id if actor and actor.user_id else None, note=note)
-    session.add(definition)
-    session.flush()
+    try:
+        with session.begin_nested():  # a savepoint: the losing insert of a concurrent deploy undoes alone
+            session.add(definition)
+            session.flush()
+    except IntegrityError:
+        # someone deployed the next version of this key meanwhile (its transaction committed first)
+        raise Conflict("process_deployed_meanwhile", key=checked.key) from None
     # until committed, this id may come back (SQLite reuses a rolled-back rowid): see _forget
     session.connection().info.setdefault(_UNCOMMITTED, set()).add(definition.id)
     audit.record(session, actor, "process.deploy", "process_definition", definition.id,

@@ -144,3 +144,11 @@ def make_session_factory(engine: sa.Engine) -> sessionmaker[Session]:
 
 def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def serialise(session: Session, name: str) -> None:
+    """One transaction at a time for the work called `name` (e.g. member imports): a transaction
+    advisory lock on PostgreSQL, held until commit or rollback; SQLite's BEGIN IMMEDIATE already
+    lets one writer in at a time."""
+    if is_postgresql(session):
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})

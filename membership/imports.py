@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from . import audit, fields
 from .actors import Actor
 from .associations import holds_members
+from .db import serialise
 from .errors import Forbidden, ValidationFailed
 from .fields import FieldError
 from .models import Association, MemberCategory, Membership, MembershipEvent, MembershipGroup, Physician
@@ -163,6 +164,9 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
 def import_members(session: Session, actor: Actor, raw: bytes) -> int:
     """Write every row, or nothing: raises ValidationFailed (with the per-row problems in
     `params["problems"]`) when any row is bad. Returns the number of memberships created."""
+    # two imports at once (two clerks, or two offices naming the same new physician) would each
+    # see the other's rows missing: they run one after the other, the second seeing the first's
+    serialise(session, "members.import")
     clean, problems = check(session, actor, raw)
     if problems:
         raise refuse(problems, good=len(clean))

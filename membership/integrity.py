@@ -129,7 +129,18 @@ def check_sessions(session: Session) -> list[str]:
     return problems
 
 
+def check_one_membership_per_association(session: Session) -> list[str]:
+    """A physician is a member of an association once (enrolment refuses `already_member`)."""
+    twice = session.execute(
+        sa.select(Membership.physician_id, Membership.association_id, sa.func.count())
+        .where(Membership.status == MembershipStatus.ACTIVE.value)
+        .group_by(Membership.physician_id, Membership.association_id).having(sa.func.count() > 1))
+    return [f"physician {physician_id}: {n} active memberships of association {association_id}"
+            for physician_id, association_id, n in twice]
+
+
 def check(session: Session, upload_root: Path | None = None) -> list[str]:
-    return (check_groups(session) + check_applications(session) + check_history(session)
+    return (check_groups(session) + check_one_membership_per_association(session) + check_applications(session)
+            + check_history(session)
             + check_parts_of_open_applications(session) + check_documents(session, upload_root)
             + check_sessions(session))

@@ -300,6 +300,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "Another staff member has claimed this task."},
     "only_applicant_cancels": {"ja": "申請を取り消せるのは申請者ご本人だけです。事務局は受付タスクで却下してください。",
                                "en": "Only the applicant can cancel an application; staff reject it from the task."},
+    "process_deployed_meanwhile": {"ja": "「{key}」の新しい版が同時に公開されました。一覧で確認してから、もう一度お試しください。",
+                                   "en": "A new version of \u201c{key}\u201d was deployed at the same moment; check the "
+                                         "library and try again."},
     "draft_filed": {"ja": "この申請はすでに提出されたか、削除されています。マイページでご確認ください。",
                     "en": "This application has already been filed or deleted; see My Page."},
     "not_cancellable": {"ja": "この申請は取り消せません。", "en": "This application can no longer be cancelled."},

@@ -80,3 +80,48 @@ def test_a_call_to_an_undeployed_process_is_refused(session):
     with pytest.raises(deploy.InvalidDefinition) as err:
         deploy.deploy(session, None, xml, "enrolment.bpmn")
     assert "not_there" in err.value.errors[0]
+
+
+@pytest.mark.commits
+def test_two_deploys_of_one_change_at_once_make_one_version(db_engine, monkeypatch):
+    """The loser of two simultaneous deploys is told (a conflict) or finds the version already
+    there — never a database error, never two versions."""
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from membership.errors import Conflict
+
+    with Session(db_engine) as s:
+        before = deploy.latest(s, "layer_review")
+        xml = before.xml.replace('name="事務局の審査"', f'name="同時公開 {before.version}"')
+        start = before.version
+    real_check = deploy.check_bpmn
+    barrier = threading.Barrier(2)
+
+    def check_then_meet(*args, **kwargs):
+        found = real_check(*args, **kwargs)
+        barrier.wait(5)  # both have read the latest version before either inserts the next
+        return found
+
+    monkeypatch.setattr(deploy, "check_bpmn", check_then_meet)
+    outcomes: list[str] = []
+
+    def run():
+        with Session(db_engine) as s:
+            try:
+                _, created = deploy.deploy(s, None, xml, "layer_review.bpmn")
+                s.commit()
+                outcomes.append("created" if created else "unchanged")
+            except Conflict:
+                s.rollback()
+                outcomes.append("conflict")
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert sorted(outcomes)[0] in ("conflict", "created") and "created" in outcomes and len(outcomes) == 2
+    with Session(db_engine) as s:
+        assert deploy.latest(s, "layer_review").version == start + 1
