@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -32,7 +33,8 @@ def _draft(s, member) -> int:
     return draft.id
 
 
-def test_an_upload_waits_for_the_filing_and_then_finds_the_draft_filed(db_engine, tmp_path, monkeypatch):
+def test_an_upload_waits_for_the_filing_and_then_finds_the_draft_filed(app, db_engine, monkeypatch):
+    tmp_path = Path(app.config["UPLOAD_DIR"])  # where every later test's integrity check looks
     with Session(db_engine, expire_on_commit=False) as s:
         member = new_member(s, "upf")
         s.commit()
@@ -83,7 +85,8 @@ def test_an_upload_waits_for_the_filing_and_then_finds_the_draft_filed(db_engine
         assert orphans == 0
 
 
-def test_two_uploads_to_one_draft_keep_to_the_limit(db_engine, tmp_path, monkeypatch):
+def test_two_uploads_to_one_draft_keep_to_the_limit(app, db_engine, monkeypatch):
+    tmp_path = Path(app.config["UPLOAD_DIR"])
     with Session(db_engine, expire_on_commit=False) as s:
         member = new_member(s, "upl")
         s.commit()
