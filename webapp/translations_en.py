@@ -57,6 +57,8 @@ EN = {
         'Many facilities match: the first %(n)s are shown. Add words of the name or address to narrow them down.',
     '※ 日本医師会の会員資格は継続し、異動は日本医師会に記録されます。':
         'JMA membership continues; the move is recorded at JMA.',
+    'このタスクは、ほかの方がすでに処理していました。あなたの入力は記録されていません。':
+        'Someone had already completed this task; what you entered was not recorded.',
     '入会を継続する': 'Stay a member',
     '処理できなかったタスク': 'Tasks not processed',
     '削除する': 'Delete',

@@ -337,6 +337,10 @@ def task(task_id):
     form = form_cls(data=prefill)
     errors: dict[str, str] = {}
     searching = request.form.get("action") == "search"
+    if request.method == "POST" and item.status != "open" and not searching:
+        # the page was opened before someone else decided: say that this input was not recorded
+        flash(translate("このタスクは、ほかの方がすでに処理していました。あなたの入力は記録されていません。"), "error")
+        return redirect(url_for("inbox.task", task_id=task_id, on_behalf="1" if on_behalf else None)), 303
     if item.status == "open" and not searching and form.validate_on_submit():
         changes = None
         if item.kind == "amend":
