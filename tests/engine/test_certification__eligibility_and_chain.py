@@ -21,6 +21,14 @@ from ..helpers import approved_member, open_task_for
 TODAY = today_jst()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Today in Japan as each test starts: a run crossing midnight JST (15:00 UTC) would otherwise
+    compare the code's today with the day the module was imported."""
+    global TODAY
+    TODAY = today_jst()
+
+
 def _requirements(session):
     return lambda system, mode: decisions.requirements(session, system, mode)
 

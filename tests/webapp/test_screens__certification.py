@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from engine import tasks
@@ -18,6 +19,13 @@ from ..helpers import approved_member, open_task_for
 from ..helpers import login_client as login
 
 TODAY = today_jst()
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Today in Japan as each test starts (a run may cross midnight JST, 15:00 UTC)."""
+    global TODAY
+    TODAY = today_jst()
 
 
 def text(r):

@@ -9,6 +9,8 @@ import datetime as dt
 import io
 import itertools
 
+import pytest
+
 from membership import certifications
 from membership.fields import today_jst
 from membership.models import Certificate
@@ -18,6 +20,13 @@ from ..helpers import approved_member
 from ..helpers import login_client as login
 
 TODAY = today_jst()
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Today in Japan as each test starts (a run may cross midnight JST, 15:00 UTC)."""
+    global TODAY
+    TODAY = today_jst()
 _numbers = itertools.count(1)
 
 

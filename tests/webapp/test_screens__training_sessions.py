@@ -10,6 +10,7 @@ import io
 import re
 import uuid
 
+import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -23,6 +24,13 @@ from ..helpers import approved_member, open_task_for
 from ..helpers import login_client as login
 
 TODAY = today_jst()
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Today in Japan as each test starts (a run may cross midnight JST, 15:00 UTC)."""
+    global TODAY
+    TODAY = today_jst()
 
 
 def text(r):
