@@ -373,9 +373,8 @@ def parse_query(args) -> InboxQuery:
     q.status = status
     holder = str(args.get("holder") or "").strip()
     if holder:
-        if parse_id(holder) is not None:
-            q.holder = parse_id(holder)
-        else:
+        q.holder = parse_id(holder)
+        if q.holder is None:
             errors["holder"] = ("choose_from_list", {})
     q.sort = args.get("sort") if args.get("sort") in SORTS else "created"
     q.order = "asc" if args.get("order") == "asc" else "desc"

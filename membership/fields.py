@@ -30,8 +30,8 @@ def parse_int(value, low: int = 0, high: int = MAX_ID) -> int | None:
         return None
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 19:
-        number = int(value.strip())
+    elif isinstance(value, str) and (digits := value.strip()).isascii() and digits.isdigit() and len(digits) <= 19:
+        number = int(digits)
     else:
         return None
     return number if low <= number <= high else None

@@ -41,7 +41,8 @@ def decode(raw: bytes) -> str:
 def open_csv(raw: bytes, columns) -> csv.DictReader:
     """A reader of the file's rows by its header: any encoding `decode` knows, any line ending
     (Excel for Mac writes CR alone). ValidationFailed ("file") for an unreadable header or a
-    missing column; iterate it through `guarded` so that a broken row is an error, not a crash."""
+    missing column; iterate it through `rows_or_refusal` so that a broken row is an error, not a
+    crash."""
     reader = csv.DictReader(io.StringIO(decode(raw), newline=None))
     try:
         header = reader.fieldnames or []
@@ -51,12 +52,6 @@ def open_csv(raw: bytes, columns) -> csv.DictReader:
     if missing:
         raise ValidationFailed.one("file", "missing_columns", columns="、".join(missing))
     return reader
-
-
-def guarded(reader: csv.DictReader):
-    """The reader's rows; a row the csv module cannot read (an unclosed quote, a field past its
-    size limit) is ValidationFailed ("file") naming its line."""
-    yield from rows_or_refusal(reader, "file")
 
 
 def rows_or_refusal(reader, field: str):
@@ -76,7 +71,7 @@ def rows_or_refusal(reader, field: str):
 def read_rows(raw: bytes, columns, max_rows: int) -> list[dict]:
     """A CSV file's rows by its header, or ValidationFailed ("file") when it cannot be read at all:
     encoding, a missing column, a broken row, too many rows, none."""
-    rows = list(guarded(open_csv(raw, columns)))
+    rows = list(rows_or_refusal(open_csv(raw, columns), "file"))
     if len(rows) > max_rows:
         raise ValidationFailed.one("file", "too_many", max=max_rows)
     if not rows:
@@ -119,7 +114,7 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
         MemberCategory.association_id == actor.association_id))}
     seen: set[str] = set()
     clean, problems = [], []
-    for line, row in enumerate(guarded(reader), start=2):
+    for line, row in enumerate(rows_or_refusal(reader, "file"), start=2):
         if line - 1 > MAX_ROWS:
             raise ValidationFailed.one("file", "too_many", max=MAX_ROWS)
         errors: dict[str, tuple[str, dict]] = {}

@@ -29,6 +29,7 @@ from .applications import (
 )
 from .calendar import JST
 from .errors import ValidationFailed
+from .fields import parse_id
 from .models import Application, ApplicationPart, Membership, MembershipGroup
 from .statuses import (
     APPLICATION_TRANSITIONS,
@@ -96,10 +97,7 @@ def _codes(value) -> list[str] | None:
 
 def named_group(groups: list[MembershipGroup], group_id, errors: dict) -> MembershipGroup | None:
     """The group `group_id` names among the member's `groups` (error `not_your_group` otherwise)."""
-    try:
-        wanted = int(group_id)
-    except (TypeError, ValueError):
-        wanted = None
+    wanted = parse_id(group_id)
     group = next((g for g in groups if g.id == wanted), None)
     if group is None:
         errors["group_id"] = ("not_your_group", {})

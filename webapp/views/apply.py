@@ -19,8 +19,14 @@ from membership.reference import DUTY_CODES
 from .. import db
 from ..i18n import field_errors, translate
 from ..security import actor, roles_required
-from . import draft_files
-from .draft_files import current_draft, store_uploads, upload_root
+from .draft_files import (
+    after_conflict,
+    current_draft,
+    store_uploads,
+    to_where_drafts_are_listed,
+    upload_root,
+)
+from .draft_files import delete_document as delete_draft_document
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
 KEY = "enrolment"
@@ -31,7 +37,7 @@ STEP_ENDPOINTS = {"choose": "apply.choose", "input": "apply.details", "confirm":
 
 @bp.errorhandler(Conflict)
 def _lost_to_the_filing(exc: Conflict):
-    return draft_files.after_conflict(KEY, exc)
+    return after_conflict(KEY, exc)
 
 
 def _current():
@@ -63,7 +69,7 @@ def _keep_for_later(step: str, **values):
     drafts.save(s, actor(), current, step, **values)
     db.commit()
     session.pop(KEY, None)
-    return draft_files.to_where_drafts_are_listed()
+    return to_where_drafts_are_listed()
 
 
 def _acting_for() -> str | None:
@@ -265,7 +271,7 @@ def details():
 @bp.route("/enrolment/documents/<int:document_id>/delete", methods=["POST"])
 @roles_required("member", "secretariat")
 def delete_document(document_id):
-    return draft_files.delete_document(KEY, document_id, url_for("apply.details"))
+    return delete_draft_document(KEY, document_id, url_for("apply.details"))
 
 
 @bp.route("/enrolment/confirm", methods=["GET", "POST"])

@@ -21,8 +21,15 @@ from membership.reference import DUTY_CODES
 from .. import db
 from ..i18n import field_errors
 from ..security import actor, roles_required
-from . import acting, draft_files
-from .draft_files import current_draft, store_uploads, upload_root
+from . import acting
+from .draft_files import (
+    after_conflict,
+    current_draft,
+    store_uploads,
+    to_where_drafts_are_listed,
+    upload_root,
+)
+from .draft_files import delete_document as delete_draft_document
 
 bp = Blueprint("transfer", __name__, url_prefix="/apply/transfer")
 KEY = "transfer"  # {"draft_id"} of the draft this browser is composing
@@ -32,7 +39,7 @@ STEP_ENDPOINTS = {"form": "transfer.form", "confirm": "transfer.confirm"}
 
 @bp.errorhandler(Conflict)
 def _lost_to_the_filing(exc: Conflict):
-    return draft_files.after_conflict(KEY, exc)
+    return after_conflict(KEY, exc)
 
 
 def _current():
@@ -61,7 +68,7 @@ def _keep_for_later(step: str, **values):
     db.commit()
     session.pop(KEY, None)
     session.pop(FOR, None)
-    return draft_files.to_where_drafts_are_listed()
+    return to_where_drafts_are_listed()
 
 
 @bp.route("/for/<int:physician_id>", methods=["POST"])
@@ -206,7 +213,7 @@ def confirm():
 @bp.route("/documents/<int:document_id>/delete", methods=["POST"])
 @roles_required("member", "secretariat")
 def delete_document(document_id):
-    return draft_files.delete_document(KEY, document_id, url_for("transfer.confirm"))
+    return delete_draft_document(KEY, document_id, url_for("transfer.confirm"))
 
 
 @bp.route("/done/<int:application_id>")
