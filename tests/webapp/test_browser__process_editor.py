@@ -97,6 +97,11 @@ def test_edit_validate_deploy_and_the_inbox_shows_the_new_task_name(live_server,
     value.press("Tab")
     assert _save(page) == "ok"
     assert page.locator("#modeler-problems li").count() == 0
+    # the editor's own texts in the page's language: palette, panel, and the replace menu used above
+    assert page.locator(".djs-palette .entry[data-action='create.task']").get_attribute("aria-label") == "タスクを作成"
+    assert page.locator(".bio-properties-panel-group-header-title").first.inner_text() == "全般"
+    assert page.locator(".bio-properties-panel-header-type").inner_text() == "タイマー境界イベント（非中断）"
+    assert page.evaluate("() => [...window.mamisUntranslated]") == []
     _shot(page, "process-editor")
     checker = login(chromium.new_context(bypass_csp=True, viewport={"width": 1400, "height": 1000}), base,
                     "designer01")
@@ -105,6 +110,8 @@ def test_edit_validate_deploy_and_the_inbox_shows_the_new_task_name(live_server,
         checker.goto(base + path)
         if path.endswith("/edit"):
             checker.wait_for_selector("#modeler[data-ready=true]")
+            assert checker.locator(".djs-palette .entry[data-action='create.task']").get_attribute(
+                "aria-label") == "Create task"  # an English page keeps the library's own English
         check_page(checker)
 
     page.click("#modeler-next")
@@ -159,6 +166,8 @@ def test_a_decision_table_is_edited_in_the_browser(live_server, chromium):
     page.keyboard.type(">= 70")
     page.locator("td[data-element-id=rule_young_band]").click()
     assert _save(page) == "ok"
+    assert page.locator("#modeler-canvas .hit-policy label").inner_text().strip() == "ヒットポリシー："
+    assert page.evaluate("() => [...window.mamisUntranslated]") == []
     _shot(page, "decision-table-editor")
     assert errors == []
     with Session(app.extensions["mamis_db"].engine) as s:

@@ -106,6 +106,7 @@ def edit(key):
         "formKeys": sorted(validation.form_keys() or ()),
         "processKeys": sorted({p["key"] for p in deploy.library(s)}),
         "labels": {k: translate(text) for k, text in EDITOR_TEXT.items()},
+        "lang": current_lang(),  # the language of the editors' own texts (palette, panel)
     }
     response = Response(render_template("designer/edit.html", key=key, opened=opened,
                                         kind=validation.kind_of(opened["xml"]),

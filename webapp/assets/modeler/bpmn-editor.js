@@ -22,6 +22,7 @@ import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
 import spiffworkflow from "./spiffworkflow.json";
 
 import { config, startEditor, t } from "./common";
+import { translateModule } from "./translate";
 
 // --- reading and writing the extension elements -------------------------------------------
 
@@ -255,7 +256,8 @@ const MamisModule = {
 const modeler = new BpmnModeler({
   container: "#modeler-canvas",
   propertiesPanel: { parent: "#modeler-properties" },
-  additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, MamisModule],
+  additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, MamisModule,
+    translateModule(config.lang, "bpmn")],
   moddleExtensions: { spiffworkflow },
 });
 window.mamisModeler = modeler;

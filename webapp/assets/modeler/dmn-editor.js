@@ -2,8 +2,15 @@
 // draft, validation and deploy flow as the BPMN editor. A problem's element is a decision, rule
 // or cell id; selecting it opens the decision's table.
 import { config, startEditor } from "./common";
+import { translateModule } from "./translate";
 
-const modeler = new window.DmnJS({ container: "#modeler-canvas", common: { keyboard: { bindTo: window } } });
+// (dmn-js gives each view its own modules: `common` cannot carry them)
+const translated = { additionalModules: [translateModule(config.lang, "dmn")] };
+const modeler = new window.DmnJS({
+  container: "#modeler-canvas",
+  common: { keyboard: { bindTo: window } },
+  drd: translated, decisionTable: translated, literalExpression: translated, boxedExpression: translated,
+});
 window.mamisModeler = modeler;
 
 function decisionView(id) {
