@@ -85,22 +85,38 @@ def create_user(session: Session, login_id: str, password: str, role: str, assoc
     return account
 
 
-def _throttled(session: Session, login_id: str, address: str) -> bool:
+def _throttled(session: Session, login_id: str, address: str, device: str) -> bool:
+    """Too many recent failures for this login. A known device (see `authenticate`) counts only
+    its own failures for the account and is not held by its address's."""
     since = _now() - THROTTLE_WINDOW
-    per_account = session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
-        LoginFailure.login_id == login_id, LoginFailure.at >= since))
+    on_account = [LoginFailure.login_id == login_id, LoginFailure.at >= since]
+    if device:
+        on_account.append(LoginFailure.device == device)
+    per_account = session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(*on_account))
+    if per_account >= FAILURES_PER_ACCOUNT:
+        return True
+    if device:
+        return False
     per_address = session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
         LoginFailure.address == address, LoginFailure.at >= since))
-    return per_account >= FAILURES_PER_ACCOUNT or per_address >= FAILURES_PER_ADDRESS
+    return per_address >= FAILURES_PER_ADDRESS
 
 
-def authenticate(session: Session, login_id: str, password: str, address: str = "") -> UserAccount:
+def authenticate(session: Session, login_id: str, password: str, address: str = "",
+                 device: str = "") -> UserAccount:
     """Check a password. Raises Throttled after repeated failures, AuthenticationFailed otherwise.
+
+    `device`: the id of a browser that has logged in to this very account before (the caller
+    vouches for it: a signed cookie). Its attempts are throttled on their own — 5 failures lock
+    the account on that browser only — and not by the address: an office behind one NAT address
+    is not locked out by a colleague's (or an attacker's) failures, nor the owner by someone
+    guessing their password elsewhere (the "device cookie" defence, decision 0011).
 
     A failure is recorded in the caller's transaction: the caller commits on both outcomes.
     """
     login_id = (login_id or "").strip()
-    if _throttled(session, login_id, address):
+    device = (device or "")[:32]
+    if _throttled(session, login_id, address, device):
         raise Throttled(minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
     account = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == login_id))
     ok = False
@@ -116,7 +132,7 @@ def authenticate(session: Session, login_id: str, password: str, address: str = 
         except (VerificationError, InvalidHashError):
             pass
     if not ok:
-        session.add(LoginFailure(login_id=login_id[:64], address=address[:64]))
+        session.add(LoginFailure(login_id=login_id[:64], address=address[:64], device=device))
         raise AuthenticationFailed()
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)

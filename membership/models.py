@@ -200,6 +200,8 @@ class LoginFailure(Base):
     login_id: Mapped[str] = mapped_column(sa.String(64), index=True)
     address: Mapped[str] = mapped_column(sa.String(64), index=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    #: the browser's device id when it had logged in to this account before ('' otherwise)
+    device: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
 
 
 class MembershipGroup(Base):

@@ -42,8 +42,66 @@ def test_login_rotates_the_session_and_sets_secure_cookie_flags(app, session):
     client.get("/login")
     before = client.get_cookie("session")
     r = client.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"})
-    cookie = r.headers.get("Set-Cookie", "")
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    cookies = r.headers.getlist("Set-Cookie")
+    assert {c.split("=")[0] for c in cookies} == {"session", "mamis_known"}
+    assert all("HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
     assert before is None or client.get_cookie("session").value != before.value
     page = client.get("/mypage/")
     assert "Content-Security-Policy" in page.headers and page.headers["X-Frame-Options"] == "DENY"
+
+
+def _fail(client, login_id, times, environ=None):
+    for i in range(times):
+        r = client.post("/login", data={"login_id": login_id, "password": f"wrong{i}"}, environ_base=environ or {})
+        assert r.status_code == 401
+
+
+def test_an_office_behind_one_address_is_not_locked_out_by_failures_on_other_accounts(app, session):
+    office = {"REMOTE_ADDR": "203.0.113.20"}
+    alice, bob = new_member(session), new_member(session)
+    alices_browser = app.test_client()
+    assert alices_browser.post("/login", data={"login_id": alice.login_id, "password": "Mamis#2024"},
+                               environ_base=office).status_code == 302
+    alices_browser.post("/logout")
+    # colleagues (or someone on the office network) fail on many accounts from the same address
+    for i in range(accounts.FAILURES_PER_ADDRESS):
+        app.test_client().post("/login", data={"login_id": f"colleague{i}", "password": "x"}, environ_base=office)
+    r = app.test_client().post("/login", data={"login_id": bob.login_id, "password": "Mamis#2024"},
+                               environ_base=office)
+    assert r.status_code == 401 and "しばらくログインできません" in r.get_data(as_text=True)  # a new browser waits
+    r = alices_browser.post("/login", data={"login_id": alice.login_id, "password": "Mamis#2024"},
+                            environ_base=office)
+    assert r.status_code == 302  # the browser Alice has logged in on before is not held by the address
+
+
+def test_a_known_browser_is_throttled_on_its_own_and_not_by_guessing_elsewhere(app, session):
+    member = new_member(session)
+    own = app.test_client()
+    assert own.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}).status_code == 302
+    own.post("/logout")
+    _fail(app.test_client(), member.login_id, accounts.FAILURES_PER_ACCOUNT,
+          {"REMOTE_ADDR": "198.51.100.66"})  # someone guessing elsewhere locks the account…
+    stranger = app.test_client().post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"})
+    assert stranger.status_code == 401
+    assert own.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}).status_code == 302
+    own.post("/logout")  # …but not for its owner's browser, which has its own count
+    _fail(own, member.login_id, accounts.FAILURES_PER_ACCOUNT)
+    r = own.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"})
+    assert r.status_code == 401 and "しばらくログインできません" in r.get_data(as_text=True)
+
+
+def test_the_known_device_cookie_is_signed_names_no_login_id_and_vouches_for_its_accounts_only(app, session):
+    member, other = new_member(session), new_member(session)
+    browser = app.test_client()
+    browser.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"})
+    browser.post("/logout")
+    cookie = browser.get_cookie("mamis_known", path="/login")
+    assert cookie is not None and member.login_id not in cookie.value
+    _fail(app.test_client(), other.login_id, accounts.FAILURES_PER_ACCOUNT)
+    # the cookie is for `member` only: `other`, locked elsewhere, stays locked on this browser
+    assert browser.post("/login", data={"login_id": other.login_id, "password": "Mamis#2024"}).status_code == 401
+    forged = app.test_client()
+    forged.set_cookie("mamis_known", cookie.value[:-4] + "AAAA", path="/login")
+    _fail(app.test_client(), member.login_id, accounts.FAILURES_PER_ACCOUNT)
+    assert forged.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}).status_code == 401
+    assert browser.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}).status_code == 302

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+import datetime as dt
+import hashlib
+import secrets
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from forms.auth import LoginForm
 from membership import accounts, notices
@@ -20,6 +25,53 @@ HOME_FOR_ROLE = {"member": "mypage.index", "secretariat": "inbox.index", "design
                  "admin": "members.index"}
 
 
+# --- known devices: a browser that has logged in to an account before (decision 0011) --------
+# A signed cookie, sent to the login page only, holding a random device id and a digest of each
+# login ID that succeeded on this browser (not the IDs themselves: a shared PC does not show whose
+# accounts were used on it). `accounts.authenticate` throttles such a browser on its own.
+KNOWN_COOKIE = "mamis_known"
+KNOWN_LIFETIME = dt.timedelta(days=180)
+KNOWN_ACCOUNTS = 10
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="known-device")
+
+
+def _known() -> dict:
+    """{"d": device id, "a": [digests]} from a valid cookie, else {}."""
+    raw = request.cookies.get(KNOWN_COOKIE)
+    if not raw:
+        return {}
+    try:
+        known = _signer().loads(raw, max_age=int(KNOWN_LIFETIME.total_seconds()))
+    except BadData:
+        return {}
+    if not (isinstance(known, dict) and isinstance(known.get("d"), str) and isinstance(known.get("a"), list)):
+        return {}
+    return known
+
+
+def _digest(device: str, login_id: str) -> str:
+    return hashlib.sha256(f"{device}\n{login_id.strip()}".encode()).hexdigest()[:20]
+
+
+def _known_device(login_id: str) -> str:
+    """This browser's device id if it has logged in to `login_id` before, else ''."""
+    known = _known()
+    return known["d"] if known and _digest(known["d"], login_id or "") in known["a"] else ""
+
+
+def _remember_device(response, login_id: str):
+    known = _known() or {"d": secrets.token_hex(16), "a": []}
+    digest = _digest(known["d"], login_id)
+    known["a"] = [digest, *[a for a in known["a"] if a != digest]][:KNOWN_ACCOUNTS]
+    response.set_cookie(KNOWN_COOKIE, _signer().dumps(known), max_age=int(KNOWN_LIFETIME.total_seconds()),
+                        path=url_for("auth.login"), httponly=True, samesite="Lax",
+                        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]))
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
@@ -27,7 +79,7 @@ def login():
     if form.validate_on_submit():
         try:
             account = accounts.authenticate(db.session(), form.login_id.data, form.password.data,
-                                            request.remote_addr or "")
+                                            request.remote_addr or "", device=_known_device(form.login_id.data))
         except (AuthenticationFailed, Throttled) as exc:
             db.commit()  # remember the failure for throttling
             error = message(exc.message_key, **exc.params)
@@ -41,7 +93,7 @@ def login():
             target = request.args.get("next", "")
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for(HOME_FOR_ROLE.get(account.role, "mypage.index"))
-            return redirect(target)
+            return _remember_device(redirect(target), account.login_id)
     return render_template("auth/login.html", form=form, error=error,
                            notices=notices.public(db.session(), today_jst())), (401 if error else 200)
 
