@@ -282,6 +282,13 @@ def _close_statement(names: tuple[str, ...]):
     ).values({name: sa.bindparam(f"new_{name}") for name in names})
 
 
+def not_open(task: HumanTask) -> str:
+    """Why a task cannot be worked any more: a review, that someone else may have decided it; an
+    amendment, that the application can no longer be amended (its applicant cancelled it in
+    another tab, say — there is no other person to blame)."""
+    return "amend_not_open" if task.kind == "amend" else "task_not_open"
+
+
 def close_task(session: Session, task: HumanTask, actor: Actor, **values) -> None:
     """Mark an open human task done with `values` (status, decision, …), only if it is still open
     and not claimed by someone else: of two people acting on it at once, the second gets Conflict
@@ -290,7 +297,7 @@ def close_task(session: Session, task: HumanTask, actor: Actor, **values) -> Non
         "task_id": task.id, "actor_id": actor.user_id, **{f"new_{k}": v for k, v in values.items()}})
     if done.rowcount != 1:
         status = session.scalar(sa.select(HumanTask.status).where(HumanTask.id == task.id))
-        raise Conflict("task_claimed" if status == "open" else "task_not_open")
+        raise Conflict("task_claimed" if status == "open" else not_open(task))
     for name, value in values.items():  # the object says what the row says, with nothing left to flush
         set_committed_value(task, name, value)
 
@@ -306,7 +313,7 @@ def run_human_task(session: Session, actor: Actor, instance: ProcessInstance, ta
     except Exception:
         spiff_task = None
     if spiff_task is None or spiff_task.state != TaskState.READY:
-        raise Conflict("task_not_open")
+        raise Conflict(not_open(task))
     # The open rows are the READY user tasks of the state before the step (materialise keeps
     # them equal), so they need not be read: the state, fresh under the lock, names them.
     before = {str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)}

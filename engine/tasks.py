@@ -19,7 +19,7 @@ from membership.fields import JST, halfwidth, parse_id, parse_int
 from membership.models import Application, Association, UserAccount
 
 from .models import HumanTask, SavedFilter, TaskEvent
-from .runtime import close_task, lock_task_instance, lock_task_statement, run_human_task
+from .runtime import close_task, lock_task_instance, lock_task_statement, not_open, run_human_task
 from .validation import TASK_KINDS
 
 DECISIONS = ("approve", "reject", "return")
@@ -283,7 +283,7 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
             actor.role, is_postgresql(session)), params={"user": actor.user_id, "association": actor.association_id})
     # The task row may be older than a completion this one waited for: close_task decides.
     if task.status != "open":
-        raise Conflict("task_not_open")
+        raise Conflict(not_open(task))
     if task.claimed_by_user_id not in (None, actor.user_id):
         raise Conflict("task_claimed")
     if task.kind == "amend":

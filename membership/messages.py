@@ -296,6 +296,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bulk_run_done": {"ja": "この一括処理はすでに終了しています。", "en": "This bulk run has already ended."},
     "task_not_open": {"ja": "このタスクはすでに処理されています（他の担当者が処理した可能性があります）。",
                       "en": "This task is no longer open (someone else may have completed it)."},
+    "amend_not_open": {"ja": "この申請はもう修正できません（取り消されたか、すでに処理されています）。",
+                       "en": "This application can no longer be amended (it was cancelled or has been dealt with)."},
     "task_claimed": {"ja": "このタスクは他の担当者が担当しています。",
                      "en": "Another staff member has claimed this task."},
     "only_applicant_cancels": {"ja": "申請を取り消せるのは申請者ご本人だけです。事務局は受付タスクで却下してください。",

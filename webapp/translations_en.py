@@ -59,6 +59,9 @@ EN = {
         'JMA membership continues; the move is recorded at JMA.',
     'このタスクは、ほかの方がすでに処理していました。あなたの入力は記録されていません。':
         'Someone had already completed this task; what you entered was not recorded.',
+    'この申請はもう修正できません（取り消されたか、すでに処理されています）。あなたの入力は記録されていません。':
+        'This application can no longer be amended (it was cancelled or has been dealt with); what you entered '
+        'was not recorded.',
     '入会を継続する': 'Stay a member',
     '処理できなかったタスク': 'Tasks not processed',
     '削除する': 'Delete',

@@ -131,6 +131,23 @@ def test_return_and_resubmission_through_the_screens(browser, session):
     assert f"<td>{app_id}</td>" in text(staff.get("/inbox"))
 
 
+def test_an_amendment_posted_after_its_applicant_cancelled_in_another_tab_is_told_so(browser, session):
+    member = new_member(session)
+    client = browser(member.login_id)
+    app_id = file_through_wizard(client)
+    staff = browser("staff@chuoeast")
+    staff.post(f"/tasks/{task_of(text(staff.get('/inbox')), app_id)}",
+               data={"decision": "return", "comment": "役職を確認してください"})
+    amend_id = int(re.search(r'href="/tasks/(\d+)">申請内容を修正して再提出する', text(client.get("/mypage/"))).group(1))
+    assert client.get(f"/tasks/{amend_id}").status_code == 200  # the amendment page, open in one tab…
+    assert client.post(f"/mypage/applications/{app_id}/cancel").status_code == 302  # …cancelled in another
+    r = client.post(f"/tasks/{amend_id}", data={"action": "next", "desired_date": future(40), "facility_id": "1",
+                                                "duty_code": "13", "position": "理事"})
+    assert r.status_code == 303
+    page = text(client.get(r.headers["Location"]))
+    assert "この申請はもう修正できません" in page and "ほかの方" not in page
+
+
 def test_pages_need_login_and_roles(app, browser, session):
     anonymous = app.test_client()
     for url in ("/mypage/", "/inbox", "/apply/enrolment"):

@@ -338,8 +338,11 @@ def task(task_id):
     errors: dict[str, str] = {}
     searching = request.form.get("action") == "search"
     if request.method == "POST" and item.status != "open" and not searching:
-        # the page was opened before someone else decided: say that this input was not recorded
-        flash(translate("このタスクは、ほかの方がすでに処理していました。あなたの入力は記録されていません。"), "error")
+        # the page was opened before someone else decided (or, for an amendment, before the
+        # applicant cancelled it in another tab): say that this input was not recorded
+        flash(translate("この申請はもう修正できません（取り消されたか、すでに処理されています）。あなたの入力は記録されていません。")
+              if item.kind == "amend" else
+              translate("このタスクは、ほかの方がすでに処理していました。あなたの入力は記録されていません。"), "error")
         return redirect(url_for("inbox.task", task_id=task_id, on_behalf="1" if on_behalf else None)), 303
     if item.status == "open" and not searching and form.validate_on_submit():
         changes = None
