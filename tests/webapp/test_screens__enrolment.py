@@ -138,7 +138,8 @@ def test_an_amendment_posted_after_its_applicant_cancelled_in_another_tab_is_tol
     staff = browser("staff@chuoeast")
     staff.post(f"/tasks/{task_of(text(staff.get('/inbox')), app_id)}",
                data={"decision": "return", "comment": "役職を確認してください"})
-    amend_id = int(re.search(r'href="/tasks/(\d+)">申請内容を修正して再提出する', text(client.get("/mypage/"))).group(1))
+    mypage = text(client.get("/mypage/"))
+    amend_id = int(re.search(r'href="/tasks/(\d+)">申請内容を修正して再提出する', mypage).group(1))
     assert client.get(f"/tasks/{amend_id}").status_code == 200  # the amendment page, open in one tab…
     assert client.post(f"/mypage/applications/{app_id}/cancel").status_code == 302  # …cancelled in another
     r = client.post(f"/tasks/{amend_id}", data={"action": "next", "desired_date": future(40), "facility_id": "1",
