@@ -67,6 +67,15 @@ def test_english_messages_on_request(api, session):
     assert r.get_json()["error"]["fields"]["desired_date"] == "Desired date must be today or later."
 
 
+def test_a_wrong_typed_field_is_named_as_the_kind_of_application_names_it(api, session):
+    member = new_member(session)
+    r = api(member.login_id).post("/api/v1/applications", json={"kind": "withdrawal", "desired_date": 123})
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"]["desired_date"] == "退会希望年月日の形式が正しくありません。"
+    r = api(member.login_id).post("/api/v1/applications", json={"kind": ["withdrawal"], "desired_date": 123})
+    assert r.get_json()["error"]["fields"]["desired_date"] == "入会希望年月日の形式が正しくありません。"  # no kind
+
+
 def test_another_member_cannot_see_or_cancel_the_application(api, session, enrolled):
     _, app = enrolled
     other = api(new_member(session).login_id)

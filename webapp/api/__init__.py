@@ -49,26 +49,28 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-def _flatten(messages, prefix="") -> dict[str, str]:
+def _flatten(messages, prefix="", context: str | None = None) -> dict[str, str]:
+    """marshmallow's nested messages as {field: message}; `context` (an application kind) picks the
+    kind's own field labels (a withdrawal's desired_date is 退会希望年月日)."""
     out: dict[str, str] = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
             if key == "_schema":  # marshmallow's name for the body as a whole (e.g. not an object)
-                out.update(_flatten(value, prefix))
+                out.update(_flatten(value, prefix, context))
                 continue
             name = f"{prefix}.{key}" if prefix and not isinstance(key, int) else (
                 f"{prefix}[{key}]" if isinstance(key, int) else str(key))
-            out.update(_flatten(value, name))
+            out.update(_flatten(value, name, context))
     elif isinstance(messages, list):
         if messages and all(isinstance(m, str) for m in messages):
             field = prefix or "request"
             key = MARSHMALLOW_KEYS.get(messages[0], "invalid")
-            out[field] = message(key, field=field)
+            out[field] = message(key, field=field, context=context)
         else:
             for m in messages:
-                out.update(_flatten(m, prefix))
+                out.update(_flatten(m, prefix, context))
     else:
-        out[prefix or "request"] = message("invalid", field=prefix or "request")
+        out[prefix or "request"] = message("invalid", field=prefix or "request", context=context)
     return out
 
 
@@ -96,9 +98,11 @@ class MamisApi(Api):
             return error
         if error.code == 422 or (error.code == 400 and getattr(error, "data", None)):
             messages = (getattr(error, "data", None) or {}).get("messages", {})
+            body = request.get_json(silent=True) if request.is_json else None
+            kind = body.get("kind") if isinstance(body, dict) else None
             fields = {}
             for location in messages.values():
-                fields.update(_flatten(location))
+                fields.update(_flatten(location, context=kind if isinstance(kind, str) else None))
             if error.code == 400 or not fields:
                 return error_response(400, "bad_request", message("bad_input"), fields)
             return error_response(422, "invalid", message("bad_input"), fields)
