@@ -57,6 +57,8 @@ EN = {
         'Many facilities match: the first %(n)s are shown. Add words of the name or address to narrow them down.',
     '※ 日本医師会の会員資格は継続し、異動は日本医師会に記録されます。':
         'JMA membership continues; the move is recorded at JMA.',
+    '選択したタスクが見つかりません。一覧を更新してから、もう一度お試しください。':
+        'The chosen tasks were not found. Reload the list and try again.',
     'このタスクは、ほかの方がすでに処理していました。あなたの入力は記録されていません。':
         'Someone had already completed this task; what you entered was not recorded.',
     'この申請はもう修正できません（取り消されたか、すでに処理されています）。あなたの入力は記録されていません。':

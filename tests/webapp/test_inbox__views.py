@@ -344,6 +344,14 @@ def test_the_bulk_run_api_answers_at_once_and_reports_each_failure(api, session,
     assert staff.post(f"{retry.headers['Location']}/retry").status_code == 422  # nothing failed
 
 
+def test_an_export_of_tasks_the_office_does_not_have_is_refused_not_an_empty_file(app, session, office):
+    other = login(app, "staff@otaru")  # another office's staff, with this office's task ids
+    ids = [str(office["tasks"][a]) for a in office["apps"]]
+    r = other.post("/inbox/export", data={"task_ids": ids, "scope": "selected", "format": "csv-utf8"})
+    assert r.status_code == 302 and "/inbox" in r.headers["Location"]
+    assert "選択したタスクが見つかりません" in other.get(r.headers["Location"]).get_data(as_text=True)
+
+
 @pytest.mark.parametrize("fmt", ["csv-utf8", "csv-cp932", "pdf"])
 def test_the_selection_exports_as_board_material(app, session, office, fmt):
     import csv

@@ -172,6 +172,9 @@ def export():
     if refused := _refused(query, ids):
         return refused
     rows = _board_rows(ids)
+    if not rows:  # ids that name no task of this office (a stale page, a crafted post): no empty file
+        flash(translate("選択したタスクが見つかりません。一覧を更新してから、もう一度お試しください。"), "error")
+        return redirect(url_for("inbox.index", **query.as_dict()))
     kind = request.form.get("format", "csv-utf8")
     stamp = utcnow().strftime("%Y%m%d")
     if kind == "pdf":
