@@ -17,7 +17,7 @@ from .actors import ROLES, Actor
 from .associations import by_code
 from .errors import AuthenticationFailed, Throttled, ValidationFailed
 from .fields import FieldError
-from .models import ApiToken, LoginFailure, UserAccount
+from .models import ApiToken, LoginFailure, LoginSession, UserAccount
 
 #: argon2id with the library's defaults (RFC 9106 "second recommended" parameters).
 _hasher = PasswordHasher()
@@ -191,3 +191,34 @@ def display_names(session: Session, user_ids) -> dict[int, str]:
 
 def get_account(session: Session, user_id: int) -> UserAccount | None:
     return session.get(UserAccount, user_id)
+
+
+def start_login_session(session: Session, account: UserAccount) -> str:
+    """A new screen login for `account`: its id, which the session cookie carries."""
+    sid = secrets.token_hex(16)
+    session.add(LoginSession(id=sid, user_id=account.id))
+    return sid
+
+
+def end_login_session(session: Session, sid: str) -> None:
+    """Logout: the login `sid` can no longer be used, whoever holds its cookie."""
+    session.execute(sa.update(LoginSession).where(LoginSession.id == sid, LoginSession.ended_at.is_(None))
+                    .values(ended_at=_now()))
+
+
+#: a screen login begun this long ago is forgotten by the nightly purge (the browser logs in again)
+LOGIN_SESSION_LIFETIME = dt.timedelta(days=30)
+
+
+def purge_login_sessions(session: Session) -> int:
+    """Forget logins that ended a day ago or began LOGIN_SESSION_LIFETIME ago (nightly)."""
+    now = _now()
+    return session.execute(sa.delete(LoginSession).where(sa.or_(
+        LoginSession.ended_at < now - dt.timedelta(days=1),
+        LoginSession.created_at < now - LOGIN_SESSION_LIFETIME))).rowcount
+
+
+def account_in_session(session: Session, user_id: int, sid: str) -> UserAccount | None:
+    """The account of a screen login that has not ended (one query, as loading the account alone)."""
+    return session.scalar(sa.select(UserAccount).join(LoginSession, LoginSession.user_id == UserAccount.id).where(
+        UserAccount.id == user_id, LoginSession.id == sid, LoginSession.ended_at.is_(None)))

@@ -385,9 +385,37 @@ def lock_applicant(session: Session, physician_id: int) -> None:
         session.execute(sa.select(Physician.id).where(Physician.id == physician_id).with_for_update())
 
 
+#: an office files these for a member (a paper form it received) only when the application
+#: concerns its own federation line — a part, or a membership of the group it extends or changes,
+#: at the office itself, above it or below it: otherwise it could put the member's data before any
+#: association in the country (an application makes its applicant visible to every association it
+#: names)
+ON_BEHALF_OWN_KINDS = ("enrolment", "transfer", "withdrawal")
+
+
+def _line_of(session: Session, association_id: int) -> set[int]:
+    """The association and those above it (its federation line: district → city → prefecture →
+    JMA). An office is concerned by an application to itself, to an association above it, or to
+    one below it (its own line is then in the other's)."""
+    line, current = set(), session.get(Association, association_id)
+    while current is not None and current.id not in line:
+        line.add(current.id)
+        current = current.parent
+    return line
+
+
 def record_submission(session: Session, actor: Actor, applicant: UserAccount, app: Application) -> Application:
     """Store a new application of any kind: its id, the audit row (naming whom staff acted for)
-    and the receipt mail `<kind>_received`."""
+    and the receipt mail `<kind>_received`. Raises ValidationFailed when an office files a
+    membership application for a member that does not concern the office itself."""
+    if actor.is_secretariat and applicant.id != actor.user_id and app.kind in ON_BEHALF_OWN_KINDS:
+        concerned = {p.association_id if p.association_id is not None else p.association.id for p in app.parts}
+        group = app.group or (session.get(MembershipGroup, app.group_id) if app.group_id else None)
+        if group is not None:  # 追加入会 above the office's own membership, a move of its member
+            concerned |= {m.association_id for m in group.memberships if m.status == MembershipStatus.ACTIVE}
+        office_line = _line_of(session, actor.association_id)
+        if not any(a in office_line or actor.association_id in _line_of(session, a) for a in concerned):
+            raise ValidationFailed.one("associations", "on_behalf_own_association")
     session.add(app)
     session.flush()
     on_behalf = applicant.id if applicant.id != actor.user_id else None

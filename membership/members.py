@@ -3,7 +3,8 @@
 - a member sees only themself;
 - a secretariat sees the physicians who have (or had) a membership in its own association —
   so a prefecture sees nothing of another prefecture, and JMA staff see every member of JMA —
-  and those with a pending application to it (it reviews them; staff may act for them);
+  and those with a pending application to it (it reviews them), and attendees of its sessions;
+- an office acts (files for, edits, issues logins) only for its current members and applicants;
 - an admin sees everyone.
 Everything outside the scope looks missing (NotFound), never forbidden, so it leaks nothing.
 """
@@ -42,21 +43,25 @@ STATUSES = {"active": "現会員", "upcoming": "入会予定", "former": "退会
             "attendee": "研修会の受講者（会員外）"}
 
 
-def scope(actor: Actor, attendees: bool = True):
+def scope(actor: Actor, attendees: bool = True, acting: bool = False):
     """A condition on Physician: the physicians `actor` may see — for an office its members (past
-    ones too), those applying to it and (`attendees`) those linked by its training sessions.
-    `attendees=False` is the scope an office may act in (file for, edit, issue logins)."""
+    ones too: its own records of who was its member, 利用規約 共同利用 ①), those applying to it and
+    (`attendees`) those linked by its training sessions. `acting=True` is the narrower scope an
+    office may act in (file for, edit their data, enter credits, issue logins): its current members
+    and those applying to it — not a former member, nor an attendee."""
     if actor.role == "admin":
         return sa.true()
     if actor.role == "secretariat" and actor.association_id:
         applying = (sa.select(Application.physician_id).join(ApplicationPart)
                     .where(ApplicationPart.association_id == actor.association_id,
                            Application.status.in_(OPEN_STATUSES)))
+        held = sa.select(Membership.physician_id).where(Membership.association_id == actor.association_id)
+        if acting:
+            held = held.where(Membership.status == MembershipStatus.ACTIVE)
         # one IN over a UNION, not an OR of INs: the database joins it (a semi-join) at any size,
         # where an OR of subqueries whose results outgrow its memory is checked row by row
         return Physician.id.in_(sa.union(
-            sa.select(Membership.physician_id).where(Membership.association_id == actor.association_id),
-            applying, *([_attended_here(actor)] if attendees else [])))
+            held, applying, *([_attended_here(actor)] if attendees and not acting else [])))
     if actor.role == "member" and actor.physician_id:
         return Physician.id == actor.physician_id
     return sa.false()
@@ -110,14 +115,15 @@ def can_see(session: Session, actor: Actor, physician_id: int) -> bool:
 
 def can_act_for(session: Session, actor: Actor, physician_id: int) -> bool:
     """Whether the office may act for the physician (file on their behalf, edit their data, issue
-    their login): a member or applicant of it — not one linked by its sessions alone."""
+    their login): a current member or an applicant of it — not a former member, nor one linked by
+    its sessions alone."""
     return session.scalar(sa.select(sa.func.count()).select_from(Physician).where(
-        Physician.id == physician_id, scope(actor, attendees=False))) == 1
+        Physician.id == physician_id, scope(actor, acting=True))) == 1
 
 
 def get_member_to_act(session: Session, actor: Actor, physician_id: int) -> Physician:
-    """get_member, for acting: Forbidden for a physician the office only sees (a session's
-    attendee), NotFound outside its sight."""
+    """get_member, for acting: Forbidden for a physician the office only sees (a former member, a
+    session's attendee), NotFound outside its sight."""
     physician = get_member(session, actor, physician_id)
     if not can_act_for(session, actor, physician_id):
         raise Forbidden()
@@ -310,7 +316,8 @@ def memberships_in_scope(session: Session, actor: Actor, physician_id: int) -> l
     """The physician's memberships (their whole chains) — for an office, only when the physician
     is a member of it or applies to it: one linked by a session alone shows none."""
     get_member(session, actor, physician_id)
-    if actor.association_id and not can_act_for(session, actor, physician_id):
+    if actor.association_id and not session.scalar(sa.select(sa.func.count()).select_from(Physician).where(
+            Physician.id == physician_id, scope(actor, attendees=False))):
         return []  # seen only as an attendee of the office's sessions
     return list(session.scalars(sa.select(Membership).where(Membership.physician_id == physician_id)
                                 .options(selectinload(Membership.association), selectinload(Membership.category))

@@ -13,6 +13,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "password": {"ja": "パスワード", "en": "Password"},
     "kind": {"ja": "申請の種類", "en": "Application kind"},
     "desired_date": {"ja": "入会希望年月日", "en": "Desired date"},
+    "credentials": {"ja": "ID・パスワード通知", "en": "Login notice"},
     "withdrawal.desired_date": {"ja": "退会希望年月日", "en": "Date of leaving"},
     "audit.date_from": {"ja": "日付（から）", "en": "From"},
     "members.status": {"ja": "会員の状況", "en": "Standing"},
@@ -296,6 +297,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bulk_run_done": {"ja": "この一括処理はすでに終了しています。", "en": "This bulk run has already ended."},
     "task_not_open": {"ja": "このタスクはすでに処理されています（他の担当者が処理した可能性があります）。",
                       "en": "This task is no longer open (someone else may have completed it)."},
+    "registry_number_locked": {
+        "ja": "医籍登録番号はご本人では変更できません。誤りがある場合は、所属する医師会にお問い合わせください。",
+        "en": "You cannot change your medical registry number yourself. If it is wrong, please contact your "
+              "association."},
+    "on_behalf_own_association": {
+        "ja": "代理で申請できるのは、この医師会か、その上位・下位の医師会への申請だけです。",
+        "en": "An office may file for a member only an application to its own association or to one above "
+              "or below it."},
+    "credentials_members_only": {
+        "ja": "ID・パスワード通知は、この医師会の現会員にのみ発行できます。",
+        "en": "Login notices can be issued only to current members of this association."},
+    "credentials_in_use": {
+        "ja": "この会員はすでにMAMISを利用しているため、ID・パスワード通知は発行できません。"
+              "ログインIDやパスワードを忘れた場合は、ご本人がログイン画面の「お忘れの方」から再設定できます。",
+        "en": "This member already uses MAMIS, so no login notice can be issued. A member who forgot their "
+              "login ID or password can reset them from the login page."},
     "amend_not_open": {"ja": "この申請はもう修正できません（取り消されたか、すでに処理されています）。",
                        "en": "This application can no longer be amended (it was cancelled or has been dealt with)."},
     "task_claimed": {"ja": "このタスクは他の担当者が担当しています。",
@@ -390,8 +407,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "session_reported": {"ja": "この研修会の開催報告は提出済みです。", "en": "The report of this session has been filed."},
     "session_not_held": {"ja": "承認され、終了した研修会だけ開催報告できます。",
                          "en": "Only an approved session that has ended can be reported."},
-    "unknown_registry_number": {"ja": "{line}行目の医籍登録番号「{value}」の医師は登録されていません。",
-                                "en": "Line {line}: no physician with the registry number \u201c{value}\u201d."},
+    "unknown_walk_in": {"ja": "{line}行目: 医籍登録番号とフリガナが一致する医師が見つかりません。",
+                        "en": "Line {line}: no physician matches this registry number and kana name."},
+    "walk_in_needs_kana": {"ja": "{line}行目: 医籍登録番号に続けてフリガナを書いてください（例: 123456 ニチイ タロウ）。",
+                           "en": "Line {line}: write the kana name after the registry number "
+                                 "(e.g. 123456 ニチイ タロウ)."},
     "credits_step": {"ja": "{field}は0.5単位きざみで、1件10単位までにしてください。",
                      "en": "{field}: use steps of 0.5, at most 10 per item."},
     "certificate_number_taken": {"ja": "{field}「{value}」は別の認定証にすでに使われています。",

@@ -158,6 +158,19 @@ class ApiToken(Base):
     expires_at: Mapped[dt.datetime]
 
 
+class LoginSession(Base):
+    """A login on the screens: the browser's session cookie names it, and logging out ends it, so
+    a copy of the cookie (a shared PC, a proxy log) stops working then — the cookie alone is
+    signed, not revocable."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_accounts.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None]
+
+
 class OneTimeToken(Base):
     """A link sent by mail (email verification, registration, password reset): single use, expiring.
 

@@ -41,6 +41,13 @@ def value_label(field: str, text: str) -> tuple[str, bool]:
     return text, False
 
 
+def registry_locked(actor: Actor, physician: Physician) -> bool:
+    """A member cannot change their own 医籍登録番号 once it is set: it is how JMA's data (credits,
+    certificates, insurance) finds them, so a changed number would collect another physician's
+    records. An office that acts for them (with the licence in hand) or an admin corrects it."""
+    return actor.role == "member" and bool(physician.registry_number)
+
+
 def update_profile(session: Session, actor: Actor, physician_id: int, data: dict) -> list[ProfileChange]:
     """Change a physician's registered data; one history row per changed field.
 
@@ -52,6 +59,8 @@ def update_profile(session: Session, actor: Actor, physician_id: int, data: dict
         raise Forbidden()
     physician = members.get_member_to_act(session, actor, physician_id)
     clean = validate_profile(session, data, physician_id=physician.id)
+    if registry_locked(actor, physician) and clean.get("registry_number") != physician.registry_number:
+        raise ValidationFailed.one("registry_number", "registry_number_locked")
     dispatch_to = data.get("dispatch_to") or physician.dispatch_to
     if dispatch_to not in members.DISPATCH_TO:
         raise ValidationFailed.one("dispatch_to", "choose_from_list")

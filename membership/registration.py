@@ -367,8 +367,10 @@ def issue_credentials(session: Session, actor: Actor, physician_id: int) -> tupl
     if actor.role not in ("admin", "secretariat"):
         raise Forbidden()
     physician = members.get_member_to_act(session, actor, physician_id)  # NotFound outside the scope
-    password, password_hash = temporary_password()
     account = session.scalar(sa.select(UserAccount).where(UserAccount.physician_id == physician_id))
+    if refusal := credentials_refusal(session, actor, physician_id, account):
+        raise ValidationFailed.one("credentials", refusal)
+    password, password_hash = temporary_password()
     if account is None:
         account = UserAccount(role="member", physician_id=physician_id, display_name=physician.full_name,
                               login_id=_free_login_id(session), password_hash="")
@@ -383,6 +385,25 @@ def issue_credentials(session: Session, actor: Actor, physician_id: int) -> tupl
     session.flush()
     audit.record(session, actor, "credentials.issue", "user_account", account.id, physician_id=physician_id)
     return account, password
+
+
+def credentials_refusal(session: Session, actor: Actor, physician_id: int, account: UserAccount | None) -> str | None:
+    """Why the office may not issue a login notice to the physician, or None. A secretariat issues
+    only to a current member of its own association (not an applicant, a former member or a
+    session's attendee), and only while the member has not used an account: issuing replaces the
+    login ID and password, so for an account in use it would hand the office the member's account
+    (and their data in every association). A member who forgot theirs resets them by mail. An
+    admin may re-issue for anyone (support), recorded in the audit trail."""
+    if actor.role == "admin":
+        return None
+    member_here = session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
+        Membership.physician_id == physician_id, Membership.association_id == actor.association_id,
+        Membership.status == MembershipStatus.ACTIVE))
+    if not member_here:
+        return "credentials_members_only"
+    if account is not None and not (account.must_change_credentials and account.last_login_at is None):
+        return "credentials_in_use"
+    return None
 
 
 #: the login notices issued at once, at most: one transaction and one PDF (≈ 5 ms a page) in a

@@ -14,18 +14,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, mail
+from . import audit, fields, mail
 from .actors import Actor
 from .applications import record_submission
 from .certifications import CATEGORIES, SYSTEMS, add_credits
 from .db import is_postgresql, utcnow
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
-from .fields import parse_int, today_jst
+from .fields import FieldError, halfwidth, parse_int, today_jst
 from .imports import decode, rows_or_refusal
 from .models import (
     Application,
@@ -484,8 +485,9 @@ def promote_waiting(session: Session, ts: TrainingSession) -> list[SessionRegist
 def report(session: Session, actor: Actor, session_id: int, attended_ids: list[int],
            registry_numbers: list[str]) -> int:
     """The organiser files the report after the session: who attended (registrations ticked, and/or
-    a list of 医籍登録番号 — walk-ins among them are registered now). Each attendee gets the
-    session's credits. All or nothing: an unknown number names its line. Returns the attendees."""
+    lines of 医籍登録番号 and フリガナ — walk-ins among them are registered now). Each attendee gets
+    the session's credits. All or nothing: a line naming no physician says which line, and not
+    whether the number exists. Returns the attendees."""
     ts = _lock(session, session_id)
     if actor.role != "secretariat" or ts.organiser_association_id != actor.association_id:
         raise Forbidden()
@@ -496,12 +498,11 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
     errors: dict[str, tuple[str, dict]] = {}
     physicians: dict[int, Physician] = {}
     for line, raw in enumerate(registry_numbers, start=1):
-        number = raw.strip()
-        if not number:
+        if not raw.strip():
             continue
-        found = session.scalar(sa.select(Physician).where(Physician.registry_number == number))
-        if not number.isdigit() or len(number) != 6 or found is None:
-            errors[f"registry_numbers[{line}]"] = ("unknown_registry_number", {"line": line, "value": number[:10]})
+        found = _walk_in(session, raw)
+        if isinstance(found, str):
+            errors[f"registry_numbers[{line}]"] = (found, {"line": line})
         else:
             physicians[found.id] = found
     regs = {r.id: r for r in session.scalars(sa.select(SessionRegistration).where(
@@ -529,19 +530,54 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
     return len(physicians)
 
 
+def _walk_in(session: Session, line: str) -> Physician | str:
+    """The physician a report line names — 医籍登録番号 and フリガナ, e.g. "123456 ニチイ タロウ" —
+    or the message key of why none. Both must match one physician: a number alone would let an
+    organiser link (and so see) any physician in the country, and tell which numbers exist."""
+    number, _, rest = re.sub(r"[,，、\t\u3000]", " ", line).strip().partition(" ")
+    number = halfwidth(number)
+    try:
+        given = fields.kana(rest, 200)
+    except FieldError:
+        return "walk_in_needs_kana"
+    found = session.scalar(sa.select(Physician).where(Physician.registry_number == number)) \
+        if re.fullmatch(r"[0-9]{6}", number) else None
+    if found is None or _bare_kana(f"{found.family_kana}{found.given_kana}") != _bare_kana(given):
+        return "unknown_walk_in"
+    return found
+
+
+def _bare_kana(text: str) -> str:
+    try:
+        return fields.kana(text, 400)
+    except FieldError:
+        return text
+
+
 def numbers_from_csv(raw: bytes) -> list[str]:
-    """The 医籍登録番号 of an attendance CSV: the first column of every line (a header line, whose
-    first cell is not a number, is skipped). Lines keep their numbers for the error messages."""
+    """The attendees of an attendance CSV, as report lines ("医籍登録番号 フリガナ"): the number in
+    the first column, the フリガナ the first later cell written in kana — so the office's own
+    受講者名簿 (医籍登録番号, 氏名, フリガナ, …) can be filed back as it is. A header line (its first
+    cell not a number) is skipped; lines keep their numbers for the error messages."""
     if not raw:
         return []
     lines = []
     reader = csv.reader(io.StringIO(decode(raw), newline=None))  # any line ending, CR alone too
     for row in rows_or_refusal(reader, "registry_file"):
         first = (row[0] if row else "").strip()
-        if not lines and first and not first.isdigit():
+        if not lines and first and not halfwidth(first).isdigit():
             continue  # the header
-        lines.append(first)
+        kana = next((cell for cell in row[1:] if cell.strip() and _is_kana(cell)), "")
+        lines.append(f"{first} {kana}".strip())
     return lines
+
+
+def _is_kana(cell: str) -> bool:
+    try:
+        fields.kana(cell, 400)
+    except FieldError:
+        return False
+    return True
 
 
 def attendance(session: Session, actor: Actor, session_id: int) -> tuple[TrainingSession, SessionRegistration]:

@@ -178,7 +178,10 @@ def _write(session: Session, root: Path, data: bytes) -> str:
     name = secrets.token_hex(16)
     final = root / name
     partial = root / f".{name}.part"
-    with open(partial, "wb") as fh:
+    # owner-only (0600), like the outbox's mails: a physician's documents are not for every
+    # account on the host; the web processes and the worker run as one user
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())

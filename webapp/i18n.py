@@ -106,4 +106,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
                                   switch_language_url=switch_language_url, field_label=field_label, paren=paren,
                                   list_separator=list_separator,
-                                  profile_value=profile_value)
+                                  profile_value=profile_value, message=message)

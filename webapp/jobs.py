@@ -135,13 +135,15 @@ def certificate_reminders() -> int:
 
 @shared_task(name="webapp.jobs.purge_drafts")
 def purge_drafts() -> int:
-    """Beat job (every night): wizards left without 一時保存 for a week go, with their files."""
+    """Beat job (every night): wizards left without 一時保存 for a week go, with their files; and
+    the records of screen logins that ended (or are too old to be in use) go too."""
     from pathlib import Path
 
-    from membership import drafts
+    from membership import accounts, drafts
 
     with db.database().session_factory() as s:
         purged = drafts.purge_abandoned(s, Path(current_app.config["UPLOAD_DIR"]))
+        accounts.purge_login_sessions(s)
         s.commit()
     return purged
 

@@ -21,11 +21,13 @@ csrf = CSRFProtect()
 
 class SessionUser(UserMixin):
     """The logged-in account as Flask-Login sees it. The id carries the account's auth epoch, so
-    a password change (which bumps the epoch) logs out every other session."""
+    a password change (which bumps the epoch) logs out every other session, and the login's own
+    id (`accounts.start_login_session`), which logging out ends."""
 
-    def __init__(self, account):
+    def __init__(self, account, sid: str):
         self.account_id = account.id
         self.epoch = account.auth_epoch
+        self.sid = sid
         self.refresh(account)
 
     def refresh(self, account) -> None:
@@ -41,19 +43,20 @@ class SessionUser(UserMixin):
         self.pending = registration.pending_step(account)
 
     def get_id(self) -> str:
-        return f"{self.account_id}:{self.epoch}"
+        return f"{self.account_id}:{self.epoch}:{self.sid}"
 
 
 @login_manager.user_loader
 def _load_user(user_id: str):
     try:
-        account_id, epoch = (int(x) for x in user_id.split(":"))
+        account_id, epoch, sid = user_id.split(":")
+        account_id, epoch = int(account_id), int(epoch)
     except ValueError:
-        return None
-    account = accounts.get_account(db.session(), account_id)
+        return None  # not ours (or a cookie from before logins had ids): log in again
+    account = accounts.account_in_session(db.session(), account_id, sid)
     if account is None or not account.is_active or account.auth_epoch != epoch:
         return None
-    return SessionUser(account)
+    return SessionUser(account, sid)
 
 
 def actor() -> Actor | None:
@@ -80,6 +83,20 @@ def roles_required(*roles: str):
     return decorator
 
 
+def holds_members_required(view):
+    """Screens about an office's own members (import, login notices, roster, fee reductions): 403
+    for the staff of a body that only organises training and holds no members (placed under
+    roles_required, which has already asked for a login)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.role == "secretariat" and not current_user.holds_members:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
 
@@ -89,7 +106,11 @@ def _headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.path.startswith("/api/"):
+    # Nothing shown to a logged-in user (personal data on pages, CSV and PDF downloads) and no API
+    # answer is kept by the browser's or a proxy's cache: the back button after logout on a shared
+    # PC shows nothing. Static files (and public pages) keep their caching.
+    if request.path.startswith("/api/") or (
+            request.endpoint != "static" and current_user and current_user.is_authenticated):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 

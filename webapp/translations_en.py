@@ -57,10 +57,14 @@ EN = {
         'Many facilities match: the first %(n)s are shown. Add words of the name or address to narrow them down.',
     '※ 日本医師会の会員資格は継続し、異動は日本医師会に記録されます。':
         'JMA membership continues; the move is recorded at JMA.',
+    'この方は貴会の現会員ではないため、会員に代わって操作することはできません（記録の閲覧のみ）。':
+        'This person is not a current member of your association: you can read the records but not act for them.',
     '選択したタスクが見つかりません。一覧を更新してから、もう一度お試しください。':
         'The chosen tasks were not found. Reload the list and try again.',
     'このタスクは、ほかの方がすでに処理していました。あなたの入力は記録されていません。':
         'Someone had already completed this task; what you entered was not recorded.',
+    '変更する場合は、所属する医師会にお問い合わせください。':
+        'To change it, please contact your association.',
     'この申請はもう修正できません（取り消されたか、すでに処理されています）。あなたの入力は記録されていません。':
         'This application can no longer be amended (it was cancelled or has been dealt with); what you entered '
         'was not recorded.',
@@ -557,8 +561,8 @@ EN.update({
         '',
     '年別':
         'By year',
-    '当日参加者の医籍登録番号（1行に1人）':
-        'Registry numbers of walk-in attendees (one per line)',
+    '当日参加者の医籍登録番号とフリガナ（1行に1人、例: 123456 ニチイ タロウ）':
+        'Registry number and kana name of each walk-in attendee (one per line, e.g. 123456 ニチイ タロウ)',
     '必要な単位数':
         'Credits required',
     '有効期間':
@@ -661,8 +665,8 @@ EN.update({
 EN.update({
     'この認定番号の認定証はありません。':
         'No certificate has this number.',
-    'または出席者のCSV（1列目が医籍登録番号）':
-        'or a CSV of the attendees (registry number in the first column)',
+    'または出席者のCSV（1列目が医籍登録番号、フリガナの列も）':
+        'or a CSV of the attendees (registry number in the first column, and a kana name column)',
     'マイページへ戻る':
         'Back to My Page',
     '人数':

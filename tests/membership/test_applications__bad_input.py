@@ -11,7 +11,7 @@ from membership.errors import Forbidden, ValidationFailed
 from membership.models import Application, ApplicationPart
 
 from ..conftest import actor_for, new_member
-from ..helpers import enrolment_body, file_enrolment
+from ..helpers import enrolment_body, file_enrolment, future
 
 
 def counts(s):
@@ -73,13 +73,24 @@ def test_a_secretariat_files_on_behalf_of_its_member_and_the_audit_shows_who(ses
     from membership.models import AuditEvent
 
     taro = actor_for(session, "nichiitaro")
-    staff = actor_for(session, "staff@otaru")
-    app = flows.submit_application(session, staff, enrolment_body(
-        [("chuoeast", "A-1"), ("sapporo", "A-1")], on_behalf_of="nichiitaro"))
+    staff = actor_for(session, "staff@otaru")  # a paper form (死亡届) received by his own association
+    app = flows.submit_application(session, staff, {
+        "kind": "withdrawal", "associations": ["otaru"], "reason": "death", "desired_date": future(),
+        "on_behalf_of": "nichiitaro"})
     assert app.applicant_user_id == taro.user_id and app.filed_by_user_id == staff.user_id
     event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "application.submit",
                                                        AuditEvent.object_id == app.id))
     assert event.actor_user_id == staff.user_id and event.on_behalf_of_user_id == taro.user_id
+
+
+def test_an_office_cannot_file_for_a_member_what_does_not_concern_it(session):
+    """An application shows its applicant to every association it names: an office may file for a
+    member only what includes itself (or extends the member's chain from its own membership)."""
+    staff = actor_for(session, "staff@otaru")
+    with pytest.raises(ValidationFailed) as refused:
+        flows.submit_application(session, staff, enrolment_body(
+            [("chuoeast", "A-1"), ("sapporo", "A-1")], on_behalf_of="nichiitaro"))
+    assert refused.value.fields == {"associations": ("on_behalf_own_association", {})}
 
 
 def test_audit_rows_are_written_even_when_nothing_else_changes(session):

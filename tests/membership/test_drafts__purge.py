@@ -38,3 +38,12 @@ def test_abandoned_wizards_go_with_their_files_and_saved_ones_stay(session, tmp_
     assert left == {kept.id, recent.id}
     assert session.get(Document, doc.id) is None and not stored.exists()
     assert drafts.purge_abandoned(session, tmp_path) == 0  # nothing twice
+
+
+def test_an_uploaded_document_is_readable_by_the_application_user_only(session, tmp_path):
+    member = new_member(session, prefix="mod")
+    draft = drafts.start(session, member, "enrolment", member.user_id, {"associations": [{"code": "chuoeast"}]})
+    doc = uploads.add_to_draft(session, member, draft, "chuoeast", "届出.pdf", io.BytesIO(b"%PDF-1.4\n%x\n"),
+                               tmp_path)
+    assert (tmp_path / doc.stored_name).stat().st_mode & 0o777 == 0o600
+    uploads.remove_from_draft(session, member, draft, doc.id, tmp_path)  # (the check after the test looks elsewhere)

@@ -118,3 +118,43 @@ def test_staff_who_filed_for_a_member_cannot_cancel_it_through_the_api(api, sess
     r = staff.post(f"/api/v1/applications/{r.get_json()['id']}/cancel")
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
     assert "申請者ご本人" in r.get_json()["error"]["message"]
+
+
+def test_an_office_files_for_a_member_only_what_concerns_itself(api, session):
+    """Filing for a member puts their data before every association the application names: an
+    office may do it only for an application that includes itself (a paper form it received)."""
+    from ..helpers import approved_member, enrolment_body
+
+    member, _ = approved_member(session, prefix="obh")
+    staff = api("staff@chuoeast")
+    r = staff.post("/api/v1/applications", json={**enrolment_body([("bunkyo", "A-1")]),
+                                                  "on_behalf_of": member.login_id})
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"]["associations"].startswith("代理で申請できるのは、この医師会か")
+    assert api("staff@bunkyo").get(f"/api/v1/members/{member.physician_id}").status_code == 404  # still unseen
+    assert not session.scalars(sa.select(Application).where(
+        Application.physician_id == member.physician_id, Application.kind == "enrolment",
+        Application.status == "submitted")).all()
+
+
+def test_a_former_member_is_read_not_acted_for(app, session):
+    """An office keeps its records of former members but can no longer edit their data, file for
+    them or enter their credits."""
+    from membership import memberships
+    from membership.models import Membership
+
+    from ..conftest import actor_for
+    from ..helpers import approved_member, login_client
+
+    member, _ = approved_member(session, prefix="fmr")
+    for m in session.scalars(sa.select(Membership).where(Membership.physician_id == member.physician_id)
+                             .order_by(Membership.layer.desc())):  # left, as an applied withdrawal leaves them
+        memberships.end_membership(session, actor_for(session, "admin001"), m, m.since, None)
+    session.flush()
+    office = login_client(app, "staff@sapporo")
+    page = office.get(f"/members/{member.physician_id}")
+    assert page.status_code == 200 and 'id="not-acting"' in page.get_data(as_text=True)
+    assert "登録情報を変更する" not in page.get_data(as_text=True)
+    assert office.get(f"/members/{member.physician_id}/profile").status_code == 403
+    assert office.post(f"/members/{member.physician_id}/credentials").status_code == 403
+    assert office.get(f"/members/{member.physician_id}/certification").status_code in (403, 404)

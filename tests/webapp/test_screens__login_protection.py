@@ -105,3 +105,36 @@ def test_the_known_device_cookie_is_signed_names_no_login_id_and_vouches_for_its
     _fail(app.test_client(), member.login_id, accounts.FAILURES_PER_ACCOUNT)
     assert forged.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}).status_code == 401
     assert browser.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}).status_code == 302
+
+
+def test_logging_out_ends_the_login_so_a_copied_cookie_stops_working(app, session):
+    member = new_member(session)
+    browser = app.test_client()
+    assert browser.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}).status_code == 302
+    copied = browser.get_cookie("session").value  # e.g. left behind on a shared PC
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/mypage/").status_code == 200
+    browser.post("/logout")
+    again = thief.get("/mypage/")
+    assert again.status_code == 302 and "/login" in again.headers["Location"]
+
+
+def test_pages_for_a_logged_in_user_are_not_cached_static_files_are(app, session):
+    member = new_member(session)
+    browser = app.test_client()
+    browser.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"})
+    assert browser.get("/mypage/").headers["Cache-Control"] == "no-store"
+    assert browser.get("/mypage/history").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in (browser.get("/static/css/app.css").headers.get("Cache-Control") or "")
+
+
+def test_after_login_only_a_path_on_this_site_is_followed(app, session):
+    member = new_member(session)
+    for target in ("/\t/evil.example/phish", "//evil.example", "/\\evil.example", "https://evil.example/"):
+        r = app.test_client().post("/login", query_string={"next": target},
+                                   data={"login_id": member.login_id, "password": "Mamis#2024"})
+        assert r.status_code == 302 and r.headers["Location"] == "/mypage/", target
+    r = app.test_client().post("/login", query_string={"next": "/mypage/history"},
+                               data={"login_id": member.login_id, "password": "Mamis#2024"})
+    assert r.headers["Location"] == "/mypage/history"

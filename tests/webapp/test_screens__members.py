@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import sqlalchemy as sa
 
@@ -10,6 +11,7 @@ from membership.fields import today_jst
 from membership.models import AuditEvent, Physician, ProfileChange, UserAccount
 
 from ..conftest import new_member
+from ..helpers import approved_member, file_enrolment
 from ..helpers import login_client as login
 
 
@@ -84,15 +86,42 @@ def test_staff_act_for_a_member_of_their_association_and_the_trail_names_them(ap
 
 
 def test_issued_credentials_come_as_a_pdf_with_the_japanese_font_embedded(app, session):
-    doctor = taro(session)
+    member, _ = approved_member(session)
+    account = session.get(UserAccount, member.user_id)
+    account.must_change_credentials = True  # issued before and never used: a re-issue is allowed
+    session.flush()
     client = login(app, "staff@hokkaido")
-    r = client.post(f"/members/{doctor.id}/credentials")
+    assert "ID・パスワード通知を発行する" in text(client.get(f"/members/{member.physician_id}"))
+    r = client.post(f"/members/{member.physician_id}/credentials")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     pdf = r.get_data()
     assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf and b"IPAexGothic" in pdf
+    session.refresh(account)
+    assert account.must_change_credentials and account.login_id != member.login_id
+
+
+def test_no_office_can_replace_the_login_of_a_member_who_uses_mamis_or_is_not_its_member(app, session):
+    """Issuing replaces the login ID and password: for an account in use it would hand the office
+    the member's account. Only an admin re-issues those (audited)."""
+    doctor = taro(session)
+    client = login(app, "staff@hokkaido")
+    page = text(client.get(f"/members/{doctor.id}"))
+    assert "すでにMAMISを利用しているため" in page and "ID・パスワード通知を発行する" not in page
+    r = client.post(f"/members/{doctor.id}/credentials")
+    assert r.status_code == 302 and "すでにMAMISを利用しているため" in text(client.get(r.headers["Location"]))
     account = session.scalar(sa.select(UserAccount).where(UserAccount.physician_id == doctor.id))
     session.refresh(account)
-    assert account.must_change_credentials and account.login_id != "nichiitaro"
+    assert account.login_id == "nichiitaro" and not account.must_change_credentials
+    # an applicant (not yet a member) of the office: no login notice either
+    applicant = new_member(session)
+    file_enrolment(session, applicant, chain=[("chuowest", "A-1"), ("sapporo", "A-1")])
+    session.flush()
+    office = login(app, "staff@chuowest")
+    assert office.get(f"/members/{applicant.physician_id}").status_code == 200
+    r = office.post(f"/members/{applicant.physician_id}/credentials")
+    assert r.status_code == 302 and "現会員にのみ発行できます" in text(office.get(r.headers["Location"]))
+    session.refresh(session.get(UserAccount, applicant.user_id))
+    assert session.get(UserAccount, applicant.user_id).login_id == applicant.login_id
 
 
 def test_the_member_list_shows_only_members_of_the_staff_association(app, session):
@@ -234,3 +263,31 @@ def test_my_page_says_when_the_registry_number_is_not_registered_yet(app, sessio
     assert '<a href="/mypage/profile">登録情報で入力する</a>' in page
     doctor = taro(session)
     assert f"第{doctor.registry_number}号" in text(login(app, "nichiitaro").get("/mypage/"))
+
+
+def test_a_member_cannot_change_their_own_registry_number_an_office_can(app, session):
+    """The 医籍登録番号 is how JMA's data finds a physician: a member who changed theirs would
+    collect another physician's credits and insurance."""
+    member, _ = approved_member(session, prefix="reg")
+    doctor = session.get(Physician, member.physician_id)
+    doctor.registry_number = f"{uuid.uuid4().int % 900000 + 100000}"
+    session.flush()
+    own = login(app, member.login_id)
+    assert 'id="registry_number" name="registry_number" type="text"' in text(own.get("/mypage/profile"))
+    assert "readonly" in text(own.get("/mypage/profile")).split('id="registry_number"')[1].split(">")[0]
+    r = own.post("/mypage/profile", data=profile_form(doctor, registry_number="777771"))
+    assert r.status_code == 422 and "医籍登録番号はご本人では変更できません" in text(r)
+    session.refresh(doctor)
+    assert doctor.registry_number != "777771"
+    office = login(app, "staff@chuoeast")  # with the licence in hand, the office corrects it
+    r = office.post(f"/members/{doctor.id}/profile", data=profile_form(doctor, registry_number="777771"))
+    assert r.status_code == 302
+    session.refresh(doctor)
+    assert doctor.registry_number == "777771"
+
+
+def test_a_body_that_only_organises_training_has_no_member_pages(app, session):
+    body = login(app, "staff@hoken_kenkyu")
+    for path in ("/members/import", "/members/certified", "/members/certified.csv", "/members/credentials",
+                 "/members/fee-reduction/candidates"):
+        assert body.get(path).status_code == 403, path

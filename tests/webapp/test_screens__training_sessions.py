@@ -124,15 +124,23 @@ def test_filing_approval_registration_report_and_credits(app, session):
     session.flush()
     regs = {r.physician_id: r.id for r in training.attendees(session, actor_for(session, "staff@sapporo"), ts)}
     r = staff.post(f"/sessions/{ts.id}/report", data={"attended": [str(regs[member.physician_id])],
-                                                      "registry_numbers": "999999\n"})
-    assert r.status_code == 422 and "1行目の医籍登録番号「999999」" in text(r)
+                                                      "registry_numbers": "999999 シケン イチロウ\n"})
+    assert r.status_code == 422 and "1行目: 医籍登録番号とフリガナが一致する医師が見つかりません" in text(r)
     assert session.scalar(sa.select(sa.func.count()).select_from(CreditEntry).where(
         CreditEntry.physician_id == member.physician_id)) == 0
     walk_in, _ = approved_member(session, prefix="wlk")
     walk_in_physician = session.get(Physician, walk_in.physician_id)
     walk_in_physician.registry_number = registry = f"{uuid.uuid4().int % 900000 + 100000}"
     session.flush()
-    attendance_csv = f"医籍登録番号,氏名\n{registry},試験 一郎\n".encode("cp932")
+    # a walk-in is named by number and フリガナ: a number alone, or with another's name, links no one
+    # (an organiser could otherwise link, and so see, any physician, and learn which numbers exist)
+    for line, why in ((registry, "フリガナを書いてください"),
+                      (f"{registry} ニチイ タロウ", "一致する医師が見つかりません")):
+        r = staff.post(f"/sessions/{ts.id}/report", data={"registry_numbers": line})
+        assert r.status_code == 422 and why in text(r), line
+    assert walk_in.physician_id not in {r.physician_id for r in training.attendees(
+        session, actor_for(session, "staff@sapporo"), ts)}
+    attendance_csv = f"医籍登録番号,氏名,フリガナ\n{registry},試験 一郎,しけん いちろう\n".encode("cp932")
     r = staff.post(f"/sessions/{ts.id}/report", data={"attended": [str(regs[member.physician_id])],
                                                       "registry_file": (io.BytesIO(attendance_csv), "a.csv")})
     assert r.status_code == 302

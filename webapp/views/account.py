@@ -20,7 +20,7 @@ from forms.account import (
     ResetPasswordForm,
     TermsForm,
 )
-from membership import postal, registration
+from membership import accounts, postal, registration
 from membership.errors import LinkInvalid, ValidationFailed
 from membership.fields import FieldError
 from membership.reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXES, SOCIETIES
@@ -235,13 +235,15 @@ def credentials():
             db.rollback()
             errors = field_errors(exc)
         else:
-            db.commit()
             # The epoch moved on: every other session has ended; this one continues, renewed.
+            sid = accounts.start_login_session(db.session(), account)
+            accounts.end_login_session(db.session(), current_user.sid)
+            db.commit()
             lang = session.get("lang")
             session.clear()
             if lang:
                 session["lang"] = lang
-            login_user(SessionUser(account))
+            login_user(SessionUser(account, sid))
             if not forced:
                 flash(translate("ログインID・パスワードを変更しました。"), "success")
                 return redirect(url_for("account.settings"))

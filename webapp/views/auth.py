@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -72,6 +73,16 @@ def _remember_device(response, login_id: str):
     return response
 
 
+def _local_path(target: str) -> bool:
+    """Whether `next` is a path on this site. Browsers drop tabs and newlines from a URL and read a
+    backslash as a slash, so "/<tab>/evil.example" would leave the site: a target with any of those,
+    or naming a scheme or host, is not followed."""
+    if not target.startswith("/") or any(ch in target for ch in "\\\t\r\n") or not target.isprintable():
+        return False
+    parts = urlsplit(target)
+    return not target.startswith("//") and not parts.scheme and not parts.netloc
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
@@ -84,14 +95,15 @@ def login():
             db.commit()  # remember the failure for throttling
             error = message(exc.message_key, **exc.params)
         else:
+            sid = accounts.start_login_session(db.session(), account)
             db.commit()
             lang = session.get("lang")
             session.clear()  # a fresh session at login: no fixation
             if lang:
                 session["lang"] = lang
-            login_user(SessionUser(account))
+            login_user(SessionUser(account, sid))
             target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
+            if not _local_path(target):
                 target = url_for(HOME_FOR_ROLE.get(account.role, "mypage.index"))
             return _remember_device(redirect(target), account.login_id)
     return render_template("auth/login.html", form=form, error=error,
@@ -100,6 +112,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:  # the login ends: a copy of its cookie no longer works
+        accounts.end_login_session(db.session(), current_user.sid)
+        db.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

@@ -18,7 +18,7 @@ from membership.errors import ValidationFailed
 from .. import db
 from ..csv_response import csv_download
 from ..i18n import field_errors, translate
-from ..security import actor, roles_required
+from ..security import actor, holds_members_required, roles_required
 from . import form_step
 
 bp = Blueprint("certification", __name__)
@@ -201,6 +201,7 @@ def certificate_pdf(certificate_id):
 
 @bp.route("/members/certified")
 @roles_required("secretariat", "admin")
+@holds_members_required
 def roster():
     """認定医名簿: the office's members holding a certificate — valid, ending within six months
     without a renewal (to remind them), or ended — by system, searchable, as CSV too."""
@@ -225,6 +226,7 @@ def roster():
 
 @bp.route("/members/certified.csv")
 @roles_required("secretariat", "admin")
+@holds_members_required
 def roster_csv():
     """The roster (filters applied) as CSV, UTF-8 with BOM; streamed, however long."""
     try:

@@ -12,7 +12,7 @@ from membership.errors import ValidationFailed
 from .. import db
 from ..csv_response import csv_response
 from ..i18n import field_errors, translate
-from ..security import actor, roles_required
+from ..security import actor, holds_members_required, roles_required
 
 bp = Blueprint("fee_reduction", __name__)
 
@@ -46,6 +46,7 @@ def apply():
 
 @bp.route("/members/fee-reduction/candidates")
 @roles_required("secretariat")
+@holds_members_required
 def candidates():
     """Members who qualify by age or years since graduation (the decision table), and the 総括表."""
     rows = flows.fee_reduction_candidates(db.session(), actor())

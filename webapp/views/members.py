@@ -18,7 +18,7 @@ from membership.reference import PREFECTURES
 from .. import db
 from ..csv_response import csv_download
 from ..i18n import field_errors, translate
-from ..security import actor, roles_required
+from ..security import actor, holds_members_required, roles_required
 from . import csv_import
 from .account import reference_lists
 
@@ -48,7 +48,8 @@ def _profile_page(physician_id: int, done_url: str, template_args: dict):
             return redirect(done_url)
     history = members.profile_history(s, actor(), physician_id)
     return render_template("members/profile.html", form=form, errors=errors, physician=physician, history=history,
-                           dispatch_choices=members.DISPATCH_TO, **template_args, **reference_lists()), \
+                           dispatch_choices=members.DISPATCH_TO, registry_locked=profiles.registry_locked(
+                               actor(), physician), **template_args, **reference_lists()), \
         (422 if errors else 200)
 
 
@@ -100,6 +101,8 @@ def detail(physician_id):
     filed = applications.of_member(s, actor(), physician_id)
     held = members.memberships_in_scope(s, actor(), physician_id)
     return render_template("members/detail.html", physician=physician, account=account, amendments=amendments,
+                           credentials_refusal=registration.credentials_refusal(s, actor(), physician_id, account),
+                           can_act=members.can_act_for(s, actor(), physician_id),
                            memberships=held, attendee_only=not held and not filed,
                            history=members.profile_history(s, actor(), physician_id), form=ConfirmForm(),
                            applications=filed, task_of=tasks.latest_for(s, actor(), [a.id for a in filed]),
@@ -121,7 +124,12 @@ def profile(physician_id):
 def issue_credentials(physician_id):
     """Issue a temporary login ID and password and answer with the notice (PDF) to print and post."""
     s = db.session()
-    account, password = registration.issue_credentials(s, actor(), physician_id)
+    try:
+        account, password = registration.issue_credentials(s, actor(), physician_id)
+    except ValidationFailed as exc:
+        db.rollback()
+        flash(" ".join(field_errors(exc).values()), "error")
+        return redirect(url_for("members.detail", physician_id=physician_id))
     physician = members.get_member(s, actor(), physician_id)
     pdf = documents.credentials_notice(physician, account.login_id, password)
     db.commit()
@@ -132,6 +140,7 @@ def issue_credentials(physician_id):
 
 @bp.route("/members/credentials", methods=["GET", "POST"])
 @roles_required("secretariat", "admin")
+@holds_members_required
 def bulk_credentials():
     """ログイン通知の一括発行: the members of the office who have no login yet (or never used the one
     issued) get temporary credentials, CREDENTIAL_BATCH at a time, as one PDF to print and post —
@@ -203,6 +212,7 @@ def export():
 
 @bp.route("/members/import", methods=["GET", "POST"])
 @roles_required("secretariat")
+@holds_members_required
 def import_members():
     """データ取込み: a dry run lists every row's errors; the import writes all rows or none."""
     return csv_import.screen(imports.check, imports.import_members, imports.COLUMNS, "members.index")
