@@ -48,9 +48,10 @@ class SessionForm(BaseForm):
 
 class ReportForm(BaseForm):
     """開催報告: the registrations ticked as attended (checkboxes, read from the request) and
-    医籍登録番号 of walk-ins, one per line."""
+    医籍登録番号 and フリガナ of walk-ins, one per line."""
 
-    registry_numbers = TextAreaField("当日参加者の医籍登録番号とフリガナ（1行に1人、例: 123456 ニチイ タロウ）", filters=[halfwidth])
+    registry_numbers = TextAreaField("当日参加者の医籍登録番号とフリガナ（1行に1人、例: 123456 ニチイ タロウ）",
+                                     filters=[halfwidth])
 
 
 class SessionChangeForm(BaseForm):
