@@ -26,8 +26,14 @@ from .fields import FieldError
 from .models import Membership, Physician, UserAccount
 from .statuses import MembershipStatus
 
-#: the version of 利用規約 shown on the terms page; a new version asks everyone to accept again
-TERMS_VERSION = "2024-04"
+#: the version of 利用規約 shown on the terms page; a new version asks everyone to accept again.
+#: 2024-09-24: the whole of ver1.00 (the earlier text shown stopped at 別表1 (5), without 別表2).
+TERMS_VERSION = "2024-09-24"
+
+
+def terms_revised(account: UserAccount) -> bool:
+    """The account accepted an earlier version of the terms (it is asked again, and told why)."""
+    return account.terms_accepted_at is not None and account.terms_version != TERMS_VERSION
 
 Link = Callable[[str], str]  # token → absolute URL of the page that takes it
 

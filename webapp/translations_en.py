@@ -63,6 +63,8 @@ EN = {
         'The chosen tasks were not found. Reload the list and try again.',
     'このタスクは、ほかの方がすでに処理していました。あなたの入力は記録されていません。':
         'Someone had already completed this task; what you entered was not recorded.',
+    '利用規約が改定されました。改定後の内容をご確認のうえ、あらためて同意してください。':
+        'The terms of use have been revised. Please read them and agree again.',
     '変更する場合は、所属する医師会にお問い合わせください。':
         'To change it, please contact your association.',
     'この申請はもう修正できません（取り消されたか、すでに処理されています）。あなたの入力は記録されていません。':

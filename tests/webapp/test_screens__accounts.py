@@ -211,3 +211,27 @@ def test_the_start_page_is_each_roles_home(app, session):
                            ("designer01", "/designer")):
         location = login_client(app, login_id).get("/").headers["Location"]
         assert location.endswith(home) or home + "/" in location + "/", (login_id, location)
+
+
+def test_the_terms_are_whole_and_a_revision_asks_members_again(app, session):
+    """利用規約 ver1.00 in full (別表1 (1)–(8) and 別表2 (1)–(9), which name the personal data
+    shared): a member who accepted an earlier text is asked again, and told why."""
+    member = new_member(session, prefix="trm")
+    account = session.get(UserAccount, member.user_id)
+    account.terms_version = "2024-04"  # the text shown before, without 別表2
+    session.flush()
+    from ..helpers import login_client
+
+    client = login_client(app, member.login_id)
+    r = client.get("/mypage/")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/account/terms")
+    page = text(client.get("/account/terms"))
+    assert 'id="terms-revised"' in page
+    for item in ("(8) その他、各医師会が利用者との間で", "別表 2", "(9) 別表 1 に掲げるサービス内容に関するデータ"):
+        assert item in page, item
+    assert client.post("/account/terms", data={"agree": "y"}).status_code == 302
+    session.refresh(account)
+    assert account.terms_version == registration.TERMS_VERSION
+    assert client.get("/mypage/").status_code == 200
+    fresh = text(app.test_client().get("/register"))
+    assert "別表 2" in fresh and 'id="terms-revised"' not in fresh

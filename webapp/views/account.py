@@ -177,7 +177,9 @@ def terms():
             db.commit()
             current_user.refresh(account)
             return _after_setup_step()
-    return render_template("account/terms.html", form=form, errors=errors), (422 if errors else 200)
+    account = accounts.get_account(db.session(), current_user.account_id)
+    return render_template("account/terms.html", form=form, errors=errors,
+                           revised=registration.terms_revised(account)), (422 if errors else 200)
 
 
 @bp.route("/account/email", methods=["GET", "POST"])
