@@ -47,6 +47,26 @@ def list_associations(session: Session, layer: int | None = None, parent_code: s
     return list(session.scalars(stmt.order_by(Association.layer, Association.id)))
 
 
+#: the public directory lists at most this many associations at once (a prefecture has fewer)
+DIRECTORY_LIMIT = 200
+
+
+def directory(session: Session, prefecture: str = "", q: str = "") -> tuple[list[Association], int]:
+    """各医師会の連絡先: the associations (with their office's phone and mail) of a prefecture and/or
+    matching a name, by layer: (the first DIRECTORY_LIMIT, how many in all). Public: an
+    association's office contacts are what members are asked to phone before applying."""
+    stmt = sa.select(Association)
+    if prefecture:
+        stmt = stmt.where(sa.or_(Association.prefecture == prefecture, Association.layer == 1))
+    if q:
+        like, kana = search.contains(q), search.contains(search.as_katakana(q))
+        stmt = stmt.where(sa.or_(Association.name.like(like, escape=search.ESCAPE),
+                                 Association.kana.like(kana, escape=search.ESCAPE)))
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(Association.layer, Association.kana, Association.id).limit(DIRECTORY_LIMIT))
+    return list(rows), total
+
+
 def by_code(session: Session, code: str) -> Association | None:
     return session.scalar(sa.select(Association).where(Association.code == code))
 

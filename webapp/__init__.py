@@ -48,6 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         EMBEDDED_BACKGROUND=None,
         SMTP_URL=None,
         MAIL_FROM="noreply@mamis.example.jp",
+        # the support desk shown on the contact page (お問合せ); each is shown only when set
+        SUPPORT_NAME="", SUPPORT_EMAIL="", SUPPORT_TEL="", SUPPORT_HOURS="",
         BASE_URL="http://127.0.0.1:5000",  # for links in mails sent by background jobs
         OUTBOX_DIR=str(PROJECT_ROOT / "instance" / "outbox"),
         # uploaded documents: outside the web root (webapp/static), under random names

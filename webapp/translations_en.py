@@ -1103,6 +1103,34 @@ EN.update({
         "Cancel your place? If the session is full, it goes to the next person waiting.",
     "このお知らせを削除しますか？": "Delete this notice?", "この認定を取り消しますか？": "Revoke this certificate?",
 })
+EN.update({
+    # the public pages (about/): the joint-use notice and the contact page
+    'お問合せ': 'Contact',
+    '個人データの共同利用について':
+        'How personal data is shared',
+    'この告知は日本語で掲げています。':
+        'This notice is given in Japanese.',
+    'MAMISの操作・ログインについて':
+        'Using MAMIS and logging in',
+    '窓口':
+        'Desk',
+    '受付時間':
+        'Hours',
+    '各医師会の連絡先':
+        'Contacts of the associations',
+    '入会・異動・退会届は、医師会によって申請時にご提出いただく書類が異なります。申請される前に、各医師会の事務局へお電話またはメールにてお問合せください。':
+        'Each association asks for different documents with an enrolment, transfer or withdrawal. Please phone or mail its office before you apply.',
+    '医師会を探す':
+        'Find an association',
+    '探す':
+        'Search',
+    '該当する医師会':
+        'Associations found',
+    '最初の%(n)s件を表示しています。条件を絞り込んでください。':
+        'Showing the first %(n)s; narrow the search.',
+    '各医師会の連絡先はこちら':
+        'Contacts of each association',
+})
 # Field labels of the forms: one wording, kept in membership.messages; where a screen's text above
 # says the same Japanese words in its own context (a column heading, a count), the screen's wins.
 EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}

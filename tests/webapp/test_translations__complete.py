@@ -15,10 +15,10 @@ from webapp.translations_en import EN
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 #: Japanese on purpose in every language: separators, the link back to Japanese, the terms of use
-#: (the legal text is the Japanese original), and the contents of board material, CSV headings and
-#: PDF titles, which associations file and import in Japanese.
+#: and the joint-use notice (legal texts: the Japanese original), and the contents of board
+#: material, CSV headings and PDF titles, which associations file and import in Japanese.
 SEPARATOR = re.compile(r"^[\s・]*$|^[A-Za-z]+・$")  # also "BPMN・" before a translated word
-JAPANESE_ONLY_FILES = {"account/_terms_text.html"}
+JAPANESE_ONLY_FILES = {"account/_terms_text.html", "about/_joint_use_text.html"}
 JAPANESE_ONLY_TEXTS = {"日本語", "受付日", "希望日", "理事会資料（入会等の申請）", "会費減免 総括表（対象者の抽出）",
                        "セイ", "メイ", "住所"}
 

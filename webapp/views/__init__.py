@@ -12,6 +12,7 @@ from ..i18n import current_lang, translate
 
 def init_app(app: Flask) -> None:
     from . import (
+        about,
         account,
         admin,
         apply,
@@ -34,5 +35,5 @@ def init_app(app: Flask) -> None:
     set_language_provider(current_lang, translate)
     app.jinja_env.globals["facility_limit"] = FACILITY_LIMIT  # the facility search's page (apply/_facilities.html)
     for module in (auth, account, mypage, members, apply, withdraw, transfer, inbox, admin, documents, notices,
-                   designer, certification, training, fee_reduction, categories, staff):
+                   designer, certification, training, fee_reduction, categories, staff, about):
         app.register_blueprint(module.bp)

@@ -1,0 +1,39 @@
+"""The public pages: how personal data is shared between the associations (利用規約 第5条 says it
+is shown where every user sees it) and whom to ask (お問合せ: the support desk and every office)."""
+
+from __future__ import annotations
+
+from .test_screens__accounts import text
+
+
+def test_the_joint_use_notice_and_the_contact_page_are_public_and_linked_from_the_login(app, session):
+    client = app.test_client()
+    login = text(client.get("/login"))
+    assert 'href="/about/joint-use"' in login and 'href="/about/contact"' in login
+    notice = client.get("/about/joint-use")
+    assert notice.status_code == 200
+    for part in ("(1) 共同して利用する個人データの項目", "(3) 共同して利用する利用目的",
+                 "(4) 共同して利用する個人情報の管理についての責任者", "⑭ その他、各医師会の定款に掲げる事業"):
+        assert part in text(notice), part
+    contact = client.get("/about/contact")
+    assert contact.status_code == 200 and 'id="directory"' not in text(contact)  # nothing until asked
+
+
+def test_the_contact_page_finds_an_association_office_by_prefecture_or_name(app, session):
+    client = app.test_client()
+    page = text(client.get("/about/contact?prefecture=北海道"))
+    assert "札幌市医師会" in page and "office@sapporo.example.jp" in page and "日本医師会" in page
+    assert "文京区医師会" not in page  # another prefecture
+    page = text(client.get("/about/contact?q=おたる"))  # kana, typed in hiragana
+    assert "小樽市医師会" in page and "札幌市医師会" not in page
+    assert 'id="directory"' not in text(client.get("/about/contact?prefecture=nowhere"))  # ignored
+
+
+def test_the_support_desk_is_shown_when_configured(app, session, monkeypatch):
+    monkeypatch.setitem(app.config, "SUPPORT_EMAIL", "help@mamis.example.jp")
+    monkeypatch.setitem(app.config, "SUPPORT_HOURS", "平日 10:00〜18:00")
+    page = text(app.test_client().get("/about/contact"))
+    assert 'id="support"' in page and "help@mamis.example.jp" in page and "平日 10:00〜18:00" in page
+    monkeypatch.setitem(app.config, "SUPPORT_EMAIL", "")
+    monkeypatch.setitem(app.config, "SUPPORT_TEL", "")
+    assert 'id="support"' not in text(app.test_client().get("/about/contact"))
