@@ -20,8 +20,8 @@ def csv_response(rows: list[dict], columns, filename_stem: str, kind: str = "csv
         body, charset = out.getvalue().encode("cp932", errors="replace"), "Shift_JIS"
     else:
         body, charset = "\ufeff".encode() + out.getvalue().encode("utf-8"), "utf-8"
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Type": f"text/csv; charset={charset}",
+    # content_type, not mimetype + a header: werkzeug would send "charset=utf-8" from the mimetype
+    return Response(body, content_type=f"text/csv; charset={charset}", headers={
         "Content-Disposition": f'attachment; filename="{filename_stem}-{kind}.csv"'})
 
 
@@ -43,8 +43,8 @@ def csv_download(header, lines, filename: str) -> Response:
     size = spool.tell()
     text.detach()
     spool.seek(0)
-    return Response(wrap_file(request.environ, spool), mimetype="text/csv", direct_passthrough=True, headers={
-        "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{filename}"',
+    return Response(wrap_file(request.environ, spool), content_type="text/csv; charset=utf-8",
+                    direct_passthrough=True, headers={"Content-Disposition": f'attachment; filename="{filename}"',
         "Content-Length": str(size), "Cache-Control": "no-store"})
 
 

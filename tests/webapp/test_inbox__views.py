@@ -372,9 +372,10 @@ def test_the_selection_exports_as_board_material(app, session, office, fmt):
         assert "会員区分" in content and "希望日" in content and "所属施設" in content
         return
     if fmt == "csv-utf8":
-        assert body.startswith(b"\xef\xbb\xbf")
+        assert body.startswith(b"\xef\xbb\xbf") and r.headers["Content-Type"] == "text/csv; charset=utf-8"
         decoded = body.decode("utf-8-sig")
-    else:
+    else:  # labelled as what it is (it said utf-8)
+        assert r.headers["Content-Type"] == "text/csv; charset=Shift_JIS"
         decoded = body.decode("cp932")
     rows = list(csv.DictReader(io.StringIO(decoded)))
     assert [r["フリガナ"].split()[0] for r in rows] == ["アオキ", "イトウ"]  # by application number

@@ -29,6 +29,7 @@ from membership import (
     associations,
     documents,
     members,
+    messages,
     notes,
     uploads,
 )
@@ -263,18 +264,20 @@ def export_bulk_run(run_id):
     what became of it (CSV or PDF)."""
     s = db.session()
     run = runs.get_run(s, actor(), run_id)
-    decided = translate({"approve": "承認", "reject": "却下", "return": "差戻し"}.get(run.decision, run.decision))
+    # board material: in Japanese whatever the screen's language, as the rest of its columns
+    decided = {"approve": "承認", "reject": "却下", "return": "差戻し"}.get(run.decision, run.decision)
     results = {}
     for item in runs.items(s, run):
         if item.outcome == "ok":
             results[item.task_id] = decided
         elif item.outcome == "failed":
-            results[item.task_id] = translate("処理できなかった") + ": " + bulk.rendered(item)["message"]
+            error = item.error
+            results[item.task_id] = "処理できなかった: " + messages.render(error["key"], "ja", **error["params"])
         else:
-            results[item.task_id] = translate("未処理")
+            results[item.task_id] = "未処理"
     rows = _board_rows(list(results), results)
     columns = (*documents.BOARD_COLUMNS, "結果")
-    title = translate("一括承認の結果") + f" #{run.id}"
+    title = f"一括承認の結果 #{run.id}"
     kind = request.args.get("format", "csv-utf8")
     if kind == "pdf":
         body = documents.board_material(title, rows, columns, (*documents.BOARD_WIDTHS, 60))
