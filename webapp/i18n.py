@@ -61,6 +61,27 @@ def local_time(value, fmt: str = "%Y/%m/%d %H:%M") -> str:
     return value.strftime(fmt)
 
 
+def credit_kind_label(value: str) -> str:
+    """A credit kind "system:category" as shown: 認定産業医 更新研修, Certified occupational physician
+    Update training — each part translated (the pair as one text has no English)."""
+    from membership.certifications import CATEGORIES, SYSTEMS
+
+    system, _, category = (value or "").partition(":")
+    if system not in SYSTEMS or category not in CATEGORIES.get(system, {}):
+        return value
+    return f"{translate(SYSTEMS[system])} {translate(CATEGORIES[system][category])}"
+
+
+def translated_positions(diagrams: list[dict]) -> list[dict]:
+    """The process viewer's diagrams with their names in the reader's language where the name is a
+    known one (the shipped processes' tasks and events; a designer's own names stay as written)."""
+    for d in diagrams:
+        d["name"] = translate(d["name"])
+        d["active_names"] = [translate(n) for n in d["active_names"]]
+        d["waiting_names"] = [translate(n) for n in d["waiting_names"]]
+    return diagrams
+
+
 def layer_label(layer: int) -> str:
     """An association layer as shown beside its name: 3層, Layer 3."""
     return f"Layer {layer}" if current_lang() == "en" else f"{layer}層"
@@ -106,4 +127,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
                                   switch_language_url=switch_language_url, field_label=field_label, paren=paren,
                                   list_separator=list_separator,
-                                  profile_value=profile_value, message=message)
+                                  profile_value=profile_value, message=message,
+                                  credit_kind_label=credit_kind_label)

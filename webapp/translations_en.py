@@ -1104,6 +1104,12 @@ EN.update({
     "このお知らせを削除しますか？": "Delete this notice?", "この認定を取り消しますか？": "Revoke this certificate?",
 })
 EN.update({
+    '保存する': 'Save',
+    # the shipped processes' tasks and waits, named in the process viewer's caption
+    '医師会ごとの審査（会費減免）': 'Review by each association (fee reduction)',
+    '医師会の審査': 'Association review', '異動日まで待つ': 'Waiting for the date of the move',
+    '研修会の承認': 'Approval of the training session',
+    '退会日の終わりまで待つ': 'Waiting for the end of the last day of membership',
     # the public pages (about/): the joint-use notice and the contact page
     'お問合せ': 'Contact',
     '個人データの共同利用について':

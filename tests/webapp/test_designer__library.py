@@ -70,6 +70,9 @@ def test_the_instance_viewer_shows_the_diagram_history_and_masks_personal_data_f
     assert "承認" in page and "process-diagrams" in page
     diagrams = designer.get(f"/designer/instances/{instance.id}/diagram").get_json()
     assert [d["key"] for d in diagrams] == ["enrolment", "layer_review"] and diagrams[1]["active"] == ["review"]
+    assert diagrams[0]["name"] == "入会届" and diagrams[1]["active_names"] == ["事務局の審査"]
+    english = designer.get(f"/designer/instances/{instance.id}/diagram?lang=en").get_json()
+    assert english[0]["name"] == "Enrolment" and english[1]["active_names"] == ["Secretariat review"]
     assert "山田" in text(login(app, "admin001").get(f"/designer/instances/{instance.id}"))  # admins see all
     assert login(app, "staff@chuoeast").get(f"/designer/instances/{instance.id}").status_code == 403
     assert designer.get("/designer/instances/999999").status_code == 404

@@ -334,6 +334,11 @@ def test_the_office_enters_a_paper_certification_application_for_a_member(app, s
     page = text(office.get(f"/members/{member.physician_id}/certification"))
     occupational = re.search(r'id="eligibility-occupational".*?</article>', page, re.S).group(0)
     assert "単位が足りません" in occupational and "認定を申請する" not in occupational
+    assert '<option value="occupational:basic_early">認定産業医 基礎研修（前期）</option>' in page
+    english = text(office.get(f"/members/{member.physician_id}/certification?lang=en"))
+    assert ('<option value="occupational:basic_early">Certified occupational physician Basic training '
+            '(first part)</option>') in english
+    office.get(f"/members/{member.physician_id}/certification?lang=ja")  # back to Japanese
     r = office.post(f"/members/{member.physician_id}/certification", data={"system": "occupational"},
                     follow_redirects=True)
     assert "単位が要件に足りない" in text(r)

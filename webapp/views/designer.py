@@ -18,7 +18,7 @@ from membership.errors import Conflict, ValidationFailed
 from membership.fields import parse_int
 
 from .. import db
-from ..i18n import current_lang, field_errors, message, translate
+from ..i18n import current_lang, field_errors, message, translate, translated_positions
 from ..security import CSP, actor, roles_required
 
 #: the properties panel sets inline styles; only the editor page allows them
@@ -72,7 +72,7 @@ def instance(instance_id):
 @roles_required("designer", "admin")
 def instance_diagram(instance_id):
     s = db.session()
-    return jsonify(positions.positions(s, actor(), engine_instances.get(s, instance_id)))
+    return jsonify(translated_positions(positions.positions(s, actor(), engine_instances.get(s, instance_id))))
 
 
 def _problems(found) -> list[dict]:

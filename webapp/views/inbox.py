@@ -40,7 +40,7 @@ from membership.reference import DUTY_CODES
 
 from .. import bulk, db
 from ..csv_response import csv_response
-from ..i18n import field_errors, layer_label, local_time, message, translate
+from ..i18n import field_errors, layer_label, local_time, message, translate, translated_positions
 from ..security import actor, roles_required
 from .application_details import details_context
 
@@ -432,7 +432,7 @@ def diagram(task_id):
     s = db.session()
     item = tasks.get_task(s, actor(), task_id, read_only=True)
     instance = s.get(ProcessInstance, item.instance_id)
-    return jsonify(positions.positions(s, actor(), instance))
+    return jsonify(translated_positions(positions.positions(s, actor(), instance)))
 
 
 def _read_only_task(s, me, item, app):

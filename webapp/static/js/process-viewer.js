@@ -7,15 +7,16 @@
   function caption(box, diagram) {
     var figcaption = document.createElement("figcaption");
     var title = document.createElement("strong");
-    title.textContent = diagram.name + "（" + box.dataset.labelVersion + " " + diagram.version + "）";
+    title.textContent = diagram.name + box.dataset.openParen + box.dataset.labelVersion + " " + diagram.version +
+      box.dataset.closeParen;
     figcaption.appendChild(title);
     if (diagram.active_names.length) {
       figcaption.appendChild(document.createTextNode(
-        " " + box.dataset.labelCurrent + ": " + diagram.active_names.join("、")));
+        " " + box.dataset.labelCurrent + ": " + diagram.active_names.join(box.dataset.separator)));
     }
     if (diagram.waiting_names.length) {
       figcaption.appendChild(document.createTextNode(
-        " ・ " + box.dataset.labelWaiting + ": " + diagram.waiting_names.join("、")));
+        " ・ " + box.dataset.labelWaiting + ": " + diagram.waiting_names.join(box.dataset.separator)));
     }
     return figcaption;
   }
