@@ -1104,7 +1104,7 @@ EN.update({
     "このお知らせを削除しますか？": "Delete this notice?", "この認定を取り消しますか？": "Revoke this certificate?",
 })
 EN.update({
-    '保存する': 'Save',
+    '保存する': 'Save', 'エラー': 'Error', '該当する施設': 'Facilities found',
     # the shipped processes' tasks and waits, named in the process viewer's caption
     '医師会ごとの審査（会費減免）': 'Review by each association (fee reduction)',
     '医師会の審査': 'Association review', '異動日まで待つ': 'Waiting for the date of the move',

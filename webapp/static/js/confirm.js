@@ -5,3 +5,22 @@ document.addEventListener("submit", function (event) {
   var form = event.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
 });
+
+// A page that answers a form with errors: the summary of the errors takes the focus, so a screen
+// reader reads it and a keyboard user starts from it (its links lead to the fields).
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".error-summary");
+  if (summary) {
+    if (!summary.hasAttribute("tabindex")) { summary.setAttribute("tabindex", "-1"); }
+    summary.focus();
+  }
+});
+
+// Enter in a live search box (the facility search) searches, instead of sending the whole form
+// with its first button ("次へ"), which answered with the form's errors.
+document.addEventListener("keydown", function (event) {
+  var box = event.target;
+  if (event.key !== "Enter" || !box.matches || !box.matches("input[type=search][hx-get]")) { return; }
+  event.preventDefault();
+  box.dispatchEvent(new Event("search", { bubbles: true }));
+});

@@ -25,7 +25,9 @@
     var figure = document.createElement("figure");
     figure.className = "process-diagram";
     figure.dataset.key = diagram.key;
-    figure.appendChild(caption(box, diagram));
+    var figcaption = caption(box, diagram);
+    figcaption.id = "process-caption-" + box.children.length;
+    figure.appendChild(figcaption);
     var canvasBox = document.createElement("div");
     canvasBox.className = "process-canvas";
     figure.appendChild(canvasBox);
@@ -38,6 +40,13 @@
       diagram.active.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "is-active"); } });
       diagram.waiting.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "is-waiting"); } });
       canvas.zoom("fit-viewport");
+      // the drawing is one image named by its caption (not a focusable heap of unnamed labels)
+      var svg = canvasBox.querySelector("svg");
+      if (svg) {
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-labelledby", figcaption.id);
+        svg.removeAttribute("tabindex");
+      }
       figure.dataset.ready = "true";
     });
   }
