@@ -10,7 +10,7 @@ from membership.reference import DESIGNATIONS, DUTY_CODES, POSITIONS
 
 from .base import BaseForm, LooseRadioField, LooseSelectField
 from .normalise import date_text, halfwidth
-from .validators import IsoDate, OneOf, Required, render
+from .validators import IsoDate, OneOf, Required, RequiredUnless, render
 
 
 class PrefixedMapField(Field):
@@ -52,7 +52,8 @@ class DutyFields(BaseForm):
     by a transfer (the new facility's)."""
 
     duty_code = LooseRadioField("施設・業務", choices=[(k, f"{k} {v[1]}") for k, v in DUTY_CODES.items()],
-                                validators=[Required("choose"), OneOf(DUTY_CODES, "unknown_duty")])
+                                validators=[RequiredUnless("facility_id", "home", "choose"),
+                                            OneOf(DUTY_CODES, "unknown_duty")])
     position = LooseSelectField("役職", choices=[("", "役職を選択してください")] + [(p, p) for p in POSITIONS],
                                 validators=[OneOf(POSITIONS, "unknown_position")])
 

@@ -38,6 +38,20 @@ class Required:
             raise StopValidation(render(self.key, field))
 
 
+class RequiredUnless(Required):
+    """Required, except when the form's `other` field holds `value` (a 自宅会員 has no facility duty)."""
+
+    def __init__(self, other: str, value: str, key: str = "required"):
+        super().__init__(key)
+        self.other, self.value = other, value
+
+    def __call__(self, form, field):
+        other = getattr(form, self.other, None)
+        if other is not None and other.data == self.value:
+            return
+        super().__call__(form, field)
+
+
 class MaxLength:
     def __init__(self, maximum: int):
         self.maximum = maximum

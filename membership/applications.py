@@ -235,12 +235,14 @@ def check_chain(session: Session, actor: Actor, choices, on_behalf_of: str | Non
         raise ValidationFailed(errors)
 
 
-def check_duty(data: dict, errors: dict) -> tuple[str, str]:
-    """The duty at the facility (`duty_code`, required) and the position (optional) of an
-    enrolment or a transfer, checked against the code lists; the errors go into `errors`."""
+def check_duty(data: dict, errors: dict, home: bool = False) -> tuple[str, str]:
+    """The duty at the facility (`duty_code`, required — not for a 自宅会員 (`home`), who has no
+    facility: the codes all describe work at one) and the position (optional) of an enrolment or
+    a transfer, checked against the code lists; the errors go into `errors`."""
     duty = str(data.get("duty_code") or "")
     if not duty:
-        errors["duty_code"] = ("choose", {})
+        if not home:
+            errors["duty_code"] = ("choose", {})
     elif duty not in DUTY_CODES:
         errors["duty_code"] = ("unknown_duty", {})
     position = str(data.get("position") or "")
@@ -267,7 +269,7 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
         facility = get_facility(session, raw_facility)
         if facility is None:
             errors["facility_id"] = ("unknown_facility", {})
-    duty, position = check_duty(data, errors)
+    duty, position = check_duty(data, errors, home=raw_facility == "home")
     designations = data.get("designations") or []
     if not isinstance(designations, list) or any(d not in DESIGNATIONS for d in designations):
         errors["designations"] = ("choose_from_list", {})

@@ -248,12 +248,22 @@ def email(raw) -> str:
         raise FieldError("invalid_email") from None
 
 
+def zenkaku(raw, maximum: int, optional: bool = True) -> str:
+    """Free text the seed asks in full width (全角): letters, digits and spaces typed in half width
+    are converted (Harvard → Ｈａｒｖａｒｄ), so the stored text is what the paper forms hold."""
+    value = text(raw, maximum * 2, optional=optional)
+    value = jaconv.h2z(value, kana=True, ascii=True, digit=True)
+    if len(value) > maximum:
+        raise FieldError("too_long", max=maximum)
+    return value
+
+
 def societies(raw, maximum_each: int = 20, limit: int = 10) -> list[str]:
-    """Names chosen from the list or typed (≤ 20 each); blanks and repeats dropped."""
+    """Names chosen from the list or typed (≤ 20 each, full width); blanks and repeats dropped."""
     items = raw if isinstance(raw, list | tuple) else str(raw or "").splitlines()
     clean: list[str] = []
     for item in items:
-        value = text(item, 60)
+        value = zenkaku(item, 60)
         if value and value not in clean:
             clean.append(value)
     if len(clean) > limit:
@@ -265,8 +275,8 @@ def societies(raw, maximum_each: int = 20, limit: int = 10) -> list[str]:
 
 
 def school(raw, maximum_free: int = 30, optional: bool = True) -> str:
-    """A university from the list, or free text (≤ 30) for one not listed."""
-    value = text(raw, 60, optional=optional)
+    """A university from the list, or free text (≤ 30, full width) for one not listed."""
+    value = zenkaku(raw, 60, optional=optional)
     if value and value not in MEDICAL_SCHOOLS and len(value) > maximum_free:
         raise FieldError("too_long", max=maximum_free)
     return value

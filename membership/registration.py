@@ -63,7 +63,7 @@ PROFILE_RULES: dict[str, Callable] = {
     "graduated_on": lambda v: fields.month(v, optional=False),
     "grad_school": fields.school,
     "grad_completed_on": fields.month,
-    "grad_faculty": lambda v: fields.text(v, 100),
+    "grad_faculty": lambda v: fields.zenkaku(v, 100),
     "doctorate_on": fields.month,
     "societies": fields.societies,
 }

@@ -1105,6 +1105,14 @@ EN.update({
 })
 EN.update({
     '保存する': 'Save', 'エラー': 'Error', '該当する施設': 'Facilities found',
+    '＜1時間経過しても確認メールが届かない場合＞': 'If the mail has not come within an hour:',
+    'ご登録のメールアドレスに誤りがある可能性があります。登録情報のメールアドレスをご確認ください。':
+        'Your registered mail address may be wrong: please check it in your registered data.',
+    'ドメイン指定受信で「%(domain)s」からのメールを受信できるように設定してください。':
+        'If your mail filters accept chosen domains only, allow mail from "%(domain)s".',
+    '変更は登録情報 > 送付物設定から行ってください。': 'Change it under Registered data > Dispatch settings.',
+    '自宅会員（勤務先がない）の場合は選択不要です。': 'Not needed for a home member (no workplace).',
+    '退会申請が最寄りの医師会事務局に通知されます。': 'Your withdrawal is sent to the office of your nearest association.',
     # the shipped processes' tasks and waits, named in the process viewer's caption
     '医師会ごとの審査（会費減免）': 'Review by each association (fee reduction)',
     '医師会の審査': 'Association review', '異動日まで待つ': 'Waiting for the date of the move',

@@ -101,3 +101,15 @@ def test_audit_rows_are_written_even_when_nothing_else_changes(session):
     audit.record(session, actor_for(session, "admin001"), "report.export", "association", 1)
     session.commit()  # nothing else to flush
     assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before + 1
+
+
+def test_a_home_member_needs_no_facility_duty_a_member_at_a_facility_does(session):
+    """施設・業務 codes all describe work at a clinic or hospital: a 自宅会員 chooses none."""
+    member = new_member(session, prefix="home")
+    app = flows.submit_application(session, member, enrolment_body(
+        [("chuoeast", "A-1")], facility_id="home", duty_code="", position=""))
+    assert app.duty_code == "" and app.facility_id is None
+    other = new_member(session, prefix="dty")
+    with pytest.raises(ValidationFailed) as refused:
+        flows.submit_application(session, other, enrolment_body([("chuoeast", "A-1")], duty_code=""))
+    assert "duty_code" in refused.value.fields

@@ -157,3 +157,16 @@ def test_only_an_admin_disables_an_account_and_its_data_stays(session):
     with pytest.raises(AuthenticationFailed):
         accounts.authenticate(session, account.login_id, "Mamis#2024")
     assert session.get(Physician, member.physician_id) is not None
+
+
+def test_free_text_the_seed_asks_in_full_width_is_stored_in_full_width():
+    """出身校・大学院学部・所属学会 are 全角 (seed 002): what is typed in half width is converted."""
+    from membership import fields
+
+    assert fields.school("Harvard Medical School") == "Ｈａｒｖａｒｄ\u3000Ｍｅｄｉｃａｌ\u3000Ｓｃｈｏｏｌ"
+    assert fields.school("札幌医科大学") == "札幌医科大学"  # from the list, as it is
+    assert fields.zenkaku("Faculty of Medicine 2", 100) == "Ｆａｃｕｌｔｙ\u3000ｏｆ\u3000Ｍｅｄｉｃｉｎｅ\u3000２"
+    typed = fields.societies(["Japan Society of X", "日本小児科学会"])
+    assert typed == ["Ｊａｐａｎ\u3000Ｓｏｃｉｅｔｙ\u3000ｏｆ\u3000Ｘ", "日本小児科学会"]
+    with pytest.raises(fields.FieldError):
+        fields.school("x" * 31)  # 31 characters once converted: more than 30

@@ -362,3 +362,18 @@ def test_facility_search_shows_the_address_and_says_when_it_stops_at_the_limit(a
     assert f"先頭の{FACILITY_LIMIT}件を表示しています" in page and "〒060-0001" in page
     page = text(client.get("/apply/facilities?facility_q=検索テスト医院007"))
     assert page.count('name="facility_id"') == 1 and "先頭の" not in page
+
+
+def test_a_home_member_goes_on_without_a_facility_duty(browser, session):
+    member = new_member(session, prefix="hom")
+    client = browser(member.login_id)
+    r = client.post("/apply/enrolment", data={"pref": "北海道", "city": "札幌市中央区", "layer4": "chuoeast",
+                                             "category-chuoeast": "A-1"})
+    assert r.status_code == 302
+    assert "自宅会員（勤務先がない）の場合は選択不要です" in text(client.get("/apply/enrolment/input"))
+    r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": future(), "facility_id": "1",
+                                                   "duty_code": "", "position": ""})
+    assert r.status_code == 422 and "施設・業務" in text(r)  # at a facility, the duty is asked
+    r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": future(), "facility_id": "home",
+                                                   "duty_code": "", "position": ""})
+    assert r.status_code == 302, text(r)

@@ -34,6 +34,8 @@ def init_app(app: Flask) -> None:
 
     set_language_provider(current_lang, translate)
     app.jinja_env.globals["facility_limit"] = FACILITY_LIMIT  # the facility search's page (apply/_facilities.html)
+    # the domain members allow in their mail filters (the receipt-mail notice, _mail_sent_notice.html)
+    app.jinja_env.globals["mail_domain"] = lambda: (app.config.get("MAIL_FROM") or "").rpartition("@")[2]
     for module in (auth, account, mypage, members, apply, withdraw, transfer, inbox, admin, documents, notices,
                    designer, certification, training, fee_reduction, categories, staff, about):
         app.register_blueprint(module.bp)
