@@ -10,7 +10,7 @@ from membership.reference import DESIGNATIONS, DUTY_CODES, POSITIONS
 
 from .base import BaseForm, LooseRadioField, LooseSelectField
 from .normalise import date_text, halfwidth
-from .validators import IsoDate, OneOf, Required, RequiredUnless, render
+from .validators import IsoDate, MaxLength, OneOf, Required, RequiredUnless, render
 
 
 class PrefixedMapField(Field):
@@ -69,6 +69,8 @@ class EnrolmentInputForm(DutyFields):
     desired_date = StringField("入会希望年月日", validators=[Required(), IsoDate()], filters=[date_text])
     facility_q = StringField("所属施設の検索", filters=[lambda v: (v or "").strip()])
     facility_id = HiddenField("所属施設", validators=[Required("choose")], filters=[halfwidth])
+    facility_name = StringField("未定、もしくは一覧に登録のない施設名", validators=[MaxLength(50)],
+                                filters=[lambda v: (v or "").strip()])
     designations = SelectMultipleField("指定医", choices=[(d, d) for d in DESIGNATIONS], validate_choice=False,
                                        validators=[OneOf(DESIGNATIONS, "choose_from_list")],
                                        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())

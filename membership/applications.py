@@ -12,12 +12,12 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from . import audit, mail, members
+from . import audit, fields, mail, members
 from .actors import Actor
 from .associations import get_by_codes, get_facility
 from .db import is_postgresql
 from .errors import Forbidden, NotFound, ValidationFailed
-from .fields import parse_id, today_jst
+from .fields import FieldError, parse_id, today_jst
 from .memberships import activate_membership
 from .models import (
     Application,
@@ -254,8 +254,8 @@ def check_duty(data: dict, errors: dict, home: bool = False) -> tuple[str, str]:
 def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
     """Check an enrolment body; returns the cleaned values. Raises ValidationFailed naming fields."""
     errors: dict[str, tuple[str, dict]] = {}
-    known = {"kind", "desired_date", "facility_id", "duty_code", "position", "associations", "on_behalf_of",
-             "group_id", "designations"}
+    known = {"kind", "desired_date", "facility_id", "facility_name", "duty_code", "position", "associations",
+             "on_behalf_of", "group_id", "designations"}
     for extra in sorted(set(data) - known):
         errors[extra] = ("unknown_field", {})
     desired = _parse_date(data.get("desired_date"), "desired_date", errors)
@@ -270,6 +270,12 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
         if facility is None:
             errors["facility_id"] = ("unknown_facility", {})
     duty, position = check_duty(data, errors, home=raw_facility == "home")
+    facility_name = ""
+    if raw_facility == "undecided":  # the name of a facility not in the list (seed: 未定、もしくは…施設名)
+        try:
+            facility_name = fields.text(data.get("facility_name"), 50)
+        except FieldError as exc:
+            errors["facility_name"] = (exc.key, exc.params)
     designations = data.get("designations") or []
     if not isinstance(designations, list) or any(d not in DESIGNATIONS for d in designations):
         errors["designations"] = ("choose_from_list", {})
@@ -286,6 +292,7 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
         raise ValidationFailed(errors)
     return {"desired_date": desired, "facility": facility, "duty_code": duty, "position": position,
             "chain": chain, "facility_mode": raw_facility if raw_facility in FACILITY_MODES else "facility",
+            "facility_name": facility_name,
             "group": group, "designations": [d for d in DESIGNATIONS if d in designations]}
 
 
@@ -370,7 +377,8 @@ def file_enrolment(session: Session, actor: Actor, data: dict) -> Application:
         desired_date=clean["desired_date"], facility=clean["facility"],
         duty_code=clean["duty_code"], position=clean["position"], submitted_at=now,
         payload={"associations": [{"code": a.code, "category": c.code} for a, c in clean["chain"]],
-                 "facility_mode": clean["facility_mode"], "designations": clean["designations"]},
+                 "facility_mode": clean["facility_mode"], "designations": clean["designations"],
+                 **({"facility_name": clean["facility_name"]} if clean["facility_name"] else {})},
         parts=[ApplicationPart(seq=seq, association=association, layer=association.layer,
                                action=PartAction.JOIN.value, category=category, status=PartStatus.PENDING.value)
                for seq, (association, category) in enumerate(clean["chain"])],
@@ -660,6 +668,11 @@ def _amend_categories(app: Application, chosen: dict, errors: dict) -> None:
         app.payload = payload
 
 
+def _typed_facility():
+    """The facility name an applicant typed for one not in the list (payload facility_name)."""
+    return Application.payload["facility_name"].as_string()
+
+
 def board_details(session: Session, actor: Actor, application_ids: list[int]) -> dict[int, dict]:
     """What a board decides on beside the inbox's summary, for the applications of a board's list
     (one query): {application id: {category (the label of the part for the actor's association,
@@ -667,8 +680,8 @@ def board_details(session: Session, actor: Actor, application_ids: list[int]) ->
     if not application_ids:
         return {}
     rows = session.execute(
-        sa.select(Application.id, Application.desired_date, Facility.name, ApplicationPart.association_id,
-                  MemberCategory.label)
+        sa.select(Application.id, Application.desired_date, sa.func.coalesce(Facility.name, _typed_facility()),
+                  ApplicationPart.association_id, MemberCategory.label)
         .outerjoin(Facility, Facility.id == Application.facility_id)
         .outerjoin(ApplicationPart, ApplicationPart.application_id == Application.id)
         .outerjoin(MemberCategory, MemberCategory.id == ApplicationPart.category_id)

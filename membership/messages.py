@@ -29,6 +29,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "transfer.facility_id": {"ja": "異動先の施設", "en": "New facility"},
     "transfer.group_id": {"ja": "異動するグループ", "en": "Group that moves"},
     "facility_id": {"ja": "所属施設", "en": "Facility"},
+    "facility_name": {"ja": "未定、もしくは一覧に登録のない施設名", "en": "Name of a facility not in the list"},
     "duty_code": {"ja": "施設・業務", "en": "Facility and duty"},
     "position": {"ja": "役職", "en": "Position"},
     "associations": {"ja": "入会希望医師会", "en": "Associations"},

@@ -1111,6 +1111,10 @@ EN.update({
     'ドメイン指定受信で「%(domain)s」からのメールを受信できるように設定してください。':
         'If your mail filters accept chosen domains only, allow mail from "%(domain)s".',
     '変更は登録情報 > 送付物設定から行ってください。': 'Change it under Registered data > Dispatch settings.',
+    '未定、もしくは上欄に登録のない施設名': 'Facility not decided, or not in the list above: its name',
+    '「未定・一覧にない」を選んだ場合に、分かれば施設名を入力してください（50文字以内）。':
+        'If you chose "not decided or not listed", write the facility\'s name if you know it (up to 50 characters).',
+    '未定、もしくは一覧に登録のない施設名': 'Name of a facility not in the list',
     '自宅会員（勤務先がない）の場合は選択不要です。': 'Not needed for a home member (no workplace).',
     '退会申請が最寄りの医師会事務局に通知されます。': 'Your withdrawal is sent to the office of your nearest association.',
     # the shipped processes' tasks and waits, named in the process viewer's caption

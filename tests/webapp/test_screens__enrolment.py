@@ -377,3 +377,28 @@ def test_a_home_member_goes_on_without_a_facility_duty(browser, session):
     r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": future(), "facility_id": "home",
                                                    "duty_code": "", "position": ""})
     assert r.status_code == 302, text(r)
+
+
+def test_a_facility_not_in_the_list_is_named_for_the_reviewers(browser, session):
+    """Seed 000: 「未定、もしくは上欄に登録がない施設」 with the facility's name typed, which the
+    associations see on the task page and in the board material."""
+    member = new_member(session, prefix="unl")
+    client = browser(member.login_id)
+    client.post("/apply/enrolment", data={"pref": "北海道", "city": "札幌市中央区", "layer4": "chuoeast",
+                                         "category-chuoeast": "A-1"})
+    r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": future(),
+                                                   "facility_id": "undecided", "facility_name": "x" * 51,
+                                                   "duty_code": "11", "position": ""})
+    assert r.status_code == 422 and "50文字以内" in text(r)
+    named = "すすきの内科（開業準備中）"
+    r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": future(),
+                                                   "facility_id": "undecided", "facility_name": named,
+                                                   "duty_code": "11", "position": ""})
+    assert r.status_code == 302, text(r)
+    assert "未定・一覧にない（すすきの内科（開業準備中））" in text(client.get("/apply/enrolment/confirm"))
+    app_id = int(client.post("/apply/enrolment/confirm").headers["Location"].rsplit("/", 1)[1])
+    staff = browser("staff@chuoeast")
+    task_id = task_of(text(staff.get("/inbox")), app_id)
+    assert "すすきの内科（開業準備中）" in text(staff.get(f"/tasks/{task_id}"))
+    board = staff.post("/inbox/export", data={"task_ids": [str(task_id)], "scope": "selected", "format": "csv-utf8"})
+    assert "すすきの内科（開業準備中）" in board.get_data().decode("utf-8-sig")

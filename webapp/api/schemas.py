@@ -132,7 +132,10 @@ class ApplicationCreate(Schema):
     reason = fields.String(metadata={"enum": ["retirement", "death", "other"], "description": "withdrawal"})
     reason_text = fields.String(metadata={"description": "withdrawal: the reason when `other` (≤ 50)"})
     desired_date = fields.String(metadata={"format": "date", "example": "2027-04-01"})
-    facility_id = fields.Raw(metadata={"type": "integer"})
+    facility_id = fields.Raw(metadata={"type": "integer", "description": (
+        "a facility's id; enrolment also `undecided` (未定・一覧にない) or `home` (自宅会員)")})
+    facility_name = fields.String(metadata={"description": "enrolment with `undecided`: the facility's name "
+                                                           "when it is not in the list (≤ 50)"})
     duty_code = fields.String(metadata={"example": "11"})
     position = fields.String()
     associations = fields.Raw(metadata={"type": "array", "description": (

@@ -226,7 +226,7 @@ def details():
     if not draft.get("associations"):
         return redirect(url_for("apply.choose"))
     s = db.session()
-    fields = ("desired_date", "facility_id", "duty_code", "position", "designations")
+    fields = ("desired_date", "facility_id", "facility_name", "duty_code", "position", "designations")
     form = EnrolmentInputForm(data={k: draft.get(k) for k in fields})
     action = (request.form.get("action") or "next") if request.method == "POST" else None
     errors: dict[str, str] = {}
@@ -251,6 +251,7 @@ def details():
             errors["facility_id"] = field_errors(ValidationFailed.one("facility_id", "unknown_facility"))["facility_id"]
         elif not errors:
             _save("confirm", desired_date=form.desired_date.data, facility_id=mode or facility.id,
+                  facility_name=form.facility_name.data if mode == "undecided" else "",
                   duty_code=form.duty_code.data, position=form.position.data or "",
                   designations=form.designations.data or [])
             return redirect(url_for("apply.confirm"))
@@ -291,6 +292,8 @@ def confirm():
     if form.validate_on_submit():
         body = {"kind": "enrolment", **{k: draft.get(k) for k in (
             "desired_date", "facility_id", "duty_code", "position", "associations", "designations")}}
+        if draft.get("facility_name"):
+            body["facility_name"] = draft["facility_name"]
         if draft.get("group_id"):
             body["group_id"] = draft["group_id"]  # 追加入会 into an existing group
         if _acting_for():
