@@ -193,6 +193,21 @@ def get_account(session: Session, user_id: int) -> UserAccount | None:
     return session.get(UserAccount, user_id)
 
 
+def lang_of_physician(session: Session, physician_id: int | None) -> str:
+    """The language of the physician's account ("ja" when none): the one their mails are written in."""
+    if physician_id is None:
+        return "ja"
+    with session.no_autoflush:
+        lang = session.scalar(sa.select(UserAccount.lang).where(UserAccount.physician_id == physician_id))
+    return lang or "ja"
+
+
+def set_language(session: Session, account: UserAccount, lang: str) -> None:
+    """The language chosen on the screens, remembered for the account's mails."""
+    if lang in ("ja", "en") and account.lang != lang:
+        account.lang = lang
+
+
 def start_login_session(session: Session, account: UserAccount) -> str:
     """A new screen login for `account`: its id, which the session cookie carries."""
     sid = secrets.token_hex(16)

@@ -58,6 +58,12 @@ STATUS_LABELS = {
     "draft": "一時保存", "submitted": "申請中", "in_review": "申請中", "returned": "差戻し",
     "approved": "承認", "rejected": "却下", "cancelled": "取消", "completed": "完了", "pending": "申請中",
 }
+#: the same in English, for the mails of an applicant who uses the English screens
+STATUS_LABELS_EN = {
+    "draft": "Draft", "submitted": "Under review", "in_review": "Under review", "returned": "Returned",
+    "approved": "Approved", "rejected": "Rejected", "cancelled": "Cancelled", "completed": "Completed",
+    "pending": "Under review",
+}
 
 
 #: a withdrawal or transfer that still takes the member out: under review, or approved (ends on the date)
@@ -426,6 +432,8 @@ def record_submission(session: Session, actor: Actor, applicant: UserAccount, ap
         office_line = _line_of(session, actor.association_id)
         if not any(a in office_line or actor.association_id in _line_of(session, a) for a in concerned):
             raise ValidationFailed.one("associations", "on_behalf_own_association")
+    if applicant.lang == "en":  # its mails are written in the applicant's language
+        app.payload = {**(app.payload or {}), "lang": "en"}
     session.add(app)
     session.flush()
     on_behalf = applicant.id if applicant.id != actor.user_id else None
@@ -847,6 +855,10 @@ def applicant_contact(session: Session, app: Application) -> tuple[str, str]:
 
 
 def _mail_applicant(session: Session, app: Application, template: str, **context) -> None:
-    """Mail the applicant (membership/mail_templates/<template>.txt) with the parts' statuses."""
+    """Mail the applicant (membership/mail_templates/<template>.txt) with the parts' statuses, in the
+    language the application was filed in (its payload's `lang`, set only for English: no read of
+    the account in the steps that mail)."""
     name, address = applicant_contact(session, app)
-    mail.send(session, address, template, name=name, parts=app.parts, labels=STATUS_LABELS, **context)
+    lang = (app.payload or {}).get("lang", "ja")
+    mail.send(session, address, template, lang=lang, name=name, parts=app.parts,
+              labels=STATUS_LABELS_EN if lang == "en" else STATUS_LABELS, **context)

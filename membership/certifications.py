@@ -18,7 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from . import audit, mail, members, search
+from . import accounts, audit, mail, members, search
 from .actors import Actor
 from .applications import lock_applicant, record_submission, resolve_applicant
 from .errors import Forbidden, NotFound, ValidationFailed
@@ -28,6 +28,9 @@ from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatu
 
 SYSTEMS = {"occupational": "認定産業医", "sports": "認定健康スポーツ医", "lifelong": "生涯教育",
            "primary_care": "かかりつけ医機能研修"}
+#: their names in an English mail
+SYSTEMS_EN = {"occupational": "Certified occupational physician", "sports": "Certified health-sports physician",
+              "lifelong": "Lifelong education", "primary_care": "Primary-care training"}
 #: the systems a physician applies to be certified in (a system not listed only collects credits)
 CERTIFIED = ("occupational", "sports", "lifelong", "primary_care")
 CURRICULUM_CODES = 84
@@ -481,7 +484,9 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
                  number=cert.number, valid_until=until.isoformat())
     physician = session.get(Physician, app.physician_id)
     if physician.email:
-        mail.send(session, physician.email, "certificate_issued", name=physician.full_name, system=SYSTEMS[system],
+        lang = accounts.lang_of_physician(session, physician.id)
+        mail.send(session, physician.email, "certificate_issued", lang=lang, name=physician.full_name,
+                  system=(SYSTEMS_EN if lang == "en" else SYSTEMS)[system],
                   title=CERTIFICATE_TEXT[system][1], issuer=issuer(session, cert), number=cert.number,
                   valid_until=until.isoformat())
     return {"certificate_id": cert.id, "number": cert.number}
@@ -637,8 +642,9 @@ def send_reminder(session: Session, cert: Certificate, stage: str, missing: list
     """Mail the holder (the credits still missing for renewal listed) and mark the stage sent."""
     physician = session.get(Physician, cert.physician_id)
     if physician.email:
-        mail.send(session, physician.email, "certificate_expiring", name=physician.full_name,
-                  system=SYSTEMS[cert.system], number=cert.number, valid_until=cert.valid_until.isoformat(),
-                  missing=missing)
+        lang = accounts.lang_of_physician(session, physician.id)
+        mail.send(session, physician.email, "certificate_expiring", lang=lang, name=physician.full_name,
+                  system=(SYSTEMS_EN if lang == "en" else SYSTEMS)[cert.system], number=cert.number,
+                  valid_until=cert.valid_until.isoformat(), missing=missing)
     cert.reminders = [*(cert.reminders or []), stage]
     audit.record(session, None, "certificate.reminder", "certificate", cert.id, stage=stage)

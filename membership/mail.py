@@ -16,12 +16,26 @@ _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "mail_templat
                    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)  # noqa: S701 - plain text
 
 
-def render(template: str, **context) -> tuple[str, str]:
-    text = _env.get_template(f"{template}.txt").render(**context)
+_ROOT = Path(__file__).parent / "mail_templates"
+
+#: the languages mails are written in; a template without an English version is sent in Japanese
+LANGS = ("ja", "en")
+
+
+def template_name(template: str, lang: str = "ja") -> str:
+    """The file of `template` in `lang`: English versions live in mail_templates/en/."""
+    if lang == "en" and (_ROOT / "en" / f"{template}.txt").is_file():
+        return f"en/{template}.txt"
+    return f"{template}.txt"
+
+
+def render(template: str, lang: str = "ja", **context) -> tuple[str, str]:
+    text = _env.get_template(template_name(template, lang)).render(**context)
     subject, _, body = text.partition("\n")
     return subject.strip(), body.strip()
 
 
-def send(session: Session, to_address: str, template: str, **context):
-    subject, body = render(template, **context)
+def send(session: Session, to_address: str, template: str, lang: str = "ja", **context):
+    """Queue a mail in `lang` (the recipient account's language: `UserAccount.lang`)."""
+    subject, body = render(template, lang if lang in LANGS else "ja", **context)
     return notifications.queue(session, to_address, subject, body)

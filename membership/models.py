@@ -137,6 +137,8 @@ class UserAccount(Base):
     disabled_at: Mapped[dt.datetime | None]
     disabled_reason: Mapped[str] = mapped_column(sa.String(200), default="")
     last_login_at: Mapped[dt.datetime | None]
+    #: the language last chosen on the screens ("ja", "en"): the account's mails are written in it
+    lang: Mapped[str] = mapped_column(sa.String(2), default="ja", server_default="ja")
 
     association: Mapped[Association | None] = relationship()
     physician: Mapped[Physician | None] = relationship()

@@ -35,8 +35,8 @@ def add_note(session: Session, actor: Actor, application_id: int, body: str | No
     if to_applicant:
         name, address = applicant_contact(session, app)
         association = next((p.association.name for p in app.parts if p.association_id == actor.association_id), "")
-        mail.send(session, address, "applicant_message", name=name, association=association,
-                  application_id=app.id, body=clean)
+        mail.send(session, address, "applicant_message", lang=(app.payload or {}).get("lang", "ja"), name=name,
+                  association=association, application_id=app.id, body=clean)
     return note
 
 

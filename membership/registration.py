@@ -121,8 +121,9 @@ def _emails(raw: str | None, confirm: str | None) -> str:
 # --- self-registration ------------------------------------------------------------------------
 
 def start_registration(session: Session, email: str | None, email_confirm: str | None, agreed: bool,
-                       link: Link) -> str:
-    """Terms accepted and email entered twice: mail a registration link. Returns the address."""
+                       link: Link, lang: str = "ja") -> str:
+    """Terms accepted and email entered twice: mail a registration link (in `lang`, the language of
+    the screen it was asked from). Returns the address."""
     if not agreed:
         raise ValidationFailed.one("agree", "must_agree")
     address = _emails(email, email_confirm)
@@ -130,11 +131,12 @@ def start_registration(session: Session, email: str | None, email_confirm: str |
     if existing:
         # one person, one account: the owner is reminded of it instead of making a second one (and
         # the screen answers the same way, so it tells nobody which addresses are registered)
-        mail.send(session, existing[0].email, "already_registered", logins=[a.login_id for a in existing])
+        mail.send(session, existing[0].email, "already_registered", lang=existing[0].lang,
+                  logins=[a.login_id for a in existing])
         audit.record(session, None, "registration.already_registered", "user_account", existing[0].id)
         return address
     token = tokens.issue(session, "register", email=address)
-    mail.send(session, address, "register_link", link=link(token), hours=24)
+    mail.send(session, address, "register_link", lang=lang, link=link(token), hours=24)
     audit.record(session, None, "registration.start", "one_time_token", None)
     return address
 
@@ -157,7 +159,8 @@ def remind_login_id(session: Session, email: str | None) -> None:
     if not accounts:
         audit.record(session, None, "login_id.reminder_unmatched", "user_account", None)
         return
-    mail.send(session, accounts[0].email, "login_id_reminder", logins=[a.login_id for a in accounts])
+    mail.send(session, accounts[0].email, "login_id_reminder", lang=accounts[0].lang,
+              logins=[a.login_id for a in accounts])
     audit.record(session, None, "login_id.reminder_sent", "user_account", accounts[0].id)
 
 
@@ -187,8 +190,9 @@ def check_registration(session: Session, data: dict) -> tuple[dict, dict]:
     return credentials, profile
 
 
-def complete_registration(session: Session, token: str | None, data: dict) -> UserAccount:
-    """Create the physician and their member account from the profile form and credentials.
+def complete_registration(session: Session, token: str | None, data: dict, lang: str = "ja") -> UserAccount:
+    """Create the physician and their member account from the profile form and credentials (the
+    account's language `lang`, the screen's).
 
     Raises LinkInvalid, ValidationFailed (every bad field at once).
     """
@@ -202,12 +206,14 @@ def complete_registration(session: Session, token: str | None, data: dict) -> Us
     account = UserAccount(login_id=credentials["login_id"], password_hash=hash_password(credentials["password"]),
                           role="member", physician_id=physician.id, email=row.email,
                           display_name=physician.full_name, terms_version=TERMS_VERSION,
-                          terms_accepted_at=row.created_at, email_verified_at=now)
+                          terms_accepted_at=row.created_at, email_verified_at=now,
+                          lang=lang if lang in mail.LANGS else "ja")
     session.add(account)
     session.flush()
     audit.record(session, Actor.of(account), "registration.complete", "user_account", account.id,
                  physician_id=physician.id, terms_version=TERMS_VERSION)
-    mail.send(session, row.email, "register_done", name=physician.full_name, login_id=account.login_id)
+    mail.send(session, row.email, "register_done", lang=account.lang, name=physician.full_name,
+              login_id=account.login_id)
     return account
 
 
@@ -251,7 +257,8 @@ def request_email_verification(session: Session, actor: Actor, email: str | None
     account = _account(session, actor)
     address = _emails(email, email_confirm)
     token = tokens.issue(session, "verify_email", user_id=account.id, email=address)
-    mail.send(session, address, "verify_email", name=account.display_name, link=link(token), hours=24)
+    mail.send(session, address, "verify_email", lang=account.lang, name=account.display_name, link=link(token),
+              hours=24)
     audit.record(session, actor, "email.verification_sent", "user_account", account.id)
     return address
 
@@ -308,7 +315,7 @@ def _set_password(session: Session, account: UserAccount, password: str) -> None
     account.password_hash = hash_password(password)
     account.auth_epoch = (account.auth_epoch or 0) + 1  # every other session and token ends
     if account.email:
-        mail.send(session, account.email, "password_changed", name=account.display_name)
+        mail.send(session, account.email, "password_changed", lang=account.lang, name=account.display_name)
 
 
 # --- password reset ---------------------------------------------------------------------------
@@ -331,7 +338,8 @@ def request_password_reset(session: Session, login_id: str | None, email: str | 
         audit.record(session, None, "password.reset_unmatched", "user_account", None)
         return
     token = tokens.issue(session, "reset_password", user_id=account.id, email=account.email)
-    mail.send(session, account.email, "reset_password", name=account.display_name, link=link(token), hours=24)
+    mail.send(session, account.email, "reset_password", lang=account.lang, name=account.display_name,
+              link=link(token), hours=24)
     audit.record(session, None, "password.reset_requested", "user_account", account.id)
 
 

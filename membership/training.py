@@ -20,7 +20,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import audit, fields, mail
+from . import accounts, audit, fields, mail
 from .actors import Actor
 from .applications import record_submission
 from .certifications import CATEGORIES, SYSTEMS, add_credits
@@ -203,8 +203,9 @@ def change_session(session: Session, actor: Actor, session_id: int, data: dict) 
     promoted = promote_waiting(session, ts) if "capacity" in changed else []
     for reg in _registrants(session, ts):
         if reg not in promoted and reg.physician.email:
-            mail.send(session, reg.physician.email, "session_changed", name=reg.physician.full_name, title=ts.title,
-                      changes=lines, starts_on=f"{ts.starts_on:%Y/%m/%d}", place=ts.place)
+            mail.send(session, reg.physician.email, "session_changed",
+                      lang=accounts.lang_of_physician(session, reg.physician_id), name=reg.physician.full_name,
+                      title=ts.title, changes=lines, starts_on=f"{ts.starts_on:%Y/%m/%d}", place=ts.place)
     return changed
 
 
@@ -221,8 +222,9 @@ def cancel_session(session: Session, actor: Actor, session_id: int, reason: str)
     for reg in _registrants(session, ts):
         reg.status, reg.cancelled_at = "cancelled", utcnow()
         if reg.physician.email:
-            mail.send(session, reg.physician.email, "session_cancelled", name=reg.physician.full_name, title=ts.title,
-                      starts_on=f"{ts.starts_on:%Y/%m/%d}", reason=ts.cancel_reason)
+            mail.send(session, reg.physician.email, "session_cancelled",
+                      lang=accounts.lang_of_physician(session, reg.physician_id), name=reg.physician.full_name,
+                      title=ts.title, starts_on=f"{ts.starts_on:%Y/%m/%d}", reason=ts.cancel_reason)
         told += 1
     audit.record(session, actor, "session.cancel", "training_session", ts.id, reason=ts.cancel_reason, told=told)
     return told
@@ -474,7 +476,8 @@ def promote_waiting(session: Session, ts: TrainingSession) -> list[SessionRegist
         reg.status = "registered"
         audit.record(session, None, "session.promote", "training_session", ts.id, registration_id=reg.id)
         if reg.physician.email:
-            mail.send(session, reg.physician.email, "session_place_offered", name=reg.physician.full_name,
+            mail.send(session, reg.physician.email, "session_place_offered",
+                      lang=accounts.lang_of_physician(session, reg.physician_id), name=reg.physician.full_name,
                       title=ts.title, starts_on=f"{ts.starts_on:%Y/%m/%d}", place=ts.place)
     session.flush()
     return promoted

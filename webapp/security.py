@@ -41,6 +41,8 @@ class SessionUser(UserMixin):
         self.holds_members = associations.holds_members(account.association)
         #: a first-login step still to do ("terms", "email", "credentials") or None
         self.pending = registration.pending_step(account)
+        #: the language last chosen (mails are written in it)
+        self.lang = account.lang
 
     def get_id(self) -> str:
         return f"{self.account_id}:{self.epoch}:{self.sid}"
@@ -120,6 +122,21 @@ SETUP_ENDPOINTS = {"static", "auth.logout", "account.verify", "account.postal_co
 SETUP_PAGES = {"terms": "account.terms", "email": "account.email", "credentials": "account.credentials"}
 
 
+def _remember_language():
+    """A logged-in user who switches the language (?lang=) keeps it for their mails too."""
+    lang = request.args.get("lang")
+    if lang not in ("ja", "en") or not current_user.is_authenticated or request.path.startswith("/api/"):
+        return None
+    if current_user.lang != lang:
+        s = db.session()
+        account = accounts.get_account(s, current_user.account_id)
+        if account is not None:
+            accounts.set_language(s, account, lang)
+            db.commit()
+            current_user.lang = lang
+    return None
+
+
 def _setup_gate():
     """Until the first-login steps are done (terms → email → new ID and password), every screen
     leads to the next step. The API refuses such accounts itself (webapp.api.token_required)."""
@@ -140,5 +157,6 @@ def init_app(app: Flask) -> None:
     login_manager.localize_callback = translate
     login_manager.session_protection = "strong"
     csrf.init_app(app)
+    app.before_request(_remember_language)
     app.before_request(_setup_gate)
     app.after_request(_headers)

@@ -235,3 +235,29 @@ def test_the_terms_are_whole_and_a_revision_asks_members_again(app, session):
     assert client.get("/mypage/").status_code == 200
     fresh = text(app.test_client().get("/register"))
     assert "別表 2" in fresh and 'id="terms-revised"' not in fresh
+
+
+def test_the_language_chosen_on_the_screens_is_the_language_of_the_accounts_mails(app, session):
+    member = new_member(session, prefix="lng")
+    account = session.get(UserAccount, member.user_id)
+    client = app.test_client()
+    client.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"},
+                headers={"Accept-Language": "en-US,en;q=0.9"})  # an English browser
+    session.refresh(account)
+    assert account.lang == "en"
+    client.get("/mypage/?lang=ja")  # switched on the screens
+    session.refresh(account)
+    assert account.lang == "ja"
+    client.get("/mypage/?lang=en")
+    session.refresh(account)
+    assert account.lang == "en"
+
+
+def test_a_registration_link_asked_for_in_english_comes_in_english(app, session):
+    client = app.test_client()
+    client.get("/register?lang=en")
+    client.post("/register", data={"agree": "y"})
+    address = f"reg{uuid.uuid4().hex[:6]}@example.jp"
+    client.post("/register/email", data={"email": address, "email_confirm": address})
+    subject = session.scalar(sa.select(Notification.subject).where(Notification.to_address == address))
+    assert subject == "[MAMIS] Registering with MAMIS"

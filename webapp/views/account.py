@@ -26,7 +26,7 @@ from membership.fields import FieldError
 from membership.reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXES, SOCIETIES
 
 from .. import db
-from ..i18n import field_errors, message, translate
+from ..i18n import current_lang, field_errors, message, translate
 from ..security import SessionUser, actor, login_required
 from . import form_step
 
@@ -72,7 +72,7 @@ def register_email():
     if form.validate_on_submit():
         try:
             address = registration.start_registration(db.session(), form.email.data, form.email_confirm.data,
-                                                      True, _link("account.register_form"))
+                                                      True, _link("account.register_form"), lang=current_lang())
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
@@ -100,7 +100,7 @@ def register_form(token):
         step = form.step.data
         try:
             if step == "register":
-                account = registration.complete_registration(s, token, data)
+                account = registration.complete_registration(s, token, data, lang=current_lang())
             else:
                 credentials, profile = registration.check_registration(s, data)
                 if step == "confirm":

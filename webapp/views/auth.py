@@ -17,7 +17,7 @@ from membership.errors import AuthenticationFailed, Throttled
 from membership.fields import today_jst
 
 from .. import db
-from ..i18n import message
+from ..i18n import current_lang, message
 from ..security import SessionUser
 
 bp = Blueprint("auth", __name__)
@@ -96,6 +96,8 @@ def login():
             error = message(exc.message_key, **exc.params)
         else:
             sid = accounts.start_login_session(db.session(), account)
+            # the language the login page was shown in (chosen, or the browser's): mails follow it
+            accounts.set_language(db.session(), account, current_lang())
             db.commit()
             lang = session.get("lang")
             session.clear()  # a fresh session at login: no fixation

@@ -1,0 +1,71 @@
+"""Mails in the recipient's language: an account remembers the language last chosen on the
+screens, and a member's mails are written in it (offices' mails stay Japanese)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from engine import flows, tasks
+from membership import mail
+from membership.applications import STATUS_LABELS, STATUS_LABELS_EN
+from membership.models import Notification, UserAccount
+
+from ..conftest import actor_for, new_member
+from ..helpers import enrolment_body, open_task_for
+
+TEMPLATES = Path(mail.__file__).parent / "mail_templates"
+ENGLISH = sorted(p.stem for p in (TEMPLATES / "en").glob("*.txt") if not p.stem.startswith("_"))
+
+
+def _context():
+    association = SimpleNamespace(name="中央区東支部")
+    application = SimpleNamespace(payload={"title": "研修会"})
+    part = SimpleNamespace(layer=4, association=association, status="in_review", application=application)
+    return {"name": "日医 花子", "parts": [part], "labels": STATUS_LABELS_EN, "association": "中央区東支部",
+            "comment": "", "link": "https://example.jp/x", "hours": 24, "logins": ["hanako01"], "login_id": "hanako01",
+            "application_id": 7, "body": "…", "system": "Lifelong education", "number": "LL-1",
+            "valid_until": "2027-03-31", "missing": [], "title": "研修会", "issuer": "日本医師会",
+            "starts_on": "2027/01/10", "place": "札幌",
+            "reason": "台風", "changes": ["会場: 札幌"]}
+
+
+@pytest.mark.parametrize("template", ENGLISH)
+def test_every_english_mail_has_a_japanese_original_and_renders_in_english(template):
+    assert (TEMPLATES / f"{template}.txt").is_file()
+    subject, body = mail.render(template, "en", **_context())
+    assert subject.startswith("[MAMIS]") and body
+    prose = re.sub(r"中央区東支部|日医 花子|日本医師会|研修会|札幌|台風|会場", "", subject + body)
+    assert not re.search(r"[\u3040-\u30ff]", prose), prose  # no kana left outside the data
+
+
+def test_a_template_with_no_english_version_is_sent_in_japanese():
+    subject, _ = mail.render("inbox_digest", "en", association="中央区東支部", day="2027-01-10", new=[], overdue=[],
+                             link="https://example.jp/inbox")
+    assert subject.startswith("【MAMIS】")  # the offices' mails are Japanese
+
+
+def test_a_member_using_english_gets_english_mails_about_an_application(session):
+    member = new_member(session, prefix="eng")
+    session.get(UserAccount, member.user_id).lang = "en"
+    app = flows.submit_application(session, member, enrolment_body([("chuoeast", "A-1")]))
+    staff = actor_for(session, "staff@chuoeast")
+    tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "return", "役職を確認してください")
+    session.flush()
+    address = session.get(UserAccount, member.user_id).email
+    mails = session.scalars(sa.select(Notification).where(Notification.to_address == address)
+                            .order_by(Notification.id)).all()
+    assert [m.subject for m in mails] == ["[MAMIS] Your enrolment was received",
+                                         "[MAMIS] Your enrolment was returned"]
+    assert "[Layer 4] 中央区東支部: Under review" in mails[0].body
+    assert "役職を確認してください" in mails[1].body  # the office's words as written
+    japanese = new_member(session, prefix="jpn")
+    flows.submit_application(session, japanese, enrolment_body([("chuoeast", "A-1")]))
+    session.flush()
+    got = session.scalar(sa.select(Notification.subject).where(
+        Notification.to_address == session.get(UserAccount, japanese.user_id).email))
+    assert got == "【MAMIS】入会届を受け付けました" and STATUS_LABELS["in_review"] == "申請中"
