@@ -94,3 +94,40 @@ def test_enrolment_through_the_browser_and_approval_in_the_inbox(live_server, ch
     assert "中央区東支部" in statuses and "承認" in statuses
     check_page(page)
     member_view.close()
+
+
+def test_form_errors_take_the_focus_and_describe_their_fields(live_server, chromium):
+    """A form answered with errors: the summary takes the focus, the title says so, every summary
+    link leads to something on the page, and each field's message describes its control."""
+    app, base = live_server
+    with Session(app.extensions["mamis_db"].engine) as s:
+        login_id = f"er{uuid.uuid4().hex[:8]}"
+        register_physician(s, None, login_id=login_id, password="Mamis#2024", family_name="誤り",
+                           given_name="花子", family_kana="アヤマ", given_kana="ハナ", email=f"{login_id}@example.jp")
+        s.commit()
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True, locale="ja-JP")
+    page = login(context, base, login_id)
+    page.wait_for_url(f"{base}/mypage/")
+    page.goto(f"{base}/apply/enrolment?pref=北海道&city=札幌市中央区")
+    page.click("text=入力フォームに進む")  # nothing chosen
+    page.wait_for_selector(".error-summary")
+    assert page.title().startswith("エラー: ")
+    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
+    targets = page.evaluate("""() => [...document.querySelectorAll('.error-summary a')]
+        .map(a => !!document.getElementById(a.getAttribute('href').slice(1)))""")
+    assert targets and all(targets)
+    check_page(page)
+
+    page.check("#layer4-chuoeast")
+    page.select_option("#field-category-chuoeast", "A-1")
+    page.check("#layer3-none")
+    page.click("text=入力フォームに進む")
+    page.wait_for_url(f"{base}/apply/enrolment/input")
+    page.fill("#desired_date", "2001/04/01")  # in the past
+    page.check("#facility-home")
+    page.click("text=確認画面に進む")
+    page.wait_for_selector("#error-desired_date")
+    described = page.get_attribute("#desired_date", "aria-describedby").split()
+    assert "error-desired_date" in described and page.get_attribute("#desired_date", "aria-invalid") == "true"
+    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
+    context.close()

@@ -24,3 +24,28 @@ document.addEventListener("keydown", function (event) {
   event.preventDefault();
   box.dispatchEvent(new Event("search", { bubbles: true }));
 });
+
+// Every error message shown beside a field describes that field's controls (aria-invalid and
+// aria-describedby), whichever template drew it; and a summary link to a field the page does not
+// have (an error about the whole choice) leads to the first field in error, or the form's first
+// group of fields.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".field-error[id]").forEach(function (error) {
+    var box = error.closest(".field, fieldset, .document-target");
+    if (!box) { return; }
+    box.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (control) {
+      control.setAttribute("aria-invalid", "true");
+      var ids = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+      if (ids.indexOf(error.id) < 0) {
+        ids.push(error.id);
+        control.setAttribute("aria-describedby", ids.join(" "));
+      }
+    });
+  });
+  document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
+    if (document.getElementById(link.getAttribute("href").slice(1))) { return; }
+    var target = document.querySelector("main [aria-invalid=true][id]") ||
+      document.querySelector("main form.form fieldset[id], main form.form .field[id]");
+    if (target) { link.setAttribute("href", "#" + target.id); }
+  });
+});
