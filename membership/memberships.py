@@ -118,6 +118,21 @@ def memberships_of(session: Session, physician_id: int) -> list[Membership]:
     return list(session.scalars(stmt))
 
 
+#: My Page shows JMA membership this long and more as "20年以上", as the seed's header does
+LONG_STANDING_YEARS = 20
+
+
+def jma_years(rows: list[Membership], today: dt.date) -> int | None:
+    """Full years of the physician's current JMA membership (the seed's header: 日本医師会 20年以上),
+    or None for a physician who is not a JMA member today. A transfer keeps the JMA membership, so
+    its start is the start of the member's time at JMA."""
+    starts = [m.since for m in rows if m.layer == 1 and m.status == MembershipStatus.ACTIVE and m.since <= today]
+    if not starts:
+        return None
+    since = min(starts)
+    return today.year - since.year - ((today.month, today.day) < (since.month, since.day))
+
+
 def membership_dict(m: Membership) -> dict:
     return {
         "association": m.association.code,

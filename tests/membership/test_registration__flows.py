@@ -170,3 +170,19 @@ def test_free_text_the_seed_asks_in_full_width_is_stored_in_full_width():
     assert typed == ["Ｊａｐａｎ\u3000Ｓｏｃｉｅｔｙ\u3000ｏｆ\u3000Ｘ", "日本小児科学会"]
     with pytest.raises(fields.FieldError):
         fields.school("x" * 31)  # 31 characters once converted: more than 30
+
+
+def test_jma_years_count_full_years_of_the_current_jma_membership():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from membership.memberships import jma_years
+
+    today = dt.date(2026, 11, 30)
+    jma = SimpleNamespace(layer=1, status="active", since=dt.date(2006, 12, 1))
+    local = SimpleNamespace(layer=3, status="active", since=dt.date(1990, 4, 1))
+    assert jma_years([jma, local], today) == 19  # a day short of 20
+    assert jma_years([SimpleNamespace(layer=1, status="active", since=dt.date(2006, 11, 30))], today) == 20
+    assert jma_years([local], today) is None  # not a JMA member
+    assert jma_years([SimpleNamespace(layer=1, status="ended", since=dt.date(2000, 1, 1))], today) is None
+    assert jma_years([SimpleNamespace(layer=1, status="active", since=dt.date(2027, 4, 1))], today) is None  # 入会予定

@@ -29,7 +29,8 @@ def index():
     todo = [t for t, _ in tasks.list_tasks(s, me)] if me.role == "member" else []
     return render_template("mypage/index.html", physician=physician, applications=recent, older=len(older),
                            busy_groups=applications.groups_changing(apps),
-                           memberships=rows,
+                           memberships=rows, jma_years=memberships.jma_years(rows, today_jst()),
+                           long_standing=memberships.LONG_STANDING_YEARS,
                            leaving=applications.pending_departures(apps),
                            todo={t.application_id: t for t in todo}, labels=applications.STATUS_LABELS,
                            drafts=drafts.saved_drafts(s, me), form=ConfirmForm(), kinds=applications.KIND_LABELS,
