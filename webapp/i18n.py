@@ -97,6 +97,15 @@ def paren(text) -> str:
     return f" ({text})" if current_lang() == "en" else f"（{text}）"
 
 
+def lp() -> str:
+    """An opening bracket as the language writes it: （ in Japanese, " (" in English."""
+    return " (" if current_lang() == "en" else "（"
+
+
+def rp() -> str:
+    return ")" if current_lang() == "en" else "）"
+
+
 def list_separator() -> str:
     """Between the items of a run-in list: 、 in Japanese, ", " in English."""
     return ", " if current_lang() == "en" else "、"
@@ -127,5 +136,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
                                   switch_language_url=switch_language_url, field_label=field_label, paren=paren,
                                   list_separator=list_separator,
-                                  profile_value=profile_value, message=message,
+                                  profile_value=profile_value, message=message, lp=lp, rp=rp,
                                   credit_kind_label=credit_kind_label)
