@@ -1105,6 +1105,7 @@ EN.update({
 })
 EN.update({
     '保存する': 'Save', 'エラー': 'Error', '該当する施設': 'Facilities found',
+    '確認': 'Confirmation',
     'システム管理者からのお知らせ': 'Notices from the system administrators',
     '20年以上': '20 years or more', '1年未満': 'under a year', '%(n)s年': '%(n)s years',
     '＜1時間経過しても確認メールが届かない場合＞': 'If the mail has not come within an hour:',
