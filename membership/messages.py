@@ -14,6 +14,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "kind": {"ja": "申請の種類", "en": "Application kind"},
     "desired_date": {"ja": "入会希望年月日", "en": "Desired date"},
     "credentials": {"ja": "ID・パスワード通知", "en": "Login notice"},
+    "document_kind": {"ja": "書類の種類", "en": "Kind of document"},
     "withdrawal.desired_date": {"ja": "退会希望年月日", "en": "Date of leaving"},
     "audit.date_from": {"ja": "日付（から）", "en": "From"},
     "members.status": {"ja": "会員の状況", "en": "Standing"},

@@ -434,6 +434,8 @@ class Document(Base):
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: what the file is (uploads.DOCUMENT_KINDS): 提出書類, 履歴書・経歴書 or その他, as the seed's slots
+    kind: Mapped[str] = mapped_column(sa.String(12), default="submission", server_default="submission")
 
     association: Mapped[Association] = relationship()
 

@@ -28,6 +28,8 @@ from .statuses import PartStatus
 
 MAX_FILES = 3
 MAX_BYTES = 10 * 1024 * 1024
+#: what a file is, chosen when it is uploaded (seed 000's three slots)
+DOCUMENT_KINDS = {"submission": "提出書類", "cv": "履歴書・経歴書", "other": "その他"}
 MAX_NAME = 100
 #: leading bytes → (content type, the extension used for downloads)
 SIGNATURES = (
@@ -88,18 +90,21 @@ def _association(session: Session, code: str, allowed: list[str]) -> Association
 
 
 def add_to_draft(session: Session, actor: Actor, draft: ApplicationDraft, association_code: str,
-                 filename: str | None, stream: BinaryIO, root: Path) -> Document:
-    """Store one file for `association_code`, one of the draft's chosen associations.
+                 filename: str | None, stream: BinaryIO, root: Path, kind: str = "submission") -> Document:
+    """Store one file for `association_code`, one of the draft's chosen associations, as a `kind`
+    of document (DOCUMENT_KINDS).
 
     Raises ValidationFailed (field `file`: too many, too large, empty, type not allowed;
-    `association`). Nothing is stored when it raises.
+    `association`; `document_kind`). Nothing is stored when it raises.
     """
+    if kind not in DOCUMENT_KINDS:
+        raise ValidationFailed.one("document_kind", "choose_from_list")
     drafts.lock(session, draft)  # against the filing, and against another upload's count
     allowed = [c["code"] for c in (draft.data or {}).get("associations", [])]
     association = _association(session, association_code, allowed)
     count = session.scalar(sa.select(sa.func.count()).select_from(Document).where(
         Document.draft_id == draft.id, Document.association_id == association.id))
-    return _store(session, actor, association.id, count, filename, stream, root, draft_id=draft.id)
+    return _store(session, actor, association.id, count, filename, stream, root, kind=kind, draft_id=draft.id)
 
 
 def add_to_application(session: Session, actor: Actor, app: Application, filename: str | None, stream: BinaryIO,
@@ -114,7 +119,7 @@ def add_to_application(session: Session, actor: Actor, app: Application, filenam
 
 
 def _store(session: Session, actor: Actor, association_id: int, count: int, filename: str | None,
-           stream: BinaryIO, root: Path, **owner) -> Document:
+           stream: BinaryIO, root: Path, kind: str = "submission", **owner) -> Document:
     if count >= MAX_FILES:
         raise ValidationFailed.one("file", "too_many_files", max=MAX_FILES)
     data = _read_limited(stream)
@@ -124,7 +129,7 @@ def _store(session: Session, actor: Actor, association_id: int, count: int, file
     stored = _write(session, root, data)
     doc = Document(association_id=association_id, uploaded_by_user_id=actor.user_id or None,
                    filename=clean_filename(filename, content_type), stored_name=stored, content_type=content_type,
-                   size=len(data), sha256=hashlib.sha256(data).hexdigest(), **owner)
+                   size=len(data), sha256=hashlib.sha256(data).hexdigest(), kind=kind, **owner)
     session.add(doc)
     session.flush()
     audit.record(session, actor, "document.upload", "document", doc.id, association_id=association_id,

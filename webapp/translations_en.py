@@ -1105,7 +1105,8 @@ EN.update({
 })
 EN.update({
     '保存する': 'Save', 'エラー': 'Error', '該当する施設': 'Facilities found',
-    '確認': 'Confirmation',
+    '確認': 'Confirmation', '書類の種類': 'Kind of document', '履歴書・経歴書': 'CV / career history',
+    'その他': 'Other',
     'システム管理者からのお知らせ': 'Notices from the system administrators',
     '20年以上': '20 years or more', '1年未満': 'under a year', '%(n)s年': '%(n)s years',
     '＜1時間経過しても確認メールが届かない場合＞': 'If the mail has not come within an hour:',

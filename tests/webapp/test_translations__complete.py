@@ -56,7 +56,7 @@ def _code_texts():
 
 def _data_labels():
     """Labels kept with the domain's data and shown through `_()`."""
-    from membership import audit, certifications, fee_reductions, profiles, reference, withdrawals
+    from membership import audit, certifications, fee_reductions, profiles, reference, uploads, withdrawals
     from webapp.views import certification, inbox, withdraw
 
     yield "certifications.SYSTEMS", certifications.SYSTEMS.values()
@@ -70,6 +70,7 @@ def _data_labels():
     yield "inbox.KIND_LABELS", inbox.KIND_LABELS.values()
     yield "withdraw.BENEFITS", withdraw.BENEFITS
     yield "withdrawals.REASONS", withdrawals.REASONS.values()
+    yield "uploads.DOCUMENT_KINDS", uploads.DOCUMENT_KINDS.values()
     yield "profiles.VALUE_LABELS", [v for labels in profiles.VALUE_LABELS.values() for v in labels.values()]
     yield "audit.ACTION_FAMILIES", audit.ACTION_FAMILIES.values()
     yield "audit.OBJECT_TYPES", audit.OBJECT_TYPES.values()

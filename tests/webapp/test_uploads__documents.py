@@ -145,3 +145,22 @@ def test_deleting_a_draft_deletes_its_files(app, session):
     session.expire_all()
     assert session.get(ApplicationDraft, draft_id) is None and not path.exists()
     assert session.get(Document, doc_id) is None
+
+
+def test_each_upload_says_what_kind_of_document_it_is(app, session):
+    """Seed 000's slots 提出書類・履歴書・経歴書・その他: the kind is chosen with the file, listed on
+    the confirm page and shown to the reviewers; a kind no list has is refused."""
+    client = login(app, new_member(session, prefix="knd").login_id)
+    to_input_step(client)
+    page = text(client.get("/apply/enrolment/input"))
+    assert 'name="kind-chuoeast"' in page and '<option value="cv">履歴書・経歴書</option>' in page
+    r = upload(client, "chuoeast", ("経歴.pdf", PDF), **{"kind-chuoeast": "cv"})
+    assert r.status_code == 200 and "履歴書・経歴書: 経歴.pdf" in text(r)
+    r = upload(client, "chuoeast", ("免許.pdf", PDF))  # no kind chosen: 提出書類
+    assert "提出書類: 免許.pdf" in text(r)
+    before = documents(session)
+    r = upload(client, "chuoeast", ("x.pdf", PDF), **{"kind-chuoeast": "lottery"})
+    assert r.status_code == 422 and "書類の種類" in text(r) and documents(session) == before
+    kinds = dict(session.execute(sa.select(Document.filename, Document.kind)
+                                 .where(Document.filename.in_(["経歴.pdf", "免許.pdf"]))).all())
+    assert kinds == {"経歴.pdf": "cv", "免許.pdf": "submission"}

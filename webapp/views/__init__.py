@@ -6,6 +6,7 @@ from flask import Flask
 
 from forms.validators import set_language_provider
 from membership.associations import FACILITY_LIMIT
+from membership.uploads import DOCUMENT_KINDS
 
 from ..i18n import current_lang, translate
 
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
 
     set_language_provider(current_lang, translate)
     app.jinja_env.globals["facility_limit"] = FACILITY_LIMIT  # the facility search's page (apply/_facilities.html)
+    app.jinja_env.globals["document_kinds"] = DOCUMENT_KINDS  # 提出書類・履歴書・経歴書・その他
     # the domain members allow in their mail filters (the receipt-mail notice, _mail_sent_notice.html)
     app.jinja_env.globals["mail_domain"] = lambda: (app.config.get("MAIL_FROM") or "").rpartition("@")[2]
     for module in (auth, account, mypage, members, apply, withdraw, transfer, inbox, admin, documents, notices,

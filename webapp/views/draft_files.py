@@ -33,10 +33,12 @@ def upload_root() -> Path:
 
 
 def store_uploads(s, current, codes: list[str]) -> dict[str, str]:
-    """Store the files of the request's `file-<code>` inputs with the draft `current`: {field:
-    message} for the refused (the caller then rolls back, so that none of them is kept)."""
+    """Store the files of the request's `file-<code>` inputs with the draft `current`, as the kind
+    of document chosen beside each input (`kind-<code>`, 提出書類 when none): {field: message} for
+    the refused (the caller then rolls back, so that none of them is kept)."""
     errors: dict[str, str] = {}
     sent = {code: [f for f in request.files.getlist(f"file-{code}") if f and f.filename] for code in codes}
+    kinds = {code: request.form.get(f"kind-{code}") or "submission" for code in codes}
     stored = [d.association_id for d in uploads.of_draft(s, current)]  # one query, not one per association
     kept = {code: stored.count((associations.id_and_layer(s, code) or (None,))[0]) for code in sent}
     for code, files in sent.items():
@@ -46,7 +48,7 @@ def store_uploads(s, current, codes: list[str]) -> dict[str, str]:
             continue
         for f in files:
             try:
-                uploads.add_to_draft(s, actor(), current, code, f.filename, f.stream, upload_root())
+                uploads.add_to_draft(s, actor(), current, code, f.filename, f.stream, upload_root(), kinds[code])
             except ValidationFailed as exc:
                 message_ = next(iter(field_errors(exc).values()))
                 errors[f"file-{code}"] = f"{uploads.safe_name(f.filename)}: {message_}"
