@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 
 from membership.certifications import CATEGORIES, SYSTEMS
 
@@ -31,6 +31,7 @@ class SessionForm(BaseForm):
     credits_3 = StringField("単位数 3", filters=[halfwidth])
     #: 共催 (association codes); the view sets the choices, the domain checks them
     co_organisers = SelectMultipleField("共催", choices=[], validate_choice=False)
+    specialist_common = BooleanField("日本専門医機構認定専門医共通講習として申請する")
 
     def body(self) -> dict:
         items = []
@@ -43,7 +44,8 @@ class SessionForm(BaseForm):
         return {"kind": "session", "title": self.title.data, "description": self.description.data or "",
                 "starts_on": self.starts_on.data, "ends_on": self.ends_on.data or self.starts_on.data,
                 "place": self.place.data, "capacity": self.capacity.data, "credit_items": items,
-                "co_organisers": list(self.co_organisers.data or [])}
+                "co_organisers": list(self.co_organisers.data or []),
+                "specialist_common": bool(self.specialist_common.data)}
 
 
 class ReportForm(BaseForm):

@@ -409,6 +409,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "session_reported": {"ja": "この研修会の開催報告は提出済みです。", "en": "The report of this session has been filed."},
     "session_not_held": {"ja": "承認され、終了した研修会だけ開催報告できます。",
                          "en": "Only an approved session that has ended can be reported."},
+    "specialist_common_notice": {
+        "ja": "専門医共通講習は開催日の3か月前までに申請してください（今日の申請なら{earliest}以降の開催日）。",
+        "en": "A specialist common course is filed at least 3 months ahead: a session from {earliest}, if filed "
+              "today."},
     "unknown_walk_in": {"ja": "{line}行目: 医籍登録番号とフリガナが一致する医師が見つかりません。",
                         "en": "Line {line}: no physician matches this registry number and kana name."},
     "walk_in_needs_kana": {"ja": "{line}行目: 医籍登録番号に続けてフリガナを書いてください（例: 123456 ニチイ タロウ）。",

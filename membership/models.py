@@ -528,6 +528,8 @@ class TrainingSession(Base):
     cancelled_at: Mapped[dt.datetime | None]
     cancel_reason: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: filed as a 日本専門医機構認定専門医共通講習 (seed 004: 開催日３か月前までの申請厳守)
+    specialist_common: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organiser: Mapped[Association] = relationship()
     application: Mapped[Application | None] = relationship()

@@ -72,10 +72,29 @@ def check_session(session: Session, actor: Actor, data: dict) -> dict:
     place, starts, ends, capacity = _when_and_where(data, errors)
     items = _credit_items(data.get("credit_items") or [], errors)
     co_organisers = _co_organisers(session, organiser, data.get("co_organisers") or [], errors)
+    specialist_common = data.get("specialist_common") in (True, "y", "true", "1", 1)
+    if specialist_common and starts and "starts_on" not in errors:
+        earliest = specialist_common_earliest(today_jst())
+        if starts < earliest:
+            errors["starts_on"] = ("specialist_common_notice", {"earliest": earliest.strftime("%Y/%m/%d")})
     if errors:
         raise ValidationFailed(errors, context="session")
     return {"organiser": organiser, "title": title, "place": place, "starts": starts, "ends": ends,
-            "capacity": capacity, "items": items, "co_organisers": co_organisers}
+            "capacity": capacity, "items": items, "co_organisers": co_organisers,
+            "specialist_common": specialist_common}
+
+
+#: 専門医共通講習: filed at least this many months before the session (seed 004)
+SPECIALIST_COMMON_MONTHS = 3
+
+
+def specialist_common_earliest(today: dt.date) -> dt.date:
+    """The first day a 専門医共通講習 filed `today` may be held: three calendar months on (the same
+    day of the month, or the month's last day when it has no such day)."""
+    month = today.month - 1 + SPECIALIST_COMMON_MONTHS
+    year, month = today.year + month // 12, month % 12 + 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(today.day, last))
 
 
 MAX_SESSION_CREDITS = Decimal(50)
@@ -120,13 +139,15 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
         chain = [organiser]
     ts = TrainingSession(organiser_association_id=organiser.id, title=title,
                          description=str(data.get("description") or "")[:2000], credit_items=items,
-                         starts_on=starts, ends_on=ends, place=place, capacity=capacity)
+                         starts_on=starts, ends_on=ends, place=place, capacity=capacity,
+                         specialist_common=clean["specialist_common"])
     ts.co_organisers = co_organisers
     session.add(ts)
     applicant = session.get(UserAccount, actor.user_id)
     app = Application(kind="session", status=ApplicationStatus.SUBMITTED.value, physician_id=None,
                       applicant_user_id=actor.user_id, filed_by_user_id=actor.user_id, submitted_at=utcnow(),
-                      payload={"title": title, "organiser": organiser.name},
+                      payload={"title": title, "organiser": organiser.name,
+                               **({"specialist_common": True} if clean["specialist_common"] else {})},
                       parts=[ApplicationPart(seq=seq, association_id=a.id, layer=a.layer,
                                              action=PartAction.CERTIFY.value, status=PartStatus.PENDING.value)
                              for seq, a in enumerate(chain)])

@@ -1105,7 +1105,11 @@ EN.update({
 })
 EN.update({
     '保存する': 'Save', 'エラー': 'Error', '該当する施設': 'Facilities found',
-    '確認': 'Confirmation', '書類の種類': 'Kind of document', '履歴書・経歴書': 'CV / career history',
+    '確認': 'Confirmation',
+    '日本専門医機構認定専門医共通講習として申請する': 'File as a specialist common course (Japanese Medical Specialty Board)',
+    '専門医共通講習は、開催日の3か月前までに申請してください（申請厳守）。':
+        'A specialist common course must be filed at least 3 months before the session.',
+    '専門医共通講習': 'Specialist common course', '書類の種類': 'Kind of document', '履歴書・経歴書': 'CV / career history',
     'その他': 'Other',
     'システム管理者からのお知らせ': 'Notices from the system administrators',
     '20年以上': '20 years or more', '1年未満': 'under a year', '%(n)s年': '%(n)s years',

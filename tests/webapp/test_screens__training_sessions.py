@@ -435,3 +435,25 @@ def test_a_session_held_jointly_shows_its_attendees_to_the_co_organisers(app, se
     session.flush()
     r = otaru.post(f"/sessions/{ts.id}/report", data={"registry_numbers": ""})
     assert r.status_code == 403 and training.state(ts) == "held"  # the organiser alone reports
+
+
+def test_a_specialist_common_course_is_filed_three_months_ahead(app, session):
+    """Seed 004: 日本専門医機構認定専門医共通講習 are filed in MAMIS, 開催日３か月前までの申請厳守."""
+    earliest = training.specialist_common_earliest(TODAY)
+    _, r = _file(app, specialist_common="y", starts_on=(earliest - dt.timedelta(days=1)).isoformat())
+    assert r.status_code == 422
+    assert f"専門医共通講習は開催日の3か月前までに申請してください（今日の申請なら{earliest:%Y/%m/%d}以降" in text(r)
+    staff, r = _file(app, specialist_common="y", starts_on=earliest.isoformat())
+    assert r.status_code == 302, text(r)
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    assert ts.specialist_common and ts.starts_on == earliest
+    assert 'id="specialist-common"' in text(staff.get(f"/sessions/{ts.id}"))
+    _, r = _file(app)  # an ordinary session keeps its short notice
+    assert r.status_code == 302
+
+
+def test_three_months_on_is_the_same_day_or_the_months_last():
+    assert training.specialist_common_earliest(dt.date(2026, 11, 30)) == dt.date(2027, 2, 28)
+    assert training.specialist_common_earliest(dt.date(2027, 11, 30)) == dt.date(2028, 2, 29)
+    assert training.specialist_common_earliest(dt.date(2026, 10, 15)) == dt.date(2027, 1, 15)
+    assert training.specialist_common_earliest(dt.date(2026, 5, 31)) == dt.date(2026, 8, 31)
