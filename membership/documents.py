@@ -41,6 +41,7 @@ def credentials_notices(notices: list[tuple], login_url: str = "") -> bytes:
     envelope."""
     pdf = FPDF(orientation="P", unit="mm", format=(148, 210))  # A5
     pdf.set_title("MAMIS ログインID・パスワード通知")
+    pdf.set_lang("ja")  # read aloud and searched as Japanese
     pdf.set_author("MAMIS")
     pdf.add_font("jp", fname=font_path())
     for physician, login_id, password, address in notices:
@@ -85,6 +86,7 @@ def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOAR
     Japanese font embedded; the heading repeats on every page."""
     pdf = FPDF(orientation="L", unit="mm", format=(210, 297))  # A4 landscape
     pdf.set_title(title)
+    pdf.set_lang("ja")  # read aloud and searched as Japanese
     pdf.set_author("MAMIS")
     pdf.add_font("jp", fname=font_path())
     pdf.set_auto_page_break(auto=False)  # the table breaks its own pages, between rows
@@ -150,6 +152,7 @@ def certificate(title: str, sentence: str, name: str, number: str, valid_from: d
     the code anyone can check at `verify_url` (the public verification page)."""
     pdf = FPDF(orientation="P", unit="mm", format=(210, 297))
     pdf.set_title(title)
+    pdf.set_lang("ja")  # read aloud and searched as Japanese
     pdf.set_author(f"{issuer} (MAMIS)")
     pdf.add_font("jp", fname=font_path())
     pdf.add_page()
@@ -191,6 +194,7 @@ def credit_statement(name: str, registry_number: str, year: int, rows: list[tupl
     content, credits), the Japanese font embedded."""
     pdf = FPDF(orientation="P", unit="mm", format=(210, 297))
     pdf.set_title(f"学習単位取得証 {year}年")
+    pdf.set_lang("ja")  # read aloud and searched as Japanese
     pdf.set_author("日本医師会 (MAMIS)")
     pdf.add_font("jp", fname=font_path())
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -224,6 +228,7 @@ def attendance_certificate(name: str, registry_number: str, title: str, organise
     """受講証明書: one A4 page, the Japanese font embedded."""
     pdf = FPDF(orientation="P", unit="mm", format=(210, 297))
     pdf.set_title(f"受講証明書 {title}")
+    pdf.set_lang("ja")  # read aloud and searched as Japanese
     pdf.set_author("MAMIS")
     pdf.add_font("jp", fname=font_path())
     pdf.add_page()

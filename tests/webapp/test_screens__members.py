@@ -96,6 +96,7 @@ def test_issued_credentials_come_as_a_pdf_with_the_japanese_font_embedded(app, s
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     pdf = r.get_data()
     assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf and b"IPAexGothic" in pdf
+    assert b"/Lang (ja)" in pdf  # read aloud as Japanese
     session.refresh(account)
     assert account.must_change_credentials and account.login_id != member.login_id
 
