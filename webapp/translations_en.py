@@ -1106,6 +1106,13 @@ EN.update({
 EN.update({
     '保存する': 'Save', 'エラー': 'Error', '該当する施設': 'Facilities found',
     '確認': 'Confirmation',
+    'ファイルを下書きとして読み込みました。': 'The file was read in as the draft.',
+    '問題があります（公開できません）。': 'It has problems (it cannot be deployed).',
+    'ファイルから読み込む（.bpmn・.dmn）': 'Read in a file (.bpmn, .dmn)',
+    'Camunda Modeler などで作ったファイルを下書きとして読み込みます。保存と同じ検証を行います。キーボードだけで編集する場合にも使えます（版をダウンロードして編集し、読み込む）。':
+        'Reads a file made in Camunda Modeler or another tool in as the draft, checked as a save is. It also '
+        'serves keyboard-only editing (download a version, edit it, read it in).',
+    '下書きとして読み込む': 'Read in as the draft', '最新版をダウンロード': 'Download the latest version',
     '日本専門医機構認定専門医共通講習として申請する': 'File as a specialist common course (Japanese Medical Specialty Board)',
     '専門医共通講習は、開催日の3か月前までに申請してください（申請厳守）。':
         'A specialist common course must be filed at least 3 months before the session.',

@@ -114,3 +114,31 @@ def test_admins_migrate_from_the_instance_viewer_and_in_bulk(app, session):
     assert open_task_for(session, staff, apps[1].id).name == "新しい審査"
     assert login(app, "designer01").post(f"/designer/processes/layer_review/versions/{v1}/migrate",
                                          data={"csrf_token": csrf}).status_code in (400, 403)
+
+
+def test_a_process_file_is_read_in_as_the_draft_with_the_same_checks(app, session):
+    """Import (a desktop modeler's file, or keyboard-only editing): validated like a save, stale
+    revisions refused, a file that is not XML told so; nothing deployed."""
+    import io
+
+    client = login(app, "designer01")
+    csrf = _csrf(client)
+
+    def send(body: bytes, revision: int):
+        return client.post("/designer/processes/layer_review/draft/import", content_type="multipart/form-data",
+                           data={"csrf_token": csrf, "revision": str(revision), "file": (io.BytesIO(body), "r.bpmn")},
+                           follow_redirects=True)
+
+    page = client.get("/designer/processes/layer_review/edit").get_data(as_text=True)
+    assert 'id="import-file"' in page and "/designer/processes/layer_review/draft/import" in page
+    r = send(REVIEW.replace('name="事務局の審査"', 'name="読込の審査"').encode(), 0)
+    assert "ファイルを下書きとして読み込みました" in r.get_data(as_text=True)
+    assert _config(client.get("/designer/processes/layer_review/edit"))["revision"] == 1
+    assert "読込の審査" in _config(client.get("/designer/processes/layer_review/edit"))["xml"]
+    r = send(REVIEW.encode(), 0)  # made on the deployed version while a draft exists: stale
+    assert "他の人" in r.get_data(as_text=True)
+    r = send(b"\xff\xfe not xml", 1)
+    assert r.status_code == 200 and "ファイル" in r.get_data(as_text=True)
+    r = send(b"<definitions>nope", 1)  # saved with its problems, as the editor's saves are
+    assert "問題があります" in r.get_data(as_text=True)
+    assert deploy.latest(session, "layer_review").xml == REVIEW  # nothing deployed

@@ -133,6 +133,48 @@ def save_draft(key):
     return jsonify({"revision": draft.revision, "problems": _problems(found), "deployable": not found})
 
 
+#: a process file read from an upload, at most (the shipped processes are ≈ 20 KB)
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+@bp.route("/processes/<key>/draft/import", methods=["POST"])
+@roles_required("designer", "admin")
+def import_draft(key):
+    """A .bpmn / .dmn file (from a desktop modeler, or for keyboard-only editing) saved as the draft,
+    validated as the editor's saves are; then the editor shows it with its problems."""
+    revision = parse_int(request.form.get("revision", ""), 0, 10**9)
+    upload = request.files.get("file")
+    data = upload.read(MAX_IMPORT_BYTES + 1) if upload and upload.filename else b""
+    problem = None
+    if revision is None:
+        problem = message("invalid", field="version")
+    elif not data:
+        problem = message("required", field="file")
+    elif len(data) > MAX_IMPORT_BYTES:
+        problem = message("file_too_large", field="file", max=f"{MAX_IMPORT_BYTES // (1024 * 1024)}MB")
+    else:
+        try:
+            xml = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problem = message("invalid", field="file")
+    if problem is None:
+        try:
+            draft = designs.save_draft(db.session(), actor(), key, xml, revision)
+        except Conflict as exc:
+            db.rollback()
+            problem = message(exc.message_key)
+        else:
+            db.commit()
+            found = designs.problems(draft)
+            said = translate("ファイルを下書きとして読み込みました。")
+            if found:
+                said += " " + translate("問題があります（公開できません）。")
+            flash(said, "warning" if found else "success")
+    if problem is not None:
+        flash(problem, "error")
+    return redirect(url_for("designer.edit", key=key))
+
+
 @bp.route("/processes/<key>/review")
 @roles_required("designer", "admin")
 def review(key):
