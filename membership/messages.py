@@ -484,12 +484,28 @@ def label(field: str, lang: str = DEFAULT_LANG, context: str | None = None) -> s
     return entry.get(lang, entry["ja"]) if entry else field
 
 
+def _mid_sentence(name: str) -> str:
+    """An English label inside a sentence: "Choose new facility", "A comment is required" — the
+    first letter lowered unless the word is an acronym or a name (ID, JMA, Login ID keeps its ID)."""
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first not in _PROPER_WORDS:
+        return first.lower() + name[len(first):]
+    return name
+
+
+#: English label words that stay capitalised inside a sentence
+_PROPER_WORDS = {"Japan", "Japanese", "Hokkaido", "Tokyo", "English"}
+
+
 def render(key: str, lang: str = DEFAULT_LANG, field: str | None = None, context: str | None = None,
            **params) -> str:
     entry = MESSAGES.get(key) or {"ja": key, "en": key}
     text = entry.get(lang) or entry[DEFAULT_LANG]
     if field is not None:
-        params.setdefault("field", label(field, lang, context))
+        name = label(field, lang, context)
+        if lang == "en" and not text.startswith("{field}"):
+            name = _mid_sentence(name)
+        params.setdefault("field", name)
     try:
         return text.format(**params)
     except (KeyError, IndexError):
