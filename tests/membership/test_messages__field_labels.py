@@ -48,3 +48,13 @@ def test_labels_are_given_in_both_languages():
     assert {key for key, entry in messages.FIELD_LABELS.items() if not entry.get("ja") or not entry.get("en")} == set()
     assert messages.render("invalid", "ja", field="per_page") == "表示件数の形式が正しくありません。"
     assert messages.render("invalid", "en", field="per_page") == "Rows per page is not valid."
+
+
+def test_an_english_label_inside_a_sentence_is_not_capitalised_unless_it_is_a_name():
+    from membership.messages import render
+
+    assert render("choose", "en", field="associations") == "Choose associations."
+    assert render("comment_required", "en", field="comment") == "A comment is required to reject or return."
+    assert render("choose", "en", field="login_id") == "Choose login ID."  # the acronym stays
+    assert render("invalid", "en", field="comment") == "Comment is not valid."  # at the start: as it is
+    assert render("choose", "ja", field="associations") == "入会希望医師会を選択してください。"
