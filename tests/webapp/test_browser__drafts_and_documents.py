@@ -66,7 +66,7 @@ def test_documents_a_draft_and_its_resumption_in_the_browser(live_server, chromi
     page.click("text=続きから入力する")
     page.wait_for_url(f"{base}/apply/enrolment/input")
     assert page.input_value("#position") == "院長" and page.is_visible("text=医師免許証.pdf")
-    page.fill("#desired_date", future().replace("-", "/"))
+    page.fill("#desired_date", future())  # a date input: ISO, whatever the locale shows
     page.fill("#facility_q", "上野")
     page.wait_for_selector("label:has-text('上野クリニック 札幌医院')")
     page.click("label:has-text('上野クリニック 札幌医院')")

@@ -54,7 +54,7 @@ def test_enrolment_through_the_browser_and_approval_in_the_inbox(live_server, ch
 
     page.wait_for_url(f"{base}/apply/enrolment/input")
     check_page(page)
-    page.fill("#desired_date", future().replace("-", "/"))
+    page.fill("#desired_date", future())  # a date input: ISO, whatever the locale shows
     page.fill("#facility_q", "上野")  # htmx fetches the matches while typing
     page.wait_for_selector("label:has-text('上野クリニック 札幌医院')")
     page.click("label:has-text('上野クリニック 札幌医院')")
@@ -123,7 +123,7 @@ def test_form_errors_take_the_focus_and_describe_their_fields(live_server, chrom
     page.check("#layer3-none")
     page.click("text=入力フォームに進む")
     page.wait_for_url(f"{base}/apply/enrolment/input")
-    page.fill("#desired_date", "2001/04/01")  # in the past
+    page.fill("#desired_date", "2001-04-01")  # in the past
     page.check("#facility-home")
     page.click("text=確認画面に進む")
     page.wait_for_selector("#error-desired_date")
