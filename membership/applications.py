@@ -409,6 +409,25 @@ def lock_applicant(session: Session, physician_id: int) -> None:
 ON_BEHALF_OWN_KINDS = ("enrolment", "transfer", "withdrawal")
 
 
+def _concerns_office(session: Session, office_id: int, app: Application) -> bool:
+    """Whether the office may file `app` for a member: it reviews a part of it; or it holds a
+    membership of the group the application extends or changes; or the application's lowest
+    association — where the member would belong locally — is in the office's federation line
+    (the office, an association above it, or one below it). Not "any association in the line":
+    JMA or a prefecture is in every line below them, so a chain ending at JMA would always pass."""
+    parts = [(p.association_id if p.association_id is not None else p.association.id, p.layer) for p in app.parts]
+    if any(a == office_id for a, _ in parts):
+        return True
+    group = app.group or (session.get(MembershipGroup, app.group_id) if app.group_id else None)
+    if group is not None and any(m.association_id == office_id and m.status == MembershipStatus.ACTIVE
+                                 for m in group.memberships):
+        return True
+    if not parts:
+        return False
+    lowest = max(parts, key=lambda p: p[1])[0]
+    return lowest in _line_of(session, office_id) or office_id in _line_of(session, lowest)
+
+
 def _line_of(session: Session, association_id: int) -> set[int]:
     """The association and those above it (its federation line: district → city → prefecture →
     JMA). An office is concerned by an application to itself, to an association above it, or to
@@ -425,12 +444,7 @@ def record_submission(session: Session, actor: Actor, applicant: UserAccount, ap
     and the receipt mail `<kind>_received`. Raises ValidationFailed when an office files a
     membership application for a member that does not concern the office itself."""
     if actor.is_secretariat and applicant.id != actor.user_id and app.kind in ON_BEHALF_OWN_KINDS:
-        concerned = {p.association_id if p.association_id is not None else p.association.id for p in app.parts}
-        group = app.group or (session.get(MembershipGroup, app.group_id) if app.group_id else None)
-        if group is not None:  # 追加入会 above the office's own membership, a move of its member
-            concerned |= {m.association_id for m in group.memberships if m.status == MembershipStatus.ACTIVE}
-        office_line = _line_of(session, actor.association_id)
-        if not any(a in office_line or actor.association_id in _line_of(session, a) for a in concerned):
+        if not _concerns_office(session, actor.association_id, app):
             raise ValidationFailed.one("associations", "on_behalf_own_association")
     if applicant.lang == "en":  # its mails are written in the applicant's language
         app.payload = {**(app.payload or {}), "lang": "en"}

@@ -150,10 +150,30 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
         if errors:
             problems.append({"line": line, "errors": errors})
         else:
+            item["line"] = line
             clean.append(item)
     if not clean and not problems:
         raise ValidationFailed.one("file", "empty_file")
+    # A row naming a physician already registered must be that physician: フリガナ and birth date
+    # as registered. The number alone would let any office claim anyone (and then see and act for
+    # them, decision 0034).
+    known = {p.registry_number: p for p in session.scalars(sa.select(Physician).where(
+        Physician.registry_number.in_([r["registry_number"] for r in clean])))}
+    for item in list(clean):
+        physician = known.get(item["registry_number"])
+        if physician is not None and not _same_person(physician, item):
+            clean.remove(item)
+            problems.append({"line": item["line"], "errors": {"医籍登録番号": ("registry_identity_mismatch", {})}})
+    problems.sort(key=lambda p: p["line"])
     return clean, problems
+
+
+def _same_person(physician: Physician, item: dict) -> bool:
+    def bare(text):
+        return (text or "").replace(" ", "").replace("\u3000", "")
+    return (physician.birth_date is not None and physician.birth_date == item["birth_date"]
+            and bare(physician.family_kana) == bare(item["family_kana"])
+            and bare(physician.given_kana) == bare(item["given_kana"]))
 
 
 def import_members(session: Session, actor: Actor, raw: bytes) -> int:

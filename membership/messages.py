@@ -413,6 +413,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "専門医共通講習は開催日の3か月前までに申請してください（今日の申請なら{earliest}以降の開催日）。",
         "en": "A specialist common course is filed at least 3 months ahead: a session from {earliest}, if filed "
               "today."},
+    "registry_identity_mismatch": {
+        "ja": "{field}: この番号で登録されている医師と、フリガナ・生年月日が一致しません。",
+        "en": "{field}: the physician registered with this number has another kana name or birth date."},
     "unknown_walk_in": {"ja": "{line}行目: 医籍登録番号とフリガナが一致する医師が見つかりません。",
                         "en": "Line {line}: no physician matches this registry number and kana name."},
     "walk_in_needs_kana": {"ja": "{line}行目: 医籍登録番号に続けてフリガナを書いてください（例: 123456 ニチイ タロウ）。",

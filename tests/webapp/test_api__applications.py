@@ -158,3 +158,21 @@ def test_a_former_member_is_read_not_acted_for(app, session):
     assert office.get(f"/members/{member.physician_id}/profile").status_code == 403
     assert office.post(f"/members/{member.physician_id}/credentials").status_code == 403
     assert office.get(f"/members/{member.physician_id}/certification").status_code in (403, 404)
+
+
+def test_a_chain_ending_at_jma_does_not_open_another_prefecture_to_an_office(api, session):
+    """JMA (or a prefecture) is in every office's line: what decides is where the member would
+    belong locally — the application's lowest association."""
+    from ..helpers import enrolment_body
+
+    applicant = new_member(session, prefix="fed")
+    file = api(applicant.login_id).post("/api/v1/applications", json=enrolment_body([("otaru", "A-1")]))
+    assert file.status_code == 201  # an applicant to 小樽: 小樽 may act for them
+    r = api("staff@otaru").post("/api/v1/applications", json={
+        **enrolment_body([("bunkyo", "A-1"), ("tokyo", "A"), ("jma", "A1")]), "on_behalf_of": applicant.login_id})
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"]["associations"].startswith("代理で申請できるのは")
+    r = api("staff@otaru").post("/api/v1/applications", json={
+        **enrolment_body([("sapmed", "A-1"), ("hokkaido", "A")]), "on_behalf_of": applicant.login_id})
+    assert r.status_code == 422  # another district of the same prefecture: not 小樽's to file
+    assert r.get_json()["error"]["fields"]["associations"].startswith("代理で申請できるのは")

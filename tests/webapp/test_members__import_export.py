@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from membership.errors import ValidationFailed
-from membership.models import Membership, Physician
+from membership.models import Membership, Physician, UserAccount
 
 from ..helpers import login_client as login
 
@@ -208,3 +208,25 @@ def actor_chuoeast(session):
     from ..conftest import actor_for
 
     return actor_for(session, "staff@chuoeast").association_id
+
+
+def test_an_import_cannot_claim_a_registered_physician_by_number_alone(app, session):
+    """A row with a registered physician's 医籍登録番号 must give that physician's フリガナ and birth
+    date: otherwise any office could make anyone its member, then see and act for them."""
+    registry = numbers(1)[0]
+    physician = session.scalar(sa.select(Physician).join(UserAccount, UserAccount.physician_id == Physician.id)
+                               .where(UserAccount.login_id == "nichiitaro"))
+    physician.registry_number, physician.birth_date = registry, dt.date(1970, 1, 1)
+    session.flush()
+    bunkyo = login(app, "staff@bunkyo")
+    claim = csv_bytes([[registry, "山田", "一", "ヤマダ", "ハジメ", "1980-01-01", "男", "", "A-1", "2024-04-01"]])
+    r = bunkyo.post("/members/import", data={"action": "import", "file": (io.BytesIO(claim), "m.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422 and "フリガナ・生年月日が一致しません" in text(r)
+    assert bunkyo.get(f"/members/{physician.id}").status_code == 404  # still not bunkyo's
+    same = csv_bytes([[registry, physician.family_name, physician.given_name, physician.family_kana,
+                       physician.given_kana, "1970-01-01", "男", "", "A-1", "2024-04-01"]])
+    r = bunkyo.post("/members/import", data={"action": "import", "file": (io.BytesIO(same), "m.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302  # the same person, as registered: now also bunkyo's member
+    assert bunkyo.get(f"/members/{physician.id}").status_code == 200
