@@ -193,6 +193,11 @@ def get_account(session: Session, user_id: int) -> UserAccount | None:
     return session.get(UserAccount, user_id)
 
 
+def auth_epoch_of(session: Session, login_id: str) -> int | None:
+    """The auth epoch of the account with `login_id` (None: no such account)."""
+    return session.scalar(sa.select(UserAccount.auth_epoch).where(UserAccount.login_id == login_id))
+
+
 def lang_of_physician(session: Session, physician_id: int | None) -> str:
     """The language of the physician's account ("ja" when none): the one their mails are written in."""
     if physician_id is None:

@@ -7,6 +7,7 @@ import datetime as dt
 from membership import accounts
 
 from ..conftest import new_member
+from ..helpers import login_client
 
 
 def test_twenty_wrong_passwords_lock_the_account_until_the_lockout_ends(app, session, monkeypatch):
@@ -138,3 +139,19 @@ def test_after_login_only_a_path_on_this_site_is_followed(app, session):
     r = app.test_client().post("/login", query_string={"next": "/mypage/history"},
                                data={"login_id": member.login_id, "password": "Mamis#2024"})
     assert r.headers["Location"] == "/mypage/history"
+
+
+def test_a_password_change_voids_every_browsers_known_device_entry(app, session):
+    """Cookies gathered while an old password was known must not exempt anyone from the account's
+    lock afterwards."""
+    member = new_member(session)
+    old_browser = app.test_client()
+    assert old_browser.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}).status_code == 302
+    old_browser.post("/logout")
+    owner = login_client(app, member.login_id)
+    r = owner.post("/account/credentials", data={"current_password": "Mamis#2024", "login_id": member.login_id,
+                                                  "password": "New#pass99", "password_confirm": "New#pass99"})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    _fail(app.test_client(), member.login_id, accounts.FAILURES_PER_ACCOUNT)  # locked
+    r = old_browser.post("/login", data={"login_id": member.login_id, "password": "New#pass99"})
+    assert r.status_code == 401 and "しばらくログインできません" in r.get_data(as_text=True)

@@ -53,19 +53,25 @@ def _known() -> dict:
     return known
 
 
-def _digest(device: str, login_id: str) -> str:
-    return hashlib.sha256(f"{device}\n{login_id.strip()}".encode()).hexdigest()[:20]
+def _digest(device: str, login_id: str, epoch: int) -> str:
+    """The cookie's entry for one account: bound to the account's auth epoch, so a password change
+    voids every browser's entry (cookies gathered while the old password was known exempt nothing)."""
+    return hashlib.sha256(f"{device}\n{login_id.strip()}\n{epoch}".encode()).hexdigest()[:20]
 
 
 def _known_device(login_id: str) -> str:
-    """This browser's device id if it has logged in to `login_id` before, else ''."""
+    """This browser's device id if it has logged in to `login_id` since its password last changed,
+    else ''."""
     known = _known()
-    return known["d"] if known and _digest(known["d"], login_id or "") in known["a"] else ""
+    if not known:
+        return ""
+    epoch = accounts.auth_epoch_of(db.session(), (login_id or "").strip())
+    return known["d"] if epoch is not None and _digest(known["d"], login_id or "", epoch) in known["a"] else ""
 
 
-def _remember_device(response, login_id: str):
+def _remember_device(response, login_id: str, epoch: int):
     known = _known() or {"d": secrets.token_hex(16), "a": []}
-    digest = _digest(known["d"], login_id)
+    digest = _digest(known["d"], login_id, epoch)
     known["a"] = [digest, *[a for a in known["a"] if a != digest]][:KNOWN_ACCOUNTS]
     response.set_cookie(KNOWN_COOKIE, _signer().dumps(known), max_age=int(KNOWN_LIFETIME.total_seconds()),
                         path=url_for("auth.login"), httponly=True, samesite="Lax",
@@ -107,7 +113,7 @@ def login():
             target = request.args.get("next", "")
             if not _local_path(target):
                 target = url_for(HOME_FOR_ROLE.get(account.role, "mypage.index"))
-            return _remember_device(redirect(target), account.login_id)
+            return _remember_device(redirect(target), account.login_id, account.auth_epoch)
     return render_template("auth/login.html", form=form, error=error,
                            notices=notices.public(db.session(), today_jst())), (401 if error else 200)
 
