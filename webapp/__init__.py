@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 from pathlib import Path
 
 from flask import Flask
@@ -79,6 +80,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = "development-only-not-secret"  # noqa: S105  (never in production)
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = production
+    # Links in mails built during a request (password reset, registration, email check) take the
+    # request's host: in production only the hosts named here are served (others get 400), so a
+    # forged Host header cannot point a reset link elsewhere. Default: BASE_URL's host.
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]
+    elif production and not hosts:
+        base_host = urlsplit(app.config["BASE_URL"] or "").hostname
+        app.config["TRUSTED_HOSTS"] = [base_host] if base_host else None
     app.json = OrjsonProvider(app)  # UTF-8, keys in the order built, no sort per answer
 
     from engine import validation

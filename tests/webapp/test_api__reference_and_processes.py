@@ -88,6 +88,23 @@ def test_production_needs_a_secret_and_sets_secure_cookies(monkeypatch):
     assert create_app({"SECRET_KEY": "x"}).config["SESSION_COOKIE_SECURE"] is False
 
 
+def test_production_serves_only_its_own_host_so_mailed_links_cannot_be_pointed_elsewhere(tmp_path):
+    """A password-reset link is built from the request's host: a forged Host header must not be
+    served (it would put an attacker's host in the mail)."""
+    from webapp import create_app
+
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 32, "BASE_URL": "https://mamis.example.jp",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}"})
+    assert app.config["TRUSTED_HOSTS"] == ["mamis.example.jp"]
+    client = app.test_client()
+    assert client.get("/about/joint-use", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/about/joint-use", headers={"Host": "mamis.example.jp"}).status_code == 200
+    listed = create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 32, "TRUSTED_HOSTS": "a.example, b.example",
+                         "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}"})
+    assert listed.config["TRUSTED_HOSTS"] == ["a.example", "b.example"]
+    assert create_app({"SECRET_KEY": "x"}).config.get("TRUSTED_HOSTS") is None  # development: any host
+
+
 def test_security_headers(app):
     r = app.test_client().get("/login")
     assert "default-src 'self'" in r.headers["Content-Security-Policy"]

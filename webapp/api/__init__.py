@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy.exc import DBAPIError
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from membership import accounts, registration
 from membership.actors import Actor
@@ -92,6 +92,8 @@ class MamisApi(Api):
     from .schemas import ApiErrorSchema as ERROR_SCHEMA  # noqa: N811  (documents our error shape)
 
     def handle_http_exception(self, error: HTTPException):
+        if isinstance(error, SecurityError):  # a Host not served (TRUSTED_HOSTS): no URL can be built
+            return Response("400 Bad Request: unknown host\n", 400, mimetype="text/plain")
         if not is_api_request():
             if error.code and error.code >= 400:
                 return render_template("errors/error.html", code=error.code), error.code
