@@ -5,17 +5,31 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 
 from flask import Response, request
 from werkzeug.wsgi import wrap_file
+
+#: a cell starting with one of these is a formula to Excel (=HYPERLINK(…), +cmd, @SUM…): written
+#: with a leading apostrophe, which spreadsheets show as text (OWASP "CSV injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?")
+
+
+def safe_cell(value):
+    """A value as written to a CSV cell: text that a spreadsheet would run as a formula is made
+    text; numbers (-3, -0.5) and everything else as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def csv_response(rows: list[dict], columns, filename_stem: str, kind: str = "csv-utf8") -> Response:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
     if kind == "csv-cp932":
         body, charset = out.getvalue().encode("cp932", errors="replace"), "Shift_JIS"
     else:
@@ -38,7 +52,7 @@ def csv_download(header, lines, filename: str) -> Response:
     writer = csv.writer(text, lineterminator="\r\n")
     text.write("\ufeff")
     writer.writerow(header)
-    writer.writerows(lines)
+    writer.writerows([safe_cell(v) for v in line] for line in lines)
     text.flush()
     size = spool.tell()
     text.detach()

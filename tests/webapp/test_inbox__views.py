@@ -776,3 +776,14 @@ def test_an_empty_page_or_a_backward_range_is_said_so(app, session, office):
     assert r.status_code == 422 and "受付日（まで）は開始日以降の日付にしてください" in text(r)
     page = text(client.get("/inbox?view=all&page=999"))
     assert "タスクはありません" in page and 'id="first-page"' in page and "page=1" in page
+
+
+def test_text_a_spreadsheet_would_run_is_written_as_text_in_every_csv():
+    """CSV injection: an applicant's =HYPERLINK(…) in a facility name must not become a live formula
+    in the office's Excel; numbers stay numbers."""
+    from webapp.csv_response import safe_cell
+
+    assert safe_cell('=HYPERLINK("http://evil.example/","クリック")') == '\'=HYPERLINK("http://evil.example/","クリック")'
+    assert safe_cell("+81-3-1234") == "'+81-3-1234" and safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("-3") == "-3" and safe_cell("-0.5") == "-0.5" and safe_cell(12) == 12
+    assert safe_cell("上野クリニック") == "上野クリニック" and safe_cell("") == ""
