@@ -24,6 +24,8 @@ class TermsForm(BaseForm):
 class EmailTwiceForm(BaseForm):
     email = StringField(_l("email"))
     email_confirm = StringField(_l("email_confirm"))
+    #: asked when a verified address is changed (not on the first login's step)
+    current_password = PasswordField(_l("current_password"))
 
 
 class CredentialsFields:

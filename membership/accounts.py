@@ -144,6 +144,24 @@ def authenticate(session: Session, login_id: str, password: str, address: str = 
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
+def check_current_password(session: Session, account: UserAccount, password: str | None) -> None:
+    """Re-authentication inside a session (changing the password or the mail address): throttled
+    like logins — 5 failures lock the account for the window — so a borrowed session cannot guess
+    the password at leisure. Raises Throttled, or ValidationFailed on `current_password` (the
+    caller records it with `record_password_failure` after rolling its own work back)."""
+    failures = session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
+        LoginFailure.login_id == account.login_id, LoginFailure.at >= _now() - THROTTLE_WINDOW))
+    if failures >= FAILURES_PER_ACCOUNT:
+        raise Throttled(minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
+    if not verify_password(account, password or ""):
+        raise ValidationFailed.one("current_password", "wrong_password")
+
+
+def record_password_failure(session: Session, login_id: str, address: str = "") -> None:
+    """A wrong current password, counted with the failed logins of the account."""
+    session.add(LoginFailure(login_id=login_id[:64], address=address[:64], device=""))
+
+
 def verify_password(account: UserAccount, password: str) -> bool:
     try:
         return _hasher.verify(account.password_hash, password or "")

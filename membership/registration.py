@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from . import audit, fields, mail, members, tokens
-from .accounts import hash_password, temporary_password, verify_password
+from .accounts import check_current_password, hash_password, temporary_password
 from .actors import Actor
 from .db import utcnow
 from .errors import Forbidden, NotFound, ValidationFailed
@@ -252,9 +252,15 @@ def accept_terms(session: Session, actor: Actor, agreed: bool) -> UserAccount:
 
 
 def request_email_verification(session: Session, actor: Actor, email: str | None, email_confirm: str | None,
-                               link: Link) -> str:
-    """Mail a verification link to the address entered twice. Returns the address."""
+                               link: Link, current_password: str | None = None) -> str:
+    """Mail a verification link to the address entered twice. Returns the address.
+
+    Changing a verified address needs the current password (throttled): the address is where a
+    password reset goes, so a borrowed session must not be able to redirect it. The first address
+    of the first-login steps does not (the issued password was just typed)."""
     account = _account(session, actor)
+    if account.email_verified_at is not None:
+        check_current_password(session, account, current_password)
     address = _emails(email, email_confirm)
     token = tokens.issue(session, "verify_email", user_id=account.id, email=address)
     mail.send(session, address, "verify_email", lang=account.lang, name=account.display_name, link=link(token),
@@ -269,8 +275,12 @@ def verify_email(session: Session, token: str | None) -> UserAccount:
     account = session.get(UserAccount, row.user_id)
     if account is None:
         raise NotFound()
+    previous = account.email if account.email_verified_at is not None else ""
     account.email = row.email
     account.email_verified_at = utcnow()
+    if previous and previous != row.email:  # the old address is told, in case it was not its owner
+        mail.send(session, previous, "email_changed", lang=account.lang, name=account.display_name,
+                  address=row.email)
     if account.physician_id:
         physician = session.get(Physician, account.physician_id)
         physician.email = row.email
@@ -289,8 +299,7 @@ def change_credentials(session: Session, actor: Actor, data: dict) -> UserAccoun
     Raises ValidationFailed (wrong current password, rules, a taken ID, the issued ones kept).
     """
     account = _account(session, actor)
-    if not verify_password(account, data.get("current_password") or ""):
-        raise ValidationFailed.one("current_password", "wrong_password")
+    check_current_password(session, account, data.get("current_password"))
     errors: dict[str, tuple[str, dict]] = {}
     clean: dict = {}
     try:

@@ -1106,6 +1106,8 @@ EN.update({
 EN.update({
     '保存する': 'Save', 'エラー': 'Error', '該当する施設': 'Facilities found',
     '確認': 'Confirmation',
+    '登録されたアドレスを変更するには、現在のパスワードを入力してください。':
+        'To change your registered address, enter your current password.',
     'カレンダーから選択できます（例: 2027/04/01）': 'Pick it from the calendar (e.g. 2027/04/01)',
     'ファイルを下書きとして読み込みました。': 'The file was read in as the draft.',
     '問題があります（公開できません）。': 'It has problems (it cannot be deployed).',

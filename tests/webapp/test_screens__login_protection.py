@@ -155,3 +155,44 @@ def test_a_password_change_voids_every_browsers_known_device_entry(app, session)
     _fail(app.test_client(), member.login_id, accounts.FAILURES_PER_ACCOUNT)  # locked
     r = old_browser.post("/login", data={"login_id": member.login_id, "password": "New#pass99"})
     assert r.status_code == 401 and "しばらくログインできません" in r.get_data(as_text=True)
+
+
+def test_changing_a_verified_address_needs_the_password_and_tells_the_old_address(app, session):
+    """The address is where a password reset goes: a borrowed session must not redirect it."""
+    import sqlalchemy as sa
+
+    from membership.models import Notification, OneTimeToken, UserAccount
+
+    member = new_member(session)
+    account = session.get(UserAccount, member.user_id)
+    old = account.email
+    client = login_client(app, member.login_id)
+    assert 'id="current_password"' in client.get("/account/email").get_data(as_text=True)
+    r = client.post("/account/email", data={"email": "new@example.jp", "email_confirm": "new@example.jp"})
+    assert r.status_code == 422 and "現在のパスワード" in r.get_data(as_text=True)
+    assert not session.scalars(sa.select(OneTimeToken).where(OneTimeToken.email == "new@example.jp")).all()
+    r = client.post("/account/email", data={"email": "new@example.jp", "email_confirm": "new@example.jp",
+                                            "current_password": "Mamis#2024"})
+    assert r.status_code == 200
+    body = session.scalar(sa.select(Notification.body).where(Notification.to_address == "new@example.jp"))
+    token = body.split("/account/verify/")[1].split()[0]
+    client.get(f"/account/verify/{token}")
+    session.refresh(account)
+    assert account.email == "new@example.jp"
+    told = session.scalar(sa.select(Notification.subject).where(Notification.to_address == old)
+                          .order_by(Notification.id.desc()))
+    assert told == "【MAMIS】メールアドレスが変更されました"
+
+
+def test_wrong_current_passwords_count_towards_the_accounts_lock(app, session):
+    member = new_member(session)
+    client = login_client(app, member.login_id)
+    for i in range(accounts.FAILURES_PER_ACCOUNT):
+        r = client.post("/account/credentials", data={"current_password": f"wrong{i}", "login_id": member.login_id,
+                                                      "password": "New#pass99", "password_confirm": "New#pass99"})
+        assert r.status_code == 422
+    r = client.post("/account/credentials", data={"current_password": "Mamis#2024", "login_id": member.login_id,
+                                                  "password": "New#pass99", "password_confirm": "New#pass99"})
+    assert r.status_code == 422 and "しばらく" in r.get_data(as_text=True)  # the right one too, for now
+    assert app.test_client().post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}
+                                  ).status_code == 401  # and logins from elsewhere

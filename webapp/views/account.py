@@ -21,7 +21,7 @@ from forms.account import (
     TermsForm,
 )
 from membership import accounts, postal, registration
-from membership.errors import LinkInvalid, ValidationFailed
+from membership.errors import LinkInvalid, Throttled, ValidationFailed
 from membership.fields import FieldError
 from membership.reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXES, SOCIETIES
 
@@ -187,17 +187,31 @@ def terms():
 def email():
     form = EmailTwiceForm()
     errors = {}
+    changing = current_user.pending != "email"  # a verified address is being replaced
     if form.validate_on_submit():
         try:
             address = registration.request_email_verification(db.session(), actor(), form.email.data,
-                                                              form.email_confirm.data, _link("account.verify"))
-        except ValidationFailed as exc:
-            db.rollback()
-            errors = field_errors(exc)
+                                                              form.email_confirm.data, _link("account.verify"),
+                                                              current_password=form.current_password.data)
+        except (ValidationFailed, Throttled) as exc:
+            errors = _refused_reauthentication(exc)
         else:
             db.commit()
             return render_template("account/mail_sent.html", address=address, purpose="verify")
-    return render_template("account/email.html", form=form, errors=errors), (422 if errors else 200)
+    return render_template("account/email.html", form=form, errors=errors, changing=changing), \
+        (422 if errors else 200)
+
+
+def _refused_reauthentication(exc) -> dict[str, str]:
+    """Roll back; a wrong current password is then recorded (it counts towards the account's lock)
+    and committed. The errors to show, by field."""
+    db.rollback()
+    if isinstance(exc, Throttled):
+        return {"current_password": message(exc.message_key, **exc.params)}
+    if exc.fields.get("current_password", ("",))[0] == "wrong_password":
+        accounts.record_password_failure(db.session(), current_user.login_id, request.remote_addr or "")
+        db.commit()
+    return field_errors(exc)
 
 
 @bp.route("/account/verify/<token>")
@@ -233,9 +247,8 @@ def credentials():
             account = registration.change_credentials(db.session(), actor(), {
                 "current_password": form.current_password.data, "login_id": form.login_id.data,
                 "password": form.password.data, "password_confirm": form.password_confirm.data})
-        except ValidationFailed as exc:
-            db.rollback()
-            errors = field_errors(exc)
+        except (ValidationFailed, Throttled) as exc:
+            errors = _refused_reauthentication(exc)
         else:
             # The epoch moved on: every other session has ended; this one continues, renewed.
             sid = accounts.start_login_session(db.session(), account)
