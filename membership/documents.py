@@ -77,7 +77,8 @@ def credentials_notices(notices: list[tuple], login_url: str = "") -> bytes:
 
 BOARD_COLUMNS = ("申請番号", "受付日", "申請の種類", "申請者", "フリガナ", "医籍登録番号", "会員区分", "希望日",
                  "所属施設", "層", "期限", "状態")
-BOARD_WIDTHS = (18, 20, 20, 30, 36, 22, 16, 20, 44, 10, 20, 18)
+#: relative widths; a date (2026/12/01) needs 22 of them in 9 pt, or it wraps
+BOARD_WIDTHS = (18, 22, 20, 28, 32, 22, 16, 22, 42, 8, 22, 18)
 
 
 def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOARD_COLUMNS,
@@ -130,7 +131,7 @@ def _table(pdf: FPDF, columns: tuple[str, ...], widths: list[float], rows: list[
                 pdf.cell(w, LINE, text, border=1, new_x="RIGHT", new_y="TOP")
             pdf.ln(LINE)
             continue
-        wrapped = [pdf.multi_cell(w, LINE, text, dry_run=True, output="LINES")
+        wrapped = [pdf.multi_cell(w, LINE, text, dry_run=True, output="LINES", align="L")
                    for text, w in zip(texts, widths, strict=True)]
         height = LINE * max(len(w) or 1 for w in wrapped)
         if pdf.get_y() + height > bottom:
@@ -140,7 +141,7 @@ def _table(pdf: FPDF, columns: tuple[str, ...], widths: list[float], rows: list[
         for text, w in zip(texts, widths, strict=True):
             pdf.rect(x, top, w, height)
             pdf.set_xy(x, top)
-            pdf.multi_cell(w, LINE, text, new_x="RIGHT", new_y="TOP")
+            pdf.multi_cell(w, LINE, text, new_x="RIGHT", new_y="TOP", align="L")  # not justified (gaps)
             x += w
         pdf.set_xy(pdf.l_margin, top + height)
 
