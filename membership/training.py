@@ -191,6 +191,9 @@ def _when_and_where(data: dict, errors: dict) -> tuple[str, dt.date | None, dt.d
 
 
 CHANGE_LABELS = {"place": "会場", "starts_on": "開催日", "ends_on": "終了日", "capacity": "定員", "description": "内容"}
+#: the same in an English mail (decision 0035)
+CHANGE_LABELS_EN = {"place": "Place", "starts_on": "Date", "ends_on": "Last day", "capacity": "Places",
+                    "description": "Description"}
 
 
 def change_session(session: Session, actor: Actor, session_id: int, data: dict) -> dict[str, tuple]:
@@ -218,15 +221,19 @@ def change_session(session: Session, actor: Actor, session_id: int, data: dict) 
     session.flush()
     audit.record(session, actor, "session.change", "training_session", ts.id,
                  changed={k: [str(a), str(b)] for k, (a, b) in changed.items()})
-    lines = [f"{CHANGE_LABELS[k]}: {_shown(a)} → {_shown(b)}" for k, (a, b) in changed.items() if k != "description"]
-    if "description" in changed:
-        lines.append(f"{CHANGE_LABELS['description']}: 変更あり")
+    def lines(lang: str) -> list[str]:
+        labels = CHANGE_LABELS_EN if lang == "en" else CHANGE_LABELS
+        out = [f"{labels[k]}: {_shown(a)} → {_shown(b)}" for k, (a, b) in changed.items() if k != "description"]
+        if "description" in changed:
+            out.append(f"{labels['description']}: " + ("changed" if lang == "en" else "変更あり"))
+        return out
+
     promoted = promote_waiting(session, ts) if "capacity" in changed else []
     for reg in _registrants(session, ts):
         if reg not in promoted and reg.physician.email:
-            mail.send(session, reg.physician.email, "session_changed",
-                      lang=accounts.lang_of_physician(session, reg.physician_id), name=reg.physician.full_name,
-                      title=ts.title, changes=lines, starts_on=f"{ts.starts_on:%Y/%m/%d}", place=ts.place)
+            lang = accounts.lang_of_physician(session, reg.physician_id)
+            mail.send(session, reg.physician.email, "session_changed", lang=lang, name=reg.physician.full_name,
+                      title=ts.title, changes=lines(lang), starts_on=f"{ts.starts_on:%Y/%m/%d}", place=ts.place)
     return changed
 
 
