@@ -18,13 +18,20 @@ from .browser import check_page, login
 pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
+def _physician(app, prefix: str, family_name: str, family_kana: str) -> str:
+    """A new physician with a member account, committed for the live server: their login ID."""
+    with Session(app.extensions["mamis_db"].engine) as s:
+        login_id = f"{prefix}{uuid.uuid4().hex[:8]}"
+        register_physician(s, None, login_id=login_id, password="Mamis#2024", family_name=family_name,
+                           given_name="花子", family_kana=family_kana, given_kana="ハナコ",
+                           email=f"{login_id}@example.jp")
+        s.commit()
+    return login_id
+
+
 def test_enrolment_through_the_browser_and_approval_in_the_inbox(live_server, chromium):
     app, base = live_server
-    with Session(app.extensions["mamis_db"].engine) as s:
-        login_id = f"br{uuid.uuid4().hex[:8]}"
-        register_physician(s, None, login_id=login_id, password="Mamis#2024", family_name="画面",
-                           given_name="花子", family_kana="ガメン", given_kana="ハナコ", email=f"{login_id}@example.jp")
-        s.commit()
+    login_id = _physician(app, "br", "画面", "ガメン")
 
     context = chromium.new_context(viewport={"width": 320, "height": 800}, bypass_csp=True, locale="ja-JP")
     page = login(context, base, login_id)
@@ -100,11 +107,7 @@ def test_form_errors_take_the_focus_and_describe_their_fields(live_server, chrom
     """A form answered with errors: the summary takes the focus, the title says so, every summary
     link leads to something on the page, and each field's message describes its control."""
     app, base = live_server
-    with Session(app.extensions["mamis_db"].engine) as s:
-        login_id = f"er{uuid.uuid4().hex[:8]}"
-        register_physician(s, None, login_id=login_id, password="Mamis#2024", family_name="誤り",
-                           given_name="花子", family_kana="アヤマ", given_kana="ハナ", email=f"{login_id}@example.jp")
-        s.commit()
+    login_id = _physician(app, "er", "誤り", "アヤマリ")
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True, locale="ja-JP")
     page = login(context, base, login_id)
     page.wait_for_url(f"{base}/mypage/")
