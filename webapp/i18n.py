@@ -106,6 +106,11 @@ def rp() -> str:
     return ")" if current_lang() == "en" else "）"
 
 
+def range_sep() -> str:
+    """Between the two ends of a range of dates: 〜 in Japanese, an en dash in English."""
+    return " – " if current_lang() == "en" else " 〜 "
+
+
 def list_separator() -> str:
     """Between the items of a run-in list: 、 in Japanese, ", " in English."""
     return ", " if current_lang() == "en" else "、"
@@ -136,5 +141,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
                                   switch_language_url=switch_language_url, field_label=field_label, paren=paren,
                                   list_separator=list_separator,
-                                  profile_value=profile_value, message=message, lp=lp, rp=rp,
+                                  profile_value=profile_value, message=message, lp=lp, rp=rp, range_sep=range_sep,
                                   credit_kind_label=credit_kind_label)
