@@ -153,7 +153,9 @@ def check_current_password(session: Session, account: UserAccount, password: str
         LoginFailure.login_id == account.login_id, LoginFailure.at >= _now() - THROTTLE_WINDOW))
     if failures >= FAILURES_PER_ACCOUNT:
         raise Throttled(minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
-    if not verify_password(account, password or ""):
+    if not password:  # nothing typed is not a guess: asked for, not counted
+        raise ValidationFailed.one("current_password", "required")
+    if not verify_password(account, password):
         raise ValidationFailed.one("current_password", "wrong_password")
 
 

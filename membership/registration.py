@@ -259,9 +259,19 @@ def request_email_verification(session: Session, actor: Actor, email: str | None
     password reset goes, so a borrowed session must not be able to redirect it. The first address
     of the first-login steps does not (the issued password was just typed)."""
     account = _account(session, actor)
+    errors: dict[str, tuple[str, dict]] = {}
+    address = ""
+    try:
+        address = _emails(email, email_confirm)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
     if account.email_verified_at is not None:
-        check_current_password(session, account, current_password)
-    address = _emails(email, email_confirm)
+        if not current_password:
+            errors["current_password"] = ("required", {})
+        elif not errors:  # the password is tried only with a good address (and a try counts)
+            check_current_password(session, account, current_password)
+    if errors:
+        raise ValidationFailed(errors)
     token = tokens.issue(session, "verify_email", user_id=account.id, email=address)
     mail.send(session, address, "verify_email", lang=account.lang, name=account.display_name, link=link(token),
               hours=24)

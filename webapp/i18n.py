@@ -142,4 +142,5 @@ def init_app(app: Flask) -> None:
                                   switch_language_url=switch_language_url, field_label=field_label, paren=paren,
                                   list_separator=list_separator,
                                   profile_value=profile_value, message=message, lp=lp, rp=rp, range_sep=range_sep,
+                                  layer_label=layer_label,
                                   credit_kind_label=credit_kind_label)

@@ -1105,7 +1105,8 @@ EN.update({
 })
 EN.update({
     '保存する': 'Save', 'エラー': 'Error', '該当する施設': 'Facilities found',
-    '確認': 'Confirmation',
+    'アカウント設定に戻る': 'Back to account settings',
+    '確認': 'Confirmation', '最新版 v%(n)s から': 'from the latest version v%(n)s',
     '登録されたアドレスを変更するには、現在のパスワードを入力してください。':
         'To change your registered address, enter your current password.',
     'カレンダーから選択できます（例: 2027/04/01）': 'Pick it from the calendar (e.g. 2027/04/01)',

@@ -402,3 +402,14 @@ def test_a_facility_not_in_the_list_is_named_for_the_reviewers(browser, session)
     assert "すすきの内科（開業準備中）" in text(staff.get(f"/tasks/{task_id}"))
     board = staff.post("/inbox/export", data={"task_ids": [str(task_id)], "scope": "selected", "format": "csv-utf8"})
     assert "すすきの内科（開業準備中）" in board.get_data().decode("utf-8-sig")
+
+
+def test_the_wizards_layer_headings_follow_the_language_of_each_request(browser, session):
+    """Jinja folds filters on constants once, at compile time: `4|layer` showed the first
+    language after a restart to everyone."""
+    member = new_member(session, prefix="lyr")
+    client = browser(member.login_id)
+    japanese = text(client.get("/apply/enrolment?pref=北海道&city=札幌市中央区&lang=ja"))
+    english = text(client.get("/apply/enrolment?pref=北海道&city=札幌市中央区&lang=en"))
+    assert "[4層]" in japanese and "[Layer 4]" in english and "層]" not in english
+    client.get("/apply/enrolment?lang=ja")

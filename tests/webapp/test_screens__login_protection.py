@@ -196,3 +196,14 @@ def test_wrong_current_passwords_count_towards_the_accounts_lock(app, session):
     assert r.status_code == 422 and "しばらく" in r.get_data(as_text=True)  # the right one too, for now
     assert app.test_client().post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}
                                   ).status_code == 401  # and logins from elsewhere
+
+
+def test_an_empty_mail_change_form_asks_for_everything_and_counts_nothing(app, session):
+    member = new_member(session)
+    client = login_client(app, member.login_id)
+    for _ in range(accounts.FAILURES_PER_ACCOUNT + 1):
+        r = client.post("/account/email", data={})
+        page = r.get_data(as_text=True)
+        assert r.status_code == 422 and "現在のパスワードを入力してください" in page and "メールアドレス" in page
+    assert app.test_client().post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}
+                                  ).status_code == 302  # not locked

@@ -197,7 +197,7 @@ def email():
             errors = _refused_reauthentication(exc)
         else:
             db.commit()
-            return render_template("account/mail_sent.html", address=address, purpose="verify")
+            return render_template("account/mail_sent.html", address=address, purpose="verify", changing=changing)
     return render_template("account/email.html", form=form, errors=errors, changing=changing), \
         (422 if errors else 200)
 

@@ -273,7 +273,7 @@ function fitBesidePalette() {
   const left = palette.offsetLeft + palette.offsetWidth + 16; // px kept clear on each side
   const top = 24;
   const scale = Math.min((box.width - 2 * left) / inner.width, (box.height - 2 * top) / inner.height, 1);
-  if (scale <= 0) { return; }
+  if (!(scale > 0.05)) { return; }  // a canvas narrower than the palette (a phone): fit-viewport as it is
   canvas.viewbox({ x: inner.x - left / scale, y: inner.y - top / scale, width: box.width / scale,
                    height: box.height / scale });
 }

@@ -15,7 +15,7 @@ export function startEditor(editor) {
   }
 
   function showProblems(problems) {
-    editor.mark(problems);
+    try { editor.mark(problems); } catch (e) { /* nothing drawn to mark: the list still says why */ }
     problemList.replaceChildren();
     problems.forEach((p) => {
       const item = document.createElement("li");
@@ -61,5 +61,9 @@ export function startEditor(editor) {
     editor.onChange(() => { dirty = true; say(t("unsaved")); });
     showProblems(config.problems);
     document.getElementById("modeler").dataset.ready = "true";
-  }).catch((err) => say(t("load_failed") + " " + err.message, "error"));
+  }).catch((err) => {
+    // a draft that does not draw (not XML, a read-in PDF) still lists why, from the server
+    showProblems(config.problems);
+    say(t("load_failed") + " " + err.message, "error");
+  });
 }

@@ -8,7 +8,6 @@ import { translateModule } from "./translate";
 const translated = { additionalModules: [translateModule(config.lang, "dmn")] };
 const modeler = new window.DmnJS({
   container: "#modeler-canvas",
-  common: { keyboard: { bindTo: window } },
   drd: translated, decisionTable: translated, literalExpression: translated, boxedExpression: translated,
 });
 window.mamisModeler = modeler;
