@@ -283,7 +283,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "en": "{field} \"{code}\" is not one of your categories."},
     "duplicate_in_file": {"ja": "{field}がファイル内で重複しています。", "en": "{field} appears twice in the file."},
     "import_has_errors": {"ja": "{count}行に誤りがあるため、取り込みませんでした（何も登録されていません）。",
-                          "en": "{count} rows have errors; nothing was imported."},
+                          "en": "Rows with errors: {count}; nothing was imported."},
     "setup_required": {"ja": "初回ログインの手続き（利用規約への同意、メールアドレスの登録、ログインID・パスワードの変更）を画面から完了してください。",
                        "en": "Finish the first-login steps (terms, email, new login ID and password) on the web first."},
     "account_disabled": {"ja": "このアカウントは利用停止中です。", "en": "This account is disabled."},

@@ -178,7 +178,9 @@ def _when_and_where(data: dict, errors: dict) -> tuple[str, dt.date | None, dt.d
     elif len(place) > MAX_PLACE:
         errors["place"] = ("too_long", {"max": MAX_PLACE})
     starts = _date(data.get("starts_on"), "starts_on", errors)
-    ends = _date(data.get("ends_on") or data.get("starts_on"), "ends_on", errors)
+    # the last day is optional: without it the session is one day (no error of its own when the
+    # first day is missing too — that one is named)
+    ends = _date(data.get("ends_on"), "ends_on", errors) if data.get("ends_on") else starts
     if starts and starts <= today_jst():
         errors["starts_on"] = ("date_in_future", {})
     if starts and ends and ends < starts:

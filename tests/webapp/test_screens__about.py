@@ -37,3 +37,9 @@ def test_the_support_desk_is_shown_when_configured(app, session, monkeypatch):
     monkeypatch.setitem(app.config, "SUPPORT_EMAIL", "")
     monkeypatch.setitem(app.config, "SUPPORT_TEL", "")
     assert 'id="support"' not in text(app.test_client().get("/about/contact"))
+
+
+def test_a_language_asked_for_at_the_root_is_kept_through_its_redirect(app, session):
+    client = app.test_client()
+    assert client.get("/?lang=en").status_code == 302
+    assert '<html lang="en">' in text(client.get("/login"))

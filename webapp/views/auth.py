@@ -131,6 +131,7 @@ def logout():
 @bp.route("/")
 def root():
     """Each role's home: My Page, the inbox, the process library, the member list."""
+    current_lang()  # a ?lang= given here is remembered before the redirect
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return redirect(url_for(HOME_FOR_ROLE.get(current_user.role, "mypage.index")))
