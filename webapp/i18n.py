@@ -106,6 +106,11 @@ def rp() -> str:
     return ")" if current_lang() == "en" else "）"
 
 
+def dot() -> str:
+    """Between items set side by side (links, facts): ・ in Japanese, a middle dot in English."""
+    return "·" if current_lang() == "en" else "・"
+
+
 def range_sep() -> str:
     """Between the two ends of a range of dates: 〜 in Japanese, an en dash in English."""
     return " – " if current_lang() == "en" else " 〜 "
@@ -142,5 +147,5 @@ def init_app(app: Flask) -> None:
                                   switch_language_url=switch_language_url, field_label=field_label, paren=paren,
                                   list_separator=list_separator,
                                   profile_value=profile_value, message=message, lp=lp, rp=rp, range_sep=range_sep,
-                                  layer_label=layer_label,
+                                  layer_label=layer_label, dot=dot,
                                   credit_kind_label=credit_kind_label)
