@@ -96,10 +96,18 @@ def public(session: Session, today: dt.date) -> list[Notice]:
                                 .order_by(Notice.publish_from.desc(), Notice.id.desc())))
 
 
-def for_member(session: Session, actor: Actor, today: dt.date) -> list[Notice]:
-    """For My Page: the current system-wide notices and those of the member's associations."""
+def for_member(session: Session, actor: Actor, today: dt.date, past: bool = False) -> list[Notice]:
+    """For My Page: the current system-wide notices and those of the member's associations; with
+    `past`, the archive (お知らせ一覧): every one published so far, ended ones too, the newest
+    ARCHIVE_LIMIT."""
     mine = sa.select(Membership.association_id).where(Membership.physician_id == actor.physician_id,
                                                       Membership.status == MembershipStatus.ACTIVE)
-    return list(session.scalars(sa.select(Notice).options(selectinload(Notice.association)).where(
-        _current(today), sa.or_(Notice.association_id.is_(None), Notice.association_id.in_(mine)))
-        .order_by(Notice.publish_from.desc(), Notice.id.desc())))
+    when = Notice.publish_from <= today if past else _current(today)
+    stmt = (sa.select(Notice).options(selectinload(Notice.association)).where(
+        when, sa.or_(Notice.association_id.is_(None), Notice.association_id.in_(mine)))
+        .order_by(Notice.publish_from.desc(), Notice.id.desc()))
+    return list(session.scalars(stmt.limit(ARCHIVE_LIMIT) if past else stmt))
+
+
+#: お知らせ一覧 lists this many, newest first
+ARCHIVE_LIMIT = 100

@@ -1105,7 +1105,9 @@ EN.update({
 })
 EN.update({
     '保存する': 'Save', 'エラー': 'Error', '該当する施設': 'Facilities found',
-    'アカウント設定に戻る': 'Back to account settings',
+    'アカウント設定に戻る': 'Back to account settings', 'お知らせ一覧': 'All notices', '一覧へ': 'All',
+    'これまでに掲載されたお知らせです（掲載が終わったものを含め、新しい順に最大%(n)s件）。':
+        'The notices published so far, ended ones included, newest first (at most %(n)s).',
     '確認': 'Confirmation', '最新版 v%(n)s から': 'from the latest version v%(n)s',
     '登録されたアドレスを変更するには、現在のパスワードを入力してください。':
         'To change your registered address, enter your current password.',

@@ -43,3 +43,38 @@ def test_a_language_asked_for_at_the_root_is_kept_through_its_redirect(app, sess
     client = app.test_client()
     assert client.get("/?lang=en").status_code == 302
     assert '<html lang="en">' in text(client.get("/login"))
+
+
+def test_a_member_reads_every_notice_published_to_them_ended_ones_too(app, session):
+    """Seed 000: お知らせ with 一覧へ →: My Page shows the current notices, the list every one so far
+    (of the member's own associations and the system's), newest first."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from membership.fields import today_jst
+    from membership.models import Association, Notice
+
+    from ..helpers import login_client
+
+    today = today_jst()
+    otaru, bunkyo = (session.scalar(sa.select(Association.id).where(Association.code == code))
+                     for code in ("otaru", "bunkyo"))
+    month = dt.timedelta(days=30)
+    session.add_all([
+        Notice(association_id=otaru, title="終わった小樽のお知らせ", publish_from=today - 2 * month,
+               publish_until=today - month),
+        Notice(association_id=otaru, title="いまの小樽のお知らせ", publish_from=today),
+        Notice(association_id=bunkyo, title="文京区のお知らせ", publish_from=today),
+        Notice(association_id=otaru, title="来月の小樽のお知らせ", publish_from=today + month),
+    ])
+    session.flush()
+    member = login_client(app, "nichiitaro")
+    mypage = text(member.get("/mypage/"))
+    assert "いまの小樽のお知らせ" in mypage and "終わった小樽のお知らせ" not in mypage
+    assert 'href="/mypage/notices"' in mypage
+    archive = text(member.get("/mypage/notices"))
+    assert "いまの小樽のお知らせ" in archive and "終わった小樽のお知らせ" in archive
+    assert archive.index("いまの小樽のお知らせ") < archive.index("終わった小樽のお知らせ")  # newest first
+    assert "文京区のお知らせ" not in archive and "来月の小樽のお知らせ" not in archive
+    assert login_client(app, "staff@otaru").get("/mypage/notices").status_code == 403

@@ -41,6 +41,16 @@ def index():
                            benefit_kinds=benefits.KINDS, benefit_statuses=benefits.STATUSES)
 
 
+@bp.route("/notices")
+@roles_required("member")
+def notices_archive():
+    """お知らせ一覧: every notice published to the member so far, the ended ones too."""
+    me = actor()
+    return render_template("mypage/notices.html",
+                           notices=notices.for_member(db.session(), me, today_jst(), past=True),
+                           limit=notices.ARCHIVE_LIMIT)
+
+
 @bp.route("/card")
 @roles_required("member")
 def card():
