@@ -85,20 +85,25 @@ def create_user(session: Session, login_id: str, password: str, role: str, assoc
     return account
 
 
+def _account_locked(session: Session, login_id: str, device: str = "") -> bool:
+    """The account has had FAILURES_PER_ACCOUNT failures in the window (from `device` only, when
+    one is given)."""
+    on_account = [LoginFailure.login_id == login_id, LoginFailure.at >= _now() - THROTTLE_WINDOW]
+    if device:
+        on_account.append(LoginFailure.device == device)
+    return session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
+        *on_account)) >= FAILURES_PER_ACCOUNT
+
+
 def _throttled(session: Session, login_id: str, address: str, device: str) -> bool:
     """Too many recent failures for this login. A known device (see `authenticate`) counts only
     its own failures for the account and is not held by its address's."""
-    since = _now() - THROTTLE_WINDOW
-    on_account = [LoginFailure.login_id == login_id, LoginFailure.at >= since]
-    if device:
-        on_account.append(LoginFailure.device == device)
-    per_account = session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(*on_account))
-    if per_account >= FAILURES_PER_ACCOUNT:
+    if _account_locked(session, login_id, device):
         return True
     if device:
         return False
     per_address = session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
-        LoginFailure.address == address, LoginFailure.at >= since))
+        LoginFailure.address == address, LoginFailure.at >= _now() - THROTTLE_WINDOW))
     return per_address >= FAILURES_PER_ADDRESS
 
 
@@ -149,9 +154,7 @@ def check_current_password(session: Session, account: UserAccount, password: str
     like logins — 5 failures lock the account for the window — so a borrowed session cannot guess
     the password at leisure. Raises Throttled, or ValidationFailed on `current_password` (the
     caller records it with `record_password_failure` after rolling its own work back)."""
-    failures = session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
-        LoginFailure.login_id == account.login_id, LoginFailure.at >= _now() - THROTTLE_WINDOW))
-    if failures >= FAILURES_PER_ACCOUNT:
+    if _account_locked(session, account.login_id):
         raise Throttled(minutes=int(THROTTLE_WINDOW.total_seconds() // 60))
     if not password:  # nothing typed is not a guess: asked for, not counted
         raise ValidationFailed.one("current_password", "required")
@@ -220,11 +223,18 @@ def auth_epoch_of(session: Session, login_id: str) -> int | None:
 
 def lang_of_physician(session: Session, physician_id: int | None) -> str:
     """The language of the physician's account ("ja" when none): the one their mails are written in."""
-    if physician_id is None:
-        return "ja"
+    return langs_of_physicians(session, [physician_id]).get(physician_id, "ja") if physician_id else "ja"
+
+
+def langs_of_physicians(session: Session, physician_ids) -> dict[int, str]:
+    """{physician id: their account's language} in one query, for mailing many (those without an
+    account are left out: "ja")."""
+    ids = [i for i in physician_ids if i is not None]
+    if not ids:
+        return {}
     with session.no_autoflush:
-        lang = session.scalar(sa.select(UserAccount.lang).where(UserAccount.physician_id == physician_id))
-    return lang or "ja"
+        return dict(session.execute(sa.select(UserAccount.physician_id, UserAccount.lang)
+                                    .where(UserAccount.physician_id.in_(ids))).all())
 
 
 def set_language(session: Session, account: UserAccount, lang: str) -> None:

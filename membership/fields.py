@@ -108,6 +108,15 @@ def password(raw) -> str:
     return value
 
 
+def bare_kana(text) -> str:
+    """A フリガナ as compared: full-width katakana without spaces (hiragana and half-width kana
+    converted); text that is not kana, only without spaces."""
+    try:
+        return kana(text, 400)
+    except FieldError:
+        return (text or "").replace(" ", "").replace("\u3000", "")
+
+
 def registry_number(raw) -> str:
     value = required(halfwidth(raw))
     if not re.fullmatch(r"[0-9]{6}", value):

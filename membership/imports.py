@@ -169,11 +169,9 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
 
 
 def _same_person(physician: Physician, item: dict) -> bool:
-    def bare(text):
-        return (text or "").replace(" ", "").replace("\u3000", "")
     return (physician.birth_date is not None and physician.birth_date == item["birth_date"]
-            and bare(physician.family_kana) == bare(item["family_kana"])
-            and bare(physician.given_kana) == bare(item["given_kana"]))
+            and fields.bare_kana(physician.family_kana) == fields.bare_kana(item["family_kana"])
+            and fields.bare_kana(physician.given_kana) == fields.bare_kana(item["given_kana"]))
 
 
 def import_members(session: Session, actor: Actor, raw: bytes) -> int:

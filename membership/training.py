@@ -231,9 +231,11 @@ def change_session(session: Session, actor: Actor, session_id: int, data: dict) 
         return out
 
     promoted = promote_waiting(session, ts) if "capacity" in changed else []
-    for reg in _registrants(session, ts):
+    registrants = _registrants(session, ts)
+    langs = accounts.langs_of_physicians(session, [r.physician_id for r in registrants])
+    for reg in registrants:
         if reg not in promoted and reg.physician.email:
-            lang = accounts.lang_of_physician(session, reg.physician_id)
+            lang = langs.get(reg.physician_id, "ja")
             mail.send(session, reg.physician.email, "session_changed", lang=lang, name=reg.physician.full_name,
                       title=ts.title, changes=lines(lang), starts_on=f"{ts.starts_on:%Y/%m/%d}", place=ts.place)
     return changed
@@ -249,11 +251,13 @@ def cancel_session(session: Session, actor: Actor, session_id: int, reason: str)
         raise ValidationFailed({"reason": ("required", {})}, context="session")
     ts.cancelled_at, ts.cancel_reason = utcnow(), reason[:200]
     told = 0
-    for reg in _registrants(session, ts):
+    registrants = _registrants(session, ts)
+    langs = accounts.langs_of_physicians(session, [r.physician_id for r in registrants])
+    for reg in registrants:
         reg.status, reg.cancelled_at = "cancelled", utcnow()
         if reg.physician.email:
             mail.send(session, reg.physician.email, "session_cancelled",
-                      lang=accounts.lang_of_physician(session, reg.physician_id), name=reg.physician.full_name,
+                      lang=langs.get(reg.physician_id, "ja"), name=reg.physician.full_name,
                       title=ts.title, starts_on=f"{ts.starts_on:%Y/%m/%d}", reason=ts.cancel_reason)
         told += 1
     audit.record(session, actor, "session.cancel", "training_session", ts.id, reason=ts.cancel_reason, told=told)
@@ -502,12 +506,13 @@ def promote_waiting(session: Session, ts: TrainingSession) -> list[SessionRegist
     promoted = list(session.scalars(sa.select(SessionRegistration).where(
         SessionRegistration.session_id == ts.id, SessionRegistration.status == "waiting")
         .order_by(SessionRegistration.registered_at, SessionRegistration.id).limit(free)))
+    langs = accounts.langs_of_physicians(session, [r.physician_id for r in promoted])
     for reg in promoted:
         reg.status = "registered"
         audit.record(session, None, "session.promote", "training_session", ts.id, registration_id=reg.id)
         if reg.physician.email:
             mail.send(session, reg.physician.email, "session_place_offered",
-                      lang=accounts.lang_of_physician(session, reg.physician_id), name=reg.physician.full_name,
+                      lang=langs.get(reg.physician_id, "ja"), name=reg.physician.full_name,
                       title=ts.title, starts_on=f"{ts.starts_on:%Y/%m/%d}", place=ts.place)
     session.flush()
     return promoted
@@ -575,16 +580,9 @@ def _walk_in(session: Session, line: str) -> Physician | str:
         return "walk_in_needs_kana"
     found = session.scalar(sa.select(Physician).where(Physician.registry_number == number)) \
         if re.fullmatch(r"[0-9]{6}", number) else None
-    if found is None or _bare_kana(f"{found.family_kana}{found.given_kana}") != _bare_kana(given):
+    if found is None or fields.bare_kana(f"{found.family_kana}{found.given_kana}") != fields.bare_kana(given):
         return "unknown_walk_in"
     return found
-
-
-def _bare_kana(text: str) -> str:
-    try:
-        return fields.kana(text, 400)
-    except FieldError:
-        return text
 
 
 def numbers_from_csv(raw: bytes) -> list[str]:
