@@ -51,3 +51,15 @@ def approved_member(s, chain=FULL_CHAIN, prefix: str = "mbr"):
         tasks.complete_task(s, staff, open_task_for(s, staff, app.id).id, "approve")
     s.flush()
     return member, app.group_id
+
+
+def at_once(*calls, timeout: float = 20) -> None:
+    """Run the calls (no arguments) on threads started together, and wait for all of them: two
+    requests racing for the same rows."""
+    import threading
+
+    threads = [threading.Thread(target=call) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)

@@ -15,7 +15,7 @@ from membership.errors import Forbidden, NotFound, ValidationFailed
 from membership.models import UserAccount
 
 from ..conftest import actor_for, new_member
-from ..helpers import file_enrolment, open_task_for
+from ..helpers import at_once, file_enrolment, open_task_for
 
 CHAIN = [("otaru", "A-1")]
 
@@ -148,7 +148,6 @@ def test_only_a_secretariat_starts_a_run_and_only_its_office_sees_it(session, ot
 @pytest.mark.commits
 def test_two_workers_on_one_run_at_once_work_each_item_once(app, db_engine):
     """A redelivered job running beside the first (real commits, real row locks)."""
-    import threading
 
     from sqlalchemy.orm import Session
 
@@ -168,11 +167,7 @@ def test_two_workers_on_one_run_at_once_work_each_item_once(app, db_engine):
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    at_once(worker, worker, timeout=60)
     assert errors == []
     with factory() as s:
         done = s.get(BulkRun, run.id)

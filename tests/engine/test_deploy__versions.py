@@ -9,7 +9,7 @@ from engine import deploy, tasks
 from engine.models import ProcessDefinition, ProcessInstance
 
 from ..conftest import ROOT, actor_for, new_member
-from ..helpers import file_enrolment, open_task_for
+from ..helpers import at_once, file_enrolment, open_task_for
 
 REVIEW = (ROOT / "processes/layer_review/layer_review.bpmn").read_text(encoding="utf-8")
 
@@ -117,11 +117,7 @@ def test_two_deploys_of_one_change_at_once_make_one_version(db_engine, monkeypat
                 s.rollback()
                 outcomes.append("conflict")
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(20)
+    at_once(run, run)
     assert sorted(outcomes)[0] in ("conflict", "created") and "created" in outcomes and len(outcomes) == 2
     with Session(db_engine) as s:
         assert deploy.latest(s, key).version == 1

@@ -19,7 +19,7 @@ from membership.errors import Conflict, ValidationFailed
 from membership.models import ApplicationDraft, Document
 
 from ..conftest import new_member
-from ..helpers import enrolment_body
+from ..helpers import at_once, enrolment_body
 
 pytestmark = pytest.mark.commits
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -107,11 +107,7 @@ def test_two_uploads_to_one_draft_keep_to_the_limit(app, db_engine, monkeypatch)
                 s.rollback()
                 results.append("refused")
 
-    threads = [threading.Thread(target=two_files) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(10)
+    at_once(two_files, two_files, timeout=10)
     assert sorted(results) == ["refused", "stored"]
     with Session(db_engine) as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Document).where(Document.draft_id == draft_id)) == 2

@@ -4,6 +4,7 @@ no database error — and the integrity check would say so if it ever happened."
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import pytest
@@ -14,6 +15,7 @@ from membership import imports, integrity
 from membership.actors import Actor
 from membership.models import Membership, Physician, UserAccount
 
+from ..helpers import at_once
 from ..webapp.test_members__import_export import csv_bytes, numbers
 
 pytestmark = pytest.mark.commits
@@ -36,11 +38,7 @@ def test_two_imports_of_one_file_at_once_make_each_member_once(db_engine):
             created.append(imports.import_members(s, clerk, raw))
             s.commit()
 
-    threads = [threading.Thread(target=run, args=(c,)) for c in clerks]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(20)
+    at_once(*(functools.partial(run, c) for c in clerks))
     assert sorted(created) == [0, 4]
     with Session(db_engine) as s:
         ids = s.scalars(sa.select(Physician.id).where(Physician.registry_number.in_(registry))).all()
