@@ -22,7 +22,7 @@ from . import accounts, audit, mail, members, search
 from .actors import Actor
 from .applications import lock_applicant, record_submission, resolve_applicant
 from .errors import Forbidden, NotFound, ValidationFailed
-from .fields import halfwidth, today_jst
+from .fields import figure, halfwidth, today_jst
 from .models import Application, ApplicationPart, Association, Certificate, CreditEntry, Membership, Physician
 from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
 
@@ -72,6 +72,31 @@ YEARS = {"lifelong": 3, "primary_care": 3}
 DERIVED = {"lifelong": {"units": "単位数", "codes": "カリキュラムコード数"},
            "primary_care": {"lifelong_certificate": "日医生涯教育認定証", "practice": "実地研修の単位数",
                             "activities": "実地研修の活動の種類"}}
+#: the English of what a member reads about certification outside the screens (mails): the shipped
+#: decision table's requirement labels and the certificates' titles; webapp.translations_en takes
+#: them from here, so one text has one translation (a designer's new label stays as written)
+TERMS_EN = {
+    "基礎研修（前期）": "Basic training (first part)", "基礎研修（実地）": "Basic training (practical)",
+    "基礎研修（後期）": "Basic training (second part)", "基礎研修の合計": "Basic training, total",
+    "生涯研修（更新研修）": "Continuing training (update)", "生涯研修（実地研修）": "Continuing training (practical)",
+    "生涯研修（専門研修）": "Continuing training (specialised)",
+    "生涯研修の合計（5年間）": "Continuing training, total (5 years)",
+    "養成講習会": "Training course", "再研修（5年間）": "Refresher training (5 years)",
+    "単位数とカリキュラムコード数の合計（3年間）": "Credits plus curriculum codes (3 years)",
+    "基本研修（日医生涯教育認定証）": "Basic training (JMA lifelong education certificate)",
+    "応用研修（3年間）": "Applied training (3 years)", "実地研修（3年間）": "Practical training (3 years)",
+    "実地研修の活動の種類": "Kinds of practical activity", "日医生涯教育認定証": "JMA lifelong education certificate",
+    "認定産業医 認定証": "Certificate of JMA certified occupational physician",
+    "認定健康スポーツ医 認定証": "Certificate of JMA certified health-sports physician",
+    "かかりつけ医機能研修 修了証書": "Certificate of completion of JMA primary-care training",
+}
+
+
+def term(text: str, lang: str) -> str:
+    """`text` in `lang` where TERMS_EN has it."""
+    return TERMS_EN.get(text, text) if lang == "en" else text
+
+
 #: the layer whose approval issues the certificate (the chain of reviewers stops there): JMA, but
 #: the prefecture for かかりつけ医機能研修 (都道府県医師会が修了証書を発行する)
 ISSUING_LAYER = {"primary_care": 2}
@@ -487,7 +512,7 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
         lang = accounts.lang_of_physician(session, physician.id)
         mail.send(session, physician.email, "certificate_issued", lang=lang, name=physician.full_name,
                   system=(SYSTEMS_EN if lang == "en" else SYSTEMS)[system],
-                  title=CERTIFICATE_TEXT[system][1], issuer=issuer(session, cert), number=cert.number,
+                  title=term(CERTIFICATE_TEXT[system][1], lang), issuer=issuer(session, cert), number=cert.number,
                   valid_until=until.isoformat())
     return {"certificate_id": cert.id, "number": cert.number}
 
@@ -645,6 +670,7 @@ def send_reminder(session: Session, cert: Certificate, stage: str, missing: list
         lang = accounts.lang_of_physician(session, physician.id)
         mail.send(session, physician.email, "certificate_expiring", lang=lang, name=physician.full_name,
                   system=(SYSTEMS_EN if lang == "en" else SYSTEMS)[cert.system], number=cert.number,
-                  valid_until=cert.valid_until.isoformat(), missing=missing)
+                  valid_until=cert.valid_until.isoformat(),
+                  missing=[{"label": term(m["label"], lang), "missing": figure(m["missing"])} for m in missing])
     cert.reminders = [*(cert.reminders or []), stage]
     audit.record(session, None, "certificate.reminder", "certificate", cert.id, stage=stage)

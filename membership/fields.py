@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 import jaconv
@@ -106,6 +107,19 @@ def password(raw) -> str:
             or not re.search(r"[^A-Za-z0-9]", value)):
         raise FieldError("password_rule")
     return value
+
+
+def figure(value) -> str:
+    """A number of credits as people write it: 2 and 1.5, not 2.0 or 1.50 (credits are kept with one
+    decimal place, so the database answers 2.0)."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    whole = number.to_integral_value()
+    return str(whole + 0 if number == whole else number.normalize())
 
 
 def bare_kana(text) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from flask import Flask, g, has_request_context, request, session
 
 from membership import messages
-from membership.fields import JST, today_jst
+from membership.fields import JST, figure, today_jst
 from membership.profiles import value_label
 
 from .translations_en import EN
@@ -141,6 +141,7 @@ def switch_language_url(lang: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["jst"] = local_time
     app.jinja_env.filters["layer"] = layer_label
+    app.jinja_env.filters["figure"] = figure
     app.jinja_env.filters["fiscal_year"] = fiscal_year_label
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,

@@ -1,5 +1,6 @@
 """English texts for the Japanese strings the templates pass to `_()`. Missing ones stay Japanese."""
 
+from membership.certifications import TERMS_EN
 from membership.messages import FIELD_LABELS
 
 EN = {
@@ -910,10 +911,7 @@ EN.update({
     "介護認定審査会への参加": "Care-need certification board", "退院カンファレンスへの参加": "Discharge conferences",
     "地域ケア会議等への参加": "Community care meetings",
     "その他（都道府県医師会が認める活動）": "Other (recognised by the prefectural association)",
-    "日医生涯教育認定証": "JMA lifelong education certificate", "実地研修の単位数": "Practical-training credits",
-    "実地研修の活動の種類": "Kinds of practical activity",
-    "基本研修（日医生涯教育認定証）": "Basic training (JMA lifelong education certificate)",
-    "応用研修（3年間）": "Applied training (3 years)", "実地研修（3年間）": "Practical training (3 years)",
+    "実地研修の単位数": "Practical-training credits",
     "生涯教育の単位を申告しました。": "Your lifelong-education credits were declared.",
 })
 # Labels kept with the data they name (membership.certifications, membership.fee_reductions,
@@ -932,11 +930,7 @@ EN.update({
     "MAMIS API v1 の OpenAPI 文書です。「Authorize」に POST /auth/token で得たトークンを入れると、ここから試せます。":
         "The OpenAPI document of the MAMIS API v1. Put a token from POST /auth/token into Authorize to try the "
         "calls from here.", "都道府県別の未処理（多い順に10件）": "Open by prefecture (top 10)",
-    "単位数とカリキュラムコード数の合計（3年間）": "Credits plus curriculum codes (3 years)",
-    "基礎研修（前期）": "Basic training (first part)", "基礎研修（実地）": "Basic training (practical)",
-    "基礎研修（後期）": "Basic training (second part)", "生涯研修（更新研修）": "Continuing training (update)",
-    "生涯研修（実地研修）": "Continuing training (practical)", "生涯研修（専門研修）": "Continuing training (specialised)",
-    "養成講習会": "Training course", "再研修": "Refresher training", "講義・講演": "Lectures",
+    "再研修": "Refresher training", "講義・講演": "Lectures",
     "e-ラーニング": "e-learning", "日医雑誌問題解答": "JMA journal quiz", "その他": "Other",
     "基本研修": "Basic training", "応用研修": "Applied training", "日医e-ラーニング": "JMA e-learning",
     "自己申告": "Self-declared", "紙の単位シール": "Paper credit stickers", "移行データ": "Migrated data",
@@ -1049,8 +1043,6 @@ EN.update({
 })
 # The shipped decision table's requirement labels, withdrawal reasons, declaration kinds.
 EN.update({
-    "再研修（5年間）": "Refresher training (5 years)", "基礎研修の合計": "Basic training, total",
-    "生涯研修の合計（5年間）": "Continuing training, total (5 years)",
     "（未採番）": "(not numbered yet)", "審査中": "Under review",
     "この制度の認定申請は審査中です。": "An application for this certification is under review.", "廃業・退職": "Closed practice / retired", "死亡": "Death", "その他（自己学習）": "Other (self-study)",
 })
@@ -1173,3 +1165,5 @@ EN.update({
 # Field labels of the forms: one wording, kept in membership.messages; where a screen's text above
 # says the same Japanese words in its own context (a column heading, a count), the screen's wins.
 EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}
+# Certification requirement labels and certificate titles: kept with the domain, which mails them.
+EN.update(TERMS_EN)

@@ -203,7 +203,7 @@ def test_holders_are_reminded_six_and_three_months_before_expiry_once_each(sessi
     assert flows.remind_expiring(session, six) == 1
     assert flows.remind_expiring(session, six + dt.timedelta(days=1)) == 0  # once per stage
     [sent] = mails()
-    assert "生涯研修（専門研修）: あと 1 単位" in sent.body and "生涯研修の合計（5年間）: あと 18" in sent.body
+    assert "生涯研修（専門研修）: あと 1 単位" in sent.body and "生涯研修の合計（5年間）: あと 18 単位" in sent.body
     three = certifications.months_before(until, 3)
     assert flows.remind_expiring(session, three) == 1 and cert.reminders == ["6m", "3m"]
     # a renewal issued meanwhile stops the reminders
@@ -213,6 +213,35 @@ def test_holders_are_reminded_six_and_three_months_before_expiry_once_each(sessi
                             valid_until=until + dt.timedelta(days=5 * 365), verification_code="TESTCODE0003"))
     session.flush()
     assert flows.remind_expiring(session, three) == 0
+
+
+def test_a_holder_using_english_reads_the_requirements_and_the_certificate_in_english(session):
+    from membership.models import Notification, UserAccount
+
+    member, _ = approved_member(session)
+    session.get(UserAccount, member.user_id).lang = "en"
+    until = TODAY + dt.timedelta(days=300)
+    session.add(Certificate(physician_id=member.physician_id, system="occupational", mode="new", number="OC-T-4",
+                            valid_from=until - dt.timedelta(days=5 * 365), valid_until=until,
+                            verification_code="TESTCODE0004"))
+    _credits(session, member, "occupational", update=1, practical=1)
+    assert flows.remind_expiring(session, certifications.months_before(until, 6)) == 1
+    address = session.get(UserAccount, member.user_id).email
+    [reminder] = session.scalars(sa.select(Notification).where(Notification.to_address == address,
+                                                               Notification.subject.like("%expires soon%"))).all()
+    assert "- Continuing training (specialised): 1 more" in reminder.body
+    assert "- Continuing training, total (5 years): 18 more" in reminder.body
+    member, _ = approved_member(session)  # a first certificate
+    session.get(UserAccount, member.user_id).lang = "en"
+    address = session.get(UserAccount, member.user_id).email
+    _credits(session, member, "occupational", basic_early=14, basic_practical=10, basic_late=26)
+    app = _apply(session, member)
+    for code in ("sapporo", "hokkaido", "jma"):
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "approve")
+    issued = session.scalar(sa.select(Notification.subject).where(Notification.to_address == address,
+                                                                  Notification.subject.like("%issued%")))
+    assert issued == "[MAMIS] Your certificate has been issued: Certificate of JMA certified occupational physician"
 
 
 def _lifelong_certificate(session, member, valid_from, status="active"):

@@ -14,6 +14,7 @@ from forms.certification import ActivityForm, CreditEntryForm, DeclarationForm
 from forms.enrolment import ConfirmForm
 from membership import certifications, documents, members, memberships
 from membership.errors import ValidationFailed
+from membership.fields import figure
 
 from .. import db
 from ..csv_response import csv_download
@@ -92,8 +93,8 @@ def credit_statement(year):
     pdf = documents.credit_statement(
         physician.full_name, physician.registry_number or "", year,
         [(f"{e.earned_on:%Y/%m/%d}", kinds.get(e.category, e.category),
-          e.source_ref or certifications.SOURCES[e.source], str(e.credits)) for e in rows],
-        str(sum((e.credits for e in rows), Decimal(0))))
+          e.source_ref or certifications.SOURCES[e.source], figure(e.credits)) for e in rows],
+        figure(sum((e.credits for e in rows), Decimal(0))))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="credits-{year}.pdf"'})
 

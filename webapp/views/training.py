@@ -10,7 +10,7 @@ from forms.enrolment import ConfirmForm
 from forms.training import CREDIT_KINDS, CREDIT_ROWS, CallOffForm, ReportForm, SessionChangeForm, SessionForm
 from membership import associations, certifications, documents, memberships, training
 from membership.errors import Conflict, ValidationFailed
-from membership.fields import parse_id
+from membership.fields import figure, parse_id
 
 from .. import db
 from ..csv_response import csv_response
@@ -252,7 +252,7 @@ def attendance_pdf(session_id):
     ts, _ = training.attendance(s, me, session_id)
     physician = memberships.physician(s, me.physician_id)
     credits = "、".join(f"{certifications.SYSTEMS[i['system']]} {certifications.CATEGORIES[i['system']][i['category']]}"
-                       f" {i['credits']}単位" for i in ts.credit_items)
+                       f" {figure(i['credits'])}単位" for i in ts.credit_items)
     pdf = documents.attendance_certificate(physician.full_name, physician.registry_number or "", ts.title,
                                            ts.organiser.name, ts.starts_on, ts.ends_on, ts.place, credits)
     return Response(pdf, mimetype="application/pdf", headers={
