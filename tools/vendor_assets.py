@@ -41,8 +41,7 @@ FILES = {
     "@bpmn-io/properties-panel/dist/assets/properties-panel.css": "properties-panel/properties-panel.css",
     "@bpmn-io/properties-panel/LICENSE": "properties-panel/LICENSE",
     "bpmn-js-properties-panel/LICENSE": "bpmn-js-properties-panel/LICENSE",
-    # the decision-table editor (DMN); its logo stays too
-    "dmn-js/dist/dmn-modeler.production.min.js": "dmn-js/dmn-modeler.production.min.js",
+    # the decision-table editor (DMN; its code is bundled into build/dmn-editor.js); its logo stays too
     "dmn-js/LICENSE": "dmn-js/LICENSE",
     **{f"dmn-js/dist/assets/{name}": f"dmn-js/assets/{name}" for name in (
         "diagram-js.css", "dmn-js-shared.css", "dmn-js-drd.css", "dmn-js-decision-table.css",
@@ -58,6 +57,8 @@ def bundle_editors() -> None:
     entries = [str(EDITORS / "bpmn-editor.js"), str(EDITORS / "dmn-editor.js")]
     subprocess.run([str(NODE / ".bin" / "esbuild"), *entries, "--bundle", "--minify", "--format=iife",  # noqa: S603
                     "--target=es2019", "--legal-comments=linked", "--log-level=warning",
+                    # libraries' development-only checks and warnings (Inferno's, in dmn-js) left out
+                    '--define:process.env.NODE_ENV="production"',
                     f"--outdir={BUILD}"], check=True)
 
 

@@ -73,9 +73,11 @@ def test_bulk_complete_reports_each_task(api, session):
         r = api(member.login_id).post("/api/v1/applications", json=enrolment_body([("otaru", "A-1")]))
         ids += [t["id"] for t in inbox(api, "otaru", r.get_json()["id"])]
     staff = api("staff@otaru")
-    r = staff.post("/api/v1/tasks/bulk-complete", json={"ids": [*ids, 999999], "decision": "approve"})
+    r = staff.post("/api/v1/tasks/bulk-complete", json={"ids": [*ids, 999999, ids[0]], "decision": "approve"})
+    assert [row["id"] for row in r.get_json()] == [*ids, 999999, ids[0]]  # one entry per id given
     results = {row["id"]: row for row in r.get_json()}
     assert all(results[i]["ok"] for i in ids)
+    assert r.get_json()[-1]["ok"] is True  # the repeated id was worked once: no "already completed"
     assert results[999999]["ok"] is False and results[999999]["error"]["code"] == "not_found"
 
 

@@ -217,7 +217,9 @@ def complete_task(body, task_id):
 @blp.arguments(schemas.BulkCompleteRequest())
 @blp.response(200, schemas.BulkResult(many=True))
 def bulk_complete(body):
-    """Each task is completed in its own transaction: one failure does not undo the others."""
+    """Each task is completed in its own transaction: one failure does not undo the others. The
+    answer has one entry per id given, in that order; an id given twice is worked once and both
+    entries carry that one outcome."""
     return bulk.complete_each(g.actor, body["ids"], body.get("decision"), body.get("comment"))
 
 

@@ -1,12 +1,13 @@
-// The decision-table editor: dmn-js's modeler (vendored UMD build, window.DmnJS) on the same
-// draft, validation and deploy flow as the BPMN editor. A problem's element is a decision, rule
-// or cell id; selecting it opens the decision's table.
+// The decision-table editor: dmn-js's modeler (bundled from its modules, so that its Inferno is
+// built for production and logs nothing) on the same draft, validation and deploy flow as the BPMN
+// editor. A problem's element is a decision, rule or cell id; selecting it opens the decision's table.
+import DmnModeler from "dmn-js/lib/Modeler";
 import { config, startEditor } from "./common";
 import { translateModule } from "./translate";
 
 // (dmn-js gives each view its own modules: `common` cannot carry them)
 const translated = { additionalModules: [translateModule(config.lang, "dmn")] };
-const modeler = new window.DmnJS({
+const modeler = new DmnModeler({
   container: "#modeler-canvas",
   drd: translated, decisionTable: translated, literalExpression: translated, boxedExpression: translated,
 });
