@@ -926,7 +926,7 @@ EN.update({
     "受講者名簿（CSV）": "List of applicants (CSV)",
     "受講者名簿（CSV・Excel用 Shift_JIS）": "List of applicants (CSV, Shift_JIS for Excel)",
     "申込者はまだいません。": "Nobody has applied yet.",
-    "都道府県別の未処理": "Open by prefecture", "API リファレンス": "API reference",
+    "都道府県別の未処理": "Open by prefecture", "API リファレンス": "API reference", "API の操作": "API operations",
     "MAMIS API v1 の OpenAPI 文書です。「Authorize」に POST /auth/token で得たトークンを入れると、ここから試せます。":
         "The OpenAPI document of the MAMIS API v1. Put a token from POST /auth/token into Authorize to try the "
         "calls from here.", "都道府県別の未処理（多い順に10件）": "Open by prefecture (top 10)",

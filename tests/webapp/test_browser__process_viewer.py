@@ -12,7 +12,7 @@ from engine.models import HumanTask
 
 from ..conftest import new_member
 from ..helpers import file_enrolment
-from .browser import login
+from .browser import check_page, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
@@ -73,4 +73,13 @@ def test_the_api_reference_renders_every_operation_under_the_csp(live_server, ch
     assert paths == set(spec) and len(paths) >= 30
     assert page.locator("button.authorize").count() == 1  # bearer tokens can be tried from here
     assert problems == []
+    context.close()
+    # accessible like every other page (Swagger UI's colours and landmarks adjusted), an operation open
+    context = chromium.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP", bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{base}/api/v1/docs")
+    page.locator(".opblock-summary-control").first.click()
+    page.wait_for_selector(".opblock-body")
+    assert page.locator("main").count() == 2 and page.locator("main[role=region]").get_attribute("aria-label")
+    check_page(page)
     context.close()
