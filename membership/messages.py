@@ -297,6 +297,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forbidden": {"ja": "この操作を行う権限がありません。", "en": "You may not do this."},
     "not_found": {"ja": "見つかりません。", "en": "Not found."},
     "bulk_run_done": {"ja": "この一括処理はすでに終了しています。", "en": "This bulk run has already ended."},
+    "bulk_interrupted": {"ja": "システムエラーのため処理されませんでした。もう一度お試しください。",
+                         "en": "Not worked: an internal error stopped the run. Please try again."},
     "task_not_open": {"ja": "このタスクはすでに処理されています（他の担当者が処理した可能性があります）。",
                       "en": "This task is no longer open (someone else may have completed it)."},
     "registry_number_locked": {

@@ -53,10 +53,8 @@ def enqueue(run_id: int) -> None:
         return
     try:
         app.extensions["celery"].tasks[bulk_complete.name].delay(run_id)
-    except Exception:
-        if app.config.get("BROKER_URL") is None:
-            raise
-        log.exception("could not enqueue bulk run %s; resume_bulk_runs will retry", run_id)
+    except Exception:  # the run is committed: its page shows it, and the beat resumes it
+        log.exception("could not enqueue or work bulk run %s; resume_bulk_runs will retry", run_id)
 
 
 def _work_on_thread(app: Flask, run_id: int) -> None:
@@ -80,7 +78,13 @@ def complete_each(actor: Actor, ids: list[int], decision: str | None, comment: s
     fields}}] in the order given; a failure rolls back that task only."""
     run = runs.start(db.session(), actor, ids, decision, comment)
     db.commit()
-    work(run.id)
+    try:
+        work(run.id)
+    except Exception:  # not a task's own failure (the database busy or gone): what was done stays done
+        log.exception("bulk run %s stopped in the request", run.id)
+        db.rollback()
+        runs.cancel(db.session(), actor, run.id)  # the caller is answered now; nothing resumes behind it
+        db.commit()
     s = db.session()
     by_id = {item.task_id: item for item in runs.items(s, run)}
     return [{"id": task_id, "ok": by_id[task_id].outcome == "ok", "error": rendered(by_id[task_id])}
@@ -88,7 +92,10 @@ def complete_each(actor: Actor, ids: list[int], decision: str | None, comment: s
 
 
 def rendered(item: BulkRunItem) -> dict | None:
-    """An item's stored error in the reader's language: {code, message, fields}."""
+    """An item's stored error in the reader's language: {code, message, fields}; an item a stopped
+    run never reached is `interrupted`."""
+    if item.outcome == "pending":
+        return {"code": "interrupted", "message": message("bulk_interrupted"), "fields": {}}
     if not item.error:
         return None
     error = item.error

@@ -22,18 +22,18 @@ TIMER_RETRY = dt.timedelta(hours=1)
 
 
 def dispatch_notifications(ids: list[int]) -> None:
-    """Enqueue one send job per notification. Called after the commit that created them.
+    """Enqueue one send job per notification. Called after the commit that created them, so it
+    never raises: the step is saved, and failing the request now would have the user repeat it.
 
-    If the broker is down the rows stay `queued` and the beat job `flush_outbox` sends them later.
+    If the broker is down — or, without one, the send run here fails (the database busy or gone) —
+    the rows stay `queued` (or `sending`) and the beat job `flush_outbox` sends them later.
     """
     task = current_app.extensions["celery"].tasks[send_notification.name]
     for notification_id in ids:
         try:
             task.delay(notification_id)
         except Exception:
-            if current_app.config.get("BROKER_URL") is None:
-                raise
-            log.exception("could not enqueue notification %s; flush_outbox will retry", notification_id)
+            log.exception("could not send or enqueue notification %s; flush_outbox will retry", notification_id)
 
 
 @shared_task(name="webapp.jobs.send_notification", bind=True, max_retries=MAX_ATTEMPTS)

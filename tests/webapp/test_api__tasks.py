@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from ..conftest import new_member, query_count
 from ..helpers import enrolment_body
 
@@ -112,3 +114,35 @@ def test_kind_filters_by_the_task_kind_or_by_the_application_kind(api, enrolled)
     mine = ids("")
     assert mine and ids("kind=review") == mine and ids("kind=enrolment") == mine
     assert ids("kind=amend") == set() and ids("kind=withdrawal") == set()
+
+
+def test_a_bulk_call_stopped_by_an_internal_error_answers_what_was_done_and_leaves_nothing_to_resume(
+        api, session, monkeypatch):
+    from engine import bulk as runs
+    from engine import tasks
+    from engine.models import BulkRun
+
+    ids = []
+    for _ in range(3):
+        r = api(new_member(session).login_id).post("/api/v1/applications", json=enrolment_body([("otaru", "A-1")]))
+        ids += [t["id"] for t in inbox(api, "otaru", r.get_json()["id"])]
+    real, calls = tasks.complete_task, []
+
+    def failing_second(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "complete_task", failing_second)
+    r = api("staff@otaru").post("/api/v1/tasks/bulk-complete", json={"ids": ids, "decision": "approve"})
+    assert r.status_code == 200
+    assert [(row["ok"], (row["error"] or {}).get("code")) for row in r.get_json()] == [
+        (True, None), (False, "interrupted"), (False, "interrupted")]
+    assert "もう一度" in r.get_json()[1]["error"]["message"]
+    run = session.scalars(sa.select(BulkRun).order_by(BulkRun.id.desc())).first()
+    assert run.status == "cancelled"
+    assert run.id not in runs.stale_runs(session, run.updated_at + runs.STALE_AFTER * 2)  # the beat leaves it
+    monkeypatch.setattr(tasks, "complete_task", real)
+    again = api("staff@otaru").post("/api/v1/tasks/bulk-complete", json={"ids": ids[1:], "decision": "approve"})
+    assert [row["ok"] for row in again.get_json()] == [True, True]  # what was not worked can be sent again

@@ -58,3 +58,30 @@ def test_nothing_is_sent_when_the_step_fails(app, session, smtp):
     r = client.post("/register/email", data={"email": "ok@example.jp", "email_confirm": "ok@example.jp"})
     assert r.status_code == 200
     assert [m["To"] for m in smtp.messages] == ["ok@example.jp"]
+
+
+def test_a_mail_job_failing_after_the_commit_does_not_fail_the_saved_step(app, session, smtp, monkeypatch):
+    """The send runs after the step's commit: if it breaks (here: marking the mail sent, after it
+    went out — the database busy or gone), the step is still answered as saved, and the mail is left
+    for the outbox job instead of being lost or the user repeating the step."""
+    import sqlalchemy as sa
+
+    from membership.models import Application, Notification
+    from webapp import jobs
+
+    from ..helpers import enrolment_body
+    from .conftest import ApiClient
+
+    member = new_member(session)
+
+    def broken_clock():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(jobs, "utcnow", broken_clock)
+    r = ApiClient(app.test_client(), member.login_id).post("/api/v1/applications", json=enrolment_body())
+    assert r.status_code == 201, r.get_json()
+    assert session.get(Application, r.get_json()["id"]) is not None
+    address = session.get(UserAccount, member.user_id).email
+    assert [m["To"] for m in smtp.messages] == [address]  # it went out
+    note = session.scalars(sa.select(Notification).where(Notification.to_address == address)).one()
+    assert note.status == "sending"  # not marked sent: the outbox job looks at it again
