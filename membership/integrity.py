@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from . import uploads
 from .applications import EACH_DECIDES
 from .models import (
     Application,
@@ -99,6 +100,7 @@ def check_documents(session: Session, upload_root: Path | None) -> list[str]:
         for doc_id, name in session.execute(sa.select(Document.id, Document.stored_name)):
             if not (upload_root / name).is_file():
                 problems.append(f"document {doc_id}: file {name} is missing")
+        problems += [f"upload {path.name}: no document names it" for path in uploads.orphan_files(session, upload_root)]
     return problems
 
 

@@ -9,6 +9,7 @@ transaction rolls back (see `_forget_on_rollback`), so nothing is half-stored.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import secrets
@@ -206,13 +207,42 @@ def _commit_files(session: Session) -> None:
         path.unlink(missing_ok=True)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_on_rollback(session: Session, previous_transaction) -> None:
-    # Only when the outermost transaction rolls back: the rows are gone, so are the files.
-    if previous_transaction.parent is None or not session.in_transaction():
+@event.listens_for(Session, "after_transaction_end")
+def _forget_uncommitted(session: Session, transaction) -> None:
+    # The outermost transaction ended without a commit (rolled back, or the session closed — a
+    # worker stopped mid-request): its rows are gone, so are its files. After a commit the list is
+    # already empty.
+    if transaction.parent is None and not transaction.nested:
         for path in session.info.pop(_PENDING, []):
             path.unlink(missing_ok=True)
         session.info.pop("mamis_doomed_files", None)
+
+
+#: a file in the upload directory without a row, this old, was left by a process that died
+#: between writing it and committing (younger ones may belong to a request still at work)
+ORPHAN_AFTER = dt.timedelta(hours=1)
+
+
+def orphan_files(session: Session, root: Path, now: dt.datetime | None = None) -> list[Path]:
+    """Files under `root` that no document names, older than ORPHAN_AFTER (partly written ones too)."""
+    if not root.is_dir():
+        return []
+    cutoff = ((now or dt.datetime.now(dt.UTC)) - ORPHAN_AFTER).timestamp()
+    old = {p.name: p for p in root.iterdir() if p.is_file() and p.stat().st_mtime < cutoff}
+    if not old:
+        return []
+    known = set(session.scalars(sa.select(Document.stored_name).where(Document.stored_name.in_(list(old)))))
+    return sorted(p for name, p in old.items() if name not in known)
+
+
+def purge_orphans(session: Session, root: Path, now: dt.datetime | None = None) -> int:
+    """Beat job: remove the files `orphan_files` finds. Returns how many."""
+    found = orphan_files(session, root, now)
+    for path in found:
+        path.unlink(missing_ok=True)
+    if found:
+        audit.record(session, None, "document.orphans_removed", "document", None, count=len(found))
+    return len(found)
 
 
 def get_document(session: Session, actor: Actor, document_id: int) -> Document:

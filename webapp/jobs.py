@@ -135,14 +135,17 @@ def certificate_reminders() -> int:
 
 @shared_task(name="webapp.jobs.purge_drafts")
 def purge_drafts() -> int:
-    """Beat job (every night): wizards left without 一時保存 for a week go, with their files; and
-    the records of screen logins that ended (or are too old to be in use) go too."""
+    """Beat job (every night): wizards left without 一時保存 for a week go, with their files; so do
+    uploaded files no document names (a process died between writing one and committing) and the
+    records of screen logins that ended (or are too old to be in use)."""
     from pathlib import Path
 
-    from membership import accounts, drafts
+    from membership import accounts, drafts, uploads
 
+    root = Path(current_app.config["UPLOAD_DIR"])
     with db.database().session_factory() as s:
-        purged = drafts.purge_abandoned(s, Path(current_app.config["UPLOAD_DIR"]))
+        purged = drafts.purge_abandoned(s, root)
+        uploads.purge_orphans(s, root)
         accounts.purge_login_sessions(s)
         s.commit()
     return purged
