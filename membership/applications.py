@@ -125,6 +125,17 @@ def resolve_applicant(session: Session, actor: Actor, on_behalf_of: str | None) 
     return account
 
 
+def check_not_before_start(day: dt.date | None, ended: list, last_day: bool, errors: dict) -> None:
+    """A withdrawal's date (the last day, `last_day`) or a transfer's (the first day elsewhere)
+    may not end a membership before it began: one approved with a start date still ahead would
+    be left with an end before its start."""
+    start = max((m.since for m in ended if m.since is not None), default=None)
+    if day is None or start is None or "desired_date" in errors:
+        return
+    if day < start or (day == start and not last_day):
+        errors["desired_date"] = ("before_membership_start", {"date": f"{start:%Y/%m/%d}"})
+
+
 def _parse_date(value, field: str, errors: dict) -> dt.date | None:
     if value in (None, ""):
         errors[field] = ("required", {})

@@ -173,6 +173,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "invalid": {"ja": "{field}の形式が正しくありません。", "en": "{field} is not valid."},
     "invalid_date": {"ja": "{field}は 2027/04/01 のように年/月/日で入力してください。",
                      "en": "{field} must be a date written year/month/day, such as 2027/04/01."},
+    "before_membership_start": {"ja": "{field}は会員資格の開始日（{date}）より後の日付を入力してください。",
+                                "en": "{field} must be after the day the membership begins ({date})."},
     "date_in_past": {"ja": "{field}は本日以降の日付を入力してください。",
                      "en": "{field} must be today or later."},
     "unknown_association": {"ja": "{field}: 医師会「{code}」は存在しません。",

@@ -23,6 +23,7 @@ from .applications import (
     _mail_applicant,
     _parse_date,
     check_duty,
+    check_not_before_start,
     lock_applicant,
     pending_on_group,
     record_submission,
@@ -108,6 +109,10 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
             parts.append((PartAction.JOIN, after[0], after[1]))
     if not parts and facility is not None and facility.id == group.facility_id:
         raise ValidationFailed({"associations": ("no_change", {})}, context="transfer")
+    left = {association.id for action, association, _ in parts if action == PartAction.LEAVE}
+    check_not_before_start(effective, [m for m in old.values() if m.association_id in left], False, errors)
+    if errors:
+        raise ValidationFailed(errors, context="transfer")
     return {"group": group, "facility": facility, "effective_date": effective, "duty_code": duty,
             "position": position, "parts": parts,
             # JMA reviews no part (its membership continues): the move is recorded on it when applied

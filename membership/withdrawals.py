@@ -22,6 +22,7 @@ from .applications import (
     _app,
     _mail_applicant,
     _parse_date,
+    check_not_before_start,
     lock_applicant,
     pending_on_group,
     record_submission,
@@ -152,6 +153,7 @@ def validate(session: Session, physician_id: int, data: dict, actor: Actor | Non
         if pending is not None:
             errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
     desired = _parse_date(data.get("desired_date"), "desired_date", errors)
+    check_not_before_start(desired, leaving, True, errors)
     reason, text = _reason(data, errors)
     if errors:
         raise ValidationFailed(errors, context="withdrawal")
@@ -202,7 +204,10 @@ def amend_pending(session: Session, actor: Actor, app: Application, changes: dic
     Raises ValidationFailed."""
     errors: dict[str, tuple[str, dict]] = {}
     if "desired_date" in changes:
-        app.desired_date = _parse_date(changes["desired_date"], "desired_date", errors) or app.desired_date
+        day = _parse_date(changes["desired_date"], "desired_date", errors)
+        left = {part.association_id for part in app.parts}
+        check_not_before_start(day, [m for m in app.group.memberships if m.association_id in left], True, errors)
+        app.desired_date = app.desired_date if "desired_date" in errors else day
     payload = dict(app.payload or {})
     changes = contract_body(changes)
     if "reason" in changes:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
+
 from engine import flows, tasks
 from membership.actors import Actor
 from membership.fields import today_jst
+from membership.models import Membership
 
 FULL_CHAIN = [("chuoeast", "A-1"), ("sapporo", "A-1"), ("hokkaido", "A"), ("jma", "A1")]
 
@@ -40,8 +43,10 @@ def login_client(app, login_id: str, password: str = "Mamis#2024"):
     return client
 
 
-def approved_member(s, chain=FULL_CHAIN, prefix: str = "mbr"):
-    """A new member whose enrolment into `chain` every layer has approved: (actor, group id)."""
+def approved_member(s, chain=FULL_CHAIN, prefix: str = "mbr", begun: bool = True):
+    """A new member whose enrolment into `chain` every layer has approved: (actor, group id). The
+    enrolment is dated a month ahead; `begun` makes the memberships a year old instead, so that a
+    transfer or withdrawal dated today ends memberships that have begun."""
     from .conftest import actor_for, new_member
 
     member = new_member(s, prefix=prefix)
@@ -49,6 +54,8 @@ def approved_member(s, chain=FULL_CHAIN, prefix: str = "mbr"):
     for code, _ in chain:
         staff = actor_for(s, f"staff@{code}")
         tasks.complete_task(s, staff, open_task_for(s, staff, app.id).id, "approve")
+    for m in s.scalars(sa.select(Membership).where(Membership.group_id == app.group_id)) if begun else ():
+        m.since = today_jst() - dt.timedelta(days=365)
     s.flush()
     return member, app.group_id
 

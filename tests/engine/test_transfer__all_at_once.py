@@ -150,3 +150,31 @@ def test_history_and_my_page_name_the_move(app, session, clock):
     history = client.get("/mypage/history").get_data(as_text=True)
     assert "<td>日本医師会</td><td>異動</td>" in history and "<td>北区支部</td><td>入会</td>" in history
     assert "異動により退会" in client.get("/mypage/").get_data(as_text=True)
+
+
+def test_a_membership_that_has_not_begun_is_not_ended_before_its_start(session):
+    """An enrolment approved with its start ahead: a transfer must take effect after that day, a
+    withdrawal's last day may not come before it (either would leave an end before the start)."""
+    from membership.models import Membership
+
+    member, group_id = full_member(session)
+    starts = today_jst() + dt.timedelta(days=30)
+    for m in session.scalars(sa.select(Membership).where(Membership.group_id == group_id)):
+        m.since = starts
+    session.flush()
+    for days in (3, 30):
+        with pytest.raises(ValidationFailed) as failed:
+            transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー", days=days)
+        assert failed.value.fields["desired_date"] == ("before_membership_start", {"date": f"{starts:%Y/%m/%d}"})
+    withdrawal = {"kind": "withdrawal", "group_id": group_id, "associations": ["chuoeast"], "reason": "retirement"}
+    with pytest.raises(ValidationFailed) as failed:
+        flows.submit_application(session, member, {**withdrawal, "desired_date": (starts - dt.timedelta(days=1))
+                                                   .isoformat()})
+    assert failed.value.fields["desired_date"][0] == "before_membership_start"
+    app = flows.submit_application(session, member, {**withdrawal, "desired_date": starts.isoformat()})
+    with pytest.raises(ValidationFailed):  # nor moved there by 修正
+        flows.amend_pending(session, member, app.id, {"desired_date": today_jst().isoformat()})
+    assert session.get(type(app), app.id).desired_date == starts
+    flows.cancel_application(session, member, app.id)
+    moved = transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー", days=31)
+    assert moved.desired_date == starts + dt.timedelta(days=1)

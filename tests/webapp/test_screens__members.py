@@ -234,7 +234,7 @@ def test_a_members_page_lists_the_applications_the_office_sees_with_a_link_to_it
     from ..conftest import actor_for
     from ..helpers import approved_member
 
-    member, _ = approved_member(session, prefix="detail")
+    member, _ = approved_member(session, prefix="detail", begun=False)
     enrolment = session.scalar(sa.select(Application).where(Application.physician_id == member.physician_id))
     staff = actor_for(session, "staff@chuoeast")
     task_id = tasks.list_tasks(session, staff, status="all", application_id=enrolment.id)[0][0].id
