@@ -96,8 +96,13 @@ def deploy(session: Session, actor: Actor | None, xml: str, filename: str, known
     return definition, True
 
 
-def deploy_directory(session: Session, actor: Actor | None, root: Path) -> list[tuple[ProcessDefinition, bool]]:
-    """Deploy every BPMN and DMN file under `root` (tests/ folders excluded) whose content changed."""
+def deploy_directory(session: Session, actor: Actor | None, root: Path,
+                     force: bool = False) -> list[tuple[ProcessDefinition, str]]:
+    """Deploy every BPMN and DMN file under `root` (tests/ folders excluded) whose content changed
+    from the latest version. Returns (the latest version, state) per file: `deployed`, `unchanged`,
+    or `kept` — the latest version was deployed by a person (a designer, the API) and stays the
+    latest: the files do not undo it at the next start (`make run` and the compose `migrate`
+    service deploy at every start), nor does a release's changed file, unless `force`."""
     files = sorted(p for p in (*root.rglob("*.bpmn"), *root.rglob("*.dmn"))
                    if "tests" not in p.relative_to(root).parts)
     texts = {p: p.read_text(encoding="utf-8") for p in files}
@@ -111,7 +116,18 @@ def deploy_directory(session: Session, actor: Actor | None, root: Path) -> list[
     keys = {c.key for c in checked.values()}
     # Decisions and called processes first, so each call resolves to a deployed version.
     ordered = sorted(files, key=lambda p: (bool(checked[p].calls), str(p)))
-    return [deploy(session, actor, texts[p], str(p.relative_to(root)), keys, decisions) for p in ordered]
+    results = []
+    for path in ordered:
+        key, digest = checked[path].key, content_hash(texts[path])
+        current = latest(session, key)
+        if current is not None and current.content_hash == digest:
+            results.append((current, "unchanged"))
+        elif current is not None and current.deployed_by_user_id is not None and not force:
+            results.append((current, "kept"))
+        else:
+            definition, _ = deploy(session, actor, texts[path], str(path.relative_to(root)), keys, decisions)
+            results.append((definition, "deployed"))
+    return results
 
 
 def list_definitions(session: Session) -> list[ProcessDefinition]:

@@ -39,7 +39,7 @@ def demo_load():
     activity = bootstrap.load_demo_activity(s)  # a training session, a member's credits
     applications = bootstrap.load_demo_applications(s)  # work in the inboxes
     db.commit()
-    click.echo(f"added: {added}; new process versions: {sum(1 for _, new in deployed if new)}"
+    click.echo(f"added: {added}; new process versions: {sum(1 for _, state in deployed if state == 'deployed')}"
                + ("; demo session and credits" if activity else "")
                + ("; applications under review" if applications else ""))
 
@@ -83,19 +83,24 @@ def users_create(login_id, password, role, association_code, name):
 
 
 @processes_cli.command("deploy")
-def processes_deploy():
-    """Deploy every BPMN file in processes/ whose content changed, as a new version."""
+@click.option("--force", is_flag=True, help="deploy a changed file even over a version a designer deployed")
+def processes_deploy(force):
+    """Deploy every BPMN/DMN file in processes/ changed since it was last deployed, as a new
+    version. A version deployed by a designer (or through the API) is kept unless --force."""
     try:
-        results = deploy.deploy_directory(db.session(), None, Path(current_app.config["PROCESSES_DIR"]))
+        results = deploy.deploy_directory(db.session(), None, Path(current_app.config["PROCESSES_DIR"]), force)
         db.commit()
     except deploy.InvalidDefinition as exc:
         db.rollback()
         for error in exc.errors:
             click.echo(error, err=True)
         raise SystemExit(2) from None
-    for definition, created in results:
-        state = "deployed" if created else "unchanged"
-        click.echo(f"{definition.key} v{definition.version} {state}")
+    for definition, state in results:
+        if state == "kept":
+            click.echo(f"{definition.key} v{definition.version} kept (deployed by a designer; the file "
+                       "is not deployed over it — use --force if it should be)")
+        else:
+            click.echo(f"{definition.key} v{definition.version} {state}")
 
 
 @check_cli.command("integrity")

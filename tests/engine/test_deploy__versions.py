@@ -21,10 +21,25 @@ def renamed(xml: str, name: str) -> str:
 def test_unchanged_content_is_not_a_new_version(session):
     before = deploy.latest(session, "layer_review")
     results = deploy.deploy_directory(session, None, ROOT / "processes")
-    assert {d.key for d, created in results if not created} == {
+    assert {d.key for d, state in results if state == "unchanged"} == {
         "enrolment", "layer_review", "transfer", "withdrawal", "certification", "certification_requirements",
         "training_session", "fee_reduction", "fee_reduction_candidates", "fee_review"}
     assert deploy.latest(session, "layer_review").id == before.id
+
+
+def test_the_files_do_not_undo_a_designers_version_at_the_next_start(session):
+    designer = actor_for(session, "designer01")
+    ours, created = deploy.deploy(session, designer, renamed(REVIEW, "理事会前の審査"), "layer_review.bpmn",
+                                  note="理事会の前に")
+    assert created
+    results = {d.key: (d, state) for d, state in deploy.deploy_directory(session, None, ROOT / "processes")}
+    assert results["layer_review"] == (ours, "kept") and deploy.latest(session, "layer_review").id == ours.id
+    assert results["enrolment"][1] == "unchanged"
+    # an operator who means the files to win says so
+    forced = {d.key: (d, state) for d, state in deploy.deploy_directory(session, None, ROOT / "processes",
+                                                                        force=True)}
+    restored, state = forced["layer_review"]
+    assert state == "deployed" and restored.version == ours.version + 1 and restored.xml == REVIEW
 
 
 def test_changed_content_is_the_next_version_and_running_instances_keep_theirs(session):
