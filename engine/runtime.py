@@ -28,7 +28,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from membership import applications, associations, audit, calendar, safe_text
 from membership.actors import Actor
 from membership.db import is_postgresql, utcnow
-from membership.errors import Conflict, NotFound
+from membership.errors import Conflict, DomainError, NotFound
 from membership.fields import parse_int
 
 from . import escalation, safe_eval
@@ -38,8 +38,22 @@ from .script_engine import RestrictedScriptEngine, RunContext, ServiceFailed
 from .services import SERVICES
 
 
-class ProcessFailed(RuntimeError):
-    """The process itself is broken (a bad expression, an unknown association in its data)."""
+class ProcessFailed(DomainError):
+    """The process itself is broken (a gateway none of whose conditions holds, a bad expression, an
+    unknown association in its data): the step rolls back whole, and the user is told that the
+    process, not their input, is at fault. `detail` is the engine's reason, `instance_id` the
+    instance (set where it is known), for the incident the caller records."""
+
+    code = "process_failed"
+    message_key = "process_failed"
+
+    def __init__(self, detail: str, instance_id: int | None = None):
+        super().__init__()
+        self.detail = detail
+        self.instance_id = instance_id
+
+    def __str__(self) -> str:
+        return self.detail
 
 
 class _SpecFreeWorkflowConverter(BpmnWorkflowConverter):
@@ -128,14 +142,18 @@ def restore(session: Session, actor: Actor, instance: ProcessInstance) -> BpmnWo
     return workflow
 
 
-def advance(workflow: BpmnWorkflow) -> None:
+def advance(workflow: BpmnWorkflow, instance_id: int | None = None) -> None:
     """Run the engine until only human tasks or waits are left.
 
     A failing service operation's own exception (a domain error) is re-raised unchanged, so the
-    caller's transaction rolls back whole and the caller sees e.g. a ValidationFailed.
+    caller's transaction rolls back whole and the caller sees e.g. a ValidationFailed. Any other
+    failure is the process's own: ProcessFailed.
     """
     try:
         workflow.do_engine_steps()
+    except ProcessFailed as exc:
+        exc.instance_id = exc.instance_id or instance_id
+        raise
     except ServiceFailed as exc:
         raise exc.original from exc
     except Exception as exc:
@@ -144,7 +162,7 @@ def advance(workflow: BpmnWorkflow) -> None:
             if isinstance(cause, ServiceFailed):
                 raise cause.original from exc
             cause = cause.__cause__ or getattr(cause, "exception", None)
-        raise ProcessFailed(str(exc)) from exc
+        raise ProcessFailed(str(exc), instance_id) from exc
 
 
 def start_instance(session: Session, actor: Actor, key: str, data: dict,
@@ -221,7 +239,7 @@ def fire_timers(session: Session, actor: Actor, instance_id: int) -> bool:
     before = instance.timer_due_at
     open_ids = {str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True)}  # as run_human_task
     workflow.refresh_timers()
-    advance(workflow)
+    advance(workflow, instance.id)
     _store(instance, workflow)
     materialise(session, instance, workflow, open_ids=open_ids)
     moved = instance.timer_due_at != before
@@ -320,7 +338,7 @@ def run_human_task(session: Session, actor: Actor, instance: ProcessInstance, ta
     before.discard(task.spiff_task_id)
     spiff_task.set_data(**data)
     spiff_task.run()
-    advance(workflow)
+    advance(workflow, instance.id)
     _store(instance, workflow)
     materialise(session, instance, workflow, open_ids=before)
     return workflow

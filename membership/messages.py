@@ -299,6 +299,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forbidden": {"ja": "この操作を行う権限がありません。", "en": "You may not do this."},
     "not_found": {"ja": "見つかりません。", "en": "Not found."},
     "bulk_run_done": {"ja": "この一括処理はすでに終了しています。", "en": "This bulk run has already ended."},
+    "process_failed": {"ja": "申請の処理手順（プロセス）に誤りがあるため、この操作を完了できませんでした。何も変更されていません"
+                             "（入力内容の問題ではありません）。管理者に連絡してください。",
+                       "en": "This step could not be completed because the application's process has an error. "
+                             "Nothing was changed (your input is not at fault). Please tell an administrator."},
     "bulk_interrupted": {"ja": "システムエラーのため処理されませんでした。もう一度お試しください。",
                          "en": "Not worked: an internal error stopped the run. Please try again."},
     "task_not_open": {"ja": "このタスクはすでに処理されています（他の担当者が処理した可能性があります）。",

@@ -172,13 +172,14 @@ def fire_timers() -> int:
             try:
                 moved += runtime.fire_timers(s, SYSTEM, instance_id)
                 s.commit()
-            except Exception:
+            except Exception as exc:
                 s.rollback()
                 notifications.take_pending(s)
                 log.exception("timer of process instance %s failed; retrying in an hour", instance_id)
                 s.execute(sa.update(ProcessInstance).where(ProcessInstance.id == instance_id)
                           .values(timer_due_at=utcnow() + TIMER_RETRY))
-                audit.record(s, SYSTEM, "instance.timer_failed", "process_instance", instance_id)
+                audit.record(s, SYSTEM, "instance.timer_failed", "process_instance", instance_id,
+                             detail=str(exc)[:500])
                 s.commit()
                 continue
             mail = notifications.take_pending(s)

@@ -1167,3 +1167,20 @@ EN.update({
 EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}
 # Certification requirement labels and certificate titles: kept with the domain, which mails them.
 EN.update(TERMS_EN)
+EN.update({
+    "失敗した処理": "Failed steps", "タイマー": "Timer", "利用者の操作": "A user's step",
+    "この申請の処理が、プロセスの誤りのため次の日時に失敗しました（その操作は取り消され、何も変更されていません）。プロセスを直した版を公開し、最新版へ移行してください。":
+        "Steps of this application failed at these times because of an error in the process (each was undone; "
+        "nothing changed). Deploy a corrected version and migrate the instance to it.",
+})
+EN.update({
+    "公開する前に確認してください": "Check before deploying",
+    "試行で {n} 件の申請が最後まで進みませんでした（エラーまたは終わらない）。このまま公開すると、同じような申請の処理が失敗します。":
+        "In the dry run {n} applications did not get to the end (an error, or no end). Deployed as it is, "
+        "the process will fail on applications like them.",
+    "この下書きは v{base} から作られましたが、その後に公開された版があります。公開すると、次の版の変更はこの下書きに含まれず、取り消されます:":
+        "This draft was started from v{base}, and versions have been deployed since. Deploying it undoes "
+        "their changes, which the draft does not have:",
+    "内容を確認したうえで公開します": "I have checked this and want to deploy",
+    "公開する前に、下の注意を確認してチェックを入れてください。": "Before deploying, read the warning below and tick the box.",
+})

@@ -142,3 +142,58 @@ def test_a_process_file_is_read_in_as_the_draft_with_the_same_checks(app, sessio
     r = send(b"<definitions>nope", 1)  # saved with its problems, as the editor's saves are
     assert "問題があります" in r.get_data(as_text=True)
     assert deploy.latest(session, "layer_review").xml == REVIEW  # nothing deployed
+
+
+def test_a_draft_the_dry_run_cannot_finish_is_deployed_only_when_confirmed_and_then_fails_clearly(app, session):
+    """A gateway whose conditions no longer hold (a typo) passes the checks, but the dry run cannot
+    finish past applications with it: the review says so and deploying needs a tick. Deployed anyway,
+    the step that reaches the gateway rolls back with a message that the process is at fault, and
+    the instance's page lists the incident for the designers."""
+    from engine import tasks
+    from membership.models import AuditEvent
+
+    staff = actor_for(session, "staff@otaru")
+    done = file_enrolment(session, new_member(session), chain=[("otaru", "A-1")])
+    tasks.complete_task(session, staff, open_task_for(session, staff, done.id).id, "approve")
+    session.commit()
+    designer = login(app, "designer01")
+    csrf = _csrf(designer)
+    broken = REVIEW.replace('decision == "approve"', 'decision == "approved"')
+    assert _save(designer, broken, 0, csrf).get_json()["problems"] == []  # nothing the checks can see
+    page = designer.get("/designer/processes/layer_review/review").get_data(as_text=True)
+    assert 'id="risk-failing"' in page and 'name="confirm"' in page and 'id="risk-overtaken"' not in page
+    before = deploy.latest(session, "layer_review").version
+    r = designer.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": "1"},
+                      follow_redirects=True)
+    assert "チェックを入れてください" in r.get_data(as_text=True)
+    assert deploy.latest(session, "layer_review").version == before
+    r = designer.post("/designer/processes/layer_review/deploy",
+                      data={"csrf_token": csrf, "revision": "1", "confirm": "y"})
+    assert r.status_code == 302 and deploy.latest(session, "layer_review").version == before + 1
+
+    app_on_broken = file_enrolment(session, new_member(session), chain=[("otaru", "A-1")])
+    task = open_task_for(session, staff, app_on_broken.id)
+    session.commit()
+    office = login(app, "staff@otaru")
+    r = office.post(f"/tasks/{task.id}", data={"csrf_token": _csrf(designer), "decision": "approve"})
+    assert r.status_code == 500 and "プロセス）に誤りがある" in r.get_data(as_text=True)
+    assert open_task_for(session, staff, app_on_broken.id).id == task.id  # nothing changed
+    [incident] = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "process.incident",
+                                                             AuditEvent.object_id == task.instance_id)).all()
+    assert "No conditions satisfied" in incident.detail["detail"]
+    viewer = designer.get(f"/designer/instances/{task.instance_id}").get_data(as_text=True)
+    assert 'id="incidents-title"' in viewer and "No conditions satisfied" in viewer
+
+
+def test_a_draft_started_before_a_later_deployment_says_what_it_would_undo(app, session):
+    designer = login(app, "designer01")
+    csrf = _csrf(designer)
+    assert _save(designer, REVIEW.replace('name="事務局の審査"', 'name="下書きの審査"'), 0, csrf).status_code == 200
+    deploy.deploy(session, actor_for(session, "designer01"), REVIEW.replace('name="事務局の審査"', 'name="別の審査"'),
+                  "layer_review.bpmn", note="期限を短く")
+    session.commit()
+    page = designer.get("/designer/processes/layer_review/review").get_data(as_text=True)
+    latest = deploy.latest(session, "layer_review").version
+    assert 'id="risk-overtaken"' in page and f"v{latest}（期限を短く）" in page
+    r = designer.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": "1"})
+    assert r.status_code == 302 and deploy.latest(session, "layer_review").version == latest

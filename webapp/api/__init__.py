@@ -12,7 +12,8 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from membership import accounts, registration
+from engine.runtime import ProcessFailed
+from membership import accounts, audit, registration
 from membership.actors import Actor
 from membership.errors import (
     AuthenticationFailed,
@@ -28,8 +29,9 @@ from .. import db
 from ..i18n import field_errors, message
 from ..json_provider import strict_loads
 
+#: a process that is itself broken is the server's fault (500), told as such in words
 STATUS_FOR = {ValidationFailed: 422, NotFound: 404, Forbidden: 403, Conflict: 409,
-              AuthenticationFailed: 401, Throttled: 429}
+              AuthenticationFailed: 401, Throttled: 429, ProcessFailed: 500}
 
 #: marshmallow's English messages → our message keys (the field name is added when rendering)
 MARSHMALLOW_KEYS = {
@@ -119,6 +121,22 @@ class MamisApi(Api):
 api = MamisApi()
 
 
+def _record_incident(app: Flask, exc: ProcessFailed) -> None:
+    """The step rolled back; what broke is kept for the designers (the instance's page lists it)."""
+    from ..security import actor
+
+    app.logger.error("process instance %s failed: %s", exc.instance_id, exc.detail)
+    if exc.instance_id is None:
+        return
+    try:
+        audit.record(db.session(), actor(), "process.incident", "process_instance", exc.instance_id,
+                     detail=exc.detail[:500])
+        db.commit()
+    except Exception:  # the user's answer does not depend on it
+        app.logger.exception("could not record the incident of process instance %s", exc.instance_id)
+        db.rollback()
+
+
 def domain_error_response(exc: DomainError):
     status = next((s for cls, s in STATUS_FOR.items() if isinstance(exc, cls)), 400)
     fields = field_errors(exc) if isinstance(exc, ValidationFailed) else {}
@@ -170,6 +188,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):
         db.rollback()
+        if isinstance(exc, ProcessFailed):
+            _record_incident(app, exc)
         if is_api_request():
             return domain_error_response(exc)
         status = next((s for cls, s in STATUS_FOR.items() if isinstance(exc, cls)), 400)

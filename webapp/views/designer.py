@@ -64,7 +64,7 @@ def instance(instance_id):
     page), the task history, and the data (personal values masked for designers)."""
     seen = engine_instances.view(db.session(), actor(), instance_id)
     return render_template("designer/instance.html", instance=seen["instance"], definition=seen["definition"],
-                           history=seen["tasks"],
+                           history=seen["tasks"], incidents=seen["incidents"],
                            data={k: json.dumps(v, ensure_ascii=False) for k, v in seen["data"].items()})
 
 
@@ -190,7 +190,19 @@ def review(key):
     return render_template("designer/review.html", key=key, draft=draft, problems=_problems(found),
                            changes=[] if found else changes.compare(current.xml if current else None, draft.xml),
                            replays=replays, size=DRY_RUN_SIZE, current=current,
+                           failing=_failing(replays), overtaken=_overtaken(s, key, draft),
                            kinds=applications.KIND_LABELS, outcomes={**applications.STATUS_LABELS, **DRY_RUN_OUTCOMES})
+
+
+def _failing(replays) -> list:
+    """Replays the draft could not finish (an error, or a loop): the deployed draft would stop
+    applications like them."""
+    return [r for r in replays if r.draft_outcome in ("error", "loop")]
+
+
+def _overtaken(s, key: str, draft) -> list:
+    """Versions deployed after the one the draft was started from: deploying the draft undoes them."""
+    return [v for v in deploy.list_definitions(s) if v.key == key and v.version > (draft.base_version or 0)]
 
 
 def _posted_revision():
@@ -207,6 +219,12 @@ def _posted_revision():
 def deploy_draft(key):
     revision = _posted_revision()
     if revision is None:
+        return redirect(url_for("designer.review", key=key))
+    draft = designs.draft_of(db.session(), key)
+    if draft is not None and not request.form.get("confirm") and not designs.problems(draft) and (
+            _overtaken(db.session(), key, draft)
+            or _failing(dry_run.dry_run(db.session(), key, draft.xml, DRY_RUN_SIZE))):
+        flash(translate("公開する前に、下の注意を確認してチェックを入れてください。"), "error")
         return redirect(url_for("designer.review", key=key))
     try:
         definition = designs.deploy_draft(db.session(), actor(), key, revision, request.form.get("note", ""))
