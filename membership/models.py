@@ -361,6 +361,9 @@ class Notification(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
+    #: queued: not before this (the back-off after a failed send; none for a new mail);
+    #: sending: the claim's end — a worker that died meanwhile leaves it to be taken again
+    next_attempt_at: Mapped[dt.datetime | None]
 
 
 class ClosedDay(Base):

@@ -17,7 +17,10 @@ from . import db, mailer
 
 log = logging.getLogger(__name__)
 STALE_SENDING = dt.timedelta(minutes=10)
-MAX_ATTEMPTS = 5
+#: a mail is tried this often before it is marked failed, the pauses doubling from a minute up to
+#: an hour (about 14 hours in all: an SMTP server down for a night loses nothing)
+MAX_ATTEMPTS = 20
+FIRST_PAUSE, LONGEST_PAUSE = dt.timedelta(minutes=1), dt.timedelta(hours=1)
 TIMER_RETRY = dt.timedelta(hours=1)
 
 
@@ -36,26 +39,35 @@ def dispatch_notifications(ids: list[int]) -> None:
             log.exception("could not send or enqueue notification %s; flush_outbox will retry", notification_id)
 
 
-@shared_task(name="webapp.jobs.send_notification", bind=True, max_retries=MAX_ATTEMPTS)
-def send_notification(self, notification_id: int) -> str:
+def pause_after(attempts: int) -> dt.timedelta:
+    """The wait before the next try of a mail tried `attempts` times."""
+    return min(FIRST_PAUSE * 2 ** max(attempts - 1, 0), LONGEST_PAUSE)
+
+
+@shared_task(name="webapp.jobs.send_notification")
+def send_notification(notification_id: int) -> str:
+    """Deliver one mail. A failed delivery is not retried here: the row goes back to `queued`
+    with its pause, and `flush_outbox` — the one owner of retries — sends it again after it."""
     factory = db.database().session_factory
     with factory() as s:
         # Claim: only one delivery of a queued mail may proceed, however often the job arrives.
+        now = utcnow()
         claimed = s.execute(sa.update(Notification).where(
-            Notification.id == notification_id, Notification.status == "queued")
-            .values(status="sending", attempts=Notification.attempts + 1)).rowcount
+            Notification.id == notification_id, Notification.status == "queued",
+            sa.or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
+            .values(status="sending", attempts=Notification.attempts + 1,
+                    next_attempt_at=now + STALE_SENDING)).rowcount
         s.commit()
         if claimed != 1:
             return "skipped"
         note = s.get(Notification, notification_id)
         try:
             mailer.deliver(current_app.config, note)
-        except Exception as exc:
+        except Exception:
             note.status = "queued" if note.attempts < MAX_ATTEMPTS else "failed"
+            note.next_attempt_at = utcnow() + pause_after(note.attempts)
             s.commit()
-            if note.status == "queued" and not self.request.is_eager:
-                raise self.retry(exc=exc, countdown=30 * note.attempts) from exc
-            log.exception("mail %s not sent", notification_id)
+            log.exception("mail %s not sent (attempt %s of %s)", notification_id, note.attempts, MAX_ATTEMPTS)
             return "failed"
         note.status = "sent"
         note.sent_at = utcnow()
@@ -65,14 +77,19 @@ def send_notification(self, notification_id: int) -> str:
 
 @shared_task(name="webapp.jobs.flush_outbox")
 def flush_outbox() -> int:
-    """Beat job: requeue mails stuck in `sending` and enqueue every queued one."""
+    """Beat job: requeue mails whose claim ended without an answer (a worker died while sending)
+    and enqueue every queued one whose pause is over."""
     factory = db.database().session_factory
+    now = utcnow()
     with factory() as s:
-        s.execute(sa.update(Notification).where(
-            Notification.status == "sending", Notification.created_at < utcnow() - STALE_SENDING)
-            .values(status="queued"))
-        ids = list(s.scalars(sa.select(Notification.id).where(Notification.status == "queued")
-                             .order_by(Notification.id).limit(500)))
+        s.execute(sa.update(Notification).where(Notification.status == "sending", sa.or_(
+            Notification.next_attempt_at < now,  # (claims made before next_attempt_at existed: by age)
+            sa.and_(Notification.next_attempt_at.is_(None), Notification.created_at < now - STALE_SENDING))
+        ).values(status="queued"))
+        ids = list(s.scalars(sa.select(Notification.id).where(
+            Notification.status == "queued",
+            sa.or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
+            .order_by(Notification.id).limit(500)))
         s.commit()
     task = current_app.extensions["celery"].tasks[send_notification.name]
     for notification_id in ids:

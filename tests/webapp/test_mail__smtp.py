@@ -74,8 +74,15 @@ def test_a_mail_job_failing_after_the_commit_does_not_fail_the_saved_step(app, s
 
     member = new_member(session)
 
-    def broken_clock():
-        raise RuntimeError("the database went away")
+    from membership.db import utcnow
+
+    calls = []
+
+    def broken_clock():  # the claim reads the clock; marking the mail sent, after it went out, fails
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("the database went away")
+        return utcnow()
 
     monkeypatch.setattr(jobs, "utcnow", broken_clock)
     r = ApiClient(app.test_client(), member.login_id).post("/api/v1/applications", json=enrolment_body())
@@ -85,3 +92,47 @@ def test_a_mail_job_failing_after_the_commit_does_not_fail_the_saved_step(app, s
     assert [m["To"] for m in smtp.messages] == [address]  # it went out
     note = session.scalars(sa.select(Notification).where(Notification.to_address == address)).one()
     assert note.status == "sending"  # not marked sent: the outbox job looks at it again
+
+
+def test_while_the_smtp_server_is_down_a_mail_waits_its_pause_and_arrives_when_it_is_back(app, session,
+                                                                                          monkeypatch):
+    """One owner of retries: a failed send puts the mail back with a pause (doubling), the outbox
+    job sends it only after that pause — an outage of minutes does not use up its tries."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from membership.db import utcnow
+    from membership.models import Notification
+    from webapp import jobs
+
+    member = new_member(session)
+    account = session.get(UserAccount, member.user_id)
+    monkeypatch.setitem(app.config, "SMTP_URL", f"smtp://127.0.0.1:{free_port()}")  # nothing listens
+    r = app.test_client().post("/password/forgot", data={"login_id": account.login_id, "email": account.email})
+    assert r.status_code == 200  # the member's step is not held up by the mail
+    note = session.scalars(sa.select(Notification).where(Notification.to_address == account.email)).one()
+    session.refresh(note)
+    assert (note.status, note.attempts) == ("queued", 1)
+    assert note.next_attempt_at - utcnow() > dt.timedelta(seconds=50)
+    clock = [utcnow()]
+    monkeypatch.setattr(jobs, "utcnow", lambda: clock[0])
+    with app.app_context():
+        for _ in range(5):  # the outbox job every minute for five minutes: tried after each pause only
+            clock[0] += dt.timedelta(minutes=1)
+            jobs.flush_outbox()
+    session.refresh(note)
+    assert note.status == "queued" and note.attempts == 3  # after 1 and 2 more minutes; next in 4
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        monkeypatch.setitem(app.config, "SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+        clock[0] += jobs.pause_after(note.attempts)
+        with app.app_context():
+            jobs.flush_outbox()
+    finally:
+        controller.stop()
+    session.refresh(note)
+    assert note.status == "sent" and [m["To"] for m in inbox.messages] == [account.email]
+    assert jobs.pause_after(1) == dt.timedelta(minutes=1) and jobs.pause_after(30) == dt.timedelta(hours=1)
