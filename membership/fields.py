@@ -46,6 +46,28 @@ def parse_id(value) -> int | None:
 
 #: dash-like characters that NFKC leaves alone (or maps to something other than "-")
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−－ｰー"), "-")
+#: characters no text of ours may hold: NUL (PostgreSQL's text refuses it) and a lone UTF-16
+#: surrogate (JSON's "\ud800": no encoding can write it)
+WILD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def wild_text_in(value, path: str = "") -> str | None:
+    """The path (`comment`, `associations[0].code`) of the first string in `value` — a str, or
+    JSON's lists and objects, keys included — holding a WILD_TEXT character; None if none."""
+    if isinstance(value, str):
+        return (path or "request") if WILD_TEXT.search(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            found = wild_text_in(key, name) or wild_text_in(item, name)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = wild_text_in(item, f"{path}[{i}]")
+            if found:
+                return found
+    return None
 
 LOGIN_ID_SYMBOLS = "!@%&#"
 _LOGIN_ID = re.compile(r"[A-Za-z0-9!@%&#]{8,32}")

@@ -11,6 +11,9 @@ import typing as t
 import orjson
 from flask.json.provider import DefaultJSONProvider
 
+from membership.errors import ValidationFailed
+from membership.fields import wild_text_in
+
 #: datetimes go through Flask's default (HTTP dates), as with the standard provider
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
@@ -33,11 +36,16 @@ def strict_loads(data: str | bytes) -> t.Any:
     (json.JSONDecodeError), which Flask and webargs answer with 400."""
     text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
     try:
-        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except json.JSONDecodeError:
         raise
     except (ValueError, RecursionError) as exc:
         raise json.JSONDecodeError(f"unreadable JSON: {type(exc).__name__}", text[:40], 0) from exc
+    # "\u0000" and a lone "\ud800" are valid JSON but no text of ours: refused naming the field (422)
+    wild = wild_text_in(value)
+    if wild:
+        raise ValidationFailed({wild: ("bad_character", {})})
+    return value
 
 
 class OrjsonProvider(DefaultJSONProvider):

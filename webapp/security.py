@@ -9,8 +9,9 @@ from flask_login import LoginManager, UserMixin, current_user
 from flask_login import login_required as login_required
 from flask_wtf.csrf import CSRFProtect
 
-from membership import accounts, associations, registration
+from membership import accounts, associations, fields, registration
 from membership.actors import Actor
+from membership.errors import ValidationFailed
 
 from . import db
 from .i18n import translate
@@ -150,6 +151,19 @@ def _setup_gate():
     return redirect(url_for(page))
 
 
+def _refuse_wild_text():
+    """A NUL in the path, a query or a form value is refused naming the field (422) before any
+    of it reaches the database (PostgreSQL's text cannot hold it). JSON bodies: strict_loads."""
+    if fields.WILD_TEXT.search(request.path):
+        raise ValidationFailed({"path": ("bad_character", {})})
+    sources = [request.args] + ([request.form] if request.mimetype in (
+        "application/x-www-form-urlencoded", "multipart/form-data") else [])
+    for source in sources:
+        for key, value in source.items(multi=True):
+            if fields.WILD_TEXT.search(key) or fields.WILD_TEXT.search(value):
+                raise ValidationFailed({fields.WILD_TEXT.sub("", key) or "request": ("bad_character", {})})
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -157,6 +171,7 @@ def init_app(app: Flask) -> None:
     login_manager.localize_callback = translate
     login_manager.session_protection = "strong"
     csrf.init_app(app)
+    app.before_request(_refuse_wild_text)
     app.before_request(_remember_language)
     app.before_request(_setup_gate)
     app.after_request(_headers)

@@ -73,3 +73,31 @@ def test_a_body_that_is_not_an_object_names_the_request_not_a_schema(api, sessio
         assert "_schema" not in fields and all("_schema" not in text for text in fields.values()), fields
     r = client.post("/api/v1/applications", json={"kind": "certification"})
     assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"certificate"}
+
+
+@pytest.mark.parametrize("wild", ["a\u0000b", "a\ud800"])
+def test_a_nul_or_a_lone_surrogate_is_refused_naming_the_field(api, app, session, wild):
+    """PostgreSQL's text cannot hold NUL and no encoding can write a lone surrogate: both reached
+    the database (or the encoder) and answered 500, the token call included."""
+    import json
+
+    raw = {"Content-Type": "application/json"}
+    anonymous = app.test_client()
+    r = anonymous.post("/api/v1/auth/token", data=json.dumps({"login_id": wild, "password": "x"}), headers=raw)
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"login_id"}
+    assert "使えない文字" in r.get_json()["error"]["fields"]["login_id"]
+    member = api(new_member(session, prefix="nul").login_id)
+    body = {**enrolment_body(), "associations": [{"code": wild, "category": "A-1"}]}
+    r = member.post("/api/v1/applications", data=json.dumps(body), headers=raw)
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"associations[0].code"}
+    staff = api("staff@otaru")
+    if "\u0000" in wild:  # (a URL or a form cannot carry a lone surrogate: it arrives as U+FFFD)
+        for url in ("/api/v1/associations?q=a%00b", "/api/v1/tasks?applicant=%00", "/api/v1/members?q=%00",
+                    "/api/v1/process-definitions/a%00b/versions/latest"):
+            r = staff.get(url)
+            assert r.status_code == 422, url
+            assert r.get_json()["error"]["code"] == "invalid", url
+        r = anonymous.post("/login", data={"login_id": "a\u0000b", "password": "x"})
+        assert r.status_code == 422  # the screens too
+    r = staff.get("/api/v1/tasks?view=open")
+    assert r.status_code == 200  # nothing left broken behind

@@ -166,11 +166,11 @@ def token_required(view):
 
 
 def _out_of_range(exc: Exception) -> bool:
-    """A value the driver could not bind (SQLite: OverflowError) or the server refused as out of
-    range (PostgreSQL: numeric_value_out_of_range, SQLSTATE 22003)."""
-    if isinstance(exc, OverflowError) or isinstance(getattr(exc, "orig", None), OverflowError):
+    """A value the driver could not bind (SQLite: OverflowError; a lone surrogate: UnicodeEncodeError)
+    or the server refused (PostgreSQL: numeric_value_out_of_range 22003, a NUL in text 22021)."""
+    if any(isinstance(e, OverflowError | UnicodeEncodeError) for e in (exc, getattr(exc, "orig", None))):
         return True
-    return isinstance(exc, DBAPIError) and getattr(getattr(exc, "orig", None), "sqlstate", None) == "22003"
+    return isinstance(exc, DBAPIError) and getattr(getattr(exc, "orig", None), "sqlstate", None) in ("22003", "22021")
 
 
 def init_app(app: Flask) -> None:
