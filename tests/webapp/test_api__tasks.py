@@ -146,3 +146,26 @@ def test_a_bulk_call_stopped_by_an_internal_error_answers_what_was_done_and_leav
     monkeypatch.setattr(tasks, "complete_task", real)
     again = api("staff@otaru").post("/api/v1/tasks/bulk-complete", json={"ids": ids[1:], "decision": "approve"})
     assert [row["ok"] for row in again.get_json()] == [True, True]  # what was not worked can be sent again
+
+
+def test_the_list_filters_still_apply_when_the_inbox_pages_them(api, session):
+    """A client paging completed tasks (`status=completed&per_page=50`) got open ones: the inbox's
+    parameters dropped API.md's filters. Now `status` and an application kind as `kind` filter there
+    too, and what cannot combine is refused naming it."""
+    staff = api("staff@otaru")
+    done, waiting = [], []
+    for bucket in (done, waiting):
+        r = api(new_member(session).login_id).post("/api/v1/applications", json=enrolment_body([("otaru", "A-1")]))
+        bucket += [t["id"] for t in inbox(api, "otaru", r.get_json()["id"])]
+    assert staff.post(f"/api/v1/tasks/{done[0]}/complete", json={"decision": "approve"}).status_code == 200
+    completed = staff.get("/api/v1/tasks?status=completed&per_page=100").get_json()
+    assert done[0] in [t["id"] for t in completed] and waiting[0] not in [t["id"] for t in completed]
+    assert {t["status"] for t in completed} == {"completed"}
+    opened = staff.get("/api/v1/tasks?status=open&per_page=100").get_json()
+    assert waiting[0] in [t["id"] for t in opened] and done[0] not in [t["id"] for t in opened]
+    by_kind = staff.get("/api/v1/tasks?kind=withdrawal&page=1").get_json()
+    assert waiting[0] not in [t["id"] for t in by_kind]  # an enrolment's task
+    assert waiting[0] in [t["id"] for t in staff.get("/api/v1/tasks?kind=enrolment&page=1").get_json()]
+    for query in ("association=otaru&view=open", "kind=review&page=1"):
+        r = staff.get(f"/api/v1/tasks?{query}")
+        assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {query.split("=")[0]}

@@ -116,10 +116,26 @@ def cancel_application(application_id):
 @blp.arguments(schemas.TaskQuery(), location="query")
 @blp.response(200, schemas.TaskSchema(many=True))
 def list_tasks(query):
+    """API.md's list (`status`, `kind`, `association`), or — for a secretariat giving any of the
+    inbox's parameters — the inbox: a view, filters, sorting and pages (X-Total-Count). There
+    `status` and an application kind as `kind` filter as in the list (without `view`, `status`
+    other than open searches every view); a task kind or `association` cannot be combined with
+    the inbox (its scope is the office's) and is refused naming it."""
     inbox_keys = {"view", "application_kind", "layer", "date_from", "date_to", "applicant", "holder", "sort", "order",
                   "page", "per_page"}
     if g.actor.is_secretariat and inbox_keys & set(query):
         args = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in query.items() if k in inbox_keys}
+        given = set(request.args)
+        refused = {name: ("not_with_inbox", {}) for name in ("association", "kind") if name in given and (
+            name == "association" or query.get("kind") in tasks.TASK_KINDS)}
+        if refused:
+            raise ValidationFailed(refused)
+        if "kind" in given and "application_kind" not in args:
+            args["application_kind"] = query["kind"]
+        if "status" in given and query["status"] != "all":
+            args["status"] = query["status"]
+        if "status" in given and "view" not in args:
+            args["view"] = "open" if query["status"] == "open" else "all"
         rows, total = tasks.search_inbox(db.session(), g.actor, tasks.parse_query(args))
         # task_dict already has the documented shape: answer directly, without a schema pass per row
         response = jsonify([tasks.task_dict(t, code) for t, code in rows])
