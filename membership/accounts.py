@@ -191,7 +191,7 @@ def issue_token(session: Session, account: UserAccount) -> str:
 _TOKEN_IDENTITY = sa.select(
     UserAccount.id, UserAccount.login_id, UserAccount.role, UserAccount.association_id, UserAccount.physician_id,
     UserAccount.display_name, UserAccount.terms_version, UserAccount.email_verified_at,
-    UserAccount.must_change_credentials,
+    UserAccount.must_change_credentials, UserAccount.lang,
 ).join(ApiToken, ApiToken.user_id == UserAccount.id).where(
     ApiToken.token_hash == sa.bindparam("digest"), ApiToken.expires_at >= sa.bindparam("now"),
     UserAccount.is_active.is_(True), UserAccount.auth_epoch == ApiToken.auth_epoch)

@@ -67,6 +67,22 @@ def test_english_messages_on_request(api, session):
     assert r.get_json()["error"]["fields"]["desired_date"] == "Desired date must be today or later."
 
 
+def test_an_account_using_english_is_answered_in_english_unless_a_request_asks_otherwise(api, session):
+    from membership.models import UserAccount
+
+    member = new_member(session)
+    session.get(UserAccount, member.user_id).lang = "en"
+    session.commit()
+    client = api(member.login_id)
+    body = {**enrolment_body(), "desired_date": "2001-04-01"}
+    r = client.post("/api/v1/applications", json=body)
+    assert r.get_json()["error"]["fields"]["desired_date"] == "Desired date must be today or later."
+    r = client.post("/api/v1/applications", json=body, headers={"Accept-Language": "ja"})
+    assert r.get_json()["error"]["fields"]["desired_date"] == "入会希望年月日は本日以降の日付を入力してください。"
+    r = client.client.post("/api/v1/applications?lang=ja", headers=client.headers, json=body)
+    assert r.get_json()["error"]["fields"]["desired_date"].startswith("入会希望年月日")
+
+
 def test_a_wrong_typed_field_is_named_as_the_kind_of_application_names_it(api, session):
     member = new_member(session)
     r = api(member.login_id).post("/api/v1/applications", json={"kind": "withdrawal", "desired_date": 123})

@@ -26,7 +26,7 @@ from membership.errors import (
 )
 
 from .. import db
-from ..i18n import field_errors, message
+from ..i18n import LANGS, field_errors, message
 from ..json_provider import strict_loads
 
 #: a process that is itself broken is the server's fault (500), told as such in words
@@ -160,6 +160,8 @@ def token_required(view):
         if registration.pending_step(account):
             return error_response(403, "setup_required", message("setup_required"))
         g.actor = Actor.of(account)
+        if "lang" not in request.args and "Accept-Language" not in request.headers and account.lang in LANGS:
+            g.lang = account.lang  # a request that names no language is answered in the account's
         return view(*args, **kwargs)
 
     return wrapped
