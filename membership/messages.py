@@ -299,6 +299,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forbidden": {"ja": "この操作を行う権限がありません。", "en": "You may not do this."},
     "not_found": {"ja": "見つかりません。", "en": "Not found."},
     "bulk_run_done": {"ja": "この一括処理はすでに終了しています。", "en": "This bulk run has already ended."},
+    "association_not_for_role": {"ja": "{field}は事務局の利用者にだけ指定できます。",
+                                 "en": "{field} is given only for a secretariat's user."},
     "not_with_inbox": {"ja": "{field}は受信箱の表示・絞り込み（view・page など）と一緒には指定できません。",
                        "en": "{field} cannot be combined with the inbox's parameters (view, page, …)."},
     "bad_character": {"ja": "{field}に使えない文字（制御文字など）が含まれています。",

@@ -36,6 +36,14 @@ def test_upgrade_demo_users_and_deploy(tmp_path):
     bad = flask(tmp_path, "users", "create", "--login-id", "x9x9x9x9", "--password", "Mamis#2024",
                 "--role", "secretariat")
     assert bad.returncode == 2 and "事務局には所属医師会が必要です。" in bad.stderr
+    # the rules of the screens: no ID with spaces or brackets, no one-letter password, no
+    # association for a designer
+    weak = flask(tmp_path, "users", "create", "--login-id", "bad id<>", "--password", "a", "--role", "admin")
+    assert weak.returncode == 2 and weak.stderr.count("\n") == 2
+    assert "login_id:" in weak.stderr and "password:" in weak.stderr
+    stray = flask(tmp_path, "users", "create", "--login-id", "designer9", "--password", "Mamis#2024",
+                  "--role", "designer", "--association", "otaru")
+    assert stray.returncode == 2 and "association:" in stray.stderr
     deployed = flask(tmp_path, "processes", "deploy")
     assert deployed.returncode == 0 and "enrolment v1 unchanged" in deployed.stdout
     logins = flask(tmp_path, "demo", "logins")

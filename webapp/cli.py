@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from engine import bootstrap, deploy
-from membership import accounts, demo, migrate, physicians
+from membership import accounts, demo, fields, migrate, physicians
 from membership.errors import ValidationFailed
 
 from . import db
@@ -65,8 +65,19 @@ def _print_logins():
 def users_create(login_id, password, role, association_code, name):
     """Create a user account. A member is a physician ready to use the system at once (an
     administrator vouches for them: no first-login terms or e-mail steps), named by --name
-    ("family given", else the login ID)."""
+    ("family given", else the login ID). The login ID and password follow the rules the screens
+    apply; only a secretariat belongs to an association."""
+    errors = {}
+    for field, check, value in (("login_id", fields.login_id, login_id), ("password", fields.password, password)):
+        try:
+            check(value)
+        except fields.FieldError as exc:
+            errors[field] = (exc.key, exc.params)
+    if association_code and role != "secretariat":
+        errors["association"] = ("association_not_for_role", {})
     try:
+        if errors:
+            raise ValidationFailed(errors)
         if role == "member":
             family, _, given = (name.strip() or login_id).replace("\u3000", " ").partition(" ")
             account = physicians.register_physician(db.session(), None, login_id=login_id, password=password,
