@@ -18,8 +18,10 @@ def test_wrong_credentials_are_401_and_repeated_failures_429(app, session):
     for _ in range(5):
         r = client.post("/api/v1/auth/token", json={"login_id": member.login_id, "password": "wrong"})
         assert r.status_code == 401 and r.get_json()["error"]["code"] == "unauthorized"
+        assert r.headers["WWW-Authenticate"] == "Bearer"
     r = client.post("/api/v1/auth/token", json={"login_id": member.login_id, "password": "Mamis#2024"})
     assert r.status_code == 429 and "分後" in r.get_json()["error"]["message"]
+    assert r.headers["Retry-After"] == "900"  # fifteen minutes at most
 
 
 def test_missing_fields_are_422_naming_them(app, session):
@@ -29,4 +31,12 @@ def test_missing_fields_are_422_naming_them(app, session):
 
 def test_a_bad_token_is_401(app, session):
     r = app.test_client().get("/api/v1/members/me", headers={"Authorization": "Bearer forged"})
-    assert r.status_code == 401
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_the_scheme_name_is_case_insensitive(api, app):
+    token = api("staff@sapporo").headers["Authorization"].split(" ", 1)[1]
+    for scheme in ("bearer", "BEARER", "Bearer"):
+        r = app.test_client().get("/api/v1/members/me", headers={"Authorization": f"{scheme} {token}"})
+        assert r.status_code == 200, scheme
+    assert app.test_client().get("/api/v1/members/me", headers={"Authorization": "Basic " + token}).status_code == 401

@@ -140,7 +140,12 @@ def _record_incident(app: Flask, exc: ProcessFailed) -> None:
 def domain_error_response(exc: DomainError):
     status = next((s for cls, s in STATUS_FOR.items() if isinstance(exc, cls)), 400)
     fields = field_errors(exc) if isinstance(exc, ValidationFailed) else {}
-    return error_response(status, exc.code, message(exc.message_key, **exc.params), fields)
+    response = error_response(status, exc.code, message(exc.message_key, **exc.params), fields)
+    if isinstance(exc, Throttled):  # the most a client waits: failures older than the window stop counting
+        response.headers["Retry-After"] = str(int(accounts.THROTTLE_WINDOW.total_seconds()))
+    elif isinstance(exc, AuthenticationFailed):
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 def token_required(view):
@@ -151,12 +156,14 @@ def token_required(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
+        scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
         account = None
-        if header.startswith("Bearer "):
-            account = accounts.identity_for_token(db.session(), header[7:].strip())
+        if scheme.lower() == "bearer" and credentials.strip():  # the scheme's name is case-insensitive
+            account = accounts.identity_for_token(db.session(), credentials.strip())
         if account is None:
-            return error_response(401, "unauthorized", message("not_logged_in"))
+            response = error_response(401, "unauthorized", message("not_logged_in"))
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response
         if registration.pending_step(account):
             return error_response(403, "setup_required", message("setup_required"))
         g.actor = Actor.of(account)
