@@ -195,6 +195,9 @@ def _check_choices(session: Session, physician_id: int, choices, errors: dict, e
         if not isinstance(choice, dict):
             errors[f"{field}[{i}]"] = ("invalid", {})
             continue
+        if not isinstance(choice.get("code") or "", str) or not isinstance(choice.get("category") or "", str):
+            errors[f"{field}[{i}]"] = ("invalid", {})  # (an object where a code goes is not quoted back)
+            continue
         code, cat_code = str(choice.get("code") or ""), str(choice.get("category") or "")
         association = found.get(code)
         if association is None:

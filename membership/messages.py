@@ -514,6 +514,11 @@ def _mid_sentence(name: str) -> str:
 _PROPER_WORDS = {"Japan", "Japanese", "Hokkaido", "Tokyo", "English"}
 
 
+#: the longest value a message quotes in full, and the parameters that quote the client's input
+ECHO_MAX = 60
+ECHOED = ("code", "value")
+
+
 def render(key: str, lang: str = DEFAULT_LANG, field: str | None = None, context: str | None = None,
            **params) -> str:
     entry = MESSAGES.get(key) or {"ja": key, "en": key}
@@ -523,6 +528,9 @@ def render(key: str, lang: str = DEFAULT_LANG, field: str | None = None, context
         if lang == "en" and not text.startswith("{field}"):
             name = _mid_sentence(name)
         params.setdefault("field", name)
+    # a value echoed from the client (an unknown code) is cut: a megabyte sent is not answered back
+    params = {k: f"{v[:ECHO_MAX]}…" if k in ECHOED and isinstance(v, str) and len(v) > ECHO_MAX else v
+              for k, v in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError):

@@ -79,6 +79,9 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
         found = get_by_codes(session, [str(c.get("code", "")) for c in chosen if isinstance(c, dict)])
         for i, choice in enumerate(chosen):
             code = str(choice.get("code", "")) if isinstance(choice, dict) else ""
+            if isinstance(choice, dict) and not isinstance(choice.get("code", ""), str):
+                errors[f"associations[{i}].code"] = ("invalid", {})
+                continue
             association = found.get(code)
             if association is None:
                 errors[f"associations[{i}].code"] = ("unknown_association", {"code": code})

@@ -101,3 +101,13 @@ def test_a_nul_or_a_lone_surrogate_is_refused_naming_the_field(api, app, session
         assert r.status_code == 422  # the screens too
     r = staff.get("/api/v1/tasks?view=open")
     assert r.status_code == 200  # nothing left broken behind
+
+
+def test_a_value_quoted_back_in_an_error_is_cut_and_an_object_is_not_quoted(api, session):
+    client = api(new_member(session, prefix="echo").login_id)
+    huge = "x" * 100_000
+    r = client.post("/api/v1/applications", json={**enrolment_body(), "associations": [{"code": huge}]})
+    assert r.status_code == 422 and len(r.get_data()) < 2_000
+    assert "x" * 60 + "…" in r.get_data(as_text=True)
+    r = client.post("/api/v1/applications", json={**enrolment_body(), "associations": [{"code": {"a": 1}}]})
+    assert r.status_code == 422 and "{'a'" not in r.get_data(as_text=True)
