@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_login import login_required as login_required
 from flask_wtf.csrf import CSRFProtect
@@ -109,6 +109,8 @@ def _headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):  # served over TLS (behind its proxy): stay on it
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     # Nothing shown to a logged-in user (personal data on pages, CSV and PDF downloads) and no API
     # answer is kept by the browser's or a proxy's cache: the back button after logout on a shared
     # PC shows nothing. Static files (and public pages) keep their caching.

@@ -1184,3 +1184,9 @@ EN.update({
     "内容を確認したうえで公開します": "I have checked this and want to deploy",
     "公開する前に、下の注意を確認してチェックを入れてください。": "Before deploying, read the warning below and tick the box.",
 })
+EN.update({
+    "処理が進んでいません（裏で処理する仕組みが動いていない可能性があります）。処理済みのものはそのままで、動き出せば続きから処理されます。しばらく待っても進まない場合は、システム管理者に連絡してください。":
+        "The run is not moving (the background processing may not be running). What was done stays done, and it "
+        "goes on from where it stopped once that runs again. If it does not move for a while, please tell the "
+        "system administrator.",
+})

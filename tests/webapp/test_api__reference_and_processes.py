@@ -98,7 +98,8 @@ def test_production_serves_only_its_own_host_so_mailed_links_cannot_be_pointed_e
     assert app.config["TRUSTED_HOSTS"] == ["mamis.example.jp"]
     client = app.test_client()
     assert client.get("/about/joint-use", headers={"Host": "evil.example"}).status_code == 400
-    assert client.get("/about/joint-use", headers={"Host": "mamis.example.jp"}).status_code == 200
+    served = client.get("/about/joint-use", headers={"Host": "mamis.example.jp"})
+    assert served.status_code == 200 and served.headers["Strict-Transport-Security"] == "max-age=31536000"
     listed = create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 32, "TRUSTED_HOSTS": "a.example, b.example",
                          "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}"})
     assert listed.config["TRUSTED_HOSTS"] == ["a.example", "b.example"]
@@ -107,5 +108,6 @@ def test_production_serves_only_its_own_host_so_mailed_links_cannot_be_pointed_e
 
 def test_security_headers(app):
     r = app.test_client().get("/login")
+    assert "Strict-Transport-Security" not in r.headers  # plain HTTP in development
     assert "default-src 'self'" in r.headers["Content-Security-Policy"]
     assert r.headers["X-Frame-Options"] == "DENY" and r.headers["X-Content-Type-Options"] == "nosniff"

@@ -250,6 +250,10 @@ def test_a_bulk_run_shows_its_progress_to_its_office_until_it_finishes(app, sess
     assert "待機中" in page and f'hx-get="/inbox/bulk/{run.id}/progress"' in page and 'hx-trigger="every 2s"' in page
     assert login(app, "staff@sapporo").get(f"/inbox/bulk/{run.id}").status_code == 404
     assert client.get(f"/inbox/bulk/{run.id}/progress").status_code == 200  # keep asking
+    assert 'id="bulk-stalled"' not in page
+    run.updated_at -= runs.STALE_AFTER * 2  # no worker took it: the office is told, not left waiting
+    session.flush()
+    assert 'id="bulk-stalled"' in text(client.get(f"/inbox/bulk/{run.id}/progress"))
     runs.run_to_end(app.extensions["mamis_db"].session_factory, run.id)
     ended = client.get(f"/inbox/bulk/{run.id}/progress")
     assert ended.status_code == 286  # htmx: the last answer; stop polling
