@@ -1168,7 +1168,7 @@ EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}
 # Certification requirement labels and certificate titles: kept with the domain, which mails them.
 EN.update(TERMS_EN)
 EN.update({
-    "失敗した処理": "Failed steps", "タイマー": "Timer", "利用者の操作": "A user's step",
+    "失敗した処理": "Failed steps", "利用者の操作": "A user's step",
     "この申請の処理が、プロセスの誤りのため次の日時に失敗しました（その操作は取り消され、何も変更されていません）。プロセスを直した版を公開し、最新版へ移行してください。":
         "Steps of this application failed at these times because of an error in the process (each was undone; "
         "nothing changed). Deploy a corrected version and migrate the instance to it.",
