@@ -144,9 +144,19 @@ def library(session: Session) -> list[dict]:
             .group_by(ProcessInstance.definition_id, ProcessInstance.status)):
         counts.setdefault(definition_id, {})[status] = n
     names = dict(session.execute(sa.select(UserAccount.id, UserAccount.display_name)).all())
+    definitions = list(session.scalars(sa.select(ProcessDefinition).order_by(ProcessDefinition.key,
+                                                                            ProcessDefinition.version.desc())))
+    # a called process's versions run inside their callers' instances: counted there as running
+    # (so that the library offers their migration too), as migration.waiting_on finds them
+    called_keys = {k for d in definitions for k in (d.calls or [])}
+    if called_keys:
+        for used in session.scalars(sa.select(ProcessInstance.definition_ids)
+                                    .where(ProcessInstance.status == "running")):
+            for key in called_keys & set(used or {}):
+                c = counts.setdefault(used[key], {})
+                c["running"] = c.get("running", 0) + 1
     by_key: dict[str, list[dict]] = {}
-    for d in session.scalars(sa.select(ProcessDefinition).order_by(ProcessDefinition.key,
-                                                                   ProcessDefinition.version.desc())):
+    for d in definitions:
         c = counts.get(d.id, {})
         by_key.setdefault(d.key, []).append({
             "id": d.id, "key": d.key, "version": d.version, "name": d.name, "filename": d.filename,

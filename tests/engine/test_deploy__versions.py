@@ -136,3 +136,16 @@ def test_two_deploys_of_one_change_at_once_make_one_version(db_engine, monkeypat
     assert sorted(outcomes)[0] in ("conflict", "created") and "created" in outcomes and len(outcomes) == 2
     with Session(db_engine) as s:
         assert deploy.latest(s, key).version == 1
+
+
+def test_the_library_counts_the_instances_running_a_called_version(session):
+    def running_on_review():
+        [entry] = [e for e in deploy.library(session) if e["key"] == "layer_review"]
+        return {v["version"]: v["running"] for v in entry["versions"]}
+
+    before = running_on_review()
+    file_enrolment(session, new_member(session), chain=[("otaru", "A-1")])
+    session.flush()
+    after = running_on_review()
+    latest = deploy.latest(session, "layer_review").version
+    assert after[latest] == before.get(latest, 0) + 1  # the enrolment calls it: it runs there
