@@ -15,7 +15,7 @@ from membership.actors import Actor
 from membership.db import utcnow
 from membership.errors import Conflict, NotFound
 
-from .deploy import decision_source, deploy, latest
+from .deploy import content_hash, decision_source, deploy, latest
 from .models import ProcessDefinition, ProcessDraft
 from .validation import InvalidDefinition, Problem, kind_of, problems_of
 
@@ -101,6 +101,9 @@ def deploy_draft(session: Session, actor: Actor, key: str, revision: int, note: 
     found = check(session, key, draft.xml)
     if found:
         raise InvalidDefinition(found)
+    current = latest(session, key)
+    if current is not None and current.content_hash == content_hash(draft.xml):
+        raise Conflict("draft_unchanged", version=current.version)  # nothing to deploy: said, not faked
     definition, _ = deploy(session, actor, draft.xml, filename(key, draft.xml), note=note)
     if session.execute(sa.delete(ProcessDraft).where(ProcessDraft.id == draft.id,
                                                      ProcessDraft.revision == revision)).rowcount != 1:

@@ -301,6 +301,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bulk_run_done": {"ja": "この一括処理はすでに終了しています。", "en": "This bulk run has already ended."},
     "association_not_for_role": {"ja": "{field}は事務局の利用者にだけ指定できます。",
                                  "en": "{field} is given only for a secretariat's user."},
+    "draft_unchanged": {"ja": "この下書きは最新版 v{version} と同じです。公開する変更はありません（不要なら下書きを破棄してください）。",
+                        "en": "This draft is the same as the latest version v{version}: there is nothing to deploy "
+                              "(discard the draft if it is not needed)."},
     "not_with_inbox": {"ja": "{field}は受信箱の表示・絞り込み（view・page など）と一緒には指定できません。",
                        "en": "{field} cannot be combined with the inbox's parameters (view, page, …)."},
     "bad_character": {"ja": "{field}に使えない文字（制御文字など）が含まれています。",

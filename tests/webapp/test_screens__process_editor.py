@@ -197,3 +197,15 @@ def test_a_draft_started_before_a_later_deployment_says_what_it_would_undo(app, 
     assert 'id="risk-overtaken"' in page and f"v{latest}（期限を短く）" in page
     r = designer.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": "1"})
     assert r.status_code == 302 and deploy.latest(session, "layer_review").version == latest
+
+
+def test_a_draft_equal_to_the_latest_version_is_not_deployed_as_if_it_were_new(app, session):
+    designer = login(app, "designer01")
+    csrf = _csrf(designer)
+    assert _save(designer, REVIEW, 0, csrf).status_code == 200  # saved unchanged
+    before = deploy.latest(session, "layer_review").version
+    r = designer.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": "1"},
+                      follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert f"最新版 v{before} と同じです" in page and "公開しました" not in page
+    assert deploy.latest(session, "layer_review").version == before

@@ -236,6 +236,10 @@ def deploy_draft(key):
         db.rollback()
         flash(next(iter(field_errors(exc).values())), "error")
         return redirect(url_for("designer.review", key=key))
+    except Conflict as exc:  # nothing to deploy, or the draft changed meanwhile: back to the review
+        db.rollback()
+        flash(message(exc.message_key, **exc.params), "error")
+        return redirect(url_for("designer.review", key=key))
     db.commit()
     flash(translate("公開しました。新しい申請はこの版で始まります。") + f" {key} v{definition.version}", "success")
     return redirect(url_for("designer.library", _anchor=f"process-{key}"))
