@@ -32,7 +32,7 @@ from engine.models import ProcessInstance
 from membership import certifications, fee_reductions, memberships
 from membership.actors import SYSTEM
 from membership.fields import today_jst
-from membership.models import Certificate, Facility
+from membership.models import Certificate, Facility, Membership
 
 from ..conftest import ROOT, actor_for, new_member
 from ..helpers import file_enrolment
@@ -51,6 +51,8 @@ def test_process_case(session, clock, case_path):
             who = actor_for(session, f"staff@{code}")
             task = tasks.list_tasks(session, who, application_id=joined.id)[0][0]
             tasks.complete_task(session, who, task.id, "approve")
+        for m in session.scalars(sa.select(Membership).where(Membership.group_id == joined.group_id)):
+            m.since = today_jst() - dt.timedelta(days=365)  # a member for a year (the enrolment was dated ahead)
         if case["kind"] == "certification":
             for category, amount in case["credits"].items():
                 certifications.add_credits(session, member, member.physician_id, case["system"], category, amount,
