@@ -43,9 +43,11 @@ def test_a_file_no_document_names_is_reported_and_purged_once_old(session, tmp_p
     for path in (orphan, partial, kept):
         os.utime(path, (old, old))
     assert uploads.orphan_files(session, tmp_path) == sorted([orphan, partial])
-    assert integrity.check_documents(session, tmp_path) == [
-        f"upload {p.name}: no document names it" for p in sorted([orphan, partial])]
+    def reported():  # (documents other tests committed have their files elsewhere)
+        return [p for p in integrity.check_documents(session, tmp_path) if p.startswith("upload ")]
+
+    assert reported() == [f"upload {p.name}: no document names it" for p in sorted([orphan, partial])]
     assert uploads.purge_orphans(session, tmp_path) == 2
     assert kept.exists() and not orphan.exists() and not partial.exists()
-    assert integrity.check_documents(session, tmp_path) == []
+    assert reported() == []
     uploads.remove_from_draft(session, member, draft, doc.id, tmp_path)  # (the check after the test looks elsewhere)
