@@ -1190,3 +1190,4 @@ EN.update({
         "goes on from where it stopped once that runs again. If it does not move for a while, please tell the "
         "system administrator.",
 })
+EN.update({"このファイルは読み込めません（下書きはそのままです）。": "This file cannot be read in (the draft is kept as it was)."})

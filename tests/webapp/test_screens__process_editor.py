@@ -139,7 +139,13 @@ def test_a_process_file_is_read_in_as_the_draft_with_the_same_checks(app, sessio
     assert "他の人" in r.get_data(as_text=True)
     r = send(b"\xff\xfe not xml", 1)
     assert r.status_code == 200 and "ファイル" in r.get_data(as_text=True)
-    r = send(b"<definitions>nope", 1)  # saved with its problems, as the editor's saves are
+    r = send(b"<definitions>nope", 1)  # not even XML: refused, the draft kept
+    assert "このファイルは読み込めません" in r.get_data(as_text=True)
+    enrolment = deploy.latest(session, "enrolment").xml.encode()
+    r = send(enrolment, 1)  # another process's file
+    assert "このファイルは読み込めません" in r.get_data(as_text=True) and "enrolment" in r.get_data(as_text=True)
+    assert "読込の審査" in _config(client.get("/designer/processes/layer_review/edit"))["xml"]  # kept
+    r = send(REVIEW.replace('value="review_decision"', 'value="no_such_form"').encode(), 1)  # saved, problems and all
     assert "問題があります" in r.get_data(as_text=True)
     assert deploy.latest(session, "layer_review").xml == REVIEW  # nothing deployed
 
