@@ -167,6 +167,8 @@ def test_a_decision_table_is_edited_in_the_browser(live_server, chromium):
     page.keyboard.type(">= 70")
     page.locator("td[data-element-id=rule_young_band]").click()
     assert _save(page) == "ok"
+    # reading a file in after these saves builds on the last one, not on the revision opened
+    assert page.locator("#import-file input[name=revision]").input_value() == "2"
     assert page.locator("#modeler-canvas .hit-policy label").inner_text().strip() == "ヒットポリシー："
     assert page.evaluate("() => [...window.mamisUntranslated]") == []
     _shot(page, "decision-table-editor")

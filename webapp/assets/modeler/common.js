@@ -49,6 +49,8 @@ export function startEditor(editor) {
       return;
     }
     revision = body.revision;
+    // the page's other forms (reading a file in) now build on this revision, not the one opened
+    document.querySelectorAll('input[name="revision"]').forEach((input) => { input.value = String(revision); });
     dirty = false;
     showProblems(body.problems);
     say(body.problems.length ? t("saved_with_problems").replace("{n}", body.problems.length) : t("saved_ok"),
