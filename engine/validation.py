@@ -152,6 +152,7 @@ def problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=Non
         for element, key in called + decisions:
             if key != checked.key and not known_calls(key):
                 problems.append(Problem(element, "bpmn.unknown_call", {"process": key}))
+    problems += _structure(root, process)
     if problems:
         return checked, problems
     parser = SpiffBpmnParser(validator=VALIDATOR)
@@ -167,6 +168,49 @@ def problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=Non
     except Exception as exc:  # the parser raises many kinds for malformed diagrams
         problems.append(Problem(None, "bpmn.parser", {"detail": f"{type(exc).__name__}: {exc}"}))
     return checked, problems
+
+
+#: flow nodes that need no incoming flow (they start something) or no outgoing one (they end it)
+_STARTS = {"startEvent", "boundaryEvent"}
+_ENDS = {"endEvent"}
+_FLOW_NODES = {"task", "userTask", "serviceTask", "businessRuleTask", "manualTask", "sendTask", "receiveTask",
+               "callActivity", "subProcess", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
+               "eventBasedGateway", "intermediateCatchEvent", "intermediateThrowEvent", *_STARTS, *_ENDS}
+
+
+def _structure(root, process) -> list[Problem]:
+    """What the parser reports vaguely or not at all, named by element (as bpmnlint does): an id
+    used twice, a sequence flow whose end names no element, and an element no flow reaches or none
+    leaves (a step that would never run, or a path that stops nowhere)."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for node in root.iter():  # (the extension's parameters have an "id" that is a name, not an element's)
+        element_id = node.get("id") if isinstance(node.tag, str) and etree.QName(node).namespace != NS[
+            "spiffworkflow"] else None
+        if element_id:
+            if element_id in seen:
+                problems.append(Problem(element_id, "bpmn.duplicate_id"))
+            seen.add(element_id)
+    for container in [process, *process.iterfind(".//bpmn:subProcess", NS)]:
+        if container.get("triggeredByEvent") == "true":
+            continue  # an event subprocess starts from its event, not from a flow
+        named = {n.get("id"): etree.QName(n).localname for n in container
+                 if isinstance(n.tag, str) and n.get("id") and etree.QName(n).namespace == NS["bpmn"]}
+        nodes = {i: kind for i, kind in named.items() if kind in _FLOW_NODES}
+        incoming: set[str] = set()
+        outgoing: set[str] = set()
+        for flow in container.iterfind("bpmn:sequenceFlow", NS):
+            for end, ref in (("source", flow.get("sourceRef")), ("target", flow.get("targetRef"))):
+                if ref not in named:
+                    problems.append(Problem(flow.get("id"), f"bpmn.flow_{end}_missing", {"ref": ref or ""}))
+            outgoing.add(flow.get("sourceRef"))
+            incoming.add(flow.get("targetRef"))
+        for node_id, kind in nodes.items():
+            if kind not in _STARTS and node_id not in incoming:
+                problems.append(Problem(node_id, "bpmn.unreachable"))
+            elif kind not in _ENDS and node_id not in outgoing:
+                problems.append(Problem(node_id, "bpmn.dead_end"))
+    return problems
 
 
 def check_bpmn(xml: str | bytes, filename: str = "upload.bpmn", known_calls=None, decision_xml=None) -> CheckedFile:

@@ -115,6 +115,10 @@ def test_while_the_smtp_server_is_down_a_mail_waits_its_pause_and_arrives_when_i
     session.refresh(note)
     assert (note.status, note.attempts) == ("queued", 1)
     assert note.next_attempt_at - utcnow() > dt.timedelta(seconds=50)
+    # (mail other tests left queued is not this test's: out of the outbox job's first 500)
+    session.execute(sa.update(Notification).where(Notification.id != note.id, Notification.status == "queued")
+                    .values(status="sent"))
+    session.commit()
     clock = [utcnow()]
     monkeypatch.setattr(jobs, "utcnow", lambda: clock[0])
     with app.app_context():
