@@ -645,14 +645,19 @@ def finish(session: Session, actor: Actor, application_id: int) -> bool:
     return True
 
 
+#: what an amendment after a return may change (`amend`)
+AMENDABLE = ("categories", "desired_date", "facility_id", "duty_code", "position")
+
+
 def amend(session: Session, actor: Actor, app: Application, changes: dict) -> None:
     """Apply the applicant's amendments after a return (date, facility, duty, position, and the
     member category of each association joined that has not decided yet: {"categories": {code:
     category code}}).
 
-    Raises ValidationFailed. The chain of associations is not changed by an amendment.
+    Raises ValidationFailed (also naming a key that is none of these: it would be dropped
+    unseen). The chain of associations is not changed by an amendment.
     """
-    errors: dict[str, tuple[str, dict]] = {}
+    errors: dict[str, tuple[str, dict]] = {key: ("unknown_field", {}) for key in changes if key not in AMENDABLE}
     _amend_categories(app, changes.get("categories") or {}, errors)
     if "desired_date" in changes:
         app.desired_date = _parse_date(changes["desired_date"], "desired_date", errors) or app.desired_date

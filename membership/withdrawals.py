@@ -202,7 +202,8 @@ def file_withdrawal(session: Session, actor: Actor, data: dict) -> Application:
 def amend_pending(session: Session, actor: Actor, app: Application, changes: dict) -> None:
     """修正 while pending: the applicant changes the date or the reason; the layers see it.
     Raises ValidationFailed."""
-    errors: dict[str, tuple[str, dict]] = {}
+    errors: dict[str, tuple[str, dict]] = {key: ("unknown_field", {}) for key in contract_body(changes)
+                                           if key not in ("desired_date", "reason", "reason_text")}
     if "desired_date" in changes:
         day = _parse_date(changes["desired_date"], "desired_date", errors)
         left = {part.association_id for part in app.parts}

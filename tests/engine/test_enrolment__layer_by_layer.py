@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from engine import tasks
 from engine.models import HumanTask, ProcessInstance
 from membership import memberships
-from membership.errors import NotFound
+from membership.errors import NotFound, ValidationFailed
 from membership.models import Application
 
 from ..conftest import actor_for, new_member
@@ -68,6 +68,11 @@ def test_return_goes_to_the_applicant_and_the_same_layer_reviews_again(session):
     assert open_task_for(session, staff(session, "chuoeast"), app.id) is None
     amend = open_task_for(session, member, app.id)
     assert amend.kind == "amend"
+    session.commit()  # (a savepoint: the refused amendment below rolls back to here)
+    with pytest.raises(ValidationFailed) as refused:  # a key it does not know is named, not dropped unseen
+        tasks.complete_task(session, member, amend.id, changes={"position": "理事", "bogus": 1})
+    assert refused.value.fields == {"bogus": ("unknown_field", {})}
+    session.rollback()
     tasks.complete_task(session, member, amend.id, changes={"position": "理事"})
     session.refresh(app)
     assert app.status == "in_review" and app.position == "理事"
