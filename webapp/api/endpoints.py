@@ -495,8 +495,13 @@ def get_instance(instance_id):
 
 @blp.route("/process-definitions/<key>/versions/<version>")
 @token_required
-@blp.doc(**AUTH)
-@blp.response(200)
+@blp.doc(**AUTH, parameters=[{"in": "path", "name": "version", "required": True, "description": (
+    "a version number or `latest`"), "schema": {"oneOf": [{"type": "integer", "minimum": 1},
+                                                         {"type": "string", "enum": ["latest"]}]}}])
+@blp.doc(responses={"200": {"description": "the BPMN (or DMN) XML of that version",
+                            "content": {"application/xml": {"schema": {"type": "string"}}}}})
+@blp.alt_response(404, schema=schemas.ApiErrorSchema)
+@blp.alt_response(422, schema=schemas.ApiErrorSchema)
 def get_definition_xml(key, version):
     if version != "latest" and not (version.isascii() and version.isdigit()):
         raise ValidationFailed.one("version", "invalid")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
 
 from membership.fields import MAX_ID
+from membership.reference import DUTY_CODES, POSITIONS
 
 #: a row id sent by a client: a whole number (strictly, in JSON) a database column can hold
 ID_RANGE = validate.Range(1, MAX_ID)
@@ -132,12 +133,14 @@ class ApplicationCreate(Schema):
     reason = fields.String(metadata={"enum": ["retirement", "death", "other"], "description": "withdrawal"})
     reason_text = fields.String(metadata={"description": "withdrawal: the reason when `other` (≤ 50)"})
     desired_date = fields.String(metadata={"format": "date", "example": "2027-04-01"})
-    facility_id = fields.Raw(metadata={"type": "integer", "description": (
+    facility_id = fields.Raw(metadata={"oneOf": [{"type": "integer", "minimum": 1},
+                                                 {"type": "string", "enum": ["undecided", "home"]}], "description": (
         "a facility's id; enrolment also `undecided` (未定・一覧にない) or `home` (自宅会員)")})
     facility_name = fields.String(metadata={"description": "enrolment with `undecided`: the facility's name "
                                                            "when it is not in the list (≤ 50)"})
-    duty_code = fields.String(metadata={"example": "11"})
-    position = fields.String()
+    duty_code = fields.String(metadata={"enum": list(DUTY_CODES), "example": "11",
+                                        "description": "施設・業務の区分 (the seed's two-digit codes)"})
+    position = fields.String(metadata={"enum": ["", *POSITIONS], "description": "役職 (may be empty)"})
     associations = fields.Raw(metadata={"type": "array", "description": (
         "enrolment, transfer: [{code, category}]; withdrawal: [code]"), "items": {
         "oneOf": [{"type": "string"}, {"type": "object", "properties": {
