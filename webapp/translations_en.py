@@ -1191,3 +1191,8 @@ EN.update({
         "system administrator.",
 })
 EN.update({"このファイルは読み込めません（下書きはそのままです）。": "This file cannot be read in (the draft is kept as it was)."})
+EN.update({
+    "自分の変更をファイルに保存する（再読み込みの後「ファイルから読み込む」で戻せます）":
+        "Save my changes to a file (after reloading, bring them back with \"Read in a file\")",
+    "例: applicant_user_id（利用者IDを返す安全な式）": "e.g. applicant_user_id (a safe expression giving a user's id)",
+})

@@ -173,5 +173,14 @@ def test_a_decision_table_is_edited_in_the_browser(live_server, chromium):
     assert page.evaluate("() => [...window.mamisUntranslated]") == []
     _shot(page, "decision-table-editor")
     assert errors == [] and logged == []  # no library's development build talking on the console
+    # a colleague saves the same draft meanwhile: this save is refused, and the designer's own
+    # table can be kept as a file (to read in again after reloading)
+    with Session(app.extensions["mamis_db"].engine) as s:
+        colleague = actor_for(s, "designer01")
+        designs.save_draft(s, colleague, "age_band", designs.draft_of(s, "age_band").xml, 2)
+        s.commit()
+    assert _save(page) == "error"
+    mine = page.locator("#modeler-download-mine")
+    assert mine.get_attribute("download") == "age_band-mine.dmn" and mine.get_attribute("href").startswith("blob:")
     with Session(app.extensions["mamis_db"].engine) as s:
         assert ">= 70" in designs.draft_of(s, "age_band").xml.replace("&gt;", ">")

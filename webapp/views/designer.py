@@ -90,6 +90,9 @@ EDITOR_TEXT = {
     "saved_with_problems": "下書きを保存しました。問題が {n} 件あります（公開できません）。",
     "save_failed": "保存できませんでした。", "unsaved": "保存していない変更があります。",
     "load_failed": "図を読み込めませんでした。",
+    "download_mine": "自分の変更をファイルに保存する（再読み込みの後「ファイルから読み込む」で戻せます）",
+    # the candidate user's example names a user, not an association
+    "user_hint": "例: applicant_user_id（利用者IDを返す安全な式）",
 }
 
 

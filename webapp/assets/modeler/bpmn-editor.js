@@ -205,7 +205,7 @@ function mamisEntries(element) {
       { id: "mamis-association", component: PropertyText, name: "candidate_association",
         label: t("candidate_association"), description: t("expression_hint"), isEdited: isTextFieldEntryEdited },
       { id: "mamis-user", component: PropertyText, name: "candidate_user", label: t("candidate_user"),
-        description: t("expression_hint"), isEdited: isTextFieldEntryEdited },
+        description: t("user_hint"), isEdited: isTextFieldEntryEdited },
       { id: "mamis-due", component: PropertyText, name: "due_in_days", label: t("due_in_days"),
         isEdited: isTextFieldEntryEdited },
     ];

@@ -46,6 +46,14 @@ export function startEditor(editor) {
     const body = await response.json().catch(() => ({}));
     if (!response.ok) {
       say(body.message || t("save_failed"), "error");
+      if (response.status === 409) {  // someone saved first: the designer's own work is not lost
+        const link = document.createElement("a");
+        link.href = URL.createObjectURL(new Blob([xml], { type: "application/xml" }));
+        link.download = `${config.key}-mine.${xml.includes("omg.org/spec/DMN/") ? "dmn" : "bpmn"}`;
+        link.id = "modeler-download-mine";
+        link.textContent = t("download_mine");
+        status.append(" ", link);
+      }
       return;
     }
     revision = body.revision;
