@@ -208,7 +208,8 @@ def _structure(root, process) -> list[Problem]:
         for node_id, kind in nodes.items():
             if kind not in _STARTS and node_id not in incoming:
                 problems.append(Problem(node_id, "bpmn.unreachable"))
-            elif kind not in _ENDS and node_id not in outgoing:
+            elif kind not in _ENDS and kind != "boundaryEvent" and node_id not in outgoing:
+                # (a boundary event with no flow out does nothing when it fires: allowed, as bpmnlint does)
                 problems.append(Problem(node_id, "bpmn.dead_end"))
     return problems
 
