@@ -20,6 +20,12 @@ class Change:
     element_id: str
     element_type: str  # e.g. userTask, sequenceFlow, rule
     name: str
+    #: for a changed element, what changed: "conditionExpression: a → b; due_in_days: 14 → 10"
+    detail: str = ""
+
+
+#: how much of a value the review quotes, and how many differences per element
+_QUOTE, _MOST = 60, 4
 
 
 def _parse(xml: str):
@@ -42,6 +48,45 @@ def _own_content(element) -> str:
     return "|".join(parts)
 
 
+def _facts(element, path: str = "") -> dict[str, str]:
+    """An element's own values by a short readable path (its attributes, its text, and those of its
+    descendants without ids: a flow's condition, a task's properties, a cell's text)."""
+    out = {}
+    for key, value in element.attrib.items():
+        if key != "id":
+            out[f"{path}@{etree.QName(key).localname}" if path else etree.QName(key).localname] = value
+    text = (element.text or "").strip()
+    if text:
+        out[path or "text"] = text
+    for child in element:
+        if not isinstance(child.tag, str) or _is_layout(child) or child.get("id"):
+            continue
+        tag = etree.QName(child).localname
+        if tag == "property" and child.get("name"):  # this system's settings: due_in_days, form_key, …
+            out[child.get("name")] = child.get("value", "")
+            continue
+        inner = _facts(child, tag)
+        if tag in ("extensionElements", "properties", "text"):  # containers: their contents speak
+            inner = _facts(child, path)
+        out.update(inner)
+    return out
+
+
+def _detail(before, after) -> str:
+    old, new = _facts(before), _facts(after)
+    said = []
+    for key in [*old, *(k for k in new if k not in old)]:
+        if old.get(key) != new.get(key):
+            said.append(f"{key}: {_quoted(old.get(key))} → {_quoted(new.get(key))}")
+    return "; ".join(said[:_MOST]) + ("; …" if len(said) > _MOST else "")
+
+
+def _quoted(value: str | None) -> str:
+    if value is None:
+        return "—"
+    return value if len(value) <= _QUOTE else value[:_QUOTE] + "…"
+
+
 def _elements(root) -> dict[str, tuple[str, str, str]]:
     """{id: (type, name, content)} for every element with an id, outside the layout."""
     out = {}
@@ -59,9 +104,16 @@ def _elements(root) -> dict[str, tuple[str, str, str]]:
 def compare(before_xml: str | None, after_xml: str) -> list[Change]:
     """The changes from `before_xml` (None: nothing deployed yet, everything is added) to
     `after_xml`, removed first, then changed, then added, each in document order."""
-    after = _elements(_parse(after_xml))
-    before = _elements(_parse(before_xml)) if before_xml else {}
+    after_root = _parse(after_xml)
+    before_root = _parse(before_xml) if before_xml else None
+    after = _elements(after_root)
+    before = _elements(before_root) if before_root is not None else {}
     changes = [Change("removed", i, t, n) for i, (t, n, _) in before.items() if i not in after]
-    changes += [Change("changed", i, t, n) for i, (t, n, c) in after.items() if i in before and before[i][2] != c]
+    changed = [i for i, (_, _, c) in after.items() if i in before and before[i][2] != c]
+    if changed:
+        old_nodes = {e.get("id"): e for e in before_root.iter() if isinstance(e.tag, str) and e.get("id") in before}
+        new_nodes = {e.get("id"): e for e in after_root.iter() if isinstance(e.tag, str) and e.get("id") in after}
+        changes += [Change("changed", i, after[i][0], after[i][1], _detail(old_nodes[i], new_nodes[i]))
+                    for i in changed]
     changes += [Change("added", i, t, n) for i, (t, n, _) in after.items() if i not in before]
     return changes

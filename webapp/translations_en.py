@@ -1196,3 +1196,4 @@ EN.update({
         "Save my changes to a file (after reloading, bring them back with \"Read in a file\")",
     "例: applicant_user_id（利用者IDを返す安全な式）": "e.g. applicant_user_id (a safe expression giving a user's id)",
 })
+EN.update({"変更内容（公開中 → 下書き）": "What changed (deployed → draft)"})

@@ -27,3 +27,21 @@ def test_a_renamed_task_a_new_flow_and_a_moved_shape_are_told_apart():
     removed = changes.compare(renamed, deployed.replace(f'id="{first_task.element_id}"', 'id="task_new"', 1))
     kinds = {(c.kind, c.element_id) for c in removed}
     assert ("removed", first_task.element_id) in kinds and ("added", "task_new") in kinds
+
+
+def test_a_changed_element_says_what_changed_from_what_to_what():
+    """As a code review shows the lines: a property's value, a flow's condition, a table's cell."""
+    review = (ROOT / "processes" / "layer_review" / "layer_review.bpmn").read_text(encoding="utf-8")
+    edited = review.replace('name="due_in_days" value="14"', 'name="due_in_days" value="10"').replace(
+        'decision == "approve"', 'decision == "approved"')
+    found = {c.element_id: c.detail for c in changes.compare(review, edited)}
+    assert found == {"review": "due_in_days: 14 → 10",
+                     "flow_approve": 'conditionExpression: decision == "approve" → decision == "approved"'}
+    table = (ROOT / "processes" / "certification" / "certification_requirements.dmn").read_text(encoding="utf-8")
+    cell = next(c for c in changes.compare(None, table) if c.element_type == "outputEntry")
+    text_at = table.index(f'<outputEntry id="{cell.element_id}">')
+    start = table.index("<text>", text_at) + len("<text>")
+    end = table.index("</text>", start)
+    old = table[start:end].replace("&quot;", '"')
+    [changed] = changes.compare(table, table[:start] + "99" + table[end:])
+    assert changed.element_id == cell.element_id and changed.detail == f"text: {old} → 99"
