@@ -155,6 +155,11 @@ def retry_failed(session: Session, actor: Actor, run_id: int) -> BulkRun:
     return start(session, actor, [item.task_id for item in items(session, run, "failed")], run.decision, run.comment)
 
 
+def is_stalled(run: BulkRun, now: dt.datetime | None = None) -> bool:
+    """Unfinished and untouched for STALE_AFTER: no worker is taking it (what `stale_runs` finds)."""
+    return run.status not in ENDED and run.updated_at < (now or utcnow()) - STALE_AFTER
+
+
 def stale_runs(session: Session, now: dt.datetime | None = None) -> list[int]:
     """Runs not finished and untouched for STALE_AFTER: their job was lost (a worker stopped, the
     broker was down when they were queued). Each is marked touched now, in the caller's

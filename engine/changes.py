@@ -65,10 +65,8 @@ def _facts(element, path: str = "") -> dict[str, str]:
         if tag == "property" and child.get("name"):  # this system's settings: due_in_days, form_key, …
             out[child.get("name")] = child.get("value", "")
             continue
-        inner = _facts(child, tag)
-        if tag in ("extensionElements", "properties", "text"):  # containers: their contents speak
-            inner = _facts(child, path)
-        out.update(inner)
+        # containers (extensionElements, properties, a cell's text) speak through their contents
+        out.update(_facts(child, path if tag in ("extensionElements", "properties", "text") else tag))
     return out
 
 

@@ -307,9 +307,8 @@ def _run_view(run_id: int) -> dict:
     retriable = any((f.error or {}).get("key") != "four_eyes" for f in failures) or run.user_id != actor().user_id
     # untouched for longer than a worker ever takes: no background worker is taking it (the beat
     # queues it again; the office should know it waits)
-    stalled = run.status not in runs.ENDED and run.updated_at < utcnow() - runs.STALE_AFTER
     return {"run": run, "failures": [(f, known.get(f.task_id), bulk.rendered(f)) for f in failures],
-            "retriable": retriable, "stalled": stalled}
+            "retriable": retriable, "stalled": runs.is_stalled(run)}
 
 
 def _attach_amendment_documents(s, me, app) -> None:
