@@ -191,7 +191,9 @@ def import_members(session: Session, actor: Actor, raw: bytes) -> int:
         Membership.association_id == actor.association_id,
         Membership.physician_id.in_([p.id for p in existing.values()]))))
     layer = session.get(Association, actor.association_id).layer
-    created = 0
+    # Written in four batches (physicians, groups, memberships, events), each one flush: SQLAlchemy
+    # sends a batch as multi-row INSERTs, where a flush per row made 5,000 rows take 18 s.
+    wanted = []
     for item in clean:
         physician = existing.get(item["registry_number"])
         if physician is not None and physician.id in members_here:
@@ -202,20 +204,23 @@ def import_members(session: Session, actor: Actor, raw: bytes) -> int:
                                   given_kana=item["given_kana"], birth_date=item["birth_date"], sex=item["sex"],
                                   email=item["email"] or "")
             session.add(physician)
-            session.flush()
-        group = MembershipGroup(physician_id=physician.id)
-        session.add(group)
-        session.flush()
-        category = item["category"]
-        membership = Membership(group_id=group.id, physician_id=physician.id, association_id=actor.association_id,
-                                category_id=category.id, layer=layer, since=item["since"],
-                                status=MembershipStatus.ACTIVE.value)
-        session.add(membership)
-        session.flush()
-        session.add(MembershipEvent(membership_id=membership.id, physician_id=physician.id,
-                                    association_id=actor.association_id, kind="joined", on_date=item["since"],
-                                    actor_user_id=actor.user_id, note="imported"))
-        created += 1
+        wanted.append((item, physician))
+    session.flush()
+    groups = [MembershipGroup(physician_id=physician.id) for _, physician in wanted]
+    session.add_all(groups)
+    session.flush()
+    memberships = [Membership(group_id=group.id, physician_id=physician.id, association_id=actor.association_id,
+                              category_id=item["category"].id, layer=layer, since=item["since"],
+                              status=MembershipStatus.ACTIVE.value)
+                   for (item, physician), group in zip(wanted, groups, strict=True)]
+    session.add_all(memberships)
+    session.flush()
+    if memberships:  # no id wanted back: one executemany
+        session.execute(sa.insert(MembershipEvent), [
+            {"membership_id": membership.id, "physician_id": membership.physician_id,
+             "association_id": actor.association_id, "kind": "joined", "on_date": membership.since,
+             "actor_user_id": actor.user_id, "note": "imported"} for membership in memberships])
+    created = len(memberships)
     audit.record(session, actor, "members.import", "association", actor.association_id, created=created,
                  rows=len(clean))
     return created
