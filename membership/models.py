@@ -585,3 +585,33 @@ class BenefitStatus(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("physician_id", "kind", name="uq_benefit_statuses_physician_kind"),)
+
+
+class ImportRun(Base):
+    """A CSV import (members, credits, benefits, certificates) written in the background, all rows
+    or none (decision 0037). The file is kept only until the run ends; then `problems` or
+    `created` says what became of it."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: members / credits / benefits / certificates (membership.import_runs.KINDS)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_accounts.id"), index=True)
+    association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
+    filename: Mapped[str] = mapped_column(sa.String(120), default="")
+    #: the file as uploaded; emptied when the run ends (personal data is not kept twice)
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    rows: Mapped[int] = mapped_column(default=0)
+    #: queued / running / done / failed
+    status: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    created: Mapped[int] = mapped_column(default=0)
+    #: why it failed: {"key", "params"} and, for rows found bad at writing time, "problems"
+    error: Mapped[dict | None] = mapped_column(JSONType)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: moved when a worker takes the run: a run left queued or running and quiet is queued again
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (sa.Index("ix_import_runs_status_updated", "status", "updated_at"),
+                      sa.Index("ix_import_runs_kind_association", "kind", "association_id", "id"))

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import logging
-import threading
-
-from flask import Flask, current_app
 
 from engine import bulk as runs
 from engine.models import BulkRun, BulkRunItem
 from membership import notifications
 from membership.actors import Actor
 
-from . import db
+from . import background, db
 from .i18n import message
 
 log = logging.getLogger(__name__)
@@ -38,31 +35,10 @@ def _queued(run: BulkRun) -> BulkRun:
 
 
 def enqueue(run_id: int) -> None:
-    """Queue the run's job. If the broker is down, the beat job `resume_bulk_runs` queues it later.
-
-    Without a broker (the embedded default) the job is worked on a daemon thread of this process
-    when EMBEDDED_BACKGROUND is on (its default outside tests), so the request answers at once and
-    the run's page shows the progress as in production; if the process stops, the embedded beat
-    resumes the run. With it off, the job runs in the calling request (Celery's eager mode)."""
+    """Queue the run's job (webapp.background.enqueue); `resume_bulk_runs` queues a lost one again."""
     from .jobs import bulk_complete
 
-    app = current_app._get_current_object()
-    if app.config.get("BROKER_URL") is None and app.config.get("EMBEDDED_BACKGROUND"):
-        threading.Thread(target=_work_on_thread, args=(app, run_id), name=f"mamis-bulk-run-{run_id}",
-                         daemon=True).start()
-        return
-    try:
-        app.extensions["celery"].tasks[bulk_complete.name].delay(run_id)
-    except Exception:  # the run is committed: its page shows it, and the beat resumes it
-        log.exception("could not enqueue or work bulk run %s; resume_bulk_runs will retry", run_id)
-
-
-def _work_on_thread(app: Flask, run_id: int) -> None:
-    with app.app_context():
-        try:
-            work(run_id)
-        except Exception:  # the run stays unfinished: the embedded beat resumes it
-            log.exception("bulk run %s stopped; it will be resumed", run_id)
+    background.enqueue(bulk_complete.name, work, run_id, "bulk-run")
 
 
 def work(run_id: int) -> None:

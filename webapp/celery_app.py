@@ -30,6 +30,7 @@ def init_app(app: Flask) -> Celery:
             "flush-outbox": {"task": "webapp.jobs.flush_outbox", "schedule": 60.0},
             "fire-timers": {"task": "webapp.jobs.fire_timers", "schedule": 60.0},
             "resume-bulk-runs": {"task": "webapp.jobs.resume_bulk_runs", "schedule": 60.0},
+            "resume-import-runs": {"task": "webapp.jobs.resume_import_runs", "schedule": 60.0},
             # every morning at 7:30 JST (the app's timezone)
             "daily-digest": {"task": "webapp.jobs.daily_digest", "schedule": crontab(hour=7, minute=30)},
             "certificate-reminders": {"task": "webapp.jobs.certificate_reminders",

@@ -33,7 +33,8 @@ def init_app(app: Flask) -> None:
 
 
 def run_once(app: Flask, now: dt.datetime | None = None) -> dict:
-    """One tick of the schedule: due timers, the outbox, lost bulk runs, and the morning digest once it is time."""
+    """One tick of the schedule: due timers, the outbox, lost bulk runs and imports, and the morning
+    digest once it is time."""
     from . import jobs
 
     # This app's own task objects: the module-level ones resolve to Celery's default app, which
@@ -41,7 +42,8 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> dict:
     registered = app.extensions["celery"].tasks
     done = {"fire_timers": registered[jobs.fire_timers.name](),
             "flush_outbox": registered[jobs.flush_outbox.name](),
-            "resume_bulk_runs": registered[jobs.resume_bulk_runs.name]()}
+            "resume_bulk_runs": registered[jobs.resume_bulk_runs.name](),
+            "resume_import_runs": registered[jobs.resume_import_runs.name]()}
     local = (now or dt.datetime.now(dt.UTC)).astimezone(JST)
     if local.time() >= DIGEST_AT:
         done["daily_digest"] = registered[jobs.daily_digest.name]()  # once a day per office (it checks)

@@ -226,3 +226,26 @@ def resume_bulk_runs() -> int:
     for run_id in stale:
         bulk.enqueue(run_id)
     return len(stale)
+
+
+@shared_task(name="webapp.jobs.import_csv")
+def import_csv(run_id: int) -> None:
+    """A CSV import's run, written all or nothing (membership.import_runs): safe to run twice."""
+    from . import imports
+
+    imports.work(run_id)
+
+
+@shared_task(name="webapp.jobs.resume_import_runs")
+def resume_import_runs() -> int:
+    """Beat job (every minute): queue again the CSV imports whose job was lost."""
+    from membership import import_runs
+
+    from . import imports
+
+    with db.database().session_factory() as s:
+        stale = import_runs.stale_runs(s)
+        s.commit()
+    for run_id in stale:
+        imports.enqueue(run_id)
+    return len(stale)

@@ -1197,3 +1197,20 @@ EN.update({
     "例: applicant_user_id（利用者IDを返す安全な式）": "e.g. applicant_user_id (a safe expression giving a user's id)",
 })
 EN.update({"変更内容（公開中 → 下書き）": "What changed (deployed → draft)"})
+EN.update({  # CSV imports written in the background (decision 0037)
+    "「取り込む」と、検査のあと裏で登録が進み、結果のページに移ります。ページを閉じても止まりません。":
+        "\"Import\" checks the file, then writes it in the background and shows the result's page. Closing the "
+        "page does not stop it.",
+    "最近の取込み": "Recent imports", "ファイル": "File", "行数": "Rows", "担当者": "By",
+    "取り込めませんでした": "Not imported", "取込みの画面へ戻る": "Back to the import screen",
+    "新たに登録した件数": "Newly registered", "登録済みの行は変更していません": "rows already registered left as they were",
+    "一覧を表示": "Show the list",
+    "取り込めませんでした。何も登録されていません。": "Could not import. Nothing has been registered.",
+    "誤りを直したファイルで、もう一度取り込んでください。": "Please correct the file and import it again.",
+    "処理が進んでいません（裏で処理する仕組みが動いていない可能性があります）。動き出せば最初から処理されます。しばらく待っても進まない場合は、システム管理者に連絡してください。":
+        "The import is not moving (the background processing may not be running). It starts from the beginning "
+        "once that runs again. If it does not move for a while, please tell the system administrator.",
+    "登録は裏で進みます。このページを閉じても止まりません。すべて登録するか、何も登録しないかのどちらかです。":
+        "The rows are written in the background; closing this page does not stop it. Either every row is "
+        "registered or none is.",
+})

@@ -13,11 +13,12 @@ import pytest
 import sqlalchemy as sa
 
 from engine import flows, tasks
-from membership import drafts, uploads
-from membership.models import ApplicationDraft, Document, Physician, UserAccount
+from membership import drafts, import_runs, uploads
+from membership.models import ApplicationDraft, Document, MemberCategory, Physician, UserAccount
 
 from ..conftest import actor_for, new_member
 from ..helpers import enrolment_body
+from .test_members__import_export import csv_bytes, numbers
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -43,11 +44,17 @@ def world(app, session):
     from engine import bulk
 
     run = bulk.start(session, actor_for(session, "staff@chuoeast"), [task.id], "approve", "")  # not worked yet
+    # a member import of the office, checked and waiting for its job
+    code = session.scalar(sa.select(MemberCategory.code).where(
+        MemberCategory.association_id == actor_for(session, "staff@chuoeast").association_id).limit(1))
+    import_run = import_runs.start(session, actor_for(session, "staff@chuoeast"), "members", "roster.csv", csv_bytes(
+        [[numbers(1)[0], "取込", "一郎", "トリコミ", "イチロウ", "1970-04-01", "男", "", code, "2001-04-01"]]))
     session.flush()
     physician = session.get(Physician, member.physician_id)
     return {"member": member, "physician": physician, "application": app_row.id, "task": task.id,
             "other": other, "secret": physician.family_kana + physician.given_kana, "document": document.id,
-            "draft": kept.id, "draft_document": uploads.of_draft(session, kept)[0].id, "run": run.id}
+            "draft": kept.id, "draft_document": uploads.of_draft(session, kept)[0].id, "run": run.id,
+            "import_run": import_run.id}
 
 
 def _client(app, session, who, world):
@@ -74,6 +81,7 @@ SCREENS = [
     ("POST", "/apply/enrolment/documents/{draft_document}/delete"),
     ("GET", "/inbox/bulk/{run}"), ("GET", "/inbox/bulk/{run}/progress"), ("POST", "/inbox/bulk/{run}/cancel"),
     ("POST", "/inbox/bulk/{run}/retry"), ("GET", "/inbox/bulk/{run}/export"),
+    ("GET", "/imports/{import_run}"), ("GET", "/imports/{import_run}/progress"),
 ]
 API = [
     ("GET", "/api/v1/applications/{application}"), ("POST", "/api/v1/applications/{application}/cancel"),
@@ -93,7 +101,7 @@ def _run_status(session, world):
 def _url(template, world):
     return template.format(physician=world["physician"].id, application=world["application"], task=world["task"],
                            document=world["document"], draft=world["draft"], draft_document=world["draft_document"],
-                           run=world["run"])
+                           run=world["run"], import_run=world["import_run"])
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -136,7 +144,7 @@ def test_the_same_routes_answer_those_who_may_use_them(app, session, world):
     staff = _client(app, session, "staff@chuoeast", world)
     for template in ("/members/{physician}", "/members/{physician}/profile", "/tasks/{task}", "/tasks/{task}/diagram",
                      "/documents/{document}", "/inbox/bulk/{run}", "/inbox/bulk/{run}/progress",
-                     "/inbox/bulk/{run}/export"):
+                     "/inbox/bulk/{run}/export", "/imports/{import_run}", "/imports/{import_run}/progress"):
         assert staff.get(_url(template, world)).status_code == 200, template
     owner = _client(app, session, world["member"].login_id, world)
     assert owner.get(_url("/documents/{document}", world)).status_code == 200

@@ -86,3 +86,37 @@ def test_every_task_of_the_page_is_selected_at_once_and_approved_in_the_backgrou
     page.goto(f"{base}/inbox")
     assert "タスクはありません。" in page.inner_text("main")
     context.close()
+
+
+def test_a_member_import_is_checked_then_written_in_the_background(live_server, chromium, tmp_path):
+    """データ取込み in a real browser: the file is checked, then written by the embedded background
+    thread while the run's page follows it; the screen lists the run afterwards."""
+    from .test_members__import_export import csv_bytes, numbers
+
+    app, base = live_server
+    assert app.config["EMBEDDED_BACKGROUND"]
+    roster = tmp_path / "名簿.csv"
+    roster.write_bytes(csv_bytes([[n, "画面", "一郎", "ガメン", "イチロウ", "1970-04-01", "男", "", "A-1", "2001-04-01"]
+                                  for n in numbers(2)], encoding="cp932"))
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    page = login(context, base, "staff@otaru", axe=False)
+    page.goto(f"{base}/members/import")
+    page.set_input_files("#file", str(roster))
+    page.click("button[value=check]")
+    assert page.inner_text("#good-rows") == "2" and page.inner_text("#bad-rows") == "0"
+    page.set_input_files("#file", str(roster))
+    page.click("button[value=import]")
+    page.wait_for_url(f"{base}/imports/*")
+    expect(page.locator("#import-status")).to_have_text("完了", timeout=15_000)
+    assert page.inner_text("#import-created") == "2"
+    context.close()
+
+    audit = chromium.new_context(viewport={"width": 320, "height": 800}, bypass_csp=True, locale="ja-JP")
+    page = login(audit, base, "staff@otaru")
+    page.goto(f"{base}/members/import")
+    check_page(page)
+    page.click("#import-runs a")  # the newest run
+    page.wait_for_url(f"{base}/imports/*")
+    check_page(page)  # the run's page: accessible, and no wider than a phone
+    assert page.inner_text("#import-created") == "2"
+    audit.close()

@@ -1,8 +1,9 @@
-"""Without a broker (the embedded default) a bulk run is worked on a thread of the web process:
+"""Without a broker (the embedded default) a bulk run (or a CSV import) is worked on a thread of the web process:
 the request that starts it answers at once and the run's page follows it, as with a worker."""
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 
@@ -79,3 +80,35 @@ def test_a_run_whose_thread_fails_stays_unfinished_for_the_beat_to_resume(app, d
         bulk.work(run_id)
     with Session(db_engine) as s:
         assert s.get(BulkRun, run_id).status == "finished" and s.get(HumanTask, task_id).status == "completed"
+
+
+def test_a_member_import_is_written_on_a_thread_and_its_page_follows_it(app, db_engine, monkeypatch):
+    from membership.models import ImportRun
+    from webapp import imports
+
+    from .test_members__import_export import csv_bytes, numbers
+
+    monkeypatch.setitem(app.config, "EMBEDDED_BACKGROUND", True)
+    gate, real_work = threading.Event(), imports.work
+
+    def held_work(run_id):
+        assert gate.wait(30)
+        real_work(run_id)
+
+    monkeypatch.setattr(imports, "work", held_work)
+    client = login_client(app, "staff@otaru")
+    raw = csv_bytes([[n, "背景", "一郎", "ハイケイ", "イチロウ", "1970-04-01", "男", "", "A-1", "2001-04-01"]
+                     for n in numbers(2)])
+    r = client.post("/members/import", data={"action": "import", "file": (io.BytesIO(raw), "m.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302
+    run_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    assert "待機中" in client.get(r.headers["Location"]).get_data(as_text=True)
+    gate.set()
+    deadline = time.monotonic() + 30
+    while (answer := client.get(f"/imports/{run_id}/progress")).status_code != 286:
+        assert time.monotonic() < deadline, "the import was not written in the background"
+        time.sleep(0.1)
+    assert 'id="import-created">2<' in answer.get_data(as_text=True)
+    with Session(db_engine) as s:
+        assert s.get(ImportRun, run_id).status == "done"

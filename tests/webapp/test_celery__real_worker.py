@@ -129,3 +129,40 @@ def test_a_bulk_run_is_worked_by_a_real_worker(worker):
         done = s.get(BulkRun, run.id)
         assert (done.succeeded, done.failed) == (2, 1)
         assert {s.get(HumanTask, t).status for t in ids} == {"completed"}
+
+
+def test_a_member_import_is_written_by_a_real_worker(worker):
+    """データ取込み leaves the request once the file is checked; the worker writes every row, and
+    a second delivery of the job writes nothing more."""
+    import sqlalchemy as sa
+
+    from membership import import_runs
+    from membership.models import ImportRun, Physician
+    from webapp import imports
+
+    from ..conftest import actor_for
+    from .test_members__import_export import csv_bytes, numbers
+
+    producer = worker["producer"]
+    engine = producer.extensions["mamis_db"].engine
+    registry = numbers(3)
+    raw = csv_bytes([[n, "取込", "一郎", "トリコミ", "イチロウ", "1970-04-01", "男", "", "A-1", "2001-04-01"]
+                     for n in registry])
+    with Session(engine, expire_on_commit=False) as s:
+        run = import_runs.start(s, actor_for(s, "staff@otaru"), "members", "roster.csv", raw)
+        s.commit()
+    with producer.app_context():
+        imports.enqueue(run.id)
+        imports.enqueue(run.id)  # delivered twice
+
+    def ended():
+        with Session(engine) as s:
+            return s.get(ImportRun, run.id).status in import_runs.ENDED
+
+    assert wait_for(worker, ended)
+    time.sleep(1)  # the second delivery has had its turn
+    with Session(engine) as s:
+        done = s.get(ImportRun, run.id)
+        assert (done.status, done.created, done.content) == ("done", 3, None)
+        assert s.scalar(sa.select(sa.func.count()).select_from(Physician)
+                        .where(Physician.registry_number.in_(registry))) == 3

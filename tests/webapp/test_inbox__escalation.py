@@ -64,10 +64,10 @@ def test_the_embedded_beat_runs_the_timers_every_tick_and_the_digest_from_half_p
     from webapp import embedded_beat
 
     early = embedded_beat.run_once(app, now=dt.datetime(2026, 11, 23, 21, 0, tzinfo=dt.UTC))
-    assert set(early) == {"fire_timers", "flush_outbox", "resume_bulk_runs"}  # 06:00 JST: no digest yet
+    every_tick = {"fire_timers", "flush_outbox", "resume_bulk_runs", "resume_import_runs"}
+    assert set(early) == every_tick  # 06:00 JST: no digest yet
     late = embedded_beat.run_once(app, now=dt.datetime(2026, 11, 24, 0, 0, tzinfo=dt.UTC))  # 09:00 JST
-    assert set(late) == {"fire_timers", "flush_outbox", "resume_bulk_runs", "daily_digest", "certificate_reminders",
-                         "purge_drafts"}
+    assert set(late) == every_tick | {"daily_digest", "certificate_reminders", "purge_drafts"}
     assert not app.before_request_funcs.get(None) or all(
         f.__name__ != "_start_beat" for f in app.before_request_funcs[None])  # never in tests
 

@@ -101,18 +101,16 @@ def association_edit(code):
 @roles_required("admin")
 def import_credits():
     """日医e-ラーニング, 日医雑誌問題解答 and 紙の単位シール credits from CSV, all or nothing."""
-    return csv_import.screen(credit_imports.check, credit_imports.import_credits, credit_imports.COLUMNS,
-                         "admin.import_credits", heading="単位データの取込み",
-                         intro="制度・区分・取得方法はコードで指定します（例: occupational, update, e_learning）。"
-                               "同じ行を二度取り込んでも単位は増えません。")
+    return csv_import.screen("credits", credit_imports.COLUMNS,
+                             intro="制度・区分・取得方法はコードで指定します（例: occupational, update, e_learning）。"
+                                   "同じ行を二度取り込んでも単位は増えません。")
 
 
 @bp.route("/benefits/import", methods=["GET", "POST"])
 @roles_required("admin")
 def import_benefits():
     """保険・年金の加入状況 from JMA's data, from CSV, all or nothing."""
-    return csv_import.screen(benefits.check, benefits.import_statuses, benefits.COLUMNS, "admin.import_benefits",
-                             heading="保険・年金データの取込み",
+    return csv_import.screen("benefits", benefits.COLUMNS,
                              intro="種類はコードで指定します（liability: 日本医師会医師賠償責任保険、"
                                    "liability_rider: 日医医賠責特約保険、pension: 日医医師年金）。"
                                    "加入状況は 加入・未加入・脱退 のいずれか。"
@@ -123,8 +121,7 @@ def import_benefits():
 @roles_required("admin")
 def import_certificates():
     """Certificates issued before the system, from CSV, all or nothing."""
-    return csv_import.screen(certificate_imports.check, certificate_imports.import_certificates,
-                             certificate_imports.COLUMNS, "admin.import_certificates", heading="認定証データの取込み",
+    return csv_import.screen("certificates", certificate_imports.COLUMNS,
                              intro="システム導入前に交付された認定証を登録します。制度はコードで指定します"
                                    "（occupational, sports, lifelong, primary_care）。"
                                    "同じ認定証を二度取り込んでも増えません。")

@@ -215,6 +215,6 @@ def export():
 @holds_members_required
 def import_members():
     """データ取込み: a dry run lists every row's errors; the import writes all rows or none."""
-    return csv_import.screen(imports.check, imports.import_members, imports.COLUMNS, "members.index")
+    return csv_import.screen("members", imports.COLUMNS)
 
 

@@ -1,0 +1,38 @@
+"""Jobs queued by a request (bulk runs, CSV imports): to the broker, or without one on a thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+
+def enqueue(job_name: str, work: Callable[[int], None], run_id: int, label: str) -> None:
+    """Queue the Celery job `job_name` for the run (`label` names the thread: mamis-<label>-<id>).
+    If the broker is down, the beat job that resumes quiet runs queues it later.
+
+    Without a broker (the embedded default) `work(run_id)` runs on a daemon thread of this process
+    when EMBEDDED_BACKGROUND is on (its default outside tests), so the request answers at once and
+    the run's page shows the progress as in production; if the process stops, the embedded beat
+    resumes the run. With it off, the job runs in the calling request (Celery's eager mode)."""
+    app = current_app._get_current_object()
+    if app.config.get("BROKER_URL") is None and app.config.get("EMBEDDED_BACKGROUND"):
+        threading.Thread(target=_work_on_thread, args=(app, work, run_id, label), name=f"mamis-{label}-{run_id}",
+                         daemon=True).start()
+        return
+    try:
+        app.extensions["celery"].tasks[job_name].delay(run_id)
+    except Exception:  # the run is committed: its page shows it, and the beat resumes it
+        log.exception("could not enqueue or work %s %s; the beat will queue it again", job_name, run_id)
+
+
+def _work_on_thread(app: Flask, work: Callable[[int], None], run_id: int, label: str) -> None:
+    with app.app_context():
+        try:
+            work(run_id)
+        except Exception:  # the run stays unfinished: the embedded beat resumes it
+            log.exception("%s %s stopped; it will be resumed", label.replace("-", " "), run_id)
