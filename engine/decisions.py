@@ -35,18 +35,34 @@ def evaluator(session: Session, key: str):
     cache_key = (definition.id, definition.content_hash)
     engine = _engines.get(cache_key)
     if engine is None:
-        parser = SpiffBpmnParser()
-        parser.add_dmn_str(definition.xml.encode(), filename=definition.filename)
-        dmn = parser.dmn_parsers[key]
-        dmn.parse()
-        engine = DMNEngine(dmn.decision.decisionTables[0])
+        engine = _table(definition.xml, key)
         with _lock:
             _engines[cache_key] = engine
+    return _runner(engine, key)
+
+
+def evaluator_of(xml: str, key: str):
+    """`evaluate` for a table not deployed (a designer's draft). Raises what the parser raises."""
+    return _runner(_table(xml, key), key)
+
+
+def _table(xml: str, key: str) -> DMNEngine:
+    parser = SpiffBpmnParser()
+    parser.add_dmn_str(xml.encode(), filename=f"{key}.dmn")
+    dmn = parser.dmn_parsers[key]
+    dmn.parse()
+    return DMNEngine(dmn.decision.decisionTables[0])
+
+
+def _runner(engine: DMNEngine, key: str):
+    # DMNEngine reads task.data and task.workflow.script_engine; when a cell fails, the error it
+    # raises also names the task's spec and the workflow's file (else an AttributeError hides it)
+    workflow = SimpleNamespace(script_engine=_SCRIPT_ENGINE, spec=SimpleNamespace(file=f"{key}.dmn"))
+    workflow.top_workflow = workflow
+    spec = SimpleNamespace(name=key, bpmn_id=key, bpmn_name=key)
 
     def run(data: dict) -> dict:
-        # DMNEngine reads task.data and task.workflow.script_engine only
-        task = SimpleNamespace(data=dict(data), workflow=SimpleNamespace(script_engine=_SCRIPT_ENGINE))
-        return dict(engine.result(task))
+        return dict(engine.result(SimpleNamespace(data=dict(data), workflow=workflow, task_spec=spec)))
     return run
 
 
@@ -56,8 +72,15 @@ REQUIREMENTS = "certification_requirements"
 def requirements(session: Session, system: str, mode: str) -> list[dict]:
     """What certification `system` (new or renewal: `mode`) requires, from the decision table
     `certification_requirements`: [{categories, minimum, label}] (empty: no rule for it)."""
-    out = evaluate(session, REQUIREMENTS, {"system": system, "mode": mode})
-    if not out:
-        return []
-    return [{"categories": list(c), "minimum": m, "label": label}
-            for c, m, label in zip(out["categories"], out["minimum"], out["label"], strict=True)]
+    return requirements_by(evaluator(session, REQUIREMENTS))(system, mode)
+
+
+def requirements_by(table):
+    """`requirements(system, mode)` read from the table `table` (an evaluator)."""
+    def requirements_of(system: str, mode: str) -> list[dict]:
+        out = table({"system": system, "mode": mode})
+        if not out:
+            return []
+        return [{"categories": list(c), "minimum": m, "label": label}
+                for c, m, label in zip(out["categories"], out["minimum"], out["label"], strict=True)]
+    return requirements_of

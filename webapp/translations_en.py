@@ -1214,3 +1214,20 @@ EN.update({  # CSV imports written in the background (decision 0037)
         "The rows are written in the background; closing this page does not stop it. Either every row is "
         "registered or none is.",
 })
+EN.update({  # the dry run of a decision table's draft (engine.decision_check)
+    "試行（判定表）": "Dry run (decision table)",
+    "この下書きの判定表は評価できません": "This draft's decision table cannot be evaluated",
+    "判定表の各セルに書かれた値（数値はその前後も）を組み合わせて、公開中の版と下書きで判定しました。データは何も変わりません。":
+        "Every combination of the values the table's cells name (and, for a number, the values on both sides "
+        "of it) was decided by the deployed version and by the draft. No data was changed.",
+    "結果が変わる組合せ": "Combinations whose result changes", "評価できない組合せ": "Combinations that cannot be evaluated",
+    "公開中の版": "Deployed version", "該当なし": "No rule matches", "評価できません": "Cannot be evaluated",
+    "申請できる医師の数（単位のある医師、最近の順に各制度最大 200 人）":
+        "Physicians who may apply (those with credits, most recent first, up to 200 per system)",
+    "確認した医師": "Physicians checked", "公開中の版で申請できる": "May apply (deployed)",
+    "下書きで申請できる": "May apply (draft)", "申請できるようになる": "Would become able to apply",
+    "申請できなくなる": "Would no longer be able to apply",
+    "試行で、判定表が評価できない組合せがありました。このまま公開すると、この判定表を使う処理が失敗します。":
+        "In the dry run, the decision table could not evaluate some combinations. Deployed as it is, the work "
+        "that uses this table will fail.",
+})

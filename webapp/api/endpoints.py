@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, g, jsonify, request
 
 from engine import bulk as runs
-from engine import deploy, designs, dry_run, flows, instances, migration, tasks
+from engine import decision_check, deploy, designs, dry_run, flows, instances, migration, tasks, validation
 from membership import (
     accounts,
     applications,
@@ -17,7 +17,7 @@ from membership import (
     registration,
     training,
 )
-from membership.errors import AuthenticationFailed, Forbidden, NotFound, Throttled, ValidationFailed
+from membership.errors import AuthenticationFailed, Conflict, Forbidden, NotFound, Throttled, ValidationFailed
 from membership.fields import parse_int, today_jst
 
 from .. import bulk, db
@@ -593,6 +593,34 @@ def draft_dry_run(key):
                          "recorded": before, "draft": after} if r.first_difference is not None else None,
                      "note": r.note})
     return rows
+
+
+@blp.route("/process-definitions/<key>/draft/decision-check")
+@token_required
+@blp.doc(**AUTH, description="Designers: the dry run of a decision table's draft (DMN), which no application "
+                             "replay reaches — every combination of the input values its cells name (a number "
+                             "with the values on both sides) decided by the deployed version (`deployed`) and by "
+                             "the draft (`draft`), `changed` where they differ, `error` where the draft cannot "
+                             "evaluate it; for `certification_requirements` also how many physicians with credits "
+                             "could apply per system with each (`impact`, counts only). Nothing is written.")
+@blp.response(200)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+def draft_decision_check(key):
+    _designer_only()
+    s = db.session()
+    draft = designs.draft_of(s, key)
+    if draft is None:
+        raise NotFound()
+    if draft.problems:
+        return _invalid(designs.problems(draft))
+    if validation.kind_of(draft.xml) != "dmn":
+        raise Conflict("not_a_decision", process=key)
+    found = decision_check.check(s, key, draft.xml)
+    return {"inputs": [{"name": name, "label": label} for name, label in found.inputs],
+            "broken": found.broken or None,
+            "cases": [{"inputs": c.inputs, "deployed": c.before, "draft": c.after, "changed": c.changed,
+                       "error": c.error or None} for c in found.cases],
+            "impact": [vars(i) for i in found.impact]}
 
 
 @blp.route("/process-definitions/<key>/draft/deploy", methods=["POST"])

@@ -10,10 +10,10 @@ import json
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 
-from engine import changes, deploy, designs, dry_run, migration, positions, validation
+from engine import changes, decision_check, deploy, designs, dry_run, migration, positions, validation
 from engine import instances as engine_instances
 from engine.services import SERVICES
-from membership import applications
+from membership import applications, certifications
 from membership.errors import Conflict, ValidationFailed
 from membership.fields import parse_int
 
@@ -196,19 +196,52 @@ def review(key):
         flash(translate("下書きがありません。エディタで保存してください。"), "error")
         return redirect(url_for("designer.library"))
     found = designs.problems(draft)
-    replays = [] if found else dry_run.dry_run(s, key, draft.xml, DRY_RUN_SIZE)
+    replays, decision, failing = ([], None, []) if found else _trial(s, key, draft.xml)
     current = deploy.latest(s, key)
     return render_template("designer/review.html", key=key, draft=draft, problems=_problems(found),
                            changes=[] if found else changes.compare(current.xml if current else None, draft.xml),
-                           replays=replays, size=DRY_RUN_SIZE, current=current,
-                           failing=_failing(replays), overtaken=_overtaken(s, key, draft),
+                           replays=replays, size=DRY_RUN_SIZE, current=current, decision=decision,
+                           decision_rows=_decision_rows(decision), systems=certifications.SYSTEMS,
+                           failing=failing, overtaken=_overtaken(s, key, draft),
                            kinds=applications.KIND_LABELS, outcomes={**applications.STATUS_LABELS, **DRY_RUN_OUTCOMES})
 
 
-def _failing(replays) -> list:
-    """Replays the draft could not finish (an error, or a loop): the deployed draft would stop
-    applications like them."""
-    return [r for r in replays if r.draft_outcome in ("error", "loop")]
+def _trial(s, key: str, xml: str):
+    """(replays, decision check, what fails): a process draft replays the last applications; a
+    decision table's draft is evaluated beside the deployed table (engine.decision_check). What
+    fails (a replay that errs or loops; a case the table cannot evaluate, or a table that cannot be
+    read) asks for a tick before deploying."""
+    if validation.kind_of(xml) == "dmn":
+        decision = decision_check.check(s, key, xml)
+        return [], decision, (decision.failing or ([decision.broken] if decision.broken else []))
+    replays = dry_run.dry_run(s, key, xml, DRY_RUN_SIZE)
+    return replays, None, [r for r in replays if r.draft_outcome in ("error", "loop")]
+
+
+def _decision_rows(decision) -> list[dict]:
+    """The changed cases of a decision check, ready to show: inputs, and each side's hits."""
+    if decision is None:
+        return []
+    return [{"inputs": case.inputs, "before": _hits(case.before), "after": _hits(case.after), "error": case.error}
+            for case in decision.changed]
+
+
+def _hits(outputs) -> list[str] | None:
+    """A table's outputs as lines, one per matching rule (COLLECT gives a list per output); None
+    when there is no deployed table; [] when no rule matched."""
+    if outputs is None:
+        return None
+    if not outputs:
+        return []
+    columns = list(outputs.items())
+    if all(isinstance(v, list) for _k, v in columns) and len({len(v) for _k, v in columns}) == 1:
+        return [" / ".join(f"{name}={_shown(values[i])}" for name, values in columns)
+                for i in range(len(columns[0][1]))]
+    return [" / ".join(f"{name}={_shown(value)}" for name, value in columns)]
+
+
+def _shown(value) -> str:
+    return "[" + ", ".join(_shown(v) for v in value) + "]" if isinstance(value, list) else str(value)
 
 
 def _overtaken(s, key: str, draft) -> list:
@@ -234,7 +267,7 @@ def deploy_draft(key):
     draft = designs.draft_of(db.session(), key)
     if draft is not None and not request.form.get("confirm") and not designs.problems(draft) and (
             _overtaken(db.session(), key, draft)
-            or _failing(dry_run.dry_run(db.session(), key, draft.xml, DRY_RUN_SIZE))):
+            or _trial(db.session(), key, draft.xml)[2]):
         flash(translate("公開する前に、下の注意を確認してチェックを入れてください。"), "error")
         return redirect(url_for("designer.review", key=key))
     try:
