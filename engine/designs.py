@@ -45,7 +45,7 @@ def for_editing(session: Session, key: str) -> dict:
 
 
 def problems(draft: ProcessDraft) -> list[Problem]:
-    return [Problem(p["element"], p["key"], p.get("params", {})) for p in draft.problems or []]
+    return [Problem(p["element"], p["key"], p.get("params", {}), p.get("name", "")) for p in draft.problems or []]
 
 
 def check(session: Session, key: str, xml: str | bytes) -> list[Problem]:
@@ -64,7 +64,7 @@ def save_draft(session: Session, actor: Actor, key: str, xml: str, revision: int
     if current is None:
         raise NotFound()
     found = check(session, key, xml)
-    stored = [{"element": p.element, "key": p.key, "params": p.params} for p in found]
+    stored = [{"element": p.element, "key": p.key, "params": p.params, "name": p.name} for p in found]
     if revision == 0:
         if draft_of(session, key) is not None:
             raise Conflict("draft_changed")

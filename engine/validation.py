@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -60,6 +60,8 @@ class Problem:
     element: str | None
     key: str
     params: dict = field(default_factory=dict, hash=False, compare=False)
+    #: the element's name in the diagram, when it has one (designers know tasks by name, not id)
+    name: str = field(default="", compare=False)
 
     def render(self, lang: str = messages.DEFAULT_LANG) -> str:
         return messages.render(self.key, lang, **self.params)
@@ -69,7 +71,8 @@ class Problem:
         return f"{self.element}: {text}" if self.element else text
 
     def as_dict(self, lang: str = messages.DEFAULT_LANG) -> dict:
-        return {"element": self.element, "code": self.key.removeprefix("bpmn."), "message": self.render(lang)}
+        return {"element": self.element, "name": self.name, "code": self.key.removeprefix("bpmn."),
+                "message": self.render(lang)}
 
 
 class InvalidDefinition(ValueError):
@@ -102,6 +105,27 @@ def kind_of(xml: str | bytes) -> str:
 
 def problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=None,
                 decision_xml=None) -> tuple[CheckedFile | None, list[Problem]]:
+    """(what the file is, every problem found, each with its element's name).
+    `known_calls` and `decision_xml` as in `_problems_of`."""
+    checked, found = _problems_of(xml, filename, known_calls, decision_xml)
+    return checked, _named(xml, found)
+
+
+def _named(xml: str | bytes, found: list[Problem]) -> list[Problem]:
+    """The problems with the names of the elements they are about."""
+    if not any(p.element for p in found):
+        return found
+    try:
+        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml,
+                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return found
+    names = {node.get("id"): node.get("name") for node in root.iter() if node.get("id") and node.get("name")}
+    return [replace(p, name=names.get(p.element, "")) if p.element else p for p in found]
+
+
+def _problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=None,
+                 decision_xml=None) -> tuple[CheckedFile | None, list[Problem]]:
     """(what the file is, every problem found). `known_calls(key) -> bool` says whether a called
     process or decision exists (None skips that check); `decision_xml(key)` gives the DMN XML of a
     decision a business rule task calls, for SpiffWorkflow's parser."""

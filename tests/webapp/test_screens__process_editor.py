@@ -64,9 +64,11 @@ def test_save_needs_a_current_revision(app, session):
 def test_review_shows_problems_and_deploy_is_refused_until_fixed(app, session):
     client = login(app, "designer01")
     csrf = _csrf(client)
-    _save(client, REVIEW.replace('value="review_decision"', 'value="no_such_form"'), 0, csrf)
+    saved = _save(client, REVIEW.replace('value="review_decision"', 'value="no_such_form"'), 0, csrf).get_json()
+    assert [(p["element"], p["name"]) for p in saved["problems"]] == [("review", "事務局の審査")]
     page = client.get("/designer/processes/layer_review/review").get_data(as_text=True)
     assert 'data-code="unknown_form_key"' in page and "deploy-button" not in page
+    assert "<strong>事務局の審査 （<code>review</code>）</strong>" in page  # by name, the id beside it
     before = deploy.latest(session, "layer_review").version
     r = client.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": "1"})
     assert r.status_code == 302 and deploy.latest(session, "layer_review").version == before

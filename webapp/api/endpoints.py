@@ -443,9 +443,13 @@ def _problem_dicts(found) -> list[dict]:
     return [p.as_dict(current_lang()) for p in found]
 
 
+def _element_label(problem: dict) -> str:
+    return f"{problem['name']} ({problem['element']})" if problem.get("name") else problem["element"]
+
+
 def _invalid(found):
     """422 naming every problem and the element it is about (`problems`), also as one text."""
-    texts = [f"{p['element']}: {p['message']}" if p["element"] else p["message"] for p in _problem_dicts(found)]
+    texts = [f"{_element_label(p)}: {p['message']}" if p["element"] else p["message"] for p in _problem_dicts(found)]
     response = error_response(422, "invalid", message("bad_process", detail="; ".join(texts)),
                               {"bpmn": "\n".join(texts)})
     body = response.get_json()

@@ -32,6 +32,7 @@ class ProblemSchema(Schema):
     """One problem of a BPMN file, pointing at its element (None: the whole file)."""
 
     element = fields.String(allow_none=True)
+    name = fields.String(metadata={"description": "the element's name in the diagram; empty when it has none"})
     code = fields.String()
     message = fields.String()
 

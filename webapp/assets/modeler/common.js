@@ -23,7 +23,8 @@ export function startEditor(editor) {
         const button = document.createElement("button");
         button.type = "button";
         button.className = "button-link";
-        button.textContent = p.element;
+        // designers know an element by its name; the id tells two of the same name apart
+        button.textContent = p.name ? `${p.name} (${p.element})` : p.element;
         button.addEventListener("click", () => editor.select(p.element));
         item.append(button, "： ");
       }
