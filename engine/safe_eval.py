@@ -21,7 +21,14 @@ MAX_DEPTH = 40
 
 
 class UnsafeExpression(ValueError):
-    """The expression uses something outside the whitelist, or could not be parsed."""
+    """The expression uses something outside the whitelist, or could not be parsed. `reason` (with
+    `params`) names why for a message in the reader's language (membership.messages "expr.<reason>");
+    the text is the English one, for logs."""
+
+    def __init__(self, text: str, reason: str = "other", **params):
+        super().__init__(text)
+        self.reason = reason
+        self.params = params
 
 
 _BINOPS = {
@@ -67,15 +74,15 @@ def _parse(expression: str) -> ast.Expression:
     # Cached: a process evaluates the same few expressions at every step. The tree is never
     # mutated by the evaluator, so sharing it is safe.
     if len(expression) > MAX_EXPRESSION_LENGTH:
-        raise UnsafeExpression("expression too long")
+        raise UnsafeExpression("expression too long", "too_long", max=MAX_EXPRESSION_LENGTH)
     try:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as exc:
-        raise UnsafeExpression(f"syntax error: {exc.msg}") from None
+        raise UnsafeExpression(f"syntax error: {exc.msg}", "syntax", detail=exc.msg) from None
     for node in ast.walk(tree):
         _check_node(node)
     if _depth(tree) > MAX_DEPTH:
-        raise UnsafeExpression("expression nested too deeply")
+        raise UnsafeExpression("expression nested too deeply", "too_deep")
     return tree
 
 
@@ -116,14 +123,16 @@ _ALLOWED = (
 
 def _check_node(node: ast.AST) -> None:
     if not isinstance(node, _ALLOWED):
-        raise UnsafeExpression(f"not allowed in an expression: {type(node).__name__}")
+        raise UnsafeExpression(f"not allowed in an expression: {type(node).__name__}", "construct",
+                               construct=type(node).__name__)
     if isinstance(node, ast.Name) and node.id.startswith("_"):
-        raise UnsafeExpression(f"name not allowed: {node.id}")
+        raise UnsafeExpression(f"name not allowed: {node.id}", "private_name", name=node.id)
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            raise UnsafeExpression("only these functions may be called: " + ", ".join(sorted(FUNCTIONS)))
+            raise UnsafeExpression("only these functions may be called: " + ", ".join(sorted(FUNCTIONS)), "function",
+                                   functions=", ".join(sorted(FUNCTIONS)))
         if node.keywords:
-            raise UnsafeExpression("keyword arguments are not allowed")
+            raise UnsafeExpression("keyword arguments are not allowed", "keywords")
 
 
 def evaluate(expression: str, context: Mapping[str, Any]) -> Any:

@@ -76,7 +76,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
         try:
             safe_eval.parse(expression)
         except safe_eval.UnsafeExpression as exc:
-            if str(exc).startswith("syntax error"):
+            if exc.reason == "syntax":
                 raise SyntaxError(str(exc)) from None
             raise
 

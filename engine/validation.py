@@ -64,7 +64,10 @@ class Problem:
     name: str = field(default="", compare=False)
 
     def render(self, lang: str = messages.DEFAULT_LANG) -> str:
-        return messages.render(self.key, lang, **self.params)
+        params = dict(self.params)
+        if params.get("reason"):  # an expression refused: why, in the reader's language
+            params["detail"] = messages.render(f"expr.{params['reason']}", lang, **params.get("reason_params", {}))
+        return messages.render(self.key, lang, **params)
 
     def __str__(self) -> str:
         text = self.render("en")
@@ -260,7 +263,13 @@ def _expression(text: str, element: str | None, key: str, problems: list[Problem
     try:
         safe_eval.parse(text)
     except safe_eval.UnsafeExpression as exc:
-        problems.append(Problem(element, key, {"detail": str(exc), "expression": text.strip()[:80], **params}))
+        problems.append(Problem(element, key, {"detail": str(exc), "expression": text.strip()[:80], **params,
+                                               **_why(exc)}))
+
+
+def _why(exc: safe_eval.UnsafeExpression) -> dict:
+    """A refusal's reason, stored with the problem and rendered in the reader's language."""
+    return {"reason": exc.reason, "reason_params": exc.params}
 
 
 def operation_parameters(operation: str) -> list[str]:
@@ -363,7 +372,9 @@ def _cell(text: str | None, element: str, problems: list[Problem]) -> None:
             safe_eval.parse(attempt)
             return
         except safe_eval.UnsafeExpression as exc:
-            if not str(exc).startswith("syntax error"):
-                problems.append(Problem(element, "bpmn.dmn_cell", {"expression": text[:80], "detail": str(exc)}))
+            if exc.reason != "syntax":
+                problems.append(Problem(element, "bpmn.dmn_cell", {"expression": text[:80], "detail": str(exc),
+                                                                   **_why(exc)}))
                 return
-    problems.append(Problem(element, "bpmn.dmn_cell", {"expression": text[:80], "detail": "syntax error"}))
+    problems.append(Problem(element, "bpmn.dmn_cell", {"expression": text[:80], "detail": "syntax error",
+                                                       "reason": "syntax_plain"}))

@@ -408,6 +408,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bpmn.dmn_no_table": {"ja": "決定に決定表（decision table）がありません。", "en": "The decision has no decision table."},
     "bpmn.hit_policy": {"ja": "ヒットポリシー {policy} は使えません（{known}）。",
                         "en": "Hit policy {policy} is not supported ({known})."},
+    # why an expression was refused (engine.safe_eval.UnsafeExpression.reason), inside the messages above
+    "expr.too_long": {"ja": "式が長すぎます（{max}文字まで）", "en": "the expression is too long (at most {max} characters)"},
+    "expr.syntax": {"ja": "式の書き方に誤りがあります（{detail}）", "en": "syntax error: {detail}"},
+    "expr.syntax_plain": {"ja": "式の書き方に誤りがあります", "en": "syntax error"},
+    "expr.too_deep": {"ja": "式の入れ子が深すぎます", "en": "the expression is nested too deeply"},
+    "expr.construct": {"ja": "この書き方（{construct}）は式に使えません。使えるのは値・比較・and/or/not・算術・添字・"
+                             "決められた関数だけです（属性アクセス「.」や関数定義は使えません）",
+                       "en": "not allowed in an expression: {construct} (values, comparisons, and/or/not, "
+                             "arithmetic, subscripts and the listed functions only)"},
+    "expr.private_name": {"ja": "「_」で始まる名前（{name}）は使えません", "en": "name not allowed: {name}"},
+    "expr.function": {"ja": "呼び出せる関数は次のものだけです: {functions}",
+                      "en": "only these functions may be called: {functions}"},
+    "expr.keywords": {"ja": "キーワード引数（name=値）は使えません", "en": "keyword arguments are not allowed"},
+    "expr.other": {"ja": "この式は使えません", "en": "the expression cannot be used"},
     "bpmn.dmn_cell": {"ja": "セル「{expression}」が使えません: {detail}",
                       "en": "The cell \u201c{expression}\u201d cannot be used: {detail}"},
     "bpmn.duplicate_id": {"ja": "このIDは2つ以上の要素に使われています。", "en": "This id is used by more than one element."},

@@ -62,3 +62,22 @@ def test_a_file_that_is_not_xml_says_where_in_the_designers_language():
     assert [p.key for p in found] == ["bpmn.xml"]
     text = found[0].render("ja")
     assert text.startswith("XMLとして読めません（2行") and "line 2, column" not in text
+
+
+@pytest.mark.parametrize(("condition", "ja", "en"), [
+    ("decision.upper", "属性アクセス", "not allowed in an expression: Attribute"),
+    ("open('x')", "呼び出せる関数は次のものだけです", "only these functions may be called"),
+    ("len(decision, key=1)", "キーワード引数", "keyword arguments are not allowed"),
+    ("__import__", "「_」で始まる名前（__import__）", "name not allowed: __import__"),
+    ("decision ==", "式の書き方に誤りがあります", "syntax error"),
+])
+def test_a_refused_expression_says_why_in_the_designers_language(condition, ja, en):
+    """The evaluator's reason is part of the message, in Japanese on a Japanese screen (it was
+    English inside the Japanese sentence)."""
+    xml = (Path(__file__).parent / "rejected" / "unsafe_condition.bpmn").read_text(encoding="utf-8")
+    xml = re.sub(r"(<bpmn:conditionExpression[^>]*>)[^<]*(<)", lambda m: m.group(1) + condition.replace(
+        "<", "&lt;") + m.group(2), xml, count=1)
+    _, found = validation.problems_of(xml, "unsafe_condition.bpmn")
+    [problem] = [p for p in found if p.key == "bpmn.condition"]
+    assert ja in problem.render("ja") and en not in problem.render("ja")
+    assert en in problem.render("en")
