@@ -301,6 +301,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bulk_run_done": {"ja": "この一括処理はすでに終了しています。", "en": "This bulk run has already ended."},
     "association_not_for_role": {"ja": "{field}は事務局の利用者にだけ指定できます。",
                                  "en": "{field} is given only for a secretariat's user."},
+    "json_content_type": {"ja": "本文はJSONで送り、Content-Type: application/json を付けてください。",
+                          "en": "Send the body as JSON, with Content-Type: application/json."},
     "not_a_decision": {"ja": "{process} の下書きは判定表（DMN）ではありません。プロセスの下書きはドライラン（dry-run）で確かめてください。",
                        "en": "The draft of {process} is not a decision table (DMN); check a process draft with its dry run."},
     "draft_unchanged": {"ja": "この下書きは最新版 v{version} と同じです。公開する変更はありません（不要なら下書きを破棄してください）。",

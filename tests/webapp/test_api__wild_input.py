@@ -111,3 +111,18 @@ def test_a_value_quoted_back_in_an_error_is_cut_and_an_object_is_not_quoted(api,
     assert "x" * 60 + "…" in r.get_data(as_text=True)
     r = client.post("/api/v1/applications", json={**enrolment_body(), "associations": [{"code": {"a": 1}}]})
     assert r.status_code == 422 and "{'a'" not in r.get_data(as_text=True)
+
+
+def test_a_json_body_sent_without_its_content_type_is_told_so(api, session):
+    """curl -d '{…}' sends form encoding: the answer says what to send, not "kind is required"."""
+    client = api(new_member(session, prefix="notype").login_id)
+    body = '{"kind": "enrolment"}'
+    for content_type in ({}, {"Content-Type": "text/plain"}, {"Content-Type": "application/x-www-form-urlencoded"}):
+        r = client.post("/api/v1/applications", data=body, headers=content_type)
+        error = r.get_json()["error"]
+        assert r.status_code == 400 and error["code"] == "bad_request", content_type
+        assert "Content-Type: application/json" in error["message"] and error["fields"] == {}
+    r = client.post("/api/v1/applications", data=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "invalid"  # typed: checked as a body
+    r = client.client.post("/api/v1/auth/token", data='{"login_id": "x", "password": "y"}')
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_request"

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy.exc import DBAPIError
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
 from engine.runtime import ProcessFailed
 from membership import accounts, audit, registration
@@ -76,12 +76,18 @@ def _flatten(messages, prefix="", context: str | None = None) -> dict[str, str]:
     return out
 
 
+class NotJson(BadRequest):
+    """A body that a JSON endpoint was sent without `Content-Type: application/json`."""
+
+
 class StrictParser(FlaskParser):
     """webargs reading JSON bodies as the rest of the app does (`strict_loads`): a body it refuses
     is a 400, never a 500."""
 
     def _raw_load_json(self, req):
         if not is_json_request(req):
+            if req.content_length or req.headers.get("Transfer-Encoding"):
+                raise NotJson()  # a body sent without its type: say so, not "kind is required"
             return core.missing
         return strict_loads(req.get_data(cache=True))
 
@@ -100,6 +106,8 @@ class MamisApi(Api):
             if error.code and error.code >= 400:
                 return render_template("errors/error.html", code=error.code), error.code
             return error
+        if isinstance(error, NotJson):
+            return error_response(400, "bad_request", message("json_content_type"))
         if error.code == 422 or (error.code == 400 and getattr(error, "data", None)):
             messages = (getattr(error, "data", None) or {}).get("messages", {})
             body = request.get_json(silent=True) if request.is_json else None
