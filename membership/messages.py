@@ -517,7 +517,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "migration.failed": {"ja": "新しい版では続けられないため移行できません: {detail}",
                          "en": "Cannot migrate: the new version cannot carry it on: {detail}"},
     "bad_process": {"ja": "BPMNを読み込めません: {detail}", "en": "The BPMN cannot be used: {detail}"},
-    "server_error": {"ja": "システムエラーが発生しました。", "en": "An internal error occurred."},
+    "server_error": {"ja": "システムエラーが発生しました。途中まで保存されることはありません。結果を確かめてから、必要なら"
+                           "もう一度行ってください。",
+                     "en": "An internal error occurred. Nothing is ever saved halfway: check the result and, if "
+                           "needed, try again."},
     "method_not_allowed": {"ja": "このメソッドは使えません。", "en": "Method not allowed."},
 }
 

@@ -1231,3 +1231,9 @@ EN.update({  # the dry run of a decision table's draft (engine.decision_check)
         "In the dry run, the decision table could not evaluate some combinations. Deployed as it is, the work "
         "that uses this table will fail.",
 })
+EN.update({
+    "この操作は完了していない可能性があります。途中まで保存されることはありません（すべて保存されるか、何も保存されないかのどちらかです）。結果を確かめてから、必要ならもう一度行ってください。続く場合は、事務局またはシステム管理者に連絡してください。":
+        "This action may not have been completed. Nothing is ever saved halfway (either all of it is saved or "
+        "none of it). Check the result and, if needed, do it again. If this keeps happening, please contact the "
+        "secretariat or the system administrator.",
+})

@@ -143,3 +143,25 @@ def test_a_tampered_draft_revision_is_said_not_thrown(app, session):
         r = client.post("/designer/processes/layer_review/discard", data={"csrf_token": csrf, "revision": revision})
         assert r.status_code == 302, revision
     assert "バージョンの形式が正しくありません" in client.get("/designer/processes").get_data(as_text=True)
+
+
+def test_an_unexpected_failure_says_nothing_was_saved_halfway(app, session, monkeypatch):
+    """A 500 (a bug, the database gone) tells the user the step is all or nothing and what to do,
+    on the screens and in the API, in the user's language."""
+    from membership import members
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(members, "list_members", broken)
+    r = login(app, "staff@otaru").get("/members")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 500 and 'id="nothing-half-done"' in page and "途中まで保存されることはありません" in page
+    assert "the database went away" not in page
+    page = login(app, "staff@otaru").get("/members?lang=en").get_data(as_text=True)
+    assert "Nothing is ever saved halfway" in page
+    token = app.test_client().post("/api/v1/auth/token", json={"login_id": "staff@otaru", "password": "Mamis#2024"})
+    r = app.test_client().get("/api/v1/members", headers={"Authorization": f"Bearer {token.get_json()['token']}",
+                                                          "Accept-Language": "ja"})
+    assert r.status_code == 500 and r.get_json()["error"]["code"] == "server_error"
+    assert "途中まで保存されることはありません" in r.get_json()["error"]["message"]
