@@ -131,7 +131,10 @@ def _migrate(session: Session, actor: Actor, instance: ProcessInstance, top_key:
             row.name = safe_text.clip(task.task_spec.bpmn_name or task.task_spec.bpmn_id, 200)
             row.form_key = task.task_spec.extensions.get("properties", {}).get("form_key", row.form_key)
     outcome.migrated = True
-    outcome.versions = {"from": before, "to": target}
+    numbers = dict(session.execute(sa.select(ProcessDefinition.id, ProcessDefinition.version).where(
+        ProcessDefinition.id.in_(set(target.values())))).all())
+    # definition rows (for the audit trail) and what a reader knows: {process key: version number}
+    outcome.versions = {"from": before, "to": target, "now": {k: numbers.get(i) for k, i in target.items()}}
 
 
 def _drop_predicted(owner, removed_tasks) -> None:

@@ -77,7 +77,8 @@ def test_admins_migrate_one_or_all_and_designers_may_not(api, session):
     assert api("designer01").post(f"/api/v1/process-instances/{instance_id}/migrate").status_code == 403
     admin = api("admin001")
     r = admin.post(f"/api/v1/process-instances/{instance_id}/migrate")
-    assert r.status_code == 200 and r.get_json()["migrated"]
+    assert r.status_code == 200 and r.get_json()["migrated"], r.get_json()
+    assert r.get_json()["versions"]["layer_review"] == v1 + 1  # a version number, not a row id
     assert open_task_for(session, staff, app.id).name == "移行後の審査"
     again = admin.post(f"/api/v1/process-instances/{instance_id}/migrate").get_json()
     assert not again["migrated"] and again["reason"] == "up_to_date" and again["message"]

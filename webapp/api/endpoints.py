@@ -644,9 +644,12 @@ def deploy_draft(key):
     return _definition_dict(definition)
 
 
-def _outcome_dict(o) -> dict:
-    return {"instance_id": o.instance_id, "migrated": o.migrated, "reason": o.reason.removeprefix("migration."),
-            "message": message(o.reason, **o.params) if o.reason else "", "versions": o.versions.get("to")}
+def _outcome_dicts(outcomes) -> list[dict]:
+    """Migration outcomes as answered: `versions` is what a migrated instance now runs, {process
+    key: version number}."""
+    return [{"instance_id": o.instance_id, "migrated": o.migrated, "reason": o.reason.removeprefix("migration."),
+             "message": message(o.reason, **o.params) if o.reason else "", "versions": o.versions.get("now")}
+            for o in outcomes]
 
 
 def _admin_only():
@@ -674,13 +677,14 @@ def audit_events(_query):
 @token_required
 @blp.doc(**AUTH, description="Admins: move a running instance onto the latest versions of its processes; refused "
                              "(`migrated: false` with the reason, the instance untouched) where a task it is at or "
-                             "has done no longer exists. Audited.")
+                             "has done no longer exists. `versions`: what it runs now, {process key: version}. "
+                             "Audited.")
 @blp.response(200)
 def migrate_instance(instance_id):
     _admin_only()
     outcome = migration.migrate_instance(db.session(), g.actor, instance_id)
     db.commit()
-    return _outcome_dict(outcome)
+    return _outcome_dicts([outcome])[0]
 
 
 @blp.route("/process-definitions/<key>/versions/<int:version>/migrate", methods=["POST"])
@@ -691,7 +695,7 @@ def migrate_version(key, version):
     _admin_only()
     outcomes = migration.migrate_version(db.session(), g.actor, key, version)
     db.commit()
-    return [_outcome_dict(o) for o in outcomes]
+    return _outcome_dicts(outcomes)
 
 
 # --- training sessions and credits -------------------------------------------------------------
