@@ -1237,3 +1237,10 @@ EN.update({
         "none of it). Check the result and, if needed, do it again. If this keeps happening, please contact the "
         "secretariat or the system administrator.",
 })
+EN.update({  # an earlier version as the draft (rollback)
+    "v{version} を下書きにしました。試行と公開で、公開中の版との違いを確かめてください。":
+        "v{version} is now the draft. Check what differs from the deployed version under Dry run and deploy.",
+    "いまの下書きを v{version} で置き換えますか？下書きの変更は失われます。":
+        "Replace the current draft with v{version}? The draft's changes will be lost.",
+    "この版を下書きにする": "Make this version the draft",
+})

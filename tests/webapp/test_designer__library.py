@@ -100,3 +100,37 @@ def test_the_library_and_the_instance_viewer_in_the_api(api, session):
     spec = api().get("/api/v1/openapi.json").get_json()
     assert {"/api/v1/process-definitions/{key}/versions", "/api/v1/process-instances/{instance_id}"} <= set(
         spec["paths"])
+
+
+def test_an_earlier_version_becomes_the_draft_to_roll_back(app, session):
+    """この版を下書きにする: v1 replaces the draft (the revision the form carries), the review shows
+    what it undoes, and deploying it makes a new version with v1's content."""
+    from pathlib import Path
+
+    from engine import designs
+
+    key = "layer_review"
+    original = (Path(__file__).resolve().parents[2] / "processes/layer_review/layer_review.bpmn").read_text("utf-8")
+    first = deploy.latest(session, key).version
+    deploy.deploy(session, None, original.replace('name="事務局の審査"', 'name="新しい審査"'), f"{key}.bpmn")
+    session.flush()
+    client = login(app, "designer01")
+    library = client.get("/designer/processes").get_data(as_text=True)
+    assert f'action="/designer/processes/{key}/versions/{first}/draft"' in library
+    assert f'action="/designer/processes/{key}/versions/{first + 1}/draft"' not in library  # the latest: 編集
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', library).group(1)
+    r = client.post(f"/designer/processes/{key}/versions/{first}/draft", data={"csrf_token": csrf, "revision": "0"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/designer/processes/{key}/edit")
+    draft = designs.draft_of(session, key)
+    assert draft.xml == deploy.get_version(session, key, first).xml and draft.revision == 1
+    review = client.get(f"/designer/processes/{key}/review").get_data(as_text=True)
+    assert "事務局の審査" in re.search(r'id="changes-table".*?</table>', review, re.S).group(0)
+    # a form made before that save (revision 0 again) does not overwrite the draft silently
+    r = client.post(f"/designer/processes/{key}/versions/{first}/draft", data={"csrf_token": csrf, "revision": "0"},
+                    follow_redirects=True)
+    assert "この下書きは他の人が先に保存しました" in r.get_data(as_text=True)
+    assert designs.draft_of(session, key).revision == 1
+    assert client.post(f"/designer/processes/{key}/versions/999/draft",
+                       data={"csrf_token": csrf, "revision": "1"}).status_code == 404
+    assert login(app, "staff@otaru").post(f"/designer/processes/{key}/versions/{first}/draft",
+                                          data={"csrf_token": csrf, "revision": "1"}).status_code == 403

@@ -186,6 +186,28 @@ def import_draft(key):
     return redirect(url_for("designer.edit", key=key))
 
 
+@bp.route("/processes/<key>/versions/<int:version>/draft", methods=["POST"])
+@roles_required("designer", "admin")
+def draft_from_version(key, version):
+    """An earlier version as the draft (to roll back, or to start again from it): replaces the
+    draft, if any, made on the revision the form carries; reviewed and deployed as any draft."""
+    revision = _posted_revision()
+    definition = deploy.get_version(db.session(), key, version)
+    if definition is None:
+        abort(404)
+    if revision is not None:
+        try:
+            designs.save_draft(db.session(), actor(), key, definition.xml, revision)
+        except Conflict as exc:
+            db.rollback()
+            flash(message(exc.message_key), "error")
+            return redirect(url_for("designer.library", _anchor=f"process-{key}"))
+        db.commit()
+        flash(translate("v{version} を下書きにしました。試行と公開で、公開中の版との違いを確かめてください。")
+              .replace("{version}", str(version)), "success")
+    return redirect(url_for("designer.edit", key=key))
+
+
 @bp.route("/processes/<key>/review")
 @roles_required("designer", "admin")
 def review(key):
