@@ -1,7 +1,8 @@
 """CSV imports written in the background (decision 0037).
 
 The screen checks the file at once (a few tenths of a second for 10,000 rows) and, when every row
-is good, records a run holding the file; a job writes it — every row or none, in one transaction,
+is good, records a run holding the file — `checked` after a dry run, confirmed without uploading
+the file again, or `queued` at once; a job writes it — every row or none, in one transaction,
 under the run's row lock — and the run's page shows the outcome. A second worker on the same run
 (a redelivered job, the beat queueing a quiet run again) waits for the lock and then finds it
 ended, so no file is ever written twice. The file is emptied from the run when it ends.
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from . import benefits, certificate_imports, credit_imports, imports
 from .actors import Actor
 from .db import utcnow
-from .errors import DomainError, Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from .models import ImportRun, UserAccount
 
 
@@ -43,20 +44,60 @@ KINDS = {
 ENDED = ("done", "failed")
 #: a run unfinished and untouched for this long lost its worker: the beat queues it again
 STALE_AFTER = dt.timedelta(minutes=5)
+#: a dry run's file, not confirmed for this long, is deleted (personal data is not kept idle)
+CHECKED_KEPT = dt.timedelta(days=1)
 
 
 def start(session: Session, actor: Actor, kind: str, filename: str, raw: bytes) -> ImportRun:
     """Check the file now and record a run that will write it. Raises Forbidden (not for this
     actor), ValidationFailed (the file unreadable, or rows in error: `problems` and `good` ride
     along, as `imports.refuse` makes them)."""
+    clean, problems = _checked(session, actor, kind, raw)
+    if problems:
+        raise imports.refuse(problems, good=len(clean))
+    return _recorded(session, actor, kind, filename, raw, len(clean), "queued")
+
+
+def dry_run(session: Session, actor: Actor, kind: str, filename: str, raw: bytes) -> tuple[
+        list[dict], list[dict], ImportRun | None]:
+    """(clean rows, problems, run): the dry run ("確認する"); when every row is good, a `checked`
+    run keeps the file so that the import can be confirmed without choosing it again. Raises as
+    `start` does for a file that cannot be read at all."""
+    clean, problems = _checked(session, actor, kind, raw)
+    run = None if problems or not clean else _recorded(session, actor, kind, filename, raw, len(clean), "checked")
+    return clean, problems, run
+
+
+def confirm(session: Session, actor: Actor, run_id: int) -> ImportRun:
+    """Queue a checked run ("この内容で取り込む"). Raises NotFound (not the actor's), Conflict (confirmed
+    already, or too old and deleted)."""
+    get_run(session, actor, run_id)
+    run = _locked(session, run_id)
+    if run.status != "checked" or run.user_id != actor.user_id:
+        raise Conflict("import_confirmed")
+    run.status, run.updated_at = "queued", utcnow()
+    session.flush()
+    return run
+
+
+def purge_checked(session: Session, now: dt.datetime | None = None) -> int:
+    """Delete dry runs not confirmed within CHECKED_KEPT, with their files (nightly)."""
+    done = session.execute(sa.delete(ImportRun).where(ImportRun.status == "checked",
+                                                      ImportRun.updated_at < (now or utcnow()) - CHECKED_KEPT))
+    return done.rowcount or 0
+
+
+def _checked(session: Session, actor: Actor, kind: str, raw: bytes) -> tuple[list[dict], list[dict]]:
     spec = KINDS[kind]
     if actor.role != spec.role:
         raise Forbidden()
-    clean, problems = spec.check(session, actor, raw)
-    if problems:
-        raise imports.refuse(problems, good=len(clean))
+    return spec.check(session, actor, raw)
+
+
+def _recorded(session: Session, actor: Actor, kind: str, filename: str, raw: bytes, rows: int,
+              status: str) -> ImportRun:
     run = ImportRun(kind=kind, user_id=actor.user_id, association_id=actor.association_id,
-                    filename=(filename or "")[:120], content=raw, rows=len(clean))
+                    filename=(filename or "")[:120], content=raw, rows=rows, status=status)
     session.add(run)
     session.flush()
     return run
@@ -64,9 +105,9 @@ def start(session: Session, actor: Actor, kind: str, filename: str, raw: bytes) 
 
 def begin(session: Session, run_id: int) -> bool:
     """Mark a queued run as running (for its page), in the caller's transaction. False when the
-    run is unknown or has ended."""
+    run is unknown, not confirmed, or has ended."""
     run = _locked(session, run_id)
-    if run is None or run.status in ENDED:
+    if run is None or run.status in ENDED or run.status == "checked":
         return False
     run.status, run.updated_at = "running", utcnow()
     session.flush()
@@ -78,7 +119,7 @@ def write(session: Session, run_id: int) -> ImportRun | None:
     is unknown or has ended (another worker wrote it). Raises the write's DomainError (the caller
     rolls back and calls `record_failure`)."""
     run = _locked(session, run_id)
-    if run is None or run.status in ENDED:
+    if run is None or run.status in ENDED or run.status == "checked":
         return None
     spec = KINDS[run.kind]
     account = session.get(UserAccount, run.user_id)
@@ -139,8 +180,8 @@ def stale_runs(session: Session, now: dt.datetime | None = None) -> list[int]:
 
 
 def is_stalled(run: ImportRun, now: dt.datetime | None = None) -> bool:
-    """Unended and untouched for STALE_AFTER: no worker is taking it."""
-    return run.status not in ENDED and run.updated_at < (now or utcnow()) - STALE_AFTER
+    """Queued or running and untouched for STALE_AFTER: no worker is taking it."""
+    return run.status in ("queued", "running") and run.updated_at < (now or utcnow()) - STALE_AFTER
 
 
 def get_run(session: Session, actor: Actor, run_id: int) -> ImportRun:
@@ -159,7 +200,8 @@ def recent_runs(session: Session, actor: Actor, kind: str, limit: int = 10) -> l
         return []
     return [tuple(r) for r in session.execute(
         sa.select(ImportRun, UserAccount.display_name).join(UserAccount, UserAccount.id == ImportRun.user_id)
-        .where(ImportRun.kind == kind, ImportRun.association_id == actor.association_id)
+        .where(ImportRun.kind == kind, ImportRun.association_id == actor.association_id,
+               ImportRun.status != "checked")  # a dry run is not an import
         .order_by(ImportRun.id.desc()).limit(limit))]
 
 

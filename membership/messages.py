@@ -301,6 +301,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bulk_run_done": {"ja": "この一括処理はすでに終了しています。", "en": "This bulk run has already ended."},
     "association_not_for_role": {"ja": "{field}は事務局の利用者にだけ指定できます。",
                                  "en": "{field} is given only for a secretariat's user."},
+    "import_confirmed": {"ja": "この取込みは開始済みか、確認から時間がたったため取り消されています。もう一度ファイルを選んでください。",
+                         "en": "This import has been started already, or its check is too old and was removed. "
+                               "Please choose the file again."},
     "json_content_type": {"ja": "本文はJSONで送り、Content-Type: application/json を付けてください。",
                           "en": "Send the body as JSON, with Content-Type: application/json."},
     "not_a_decision": {"ja": "{process} の下書きは判定表（DMN）ではありません。プロセスの下書きはドライラン（dry-run）で確かめてください。",

@@ -603,7 +603,7 @@ class ImportRun(Base):
     #: the file as uploaded; emptied when the run ends (personal data is not kept twice)
     content: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     rows: Mapped[int] = mapped_column(default=0)
-    #: queued / running / done / failed
+    #: checked (a dry run whose file waits to be confirmed) / queued / running / done / failed
     status: Mapped[str] = mapped_column(sa.String(10), default="queued")
     created: Mapped[int] = mapped_column(default=0)
     #: why it failed: {"key", "params"} and, for rows found bad at writing time, "problems"

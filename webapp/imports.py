@@ -19,6 +19,16 @@ def start(actor: Actor, kind: str, filename: str, raw: bytes) -> ImportRun:
     return run
 
 
+def confirm(actor: Actor, run_id: int) -> ImportRun:
+    """Queue a checked run (its dry run showed every row good), commit, and queue its job. Raises
+    NotFound, Conflict."""
+    run = import_runs.confirm(db.session(), actor, run_id)
+    db.commit()
+    enqueue(run.id)
+    db.session().refresh(run)
+    return run
+
+
 def enqueue(run_id: int) -> None:
     from .jobs import import_csv
 

@@ -153,17 +153,19 @@ def certificate_reminders() -> int:
 @shared_task(name="webapp.jobs.purge_drafts")
 def purge_drafts() -> int:
     """Beat job (every night): wizards left without 一時保存 for a week go, with their files; so do
-    uploaded files no document names (a process died between writing one and committing) and the
-    records of screen logins that ended (or are too old to be in use)."""
+    uploaded files no document names (a process died between writing one and committing), CSV files
+    checked a day ago and never imported, and the records of screen logins that ended (or are too
+    old to be in use)."""
     from pathlib import Path
 
-    from membership import accounts, drafts, uploads
+    from membership import accounts, drafts, import_runs, uploads
 
     root = Path(current_app.config["UPLOAD_DIR"])
     with db.database().session_factory() as s:
         purged = drafts.purge_abandoned(s, root)
         uploads.purge_orphans(s, root)
         accounts.purge_login_sessions(s)
+        import_runs.purge_checked(s)  # CSV files checked and never imported
         s.commit()
     return purged
 

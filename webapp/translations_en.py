@@ -1244,3 +1244,10 @@ EN.update({  # an earlier version as the draft (rollback)
         "Replace the current draft with v{version}? The draft's changes will be lost.",
     "この版を下書きにする": "Make this version the draft",
 })
+EN.update({
+    "確認済み（未取込）": "Checked (not imported)",
+    "すべての行に問題はありません。このファイル（{name}）をそのまま取り込めます。":
+        "Every row is good. This file ({name}) can be imported as it is.",
+    "この内容で取り込む": "Import this file",
+})
+EN.update({"確認だけで、まだ取り込んでいません。": "Only checked: nothing has been imported yet."})

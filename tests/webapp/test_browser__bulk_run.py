@@ -89,8 +89,9 @@ def test_every_task_of_the_page_is_selected_at_once_and_approved_in_the_backgrou
 
 
 def test_a_member_import_is_checked_then_written_in_the_background(live_server, chromium, tmp_path):
-    """データ取込み in a real browser: the file is checked, then written by the embedded background
-    thread while the run's page follows it; the screen lists the run afterwards."""
+    """データ取込み in a real browser: the file is checked, confirmed without choosing it again, then
+    written by the embedded background thread while the run's page follows it; the screen lists the
+    run afterwards."""
     from .test_members__import_export import csv_bytes, numbers
 
     app, base = live_server
@@ -104,8 +105,7 @@ def test_a_member_import_is_checked_then_written_in_the_background(live_server, 
     page.set_input_files("#file", str(roster))
     page.click("button[value=check]")
     assert page.inner_text("#good-rows") == "2" and page.inner_text("#bad-rows") == "0"
-    page.set_input_files("#file", str(roster))
-    page.click("button[value=import]")
+    page.click("#confirm-import button")  # the file checked is imported without choosing it again
     page.wait_for_url(f"{base}/imports/*")
     expect(page.locator("#import-status")).to_have_text("完了", timeout=15_000)
     assert page.inner_text("#import-created") == "2"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import sqlalchemy as sa
 
@@ -151,3 +152,48 @@ def test_admin_imports_go_through_runs_too(app, session):
     assert "保険・年金データの取込み" in page and 'id="import-created">1<' in page
     assert login(app, "staff@otaru").get(r.headers["Location"]).status_code == 404
 
+
+
+def test_a_clean_dry_run_is_confirmed_without_choosing_the_file_again(app, session):
+    registry = numbers(2)
+    client = login(app, "staff@otaru")
+    r = client.post("/members/import", data={"action": "check", "file": (io.BytesIO(roster(registry)), "確認.csv")},
+                    content_type="multipart/form-data")
+    page = text(r)
+    assert 'id="good-rows">2<' in page and 'id="confirm-import"' in page and "確認.csv" in page
+    run_id = int(re.search(r'action="/imports/(\d+)/confirm"', page).group(1))
+    assert session.get(ImportRun, run_id).status == "checked" and count_of(session, registry) == 0
+    assert f"/imports/{run_id}\"" not in text(client.get("/members/import"))  # a dry run is not listed
+    # another clerk of the office may look, but only the one who checked it confirms it
+    assert login(app, "staff@bunkyo").post(f"/imports/{run_id}/confirm").status_code == 404
+    r = client.post(f"/imports/{run_id}/confirm")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/imports/{run_id}")
+    assert 'id="import-created">2<' in text(client.get(r.headers["Location"])) and count_of(session, registry) == 2
+    again = client.post(f"/imports/{run_id}/confirm", follow_redirects=True)
+    assert "開始済み" in text(again) and count_of(session, registry) == 2
+
+
+def test_a_dry_run_with_bad_rows_keeps_no_file_and_an_unconfirmed_one_is_purged_after_a_day(app, session):
+    before = session.scalar(sa.select(sa.func.count()).select_from(ImportRun))
+    bad = csv_bytes([[numbers(1)[0], "取込", "一郎", "とりこみ?", "イチロウ", "1970-04-01", "男", "", "A-1",
+                      "2001-04-01"]])
+    page = text(login(app, "staff@otaru").post("/members/import", data={
+        "action": "check", "file": (io.BytesIO(bad), "m.csv")}, content_type="multipart/form-data"))
+    assert 'id="bad-rows">1<' in page and "confirm-import" not in page
+    assert session.scalar(sa.select(sa.func.count()).select_from(ImportRun)) == before
+    _clean, _problems, run = import_runs.dry_run(session, actor_for(session, "staff@otaru"), "members", "m.csv",
+                                                  roster(numbers(1)))
+    _clean, _problems, fresh = import_runs.dry_run(session, actor_for(session, "staff@otaru"), "members", "n.csv",
+                                          roster(numbers(1)))
+    run.updated_at = utcnow() - import_runs.CHECKED_KEPT - dt.timedelta(minutes=1)
+    session.flush()
+    old_id = run.id
+    with app.app_context():
+        job(app, "purge_drafts")()
+    session.expire_all()
+    assert session.scalar(sa.select(sa.func.count()).select_from(ImportRun).where(ImportRun.id == old_id)) == 0
+    assert session.get(ImportRun, fresh.id).status == "checked"
+    with app.app_context():  # a checked run is not written by a stray job
+        job(app, "import_csv")(fresh.id)
+    session.expire_all()
+    assert session.get(ImportRun, fresh.id).status == "checked"

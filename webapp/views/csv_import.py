@@ -39,8 +39,9 @@ def screen(kind: str, columns, **page):
                 if request.form.get("action") == "import":
                     run = imports.start(actor(), kind, upload.filename, raw)
                     return redirect(url_for("imports.run", run_id=run.id))
-                clean, problems = import_runs.KINDS[kind].check(s, actor(), raw)
-                report = {"good": len(clean), "problems": rendered(problems)}
+                clean, problems, run = import_runs.dry_run(s, actor(), kind, upload.filename, raw)
+                db.commit()  # the checked file waits for "この内容で取り込む"
+                report = {"good": len(clean), "problems": rendered(problems), "run": run}
             except ValidationFailed as exc:
                 db.rollback()
                 errors = field_errors(exc)
@@ -67,8 +68,8 @@ def run_page(run_id: int, template: str):
     body = render_template(template, run=run, failed=failed, problems=rendered(problems), heading=heading,
                            screen_url=url_for(screen_endpoint), list_url=url_for(list_endpoint),
                            stalled=import_runs.is_stalled(run))
-    # htmx stops polling on 286 (the run has ended)
-    return body, (286 if template.endswith("_progress.html") and run.status in import_runs.ENDED else 200)
+    # htmx stops polling on 286 (the run has ended, or waits to be confirmed)
+    return body, (286 if template.endswith("_progress.html") and run.status not in ("queued", "running") else 200)
 
 
 def rendered(problems: list[dict]) -> list[dict]:
