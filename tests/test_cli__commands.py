@@ -87,7 +87,8 @@ def test_a_member_made_by_the_cli_files_an_application_through_the_api(tmp_path)
                   "--role", "member")
     assert again.returncode == 2 and "cliuser01" in again.stderr
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "OUTBOX_DIR": str(tmp_path / "outbox"),
-                      "UPLOAD_DIR": str(tmp_path / "uploads"), "SECRET_KEY": "test", "EMBEDDED_BACKGROUND": False})
+                      "UPLOAD_DIR": str(tmp_path / "uploads"), "SECRET_KEY": "test", "EMBEDDED_BACKGROUND": False,
+                      "EMBEDDED_BEAT": False})  # no beat thread ticking on after the test
     client = app.test_client()
     r = client.post("/api/v1/auth/token", json={"login_id": "cliuser01", "password": "Mamis#2024"})
     assert r.status_code == 200, r.get_json()

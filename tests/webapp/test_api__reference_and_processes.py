@@ -93,15 +93,16 @@ def test_production_serves_only_its_own_host_so_mailed_links_cannot_be_pointed_e
     served (it would put an attacker's host in the mail)."""
     from webapp import create_app
 
+    # no beat thread: it would tick on an empty database after the test ("no such table")
     app = create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 32, "BASE_URL": "https://mamis.example.jp",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}"})
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "EMBEDDED_BEAT": False})
     assert app.config["TRUSTED_HOSTS"] == ["mamis.example.jp"]
     client = app.test_client()
     assert client.get("/about/joint-use", headers={"Host": "evil.example"}).status_code == 400
     served = client.get("/about/joint-use", headers={"Host": "mamis.example.jp"})
     assert served.status_code == 200 and served.headers["Strict-Transport-Security"] == "max-age=31536000"
     listed = create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 32, "TRUSTED_HOSTS": "a.example, b.example",
-                         "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}"})
+                         "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "EMBEDDED_BEAT": False})
     assert listed.config["TRUSTED_HOSTS"] == ["a.example", "b.example"]
     assert create_app({"SECRET_KEY": "x"}).config.get("TRUSTED_HOSTS") is None  # development: any host
 
