@@ -222,12 +222,7 @@ def resume_bulk_runs() -> int:
 
     from . import bulk
 
-    with db.database().session_factory() as s:
-        stale = runs.stale_runs(s)
-        s.commit()
-    for run_id in stale:
-        bulk.enqueue(run_id)
-    return len(stale)
+    return _queue_again(runs.stale_runs, bulk.enqueue)
 
 
 @shared_task(name="webapp.jobs.import_csv")
@@ -245,9 +240,14 @@ def resume_import_runs() -> int:
 
     from . import imports
 
+    return _queue_again(import_runs.stale_runs, imports.enqueue)
+
+
+def _queue_again(stale_runs, enqueue) -> int:
+    """Queue again the runs `stale_runs(session)` finds (and marks touched, committed first)."""
     with db.database().session_factory() as s:
-        stale = import_runs.stale_runs(s)
+        stale = stale_runs(s)
         s.commit()
     for run_id in stale:
-        imports.enqueue(run_id)
+        enqueue(run_id)
     return len(stale)

@@ -584,11 +584,9 @@ def draft_dry_run(key):
     if parse_int(limit, 1, 100) is None:
         raise ValidationFailed.one("limit", "invalid")
     s = db.session()
-    draft = designs.draft_of(s, key)
-    if draft is None:
-        raise NotFound()
-    if draft.problems:
-        return _invalid(designs.problems(draft))
+    draft, refusal = _tried_draft(s, key)
+    if refusal is not None:
+        return refusal
     rows = []
     for r in dry_run.dry_run(s, key, draft.xml, int(limit)):
         before, after = r.difference()
@@ -597,6 +595,15 @@ def draft_dry_run(key):
                          "recorded": before, "draft": after} if r.first_difference is not None else None,
                      "note": r.note})
     return rows
+
+
+def _tried_draft(s, key: str):
+    """(the draft to dry-run, None) or (None, the 422 naming its problems). Raises NotFound when
+    there is no draft."""
+    draft = designs.draft_of(s, key)
+    if draft is None:
+        raise NotFound()
+    return (None, _invalid(designs.problems(draft))) if draft.problems else (draft, None)
 
 
 @blp.route("/process-definitions/<key>/draft/decision-check")
@@ -612,11 +619,9 @@ def draft_dry_run(key):
 def draft_decision_check(key):
     _designer_only()
     s = db.session()
-    draft = designs.draft_of(s, key)
-    if draft is None:
-        raise NotFound()
-    if draft.problems:
-        return _invalid(designs.problems(draft))
+    draft, refusal = _tried_draft(s, key)
+    if refusal is not None:
+        return refusal
     if validation.kind_of(draft.xml) != "dmn":
         raise Conflict("not_a_decision", process=key)
     found = decision_check.check(s, key, draft.xml)
