@@ -74,8 +74,9 @@ class DecisionCheck:
         return [c for c in self.cases if c.error]
 
 
-def check(session: Session, key: str, xml: str) -> DecisionCheck:
-    """Compare the draft `xml` of decision `key` with its deployed version (if any)."""
+def check(session: Session, key: str, xml: str, impact: bool = True) -> DecisionCheck:
+    """Compare the draft `xml` of decision `key` with its deployed version (if any); `impact`
+    False skips the eligibility count (what a deploy's own check does not need)."""
     current = latest(session, key)
     before_xml = current.xml if current is not None and current.filename.endswith(".dmn") else None
     inputs = _inputs(xml)
@@ -95,7 +96,7 @@ def check(session: Session, key: str, xml: str) -> DecisionCheck:
             case.error = _short(exc)
         cases.append(case)
     result = DecisionCheck(inputs=[(v, label) for v, label, _t in inputs], cases=cases)
-    if key == decisions.REQUIREMENTS and before is not None and not result.failing:
+    if impact and key == decisions.REQUIREMENTS and before is not None and not result.failing:
         result.impact = _eligibility(session, decisions.requirements_by(before), decisions.requirements_by(after))
     return result
 

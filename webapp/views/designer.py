@@ -228,13 +228,13 @@ def review(key):
                            kinds=applications.KIND_LABELS, outcomes={**applications.STATUS_LABELS, **DRY_RUN_OUTCOMES})
 
 
-def _trial(s, key: str, xml: str):
+def _trial(s, key: str, xml: str, impact: bool = True):
     """(replays, decision check, what fails): a process draft replays the last applications; a
     decision table's draft is evaluated beside the deployed table (engine.decision_check). What
     fails (a replay that errs or loops; a case the table cannot evaluate, or a table that cannot be
     read) asks for a tick before deploying."""
     if validation.kind_of(xml) == "dmn":
-        decision = decision_check.check(s, key, xml)
+        decision = decision_check.check(s, key, xml, impact)
         return [], decision, (decision.failing or ([decision.broken] if decision.broken else []))
     replays = dry_run.dry_run(s, key, xml, DRY_RUN_SIZE)
     return replays, None, [r for r in replays if r.draft_outcome in ("error", "loop")]
@@ -289,7 +289,7 @@ def deploy_draft(key):
     draft = designs.draft_of(db.session(), key)
     if draft is not None and not request.form.get("confirm") and not designs.problems(draft) and (
             _overtaken(db.session(), key, draft)
-            or _trial(db.session(), key, draft.xml)[2]):
+            or _trial(db.session(), key, draft.xml, impact=False)[2]):
         flash(translate("公開する前に、下の注意を確認してチェックを入れてください。"), "error")
         return redirect(url_for("designer.review", key=key))
     try:
