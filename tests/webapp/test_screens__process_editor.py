@@ -217,3 +217,19 @@ def test_a_draft_equal_to_the_latest_version_is_not_deployed_as_if_it_were_new(a
     page = r.get_data(as_text=True)
     assert f"最新版 v{before} と同じです" in page and "公開しました" not in page
     assert deploy.latest(session, "layer_review").version == before
+
+
+def test_a_diagram_cannot_break_out_of_the_editors_config_block(app, session):
+    """A documentation text "<!--<script>" (or "</script>") in a saved draft stays inert data: the
+    page's JSON block is the whole config, and the editor's own script still follows it."""
+    client = login(app, "designer01")
+    tricky = REVIEW.replace('<bpmn:userTask id="review" name="事務局の審査">', '<bpmn:userTask id="review" '
+                            'name="事務局の審査"><bpmn:documentation><![CDATA[<!--<script> </script> & \']]>'
+                            '</bpmn:documentation>', 1)
+    assert tricky != REVIEW
+    assert _save(client, tricky, 0, _csrf(client)).status_code == 200
+    page = client.get("/designer/processes/layer_review/edit").get_data(as_text=True)
+    block = re.search(r'<script type="application/json" id="modeler-config">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in block and "&" not in block  # every markup character escaped inside the block
+    assert "<!--<script>" in json.loads(block)["xml"]  # and the diagram itself intact
+    assert page.index('id="modeler-config"') < page.index("bpmn-editor.js")  # the bundle is still loaded after it

@@ -113,7 +113,7 @@ def edit(key):
     }
     response = Response(render_template("designer/edit.html", key=key, opened=opened,
                                         kind=validation.kind_of(opened["xml"]),
-                                        config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/")))
+                                        config=config))
     response.headers["Content-Security-Policy"] = EDITOR_CSP
     return response
 
