@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from membership.fields import MAX_ID
@@ -90,6 +91,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         base_host = urlsplit(app.config["BASE_URL"] or "").hostname
         app.config["TRUSTED_HOSTS"] = [base_host] if base_host else None
     app.json = OrjsonProvider(app)  # UTF-8, keys in the order built, no sort per answer
+    # Behind a TLS proxy every request comes from the proxy's address: the login throttle (per
+    # client address) would count everyone as one. PROXY_HOPS trusted proxies' X-Forwarded-For /
+    # -Proto / -Host are believed (0: none, the default — a header a client sets is not).
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from engine import validation
     from forms.inbox import FORMS

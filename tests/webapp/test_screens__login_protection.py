@@ -207,3 +207,40 @@ def test_an_empty_mail_change_form_asks_for_everything_and_counts_nothing(app, s
         assert r.status_code == 422 and "現在のパスワードを入力してください" in page and "メールアドレス" in page
     assert app.test_client().post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}
                                   ).status_code == 302  # not locked
+
+
+def test_behind_a_proxy_the_throttle_counts_each_client_not_the_proxy(app, session, monkeypatch):
+    """With PROXY_HOPS=1 (compose behind TLS), one client's guesses do not lock out the others
+    who come through the same proxy; without it a client's own X-Forwarded-For is not believed."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from webapp import create_app
+
+    configured = create_app({"SECRET_KEY": "x", "EMBEDDED_BEAT": False, "PROXY_HOPS": 1,
+                             "DATABASE_URL": app.config["DATABASE_URL"]})
+    assert isinstance(configured.wsgi_app, ProxyFix) and configured.wsgi_app.x_for == 1
+    assert not isinstance(create_app({"SECRET_KEY": "x", "EMBEDDED_BEAT": False,
+                                      "DATABASE_URL": app.config["DATABASE_URL"]}).wsgi_app, ProxyFix)
+    member = new_member(session)
+    proxied = app  # the test's own app (its database session), with what PROXY_HOPS=1 puts in front
+    monkeypatch.setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1))
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}  # every request arrives from the proxy
+    guesser = proxied.test_client()
+    for i in range(accounts.FAILURES_PER_ADDRESS):
+        guesser.post("/login", data={"login_id": f"nobody{i}", "password": "x"}, environ_base=proxy,
+                     headers={"X-Forwarded-For": "203.0.113.50"})
+    refused = guesser.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"},
+                           environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.50"})
+    assert "しばらくログインできません" in refused.get_data(as_text=True)
+    other = proxied.test_client().post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"},
+                                       environ_base=proxy, headers={"X-Forwarded-For": "198.51.100.20"})
+    assert other.status_code == 302  # another client behind the same proxy logs in
+    # without PROXY_HOPS the header is the client's word and is not believed: the address is the proxy's
+    monkeypatch.undo()
+    spoofer = app.test_client()
+    for i in range(accounts.FAILURES_PER_ADDRESS):
+        spoofer.post("/login", data={"login_id": f"nobody{i}", "password": "x"},
+                     environ_base={"REMOTE_ADDR": "10.9.9.9"}, headers={"X-Forwarded-For": f"192.0.2.{i}"})
+    r = spoofer.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"},
+                     environ_base={"REMOTE_ADDR": "10.9.9.9"}, headers={"X-Forwarded-For": "192.0.2.200"})
+    assert "しばらくログインできません" in r.get_data(as_text=True)
