@@ -7,7 +7,7 @@ Templates are written in Japanese and call `_()`; in English mode `_()` looks th
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Flask, g, has_request_context, request, session
 
@@ -135,7 +135,10 @@ def profile_value(field: str, text: str) -> str:
 def switch_language_url(lang: str) -> str:
     """The page being shown, in `lang`: its path and query (a search, a chosen prefecture) kept."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
-    return f"{request.path}?{urlencode(args)}"
+    # the path as typed may start with "//" or "/\" (a 404 page): written as one leading slash and
+    # percent-encoded, the link cannot name another host
+    path = "/" + quote(request.path.lstrip("/\\"), safe="/-._~!$&'()*+,;=:@")
+    return f"{path}?{urlencode(args)}"
 
 
 def init_app(app: Flask) -> None:

@@ -246,3 +246,15 @@ def test_the_session_form_lists_credit_kinds_in_english(app, session):
     first = next(iter(certifications.CATEGORIES["occupational"].values()))
     assert f"{EN[certifications.SYSTEMS['occupational']]} {EN[first]}</option>" in page
     assert f"{certifications.SYSTEMS['occupational']} {first}" not in page
+
+
+def test_the_language_switch_never_points_to_another_site(app):
+    """A crafted 404 path (/\\evil.example, //evil.example) must not become a link off the site."""
+    from urllib.parse import urljoin
+
+    client = app.test_client()
+    for path in ("/%5Cevil.example", "/%5C%5Cevil.example/x", "//evil.example/x", "/%2F%2Fevil.example"):
+        page = client.get(path).get_data(as_text=True)
+        link = re.search(r'<a href="([^"]+)" lang="en">English</a>', page).group(1).replace("&amp;", "&")
+        assert urljoin("http://mamis.example/here", link).startswith("http://mamis.example/"), (path, link)
+        assert "\\" not in link and not link.startswith("//"), (path, link)
