@@ -126,9 +126,13 @@ SETUP_PAGES = {"terms": "account.terms", "email": "account.email", "credentials"
 
 
 def _remember_language():
-    """A logged-in user who switches the language (?lang=) keeps it for their mails too."""
+    """A logged-in user who switches the language (?lang=) keeps it for their mails too — when the
+    switch came from this site (or was typed): a link or image on another site (Sec-Fetch-Site:
+    cross-site) changes only what this page is shown in, never the stored choice."""
     lang = request.args.get("lang")
     if lang not in ("ja", "en") or not current_user.is_authenticated or request.path.startswith("/api/"):
+        return None
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
         return None
     if current_user.lang != lang:
         s = db.session()

@@ -250,6 +250,11 @@ def test_the_language_chosen_on_the_screens_is_the_language_of_the_accounts_mail
     client.get("/mypage/?lang=ja")  # switched on the screens
     session.refresh(account)
     assert account.lang == "ja"
-    client.get("/mypage/?lang=en")
+    client.get("/mypage/?lang=en", headers={"Sec-Fetch-Site": "same-origin"})  # the page's own switch
+    session.refresh(account)
+    assert account.lang == "en"
+    # a link or an image on another site shows the page in its language but stores nothing
+    shown = client.get("/mypage/?lang=ja", headers={"Sec-Fetch-Site": "cross-site"})
+    assert '<html lang="ja">' in shown.get_data(as_text=True)
     session.refresh(account)
     assert account.lang == "en"
