@@ -286,6 +286,8 @@ def verify_email(session: Session, token: str | None) -> UserAccount:
     if account is None:
         raise NotFound()
     previous = account.email if account.email_verified_at is not None else ""
+    if previous != row.email:  # a reset link mailed to the old address stops working
+        tokens.revoke(session, account.id, "reset_password")
     account.email = row.email
     account.email_verified_at = utcnow()
     if previous and previous != row.email:  # the old address is told, in case it was not its owner
@@ -333,6 +335,7 @@ def change_credentials(session: Session, actor: Actor, data: dict) -> UserAccoun
 def _set_password(session: Session, account: UserAccount, password: str) -> None:
     account.password_hash = hash_password(password)
     account.auth_epoch = (account.auth_epoch or 0) + 1  # every other session and token ends
+    tokens.revoke(session, account.id, "reset_password")  # and a reset link mailed before the change
     if account.email:
         mail.send(session, account.email, "password_changed", lang=account.lang, name=account.display_name)
 

@@ -27,14 +27,20 @@ def digest(token: str) -> str:
 def issue(session: Session, purpose: str, *, user_id: int | None = None, email: str = "") -> str:
     """A new token for `purpose`; earlier unused tokens of the same user and purpose stop working."""
     if user_id is not None:
-        session.execute(sa.update(OneTimeToken).where(
-            OneTimeToken.user_id == user_id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
-            .values(used_at=utcnow()))
+        revoke(session, user_id, purpose)
     token = secrets.token_urlsafe(32)
     session.add(OneTimeToken(purpose=purpose, token_hash=digest(token), user_id=user_id, email=email,
                              expires_at=utcnow() + LIFETIMES[purpose]))
     session.flush()
     return token
+
+
+def revoke(session: Session, user_id: int, purpose: str) -> None:
+    """The user's unused links for `purpose` stop working (e.g. reset links once the password or the
+    address they were mailed to has changed)."""
+    session.execute(sa.update(OneTimeToken).where(
+        OneTimeToken.user_id == user_id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
+        .values(used_at=utcnow()))
 
 
 def peek(session: Session, purpose: str, token: str | None) -> OneTimeToken:

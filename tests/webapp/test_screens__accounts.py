@@ -131,6 +131,29 @@ def test_password_reset_by_mail_and_every_other_session_ends(app, session):
     assert client.get("/password/reset/tampered-token").status_code == 400
 
 
+def test_a_reset_link_mailed_before_a_password_change_no_longer_works(app, session):
+    """Asked for a reset, then changed the password while logged in (or the address): the link in
+    the mailbox must not set another password afterwards."""
+    member = new_member(session, prefix="rst")
+    account = session.get(UserAccount, member.user_id)
+    app.test_client().post("/password/forgot", data={"login_id": account.login_id, "email": account.email})
+    link = mailed_link(session, account.email)
+    client = app.test_client()
+    client.post("/login", data={"login_id": account.login_id, "password": "Mamis#2024"})
+    r = client.post("/account/credentials", data={"current_password": "Mamis#2024", "login_id": account.login_id,
+                                                  "password": "Changed#2025", "password_confirm": "Changed#2025"})
+    assert r.status_code == 302
+    stale = app.test_client()
+    assert stale.get(link).status_code == 410
+    r = stale.post(link, data={"password": "Hijack#2025", "password_confirm": "Hijack#2025"})
+    assert r.status_code == 410
+    assert app.test_client().post("/login", data={"login_id": account.login_id,
+                                                  "password": "Hijack#2025"}).status_code != 302
+    # a new request after the change works as before
+    app.test_client().post("/password/forgot", data={"login_id": account.login_id, "email": account.email})
+    assert app.test_client().get(mailed_link(session, account.email)).status_code == 200
+
+
 def mails_to(session, address: str) -> list[Notification]:
     return list(session.scalars(sa.select(Notification).where(Notification.to_address == address)
                                 .order_by(Notification.id)))
