@@ -269,6 +269,8 @@ def purge_login_sessions(session: Session) -> int:
 
 
 def account_in_session(session: Session, user_id: int, sid: str) -> UserAccount | None:
-    """The account of a screen login that has not ended (one query, as loading the account alone)."""
+    """The account of a screen login that has not ended and began less than LOGIN_SESSION_LIFETIME
+    ago (one query, as loading the account alone; not left to the nightly purge)."""
     return session.scalar(sa.select(UserAccount).join(LoginSession, LoginSession.user_id == UserAccount.id).where(
-        UserAccount.id == user_id, LoginSession.id == sid, LoginSession.ended_at.is_(None)))
+        UserAccount.id == user_id, LoginSession.id == sid, LoginSession.ended_at.is_(None),
+        LoginSession.created_at > _now() - LOGIN_SESSION_LIFETIME))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 
-from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_login import login_required as login_required
 from flask_wtf.csrf import CSRFProtect
@@ -59,7 +60,34 @@ def _load_user(user_id: str):
     account = accounts.account_in_session(db.session(), account_id, sid)
     if account is None or not account.is_active or account.auth_epoch != epoch:
         return None
+    if _idle_too_long(account.role):
+        return None
     return SessionUser(account, sid)
+
+
+#: a screen login unused this long ends (a shared PC left logged in): staff, designers and admins
+#: see every member's data of their office, so their limit is shorter than a member's own
+IDLE_LIMIT = {"member": 2 * 60 * 60}
+IDLE_LIMIT_STAFF = 60 * 60
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _idle_too_long(role: str) -> bool:
+    """Whether this login was last used longer ago than its role's limit; otherwise notes the use.
+    The time rides in the signed session cookie (rewritten at most once a minute), so a copy of an
+    old cookie ages too and cannot be refreshed by whoever holds it."""
+    now = int(_now())
+    seen = session.get("seen")
+    if isinstance(seen, int) and now - seen > IDLE_LIMIT.get(role, IDLE_LIMIT_STAFF):
+        session.pop("seen", None)
+        flash(translate("しばらく操作がなかったため、ログアウトしました。もう一度ログインしてください。"), "warning")
+        return True
+    if not isinstance(seen, int) or now - seen >= 60:
+        session["seen"] = now
+    return False
 
 
 def actor() -> Actor | None:

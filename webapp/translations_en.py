@@ -1251,3 +1251,5 @@ EN.update({
     "この内容で取り込む": "Import this file",
 })
 EN.update({"確認だけで、まだ取り込んでいません。": "Only checked: nothing has been imported yet."})
+EN.update({"しばらく操作がなかったため、ログアウトしました。もう一度ログインしてください。":
+           "You were logged out after a while without activity. Please log in again."})

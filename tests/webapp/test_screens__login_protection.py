@@ -244,3 +244,43 @@ def test_behind_a_proxy_the_throttle_counts_each_client_not_the_proxy(app, sessi
     r = spoofer.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"},
                      environ_base={"REMOTE_ADDR": "10.9.9.9"}, headers={"X-Forwarded-For": "192.0.2.200"})
     assert "しばらくログインできません" in r.get_data(as_text=True)
+
+
+def test_a_login_left_unused_ends_sooner_for_staff_than_for_members(app, session, monkeypatch):
+    """A shared PC left logged in: after an hour without a request a staff login ends (two for a
+    member's own); using it keeps it alive, and a copied cookie ages the same way."""
+    from webapp import security
+
+    clock = [security._now()]
+    monkeypatch.setattr(security, "_now", lambda: clock[0])
+    staff = login_client(app, "staff@otaru")
+    member = login_client(app, new_member(session, prefix="idle").login_id)
+    assert staff.get("/inbox").status_code == 200 and member.get("/mypage/").status_code == 200
+    for _ in range(3):  # in use all morning: every 50 minutes a request
+        clock[0] += 50 * 60
+        assert staff.get("/inbox").status_code == 200
+    member.get("/mypage/")
+    copied = app.test_client()
+    copied.set_cookie("session", staff.get_cookie("session").value)  # a copy of the cookie as it is now
+    clock[0] += 61 * 60
+    r = staff.get("/inbox")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    page = staff.get(r.headers["Location"]).get_data(as_text=True)
+    assert "しばらく操作がなかったため" in page
+    assert copied.get("/inbox").status_code == 302  # the copy aged with it
+    assert member.get("/mypage/").status_code == 200  # a member's limit is two hours
+    clock[0] += 121 * 60
+    assert member.get("/mypage/").status_code == 302
+    again = login_client(app, "staff@otaru")  # logging in again works at once
+    assert again.get("/inbox").status_code == 200
+
+
+def test_a_screen_login_older_than_its_lifetime_ends_without_the_nightly_purge(app, session, monkeypatch):
+    from webapp import security
+
+    client = login_client(app, "staff@otaru")
+    monkeypatch.setattr(security, "_idle_too_long", lambda role: False)  # in use all along
+    assert client.get("/inbox").status_code == 200
+    later = accounts._now() + accounts.LOGIN_SESSION_LIFETIME + dt.timedelta(minutes=1)
+    monkeypatch.setattr(accounts, "_now", lambda: later)
+    assert client.get("/inbox").status_code == 302
