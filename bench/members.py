@@ -4,7 +4,7 @@ city → prefecture → JMA (300 bench cities), 3,000 training sessions with 150
 
 Measures `membership.members.list_members` (count + one page of 50, by kana) for one city office,
 a prefecture and JMA, 100 calls each, beside the same list without the session-attendee branch
-of the office's scope (`scope(actor, attendees=False)`, the list as it was before attendees were
+of the office's scope (`_scope_parts(actor, attendees=False)`, the list as it was before attendees were
 linked) — the ratio is what the attendee link costs.
 
     .venv/bin/python bench/members.py [--physicians 300000] [--calls 100]
@@ -88,8 +88,9 @@ def fill(url: str, physicians: int) -> float:
 
 
 def measure(s: Session, actor: Actor, calls: int, attendees: bool) -> tuple[float, float, int]:
-    real = members.scope
-    members.scope = (lambda a, attendees_=attendees, **kw: real(a, attendees=attendees_)) if not attendees else real
+    real = members._scope_parts  # what both of the list's forms of the scope are made of
+    if not attendees:
+        members._scope_parts = lambda a, attendees_=False, acting=False: real(a, False, acting)
     try:
         times, total = [], 0
         for _ in range(calls):
@@ -99,7 +100,7 @@ def measure(s: Session, actor: Actor, calls: int, attendees: bool) -> tuple[floa
             s.rollback()
         return statistics.median(times), pct(times, 95), total
     finally:
-        members.scope = real
+        members._scope_parts = real
 
 
 def main() -> int:

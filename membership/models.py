@@ -108,6 +108,10 @@ class Physician(Base):
     dispatch_to: Mapped[str] = mapped_column(sa.String(10), default="facility")
     dispatch_stopped: Mapped[bool] = mapped_column(default=False)
 
+    # the member list's order (a national office's page is read by walking it). On PostgreSQL the
+    # searched columns also have trigram indexes (migration 0030, db.SEARCH_INDEXES)
+    __table_args__ = (sa.Index("ix_physicians_kana", "family_kana", "given_kana", "id"),)
+
     @property
     def full_name(self) -> str:
         return f"{self.family_name} {self.given_name}"
@@ -251,7 +255,9 @@ class Membership(Base):
     association: Mapped[Association] = relationship()
     category: Mapped[MemberCategory] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("group_id", "association_id", name="uq_memberships_group_assoc"),)
+    __table_args__ = (sa.UniqueConstraint("group_id", "association_id", name="uq_memberships_group_assoc"),
+                      # an office's physicians read from the index alone (the member list's count)
+                      sa.Index("ix_memberships_association_physician", "association_id", "physician_id"))
 
 
 class MembershipEvent(Base):

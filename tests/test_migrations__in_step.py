@@ -7,13 +7,25 @@ from alembic.migration import MigrationContext
 
 import engine.models  # noqa: F401
 import membership.models  # noqa: F401
-from membership.db import Base
+from membership.db import SEARCH_INDEXES, Base, include_object
 
 
 def test_migrations_match_the_models(db_engine):
     with db_engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_object": include_object}),
+                                Base.metadata)
     assert diff == []
+
+
+def test_postgresql_has_the_search_indexes(db_engine):
+    """The trigram indexes the member search reads on PostgreSQL (SQLite has none: no pg_trgm)."""
+    import sqlalchemy as sa
+
+    with db_engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        names = {i["name"] for table in ("physicians", "user_accounts") for i in inspector.get_indexes(table)}
+    expected = set(SEARCH_INDEXES) if db_engine.dialect.name == "postgresql" else set()
+    assert names & set(SEARCH_INDEXES) == expected
 
 
 def test_withdrawal_reasons_are_recoded_to_the_api_codes(tmp_path):

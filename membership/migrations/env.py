@@ -7,7 +7,7 @@ from sqlalchemy import engine_from_config, pool
 
 import engine.models  # noqa: F401  (the engine's tables live on the same metadata)
 import membership.models  # noqa: F401
-from membership.db import Base
+from membership.db import Base, include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -15,7 +15,7 @@ target_metadata = Base.metadata
 
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+                      literal_binds=True, render_as_batch=True, include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -32,7 +32,8 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                      include_object=include_object)
     with context.begin_transaction():
         context.run_migrations()
 
