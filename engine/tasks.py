@@ -539,14 +539,16 @@ def _inbox_statements(shape: _InboxShape):
 
 
 def _ordering(columns, name: str, order: str) -> list:
-    """ORDER BY `name` (then the id, newest first). NULLs last only where the column has them: a
-    NULLS LAST that the index does not have makes PostgreSQL sort every row instead of reading
-    the index in order."""
+    """ORDER BY `name`, then the id in the same direction (ties: the older task first when
+    ascending). NULLs last only where the column has them: a NULLS LAST that the index does not
+    have makes PostgreSQL sort every row instead of reading the index in order — and so would a
+    tie-break against the sort's direction (JMA's 20,000 open tasks by due date: 104 ms)."""
     column = columns[name]
-    first = column.asc() if order == "asc" else column.desc()
+    ascending = order == "asc"
+    first = column.asc() if ascending else column.desc()
     if HumanTask.__table__.c[name].nullable:
         first = first.nulls_last()
-    return [first, columns["id"].desc()]
+    return [first, columns["id"].asc() if ascending else columns["id"].desc()]
 
 
 def _terms(text: str) -> list[str]:
