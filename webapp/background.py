@@ -8,7 +8,18 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
+from . import db
+
 log = logging.getLogger(__name__)
+
+
+def queued(run, enqueue_run: Callable[[int], None]):
+    """Commit the new (or newly confirmed) run, queue its job, and read the run again: the job may
+    have worked it already (eager mode, or a fast worker)."""
+    db.commit()
+    enqueue_run(run.id)
+    db.session().refresh(run)
+    return run
 
 
 def enqueue(job_name: str, work: Callable[[int], None], run_id: int, label: str) -> None:

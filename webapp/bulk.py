@@ -27,11 +27,7 @@ def retry_failed(actor: Actor, run_id: int) -> BulkRun:
 
 
 def _queued(run: BulkRun) -> BulkRun:
-    """Commit the new run, queue its job, and read it again (the job may have worked it already)."""
-    db.commit()
-    enqueue(run.id)
-    db.session().refresh(run)
-    return run
+    return background.queued(run, enqueue)
 
 
 def enqueue(run_id: int) -> None:

@@ -12,21 +12,13 @@ from . import background, db
 def start(actor: Actor, kind: str, filename: str, raw: bytes) -> ImportRun:
     """Check the file, record the run, commit, queue its job, and read the run again (the job may
     have written it already). Raises Forbidden, ValidationFailed (with the rows' problems)."""
-    run = import_runs.start(db.session(), actor, kind, filename, raw)
-    db.commit()
-    enqueue(run.id)
-    db.session().refresh(run)
-    return run
+    return background.queued(import_runs.start(db.session(), actor, kind, filename, raw), enqueue)
 
 
 def confirm(actor: Actor, run_id: int) -> ImportRun:
     """Queue a checked run (its dry run showed every row good), commit, and queue its job. Raises
     NotFound, Conflict."""
-    run = import_runs.confirm(db.session(), actor, run_id)
-    db.commit()
-    enqueue(run.id)
-    db.session().refresh(run)
-    return run
+    return background.queued(import_runs.confirm(db.session(), actor, run_id), enqueue)
 
 
 def enqueue(run_id: int) -> None:
