@@ -184,3 +184,11 @@ def test_a_decision_table_is_edited_in_the_browser(live_server, chromium):
     assert mine.get_attribute("download") == "age_band-mine.dmn" and mine.get_attribute("href").startswith("blob:")
     with Session(app.extensions["mamis_db"].engine) as s:
         assert ">= 70" in designs.draft_of(s, "age_band").xml.replace("&gt;", ">")
+    # the draft's dry run: the ages on both sides of the moved boundary decide differently
+    checker = login(chromium.new_context(bypass_csp=True, viewport={"width": 1400, "height": 1000}, locale="ja-JP"),
+                    base, "designer01")
+    checker.goto(f"{base}/designer/processes/age_band/review")
+    assert "結果が変わる組合せ: 0 /" not in checker.inner_text("#decision-summary")
+    changed = checker.inner_text("#decision-table")
+    assert "65" in changed  # an age the deployed table put in the senior band, the draft no longer
+    check_page(checker)  # accessible, and no wider than the window
