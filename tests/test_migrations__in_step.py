@@ -18,7 +18,8 @@ def test_migrations_match_the_models(db_engine):
 
 
 def test_postgresql_has_the_search_indexes(db_engine):
-    """The trigram indexes the member search reads on PostgreSQL (SQLite has none: no pg_trgm)."""
+    """The trigram indexes the member search reads on PostgreSQL (SQLite has none: no pg_trgm), and
+    the statistics the inbox's plans need."""
     import sqlalchemy as sa
 
     with db_engine.connect() as conn:
@@ -26,6 +27,10 @@ def test_postgresql_has_the_search_indexes(db_engine):
         names = {i["name"] for table in ("physicians", "user_accounts") for i in inspector.get_indexes(table)}
     expected = set(SEARCH_INDEXES) if db_engine.dialect.name == "postgresql" else set()
     assert names & set(SEARCH_INDEXES) == expected
+    if db_engine.dialect.name == "postgresql":  # and the inbox's joint statistics (migration 0031)
+        with db_engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT count(*) FROM pg_statistic_ext "
+                                       "WHERE stxname = 'st_human_tasks_association_status'")) == 1
 
 
 def test_withdrawal_reasons_are_recoded_to_the_api_codes(tmp_path):
