@@ -82,7 +82,12 @@ def _idle_too_long(role: str) -> bool:
     now = int(_now())
     seen = session.get("seen")
     if isinstance(seen, int) and now - seen > IDLE_LIMIT.get(role, IDLE_LIMIT_STAFF):
-        session.pop("seen", None)
+        # the login ends for this browser: the cookie no longer names it (the language stays); a
+        # copy of the cookie keeps its old time and ends the same way at its next use
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
         flash(translate("しばらく操作がなかったため、ログアウトしました。もう一度ログインしてください。"), "warning")
         return True
     if not isinstance(seen, int) or now - seen >= 60:

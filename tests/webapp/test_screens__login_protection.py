@@ -258,8 +258,7 @@ def test_a_login_left_unused_ends_sooner_for_staff_than_for_members(app, session
     assert staff.get("/inbox").status_code == 200 and member.get("/mypage/").status_code == 200
     for _ in range(3):  # in use all morning: every 50 minutes a request
         clock[0] += 50 * 60
-        assert staff.get("/inbox").status_code == 200
-    member.get("/mypage/")
+        assert staff.get("/inbox").status_code == 200 and member.get("/mypage/").status_code == 200
     copied = app.test_client()
     copied.set_cookie("session", staff.get_cookie("session").value)  # a copy of the cookie as it is now
     clock[0] += 61 * 60
@@ -267,7 +266,9 @@ def test_a_login_left_unused_ends_sooner_for_staff_than_for_members(app, session
     assert r.status_code == 302 and "/login" in r.headers["Location"]
     page = staff.get(r.headers["Location"]).get_data(as_text=True)
     assert "しばらく操作がなかったため" in page
+    assert staff.get("/inbox").status_code == 302  # reloading does not log back in
     assert copied.get("/inbox").status_code == 302  # the copy aged with it
+    assert copied.get("/inbox").status_code == 302
     assert member.get("/mypage/").status_code == 200  # a member's limit is two hours
     clock[0] += 121 * 60
     assert member.get("/mypage/").status_code == 302
@@ -284,3 +285,11 @@ def test_a_screen_login_older_than_its_lifetime_ends_without_the_nightly_purge(a
     later = accounts._now() + accounts.LOGIN_SESSION_LIFETIME + dt.timedelta(minutes=1)
     monkeypatch.setattr(accounts, "_now", lambda: later)
     assert client.get("/inbox").status_code == 302
+
+
+def test_logging_out_keeps_the_language_of_the_screens(app, session):
+    client = login_client(app, "staff@otaru")
+    client.get("/inbox?lang=en")
+    r = client.post("/logout", follow_redirects=True)
+    assert '<html lang="en">' in r.get_data(as_text=True)
+    assert client.get("/inbox").status_code == 302  # logged out all the same

@@ -124,7 +124,10 @@ def logout():
         accounts.end_login_session(db.session(), current_user.sid)
         db.commit()
     logout_user()
+    lang = session.get("lang")
     session.clear()
+    if lang:  # the language chosen stays for the login page
+        session["lang"] = lang
     return redirect(url_for("auth.login"))
 
 
