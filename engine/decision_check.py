@@ -40,10 +40,12 @@ class Case:
     after: object = None
     #: the draft could not evaluate it: the error, cut short
     error: str = ""
+    #: the deployed table could not evaluate it (a broken table deployed with a tick)
+    before_error: str = ""
 
     @property
     def changed(self) -> bool:
-        return bool(self.error) or self.before != self.after
+        return bool(self.error or self.before_error) or self.before != self.after
 
 
 @dataclass
@@ -89,14 +91,18 @@ def check(session: Session, key: str, xml: str, impact: bool = True) -> Decision
     cases = []
     for combination in itertools.islice(itertools.product(*values.values()), MAX_CASES):
         case = Case(dict(zip(values, combination, strict=True)))
-        case.before = _plain(before(case.inputs)) if before else None
+        try:
+            case.before = _plain(before(case.inputs)) if before else None
+        except Exception as exc:
+            case.before_error = _short(exc)
         try:
             case.after = _plain(after(case.inputs))
         except Exception as exc:
             case.error = _short(exc)
         cases.append(case)
     result = DecisionCheck(inputs=[(v, label) for v, label, _t in inputs], cases=cases)
-    if impact and key == decisions.REQUIREMENTS and before is not None and not result.failing:
+    if impact and key == decisions.REQUIREMENTS and before is not None and not result.failing \
+            and not any(c.before_error for c in cases):
         result.impact = _eligibility(session, decisions.requirements_by(before), decisions.requirements_by(after))
     return result
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from membership.errors import NotFound
 
 from .deploy import latest
+from .runtime import ProcessFailed
 from .script_engine import RestrictedScriptEngine
 
 _engines: dict[tuple[int, str], DMNEngine] = {}
@@ -62,7 +63,10 @@ def _runner(engine: DMNEngine, key: str):
     spec = SimpleNamespace(name=key, bpmn_id=key, bpmn_name=key)
 
     def run(data: dict) -> dict:
-        return dict(engine.result(SimpleNamespace(data=dict(data), workflow=workflow, task_spec=spec)))
+        try:
+            return dict(engine.result(SimpleNamespace(data=dict(data), workflow=workflow, task_spec=spec)))
+        except Exception as exc:  # a cell that cannot be evaluated: the table is at fault, not the input
+            raise ProcessFailed(f"{key}: {type(exc).__name__}: {exc}"[:500]) from exc
     return run
 
 

@@ -118,3 +118,21 @@ def test_the_api_gives_the_same_check_and_refuses_a_process_draft(app, session):
     _save(designer, "layer_review", review.replace('name="', 'name="改 ', 1))
     r = app.test_client().get("/api/v1/process-definitions/layer_review/draft/decision-check", headers=headers)
     assert r.status_code == 409 and "判定表（DMN）ではありません" in r.get_json()["error"]["message"]
+
+
+def test_a_broken_table_deployed_with_the_tick_can_still_be_reviewed_and_rolled_back(app, session):
+    """The deployed side failing is shown, not a 500: the designer can review the fix. Meanwhile
+    the screens that use the table say the process is at fault, not a bare error."""
+    broken = FEES.replace("&gt;= 80", "&gt; \"x\"")
+    deploy.deploy(session, None, broken, "fee_reduction_candidates.dmn")
+    session.flush()
+    r = login(app, "staff@otaru").get("/members/fee-reduction/candidates")
+    assert r.status_code == 500 and "プロセス）に誤りがある" in r.get_data(as_text=True)
+    designer = login(app, "designer01")
+    _save(designer, "fee_reduction_candidates", FEES)  # the table as it was
+    page = designer.get("/designer/processes/fee_reduction_candidates/review")
+    assert page.status_code == 200
+    table = re.search(r'id="decision-table".*?</table>', page.get_data(as_text=True), re.S).group(0)
+    assert "評価できません" in table and "reason=age" in table  # the deployed side fails, the draft decides
+    found = decision_check.check(session, "fee_reduction_candidates", FEES)
+    assert found.failing == [] and all(c.before_error for c in found.cases)

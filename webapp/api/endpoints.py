@@ -628,7 +628,7 @@ def draft_decision_check(key):
     return {"inputs": [{"name": name, "label": label} for name, label in found.inputs],
             "broken": found.broken or None,
             "cases": [{"inputs": c.inputs, "deployed": c.before, "draft": c.after, "changed": c.changed,
-                       "error": c.error or None} for c in found.cases],
+                       "error": c.error or None, "deployed_error": c.before_error or None} for c in found.cases],
             "impact": [vars(i) for i in found.impact]}
 
 

@@ -244,8 +244,8 @@ def _decision_rows(decision) -> list[dict]:
     """The changed cases of a decision check, ready to show: inputs, and each side's hits."""
     if decision is None:
         return []
-    return [{"inputs": case.inputs, "before": _hits(case.before), "after": _hits(case.after), "error": case.error}
-            for case in decision.changed]
+    return [{"inputs": case.inputs, "before": _hits(case.before), "after": _hits(case.after), "error": case.error,
+             "before_error": case.before_error} for case in decision.changed]
 
 
 def _hits(outputs) -> list[str] | None:
