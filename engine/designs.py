@@ -121,3 +121,34 @@ def discard_draft(session: Session, actor: Actor, key: str, revision: int) -> No
                                                      ProcessDraft.revision == revision)).rowcount != 1:
         raise Conflict("draft_changed")
     audit.record(session, actor, "process.draft_discard", "process_draft", draft.id, key=key, revision=revision)
+
+
+#: the completed applications a process draft is replayed against before deploying
+DRY_RUN_SIZE = 20
+
+
+def overtaken(session: Session, key: str, draft: ProcessDraft) -> list[ProcessDefinition]:
+    """Versions deployed after the one the draft was started from: deploying the draft undoes them."""
+    return list(session.scalars(sa.select(ProcessDefinition).where(
+        ProcessDefinition.key == key, ProcessDefinition.version > (draft.base_version or 0))
+        .order_by(ProcessDefinition.version)))
+
+
+def failing(session: Session, key: str, xml: str) -> bool:
+    """Whether the draft's dry run finds it at fault: a process that cannot finish a past
+    application (an error, a loop), a decision table that cannot decide a case or be read."""
+    from . import decision_check, dry_run  # they read deployed versions through this module's neighbours
+
+    if kind_of(xml) == "dmn":
+        found = decision_check.check(session, key, xml, impact=False)
+        return bool(found.failing or found.broken)
+    return any(r.draft_outcome in ("error", "loop") for r in dry_run.dry_run(session, key, xml, DRY_RUN_SIZE))
+
+
+def risks(session: Session, key: str, draft: ProcessDraft) -> list[str]:
+    """What deploying the draft must be confirmed for (the screen's tick, the API's `confirm`):
+    "overtaken" (later versions it would undo), "failing" (its dry run finds it at fault)."""
+    found = ["overtaken"] if overtaken(session, key, draft) else []
+    if failing(session, key, draft.xml):
+        found.append("failing")
+    return found

@@ -306,6 +306,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "Please choose the file again."},
     "json_content_type": {"ja": "本文はJSONで送り、Content-Type: application/json を付けてください。",
                           "en": "Send the body as JSON, with Content-Type: application/json."},
+    "deploy_needs_confirmation": {
+        "ja": "この下書きは公開前の確認が必要です（{risks}: failing = 試行で処理できない申請・判定があります、overtaken = "
+              "後から公開された版を取り消します）。確かめたうえで confirm=true を付けて公開してください。",
+        "en": "Deploying this draft needs a confirmation ({risks}: failing = its dry run finds applications or decisions "
+              "it cannot handle; overtaken = it undoes versions deployed since it began). Check, then deploy with "
+              "confirm=true."},
     "not_a_decision": {"ja": "{process} の下書きは判定表（DMN）ではありません。プロセスの下書きはドライラン（dry-run）で確かめてください。",
                        "en": "The draft of {process} is not a decision table (DMN); check a process draft with its dry run."},
     "draft_unchanged": {"ja": "この下書きは最新版 v{version} と同じです。公開する変更はありません（不要なら下書きを破棄してください）。",

@@ -93,3 +93,21 @@ def test_the_operations_are_in_the_openapi_document(app):
                  "/api/v1/process-definitions/{key}/versions/{version}/migrate"):
         assert path in paths, path
     assert set(paths["/api/v1/process-definitions/{key}/draft"]) >= {"get", "put", "delete"}
+
+
+def test_the_api_deploys_a_draft_its_dry_run_finds_at_fault_only_when_confirmed(api, session):
+    """As the screen's tick: a decision table that cannot decide its cases is refused (409, the
+    risk named) until `confirm=true`."""
+    from engine import deploy
+
+    fees = (ROOT / "processes/fee_reduction/fee_reduction_candidates.dmn").read_text(encoding="utf-8")
+    draft = "/api/v1/process-definitions/fee_reduction_candidates/draft"
+    designer = api("designer01")
+    assert designer.put(draft, data=fees.replace("&gt;= 80", "&gt; \"x\""), headers={"If-Match": "0"},
+                        **XML).status_code in (200, 201)
+    before = deploy.latest(session, "fee_reduction_candidates").version
+    refused = designer.post(draft + "/deploy", headers={"If-Match": "1"})
+    assert refused.status_code == 409 and "failing" in refused.get_json()["error"]["message"]
+    assert deploy.latest(session, "fee_reduction_candidates").version == before
+    done = designer.post(draft + "/deploy?confirm=true", headers={"If-Match": "1"})
+    assert done.status_code == 201 and deploy.latest(session, "fee_reduction_candidates").version == before + 1

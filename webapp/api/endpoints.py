@@ -635,11 +635,20 @@ def draft_decision_check(key):
 @blp.route("/process-definitions/<key>/draft/deploy", methods=["POST"])
 @token_required
 @blp.doc(**AUTH, description="Designers: deploy the draft (`If-Match: <revision>`) as the next version, with an "
-                             "optional `?note=` on what it changes; 422 with the problems while it has any.")
+                             "optional `?note=` on what it changes; 422 with the problems while it has any. A draft "
+                             "whose dry run finds it at fault (a replay that errs or loops, a decision case it "
+                             "cannot evaluate) or that would undo versions deployed since it began answers 409 "
+                             "(`conflict`) naming the risks, unless `?confirm=true` — the screen's tick.")
 @blp.response(201, schemas.DefinitionSchema)
 @blp.alt_response(422, schema=schemas.ApiErrorSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
 def deploy_draft(key):
     _designer_only()
+    draft = designs.draft_of(db.session(), key)
+    if draft is not None and request.args.get("confirm") != "true" and not draft.problems:
+        found = designs.risks(db.session(), key, draft)
+        if found:
+            raise Conflict("deploy_needs_confirmation", risks=", ".join(found))
     try:
         definition = designs.deploy_draft(db.session(), g.actor, key, _revision(), request.args.get("note", ""))
     except deploy.InvalidDefinition as exc:

@@ -23,7 +23,7 @@ from ..security import CSP, actor, roles_required
 
 #: the properties panel sets inline styles; only the editor page allows them
 EDITOR_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-DRY_RUN_SIZE = 20
+DRY_RUN_SIZE = designs.DRY_RUN_SIZE
 DRY_RUN_OUTCOMES = {"waiting": "判断の記録がないタスクで止まる", "error": "エラーで止まる", "loop": "終わらない"}
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
@@ -224,7 +224,7 @@ def review(key):
                            changes=[] if found else changes.compare(current.xml if current else None, draft.xml),
                            replays=replays, size=DRY_RUN_SIZE, current=current, decision=decision,
                            decision_rows=_decision_rows(decision), systems=certifications.SYSTEMS,
-                           failing=failing, overtaken=_overtaken(s, key, draft),
+                           failing=failing, overtaken=designs.overtaken(s, key, draft),
                            kinds=applications.KIND_LABELS, outcomes={**applications.STATUS_LABELS, **DRY_RUN_OUTCOMES})
 
 
@@ -266,11 +266,6 @@ def _shown(value) -> str:
     return "[" + ", ".join(_shown(v) for v in value) + "]" if isinstance(value, list) else str(value)
 
 
-def _overtaken(s, key: str, draft) -> list:
-    """Versions deployed after the one the draft was started from: deploying the draft undoes them."""
-    return [v for v in deploy.list_definitions(s) if v.key == key and v.version > (draft.base_version or 0)]
-
-
 def _posted_revision():
     """The draft revision a deploy or discard form carries; None (and a message) when it carries
     none a draft can have — the page is then shown again."""
@@ -287,9 +282,8 @@ def deploy_draft(key):
     if revision is None:
         return redirect(url_for("designer.review", key=key))
     draft = designs.draft_of(db.session(), key)
-    if draft is not None and not request.form.get("confirm") and not designs.problems(draft) and (
-            _overtaken(db.session(), key, draft)
-            or _trial(db.session(), key, draft.xml, impact=False)[2]):
+    if draft is not None and not request.form.get("confirm") and not designs.problems(draft) \
+            and designs.risks(db.session(), key, draft):
         flash(translate("公開する前に、下の注意を確認してチェックを入れてください。"), "error")
         return redirect(url_for("designer.review", key=key))
     try:
