@@ -18,7 +18,7 @@ from .actors import Actor
 from .db import utcnow
 from .errors import Forbidden
 from .fields import FieldError
-from .imports import physician_finder, read_rows, refuse
+from .imports import physician_finder, read_rows, refuse, row_cap
 from .models import BenefitStatus
 
 KINDS = {"liability": "日本医師会医師賠償責任保険", "liability_rider": "日医医賠責特約保険", "pension": "日医医師年金"}
@@ -54,7 +54,7 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     """(clean rows, problems [{line, errors: {column: (key, params)}}]). Admins only."""
     if actor.role != "admin":
         raise Forbidden()
-    rows = read_rows(raw, COLUMNS, MAX_ROWS)
+    rows = read_rows(raw, COLUMNS, row_cap(session, MAX_ROWS))
     find = physician_finder(session, rows)
     seen: set[tuple[int, str]] = set()
     clean, problems = [], []

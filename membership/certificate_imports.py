@@ -20,7 +20,7 @@ from .actors import Actor
 from .certifications import CERTIFIED, add_existing
 from .errors import Forbidden
 from .fields import FieldError
-from .imports import physician_finder, read_rows, refuse
+from .imports import physician_finder, read_rows, refuse, row_cap
 from .models import Certificate
 
 COLUMNS = ("医籍登録番号", "制度", "認定番号", "有効期間開始", "有効期間終了")
@@ -33,7 +33,7 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     clean and marked `known`. Admins only."""
     if actor.role != "admin":
         raise Forbidden()
-    rows = read_rows(raw, COLUMNS, MAX_ROWS)
+    rows = read_rows(raw, COLUMNS, row_cap(session, MAX_ROWS))
     find = physician_finder(session, rows)
     recorded = {c.number: c for c in session.scalars(sa.select(Certificate).where(
         Certificate.number.in_({fields.halfwidth(r.get("認定番号")) for r in rows})))}

@@ -22,7 +22,7 @@ from .actors import Actor
 from .certifications import CATEGORIES, SYSTEMS, add_credits
 from .errors import Forbidden
 from .fields import FieldError, today_jst
-from .imports import physician_finder, read_rows, refuse
+from .imports import physician_finder, read_rows, refuse, row_cap
 from .models import CreditEntry
 
 COLUMNS = ("医籍登録番号", "制度", "区分", "単位数", "取得日", "取得方法", "内容")
@@ -34,7 +34,7 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     """(clean rows, problems [{line, errors: {column: (key, params)}}]). Admins only."""
     if actor.role != "admin":
         raise Forbidden()
-    rows = read_rows(raw, COLUMNS, MAX_ROWS)
+    rows = read_rows(raw, COLUMNS, row_cap(session, MAX_ROWS))
     find = physician_finder(session, rows)
     clean, problems = [], []
     for line, row in enumerate(rows, start=2):

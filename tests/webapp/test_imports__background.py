@@ -197,3 +197,21 @@ def test_a_dry_run_with_bad_rows_keeps_no_file_and_an_unconfirmed_one_is_purged_
         job(app, "import_csv")(fresh.id)
     session.expire_all()
     assert session.get(ImportRun, fresh.id).status == "checked"
+
+
+def test_a_file_over_the_databases_row_cap_is_refused_naming_it(app, session, monkeypatch):
+    """50,000 rows on PostgreSQL; on SQLite, whose one writer holds the whole database while an
+    import is written, 10,000 (the cap is shrunk here to keep the file small)."""
+    from membership import imports
+
+    monkeypatch.setattr(imports, "SQLITE_MAX_ROWS", 3)
+    monkeypatch.setattr(imports, "MAX_ROWS", 5)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    cap = 5 if postgres else 3
+    assert imports.row_cap(session, imports.MAX_ROWS) == cap
+    client = login(app, "staff@otaru")
+    for rows, refused in ((cap, False), (cap + 1, True)):
+        r = client.post("/members/import", data={"action": "check", "file": (io.BytesIO(roster(numbers(rows))),
+                                                                               "m.csv")},
+                        content_type="multipart/form-data")
+        assert (r.status_code == 422 and f"{cap}件まで" in text(r)) is refused, (rows, text(r)[:200])
