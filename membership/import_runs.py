@@ -227,7 +227,12 @@ def _end(run: ImportRun, status: str) -> None:
 
 
 def _plain(params: dict) -> dict:
-    return {k: v if isinstance(v, (str, int, float, bool, type(None))) else str(v) for k, v in params.items()}
+    """Params as stored in JSON: plain values, and lists of them (a file's missing columns)."""
+    def plain(v):
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        return v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
+    return {k: plain(v) for k, v in params.items()}
 
 
 def _locked(session: Session, run_id: int) -> ImportRun | None:

@@ -60,7 +60,7 @@ def open_csv(raw: bytes, columns) -> csv.DictReader:
         raise ValidationFailed.one("file", "csv_unreadable", line=1) from exc
     missing = [c for c in columns if c not in header]
     if missing:
-        raise ValidationFailed.one("file", "missing_columns", columns="、".join(missing))
+        raise ValidationFailed.one("file", "missing_columns", columns=missing)
     return reader
 
 

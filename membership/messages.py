@@ -272,7 +272,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "This link is not valid. Check that it was not cut off."},
     "link_expired": {"ja": "このURLは有効期限が切れています。お手数ですが、はじめからやり直してください。",
                      "en": "This link has expired. Please start again."},
-    "link_used": {"ja": "このURLはすでに使用されています。", "en": "This link has already been used."},
+    "link_used": {"ja": "このURLはすでに使用されたか、その後のパスワード・メールアドレスの変更で無効になりました。",
+                  "en": "This link has been used already, or a later change of the password or email address "
+                        "ended it."},
     "not_a_colleague": {"ja": "{field}は同じ医師会の事務局職員から選んでください。",
                         "en": "Choose a {field} of your own association's office."},
     "four_eyes": {"ja": "ご自身が申請者（または代理で申請した）の申請は承認できません。他の職員が承認してください。",
@@ -572,6 +574,9 @@ def render(key: str, lang: str = DEFAULT_LANG, field: str | None = None, context
         params.setdefault("field", name)
     # a value echoed from the client (an unknown code) is cut: a megabyte sent is not answered back
     params = {k: f"{v[:ECHO_MAX]}…" if k in ECHOED and isinstance(v, str) and len(v) > ECHO_MAX else v
+              for k, v in params.items()}
+    # a list (the columns a file lacks) is written as the language writes a run-in list
+    params = {k: (", " if lang == "en" else "、").join(map(str, v)) if isinstance(v, (list, tuple)) else v
               for k, v in params.items()}
     try:
         return text.format(**params)

@@ -121,6 +121,11 @@ def list_separator() -> str:
     return ", " if current_lang() == "en" else "、"
 
 
+def colon() -> str:
+    """After a label that a text follows: ： in Japanese, ": " in English."""
+    return ": " if current_lang() == "en" else "： "
+
+
 def field_label(name: str) -> str:
     """A domain field's label in the user's language (所属学会, Academic societies)."""
     return messages.label(name, current_lang())
@@ -149,7 +154,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
                                   switch_language_url=switch_language_url, field_label=field_label, paren=paren,
-                                  list_separator=list_separator,
+                                  list_separator=list_separator, colon=colon,
                                   profile_value=profile_value, message=message, lp=lp, rp=rp, range_sep=range_sep,
                                   layer_label=layer_label, dot=dot,
                                   credit_kind_label=credit_kind_label)

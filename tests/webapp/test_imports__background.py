@@ -215,3 +215,13 @@ def test_a_file_over_the_databases_row_cap_is_refused_naming_it(app, session, mo
                                                                                "m.csv")},
                         content_type="multipart/form-data")
         assert (r.status_code == 422 and f"{cap}件まで" in text(r)) is refused, (rows, text(r)[:200])
+
+
+def test_a_file_missing_columns_names_them_as_each_language_lists_them(app, session):
+    client = login(app, "staff@otaru")
+    lacking = "医籍登録番号,姓,名\n123456,取込,一郎\n".encode()
+    for lang, listed in (("ja", "セイ、メイ、生年月日"), ("en", "セイ, メイ, 生年月日")):
+        r = client.post(f"/members/import?lang={lang}", data={"action": "check", "file": (io.BytesIO(lacking),
+                                                                                           "m.csv")},
+                        content_type="multipart/form-data")
+        assert r.status_code == 422 and listed in text(r), lang

@@ -66,7 +66,7 @@ def test_self_registration_walks_terms_email_link_form_confirm_and_register(app,
     account = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == data["login_id"]))
     assert account.physician.family_kana == "ニチイ" and account.physician.societies == ["日本小児科学会"]
     r = client.get(link)
-    assert r.status_code == 410 and "すでに使用されています" in text(r)
+    assert r.status_code == 410 and "すでに使用された" in text(r)
     r = client.post("/login", data={"login_id": data["login_id"], "password": "Mamis#2024"})
     assert r.status_code == 302
 
