@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from membership import audit, notifications
 from membership.actors import Actor
 from membership.db import utcnow
-from membership.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from membership.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed, stored
 from membership.models import UserAccount
 
 from . import tasks
@@ -104,7 +104,7 @@ def record_failure(session: Session, run_id: int, position: int, error: DomainEr
     run, item, _account = found
     if run.status in ENDED or run.position != position:
         return
-    item.outcome, item.done_at, item.error = "failed", utcnow(), error_dict(error)
+    item.outcome, item.done_at, item.error = "failed", utcnow(), stored(error)
     run.failed += 1
     _advance(run)
     session.flush()
@@ -206,19 +206,6 @@ def recent_runs(session: Session, actor: Actor, limit: int = 50) -> list[tuple[B
     return [tuple(r) for r in session.execute(
         sa.select(BulkRun, UserAccount.display_name).join(UserAccount, UserAccount.id == BulkRun.user_id)
         .where(BulkRun.association_id == actor.association_id).order_by(BulkRun.id.desc()).limit(limit))]
-
-
-def error_dict(error: DomainError) -> dict:
-    """A domain error as stored: its code and message keys (rendered when read, in the reader's
-    language)."""
-    fields = getattr(error, "fields", None) or {}
-    return {"code": error.code, "key": error.message_key, "params": _plain(error.params),
-            "fields": {name: [key, _plain(params)] for name, (key, params) in fields.items()},
-            "context": getattr(error, "context", None)}
-
-
-def _plain(params: dict) -> dict:
-    return {k: v if isinstance(v, (str, int, float, bool, type(None))) else str(v) for k, v in params.items()}
 
 
 def _locked(session: Session, run_id: int) -> BulkRun | None:

@@ -15,6 +15,7 @@ from membership.actors import Actor
 from membership.db import utcnow
 from membership.errors import Conflict, NotFound
 
+from . import decision_check, dry_run
 from .deploy import content_hash, decision_source, deploy, latest
 from .models import ProcessDefinition, ProcessDraft
 from .validation import InvalidDefinition, Problem, kind_of, problems_of
@@ -137,8 +138,6 @@ def overtaken(session: Session, key: str, draft: ProcessDraft) -> list[ProcessDe
 def failing(session: Session, key: str, xml: str) -> bool:
     """Whether the draft's dry run finds it at fault: a process that cannot finish a past
     application (an error, a loop), a decision table that cannot decide a case or be read."""
-    from . import decision_check, dry_run  # they read deployed versions through this module's neighbours
-
     if kind_of(xml) == "dmn":
         found = decision_check.check(session, key, xml, impact=False)
         return bool(found.failing or found.broken)

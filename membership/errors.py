@@ -67,3 +67,21 @@ class LinkInvalid(DomainError):
 
     code = "link_invalid"
     message_key = "link_invalid"
+
+
+def stored(error: DomainError) -> dict:
+    """A domain error as kept in a row (a bulk run's item, an import run): its code and message
+    keys, rendered when read, in the reader's language (webapp.i18n.rendered_error)."""
+    fields = getattr(error, "fields", None) or {}
+    return {"code": error.code, "key": error.message_key, "params": plain(error.params),
+            "fields": {name: [key, plain(params)] for name, (key, params) in fields.items()},
+            "context": getattr(error, "context", None)}
+
+
+def plain(params: dict) -> dict:
+    """Message params as JSON keeps them: plain values, and lists of them (a file's missing columns)."""
+    def one(v):
+        if isinstance(v, (list, tuple)):
+            return [one(x) for x in v]
+        return v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
+    return {k: one(v) for k, v in params.items()}

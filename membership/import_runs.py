@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from . import benefits, certificate_imports, credit_imports, imports
 from .actors import Actor
 from .db import utcnow
-from .errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, DomainError, Forbidden, NotFound, plain, stored
 from .models import ImportRun, UserAccount
 
 
@@ -138,13 +138,11 @@ def record_failure(session: Session, run_id: int, error: DomainError) -> None:
     run = _locked(session, run_id)
     if run is None or run.status in ENDED:
         return
-    stored = {"code": error.code, "key": error.message_key, "params": _plain(error.params),
-              "fields": {name: [key, _plain(params)] for name, (key, params) in
-                         (getattr(error, "fields", None) or {}).items()}}
+    kept = stored(error)
     if getattr(error, "problems", None):
-        stored["problems"] = [{"line": p["line"], "errors": {column: [key, _plain(params)] for column, (key, params)
-                                                             in p["errors"].items()}} for p in error.problems]
-    run.error = stored
+        kept["problems"] = [{"line": p["line"], "errors": {column: [key, plain(params)] for column, (key, params)
+                                                           in p["errors"].items()}} for p in error.problems]
+    run.error = kept
     _end(run, "failed")
     session.flush()
 
@@ -205,34 +203,9 @@ def recent_runs(session: Session, actor: Actor, kind: str, limit: int = 10) -> l
         .order_by(ImportRun.id.desc()).limit(limit))]
 
 
-def failure(run: ImportRun) -> tuple[DomainError | None, list[dict]]:
-    """A failed run's error, rebuilt (its message keys rendered by the reader), and the rows it
-    found bad ({line, errors: {column: (key, params)}})."""
-    if not run.error:
-        return None, []
-    stored = run.error
-    if stored.get("fields"):
-        error: DomainError = ValidationFailed({name: (key, params) for name, (key, params) in stored["fields"].items()})
-    else:
-        error = DomainError(stored["key"], **stored.get("params", {}))
-    error.code = stored["code"]
-    problems = [{"line": p["line"], "errors": {column: (key, params) for column, (key, params) in p["errors"].items()}}
-                for p in stored.get("problems", [])]
-    return error, problems
-
-
 def _end(run: ImportRun, status: str) -> None:
     run.status, run.updated_at, run.content = status, utcnow(), None
     run.finished_at = run.updated_at
-
-
-def _plain(params: dict) -> dict:
-    """Params as stored in JSON: plain values, and lists of them (a file's missing columns)."""
-    def plain(v):
-        if isinstance(v, (list, tuple)):
-            return [plain(x) for x in v]
-        return v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
-    return {k: plain(v) for k, v in params.items()}
 
 
 def _locked(session: Session, run_id: int) -> ImportRun | None:

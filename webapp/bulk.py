@@ -10,7 +10,7 @@ from membership import notifications
 from membership.actors import Actor
 
 from . import background, db
-from .i18n import message
+from .i18n import message, rendered_error
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +68,4 @@ def rendered(item: BulkRunItem) -> dict | None:
     run never reached is `interrupted`."""
     if item.outcome == "pending":
         return {"code": "interrupted", "message": message("bulk_interrupted"), "fields": {}}
-    if not item.error:
-        return None
-    error = item.error
-    return {"code": error["code"], "message": message(error["key"], **error["params"]),
-            "fields": {name: message(key, field=name, context=error.get("context"), **params)
-                       for name, (key, params) in error["fields"].items()}}
+    return rendered_error(item.error) if item.error else None

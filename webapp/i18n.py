@@ -121,6 +121,14 @@ def list_separator() -> str:
     return ", " if current_lang() == "en" else "、"
 
 
+def rendered_error(error: dict) -> dict:
+    """An error kept in a row (membership.errors.stored) in the reader's language: {code, message,
+    fields: {name: message}}."""
+    return {"code": error["code"], "message": message(error["key"], **error["params"]),
+            "fields": {name: message(key, field=name, context=error.get("context"), **params)
+                       for name, (key, params) in error["fields"].items()}}
+
+
 def colon() -> str:
     """After a label that a text follows: ： in Japanese, ": " in English."""
     return ": " if current_lang() == "en" else "： "

@@ -75,6 +75,14 @@ def _now() -> float:
     return time.time()
 
 
+def clear_session() -> None:
+    """Forget everything the session cookie holds but the language chosen (logout, an idle login)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 def _idle_too_long(role: str) -> bool:
     """Whether this login was last used longer ago than its role's limit; otherwise notes the use.
     The time rides in the signed session cookie (rewritten at most once a minute), so a copy of an
@@ -82,12 +90,9 @@ def _idle_too_long(role: str) -> bool:
     now = int(_now())
     seen = session.get("seen")
     if isinstance(seen, int) and now - seen > IDLE_LIMIT.get(role, IDLE_LIMIT_STAFF):
-        # the login ends for this browser: the cookie no longer names it (the language stays); a
-        # copy of the cookie keeps its old time and ends the same way at its next use
-        lang = session.get("lang")
-        session.clear()
-        if lang:
-            session["lang"] = lang
+        # the login ends for this browser: the cookie no longer names it; a copy of the cookie
+        # keeps its old time and ends the same way at its next use
+        clear_session()
         flash(translate("しばらく操作がなかったため、ログアウトしました。もう一度ログインしてください。"), "warning")
         return True
     if not isinstance(seen, int) or now - seen >= 60:

@@ -27,7 +27,7 @@ from membership.reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXE
 
 from .. import db
 from ..i18n import current_lang, field_errors, message, translate
-from ..security import SessionUser, actor, login_required
+from ..security import SessionUser, actor, clear_session, login_required
 from . import form_step
 
 bp = Blueprint("account", __name__)
@@ -254,10 +254,7 @@ def credentials():
             sid = accounts.start_login_session(db.session(), account)
             accounts.end_login_session(db.session(), current_user.sid)
             db.commit()
-            lang = session.get("lang")
-            session.clear()
-            if lang:
-                session["lang"] = lang
+            clear_session()
             login_user(SessionUser(account, sid))
             if not forced:
                 flash(translate("ログインID・パスワードを変更しました。"), "success")

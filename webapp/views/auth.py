@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 
@@ -18,7 +18,7 @@ from membership.fields import today_jst
 
 from .. import db
 from ..i18n import current_lang, message
-from ..security import SessionUser
+from ..security import SessionUser, clear_session
 
 bp = Blueprint("auth", __name__)
 
@@ -105,10 +105,7 @@ def login():
             # the language the login page was shown in (chosen, or the browser's): mails follow it
             accounts.set_language(db.session(), account, current_lang())
             db.commit()
-            lang = session.get("lang")
-            session.clear()  # a fresh session at login: no fixation
-            if lang:
-                session["lang"] = lang
+            clear_session()  # a fresh session at login: no fixation
             login_user(SessionUser(account, sid))
             target = request.args.get("next", "")
             if not _local_path(target):
@@ -124,10 +121,7 @@ def logout():
         accounts.end_login_session(db.session(), current_user.sid)
         db.commit()
     logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:  # the language chosen stays for the login page
-        session["lang"] = lang
+    clear_session()  # the language chosen stays for the login page
     return redirect(url_for("auth.login"))
 
 

@@ -10,7 +10,7 @@ from membership import import_runs
 from membership.errors import DomainError, ValidationFailed
 
 from .. import db, imports
-from ..i18n import field_errors, message
+from ..i18n import field_errors, message, rendered_error
 from ..security import actor
 
 #: what each kind's screens say and link to: (import screen, where the imported data is listed, heading)
@@ -58,14 +58,13 @@ def run_page(run_id: int, template: str):
         run = import_runs.get_run(db.session(), actor(), run_id)
     except DomainError:
         abort(404)
-    error, problems = import_runs.failure(run)
     failed = None
-    if error is not None:
-        fields = getattr(error, "fields", None) or {}
-        failed = [message(key, field=name, **params) for name, (key, params) in fields.items()] or [
-            message(error.message_key, **error.params)]
+    if run.error:  # the fields' messages, or the error's own where no field is to blame
+        error = rendered_error(run.error)
+        failed = list(error["fields"].values()) or [error["message"]]
     screen_endpoint, list_endpoint, heading = PAGES[run.kind]
-    body = render_template(template, run=run, failed=failed, problems=rendered(problems), heading=heading,
+    body = render_template(template, run=run, failed=failed, problems=rendered((run.error or {}).get("problems", [])),
+                           heading=heading,
                            screen_url=url_for(screen_endpoint), list_url=url_for(list_endpoint),
                            stalled=import_runs.is_stalled(run))
     # htmx stops polling on 286 (the run has ended, or waits to be confirmed)
