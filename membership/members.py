@@ -27,10 +27,10 @@ from .models import (
     MembershipGroup,
     Physician,
     ProfileChange,
+    SessionCoOrganiser,
     SessionRegistration,
     TrainingSession,
     UserAccount,
-    session_co_organisers,
 )
 from .statuses import ApplicationStatus, MembershipStatus
 
@@ -80,6 +80,13 @@ def _scope_parts(actor: Actor, attendees: bool = True, acting: bool = False) -> 
     return [held, applying, *([_attended_here(actor)] if attendees and not acting else [])]
 
 
+def co_organised_by(association_id: int, statuses: tuple[str, ...] = ("accepted",)):
+    """The ids of the sessions the association co-organises (共催) — by default those it accepted:
+    an invitation not yet answered, or declined, gives no sight of attendees."""
+    return sa.select(SessionCoOrganiser.session_id).where(SessionCoOrganiser.association_id == association_id,
+                                                          SessionCoOrganiser.status.in_(statuses))
+
+
 def _attended_here(actor: Actor):
     """The physicians with a place (or who came) at a session the actor's association organised or
     co-organised (共催): a non-member's data is linked to the associations whose sessions they
@@ -87,8 +94,7 @@ def _attended_here(actor: Actor):
     # a UNION, not an OR: each side is estimated (and read) through its own index
     held = sa.union(
         sa.select(TrainingSession.id).where(TrainingSession.organiser_association_id == actor.association_id),
-        sa.select(session_co_organisers.c.session_id).where(
-            session_co_organisers.c.association_id == actor.association_id))
+        co_organised_by(actor.association_id))
     return sa.select(SessionRegistration.physician_id).where(
         SessionRegistration.session_id.in_(held),
         sa.or_(SessionRegistration.status != "cancelled", SessionRegistration.attended.is_(True)))

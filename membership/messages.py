@@ -457,6 +457,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "{field}: a fee reduction for this year is already under review."},
     "session_full": {"ja": "定員に達したため申し込めません。", "en": "The session is full."},
     "session_closed": {"ja": "この研修会は申込みを受け付けていません。", "en": "This session does not take applications."},
+    "co_organisation_answered": {"ja": "この共催の依頼には回答済みです。",
+                                 "en": "This request to co-organise has been answered already."},
+    "co_organisation_closed": {"ja": "この研修会は取下げ・却下・中止となったため、共催の依頼に回答できません。",
+                               "en": "This session was withdrawn, rejected or called off: the request to "
+                                     "co-organise can no longer be answered."},
     "already_registered": {"ja": "すでに申し込んでいます。", "en": "You have already applied."},
     "capacity_below_registered": {"ja": "{field}は申込済みの人数（{count}名）以上にしてください。",
                                   "en": "{field} must be at least the places taken ({count})."},

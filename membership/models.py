@@ -542,17 +542,36 @@ class TrainingSession(Base):
 
     organiser: Mapped[Association] = relationship()
     application: Mapped[Application | None] = relationship()
-    #: 共催: associations holding the session with the organiser — they see its attendees, who are
-    #: linked to them too; the organiser alone files, changes and reports it
-    co_organisers: Mapped[list[Association]] = relationship(secondary="session_co_organisers",
-                                                            order_by="Association.layer")
+    #: 共催: every association the organiser named, with its answer (see SessionCoOrganiser)
+    co_organisations: Mapped[list[SessionCoOrganiser]] = relationship(
+        back_populates="training_session", cascade="all, delete-orphan", order_by="SessionCoOrganiser.association_id")
+    #: the co-organisers that accepted: they see its attendees, who are linked to them too; the
+    #: organiser alone files, changes and reports it
+    co_organisers: Mapped[list[Association]] = relationship(
+        secondary="session_co_organisers", viewonly=True, order_by="Association.layer",
+        secondaryjoin="and_(SessionCoOrganiser.association_id == Association.id, "
+                      "SessionCoOrganiser.status == 'accepted')")
 
 
-session_co_organisers = sa.Table(
-    "session_co_organisers", Base.metadata,
-    sa.Column("session_id", sa.ForeignKey("training_sessions.id"), primary_key=True),
-    sa.Column("association_id", sa.ForeignKey("associations.id"), primary_key=True, index=True),
-)
+class SessionCoOrganiser(Base):
+    """An association named as co-organiser (共催) of a session. It is asked first: until its
+    secretariat accepts it sees the session (to decide) but not the attendees, and they are not
+    linked to it; a declined invitation gives nothing."""
+
+    __tablename__ = "session_co_organisers"
+
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("training_sessions.id"), primary_key=True)
+    association_id: Mapped[int] = mapped_column(sa.ForeignKey("associations.id"), primary_key=True, index=True)
+    #: invited / accepted / declined
+    status: Mapped[str] = mapped_column(sa.String(10), default="invited")
+    answered_at: Mapped[dt.datetime | None]
+    answered_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
+
+    training_session: Mapped[TrainingSession] = relationship(back_populates="co_organisations")
+    association: Mapped[Association] = relationship()
+
+
+session_co_organisers = SessionCoOrganiser.__table__
 
 
 class SessionRegistration(Base):

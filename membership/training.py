@@ -20,7 +20,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import accounts, audit, fields, mail
+from . import accounts, audit, fields, mail, members
 from .actors import Actor
 from .applications import record_submission
 from .certifications import CATEGORIES, SYSTEMS, add_credits
@@ -33,10 +33,10 @@ from .models import (
     ApplicationPart,
     Association,
     Physician,
+    SessionCoOrganiser,
     SessionRegistration,
     TrainingSession,
     UserAccount,
-    session_co_organisers,
 )
 from .statuses import ApplicationStatus, PartAction, PartStatus
 
@@ -141,7 +141,7 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
                          description=str(data.get("description") or "")[:2000], credit_items=items,
                          starts_on=starts, ends_on=ends, place=place, capacity=capacity,
                          specialist_common=clean["specialist_common"])
-    ts.co_organisers = co_organisers
+    ts.co_organisations = [SessionCoOrganiser(association_id=a.id, status="invited") for a in co_organisers]
     session.add(ts)
     applicant = session.get(UserAccount, actor.user_id)
     app = Application(kind="session", status=ApplicationStatus.SUBMITTED.value, physician_id=None,
@@ -154,6 +154,11 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
     record_submission(session, actor, applicant, app)
     ts.application_id = app.id
     app.payload = {**app.payload, "session_id": ts.id}
+    for association in co_organisers:
+        audit.record(session, actor, "session.co_organiser.invite", "training_session", ts.id,
+                     association_id=association.id)
+        mail.send(session, association.email, "session_co_invited", association=association.name,
+                  organiser=organiser.name, title=title, starts_on=f"{starts:%Y/%m/%d}", session_id=ts.id)
     return app
 
 
@@ -168,6 +173,49 @@ def _co_organisers(session: Session, organiser: Association, codes: list, errors
     if len(found) != len(codes) or organiser in found or len(found) > MAX_CO_ORGANISERS:
         errors["co_organisers"] = ("invalid", {})
     return found
+
+
+def answer_co_organisation(session: Session, actor: Actor, session_id: int, accept: bool) -> SessionCoOrganiser:
+    """The secretariat of an association asked to co-organise (共催) accepts or declines. Accepting
+    lets it see the attendees (who are then linked to it); declining takes the session out of its
+    sight until the session is approved. The organiser's office is mailed the answer. Raises NotFound
+    (not asked), Conflict (answered already, or the session is no longer going ahead)."""
+    if actor.role != "secretariat":
+        raise Forbidden()
+    ts = _lock(session, session_id)
+    row = session.get(SessionCoOrganiser, (ts.id, actor.association_id), populate_existing=True)
+    if row is None:
+        raise NotFound()
+    if row.status != "invited":
+        raise Conflict("co_organisation_answered")
+    if state(ts) in ("rejected", "withdrawn", "cancelled"):
+        raise Conflict("co_organisation_closed")
+    row.status = "accepted" if accept else "declined"
+    row.answered_at, row.answered_by_user_id = utcnow(), actor.user_id
+    session.flush()
+    audit.record(session, actor, f"session.co_organiser.{'accept' if accept else 'decline'}", "training_session",
+                 ts.id, association_id=actor.association_id)
+    mail.send(session, ts.organiser.email, "session_co_answered", organiser=ts.organiser.name,
+              association=row.association.name, title=ts.title, accepted=accept, session_id=ts.id)
+    return row
+
+
+def co_invitations(session: Session, actor: Actor) -> list[TrainingSession]:
+    """The sessions whose organiser asked the actor's association to co-organise, not yet answered
+    (not those that will not go ahead), soonest first."""
+    if actor.role != "secretariat" or not actor.association_id:
+        return []
+    rows = session.scalars(sa.select(TrainingSession).where(
+        TrainingSession.id.in_(members.co_organised_by(actor.association_id, ("invited",))),
+        TrainingSession.cancelled_at.is_(None)).order_by(TrainingSession.starts_on, TrainingSession.id))
+    return [ts for ts in rows if state(ts) not in ("rejected", "withdrawn")]
+
+
+def co_organisation_of(session: Session, actor: Actor, ts: TrainingSession) -> SessionCoOrganiser | None:
+    """The actor's association's place among the session's co-organisers, if it was named."""
+    if actor.role != "secretariat" or not actor.association_id:
+        return None
+    return session.get(SessionCoOrganiser, (ts.id, actor.association_id))
 
 
 def _when_and_where(data: dict, errors: dict) -> tuple[str, dt.date | None, dt.date | None, int | None]:
@@ -321,8 +369,7 @@ def _staff_scope(session: Session, actor: Actor):
     me = session.get(Association, actor.association_id)
     if me.layer == 1:
         return sa.true()
-    co_organised = TrainingSession.id.in_(sa.select(session_co_organisers.c.session_id).where(
-        session_co_organisers.c.association_id == me.id))
+    co_organised = TrainingSession.id.in_(members.co_organised_by(me.id))
     if me.layer == 2:
         below = _descendants(session, me.id)
         return sa.or_(TrainingSession.organiser_association_id.in_(below), co_organised)
@@ -346,7 +393,9 @@ def _visible(session: Session, actor: Actor):
     if actor.role == "member":
         return _approved()
     if actor.role == "secretariat":
-        return sa.or_(_approved(), _staff_scope(session, actor))
+        # an association asked to co-organise sees the session to decide (not its attendees)
+        asked = TrainingSession.id.in_(members.co_organised_by(actor.association_id, ("invited",)))
+        return sa.or_(_approved(), _staff_scope(session, actor), asked)
     if actor.role == "admin":
         return sa.true()
     return sa.false()

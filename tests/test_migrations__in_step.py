@@ -66,3 +66,24 @@ def test_withdrawal_reasons_are_recoded_to_the_api_codes(tmp_path):
     command.downgrade(migrate.alembic_config(url), "0020")
     assert reasons() == {1: "retired", 2: "death", 3: "retired"}
     db.dispose()
+
+
+def test_co_organisers_from_before_consent_keep_their_sight(tmp_path):
+    """Migration 0032: co-organisers named before they were asked had seen the attendees; they are
+    kept as accepted. Rows written afterwards take the model's default (invited)."""
+    import sqlalchemy as sa
+
+    from membership import migrate
+
+    url = f"sqlite:///{tmp_path / 'co.db'}"
+    migrate.upgrade(url, "0031")
+    db = sa.create_engine(url)
+    with db.begin() as conn:  # SQLite checks no foreign keys on this bare connection
+        conn.execute(sa.text("INSERT INTO session_co_organisers (session_id, association_id) VALUES (1, 2)"))
+    migrate.upgrade(url, "0032")
+    with db.connect() as conn:
+        assert conn.execute(sa.text("SELECT status, answered_at FROM session_co_organisers")).all() == [
+            ("accepted", None)]
+        default = [c for c in sa.inspect(conn).get_columns("session_co_organisers") if c["name"] == "status"]
+    assert default[0]["default"] is None  # the model writes the status of every new row
+    db.dispose()

@@ -768,7 +768,19 @@ EN.update({
     "実地研修の活動を報告しました。": "Your practical-training activity was reported.",
     "キャンセル待ち": "Waiting list", "順番": "Position",
     "認定医名簿": "Certified physicians",
-    '一緒に開催する医師会・団体を名前で検索して選びます。共催の医師会も受講者を確認でき、受講者はその医師会にも紐づきます。申請・変更・開催報告は主催の医師会が行います。': 'Search by name for the associations or bodies holding the session with you, and tick them. They see its attendees, who are linked to them too; the organiser alone files, changes and reports it.',
+    '一緒に開催する医師会・団体を名前で検索して選びます。選んだ医師会には共催の依頼が届き、承諾すると受講者を確認でき、受講者はその医師会にも紐づきます。申請・変更・開催報告は主催の医師会が行います。': 'Search by name for the associations or bodies holding the session with you, and tick them. Each is asked to co-organise; once it accepts it sees the attendees, who are linked to it too. The organiser alone files, changes and reports the session.',
+    "共催の依頼": "Requests to co-organise",
+    "主催の医師会から、この研修会の共催を依頼されています。": "The organiser asks your association to co-organise this session.",
+    "承諾すると、この研修会の受講者（氏名・医籍登録番号など）を確認でき、受講者は貴会にも紐づきます。承諾するまで受講者は表示されません。辞退すると、この研修会は共催者として表示されません。":
+        "If you accept, you see this session's attendees (names, registry numbers and so on), and they are linked to your association too. Until you accept, the attendees are not shown. If you decline, your association is not shown as a co-organiser.",
+    "共催を承諾する": "Accept to co-organise",
+    "辞退する": "Decline",
+    "共催を辞退しますか？主催の医師会に知らせます。": "Decline to co-organise? The organiser will be told.",
+    "承諾するまで、受講者の情報は表示されません。研修会名から内容を確認し、承諾または辞退してください。":
+        "Attendees are not shown until you accept. Open a session to read it, then accept or decline.",
+    "共催を承諾しました。受講者を確認できます。": "You accepted to co-organise. The attendees are shown.",
+    "共催を辞退しました。主催の医師会に知らせました。": "You declined to co-organise. The organiser has been told.",
+    "回答待ち": "Awaiting answer", "承諾": "Accepted", "辞退": "Declined",
     '共催（任意）': 'Co-organisers (optional)',
     # the user tasks' names in the shipped processes (a designer's new names show as written)
     "事務局の審査": "Secretariat review", "申請の修正・再提出": "Amend and resubmit",

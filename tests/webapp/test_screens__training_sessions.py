@@ -294,6 +294,40 @@ def test_the_api_applies_the_same_matrix(app, session, api):
     assert api(member.login_id).get("/api/v1/members/me/credits").get_json() == []
 
 
+def test_a_co_organiser_answers_through_the_api(app, session, api):
+    """POST /sessions/{id}/co-organisation: accept or decline once; 404 when not asked; the
+    organiser's answer lists whom it asked and the answers, a member's only who accepted."""
+    _, r = _file(app, co_organisers=["otaru", "hoken_kenkyu"])
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    otaru = api("staff@otaru")
+    seen = otaru.get(f"/api/v1/sessions/{ts.id}").get_json()
+    assert seen["co_organisers"] == [] and "attendees" not in seen  # asked: the session, to decide
+    assert otaru.post(f"/api/v1/sessions/{ts.id}/co-organisation", json={}).status_code == 422
+    r = api("staff@bunkyo").post(f"/api/v1/sessions/{ts.id}/co-organisation", json={"accept": True})
+    assert r.status_code == 404
+    r = otaru.post(f"/api/v1/sessions/{ts.id}/co-organisation", json={"accept": True})
+    assert r.status_code == 200 and r.get_json() == {"association": "otaru", "status": "accepted"}
+    assert "attendees" in otaru.get(f"/api/v1/sessions/{ts.id}").get_json()
+    r = otaru.post(f"/api/v1/sessions/{ts.id}/co-organisation", json={"accept": False})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "conflict"
+    r = api("staff@hoken_kenkyu").post(f"/api/v1/sessions/{ts.id}/co-organisation", json={"accept": False})
+    assert r.get_json()["status"] == "declined"
+    assert api("staff@hoken_kenkyu").get(f"/api/v1/sessions/{ts.id}").status_code == 404  # not approved yet
+    mine = api("staff@sapporo").get(f"/api/v1/sessions/{ts.id}").get_json()
+    assert mine["co_organisers"] == ["otaru"]
+    assert mine["co_organisations"] == [{"association": c.association.code, "status": c.status}
+                                        for c in ts.co_organisations]
+    assert {c["status"] for c in mine["co_organisations"]} == {"accepted", "declined"}
+    # a session withdrawn before the answer: the question is closed
+    _, r = _file(app, co_organisers=["otaru"])
+    other = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    other.application.status = "cancelled"
+    session.flush()
+    r = otaru.post(f"/api/v1/sessions/{other.id}/co-organisation", json={"accept": True})
+    assert r.status_code == 409 and "取下げ" in r.get_json()["error"]["message"]
+    assert training.co_invitations(session, actor_for(session, "staff@otaru")) == []
+
+
 def test_the_integrity_check_sees_a_waiting_list_beside_a_free_place(app, session):
     from membership import integrity
     from membership.models import SessionRegistration
@@ -401,10 +435,13 @@ def test_a_non_member_who_attends_is_linked_to_the_organiser_only(app, session):
     assert f'href="/members/{elsewhere.physician_id}"' in text(staff.get("/members?status=attendee"))
 
 
-def test_a_session_held_jointly_shows_its_attendees_to_the_co_organisers(app, session):
-    """共催: the organiser names co-organisers when filing; they see the session before approval,
-    its attendees (and the 受講者名簿), and its non-member attendees are linked to them too; only
-    the organiser reports it; an unknown or self co-organiser is refused."""
+def test_a_session_held_jointly_shows_its_attendees_to_the_co_organisers_that_accept(app, session):
+    """共催: the organiser names co-organisers when filing; each is asked (mailed) and sees the
+    session to decide, but its attendees only once it accepts — they are then linked to it too. A
+    declined request shows nothing; only the organiser reports; an unknown or self co-organiser is
+    refused."""
+    from membership.models import Association, Notification
+
     from ..conftest import new_member
 
     picker = login(app, "staff@sapporo").get("/sessions/co-organisers?co_q=小樽&co_organisers=hoken_kenkyu")
@@ -416,20 +453,56 @@ def test_a_session_held_jointly_shows_its_attendees_to_the_co_organisers(app, se
     assert r.status_code == 422 and "共催" in text(r)
     _, r = _file(app, co_organisers=["sapporo"])  # the organiser itself
     assert r.status_code == 422
-    staff, r = _file(app, co_organisers=["otaru", "hoken_kenkyu"])
+    emails = {a.code: a.email for a in session.scalars(sa.select(Association))}
+    emails["otaru"] = emails["otaru"] or "otaru@example.jp"
+    session.scalar(sa.select(Association).where(Association.code == "otaru")).email = emails["otaru"]
+    session.flush()
+    staff, r = _file(app, title=f"共催の研修会 {uuid.uuid4().hex[:6]}", co_organisers=["otaru", "hoken_kenkyu"])
     assert r.status_code == 302
     ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
-    assert sorted(a.code for a in ts.co_organisers) == ["hoken_kenkyu", "otaru"]
+    assert sorted((c.association.code, c.status) for c in ts.co_organisations) == [
+        ("hoken_kenkyu", "invited"), ("otaru", "invited")]
+    assert ts.co_organisers == []  # nobody has accepted yet
+    asked = session.scalars(sa.select(Notification.to_address).where(
+        Notification.subject.contains("共催のご依頼"), Notification.subject.contains(ts.title))).all()
+    assert emails["otaru"] in asked
     otaru = login(app, "staff@otaru")
-    assert otaru.get(f"/sessions/{ts.id}").status_code == 200  # before approval too
+    assert f'href="/sessions/{ts.id}"' in text(otaru.get("/sessions/"))  # in its requests to answer
+    page = text(otaru.get(f"/sessions/{ts.id}"))  # before approval too, to decide
+    assert 'id="co-request"' in page and 'id="attendees"' not in page
     assert login(app, "staff@bunkyo").get(f"/sessions/{ts.id}").status_code == 404
     _approve(session, ts.application_id, "hokkaido", "jma")
     outsider = new_member(session, prefix="jnt")
     training.register(session, outsider, ts.id)
+    # asked but not answered: no attendees, no list, no link to the attendee
+    assert 'id="attendees"' not in text(otaru.get(f"/sessions/{ts.id}"))
+    assert otaru.get(f"/sessions/{ts.id}/attendees.csv").status_code == 403
+    assert f'href="/members/{outsider.physician_id}"' not in text(otaru.get("/members?status=attendee"))
+    assert login(app, "staff@bunkyo").post(f"/sessions/{ts.id}/co-organisation",
+                                           data={"answer": "accept"}).status_code == 404
+    assert sorted(c.status for c in ts.co_organisations) == ["invited", "invited"]  # not asked: nothing
+    r = otaru.post(f"/sessions/{ts.id}/co-organisation", data={"answer": "accept"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/sessions/{ts.id}")
     page = text(otaru.get(f"/sessions/{ts.id}"))
-    assert 'id="co-organisers"' in page and "小樽市医師会" in page and 'id="attendees"' in page
+    assert "共催を承諾しました" in page and 'id="co-request"' not in page
+    assert 'id="co-organisers"' in page and "小樽市医師会（承諾）" in page and 'id="attendees"' in page
     assert otaru.get(f"/sessions/{ts.id}/attendees.csv").status_code == 200
     assert f'href="/members/{outsider.physician_id}"' in text(otaru.get("/members?status=attendee"))
+    assert "回答済み" in text(otaru.post(f"/sessions/{ts.id}/co-organisation", data={"answer": "decline"},
+                                      follow_redirects=True))  # answered once
+    body = login(app, "staff@hoken_kenkyu")
+    r = body.post(f"/sessions/{ts.id}/co-organisation", data={"answer": "decline"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/sessions/")
+    assert f'href="/sessions/{ts.id}"' not in text(body.get("/sessions/?")).split('id="sessions"')[0]
+    assert 'id="attendees"' not in text(body.get(f"/sessions/{ts.id}"))  # approved: seen, as by all
+    assert body.get(f"/sessions/{ts.id}/attendees.csv").status_code == 403
+    organiser_page = text(staff.get(f"/sessions/{ts.id}"))
+    assert "小樽市医師会（承諾）" in organiser_page and "（辞退）" in organiser_page
+    member_page = text(login(app, outsider.login_id).get(f"/sessions/{ts.id}"))
+    assert "小樽市医師会" in member_page and "辞退" not in member_page  # members see who holds it
+    answers = session.scalars(sa.select(Notification.body).where(
+        Notification.subject.contains("共催のご依頼への回答"), Notification.subject.contains(ts.title))).all()
+    assert sorted("承諾" in b for b in answers) == [False, True]
     assert login(app, "staff@bunkyo").get(f"/sessions/{ts.id}/attendees.csv").status_code == 403
     ts.starts_on = ts.ends_on = TODAY - dt.timedelta(days=1)
     session.flush()

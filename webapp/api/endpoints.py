@@ -721,7 +721,9 @@ def _session_dict(s, ts, with_attendees: bool) -> dict:
            "state": training.state(ts),
            "credit_items": ts.credit_items, "application_id": ts.application_id,
            "co_organisers": [a.code for a in ts.co_organisers]}
-    if with_attendees:
+    if with_attendees:  # the offices that see the attendees see whom the organiser asked, and the answers
+        out["co_organisations"] = [{"association": c.association.code, "status": c.status}
+                                   for c in ts.co_organisations]
         out["attendees"] = [{"registry_number": r.physician.registry_number, "name": r.physician.full_name,
                              "status": r.status, "attended": r.attended} for r in training.attendees(s, g.actor, ts)]
     return out
@@ -730,7 +732,8 @@ def _session_dict(s, ts, with_attendees: bool) -> dict:
 @blp.route("/sessions")
 @token_required
 @blp.doc(**AUTH, description="Training sessions the caller may see: members the approved ones; staff also "
-                             "their own (and, for a prefecture, those in it; JMA all) before approval.")
+                             "their own, those they co-organise or are asked to (and, for a prefecture, those "
+                             "in it; JMA all) before approval.")
 @blp.response(200)
 def list_sessions():
     s = db.session()
@@ -739,13 +742,32 @@ def list_sessions():
 
 @blp.route("/sessions/<int:session_id>")
 @token_required
-@blp.doc(**AUTH, description="One session; its attendees only for the organiser, its prefecture and JMA.")
+@blp.doc(**AUTH, description="One session; its attendees (and `co_organisations`, whom the organiser "
+                             "asked and their answers) only for the organiser, the co-organisers that accepted, "
+                             "its prefecture and JMA. `co_organisers`: those that accepted.")
 @blp.response(200)
 @blp.alt_response(404, schema=schemas.ApiErrorSchema)
 def get_session(session_id):
     s = db.session()
     ts = training.get(s, g.actor, session_id)
     return _session_dict(s, ts, training.can_see_attendees(s, g.actor, ts))
+
+
+@blp.route("/sessions/<int:session_id>/co-organisation", methods=["POST"])
+@token_required
+@blp.doc(**AUTH, description="Staff of an association the organiser asked to co-organise (共催): accept (it then "
+                             "sees the attendees, who are linked to it too) or decline. The organiser's office "
+                             "is mailed. 404 when not asked; 409 when answered already or the session was "
+                             "withdrawn, rejected or called off.")
+@blp.arguments(schemas.CoOrganisationAnswer())
+@blp.response(200, schemas.CoOrganisationSchema)
+@blp.alt_response(404, schema=schemas.ApiErrorSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+def answer_co_organisation(body, session_id):
+    row = training.answer_co_organisation(db.session(), g.actor, session_id, body["accept"])
+    answer = {"association": row.association.code, "status": row.status}
+    db.commit()
+    return answer
 
 
 @blp.route("/sessions/<int:session_id>/registration", methods=["POST"])

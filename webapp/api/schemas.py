@@ -250,6 +250,16 @@ class RegistrationRequest(Schema):
         "description": "when the session is full, join its waiting list (キャンセル待ち) instead of a 409"})
 
 
+class CoOrganisationAnswer(Schema):
+    accept = fields.Boolean(required=True, metadata={
+        "description": "true: co-organise (the association then sees the attendees); false: decline"})
+
+
+class CoOrganisationSchema(Schema):
+    association = fields.String(metadata={"description": "the co-organiser's code"})
+    status = fields.String(metadata={"description": "invited / accepted / declined"})
+
+
 class RegistrationSchema(Schema):
     status = fields.String(metadata={"enum": ["registered", "waiting"]})
     position = fields.Integer(allow_none=True, metadata={"description": "place on the waiting list (1 = next)"})

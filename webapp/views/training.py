@@ -24,6 +24,8 @@ STATES = {"pending": "承認待ち", "approved": "受付中", "rejected": "却�
 LABELS = {"systems": certifications.SYSTEMS, "categories": certifications.CATEGORIES}
 #: a registration's state, on the session page and in the list of applicants
 REGISTRATION_STATES = {"registered": "申込", "waiting": "キャンセル待ち", "cancelled": "取消"}
+#: a co-organiser's answer to the organiser's request (共催)
+CO_STATES = {"invited": "回答待ち", "accepted": "承諾", "declined": "辞退"}
 
 
 @bp.route("/")
@@ -35,7 +37,7 @@ def index():
     mine = {r.session_id: r for r in training.registrations_of(s, me.physician_id)} if me.physician_id else {}
     return render_template("training/index.html", sessions=[(t, training.state(t)) for t in rows], states=STATES,
                            counts=training.registered_counts(s, [t.id for t in rows]), mine=mine,
-                           labels=LABELS, form=ConfirmForm())
+                           labels=LABELS, form=ConfirmForm(), invitations=training.co_invitations(s, me))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -104,14 +106,30 @@ def _detail(ts, report=None, errors=None, ticked=(), change=None, change_errors=
     s = db.session()
     people = training.attendees(s, me, ts) if training.can_see_attendees(s, me, ts) else None
     mine = training.registration_of(s, me.physician_id, ts.id)
+    organiser = me.role == "secretariat" and me.association_id == ts.organiser_association_id
     return render_template("training/detail.html", ts=ts, state=training.state(ts), states=STATES,
                            registered=training.registered_count(s, ts.id), waiting=training.waiting_count(s, ts.id),
                            people=people, labels=LABELS, mine=mine,
                            position=training.waiting_position(s, mine) if mine else None, form=ConfirmForm(),
                            report=report or ReportForm(), errors=errors or {}, ticked=set(ticked),
                            registration_states=REGISTRATION_STATES, change=change or {},
-                           change_errors=change_errors or {},
-                           organiser=me.role == "secretariat" and me.association_id == ts.organiser_association_id)
+                           change_errors=change_errors or {}, organiser=organiser,
+                           co_mine=training.co_organisation_of(s, me, ts), co_states=CO_STATES,
+                           # every association asked and its answer: for the offices that see the attendees
+                           co_all=ts.co_organisations if organiser or people is not None else None)
+
+
+@bp.route("/<int:session_id>/co-organisation", methods=["POST"])
+@roles_required("secretariat")
+def answer_co_organisation(session_id):
+    """共催: the association asked to co-organise accepts (it then sees the attendees) or declines."""
+    answer = request.form.get("answer")
+    if ConfirmForm().validate_on_submit() and answer in ("accept", "decline"):
+        _act(lambda s: training.answer_co_organisation(s, actor(), session_id, answer == "accept"),
+             lambda row: "共催を承諾しました。受講者を確認できます。" if row.status == "accepted"
+             else "共催を辞退しました。主催の医師会に知らせました。")
+    return redirect(url_for("training.detail", session_id=session_id)
+                    if answer == "accept" else url_for("training.index"))
 
 
 @bp.route("/<int:session_id>/register", methods=["POST"])
