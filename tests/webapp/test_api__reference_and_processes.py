@@ -31,6 +31,10 @@ def test_process_definitions_list_and_versions(api):
     xml = client.get("/api/v1/process-definitions/layer_review/versions/latest")
     assert xml.status_code == 200 and xml.mimetype == "application/xml" and b"layer_review" in xml.data
     assert client.get("/api/v1/process-definitions/layer_review/versions/999").status_code == 404
+    assert api("staff@sapporo").get("/api/v1/process-definitions/layer_review/versions/latest").status_code == 200
+    member = api("sapporohanako")  # a process is the offices' business, not the members'
+    assert member.get("/api/v1/process-definitions").status_code == 403
+    assert member.get("/api/v1/process-definitions/layer_review/versions/latest").status_code == 403
 
 
 def test_designers_deploy_new_versions_and_bad_bpmn_is_422(api):

@@ -407,11 +407,20 @@ def _definition_dict(d):
             "note": d.note}
 
 
+def _process_readers_only():
+    """The processes are read by those who work or design them: staff, designers, admins (403 for
+    members: a process holds an office's internal rules, such as its escalation deadlines)."""
+    if g.actor.role not in ("secretariat", "designer", "admin"):
+        raise Forbidden()
+
+
 @blp.route("/process-definitions")
 @token_required
-@blp.doc(**AUTH)
+@blp.doc(**AUTH, description="Staff, designers and admins: the deployed processes and decision tables, the "
+                             "latest version of each.")
 @blp.response(200, schemas.DefinitionSchema(many=True))
 def list_definitions():
+    _process_readers_only()
     return [_definition_dict(d) for d in deploy.list_definitions(db.session())]
 
 
@@ -499,14 +508,16 @@ def get_instance(instance_id):
 
 @blp.route("/process-definitions/<key>/versions/<version>")
 @token_required
-@blp.doc(**AUTH, parameters=[{"in": "path", "name": "version", "required": True, "description": (
-    "a version number or `latest`"), "schema": {"oneOf": [{"type": "integer", "minimum": 1},
+@blp.doc(**AUTH, description="Staff, designers and admins (403 for members).",
+         parameters=[{"in": "path", "name": "version", "required": True, "description": (
+             "a version number or `latest`"), "schema": {"oneOf": [{"type": "integer", "minimum": 1},
                                                          {"type": "string", "enum": ["latest"]}]}}])
 @blp.doc(responses={"200": {"description": "the BPMN (or DMN) XML of that version",
                             "content": {"application/xml": {"schema": {"type": "string"}}}}})
 @blp.alt_response(404, schema=schemas.ApiErrorSchema)
 @blp.alt_response(422, schema=schemas.ApiErrorSchema)
 def get_definition_xml(key, version):
+    _process_readers_only()
     if version != "latest" and not (version.isascii() and version.isdigit()):
         raise ValidationFailed.one("version", "invalid")
     definition = deploy.get_version(db.session(), key, version)
