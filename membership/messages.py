@@ -457,6 +457,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "{field}: a fee reduction for this year is already under review."},
     "session_full": {"ja": "定員に達したため申し込めません。", "en": "The session is full."},
     "session_closed": {"ja": "この研修会は申込みを受け付けていません。", "en": "This session does not take applications."},
+    "co_organisers_closed": {"ja": "取下げ・却下・中止・開催報告済みの研修会の共催は変更できません。",
+                             "en": "The co-organisers of a session withdrawn, rejected, called off or reported "
+                                   "cannot change."},
+    "co_organiser_named": {"ja": "{field}: {names}にはすでに依頼しています。",
+                           "en": "{field}: {names} already asked."},
     "co_organisation_answered": {"ja": "この共催の依頼には回答済みです。",
                                  "en": "This request to co-organise has been answered already."},
     "co_organisation_closed": {"ja": "この研修会は取下げ・却下・中止となったため、共催の依頼に回答できません。",

@@ -155,11 +155,16 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
     ts.application_id = app.id
     app.payload = {**app.payload, "session_id": ts.id}
     for association in co_organisers:
-        audit.record(session, actor, "session.co_organiser.invite", "training_session", ts.id,
-                     association_id=association.id)
-        mail.send(session, association.email, "session_co_invited", association=association.name,
-                  organiser=organiser.name, title=title, starts_on=f"{starts:%Y/%m/%d}", session_id=ts.id)
+        _ask(session, actor, ts, association)
     return app
+
+
+def _ask(session: Session, actor: Actor, ts: TrainingSession, association: Association) -> None:
+    """Record and mail a request to co-organise (the row itself is the caller's)."""
+    audit.record(session, actor, "session.co_organiser.invite", "training_session", ts.id,
+                 association_id=association.id)
+    mail.send(session, association.email, "session_co_invited", association=association.name,
+              organiser=ts.organiser.name, title=ts.title, starts_on=f"{ts.starts_on:%Y/%m/%d}", session_id=ts.id)
 
 
 MAX_CO_ORGANISERS = 5
@@ -173,6 +178,69 @@ def _co_organisers(session: Session, organiser: Association, codes: list, errors
     if len(found) != len(codes) or organiser in found or len(found) > MAX_CO_ORGANISERS:
         errors["co_organisers"] = ("invalid", {})
     return found
+
+
+#: the states in which the organiser may still ask or drop co-organisers
+CO_ORGANISERS_OPEN = ("pending", "approved", "held")
+
+
+def _organisers_session(session: Session, actor: Actor, session_id: int) -> TrainingSession:
+    """The session, locked, for its organiser while co-organisers may still change (Forbidden for
+    anyone else, Conflict once it is withdrawn, rejected, called off or reported)."""
+    ts = _lock(session, session_id)
+    if actor.role != "secretariat" or ts.organiser_association_id != actor.association_id:
+        raise Forbidden()
+    if state(ts) not in CO_ORGANISERS_OPEN:
+        raise Conflict("co_organisers_closed")
+    return ts
+
+
+def ask_co_organisers(session: Session, actor: Actor, session_id: int, codes: list) -> list[SessionCoOrganiser]:
+    """The organiser asks more associations to co-organise after filing (one that declined may be
+    asked again); each is mailed, as at filing. At most MAX_CO_ORGANISERS asked or accepted at a
+    time. Returns the rows asked. Raises Forbidden, Conflict, ValidationFailed."""
+    ts = _organisers_session(session, actor, session_id)
+    errors: dict[str, tuple[str, dict]] = {}
+    wanted = _co_organisers(session, ts.organiser, codes, errors)
+    rows = {c.association_id: c for c in ts.co_organisations}
+    named = [a.name for a in wanted if a.id in rows and rows[a.id].status != "declined"]
+    if not errors and not wanted:
+        errors["co_organisers"] = ("required", {})
+    elif not errors and named:
+        errors["co_organisers"] = ("co_organiser_named", {"names": named})
+    elif not errors and len([c for c in rows.values() if c.status != "declined"]) + len(wanted) > MAX_CO_ORGANISERS:
+        errors["co_organisers"] = ("too_many", {"max": MAX_CO_ORGANISERS})
+    if errors:
+        raise ValidationFailed(errors, context="session")
+    asked = []
+    for association in wanted:
+        row = rows.get(association.id)
+        if row is None:
+            row = SessionCoOrganiser(association_id=association.id, association=association)
+            ts.co_organisations.append(row)
+        row.status, row.answered_at, row.answered_by_user_id = "invited", None, None
+        asked.append(row)
+        _ask(session, actor, ts, association)
+    session.flush()
+    return asked
+
+
+def drop_co_organiser(session: Session, actor: Actor, session_id: int, code: str) -> SessionCoOrganiser:
+    """The organiser withdraws a request or ends a co-organisation: the association no longer sees
+    the attendees (nor are they linked to it) and, unless it had declined, is mailed. Raises
+    NotFound (not named), Forbidden, Conflict."""
+    ts = _organisers_session(session, actor, session_id)
+    row = next((c for c in ts.co_organisations if c.association.code == code), None)
+    if row is None:
+        raise NotFound()
+    ts.co_organisations.remove(row)
+    session.flush()
+    audit.record(session, actor, "session.co_organiser.remove", "training_session", ts.id,
+                 association_id=row.association_id, was=row.status)
+    if row.status != "declined":
+        mail.send(session, row.association.email, "session_co_withdrawn", association=row.association.name,
+                  organiser=ts.organiser.name, title=ts.title, session_id=ts.id, accepted=row.status == "accepted")
+    return row
 
 
 def answer_co_organisation(session: Session, actor: Actor, session_id: int, accept: bool) -> SessionCoOrganiser:

@@ -781,6 +781,16 @@ EN.update({
     "共催を承諾しました。受講者を確認できます。": "You accepted to co-organise. The attendees are shown.",
     "共催を辞退しました。主催の医師会に知らせました。": "You declined to co-organise. The organiser has been told.",
     "回答待ち": "Awaiting answer", "承諾": "Accepted", "辞退": "Declined",
+    "共催の依頼・取消し": "Ask or drop co-organisers",
+    "共催を取り消しますか？相手の医師会は受講者を確認できなくなります。":
+        "Drop this co-organiser? That association will no longer see the attendees.",
+    "共催を取り消す": "End co-organisation", "依頼を取り下げる": "Withdraw the request",
+    "共催を依頼する医師会": "Associations to ask to co-organise",
+    "名前で検索して選びます。依頼された医師会が承諾すると、受講者を確認できるようになります。":
+        "Search by name and tick. Once an association accepts, it sees the attendees.",
+    "共催を依頼する": "Ask to co-organise", "共催を依頼しました。": "Asked to co-organise.",
+    "共催を取り消しました。": "The co-organisation has ended.",
+    "共催の依頼を取り下げました。": "The request to co-organise has been withdrawn.",
     '共催（任意）': 'Co-organisers (optional)',
     # the user tasks' names in the shipped processes (a designer's new names show as written)
     "事務局の審査": "Secretariat review", "申請の修正・再提出": "Amend and resubmit",

@@ -328,6 +328,59 @@ def test_a_co_organiser_answers_through_the_api(app, session, api):
     assert training.co_invitations(session, actor_for(session, "staff@otaru")) == []
 
 
+def test_the_organiser_asks_and_drops_co_organisers_after_filing(app, session, api):
+    """After filing the organiser may ask more associations (one that declined, again) and drop a
+    request or a co-organisation — the dropped office loses sight of the attendees and is mailed;
+    at most five asked or accepted; nothing changes once the session is reported."""
+    from membership.models import Association, Notification
+
+    staff, _ = _file(app, title=f"共催追加 {uuid.uuid4().hex[:6]}")
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    session.scalar(sa.select(Association).where(Association.code == "otaru")).email = "otaru@example.jp"
+    session.flush()
+    page = text(staff.get(f"/sessions/{ts.id}"))
+    assert 'id="co-manage"' in page and 'id="co-list"' not in page
+    found = text(staff.post(f"/sessions/{ts.id}/co-organisers", data={"action": "co_search", "co_q": "小樽"}))
+    assert 'value="otaru"' in found  # the search without JavaScript
+    r = staff.post(f"/sessions/{ts.id}/co-organisers", data={"co_organisers": ["otaru", "hoken_kenkyu"]},
+                   follow_redirects=True)
+    assert "共催を依頼しました" in text(r)
+    assert sorted((c.association.code, c.status) for c in ts.co_organisations) == [
+        ("hoken_kenkyu", "invited"), ("otaru", "invited")]
+    r = staff.post(f"/sessions/{ts.id}/co-organisers", data={"co_organisers": ["otaru"]}, follow_redirects=True)
+    assert "小樽市医師会にはすでに依頼しています" in text(r)
+    assert login(app, "staff@otaru").post(f"/sessions/{ts.id}/co-organisers",
+                                          data={"co_organisers": ["bunkyo"]}).status_code == 403
+    organiser = api("staff@sapporo")
+    r = organiser.post(f"/api/v1/sessions/{ts.id}/co-organisers", json={"associations": [
+        "bunkyo", "chuoeast", "kitaku", "hokkaido"]})
+    assert r.status_code == 422 and "5件まで" in r.get_json()["error"]["fields"]["co_organisers"]
+    otaru = api("staff@otaru")
+    assert otaru.post(f"/api/v1/sessions/{ts.id}/co-organisation", json={"accept": True}).status_code == 200
+    assert api("staff@hoken_kenkyu").post(f"/api/v1/sessions/{ts.id}/co-organisation",
+                                          json={"accept": False}).status_code == 200
+    r = organiser.post(f"/api/v1/sessions/{ts.id}/co-organisers", json={"associations": ["hoken_kenkyu"]})
+    assert r.status_code == 200 and r.get_json() == [{"association": "hoken_kenkyu", "status": "invited"}]
+    _approve(session, ts.application_id, "hokkaido", "jma")
+    assert "attendees" in otaru.get(f"/api/v1/sessions/{ts.id}").get_json()
+    r = staff.post(f"/sessions/{ts.id}/co-organisers/otaru/remove", follow_redirects=True)
+    assert "共催を取り消しました" in text(r)
+    assert "attendees" not in otaru.get(f"/api/v1/sessions/{ts.id}").get_json()
+    told = session.scalars(sa.select(Notification.body).where(
+        Notification.to_address == "otaru@example.jp", Notification.subject.contains("共催の取消し"))).all()
+    assert len(told) == 1 and "受講者の情報は表示されなくなりました" in told[0]
+    assert organiser.delete(f"/api/v1/sessions/{ts.id}/co-organisers/otaru").status_code == 404
+    assert organiser.delete(f"/api/v1/sessions/{ts.id}/co-organisers/hoken_kenkyu").status_code == 204
+    session.expire(ts)
+    assert ts.co_organisations == []
+    ts.starts_on = ts.ends_on = TODAY - dt.timedelta(days=1)
+    session.flush()
+    assert staff.post(f"/sessions/{ts.id}/report", data={"registry_numbers": ""}).status_code == 302
+    r = organiser.post(f"/api/v1/sessions/{ts.id}/co-organisers", json={"associations": ["otaru"]})
+    assert r.status_code == 409 and "開催報告済み" in r.get_json()["error"]["message"]
+    assert 'id="co-manage"' not in text(staff.get(f"/sessions/{ts.id}"))
+
+
 def test_the_integrity_check_sees_a_waiting_list_beside_a_free_place(app, session):
     from membership import integrity
     from membership.models import SessionRegistration

@@ -764,6 +764,35 @@ def get_session(session_id):
     return _session_dict(s, ts, training.can_see_attendees(s, g.actor, ts))
 
 
+@blp.route("/sessions/<int:session_id>/co-organisers", methods=["POST"])
+@token_required
+@blp.doc(**AUTH, description="The organiser asks more associations to co-organise (共催), after filing and "
+                             "until the report; each is mailed and answers with `…/co-organisation`. One that "
+                             "declined may be asked again. 409 once the session is withdrawn, rejected, called "
+                             "off or reported.")
+@blp.arguments(schemas.CoOrganisersRequest())
+@blp.response(200, schemas.CoOrganisationSchema(many=True))
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+def ask_co_organisers(body, session_id):
+    rows = training.ask_co_organisers(db.session(), g.actor, session_id, body["associations"])
+    answer = [{"association": c.association.code, "status": c.status} for c in rows]
+    db.commit()
+    return answer
+
+
+@blp.route("/sessions/<int:session_id>/co-organisers/<code>", methods=["DELETE"])
+@token_required
+@blp.doc(**AUTH, description="The organiser withdraws a request to co-organise, or ends a co-organisation: the "
+                             "association no longer sees the attendees. 404 when it was not asked.")
+@blp.response(204)
+@blp.alt_response(404, schema=schemas.ApiErrorSchema)
+@blp.alt_response(409, schema=schemas.ApiErrorSchema)
+def drop_co_organiser(session_id, code):
+    training.drop_co_organiser(db.session(), g.actor, session_id, code)
+    db.commit()
+    return None
+
+
 @blp.route("/sessions/<int:session_id>/co-organisation", methods=["POST"])
 @token_required
 @blp.doc(**AUTH, description="Staff of an association the organiser asked to co-organise (共催): accept (it then "

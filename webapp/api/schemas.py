@@ -255,6 +255,11 @@ class CoOrganisationAnswer(Schema):
         "description": "true: co-organise (the association then sees the attendees); false: decline"})
 
 
+class CoOrganisersRequest(Schema):
+    associations = fields.List(fields.String(), required=True, metadata={
+        "description": "the codes of the associations to ask (at most five asked or accepted at a time)"})
+
+
 class CoOrganisationSchema(Schema):
     association = fields.String(metadata={"description": "the co-organiser's code"})
     status = fields.String(metadata={"description": "invited / accepted / declined"})

@@ -80,7 +80,8 @@ def _co_organiser_choices() -> dict:
     args = request.values
     chosen = [c for c in dict.fromkeys(args.getlist("co_organisers")) if c]
     q = (args.get("co_q") or "").strip()
-    picked = [a for a in associations.list_associations(s) if a.code in chosen and a.id != me.association_id]
+    picked = [a for a in associations.list_associations(s) if a.code in chosen
+              and a.id != me.association_id] if chosen else []
     found = [a for a in associations.list_associations(s, q=q) if a.id != me.association_id
              and a.code not in chosen][:CO_ORGANISER_MATCHES] if q else []
     return {"co_picked": picked, "co_found": found, "co_q": q}
@@ -107,6 +108,7 @@ def _detail(ts, report=None, errors=None, ticked=(), change=None, change_errors=
     people = training.attendees(s, me, ts) if training.can_see_attendees(s, me, ts) else None
     mine = training.registration_of(s, me.physician_id, ts.id)
     organiser = me.role == "secretariat" and me.association_id == ts.organiser_association_id
+    co_open = organiser and training.state(ts) in training.CO_ORGANISERS_OPEN
     return render_template("training/detail.html", ts=ts, state=training.state(ts), states=STATES,
                            registered=training.registered_count(s, ts.id), waiting=training.waiting_count(s, ts.id),
                            people=people, labels=LABELS, mine=mine,
@@ -115,8 +117,43 @@ def _detail(ts, report=None, errors=None, ticked=(), change=None, change_errors=
                            registration_states=REGISTRATION_STATES, change=change or {},
                            change_errors=change_errors or {}, organiser=organiser,
                            co_mine=training.co_organisation_of(s, me, ts), co_states=CO_STATES,
+                           co_open=co_open,
+                           **(_co_organiser_choices() if co_open else {"co_picked": [], "co_found": [], "co_q": ""}),
                            # every association asked and its answer: for the offices that see the attendees
                            co_all=ts.co_organisations if organiser or people is not None else None)
+
+
+@bp.route("/<int:session_id>/co-organisers", methods=["POST"])
+@roles_required("secretariat")
+def ask_co_organisers(session_id):
+    """The organiser asks more associations to co-organise (each is mailed)."""
+    if request.form.get("action") == "co_search":  # the search without JavaScript: the page again
+        return _detail(training.get(db.session(), actor(), session_id))
+    if ConfirmForm().validate_on_submit():
+        codes = [c for c in request.form.getlist("co_organisers") if c]
+        try:
+            asked = training.ask_co_organisers(db.session(), actor(), session_id, codes)
+        except ValidationFailed as exc:
+            db.rollback()
+            for text in field_errors(exc).values():
+                flash(text, "error")
+        except Conflict as exc:
+            db.rollback()
+            flash(message(exc.message_key), "error")
+        else:
+            db.commit()
+            flash(translate("共催を依頼しました。") + f"（{len(asked)}）", "success")
+    return redirect(url_for("training.detail", session_id=session_id) + "#co-manage")
+
+
+@bp.route("/<int:session_id>/co-organisers/<code>/remove", methods=["POST"])
+@roles_required("secretariat")
+def drop_co_organiser(session_id, code):
+    """The organiser withdraws a request to co-organise, or ends a co-organisation."""
+    if ConfirmForm().validate_on_submit():
+        _act(lambda s: training.drop_co_organiser(s, actor(), session_id, code),
+             lambda row: "共催を取り消しました。" if row.status == "accepted" else "共催の依頼を取り下げました。")
+    return redirect(url_for("training.detail", session_id=session_id) + "#co-manage")
 
 
 @bp.route("/<int:session_id>/co-organisation", methods=["POST"])
