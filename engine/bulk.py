@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from membership import audit, notifications
 from membership.actors import Actor
-from membership.db import utcnow
+from membership.db import lost_a_race, utcnow
 from membership.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed, stored
 from membership.models import UserAccount
 
@@ -88,6 +88,11 @@ def work_next(session: Session, run_id: int) -> BulkRunItem | None:
         tasks.complete_task(session, Actor.of(account), item.task_id, run.decision, run.comment)
     except DomainError as exc:
         raise ItemFailed(run.position, exc) from exc
+    except sa.exc.IntegrityError as exc:
+        if not lost_a_race(exc):
+            raise
+        # a unique key another request took a moment before: this task fails alone, said so
+        raise ItemFailed(run.position, Conflict("race_lost")) from exc
     item.outcome, item.done_at = "ok", utcnow()
     run.succeeded += 1
     _advance(run)

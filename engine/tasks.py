@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from membership import applications, audit, members, search, withdrawals
 from membership.actors import Actor
-from membership.db import is_postgresql, utcnow
+from membership.db import is_postgresql, serialise, utcnow
 from membership.errors import Conflict, NotFound, ValidationFailed
 from membership.fields import JST, halfwidth, parse_id, parse_int
 from membership.models import Application, Association, UserAccount
@@ -601,6 +601,7 @@ def save_filter(session: Session, actor: Actor, name: str | None, query: InboxQu
         raise ValidationFailed.one("name", "required")
     if len(text) > 60:
         raise ValidationFailed.one("name", "too_long", max=60)
+    serialise(session, f"filters.{actor.user_id}")  # saved twice at once (a double click): one row, overwritten
     row = session.scalar(sa.select(SavedFilter).where(SavedFilter.user_id == actor.user_id, SavedFilter.name == text))
     if row is None:
         row = SavedFilter(user_id=actor.user_id, name=text)

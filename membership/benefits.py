@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, fields
 from .actors import Actor
-from .db import utcnow
+from .db import serialise, utcnow
 from .errors import Forbidden
 from .fields import FieldError
 from .imports import physician_finder, read_rows, refuse, row_cap
@@ -83,7 +83,9 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
 
 
 def import_statuses(session: Session, actor: Actor, raw: bytes) -> int:
-    """Write every row or none; returns the standings added or changed (unchanged rows count 0)."""
+    """Write every row or none; returns the standings added or changed (unchanged rows count 0).
+    Two imports run one after the other (each reads the standings it changes)."""
+    serialise(session, "benefits.import")
     clean, problems = check(session, actor, raw)
     if problems:
         raise refuse(problems, good=len(clean))

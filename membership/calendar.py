@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from . import associations, audit
 from .actors import Actor
+from .db import is_postgresql, serialise
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import JST, FieldError, text
 from .fields import date as parse_date
@@ -134,6 +135,7 @@ def add_closed_day(session: Session, actor: Actor, association_code: str, on_dat
         errors["label"] = (exc.key, exc.params)
     if errors:
         raise ValidationFailed(errors, context="closed_day")
+    serialise(session, f"closed_days.{association.id}")  # the same day added twice at once: one row, renamed
     row = session.scalar(sa.select(ClosedDay).where(ClosedDay.association_id == association.id,
                                                     ClosedDay.on_date == day))
     renamed_from = None
@@ -153,7 +155,10 @@ def add_closed_day(session: Session, actor: Actor, association_code: str, on_dat
 def remove_closed_day(session: Session, actor: Actor, closed_day_id: int) -> None:
     if actor.role != "admin":
         raise Forbidden()
-    row = session.get(ClosedDay, closed_day_id)
+    stmt = sa.select(ClosedDay).where(ClosedDay.id == closed_day_id)
+    if is_postgresql(session):  # two admins deleting it at once: the second finds it gone
+        stmt = stmt.with_for_update()
+    row = session.scalar(stmt.execution_options(populate_existing=True))
     if row is None:
         raise NotFound()
     session.delete(row)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from . import audit
 from .actors import Actor
 from .associations import holds_members
-from .db import utcnow
+from .db import serialise, utcnow
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import FieldError, halfwidth, text
 from .models import Association, MemberCategory
@@ -56,6 +56,7 @@ def add_category(session: Session, actor: Actor, code: str, data: dict) -> Membe
     """A new category, offered last. Raises ValidationFailed naming the field (a code already
     used by the association, retired or not, is refused)."""
     association = association_for(session, actor, code)
+    _serialise(session, association.id)
     errors: dict[str, tuple[str, dict]] = {}
     category_code = halfwidth(data.get("code"))
     if not _CODE.fullmatch(category_code):
@@ -76,9 +77,16 @@ def add_category(session: Session, actor: Actor, code: str, data: dict) -> Membe
     return category
 
 
+def _serialise(session: Session, association_id: int) -> None:
+    """One change to an association's categories at a time (two clerks retiring the last two at
+    once would leave none on offer; two added at once would share a place)."""
+    serialise(session, f"categories.{association_id}")
+
+
 def _category(session: Session, actor: Actor, code: str, category_id: int) -> MemberCategory:
     association = association_for(session, actor, code)
-    category = session.get(MemberCategory, category_id)
+    _serialise(session, association.id)
+    category = session.get(MemberCategory, category_id, populate_existing=True)
     if category is None or category.association_id != association.id:
         raise NotFound()
     return category

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from . import audit, fields
 from .actors import Actor
-from .certifications import CERTIFIED, add_existing
+from .certifications import CERTIFICATES_LOCK, CERTIFIED, add_existing
+from .db import serialise
 from .errors import Forbidden
 from .fields import FieldError
 from .imports import physician_finder, read_rows, refuse, row_cap
@@ -78,7 +79,10 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
 
 
 def import_certificates(session: Session, actor: Actor, raw: bytes) -> int:
-    """Write every row or none (ValidationFailed with `problems`); returns the certificates added."""
+    """Write every row or none (ValidationFailed with `problems`); returns the certificates added.
+    Runs alone among certificate writes (imports and issues: see `certifications.CERTIFICATES_LOCK`),
+    so that the numbers it checks as known or free stay so."""
+    serialise(session, CERTIFICATES_LOCK)
     clean, problems = check(session, actor, raw)
     if problems:
         raise refuse(problems, good=len(clean))

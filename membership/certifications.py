@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from . import accounts, audit, mail, members, search
 from .actors import Actor
 from .applications import lock_applicant, record_submission, resolve_applicant
+from .db import serialise
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import figure, halfwidth, today_jst
 from .models import Application, ApplicationPart, Association, Certificate, CreditEntry, Membership, Physician
@@ -407,6 +408,22 @@ def verify(session: Session, code: str) -> Certificate | None:
     return session.scalar(sa.select(Certificate).where(Certificate.verification_code == code))
 
 
+#: the lock every certificate write takes (issue, import): a number is chosen and written by one at a time
+CERTIFICATES_LOCK = "certificates"
+
+
+def _next_number(session: Session, system: str, year: int) -> str:
+    """The next free number of the system, e.g. OC2026-000152: the system's certificates counted,
+    plus one, skipping a number an import recorded already. Taken under CERTIFICATES_LOCK until the
+    caller's commit, so two approvals at once never choose the same number."""
+    serialise(session, CERTIFICATES_LOCK)
+    prefix = CERTIFICATE_TEXT[system][0]
+    n = session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(Certificate.system == system)) + 1
+    while by_number(session, number := f"{prefix}{year}-{n:06d}") is not None:
+        n += 1
+    return number
+
+
 def _new_code() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
     return "".join(secrets.choice(alphabet) for _ in range(12))
@@ -498,10 +515,8 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
     current = current_certificate(session, app.physician_id, system, today)
     start = current.valid_until + dt.timedelta(days=1) if current is not None else today
     until = years_before(start, -years_of(system)) - dt.timedelta(days=1)
-    prefix = CERTIFICATE_TEXT[system][0]
-    count = session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(Certificate.system == system))
     cert = Certificate(physician_id=app.physician_id, system=system, mode=app.payload.get("mode", "new"),
-                       number=f"{prefix}{start.year}-{count + 1:06d}", valid_from=start, valid_until=until,
+                       number=_next_number(session, system, start.year), valid_from=start, valid_until=until,
                        verification_code=_new_code(), application_id=app.id)
     session.add(cert)
     session.flush()

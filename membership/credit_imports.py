@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from . import audit, fields
 from .actors import Actor
 from .certifications import CATEGORIES, SYSTEMS, add_credits
+from .db import serialise
 from .errors import Forbidden
 from .fields import FieldError, today_jst
 from .imports import physician_finder, read_rows, refuse, row_cap
@@ -75,7 +76,10 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
 
 
 def import_credits(session: Session, actor: Actor, raw: bytes) -> int:
-    """Write every row or none (ValidationFailed with `problems`); returns the rows added."""
+    """Write every row or none (ValidationFailed with `problems`); returns the rows added. Two
+    imports run one after the other, the second seeing the first's rows (a file imported twice at
+    once would otherwise add every credit twice)."""
+    serialise(session, "credits.import")
     clean, problems = check(session, actor, raw)
     if problems:
         raise refuse(problems, good=len(clean))

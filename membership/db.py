@@ -161,6 +161,15 @@ def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def lost_a_race(exc: BaseException) -> bool:
+    """A unique key refused a row another transaction wrote a moment before (both had checked that
+    it was free): PostgreSQL's unique_violation 23505, SQLite's "UNIQUE constraint failed"."""
+    if not isinstance(exc, sa.exc.IntegrityError):
+        return False
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
 def serialise(session: Session, name: str) -> None:
     """One transaction at a time for the work called `name` (e.g. member imports): a transaction
     advisory lock on PostgreSQL, held until commit or rollback; SQLite's BEGIN IMMEDIATE already

@@ -62,6 +62,9 @@ def lock(session: Session, draft: ApplicationDraft) -> None:
 
 
 def update(session: Session, draft: ApplicationDraft, step: str | None = None, **values) -> ApplicationDraft:
+    """Record values in the draft. Raises Conflict `draft_filed` when it was filed or deleted
+    meanwhile (another tab): the step is lost, said so, instead of an update that finds no row."""
+    lock(session, draft)
     data = dict(draft.data or {})
     data.update(values)
     draft.data = data

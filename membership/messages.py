@@ -457,6 +457,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "{field}: a fee reduction for this year is already under review."},
     "session_full": {"ja": "定員に達したため申し込めません。", "en": "The session is full."},
     "session_closed": {"ja": "この研修会は申込みを受け付けていません。", "en": "This session does not take applications."},
+    "race_lost": {"ja": "同じ時に行われた別の操作と重なったため、保存しませんでした。画面を読み込み直して、"
+                                "内容を確認してください。",
+                          "en": "Nothing was saved: another change was made at the same moment. Reload the page and "
+                                "check what is there now."},
     "co_organisers_closed": {"ja": "取下げ・却下・中止・開催報告済みの研修会の共催は変更できません。",
                              "en": "The co-organisers of a session withdrawn, rejected, called off or reported "
                                    "cannot change."},
@@ -573,7 +577,7 @@ ECHO_MAX = 60
 ECHOED = ("code", "value")
 
 
-def render(key: str, lang: str = DEFAULT_LANG, field: str | None = None, context: str | None = None,
+def render(key: str, lang: str = DEFAULT_LANG, /, field: str | None = None, context: str | None = None,
            **params) -> str:
     entry = MESSAGES.get(key) or {"ja": key, "en": key}
     text = entry.get(lang) or entry[DEFAULT_LANG]

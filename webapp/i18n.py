@@ -41,7 +41,8 @@ def translate(text: str) -> str:
     return EN.get(text, text) if current_lang() == "en" else text
 
 
-def message(key: str, field: str | None = None, context: str | None = None, **params) -> str:
+def message(key: str, /, field: str | None = None, context: str | None = None, **params) -> str:
+    """`key` is positional: an error's own parameters may have that name (a process key)."""
     return messages.render(key, current_lang(), field=field, context=context, **params)
 
 

@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 from engine.runtime import ProcessFailed
 from membership import accounts, audit, registration
 from membership.actors import Actor
+from membership.db import lost_a_race
 from membership.errors import (
     AuthenticationFailed,
     Conflict,
@@ -222,6 +223,12 @@ def init_app(app: Flask) -> None:
             if is_api_request():
                 return error_response(400, "bad_request", message("bad_input"))
             return render_template("errors/error.html", code=400), 400
+        if lost_a_race(exc):  # what the user asked collides with what someone did at the same moment
+            app.logger.warning("unique key race: %s", exc.orig)
+            db.rollback()
+            if is_api_request():
+                return error_response(409, "conflict", message("race_lost"))
+            return render_template("errors/error.html", code=409, text=message("race_lost")), 409
         app.logger.exception("unhandled error")
         db.rollback()
         if is_api_request():
