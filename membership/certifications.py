@@ -228,14 +228,18 @@ def eligibility(session: Session, physician_id: int, system: str, requirements: 
     totals, rows: [{label, have, minimum, missing}], eligible}."""
     first, last, mode = window(session, physician_id, system, today)
     have = totals(session, physician_id, system, first, last)
+    renewed = renewal_of(session, physician_id, system, today)
     rows = []
     for req in requirements(system, mode):
         got = sum((have.get(c, Decimal(0)) for c in req["categories"]), Decimal(0))
         minimum = Decimal(str(req["minimum"]))
         rows.append({"label": req["label"], "categories": req["categories"], "have": got, "minimum": minimum,
                      "missing": max(minimum - got, Decimal(0))})
+    # a renewal already issued (it starts when the current certificate ends): nothing to apply for
+    # until then — the same credits must not renew it twice
     return {"system": system, "mode": mode, "first": first, "last": last, "totals": have, "rows": rows,
-            "eligible": bool(rows) and all(r["missing"] == 0 for r in rows)}
+            "renewed": renewed,
+            "eligible": renewed is None and bool(rows) and all(r["missing"] == 0 for r in rows)}
 
 
 def ledger(session: Session, physician_id: int, today: dt.date | None = None) -> list[dict]:
@@ -356,6 +360,15 @@ def current_certificate(session: Session, physician_id: int, system: str,
         Certificate.physician_id == physician_id, Certificate.system == system, Certificate.status == "active",
         Certificate.valid_from <= today, Certificate.valid_until >= today).order_by(Certificate.valid_until.desc())
         .limit(1))
+
+
+def renewal_of(session: Session, physician_id: int, system: str, today: dt.date | None = None) -> Certificate | None:
+    """An active certificate of the system that has not begun yet: the renewal issued before the
+    current one ends."""
+    today = today or today_jst()
+    return session.scalar(sa.select(Certificate).where(
+        Certificate.physician_id == physician_id, Certificate.system == system, Certificate.status == "active",
+        Certificate.valid_from > today).order_by(Certificate.valid_from.desc()).limit(1))
 
 
 def certificates_of(session: Session, physician_id: int) -> list[Certificate]:
@@ -485,6 +498,9 @@ def file_certification(session: Session, actor: Actor, data: dict, requirements:
     found = eligibility(session, applicant.physician_id, system, requirements)
     if data.get("mode") and data["mode"] != found["mode"]:  # the certificate's state decides new or renewal
         raise ValidationFailed.one("mode", f"certification_is_{found['mode']}")
+    if found["renewed"] is not None:
+        raise ValidationFailed.one(field, "certification_renewed",
+                                   valid_from=f"{found['renewed'].valid_from:%Y/%m/%d}")
     if not found["eligible"]:
         raise ValidationFailed.one(field, "not_eligible")
     chain = chain_for(session, applicant.physician_id, system)

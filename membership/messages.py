@@ -515,6 +515,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "en": "{field}: these credits have been entered already."},
     "activity_reported": {"ja": "{field}: この日のこの活動はすでに報告しています。",
                           "en": "{field}: you have already reported this activity on that day."},
+    "certification_renewed": {"ja": "{field}: この制度の認定は更新済みです（{valid_from}から有効）。次の更新は、その認定の期間に入ってから申請できます。",
+                              "en": "{field}: this certification has been renewed already (valid from {valid_from}). "
+                                    "The next renewal can be applied for once that period has begun."},
     "certification_pending": {"ja": "{field}: この制度の認定申請はすでに審査中です。",
                               "en": "{field}: an application for this certification is already under review."},
     "certification_is_new": {"ja": "{field}: 有効な認定証がないため、新規の申請になります。",

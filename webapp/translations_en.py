@@ -781,6 +781,7 @@ EN.update({
     "共催を承諾しました。受講者を確認できます。": "You accepted to co-organise. The attendees are shown.",
     "共催を辞退しました。主催の医師会に知らせました。": "You declined to co-organise. The organiser has been told.",
     "回答待ち": "Awaiting answer", "承諾": "Accepted", "辞退": "Declined",
+    "更新済み": "Renewed", "更新後の認定が発行済みです。": "The renewed certificate has been issued.",
     "共催の依頼・取消し": "Ask or drop co-organisers",
     "共催を取り消しますか？相手の医師会は受講者を確認できなくなります。":
         "Drop this co-organiser? That association will no longer see the attendees.",

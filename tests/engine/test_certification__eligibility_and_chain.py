@@ -90,6 +90,34 @@ def test_occupational_renewal_rules(session, credits, eligible):
     assert found["mode"] == "renewal" and found["eligible"] is eligible
 
 
+def test_a_renewal_is_issued_once_on_the_same_credits(session):
+    """Once the renewal is issued (it starts when the current certificate ends), the physician is
+    not eligible again until that period begins: the same credits do not renew twice."""
+    member, _ = approved_member(session)
+    session.add(Certificate(physician_id=member.physician_id, system="occupational", mode="new", number="OC-R-1",
+                            valid_from=TODAY - dt.timedelta(days=4 * 365), valid_until=TODAY + dt.timedelta(days=200),
+                            verification_code="TESTCODER001"))
+    session.flush()
+    _credits(session, member, "occupational", update=1, practical=1, specialised=18)
+    app = _apply(session, member)
+    assert app.payload["mode"] == "renewal"
+    for code in ("sapporo", "hokkaido", "jma"):
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "approve")
+    renewal = certifications.renewal_of(session, member.physician_id, "occupational")
+    assert renewal is not None and renewal.valid_from == TODAY + dt.timedelta(days=201)
+    found = certifications.eligibility(session, member.physician_id, "occupational", _requirements(session))
+    assert found["renewed"] == renewal and found["eligible"] is False
+    with pytest.raises(ValidationFailed) as err:
+        _apply(session, member)
+    assert err.value.fields["system"] == ("certification_renewed",
+                                          {"valid_from": f"{renewal.valid_from:%Y/%m/%d}"})
+    # once the renewed period has begun, the next renewal counts from it
+    later = renewal.valid_from + dt.timedelta(days=1)
+    assert certifications.eligibility(session, member.physician_id, "occupational", _requirements(session),
+                                      today=later)["renewed"] is None
+
+
 @pytest.mark.parametrize("codes, eligible", [(19, False), (20, True)])
 def test_lifelong_counts_credits_plus_distinct_curriculum_codes_over_three_years(session, codes, eligible):
     """日医生涯教育認定証: credits (単位数) and curriculum codes (カリキュラムコード数) earned in three
