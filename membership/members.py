@@ -88,16 +88,21 @@ def co_organised_by(association_id: int, statuses: tuple[str, ...] = ("accepted"
 
 
 def _attended_here(actor: Actor):
-    """The physicians with a place (or who came) at a session the actor's association organised or
-    co-organised (共催): a non-member's data is linked to the associations whose sessions they
-    attend (seed 004)."""
+    """The non-members with a place (or who came) at a session the actor's association organised or
+    co-organised (共催): a physician who belongs to no association is linked to the associations
+    whose sessions they attend (seed 004: 研修会に参加する非会員の医師 — 当該研修会を開催する医師会に
+    医師の情報が紐づく). A member of another association is not: their data stays with the
+    associations they belong to (the session's own list of attendees still names them)."""
     # a UNION, not an OR: each side is estimated (and read) through its own index
     held = sa.union(
         sa.select(TrainingSession.id).where(TrainingSession.organiser_association_id == actor.association_id),
         co_organised_by(actor.association_id))
+    member_somewhere = sa.exists().where(Membership.physician_id == SessionRegistration.physician_id,
+                                         Membership.status == MembershipStatus.ACTIVE)
     return sa.select(SessionRegistration.physician_id).where(
         SessionRegistration.session_id.in_(held),
-        sa.or_(SessionRegistration.status != "cancelled", SessionRegistration.attended.is_(True)))
+        sa.or_(SessionRegistration.status != "cancelled", SessionRegistration.attended.is_(True)),
+        ~member_somewhere)
 
 
 def links_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, str]:
