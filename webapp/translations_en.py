@@ -889,7 +889,7 @@ EN.update({
         "The passwords exist only in that PDF. If it is lost, issue again to \u201cmembers issued but never logged "
         "in\u201d (the earlier notices stop working).",
     "一度に発行するのは": "At most", "名までです。残りは続けて発行してください。": "members are issued at once; issue again for the rest.",
-    "発行の対象": "Issue to", "人数": "Members", "通知を発行する": "Issue notices", "名": "",
+    "発行の対象": "Issue to", "人数": "Members", "通知を発行する": "Issue notices",
     "ログインIDが未発行の会員": "Members without a login", "発行済みで未ログインの会員": "Members issued but never logged in",
     "発行の対象となる会員はいません。": "No member to issue to.", "会員一覧へ戻る": "Back to the member list",
     "認定証の有効期限が近づいています": "A certificate ends soon", "有効期限": "Valid until",

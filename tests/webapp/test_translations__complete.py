@@ -258,3 +258,18 @@ def test_the_language_switch_never_points_to_another_site(app):
         link = re.search(r'<a href="([^"]+)" lang="en">English</a>', page).group(1).replace("&amp;", "&")
         assert urljoin("http://mamis.example/here", link).startswith("http://mamis.example/"), (path, link)
         assert "\\" not in link and not link.startswith("//"), (path, link)
+
+
+def test_every_field_of_the_profile_form_is_labelled_in_english(app, session):
+    """A label whose words the catalogue maps to nothing (a counter's 名 was also the given name's
+    label) leaves a field named only "Required"."""
+    from ..helpers import approved_member
+    from ..helpers import login_client as login
+
+    member, _ = approved_member(session, prefix="lbl")
+    page = login(app, member.login_id).get("/mypage/profile?lang=en").get_data(as_text=True)
+    labels = re.findall(r'<label for="([^"]+)"[^>]*>(.*?)</label>', page, re.S)
+    assert len(labels) > 10
+    bare = [f for f, inner in labels if not re.sub(r"<[^>]+>.*?</[^>]+>|<[^>]+>|\s", "", inner)]
+    assert bare == []
+    assert re.search(r'<label for="given_name"[^>]*>\s*Given name', page)
