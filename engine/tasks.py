@@ -11,7 +11,7 @@ import jaconv
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from membership import applications, audit, members, search, withdrawals
+from membership import applications, audit, members, search, training, withdrawals
 from membership.actors import Actor
 from membership.db import is_postgresql, serialise, utcnow
 from membership.errors import Conflict, NotFound, ValidationFailed
@@ -293,6 +293,8 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
         app = session.get(Application, task.application_id)
         if app.kind == "withdrawal":
             withdrawals.amend_pending(session, actor, app, changes or {})
+        elif app.kind == "session":
+            training.amend_session(session, actor, app, changes or {})
         else:  # kinds with nothing to change are resubmitted as they are (an empty amendment)
             applications.amend(session, actor, app, changes or {})
     close_task(session, task, actor, status="completed", completed_at=utcnow(),

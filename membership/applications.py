@@ -28,6 +28,7 @@ from .models import (
     Membership,
     MembershipGroup,
     Physician,
+    TrainingSession,
     UserAccount,
 )
 from .reference import DESIGNATIONS, DUTY_CODES, POSITIONS
@@ -762,6 +763,9 @@ def can_see_application(session: Session, actor: Actor, app: Application) -> boo
     if actor.role == "member":
         return app.applicant_user_id == actor.user_id
     if actor.is_secretariat:
+        if app.kind == "session" and session.scalar(sa.select(TrainingSession.organiser_association_id).where(
+                TrainingSession.application_id == app.id)) == actor.association_id:
+            return True  # the organiser's office: it follows (and amends) what it applied for
         return any(p.association_id == actor.association_id for p in app.parts)
     return actor.role == "admin"
 

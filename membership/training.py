@@ -167,6 +167,38 @@ def _ask(session: Session, actor: Actor, ts: TrainingSession, association: Assoc
               organiser=ts.organiser.name, title=ts.title, starts_on=f"{ts.starts_on:%Y/%m/%d}", session_id=ts.id)
 
 
+#: what an amendment of a returned session may change (its co-organisers are asked and dropped apart)
+AMENDABLE = ("title", "description", "starts_on", "ends_on", "place", "capacity", "credit_items", "specialist_common")
+
+
+def amend_session(session: Session, actor: Actor, app: Application, changes: dict) -> None:
+    """The organiser corrects its returned session before resubmitting it (the engine calls this
+    when the amendment task is completed): title, dates, place, capacity, description, credits,
+    専門医共通講習 — checked as at filing, every bad field named. No changes: resubmitted as it is.
+    Raises Forbidden (not the organiser's staff), ValidationFailed."""
+    if not changes:
+        return
+    ts = of_application(session, app)
+    if ts is None or actor.role != "secretariat" or ts.organiser_association_id != actor.association_id:
+        raise Forbidden()
+    unknown = {k: ("unknown_field", {}) for k in changes if k not in AMENDABLE}
+    if unknown:
+        raise ValidationFailed(unknown, context="session")
+    data = {"title": ts.title, "description": ts.description, "starts_on": ts.starts_on.isoformat(),
+            "ends_on": ts.ends_on.isoformat(), "place": ts.place, "capacity": str(ts.capacity),
+            "credit_items": ts.credit_items, "specialist_common": ts.specialist_common, **changes}
+    clean = check_session(session, actor, {**data, "co_organisers": []})
+    before = {k: _shown(getattr(ts, k)) for k in ("title", "place", "starts_on", "ends_on", "capacity")}
+    ts.title, ts.place, ts.starts_on, ts.ends_on = clean["title"], clean["place"], clean["starts"], clean["ends"]
+    ts.capacity, ts.credit_items, ts.specialist_common = clean["capacity"], clean["items"], clean["specialist_common"]
+    ts.description = str(data.get("description") or "")[:2000]
+    payload = {k: v for k, v in (app.payload or {}).items() if k != "specialist_common"}
+    app.payload = {**payload, "title": ts.title, **({"specialist_common": True} if ts.specialist_common else {})}
+    session.flush()
+    changed = {k: [v, _shown(getattr(ts, k))] for k, v in before.items() if v != _shown(getattr(ts, k))}
+    audit.record(session, actor, "session.amend", "training_session", ts.id, changed=changed)
+
+
 MAX_CO_ORGANISERS = 5
 
 

@@ -781,6 +781,20 @@ EN.update({
     "共催を承諾しました。受講者を確認できます。": "You accepted to co-organise. The attendees are shown.",
     "共催を辞退しました。主催の医師会に知らせました。": "You declined to co-organise. The organiser has been told.",
     "回答待ち": "Awaiting answer", "承諾": "Accepted", "辞退": "Declined",
+    "研修会の修正・再提出": "Correct and resubmit the session", "差し戻し": "Returned",
+    "内容を修正して再提出すると、差し戻した医師会から審査が再開されます。共催の依頼・取消しは研修会のページで行います。":
+        "Once corrected and resubmitted, the review starts again at the association that returned it. Co-organisers "
+        "are asked or dropped on the session's page.",
+    "再提出のコメント（任意）": "Comment for the reviewers (optional)", "修正して再提出する": "Correct and resubmit",
+    "研修会のページへ戻る": "Back to the session",
+    "この研修会は差し戻されていないため、修正できません。": "This session has not been returned: there is nothing to correct.",
+    "研修会を修正して再提出しました。差し戻した医師会から審査が再開されます。":
+        "The session was corrected and resubmitted. The review starts again at the association that returned it.",
+    "研修会名・日程・会場・定員・単位などを直す場合は、研修会の修正画面から再提出してください。直すところがなければ、下からそのまま再提出できます。":
+        "To change the title, dates, place, places or credits, resubmit from the session's correction page. If "
+        "nothing needs changing, resubmit it as it is below.",
+    "研修会の内容を修正する": "Correct the session", "差し戻されました": "Returned",
+    "研修会の内容を修正して再提出する": "Correct and resubmit the session",
     "更新済み": "Renewed", "更新後の認定が発行済みです。": "The renewed certificate has been issued.",
     "共催の依頼・取消し": "Ask or drop co-organisers",
     "共催を取り消しますか？相手の医師会は受講者を確認できなくなります。":

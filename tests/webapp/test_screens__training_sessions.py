@@ -381,6 +381,41 @@ def test_the_organiser_asks_and_drops_co_organisers_after_filing(app, session, a
     assert 'id="co-manage"' not in text(staff.get(f"/sessions/{ts.id}"))
 
 
+def test_a_returned_session_is_corrected_and_resubmitted_by_its_organiser(app, session):
+    """A layer returns the session with a comment: the organiser (here an external body, which has
+    no part of its own) opens the amendment task, sees the comment on the session's page, corrects
+    the filing form — checked as at filing — and resubmits; the review starts again."""
+    staff, r = _file(app, login_id="staff@hoken_kenkyu")
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    hokkaido = actor_for(session, "staff@hokkaido")
+    tasks.complete_task(session, hokkaido, open_task_for(session, hokkaido, ts.application_id).id, "return",
+                        "単位数を1単位にしてください")
+    organiser = actor_for(session, "staff@hoken_kenkyu")
+    [(amend_task, _)] = tasks.list_tasks(session, organiser, kind="amend", application_id=ts.application_id)
+    page = text(staff.get(f"/tasks/{amend_task.id}"))
+    assert f'href="/sessions/{ts.id}/amend"' in page
+    detail = text(staff.get(f"/sessions/{ts.id}"))
+    assert 'id="session-returned"' in detail and "単位数を1単位にしてください" in detail
+    form = text(staff.get(f"/sessions/{ts.id}/amend"))
+    assert 'value="産業医研修会（職場のメンタルヘルス）"' in form and 'id="field-co_organisers"' not in form
+    assert "単位数を1単位にしてください" in form
+    assert login(app, "staff@sapporo").get(f"/sessions/{ts.id}/amend").status_code == 404  # not its session
+    body = {"title": "", "starts_on": ts.starts_on.isoformat(), "place": "札幌市医師会館", "capacity": "2",
+            "credit_kind_1": "occupational:update", "credits_1": "1"}
+    r = staff.post(f"/sessions/{ts.id}/amend", data=body)
+    assert r.status_code == 422 and "研修会名を入力してください" in text(r)
+    session.expire_all()
+    assert ts.application.status == "returned"  # nothing resubmitted
+    r = staff.post(f"/sessions/{ts.id}/amend", data={**body, "title": "産業医研修会（改）", "comment": "直しました"})
+    assert r.status_code == 302
+    session.expire_all()
+    assert ts.title == "産業医研修会（改）" and ts.application.payload["title"] == "産業医研修会（改）"
+    assert ts.credit_items == [{"system": "occupational", "category": "update", "credits": "1"}]
+    assert open_task_for(session, hokkaido, ts.application_id) is not None  # reviewed again
+    assert staff.get(f"/sessions/{ts.id}/amend", follow_redirects=True).status_code == 200
+    assert "差し戻されていない" in text(staff.get(f"/sessions/{ts.id}/amend", follow_redirects=True))
+
+
 def test_the_integrity_check_sees_a_waiting_list_beside_a_free_place(app, session):
     from membership import integrity
     from membership.models import SessionRegistration

@@ -331,7 +331,8 @@ def task(task_id):
     # read only: a task escalated to this association by its overdue timer (the next layer up)
     item = tasks.get_task(s, me, task_id, on_behalf=on_behalf, read_only=not on_behalf)
     app = applications.get_application(s, me, item.application_id, on_behalf=on_behalf)
-    if me.is_secretariat and not on_behalf and item.association_id != me.association_id:
+    if me.is_secretariat and not on_behalf and item.association_id != me.association_id \
+            and item.assignee_user_id != me.user_id:  # (its own amendment of a session it applied for: its to work)
         return _read_only_task(s, me, item, app)
     form_cls = KIND_FORMS.get((item.form_key, app.kind)) or FORMS.get(item.form_key, ReviewDecisionForm)
     prefill = None

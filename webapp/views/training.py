@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from engine import flows
+from engine import flows, tasks
 from forms.enrolment import ConfirmForm
 from forms.training import CREDIT_KINDS, CREDIT_ROWS, CallOffForm, ReportForm, SessionChangeForm, SessionForm
 from membership import associations, certifications, documents, memberships, training
@@ -68,6 +68,63 @@ def new():
     errors = {**errors, **form.first_errors()}
     return render_template("training/new.html", form=form, errors=errors, kinds=CREDIT_KINDS, labels=LABELS,
                            rows=range(1, CREDIT_ROWS + 1), **_co_organiser_choices()), 422 if errors else 200
+
+
+def _amend_task(s, me, ts):
+    """The open amendment task of a returned session that this staff member works, or None."""
+    found = tasks.list_tasks(s, me, kind="amend", application_id=ts.application_id) if ts.application_id else []
+    return found[0][0] if found else None
+
+
+@bp.route("/<int:session_id>/amend", methods=["GET", "POST"])
+@roles_required("secretariat")
+def amend(session_id):
+    """A session returned by a layer: the organiser corrects it (the filing form, filled in) and
+    resubmits it — the amendment task of its inbox, completed with the changes."""
+    s, me = db.session(), actor()
+    ts = training.get(s, me, session_id)
+    item = _amend_task(s, me, ts)
+    if item is None:
+        flash(translate("この研修会は差し戻されていないため、修正できません。"), "error")
+        return redirect(url_for("training.detail", session_id=session_id))
+    if request.method == "GET":
+        data = {"title": ts.title, "description": ts.description, "starts_on": ts.starts_on.isoformat(),
+                "ends_on": ts.ends_on.isoformat(), "place": ts.place, "capacity": str(ts.capacity),
+                "specialist_common": ts.specialist_common}
+        for i, credit in enumerate(ts.credit_items[:CREDIT_ROWS], start=1):
+            data[f"credit_kind_{i}"] = f"{credit['system']}:{credit['category']}"
+            data[f"credits_{i}"] = figure(credit["credits"])
+        form = SessionForm(data=data)
+    else:
+        form = SessionForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        body = form.body()
+        changes = {k: body[k] for k in training.AMENDABLE}
+        try:
+            tasks.complete_task(s, me, item.id, comment=request.form.get("comment", ""), changes=changes)
+        except ValidationFailed as exc:
+            db.rollback()
+            errors = field_errors(exc)
+        except Conflict as exc:
+            db.rollback()
+            flash(message(exc.message_key), "error")
+            return redirect(url_for("training.detail", session_id=session_id))
+        else:
+            db.commit()
+            flash(translate("研修会を修正して再提出しました。差し戻した医師会から審査が再開されます。"), "success")
+            return redirect(url_for("training.detail", session_id=session_id))
+    elif request.method == "POST":
+        try:  # one submit names every problem: the domain's checks too
+            training.check_session(s, me, {**form.body(), "co_organisers": []})
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+    errors = {**errors, **form.first_errors()}
+    return render_template("training/new.html", form=form, errors=errors, kinds=CREDIT_KINDS, labels=LABELS,
+                           rows=range(1, CREDIT_ROWS + 1), amend=item, ts=ts,
+                           returned=[p for p in ts.application.parts if p.status == "returned"],
+                           co_picked=[], co_found=[], co_q=""), \
+        422 if errors else 200
 
 
 CO_ORGANISER_MATCHES = 20
