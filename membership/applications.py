@@ -878,7 +878,8 @@ def physician_of(session: Session, app: Application) -> Physician | None:
 
 def applicant_contact(session: Session, app: Application) -> tuple[str, str]:
     """(name, mail address) of whoever applied: the physician, or — for a training session's
-    approval, which has no physician — the organiser's secretariat account.
+    approval, which has no physician — the organiser's secretariat account, or its office's address
+    when the account has none (staff accounts often have no address of their own).
 
     The account is read only when needed, and without an autoflush: this runs inside every
     engine step that mails, and a flush in the middle splits the step's one flush in two."""
@@ -887,7 +888,12 @@ def applicant_contact(session: Session, app: Application) -> tuple[str, str]:
     with session.no_autoflush:
         account = session.get(UserAccount, app.applicant_user_id)
     if app.physician_id is None:
-        return (account.display_name if account else ""), (account.email if account else "")
+        address = account.email if account else ""
+        if not address and account is not None and account.association_id is not None:
+            with session.no_autoflush:
+                office = session.get(Association, account.association_id)
+            address = office.email if office else ""
+        return (account.display_name if account else ""), address
     return app.physician.full_name, account.email if account else ""
 
 

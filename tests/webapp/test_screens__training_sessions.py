@@ -384,13 +384,22 @@ def test_the_organiser_asks_and_drops_co_organisers_after_filing(app, session, a
 def test_a_returned_session_is_corrected_and_resubmitted_by_its_organiser(app, session):
     """A layer returns the session with a comment: the organiser (here an external body, which has
     no part of its own) opens the amendment task, sees the comment on the session's page, corrects
-    the filing form — checked as at filing — and resubmits; the review starts again."""
+    the filing form — checked as at filing — and resubmits; the review starts again. The mails
+    about it go to the office's address when the staff account has none."""
+    from membership.models import Association, Notification, UserAccount
+
+    office = session.scalar(sa.select(Association).where(Association.code == "hoken_kenkyu"))
+    office.email = f"office-{uuid.uuid4().hex[:6]}@example.jp"
+    session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "staff@hoken_kenkyu")).email = ""
+    session.flush()
     staff, r = _file(app, login_id="staff@hoken_kenkyu")
     ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
     hokkaido = actor_for(session, "staff@hokkaido")
     tasks.complete_task(session, hokkaido, open_task_for(session, hokkaido, ts.application_id).id, "return",
                         "単位数を1単位にしてください")
     organiser = actor_for(session, "staff@hoken_kenkyu")
+    told = session.scalars(sa.select(Notification.subject).where(Notification.to_address == office.email)).all()
+    assert any("受け付けました" in t for t in told) and any("差し戻されました" in t for t in told)
     [(amend_task, _)] = tasks.list_tasks(session, organiser, kind="amend", application_id=ts.application_id)
     page = text(staff.get(f"/tasks/{amend_task.id}"))
     assert f'href="/sessions/{ts.id}/amend"' in page
