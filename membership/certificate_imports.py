@@ -74,7 +74,32 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
         if errors:
             problems.append({"line": line, "errors": errors})
         else:
-            clean.append(item)
+            clean.append({**item, "line": line})
+    clean, overlapping = _without_overlaps(session, clean)
+    problems = sorted(problems + overlapping, key=lambda p: p["line"])
+    return [{k: v for k, v in item.items() if k != "line"} for item in clean], problems
+
+
+def _without_overlaps(session: Session, rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """A physician holds one certificate of a system at a time: a new row whose period meets one
+    already recorded (not revoked), or an earlier row of the file, is a problem naming it."""
+    new = [r for r in rows if not r.get("known")]
+    held: dict[tuple, list[tuple]] = {}
+    for c in session.scalars(sa.select(Certificate).where(
+            Certificate.physician_id.in_({r["physician_id"] for r in new}), Certificate.status == "active")):
+        held.setdefault((c.physician_id, c.system), []).append((c.valid_from, c.valid_until, c.number))
+    clean, problems = [], []
+    for r in rows:
+        if r.get("known"):
+            clean.append(r)
+            continue
+        periods = held.setdefault((r["physician_id"], r["system"]), [])
+        other = next((n for start, end, n in periods if start <= r["valid_until"] and r["valid_from"] <= end), None)
+        if other is not None:
+            problems.append({"line": r["line"], "errors": {"有効期間開始": ("certificate_overlap", {"number": other})}})
+            continue
+        periods.append((r["valid_from"], r["valid_until"], r["number"]))
+        clean.append(r)
     return clean, problems
 
 

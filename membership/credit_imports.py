@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, fields
 from .actors import Actor
-from .certifications import CATEGORIES, SYSTEMS, add_credits
+from .certifications import CATEGORIES, EARLIEST_CREDIT, SYSTEMS, add_credits
 from .db import serialise
 from .errors import Forbidden
 from .fields import FieldError, today_jst
@@ -58,6 +58,8 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
             earned_on = fields.date(row.get("取得日"))
             if earned_on > today_jst():
                 errors["取得日"] = ("date_not_past", {})
+            elif earned_on < EARLIEST_CREDIT:  # as the ledger refuses it: the dry run must say so
+                errors["取得日"] = ("date_too_early", {"min": f"{EARLIEST_CREDIT:%Y/%m/%d}"})
         except FieldError as exc:
             errors["取得日"] = (exc.key, exc.params)
             earned_on = None

@@ -478,6 +478,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "session_reported": {"ja": "この研修会の開催報告は提出済みです。", "en": "The report of this session has been filed."},
     "session_not_held": {"ja": "承認され、終了した研修会だけ開催報告できます。",
                          "en": "Only an approved session that has ended can be reported."},
+    "certificate_overlap": {"ja": "{field}: 同じ制度の認定（{number}）と有効期間が重なっています。",
+                            "en": "{field}: the period overlaps that of the same system's certificate {number}."},
+    "specialist_common_moved": {
+        "ja": "専門医共通講習の開催日は、申請日から3か月後の{earliest}以降にしてください。",
+        "en": "A specialist common course must be held at least 3 months after it was filed: from {earliest}."},
     "specialist_common_notice": {
         "ja": "専門医共通講習は開催日の3か月前までに申請してください（今日の申請なら{earliest}以降の開催日）。",
         "en": "A specialist common course is filed at least 3 months ahead: a session from {earliest}, if filed "

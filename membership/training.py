@@ -26,7 +26,7 @@ from .applications import record_submission
 from .certifications import CATEGORIES, SYSTEMS, add_credits
 from .db import is_postgresql, utcnow
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
-from .fields import FieldError, halfwidth, parse_int, today_jst
+from .fields import JST, FieldError, halfwidth, parse_int, today_jst
 from .imports import decode, rows_or_refusal
 from .models import (
     Application,
@@ -134,7 +134,9 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
     organiser, title, place = clean["organiser"], clean["title"], clean["place"]
     starts, ends, capacity, items = clean["starts"], clean["ends"], clean["capacity"], clean["items"]
     co_organisers = clean["co_organisers"]
-    chain = [a for a in (_prefecture_of(organiser), _jma(session)) if a is not None]
+    # the layers above the organiser: a prefecture's own session goes to JMA alone (it would
+    # otherwise review what it applied for itself, which four-eyes forbids its one office)
+    chain = [a for a in (_prefecture_of(organiser), _jma(session)) if a is not None and a.id != organiser.id]
     if organiser.layer == 1:
         chain = [organiser]
     ts = TrainingSession(organiser_association_id=organiser.id, title=title,
@@ -318,6 +320,19 @@ def co_organisation_of(session: Session, actor: Actor, ts: TrainingSession) -> S
     return session.get(SessionCoOrganiser, (ts.id, actor.association_id))
 
 
+#: how far ahead a session may be filed, and how long it may last (a typo such as 9999 is caught)
+MAX_YEARS_AHEAD = 2
+MAX_DAYS_LONG = dt.timedelta(days=30)
+
+
+def years_ahead(day: dt.date, years: int) -> dt.date:
+    """The same day `years` on (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _when_and_where(data: dict, errors: dict) -> tuple[str, dt.date | None, dt.date | None, int | None]:
     """A session's place, first and last day (from tomorrow) and capacity; problems into `errors`."""
     place = str(data.get("place") or "").strip()
@@ -331,8 +346,12 @@ def _when_and_where(data: dict, errors: dict) -> tuple[str, dt.date | None, dt.d
     ends = _date(data.get("ends_on"), "ends_on", errors) if data.get("ends_on") else starts
     if starts and starts <= today_jst():
         errors["starts_on"] = ("date_in_future", {})
+    elif starts and starts > (latest := years_ahead(today_jst(), MAX_YEARS_AHEAD)):
+        errors["starts_on"] = ("date_too_late", {"max": f"{latest:%Y/%m/%d}"})
     if starts and ends and ends < starts:
         errors["ends_on"] = ("date_order", {})
+    elif starts and ends and "starts_on" not in errors and ends > starts + MAX_DAYS_LONG:
+        errors["ends_on"] = ("date_too_late", {"max": f"{starts + MAX_DAYS_LONG:%Y/%m/%d}"})
     capacity = str(data.get("capacity") or "").strip()
     if parse_int(capacity, 1, MAX_CAPACITY) is None:
         errors["capacity"] = ("invalid", {})
@@ -355,6 +374,12 @@ def change_session(session: Session, actor: Actor, session_id: int, data: dict) 
     ts = _organisers_upcoming(session, actor, session_id)
     errors: dict[str, tuple[str, dict]] = {}
     place, starts, ends, capacity = _when_and_where(data, errors)
+    if ts.specialist_common and starts and "starts_on" not in errors:
+        # the three months' notice counts from the filing, and a later change keeps to it
+        filed = ts.created_at.replace(tzinfo=dt.UTC).astimezone(JST).date()
+        earliest = specialist_common_earliest(filed)
+        if starts < earliest:
+            errors["starts_on"] = ("specialist_common_moved", {"earliest": earliest.strftime("%Y/%m/%d")})
     taken = registered_count(session, ts.id)
     if capacity is not None and capacity < taken:
         errors["capacity"] = ("capacity_below_registered", {"count": taken})

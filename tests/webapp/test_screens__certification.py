@@ -317,6 +317,33 @@ def test_admins_import_certificates_issued_before_the_system_all_or_nothing(app,
     assert f"OC-{tag}-1" in page and f"LL-{tag}-2" in page
     assert 'data-state="valid"' in text(app.test_client().get(f"/verify?code={occupational.verification_code}"))
     assert login(app, "staff@sapporo").get("/admin/certificates/import").status_code == 403
+    # one certificate of a system at a time: a period meeting one recorded, or an earlier row's
+    overlapping = header + (f"{number},occupational,OC-{tag}-9,2026-04-01,2031-03-31\n"
+                            f"{number},sports,SP-{tag}-1,2020-04-01,2025-03-31\n"
+                            f"{number},sports,SP-{tag}-2,2024-04-01,2029-03-31\n")
+    page = text(admin.post("/admin/certificates/import", data={
+        "action": "check", "file": (io.BytesIO(overlapping.encode()), "c.csv")}))
+    errors = re.search(r'id="import-errors".*?</table>', page, re.S).group(0)
+    assert f"同じ制度の認定（OC-{tag}-1）と有効期間が重なっています" in errors
+    assert f"同じ制度の認定（SP-{tag}-1）と有効期間が重なっています" in errors
+    assert re.search(r'id="good-rows">1<', page) and re.search(r'id="bad-rows">2<', page)
+
+
+def test_the_credit_import_dry_run_refuses_what_the_ledger_refuses(app, session):
+    """A day before 1950 passed the dry run and failed the import (with no line number)."""
+    import uuid
+
+    from membership.models import Physician
+
+    member, _ = approved_member(session, prefix="old")
+    physician = session.get(Physician, member.physician_id)
+    physician.registry_number = f"{uuid.uuid4().int % 900000 + 100000}"
+    session.flush()
+    raw = ("医籍登録番号,制度,区分,単位数,取得日,取得方法,内容\n"
+           f"{physician.registry_number},occupational,update,1,1949-12-31,paper,古いシール\n").encode()
+    page = text(login(app, "admin001").post("/admin/credits/import", data={
+        "action": "check", "file": (io.BytesIO(raw), "c.csv")}))
+    assert re.search(r'id="bad-rows">1<', page) and "1950/01/01以降" in page
 
 
 def test_the_office_enters_a_paper_certification_application_for_a_member(app, session):

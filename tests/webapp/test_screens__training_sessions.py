@@ -626,6 +626,33 @@ def test_a_specialist_common_course_is_filed_three_months_ahead(app, session):
     assert r.status_code == 302
 
 
+def test_a_specialist_common_course_keeps_its_notice_when_changed(app, session):
+    """The three months count from the filing: an approved course cannot be moved closer."""
+    earliest = training.specialist_common_earliest(TODAY)
+    staff, r = _file(app, specialist_common="y", starts_on=(earliest + dt.timedelta(days=10)).isoformat())
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    _approve(session, ts.application_id, "hokkaido", "jma")
+    r = staff.post(f"/sessions/{ts.id}/change", data={
+        "place": ts.place, "starts_on": (TODAY + dt.timedelta(days=7)).isoformat(), "capacity": ts.capacity})
+    assert r.status_code == 422 and f"申請日から3か月後の{earliest:%Y/%m/%d}以降" in text(r)
+    r = staff.post(f"/sessions/{ts.id}/change", data={
+        "place": ts.place, "starts_on": earliest.isoformat(), "capacity": ts.capacity})
+    assert r.status_code == 302
+
+
+def test_a_session_far_ahead_or_too_long_is_refused_and_a_prefecture_is_not_its_own_reviewer(app, session):
+    latest = training.years_ahead(TODAY, 2)
+    _, r = _file(app, starts_on="9999-12-31")
+    assert r.status_code == 422 and f"{latest:%Y/%m/%d}までの日付" in text(r)
+    starts = TODAY + dt.timedelta(days=20)
+    _, r = _file(app, starts_on=starts.isoformat(), ends_on=(starts + dt.timedelta(days=31)).isoformat())
+    assert r.status_code == 422 and "終了日" in text(r)
+    _, r = _file(app, login_id="staff@hokkaido")
+    assert r.status_code == 302
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    assert [p.association.code for p in ts.application.parts] == ["jma"]
+
+
 def test_three_months_on_is_the_same_day_or_the_months_last():
     assert training.specialist_common_earliest(dt.date(2026, 11, 30)) == dt.date(2027, 2, 28)
     assert training.specialist_common_earliest(dt.date(2027, 11, 30)) == dt.date(2028, 2, 29)
