@@ -30,7 +30,7 @@ from .applications import (
 )
 from .calendar import JST
 from .errors import ValidationFailed
-from .fields import parse_id
+from .fields import parse_id, today_jst
 from .models import Application, ApplicationPart, Membership, MembershipGroup
 from .statuses import (
     APPLICATION_TRANSITIONS,
@@ -152,12 +152,22 @@ def validate(session: Session, physician_id: int, data: dict, actor: Actor | Non
         pending = pending_on_group(session, physician_id, group)
         if pending is not None:
             errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
-    desired = _parse_date(data.get("desired_date"), "desired_date", errors)
-    check_not_before_start(desired, leaving, True, errors)
     reason, text = _reason(data, errors)
+    desired = _parse_date(data.get("desired_date"), "desired_date", errors, earliest_for(reason))
+    check_not_before_start(desired, leaving, True, errors)
     if errors:
         raise ValidationFailed(errors, context="withdrawal")
     return {"group": group, "leaving": leaving, "desired_date": desired, "reason": reason, "reason_text": text}
+
+
+#: a withdrawal for death (filed afterwards by the family or the office) is dated the day of death,
+#: which may lie this far back
+DEATH_DATED_BACK = dt.timedelta(days=366)
+
+
+def earliest_for(reason: str) -> dt.date | None:
+    """The first day a withdrawal may be dated: None (from today) but for a death, dated back."""
+    return today_jst() - DEATH_DATED_BACK if reason == "death" else None
 
 
 def _reason(data: dict, errors: dict) -> tuple[str, str]:
@@ -205,7 +215,8 @@ def amend_pending(session: Session, actor: Actor, app: Application, changes: dic
     errors: dict[str, tuple[str, dict]] = {key: ("unknown_field", {}) for key in contract_body(changes)
                                            if key not in ("desired_date", "reason", "reason_text")}
     if "desired_date" in changes:
-        day = _parse_date(changes["desired_date"], "desired_date", errors)
+        reason = contract_body(changes).get("reason") or (app.payload or {}).get("reason", "")
+        day = _parse_date(changes["desired_date"], "desired_date", errors, earliest_for(reason))
         left = {part.association_id for part in app.parts}
         check_not_before_start(day, [m for m in app.group.memberships if m.association_id in left], True, errors)
         app.desired_date = app.desired_date if "desired_date" in errors else day

@@ -795,6 +795,8 @@ EN.update({
         "nothing needs changing, resubmit it as it is below.",
     "研修会の内容を修正する": "Correct the session", "差し戻されました": "Returned",
     "研修会の内容を修正して再提出する": "Correct and resubmit the session",
+    "死亡による退会は、死亡日を入力してください（過去の日付も入力できます）。":
+        "For a withdrawal on death, enter the date of death (a past date is accepted).",
     "更新済み": "Renewed", "更新後の認定が発行済みです。": "The renewed certificate has been issued.",
     "共催の依頼・取消し": "Ask or drop co-organisers",
     "共催を取り消しますか？相手の医師会は受講者を確認できなくなります。":

@@ -206,8 +206,16 @@ def test_a_secretariat_files_a_withdrawal_for_a_deceased_member(app, session):
     assert r.headers["Location"].endswith("/apply/withdrawal/form")
     page = text(staff.get("/apply/withdrawal/form"))
     assert "会員に代わって申請しています" in page and f'value="{group_id}:chuoeast"' in page
-    r = staff.post("/apply/withdrawal/form", data={
-        "leave": f"{group_id}:chuoeast", "desired_date": today_jst().isoformat(), "reason": "death"})
+    died = today_jst() - dt.timedelta(days=10)
+    r = staff.post("/apply/withdrawal/form", data={  # a past day: for a reason other than death, refused
+        "leave": f"{group_id}:chuoeast", "desired_date": died.isoformat(), "reason": "retirement"})
+    assert r.status_code == 422 and "退会希望年月日は本日以降" in text(r)
+    r = staff.post("/apply/withdrawal/form", data={  # more than a year back: a typing slip
+        "leave": f"{group_id}:chuoeast", "desired_date": (died - dt.timedelta(days=400)).isoformat(),
+        "reason": "death"})
+    assert r.status_code == 422 and "以降の日付にしてください" in text(r)
+    r = staff.post("/apply/withdrawal/form", data={  # the day of death, filed afterwards (seed 001)
+        "leave": f"{group_id}:chuoeast", "desired_date": died.isoformat(), "reason": "death"})
     assert r.status_code == 302, text(r)
     assert "会員に代わって申請しています" in text(staff.get("/apply/withdrawal/confirm"))
     r = staff.post("/apply/withdrawal/confirm")
@@ -217,6 +225,7 @@ def test_a_secretariat_files_a_withdrawal_for_a_deceased_member(app, session):
     assert filed.applicant_user_id == member.user_id and filed.filed_by_user_id != member.user_id
     assert filed.payload["reason"] == "death" and [p.association.code for p in filed.parts] == [
         "chuoeast", "sapporo", "hokkaido", "jma"]
+    assert filed.desired_date == died
     # four-eyes: the staff user who filed it cannot approve it when it reaches their office
     district = actor_for(session, "staff@chuoeast")
     tasks.complete_task(session, district, open_task_for(session, district, filed.id).id, "approve")
