@@ -67,6 +67,10 @@ def directory(session: Session, prefecture: str = "", q: str = "") -> tuple[list
     return list(rows), total
 
 
+def by_id(session: Session, association_id: int | None) -> Association | None:
+    return session.get(Association, association_id) if association_id else None
+
+
 def by_code(session: Session, code: str) -> Association | None:
     return session.scalar(sa.select(Association).where(Association.code == code))
 

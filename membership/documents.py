@@ -30,15 +30,17 @@ def font_path() -> str:
     raise RuntimeError("no Japanese TrueType font: install fonts-ipaexfont (make setup) or set MAMIS_PDF_FONT")
 
 
-def credentials_notice(physician: Physician, login_id: str, password: str, login_url: str = "") -> bytes:
+def credentials_notice(physician: Physician, login_id: str, password: str, login_url: str = "",
+                       contact: str = "") -> bytes:
     """The ID・パスワード通知 (like the postcard of seed 002), one A5 page."""
-    return credentials_notices([(physician, login_id, password, None)], login_url)
+    return credentials_notices([(physician, login_id, password, None)], login_url, contact)
 
 
-def credentials_notices(notices: list[tuple], login_url: str = "") -> bytes:
+def credentials_notices(notices: list[tuple], login_url: str = "", contact: str = "") -> bytes:
     """Login notices, one A5 page each: [(physician, login ID, password, mailing address)] where the
     address is None or (postal code, address, facility name), printed top left for a window
-    envelope."""
+    envelope. `login_url`: where to log in; `contact`: whom to ask (the issuing office, the support
+    desk), as the seed's postcard gives its site and telephone number."""
     pdf = FPDF(orientation="P", unit="mm", format=(148, 210))  # A5
     pdf.set_title("MAMIS ログインID・パスワード通知")
     pdf.set_lang("ja")  # read aloud and searched as Japanese
@@ -71,7 +73,8 @@ def credentials_notices(notices: list[tuple], login_url: str = "") -> bytes:
         if login_url:
             pdf.multi_cell(0, 5, f"ログインページ: {login_url}", new_x="LMARGIN", new_y="NEXT")
         pdf.multi_cell(0, 5, f"発行日: {today_jst():%Y年%m月%d日}　このお知らせは他人に見せないでください。"
-                             "ご不明な点は所属医師会事務局にお問い合わせください。")
+                             + (f"お問い合わせ先: {contact}" if contact
+                                else "ご不明な点は所属医師会事務局にお問い合わせください。"))
     return bytes(pdf.output())
 
 

@@ -97,6 +97,13 @@ def test_issued_credentials_come_as_a_pdf_with_the_japanese_font_embedded(app, s
     pdf = r.get_data()
     assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf and b"IPAexGothic" in pdf
     assert b"/Lang (ja)" in pdf  # read aloud as Japanese
+    import io
+
+    from pypdf import PdfReader
+
+    content = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    # where to log in and whom to ask, as the seed's postcard gives them
+    assert "http://localhost/login" in content.replace(" ", "") and "北海道医師会事務局" in content.replace(" ", "")
     session.refresh(account)
     assert account.must_change_credentials and account.login_id != member.login_id
 

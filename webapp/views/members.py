@@ -6,12 +6,22 @@ member's page it can edit their registered data or issue new first-login credent
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from engine import tasks
 from forms.account import ProfileForm
 from forms.enrolment import ConfirmForm
-from membership import applications, benefits, documents, drafts, imports, members, profiles, registration
+from membership import (
+    applications,
+    associations,
+    benefits,
+    documents,
+    drafts,
+    imports,
+    members,
+    profiles,
+    registration,
+)
 from membership.errors import ValidationFailed
 from membership.reference import PREFECTURES
 
@@ -119,6 +129,22 @@ def profile(physician_id):
                          {"acting_for": physician_id})
 
 
+def _notice_contact(s) -> str:
+    """Whom a login notice tells the member to ask: the issuing office (with its telephone), then the
+    support desk when one is configured (MAMIS_SUPPORT_*)."""
+    me = actor()
+    parts = []
+    office = associations.by_id(s, me.association_id)
+    if office is not None:
+        parts.append(f"{office.name} 事務局" + (f"（TEL {office.tel}）" if office.tel else ""))
+    desk = current_app.config.get("SUPPORT_NAME") or ""
+    tel, mail = current_app.config.get("SUPPORT_TEL") or "", current_app.config.get("SUPPORT_EMAIL") or ""
+    if tel or mail:
+        reach = "　".join(x for x in (f"TEL {tel}" if tel else "", mail) if x)
+        parts.append(f"{desk or 'サポート窓口'}（{reach}）")
+    return "、".join(parts)
+
+
 @bp.route("/members/<int:physician_id>/credentials", methods=["POST"])
 @roles_required("secretariat", "admin")
 def issue_credentials(physician_id):
@@ -131,7 +157,8 @@ def issue_credentials(physician_id):
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("members.detail", physician_id=physician_id))
     physician = members.get_member(s, actor(), physician_id)
-    pdf = documents.credentials_notice(physician, account.login_id, password)
+    pdf = documents.credentials_notice(physician, account.login_id, password, url_for("auth.login", _external=True),
+                                       _notice_contact(s))
     db.commit()
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="mamis-login-{physician_id}.pdf"',
@@ -161,7 +188,7 @@ def bulk_credentials():
         addresses = members.mailing_addresses(s, me, [a.physician_id for a, _ in issued])
         pdf = documents.credentials_notices(
             [(a.physician, a.login_id, pw, addresses.get(a.physician_id)) for a, pw in issued],
-            url_for("auth.login", _external=True))
+            url_for("auth.login", _external=True), _notice_contact(s))
         db.commit()
         return Response(pdf, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="mamis-logins-{target}-{len(issued)}.pdf"',
