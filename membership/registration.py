@@ -416,7 +416,8 @@ def issue_credentials(session: Session, actor: Actor, physician_id: int) -> tupl
         account.auth_epoch = (account.auth_epoch or 0) + 1
     account.password_hash = password_hash
     account.must_change_credentials = True
-    account.terms_version = ""
+    # the first login again: the terms are asked as at a first login (not as "revised")
+    account.terms_version, account.terms_accepted_at = "", None
     account.email_verified_at = None
     session.flush()
     audit.record(session, actor, "credentials.issue", "user_account", account.id, physician_id=physician_id)

@@ -90,6 +90,7 @@ def test_issued_credentials_come_as_a_pdf_with_the_japanese_font_embedded(app, s
     account = session.get(UserAccount, member.user_id)
     account.must_change_credentials = True  # issued before and never used: a re-issue is allowed
     session.flush()
+    assert account.terms_accepted_at is not None
     client = login(app, "staff@hokkaido")
     assert "ID・パスワード通知を発行する" in text(client.get(f"/members/{member.physician_id}"))
     r = client.post(f"/members/{member.physician_id}/credentials")
@@ -106,6 +107,8 @@ def test_issued_credentials_come_as_a_pdf_with_the_japanese_font_embedded(app, s
     assert "http://localhost/login" in content.replace(" ", "") and "北海道医師会事務局" in content.replace(" ", "")
     session.refresh(account)
     assert account.must_change_credentials and account.login_id != member.login_id
+    from membership import registration
+    assert not registration.terms_revised(account)  # asked as at a first login, not as "revised"
 
 
 def test_no_office_can_replace_the_login_of_a_member_who_uses_mamis_or_is_not_its_member(app, session):
