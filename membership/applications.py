@@ -73,14 +73,18 @@ _DEPARTING_STATUSES = (*OPEN_APPLICATION, ApplicationStatus.APPROVED)
 _DEAD_PARTS = (PartStatus.REJECTED, PartStatus.CANCELLED)
 
 
-def _departure(app_status: str) -> str:
-    return "approved" if app_status == ApplicationStatus.APPROVED else "applied"
+def _departure(app_status: str, kind: str = "withdrawal") -> str:
+    """"applied" / "approved" for a withdrawal; "transfer_applied" / "transfer_approved" for a
+    transfer (the member moves: the screens say 異動申請中, not 退会申請中)."""
+    state = "approved" if app_status == ApplicationStatus.APPROVED else "applied"
+    return f"transfer_{state}" if kind == "transfer" else state
 
 
 def pending_departures(apps: list[Application]) -> dict[int, str]:
     """The associations a member is leaving (by a withdrawal or transfer under way), from their
-    applications: {association id: "applied" (under review) or "approved" (ends on the date)}."""
-    return {part.association_id: _departure(app.status) for app in apps
+    applications: {association id: "applied" (under review) or "approved" (ends on the date), with
+    a `transfer_` prefix when a transfer takes them out}."""
+    return {part.association_id: _departure(app.status, app.kind) for app in apps
             if app.kind in _DEPARTING_KINDS and app.status in _DEPARTING_STATUSES
             for part in app.parts if part.action == PartAction.LEAVE and part.status not in _DEAD_PARTS}
 
@@ -91,12 +95,12 @@ def departing_here(session: Session, actor: Actor, physician_ids: list[int]) -> 
     if not physician_ids or not actor.association_id:
         return {}
     rows = session.execute(
-        sa.select(Application.physician_id, Application.status).join(ApplicationPart).where(
+        sa.select(Application.physician_id, Application.status, Application.kind).join(ApplicationPart).where(
             Application.physician_id.in_(physician_ids), Application.kind.in_(_DEPARTING_KINDS),
             Application.status.in_(_DEPARTING_STATUSES),
             ApplicationPart.association_id == actor.association_id, ApplicationPart.action == PartAction.LEAVE,
             ApplicationPart.status.not_in(_DEAD_PARTS)))
-    return {physician: _departure(status) for physician, status in rows}
+    return {physician: _departure(status, kind) for physician, status, kind in rows}
 
 
 # --- filing ---------------------------------------------------------------------------------

@@ -167,6 +167,7 @@ EN = {
     "申請ステータス": "Your applications", "現在、申請はありません": "You have no applications.",
     "申請日": "Filed", "入会希望年月日": "Desired start date", "申請内容を修正して再提出する": "Amend and resubmit",
     "会員": "Member", "退会": "Left", "入会予定": "Joins on the start date", "退会予定": "leaves on the date", "退会申請中": "leaving, under review",
+    "異動申請中": "moving, under review", "異動予定": "moves on the date",
     "所属している医師会はありません。": "You are not a member of any association.", "各種申請": "Apply for",
     "※入会・異動・退会届は、医師会によって申請時にご提出いただく書類が異なります。申請される前にお電話またはメールにてお問合せください。":
         "Each association asks for different documents; please contact it before applying.",

@@ -67,7 +67,12 @@ def test_transfer_through_the_screen(app, session):
     filed = session.get(Application, app_id)
     assert (filed.kind, filed.duty_code, filed.position) == ("transfer", "21", "院長")
     assert "院長" in text(client.get(f"/mypage/applications/{app_id}"))
-    assert "異動届 #" in text(client.get("/mypage/"))
+    mypage = text(client.get("/mypage/"))
+    assert "異動届 #" in mypage
+    # the memberships it leaves say the member is moving, not leaving (My Page, the card, the office)
+    assert "（異動申請中）" in mypage and "退会申請中" not in mypage
+    assert "異動申請中" in text(client.get("/mypage/card"))
+    assert "（異動申請中）" in text(login(app, "staff@chuoeast").get("/members"))
     staff = login(app, "staff@chuoeast")
     task = open_task_for(session, actor_for(session, "staff@chuoeast"), app_id)
     assert "異動届" in text(staff.get(f"/tasks/{task.id}"))
