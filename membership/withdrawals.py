@@ -263,7 +263,8 @@ def apply_withdrawal(session: Session, actor: Actor, application_id: int) -> boo
     return True
 
 
-def reason_label(app: Application) -> str:
+def reason_label(app: Application) -> tuple[str, str]:
+    """(the reason's label, the member's own words for その他 or ""): the screens translate the label
+    and show the words as written."""
     payload = app.payload or {}
-    label = REASONS.get(payload.get("reason", ""), "")
-    return f"{label}（{payload['reason_text']}）" if payload.get("reason_text") else label
+    return REASONS.get(payload.get("reason", ""), ""), payload.get("reason_text") or ""

@@ -278,3 +278,11 @@ def test_no_additional_enrolment_is_offered_beside_a_pending_change_of_the_group
                                                "reason": "retirement"})
     session.flush()
     assert f"/apply/enrolment/additional/{group_id}" not in text(client.get("/mypage/"))
+
+
+def test_a_reason_in_the_members_own_words_is_shown_beside_the_translated_reason(app, api, session):
+    member, client, app_id = _withdraw_over_api(api, session, reason="other", reason_text="家族の介護のため")
+    page = text(login(app, member.login_id).get(f"/mypage/applications/{app_id}?lang=en"))
+    assert "Other (家族の介護のため)" in page and "その他" not in page
+    japanese = text(login(app, member.login_id).get(f"/mypage/applications/{app_id}?lang=ja"))
+    assert "その他（家族の介護のため）" in japanese
