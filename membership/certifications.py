@@ -437,6 +437,24 @@ def _next_number(session: Session, system: str, year: int) -> str:
     return number
 
 
+def board_summaries(session: Session, application_ids: list[int]) -> dict[int, str]:
+    """What a board decides on for each certification application among `application_ids` (one
+    query): the system, new or renewal, and the credits it was filed with, e.g.
+    認定産業医（新規） 基礎研修（前期） 14・基礎研修（実地） 10・基礎研修（後期） 26."""
+    out = {}
+    for app_id, payload in session.execute(sa.select(Application.id, Application.payload).where(
+            Application.id.in_(application_ids), Application.kind == "certification")) if application_ids else ():
+        payload = payload or {}
+        system = payload.get("system", "")
+        labels = {**CATEGORIES.get(system, {}), **DERIVED.get(system, {})}
+        held = payload.get("credits") or {}
+        credits = "・".join(f"{label} {figure(held[c])}" for c, label in labels.items()  # in the system's order
+                           if c in held and Decimal(str(held[c])) > 0)
+        out[app_id] = f"{SYSTEMS.get(system, system)}（{MODES.get(payload.get('mode'), '')}）" + (
+            f" {credits}" if credits else "")
+    return out
+
+
 def _new_code() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
     return "".join(secrets.choice(alphabet) for _ in range(12))

@@ -79,9 +79,9 @@ def credentials_notices(notices: list[tuple], login_url: str = "", contact: str 
 
 
 BOARD_COLUMNS = ("申請番号", "受付日", "申請の種類", "申請者", "フリガナ", "医籍登録番号", "会員区分", "希望日",
-                 "所属施設", "層", "期限", "状態")
+                 "所属施設", "内容", "層", "期限", "状態")
 #: relative widths; a date (2026/12/01) needs 22 of them in 9 pt, or it wraps
-BOARD_WIDTHS = (18, 22, 20, 28, 32, 22, 16, 22, 42, 8, 22, 18)
+BOARD_WIDTHS = (18, 22, 20, 28, 30, 22, 16, 22, 36, 56, 8, 22, 18)
 
 
 def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOARD_COLUMNS,

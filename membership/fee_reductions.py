@@ -26,6 +26,19 @@ REASONS = {"age": "高齢", "graduation": "卒後5年以内", "illness": "傷病
 MAX_NOTE = 200
 
 
+def board_summaries(session: Session, application_ids: list[int]) -> dict[int, str]:
+    """For each fee-reduction application among `application_ids` (one query): the fiscal year, the
+    reason and the member's note, e.g. 2027年度・傷病・療養（入院のため）."""
+    rows = session.execute(sa.select(Application.id, Application.payload).where(
+        Application.id.in_(application_ids), Application.kind == "fee_reduction")) if application_ids else ()
+    out = {}
+    for app_id, payload in rows:
+        payload = payload or {}
+        note = f"（{payload['note']}）" if payload.get("note") else ""
+        out[app_id] = f"{payload.get('fiscal_year', '')}年度・{REASONS.get(payload.get('reason'), '')}{note}"
+    return out
+
+
 def fiscal_year(day: dt.date) -> int:
     """The Japanese fiscal year (April to March) of a day."""
     return day.year if day.month >= 4 else day.year - 1

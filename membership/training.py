@@ -464,6 +464,28 @@ def _date(value, field: str, errors: dict) -> dt.date | None:
         return None
 
 
+def board_summaries(session: Session, application_ids: list[int]) -> dict[int, str]:
+    """What a board decides on for each session approval among `application_ids` (one query): the
+    dates, place, places, credits, 専門医共通講習 and the co-organisers with their answers."""
+    rows = session.scalars(sa.select(TrainingSession).where(
+        TrainingSession.application_id.in_(application_ids))) if application_ids else []
+    answers = {"invited": "回答待ち", "accepted": "承諾", "declined": "辞退"}
+    out = {}
+    for ts in rows:
+        days = f"{ts.starts_on:%Y/%m/%d}" + (f"〜{ts.ends_on:%Y/%m/%d}" if ts.ends_on != ts.starts_on else "")
+        credits = "、".join(f"{SYSTEMS.get(i['system'], i['system'])} "
+                           f"{CATEGORIES.get(i['system'], {}).get(i['category'], i['category'])} {i['credits']}単位"
+                           for i in ts.credit_items)
+        parts = [days, ts.place, f"定員{ts.capacity}名", credits]
+        if ts.specialist_common:
+            parts.append("専門医共通講習")
+        if ts.co_organisations:
+            named = "、".join(f"{c.association.name}（{answers[c.status]}）" for c in ts.co_organisations)
+            parts.append(f"共催: {named}")
+        out[ts.application_id] = "・".join(p for p in parts if p)
+    return out
+
+
 def of_application(session: Session, app: Application) -> TrainingSession | None:
     if app.kind != "session":
         return None

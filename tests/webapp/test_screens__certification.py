@@ -76,6 +76,9 @@ def test_ledger_eligibility_apply_certificate_and_verification(app, session):
         staff_page = text(staff_client.get(f"/tasks/{task.id}"))
         assert "認定産業医（新規）" in staff_page and "基礎研修（後期） 26" in staff_page
         assert "修了証.pdf" in staff_page  # every layer sees the document
+        board = staff_client.post("/inbox/export", data={"task_ids": [str(task.id)], "scope": "selected",
+                                                          "format": "csv-utf8"}).get_data().decode("utf-8-sig")
+        assert "認定産業医（新規） 基礎研修（前期） 14・基礎研修（実地） 10・基礎研修（後期） 26" in board
         # each layer approves in bulk after its board meeting; an item that fails fails alone
         r = staff_client.post("/inbox/bulk", data={"task_ids": [str(task.id), "999999"]}, follow_redirects=True)
         assert "一括承認: 1 / 2" in text(r)

@@ -626,6 +626,24 @@ def test_a_specialist_common_course_is_filed_three_months_ahead(app, session):
     assert r.status_code == 302
 
 
+def test_board_material_for_sessions_says_what_the_board_approves(app, session):
+    """The prefecture's board decides on the dates, place, credits, the 専門医共通講習 mark and the
+    co-organisers: the board material's 内容 says them, under a title naming the kind."""
+    earliest = training.specialist_common_earliest(TODAY)
+    _, r = _file(app, specialist_common="y", starts_on=earliest.isoformat(), co_organisers=["otaru"])
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    task = open_task_for(session, actor_for(session, "staff@hokkaido"), ts.application_id)
+    client = login(app, "staff@hokkaido")
+    r = client.post("/inbox/export", data={"task_ids": [str(task.id)], "scope": "selected", "format": "csv-utf8"})
+    [row] = list(csv.DictReader(io.StringIO(r.get_data().decode("utf-8-sig"))))
+    assert row["申請の種類"] == "研修会の承認申請" and f"{earliest:%Y/%m/%d}" in row["内容"]
+    assert "札幌市医師会館" in row["内容"] and "認定産業医 生涯研修（更新研修） 2単位" in row["内容"]
+    assert "専門医共通講習" in row["内容"] and "共催: 小樽市医師会（回答待ち）" in row["内容"]
+    r = client.post("/inbox/export", data={"task_ids": [str(task.id)], "scope": "selected", "format": "pdf"})
+    content = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.get_data())).pages)
+    assert content.startswith("北海道医師会 理事会資料（研修会の承認申請）") and "専門医共通講習" in content
+
+
 def test_a_specialist_common_course_keeps_its_notice_when_changed(app, session):
     """The three months count from the filing: an approved course cannot be moved closer."""
     earliest = training.specialist_common_earliest(TODAY)

@@ -27,10 +27,13 @@ from membership import (
     accounts,
     applications,
     associations,
+    certifications,
     documents,
+    fee_reductions,
     members,
     messages,
     notes,
+    training,
     uploads,
 )
 from membership.db import utcnow
@@ -145,7 +148,13 @@ def _board_rows(ids: list[int], results: dict[int, str] | None = None) -> list[d
     with `results` (task id → text), a 結果 column too, and a row for each id not in scope."""
     q = tasks.InboxQuery(view="all", sort="application", order="asc")  # the board reads by number
     rows, _ = tasks.search_inbox(db.session(), actor(), q, ids=ids, limit=len(ids) or 1)
-    details = applications.board_details(db.session(), actor(), [t.application_id for t, _ in rows])
+    app_ids = [t.application_id for t, _ in rows]
+    details = applications.board_details(db.session(), actor(), app_ids)
+    # what each kind's board decides on beyond the summary: a session's dates, place and credits, a
+    # certification's system and credits, a fee reduction's year and reason
+    summaries = {**training.board_summaries(db.session(), app_ids),
+                 **certifications.board_summaries(db.session(), app_ids),
+                 **fee_reductions.board_summaries(db.session(), app_ids)}
     out = []
     for t, _ in rows:
         more = details.get(t.application_id, {})
@@ -153,7 +162,8 @@ def _board_rows(ids: list[int], results: dict[int, str] | None = None) -> list[d
                "申請の種類": KIND_LABELS.get(t.application_kind, t.application_kind), "申請者": t.applicant_name,
                "フリガナ": t.applicant_kana, "医籍登録番号": t.applicant_registry,
                "会員区分": more.get("category", ""), "希望日": local_time(more.get("date"), "%Y/%m/%d"),
-               "所属施設": more.get("facility", ""), "層": t.layer or "",
+               "所属施設": more.get("facility", ""), "内容": summaries.get(t.application_id, ""),
+               "層": t.layer or "",
                "期限": local_time(t.due_at, "%Y/%m/%d"), "状態": STATUS_LABELS.get(t.status, t.status)}
         if results is not None:
             row["結果"] = results.get(t.id, "")
@@ -180,7 +190,9 @@ def export():
     stamp = utcnow().strftime("%Y%m%d")
     if kind == "pdf":
         office = associations.name_of(db.session(), actor().association_id)
-        title = "理事会資料（入会等の申請）"  # board material is in Japanese whatever the screen's language
+        # board material is in Japanese whatever the screen's language; titled by what it lists
+        kinds = {row["申請の種類"] for row in rows}
+        title = f"理事会資料（{kinds.pop()}）" if len(kinds) == 1 else "理事会資料（申請一覧）"
         body = documents.board_material(f"{office} {title}".strip(), rows)
         return Response(body, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="board-{stamp}.pdf"'})
