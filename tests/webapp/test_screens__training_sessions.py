@@ -639,6 +639,8 @@ def test_board_material_for_sessions_says_what_the_board_approves(app, session):
     assert row["申請の種類"] == "研修会の承認申請" and f"{earliest:%Y/%m/%d}" in row["内容"]
     assert "札幌市医師会館" in row["内容"] and "認定産業医 生涯研修（更新研修） 2単位" in row["内容"]
     assert "専門医共通講習" in row["内容"] and "共催: 小樽市医師会（回答待ち）" in row["内容"]
+    page = text(client.get(f"/tasks/{task.id}"))  # and the task page says them too
+    assert 'id="app-specialist-common"' in page and "小樽市医師会（回答待ち）" in page
     r = client.post("/inbox/export", data={"task_ids": [str(task.id)], "scope": "selected", "format": "pdf"})
     content = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.get_data())).pages)
     assert content.startswith("北海道医師会 理事会資料（研修会の承認申請）") and "専門医共通講習" in content
