@@ -7,27 +7,13 @@ Dockerfile); `MAMIS_PDF_FONT` names another TrueType font.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from .fields import today_jst
+from .glyphs import font_path
 from .models import Physician
-
-FONT_CANDIDATES = (
-    "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
-    "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
-)
-
-
-def font_path() -> str:
-    configured = os.environ.get("MAMIS_PDF_FONT")
-    for candidate in ([configured] if configured else []) + list(FONT_CANDIDATES):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    raise RuntimeError("no Japanese TrueType font: install fonts-ipaexfont (make setup) or set MAMIS_PDF_FONT")
 
 
 def credentials_notice(physician: Physician, login_id: str, password: str, login_url: str = "",

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import jaconv
 from email_validator import EmailNotValidError, validate_email
 
+from .glyphs import unprintable
 from .reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXES, SOCIETIES
 
 #: the largest row id: ids are INTEGER columns, 32 bits signed on PostgreSQL (SQLite's hold 64)
@@ -184,6 +185,8 @@ def name(raw, maximum: int = 32, optional: bool = False) -> str:
         raise FieldError("required")
     if any(unicodedata.category(c)[0] in "CNPS" and c not in "ー々〆・" for c in text):
         raise FieldError("name_chars")
+    if missing := unprintable(text):  # 外字: the certificates and notices could not print it
+        raise FieldError("unprintable_chars", chars=missing)
     if len(text) > maximum:
         raise FieldError("too_long", max=maximum)
     return text

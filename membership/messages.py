@@ -478,6 +478,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "session_reported": {"ja": "この研修会の開催報告は提出済みです。", "en": "The report of this session has been filed."},
     "session_not_held": {"ja": "承認され、終了した研修会だけ開催報告できます。",
                          "en": "Only an approved session that has ended can be reported."},
+    "unprintable_chars": {"ja": "{field}に、認定証などに印字できない文字（{chars}）が含まれています。"
+                                "通常の字体（例: 𠮷→吉）で入力してください。",
+                          "en": "{field} contains characters that cannot be printed ({chars}). Use the usual form of "
+                                "the character."},
     "certificate_overlap": {"ja": "{field}: 同じ制度の認定（{number}）と有効期間が重なっています。",
                             "en": "{field}: the period overlaps that of the same system's certificate {number}."},
     "specialist_common_moved": {

@@ -786,7 +786,7 @@ EN.update({
     "内容を修正して再提出すると、差し戻した医師会から審査が再開されます。共催の依頼・取消しは研修会のページで行います。":
         "Once corrected and resubmitted, the review starts again at the association that returned it. Co-organisers "
         "are asked or dropped on the session's page.",
-    "再提出のコメント（任意）": "Comment for the reviewers (optional)", "修正して再提出する": "Correct and resubmit",
+    "再提出のコメント（任意）": "Comment for the reviewers (optional)",
     "研修会のページへ戻る": "Back to the session",
     "この研修会は差し戻されていないため、修正できません。": "This session has not been returned: there is nothing to correct.",
     "研修会を修正して再提出しました。差し戻した医師会から審査が再開されます。":

@@ -158,3 +158,11 @@ def test_past_dates_are_judged_by_the_date_in_japan(monkeypatch):
         fields.date("2026-12-01")
     assert err.value.key == "date_not_past"
     assert fields.month("2026-11") == "2026-11"
+
+
+def test_a_name_the_documents_cannot_print_is_refused_naming_the_character():
+    """外字 such as 𠮷 (U+20BB7) are not in the PDF font: a certificate would print 「田」 for 𠮷田."""
+    assert fields.name("髙﨑") == "髙﨑"  # in the font: kept as written
+    with pytest.raises(FieldError) as refused:
+        fields.name("𠮷田")
+    assert refused.value.key == "unprintable_chars" and refused.value.params == {"chars": "𠮷"}
