@@ -496,6 +496,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{field}: the physician registered with this number has another kana name or birth date."},
     "unknown_walk_in": {"ja": "{line}行目: 医籍登録番号とフリガナが一致する医師が見つかりません。",
                         "en": "Line {line}: no physician matches this registry number and kana name."},
+    "unknown_walk_in_in_file": {"ja": "出席者のCSVの{line}行目: 医籍登録番号とフリガナが一致する医師が見つかりません。",
+                                "en": "Attendance CSV, line {line}: no physician matches this registry number and "
+                                      "kana name."},
+    "walk_in_needs_kana_in_file": {"ja": "出席者のCSVの{line}行目: 医籍登録番号のあとの列にフリガナが必要です。",
+                                   "en": "Attendance CSV, line {line}: a kana name is needed in a column after the "
+                                         "registry number."},
     "walk_in_needs_kana": {"ja": "{line}行目: 医籍登録番号に続けてフリガナを書いてください（例: 123456 ニチイ タロウ）。",
                            "en": "Line {line}: write the kana name after the registry number "
                                  "(e.g. 123456 ニチイ タロウ)."},

@@ -717,11 +717,12 @@ def promote_waiting(session: Session, ts: TrainingSession) -> list[SessionRegist
 # --- the report (開催報告) ------------------------------------------------------------------------------
 
 def report(session: Session, actor: Actor, session_id: int, attended_ids: list[int],
-           registry_numbers: list[str]) -> int:
+           registry_numbers: list[str], file_lines: list[tuple[int, str]] = ()) -> int:
     """The organiser files the report after the session: who attended (registrations ticked, and/or
     lines of 医籍登録番号 and フリガナ — walk-ins among them are registered now). Each attendee gets
     the session's credits. All or nothing: a line naming no physician says which line, and not
-    whether the number exists. Returns the attendees."""
+    whether the number exists — typed lines by their line in the box, `file_lines` ((line of the
+    file, text), from `numbers_from_csv`) by their line in the file. Returns the attendees."""
     ts = _lock(session, session_id)
     if actor.role != "secretariat" or ts.organiser_association_id != actor.association_id:
         raise Forbidden()
@@ -731,12 +732,13 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
         raise Conflict("session_not_held")
     errors: dict[str, tuple[str, dict]] = {}
     physicians: dict[int, Physician] = {}
-    for line, raw in enumerate(registry_numbers, start=1):
+    typed = [("registry_numbers", line, raw) for line, raw in enumerate(registry_numbers, start=1)]
+    for field, line, raw in [*typed, *(("registry_file", line, raw) for line, raw in file_lines)]:
         if not raw.strip():
             continue
         found = _walk_in(session, raw)
         if isinstance(found, str):
-            errors[f"registry_numbers[{line}]"] = (found, {"line": line})
+            errors[f"{field}[{line}]"] = (found if field == "registry_numbers" else f"{found}_in_file", {"line": line})
         else:
             physicians[found.id] = found
     regs = {r.id: r for r in session.scalars(sa.select(SessionRegistration).where(
@@ -781,11 +783,12 @@ def _walk_in(session: Session, line: str) -> Physician | str:
     return found
 
 
-def numbers_from_csv(raw: bytes) -> list[str]:
+def numbers_from_csv(raw: bytes) -> list[tuple[int, str]]:
     """The attendees of an attendance CSV, as report lines ("医籍登録番号 フリガナ"): the number in
     the first column, the フリガナ the first later cell written in kana — so the office's own
     受講者名簿 (医籍登録番号, 氏名, フリガナ, …) can be filed back as it is. A header line (its first
-    cell not a number) is skipped; lines keep their numbers for the error messages."""
+    cell not a number) is skipped; each line comes with its line number in the file (the header
+    counted), for the error messages."""
     if not raw:
         return []
     lines = []
@@ -795,7 +798,7 @@ def numbers_from_csv(raw: bytes) -> list[str]:
         if not lines and first and not halfwidth(first).isdigit():
             continue  # the header
         kana = next((cell for cell in row[1:] if cell.strip() and _is_kana(cell)), "")
-        lines.append(f"{first} {kana}".strip())
+        lines.append((reader.line_num, f"{first} {kana}".strip()))
     return lines
 
 

@@ -140,6 +140,11 @@ def test_filing_approval_registration_report_and_credits(app, session):
         assert r.status_code == 422 and why in text(r), line
     assert walk_in.physician_id not in {r.physician_id for r in training.attendees(
         session, actor_for(session, "staff@sapporo"), ts)}
+    # a bad line of the file is named by its line in the file (the header counted), not in the box
+    bad_csv = f"医籍登録番号,氏名,フリガナ\n{registry},試験 一郎,しけん いちろう\n999999,誰か,ダレカ\n".encode()
+    r = staff.post(f"/sessions/{ts.id}/report", data={"registry_numbers": f"{registry} シケン イチロウ\n\n",
+                                                      "registry_file": (io.BytesIO(bad_csv), "a.csv")})
+    assert r.status_code == 422 and "出席者のCSVの3行目: 医籍登録番号とフリガナが一致する医師" in text(r)
     attendance_csv = f"医籍登録番号,氏名,フリガナ\n{registry},試験 一郎,しけん いちろう\n".encode("cp932")
     r = staff.post(f"/sessions/{ts.id}/report", data={"attended": [str(regs[member.physician_id])],
                                                       "registry_file": (io.BytesIO(attendance_csv), "a.csv")})

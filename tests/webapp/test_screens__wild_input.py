@@ -84,7 +84,7 @@ def test_an_attendance_csv_with_mac_line_endings_or_a_broken_line(app, session):
     from membership import training
     from membership.errors import ValidationFailed
 
-    assert training.numbers_from_csv("医籍登録番号\r123456\r234567\r".encode()) == ["123456", "234567"]
+    assert training.numbers_from_csv("医籍登録番号\r123456\r234567\r".encode()) == [(2, "123456"), (3, "234567")]
     with pytest.raises(ValidationFailed) as failed:
         training.numbers_from_csv(("123456\n" + '"' + "x" * 200_000 + "\n").encode())
     assert failed.value.fields["registry_file"] == ("csv_unreadable", {"line": 2})

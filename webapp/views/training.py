@@ -323,9 +323,8 @@ def report(session_id):
     ids = [n for n in map(parse_id, request.form.getlist("attended")) if n is not None]
     upload = request.files.get("registry_file")
     try:
-        numbers = (form.registry_numbers.data or "").splitlines() + training.numbers_from_csv(
-            upload.read() if upload else b"")
-        count = training.report(s, me, session_id, ids, numbers)
+        from_file = training.numbers_from_csv(upload.read() if upload else b"")
+        count = training.report(s, me, session_id, ids, (form.registry_numbers.data or "").splitlines(), from_file)
     except ValidationFailed as exc:
         db.rollback()
         return _detail(training.get(s, me, session_id), form, field_errors(exc), ids), 422
