@@ -62,9 +62,12 @@ def submit_application(session: Session, actor: Actor, data: dict, draft: Applic
 
 
 def cancel_application(session: Session, actor: Actor, application_id: int) -> Application:
-    """Withdraw a pending application and stop its process. Raises NotFound, Conflict."""
+    """Withdraw a pending application and stop its process: the applicant's, or — a session's
+    approval — any staff member of the organiser's office. Raises NotFound, Conflict."""
     app = applications.get_application(session, actor, application_id)
-    if actor.role == "secretariat" or app.applicant_user_id != actor.user_id:
+    ts = training.of_application(session, app)
+    organisers = ts is not None and actor.role == "secretariat" and ts.organiser_association_id == actor.association_id
+    if not organisers and (actor.role == "secretariat" or app.applicant_user_id != actor.user_id):
         # Only the applicant withdraws their application here; staff reject it in the inbox.
         raise Forbidden("only_applicant_cancels")
     instance_id = session.scalar(sa.select(ProcessInstance.id).where(ProcessInstance.application_id == app.id))

@@ -798,6 +798,9 @@ EN.update({
     "研修会の内容を修正して再提出する": "Correct and resubmit the session",
     "死亡による退会は、死亡日を入力してください（過去の日付も入力できます）。":
         "For a withdrawal on death, enter the date of death (a past date is accepted).",
+    "この研修会の承認申請を取り下げますか？審査中の医師会の審査は終了します。":
+        "Withdraw this session's application? The review under way ends.",
+    "承認申請を取り下げる": "Withdraw the application", "研修会の承認申請を取り下げました。": "The session's application was withdrawn.",
     "更新済み": "Renewed", "更新後の認定が発行済みです。": "The renewed certificate has been issued.",
     "共催の依頼・取消し": "Ask or drop co-organisers",
     "共催を取り消しますか？相手の医師会は受講者を確認できなくなります。":

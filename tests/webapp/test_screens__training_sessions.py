@@ -631,6 +631,20 @@ def test_a_specialist_common_course_is_filed_three_months_ahead(app, session):
     assert r.status_code == 302
 
 
+def test_the_organiser_withdraws_its_session_while_under_review(app, session):
+    staff, _ = _file(app)
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    assert 'id="withdraw-form"' in text(staff.get(f"/sessions/{ts.id}"))
+    assert login(app, "staff@otaru").post(f"/sessions/{ts.id}/withdraw").status_code == 404  # not its own
+    r = staff.post(f"/sessions/{ts.id}/withdraw", follow_redirects=True)
+    assert "研修会の承認申請を取り下げました" in text(r)
+    session.expire_all()
+    assert training.state(ts) == "withdrawn"
+    assert open_task_for(session, actor_for(session, "staff@hokkaido"), ts.application_id) is None
+    r = staff.post(f"/sessions/{ts.id}/withdraw", follow_redirects=True)
+    assert "取り下げました" not in text(r) and 'id="withdraw-form"' not in text(r)
+
+
 def test_board_material_for_sessions_says_what_the_board_approves(app, session):
     """The prefecture's board decides on the dates, place, credits, the 専門医共通講習 mark and the
     co-organisers: the board material's 内容 says them, under a title naming the kind."""

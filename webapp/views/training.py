@@ -260,6 +260,17 @@ def _act(step, done) -> bool:
     return True
 
 
+@bp.route("/<int:session_id>/withdraw", methods=["POST"])
+@roles_required("secretariat")
+def withdraw(session_id):
+    """The organiser withdraws its session's approval application while it is under review (取下げ)."""
+    ts = training.get(db.session(), actor(), session_id)
+    if ConfirmForm().validate_on_submit() and ts.application_id:
+        _act(lambda s: flows.cancel_application(s, actor(), ts.application_id),
+             lambda _app: "研修会の承認申請を取り下げました。")
+    return redirect(url_for("training.detail", session_id=session_id))
+
+
 @bp.route("/<int:session_id>/change", methods=["POST"])
 @roles_required("secretariat")
 def change(session_id):
