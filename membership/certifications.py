@@ -562,7 +562,7 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
         mail.send(session, physician.email, "certificate_issued", lang=lang, name=physician.full_name,
                   system=(SYSTEMS_EN if lang == "en" else SYSTEMS)[system],
                   title=term(CERTIFICATE_TEXT[system][1], lang), issuer=issuer(session, cert), number=cert.number,
-                  valid_until=until.isoformat())
+                  valid_from=f"{start:%Y/%m/%d}", valid_until=f"{until:%Y/%m/%d}")
     return {"certificate_id": cert.id, "number": cert.number}
 
 

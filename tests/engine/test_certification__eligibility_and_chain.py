@@ -167,6 +167,12 @@ def _apply(session, member):
     return flows.submit_application(session, member, {"kind": "certification", "system": "occupational"})
 
 
+def member_email(session, member) -> str:
+    from membership.models import UserAccount
+
+    return session.get(UserAccount, member.user_id).email
+
+
 def test_the_chain_issues_a_certificate_after_jma_approves(session):
     member, _ = approved_member(session)
     with pytest.raises(ValidationFailed) as err:
@@ -193,6 +199,15 @@ def test_the_chain_issues_a_certificate_after_jma_approves(session):
     assert cert.valid_until == certifications.years_before(TODAY, -5) - dt.timedelta(days=1)
     assert certifications.verify(session, cert.verification_code.lower()) == cert
     assert certifications.state(cert) == "valid"
+    from membership.models import Notification
+
+    told = {n.subject: n.body for n in session.scalars(sa.select(Notification).where(
+        Notification.to_address == member_email(session, member)))}
+    # the last layer's approval does not say the certificate waits for that layer
+    last = next(b for s, b in told.items() if s.startswith("【MAMIS】日本医師会が認定申請を承認しました"))
+    assert "すべての医師会の承認がそろいました" in last and "日本医師会の承認をもって" not in last
+    issued = next(b for s, b in told.items() if "発行しました" in s)
+    assert f"有効期間: {cert.valid_from:%Y/%m/%d}〜{cert.valid_until:%Y/%m/%d}" in issued
     assert certifications.state(cert, cert.valid_until + dt.timedelta(days=1)) == "expired"
 
 

@@ -29,7 +29,8 @@ def _context():
     return {"name": "日医 花子", "parts": [part], "labels": STATUS_LABELS_EN, "association": "中央区東支部",
             "comment": "", "link": "https://example.jp/x", "hours": 24, "logins": ["hanako01"], "login_id": "hanako01",
             "application_id": 7, "body": "…", "system": "Lifelong education", "number": "LL-1",
-            "valid_until": "2027-03-31", "missing": [], "title": "研修会", "issuer": "日本医師会",
+            "valid_from": "2024/04/01", "valid_until": "2027/03/31", "missing": [], "title": "研修会",
+            "issuer": "日本医師会",
             "starts_on": "2027/01/10", "place": "札幌",
             "reason": "台風", "changes": ["会場: 札幌"], "address": "new@example.jp"}
 
