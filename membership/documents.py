@@ -164,7 +164,9 @@ def certificate(title: str, sentence: str, name: str, number: str, valid_from: d
     pdf.multi_cell(150, 8, sentence, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     period = f"{valid_from:%Y年%m月%d日} 〜 {valid_until:%Y年%m月%d日}"
-    for label, value in (("認定番号", number), ("有効期間", period)):
+    # the document's own noun: a 修了証書 is numbered and checked as such, not as a 認定証
+    noun = "修了証書" if title.endswith("修了証書") else "認定証"
+    for label, value in (("修了証番号" if noun == "修了証書" else "認定番号", number), ("有効期間", period)):
         pdf.set_x(45)
         pdf.cell(30, 10, label, border=1)
         pdf.cell(90, 10, value, border=1, new_x="LMARGIN", new_y="NEXT")
@@ -173,7 +175,7 @@ def certificate(title: str, sentence: str, name: str, number: str, valid_from: d
     pdf.cell(0, 10, issuer, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_y(250)
     pdf.set_font("jp", size=9)
-    pdf.multi_cell(0, 5, f"確認コード: {code}\nこの認定証の有効性は {verify_url} で確認コードを入力して確認できます。",
+    pdf.multi_cell(0, 5, f"確認コード: {code}\nこの{noun}の有効性は {verify_url} で確認コードを入力して確認できます。",
                    align="C")
     return bytes(pdf.output())
 

@@ -229,6 +229,8 @@ def test_primary_care_activities_then_the_prefectures_certificate_of_completion(
     cert = next(c for c in certifications.certificates_of(session, member.physician_id) if c.system == "primary_care")
     content = PdfReader(io.BytesIO(client.get(f"/mypage/certificates/{cert.id}.pdf").data)).pages[0].extract_text()
     assert "修 了 証 書" in content and "かかりつけ医機能研修" in content and "北海道医師会" in content
+    flat = content.replace(" ", "")
+    assert "修了証番号" in flat and "この修了証書の有効性" in flat and "認定証" not in flat
     assert "日本医師会" not in content.replace("日本医師会かかりつけ医機能研修制度", "")
     mail = session.query(Notification).filter(Notification.subject.contains("修了証書")).one()
     assert "北海道医師会の承認により" in mail.body
