@@ -216,8 +216,9 @@ def credit_statement(name: str, registry_number: str, year: int, rows: list[tupl
 
 
 def attendance_certificate(name: str, registry_number: str, title: str, organiser: str, starts_on: dt.date,
-                           ends_on: dt.date, place: str, credits: str) -> bytes:
-    """受講証明書: one A4 page, the Japanese font embedded."""
+                           ends_on: dt.date, place: str, credits: str, co_organisers: str = "") -> bytes:
+    """受講証明書: one A4 page, the Japanese font embedded; `co_organisers`: those that held it
+    jointly (共催), named under the organiser."""
     pdf = FPDF(orientation="P", unit="mm", format=(210, 297))
     pdf.set_title(f"受講証明書 {title}")
     pdf.set_lang("ja")  # read aloud and searched as Japanese
@@ -235,8 +236,9 @@ def attendance_certificate(name: str, registry_number: str, title: str, organise
     pdf.ln(10)
     pdf.set_font("jp", size=12)
     period = f"{starts_on:%Y年%m月%d日}" + (f" 〜 {ends_on:%Y年%m月%d日}" if ends_on != starts_on else "")
-    for label, value in (("研修会名", title), ("開催日", period), ("会場", place), ("主催", organiser),
-                         ("取得単位", credits)):
+    rows = (("研修会名", title), ("開催日", period), ("会場", place), ("主催", organiser),
+            *((("共催", co_organisers),) if co_organisers else ()), ("取得単位", credits))
+    for label, value in rows:
         pdf.set_x(25)
         pdf.cell(30, 10, label, border=1)
         pdf.multi_cell(130, 10, value, border=1, new_x="LMARGIN", new_y="NEXT")

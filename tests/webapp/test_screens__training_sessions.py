@@ -614,6 +614,11 @@ def test_a_session_held_jointly_shows_its_attendees_to_the_co_organisers_that_ac
     session.flush()
     r = otaru.post(f"/sessions/{ts.id}/report", data={"registry_numbers": ""})
     assert r.status_code == 403 and training.state(ts) == "held"  # the organiser alone reports
+    reg = training.registration_of(session, outsider.physician_id, ts.id)
+    assert staff.post(f"/sessions/{ts.id}/report", data={"attended": [str(reg.id)]}).status_code == 302
+    pdf = login(app, outsider.login_id).get(f"/sessions/{ts.id}/attendance.pdf")
+    content = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text().replace(" ", "")
+    assert "共催" in content and "小樽市医師会" in content and "北海道産業保健研究会" not in content  # it declined
 
 
 def test_a_specialist_common_course_is_filed_three_months_ahead(app, session):
