@@ -63,6 +63,13 @@ def groups_of(session: Session, physician_id: int, actor: Actor | None = None) -
             and (staff_of is None or any(m.association_id == staff_of for m in g.memberships))]
 
 
+def pending_by_group(session: Session, groups: list[MembershipGroup], physician_id: int) -> dict[int, int]:
+    """{group id: the number of the membership change under review on it} for the groups that have
+    one: a withdrawal cannot be filed on those until it is decided (say so before the form)."""
+    found = {g.id: pending_on_group(session, physician_id, g) for g in groups}
+    return {group_id: app_id for group_id, app_id in found.items() if app_id is not None}
+
+
 def cascade(group: MembershipGroup, from_association_id: int) -> list[Membership]:
     """The active memberships left when leaving `from_association_id`: it and every one above it
     in the group, bottom layer first. Empty if it is not an active membership of the group."""

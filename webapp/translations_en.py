@@ -801,6 +801,13 @@ EN.update({
     "この研修会の承認申請を取り下げますか？審査中の医師会の審査は終了します。":
         "Withdraw this session's application? The review under way ends.",
     "承認申請を取り下げる": "Withdraw the application", "研修会の承認申請を取り下げました。": "The session's application was withdrawn.",
+    "所属している医師会がないため、退会届は必要ありません。": "You belong to no association: there is nothing to withdraw from.",
+    "審査中の申請があるため、その結果が出るまで退会届は出せません。":
+        "An application under review changes your membership: a withdrawal can be filed once it is decided.",
+    "審査中の申請がある所属は、その結果が出るまで退会届を出せません。":
+        "A membership with an application under review cannot be left until that is decided.",
+    "審査中の申請があるため、その結果が出るまで異動届は出せません。":
+        "An application under review changes your membership: a transfer can be filed once it is decided.",
     "更新済み": "Renewed", "更新後の認定が発行済みです。": "The renewed certificate has been issued.",
     "共催の依頼・取消し": "Ask or drop co-organisers",
     "共催を取り消しますか？相手の医師会は受講者を確認できなくなります。":

@@ -286,3 +286,20 @@ def test_a_reason_in_the_members_own_words_is_shown_beside_the_translated_reason
     assert "Other (家族の介護のため)" in page and "その他" not in page
     japanese = text(login(app, member.login_id).get(f"/mypage/applications/{app_id}?lang=ja"))
     assert "その他（家族の介護のため）" in japanese
+
+
+def test_the_first_screen_says_when_there_is_nothing_to_file(app, api, session):
+    """A member whose only membership is already changing under review is told so before the
+    retention screen and the form (not only on submit); a non-member is told a withdrawal is not
+    needed; the transfer form says the same."""
+    from ..conftest import new_member
+
+    outsider = new_member(session, prefix="nmw")
+    page = text(login(app, outsider.login_id).get("/apply/withdrawal"))
+    assert 'id="no-membership"' in page and "退会する" not in page
+    member, client, app_id = _withdraw_over_api(api, session)
+    page = text(login(app, member.login_id).get("/apply/withdrawal"))
+    assert 'id="change-pending"' in page and f'href="/mypage/applications/{app_id}"' in page
+    assert "/apply/withdrawal/sure" not in page
+    page = text(login(app, member.login_id).get("/apply/transfer"))
+    assert 'id="change-pending"' in page and 'name="group_id"' not in page

@@ -152,11 +152,13 @@ def form():
         errors = {**form_.first_errors(), **errors}
     q = values.get("facility_q", "")
     selected = associations.get_facility(s, values.get("facility_id")) if values.get("facility_id") else None
+    pending = withdrawals.pending_by_group(s, groups, physician_id) if groups else {}
     return render_template("transfer/form.html", groups=groups, prefs=associations.prefectures(s),
                            cities=associations.cities(s, pref) if pref else [], pref=pref, city=city,
                            choices=choices, form=form_, errors=errors, values=values, q=q,
                            facilities=associations.search_facilities(s, q) if q else [], selected=selected,
-                           duty_codes=DUTY_CODES, acting=acting.acting_for(FOR),
+                           duty_codes=DUTY_CODES, acting=acting.acting_for(FOR), pending=pending,
+                           blocked=bool(groups) and len(pending) == len(groups),
                            # the prefecture's category is asked only when the move leaves the prefecture
                            current_prefectures={m.association.code for g in groups for m in g.memberships
                                                 if m.layer == 2 and m.status == "active"}), \

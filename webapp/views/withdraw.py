@@ -44,7 +44,13 @@ def start_for(physician_id):
 @bp.route("")
 @roles_required("member")
 def retention():
-    return render_template("withdraw/retention.html", benefits=BENEFITS)
+    """The retention screen — or, first, why there is nothing to file: no association to leave, or
+    every membership already changing under an application in review."""
+    me = actor()
+    groups = withdrawals.groups_of(db.session(), me.physician_id) if me.physician_id else []
+    pending = withdrawals.pending_by_group(db.session(), groups, me.physician_id) if groups else {}
+    return render_template("withdraw/retention.html", benefits=BENEFITS, groups=groups, pending=pending,
+                           blocked=bool(groups) and len(pending) == len(groups))
 
 
 @bp.route("/sure")
