@@ -719,7 +719,7 @@ def send_reminder(session: Session, cert: Certificate, stage: str, missing: list
         lang = accounts.lang_of_physician(session, physician.id)
         mail.send(session, physician.email, "certificate_expiring", lang=lang, name=physician.full_name,
                   system=(SYSTEMS_EN if lang == "en" else SYSTEMS)[cert.system], number=cert.number,
-                  valid_until=cert.valid_until.isoformat(),
+                  valid_until=f"{cert.valid_until:%Y/%m/%d}",
                   missing=[{"label": term(m["label"], lang), "missing": figure(m["missing"])} for m in missing])
     cert.reminders = [*(cert.reminders or []), stage]
     audit.record(session, None, "certificate.reminder", "certificate", cert.id, stage=stage)

@@ -247,6 +247,7 @@ def test_holders_are_reminded_six_and_three_months_before_expiry_once_each(sessi
     assert flows.remind_expiring(session, six + dt.timedelta(days=1)) == 0  # once per stage
     [sent] = mails()
     assert "生涯研修（専門研修）: あと 1 単位" in sent.body and "生涯研修の合計（5年間）: あと 18 単位" in sent.body
+    assert f"有効期限は {until:%Y/%m/%d} です" in sent.body  # written as the screens write dates
     three = certifications.months_before(until, 3)
     assert flows.remind_expiring(session, three) == 1 and cert.reminders == ["6m", "3m"]
     # a renewal issued meanwhile stops the reminders
