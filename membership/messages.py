@@ -268,6 +268,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "en": "{field} must differ from the issued one."},
     "wrong_password": {"ja": "{field}が正しくありません。", "en": "{field} is wrong."},
     "registry_number_taken": {"ja": "{field}はすでに登録されています。", "en": "{field} is already registered."},
+    "registry_number_registered": {
+        "ja": "{field}はすでに登録されています。会員の方は、医師会から届いたID・パスワード通知でログインしてください。"
+              "ログインIDをお忘れの場合はログイン画面の「ログインIDをお忘れの方はこちら」から、心当たりのない場合は所属医師会"
+              "またはお問い合わせ窓口にご連絡ください。",
+        "en": "{field} is already registered. Members log in with the ID and password their association posted; "
+              "a forgotten login ID is sent from the login page, and otherwise please "
+              "contact your association or the support desk."},
     "link_invalid": {"ja": "このURLは無効です。URLが途中で切れていないかご確認ください。",
                      "en": "This link is not valid. Check that it was not cut off."},
     "link_expired": {"ja": "このURLは有効期限が切れています。お手数ですが、はじめからやり直してください。",

@@ -86,7 +86,8 @@ def validate_profile(session: Session, data: dict, physician_id: int | None = No
     number = clean.get("registry_number")
     if number and session.scalar(sa.select(Physician.id).where(
             Physician.registry_number == number, Physician.id != (physician_id or 0))):
-        errors["registry_number"] = ("registry_number_taken", {})
+        # at self-registration: the physician is likely a member already — say how to get in
+        errors["registry_number"] = ("registry_number_taken" if physician_id else "registry_number_registered", {})
     if errors:
         raise ValidationFailed(errors)
     return clean

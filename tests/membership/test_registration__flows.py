@@ -186,3 +186,17 @@ def test_jma_years_count_full_years_of_the_current_jma_membership():
     assert jma_years([local], today) is None  # not a JMA member
     assert jma_years([SimpleNamespace(layer=1, status="ended", since=dt.date(2000, 1, 1))], today) is None
     assert jma_years([SimpleNamespace(layer=1, status="active", since=dt.date(2027, 4, 1))], today) is None  # 入会予定
+
+
+def test_a_registry_number_already_on_file_says_how_to_get_in(session):
+    """A member who self-registers by mistake is pointed to the posted notice, the login-ID
+    reminder and the office, not left at "already registered"."""
+    from membership import messages
+
+    taken = session.scalar(sa.select(Physician.registry_number).where(Physician.registry_number.is_not(None)).limit(1))
+    with pytest.raises(ValidationFailed) as refused:
+        registration.validate_profile(session, {"registry_number": taken})
+    key, params = refused.value.fields["registry_number"]
+    text = messages.render(key, "ja", field="registry_number", **params)
+    assert "すでに登録されています" in text and "ID・パスワード通知" in text
+    assert "ログインIDをお忘れの方はこちら" in text
