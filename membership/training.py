@@ -655,6 +655,13 @@ def register(session: Session, actor: Actor, session_id: int, wait: bool = False
     session.flush()
     audit.record(session, actor, "session.register" if status == "registered" else "session.wait",
                  "training_session", ts.id)
+    physician = mine.physician or session.get(Physician, actor.physician_id)
+    if physician.email:  # the receipt: what was applied for, and where it stands
+        days = f"{ts.starts_on:%Y/%m/%d}" + (f"〜{ts.ends_on:%Y/%m/%d}" if ts.ends_on != ts.starts_on else "")
+        mail.send(session, physician.email, "session_registered",
+                  lang=accounts.lang_of_physician(session, physician.id), name=physician.full_name, title=ts.title,
+                  place=ts.place, starts_on=days, waiting=status == "waiting",
+                  position=waiting_position(session, mine) if status == "waiting" else None)
     return mine
 
 

@@ -215,6 +215,11 @@ def test_the_waiting_list_gives_a_freed_place_to_the_first_in_line(app, session,
     assert ts.title in mine and "申込済み" in mine
     offered = session.scalars(sa.select(Notification).where(Notification.subject.contains("受講が確定"))).all()
     second_email = session.get(Physician, second.physician_id).email
+    # each application had its receipt: a place, or a place on the waiting list with its position
+    receipts = {n.subject: n.body for n in session.scalars(sa.select(Notification).where(
+        Notification.to_address == second_email, Notification.subject.contains(ts.title)))}
+    waited = next(b for s, b in receipts.items() if "キャンセル待ちに登録しました" in s)
+    assert "順番: 1" in waited and ts.place in waited
     assert [n.to_address for n in offered] == [second_email] and ts.title in offered[0].body
     assert training.registered_count(session, ts.id) == 1 and training.waiting_count(session, ts.id) == 1
     rows = list(csv.reader(io.StringIO(staff.get(f"/sessions/{ts.id}/attendees.csv").get_data().decode("utf-8-sig"))))
