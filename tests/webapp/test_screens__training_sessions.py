@@ -644,7 +644,10 @@ def test_a_specialist_common_course_is_filed_three_months_ahead(app, session):
 def test_the_organiser_withdraws_its_session_while_under_review(app, session):
     staff, _ = _file(app)
     ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
-    assert 'id="withdraw-form"' in text(staff.get(f"/sessions/{ts.id}"))
+    page = text(staff.get(f"/sessions/{ts.id}"))
+    assert 'id="withdraw-form"' in page
+    progress = re.search(r'id="approval-progress".*?</section>', page, re.S).group(0)  # where it waits
+    assert "北海道医師会" in progress and "日本医師会" in progress
     assert login(app, "staff@otaru").post(f"/sessions/{ts.id}/withdraw").status_code == 404  # not its own
     r = staff.post(f"/sessions/{ts.id}/withdraw", follow_redirects=True)
     assert "研修会の承認申請を取り下げました" in text(r)

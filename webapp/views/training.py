@@ -8,7 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
 from forms.training import CREDIT_KINDS, CREDIT_ROWS, CallOffForm, ReportForm, SessionChangeForm, SessionForm
-from membership import associations, certifications, documents, memberships, training
+from membership import applications, associations, certifications, documents, memberships, training
 from membership.errors import Conflict, ValidationFailed
 from membership.fields import figure, parse_id
 
@@ -174,6 +174,7 @@ def _detail(ts, report=None, errors=None, ticked=(), change=None, change_errors=
                            registration_states=REGISTRATION_STATES, change=change or {},
                            change_errors=change_errors or {}, organiser=organiser,
                            co_mine=training.co_organisation_of(s, me, ts), co_states=CO_STATES,
+                           part_labels=applications.STATUS_LABELS,
                            co_open=co_open,
                            **(_co_organiser_choices() if co_open else {"co_picked": [], "co_found": [], "co_q": ""}),
                            # every association asked and its answer: for the offices that see the attendees
