@@ -761,6 +761,9 @@ def cancel(session: Session, actor: Actor, app: Application) -> None:
             transition(part, PartStatus.CANCELLED, PART_TRANSITIONS)
     transition(app, ApplicationStatus.CANCELLED, APPLICATION_TRANSITIONS)
     app.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    # the applicant is told (the cancel may have been done for them, or by someone with their login)
+    _mail_applicant(session, app, "application_cancelled", kind=KIND_LABELS.get(app.kind, app.kind),
+                    application_id=app.id)
     audit.record(session, actor, "application.cancel", "application", app.id,
                  on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
 

@@ -190,6 +190,9 @@ def test_api_return_amend_and_cancel(api, session):
     assert client.post(f"/api/v1/applications/{app_id}/cancel").status_code == 200
     assert client.get(f"/api/v1/applications/{app_id}").get_json()["status"] == "cancelled"
     assert _task_count(api, "jma", app_id) == 0
+    email = session.scalar(sa.select(Application).where(Application.id == app_id)).physician.email
+    told = session.scalars(sa.select(Notification.subject).where(Notification.to_address == email)).all()
+    assert f"【MAMIS】退会届を取り消しました（申請番号 {app_id}）" in told  # the member is told, as for every step
 
 
 def _task_count(api, code, app_id):
