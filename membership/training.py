@@ -403,6 +403,7 @@ def change_session(session: Session, actor: Actor, session_id: int, data: dict) 
             out.append(f"{labels['description']}: " + ("changed" if lang == "en" else "変更あり"))
         return out
 
+    _tell_offices(session, ts, changes=lines("ja"))
     promoted = promote_waiting(session, ts) if "capacity" in changed else []
     registrants = _registrants(session, ts)
     langs = accounts.langs_of_physicians(session, [r.physician_id for r in registrants])
@@ -434,7 +435,18 @@ def cancel_session(session: Session, actor: Actor, session_id: int, reason: str)
                       title=ts.title, starts_on=f"{ts.starts_on:%Y/%m/%d}", reason=ts.cancel_reason)
         told += 1
     audit.record(session, actor, "session.cancel", "training_session", ts.id, reason=ts.cancel_reason, told=told)
+    _tell_offices(session, ts, reason=ts.cancel_reason)
     return told
+
+
+def _tell_offices(session: Session, ts: TrainingSession, changes: list[str] = (), reason: str = "") -> None:
+    """The offices that approved the session (prefecture, JMA) and those holding it with the
+    organiser (co-organisers that accepted) are told of a change or a call-off, as the registrants are."""
+    offices = [p.association for p in (ts.application.parts if ts.application else [])]
+    offices += [c.association for c in ts.co_organisations if c.status == "accepted"]
+    for office in {o.id: o for o in offices if o.id != ts.organiser_association_id}.values():
+        mail.send(session, office.email, "session_changed_office", association=office.name,
+                  organiser=ts.organiser.name, title=ts.title, session_id=ts.id, changes=list(changes), reason=reason)
 
 
 def _organisers_upcoming(session: Session, actor: Actor, session_id: int) -> TrainingSession:

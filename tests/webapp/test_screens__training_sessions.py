@@ -459,8 +459,11 @@ def test_the_organiser_changes_a_session_and_calls_it_off_and_the_registrants_ar
     """変更: place, date and capacity change before the start (not below the places taken; more
     places go to the waiting list), every registrant is mailed what changed; 中止: with a reason,
     every place and waiting place is cancelled and its holder told; nothing more can be done."""
-    from membership.models import Notification
+    from membership.models import Association, Notification
 
+    for code in ("hokkaido", "jma"):
+        office = session.scalar(sa.select(Association).where(Association.code == code))
+        office.email = office.email or f"{code}@example.jp"
     staff, _ = _file(app, capacity="1")
     ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
     _approve(session, ts.application_id, "hokkaido", "jma")
@@ -502,7 +505,11 @@ def test_the_organiser_changes_a_session_and_calls_it_off_and_the_registrants_ar
     session.expire_all()
     assert training.state(ts) == "cancelled"
     assert {r.status for r in training.attendees(session, actor_for(session, "staff@sapporo"), ts)} == {"cancelled"}
-    assert mails("中止") == sorted(emails.values())
+    assert mails("は中止になりました") == sorted(emails.values())
+    # the offices that approved it are told too (the change before, the call-off now)
+    offices = sorted(a.email for a in session.scalars(sa.select(Association).where(
+        Association.code.in_(("hokkaido", "jma")))))
+    assert mails("研修会の中止のお知らせ") == offices and mails("研修会の変更のお知らせ") == offices
     member_page = text(login(app, third.login_id).get(f"/sessions/{ts.id}"))
     assert "中止" in member_page and "講師急病のため" in member_page and 'id="wait-button"' not in member_page
     r = login(app, third.login_id).post(f"/sessions/{ts.id}/register", data={"wait": "1"}, follow_redirects=True)
