@@ -47,6 +47,34 @@ def fiscal_year(day: dt.date) -> int:
 def file_reduction(session: Session, actor: Actor, data: dict) -> Application:
     """One `certify` part per active membership of the chosen group, bottom layer first.
     Raises ValidationFailed naming the field."""
+    applicant, group, active, clean = check(session, actor, data)
+    lock_applicant(session, applicant.physician_id)
+    if pending_for(session, applicant.physician_id, group.id, clean["fiscal_year"]):
+        raise ValidationFailed({"fiscal_year": ("reduction_pending", {})}, context="fee_reduction")
+    active.sort(key=lambda m: -m.layer)
+    app = Application(kind="fee_reduction", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
+                      applicant_user_id=applicant.id, filed_by_user_id=actor.user_id, group_id=group.id,
+                      submitted_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), payload=clean,
+                      parts=[ApplicationPart(seq=seq, association_id=m.association_id, layer=m.layer,
+                                             action=PartAction.CERTIFY.value, status=PartStatus.PENDING.value)
+                             for seq, m in enumerate(active)])
+    return record_submission(session, actor, applicant, app)
+
+
+def pending_for(session: Session, physician_id: int, group_id: int, year: str) -> bool:
+    """Whether an application for the year's reduction of the group is under review already."""
+    return bool(session.scalar(sa.select(sa.func.count()).select_from(Application).where(
+        Application.physician_id == physician_id, Application.kind == "fee_reduction",
+        Application.group_id == group_id,
+        Application.status.in_((ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value,
+                                ApplicationStatus.RETURNED.value)),
+        Application.payload["fiscal_year"].as_string() == year)))
+
+
+def check(session: Session, actor: Actor, data: dict) -> tuple:
+    """A fee-reduction application checked whole, nothing written (the screens' 確認 step asks it):
+    (applicant account, group, its active memberships, {reason, note, fiscal_year}). Raises
+    ValidationFailed naming every bad field, and one already under review for the year."""
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
     errors: dict[str, tuple[str, dict]] = {}
     reason = data.get("reason")
@@ -68,24 +96,9 @@ def file_reduction(session: Session, actor: Actor, data: dict) -> Application:
         errors["group_id"] = ("choose_from_list", {})
     if errors:
         raise ValidationFailed(errors, context="fee_reduction")
-    lock_applicant(session, applicant.physician_id)
-    pending = session.scalar(sa.select(sa.func.count()).select_from(Application).where(
-        Application.physician_id == applicant.physician_id, Application.kind == "fee_reduction",
-        Application.group_id == group.id,
-        Application.status.in_((ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value,
-                                ApplicationStatus.RETURNED.value)),
-        Application.payload["fiscal_year"].as_string() == year))
-    if pending:
+    if pending_for(session, applicant.physician_id, group.id, year):
         raise ValidationFailed({"fiscal_year": ("reduction_pending", {})}, context="fee_reduction")
-    active.sort(key=lambda m: -m.layer)
-    app = Application(kind="fee_reduction", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
-                      applicant_user_id=applicant.id, filed_by_user_id=actor.user_id, group_id=group.id,
-                      submitted_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                      payload={"reason": reason, "note": note, "fiscal_year": year},
-                      parts=[ApplicationPart(seq=seq, association_id=m.association_id, layer=m.layer,
-                                             action=PartAction.CERTIFY.value, status=PartStatus.PENDING.value)
-                             for seq, m in enumerate(active)])
-    return record_submission(session, actor, applicant, app)
+    return applicant, group, active, {"reason": reason, "note": note, "fiscal_year": year}
 
 
 def _age(birth: dt.date | None, on: dt.date) -> int | None:

@@ -809,6 +809,7 @@ EN.update({
     "審査中の申請があるため、その結果が出るまで異動届は出せません。":
         "An application under review changes your membership: a transfer can be filed once it is decided.",
     "審査の状況": "Where the review stands",
+    "次の内容で申請します。よろしければ「申請する」を押してください。": "This is what will be applied for. If it is right, press Apply.",
     "更新済み": "Renewed", "更新後の認定が発行済みです。": "The renewed certificate has been issued.",
     "共催の依頼・取消し": "Ask or drop co-organisers",
     "共催を取り消しますか？相手の医師会は受講者を確認できなくなります。":

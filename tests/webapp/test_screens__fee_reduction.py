@@ -9,11 +9,12 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 from pypdf import PdfReader
 
 from engine import decisions, tasks
 from membership import fee_reductions, withdrawals
-from membership.models import Physician
+from membership.models import Application, Physician
 
 from ..conftest import actor_for
 from ..helpers import approved_member, future, open_task_for
@@ -39,12 +40,20 @@ def test_apply_review_and_candidates(app, session, monkeypatch):
     r = client.post("/mypage/fee-reduction", data={"group_id": str(group_id), "fiscal_year": "1999",
                                                    "reason": "other", "note": ""})
     assert r.status_code == 422 and "年度" in text(r) and "事由の詳細を入力してください" in text(r)
-    r = client.post("/mypage/fee-reduction", data={"group_id": str(group_id), "fiscal_year": str(year),
-                                                   "reason": "illness", "note": "療養中"})
+    chosen = {"group_id": str(group_id), "fiscal_year": str(year), "reason": "illness", "note": "療養中"}
+    # 確認 first: what goes to which associations, nothing filed yet; 修正する keeps what was chosen
+    r = client.post("/mypage/fee-reduction", data={**chosen, "step": "confirm"})
+    summary = re.search(r'id="reduction-summary".*?</dl>', text(r), re.S).group(0)
+    assert r.status_code == 200 and "傷病・療養（療養中）" in summary and "小樽市医師会 → 北海道医師会" in summary
+    assert session.scalar(sa.select(sa.func.count()).select_from(Application).where(
+        Application.physician_id == member.physician_id, Application.kind == "fee_reduction")) == 0
+    back = text(client.post("/mypage/fee-reduction", data={**chosen, "step": "back"}))
+    assert 'value="illness" checked' in back and 'value="療養中"' in back
+    r = client.post("/mypage/fee-reduction", data={**chosen, "step": "submit"})
     assert r.status_code == 302
     app_id = int(r.headers["Location"].rsplit("/", 1)[1])
     again = client.post("/mypage/fee-reduction", data={"group_id": str(group_id), "fiscal_year": str(year),
-                                                       "reason": "illness"})
+                                                       "reason": "illness", "step": "confirm"})
     assert again.status_code == 422 and "年度: この年度の会費減免申請はすでに審査中" in text(again)
     # a fee reduction under review does not hold back a change of membership in the group
     withdrawals.validate(session, member.physician_id, {

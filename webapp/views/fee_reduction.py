@@ -27,10 +27,16 @@ def apply():
     form = ConfirmForm()
     errors: dict[str, str] = {}
     this_year = fee_reductions.fiscal_year(fee_reductions.today_jst())
-    if form.validate_on_submit():
+    step = request.form.get("step", "confirm")
+    if form.validate_on_submit() and step != "back":
         body = {"kind": "fee_reduction", **{k: request.form.get(k, "") for k in
                                             ("group_id", "fiscal_year", "reason", "note")}}
         try:
+            if step == "confirm":  # 確認: what goes to which associations, nothing sent yet
+                _applicant, group, active, clean = fee_reductions.check(s, me, body)
+                return render_template("fee_reduction/confirm.html", form=form, values=request.form, clean=clean,
+                                       associations=sorted((m.association for m in active), key=lambda a: -a.layer),
+                                       reasons=fee_reductions.REASONS)
             app = flows.submit_application(s, me, body)
         except ValidationFailed as exc:
             db.rollback()
