@@ -27,18 +27,27 @@ def font_path() -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _printable() -> frozenset[int]:
+def _printable() -> frozenset[int] | None:
+    """The code points the font maps, or None without a font (then nothing is refused: the
+    documents fail on their own, saying a font is missing, and input is not held hostage)."""
     from fontTools.ttLib import TTFont
 
-    with TTFont(font_path(), lazy=True) as font:
+    try:
+        path = font_path()
+    except RuntimeError:
+        return None
+    with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
 
 
 def unprintable(text: str) -> str:
     """The characters of `text` the document font cannot print (spaces and controls aside), in
     order, each once; "" when every one prints."""
+    printable = _printable()
+    if printable is None:
+        return ""
     found = []
     for c in text or "":
-        if ord(c) not in _printable() and not c.isspace() and unicodedata.category(c) != "Cc" and c not in found:
+        if ord(c) not in printable and not c.isspace() and unicodedata.category(c) != "Cc" and c not in found:
             found.append(c)
     return "".join(found)
