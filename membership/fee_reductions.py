@@ -47,10 +47,7 @@ def fiscal_year(day: dt.date) -> int:
 def file_reduction(session: Session, actor: Actor, data: dict) -> Application:
     """One `certify` part per active membership of the chosen group, bottom layer first.
     Raises ValidationFailed naming the field."""
-    applicant, group, active, clean = check(session, actor, data)
-    lock_applicant(session, applicant.physician_id)
-    if pending_for(session, applicant.physician_id, group.id, clean["fiscal_year"]):
-        raise ValidationFailed({"fiscal_year": ("reduction_pending", {})}, context="fee_reduction")
+    applicant, group, active, clean = check(session, actor, data, lock=True)
     active.sort(key=lambda m: -m.layer)
     app = Application(kind="fee_reduction", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
                       applicant_user_id=applicant.id, filed_by_user_id=actor.user_id, group_id=group.id,
@@ -71,11 +68,14 @@ def pending_for(session: Session, physician_id: int, group_id: int, year: str) -
         Application.payload["fiscal_year"].as_string() == year)))
 
 
-def check(session: Session, actor: Actor, data: dict) -> tuple:
+def check(session: Session, actor: Actor, data: dict, lock: bool = False) -> tuple:
     """A fee-reduction application checked whole, nothing written (the screens' 確認 step asks it):
     (applicant account, group, its active memberships, {reason, note, fiscal_year}). Raises
-    ValidationFailed naming every bad field, and one already under review for the year."""
+    ValidationFailed naming every bad field, and one already under review for the year. `lock`
+    (filing): the applicant's filings are serialised first, so the check holds until the commit."""
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
+    if lock:
+        lock_applicant(session, applicant.physician_id)
     errors: dict[str, tuple[str, dict]] = {}
     reason = data.get("reason")
     if reason not in REASONS:

@@ -571,9 +571,6 @@ class SessionCoOrganiser(Base):
     association: Mapped[Association] = relationship()
 
 
-session_co_organisers = SessionCoOrganiser.__table__
-
-
 class SessionRegistration(Base):
     """A physician's place at a training session (first come, first served up to the capacity)."""
 

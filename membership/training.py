@@ -169,8 +169,18 @@ def _ask(session: Session, actor: Actor, ts: TrainingSession, association: Assoc
               organiser=ts.organiser.name, title=ts.title, starts_on=f"{ts.starts_on:%Y/%m/%d}", session_id=ts.id)
 
 
+#: a co-organiser's answer to the organiser's request (共催), as the screens and board material say it
+CO_STATES = {"invited": "回答待ち", "accepted": "承諾", "declined": "辞退"}
+
 #: what an amendment of a returned session may change (its co-organisers are asked and dropped apart)
 AMENDABLE = ("title", "description", "starts_on", "ends_on", "place", "capacity", "credit_items", "specialist_common")
+
+
+def as_filed(ts: TrainingSession) -> dict:
+    """The session as its filing form sends it (the AMENDABLE keys): what an amendment starts from."""
+    return {"title": ts.title, "description": ts.description, "starts_on": ts.starts_on.isoformat(),
+            "ends_on": ts.ends_on.isoformat(), "place": ts.place, "capacity": str(ts.capacity),
+            "credit_items": ts.credit_items, "specialist_common": ts.specialist_common}
 
 
 def amend_session(session: Session, actor: Actor, app: Application, changes: dict) -> None:
@@ -186,9 +196,7 @@ def amend_session(session: Session, actor: Actor, app: Application, changes: dic
     unknown = {k: ("unknown_field", {}) for k in changes if k not in AMENDABLE}
     if unknown:
         raise ValidationFailed(unknown, context="session")
-    data = {"title": ts.title, "description": ts.description, "starts_on": ts.starts_on.isoformat(),
-            "ends_on": ts.ends_on.isoformat(), "place": ts.place, "capacity": str(ts.capacity),
-            "credit_items": ts.credit_items, "specialist_common": ts.specialist_common, **changes}
+    data = {**as_filed(ts), **changes}
     clean = check_session(session, actor, {**data, "co_organisers": []})
     before = {k: _shown(getattr(ts, k)) for k in ("title", "place", "starts_on", "ends_on", "capacity")}
     ts.title, ts.place, ts.starts_on, ts.ends_on = clean["title"], clean["place"], clean["starts"], clean["ends"]
@@ -481,7 +489,6 @@ def board_summaries(session: Session, application_ids: list[int]) -> dict[int, s
     dates, place, places, credits, 専門医共通講習 and the co-organisers with their answers."""
     rows = session.scalars(sa.select(TrainingSession).where(
         TrainingSession.application_id.in_(application_ids))) if application_ids else []
-    answers = {"invited": "回答待ち", "accepted": "承諾", "declined": "辞退"}
     out = {}
     for ts in rows:
         days = f"{ts.starts_on:%Y/%m/%d}" + (f"〜{ts.ends_on:%Y/%m/%d}" if ts.ends_on != ts.starts_on else "")
@@ -492,7 +499,7 @@ def board_summaries(session: Session, application_ids: list[int]) -> dict[int, s
         if ts.specialist_common:
             parts.append("専門医共通講習")
         if ts.co_organisations:
-            named = "、".join(f"{c.association.name}（{answers[c.status]}）" for c in ts.co_organisations)
+            named = "、".join(f"{c.association.name}（{CO_STATES[c.status]}）" for c in ts.co_organisations)
             parts.append(f"共催: {named}")
         out[ts.application_id] = "・".join(p for p in parts if p)
     return out

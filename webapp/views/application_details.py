@@ -24,6 +24,7 @@ def details_context(s: Session, app: Application) -> dict:
             "duty": DUTY_CODES.get(app.duty_code), "labels": applications.STATUS_LABELS,
             "kinds": applications.KIND_LABELS, "documents": uploads.of_application(s, app.id),
             "withdrawal_reason": withdrawals.reason_label(app), "training_session": training.of_application(s, app),
+            "co_states": training.CO_STATES,
             "fee_reasons": fee_reductions.REASONS,
             "certification_labels": {"systems": certifications.SYSTEMS, "modes": certifications.MODES,
                                      "categories": CATEGORY_LABELS}}

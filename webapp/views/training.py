@@ -24,8 +24,6 @@ STATES = {"pending": "承認待ち", "approved": "受付中", "rejected": "却�
 LABELS = {"systems": certifications.SYSTEMS, "categories": certifications.CATEGORIES}
 #: a registration's state, on the session page and in the list of applicants
 REGISTRATION_STATES = {"registered": "申込", "waiting": "キャンセル待ち", "cancelled": "取消"}
-#: a co-organiser's answer to the organiser's request (共催)
-CO_STATES = {"invited": "回答待ち", "accepted": "承諾", "declined": "辞退"}
 
 
 @bp.route("/")
@@ -88,9 +86,7 @@ def amend(session_id):
         flash(translate("この研修会は差し戻されていないため、修正できません。"), "error")
         return redirect(url_for("training.detail", session_id=session_id))
     if request.method == "GET":
-        data = {"title": ts.title, "description": ts.description, "starts_on": ts.starts_on.isoformat(),
-                "ends_on": ts.ends_on.isoformat(), "place": ts.place, "capacity": str(ts.capacity),
-                "specialist_common": ts.specialist_common}
+        data = {k: v for k, v in training.as_filed(ts).items() if k != "credit_items"}
         for i, credit in enumerate(ts.credit_items[:CREDIT_ROWS], start=1):
             data[f"credit_kind_{i}"] = f"{credit['system']}:{credit['category']}"
             data[f"credits_{i}"] = figure(credit["credits"])
@@ -173,7 +169,7 @@ def _detail(ts, report=None, errors=None, ticked=(), change=None, change_errors=
                            report=report or ReportForm(), errors=errors or {}, ticked=set(ticked),
                            registration_states=REGISTRATION_STATES, change=change or {},
                            change_errors=change_errors or {}, organiser=organiser,
-                           co_mine=training.co_organisation_of(s, me, ts), co_states=CO_STATES,
+                           co_mine=training.co_organisation_of(s, me, ts), co_states=training.CO_STATES,
                            part_labels=applications.STATUS_LABELS,
                            co_open=co_open,
                            **(_co_organiser_choices() if co_open else {"co_picked": [], "co_found": [], "co_q": ""}),
