@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from .actors import Actor
 from .db import utcnow
 from .errors import Forbidden, ValidationFailed
-from .fields import JST, FieldError, halfwidth, parse_int
+from .fields import FieldError, halfwidth, jst_day_start, parse_int
 from .fields import date as parse_date
 from .models import ApplicationPart, Association, AuditEvent, UserAccount
 
@@ -157,11 +157,6 @@ def parse_query(args) -> AuditQuery:
     return q
 
 
-def _jst_day_start(day: dt.date) -> dt.datetime:
-    """The start of a Japanese day as stored (naive UTC)."""
-    return dt.datetime.combine(day, dt.time(), JST).astimezone(dt.UTC).replace(tzinfo=None)
-
-
 _ACTOR, _FOR = aliased(UserAccount), aliased(UserAccount)
 #: a row of the search: the event's columns, and the logins and names of who acted and for whom
 COLUMNS = (AuditEvent.id, AuditEvent.at, AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
@@ -180,9 +175,9 @@ def _statement(q: AuditQuery, limit: int | None = None):
     the whole table, ¾ s at 3,000,000 rows)."""
     conditions = []
     if q.date_from:
-        conditions.append(AuditEvent.at >= _jst_day_start(q.date_from))
+        conditions.append(AuditEvent.at >= jst_day_start(q.date_from))
     if q.date_to:
-        conditions.append(AuditEvent.at < _jst_day_start(q.date_to + dt.timedelta(days=1)))
+        conditions.append(AuditEvent.at < jst_day_start(q.date_to + dt.timedelta(days=1)))
     if q.action in ACTION_FAMILIES:
         conditions.append(AuditEvent.action.like(q.action + ".%"))
     elif q.action:

@@ -95,6 +95,16 @@ def today_jst() -> dt.date:
     return dt.datetime.now(JST).date()
 
 
+def jst_day_start(day: dt.date) -> dt.datetime:
+    """The start of a Japanese day as stored (naive UTC)."""
+    return dt.datetime.combine(day, dt.time(), JST).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def as_jst(stored: dt.datetime) -> dt.datetime:
+    """A stored time (naive UTC) as Japan time."""
+    return (stored if stored.tzinfo else stored.replace(tzinfo=dt.UTC)).astimezone(JST)
+
+
 def halfwidth(text) -> str:
     """NFKC (full-width digits/letters → half-width) plus every dash variant → "-"; trimmed."""
     if text is None:

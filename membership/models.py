@@ -203,7 +203,8 @@ class ProfileChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     physician_id: Mapped[int] = mapped_column(sa.ForeignKey("physicians.id"), index=True)
-    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: indexed: the offices' list of changes by period and the morning digest read by time
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))
     #: the member's own account when staff changed it for them (利用規約 §5-5)
     on_behalf_of_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_accounts.id"))

@@ -99,18 +99,19 @@ def flush_outbox() -> int:
 
 @shared_task(name="webapp.jobs.daily_digest")
 def daily_digest() -> int:
-    """Beat job (every morning): mail each association a digest of new and overdue review tasks.
+    """Beat job (every morning): mail each association a digest of new and overdue review tasks,
+    and of how many of its members changed their registered data (登録情報の変更一覧).
 
     Runs at most once a day per association (an audit row marks it), so a retried or doubled
     beat does not mail twice. Returns the number of mails queued.
     """
     from engine import tasks
-    from membership import audit, mail
+    from membership import audit, mail, profiles
     from membership.models import Association, AuditEvent
 
     factory = db.database().session_factory
     today = today_jst().isoformat()
-    link = current_app.config.get("BASE_URL", "").rstrip("/") + "/inbox"
+    base = current_app.config.get("BASE_URL", "").rstrip("/")
     queued = []
     with factory() as s:
         for association in s.scalars(sa.select(Association).where(Association.email != "")):
@@ -119,13 +120,15 @@ def daily_digest() -> int:
                 AuditEvent.object_id == association.id, AuditEvent.at >= utcnow() - dt.timedelta(hours=20)))
             if done:
                 continue
-            found = tasks.digest(s, association.id, since=utcnow() - dt.timedelta(days=1))
-            if not found["new"] and not found["overdue"]:
+            since = utcnow() - dt.timedelta(days=1)
+            found = tasks.digest(s, association.id, since=since)
+            changed = profiles.members_changed_since(s, association.id, since)
+            if not found["new"] and not found["overdue"] and not changed:
                 continue
             note = mail.send(s, association.email, "inbox_digest", association=association.name, day=today,
-                             link=link, **found)
+                             link=base + "/inbox", changed=changed, changes_link=base + "/members/changes", **found)
             audit.record(s, None, "digest.sent", "association", association.id, day=today,
-                         new=len(found["new"]), overdue=len(found["overdue"]))
+                         new=len(found["new"]), overdue=len(found["overdue"]), changed=changed)
             queued.append(note)
         s.commit()
         ids = [n.id for n in queued if n is not None]

@@ -1305,3 +1305,13 @@ EN.update({
 EN.update({"確認だけで、まだ取り込んでいません。": "Only checked: nothing has been imported yet."})
 EN.update({"しばらく操作がなかったため、ログアウトしました。もう一度ログインしてください。":
            "You were logged out after a while without activity. Please log in again."})
+EN.update({
+    "登録情報の変更一覧": "Changes to registered data", "変更日時": "Changed at", "変更者": "Changed by",
+    "管理者": "Administrator", "変更日（から）": "Changed from", "変更日（まで）": "Changed until",
+    "会員（入会申請中の方を含みます）が登録情報を変更した記録です。事務局・管理者が代わって変更したものも含みます。新しい順に表示します。":
+        "Changes your members (and applicants) made to their registered data, and those an office or an "
+        "administrator made for them, newest first.",
+    "この条件の変更をCSVで出力": "Export these changes as CSV", "さらに古い変更": "Older changes",
+    "この条件の変更はありません。": "No changes match.", "住所・連絡先": "Address and contact",
+    "医籍・生年月日・性別": "Registry, birth date, sex", "診療科・学歴・所属学会": "Departments, education, societies",
+})

@@ -14,6 +14,7 @@ from membership import (
     certifications,
     members,
     memberships,
+    profiles,
     registration,
     training,
 )
@@ -350,6 +351,28 @@ def list_members(query):
                 "since": m.since.isoformat() if m else None}
 
     return [row(p) for p in rows], 200, {"X-Total-Count": str(total)}
+
+
+@blp.route("/members/changes")
+@token_required
+@blp.doc(**AUTH, description="Secretariats and admins: changes to the registered data of the caller's current members "
+                             "and applicants (登録情報の変更一覧), newest first, 50 a page; `X-Total-Count`. The next "
+                             "page is asked for with `before` = the `X-Next-Before` header of this answer.")
+@blp.arguments(schemas.ProfileChangeQuery(), location="query")
+@blp.response(200, schemas.ProfileChangeSchema(many=True))
+def profile_changes(_query):
+    _staff_only()
+    rows, total, older = profiles.changes_here(db.session(), g.actor, profiles.parse_change_query(request.args))
+    answer = jsonify([{"id": r.id, "at": r.at.isoformat() + "Z", "physician_id": r.physician_id,
+                       "name": f"{r.family_name} {r.given_name}", "kana": f"{r.family_kana} {r.given_kana}",
+                       "registry_number": r.registry_number, "field": r.field, "old_value": r.old_value,
+                       "new_value": r.new_value, "changed_by": r.by_role,
+                       "changed_by_association": r.by_association if r.by_role == "secretariat" else None}
+                      for r in rows])
+    answer.headers["X-Total-Count"] = str(total)
+    if older:
+        answer.headers["X-Next-Before"] = str(older)
+    return answer
 
 
 @blp.route("/members/<int:physician_id>")

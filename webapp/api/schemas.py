@@ -237,6 +237,33 @@ class AuditEventSchema(Schema):
     detail = fields.Dict()
 
 
+class ProfileChangeQuery(QuerySchema):
+    """Documents the filters; the values are checked by membership.profiles.parse_change_query."""
+
+    date_from = fields.String(metadata={"description": "YYYY-MM-DD, a day in Japan; with neither date given, "
+                                                       "the last 30 days"})
+    date_to = fields.String(metadata={"description": "YYYY-MM-DD, a day in Japan (inclusive)"})
+    group = fields.String(metadata={"enum": ["name", "contact", "dispatch", "identity", "career"],
+                                    "description": "a kind of field"})
+    before = fields.String(metadata={"description": "the next page: the `X-Next-Before` of the previous answer"})
+
+
+class ProfileChangeSchema(Schema):
+    id = fields.Integer()
+    at = fields.String(metadata={"description": "UTC, ISO 8601"})
+    physician_id = fields.Integer()
+    name = fields.String()
+    kana = fields.String()
+    registry_number = fields.String(allow_none=True)
+    field = fields.String(metadata={"description": "the registered data's field, as in the registration form"})
+    old_value = fields.String()
+    new_value = fields.String()
+    changed_by = fields.String(allow_none=True, metadata={
+        "enum": ["member", "secretariat", "admin", None],
+        "description": "member: the physician themself; secretariat: an office for them"})
+    changed_by_association = fields.String(allow_none=True)
+
+
 class ReassignRequest(Schema):
     to_user_id = fields.Integer(required=True, strict=True, validate=ID_RANGE)
     reason = fields.String(required=True)

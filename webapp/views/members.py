@@ -27,7 +27,7 @@ from membership.reference import PREFECTURES
 
 from .. import db
 from ..csv_response import csv_download
-from ..i18n import field_errors, translate
+from ..i18n import field_errors, field_label, profile_value, translate
 from ..security import actor, holds_members_required, roles_required
 from . import csv_import
 from .account import reference_lists
@@ -235,6 +235,38 @@ def export():
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("members.index"))
     return csv_download(members.EXPORT_HEADINGS, rows, "members.csv")
+
+
+@bp.route("/members/changes")
+@roles_required("secretariat", "admin")
+@holds_members_required
+def changes():
+    """The changes the office's members made to their registered data (or an office or an admin
+    made for them): filters by period and kind of field, newest first, pages cut at an id."""
+    errors = {}
+    try:
+        query = profiles.parse_change_query(request.args)
+    except ValidationFailed as exc:
+        errors, query = field_errors(exc), profiles.parse_change_query({})
+    rows, total, older = profiles.changes_here(db.session(), actor(), query)
+    return render_template("members/changes.html", rows=rows, total=total, older=older, query=query,
+                           args=query.as_dict(), errors=errors, groups=profiles.GROUPS,
+                           changed_by=profiles.changed_by), (422 if errors else 200)
+
+
+@bp.route("/members/changes.csv")
+@roles_required("secretariat", "admin")
+@holds_members_required
+def export_changes():
+    """The matching changes, all of them, as CSV (UTF-8 with BOM); the export is recorded."""
+    try:
+        query = profiles.parse_change_query(request.args)
+    except ValidationFailed as exc:
+        flash(" ".join(field_errors(exc).values()), "error")
+        return redirect(url_for("members.changes"))
+    rows = profiles.export_changes(db.session(), actor(), query, field_label, profile_value)
+    db.commit()
+    return csv_download([translate(h) for h in profiles.CHANGE_HEADINGS], rows, "profile-changes.csv")
 
 
 @bp.route("/members/import", methods=["GET", "POST"])
