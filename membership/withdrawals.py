@@ -16,12 +16,13 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit, memberships
+from . import audit, mail, memberships
 from .actors import Actor
 from .applications import (
     _app,
     _mail_applicant,
     _parse_date,
+    applicant_contact,
     check_not_before_start,
     lock_applicant,
     pending_on_group,
@@ -217,8 +218,11 @@ def file_withdrawal(session: Session, actor: Actor, data: dict) -> Application:
 
 
 def amend_pending(session: Session, actor: Actor, app: Application, changes: dict) -> None:
-    """修正 while pending: the applicant changes the date or the reason; the layers see it.
+    """修正 while pending: the applicant changes the date or the reason; the layers see it. What
+    changed is mailed to the applicant (a receipt: someone else may hold the login) and to every
+    association the withdrawal names — one that approved already approved another date.
     Raises ValidationFailed."""
+    before = (app.desired_date, (app.payload or {}).get("reason", ""), (app.payload or {}).get("reason_text", ""))
     errors: dict[str, tuple[str, dict]] = {key: ("unknown_field", {}) for key in contract_body(changes)
                                            if key not in ("desired_date", "reason", "reason_text")}
     if "desired_date" in changes:
@@ -235,10 +239,30 @@ def amend_pending(session: Session, actor: Actor, app: Application, changes: dic
             payload.update(reason=reason, reason_text=text)
     if errors:
         raise ValidationFailed(errors, context="withdrawal")
+    after = (app.desired_date, payload.get("reason", ""), payload.get("reason_text", ""))
+    if after == before:
+        return
     payload["amended_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat()
     app.payload = payload
     audit.record(session, actor, "application.amend", "application", app.id,
                  on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
+    _mail_amendment(session, app, before, after)
+
+
+def _mail_amendment(session: Session, app: Application, before: tuple, after: tuple) -> None:
+    """What changed, as {field, old, new} (a reason as its code and the member's own words)."""
+    lines = []
+    if before[0] != after[0]:
+        lines.append({"field": "desired_date", "old": f"{before[0]:%Y/%m/%d}", "new": f"{after[0]:%Y/%m/%d}"})
+    if before[1:] != after[1:]:
+        lines.append({"field": "reason", "old": before[1:], "new": after[1:]})
+    _mail_applicant(session, app, "withdrawal_amended", changes=lines, application_id=app.id, reasons=REASONS)
+    name, _address = applicant_contact(session, app)
+    for part in app.parts:
+        if part.association.email:
+            mail.send(session, part.association.email, "withdrawal_amended_office", association=part.association.name,
+                      applicant=name, application_id=app.id, changes=lines,
+                      approved=part.status == PartStatus.APPROVED, reasons=REASONS)
 
 
 # --- the operations the withdrawal process names ------------------------------------------------

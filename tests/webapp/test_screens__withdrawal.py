@@ -93,6 +93,16 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     task = open_task_for(session, actor_for(session, "staff@sapporo"), app_id)
     page = text(staff.get(f"/tasks/{task.id}"))
     assert "申請者が審査中に申請内容を修正しました" in page and "退会届" in page and "廃業・退職" in page
+    # the change is mailed: a receipt to the member, a notice to each association left
+    shown_date = dt.date.fromisoformat(new_date).strftime("%Y/%m/%d")
+    receipt = session.scalars(sa.select(Notification).where(Notification.subject.like("%退会届の修正を受け付けました%"))
+                              ).one()
+    assert f"→ {shown_date}" in receipt.body
+    notices = session.scalars(sa.select(Notification).where(Notification.subject.like(f"%退会届の修正のお知らせ%{app_id}%"))
+                              ).all()
+    assert {n.to_address for n in notices} == {"office@sapporo.example.jp", "office@hokkaido.example.jp",
+                                               "office@jma.example.jp"}
+    assert all(f"→ {shown_date}" in n.body and "審査画面に修正後の内容" in n.body for n in notices)
 
     # a return: the member's amendment page has the withdrawal's own fields
     staff.post(f"/tasks/{task.id}", data={"decision": "return", "comment": "日付をご確認ください"})
