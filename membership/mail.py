@@ -22,6 +22,19 @@ _ROOT = Path(__file__).parent / "mail_templates"
 LANGS = ("ja", "en")
 
 
+def configure(site_url: str) -> None:
+    """Where users reach the app (the deployment's base URL): members' mails end with their My
+    Page's address (`_mypage.txt`). Set once at start; empty leaves the line out."""
+    _env.globals["site_url"] = (site_url or "").rstrip("/")
+
+
+def site_url() -> str:
+    return _env.globals["site_url"]
+
+
+configure("")
+
+
 def template_name(template: str, lang: str = "ja") -> str:
     """The file of `template` in `lang`: English versions live in mail_templates/en/."""
     if lang == "en" and (_ROOT / "en" / f"{template}.txt").is_file():

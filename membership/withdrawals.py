@@ -256,12 +256,12 @@ def _mail_amendment(session: Session, app: Application, before: tuple, after: tu
         lines.append({"field": "desired_date", "old": f"{before[0]:%Y/%m/%d}", "new": f"{after[0]:%Y/%m/%d}"})
     if before[1:] != after[1:]:
         lines.append({"field": "reason", "old": before[1:], "new": after[1:]})
-    _mail_applicant(session, app, "withdrawal_amended", changes=lines, application_id=app.id, reasons=REASONS)
+    _mail_applicant(session, app, "withdrawal_amended", amended=lines, application_id=app.id, reasons=REASONS)
     name, _address = applicant_contact(session, app)
     for part in app.parts:
         if part.association.email:
             mail.send(session, part.association.email, "withdrawal_amended_office", association=part.association.name,
-                      applicant=name, application_id=app.id, changes=lines,
+                      applicant=name, application_id=app.id, amended=lines,
                       approved=part.status == PartStatus.APPROVED, reasons=REASONS)
 
 

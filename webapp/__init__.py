@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from membership import mail
 from membership.fields import MAX_ID
 
 from .json_provider import OrjsonProvider
@@ -91,6 +92,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         base_host = urlsplit(app.config["BASE_URL"] or "").hostname
         app.config["TRUSTED_HOSTS"] = [base_host] if base_host else None
     app.json = OrjsonProvider(app)  # UTF-8, keys in the order built, no sort per answer
+    mail.configure(app.config["BASE_URL"])
     # Behind a TLS proxy every request comes from the proxy's address: the login throttle (per
     # client address) would count everyone as one. PROXY_HOPS trusted proxies' X-Forwarded-For /
     # -Proto / -Host are believed (0: none, the default — a header a client sets is not).

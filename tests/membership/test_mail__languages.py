@@ -24,7 +24,7 @@ ENGLISH = sorted(p.stem for p in (TEMPLATES / "en").glob("*.txt") if not p.stem.
 
 def _context():
     association = SimpleNamespace(name="中央区東支部")
-    application = SimpleNamespace(payload={"title": "研修会"})
+    application = SimpleNamespace(payload={"title": "研修会"}, kind="enrolment")
     part = SimpleNamespace(layer=4, association=association, status="in_review", application=application)
     return {"name": "日医 花子", "parts": [part], "labels": STATUS_LABELS_EN, "association": "中央区東支部",
             "comment": "", "link": "https://example.jp/x", "hours": 24, "logins": ["hanako01"], "login_id": "hanako01",
@@ -32,7 +32,9 @@ def _context():
             "valid_from": "2024/04/01", "valid_until": "2027/03/31", "missing": [], "title": "研修会",
             "issuer": "日本医師会", "waiting": True, "position": 2, "kind": "退会届",
             "starts_on": "2027/01/10", "place": "札幌",
-            "reason": "台風", "changes": ["会場: 札幌"], "address": "new@example.jp"}
+            "reason": "台風", "changes": ["会場: 札幌"], "address": "new@example.jp",
+            "amended": [{"field": "desired_date", "old": "2027/03/31", "new": "2027/04/30"},
+                        {"field": "reason", "old": ("retirement", ""), "new": ("other", "転居")}]}
 
 
 @pytest.mark.parametrize("template", ENGLISH)
@@ -70,3 +72,20 @@ def test_a_member_using_english_gets_english_mails_about_an_application(session)
     got = session.scalar(sa.select(Notification.subject).where(
         Notification.to_address == session.get(UserAccount, japanese.user_id).email))
     assert got == "【MAMIS】入会届を受け付けました" and STATUS_LABELS["in_review"] == "申請中"
+
+
+def test_a_members_mail_ends_with_the_address_of_my_page_and_an_offices_does_not():
+    context, configured = _context(), mail.site_url()
+    try:
+        mail.configure("https://mamis.example.jp/")
+        for template, lang, says in (("enrolment_received", "ja", "マイページ: https://mamis.example.jp/mypage/"),
+                                     ("withdrawal_amended", "en", "My Page: https://mamis.example.jp/mypage/"),
+                                     ("session_registered", "ja", "マイページ: https://mamis.example.jp/mypage/")):
+            assert mail.render(template, lang, **context)[1].endswith(says), template
+        session_filed = {**context, "parts": [SimpleNamespace(**{**vars(context["parts"][0]), "application": (
+            SimpleNamespace(payload={"title": "研修会"}, kind="session"))})]}
+        assert "/mypage/" not in mail.render("session_received", "ja", **session_filed)[1]  # to the filing office
+        mail.configure("")
+        assert "マイページ:" not in mail.render("enrolment_received", "ja", **context)[1]
+    finally:
+        mail.configure(configured)

@@ -98,8 +98,8 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     receipt = session.scalars(sa.select(Notification).where(Notification.subject.like("%退会届の修正を受け付けました%"))
                               ).one()
     assert f"→ {shown_date}" in receipt.body
-    notices = session.scalars(sa.select(Notification).where(Notification.subject.like(f"%退会届の修正のお知らせ%{app_id}%"))
-                              ).all()
+    notices = session.scalars(sa.select(Notification).where(
+        Notification.subject.like(f"%退会届の修正のお知らせ%{app_id}%"))).all()
     assert {n.to_address for n in notices} == {"office@sapporo.example.jp", "office@hokkaido.example.jp",
                                                "office@jma.example.jp"}
     assert all(f"→ {shown_date}" in n.body and "審査画面に修正後の内容" in n.body for n in notices)
