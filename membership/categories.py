@@ -15,7 +15,7 @@ from .actors import Actor
 from .associations import holds_members
 from .db import serialise, utcnow
 from .errors import Forbidden, NotFound, ValidationFailed
-from .fields import FieldError, halfwidth, text
+from .fields import FieldError, halfwidth, multiline, text
 from .models import Association, MemberCategory
 
 _CODE = re.compile(r"[A-Za-z0-9()\-_.]{1,20}")
@@ -46,7 +46,8 @@ def _clean(data: dict, errors: dict) -> dict:
     out = {}
     for field, maximum, optional in (("label", 100, False), ("criteria", 1000, True)):
         try:
-            out[field] = text(data.get(field), maximum, optional=optional)
+            check = multiline if field == "criteria" else text
+            out[field] = check(data.get(field), maximum, optional=optional)
         except FieldError as exc:
             errors[field] = (exc.key, exc.params)
     return out

@@ -215,6 +215,21 @@ def text(raw, maximum: int, optional: bool = True) -> str:
     return value
 
 
+def multiline(raw, maximum: int, optional: bool = True) -> str:
+    """Text typed in a text area: as `text`, with its line breaks kept (CR LF and CR stored as LF,
+    blank lines at either end dropped) — every other control character is still refused."""
+    value = fullwidth_text(str(raw or "").replace("\r\n", "\n").replace("\r", "\n"))
+    if not value:
+        if optional:
+            return ""
+        raise FieldError("required")
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in value):
+        raise FieldError("invalid")
+    if len(value) > maximum:
+        raise FieldError("too_long", max=maximum)
+    return value
+
+
 def postal_code(raw) -> str:
     """NNN-NNNN; seven digits without the hyphen (full-width too) are accepted."""
     value = required(halfwidth(raw).replace("〒", "").strip())

@@ -10,7 +10,7 @@ from . import audit, mail
 from .actors import Actor
 from .applications import applicant_contact, get_application
 from .errors import Forbidden, ValidationFailed
-from .fields import FieldError, text
+from .fields import FieldError, multiline
 from .models import ApplicationNote
 
 MAX_NOTE = 2000
@@ -23,7 +23,7 @@ def add_note(session: Session, actor: Actor, application_id: int, body: str | No
         raise Forbidden()
     app = get_application(session, actor, application_id)  # NotFound outside the scope
     try:
-        clean = text(body, MAX_NOTE, optional=False)
+        clean = multiline(body, MAX_NOTE, optional=False)
     except FieldError as exc:
         raise ValidationFailed.one("note", exc.key, **exc.params) from None
     note = ApplicationNote(application_id=app.id, author_user_id=actor.user_id, association_id=actor.association_id,

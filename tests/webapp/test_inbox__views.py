@@ -791,3 +791,18 @@ def test_text_a_spreadsheet_would_run_is_written_as_text_in_every_csv():
     assert safe_cell("+81-3-1234") == "'+81-3-1234" and safe_cell("@SUM(A1)") == "'@SUM(A1)"
     assert safe_cell("-3") == "-3" and safe_cell("-0.5") == "-0.5" and safe_cell(12) == 12
     assert safe_cell("上野クリニック") == "上野クリニック" and safe_cell("") == ""
+
+
+def test_a_note_keeps_its_line_breaks_on_the_task_page_and_in_the_mail(app, session, office):
+    from membership.models import ApplicationNote, Notification
+
+    app_id = office["apps"][0]
+    client, page = login(app, "staff@chuoeast"), f"/tasks/{office['tasks'][app_id]}"
+    r = client.post(f"{page}/notes", data={"note": "次の書類をご提出ください。\r\n・開設者証明書\r\n・医師免許証の写し",
+                                           "to_applicant": "y"})
+    assert r.status_code == 302
+    note = session.scalars(sa.select(ApplicationNote).where(ApplicationNote.application_id == app_id)).one()
+    assert note.body == "次の書類をご提出ください。\n・開設者証明書\n・医師免許証の写し"
+    assert '<span class="multiline">次の書類をご提出ください。\n・開設者証明書' in text(client.get(page))
+    mailed = session.scalars(sa.select(Notification).order_by(Notification.id.desc())).first()
+    assert "・開設者証明書\n・医師免許証の写し" in mailed.body
