@@ -96,6 +96,8 @@ class HumanTask(Base):
     #: who may then read the task (not work it)
     escalated_at: Mapped[dt.datetime | None]
     escalated_to_association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
+    #: a review of an application its applicant amended and filed again after a return (再提出)
+    resubmitted: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     #: set when the task is created, so that a new instance needs no flush for its id first
     instance: Mapped[ProcessInstance] = relationship()

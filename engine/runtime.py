@@ -30,10 +30,11 @@ from membership.actors import Actor
 from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, DomainError, NotFound
 from membership.fields import parse_int
+from membership.models import UserAccount
 
 from . import escalation, safe_eval
 from .deploy import latest_with_calls, load_specs
-from .models import HumanTask, ProcessInstance
+from .models import HumanTask, ProcessInstance, TaskEvent
 from .script_engine import RestrictedScriptEngine, RunContext, ServiceFailed
 from .services import SERVICES
 
@@ -400,16 +401,48 @@ def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
         if days is not None:
             # business days of the association's office (weekends, holidays, closed days excluded)
             due = calendar.due_at(session, association_id, days)
-        session.add(HumanTask(
+        review = props.get("kind", "review") == "review"
+        resubmitted, returner = _after_return(session, instance.application_id, association_id) \
+            if review and instance.application_id else (False, None)
+        row = HumanTask(
             instance=instance, application_id=instance.application_id, spiff_task_id=spiff_id,
             bpmn_id=t.task_spec.bpmn_id, process_key=t.workflow.spec.name,
             name=safe_text.clip(t.task_spec.bpmn_name or t.task_spec.bpmn_id, 200),
             kind=props.get("kind", "review"), form_key=props.get("form_key", ""),
             association_id=association_id, layer=layer,
             assignee_user_id=int(assignee) if assignee is not None else None,
-            status="open", created_at=now, due_at=due, **summary,
-            **(escalation.take_pending(session, instance.application_id, association_id)
-               if props.get("kind", "review") == "review" else {})))
+            status="open", created_at=now, due_at=due, resubmitted=resubmitted, claimed_by_user_id=returner,
+            **summary, **(escalation.take_pending(session, instance.application_id, association_id) if review else {}))
+        session.add(row)
+        if returner is not None:  # its history says why it is claimed (rare: a flush for the id)
+            session.flush()
+            session.add(TaskEvent(task_id=row.id, kind="claim", actor_user_id=returner, at=now,
+                                  reason="再提出：差し戻した担当者に戻しました"))
+
+
+def _after_return(session: Session, application_id: int, association_id: int | None) -> tuple[bool, int | None]:
+    """For a new review of an application: whether its applicant filed it again after a return
+    (an amendment was completed), and who at this association returned it last time — the review
+    goes back to them (Camunda and Flowable keep the assignee), if they still work there."""
+    # read without flushing: the step's writes leave in one flush (its amendment, completed in this
+    # step, is still pending in the session and counted from there)
+    with session.no_autoflush:
+        rows = session.execute(
+            sa.select(HumanTask.kind, HumanTask.association_id, HumanTask.decision, HumanTask.completed_by_user_id)
+            .where(HumanTask.application_id == application_id, HumanTask.status == "completed")
+            .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())).all()
+    amended_now = any(isinstance(o, HumanTask) and o.application_id == application_id and o.kind == "amend"
+                      and o.status == "completed" for o in session.dirty)
+    if not amended_now and not any(r.kind == "amend" for r in rows):
+        return False, None
+    last_here = next((r for r in rows if r.kind == "review" and r.association_id == association_id), None)
+    if last_here is None or last_here.decision != "return" or last_here.completed_by_user_id is None:
+        return True, None
+    with session.no_autoflush:
+        still_here = session.scalar(sa.select(UserAccount.id).where(
+            UserAccount.id == last_here.completed_by_user_id, UserAccount.association_id == association_id,
+            UserAccount.role == "secretariat", UserAccount.is_active.is_(True)))
+    return True, still_here
 
 
 def _association(session: Session, code, task) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from membership import applications, audit, members, search, training, withdrawals
 from membership.actors import Actor
 from membership.db import is_postgresql, serialise, utcnow
-from membership.errors import Conflict, NotFound, ValidationFailed
+from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from membership.fields import JST, halfwidth, parse_id, parse_int
 from membership.models import Application, Association, UserAccount
 
@@ -130,6 +130,7 @@ def task_dict(task, association_code: str | None) -> dict:
         "claimed_by": m["claimed_by_user_id"], "completed_at": completed.isoformat() + "Z" if completed else None,
         "decision": m["decision"], "comment": m["comment"], "application_kind": m["application_kind"],
         "applicant_name": m["applicant_name"], "applicant_kana": m["applicant_kana"],
+        "resubmitted": m["resubmitted"],
     }
 
 
@@ -179,11 +180,21 @@ def _set_claim(session: Session, task: HumanTask, expected: int | None, new: int
         raise Conflict("task_claimed" if task.status == "open" else "task_not_open")
 
 
+def _refuse_four_eyes(session: Session, task: HumanTask, user_id: int) -> None:
+    """A review cannot be held by the one staff user who may not decide it (its applicant, or who
+    filed it for them): holding it would keep it from every colleague who may. Raises Forbidden."""
+    if task.kind == "review" and task.application_id:
+        app = session.get(Application, task.application_id)
+        if app is not None and user_id in (app.applicant_user_id, app.filed_by_user_id):
+            raise Forbidden("four_eyes_hold")
+
+
 def claim(session: Session, actor: Actor, task_id: int) -> HumanTask:
-    """Raises NotFound, Conflict (already claimed by someone else or closed)."""
+    """Raises NotFound, Conflict (already claimed by someone else or closed), Forbidden (four-eyes)."""
     task = get_task(session, actor, task_id)
     if task.claimed_by_user_id == actor.user_id and task.status == "open":
         return task
+    _refuse_four_eyes(session, task, actor.user_id)
     _set_claim(session, task, None, actor.user_id)
     _event(session, actor, task, "claim")
     return task
@@ -216,6 +227,7 @@ def reassign(session: Session, actor: Actor, task_id: int, to_user_id: int, reas
         raise ValidationFailed.one("to_user", "not_a_colleague")
     if task.claimed_by_user_id not in (None, actor.user_id):
         raise Conflict("task_claimed")
+    _refuse_four_eyes(session, task, target.id)
     _set_claim(session, task, task.claimed_by_user_id, target.id)
     _event(session, actor, task, "reassign", target.id, text)
     return task
@@ -230,6 +242,7 @@ def take_over(session: Session, actor: Actor, task_id: int, reason: str | None) 
     previous = task.claimed_by_user_id
     if previous == actor.user_id:
         return task
+    _refuse_four_eyes(session, task, actor.user_id)
     _set_claim(session, task, previous, actor.user_id)
     _event(session, actor, task, "take_over", actor.user_id, text)
     return task
@@ -253,6 +266,25 @@ def task_history(session: Session, task: HumanTask) -> list[tuple]:
             .outerjoin(to_account, TaskEvent.to_user_id == to_account.id)
             .where(TaskEvent.task_id == task.id).order_by(TaskEvent.at, TaskEvent.id))
     return [tuple(r) for r in session.execute(stmt)]
+
+
+#: a completed task's decision in words (an amendment's is the applicant's 再提出)
+DECISION_LABELS = {"approve": "承認", "reject": "却下", "return": "差戻し", "resubmit": "再提出"}
+
+
+def review_rounds(session: Session, application_id: int) -> list:
+    """The completed tasks of an application, oldest first: each layer's decisions and the
+    applicant's resubmissions after a return, with their comments and who made them. For the
+    staff of the layers involved (the caller checks the application is theirs to see)."""
+    who = aliased(UserAccount)
+    return session.execute(
+        sa.select(HumanTask.id, HumanTask.completed_at, HumanTask.kind, HumanTask.decision, HumanTask.comment,
+                  HumanTask.layer, Association.name.label("association"), who.display_name.label("by_name"),
+                  who.role.label("by_role"))
+        .outerjoin(Association, Association.id == HumanTask.association_id)
+        .outerjoin(who, who.id == HumanTask.completed_by_user_id)
+        .where(HumanTask.application_id == application_id, HumanTask.status == "completed")
+        .order_by(HumanTask.completed_at, HumanTask.id)).all()
 
 
 def _validate_decision(task: HumanTask, decision: str | None, comment: str | None) -> None:
@@ -648,8 +680,14 @@ def next_task(session: Session, actor: Actor, q: InboxQuery, done_id: int, look_
     if q.view == "escalated" or q.status not in ("", "open"):
         return None
     rows, _ = search_inbox(session, actor, replace(q, page=1, status="open"), limit=look_at)
-    return next((t.id for t, _ in rows if t.id != done_id and t.kind == "review"
-                 and t.claimed_by_user_id in (None, actor.user_id)), None)
+    candidates = [t for t, _ in rows if t.id != done_id and t.kind == "review"
+                  and t.claimed_by_user_id in (None, actor.user_id)]
+    # four-eyes: not an application the actor filed (for themself or for a member)
+    own = set(session.scalars(sa.select(Application.id).where(
+        Application.id.in_({t.application_id for t in candidates if t.application_id}),
+        sa.or_(Application.applicant_user_id == actor.user_id,
+               Application.filed_by_user_id == actor.user_id)))) if candidates else set()
+    return next((t.id for t in candidates if t.application_id not in own), None)
 
 
 # --- the daily digest ---------------------------------------------------------------------------

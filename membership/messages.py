@@ -288,6 +288,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "ended it."},
     "not_a_colleague": {"ja": "{field}は同じ医師会の事務局職員から選んでください。",
                         "en": "Choose a {field} of your own association's office."},
+    "four_eyes_hold": {"ja": "ご自身が申請者（または代理で申請した）の申請の審査は担当できません。他の職員が担当してください。",
+                       "en": "You cannot hold the review of an application you filed (for yourself or for a member): "
+                             "a colleague must take it."},
     "four_eyes": {"ja": "ご自身が申請者（または代理で申請した）の申請は承認できません。他の職員が承認してください。",
                   "en": "You cannot approve an application you filed or that is your own; another staff member must."},
     "bad_encoding": {"ja": "{field}の文字コードが読めません（UTF-8 または Shift_JIS で保存してください）。",

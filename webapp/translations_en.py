@@ -1315,3 +1315,7 @@ EN.update({
     "この条件の変更はありません。": "No changes match.", "住所・連絡先": "Address and contact",
     "医籍・生年月日・性別": "Registry, birth date, sex", "診療科・学歴・所属学会": "Departments, education, societies",
 })
+EN.update({
+    "審査の経過": "Review so far", "事務局が代理": "filed by the office",
+    "再提出：差し戻した担当者に戻しました": "Resubmitted: back to the staff member who returned it",
+})

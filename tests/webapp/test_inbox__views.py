@@ -176,6 +176,50 @@ def test_four_eyes_staff_who_filed_for_the_applicant_cannot_approve(app, session
     tasks.complete_task(session, sapporo, review.id, "approve", "")
 
 
+def test_the_filer_cannot_hold_the_review_nor_be_led_to_it(app, session):
+    """Four-eyes for holding: whoever filed an application may not claim or take over its review
+    (it would keep it from every colleague who may decide it), nor be handed it; "decide and next"
+    passes over it."""
+    from engine import flows
+
+    staff = actor_for(session, "staff@otaru")
+    second = Actor.of(accounts.create_user(session, f"otaru2-{uuid.uuid4().hex[:6]}", "Mamis#2024", "secretariat",
+                                           association_code="otaru", name="小樽 第二"))
+    member = actor_for(session, "nichiitaro")
+    group = session.scalars(sa.text("SELECT group_id FROM memberships WHERE physician_id = :p"),
+                            {"p": member.physician_id}).first()
+    other = file_enrolment(session, new_member(session, prefix="fh"), chain=[("otaru", "A-1")])  # to go on from
+    filed = flows.submit_application(session, second, {
+        "kind": "withdrawal", "group_id": group, "associations": ["otaru"],
+        "desired_date": today_jst().isoformat(), "reason": "retirement", "on_behalf_of": "nichiitaro"})
+    session.flush()
+    review = tasks.list_tasks(session, staff, application_id=filed.id)[0][0]
+    done = tasks.list_tasks(session, staff, application_id=other.id)[0][0].id
+    for act in (lambda: tasks.claim(session, second, review.id),
+                lambda: tasks.reassign(session, staff, review.id, second.user_id, "担当変更")):
+        savepoint = session.begin_nested()
+        with pytest.raises(Forbidden) as caught:
+            act()
+        savepoint.rollback()
+        assert caught.value.message_key == "four_eyes_hold"
+    tasks.claim(session, staff, review.id)
+    savepoint = session.begin_nested()
+    with pytest.raises(Forbidden):
+        tasks.take_over(session, second, review.id, "急ぎのため")
+    savepoint.rollback()
+    # "decide and next" from another task does not lead the filer to it
+    query = tasks.InboxQuery(view="open", sort="application", order="desc")
+    tasks.unclaim(session, staff, review.id)
+    assert tasks.next_task(session, staff, query, done_id=done) == review.id
+    assert tasks.next_task(session, second, query, done_id=done) != review.id
+    # on the screen: no claim button, and a forged claim is refused with the reason
+    client = login(app, second.login_id)
+    page = text(client.get(f"/tasks/{review.id}"))
+    assert f'action="/tasks/{review.id}/claim"' not in page
+    r = client.post(f"/tasks/{review.id}/claim", follow_redirects=True)
+    assert "審査は担当できません" in text(r) and session.get(HumanTask, review.id).claimed_by_user_id is None
+
+
 def test_a_one_person_office_is_told_how_to_get_its_own_filing_approved(app, session):
     """小樽市医師会 has one staff account; what it files for a member it cannot approve itself: the
     task page says whom to ask, and a bulk run that failed on it offers no retry doomed to fail."""
@@ -806,3 +850,43 @@ def test_a_note_keeps_its_line_breaks_on_the_task_page_and_in_the_mail(app, sess
     assert '<span class="multiline">次の書類をご提出ください。\n・開設者証明書' in text(client.get(page))
     mailed = session.scalars(sa.select(Notification).order_by(Notification.id.desc())).first()
     assert "・開設者証明書\n・医師免許証の写し" in mailed.body
+
+
+def test_a_resubmission_goes_back_to_who_returned_it_marked_with_the_applicants_message(app, session, office, api):
+    second, app_id = office["second"], office["apps"][0]
+    first_review = office["tasks"][app_id]
+    tasks.claim(session, second, first_review)
+    tasks.complete_task(session, second, first_review, "return", "開設者証明書を添付してください")
+    member = office["members"][0]
+    amend = tasks.list_tasks(session, member, application_id=app_id)[0][0]
+    tasks.complete_task(session, member, amend.id, comment="開設者証明書を添付しました。\n確認をお願いします。")
+    again = next(t for t, _ in tasks.list_tasks(session, second, application_id=app_id) if t.status == "open")
+    assert again.resubmitted and again.claimed_by_user_id == second.user_id  # back to who returned it
+    assert [e.reason for e, *_ in tasks.task_history(session, again)] == ["再提出：差し戻した担当者に戻しました"]
+
+    client = login(app, second.login_id)
+    row = text(client.get("/inbox?view=mine")).split(f"/tasks/{again.id}")[1].split("</tr>")[0]
+    assert "再提出" in row
+    page = text(client.get(f"/tasks/{again.id}"))
+    rounds = page.split('id="rounds-title"')[1].split("</section>")[0]
+    assert rounds.index("差戻し") < rounds.index("開設者証明書を添付してください") < rounds.index("再提出")
+    assert '<span class="multiline">開設者証明書を添付しました。\n確認をお願いします。</span>' in rounds
+    assert "申請者" in rounds and "第二 職員" in rounds
+    # the return's comment is no longer shown as the association's standing
+    standing = page.split('id="app-title"')[1].split("</table>")[0]
+    assert "開設者証明書を添付してください" not in standing
+    assert api(second.login_id).get(f"/api/v1/tasks/{again.id}").get_json()["resubmitted"] is True
+
+
+def test_a_review_returned_by_someone_who_left_is_resubmitted_unclaimed(app, session, office):
+    from membership.models import UserAccount
+
+    second, app_id = office["second"], office["apps"][1]
+    tasks.claim(session, second, office["tasks"][app_id])
+    tasks.complete_task(session, second, office["tasks"][app_id], "return", "日付をご確認ください")
+    session.get(UserAccount, second.user_id).is_active = False  # the staff member left the office
+    member = office["members"][1]
+    amend = tasks.list_tasks(session, member, application_id=app_id)[0][0]
+    tasks.complete_task(session, member, amend.id)
+    again = next(t for t, _ in tasks.list_tasks(session, office["staff"], application_id=app_id) if t.status == "open")
+    assert again.resubmitted and again.claimed_by_user_id is None

@@ -317,6 +317,8 @@ class TaskSchema(Schema):
     application_kind = fields.String()
     applicant_name = fields.String()
     applicant_kana = fields.String()
+    resubmitted = fields.Boolean(metadata={"description": "a review of an application its applicant amended and "
+                                                          "filed again after a return (再提出)"})
     decision = fields.String(allow_none=True)
     comment = fields.String()
 

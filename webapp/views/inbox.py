@@ -37,7 +37,7 @@ from membership import (
     uploads,
 )
 from membership.db import utcnow
-from membership.errors import Conflict, ValidationFailed
+from membership.errors import Conflict, Forbidden, ValidationFailed
 from membership.fields import parse_id, parse_int
 from membership.reference import DUTY_CODES
 
@@ -410,6 +410,8 @@ def task(task_id):
              "claimed_by_me": item.claimed_by_user_id == me.user_id, "claimant": claimant,
              "history": tasks.task_history(s, item), "colleagues": tasks.colleagues(s, me) if me.is_secretariat else [],
              "message": message, "notes": notes.notes_for_staff(s, me, app.id) if me.is_secretariat else [],
+             "rounds": tasks.review_rounds(s, app.id) if me.is_secretariat else [],
+             "decision_labels": tasks.DECISION_LABELS,
              "member_page": _member_page(s, me, app)}
     return render_template("inbox/task.html", **extra, **details, task=item, form=form, errors=errors,
                            facilities=results, q=q, selected=details["facility"], duty_codes=DUTY_CODES,
@@ -476,6 +478,11 @@ def _task_action(task_id: int, action, done: str):
         db.rollback()
         flash(next(iter(field_errors(exc).values())), "error")
     except Conflict as exc:
+        db.rollback()
+        flash(message(exc.message_key), "error")
+    except Forbidden as exc:
+        if exc.message_key != "four_eyes_hold":
+            raise
         db.rollback()
         flash(message(exc.message_key), "error")
     else:
