@@ -58,7 +58,7 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     find = physician_finder(session, rows)
     seen: set[tuple[int, str]] = set()
     clean, problems = [], []
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(rows.lines, rows, strict=True):
         errors: dict[str, tuple[str, dict]] = {}
         physician_id = find(row, errors)
         kind = fields.halfwidth(row.get("種類"))

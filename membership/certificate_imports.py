@@ -40,7 +40,7 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
         Certificate.number.in_({fields.halfwidth(r.get("認定番号")) for r in rows})))}
     seen: set[str] = set()
     clean, problems = [], []
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(rows.lines, rows, strict=True):
         errors: dict[str, tuple[str, dict]] = {}
         physician_id = find(row, errors)
         system = fields.halfwidth(row.get("制度"))

@@ -38,7 +38,7 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     rows = read_rows(raw, COLUMNS, row_cap(session, MAX_ROWS))
     find = physician_finder(session, rows)
     clean, problems = [], []
-    for line, row in enumerate(rows, start=2):
+    for line, row in zip(rows.lines, rows, strict=True):
         errors: dict[str, tuple[str, dict]] = {}
         physician_id = find(row, errors)
         system = fields.halfwidth(row.get("制度"))

@@ -251,11 +251,30 @@ def phone(raw, optional: bool = True) -> str:
     return value
 
 
+#: the first year of each era (和暦), by its name and its initial: 昭和45年 is 1926 + 45 - 1
+ERAS = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和": 2019,
+        "M": 1868, "T": 1912, "S": 1926, "H": 1989, "R": 2019}
+_ERA_DATE = re.compile(r"(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{1,2})\s*[年.\-/]"
+                       r"\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})日?", re.IGNORECASE)
+
+
+def _western(text: str) -> str:
+    """A 和暦 date (令和2年4月1日, H2.4.1, S45/4/1, 平成元年…) as YYYY-M-D; other text as it is."""
+    m = _ERA_DATE.fullmatch(text)
+    if not m:
+        return text
+    era, year, month, day = m.groups()
+    first = ERAS.get(era) or ERAS[era.upper()]
+    return f"{first + (1 if year == '元' else int(year)) - 1}-{month}-{day}"
+
+
 def date(raw, optional: bool = False, past: bool = True) -> dt.date | None:
+    """A date typed as 2001-04-01, 2001/4/1, 2001年4月1日 or in 和暦 (令和2年4月1日, H2.4.1)."""
     if isinstance(raw, dt.date):
         value = raw
     else:
-        cleaned = halfwidth(raw).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-")
+        cleaned = _western(halfwidth(raw))
+        cleaned = cleaned.replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-")
         cleaned = cleaned.rstrip("日")
         if not cleaned:
             if optional:

@@ -78,14 +78,36 @@ def rows_or_refusal(reader, field: str):
         yield row
 
 
-def read_rows(raw: bytes, columns, max_rows: int) -> list[dict]:
+def numbered_rows(reader, field: str):
+    """(line, row) for each row of a csv reader with something in it: `line` is where the row
+    starts in the file, as a spreadsheet or an editor numbers it (blank lines counted, a quoted cell
+    over several lines counted whole). Rows whose every cell is empty — Excel writes them (,,,,)
+    below the data — are passed over: they hold nothing to import. A row the reader cannot read is
+    ValidationFailed on `field`."""
+    for row in rows_or_refusal(reader, field):
+        cells = [v for v in (row.values() if isinstance(row, dict) else row) if isinstance(v, str)]
+        if not any(cell.strip() for cell in cells):
+            continue
+        # the reader stands at the row's last line: step back over the line breaks inside it
+        yield reader.line_num - sum(cell.count("\n") for cell in cells), row
+
+
+class Rows(list):
+    """A file's rows (dicts by its header), with `lines`: where each starts in the file."""
+
+    lines: list[int]
+
+
+def read_rows(raw: bytes, columns, max_rows: int) -> Rows:
     """A CSV file's rows by its header, or ValidationFailed ("file") when it cannot be read at all:
     encoding, a missing column, a broken row, too many rows, none."""
-    rows = list(rows_or_refusal(open_csv(raw, columns), "file"))
-    if len(rows) > max_rows:
+    numbered = list(numbered_rows(open_csv(raw, columns), "file"))
+    if len(numbered) > max_rows:
         raise ValidationFailed.one("file", "too_many", max=max_rows)
-    if not rows:
+    if not numbered:
         raise ValidationFailed.one("file", "empty_file")
+    rows = Rows(row for _, row in numbered)
+    rows.lines = [line for line, _ in numbered]
     return rows
 
 
@@ -122,11 +144,16 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     reader = open_csv(raw, COLUMNS)
     categories = {c.code: c for c in session.scalars(sa.select(MemberCategory).where(
         MemberCategory.association_id == actor.association_id))}
+    # a code typed in another case (a-1 for A-1) is that code, where no two codes differ by case alone
+    by_case: dict[str, list] = {}
+    for c in categories.values():
+        by_case.setdefault(c.code.upper(), []).append(c)
+    folded = {upper: found[0] for upper, found in by_case.items() if len(found) == 1}
     seen: set[str] = set()
     clean, problems = [], []
     cap = row_cap(session, MAX_ROWS)
-    for line, row in enumerate(rows_or_refusal(reader, "file"), start=2):
-        if line - 1 > cap:
+    for count, (line, row) in enumerate(numbered_rows(reader, "file"), start=1):
+        if count > cap:
             raise ValidationFailed.one("file", "too_many", max=cap)
         errors: dict[str, tuple[str, dict]] = {}
 
@@ -150,7 +177,8 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
         if sex is None:
             errors["性別"] = ("choose_from_list", {})
         item["sex"] = sex
-        category = categories.get(fields.halfwidth(row.get("会員区分")))
+        code = fields.halfwidth(row.get("会員区分"))
+        category = categories.get(code) or folded.get(code.upper())
         if category is None:
             errors["会員区分"] = ("unknown_category_code", {"code": row.get("会員区分") or ""})
         item["category"] = category

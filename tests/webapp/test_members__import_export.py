@@ -230,3 +230,28 @@ def test_an_import_cannot_claim_a_registered_physician_by_number_alone(app, sess
                     content_type="multipart/form-data")
     assert r.status_code == 302  # the same person, as registered: now also bunkyo's member
     assert bunkyo.get(f"/members/{physician.id}").status_code == 200
+
+
+def test_a_check_names_the_lines_of_the_file_and_passes_over_excels_empty_rows(session):
+    """Line numbers are the file's (a blank line and a quoted cell over two lines counted), rows of
+    empty cells — Excel writes them below the data — hold nothing and refuse nothing, a category
+    code typed in lower case and a 和暦 date are read."""
+    from membership import imports
+    from membership.actors import Actor
+
+    staff = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "staff@otaru"))
+    a, b, c = numbers(3)
+    lines = [
+        ",".join(imports.COLUMNS),                                                          # line 1
+        f"{a},取込,一郎,トリコミ,イチロウ,昭和45年4月1日,男,,a-1,R2.4.1",                     # line 2: good
+        "",                                                                                  # line 3
+        f'{b},取込,"二郎',                                                                   # line 4 …
+        '続き",トリコミ,ジロウ,1971-01-01,男,,A-1,2001-04-01',                               # … line 5
+        f"{c},取込,三子,取込,サンコ,1972-02-02,女,,A-1,2001-04-01",                           # line 6: bad kana
+        ",,,,,,,,,", ",,,,,,,,,",                                                            # Excel's trailing rows
+    ]
+    clean, problems = imports.check(session, Actor.of(staff), ("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    assert [p["line"] for p in problems] == [4, 6]  # the two-line name, the kana: at the lines they start
+    assert set(problems[0]["errors"]) == {"名"} and set(problems[1]["errors"]) == {"セイ"}
+    assert [(r["registry_number"], r["birth_date"], r["since"], r["category"].code) for r in clean] == [
+        (a, dt.date(1970, 4, 1), dt.date(2020, 4, 1), "A-1")]
