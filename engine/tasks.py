@@ -652,14 +652,45 @@ def delete_filter(session: Session, actor: Actor, filter_id: int) -> None:
         raise NotFound()
 
 
-def matching_ids(session: Session, actor: Actor, q: InboxQuery, limit: int = 1000) -> list[int]:
+def matching_ids(session: Session, actor: Actor, q: InboxQuery, limit: int = 1000,
+                 open_only: bool = True) -> list[int]:
     """The ids of the open tasks matching the query, newest first, at most `limit` (for "approve
     all matching this filter"). Open is a condition of the query, not a filter on its first rows:
-    with the "all" view, completed tasks must not take the places of open ones."""
+    with the "all" view, completed tasks must not take the places of open ones. `open_only=False`:
+    every task the list shows (board material of decisions already taken, for the minutes)."""
+    if not open_only:
+        rows, _ = search_inbox(session, actor, replace(q, page=1), limit=limit)
+        return [t.id for t, _ in rows]
     if q.status not in ("", "open"):
         return []
     rows, _ = search_inbox(session, actor, replace(q, page=1, status="open"), limit=limit)
     return [t.id for t, _ in rows]
+
+
+def approvable(session: Session, actor: Actor, ids: list[int]) -> dict[str, list[int]]:
+    """The open review tasks `ids` sorted by what an approval by `actor` would meet: "ok", "claimed"
+    (held by a colleague), "own" (an application the actor filed: four-eyes) — what a bulk run of
+    them would approve and what it would fail on, said before it starts."""
+    out: dict[str, list[int]] = {"ok": [], "claimed": [], "own": []}
+    if not ids:
+        return out
+    rows = session.execute(
+        sa.select(HumanTask.id, HumanTask.claimed_by_user_id, Application.applicant_user_id,
+                  Application.filed_by_user_id)
+        .outerjoin(Application, Application.id == HumanTask.application_id)
+        .where(HumanTask.id.in_(ids), HumanTask.status == "open", HumanTask.kind == "review", _scope(actor))).all()
+    by_id = {r.id: r for r in rows}
+    for task_id in ids:
+        r = by_id.get(task_id)
+        if r is None:
+            continue
+        if actor.user_id in (r.applicant_user_id, r.filed_by_user_id):
+            out["own"].append(task_id)
+        elif r.claimed_by_user_id not in (None, actor.user_id):
+            out["claimed"].append(task_id)
+        else:
+            out["ok"].append(task_id)
+    return out
 
 
 def latest_for(session: Session, actor: Actor, application_ids: list[int]) -> dict[int, int]:

@@ -66,8 +66,10 @@ def credentials_notices(notices: list[tuple], login_url: str = "", contact: str 
 
 BOARD_COLUMNS = ("申請番号", "受付日", "申請の種類", "申請者", "フリガナ", "医籍登録番号", "会員区分", "希望日",
                  "所属施設", "内容", "層", "期限", "状態")
-#: relative widths; a date (2026/12/01) needs 22 of them in 9 pt, or it wraps
+#: relative widths; the columns that must not wrap (NO_WRAP) are widened to their longest text
+#: (a date, 2026/12/01) and the others share what is left by these weights
 BOARD_WIDTHS = (18, 22, 20, 28, 30, 22, 16, 22, 36, 56, 8, 22, 18)
+NO_WRAP = frozenset({"申請番号", "受付日", "希望日", "期限", "層", "状態", "医籍登録番号"})
 
 
 def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOARD_COLUMNS,
@@ -88,8 +90,25 @@ def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOAR
     for line in lines:
         pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     widths = widths or (BOARD_WIDTHS if columns == BOARD_COLUMNS else (1,) * len(columns))
-    _table(pdf, columns, [w * pdf.epw / sum(widths) for w in widths], rows)
+    _table(pdf, columns, _fitted(pdf, columns, widths, rows), rows)
     return bytes(pdf.output())
+
+
+def _fitted(pdf: FPDF, columns: tuple[str, ...], weights: tuple[int, ...], rows: list[dict]) -> list[float]:
+    """Column widths (mm) across the page: a NO_WRAP column at least as wide as its heading and its
+    longest text in the font as set (a date wrapped as 2026/12/ over 01 doubled every row), the
+    other columns sharing the rest by their weights."""
+    share = [w * pdf.epw / sum(weights) for w in weights]
+    need: list[float | None] = []
+    for name, width in zip(columns, share, strict=True):
+        if name in NO_WRAP:
+            widest = max([pdf.get_string_width(name)] + [pdf.get_string_width(str(r.get(name, ""))) for r in rows])
+            need.append(max(width, widest + 2 * PADDING + 0.5))
+        else:
+            need.append(None)
+    flexible = sum(w for w, n in zip(weights, need, strict=True) if n is None)
+    rest = pdf.epw - sum(n for n in need if n is not None)
+    return [n if n is not None else w * rest / flexible for w, n in zip(weights, need, strict=True)]
 
 
 LINE = 6  # mm, one line of a table row

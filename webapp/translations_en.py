@@ -1319,3 +1319,14 @@ EN.update({
     "審査の経過": "Review so far", "事務局が代理": "filed by the office",
     "再提出：差し戻した担当者に戻しました": "Resubmitted: back to the staff member who returned it",
 })
+EN.update({
+    "一括承認の確認": "Confirm the bulk approval", "この条件に該当する未処理のタスク": "Open tasks matching this filter",
+    "承認するタスク": "Tasks to approve", "他の職員が担当中のため承認しないタスク": "Not approved: held by a colleague",
+    "ご自身が申請者（または代理で申請した）のため承認できないタスク":
+        "Not approved: applications you filed (for yourself or for a member)",
+    "承認は取り消せません。各タスクは一件ずつ処理され、処理できなかったものは結果の画面に理由とともに表示されます。":
+        "Approvals cannot be undone. Each task is decided on its own; any that cannot be are listed with the reason "
+        "on the result page.",
+    "やめる": "Cancel", "承認できるタスクがありません。": "There is no task you can approve.",
+})
+EN.update({"承認する": "Approve"})

@@ -280,6 +280,44 @@ def test_all_matching_means_every_open_task_and_too_many_is_refused_whole(app, s
     assert session.get(HumanTask, t1).status == "open"
 
 
+def test_approving_all_matching_says_first_how_many_and_which_would_fail(app, session, office):
+    from engine.models import BulkRun, BulkRunItem
+
+    staff, second = office["staff"], office["second"]
+    t1, t2, t3 = (office["tasks"][a] for a in office["apps"])
+    tasks.claim(session, second, t1)  # a colleague holds one
+    session.flush()
+    before = session.scalar(sa.select(sa.func.count()).select_from(BulkRun))
+    client = login(app, staff.login_id)
+    r = client.post("/inbox/bulk", data={"scope": "all", "view": "open", "application_kind": "enrolment",
+                                         "comment": "理事会承認"})
+    page = text(r)
+    assert r.status_code == 200 and session.scalar(sa.select(sa.func.count()).select_from(BulkRun)) == before
+    approvable = int(re.search(r'id="approvable">(\d+)<', page).group(1))
+    assert approvable >= 2 and re.search(r'id="claimed-elsewhere">1<', page)
+    assert 'name="application_kind" value="enrolment"' in page and 'name="comment" value="理事会承認"' in page
+    r = client.post("/inbox/bulk", data={"scope": "all", "view": "open", "application_kind": "enrolment",
+                                         "comment": "理事会承認", "confirmed": "1"})
+    assert r.status_code == 302
+    run = session.scalars(sa.select(BulkRun).order_by(BulkRun.id.desc())).first()
+    items = set(session.scalars(sa.select(BulkRunItem.task_id).where(BulkRunItem.run_id == run.id)))
+    assert run.total == approvable and {t2, t3} <= items and t1 not in items  # the colleague's is left
+    assert session.get(HumanTask, t1).status == "open"
+
+
+def test_board_material_of_all_matching_takes_the_decisions_shown(app, session, office):
+    t1, t2, _t3 = (office["tasks"][a] for a in office["apps"])
+    tasks.complete_task(session, office["staff"], t1, "approve", "")
+    tasks.complete_task(session, office["staff"], t2, "return", "書類不足")
+    session.flush()
+    client = login(app, "staff@chuoeast")
+    r = client.post("/inbox/export", data={"scope": "all", "view": "completed", "format": "csv-utf8"})
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    body = r.get_data().decode("utf-8-sig")
+    assert f"\r\n{office['apps'][0]}," in body and f"\r\n{office['apps'][1]}," in body
+    assert "該当するすべてを出力" not in text(login(app, "staff@sapporo").get("/inbox?view=escalated"))
+
+
 def test_a_bulk_run_shows_its_progress_to_its_office_until_it_finishes(app, session, office):
     from engine import bulk as runs
 
@@ -418,6 +456,9 @@ def test_the_selection_exports_as_board_material(app, session, office, fmt):
         assert "理事会資料" in content and "アオキ" in content and "イトウ" in content and "ウエダ" not in content
         assert content.startswith("中央区東支部 理事会資料")  # whose board it is
         assert "会員区分" in content and "希望日" in content and "所属施設" in content
+        # every date on one line (a wrapped date, 2026/12/ over 01, doubled each row's height)
+        assert len(re.findall(r"\d{4}/\d{2}/\d{2}", content)) >= 4, content
+        assert not re.search(r"\d{4}/\d{2}/\s*\n", content), content
         return
     if fmt == "csv-utf8":
         assert body.startswith(b"\xef\xbb\xbf") and r.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -446,7 +487,8 @@ def test_the_api_filters_counts_reassigns_and_takes_over(app, session, office):
     assert {t["applicant_kana"].split()[0] for t in r.get_json()} == {"アオキ"}
     assert client.get("/api/v1/tasks?layer=9", headers=headers).status_code == 422
     counts = client.get("/api/v1/tasks/counts", headers=headers).get_json()
-    assert counts["open"] >= 3 and set(counts) >= {"mine", "unclaimed", "overdue", "due_soon", "completed"}
+    assert counts["open"] >= 3 and set(counts) >= {"mine", "unclaimed", "overdue", "due_soon", "completed",
+                                                   "escalated"}
     r = client.post(f"/api/v1/tasks/{t1}/reassign", headers=headers, json={"to_user_id": office["second"].user_id,
                                                                             "reason": "担当変更"})
     assert r.status_code == 200 and r.get_json()["claimed_by"] == office["second"].user_id

@@ -212,6 +212,8 @@ class TaskCounts(Schema):
     due_soon = fields.Integer()
     overdue = fields.Integer()
     completed = fields.Integer()
+    escalated = fields.Integer(metadata={"description": "other associations' overdue reviews escalated to the "
+                                                        "caller's (read only)"})
 
 
 class AuditQuery(QuerySchema):

@@ -122,12 +122,14 @@ KIND_LABELS = applications.KIND_LABELS
 STATUS_LABELS = {"open": "未処理", "completed": "処理済み", "cancelled": "取消"}
 
 
-def _selection() -> tuple[tasks.InboxQuery, list[int]]:
+def _selection(open_only: bool = True) -> tuple[tasks.InboxQuery, list[int]]:
     """The filter the form carries, and the tasks chosen: the ticked ones, or all matching it (one
-    more than a run takes, so that too many is refused rather than cut short)."""
+    more than a run takes, so that too many is refused rather than cut short) — the open ones to
+    approve, or (`open_only=False`) every one the list shows, for board material."""
     query = tasks.parse_query(request.form)
     if request.form.get("scope") == "all":
-        return query, tasks.matching_ids(db.session(), actor(), query, limit=runs.BULK_MAX + 1)
+        return query, tasks.matching_ids(db.session(), actor(), query, limit=runs.BULK_MAX + 1,
+                                         open_only=open_only)
     return query, [n for n in map(parse_id, request.form.getlist("task_ids")) if n is not None]
 
 
@@ -179,7 +181,7 @@ def _board_rows(ids: list[int], results: dict[int, str] | None = None) -> list[d
 @roles_required("secretariat")
 def export():
     """理事会資料: the selection (or everything matching the filter) as CSV or PDF."""
-    query, ids = _selection()
+    query, ids = _selection(open_only=False)
     if refused := _refused(query, ids):
         return refused
     rows = _board_rows(ids)
@@ -207,6 +209,17 @@ def bulk_approve():
     query, ids = _selection()
     if refused := _refused(query, ids):
         return refused
+    if request.form.get("scope") == "all":
+        # everything matching is approved only once the office has seen how many, and which would
+        # fail (held by a colleague; its own filings): the run then takes those it can approve
+        sorted_ = tasks.approvable(db.session(), actor(), ids)
+        if request.form.get("confirmed") != "1":
+            return render_template("inbox/bulk_confirm.html", query=query, args=query.as_dict(), found=sorted_,
+                                   total=len(ids), comment=request.form.get("comment", ""), form=ConfirmForm())
+        ids = sorted_["ok"]
+        if not ids:
+            flash(translate("承認できるタスクがありません。"), "error")
+            return redirect(url_for("inbox.index", **query.as_dict()))
     try:
         run = bulk.start(actor(), ids, "approve", request.form.get("comment", ""))
     except ValidationFailed as exc:
@@ -289,7 +302,8 @@ def export_bulk_run(run_id):
             results[item.task_id] = "未処理"
     rows = _board_rows(list(results), results)
     columns = (*documents.BOARD_COLUMNS, "結果")
-    title = f"一括承認の結果 #{run.id}"
+    office = associations.name_of(s, actor().association_id)
+    title = f"{office} 一括承認の結果 #{run.id}".strip()
     kind = request.args.get("format", "csv-utf8")
     if kind == "pdf":
         body = documents.board_material(title, rows, columns, (*documents.BOARD_WIDTHS, 60))
