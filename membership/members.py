@@ -194,7 +194,7 @@ WALK_FROM = 5000
 #: what fee collection needs — JMA member ID, facility, where mail goes (送付物設定) and home address
 EXPORT_HEADINGS = ("医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス",
                    "会員区分", "入会日", "日医会員番号", "所属施設", "送付先", "送付先郵便番号",
-                   "送付先住所", "送付停止", "郵便番号", "住所")
+                   "送付先住所", "送付停止", "郵便番号", "住所", "状況", "退会日")
 # 送付物設定: where the association posts its mail (the seed: 初期値は「所属施設」).
 DISPATCH_TO = {"facility": "所属施設", "home": "自宅"}
 
@@ -205,7 +205,8 @@ def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000, 
     EXPORT_HEADINGS — read in batches (a server-side cursor on PostgreSQL), however many: JMA
     exports all its members (and only the current ones, for fee collection). The category, date
     and facility are those of the member's latest membership in the actor's association (empty
-    for an admin). Raises ValidationFailed."""
+    for an admin), and so is the standing (状況, as the list's filter names it: 現会員, 入会予定,
+    退会済み with its 退会日; 入会申請中 or 研修会の受講者 for those with none). Raises ValidationFailed."""
     _check_category(session, actor, category)
     # each physician's latest membership here, as one grouped pass over the office's memberships
     # joined once (a correlated max() per row ran twice per physician: 4 s for JMA's 300,000)
@@ -216,22 +217,33 @@ def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000, 
                       Physician.given_kana, Physician.birth_date, Physician.sex, Physician.email,
                       MemberCategory.code, Membership.since, Physician.jma_member_id, Facility.name,
                       Physician.dispatch_to, Physician.dispatch_stopped, Facility.postal_code, Facility.prefecture,
-                      Facility.address, Physician.postal_code, Physician.prefecture, Physician.address)
+                      Facility.address, Physician.postal_code, Physician.prefecture, Physician.address,
+                      Physician.id, Membership.status, Membership.until)
             .outerjoin(latest, latest.c.physician_id == Physician.id)
             .outerjoin(Membership, Membership.id == latest.c.id)
             .outerjoin(MemberCategory, MemberCategory.id == Membership.category_id)
             .outerjoin(MembershipGroup, MembershipGroup.id == Membership.group_id)
             .outerjoin(Facility, Facility.id == MembershipGroup.facility_id)
             .where(*_matching(actor, q, status, category)).order_by(*_KANA_ORDER).execution_options(yield_per=batch))
+    today = today_jst()
     for rows in session.execute(stmt).partitions():
+        links = links_here(session, actor, [r[20] for r in rows if r[21] is None])
         for (registry, family, given, family_kana, given_kana, born, sex, email, category_code, since, jma_id,
-             facility, dispatch_to, stopped, f_postal, f_prefecture, f_address, postal, prefecture, address) in rows:
+             facility, dispatch_to, stopped, f_postal, f_prefecture, f_address, postal, prefecture, address,
+             physician_id, held, until) in rows:
             to_home = dispatch_to == "home" or facility is None
             home = _full_address(prefecture, address)
+            if held is None:
+                standing = STATUSES.get(links.get(physician_id, ""), "")
+            elif held == MembershipStatus.ACTIVE:
+                standing = STATUSES["upcoming" if since > today else "active"]
+            else:
+                standing = STATUSES["former"]
             yield [registry or "", family, given, family_kana, given_kana, born.isoformat() if born else "", sex, email,
                    category_code or "", since.isoformat() if since else "", jma_id or "", facility or "",
                    DISPATCH_TO["home" if to_home else "facility"], postal if to_home else f_postal,
-                   home if to_home else _full_address(f_prefecture, f_address), "停止" if stopped else "", postal, home]
+                   home if to_home else _full_address(f_prefecture, f_address), "停止" if stopped else "", postal, home,
+                   standing, until.isoformat() if until and held != MembershipStatus.ACTIVE else ""]
 
 
 def mailing_addresses(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, tuple[str, str, str]]:

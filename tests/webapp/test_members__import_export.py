@@ -193,6 +193,7 @@ def test_the_export_has_what_fee_collection_needs_and_imports_elsewhere(app, ses
                                                                 physician.jma_member_id)
     assert (first["所属施設"], first["送付先"], first["送付先郵便番号"], first["送付停止"]) == (
         facility.name, "所属施設", facility.postal_code, "")
+    assert (first["状況"], first["退会日"]) == ("現会員", "")
     assert first["送付先住所"].endswith(facility.address.removeprefix(facility.prefecture))
     second = by_registry[home.registry_number]
     assert (second["送付先"], second["送付先郵便番号"], second["送付先住所"], second["送付停止"]) == (
@@ -255,3 +256,31 @@ def test_a_check_names_the_lines_of_the_file_and_passes_over_excels_empty_rows(s
     assert set(problems[0]["errors"]) == {"名"} and set(problems[1]["errors"]) == {"セイ"}
     assert [(r["registry_number"], r["birth_date"], r["since"], r["category"].code) for r in clean] == [
         (a, dt.date(1970, 4, 1), dt.date(2020, 4, 1), "A-1")]
+
+
+def test_the_export_says_each_rows_standing_in_the_office(app, session):
+    """Unfiltered, the file mixes members, those joining later, former members and applicants: a
+    状況 column (and the 退会日 of a former member) tells them apart."""
+    from ..conftest import new_member
+    from ..helpers import approved_member, file_enrolment
+
+    current, _ = approved_member(session, prefix="std")
+    former, _ = approved_member(session, prefix="std")
+    applying = new_member(session, prefix="std")
+    file_enrolment(session, applying, chain=[("chuoeast", "A-1")])
+    from membership import memberships
+    from membership.actors import SYSTEM
+
+    for held in session.scalars(sa.select(Membership).where(Membership.physician_id == former.physician_id)):
+        memberships.end_membership(session, SYSTEM, held, dt.date(2025, 3, 31), None)  # left with its event
+    for member, registry in zip((current, former, applying), numbers(3), strict=True):
+        physician = session.get(Physician, member.physician_id)
+        physician.family_kana, physician.registry_number = "ジョウキョウ", registry
+    session.flush()
+    export = login(app, "staff@chuoeast").get("/members/export.csv?q=ジョウキョウ")
+    rows = list(csv.DictReader(io.StringIO(export.get_data().decode("utf-8-sig"))))
+    by_registry = {row["医籍登録番号"]: (row["状況"], row["退会日"]) for row in rows}
+    number = {m: session.get(Physician, m.physician_id).registry_number for m in (current, former, applying)}
+    assert by_registry[number[current]] == ("現会員", "")
+    assert by_registry[number[former]] == ("退会済み", "2025-03-31")
+    assert by_registry[number[applying]] == ("入会申請中", "")
