@@ -7,6 +7,14 @@ from wtforms import RadioField, SelectField
 
 
 class BaseForm(FlaskForm):
+    class Meta:
+        def render_field(self, field, render_kw):
+            # a page may hold several forms, each with its token: without an id there are not
+            # several elements with id="csrf_token" on one page (invalid HTML)
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
     def first_errors(self) -> dict[str, str]:
         """{field name: its first error}, for the error summary and the messages beside fields."""
         return {name: field.errors[0] for name, field in self._fields.items() if field.errors}

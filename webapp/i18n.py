@@ -7,7 +7,10 @@ Templates are written in Japanese and call `_()`; in English mode `_()` looks th
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from urllib.parse import quote, urlencode
+from xml.sax.saxutils import escape as xml_escape
 
 from flask import Flask, g, has_request_context, request, session
 
@@ -73,13 +76,22 @@ def credit_kind_label(value: str) -> str:
     return f"{translate(SYSTEMS[system])} {translate(CATEGORIES[system][category])}"
 
 
+_NAME_ATTRIBUTE = re.compile(r'(\sname=")([^"]*)(")')
+
+
 def translated_positions(diagrams: list[dict]) -> list[dict]:
     """The process viewer's diagrams with their names in the reader's language where the name is a
-    known one (the shipped processes' tasks and events; a designer's own names stay as written)."""
+    known one (the shipped processes' tasks and events; a designer's own names stay as written) —
+    in the caption, and on the drawing itself (the XML's names, for the viewer only)."""
+    english = current_lang() == "en"
     for d in diagrams:
         d["name"] = translate(d["name"])
         d["active_names"] = [translate(n) for n in d["active_names"]]
         d["waiting_names"] = [translate(n) for n in d["waiting_names"]]
+        if english and d.get("xml"):
+            d["xml"] = _NAME_ATTRIBUTE.sub(
+                lambda m: m.group(1) + xml_escape(translate(html.unescape(m.group(2))), {'"': "&quot;"}) + m.group(3),
+                d["xml"])
     return diagrams
 
 

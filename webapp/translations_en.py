@@ -1330,3 +1330,19 @@ EN.update({
     "やめる": "Cancel", "承認できるタスクがありません。": "There is no task you can approve.",
 })
 EN.update({"承認する": "Approve"})
+EN.update({"認定の単位要件": "Credit requirements for certification", "会費減免の対象": "Who qualifies for a fee reduction"})
+EN.update({"休業日を登録する": "Add closed day", "コメントを登録する": "Add note"})
+# the shipped processes' element names, for the process viewer's drawing in English
+EN.update({
+    "あり": "Yes", "なし": "No", "エスカレーション期限": "Escalation deadline", "上位の医師会へ通知": "Notify the layer above",
+    "不承認（この医師会のみ）": "Not approved (this association only)", "入会完了": "Enrolment completed",
+    "全医師会の承認": "Approved by every association", "審査中にする": "Mark as under review", "審査終了": "Review ended",
+    "審査結果": "Outcome", "審査開始": "Review starts", "承認・会員資格の開始": "Approve and start the membership",
+    "未審査の医師会は？": "Associations still to review?", "次の医師会へ": "Next association",
+    "次の審査医師会を選ぶ": "Choose the next reviewing association",
+    "異動の実施（退会・入会を一括）": "Carry out the transfer (leave and join at once)", "異動完了": "Transfer completed",
+    "異動日の確定": "Fix the transfer date", "結果の確定": "Settle the outcome", "認定": "Certified",
+    "認定証の発行": "Issue the certificate", "退会の実施（全医師会一括）": "Carry out the withdrawal (every association at once)",
+    "退会完了": "Withdrawal completed", "退会日の確定": "Fix the withdrawal date", "通知済": "Notified",
+})
+EN.update({"待機中のタイマー・イベント": "Waiting for (timer or event)"})

@@ -73,6 +73,9 @@ def test_the_instance_viewer_shows_the_diagram_history_and_masks_personal_data_f
     assert diagrams[0]["name"] == "入会届" and diagrams[1]["active_names"] == ["事務局の審査"]
     english = designer.get(f"/designer/instances/{instance.id}/diagram?lang=en").get_json()
     assert english[0]["name"] == "Enrolment" and english[1]["active_names"] == ["Secretariat review"]
+    # the drawing's own labels too (the viewer draws the XML's names)
+    assert 'name="Choose the next reviewing association"' in english[0]["xml"]
+    assert "次の審査医師会を選ぶ" not in english[0]["xml"] and "次の審査医師会を選ぶ" in diagrams[0]["xml"]
     assert "山田" in text(login(app, "admin001").get(f"/designer/instances/{instance.id}"))  # admins see all
     assert login(app, "staff@chuoeast").get(f"/designer/instances/{instance.id}").status_code == 403
     assert designer.get("/designer/instances/999999").status_code == 404

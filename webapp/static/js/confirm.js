@@ -9,7 +9,8 @@ document.addEventListener("submit", function (event) {
 // A page that answers a form with errors: the summary of the errors takes the focus, so a screen
 // reader reads it and a keyboard user starts from it (its links lead to the fields).
 document.addEventListener("DOMContentLoaded", function () {
-  var summary = document.querySelector(".error-summary");
+  // (an error said after a redirect — a refused action — is focused the same way)
+  var summary = document.querySelector(".error-summary") || document.querySelector(".flash-error");
   if (summary) {
     if (!summary.hasAttribute("tabindex")) { summary.setAttribute("tabindex", "-1"); }
     summary.focus();

@@ -16,7 +16,7 @@
     }
     if (diagram.waiting_names.length) {
       figcaption.appendChild(document.createTextNode(
-        " ・ " + box.dataset.labelWaiting + ": " + diagram.waiting_names.join(box.dataset.separator)));
+        box.dataset.partSeparator + box.dataset.labelWaiting + ": " + diagram.waiting_names.join(box.dataset.separator)));
     }
     return figcaption;
   }
