@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, Field, HiddenField, SelectMultipleField, StringField
-from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from membership.reference import DESIGNATIONS, DUTY_CODES, POSITIONS
 
 from .base import BaseForm, LooseRadioField, LooseSelectField
 from .normalise import date_text, halfwidth
-from .validators import IsoDate, MaxLength, OneOf, Required, RequiredUnless, render
+from .validators import IsoDate, MaxLength, OneOf, Required, RequiredUnless
 
 
 class PrefixedMapField(Field):
@@ -40,11 +39,6 @@ class ChooseAssociationsForm(BaseForm):
         if self.join_jma.data and jma_code:
             codes.append(jma_code)
         return [{"code": c, "category": self.category.data.get(c, "")} for c in codes]
-
-    def validate_category(self, field):
-        missing = [c for c in (self.layer4.data, self.layer3.data) if c and c != "none" and not field.data.get(c)]
-        if missing:
-            raise ValidationError(render("choose", field))
 
 
 class DutyFields(BaseForm):

@@ -72,7 +72,15 @@ def test_wizard_errors_name_the_fields_in_japanese(browser, session):
                                               "category-sapmed": "A-1"})
     assert r.status_code == 422 and "上位は" in text(r)  # 中央区東支部's parent is not 札幌医科大学医師会
     r = client.post("/apply/enrolment", data={"pref": "北海道", "city": "札幌市中央区", "layer3": "sapporo"})
-    assert r.status_code == 422 and "会員区分を選択してください。" in text(r)
+    # the category missing is named by its association, in the summary and beside its select
+    page = text(r)
+    assert r.status_code == 422 and page.count("札幌市医師会の会員区分を選んでください。") == 2
+    assert 'href="#field-category-sapporo"' in page and 'aria-describedby="error-category-sapporo"' in page
+    r = client.post("/apply/enrolment", data={"pref": "北海道", "city": "札幌市中央区", "layer4": "chuoeast",
+                                              "category-chuoeast": "A-1", "layer3": "sapporo",
+                                              "category-sapporo": "B-2", "join_jma": "y", "category-jma": "A1"})
+    page = text(r)  # JMA without the prefecture: said once, over the choices, which the summary leads to
+    assert r.status_code == 422 and 'href="#field-associations"' in page and 'id="error-associations"' in page
     client.post("/apply/enrolment", data={"pref": "北海道", "city": "札幌市中央区", "layer3": "sapporo",
                                           "category-sapporo": "B-2"})
     r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": "2001/01/01",
@@ -80,6 +88,8 @@ def test_wizard_errors_name_the_fields_in_japanese(browser, session):
     page = text(r)
     assert r.status_code == 422
     assert "所属施設を選択してください。" in page and "施設・業務は 11〜14" in page
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]  # in the page's order
+    assert summary.index("#field-facility_id") < summary.index("#field-duty_code")
     # the date is checked on its own step, not only when the application is filed
     r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": "2001/01/01",
                                                     "duty_code": "11", "facility_id": "1"})

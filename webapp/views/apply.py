@@ -7,6 +7,8 @@ Page, from where it is resumed or deleted. Uploaded documents belong to the draf
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
@@ -168,6 +170,26 @@ def discard(draft_id):
     return redirect(url_for("members.index") if actor().is_secretariat else url_for("mypage.index"))
 
 
+#: the fields of the enrolment's input step, in the page's order
+INPUT_ORDER = {name: i for i, name in enumerate(("desired_date", "facility_id", "facility_name", "designations",
+                                                  "duty_code", "position"))}
+_CHOICE = re.compile(r"associations\[(\d+)\](?:\.(code|category))?")
+
+
+def _on_the_choice_page(errors: dict[str, str], chosen: list[dict]) -> dict[str, str]:
+    """The chain's errors keyed by what the page shows: an association's category as
+    category-<code> (its select, where the message is repeated), the rest as associations (the
+    choices as a whole); in the page's order, lowest layer first."""
+    out: dict[str, str] = {}
+    for key, text in errors.items():
+        m = _CHOICE.fullmatch(key)
+        if m and m.group(2) == "category" and int(m.group(1)) < len(chosen):
+            out[f"category-{chosen[int(m.group(1))]['code']}"] = text
+        else:
+            out.setdefault("associations", text)
+    return out
+
+
 @bp.route("/enrolment", methods=["GET", "POST"])
 @roles_required("member", "secretariat")
 def choose():
@@ -192,7 +214,7 @@ def choose():
         try:
             applications.check_chain(s, actor(), chosen, on_behalf_of=_acting_for())
         except ValidationFailed as exc:
-            errors = field_errors(exc)
+            errors = _on_the_choice_page(field_errors(exc), chosen)
         else:
             _save("input", associations=chosen, pref=pref, city=city)
             return redirect(url_for("apply.details"))
@@ -257,6 +279,8 @@ def details():
             return redirect(url_for("apply.confirm"))
     if request.method == "POST" and action == "next":
         errors = {**form.first_errors(), **errors}
+        # the summary lists them as the page shows the fields (the form declares the duty first)
+        errors = dict(sorted(errors.items(), key=lambda item: INPUT_ORDER.get(item[0], len(INPUT_ORDER))))
     q = form.facility_q.data or ""
     results = associations.search_facilities(s, q) if q else []
     selected = associations.get_facility(s, form.facility_id.data) \
