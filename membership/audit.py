@@ -103,6 +103,18 @@ OBJECT_TYPES = {
     "certificate": "認定証", "training_session": "研修会", "notice": "お知らせ", "association": "医師会",
     "member_category": "会員区分", "benefit_status": "保険・年金",
 }
+#: the words for an event's details (its keys as recorded stay beside them, for searching)
+DETAIL_LABELS = {
+    "reason": "理由", "key": "キー", "comment": "コメント", "rows": "行数", "count": "件数", "code": "コード",
+    "total": "合計", "physician_id": "医師", "number": "番号", "kind": "種類", "fields": "項目", "was": "変更前",
+    "version": "版", "told": "通知先", "to_user_id": "担当者", "to_association_id": "通知先の医師会", "target": "対象",
+    "step": "段階", "status": "状態", "stage": "段階", "role": "権限", "revision": "改訂", "position": "順番",
+    "on_date": "日付", "note_id": "メモ", "layer": "層", "filters": "条件", "due_at": "期限", "decision": "判断",
+    "day": "日付", "created": "作成", "changed": "変更", "association_id": "医師会", "association": "医師会",
+    "application_id": "申請番号", "new": "新着", "overdue": "期限超過", "added": "追加", "to_applicant": "申請者へ送信",
+    "jma_member_id": "日医会員番号", "registration_id": "申込み", "attendees": "受講者", "done": "処理済み",
+    "draft_id": "下書き",
+}
 PER_PAGE = 50
 _NAME = re.compile(r"[a-z_]+")
 

@@ -1346,3 +1346,7 @@ EN.update({
     "退会完了": "Withdrawal completed", "退会日の確定": "Fix the withdrawal date", "通知済": "Notified",
 })
 EN.update({"待機中のタイマー・イベント": "Waiting for (timer or event)"})
+# the audit trail's detail keys (membership.audit.DETAIL_LABELS)
+EN.update({"キー": "Key", "コード": "Code", "通知先": "Told", "通知先の医師会": "Association told", "段階": "Stage",
+           "メモ": "Note", "条件": "Filters", "新着": "New", "申請者へ送信": "Sent to the applicant",
+           "日医会員番号": "JMA member ID"})

@@ -137,6 +137,7 @@ def test_ids_in_a_rows_details_read_as_names(app, session, filed):
     tasks.complete_task(session, staff, task.id, "return", "書類を確認してください")
     audit.flush(session)
     page = text(login(app, "admin001").get("/admin/audit?login_id=staff@chuoeast"))
-    assert "to_user_id=staff@sapporo" in page and f"to_user_id={colleague.id}" not in page
-    assert "association_id=中央区東支部" in page
+    # each detail in words, with its key as recorded
+    assert "担当者 <code>to_user_id</code>=staff@sapporo" in page and f"to_user_id</code>={colleague.id}" not in page
+    assert "医師会 <code>association_id</code>=中央区東支部" in page
     assert f"#{part.id} （申請番号 {filed['application'].id}）" in page

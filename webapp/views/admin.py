@@ -163,7 +163,7 @@ def audit_trail():
     rows, older = audit.search(db.session(), actor(), query, per_page=audit.PER_PAGE)
     details, part_apps = audit.readable(db.session(), rows)
     return render_template("admin/audit.html", rows=rows, older=older, query=query, args=query.as_dict(),
-                           details=details, part_apps=part_apps,
+                           details=details, part_apps=part_apps, detail_labels=audit.DETAIL_LABELS,
                            errors=errors, families=audit.ACTION_FAMILIES, object_types=audit.OBJECT_TYPES), \
         (422 if errors else 200)
 
