@@ -54,6 +54,11 @@ def test_edit_validate_deploy_and_the_inbox_shows_the_new_task_name(live_server,
     page.click("a[href$='/designer/processes/layer_review/edit']")
     page.wait_for_selector("#modeler[data-ready=true]")
     assert page.locator(".bjs-powered-by").count() == 1  # the bpmn.io watermark stays (its licence)
+    # a screen reader meets the drawing as a named application; the palette's tools are in the Tab order
+    canvas = page.locator("#modeler-canvas svg").first
+    assert canvas.get_attribute("role") == "application" and canvas.get_attribute("aria-label") == "BPMN図の編集領域"
+    hand = page.locator(".djs-palette .entry[data-action='hand-tool']")
+    assert hand.get_attribute("tabindex") == "0" and hand.get_attribute("aria-label")
 
     # rename the review task in the properties panel
     page.click(".djs-element[data-element-id=review]")

@@ -21,7 +21,7 @@ import {
 import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
 import spiffworkflow from "./spiffworkflow.json";
 
-import { config, startEditor, t } from "./common";
+import { config, labelCanvas, startEditor, t } from "./common";
 import { translateModule } from "./translate";
 
 // --- reading and writing the extension elements -------------------------------------------
@@ -279,7 +279,7 @@ function fitBesidePalette() {
 }
 
 startEditor({
-  load: () => modeler.importXML(config.xml).then(fitBesidePalette),
+  load: () => modeler.importXML(config.xml).then(fitBesidePalette).then(() => labelCanvas("#modeler-canvas")),
   xml: () => modeler.saveXML({ format: true }).then((r) => r.xml),
   onChange: (callback) => modeler.on("commandStack.changed", callback),
   mark: (problems) => {

@@ -78,3 +78,24 @@ export function startEditor(editor) {
     say(t("load_failed") + " " + err.message, "error");
   });
 }
+
+// The drawing as a screen reader meets it: the canvas's focusable SVG named as an application (the
+// label the page gives its box), and the palette's tools reachable with Tab and started with Enter
+// or Space, as a click starts them.
+export function labelCanvas(container) {
+  const box = document.querySelector(container);
+  const svg = box && box.querySelector("svg");
+  if (svg) {
+    svg.setAttribute("role", "application");
+    svg.setAttribute("aria-label", box.getAttribute("aria-label") || "");
+    if (box.dataset.describedby) { svg.setAttribute("aria-describedby", box.dataset.describedby); }
+  }
+  box && box.querySelectorAll(".djs-palette .entry").forEach((entry) => {
+    entry.setAttribute("tabindex", "0");
+    if (!entry.getAttribute("role")) { entry.setAttribute("role", "button"); }
+    if (!entry.getAttribute("aria-label") && entry.title) { entry.setAttribute("aria-label", entry.title); }
+    entry.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); entry.click(); }
+    });
+  });
+}
