@@ -21,7 +21,7 @@ from membership.errors import Conflict, DomainError, Forbidden, NotFound, Valida
 from membership.models import UserAccount
 
 from . import tasks
-from .models import BulkRun, BulkRunItem
+from .models import BulkRun, BulkRunItem, HumanTask
 
 #: a board meeting's worth (the inbox's "all matching this filter" selects up to this many)
 BULK_MAX = 1000
@@ -157,7 +157,11 @@ def retry_failed(session: Session, actor: Actor, run_id: int) -> BulkRun:
     run = get_run(session, actor, run_id)
     if run.status not in ENDED:
         raise Conflict("concurrent_change")
-    return start(session, actor, [item.task_id for item in items(session, run, "failed")], run.decision, run.comment)
+    failed = [item.task_id for item in items(session, run, "failed")]
+    # those decided meanwhile would only fail again: the new run takes the ones still open
+    still_open = set(session.scalars(sa.select(HumanTask.id).where(HumanTask.id.in_(failed),
+                                                                   HumanTask.status == "open"))) if failed else set()
+    return start(session, actor, [t for t in failed if t in still_open], run.decision, run.comment)
 
 
 def is_stalled(run: BulkRun, now: dt.datetime | None = None) -> bool:

@@ -1350,3 +1350,6 @@ EN.update({"待機中のタイマー・イベント": "Waiting for (timer or eve
 EN.update({"キー": "Key", "コード": "Code", "通知先": "Told", "通知先の医師会": "Association told", "段階": "Stage",
            "メモ": "Note", "条件": "Filters", "新着": "New", "申請者へ送信": "Sent to the applicant",
            "日医会員番号": "JMA member ID"})
+EN.update({"処理できなかったタスクは、もう承認できる状態にありません（すでに処理されたか、ほかの職員の判断を待っています）。":
+           "The tasks that failed can no longer be approved here (they were decided meanwhile, or wait for a "
+           "colleague's decision)."})

@@ -376,6 +376,22 @@ def test_a_bulk_run_can_be_stopped_and_its_failures_approved_again_from_its_page
     assert session.get(HumanTask, t2).status == "completed"
 
 
+def test_a_failure_that_cannot_change_offers_no_retry(app, session, office):
+    _t1, t2, _t3 = (office["tasks"][a] for a in office["apps"])
+    tasks.claim(session, office["second"], t2)
+    session.flush()
+    client = login(app, "staff@chuoeast")
+    r = client.post("/inbox/bulk", data={"task_ids": [str(t2)], "scope": "selected"})
+    run_page = r.headers["Location"]
+    assert "もう一度承認する" in text(client.get(run_page))  # the colleague may yet release it
+    tasks.complete_task(session, office["second"], t2, "approve", "")  # … but decided it meanwhile
+    session.flush()
+    page = text(client.get(run_page))
+    assert "もう一度承認する" not in page and 'id="not-retriable"' in page and "もう承認できる状態にありません" in page
+    r = client.post(f"{run_page}/retry", follow_redirects=True)  # a stale page's button: nothing to run
+    assert r.status_code == 200 and "一括承認: " not in text(r)
+
+
 def test_a_bulk_runs_result_exports_for_the_boards_minutes(app, session, office):
     import csv
     import io

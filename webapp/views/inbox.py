@@ -329,12 +329,16 @@ def _run_view(run_id: int) -> dict:
         rows, _ = tasks.search_inbox(s, actor(), tasks.InboxQuery(view="all"), ids=[f.task_id for f in failures],
                                      limit=len(failures))
         known = {t.id: t for t, _ in rows}
-    # approving again would fail again for whoever the four-eyes rule stopped (a colleague may)
-    retriable = any((f.error or {}).get("key") != "four_eyes" for f in failures) or run.user_id != actor().user_id
+    # approving again can change nothing for a task no longer open (decided meanwhile), nor for
+    # whoever the four-eyes rule stopped (a colleague may); a colleague's claim may have ended
+    own_run = run.user_id == actor().user_id
+    retriable = any(f.task_id in known and known[f.task_id].status == "open"
+                    and not ((f.error or {}).get("key") == "four_eyes" and own_run) for f in failures)
+    four_eyes_only = own_run and bool(failures) and all((f.error or {}).get("key") == "four_eyes" for f in failures)
     # untouched for longer than a worker ever takes: no background worker is taking it (the beat
     # queues it again; the office should know it waits)
     return {"run": run, "failures": [(f, known.get(f.task_id), bulk.rendered(f)) for f in failures],
-            "retriable": retriable, "stalled": runs.is_stalled(run)}
+            "retriable": retriable, "four_eyes_only": four_eyes_only, "stalled": runs.is_stalled(run)}
 
 
 def _attach_amendment_documents(s, me, app) -> None:
