@@ -54,8 +54,10 @@ def registry_locked(actor: Actor, physician: Physician) -> bool:
     return actor.role == "member" and bool(physician.registry_number)
 
 
-def update_profile(session: Session, actor: Actor, physician_id: int, data: dict) -> list[ProfileChange]:
-    """Change a physician's registered data; one history row per changed field.
+def update_profile(session: Session, actor: Actor, physician_id: int, data: dict,
+                   apply: bool = True) -> list[ProfileChange]:
+    """Change a physician's registered data; one history row per changed field. `apply=False`
+    checks the same and returns the changes it would make, writing nothing (the 確認 step).
 
     The member themself, or staff of an association they belong to (acting on their behalf,
     利用規約 §5-5; the history and the audit trail name the staff user). Raises NotFound (outside
@@ -82,8 +84,9 @@ def update_profile(session: Session, actor: Actor, physician_id: int, data: dict
         changes.append(ProfileChange(physician_id=physician.id, actor_user_id=actor.user_id or None,
                                      on_behalf_of_user_id=on_behalf, field=name, old_value=_text(old),
                                      new_value=_text(value)))
-        setattr(physician, name, value)
-    if changes:
+        if apply:
+            setattr(physician, name, value)
+    if changes and apply:
         session.add_all(changes)
         if own is not None and {"family_name", "given_name"} & {c.field for c in changes}:
             own.display_name = physician.full_name

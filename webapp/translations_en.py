@@ -1353,3 +1353,10 @@ EN.update({"キー": "Key", "コード": "Code", "通知先": "Told", "通知先
 EN.update({"処理できなかったタスクは、もう承認できる状態にありません（すでに処理されたか、ほかの職員の判断を待っています）。":
            "The tasks that failed can no longer be approved here (they were decided meanwhile, or wait for a "
            "colleague's decision)."})
+EN.update({
+    "次のとおり変更します。よろしければ「更新する」をクリックしてください。":
+        "These changes will be made. Click Update if they are right.",
+    "氏名・生年月日・医籍登録番号の変更は、所属する医師会の事務局に届きます（登録情報の変更一覧）。証明書類の提出を求められることがあります。":
+        "A change of name, date of birth or registry number reaches your associations' offices (their list of "
+        "changes to registered data); they may ask for a document that shows it.",
+})

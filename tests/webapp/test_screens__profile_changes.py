@@ -110,3 +110,27 @@ def test_the_api_lists_the_changes_with_the_screens_rules(app, session, api):
     assert bad.status_code == 422 and "date_from" in bad.get_data(as_text=True)
     assert api("nichiitaro").get("/api/v1/members/changes").status_code == 403
     assert "/api/v1/members/changes" in otaru.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+def test_the_member_confirms_the_changes_before_they_are_saved(app, session):
+    doctor = taro(session)
+    member = login(app, "nichiitaro")
+    assert 'name="step" value="confirm"' in text(member.get("/mypage/profile"))
+    form = profile_form(doctor, family_name="新姓", mobile="090-1212-3434")
+    r = member.post("/mypage/profile", data={**form, "step": "confirm"})
+    page = text(r)
+    assert r.status_code == 200 and 'id="profile-confirm"' in page
+    table = page.split('id="profile-confirm"')[1].split("</table>")[0]
+    assert "<td>日医</td><td><strong>新姓</strong></td>" in table and "090-1212-3434" in table
+    assert "事務局に届きます" in page  # a change of name is news to the offices
+    session.refresh(doctor)
+    assert doctor.family_name == "日医"  # nothing written yet
+    back = text(member.post("/mypage/profile", data={**form, "step": "back"}))
+    assert 'value="新姓"' in back and 'id="profile-confirm"' not in back  # back to the form, as typed
+    r = member.post("/mypage/profile", data={**form, "step": "save"})
+    assert r.status_code == 302
+    session.refresh(doctor)
+    assert (doctor.family_name, doctor.mobile) == ("新姓", "090-1212-3434")
+    # nothing changed: no confirmation to read, said at once
+    r = member.post("/mypage/profile", data={**form, "step": "confirm"}, follow_redirects=True)
+    assert "変更はありませんでした。" in text(r)

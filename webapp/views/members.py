@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from engine import tasks
-from forms.account import ProfileForm
+from forms.account import PROFILE_FIELD_NAMES, ProfileForm
 from forms.enrolment import ConfirmForm
 from membership import (
     applications,
@@ -41,17 +41,23 @@ def _profile_page(physician_id: int, done_url: str, template_args: dict):
     form = ProfileForm()
     form.prefecture.choices = [(p, p) for p in PREFECTURES]
     errors: dict[str, str] = {}
+    # the form's button asks for the 確認 step; 更新する there saves (a post naming no step saves)
+    step = request.form.get("step", "save")
     if request.method == "GET":
         form.process(data=profiles.profile_dict(physician))
-    elif form.validate_on_submit():
+    elif step != "back" and form.validate_on_submit():
         data = {**form.profile_data(), "dispatch_to": form.dispatch_to.data,
                 "dispatch_stopped": form.dispatch_stopped.data}
         try:
-            changes = profiles.update_profile(s, actor(), physician_id, data)
+            changes = profiles.update_profile(s, actor(), physician_id, data, apply=step != "confirm")
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
         else:
+            if step == "confirm" and changes:
+                db.rollback()
+                return render_template("members/profile_confirm.html", form=form, changes=changes,
+                                       physician=physician, fields=PROFILE_FIELD_NAMES, **template_args)
             db.commit()
             text = "登録情報を更新しました。" if changes else "変更はありませんでした。"
             flash(translate(text), "success")
