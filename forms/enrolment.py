@@ -56,6 +56,9 @@ class TransferForm(ChooseAssociationsForm, DutyFields):
     """The transfer form's checked fields: the new associations with categories, and the duty and
     position at the new facility (the group, facility and date are the domain's to check)."""
 
+    #: read here only so that the duty is not asked of a move to 自宅会員 (RequiredUnless)
+    facility_id = StringField("異動先の施設")
+
 
 class EnrolmentInputForm(DutyFields):
     """Step 2."""

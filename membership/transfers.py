@@ -16,9 +16,10 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from . import audit, memberships
+from . import audit, fields, memberships
 from .actors import Actor
 from .applications import (
+    FACILITY_MODES,
     _app,
     _mail_applicant,
     _parse_date,
@@ -53,8 +54,8 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
     category)] bottom layer first, leaves before joins within a layer}.
     """
     errors: dict[str, tuple[str, dict]] = {}
-    known = {"kind", "group_id", "facility_id", "duty_code", "position", "desired_date", "associations",
-             "on_behalf_of"}
+    known = {"kind", "group_id", "facility_id", "facility_name", "duty_code", "position", "desired_date",
+             "associations", "on_behalf_of"}
     for extra in sorted(set(data) - known):
         errors[extra] = ("unknown_field", {})
     group = _group(session, physician_id, data.get("group_id"), actor, errors)
@@ -62,15 +63,23 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
         pending = pending_on_group(session, physician_id, group)
         if pending is not None:
             errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
-    facility = None
+    facility, mode, facility_name = None, "facility", ""
     if data.get("facility_id") in (None, ""):
         errors["facility_id"] = ("choose", {})
+    elif data["facility_id"] in FACILITY_MODES:
+        # 未定・一覧にない (with the name, if known), or 自宅会員: the new place has no facility row
+        mode = data["facility_id"]
+        if mode == "undecided":
+            try:
+                facility_name = fields.text(data.get("facility_name"), 50)
+            except fields.FieldError as exc:
+                errors["facility_name"] = (exc.key, exc.params)
     else:
         facility = get_facility(session, data["facility_id"])
         if facility is None:
             errors["facility_id"] = ("unknown_facility", {})
     effective = _parse_date(data.get("desired_date"), "desired_date", errors)
-    duty, position = check_duty(data, errors)
+    duty, position = check_duty(data, errors, home=mode == "home")
     chosen = data.get("associations")
     new_chain: dict[int, tuple] = {}
     if not isinstance(chosen, list) or not chosen:
@@ -110,14 +119,16 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
             parts.append((PartAction.LEAVE, before.association, before.category))  # the category left
         if after is not None:
             parts.append((PartAction.JOIN, after[0], after[1]))
-    if not parts and facility is not None and facility.id == group.facility_id:
+    same_place = (facility.id == group.facility_id) if facility is not None else \
+        (mode == "home" and group.home_member and group.facility_id is None)
+    if not parts and same_place:
         raise ValidationFailed({"associations": ("no_change", {})}, context="transfer")
     left = {association.id for action, association, _ in parts if action == PartAction.LEAVE}
     check_not_before_start(effective, [m for m in old.values() if m.association_id in left], False, errors)
     if errors:
         raise ValidationFailed(errors, context="transfer")
-    return {"group": group, "facility": facility, "effective_date": effective, "duty_code": duty,
-            "position": position, "parts": parts,
+    return {"group": group, "facility": facility, "facility_mode": mode, "facility_name": facility_name,
+            "effective_date": effective, "duty_code": duty, "position": position, "parts": parts,
             # JMA reviews no part (its membership continues): the move is recorded on it when applied
             "recorded_by": old[1].association if 1 in old else None}
 
@@ -203,7 +214,8 @@ def file_transfer(session: Session, actor: Actor, data: dict) -> Application:
         applicant_user_id=applicant.id, filed_by_user_id=actor.user_id, group_id=group.id,
         desired_date=clean["effective_date"], facility=clean["facility"], duty_code=clean["duty_code"],
         position=clean["position"], submitted_at=now,
-        payload={"from_facility_id": group.facility_id,
+        payload={"from_facility_id": group.facility_id, "facility_mode": clean["facility_mode"],
+                 **({"facility_name": clean["facility_name"]} if clean["facility_name"] else {}),
                  "parts": [{"action": a.value, "code": assoc.code, "category": cat.code if cat else None}
                            for a, assoc, cat in clean["parts"]]},
         parts=[ApplicationPart(seq=seq, association=assoc, layer=assoc.layer, action=action.value, category=cat,
@@ -245,6 +257,8 @@ def apply_transfer(session: Session, actor: Actor, application_id: int) -> bool:
                                     kind="transferred", on_date=day, actor_user_id=actor.user_id or None,
                                     application_id=app.id))
     group.facility_id = app.facility_id
+    # a move to no facility (未定, 自宅会員) leaves the group with none; 自宅会員 is said so
+    group.home_member = (app.payload or {}).get("facility_mode") == "home"
     memberships.check_group(group)
     transition(app, ApplicationStatus.COMPLETED, APPLICATION_TRANSITIONS)
     audit.record(session, actor, "application.complete", "application", app.id, kind=app.kind)

@@ -178,3 +178,27 @@ def test_a_membership_that_has_not_begun_is_not_ended_before_its_start(session):
     flows.cancel_application(session, member, app.id)
     moved = transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー", days=31)
     assert moved.desired_date == starts + dt.timedelta(days=1)
+
+
+def test_a_move_to_no_facility_home_member_or_undecided(session, clock):
+    """A member who leaves their workplace moves to 自宅会員 (no duty asked) — or to a facility not
+    yet known (未定, with its name if they know it); the group is left with no facility."""
+    member, group_id = full_member(session)
+    base = {"kind": "transfer", "group_id": group_id, "desired_date": (today_jst() + dt.timedelta(days=5)).isoformat(),
+            "associations": [{"code": "kitaku", "category": "B-2"}]}
+    with pytest.raises(ValidationFailed) as refused:
+        flows.submit_application(session, member, {**base, "facility_id": "undecided", "facility_name": "x" * 51,
+                                                   "duty_code": "11"})
+    assert set(refused.value.fields) == {"facility_name"}
+    app = flows.submit_application(session, member, {**base, "facility_id": "home"})  # no duty: no workplace
+    assert app.facility_id is None and app.payload["facility_mode"] == "home"
+    work(session, app, [("chuoeast", "approve"), ("kitaku", "approve")])
+    assert fire(session, clock, app) is True
+    group = session.get(MembershipGroup, group_id)
+    assert group.facility_id is None and group.home_member is True
+    assert "kitaku" in active(session, member)
+    # staying where they are (自宅会員 in the same district) is no transfer at all
+    with pytest.raises(ValidationFailed) as refused:
+        flows.submit_application(session, member, {**base, "facility_id": "home",
+                                                   "associations": [{"code": "kitaku", "category": "B-2"}]})
+    assert refused.value.fields["associations"][0] == "no_change"

@@ -78,6 +78,24 @@ def test_transfer_through_the_screen(app, session):
     assert "異動届" in text(staff.get(f"/tasks/{task.id}"))
 
 
+def test_a_move_to_home_membership_through_the_screen(app, session):
+    """自宅会員 (no workplace) is chosen on the form like a facility; no duty is asked; the confirm
+    page and the application say so."""
+    member, group_id = full_member(session)
+    client = login(app, member.login_id)
+    url = "/apply/transfer?pref=北海道&city=札幌市北区"
+    assert 'id="facility-home" name="facility_id" value="home"' in text(client.get(url))
+    r = client.post(url, data={"group_id": group_id, "layer4": "kitaku", "category-kitaku": "B-2",
+                               "facility_id": "home",
+                               "desired_date": (today_jst() + dt.timedelta(days=7)).strftime("%Y/%m/%d")})
+    assert r.status_code == 302, text(r)
+    assert "自宅会員（勤務先がない）" in text(client.get("/apply/transfer/confirm"))
+    r = client.post("/apply/transfer/confirm")
+    filed = session.get(Application, int(r.headers["Location"].rsplit("/", 1)[1]))
+    assert filed.facility_id is None and filed.payload["facility_mode"] == "home" and filed.duty_code == ""
+    assert "自宅会員" in text(client.get(f"/mypage/applications/{filed.id}"))
+
+
 def test_transfer_through_the_api(api, session):
     member, group_id = full_member(session)
     client = api(member.login_id)

@@ -136,9 +136,10 @@ class ApplicationCreate(Schema):
     desired_date = fields.String(metadata={"format": "date", "example": "2027-04-01"})
     facility_id = fields.Raw(metadata={"oneOf": [{"type": "integer", "minimum": 1},
                                                  {"type": "string", "enum": ["undecided", "home"]}], "description": (
-        "a facility's id; enrolment also `undecided` (未定・一覧にない) or `home` (自宅会員)")})
-    facility_name = fields.String(metadata={"description": "enrolment with `undecided`: the facility's name "
-                                                           "when it is not in the list (≤ 50)"})
+        "a facility's id; enrolment and transfer also `undecided` (未定・一覧にない) or `home` (自宅会員, no "
+        "duty asked)")})
+    facility_name = fields.String(metadata={"description": "enrolment or transfer with `undecided`: the "
+                                                           "facility's name when it is not in the list (≤ 50)"})
     duty_code = fields.String(metadata={"enum": list(DUTY_CODES), "example": "11",
                                         "description": "施設・業務の区分 (the seed's two-digit codes)"})
     position = fields.String(metadata={"enum": ["", *POSITIONS], "description": "役職 (may be empty)"})

@@ -108,6 +108,8 @@ def _body(form: TransferForm, choices) -> dict:
         codes.append(prefecture.code)
     return {"kind": "transfer", "group_id": request.form.get("group_id"),
             "facility_id": request.form.get("facility_id"),
+            **({"facility_name": request.form.get("facility_name", "")}
+               if request.form.get("facility_id") == "undecided" else {}),
             "desired_date": request.form.get("desired_date", "").strip().replace("/", "-"),
             "duty_code": form.duty_code.data or "", "position": form.position.data or "",
             "associations": [{"code": c, "category": form.category.data.get(c, "")} for c in codes]}
@@ -151,7 +153,8 @@ def form():
             return redirect(url_for("transfer.confirm"))
         errors = {**form_.first_errors(), **errors}
     q = values.get("facility_q", "")
-    selected = associations.get_facility(s, values.get("facility_id")) if values.get("facility_id") else None
+    selected = associations.get_facility(s, values.get("facility_id")) \
+        if values.get("facility_id") and values.get("facility_id") not in applications.FACILITY_MODES else None
     pending = withdrawals.pending_by_group(s, groups, physician_id) if groups else {}
     return render_template("transfer/form.html", groups=groups, prefs=associations.prefectures(s),
                            cities=associations.cities(s, pref) if pref else [], pref=pref, city=city,
