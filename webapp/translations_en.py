@@ -1360,3 +1360,12 @@ EN.update({
         "A change of name, date of birth or registry number reaches your associations' offices (their list of "
         "changes to registered data); they may ask for a document that shows it.",
 })
+EN.update({
+    "申請する": "Apply", "要件と取得済みの単位": "Requirements and the credits you have", "認定制度": "Certification",
+    "申請区分（新規・更新）": "New or renewal",
+    "次の内容で申請します。添付する書類があれば選んで、「申請する」をクリックしてください。":
+        "This is what you are applying for. Choose any documents to attach, then click Apply.",
+    "各医師会の理事会の承認後に認定されます。審査中は申請を取り消すことができます。":
+        "You are certified once each association's board has approved. You may cancel the application while "
+        "it is under review.",
+})

@@ -52,9 +52,16 @@ def test_ledger_eligibility_apply_certificate_and_verification(app, session):
     r = client.post("/mypage/certification/apply", data={"system": "occupational"}, follow_redirects=True)
     assert "単位が要件に足りない" in text(r)
 
+    assert client.get("/mypage/certification/apply?system=occupational").status_code == 302  # not yet: no 確認
     _credit(session, member, "basic_late", 6)
     page = text(client.get("/mypage/credits"))
     assert "申請できます" in re.search(r'id="eligibility-occupational".*?</article>', page, re.S).group(0)
+    # the 確認 step: the system, new or renewal, the reviewers in order, the credits — nothing filed yet
+    assert 'href="/mypage/certification/apply?system=occupational"' in page
+    confirm = text(client.get("/mypage/certification/apply?system=occupational"))
+    summary = re.search(r'id="certification-confirm">(.*?)</dl>', confirm, re.S).group(1)
+    assert "認定産業医" in summary and "新規" in summary and "札幌市医師会 → 北海道医師会 → 日本医師会" in summary
+    assert 'name="documents"' in confirm and "基礎研修（後期）</td><td>26</td><td>26" in confirm
     # a document of a type that is not allowed: nothing is filed
     r = client.post("/mypage/certification/apply", data={"system": "occupational", "documents": [
         (io.BytesIO(b"just text"), "note.txt")]}, follow_redirects=True)

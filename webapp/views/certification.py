@@ -99,6 +99,25 @@ def credit_statement(year):
         "Content-Disposition": f'inline; filename="credits-{year}.pdf"'})
 
 
+@bp.route("/mypage/certification/apply", methods=["GET"])
+@roles_required("member")
+def confirm_application():
+    """The 確認 step of a certification application: what will be applied for (the system, new or
+    renewal, the credits counted against the requirements), which associations review it in which
+    order, and the documents to attach — before anything is filed."""
+    me, s = actor(), db.session()
+    system = request.args.get("system", "")
+    if system not in certifications.CERTIFIED:
+        abort(404)
+    eligibility = flows.eligibility(s, me.physician_id, system)
+    pending = certifications.pending_applications(s, me.physician_id)
+    if not eligibility["eligible"] or pending.get(system) or eligibility.get("renewed"):
+        return redirect(url_for("certification.credits", _anchor=f"eligibility-{system}"))
+    return render_template("certification/confirm.html", system=system, e=eligibility, labels=LABELS,
+                           reviewers=[a.name for a in certifications.chain_for(s, me.physician_id, system)],
+                           form=ConfirmForm())
+
+
 @bp.route("/mypage/certification/apply", methods=["POST"])
 @roles_required("member")
 def apply():
