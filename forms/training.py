@@ -29,6 +29,12 @@ class SessionForm(BaseForm):
     credits_2 = StringField("単位数 2", filters=[halfwidth])
     credit_kind_3 = SelectField("単位の種類 3", choices=CREDIT_KINDS, validate_choice=False)
     credits_3 = StringField("単位数 3", filters=[halfwidth])
+    #: the hours, fee, last day to apply and contact (each optional; the domain checks them)
+    starts_at = StringField("開始時刻", filters=[halfwidth])
+    ends_at = StringField("終了時刻", filters=[halfwidth])
+    fee = StringField("参加費（円）", filters=[halfwidth])
+    apply_by = StringField("申込締切", validators=[IsoDate()], filters=[date_text])
+    contact = StringField("問合せ先", validators=[MaxLength(200)], filters=[lambda v: (v or "").strip()])
     #: 共催 (association codes); the view sets the choices, the domain checks them
     co_organisers = SelectMultipleField("共催", choices=[], validate_choice=False)
     specialist_common = BooleanField("日本専門医機構認定専門医共通講習として申請する")
@@ -45,7 +51,9 @@ class SessionForm(BaseForm):
                 "starts_on": self.starts_on.data, "ends_on": self.ends_on.data or self.starts_on.data,
                 "place": self.place.data, "capacity": self.capacity.data, "credit_items": items,
                 "co_organisers": list(self.co_organisers.data or []),
-                "specialist_common": bool(self.specialist_common.data)}
+                "specialist_common": bool(self.specialist_common.data),
+                **{name: getattr(self, name).data or "" for name in ("starts_at", "ends_at", "fee", "apply_by",
+                                                                     "contact")}}
 
 
 class ReportForm(BaseForm):
@@ -64,6 +72,11 @@ class SessionChangeForm(BaseForm):
     ends_on = StringField("終了日", validators=[IsoDate()], filters=[date_text])
     capacity = StringField("定員", validators=[Required()], filters=[halfwidth])
     description = TextAreaField("内容", validators=[MaxLength(2000)])
+    starts_at = StringField("開始時刻", filters=[halfwidth])
+    ends_at = StringField("終了時刻", filters=[halfwidth])
+    fee = StringField("参加費（円）", filters=[halfwidth])
+    apply_by = StringField("申込締切", validators=[IsoDate()], filters=[date_text])
+    contact = StringField("問合せ先", validators=[MaxLength(200)], filters=[lambda v: (v or "").strip()])
 
 
 class CallOffForm(BaseForm):

@@ -80,6 +80,11 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "session.reason": {"ja": "中止の理由", "en": "Reason for calling it off"},
     "session.co_organisers": {"ja": "共催", "en": "Co-organisers"},
     "session.description": {"ja": "内容", "en": "Description"},
+    "session.starts_at": {"ja": "開始時刻", "en": "Starting time"},
+    "session.ends_at": {"ja": "終了時刻", "en": "Ending time"},
+    "session.fee": {"ja": "参加費（円）", "en": "Fee (yen)"},
+    "session.apply_by": {"ja": "申込締切", "en": "Apply by"},
+    "session.contact": {"ja": "問合せ先", "en": "Contact"},
     "credit.category": {"ja": "学習の種類", "en": "Kind of study"},
     "fee_reduction.reason": {"ja": "減免事由", "en": "Reason"},
     "fee_reduction.note": {"ja": "事由の詳細", "en": "Details"},
@@ -471,6 +476,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "{field}: a fee reduction for this year is already under review."},
     "session_full": {"ja": "定員に達したため申し込めません。", "en": "The session is full."},
     "session_closed": {"ja": "この研修会は申込みを受け付けていません。", "en": "This session does not take applications."},
+    "registration_closed": {"ja": "この研修会の申込みは締め切りました（申込締切 {day}）。",
+                            "en": "Applications for this session closed on {day}."},
+    "invalid_time": {"ja": "{field}は「9:30」の形式（時:分）で入力してください。",
+                     "en": "{field} must be a time such as 9:30."},
+    "time_order": {"ja": "{field}は開始時刻より後にしてください。", "en": "{field} must be after the starting time."},
     "race_lost": {"ja": "同じ時に行われた別の操作と重なったため、保存しませんでした。画面を読み込み直して、"
                                 "内容を確認してください。",
                           "en": "Nothing was saved: another change was made at the same moment. Reload the page and "

@@ -540,6 +540,13 @@ class TrainingSession(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: filed as a 日本専門医機構認定専門医共通講習 (seed 004: 開催日３か月前までの申請厳守)
     specialist_common: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: what an attendee needs to know beyond the day and the place: the hours, the fee (yen; 0 is
+    #: free, None not stated), the last day to apply (申込締切) and whom to ask (問合せ先)
+    starts_at: Mapped[dt.time | None]
+    ends_at: Mapped[dt.time | None]
+    fee: Mapped[int | None]
+    apply_by: Mapped[dt.date | None]
+    contact: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     organiser: Mapped[Association] = relationship()
     application: Mapped[Application | None] = relationship()

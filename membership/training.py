@@ -56,6 +56,50 @@ def _jma(session: Session) -> Association:
     return session.scalar(sa.select(Association).where(Association.layer == 1).limit(1))
 
 
+MAX_CONTACT = 200
+MAX_FEE = 1_000_000
+_TIME = re.compile(r"(\d{1,2})\s*[:：時]\s*(\d{2})\s*分?")
+
+
+def _time(raw, field: str, errors: dict) -> dt.time | None:
+    text = halfwidth(str(raw or "")).replace("：", ":")
+    if not text:
+        return None
+    m = _TIME.fullmatch(text)
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        errors[field] = ("invalid_time", {})
+        return None
+    return dt.time(int(m.group(1)), int(m.group(2)))
+
+
+def _details(data: dict, errors: dict, starts: dt.date | None, ends: dt.date | None) -> dict:
+    """What an attendee needs beyond the day and the place, each optional: the hours (開始・終了時刻,
+    9:30 or 9時30分), the fee (参加費, yen, 0 = free; 3,000円 accepted), the last day to apply
+    (申込締切, not after the first day) and whom to ask (問合せ先). Problems into `errors`."""
+    starts_at = _time(data.get("starts_at"), "starts_at", errors)
+    ends_at = _time(data.get("ends_at"), "ends_at", errors)
+    if starts_at and ends_at and ends_at <= starts_at and (ends is None or ends == starts):
+        errors["ends_at"] = ("time_order", {})
+    raw_fee = halfwidth(str(data.get("fee") or "")).replace(",", "").removesuffix("円").strip()
+    fee = None
+    if raw_fee:
+        fee = parse_int(raw_fee, 0, MAX_FEE)
+        if fee is None:
+            errors["fee"] = ("invalid", {})
+    apply_by = _date(data.get("apply_by"), "apply_by", errors) if data.get("apply_by") else None
+    if apply_by and starts and apply_by > starts:
+        errors["apply_by"] = ("date_too_late", {"max": f"{starts:%Y/%m/%d}"})
+    try:
+        contact = fields.text(data.get("contact"), MAX_CONTACT)
+    except FieldError as exc:
+        errors["contact"] = (exc.key, exc.params)
+        contact = ""
+    return {"starts_at": starts_at, "ends_at": ends_at, "fee": fee, "apply_by": apply_by, "contact": contact}
+
+
+DETAILS = ("starts_at", "ends_at", "fee", "apply_by", "contact")
+
+
 def check_session(session: Session, actor: Actor, data: dict) -> dict:
     """A session's filing checked whole, nothing written: every bad field named at once (the
     screen also asks when its own format checks failed). Returns the clean values. Raises
@@ -70,6 +114,7 @@ def check_session(session: Session, actor: Actor, data: dict) -> dict:
     elif len(title) > MAX_TITLE:
         errors["title"] = ("too_long", {"max": MAX_TITLE})
     place, starts, ends, capacity = _when_and_where(data, errors)
+    details = _details(data, errors, starts, ends)
     items = _credit_items(data.get("credit_items") or [], errors)
     co_organisers = _co_organisers(session, organiser, data.get("co_organisers") or [], errors)
     specialist_common = data.get("specialist_common") in (True, "y", "true", "1", 1)
@@ -81,7 +126,7 @@ def check_session(session: Session, actor: Actor, data: dict) -> dict:
         raise ValidationFailed(errors, context="session")
     return {"organiser": organiser, "title": title, "place": place, "starts": starts, "ends": ends,
             "capacity": capacity, "items": items, "co_organisers": co_organisers,
-            "specialist_common": specialist_common}
+            "specialist_common": specialist_common, "details": details}
 
 
 #: 専門医共通講習: filed at least this many months before the session (seed 004)
@@ -142,7 +187,7 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
     ts = TrainingSession(organiser_association_id=organiser.id, title=title,
                          description=str(data.get("description") or "")[:2000], credit_items=items,
                          starts_on=starts, ends_on=ends, place=place, capacity=capacity,
-                         specialist_common=clean["specialist_common"])
+                         specialist_common=clean["specialist_common"], **clean["details"])
     ts.co_organisations = [SessionCoOrganiser(association_id=a.id, status="invited") for a in co_organisers]
     session.add(ts)
     applicant = session.get(UserAccount, actor.user_id)
@@ -173,14 +218,39 @@ def _ask(session: Session, actor: Actor, ts: TrainingSession, association: Assoc
 CO_STATES = {"invited": "回答待ち", "accepted": "承諾", "declined": "辞退"}
 
 #: what an amendment of a returned session may change (its co-organisers are asked and dropped apart)
-AMENDABLE = ("title", "description", "starts_on", "ends_on", "place", "capacity", "credit_items", "specialist_common")
+AMENDABLE = ("title", "description", "starts_on", "ends_on", "place", "capacity", "credit_items", "specialist_common",
+             *DETAILS)
 
 
 def as_filed(ts: TrainingSession) -> dict:
     """The session as its filing form sends it (the AMENDABLE keys): what an amendment starts from."""
     return {"title": ts.title, "description": ts.description, "starts_on": ts.starts_on.isoformat(),
             "ends_on": ts.ends_on.isoformat(), "place": ts.place, "capacity": str(ts.capacity),
-            "credit_items": ts.credit_items, "specialist_common": ts.specialist_common}
+            "credit_items": ts.credit_items, "specialist_common": ts.specialist_common, **details_as_filed(ts)}
+
+
+def details_as_filed(ts: TrainingSession) -> dict:
+    """The session's times, fee, deadline and contact as its form sends them."""
+    return {"starts_at": f"{ts.starts_at:%H:%M}" if ts.starts_at else "",
+            "ends_at": f"{ts.ends_at:%H:%M}" if ts.ends_at else "",
+            "fee": "" if ts.fee is None else str(ts.fee), "apply_by": ts.apply_by.isoformat() if ts.apply_by else "",
+            "contact": ts.contact or ""}
+
+
+def contact_of(ts: TrainingSession) -> str:
+    """Whom an attendee asks about the session: its own contact, else the organiser's office."""
+    if ts.contact:
+        return ts.contact
+    organiser = ts.organiser
+    return " ".join(x for x in (organiser.name, organiser.tel, organiser.email) if x)
+
+
+def hours(ts: TrainingSession) -> str:
+    """The session's days and hours as the screens and mails write them: 2027/03/01 13:00〜16:00."""
+    days = f"{ts.starts_on:%Y/%m/%d}" + (f"〜{ts.ends_on:%Y/%m/%d}" if ts.ends_on != ts.starts_on else "")
+    if ts.starts_at:
+        days += f" {ts.starts_at:%H:%M}〜" + (f"{ts.ends_at:%H:%M}" if ts.ends_at else "")
+    return days
 
 
 def amend_session(session: Session, actor: Actor, app: Application, changes: dict) -> None:
@@ -202,6 +272,8 @@ def amend_session(session: Session, actor: Actor, app: Application, changes: dic
     ts.title, ts.place, ts.starts_on, ts.ends_on = clean["title"], clean["place"], clean["starts"], clean["ends"]
     ts.capacity, ts.credit_items, ts.specialist_common = clean["capacity"], clean["items"], clean["specialist_common"]
     ts.description = str(data.get("description") or "")[:2000]
+    for name, value in clean["details"].items():
+        setattr(ts, name, value)
     payload = {k: v for k, v in (app.payload or {}).items() if k != "specialist_common"}
     app.payload = {**payload, "title": ts.title, **({"specialist_common": True} if ts.specialist_common else {})}
     session.flush()
@@ -367,10 +439,13 @@ def _when_and_where(data: dict, errors: dict) -> tuple[str, dt.date | None, dt.d
     return place, starts, ends, int(capacity)
 
 
-CHANGE_LABELS = {"place": "会場", "starts_on": "開催日", "ends_on": "終了日", "capacity": "定員", "description": "内容"}
+CHANGE_LABELS = {"place": "会場", "starts_on": "開催日", "ends_on": "終了日", "capacity": "定員", "description": "内容",
+                 "starts_at": "開始時刻", "ends_at": "終了時刻", "fee": "参加費（円）", "apply_by": "申込締切",
+                 "contact": "問合せ先"}
 #: the same in an English mail (decision 0035)
 CHANGE_LABELS_EN = {"place": "Place", "starts_on": "Date", "ends_on": "Last day", "capacity": "Places",
-                    "description": "Description"}
+                    "description": "Description", "starts_at": "Starting time", "ends_at": "Ending time",
+                    "fee": "Fee (yen)", "apply_by": "Apply by", "contact": "Contact"}
 
 
 def change_session(session: Session, actor: Actor, session_id: int, data: dict) -> dict[str, tuple]:
@@ -382,6 +457,7 @@ def change_session(session: Session, actor: Actor, session_id: int, data: dict) 
     ts = _organisers_upcoming(session, actor, session_id)
     errors: dict[str, tuple[str, dict]] = {}
     place, starts, ends, capacity = _when_and_where(data, errors)
+    details = _details({**details_as_filed(ts), **{k: data[k] for k in DETAILS if k in data}}, errors, starts, ends)
     if ts.specialist_common and starts and "starts_on" not in errors:
         # the three months' notice counts from the filing, and a later change keeps to it
         filed = ts.created_at.replace(tzinfo=dt.UTC).astimezone(JST).date()
@@ -395,7 +471,7 @@ def change_session(session: Session, actor: Actor, session_id: int, data: dict) 
         raise ValidationFailed(errors, context="session")
     new = {"place": place, "starts_on": starts, "ends_on": ends, "capacity": capacity,
            "description": str(data.get("description") if data.get("description") is not None
-                              else ts.description or "")[:2000]}
+                              else ts.description or "")[:2000], **details}
     changed = {k: (getattr(ts, k), v) for k, v in new.items() if getattr(ts, k) != v}
     if not changed:
         return {}
@@ -473,6 +549,10 @@ def _registrants(session: Session, ts: TrainingSession) -> list[SessionRegistrat
 
 
 def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
     return f"{value:%Y/%m/%d}" if isinstance(value, dt.date) else str(value)
 
 
@@ -491,11 +571,12 @@ def board_summaries(session: Session, application_ids: list[int]) -> dict[int, s
         TrainingSession.application_id.in_(application_ids))) if application_ids else []
     out = {}
     for ts in rows:
-        days = f"{ts.starts_on:%Y/%m/%d}" + (f"〜{ts.ends_on:%Y/%m/%d}" if ts.ends_on != ts.starts_on else "")
+        days = hours(ts)
         credits = "、".join(f"{SYSTEMS.get(i['system'], i['system'])} "
                            f"{CATEGORIES.get(i['system'], {}).get(i['category'], i['category'])} {i['credits']}単位"
                            for i in ts.credit_items)
-        parts = [days, ts.place, f"定員{ts.capacity}名", credits]
+        fee = "" if ts.fee is None else ("参加費無料" if ts.fee == 0 else f"参加費{ts.fee:,}円")
+        parts = [days, ts.place, f"定員{ts.capacity}名", fee, credits]
         if ts.specialist_common:
             parts.append("専門医共通講習")
         if ts.co_organisations:
@@ -656,6 +737,8 @@ def register(session: Session, actor: Actor, session_id: int, wait: bool = False
     ts = _lock(session, session_id)
     if state(ts) != "approved" or ts.starts_on <= today_jst():
         raise Conflict("session_closed")
+    if ts.apply_by and today_jst() > ts.apply_by:
+        raise Conflict("registration_closed", day=f"{ts.apply_by:%Y/%m/%d}")
     mine = registration_of(session, actor.physician_id, ts.id)
     if mine is not None and mine.status == "registered":
         raise Conflict("already_registered")
@@ -676,10 +759,10 @@ def register(session: Session, actor: Actor, session_id: int, wait: bool = False
                  "training_session", ts.id)
     physician = mine.physician or session.get(Physician, actor.physician_id)
     if physician.email:  # the receipt: what was applied for, and where it stands
-        days = f"{ts.starts_on:%Y/%m/%d}" + (f"〜{ts.ends_on:%Y/%m/%d}" if ts.ends_on != ts.starts_on else "")
+        days = hours(ts)
         mail.send(session, physician.email, "session_registered",
                   lang=accounts.lang_of_physician(session, physician.id), name=physician.full_name, title=ts.title,
-                  place=ts.place, starts_on=days, waiting=status == "waiting",
+                  place=ts.place, starts_on=days, waiting=status == "waiting", fee=ts.fee, contact=contact_of(ts),
                   position=waiting_position(session, mine) if status == "waiting" else None)
     return mine
 

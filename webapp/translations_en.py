@@ -1369,3 +1369,10 @@ EN.update({
         "You are certified once each association's board has approved. You may cancel the application while "
         "it is under review.",
 })
+EN.update({
+    "開始時刻": "Starting time", "終了時刻": "Ending time", "参加費（円）": "Fee (yen)", "申込締切": "Apply by",
+    "問合せ先": "Contact", "参加費": "Fee", "記載なし": "Not stated", "無料": "Free", "円": " yen",
+    "無料の場合は 0。空欄は「記載なし」と表示されます。": "0 if it is free. Left empty, it shows as not stated.",
+    "空欄の場合は主催の医師会の連絡先を表示します。": "Left empty, the organising association's contact is shown.",
+})
+EN.update({"時間": "Hours"})

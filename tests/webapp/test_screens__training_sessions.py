@@ -17,9 +17,9 @@ from pypdf import PdfReader
 from engine import tasks
 from membership import training
 from membership.fields import today_jst
-from membership.models import CreditEntry, Physician, TrainingSession
+from membership.models import CreditEntry, Notification, Physician, TrainingSession
 
-from ..conftest import actor_for
+from ..conftest import actor_for, new_member
 from ..helpers import approved_member, open_task_for
 from ..helpers import login_client as login
 
@@ -717,3 +717,47 @@ def test_three_months_on_is_the_same_day_or_the_months_last():
     assert training.specialist_common_earliest(dt.date(2027, 11, 30)) == dt.date(2028, 2, 29)
     assert training.specialist_common_earliest(dt.date(2026, 10, 15)) == dt.date(2027, 1, 15)
     assert training.specialist_common_earliest(dt.date(2026, 5, 31)) == dt.date(2026, 8, 31)
+
+
+def test_a_session_says_its_hours_fee_deadline_and_contact(app, session):
+    """Filed with its hours, fee, last day to apply and contact (each checked and named when wrong),
+    shown to members and mailed with the receipt; after the deadline no one can apply; a change of
+    them is told to the registrants."""
+    _, r = _file(app, starts_at="25:00", ends_at="9:00", fee="三千",
+                 apply_by=(TODAY + dt.timedelta(days=30)).isoformat())
+    summary = re.search(r'error-summary.*?</div>', text(r), re.S).group(0)
+    assert r.status_code == 422 and "開始時刻は「9:30」の形式" in summary and "参加費（円）の形式" in summary
+    assert "申込締切は" in summary  # after the first day
+    _, r = _file(app, starts_at="13:30", ends_at="13:00")
+    assert r.status_code == 422 and "終了時刻は開始時刻より後にしてください" in text(r)
+    staff, r = _file(app, starts_at="１３時３０分", ends_at="16:00", fee="3,000円",
+                     apply_by=(TODAY + dt.timedelta(days=10)).isoformat(), contact="札幌市医師会 研修係 011-000-0000")
+    assert r.status_code == 302, text(r)
+    ts = session.scalars(sa.select(TrainingSession).order_by(TrainingSession.id.desc())).first()
+    assert (ts.starts_at, ts.ends_at, ts.fee) == (dt.time(13, 30), dt.time(16, 0), 3000)
+    _approve(session, ts.application_id, "hokkaido", "jma")
+    member = new_member(session, prefix="hrs")
+    email = session.get(Physician, member.physician_id).email
+    client = login(app, member.login_id)
+    page = text(client.get(f"/sessions/{ts.id}"))
+    assert "13:30" in page and "16:00" in page and "3,000円" in page and "研修係 011-000-0000" in page
+    assert (TODAY + dt.timedelta(days=10)).strftime("%Y/%m/%d") in page
+    assert client.post(f"/sessions/{ts.id}/register").status_code == 302
+    receipt = session.scalars(sa.select(Notification).where(Notification.to_address == email)
+                              .order_by(Notification.id.desc())).first()
+    assert "13:30〜16:00" in receipt.body and "参加費: 3,000円" in receipt.body and "研修係" in receipt.body
+    # the organiser moves the deadline to yesterday: no more applications
+    ts.apply_by = TODAY - dt.timedelta(days=1)
+    session.flush()
+    late = login(app, new_member(session, prefix="late").login_id)
+    r = late.post(f"/sessions/{ts.id}/register", follow_redirects=True)
+    assert "申込みは締め切りました" in text(r)
+    # a change of the hours is told to those registered
+    r = staff.post(f"/sessions/{ts.id}/change", data={
+        "place": ts.place, "starts_on": ts.starts_on.isoformat(), "ends_on": ts.ends_on.isoformat(),
+        "capacity": str(ts.capacity), "description": "", "starts_at": "14:00", "ends_at": "16:00", "fee": "3000",
+        "apply_by": "", "contact": ts.contact})
+    assert r.status_code == 302
+    told = session.scalars(sa.select(Notification).where(Notification.to_address == email)
+                           .order_by(Notification.id.desc())).first()
+    assert "開始時刻: 13:30 → 14:00" in told.body

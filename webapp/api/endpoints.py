@@ -753,6 +753,9 @@ def _session_dict(s, ts, with_attendees: bool) -> dict:
            "ends_on": ts.ends_on.isoformat(), "place": ts.place, "capacity": ts.capacity,
            "registered": training.registered_count(s, ts.id), "waiting": training.waiting_count(s, ts.id),
            "state": training.state(ts),
+           "starts_at": f"{ts.starts_at:%H:%M}" if ts.starts_at else None,
+           "ends_at": f"{ts.ends_at:%H:%M}" if ts.ends_at else None, "fee": ts.fee,
+           "apply_by": ts.apply_by.isoformat() if ts.apply_by else None, "contact": training.contact_of(ts),
            "credit_items": ts.credit_items, "application_id": ts.application_id,
            "co_organisers": [a.code for a in ts.co_organisers]}
     if with_attendees:  # the offices that see the attendees see whom the organiser asked, and the answers

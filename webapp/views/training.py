@@ -168,6 +168,7 @@ def _detail(ts, report=None, errors=None, ticked=(), change=None, change_errors=
                            position=training.waiting_position(s, mine) if mine else None, form=ConfirmForm(),
                            report=report or ReportForm(), errors=errors or {}, ticked=set(ticked),
                            registration_states=REGISTRATION_STATES, change=change or {},
+                           details_as_filed=training.details_as_filed,
                            change_errors=change_errors or {}, organiser=organiser,
                            co_mine=training.co_organisation_of(s, me, ts), co_states=training.CO_STATES,
                            part_labels=applications.STATUS_LABELS,
@@ -275,7 +276,8 @@ def change(session_id):
     the registrants are mailed what changed."""
     s = db.session()
     form = SessionChangeForm()
-    data = {k: request.form.get(k, "") for k in ("place", "starts_on", "ends_on", "capacity", "description")}
+    data = {k: request.form.get(k, "") for k in ("place", "starts_on", "ends_on", "capacity", "description",
+                                                  *training.DETAILS)}
     if not form.validate_on_submit():
         if "csrf_token" not in form.errors:
             return _detail(training.get(s, actor(), session_id), change=data, change_errors=form.first_errors()), 422
