@@ -43,7 +43,7 @@ def test_the_task_page_shows_both_diagrams_with_the_current_position(live_server
     sub = page.locator("figure[data-key=layer_review]")
     assert sub.locator("[data-element-id=review].is-active").count() == 1
     assert "現在の位置: 事務局の審査" in sub.inner_text()
-    assert "待機中: 期限超過" in top.inner_text()
+    assert "待機中のタイマー・イベント: 期限超過" in top.inner_text()
     assert top.locator("[data-element-id=review_overdue].is-waiting").count() == 1
     # the shapes were drawn (not an empty SVG), and the bpmn.io logo stays as its licence asks
     assert sub.locator(".djs-shape").count() >= 8 and page.locator(".bjs-powered-by").count() == 2
