@@ -294,8 +294,9 @@ def _matching(actor: Actor, q: str, status: str = "", category: str = "", probe:
         # a UNION of one SELECT per column, not an OR: each side is read through its own (trigram,
         # on PostgreSQL) index, where the OR with a subquery made every search read every physician
         found = sa.union(
-            sa.select(Physician.id).where((Physician.family_name + Physician.given_name).like(
-                like, escape=search.ESCAPE)),
+            # the name as typed and in its other kanji forms (高橋 finds 髙橋), one SELECT each
+            *(sa.select(Physician.id).where((Physician.family_name + Physician.given_name).like(
+                search.contains(spelling), escape=search.ESCAPE)) for spelling in search.spellings(term)),
             sa.select(Physician.id).where((Physician.family_kana + Physician.given_kana).like(
                 kana, escape=search.ESCAPE)),
             sa.select(Physician.id).where(Physician.registry_number.like(like, escape=search.ESCAPE)),

@@ -17,3 +17,23 @@ def contains(term: str) -> str:
 def as_katakana(term: str) -> str:
     """A term for a kana column: hiragana typed is looked for as the katakana stored."""
     return jaconv.hira2kata(term)
+
+
+#: kanji written in more than one form in names (異体字, 旧字体): typing one finds the others —
+#: 高橋 finds 髙橋, 斉藤 finds 齋藤 and 齊藤, 渡辺 finds 渡邊 and 渡邉
+VARIANT_GROUPS = ("高髙", "崎﨑嵜", "辺邊邉", "斉斎齋齊", "沢澤", "浜濱濵", "広廣", "国國", "徳德", "桜櫻",
+                  "真眞", "富冨", "島嶋嶌", "槙槇", "渕淵", "瀬瀨", "曽曾", "黒黑", "恵惠", "栄榮", "竜龍",
+                  "条條", "吉𠮷", "芦蘆", "礼禮")
+_VARIANTS = {c: group for group in VARIANT_GROUPS for c in group}
+#: a term with many such characters is looked for in this many spellings at most
+MAX_SPELLINGS = 16
+
+
+def spellings(term: str) -> list[str]:
+    """`term` and its spellings with each 異体字 replaced by the other forms of its kanji (the term
+    as typed first; at most MAX_SPELLINGS)."""
+    out = [""]
+    for char in term:
+        forms = _VARIANTS.get(char, char)
+        out = [prefix + f for prefix in out for f in ([char] + [x for x in forms if x != char])][:MAX_SPELLINGS]
+    return out

@@ -302,3 +302,18 @@ def test_a_body_that_only_organises_training_has_no_member_pages(app, session):
     for path in ("/members/import", "/members/certified", "/members/certified.csv", "/members/credentials",
                  "/members/fee-reduction/candidates"):
         assert body.get(path).status_code == 403, path
+
+
+def test_the_member_search_finds_a_name_in_its_other_kanji_forms(app, session):
+    """異体字: 高橋 typed finds 髙橋 registered, and the reverse; a kana search is unchanged."""
+    member, _ = approved_member(session, prefix="itaiji")
+    physician = session.get(Physician, member.physician_id)
+    physician.family_name, physician.given_name = "髙橋", "一郎"
+    session.flush()
+    client = login(app, "staff@chuoeast")
+    for typed in ("高橋", "髙橋", "高橋 一郎"):
+        assert f"/members/{physician.id}" in text(client.get(f"/members?q={typed}")), typed
+    physician.family_name = "高橋"
+    session.flush()
+    assert f"/members/{physician.id}" in text(client.get("/members?q=髙橋"))
+    assert f"/members/{physician.id}" not in text(client.get("/members?q=高田"))
