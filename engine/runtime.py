@@ -30,7 +30,7 @@ from membership.actors import Actor
 from membership.db import is_postgresql, utcnow
 from membership.errors import Conflict, DomainError, NotFound
 from membership.fields import parse_int
-from membership.models import UserAccount
+from membership.models import Association, UserAccount
 
 from . import escalation, safe_eval
 from .deploy import latest_with_calls, load_specs
@@ -395,6 +395,10 @@ def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
         if props.get("candidate_association"):
             association_id, layer = _association(session, _property(t, props["candidate_association"]), t)
         assignee = _property(t, props["candidate_user"]) if props.get("candidate_user") else None
+        if association_id is None and assignee is not None and props.get("kind") == "amend":
+            # what an office filed itself (a session) and got back is its office's to amend, not
+            # only the staff member's who filed it (who may be away, or gone)
+            association_id, layer = _office_of(session, int(assignee))
         now = utcnow()
         due = None
         days = parse_int(str(props.get("due_in_days", "")), 1, 365)
@@ -418,6 +422,15 @@ def materialise(session: Session, instance: ProcessInstance, workflow: BpmnWorkf
             session.flush()
             session.add(TaskEvent(task_id=row.id, kind="claim", actor_user_id=returner, at=now,
                                   reason="再提出：差し戻した担当者に戻しました"))
+
+
+def _office_of(session: Session, user_id: int) -> tuple[int | None, int | None]:
+    """The association (and its layer) of a secretariat account; (None, None) for anyone else."""
+    with session.no_autoflush:
+        row = session.execute(sa.select(UserAccount.association_id, Association.layer)
+                              .join(Association, Association.id == UserAccount.association_id)
+                              .where(UserAccount.id == user_id, UserAccount.role == "secretariat")).first()
+    return (row.association_id, row.layer) if row else (None, None)
 
 
 def _after_return(session: Session, application_id: int, association_id: int | None) -> tuple[bool, int | None]:

@@ -411,6 +411,15 @@ def test_a_returned_session_is_corrected_and_resubmitted_by_its_organiser(app, s
     told = session.scalars(sa.select(Notification.subject).where(Notification.to_address == office.email)).all()
     assert any("受け付けました" in t for t in told) and any("差し戻されました" in t for t in told)
     [(amend_task, _)] = tasks.list_tasks(session, organiser, kind="amend", application_id=ts.application_id)
+    # the office's to amend, not only its filer's: a colleague finds it too (the filer may be away)
+    from membership import accounts
+    from membership.actors import Actor
+
+    colleague = Actor.of(accounts.create_user(session, f"hk2-{uuid.uuid4().hex[:6]}", "Mamis#2024", "secretariat",
+                                              association_code="hoken_kenkyu", name="研究会 第二"))
+    assert [t.id for t, _ in tasks.list_tasks(session, colleague, kind="amend",
+                                                 application_id=ts.application_id)] == [amend_task.id]
+    assert login(app, colleague.login_id).get(f"/sessions/{ts.id}/amend").status_code == 200
     page = text(staff.get(f"/tasks/{amend_task.id}"))
     assert f'href="/sessions/{ts.id}/amend"' in page
     detail = text(staff.get(f"/sessions/{ts.id}"))
