@@ -1376,3 +1376,5 @@ EN.update({
     "空欄の場合は主催の医師会の連絡先を表示します。": "Left empty, the organising association's contact is shown.",
 })
 EN.update({"時間": "Hours"})
+EN.update({"添付書類（プログラム・案内状など、3件まで・各10MBまで）":
+           "Documents (the programme, the invitation…: up to 3, 10 MB each)"})

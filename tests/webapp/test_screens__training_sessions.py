@@ -770,3 +770,20 @@ def test_a_session_says_its_hours_fee_deadline_and_contact(app, session):
     told = session.scalars(sa.select(Notification).where(Notification.to_address == email)
                            .order_by(Notification.id.desc())).first()
     assert "開始時刻: 13:30 → 14:00" in told.body
+
+
+def test_a_session_is_filed_with_its_programme_for_the_reviewers(app, session):
+    from membership.models import Document
+
+    before = session.scalar(sa.select(sa.func.count()).select_from(TrainingSession))
+    _, r = _file(app, documents=[(io.BytesIO(b"just text"), "program.txt")])
+    assert r.status_code == 422 and "ファイル" in text(r)  # a type not allowed: nothing is filed
+    assert session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == before
+    _, r = _file(app, documents=[(io.BytesIO(b"%PDF-1.4\n%programme\n"), "プログラム.pdf")])
+    assert r.status_code == 302, text(r)
+    ts = session.scalars(sa.select(TrainingSession).order_by(TrainingSession.id.desc())).first()
+    names = session.scalars(sa.select(Document.filename).where(Document.application_id == ts.application_id)).all()
+    assert names == ["プログラム.pdf"]
+    hokkaido = actor_for(session, "staff@hokkaido")
+    task = open_task_for(session, hokkaido, ts.application_id)
+    assert "プログラム.pdf" in text(login(app, "staff@hokkaido").get(f"/tasks/{task.id}"))

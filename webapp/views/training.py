@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
@@ -47,8 +49,11 @@ def new():
         return render_template("training/new.html", form=form, errors={}, kinds=CREDIT_KINDS, labels=LABELS,
                                rows=range(1, CREDIT_ROWS + 1), **_co_organiser_choices())
     if form.validate_on_submit():
+        # the programme, the invitation…: read by every layer that reviews the session
+        files = [(f.filename, f.stream) for f in request.files.getlist("documents") if f and f.filename]
         try:
-            app = flows.submit_application(db.session(), actor(), form.body())
+            app = flows.submit_application(db.session(), actor(), form.body(),
+                                           upload_root=Path(current_app.config["UPLOAD_DIR"]), files=files)
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
