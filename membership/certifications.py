@@ -387,10 +387,18 @@ def state(cert: Certificate, today: dt.date | None = None) -> str:
 
 
 def get_certificate(session: Session, actor: Actor, certificate_id: int) -> Certificate:
+    """The holder's own certificate — or, for the staff of an association the holder belongs to
+    now, any of theirs (an office prints it for a member who has no printer, or hands it over at
+    its meeting; recorded in the audit trail). NotFound otherwise."""
     cert = session.get(Certificate, certificate_id)
-    if cert is None or cert.physician_id != actor.physician_id:
+    if cert is None:
         raise NotFound()
-    return cert
+    if actor.role == "member" and cert.physician_id == actor.physician_id:
+        return cert
+    if actor.role == "secretariat" and members.can_act_for(session, actor, cert.physician_id):
+        audit.record(session, actor, "certificate.print", "certificate", cert.id, physician_id=cert.physician_id)
+        return cert
+    raise NotFound()
 
 
 def by_number(session: Session, number: str) -> Certificate | None:

@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 from pypdf import PdfReader
 
 from engine import tasks
@@ -422,3 +423,26 @@ def test_the_office_enters_credits_from_a_handbook_and_they_count(app, session):
     assert "産業医手帳 p.3 基礎研修（前期）" in ledger and "手帳・修了証（医師会入力）" in ledger
     assert login(app, "staff@otaru").post(url, data={"kind": "occupational:basic_early", "credits": "1",
                                                      "earned_on": "2024-06-01", "note": "x"}).status_code == 404
+
+
+def test_an_office_prints_its_members_certificate_and_no_other(app, session):
+    """A member's association may print their 認定証 (from the roster or the member's page); the
+    print is recorded; another office cannot reach it."""
+    import uuid
+
+    from membership.models import AuditEvent, Certificate, UserAccount
+
+    taro = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "nichiitaro"))
+    cert = Certificate(physician_id=taro.physician_id, system="occupational", mode="new",
+                       number=f"OC-{uuid.uuid4().hex[:8]}", valid_from=today_jst(),
+                       valid_until=today_jst() + dt.timedelta(days=365 * 5), verification_code=uuid.uuid4().hex[:16])
+    session.add(cert)
+    session.flush()
+    otaru = login(app, "staff@otaru")
+    assert f"/members/certificates/{cert.id}.pdf" in text(otaru.get("/members/certified"))
+    r = otaru.get(f"/members/certificates/{cert.id}.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf" and r.get_data().startswith(b"%PDF")
+    assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "certificate.print", AuditEvent.object_id == cert.id)) == 1
+    assert login(app, "staff@chuoeast").get(f"/members/certificates/{cert.id}.pdf").status_code == 404
+    assert login(app, "sapporohanako").get(f"/mypage/certificates/{cert.id}.pdf").status_code == 404

@@ -207,8 +207,21 @@ def _apply_for_page(physician, entry, entry_errors):
 @bp.route("/mypage/certificates/<int:certificate_id>.pdf")
 @roles_required("member")
 def certificate_pdf(certificate_id):
+    return _certificate_pdf(certificate_id)
+
+
+@bp.route("/members/certificates/<int:certificate_id>.pdf")
+@roles_required("secretariat")
+@holds_members_required
+def member_certificate_pdf(certificate_id):
+    """The office prints a member's certificate (認定証) — its own members' only."""
+    return _certificate_pdf(certificate_id)
+
+
+def _certificate_pdf(certificate_id: int):
     s = db.session()
     cert = certifications.get_certificate(s, actor(), certificate_id)
+    db.commit()  # the office's print is recorded
     physician = memberships.physician(s, cert.physician_id)
     _prefix, title, sentence = certifications.CERTIFICATE_TEXT[cert.system]
     pdf = documents.certificate(title, sentence, physician.full_name, cert.number,
