@@ -185,7 +185,7 @@ def _refuse_four_eyes(session: Session, task: HumanTask, user_id: int) -> None:
     filed it for them): holding it would keep it from every colleague who may. Raises Forbidden."""
     if task.kind == "review" and task.application_id:
         app = session.get(Application, task.application_id)
-        if app is not None and user_id in (app.applicant_user_id, app.filed_by_user_id):
+        if app is not None and applications.four_eyes_blocked(app, Actor(user_id, "", "secretariat")):
             raise Forbidden("four_eyes_hold")
 
 
@@ -675,8 +675,8 @@ def approvable(session: Session, actor: Actor, ids: list[int]) -> dict[str, list
     if not ids:
         return out
     rows = session.execute(
-        sa.select(HumanTask.id, HumanTask.claimed_by_user_id, Application.applicant_user_id,
-                  Application.filed_by_user_id)
+        sa.select(HumanTask.id, HumanTask.claimed_by_user_id,
+                  sa.func.coalesce(applications.four_eyes_condition(actor.user_id), False).label("own"))
         .outerjoin(Application, Application.id == HumanTask.application_id)
         .where(HumanTask.id.in_(ids), HumanTask.status == "open", HumanTask.kind == "review", _scope(actor))).all()
     by_id = {r.id: r for r in rows}
@@ -684,7 +684,7 @@ def approvable(session: Session, actor: Actor, ids: list[int]) -> dict[str, list
         r = by_id.get(task_id)
         if r is None:
             continue
-        if actor.user_id in (r.applicant_user_id, r.filed_by_user_id):
+        if r.own:
             out["own"].append(task_id)
         elif r.claimed_by_user_id not in (None, actor.user_id):
             out["claimed"].append(task_id)
@@ -716,8 +716,7 @@ def next_task(session: Session, actor: Actor, q: InboxQuery, done_id: int, look_
     # four-eyes: not an application the actor filed (for themself or for a member)
     own = set(session.scalars(sa.select(Application.id).where(
         Application.id.in_({t.application_id for t in candidates if t.application_id}),
-        sa.or_(Application.applicant_user_id == actor.user_id,
-               Application.filed_by_user_id == actor.user_id)))) if candidates else set()
+        applications.four_eyes_condition(actor.user_id)))) if candidates else set()
     return next((t.id for t in candidates if t.application_id not in own), None)
 
 

@@ -580,6 +580,12 @@ def four_eyes_blocked(app: Application, actor: Actor) -> bool:
     return bool(actor.user_id) and actor.user_id in (app.applicant_user_id, app.filed_by_user_id)
 
 
+def four_eyes_condition(user_id: int):
+    """four_eyes_blocked as a condition on Application, for lists (applications `user_id` may not
+    decide)."""
+    return sa.or_(Application.applicant_user_id == user_id, Application.filed_by_user_id == user_id)
+
+
 def approve_part(session: Session, actor: Actor, part_id: int, comment: str = "") -> bool:
     """Approve one association's part; for a `join`, the membership starts.
 

@@ -107,8 +107,16 @@ def _fitted(pdf: FPDF, columns: tuple[str, ...], weights: tuple[int, ...], rows:
         else:
             need.append(None)
     flexible = sum(w for w, n in zip(weights, need, strict=True) if n is None)
-    rest = pdf.epw - sum(n for n in need if n is not None)
-    return [n if n is not None else w * rest / flexible for w, n in zip(weights, need, strict=True)]
+    fixed = sum(n for n in need if n is not None)
+    # the wrapping columns keep at least a third of the page: past that, the others give way
+    # proportionally (and wrap) rather than push the table off the page
+    floor = pdf.epw / 3 if flexible else 0
+    if fixed > pdf.epw - floor:
+        need = [n * (pdf.epw - floor) / fixed if n is not None else None for n in need]
+        fixed = pdf.epw - floor
+    if not flexible:
+        return list(need)
+    return [n if n is not None else w * (pdf.epw - fixed) / flexible for w, n in zip(weights, need, strict=True)]
 
 
 LINE = 6  # mm, one line of a table row

@@ -85,7 +85,9 @@ def numbered_rows(reader, field: str):
     below the data — are passed over: they hold nothing to import. A row the reader cannot read is
     ValidationFailed on `field`."""
     for row in rows_or_refusal(reader, field):
-        cells = [v for v in (row.values() if isinstance(row, dict) else row) if isinstance(v, str)]
+        values = row.values() if isinstance(row, dict) else row
+        # the cells past the header's columns too (a dict reader keeps them as a list)
+        cells = [c for v in values for c in (v if isinstance(v, list) else [v]) if isinstance(c, str)]
         if not any(cell.strip() for cell in cells):
             continue
         # the reader stands at the row's last line: step back over the line breaks inside it

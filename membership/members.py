@@ -218,7 +218,7 @@ def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000, 
                       MemberCategory.code, Membership.since, Physician.jma_member_id, Facility.name,
                       Physician.dispatch_to, Physician.dispatch_stopped, Facility.postal_code, Facility.prefecture,
                       Facility.address, Physician.postal_code, Physician.prefecture, Physician.address,
-                      Physician.id, Membership.status, Membership.until)
+                      Physician.id)
             .outerjoin(latest, latest.c.physician_id == Physician.id)
             .outerjoin(Membership, Membership.id == latest.c.id)
             .outerjoin(MemberCategory, MemberCategory.id == Membership.category_id)
@@ -227,23 +227,21 @@ def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000, 
             .where(*_matching(actor, q, status, category)).order_by(*_KANA_ORDER).execution_options(yield_per=batch))
     today = today_jst()
     for rows in session.execute(stmt).partitions():
-        links = links_here(session, actor, [r[20] for r in rows if r[21] is None])
+        ids = [r[20] for r in rows]
+        # the standing as the list's screen reads it (the current membership wins, else the latest)
+        held_here = standing_here(session, actor, ids)
+        links = links_here(session, actor, [i for i in ids if i not in held_here])
         for (registry, family, given, family_kana, given_kana, born, sex, email, category_code, since, jma_id,
              facility, dispatch_to, stopped, f_postal, f_prefecture, f_address, postal, prefecture, address,
-             physician_id, held, until) in rows:
+             physician_id) in rows:
             to_home = dispatch_to == "home" or facility is None
             home = _full_address(prefecture, address)
-            if held is None:
-                standing = STATUSES.get(links.get(physician_id, ""), "")
-            elif held == MembershipStatus.ACTIVE:
-                standing = STATUSES["upcoming" if since > today else "active"]
-            else:
-                standing = STATUSES["former"]
+            standing, until = standing_label(held_here.get(physician_id), links.get(physician_id), today)
             yield [registry or "", family, given, family_kana, given_kana, born.isoformat() if born else "", sex, email,
                    category_code or "", since.isoformat() if since else "", jma_id or "", facility or "",
                    DISPATCH_TO["home" if to_home else "facility"], postal if to_home else f_postal,
                    home if to_home else _full_address(f_prefecture, f_address), "停止" if stopped else "", postal, home,
-                   standing, until.isoformat() if until and held != MembershipStatus.ACTIVE else ""]
+                   standing, until]
 
 
 def mailing_addresses(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, tuple[str, str, str]]:
@@ -340,6 +338,18 @@ def _standing(actor: Actor, status: str, category: str) -> list:
         conditions.append(Physician.id.in_(current.join(MemberCategory, MemberCategory.id == Membership.category_id)
                                            .where(MemberCategory.code == category)))
     return conditions
+
+
+def standing_label(membership: Membership | None, link: str | None, today) -> tuple[str, str]:
+    """(状況, 退会日) of a physician in an office, in the words of the list's filter: 現会員, 入会予定,
+    退会済み or 異動により退会 (with the last day), or, without a membership there, 入会申請中 or
+    研修会の受講者 (`link`, from links_here)."""
+    if membership is None:
+        return STATUSES.get(link or "", ""), ""
+    if membership.status == MembershipStatus.ACTIVE:
+        return STATUSES["upcoming" if membership.since > today else "active"], ""
+    until = membership.until.isoformat() if membership.until else ""
+    return ("異動により退会" if membership.status == MembershipStatus.MOVED else STATUSES["former"]), until
 
 
 def standing_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, Membership]:

@@ -161,7 +161,7 @@ CHANGE_COLUMNS = (ProfileChange.id, ProfileChange.at, ProfileChange.field, Profi
                   ProfileChange.new_value, Physician.id.label("physician_id"), Physician.family_name,
                   Physician.given_name, Physician.family_kana, Physician.given_kana, Physician.registry_number,
                   _BY.role.label("by_role"), _BY.display_name.label("by_name"),
-                  Association.name.label("by_association"))
+                  _BY.association_id.label("by_association_id"), Association.name.label("by_association"))
 
 
 def _changes_statement(actor: Actor, q: ChangeQuery):
@@ -188,24 +188,31 @@ def _changes_statement(actor: Actor, q: ChangeQuery):
             .where(*conditions).order_by(ProfileChange.id.desc()))
 
 
+#: the list counts its matches up to this many (a period left open at JMA would count millions)
+COUNT_UP_TO = 10_000
+
+
 def changes_here(session: Session, actor: Actor, q: ChangeQuery,
                  per_page: int = CHANGES_PER_PAGE) -> tuple[list, int, int | None]:
-    """One page of the changes (see `_changes_statement`), how many match in all, and the `before`
-    of the next page (None at the end). Pages are cut at an id: the history only grows. Secretariats
-    (their own association's members) and admins; raises Forbidden for others."""
+    """One page of the changes (see `_changes_statement`), how many match (counted up to
+    COUNT_UP_TO; more shows as COUNT_UP_TO + 1), and the `before` of the next page (None at the
+    end). Pages are cut at an id: the history only grows. Secretariats (their own association's
+    members) and admins; raises Forbidden for others."""
     stmt = _changes_statement(actor, q)
     rows = session.execute(stmt.limit(per_page + 1)).all()
-    total = session.scalar(sa.select(sa.func.count()).select_from(
-        _changes_statement(actor, replace(q, before=None)).order_by(None).subquery()))
+    counted = _changes_statement(actor, replace(q, before=None)).order_by(None).limit(COUNT_UP_TO + 1)
+    total = session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
     return rows[:per_page], total, (rows[per_page - 1].id if len(rows) > per_page else None)
 
 
-def changed_by(row) -> str:
-    """Who made a change, in words: 本人, the office (and the staff member's name), 管理者."""
+def changed_by(row, association_id: int | None = None) -> str:
+    """Who made a change, in words: 本人, 管理者, or an office — with its staff member's name only
+    for the reader's own office (another office's staff are named by their office alone)."""
     if row.by_role == "member":
         return "本人"
     if row.by_role == "secretariat":
-        return f"{row.by_association}（{row.by_name}）" if row.by_name else row.by_association or "事務局"
+        own = association_id is None or row.by_association_id == association_id
+        return f"{row.by_association}（{row.by_name}）" if own and row.by_name else row.by_association or "事務局"
     if row.by_role == "admin":
         return "管理者"
     return "—"
@@ -227,7 +234,7 @@ def export_changes(session: Session, actor: Actor, q: ChangeQuery, label=str, va
         for r in session.execute(stmt.execution_options(yield_per=batch)):
             yield (as_jst(r.at).strftime("%Y/%m/%d %H:%M"), r.registry_number or "",
                    f"{r.family_name} {r.given_name}", f"{r.family_kana} {r.given_kana}", label(r.field),
-                   value(r.field, r.old_value), value(r.field, r.new_value), changed_by(r))
+                   value(r.field, r.old_value), value(r.field, r.new_value), changed_by(r, actor.association_id))
 
     return rows()
 

@@ -27,7 +27,7 @@ from .certifications import CATEGORIES, SYSTEMS, add_credits
 from .db import is_postgresql, utcnow
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .fields import JST, FieldError, halfwidth, parse_int, today_jst
-from .imports import decode, rows_or_refusal
+from .imports import decode, numbered_rows
 from .models import (
     Application,
     ApplicationPart,
@@ -902,12 +902,12 @@ def numbers_from_csv(raw: bytes) -> list[tuple[int, str]]:
         return []
     lines = []
     reader = csv.reader(io.StringIO(decode(raw), newline=None))  # any line ending, CR alone too
-    for row in rows_or_refusal(reader, "registry_file"):
+    for line, row in numbered_rows(reader, "registry_file"):  # where each row starts; empty rows passed over
         first = (row[0] if row else "").strip()
         if not lines and first and not halfwidth(first).isdigit():
             continue  # the header
         kana = next((cell for cell in row[1:] if cell.strip() and _is_kana(cell)), "")
-        lines.append((reader.line_num, f"{first} {kana}".strip()))
+        lines.append((line, f"{first} {kana}".strip()))
     return lines
 
 

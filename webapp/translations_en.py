@@ -1378,3 +1378,4 @@ EN.update({
 EN.update({"時間": "Hours"})
 EN.update({"添付書類（プログラム・案内状など、3件まで・各10MBまで）":
            "Documents (the programme, the invitation…: up to 3, 10 MB each)"})
+EN.update({"件以上": " or more"})

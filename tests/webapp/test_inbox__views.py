@@ -296,12 +296,17 @@ def test_approving_all_matching_says_first_how_many_and_which_would_fail(app, se
     approvable = int(re.search(r'id="approvable">(\d+)<', page).group(1))
     assert approvable >= 2 and re.search(r'id="claimed-elsewhere">1<', page)
     assert 'name="application_kind" value="enrolment"' in page and 'name="comment" value="理事会承認"' in page
+    shown = re.findall(r'name="task_ids" value="(\d+)"', page)  # the tasks the count was of
+    newcomer = file_enrolment(session, new_member(session, prefix="late"), chain=[("chuoeast", "A-1")])
+    session.flush()  # filed after the office read the count: not in this run
     r = client.post("/inbox/bulk", data={"scope": "all", "view": "open", "application_kind": "enrolment",
-                                         "comment": "理事会承認", "confirmed": "1"})
+                                         "comment": "理事会承認", "confirmed": "1", "task_ids": shown})
     assert r.status_code == 302
     run = session.scalars(sa.select(BulkRun).order_by(BulkRun.id.desc())).first()
     items = set(session.scalars(sa.select(BulkRunItem.task_id).where(BulkRunItem.run_id == run.id)))
     assert run.total == approvable and {t2, t3} <= items and t1 not in items  # the colleague's is left
+    late_task = tasks.list_tasks(session, staff, application_id=newcomer.id)[0][0]
+    assert late_task.id not in items and session.get(HumanTask, late_task.id).status == "open"
     assert session.get(HumanTask, t1).status == "open"
 
 

@@ -43,6 +43,9 @@ def test_an_office_lists_its_members_changes_filters_them_and_exports_them(app, 
     assert otaru.post(f"/members/{doctor.id}/profile", data=profile_form(
         doctor, address="小樽市稲穂2-22-1", mobile="090-5555-6666")).status_code == 302
     assert "小樽市医師会（小樽市医師会 事務局）" in text(otaru.get("/members/changes"))
+    # another office reads which office made it, not who there
+    hokkaido = text(login(app, "staff@hokkaido").get("/members/changes?group=contact"))
+    assert "<td>小樽市医師会</td>" in hokkaido and "小樽市医師会 事務局" not in hokkaido
 
     r = otaru.get("/members/changes.csv?group=contact")
     assert r.status_code == 200

@@ -760,7 +760,7 @@ def test_a_session_says_its_hours_fee_deadline_and_contact(app, session):
     session.flush()
     late = login(app, new_member(session, prefix="late").login_id)
     r = late.post(f"/sessions/{ts.id}/register", follow_redirects=True)
-    assert "申込みは締め切りました" in text(r)
+    assert f"申込みは締め切りました（申込締切 {ts.apply_by:%Y/%m/%d}）" in text(r)  # the date, not a placeholder
     # a change of the hours is told to those registered
     r = staff.post(f"/sessions/{ts.id}/change", data={
         "place": ts.place, "starts_on": ts.starts_on.isoformat(), "ends_on": ts.ends_on.isoformat(),

@@ -41,7 +41,7 @@ def _link(endpoint: str):
 
 def _link_error(exc: LinkInvalid):
     status = 410 if exc.message_key in ("link_expired", "link_used") else 400
-    return render_template("account/link_error.html", text=message(exc.message_key)), status
+    return render_template("account/link_error.html", text=message(exc.message_key, **exc.params)), status
 
 
 def reference_lists() -> dict:

@@ -130,7 +130,7 @@ def save_draft(key):
         draft = designs.save_draft(db.session(), actor(), key, xml, revision)
     except Conflict as exc:
         db.rollback()
-        return jsonify({"message": message(exc.message_key)}), 409
+        return jsonify({"message": message(exc.message_key, **exc.params)}), 409
     db.commit()
     found = designs.problems(draft)
     return jsonify({"revision": draft.revision, "problems": _problems(found), "deployable": not found})
@@ -173,7 +173,7 @@ def import_draft(key):
             draft = designs.save_draft(db.session(), actor(), key, xml, revision)
         except Conflict as exc:
             db.rollback()
-            problem = message(exc.message_key)
+            problem = message(exc.message_key, **exc.params)
         else:
             db.commit()
             found = designs.problems(draft)
@@ -200,7 +200,7 @@ def draft_from_version(key, version):
             designs.save_draft(db.session(), actor(), key, definition.xml, revision)
         except Conflict as exc:
             db.rollback()
-            flash(message(exc.message_key), "error")
+            flash(message(exc.message_key, **exc.params), "error")
             return redirect(url_for("designer.library", _anchor=f"process-{key}"))
         db.commit()
         flash(translate("v{version} を下書きにしました。試行と公開で、公開中の版との違いを確かめてください。")

@@ -37,6 +37,6 @@ def confirm(run_id):
         abort(404)
     except Conflict as exc:
         db.rollback()
-        flash(message(exc.message_key), "error")
+        flash(message(exc.message_key, **exc.params), "error")
         return redirect(url_for("imports.run", run_id=run_id))
     return redirect(url_for("imports.run", run_id=run.id))

@@ -206,20 +206,26 @@ def export():
 def bulk_approve():
     """Approve the selected tasks, or every open one matching the filter, as a bulk run worked in
     the background (each task on its own); its page shows the progress and every failure."""
-    query, ids = _selection()
-    if refused := _refused(query, ids):
-        return refused
-    if request.form.get("scope") == "all":
-        # everything matching is approved only once the office has seen how many, and which would
-        # fail (held by a colleague; its own filings): the run then takes those it can approve
-        sorted_ = tasks.approvable(db.session(), actor(), ids)
-        if request.form.get("confirmed") != "1":
-            return render_template("inbox/bulk_confirm.html", query=query, args=query.as_dict(), found=sorted_,
-                                   total=len(ids), comment=request.form.get("comment", ""), form=ConfirmForm())
-        ids = sorted_["ok"]
+    everything = request.form.get("scope") == "all"
+    if everything and request.form.get("confirmed") == "1":
+        # the confirmation carries the tasks it showed: the run takes those of them still
+        # approvable — never one that arrived (or was released) after the office read the count
+        query = tasks.parse_query(request.form)
+        shown = [n for n in map(parse_id, request.form.getlist("task_ids")) if n is not None]
+        ids = tasks.approvable(db.session(), actor(), shown[:runs.BULK_MAX])["ok"]
         if not ids:
             flash(translate("承認できるタスクがありません。"), "error")
             return redirect(url_for("inbox.index", **query.as_dict()))
+    else:
+        query, ids = _selection()
+        if refused := _refused(query, ids):
+            return refused
+        if everything:
+            # everything matching is approved only once the office has seen how many, and which
+            # would fail (held by a colleague; its own filings)
+            found = tasks.approvable(db.session(), actor(), ids)
+            return render_template("inbox/bulk_confirm.html", query=query, args=query.as_dict(), found=found,
+                                   total=len(ids), comment=request.form.get("comment", ""), form=ConfirmForm())
     try:
         run = bulk.start(actor(), ids, "approve", request.form.get("comment", ""))
     except ValidationFailed as exc:
@@ -261,7 +267,7 @@ def cancel_bulk_run(run_id):
         runs.cancel(db.session(), actor(), run_id)
     except Conflict as exc:
         db.rollback()
-        flash(message(exc.message_key), "error")
+        flash(message(exc.message_key, **exc.params), "error")
     else:
         db.commit()
         flash(translate("一括承認を中止しました。処理済みのものはそのままです。"), "success")
@@ -277,7 +283,7 @@ def retry_bulk_run(run_id):
     except (Conflict, ValidationFailed) as exc:
         db.rollback()
         flash(" ".join(field_errors(exc).values()) if isinstance(exc, ValidationFailed)
-              else message(exc.message_key), "error")
+              else message(exc.message_key, **exc.params), "error")
         return redirect(url_for("inbox.bulk_run", run_id=run_id))
     return _started(run)
 
@@ -403,7 +409,7 @@ def task(task_id):
             errors = field_errors(exc)
         except Conflict as exc:
             db.rollback()
-            flash(message(exc.message_key), "error")
+            flash(message(exc.message_key, **exc.params), "error")
             return redirect(url_for("inbox.task", task_id=task_id, on_behalf="1" if on_behalf else None)), 303
         else:
             db.commit()
@@ -497,12 +503,12 @@ def _task_action(task_id: int, action, done: str):
         flash(next(iter(field_errors(exc).values())), "error")
     except Conflict as exc:
         db.rollback()
-        flash(message(exc.message_key), "error")
+        flash(message(exc.message_key, **exc.params), "error")
     except Forbidden as exc:
         if exc.message_key != "four_eyes_hold":
             raise
         db.rollback()
-        flash(message(exc.message_key), "error")
+        flash(message(exc.message_key, **exc.params), "error")
     else:
         db.commit()
         flash(translate(done), "success")

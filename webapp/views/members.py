@@ -257,7 +257,8 @@ def changes():
     rows, total, older = profiles.changes_here(db.session(), actor(), query)
     return render_template("members/changes.html", rows=rows, total=total, older=older, query=query,
                            args=query.as_dict(), errors=errors, groups=profiles.GROUPS,
-                           changed_by=profiles.changed_by), (422 if errors else 200)
+                           changed_by=lambda row: profiles.changed_by(row, actor().association_id),
+                           count_up_to=profiles.COUNT_UP_TO), (422 if errors else 200)
 
 
 @bp.route("/members/changes.csv")

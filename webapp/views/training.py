@@ -109,7 +109,7 @@ def amend(session_id):
             errors = field_errors(exc)
         except Conflict as exc:
             db.rollback()
-            flash(message(exc.message_key), "error")
+            flash(message(exc.message_key, **exc.params), "error")
             return redirect(url_for("training.detail", session_id=session_id))
         else:
             db.commit()
@@ -199,7 +199,7 @@ def ask_co_organisers(session_id):
                 flash(text, "error")
         except Conflict as exc:
             db.rollback()
-            flash(message(exc.message_key), "error")
+            flash(message(exc.message_key, **exc.params), "error")
         else:
             db.commit()
             flash(translate("共催を依頼しました。") + f"（{len(asked)}）", "success")
@@ -256,7 +256,7 @@ def _act(step, done) -> bool:
         result = step(db.session())
     except Conflict as exc:
         db.rollback()
-        flash(message(exc.message_key), "error")
+        flash(message(exc.message_key, **exc.params), "error")
         return False
     db.commit()
     flash(translate(done(result)), "success")
@@ -294,7 +294,7 @@ def change(session_id):
         return _detail(training.get(s, actor(), session_id), change=data, change_errors=field_errors(exc)), 422
     except Conflict as exc:
         db.rollback()
-        flash(message(exc.message_key), "error")
+        flash(message(exc.message_key, **exc.params), "error")
         return redirect(url_for("training.detail", session_id=session_id))
     db.commit()
     flash(translate("研修会の内容を変更し、申込者にメールで知らせました。") if changed
@@ -319,7 +319,7 @@ def call_off(session_id):
         return _detail(training.get(s, actor(), session_id), change_errors=field_errors(exc)), 422
     except Conflict as exc:
         db.rollback()
-        flash(message(exc.message_key), "error")
+        flash(message(exc.message_key, **exc.params), "error")
         return redirect(url_for("training.detail", session_id=session_id))
     db.commit()
     flash(translate("研修会を中止しました。申込者に知らせました。") + f"（{told}）", "success")
@@ -345,7 +345,7 @@ def report(session_id):
         return _detail(training.get(s, me, session_id), form, field_errors(exc), ids), 422
     except Conflict as exc:
         db.rollback()
-        flash(message(exc.message_key), "error")
+        flash(message(exc.message_key, **exc.params), "error")
         return redirect(url_for("training.detail", session_id=session_id))
     db.commit()
     flash(translate("開催報告を受け付けました。出席者に単位を付与しました。") + f"（{count}）", "success")

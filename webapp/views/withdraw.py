@@ -146,7 +146,7 @@ def amend(application_id):
             errors = field_errors(exc)
         except Conflict as exc:
             db.rollback()
-            flash(message(exc.message_key), "error")
+            flash(message(exc.message_key, **exc.params), "error")
             return redirect(url_for("mypage.application", application_id=app.id))
         else:
             db.commit()
