@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 import sqlalchemy as sa
@@ -262,6 +264,10 @@ def update_association(session: Session, actor: Actor, code: str, data: dict) ->
     association = by_code(session, code)
     if association is None:
         raise NotFound()
+    session.refresh(association, with_for_update=True)  # two admins' saves one after the other
+    if data.get("seen") and data["seen"] != fingerprint(association):
+        # what the form was filled from was changed by someone else meanwhile: saving it would undo that
+        raise ValidationFailed({"seen": ("association_changed_meanwhile", {})}, context="association")
     errors: dict[str, tuple[str, dict]] = {}
     clean = _contact(data, errors)
     if association.layer in (3, 4) and association.kind != "external":
@@ -269,8 +275,17 @@ def update_association(session: Session, actor: Actor, code: str, data: dict) ->
     if errors:
         raise ValidationFailed(errors, context="association")
     changed = sorted(k for k, v in clean.items() if getattr(association, k) != v)
+    before = {k: getattr(association, k) for k in changed}
     for k in changed:
         setattr(association, k, clean[k])
     if changed:
-        audit.record(session, actor, "association.update", "association", association.id, fields=changed)
+        audit.record(session, actor, "association.update", "association", association.id, fields=changed,
+                     changes={k: [before[k], clean[k]] for k in changed})
     return association
+
+
+def fingerprint(association: Association) -> str:
+    """The editable values as an edit form was filled from them (names, contact, municipalities): a
+    save that brings back another fingerprint was filled before someone else's change."""
+    values = [association.name, association.kana, association.email, association.tel, association.areas]
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False, default=str).encode()).hexdigest()[:16]

@@ -476,6 +476,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "{field}: a fee reduction for this year is already under review."},
     "session_full": {"ja": "定員に達したため申し込めません。", "en": "The session is full."},
     "session_closed": {"ja": "この研修会は申込みを受け付けていません。", "en": "This session does not take applications."},
+    "association_changed_meanwhile": {
+        "ja": "ほかの管理者がこの医師会を更新しました。保存されている内容を表示しています。確認のうえ、もう一度変更してください。",
+        "en": "Another administrator changed this association meanwhile. Its saved values are shown: check them and "
+              "make your change again."},
     "registration_closed": {"ja": "この研修会の申込みは締め切りました（申込締切 {day}）。",
                             "en": "Applications for this session closed on {day}."},
     "invalid_time": {"ja": "{field}は「9:30」の形式（時:分）で入力してください。",

@@ -1379,3 +1379,4 @@ EN.update({"時間": "Hours"})
 EN.update({"添付書類（プログラム・案内状など、3件まで・各10MBまで）":
            "Documents (the programme, the invitation…: up to 3, 10 MB each)"})
 EN.update({"件以上": " or more"})
+EN.update({"医師会を登録しました。": "The association was added."})

@@ -50,3 +50,35 @@ def test_admins_register_and_edit_associations(app, session):
     assert admin.get("/admin/associations/nowhere").status_code == 404
     assert login(app, "staff@otaru").get("/admin/associations").status_code == 403
     assert login(app, "staff@otaru").post("/admin/associations/otaru", data={"name": "x"}).status_code == 403
+
+
+def test_a_save_filled_before_another_admins_change_is_refused_not_undone(app, session):
+    """Two administrators edit one association: the second save, filled before the first, would
+    undo it — it is refused with the saved values shown; the change is audited with its values."""
+    import sqlalchemy as sa
+
+    from membership.models import AuditEvent
+
+    first, second = login(app, "admin001"), login(app, "admin001")
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', text(second.get("/admin/associations/otaru"))).group(1)
+    form = {"name": "小樽市医師会", "kana": "オタルシイシカイ", "email": "office@otaru.example.jp", "tel": "",
+            "areas": "小樽市"}
+    r = first.post("/admin/associations/otaru", data={**form, "name": "小樽市医師会（改称）", "seen": seen})
+    assert r.status_code == 302
+    r = second.post("/admin/associations/otaru", data={**form, "tel": "0134-00-0000", "seen": seen})
+    assert r.status_code == 422 and "ほかの管理者がこの医師会を更新しました" in text(r)
+    assert 'value="小樽市医師会（改称）"' in text(r)  # the saved values, to edit again
+    session.expire_all()
+    otaru = associations.by_code(session, "otaru")
+    assert otaru.name == "小樽市医師会（改称）" and otaru.tel != "0134-00-0000"
+    event = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "association.update")
+                            .order_by(AuditEvent.id.desc())).first()
+    assert event.detail["changes"]["name"] == ["小樽市医師会", "小樽市医師会（改称）"]
+
+
+def test_an_external_body_is_added_without_a_dead_end(app, session):
+    admin = login(app, "admin001")
+    r = admin.post("/admin/associations", data={"code": "ext9", "kind": "external", "parent": "hokkaido",
+                                                "name": "北海道医療研修機構", "kana": "ホッカイドウケンシュウキコウ"})
+    assert r.status_code == 302 and "/categories" not in r.headers["Location"]
+    assert "北海道医療研修機構" in text(admin.get(r.headers["Location"]))

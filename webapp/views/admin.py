@@ -69,6 +69,9 @@ def associations_index():
     done, created, errors = form_step.run(AssociationForm(),
                                           lambda f: associations.create_association(s, actor(), f.data))
     if done:
+        if not associations.holds_members(created):  # an external body: no categories to set
+            flash(translate("医師会を登録しました。"), "success")
+            return redirect(url_for("admin.associations_index", q=created.code))
         flash(translate("医師会を登録しました。会員区分を設定してください。"), "success")
         return redirect(url_for("categories.index", code=created.code))
     typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS} if errors else {}
@@ -87,13 +90,17 @@ def association_edit(code):
     association = associations.by_code(s, code)
     if association is None:
         abort(404)
-    done, _, errors = form_step.run(AssociationEditForm(),
-                                    lambda f: associations.update_association(s, actor(), code, f.data))
+    done, _, errors = form_step.run(AssociationEditForm(), lambda f: associations.update_association(
+        s, actor(), code, {**f.data, "seen": request.form.get("seen")}))
     if done:
         flash(translate("医師会の情報を更新しました。"), "success")
         return redirect(url_for("admin.associations_index", q=code))
-    typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS} if errors else {}
+    # changed by someone else meanwhile: the form shows what is saved now, to be edited again
+    typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS} if errors and "seen" not in errors else {}
+    if "seen" in errors:
+        s.refresh(association)
     return render_template("admin/association_edit.html", a=association, errors=errors, typed=typed,
+                           seen=associations.fingerprint(association),
                            kinds=associations.KINDS, form=ConfirmForm()), 422 if errors else 200
 
 
