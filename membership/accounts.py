@@ -61,7 +61,7 @@ def create_user(session: Session, login_id: str, password: str, role: str, assoc
     errors: dict[str, tuple[str, dict]] = {}
     if not login_id:
         errors["login_id"] = ("required", {})
-    elif session.scalar(sa.select(UserAccount.id).where(UserAccount.login_id == login_id)):
+    elif session.scalar(sa.select(UserAccount.id).where(sa.func.lower(UserAccount.login_id) == login_id.lower())):
         errors["login_id"] = ("login_id_taken", {"value": login_id})
     if not password:
         errors["password"] = ("required", {})

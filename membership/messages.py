@@ -476,6 +476,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "{field}: a fee reduction for this year is already under review."},
     "session_full": {"ja": "定員に達したため申し込めません。", "en": "The session is full."},
     "session_closed": {"ja": "この研修会は申込みを受け付けていません。", "en": "This session does not take applications."},
+    "account_disabled_already": {"ja": "このアカウントはすでに利用停止中です。", "en": "This account is stopped already."},
+    "account_active_already": {"ja": "このアカウントは利用停止されていません。", "en": "This account is not stopped."},
+    "credentials_account_stopped": {
+        "ja": "アカウントが利用停止中のため、ID・パスワード通知は発行できません。先に利用を再開してください。",
+        "en": "The account is stopped, so no login notice can be issued: restore it first."},
     "association_changed_meanwhile": {
         "ja": "ほかの管理者がこの医師会を更新しました。保存されている内容を表示しています。確認のうえ、もう一度変更してください。",
         "en": "Another administrator changed this association meanwhile. Its saved values are shown: check them and "

@@ -21,7 +21,7 @@ from . import audit, fields, mail, members, tokens
 from .accounts import check_current_password, hash_password, temporary_password
 from .actors import Actor
 from .db import utcnow
-from .errors import Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .fields import FieldError
 from .models import Membership, Physician, UserAccount
 from .statuses import MembershipStatus
@@ -432,6 +432,8 @@ def credentials_refusal(session: Session, actor: Actor, physician_id: int, accou
     login ID and password, so for an account in use it would hand the office the member's account
     (and their data in every association). A member who forgot theirs resets them by mail. An
     admin may re-issue for anyone (support), recorded in the audit trail."""
+    if account is not None and not account.is_active:
+        return "credentials_account_stopped"  # a notice for it would not log in: restore it first
     if actor.role == "admin":
         return None
     member_here = session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
@@ -499,6 +501,8 @@ def disable_account(session: Session, actor: Actor, user_id: int, reason: str) -
     account = session.get(UserAccount, user_id)
     if account is None:
         raise NotFound()
+    if not account.is_active:  # stopped already: its date and reason stay as they were
+        raise Conflict("account_disabled_already")
     try:
         reason = fields.text(reason, 200, optional=False)
     except FieldError as exc:
@@ -508,4 +512,19 @@ def disable_account(session: Session, actor: Actor, user_id: int, reason: str) -
     account.disabled_reason = reason
     account.auth_epoch = (account.auth_epoch or 0) + 1
     audit.record(session, actor, "account.disable", "user_account", account.id, reason=reason)
+    return account
+
+
+def enable_account(session: Session, actor: Actor, user_id: int) -> UserAccount:
+    """Admin only: a stopped account may log in again (stopped by mistake, or the member came back),
+    with the login ID and password it had. Raises NotFound, Conflict (not stopped)."""
+    if actor.role != "admin":
+        raise Forbidden()
+    account = session.get(UserAccount, user_id)
+    if account is None:
+        raise NotFound()
+    if account.is_active:
+        raise Conflict("account_active_already")
+    account.is_active, account.disabled_at, account.disabled_reason = True, None, ""
+    audit.record(session, actor, "account.enable", "user_account", account.id)
     return account

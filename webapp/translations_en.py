@@ -1380,3 +1380,6 @@ EN.update({"添付書類（プログラム・案内状など、3件まで・各1
            "Documents (the programme, the invitation…: up to 3, 10 MB each)"})
 EN.update({"件以上": " or more"})
 EN.update({"医師会を登録しました。": "The association was added."})
+EN.update({"アカウントの利用を再開しました。": "The account may log in again.", "利用を再開する": "Restore the account",
+           "停止前のログインID・パスワードで、再びログインできるようになります。":
+               "The member logs in again with the login ID and password the account had."})

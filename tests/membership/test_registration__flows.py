@@ -200,3 +200,17 @@ def test_a_registry_number_already_on_file_says_how_to_get_in(session):
     text = messages.render(key, "ja", field="registry_number", **params)
     assert "すでに登録されています" in text and "ID・パスワード通知" in text
     assert "ログインIDをお忘れの方はこちら" in text
+
+
+def test_a_login_id_differing_only_in_case_is_taken(session):
+    """Login IDs are one in any case (docs/accounts.md): an administrator cannot add ADMIN001 beside
+    admin001, nor Staff@Sapporo beside staff@sapporo."""
+    import pytest
+
+    from membership import accounts
+    from membership.errors import ValidationFailed
+
+    for login_id, role, code in (("ADMIN001", "admin", None), ("Staff@Sapporo", "secretariat", "sapporo")):
+        with pytest.raises(ValidationFailed) as refused:
+            accounts.create_user(session, login_id, "Mamis#2024", role, association_code=code)
+        assert refused.value.fields["login_id"][0] == "login_id_taken"

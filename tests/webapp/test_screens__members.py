@@ -203,6 +203,15 @@ def test_an_admin_disables_an_account_from_the_member_page_and_nothing_is_delete
     r = client.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"})
     assert r.status_code == 401
     assert session.get(Physician, member.physician_id) is not None
+    # stopping it again keeps the first date and reason; a login notice for it is refused
+    again = text(staff.post(f"/members/{member.physician_id}/disable", data={"reason": "別の理由"},
+                            follow_redirects=True))
+    assert "すでに利用停止中です" in again and "死亡（利用規約第8条）" in again and "別の理由" not in again
+    assert "利用停止中のため、ID・パスワード通知は発行できません" in text(staff.get(f"/members/{member.physician_id}"))
+    # restored: the member logs in again with what they had
+    r = staff.post(f"/members/{member.physician_id}/enable", follow_redirects=True)
+    assert "利用を再開しました" in text(r) and 'id="account-stopped"' not in text(r)
+    assert client.post("/login", data={"login_id": member.login_id, "password": "Mamis#2024"}).status_code == 302
 
 
 def test_staff_amend_a_returned_application_for_its_applicant(app, session):

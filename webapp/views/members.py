@@ -22,12 +22,12 @@ from membership import (
     profiles,
     registration,
 )
-from membership.errors import ValidationFailed
+from membership.errors import Conflict, ValidationFailed
 from membership.reference import PREFECTURES
 
 from .. import db
 from ..csv_response import csv_download
-from ..i18n import field_errors, field_label, profile_value, translate
+from ..i18n import field_errors, field_label, message, profile_value, translate
 from ..security import actor, holds_members_required, roles_required
 from . import csv_import
 from .account import reference_lists
@@ -222,9 +222,32 @@ def disable(physician_id):
     except ValidationFailed as exc:
         db.rollback()
         flash(next(iter(field_errors(exc).values())), "error")
+    except Conflict as exc:
+        db.rollback()
+        flash(message(exc.message_key, **exc.params), "error")
     else:
         db.commit()
         flash(translate("アカウントを利用停止にしました。"), "success")
+    return redirect(url_for("members.detail", physician_id=physician_id))
+
+
+@bp.route("/members/<int:physician_id>/enable", methods=["POST"])
+@roles_required("admin")
+def enable(physician_id):
+    """Let a stopped account log in again, with the login ID and password it had."""
+    s = db.session()
+    members.get_member(s, actor(), physician_id)
+    account = members.account_of(s, physician_id)
+    if account is None or not ConfirmForm().validate_on_submit():
+        abort(404 if account is None else 400)
+    try:
+        registration.enable_account(s, actor(), account.id)
+    except Conflict as exc:
+        db.rollback()
+        flash(message(exc.message_key, **exc.params), "error")
+    else:
+        db.commit()
+        flash(translate("アカウントの利用を再開しました。"), "success")
     return redirect(url_for("members.detail", physician_id=physician_id))
 
 
