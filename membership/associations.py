@@ -13,7 +13,7 @@ from . import audit, fields, search
 from .actors import Actor
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import FieldError, parse_id
-from .models import Association, Facility
+from .models import Association, Facility, MemberCategory
 from .reference import PREFECTURES
 
 #: an association's kind → its layer, and the layer of the parent it hangs under
@@ -121,10 +121,16 @@ def prefectures(session: Session) -> list[Association]:
     return list(session.scalars(sa.select(Association).where(Association.layer == 2).order_by(Association.id)))
 
 
+def _offered():
+    """An association physicians may apply to: one with a member category on offer (a new one is
+    not, until its categories are set — its applicants would have none to choose)."""
+    return sa.exists().where(MemberCategory.association_id == Association.id, MemberCategory.retired_at.is_(None))
+
+
 def cities(session: Session, prefecture: str) -> list[str]:
-    """The municipalities that some layer-3/4 association of `prefecture` covers."""
+    """The municipalities that some layer-3/4 association of `prefecture` on offer covers."""
     rows = session.scalars(sa.select(Association.areas).where(Association.prefecture == prefecture,
-                                                              Association.layer >= 3))
+                                                              Association.layer >= 3, _offered()))
     return sorted({area for areas in rows for area in (areas or [])})
 
 
@@ -132,11 +138,12 @@ def local_choices(session: Session, prefecture: str, city: str) -> dict:
     """What step 1 of the enrolment wizard offers for a city: its layer-4 and layer-3 associations
     (with categories), the prefecture's association and JMA."""
     locals_ = [a for a in session.scalars(
-        sa.select(Association).where(Association.prefecture == prefecture, Association.layer >= 3)
+        sa.select(Association).where(Association.prefecture == prefecture, Association.layer >= 3, _offered())
         .options(selectinload(Association.categories)).order_by(Association.layer.desc(), Association.id))
         if city in (a.areas or [])]
     prefecture_assoc = session.scalar(sa.select(Association).where(
-        Association.layer == 2, Association.prefecture == prefecture).options(selectinload(Association.categories)))
+        Association.layer == 2, Association.prefecture == prefecture, _offered())
+        .options(selectinload(Association.categories)))
     jma = session.scalar(sa.select(Association).where(Association.layer == 1)
                          .options(selectinload(Association.categories)))
     return {"layer4": [a for a in locals_ if a.layer == 4], "layer3": [a for a in locals_ if a.layer == 3],

@@ -39,8 +39,13 @@ def test_admins_register_and_edit_associations(app, session):
     assert (yoichi.layer, yoichi.parent.code, yoichi.prefecture) == (3, "hokkaido", "北海道")
     assert yoichi.kana == "ヨイチイシカイ"
     assert yoichi.areas == ["余市町", "仁木町", "古平町"]
-    assert "余市町" in associations.cities(session, "北海道")
     assert re.search(r'id="association-yoichi".*?未設定', text(admin.get("/admin/associations?q=yoichi")), re.S)
+    # not offered to applicants before it has a member category to choose
+    assert "余市町" not in associations.cities(session, "北海道")
+    r = admin.post("/associations/yoichi/categories", data={"code": "A", "label": "A会員", "criteria": ""})
+    assert r.status_code == 302
+    assert "余市町" in associations.cities(session, "北海道")
+    assert [a.code for a in associations.local_choices(session, "北海道", "余市町")["layer3"]] == ["yoichi"]
 
     r = admin.post("/admin/associations/yoichi", data={"name": "余市郡医師会", "kana": "ヨイチグンイシカイ",
                                                        "email": "", "tel": "", "areas": "余市町\n積丹町"})
