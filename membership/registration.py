@@ -10,6 +10,7 @@ Every password change ends every other session and token (`auth_epoch`).
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import string
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from .actors import Actor
 from .db import utcnow
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .fields import FieldError
-from .models import Membership, Physician, UserAccount
+from .models import AuditEvent, Membership, OneTimeToken, Physician, UserAccount
 from .statuses import MembershipStatus
 
 #: the version of 利用規約 shown on the terms page; a new version asks everyone to accept again.
@@ -129,6 +130,11 @@ def start_registration(session: Session, email: str | None, email_confirm: str |
         raise ValidationFailed.one("agree", "must_agree")
     address = _emails(email, email_confirm)
     existing = _active_accounts_with_email(session, address)
+    if _mailed_lately(session, address, existing) >= MAILS_PER_ADDRESS:
+        # asked again and again (or by someone else, to fill that inbox): the mails already sent
+        # stand; the screen answers as always, so it still tells nobody which addresses exist
+        audit.record(session, None, "registration.throttled", "one_time_token", None)
+        return address
     if existing:
         # one person, one account: the owner is reminded of it instead of making a second one (and
         # the screen answers the same way, so it tells nobody which addresses are registered)
@@ -140,6 +146,25 @@ def start_registration(session: Session, email: str | None, email_confirm: str |
     mail.send(session, address, "register_link", lang=lang, link=link(token), hours=24)
     audit.record(session, None, "registration.start", "one_time_token", None)
     return address
+
+
+#: registration mails to one address, at most, within MAILS_WINDOW (a form sent in a loop must
+#: not flood someone's inbox from this system's address)
+MAILS_PER_ADDRESS = 3
+MAILS_WINDOW = dt.timedelta(minutes=15)
+
+
+def _mailed_lately(session: Session, address: str, existing: list[UserAccount]) -> int:
+    """How many registration mails went to `address` within MAILS_WINDOW: links issued to it, or
+    reminders to the account that has it (each recorded as it was sent)."""
+    since = utcnow() - MAILS_WINDOW
+    if existing:
+        return session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "registration.already_registered", AuditEvent.object_type == "user_account",
+            AuditEvent.object_id == existing[0].id, AuditEvent.at >= since)) or 0
+    return session.scalar(sa.select(sa.func.count()).select_from(OneTimeToken).where(
+        OneTimeToken.purpose == "register", sa.func.lower(OneTimeToken.email) == address.lower(),
+        OneTimeToken.expires_at >= since + tokens.LIFETIMES["register"])) or 0
 
 
 def _active_accounts_with_email(session: Session, address: str) -> list[UserAccount]:

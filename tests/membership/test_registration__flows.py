@@ -214,3 +214,25 @@ def test_a_login_id_differing_only_in_case_is_taken(session):
         with pytest.raises(ValidationFailed) as refused:
             accounts.create_user(session, login_id, "Mamis#2024", role, association_code=code)
         assert refused.value.fields["login_id"][0] == "login_id_taken"
+
+
+def test_registration_mails_to_one_address_are_limited(session):
+    """The form sent in a loop (by anyone, for any address) mails that address three times in a
+    quarter of an hour, then no more — for a new address and for one that has an account."""
+    from membership import audit
+    from membership.models import UserAccount
+
+    def mails_to(address):
+        return session.scalar(sa.select(sa.func.count()).select_from(Notification)
+                              .where(Notification.to_address == address))
+
+    address = f"flood{uuid.uuid4().hex[:6]}@example.jp"
+    for _ in range(8):
+        assert registration.start_registration(session, address, address, True, link) == address
+    assert mails_to(address) == registration.MAILS_PER_ADDRESS
+    taro = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "nichiitaro"))
+    before = mails_to(taro.email)
+    for _ in range(6):
+        registration.start_registration(session, taro.email, taro.email, True, link)
+    audit.flush(session)
+    assert mails_to(taro.email) - before == registration.MAILS_PER_ADDRESS
