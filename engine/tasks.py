@@ -248,6 +248,19 @@ def take_over(session: Session, actor: Actor, task_id: int, reason: str | None) 
     return task
 
 
+def release_claims(session: Session, actor: Actor, user_id: int, reason: str) -> int:
+    """The open tasks `user_id` holds go back to their office (a suspended account held them out
+    of every colleague's reach), each with the reason in its history. Returns how many."""
+    held = list(session.scalars(sa.select(HumanTask).where(HumanTask.claimed_by_user_id == user_id,
+                                                           HumanTask.status == "open").with_for_update()))
+    for task in held:
+        task.claimed_by_user_id = None
+        session.add(TaskEvent(task_id=task.id, kind="unclaim", actor_user_id=actor.user_id or None, reason=reason))
+    if held:
+        audit.record(session, actor, "task.release", "user_account", user_id, count=len(held))
+    return len(held)
+
+
 def colleagues(session: Session, actor: Actor) -> list[UserAccount]:
     """The other active staff users of the actor's association (for reassignment)."""
     if not actor.association_id:

@@ -1383,3 +1383,5 @@ EN.update({"医師会を登録しました。": "The association was added."})
 EN.update({"アカウントの利用を再開しました。": "The account may log in again.", "利用を再開する": "Restore the account",
            "停止前のログインID・パスワードで、再びログインできるようになります。":
                "The member logs in again with the login ID and password the account had."})
+EN.update({"担当していたタスクを事務局に戻しました": "Tasks the account held, given back to its office",
+           "担当者のアカウント停止により担当を解除しました": "Released: the holder's account was suspended"})

@@ -73,3 +73,32 @@ def test_admins_keep_staff_accounts(app, session):
 
     assert login(app, "staff@otaru").get("/admin/users").status_code == 403
     assert login(app, "nichiitaro").get("/admin/users").status_code == 403
+
+
+def test_suspending_a_staff_account_gives_its_tasks_back_to_the_office(app, session):
+    """A suspended staff member's claimed tasks would be out of every colleague's reach (only a
+    take-over with a reason worked): they go back to the office, with the reason in their history."""
+    import uuid
+
+    from engine import tasks
+    from engine.models import HumanTask
+    from membership.actors import Actor
+
+    from ..conftest import actor_for, new_member
+    from ..helpers import file_enrolment
+
+    leaver = Actor.of(accounts.create_user(session, f"leaver-{uuid.uuid4().hex[:6]}", "Mamis#2024", "secretariat",
+                                           association_code="chuoeast", name="退職予定"))
+    filed = file_enrolment(session, new_member(session, prefix="held"), chain=[("chuoeast", "A-1")])
+    task = tasks.list_tasks(session, leaver, application_id=filed.id)[0][0]
+    tasks.claim(session, leaver, task.id)
+    session.flush()
+    admin = login(app, "admin001")
+    r = admin.post(f"/admin/users/{leaver.user_id}", data={"action": "disable", "reason": "退職"},
+                   follow_redirects=True)
+    assert "担当していたタスクを事務局に戻しました: 1" in r.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(HumanTask, task.id).claimed_by_user_id is None
+    history = [e.reason for e, *_ in tasks.task_history(session, session.get(HumanTask, task.id))]
+    assert history[-1] == "担当者のアカウント停止により担当を解除しました"
+    tasks.complete_task(session, actor_for(session, "staff@chuoeast"), task.id, "approve")  # a colleague may

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
+from engine import tasks
 from forms.administration import StaffForm
 from forms.enrolment import ConfirmForm
 from membership import associations, staff
@@ -57,6 +58,8 @@ def change(user_id):
             db.commit()
             return _page(handed={"login_id": account.login_id, "password": password, "created": False})
         staff.set_active(s, actor(), user_id, action == "enable", request.form.get("reason", ""))
+        released = 0 if action == "enable" else tasks.release_claims(
+            s, actor(), user_id, "担当者のアカウント停止により担当を解除しました")
     except ValidationFailed as exc:
         db.rollback()
         for text in field_errors(exc).values():
@@ -65,4 +68,6 @@ def change(user_id):
     db.commit()
     flash(translate("アカウントを停止しました。") if action != "enable" else translate("アカウントを再開しました。"),
           "success")
+    if released:
+        flash(translate("担当していたタスクを事務局に戻しました") + f": {released}", "info")
     return redirect(url_for("staff.index"))
