@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from . import accounts, audit, fields, mail, members
 from .actors import Actor
 from .applications import record_submission
-from .certifications import CATEGORIES, SYSTEMS, add_credits
+from .certifications import CATEGORIES, SYSTEMS, SYSTEMS_EN, add_credits
 from .db import is_postgresql, utcnow
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .fields import JST, FieldError, halfwidth, parse_int, today_jst
@@ -684,6 +684,15 @@ def registrations_of(session: Session, physician_id: int) -> list[SessionRegistr
     return list(session.scalars(sa.select(SessionRegistration).where(SessionRegistration.physician_id == physician_id)))
 
 
+def attended_by(session: Session, physician_id: int) -> list[TrainingSession]:
+    """受講履歴: the sessions the physician came to, newest first (those reported, whose 受講証明書
+    they may print)."""
+    return list(session.scalars(sa.select(TrainingSession).join(
+        SessionRegistration, TrainingSession.id == SessionRegistration.session_id).where(
+        SessionRegistration.physician_id == physician_id, SessionRegistration.attended.is_(True))
+        .order_by(TrainingSession.starts_on.desc(), TrainingSession.id.desc())))
+
+
 def upcoming_of(session: Session, physician_id: int,
                 today: dt.date | None = None) -> list[tuple[TrainingSession, SessionRegistration, int | None]]:
     """My Page: the sessions not yet begun that the physician has a place at or waits for, by
@@ -872,6 +881,15 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
                         ts.ends_on, "session", source_ref, f"training_session:{ts.id}")
     ts.reported_at = utcnow()
     audit.record(session, actor, "session.report", "training_session", ts.id, attendees=len(physicians))
+    # each attendee is told the credits are on their ledger, and where the 受講証明書 is
+    langs = accounts.langs_of_physicians(session, list(physicians))
+    for physician_id, physician in physicians.items():
+        if physician.email:
+            lang = langs.get(physician_id, "ja")
+            mail.send(session, physician.email, "session_credits", lang=lang, name=physician.full_name,
+                      title=ts.title, starts_on=hours(ts), session_id=ts.id,
+                      credits=[(i["system"], i["category"], i["credits"]) for i in ts.credit_items],
+                      systems=SYSTEMS_EN if lang == "en" else SYSTEMS, categories=CATEGORIES)
     return len(physicians)
 
 

@@ -1385,3 +1385,5 @@ EN.update({"アカウントの利用を再開しました。": "The account may 
                "The member logs in again with the login ID and password the account had."})
 EN.update({"担当していたタスクを事務局に戻しました": "Tasks the account held, given back to its office",
            "担当者のアカウント停止により担当を解除しました": "Released: the holder's account was suspended"})
+EN.update({"受講履歴": "Sessions attended", "受講証明書": "Certificate of attendance",
+           "開催報告待ち": "Waiting for the organiser's report"})

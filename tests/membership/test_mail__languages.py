@@ -33,6 +33,8 @@ def _context():
             "issuer": "日本医師会", "waiting": True, "position": 2, "kind": "退会届",
             "starts_on": "2027/01/10", "place": "札幌",
             "reason": "台風", "changes": ["会場: 札幌"], "address": "new@example.jp",
+            "credits": [("occupational", "update", "2")], "systems": {"occupational": "Occupational"},
+            "categories": {}, "session_id": 1,
             "amended": [{"field": "desired_date", "old": "2027/03/31", "new": "2027/04/30"},
                         {"field": "reason", "old": ("retirement", ""), "new": ("other", "転居")}]}
 

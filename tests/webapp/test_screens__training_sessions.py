@@ -162,6 +162,13 @@ def test_filing_approval_registration_report_and_credits(app, session):
 
     ledger = text(member_client.get("/mypage/credits"))
     assert ts.title in ledger and "カリキュラムコード15" in ledger and "カリキュラムコード16" not in ledger
+    # each attendee is mailed that the credits are in, and finds the session again in 受講履歴
+    member_email = session.get(Physician, member.physician_id).email
+    told = session.scalars(sa.select(Notification).where(Notification.to_address == member_email,
+                                                         Notification.subject.contains("単位を登録しました"))).all()
+    assert len(told) == 1 and "認定産業医 生涯研修（更新研修） 2単位" in told[0].body
+    history = text(member_client.get("/sessions/")).split('id="attended"')[1]
+    assert ts.title in history and f"/sessions/{ts.id}/attendance.pdf" in history
     pdf = member_client.get(f"/sessions/{ts.id}/attendance.pdf")
     content = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "受 講 証 明 書" in content and ts.title in content

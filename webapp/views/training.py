@@ -37,7 +37,8 @@ def index():
     mine = {r.session_id: r for r in training.registrations_of(s, me.physician_id)} if me.physician_id else {}
     return render_template("training/index.html", sessions=[(t, training.state(t)) for t in rows], states=STATES,
                            counts=training.registered_counts(s, [t.id for t in rows]), mine=mine,
-                           labels=LABELS, form=ConfirmForm(), invitations=training.co_invitations(s, me))
+                           labels=LABELS, form=ConfirmForm(), invitations=training.co_invitations(s, me),
+                           attended=training.attended_by(s, me.physician_id) if me.physician_id else [])
 
 
 @bp.route("/new", methods=["GET", "POST"])
