@@ -20,7 +20,7 @@ from .db import utcnow
 from .errors import Forbidden, ValidationFailed
 from .fields import FieldError, halfwidth, jst_day_start, parse_int
 from .fields import date as parse_date
-from .models import ApplicationPart, Association, AuditEvent, UserAccount
+from .models import ApplicationPart, Association, AuditEvent, FormerLoginId, UserAccount
 
 PENDING_KEY = "mamis_pending_audit"
 _INSERT = sa.insert(AuditEvent).returning(AuditEvent.id)
@@ -201,8 +201,13 @@ def _statement(q: AuditQuery, limit: int | None = None):
     if q.before is not None:
         conditions.append(AuditEvent.id < q.before)
     if q.login_id:
-        user = sa.select(UserAccount.id).where(UserAccount.login_id == q.login_id).scalar_subquery()
-        physician = sa.select(UserAccount.physician_id).where(UserAccount.login_id == q.login_id).scalar_subquery()
+        # the account with that login ID now — or, if none has it, the one that had it before (the
+        # ID printed on a login notice is replaced at the first login)
+        user = sa.func.coalesce(
+            sa.select(UserAccount.id).where(UserAccount.login_id == q.login_id).scalar_subquery(),
+            sa.select(FormerLoginId.user_id).where(FormerLoginId.login_id == q.login_id)
+            .order_by(FormerLoginId.id.desc()).limit(1).scalar_subquery())
+        physician = sa.select(UserAccount.physician_id).where(UserAccount.id == user).scalar_subquery()
         parts = [AuditEvent.actor_user_id == user, AuditEvent.on_behalf_of_user_id == user,
                  sa.and_(AuditEvent.object_type == "user_account", AuditEvent.object_id == user),
                  sa.and_(AuditEvent.object_type == "physician", AuditEvent.object_id == physician)]

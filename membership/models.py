@@ -354,6 +354,18 @@ class AuditEvent(Base):
     )
 
 
+class FormerLoginId(Base):
+    """A login ID an account had before (the one printed on its login notice, before the first
+    login replaced it): the audit trail is searched by it too."""
+
+    __tablename__ = "former_login_ids"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login_id: Mapped[str] = mapped_column(sa.String(32), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_accounts.id"), index=True)
+    replaced_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class Notification(Base):
     """A mail to send: written in the same transaction as the change it reports (an outbox)."""
 

@@ -24,7 +24,7 @@ from .actors import Actor
 from .db import utcnow
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
 from .fields import FieldError
-from .models import AuditEvent, Membership, OneTimeToken, Physician, UserAccount
+from .models import AuditEvent, FormerLoginId, Membership, OneTimeToken, Physician, UserAccount
 from .statuses import MembershipStatus
 
 #: the version of 利用規約 shown on the terms page; a new version asks everyone to accept again.
@@ -351,7 +351,7 @@ def change_credentials(session: Session, actor: Actor, data: dict) -> UserAccoun
             errors.setdefault("password", ("same_as_before", {}))
     if errors:
         raise ValidationFailed(errors)
-    account.login_id = clean["login_id"]
+    _replace_login_id(session, account, clean["login_id"])
     _set_password(session, account, clean["password"])
     account.must_change_credentials = False
     audit.record(session, actor, "credentials.change", "user_account", account.id)
@@ -438,7 +438,7 @@ def issue_credentials(session: Session, actor: Actor, physician_id: int) -> tupl
                               login_id=_free_login_id(session), password_hash="")
         session.add(account)
     else:
-        account.login_id = _free_login_id(session)
+        _replace_login_id(session, account, _free_login_id(session))
         account.auth_epoch = (account.auth_epoch or 0) + 1
     account.password_hash = password_hash
     account.must_change_credentials = True
@@ -448,6 +448,13 @@ def issue_credentials(session: Session, actor: Actor, physician_id: int) -> tupl
     session.flush()
     audit.record(session, actor, "credentials.issue", "user_account", account.id, physician_id=physician_id)
     return account, password
+
+
+def _replace_login_id(session: Session, account: UserAccount, login_id: str) -> None:
+    """Give the account a new login ID, keeping the old one findable in the audit trail."""
+    if account.login_id and account.login_id != login_id:
+        session.add(FormerLoginId(login_id=account.login_id, user_id=account.id))
+    account.login_id = login_id
 
 
 def credentials_refusal(session: Session, actor: Actor, physician_id: int, account: UserAccount | None) -> str | None:

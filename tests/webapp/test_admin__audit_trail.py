@@ -141,3 +141,27 @@ def test_ids_in_a_rows_details_read_as_names(app, session, filed):
     assert "担当者 <code>to_user_id</code>=staff@sapporo" in page and f"to_user_id</code>={colleague.id}" not in page
     assert "医師会 <code>association_id</code>=中央区東支部" in page
     assert f"#{part.id} （申請番号 {filed['application'].id}）" in page
+
+
+def test_the_trail_is_found_by_the_login_id_printed_on_the_notice(app, session):
+    """A member replaces the login ID of their notice at the first login: the trail is still found
+    by the one printed on the notice (the one an office or the member quotes)."""
+    import uuid
+
+    from membership import registration
+
+    member = new_member(session, prefix="old")
+    admin = actor_for(session, "admin001")
+    account, password = registration.issue_credentials(session, admin, member.physician_id)
+    printed = account.login_id
+    session.flush()
+    registration.change_credentials(session, actor_for(session, printed), {
+        "login_id": f"renamed{uuid.uuid4().hex[:6]}", "password": "Newpass#2025x", "password_confirm": "Newpass#2025x",
+        "current_password": password})
+    session.flush()
+    assert account.login_id != printed
+    audit.flush(session)
+    rows, _ = audit.search(session, admin, audit.AuditQuery(login_id=printed))
+    assert any(r.action == "credentials.issue" for r in rows)
+    page = text(login(app, "admin001").get(f"/admin/audit?login_id={printed}"))
+    assert "credentials.issue" in page and "該当する操作はありません" not in page
