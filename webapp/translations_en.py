@@ -1387,3 +1387,5 @@ EN.update({"担当していたタスクを事務局に戻しました": "Tasks t
            "担当者のアカウント停止により担当を解除しました": "Released: the holder's account was suspended"})
 EN.update({"受講履歴": "Sessions attended", "受講証明書": "Certificate of attendance",
            "開催報告待ち": "Waiting for the organiser's report"})
+EN.update({"仮パスワードでログインしました。新しいパスワードを設定してください（ログインIDはそのままです）。":
+           "You logged in with a temporary password. Set a new password (your login ID stays as it is)."})

@@ -43,6 +43,8 @@ def test_admins_keep_staff_accounts(app, session):
     # first login: the password must change, the ID may stay
     clerk = login(app, "otaruclerk2", password)
     assert clerk.get("/inbox").status_code == 302
+    first = text(clerk.get("/account/credentials"))  # the ID chosen for them is filled in, and said so
+    assert 'value="otaruclerk2"' in first and 'id="staff-first-login"' in first
     r = clerk.post("/account/credentials", data={"current_password": password, "login_id": "otaruclerk2",
                                                  "password": "N3w!passw0rd", "password_confirm": "N3w!passw0rd"})
     assert r.status_code == 302, text(r)

@@ -239,8 +239,10 @@ def settings():
 def credentials():
     form = ChangeCredentialsForm()
     forced = current_user.pending == "credentials"
-    if request.method == "GET" and not forced:
-        form.login_id.data = current_user.login_id  # changing the password alone keeps the ID as it is
+    if request.method == "GET" and (not forced or current_user.role != "member"):
+        # changing the password alone keeps the ID as it is; staff keep the ID chosen for them
+        # (a member replaces the issued one at the first login)
+        form.login_id.data = current_user.login_id
     errors = {}
     if form.validate_on_submit():
         try:
