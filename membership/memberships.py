@@ -111,6 +111,13 @@ def end_membership(session: Session, actor: Actor, membership: Membership, on_da
                  association_id=membership.association_id, application_id=application_id)
 
 
+def holds_any(session: Session, physician_id: int) -> bool:
+    """Whether the physician is a member of some association (now, or from a date approved): a
+    non-member (研修会 only) has no transfer, withdrawal, member card or fee reduction to ask for."""
+    return session.scalar(sa.select(sa.exists().where(Membership.physician_id == physician_id,
+                                                      Membership.status == MembershipStatus.ACTIVE))) or False
+
+
 def memberships_of(session: Session, physician_id: int) -> list[Membership]:
     stmt = (sa.select(Membership).where(Membership.physician_id == physician_id)
             .options(selectinload(Membership.association), selectinload(Membership.category))

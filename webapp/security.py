@@ -10,7 +10,7 @@ from flask_login import LoginManager, UserMixin, current_user
 from flask_login import login_required as login_required
 from flask_wtf.csrf import CSRFProtect
 
-from membership import accounts, associations, fields, registration
+from membership import accounts, associations, fields, memberships, registration
 from membership.actors import Actor
 from membership.errors import ValidationFailed
 
@@ -45,6 +45,16 @@ class SessionUser(UserMixin):
         self.pending = registration.pending_step(account)
         #: the language last chosen (mails are written in it)
         self.lang = account.lang
+        self._belongs = None
+
+    @property
+    def belongs(self) -> bool:
+        """A member of some association (read once a request, when a page asks): the menu offers
+        異動届, 退会届, 会員証 and 会費減免申請 only then."""
+        if self._belongs is None:
+            self._belongs = bool(self.actor.physician_id) and memberships.holds_any(db.session(),
+                                                                                  self.actor.physician_id)
+        return self._belongs
 
     def get_id(self) -> str:
         return f"{self.account_id}:{self.epoch}:{self.sid}"

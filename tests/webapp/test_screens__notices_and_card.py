@@ -82,3 +82,16 @@ def test_the_member_card_shows_the_memberships_and_the_jma_id(app, session, api)
     page = text(client.get("/mypage/card"))
     assert '<dd id="jma-id">（未採番）</dd>' in page and "日本医師会の会員ではありません" not in page
     assert "A①" in page and "A1 A①" not in page  # JMA's category by its name
+
+
+def test_a_non_member_is_offered_only_what_a_non_member_can_do(app, session):
+    """A physician in no association (研修会 only) is not offered a transfer, a withdrawal, a member
+    card or a fee reduction — in the menu or on My Page; a member is."""
+    outsider = text(login(app, "sapporohanako").get("/mypage/"))
+    for offered in ("/apply/enrolment", "/sessions/", "/mypage/credits"):
+        assert offered in outsider, offered
+    for member_only in ("/apply/withdrawal", "/mypage/card", "/mypage/fee-reduction", "/apply/transfer"):
+        assert f'href="{member_only}' not in outsider, member_only
+    member = text(login(app, "nichiitaro").get("/mypage/"))
+    for member_only in ("/apply/withdrawal", "/mypage/card", "/apply/transfer"):
+        assert f'href="{member_only}' in member, member_only
