@@ -94,10 +94,13 @@ def validate_profile(session: Session, data: dict, physician_id: int | None = No
     return clean
 
 
-def validate_credentials(session: Session, data: dict, account: UserAccount | None = None) -> dict:
-    """login_id, password and password_confirm. Raises ValidationFailed."""
+def validate_credentials(session: Session, data: dict, account: UserAccount | None = None,
+                         password: bool = True) -> dict:
+    """login_id, password and password_confirm (`password=False`: the login ID alone, the password
+    having been checked and kept as its hash). Raises ValidationFailed."""
     errors: dict[str, tuple[str, dict]] = {}
-    clean = _check({"login_id": fields.login_id, "password": fields.password}, data, errors)
+    rules = {"login_id": fields.login_id, **({"password": fields.password} if password else {})}
+    clean = _check(rules, data, errors)
     if "password" in clean and data.get("password_confirm") != data.get("password"):
         errors["password_confirm"] = ("passwords_differ", {})
     login_id = clean.get("login_id")
@@ -195,7 +198,7 @@ def registration_email(session: Session, token: str | None) -> str:
     return tokens.peek(session, "register", token).email
 
 
-def check_registration(session: Session, data: dict) -> tuple[dict, dict]:
+def check_registration(session: Session, data: dict, password: bool = True) -> tuple[dict, dict]:
     """The registration form (credentials and profile), cleaned, without storing anything.
 
     Returns (credentials, profile). Raises ValidationFailed naming every bad field of both.
@@ -204,7 +207,7 @@ def check_registration(session: Session, data: dict) -> tuple[dict, dict]:
     credentials: dict = {}
     profile: dict = {}
     try:
-        credentials = validate_credentials(session, data)
+        credentials = validate_credentials(session, data, password=password)
     except ValidationFailed as exc:
         errors.update(exc.fields)
     try:
@@ -216,20 +219,23 @@ def check_registration(session: Session, data: dict) -> tuple[dict, dict]:
     return credentials, profile
 
 
-def complete_registration(session: Session, token: str | None, data: dict, lang: str = "ja") -> UserAccount:
+def complete_registration(session: Session, token: str | None, data: dict, lang: str = "ja",
+                          password_hash: str | None = None) -> UserAccount:
     """Create the physician and their member account from the profile form and credentials (the
-    account's language `lang`, the screen's).
+    account's language `lang`, the screen's). `password_hash`: the password checked at the
+    confirmation and kept as its hash (the confirmation page does not carry it back in the clear).
 
     Raises LinkInvalid, ValidationFailed (every bad field at once).
     """
     tokens.peek(session, "register", token)
-    credentials, profile = check_registration(session, data)
+    credentials, profile = check_registration(session, data, password=password_hash is None)
     row = tokens.consume(session, "register", token)
     physician = Physician(email=row.email, **profile)
     session.add(physician)
     session.flush()
     now = utcnow()
-    account = UserAccount(login_id=credentials["login_id"], password_hash=hash_password(credentials["password"]),
+    account = UserAccount(login_id=credentials["login_id"],
+                          password_hash=password_hash or hash_password(credentials["password"]),
                           role="member", physician_id=physician.id, email=row.email,
                           display_name=physician.full_name, terms_version=TERMS_VERSION,
                           terms_accepted_at=row.created_at, email_verified_at=now,

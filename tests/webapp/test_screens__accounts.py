@@ -61,7 +61,9 @@ def test_self_registration_walks_terms_email_link_form_confirm_and_register(app,
     data = form_data()
     r = client.post(link, data=data)
     assert r.status_code == 200 and "入力内容の確認" in text(r) and data["login_id"] in text(r)
-    r = client.post(link, data={**data, "step": "register"})
+    assert "Mamis#2024" not in text(r) and 'name="password"' not in text(r)  # not carried in the page
+    sent_back = {k: v for k, v in data.items() if k not in ("password", "password_confirm")}
+    r = client.post(link, data={**sent_back, "step": "register"})  # as the confirmation page sends it
     assert r.status_code == 200 and "利用者登録が完了しました" in text(r)
     account = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == data["login_id"]))
     assert account.physician.family_kana == "ニチイ" and account.physician.societies == ["日本小児科学会"]
