@@ -26,6 +26,9 @@ STATUSES = {"enrolled": "加入", "not_enrolled": "未加入", "ended": "脱退"
 COLUMNS = ("医籍登録番号", "種類", "加入状況", "加入日")
 MAX_ROWS = 50000
 _STATUS_BY_LABEL = {**{label: code for code, label in STATUSES.items()}, **{code: code for code in STATUSES}}
+#: a scheme by its code or by its name (JMA's files name it)
+_KIND_BY_LABEL = {**{label: code for code, label in KINDS.items()}, **{code: code for code in KINDS},
+                  "医賠責": "liability", "日医医賠責保険": "liability", "医師年金": "pension"}
 
 
 def of_physician(session: Session, physician_id: int) -> dict[str, BenefitStatus]:
@@ -61,8 +64,8 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     for line, row in zip(rows.lines, rows, strict=True):
         errors: dict[str, tuple[str, dict]] = {}
         physician_id = find(row, errors)
-        kind = fields.halfwidth(row.get("種類"))
-        if kind not in KINDS:
+        kind = _KIND_BY_LABEL.get(fields.halfwidth(row.get("種類")))
+        if kind is None:
             errors["種類"] = ("choose_from_list", {})
         status = _STATUS_BY_LABEL.get(fields.halfwidth(row.get("加入状況")))
         if status is None:

@@ -258,6 +258,9 @@ _ERA_DATE = re.compile(r"(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{
                        r"\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})日?", re.IGNORECASE)
 
 
+_TIME_OF_DAY = re.compile(r"(?<=\d)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
+
+
 def _western(text: str) -> str:
     """A 和暦 date (令和2年4月1日, H2.4.1, S45/4/1, 平成元年…) as YYYY-M-D; other text as it is."""
     m = _ERA_DATE.fullmatch(text)
@@ -273,7 +276,8 @@ def date(raw, optional: bool = False, past: bool = True) -> dt.date | None:
     if isinstance(raw, dt.date):
         value = raw
     else:
-        cleaned = _western(halfwidth(raw))
+        # a date as a spreadsheet writes it with its time (2020-04-01 00:00:00): the day
+        cleaned = _TIME_OF_DAY.sub("", _western(halfwidth(raw)))
         cleaned = cleaned.replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-")
         cleaned = cleaned.rstrip("日")
         if not cleaned:

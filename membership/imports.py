@@ -55,7 +55,8 @@ def open_csv(raw: bytes, columns) -> csv.DictReader:
     crash."""
     reader = csv.DictReader(io.StringIO(decode(raw), newline=None))
     try:
-        header = reader.fieldnames or []
+        # a heading as a spreadsheet may leave it ("医籍登録番号 " with a space) is that heading
+        header = reader.fieldnames = [name.strip() for name in (reader.fieldnames or [])]
     except csv.Error as exc:
         raise ValidationFailed.one("file", "csv_unreadable", line=1) from exc
     missing = [c for c in columns if c not in header]
@@ -113,14 +114,21 @@ def read_rows(raw: bytes, columns, max_rows: int) -> Rows:
     return rows
 
 
+def as_registry_number(raw) -> str:
+    """A 医籍登録番号 as a file holds it: Excel drops the leading zeros of a number (012345 → 12345),
+    so one of fewer than six digits is padded back; anything else as written."""
+    number = fields.halfwidth(raw)
+    return number.zfill(6) if number.isdigit() and len(number) < 6 else number
+
+
 def physician_finder(session: Session, rows: list[dict], column: str = "医籍登録番号"):
     """For a file naming physicians by 医籍登録番号: `find(row, errors)` → the physician's id, or
     None with the column's error recorded. One query for the whole file."""
     physicians = dict(session.execute(sa.select(Physician.registry_number, Physician.id).where(
-        Physician.registry_number.in_({fields.halfwidth(r.get(column)) for r in rows}))).all())
+        Physician.registry_number.in_({as_registry_number(r.get(column)) for r in rows}))).all())
 
     def find(row: dict, errors: dict) -> int | None:
-        number = fields.halfwidth(row.get(column))
+        number = as_registry_number(row.get(column))
         found = physicians.get(number)
         if found is None:
             errors[column] = ("unknown_physician", {"value": number[:10]})

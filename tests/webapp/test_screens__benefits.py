@@ -56,3 +56,24 @@ def test_benefit_standings_imported_and_shown(app, session):
     assert "保険・年金の加入状況" in office and "2015/04/01" in office
     assert login(app, "staff@tokyo").get(f"/members/{member.physician_id}").status_code == 404
     assert login(app, "staff@sapporo").get("/admin/benefits/import").status_code == 403
+
+
+def test_a_file_as_excel_or_jma_writes_it_is_read(app, session):
+    """A heading with a space after it, a scheme by its Japanese name, a date with its time and a
+    registry number whose leading zero Excel dropped are read as meant."""
+    import sqlalchemy as sa
+
+    from membership.actors import Actor
+    from membership.models import UserAccount
+
+    member, _ = approved_member(session, prefix="xls")
+    physician = session.get(Physician, member.physician_id)
+    physician.registry_number = "0" + f"{uuid.uuid4().int % 90000 + 10000}"  # 0xxxxx
+    session.flush()
+    dropped = physician.registry_number.lstrip("0")
+    text_ = f"医籍登録番号 ,種類, 加入状況,加入日\n{dropped},日医医師年金,加入,2020-04-01 00:00:00\n"
+    admin = Actor.of(session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "admin001")))
+    clean, problems = benefits.check(session, admin, text_.encode("utf-8-sig"))
+    assert problems == []
+    assert [(r["physician_id"], r["kind"], r["status"], r["since"].isoformat()) for r in clean] == [
+        (physician.id, "pension", "enrolled", "2020-04-01")]
