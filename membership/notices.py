@@ -9,7 +9,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit
+from . import audit, fields
 from .actors import Actor
 from .errors import Forbidden, NotFound, ValidationFailed
 from .models import Membership, Notice
@@ -25,17 +25,35 @@ def _current(today: dt.date):
 
 
 def _date(value, field: str, errors: dict, required: bool) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            errors[field] = ("required", {})
-        return None
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).replace("/", "-"))
-    except ValueError:
-        errors[field] = ("invalid_date", {})
+        day = fields.date(value, optional=True, past=False)  # 2027/04/01, 令和9年4月1日…
+    except fields.FieldError as exc:
+        errors[field] = (exc.key, exc.params)
         return None
+    if day is None and required:
+        errors[field] = ("required", {})
+    return day
+
+
+def _clean(title, body, publish_from, publish_until) -> dict:
+    """A notice's fields checked, every bad one named. Raises ValidationFailed."""
+    errors: dict[str, tuple[str, dict]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = ("required", {})
+    elif len(title) > MAX_TITLE:
+        errors["title"] = ("too_long", {"max": MAX_TITLE})
+    try:
+        body = fields.multiline(body, MAX_BODY)
+    except fields.FieldError as exc:
+        errors["body"], body = (exc.key, exc.params), ""
+    start = _date(publish_from, "publish_from", errors, required=True)
+    end = _date(publish_until, "publish_until", errors, required=False)
+    if start and end and end < start:
+        errors["publish_until"] = ("date_before_start", {})
+    if errors:
+        raise ValidationFailed(errors)
+    return {"title": title, "body": body, "publish_from": start, "publish_until": end}
 
 
 def create(session: Session, actor: Actor, title: str | None, body: str | None, publish_from, publish_until=None,
@@ -43,26 +61,35 @@ def create(session: Session, actor: Actor, title: str | None, body: str | None, 
     """Raises Forbidden (not staff), ValidationFailed (naming the fields)."""
     if actor.role not in ("admin", "secretariat"):
         raise Forbidden()
-    errors: dict[str, tuple[str, dict]] = {}
-    title = (title or "").strip()
-    body = (body or "").strip()
-    if not title:
-        errors["title"] = ("required", {})
-    elif len(title) > MAX_TITLE:
-        errors["title"] = ("too_long", {"max": MAX_TITLE})
-    if len(body) > MAX_BODY:
-        errors["body"] = ("too_long", {"max": MAX_BODY})
-    start = _date(publish_from, "publish_from", errors, required=True)
-    end = _date(publish_until, "publish_until", errors, required=False)
-    if start and end and end < start:
-        errors["publish_until"] = ("date_before_start", {})
-    if errors:
-        raise ValidationFailed(errors)
-    notice = Notice(association_id=actor.association_id if actor.role == "secretariat" else None, title=title,
-                    body=body, publish_from=start, publish_until=end, created_by_user_id=actor.user_id or None)
+    clean = _clean(title, body, publish_from, publish_until)
+    notice = Notice(association_id=actor.association_id if actor.role == "secretariat" else None,
+                    created_by_user_id=actor.user_id or None, **clean)
     session.add(notice)
     session.flush()
     audit.record(session, actor, "notice.create", "notice", notice.id)
+    return notice
+
+
+def update(session: Session, actor: Actor, notice_id: int, title: str | None, body: str | None, publish_from,
+           publish_until=None) -> Notice:
+    """Correct a notice (a typo, its period) without deleting it. Raises NotFound (not the actor's
+    to manage), ValidationFailed."""
+    notice = session.get(Notice, notice_id)
+    if notice is None or not _may_manage(actor, notice):
+        raise NotFound()
+    clean = _clean(title, body, publish_from, publish_until)
+    changed = sorted(k for k, v in clean.items() if getattr(notice, k) != v)
+    for name in changed:
+        setattr(notice, name, clean[name])
+    if changed:
+        audit.record(session, actor, "notice.update", "notice", notice.id, fields=changed)
+    return notice
+
+
+def get(session: Session, actor: Actor, notice_id: int) -> Notice:
+    notice = session.get(Notice, notice_id)
+    if notice is None or not _may_manage(actor, notice):
+        raise NotFound()
     return notice
 
 
@@ -71,7 +98,9 @@ def delete(session: Session, actor: Actor, notice_id: int) -> None:
     if notice is None or not _may_manage(actor, notice):
         raise NotFound()
     session.delete(notice)
-    audit.record(session, actor, "notice.delete", "notice", notice_id)
+    # the trail keeps what was deleted (the row itself goes)
+    audit.record(session, actor, "notice.delete", "notice", notice_id, title=notice.title,
+                 publish_from=notice.publish_from.isoformat())
 
 
 def _may_manage(actor: Actor, notice: Notice) -> bool:

@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Flask, g, has_request_context, request, session
+from markupsafe import Markup, escape
 
 from membership import messages
 from membership.fields import JST, figure, today_jst
@@ -74,6 +75,23 @@ def credit_kind_label(value: str) -> str:
     if system not in SYSTEMS or category not in CATEGORIES.get(system, {}):
         return value
     return f"{translate(SYSTEMS[system])} {translate(CATEGORIES[system][category])}"
+
+
+_URL = re.compile(r"https?://[^\s<>\"'（）「」、。]+")
+
+
+def autolink(text: str | None) -> Markup:
+    """Plain text with its http(s) addresses as links (a notice's body): everything else escaped;
+    a link opens where it points, with no referrer and no opener."""
+    out, last = [], 0
+    text = text or ""
+    for m in _URL.finditer(text):
+        out.append(escape(text[last:m.start()]))
+        url = m.group(0)
+        out.append(Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(url))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
 
 
 _NAME_ATTRIBUTE = re.compile(r'(\sname=")([^"]*)(")')
@@ -173,6 +191,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["figure"] = figure
     app.jinja_env.filters["fiscal_year"] = fiscal_year_label
     app.jinja_env.filters["translate"] = translate
+    app.jinja_env.filters["autolink"] = autolink
     app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
                                   switch_language_url=switch_language_url, field_label=field_label, paren=paren,
                                   list_separator=list_separator, colon=colon,

@@ -1389,3 +1389,4 @@ EN.update({"受講履歴": "Sessions attended", "受講証明書": "Certificate 
            "開催報告待ち": "Waiting for the organiser's report"})
 EN.update({"仮パスワードでログインしました。新しいパスワードを設定してください（ログインIDはそのままです）。":
            "You logged in with a temporary password. Set a new password (your login ID stays as it is)."})
+EN.update({"お知らせを更新しました。": "The notice was updated.", "お知らせの修正": "Edit the notice"})

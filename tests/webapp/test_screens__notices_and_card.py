@@ -95,3 +95,26 @@ def test_a_non_member_is_offered_only_what_a_non_member_can_do(app, session):
     member = text(login(app, "nichiitaro").get("/mypage/"))
     for member_only in ("/apply/withdrawal", "/mypage/card", "/apply/transfer"):
         assert f'href="{member_only}' in member, member_only
+
+
+def test_a_notice_is_corrected_in_place_and_its_links_work(app, session):
+    """A typo is corrected without deleting the notice; a date in 和暦 is read; an address in the
+    body is a link (and nothing else of the body is markup)."""
+    today = today_jst()
+    admin = login(app, "admin001")
+    era = f"令和{today.year - 2018}年{today.month}月{today.day}日"
+    body = "詳細は https://example.jp/maint を御覧ください。<b>太字</b>"
+    r = admin.post("/notices", data={"title": "保守のおしらせ", "publish_from": era, "body": body})
+    assert r.status_code == 302
+    page = text(admin.get("/notices"))
+    notice_id = int(page.split("/notices?edit=")[1].split('"')[0])
+    form = text(admin.get(f"/notices?edit={notice_id}"))
+    assert 'value="保守のおしらせ"' in form and 'id="editing"' in form
+    r = admin.post(f"/notices?edit={notice_id}", data={"title": "保守のお知らせ", "publish_from": today.isoformat(),
+                                                      "body": body})
+    assert r.status_code == 302
+    login_page = text(app.test_client().get("/login"))
+    assert "保守のお知らせ" in login_page and "保守のおしらせ" not in login_page
+    assert '<a href="https://example.jp/maint" rel="noopener noreferrer">https://example.jp/maint</a>' in login_page
+    assert "&lt;b&gt;太字&lt;/b&gt;" in login_page  # the rest stays text
+    assert login(app, "staff@sapporo").get(f"/notices?edit={notice_id}").status_code == 404  # not its notice

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from forms.enrolment import ConfirmForm
 from membership import notices
 from membership.errors import ValidationFailed
+from membership.fields import parse_id
 
 from .. import db
 from ..i18n import field_errors, translate
@@ -21,20 +22,31 @@ def manage():
     s = db.session()
     errors: dict[str, str] = {}
     form = ConfirmForm()
+    editing = parse_id(request.values.get("edit") or "")
     values = request.form if request.method == "POST" else {}
+    if editing is not None and request.method == "GET":  # 修正: the form filled with the notice
+        n = notices.get(s, actor(), editing)
+        values = {"title": n.title, "body": n.body, "publish_from": n.publish_from.isoformat(),
+                  "publish_until": n.publish_until.isoformat() if n.publish_until else ""}
     if request.method == "POST" and form.validate_on_submit():
+        fields_ = (values.get("title"), values.get("body"), values.get("publish_from"), values.get("publish_until"))
         try:
-            notices.create(s, actor(), values.get("title"), values.get("body"), values.get("publish_from"),
-                           values.get("publish_until"))
+            if editing is not None:
+                notices.update(s, actor(), editing, *fields_)
+            else:
+                notices.create(s, actor(), *fields_)
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
         else:
             db.commit()
-            flash(translate("お知らせを登録しました。"), "success")
+            if editing is not None:
+                flash(translate("お知らせを更新しました。"), "success")
+            else:
+                flash(translate("お知らせを登録しました。"), "success")
             return redirect(url_for("notices.manage"))
     return render_template("notices/manage.html", notices=notices.managed_by(s, actor()), form=form,
-                           errors=errors, values=values), (422 if errors else 200)
+                           errors=errors, values=values, editing=editing), (422 if errors else 200)
 
 
 @bp.route("/notices/<int:notice_id>/delete", methods=["POST"])
