@@ -202,7 +202,7 @@ def _areas(raw, errors: dict) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _contact(data: dict, errors: dict) -> dict:
+def _contact(data: dict, errors: dict, session: Session | None = None, own_id: int | None = None) -> dict:
     out = {}
     for field, rule in (("name", lambda v: fields.text(v, 100, optional=False)),
                         ("kana", lambda v: fields.kana(v, 200)),
@@ -212,6 +212,10 @@ def _contact(data: dict, errors: dict) -> dict:
             out[field] = rule(data.get(field))
         except FieldError as exc:
             errors[field] = (exc.key, exc.params)
+    # one name, one association: applicants choose by name (two 札幌市医師会 could not be told apart)
+    if session is not None and out.get("name") and session.scalar(sa.select(Association.id).where(
+            Association.name == out["name"], Association.id != (own_id or 0))):
+        errors["name"] = ("association_code_taken", {"value": out["name"]})
     return out
 
 
@@ -251,7 +255,7 @@ def create_association(session: Session, actor: Actor, data: dict) -> Associatio
                 errors["prefecture"] = ("one_per_prefecture", {"value": prefecture})
         elif parent is not None:
             prefecture = parent.prefecture
-    clean = _contact(data, errors)
+    clean = _contact(data, errors, session)
     areas = _areas(data.get("areas"), errors) if layer in (3, 4) and kind != "external" else []
     if errors:
         raise ValidationFailed(errors, context="association")
@@ -276,7 +280,7 @@ def update_association(session: Session, actor: Actor, code: str, data: dict) ->
         # what the form was filled from was changed by someone else meanwhile: saving it would undo that
         raise ValidationFailed({"seen": ("association_changed_meanwhile", {})}, context="association")
     errors: dict[str, tuple[str, dict]] = {}
-    clean = _contact(data, errors)
+    clean = _contact(data, errors, session, association.id)
     if association.layer in (3, 4) and association.kind != "external":
         clean["areas"] = _areas(data.get("areas"), errors)
     if errors:

@@ -81,6 +81,16 @@ def test_a_save_filled_before_another_admins_change_is_refused_not_undone(app, s
     assert event.detail["changes"]["name"] == ["小樽市医師会", "小樽市医師会（改称）"]
 
 
+def test_two_associations_cannot_share_a_name(app, session):
+    admin = login(app, "admin001")
+    r = admin.post("/admin/associations", data={"code": "sap2", "kind": "municipal", "parent": "hokkaido",
+                                                "name": "札幌市医師会", "kana": "サッポロシイシカイ"})
+    assert r.status_code == 422 and "「札幌市医師会」はすでに使われています" in text(r)
+    assert associations.by_code(session, "sap2") is None
+    r = admin.post("/admin/associations/otaru", data={"name": "札幌市医師会", "kana": "オタルシイシカイ"})
+    assert r.status_code == 422 and "はすでに使われています" in text(r)
+
+
 def test_an_external_body_is_added_without_a_dead_end(app, session):
     admin = login(app, "admin001")
     r = admin.post("/admin/associations", data={"code": "ext9", "kind": "external", "parent": "hokkaido",
