@@ -1390,3 +1390,7 @@ EN.update({"受講履歴": "Sessions attended", "受講証明書": "Certificate 
 EN.update({"仮パスワードでログインしました。新しいパスワードを設定してください（ログインIDはそのままです）。":
            "You logged in with a temporary password. Set a new password (your login ID stays as it is)."})
 EN.update({"お知らせを更新しました。": "The notice was updated.", "お知らせの修正": "Edit the notice"})
+EN.update({"メールが届かない場合は、迷惑メールフォルダをご確認いただくか、お問合せ窓口にご連絡ください。":
+           "If no mail arrives, check your spam folder, or contact the support desk."})
+EN.update({"この医師はどの医師会の会員でもありません（研修会の受講などで登録した非会員）。":
+           "This physician belongs to no association (a non-member, registered to attend training sessions)."})

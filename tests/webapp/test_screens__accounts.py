@@ -51,6 +51,7 @@ def test_self_registration_walks_terms_email_link_form_confirm_and_register(app,
     assert r.status_code == 422 and "メールアドレス（確認）が一致しません" in text(r)
     r = client.post("/register/email", data={"email": address, "email_confirm": address})
     assert r.status_code == 200 and address in text(r)
+    assert "お問合せ窓口" in text(r) and "所属医師会事務局" not in text(r)  # no association yet to ask
     link = mailed_link(session, address)
     r = client.get(link)
     assert r.status_code == 200 and "医籍登録番号" in text(r) and "札幌医科大学" in text(r)  # school list

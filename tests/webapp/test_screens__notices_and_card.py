@@ -95,6 +95,14 @@ def test_a_non_member_is_offered_only_what_a_non_member_can_do(app, session):
     member = text(login(app, "nichiitaro").get("/mypage/"))
     for member_only in ("/apply/withdrawal", "/mypage/card", "/apply/transfer"):
         assert f'href="{member_only}' in member, member_only
+    # the administrator reads a non-member as one, not as "your office's attendee"
+    import sqlalchemy as sa
+
+    from membership.models import UserAccount
+
+    hanako = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "sapporohanako"))
+    page = text(login(app, "admin001").get(f"/members/{hanako.physician_id}"))
+    assert "どの医師会の会員でもありません" in page and "貴会の研修会の受講者" not in page
 
 
 def test_a_notice_is_corrected_in_place_and_its_links_work(app, session):
