@@ -300,6 +300,8 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
         if facility is None:
             errors["facility_id"] = ("unknown_facility", {})
     duty, position = check_duty(data, errors, home=raw_facility == "home")
+    if raw_facility == "home":  # no workplace: a duty or position chosen before does not stand
+        duty, position = "", ""
     facility_name = ""
     if raw_facility == "undecided":  # the name of a facility not in the list (seed: 未定、もしくは…施設名)
         try:

@@ -34,7 +34,7 @@ def _text(value) -> str:
 
 #: the fields kept as codes, and the words a history shows for them
 VALUE_LABELS: dict[str, dict[str, str]] = {
-    "dispatch_to": members.DISPATCH_TO, "sex": SEXES, "main_department": DEPARTMENTS,
+    "dispatch_to": members.DISPATCH_TO, "sex": SEXES, "main_department": DEPARTMENTS, "sub_department": DEPARTMENTS,
     "dispatch_stopped": {"1": "停止", "0": "送付する"},
 }
 
@@ -222,9 +222,10 @@ CHANGE_HEADINGS = ("変更日時", "医籍登録番号", "氏名", "フリガナ
 
 
 def export_changes(session: Session, actor: Actor, q: ChangeQuery, label=str, value=lambda f, v: v,
-                   batch: int = 1000):
+                   word=str, batch: int = 1000):
     """Every matching change as CSV rows (CHANGE_HEADINGS), newest first, read in batches; `label`
-    names a field and `value(field, text)` shows a value in the reader's language. The export is
+    names a field, `value(field, text)` shows a value and `word` a fixed word (本人) in the reader's
+    language. The export is
     recorded (who took which members' data away): commit before reading the rows."""
     stmt = _changes_statement(actor, replace(q, before=None))
     audit.record(session, actor, "profile.changes_export", "association", actor.association_id, filters=q.as_dict())
@@ -234,7 +235,8 @@ def export_changes(session: Session, actor: Actor, q: ChangeQuery, label=str, va
         for r in session.execute(stmt.execution_options(yield_per=batch)):
             yield (as_jst(r.at).strftime("%Y/%m/%d %H:%M"), r.registry_number or "",
                    f"{r.family_name} {r.given_name}", f"{r.family_kana} {r.given_kana}", label(r.field),
-                   value(r.field, r.old_value), value(r.field, r.new_value), changed_by(r, actor.association_id))
+                   value(r.field, r.old_value), value(r.field, r.new_value),
+                   word(changed_by(r, actor.association_id)))
 
     return rows()
 

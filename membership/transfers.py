@@ -80,6 +80,8 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
             errors["facility_id"] = ("unknown_facility", {})
     effective = _parse_date(data.get("desired_date"), "desired_date", errors)
     duty, position = check_duty(data, errors, home=mode == "home")
+    if mode == "home":  # no workplace: a duty or position chosen before switching to 自宅会員 does not stand
+        duty, position = "", ""
     chosen = data.get("associations")
     new_chain: dict[int, tuple] = {}
     if not isinstance(chosen, list) or not chosen:

@@ -1394,3 +1394,4 @@ EN.update({"メールが届かない場合は、迷惑メールフォルダを�
            "If no mail arrives, check your spam folder, or contact the support desk."})
 EN.update({"この医師はどの医師会の会員でもありません（研修会の受講などで登録した非会員）。":
            "This physician belongs to no association (a non-member, registered to attend training sessions)."})
+EN.update({"申請を修正して再提出しました。審査が再開されます。": "Your application was amended and filed again: its review resumes."})

@@ -190,8 +190,11 @@ def test_a_move_to_no_facility_home_member_or_undecided(session, clock):
         flows.submit_application(session, member, {**base, "facility_id": "undecided", "facility_name": "x" * 51,
                                                    "duty_code": "11"})
     assert set(refused.value.fields) == {"facility_name"}
-    app = flows.submit_application(session, member, {**base, "facility_id": "home"})  # no duty: no workplace
+    # no workplace: no duty asked, and one chosen before switching to 自宅会員 does not stand
+    app = flows.submit_application(session, member, {**base, "facility_id": "home", "duty_code": "14",
+                                                     "position": "院長"})
     assert app.facility_id is None and app.payload["facility_mode"] == "home"
+    assert (app.duty_code, app.position) == ("", "")
     work(session, app, [("chuoeast", "approve"), ("kitaku", "approve")])
     assert fire(session, clock, app) is True
     group = session.get(MembershipGroup, group_id)

@@ -137,3 +137,16 @@ def test_the_member_confirms_the_changes_before_they_are_saved(app, session):
     # nothing changed: no confirmation to read, said at once
     r = member.post("/mypage/profile", data={**form, "step": "confirm"}, follow_redirects=True)
     assert "変更はありませんでした。" in text(r)
+
+
+def test_a_refused_filter_lists_nothing_and_keeps_what_was_typed(app, session):
+    doctor = taro(session)
+    assert login(app, "nichiitaro").post("/mypage/profile", data=profile_form(
+        doctor, sub_department="13")).status_code == 302
+    otaru = login(app, "staff@otaru")
+    page = text(otaru.get("/members/changes"))
+    assert "小児科" in page.split('id="profile-changes"')[1]  # a department by its name, not its code
+    r = otaru.get("/members/changes?date_from=2026-12-05&date_to=2026-12-01&group=dispatch")
+    page = text(r)
+    assert r.status_code == 422 and 'id="profile-changes"' not in page
+    assert 'value="2026-12-05"' in page and '<option value="dispatch" selected' in page

@@ -751,6 +751,9 @@ def test_a_session_says_its_hours_fee_deadline_and_contact(app, session):
     assert r.status_code == 302, text(r)
     ts = session.scalars(sa.select(TrainingSession).order_by(TrainingSession.id.desc())).first()
     assert (ts.starts_at, ts.ends_at, ts.fee) == (dt.time(13, 30), dt.time(16, 0), 3000)
+    review = open_task_for(session, actor_for(session, "staff@hokkaido"), ts.application_id)
+    reviewed = text(login(app, "staff@hokkaido").get(f"/tasks/{review.id}"))  # the board approves what it reads
+    assert "13:30" in reviewed and "3,000円" in reviewed and "研修係 011-000-0000" in reviewed
     _approve(session, ts.application_id, "hokkaido", "jma")
     member = new_member(session, prefix="hrs")
     email = session.get(Physician, member.physician_id).email

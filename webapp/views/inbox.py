@@ -416,8 +416,8 @@ def task(task_id):
             if on_behalf:
                 flash(translate("処理しました。"), "success")
                 return redirect(url_for("members.detail", physician_id=app.physician_id))
-            if me.role != "secretariat":
-                flash(translate("処理しました。"), "success")
+            if me.role != "secretariat":  # the applicant: an amendment filed again
+                flash(translate("申請を修正して再提出しました。審査が再開されます。"), "success")
                 return redirect(url_for("mypage.index"))
             return _after_decision(s, me, item.id)
     if not searching:

@@ -277,8 +277,10 @@ def changes():
         query = profiles.parse_change_query(request.args)
     except ValidationFailed as exc:
         errors, query = field_errors(exc), profiles.parse_change_query({})
-    rows, total, older = profiles.changes_here(db.session(), actor(), query)
+    # with a filter refused, nothing is listed: a list under other filters than those asked would mislead
+    rows, total, older = profiles.changes_here(db.session(), actor(), query) if not errors else ([], 0, None)
     return render_template("members/changes.html", rows=rows, total=total, older=older, query=query,
+                           shown=request.args if errors else query.as_dict(),
                            args=query.as_dict(), errors=errors, groups=profiles.GROUPS,
                            changed_by=lambda row: profiles.changed_by(row, actor().association_id),
                            count_up_to=profiles.COUNT_UP_TO), (422 if errors else 200)
@@ -294,7 +296,7 @@ def export_changes():
     except ValidationFailed as exc:
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("members.changes"))
-    rows = profiles.export_changes(db.session(), actor(), query, field_label, profile_value)
+    rows = profiles.export_changes(db.session(), actor(), query, field_label, profile_value, translate)
     db.commit()
     return csv_download([translate(h) for h in profiles.CHANGE_HEADINGS], rows, "profile-changes.csv")
 
