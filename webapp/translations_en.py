@@ -1395,3 +1395,7 @@ EN.update({"メールが届かない場合は、迷惑メールフォルダを�
 EN.update({"この医師はどの医師会の会員でもありません（研修会の受講などで登録した非会員）。":
            "This physician belongs to no association (a non-member, registered to attend training sessions)."})
 EN.update({"申請を修正して再提出しました。審査が再開されます。": "Your application was amended and filed again: its review resumes."})
+EN.update({"退会する": "Leave", "入会する": "Join", "名の出席者": " attendees"})
+EN.update({"この認定制度には、いま申請できません（単位の不足・審査中・更新済みのいずれか）。下の表で確認してください。":
+           "You cannot apply for this certification now (credits short, an application under review, or renewed "
+           "already). See the table below."})

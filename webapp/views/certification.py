@@ -112,6 +112,8 @@ def confirm_application():
     eligibility = flows.eligibility(s, me.physician_id, system)
     pending = certifications.pending_applications(s, me.physician_id)
     if not eligibility["eligible"] or pending.get(system) or eligibility.get("renewed"):
+        flash(translate("この認定制度には、いま申請できません（単位の不足・審査中・更新済みのいずれか）。"
+                        "下の表で確認してください。"), "error")
         return redirect(url_for("certification.credits", _anchor=f"eligibility-{system}"))
     return render_template("certification/confirm.html", system=system, e=eligibility, labels=LABELS,
                            reviewers=[a.name for a in certifications.chain_for(s, me.physician_id, system)],

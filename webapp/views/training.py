@@ -349,7 +349,8 @@ def report(session_id):
         flash(message(exc.message_key, **exc.params), "error")
         return redirect(url_for("training.detail", session_id=session_id))
     db.commit()
-    flash(translate("開催報告を受け付けました。出席者に単位を付与しました。") + f"（{count}）", "success")
+    attendees = f"（{count}{translate('名の出席者')}）"
+    flash(translate("開催報告を受け付けました。出席者に単位を付与しました。") + attendees, "success")
     return redirect(url_for("training.detail", session_id=session_id))
 
 
