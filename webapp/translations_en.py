@@ -1399,3 +1399,8 @@ EN.update({"退会する": "Leave", "入会する": "Join", "名の出席者": "
 EN.update({"この認定制度には、いま申請できません（単位の不足・審査中・更新済みのいずれか）。下の表で確認してください。":
            "You cannot apply for this certification now (credits short, an application under review, or renewed "
            "already). See the table below."})
+EN.update({"開催報告を提出すると、出席者に単位が付与され、取り消せません。提出しますか？":
+               "Filing the report gives the attendees their credits, which cannot be taken back. File it?",
+           "このアカウントを利用停止にしますか？ログインできなくなります。":
+               "Stop this account? It will no longer log in."})
+EN.update({"{n}件を承認する": "Approve {n} tasks", "承認するタスクの一覧": "The tasks to approve"})

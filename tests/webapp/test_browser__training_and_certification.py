@@ -96,6 +96,7 @@ def test_session_to_certificate(live_server, chromium):
     check_page(staff)
     staff.locator("#attendees input[name=attended]").first.check()
     _shot(staff, "session-report")
+    staff.once("dialog", lambda dialog: dialog.accept())  # credits cannot be taken back: asked first
     staff.click("text=開催報告を提出する")
     staff.wait_for_selector(".notice-success")
     assert "開催報告済み" in staff.inner_text("#session-state")

@@ -294,6 +294,8 @@ def test_approving_all_matching_says_first_how_many_and_which_would_fail(app, se
     page = text(r)
     assert r.status_code == 200 and session.scalar(sa.select(sa.func.count()).select_from(BulkRun)) == before
     approvable = int(re.search(r'id="approvable">(\d+)<', page).group(1))
+    listing = page.split('id="bulk-confirm-list"')[1].split("</table>")[0]  # whom, not only how many
+    assert f"<td>{office['apps'][1]}</td>" in listing and f"<td>{office['apps'][0]}</td>" not in listing
     assert approvable >= 2 and re.search(r'id="claimed-elsewhere">1<', page)
     assert 'name="application_kind" value="enrolment"' in page and 'name="comment" value="理事会承認"' in page
     shown = re.findall(r'name="task_ids" value="(\d+)"', page)  # the tasks the count was of

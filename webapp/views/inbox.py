@@ -224,8 +224,13 @@ def bulk_approve():
             # everything matching is approved only once the office has seen how many, and which
             # would fail (held by a colleague; its own filings)
             found = tasks.approvable(db.session(), actor(), ids)
+            # what the board approves, by application number (the same rows as its material)
+            listed, _ = tasks.search_inbox(db.session(), actor(), tasks.InboxQuery(view="all", sort="application",
+                                                                                   order="asc"),
+                                           ids=found["ok"], limit=len(found["ok"]) or 1) if found["ok"] else ([], 0)
             return render_template("inbox/bulk_confirm.html", query=query, args=query.as_dict(), found=found,
-                                   total=len(ids), comment=request.form.get("comment", ""), form=ConfirmForm())
+                                   total=len(ids), comment=request.form.get("comment", ""), form=ConfirmForm(),
+                                   listed=[t for t, _ in listed], kinds=KIND_LABELS)
     try:
         run = bulk.start(actor(), ids, "approve", request.form.get("comment", ""))
     except ValidationFailed as exc:
