@@ -797,3 +797,8 @@ def test_a_session_is_filed_with_its_programme_for_the_reviewers(app, session):
     hokkaido = actor_for(session, "staff@hokkaido")
     task = open_task_for(session, hokkaido, ts.application_id)
     assert "プログラム.pdf" in text(login(app, "staff@hokkaido").get(f"/tasks/{task.id}"))
+    organiser = login(app, "staff@sapporo")  # and the organiser sees what it sent, on the session's page
+    page = text(organiser.get(f"/sessions/{ts.id}"))
+    assert "プログラム.pdf" in page
+    doc = re.search(r'href="(/documents/\d+)[^"]*"', page).group(1)
+    assert organiser.get(doc).status_code == 200

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
 from forms.training import CREDIT_KINDS, CREDIT_ROWS, CallOffForm, ReportForm, SessionChangeForm, SessionForm
-from membership import applications, associations, certifications, documents, memberships, training
+from membership import applications, associations, certifications, documents, memberships, training, uploads
 from membership.errors import Conflict, ValidationFailed
 from membership.fields import figure, parse_id
 
@@ -175,6 +175,9 @@ def _detail(ts, report=None, errors=None, ticked=(), change=None, change_errors=
                            report=report or ReportForm(), errors=errors or {}, ticked=set(ticked),
                            registration_states=REGISTRATION_STATES, change=change or {},
                            details_as_filed=training.details_as_filed,
+                           # the documents filed with it (the programme…): the organiser sees what it sent
+                           documents=uploads.of_application(s, ts.application_id)
+                           if organiser and ts.application_id else None,
                            change_errors=change_errors or {}, organiser=organiser,
                            co_mine=training.co_organisation_of(s, me, ts), co_states=training.CO_STATES,
                            part_labels=applications.STATUS_LABELS,
