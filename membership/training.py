@@ -245,11 +245,13 @@ def contact_of(ts: TrainingSession) -> str:
     return " ".join(x for x in (organiser.name, organiser.tel, organiser.email) if x)
 
 
-def hours(ts: TrainingSession) -> str:
-    """The session's days and hours as the screens and mails write them: 2027/03/01 13:00〜16:00."""
-    days = f"{ts.starts_on:%Y/%m/%d}" + (f"〜{ts.ends_on:%Y/%m/%d}" if ts.ends_on != ts.starts_on else "")
+def hours(ts: TrainingSession, lang: str = "ja") -> str:
+    """The session's days and hours as the screens and mails write them: 2027/03/01 13:00〜16:00
+    (in English 13:00–16:00)."""
+    dash = "–" if lang == "en" else "〜"
+    days = f"{ts.starts_on:%Y/%m/%d}" + (f"{dash}{ts.ends_on:%Y/%m/%d}" if ts.ends_on != ts.starts_on else "")
     if ts.starts_at:
-        days += f" {ts.starts_at:%H:%M}〜" + (f"{ts.ends_at:%H:%M}" if ts.ends_at else "")
+        days += f" {ts.starts_at:%H:%M}{dash}" + (f"{ts.ends_at:%H:%M}" if ts.ends_at else "")
     return days
 
 
@@ -768,9 +770,10 @@ def register(session: Session, actor: Actor, session_id: int, wait: bool = False
                  "training_session", ts.id)
     physician = mine.physician or session.get(Physician, actor.physician_id)
     if physician.email:  # the receipt: what was applied for, and where it stands
-        days = hours(ts)
+        lang = accounts.lang_of_physician(session, physician.id)
+        days = hours(ts, lang)
         mail.send(session, physician.email, "session_registered",
-                  lang=accounts.lang_of_physician(session, physician.id), name=physician.full_name, title=ts.title,
+                  lang=lang, name=physician.full_name, title=ts.title,
                   place=ts.place, starts_on=days, waiting=status == "waiting", fee=ts.fee, contact=contact_of(ts),
                   position=waiting_position(session, mine) if status == "waiting" else None)
     return mine
@@ -887,7 +890,7 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
         if physician.email:
             lang = langs.get(physician_id, "ja")
             mail.send(session, physician.email, "session_credits", lang=lang, name=physician.full_name,
-                      title=ts.title, starts_on=hours(ts), session_id=ts.id,
+                      title=ts.title, starts_on=hours(ts, lang), session_id=ts.id,
                       credits=[(i["system"], i["category"], i["credits"]) for i in ts.credit_items],
                       systems=SYSTEMS_EN if lang == "en" else SYSTEMS, categories=CATEGORIES)
     return len(physicians)

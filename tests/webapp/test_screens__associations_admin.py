@@ -71,7 +71,8 @@ def test_a_save_filled_before_another_admins_change_is_refused_not_undone(app, s
     r = first.post("/admin/associations/otaru", data={**form, "name": "小樽市医師会（改称）", "seen": seen})
     assert r.status_code == 302
     r = second.post("/admin/associations/otaru", data={**form, "tel": "0134-00-0000", "seen": seen})
-    assert r.status_code == 422 and "ほかの管理者がこの医師会を更新しました" in text(r)
+    assert r.status_code == 409 and "ほかの管理者がこの医師会を更新しました" in text(r)
+    assert "入力内容に誤りがあります" not in text(r)  # said as what it is, not as an input error
     assert 'value="小樽市医師会（改称）"' in text(r)  # the saved values, to edit again
     session.expire_all()
     otaru = associations.by_code(session, "otaru")

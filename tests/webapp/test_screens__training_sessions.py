@@ -802,3 +802,12 @@ def test_a_session_is_filed_with_its_programme_for_the_reviewers(app, session):
     assert "プログラム.pdf" in page
     doc = re.search(r'href="(/documents/\d+)[^"]*"', page).group(1)
     assert organiser.get(doc).status_code == 200
+
+
+def test_a_sessions_days_and_hours_are_written_in_the_readers_language():
+    from types import SimpleNamespace
+
+    ts = SimpleNamespace(starts_on=dt.date(2027, 3, 1), ends_on=dt.date(2027, 3, 2), starts_at=dt.time(13, 0),
+                         ends_at=dt.time(16, 0))
+    assert training.hours(ts) == "2027/03/01〜2027/03/02 13:00〜16:00"
+    assert training.hours(ts, "en") == "2027/03/01–2027/03/02 13:00–16:00"

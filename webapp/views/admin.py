@@ -95,13 +95,16 @@ def association_edit(code):
     if done:
         flash(translate("医師会の情報を更新しました。"), "success")
         return redirect(url_for("admin.associations_index", q=code))
-    # changed by someone else meanwhile: the form shows what is saved now, to be edited again
-    typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS} if errors and "seen" not in errors else {}
-    if "seen" in errors:
+    # changed by someone else meanwhile: said as that (not as an input error), and the form shows
+    # what is saved now, to be edited again
+    stale = "seen" in errors
+    if stale:
+        flash(errors.pop("seen"), "error")
         s.refresh(association)
+    typed = {k: request.form.get(k, "") for k in ASSOCIATION_FIELDS} if errors else {}
     return render_template("admin/association_edit.html", a=association, errors=errors, typed=typed,
                            seen=associations.fingerprint(association),
-                           kinds=associations.KINDS, form=ConfirmForm()), 422 if errors else 200
+                           kinds=associations.KINDS, form=ConfirmForm()), 409 if stale else 422 if errors else 200
 
 
 @bp.route("/credits/import", methods=["GET", "POST"])
