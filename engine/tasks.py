@@ -471,7 +471,8 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
     terms = _terms(q.applicant)
     status = "" if not q.status else "status" if q.status in ("open", "completed", "cancelled") else "decision"
     shape = _InboxShape(actor.role, q.view, bool(q.application_kind), bool(q.layer), bool(q.date_from),
-                        bool(q.date_to), status, len(terms), ids is not None, q.sort, q.order, q.holder is not None)
+                        bool(q.date_to), status, tuple(len(t) for t in terms), ids is not None, q.sort, q.order,
+                        q.holder is not None)
     offset = 0 if limit else (q.page - 1) * q.per_page
     size = limit or q.per_page
     params = {"user": actor.user_id, "association": actor.association_id, "now": now, "soon": now + DUE_SOON,
@@ -490,8 +491,10 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
         params["status"] = q.status
     if q.holder is not None:
         params["holder"] = q.holder
-    for i, term in enumerate(terms):
+    for i, (term, *variants) in enumerate(terms):
         params[f"like{i}"], params[f"term{i}"] = search.contains(term), term
+        for j, spelling in enumerate(variants, 1):
+            params[f"like{i}_{j}"] = search.contains(spelling)
         # a number (or "#123") is also an application number, as staff hear it on the phone
         number = term.removeprefix("#")
         found = parse_int(number, 0, 10**9)
@@ -523,7 +526,7 @@ class _InboxShape:
     date_from: bool
     date_to: bool
     status: str  # "", "status" or "decision"
-    terms: int
+    terms: tuple[int, ...]  # the number of spellings of each term (異体字: 高橋 is 髙橋 too)
     ids: bool
     sort: str
     order: str
@@ -556,8 +559,10 @@ def _inbox_statements(shape: _InboxShape):
         conditions.append(column == sa.bindparam("status"))
     if shape.holder:
         conditions.append(HumanTask.claimed_by_user_id == sa.bindparam("holder", type_=sa.Integer()))
-    for i in range(shape.terms):
+    for i, spellings in enumerate(shape.terms):
         conditions.append(sa.or_(HumanTask.applicant_name.like(sa.bindparam(f"like{i}"), escape=search.ESCAPE),
+                                 *(HumanTask.applicant_name.like(sa.bindparam(f"like{i}_{j}"), escape=search.ESCAPE)
+                                   for j in range(1, spellings)),
                                  HumanTask.applicant_kana.like(sa.bindparam(f"like{i}"), escape=search.ESCAPE),
                                  HumanTask.applicant_registry == sa.bindparam(f"term{i}"),
                                  HumanTask.application_id == sa.bindparam(f"app{i}", type_=sa.Integer())))
@@ -598,9 +603,10 @@ def _ordering(columns, name: str, order: str) -> list:
     return [first, columns["id"].asc() if ascending else columns["id"].desc()]
 
 
-def _terms(text: str) -> list[str]:
-    """Search terms as stored: half-width digits (NFKC keeps ー), hiragana typed as katakana."""
-    return [jaconv.hira2kata(t) for t in unicodedata.normalize("NFKC", text or "").split()]
+def _terms(text: str) -> list[list[str]]:
+    """Search terms as stored: half-width digits (NFKC keeps ー), hiragana typed as katakana; each
+    with its other spellings (異体字) after it."""
+    return [search.spellings(jaconv.hira2kata(t)) for t in unicodedata.normalize("NFKC", text or "").split()]
 
 
 def inbox_counts(session: Session, actor: Actor) -> dict[str, int]:

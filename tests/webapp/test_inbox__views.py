@@ -661,6 +661,25 @@ def test_the_total_is_the_same_on_every_page_and_past_the_end(session, office):
     assert nothing == ([], 0)
 
 
+def test_the_applicant_search_finds_other_kanji_forms_of_a_name(session, office):
+    """高橋 typed finds 髙橋 filed, and 斉藤 finds 齋藤, as the member search does; a plain name
+    is not widened."""
+    staff = office["staff"]
+    t1, t2, t3 = (office["tasks"][a] for a in office["apps"])
+    tag = uuid.uuid4().hex[:6]
+    session.get(HumanTask, t1).applicant_name = f"髙橋 {tag}"
+    session.get(HumanTask, t2).applicant_name = f"齋藤 {tag}"
+    session.get(HumanTask, t3).applicant_name = f"高田 {tag}"
+    session.flush()
+
+    def found(typed):
+        return {t.id for t, _ in tasks.search_inbox(session, staff, tasks.InboxQuery(view="open", applicant=typed))[0]}
+
+    assert found(f"高橋 {tag}") == {t1} and found(f"髙橋 {tag}") == {t1}
+    assert found(f"斉藤 {tag}") == {t2} and found(f"斎藤 {tag}") == {t2}
+    assert found(f"高 {tag}") == {t1, t3} and found(f"田 {tag}") == {t3}
+
+
 def test_screens_show_stored_times_in_japan():
     from webapp.i18n import local_time
 
