@@ -114,8 +114,11 @@ def test_filing_approval_registration_report_and_credits(app, session):
     # the organiser's list of applicants (CSV, also Shift_JIS); other cities may not have it
     listing = staff.get(f"/sessions/{ts.id}/attendees.csv?format=csv-cp932")
     rows = list(csv.reader(io.StringIO(listing.get_data().decode("cp932"))))
-    assert rows[0] == ["医籍登録番号", "氏名", "フリガナ", "申込日時", "状態", "出席"]
+    assert rows[0] == ["医籍登録番号", "氏名", "フリガナ", "申込日時", "状態", "出席", "所属医師会"]
     assert sorted(row[4] for row in rows[1:]) == ["取消", "申込", "申込"] and len(rows) == 4
+    # each attendee's nearest association (their district), for the reception desk; on the page too
+    assert {row[6] for row in rows[1:]} == {"中央区東支部"}
+    assert text(staff.get(f"/sessions/{ts.id}")).count("<td>中央区東支部</td>") == 3
     assert login(app, "staff@otaru").get(f"/sessions/{ts.id}/attendees.csv").status_code == 403
     assert login(app, member.login_id).get(f"/sessions/{ts.id}/attendees.csv").status_code == 403
 
@@ -562,7 +565,14 @@ def test_a_non_member_who_attends_is_linked_to_the_organiser_only(app, session):
     assert f'href="/members/{elsewhere.physician_id}"' not in page
     assert staff.get(f"/members/{elsewhere.physician_id}").status_code == 404
     elsewhere_row = session.get(Physician, elsewhere.physician_id)
-    assert elsewhere_row.full_name in text(staff.get(f"/sessions/{ts.id}"))
+    attendees = text(staff.get(f"/sessions/{ts.id}")).split('id="attendees"', 1)[1]
+    assert elsewhere_row.full_name in attendees
+    # each named with their own association, where the organiser may turn; the outsider with none
+    elsewhere_row.family_name, session.get(Physician, outsider.physician_id).family_name = "小樽", "会員外"
+    session.flush()
+    attendees = text(staff.get(f"/sessions/{ts.id}")).split('id="attendees"', 1)[1]
+    assert re.search(r"<td>小樽 [^<]*</td><td>[^<]*</td><td>小樽市医師会</td>", attendees)
+    assert re.search(r"<td>会員外 [^<]*</td><td>[^<]*</td><td>非会員</td>", attendees)
     assert login(app, "staff@bunkyo").get(f"/members/{outsider.physician_id}").status_code == 404
     # a cancelled place (not attended) no longer links them
     training.cancel_registration(session, outsider, ts.id)

@@ -171,6 +171,7 @@ def _detail(ts, report=None, errors=None, ticked=(), change=None, change_errors=
     return render_template("training/detail.html", ts=ts, state=training.state(ts), states=STATES,
                            registered=training.registered_count(s, ts.id), waiting=training.waiting_count(s, ts.id),
                            people=people, labels=LABELS, mine=mine,
+                           affiliations=training.affiliations(s, people) if people else {},
                            position=training.waiting_position(s, mine) if mine else None, form=ConfirmForm(),
                            report=report or ReportForm(), errors=errors or {}, ticked=set(ticked),
                            registration_states=REGISTRATION_STATES, change=change or {},
@@ -365,12 +366,13 @@ def attendees_csv(session_id):
     s = db.session()
     ts = training.get(s, actor(), session_id)
     people = training.attendees(s, actor(), ts)  # Forbidden outside the offices that may see them
+    affiliations = training.affiliations(s, people)
     rows = [{"医籍登録番号": r.physician.registry_number or "", "氏名": r.physician.full_name,
              "フリガナ": f"{r.physician.family_kana} {r.physician.given_kana}".strip(),
              "申込日時": local_time(r.registered_at), "状態": REGISTRATION_STATES.get(r.status, r.status),
-             "出席": "出席" if r.attended else ""} for r in people]
+             "出席": "出席" if r.attended else "", "所属医師会": affiliations.get(r.physician_id, "")} for r in people]
     kind = "csv-cp932" if request.args.get("format") == "csv-cp932" else "csv-utf8"
-    return csv_response(rows, ("医籍登録番号", "氏名", "フリガナ", "申込日時", "状態", "出席"),
+    return csv_response(rows, ("医籍登録番号", "氏名", "フリガナ", "申込日時", "状態", "出席", "所属医師会"),
                         f"attendees-{ts.id}", kind)
 
 
