@@ -185,7 +185,7 @@ def _refuse_four_eyes(session: Session, task: HumanTask, user_id: int) -> None:
     filed it for them): holding it would keep it from every colleague who may. Raises Forbidden."""
     if task.kind == "review" and task.application_id:
         app = session.get(Application, task.application_id)
-        if app is not None and applications.four_eyes_blocked(app, Actor(user_id, "", "secretariat")):
+        if app is not None and applications.four_eyes_blocks_user(app, user_id):
             raise Forbidden("four_eyes_hold")
 
 

@@ -579,7 +579,12 @@ def _decide(part: ApplicationPart, actor: Actor, status: PartStatus, comment: st
 
 def four_eyes_blocked(app: Application, actor: Actor) -> bool:
     """Four-eyes: nobody approves an application they are the applicant of, or filed for someone."""
-    return bool(actor.user_id) and actor.user_id in (app.applicant_user_id, app.filed_by_user_id)
+    return four_eyes_blocks_user(app, actor.user_id)
+
+
+def four_eyes_blocks_user(app: Application, user_id: int | None) -> bool:
+    """four_eyes_blocked for a user who is not the one acting (a review handed to a colleague)."""
+    return bool(user_id) and user_id in (app.applicant_user_id, app.filed_by_user_id)
 
 
 def four_eyes_condition(user_id: int):
