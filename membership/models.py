@@ -194,6 +194,9 @@ class OneTimeToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
+    #: a registration link: the password's hash, checked at the confirmation and kept here (not in
+    #: the page, not in the cookie) until the registration; cleared when the link is used
+    kept_hash: Mapped[str | None] = mapped_column(sa.String(255))
 
 
 class ProfileChange(Base):

@@ -219,17 +219,29 @@ def check_registration(session: Session, data: dict, password: bool = True) -> t
     return credentials, profile
 
 
-def complete_registration(session: Session, token: str | None, data: dict, lang: str = "ja",
-                          password_hash: str | None = None) -> UserAccount:
+def confirm_registration(session: Session, token: str | None, data: dict) -> tuple[dict, dict]:
+    """The registration's confirmation: check_registration, and the password kept with the link as
+    its hash for complete_registration (the confirmation page does not carry it back in the clear).
+
+    Raises LinkInvalid, ValidationFailed."""
+    row = tokens.peek(session, "register", token)
+    credentials, profile = check_registration(session, data)
+    row.kept_hash = hash_password(credentials["password"])
+    return credentials, profile
+
+
+def complete_registration(session: Session, token: str | None, data: dict, lang: str = "ja") -> UserAccount:
     """Create the physician and their member account from the profile form and credentials (the
-    account's language `lang`, the screen's). `password_hash`: the password checked at the
-    confirmation and kept as its hash (the confirmation page does not carry it back in the clear).
+    account's language `lang`, the screen's). The password is the one typed in `data`, or else the
+    one kept at the confirmation (confirm_registration).
 
     Raises LinkInvalid, ValidationFailed (every bad field at once).
     """
-    tokens.peek(session, "register", token)
+    kept = tokens.peek(session, "register", token).kept_hash
+    password_hash = None if data.get("password") or not kept else kept
     credentials, profile = check_registration(session, data, password=password_hash is None)
     row = tokens.consume(session, "register", token)
+    row.kept_hash = None
     physician = Physician(email=row.email, **profile)
     session.add(physician)
     session.flush()

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from membership import registration
-from membership.models import Notification, UserAccount
+from membership.models import Notification, OneTimeToken, UserAccount
 
 from ..conftest import actor_for, new_member
 
@@ -63,9 +63,17 @@ def test_self_registration_walks_terms_email_link_form_confirm_and_register(app,
     r = client.post(link, data=data)
     assert r.status_code == 200 and "入力内容の確認" in text(r) and data["login_id"] in text(r)
     assert "Mamis#2024" not in text(r) and 'name="password"' not in text(r)  # not carried in the page
+    # nor in the cookie (signed, not encrypted: readable by whoever holds it) — kept with the link
+    cookie = client.get_cookie("session")
+    kept = app.session_interface.get_signing_serializer(app).loads(cookie.value) if cookie else {}
+    assert not any("argon2" in str(v) or "scrypt" in str(v) or "pbkdf2" in str(v) for v in kept.values()), kept
+    link_row = sa.select(OneTimeToken).where(OneTimeToken.email == address, OneTimeToken.purpose == "register")
+    assert session.scalar(link_row).kept_hash
     sent_back = {k: v for k, v in data.items() if k not in ("password", "password_confirm")}
     r = client.post(link, data={**sent_back, "step": "register"})  # as the confirmation page sends it
     assert r.status_code == 200 and "利用者登録が完了しました" in text(r)
+    session.expire_all()
+    assert session.scalar(link_row).kept_hash is None  # used: nothing kept
     account = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == data["login_id"]))
     assert account.physician.family_kana == "ニチイ" and account.physician.societies == ["日本小児科学会"]
     r = client.get(link)

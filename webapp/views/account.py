@@ -20,7 +20,7 @@ from forms.account import (
     ResetPasswordForm,
     TermsForm,
 )
-from membership import accounts, postal, registration, tokens
+from membership import accounts, postal, registration
 from membership.errors import LinkInvalid, Throttled, ValidationFailed
 from membership.fields import FieldError
 from membership.reference import DEPARTMENTS, MEDICAL_SCHOOLS, PREFECTURES, SEXES, SOCIETIES
@@ -83,11 +83,6 @@ def register_email():
     return render_template("account/email.html", form=form, errors=errors, registering=True), (422 if errors else 200)
 
 
-#: the registration's password between its confirmation and the registration, as its hash (the
-#: confirmation page carried it in a hidden field, kept by the browser's page cache)
-KEPT_PASSWORD = "registration_secret"  # noqa: S105 - a session key, not a password
-
-
 @bp.route("/register/form/<token>", methods=["GET", "POST"])
 def register_form(token):
     s = db.session()
@@ -103,19 +98,15 @@ def register_form(token):
     if form.validate_on_submit():
         data = form.data_for_use_case()
         step = form.step.data
-        kept = session.get(KEPT_PASSWORD) or {}
         try:
             if step == "register":
-                # the password typed before the confirmation, kept here as its hash for this link
-                hashed = kept.get("hash") if kept.get("link") == tokens.digest(token) else None
-                account = registration.complete_registration(s, token, data, lang=current_lang(),
-                                                             password_hash=hashed)
+                # the password typed before the confirmation is kept with the link, as its hash
+                account = registration.complete_registration(s, token, data, lang=current_lang())
+            elif step == "confirm":
+                credentials, profile = registration.confirm_registration(s, token, data)
+                _show_normalised(form, {**credentials, **profile})
             else:
-                credentials, profile = registration.check_registration(s, data)
-                if step == "confirm":
-                    _show_normalised(form, {**credentials, **profile})
-                    session[KEPT_PASSWORD] = {"link": tokens.digest(token),
-                                              "hash": accounts.hash_password(credentials["password"])}
+                registration.check_registration(s, data)
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
@@ -125,9 +116,9 @@ def register_form(token):
         else:
             if step == "register":
                 db.commit()
-                session.pop(KEPT_PASSWORD, None)
                 return render_template("account/registered.html", login_id=account.login_id)
             if step == "confirm":
+                db.commit()  # the password's hash, kept with the link
                 return render_template("account/register_confirm.html", form=form, address=address,
                                        token=token, fields=PROFILE_FIELD_NAMES, **reference_lists())
         # step "back" (or errors): the form again, filled in
