@@ -67,3 +67,9 @@ def consume(session: Session, purpose: str, token: str | None) -> OneTimeToken:
         raise LinkInvalid("link_used")
     session.refresh(row)
     return row
+
+
+def forget_kept(session: Session) -> int:
+    """Beat job: expired links keep no password hash (a registration confirmed and never finished)."""
+    return session.execute(sa.update(OneTimeToken).where(
+        OneTimeToken.kept_hash.is_not(None), OneTimeToken.expires_at < utcnow()).values(kept_hash=None)).rowcount

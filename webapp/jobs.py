@@ -157,11 +157,11 @@ def certificate_reminders() -> int:
 def purge_drafts() -> int:
     """Beat job (every night): wizards left without 一時保存 for a week go, with their files; so do
     uploaded files no document names (a process died between writing one and committing), CSV files
-    checked a day ago and never imported, and the records of screen logins that ended (or are too
-    old to be in use)."""
+    checked a day ago and never imported, the records of screen logins that ended (or are too old to
+    be in use), and the password hashes kept with registration links that expired unused."""
     from pathlib import Path
 
-    from membership import accounts, drafts, import_runs, uploads
+    from membership import accounts, drafts, import_runs, tokens, uploads
 
     root = Path(current_app.config["UPLOAD_DIR"])
     with db.database().session_factory() as s:
@@ -169,6 +169,7 @@ def purge_drafts() -> int:
         uploads.purge_orphans(s, root)
         accounts.purge_login_sessions(s)
         import_runs.purge_checked(s)  # CSV files checked and never imported
+        tokens.forget_kept(s)
         s.commit()
     return purged
 

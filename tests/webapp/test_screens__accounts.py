@@ -292,3 +292,24 @@ def test_the_language_chosen_on_the_screens_is_the_language_of_the_accounts_mail
     assert '<html lang="ja">' in shown.get_data(as_text=True)
     session.refresh(account)
     assert account.lang == "en"
+
+
+def test_an_expired_registration_link_keeps_no_password_hash(app, session):
+    """A registration confirmed and never finished: the nightly purge forgets the kept hash once
+    the link has expired, and not before."""
+    import datetime as dt
+
+    from membership import tokens
+
+    address = f"gone{uuid.uuid4().hex[:6]}@example.jp"
+    expired, fresh = (tokens.issue(session, "register", email=address) for _ in range(2))
+    data = form_data()
+    for token in (expired, fresh):
+        registration.confirm_registration(session, token, data)
+    rows = {t: session.scalar(sa.select(OneTimeToken).where(OneTimeToken.token_hash == tokens.digest(t)))
+            for t in (expired, fresh)}
+    rows[expired].expires_at = dt.datetime(2020, 1, 1)
+    session.flush()
+    assert tokens.forget_kept(session) >= 1
+    session.expire_all()
+    assert rows[expired].kept_hash is None and rows[fresh].kept_hash
