@@ -109,6 +109,11 @@ def test_issued_credentials_come_as_a_pdf_with_the_japanese_font_embedded(app, s
     assert account.must_change_credentials and account.login_id != member.login_id
     from membership import registration
     assert not registration.terms_revised(account)  # asked as at a first login, not as "revised"
+    # an administrator's notice (no office; no support desk configured here) points to the contact
+    # page: the one it is issued for may belong to no association whose secretariat they could ask
+    r = login(app, "admin001").post(f"/members/{member.physician_id}/credentials")
+    content = PdfReader(io.BytesIO(r.get_data())).pages[0].extract_text().replace(" ", "")
+    assert "http://localhost/about/contact" in content and "所属医師会事務局" not in content
 
 
 def test_no_office_can_replace_the_login_of_a_member_who_uses_mamis_or_is_not_its_member(app, session):

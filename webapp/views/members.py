@@ -137,7 +137,8 @@ def profile(physician_id):
 
 def _notice_contact(s) -> str:
     """Whom a login notice tells the member to ask: the issuing office (with its telephone), then the
-    support desk when one is configured (MAMIS_SUPPORT_*)."""
+    support desk when one is configured (MAMIS_SUPPORT_*); an administrator's notice with no desk
+    configured points to the contact page (a non-member has no 所属医師会事務局 to ask)."""
     me = actor()
     parts = []
     office = associations.by_id(s, me.association_id)
@@ -148,7 +149,7 @@ def _notice_contact(s) -> str:
     if tel or mail:
         reach = "　".join(x for x in (f"TEL {tel}" if tel else "", mail) if x)
         parts.append(f"{desk or 'サポート窓口'}（{reach}）")
-    return "、".join(parts)
+    return "、".join(parts) or f"お問合せ {url_for('about.contact', _external=True)}"
 
 
 @bp.route("/members/<int:physician_id>/credentials", methods=["POST"])
