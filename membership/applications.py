@@ -320,6 +320,10 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
         if group is not None:
             facility = group.facility
             errors.pop("facility_id", None)
+            # the layers above begin with or after those below (an 入会予定 below begins later)
+            begins = lower_layers_begin(group)
+            if desired is not None and begins is not None and desired < begins:
+                errors["desired_date"] = ("before_lower_layers", {"date": f"{begins:%Y/%m/%d}"})
     if errors:
         raise ValidationFailed(errors)
     return {"desired_date": desired, "facility": facility, "duty_code": duty, "position": position,
@@ -380,6 +384,12 @@ def _extend_group(session: Session, physician_id: int, raw_group, chain: list, e
             errors["associations"] = ("gap_in_chain", {"lower": lowest.name,
                                                        "layer": lowest.layer + 1})
     return group
+
+
+def lower_layers_begin(group: MembershipGroup) -> dt.date | None:
+    """The day the last of the group's current memberships begins: an association added above them
+    begins that day at the earliest (SPEC §1: no upper layer without the layers below)."""
+    return max((m.since for m in group.memberships if m.status == MembershipStatus.ACTIVE and m.since), default=None)
 
 
 def check_extension(session: Session, actor: Actor, group_id, choices) -> MembershipGroup:

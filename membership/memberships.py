@@ -53,10 +53,14 @@ def activate_membership(session: Session, actor: Actor, part: ApplicationPart) -
     below = {p.association_id for p in app.parts
              if p.action == PartAction.JOIN and p.layer > part.layer}
     check_chain_below(app.group, part.layer, below)
+    # never before a membership below it in the group begins (checked at filing; a lower one
+    # approved meanwhile with a later date moves this one with it)
+    starts = max([app.desired_date or today_jst()] + [
+        m.since for m in app.group.memberships if m.status == MembershipStatus.ACTIVE and m.layer > part.layer])
     membership = Membership(
         group=app.group, physician_id=app.physician_id, association_id=part.association_id,
         category_id=part.category_id, layer=part.layer, status=MembershipStatus.ACTIVE.value,
-        since=app.desired_date or today_jst(),
+        since=starts,
     )
     session.add(membership)
     session.add(MembershipEvent(

@@ -184,6 +184,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "{field} must be a date written year/month/day, such as 2027/04/01."},
     "before_membership_start": {"ja": "{field}は会員資格の開始日（{date}）より後の日付を入力してください。",
                                 "en": "{field} must be after the day the membership begins ({date})."},
+    "before_lower_layers": {"ja": "{field}は下位の医師会の入会日（{date}）以降の日付を入力してください。"
+                                  "上位の医師会だけが先に始まることはありません。",
+                            "en": "{field} must be on or after the day the lower associations' memberships begin "
+                                  "({date}): an upper association never begins first."},
     "date_in_past": {"ja": "{field}は本日以降の日付を入力してください。",
                      "en": "{field} must be today or later."},
     "unknown_association": {"ja": "{field}: 医師会「{code}」は存在しません。",

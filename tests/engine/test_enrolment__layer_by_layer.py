@@ -12,7 +12,7 @@ from membership.errors import NotFound, ValidationFailed
 from membership.models import Application
 
 from ..conftest import actor_for, new_member
-from ..helpers import FULL_CHAIN, file_enrolment, open_task_for
+from ..helpers import FULL_CHAIN, approved_member, file_enrolment, open_task_for
 
 
 def staff(s, code):
@@ -183,3 +183,40 @@ def test_an_approval_is_one_flush_with_its_audit_rows_in_one_insert(session):
         sa.event.remove(engine, "before_cursor_execute", record)
     assert sum(s.startswith("INSERT INTO audit_events") for s in sent) == 1, "\n".join(s[:60] for s in sent)
     assert not any("FROM user_accounts" in s for s in sent)  # the physician's own address is used
+
+
+def test_an_additional_enrolment_begins_no_earlier_than_the_layers_below(session):
+    """SPEC §1, no upper layer without the layers below: 追加入会 above memberships that begin next
+    month (入会予定) may not be dated before them — refused naming the day — and an upper membership
+    approved after a lower one moved later begins with it."""
+    import datetime as dt
+
+    from engine import flows
+    from membership.fields import today_jst
+    from membership.models import Membership
+
+    member, group_id = approved_member(session, chain=[("chuoeast", "A-1"), ("sapporo", "A-1")], begun=False)
+    begins = session.scalar(sa.select(sa.func.max(Membership.since)).where(Membership.group_id == group_id))
+    assert begins > today_jst()  # 入会予定
+
+    def extend(day):
+        return flows.submit_application(session, member, {
+            "kind": "enrolment", "group_id": group_id, "desired_date": day.isoformat(), "facility_id": "undecided",
+            "duty_code": "11",
+            "associations": [{"code": "hokkaido", "category": "A"}, {"code": "jma", "category": "A1"}]})
+
+    with pytest.raises(ValidationFailed) as failed:
+        extend(today_jst())
+    assert failed.value.fields["desired_date"] == ("before_lower_layers", {"date": f"{begins:%Y/%m/%d}"})
+    app = extend(begins)
+    # the layers below move a week later (corrected by their office) before the upper ones approve
+    later = begins + dt.timedelta(days=7)
+    for m in session.scalars(sa.select(Membership).where(Membership.group_id == group_id)):
+        m.since = later
+    session.flush()
+    for code in ("hokkaido", "jma"):
+        tasks.complete_task(session, staff(session, code), open_task_for(session, staff(session, code), app.id).id,
+                            "approve")
+    starts = dict(session.execute(sa.select(Membership.layer, Membership.since)
+                                  .where(Membership.group_id == group_id)).all())
+    assert starts == {4: later, 3: later, 2: later, 1: later}
