@@ -554,8 +554,10 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
         raise ValidationFailed.one("application", "invalid")
     system = app.payload["system"]
     today = today_jst()
-    current = current_certificate(session, app.physician_id, system, today)
-    start = current.valid_until + dt.timedelta(days=1) if current is not None else today
+    # a renewal continues the certificate it was filed against, even when approved after that one
+    # ended (a board approving in batches): no gap in which the member seems uncertified
+    previous = renewed_by(session, app) or current_certificate(session, app.physician_id, system, today)
+    start = previous.valid_until + dt.timedelta(days=1) if previous is not None else today
     until = years_before(start, -years_of(system)) - dt.timedelta(days=1)
     cert = Certificate(physician_id=app.physician_id, system=system, mode=app.payload.get("mode", "new"),
                        number=_next_number(session, system, start.year), valid_from=start, valid_until=until,
@@ -572,6 +574,18 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
                   title=term(CERTIFICATE_TEXT[system][1], lang), issuer=issuer(session, cert), number=cert.number,
                   valid_from=f"{start:%Y/%m/%d}", valid_until=f"{until:%Y/%m/%d}")
     return {"certificate_id": cert.id, "number": cert.number}
+
+
+def renewed_by(session: Session, app: Application) -> Certificate | None:
+    """The certificate a renewal application was filed against (the one whose period its credits
+    were counted from), if it is still active."""
+    if app.payload.get("mode") != "renewal" or not app.payload.get("window"):
+        return None
+    first = dt.date.fromisoformat(app.payload["window"][0])
+    return session.scalar(sa.select(Certificate).where(
+        Certificate.physician_id == app.physician_id, Certificate.system == app.payload["system"],
+        Certificate.status == "active", Certificate.valid_from == first, Certificate.application_id.is_distinct_from(
+            app.id)).order_by(Certificate.valid_until.desc()).limit(1))
 
 
 def add_existing(session: Session, actor: Actor | None, physician_id: int, system: str, number: str,
@@ -704,16 +718,21 @@ def months_before(day: dt.date, months: int) -> dt.date:
 def due_reminders(session: Session, today: dt.date | None = None) -> list[tuple[Certificate, str]]:
     """Active certificates whose next reminder is due today: [(certificate, stage)], at most one
     stage per certificate (the latest due), never one already sent; none once a renewal is
-    issued (a later certificate of the same system)."""
+    issued (a later active certificate of the same system) or while one is under review."""
     today = today or today_jst()
     horizon = years_before(today, -1)
     later = aliased(Certificate)
     renewed = sa.exists().where(later.physician_id == Certificate.physician_id, later.system == Certificate.system,
-                                later.valid_from >= Certificate.valid_until)
+                                later.status == "active", later.valid_from >= Certificate.valid_until)
+    applied = sa.exists().where(
+        Application.physician_id == Certificate.physician_id, Application.kind == "certification",
+        Application.status.in_((ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value,
+                                ApplicationStatus.RETURNED.value)),
+        Application.payload["system"].as_string() == Certificate.system)
     out = []
     for cert in session.scalars(sa.select(Certificate).where(
             Certificate.status == "active", Certificate.valid_until >= today, Certificate.valid_until <= horizon,
-            ~renewed)):
+            ~renewed, ~applied)):
         due = [stage for stage, months in REMINDER_STAGES if today >= months_before(cert.valid_until, months)]
         if due and due[-1] not in (cert.reminders or []):
             out.append((cert, due[-1]))

@@ -252,11 +252,53 @@ def test_holders_are_reminded_six_and_three_months_before_expiry_once_each(sessi
     assert flows.remind_expiring(session, three) == 1 and cert.reminders == ["6m", "3m"]
     # a renewal issued meanwhile stops the reminders
     cert.reminders = ["6m"]
+    revoked = Certificate(physician_id=member.physician_id, system="occupational", mode="renewal",
+                          number="OC-T-4", valid_from=until + dt.timedelta(days=1), status="revoked",
+                          valid_until=until + dt.timedelta(days=5 * 365), verification_code="TESTCODE0004")
+    session.add(revoked)
+    session.flush()
+    assert [c for c, _ in certifications.due_reminders(session, three)] == [cert]  # a revoked one renews nothing
     session.add(Certificate(physician_id=member.physician_id, system="occupational", mode="renewal",
                             number="OC-T-3", valid_from=until + dt.timedelta(days=1),
                             valid_until=until + dt.timedelta(days=5 * 365), verification_code="TESTCODE0003"))
     session.flush()
     assert flows.remind_expiring(session, three) == 0
+
+
+def test_no_reminder_while_a_renewal_is_under_review(session):
+    member, _ = approved_member(session)
+    until = TODAY + dt.timedelta(days=60)
+    cert = Certificate(physician_id=member.physician_id, system="occupational", mode="new", number="OC-T-5",
+                       valid_from=until - dt.timedelta(days=5 * 365), valid_until=until,
+                       verification_code="TESTCODE0005")
+    session.add(cert)
+    session.flush()
+    assert [c for c, _ in certifications.due_reminders(session, TODAY)] == [cert]
+    _credits(session, member, "occupational", update=1, practical=1, specialised=18)
+    assert _apply(session, member).payload["mode"] == "renewal"
+    assert cert not in [c for c, _ in certifications.due_reminders(session, TODAY)]
+
+
+def test_a_renewal_approved_after_the_certificate_ended_continues_it(session, monkeypatch):
+    """JMA's board approves in batches: a renewal filed before the certificate ended and approved
+    after it starts the day after it ended, not on the day of approval (no uncertified gap)."""
+    member, _ = approved_member(session)
+    until = TODAY + dt.timedelta(days=5)
+    session.add(Certificate(physician_id=member.physician_id, system="occupational", mode="new", number="OC-T-6",
+                            valid_from=until - dt.timedelta(days=5 * 365), valid_until=until,
+                            verification_code="TESTCODE0006"))
+    session.flush()
+    _credits(session, member, "occupational", update=1, practical=1, specialised=18)
+    app = _apply(session, member)
+    for code in ("sapporo", "hokkaido"):
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "approve")
+    monkeypatch.setattr(certifications, "today_jst", lambda: until + dt.timedelta(days=35))
+    staff = actor_for(session, "staff@jma")
+    tasks.complete_task(session, staff, open_task_for(session, staff, app.id).id, "approve")
+    issued = session.scalar(sa.select(Certificate).where(Certificate.application_id == app.id))
+    assert issued.mode == "renewal" and issued.valid_from == until + dt.timedelta(days=1)
+    assert issued.valid_until == certifications.years_before(issued.valid_from, -5) - dt.timedelta(days=1)
 
 
 def test_a_holder_using_english_reads_the_requirements_and_the_certificate_in_english(session):
