@@ -7,18 +7,23 @@ fails (Conflict), so two designers never silently overwrite each other.
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from membership import audit
 from membership.actors import Actor
 from membership.db import utcnow
-from membership.errors import Conflict, NotFound
+from membership.errors import Conflict, NotFound, ValidationFailed
 
 from . import decision_check, dry_run
 from .deploy import content_hash, decision_source, deploy, latest
 from .models import ProcessDefinition, ProcessDraft
 from .validation import InvalidDefinition, Problem, kind_of, problems_of
+
+#: characters XML 1.0 does not allow anywhere (tab, line feed and carriage return are allowed)
+_NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def draft_of(session: Session, key: str) -> ProcessDraft | None:
@@ -64,6 +69,8 @@ def save_draft(session: Session, actor: Actor, key: str, xml: str, revision: int
     current = latest(session, key)
     if current is None:
         raise NotFound()
+    if _NOT_XML_CHARACTER.search(xml):  # XML 1.0 has no place for them (PostgreSQL no place for NUL)
+        raise ValidationFailed.one("bpmn", "bad_character")
     found = check(session, key, xml)
     stored = [{"element": p.element, "key": p.key, "params": p.params, "name": p.name} for p in found]
     if revision == 0:

@@ -333,6 +333,8 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
         raise Conflict("task_claimed")
     if task.kind == "amend":
         decision = "resubmit"
+    elif changes:  # a reviewer decides; only the applicant's amendment changes what was filed
+        raise ValidationFailed.one("changes", "changes_on_amend_only")
     _validate_decision(task, decision, comment)
     if task.kind == "amend" and task.application_id:
         app = session.get(Application, task.application_id)

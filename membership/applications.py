@@ -48,6 +48,12 @@ OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, Ap
 UNDECIDED_PART = (PartStatus.PENDING, PartStatus.IN_REVIEW, PartStatus.RETURNED)
 #: the facility choices that are not a facility: not decided / not listed, and home member
 FACILITY_MODES = {"undecided": "未定・一覧にない", "home": "自宅会員"}
+
+
+def facility_mode(raw) -> str | None:
+    """`undecided` or `home` when a body's facility_id names one of FACILITY_MODES (any JSON value
+    may arrive there: a list or an object is no mode, and no facility either)."""
+    return raw if isinstance(raw, str) and raw in FACILITY_MODES else None
 #: kinds that change memberships: one of them pending on a group holds back another (a fee
 #: reduction or a certification in review does not)
 MEMBERSHIP_KINDS = ("enrolment", "withdrawal", "transfer")
@@ -269,14 +275,19 @@ def check_duty(data: dict, errors: dict, home: bool = False) -> tuple[str, str]:
     """The duty at the facility (`duty_code`, required — not for a 自宅会員 (`home`), who has no
     facility: the codes all describe work at one) and the position (optional) of an enrolment or
     a transfer, checked against the code lists; the errors go into `errors`."""
-    duty = str(data.get("duty_code") or "")
-    if not duty:
+    duty = data.get("duty_code") or ""
+    if not isinstance(duty, str | int):
+        errors["duty_code"], duty = ("unknown_duty", {}), ""
+    elif not duty:
         if not home:
             errors["duty_code"] = ("choose", {})
-    elif duty not in DUTY_CODES:
+    elif str(duty) not in DUTY_CODES:
         errors["duty_code"] = ("unknown_duty", {})
-    position = str(data.get("position") or "")
-    if position and position not in POSITIONS:
+    duty = str(duty)
+    position = data.get("position") or ""
+    if not isinstance(position, str):
+        errors["position"], position = ("unknown_position", {}), ""
+    elif position and position not in POSITIONS:
         errors["position"] = ("unknown_position", {})
     return duty, position
 
@@ -293,7 +304,7 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
     raw_facility = data.get("facility_id")
     if raw_facility in (None, ""):
         errors["facility_id"] = ("choose", {})
-    elif raw_facility in FACILITY_MODES:
+    elif facility_mode(raw_facility):
         pass  # 未定・一覧にない, or 自宅会員: no facility row
     else:
         facility = get_facility(session, raw_facility)
@@ -327,7 +338,7 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
     if errors:
         raise ValidationFailed(errors)
     return {"desired_date": desired, "facility": facility, "duty_code": duty, "position": position,
-            "chain": chain, "facility_mode": raw_facility if raw_facility in FACILITY_MODES else "facility",
+            "chain": chain, "facility_mode": facility_mode(raw_facility) or "facility",
             "facility_name": facility_name,
             "group": group, "designations": [d for d in DESIGNATIONS if d in designations]}
 
@@ -691,26 +702,32 @@ def amend(session: Session, actor: Actor, app: Application, changes: dict) -> No
     unseen). The chain of associations is not changed by an amendment.
     """
     errors: dict[str, tuple[str, dict]] = {key: ("unknown_field", {}) for key in changes if key not in AMENDABLE}
-    _amend_categories(app, changes.get("categories") or {}, errors)
-    if "desired_date" in changes:
+    chosen = changes.get("categories") or {}
+    if isinstance(chosen, dict):
+        _amend_categories(app, chosen, errors)
+    else:
+        errors["categories"] = ("invalid", {})
+    # the date as filed stands even once it has passed (the return took the time, not the applicant)
+    if "desired_date" in changes and not _same_day(changes["desired_date"], app.desired_date):
         app.desired_date = _parse_date(changes["desired_date"], "desired_date", errors) or app.desired_date
-    if changes.get("facility_id") in FACILITY_MODES:
+    raw_facility = changes.get("facility_id")
+    if facility_mode(raw_facility):
         app.facility_id = None
-        app.payload = {**(app.payload or {}), "facility_mode": changes["facility_id"]}
-    elif changes.get("facility_id") not in (None, ""):
-        facility = get_facility(session, changes["facility_id"])
+        app.payload = {**(app.payload or {}), "facility_mode": raw_facility}
+    elif raw_facility not in (None, ""):
+        facility = get_facility(session, raw_facility)
         if facility is None:
             errors["facility_id"] = ("unknown_facility", {})
         else:
             app.facility_id = facility.id
             app.payload = {**(app.payload or {}), "facility_mode": "facility"}
     if changes.get("duty_code"):
-        if changes["duty_code"] not in DUTY_CODES:
+        if not isinstance(changes["duty_code"], str) or changes["duty_code"] not in DUTY_CODES:
             errors["duty_code"] = ("unknown_duty", {})
         else:
             app.duty_code = changes["duty_code"]
     if "position" in changes:
-        if changes["position"] and changes["position"] not in POSITIONS:
+        if changes["position"] and (not isinstance(changes["position"], str) or changes["position"] not in POSITIONS):
             errors["position"] = ("unknown_position", {})
         else:
             app.position = changes["position"] or ""
@@ -720,13 +737,36 @@ def amend(session: Session, actor: Actor, app: Application, changes: dict) -> No
                  on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
 
 
+def _same_day(raw, day: dt.date | None) -> bool:
+    """Whether a date as typed (2027-04-01, 2027/04/01) is `day`."""
+    try:
+        return day is not None and dt.date.fromisoformat(str(raw).replace("/", "-")) == day
+    except ValueError:
+        return False
+
+
 def _amend_categories(app: Application, chosen: dict, errors: dict) -> None:
     """A returned application's member categories, chosen again for the associations still to decide
-    (a category is the usual reason to return an enrolment); the stored summary follows."""
+    (a category is the usual reason to return an enrolment); the stored summary follows. An
+    association the application does not join, or one that has decided already, is refused by
+    name unless its category is the one it has (a form sends every association back)."""
+    joins = {p.association.code: p for p in app.parts if p.action == PartAction.JOIN}
     undecided = {p.association.code: p for p in undecided_joins(app)}
     for code, cat_code in chosen.items():
         part = undecided.get(code)
-        if part is None or not cat_code or (part.category is not None and part.category.code == cat_code):
+        if cat_code is None:
+            continue
+        if not isinstance(cat_code, str):
+            errors[f"category-{code}"] = ("invalid", {})
+            continue
+        if part is None:
+            decided = joins.get(code)
+            if decided is None:
+                errors["categories"] = ("not_in_application", {"code": code})
+            elif cat_code and (decided.category is None or decided.category.code != cat_code):
+                errors[f"category-{code}"] = ("category_decided", {"association": decided.association.name})
+            continue
+        if not cat_code or (part.category is not None and part.category.code == cat_code):
             continue
         category = next((c for c in part.association.categories if c.code == cat_code), None)
         if category is None:

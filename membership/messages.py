@@ -188,6 +188,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                                   "上位の医師会だけが先に始まることはありません。",
                             "en": "{field} must be on or after the day the lower associations' memberships begin "
                                   "({date}): an upper association never begins first."},
+    "changes_on_amend_only": {"ja": "{field}は、差し戻された申請を申請者が修正するときにだけ指定できます。",
+                              "en": "{field} can be given only when the applicant amends a returned application."},
+    "not_in_application": {"ja": "{field}: 医師会「{code}」はこの申請の入会先ではありません。",
+                           "en": "{field}: \"{code}\" is not an association this application joins."},
+    "category_decided": {"ja": "{field}: {association}はすでに審査を終えたため、会員区分は変更できません。",
+                         "en": "{field}: {association} has decided already; its member category cannot change."},
     "date_in_past": {"ja": "{field}は本日以降の日付を入力してください。",
                      "en": "{field} must be today or later."},
     "unknown_association": {"ja": "{field}: 医師会「{code}」は存在しません。",

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from . import audit, fields, memberships
 from .actors import Actor
 from .applications import (
-    FACILITY_MODES,
     _app,
     _mail_applicant,
     _parse_date,
     check_duty,
     check_not_before_start,
+    facility_mode,
     lock_applicant,
     pending_on_group,
     record_submission,
@@ -66,7 +66,7 @@ def plan(session: Session, physician_id: int, data: dict, actor: Actor | None = 
     facility, mode, facility_name = None, "facility", ""
     if data.get("facility_id") in (None, ""):
         errors["facility_id"] = ("choose", {})
-    elif data["facility_id"] in FACILITY_MODES:
+    elif facility_mode(data["facility_id"]):
         # 未定・一覧にない (with the name, if known), or 自宅会員: the new place has no facility row
         mode = data["facility_id"]
         if mode == "undecided":

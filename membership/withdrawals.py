@@ -22,6 +22,7 @@ from .applications import (
     _app,
     _mail_applicant,
     _parse_date,
+    _same_day,
     applicant_contact,
     check_not_before_start,
     lock_applicant,
@@ -92,7 +93,7 @@ def contract_body(data: dict) -> dict:
     if "association" in body and "associations" not in body:
         code = body.pop("association")
         body["associations"] = [code] if code not in (None, "") else []
-    if body.get("reason") in LEGACY_REASONS:
+    if isinstance(body.get("reason"), str) and body["reason"] in LEGACY_REASONS:
         body["reason"] = LEGACY_REASONS[body["reason"]]
     return body
 
@@ -180,9 +181,14 @@ def earliest_for(reason: str) -> dt.date | None:
 
 def _reason(data: dict, errors: dict) -> tuple[str, str]:
     """`reason` and `reason_text` checked (the text only with `other`; it is dropped otherwise)."""
-    reason = str(data.get("reason") or "")
-    text = str(data.get("reason_text") or "").strip()
-    if not reason:
+    reason, text = data.get("reason") or "", data.get("reason_text") or ""
+    if not isinstance(text, str):
+        errors["reason_text"] = ("invalid", {})
+        text = ""
+    text = text.strip()
+    if not isinstance(reason, str):
+        errors["reason"] = ("invalid", {})
+    elif not reason:
         errors["reason"] = ("choose", {})
     elif reason not in REASONS:
         errors["reason"] = ("choose_from_list", {})
@@ -225,7 +231,8 @@ def amend_pending(session: Session, actor: Actor, app: Application, changes: dic
     before = (app.desired_date, (app.payload or {}).get("reason", ""), (app.payload or {}).get("reason_text", ""))
     errors: dict[str, tuple[str, dict]] = {key: ("unknown_field", {}) for key in contract_body(changes)
                                            if key not in ("desired_date", "reason", "reason_text")}
-    if "desired_date" in changes:
+    if "desired_date" in changes and not _same_day(changes["desired_date"], app.desired_date):
+        # the date as filed stands even once it has passed (a return took the time)
         reason = contract_body(changes).get("reason") or (app.payload or {}).get("reason", "")
         day = _parse_date(changes["desired_date"], "desired_date", errors, earliest_for(reason))
         left = {part.association_id for part in app.parts}
@@ -233,8 +240,8 @@ def amend_pending(session: Session, actor: Actor, app: Application, changes: dic
         app.desired_date = app.desired_date if "desired_date" in errors else day
     payload = dict(app.payload or {})
     changes = contract_body(changes)
-    if "reason" in changes:
-        reason, text = _reason(changes, errors)
+    if "reason" in changes or "reason_text" in changes:  # the text alone: with the reason it explains
+        reason, text = _reason({"reason": payload.get("reason", ""), **changes}, errors)
         if not errors:
             payload.update(reason=reason, reason_text=text)
     if errors:

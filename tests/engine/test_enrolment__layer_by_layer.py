@@ -220,3 +220,28 @@ def test_an_additional_enrolment_begins_no_earlier_than_the_layers_below(session
     starts = dict(session.execute(sa.select(Membership.layer, Membership.since)
                                   .where(Membership.group_id == group_id)).all())
     assert starts == {4: later, 3: later, 2: later, 1: later}
+
+
+def test_a_returned_enrolment_keeps_its_date_after_the_date_has_passed(session):
+    """The return took the time: resubmitted with the desired date as filed, now past, it is
+    accepted; moved to another past day, it is refused."""
+    import datetime as dt
+
+    from membership.fields import today_jst
+
+    member = new_member(session)
+    app = file_enrolment(session, member)
+    office = staff(session, "chuoeast")
+    tasks.complete_task(session, office, open_task_for(session, office, app.id).id, "return", "役職を確認してください")
+    passed = today_jst() - dt.timedelta(days=5)
+    app.desired_date = passed  # filed for a day that has gone by while it was returned
+    session.flush()
+    amend = open_task_for(session, member, app.id)
+    with pytest.raises(ValidationFailed) as failed:
+        tasks.complete_task(session, member, amend.id, changes={"desired_date": (passed - dt.timedelta(days=1))
+                                                                .isoformat(), "position": "院長"})
+    assert failed.value.fields["desired_date"][0] == "date_in_past"
+    tasks.complete_task(session, member, amend.id, changes={"desired_date": passed.strftime("%Y/%m/%d"),
+                                                            "position": "院長"})
+    assert app.desired_date == passed and app.position == "院長" and app.status != "returned"
+    assert open_task_for(session, staff(session, "chuoeast"), app.id) is not None  # reviewed again

@@ -111,3 +111,13 @@ def test_the_api_deploys_a_draft_its_dry_run_finds_at_fault_only_when_confirmed(
     assert deploy.latest(session, "fee_reduction_candidates").version == before
     done = designer.post(draft + "/deploy?confirm=true", headers={"If-Match": "1"})
     assert done.status_code == 201 and deploy.latest(session, "fee_reduction_candidates").version == before + 1
+
+
+def test_a_draft_with_a_character_xml_forbids_is_refused_and_nothing_is_saved(api):
+    """NUL and the other C0 controls have no place in XML 1.0 (nor NUL in PostgreSQL's text): a
+    draft carrying one is refused naming the BPMN, on either database."""
+    designer = api("designer01")
+    for bad in ("<a>\x00</a>", REVIEW.replace("<bpmn:process", "<!-- \x00 --><bpmn:process", 1), "<a>\x1b</a>"):
+        r = designer.put(DRAFT, data=bad.encode(), headers={"If-Match": "0"}, **XML)
+        assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"bpmn"}, r.get_json()
+    assert designer.get(DRAFT).status_code == 404

@@ -126,3 +126,81 @@ def test_a_json_body_sent_without_its_content_type_is_told_so(api, session):
     assert r.status_code == 422 and r.get_json()["error"]["code"] == "invalid"  # typed: checked as a body
     r = client.client.post("/api/v1/auth/token", data='{"login_id": "x", "password": "y"}')
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_request"
+
+
+def test_an_empty_kind_beside_the_inbox_s_parameters_is_not_given(api):
+    client = api("staff@sapporo")
+    r = client.get("/api/v1/tasks?kind=&page=1")
+    assert r.status_code == 200 and r.get_json() == client.get("/api/v1/tasks?page=1").get_json()
+    assert client.get("/api/v1/tasks?association=&page=1").status_code == 200
+
+
+def test_lists_and_objects_where_a_code_goes_are_refused_naming_the_field(api, session):
+    client = api(new_member(session, prefix="wshape").login_id)
+    for facility_id in ([1], {}, ["home"]):
+        r = client.post("/api/v1/applications", json={**enrolment_body(), "facility_id": facility_id})
+        assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"facility_id"}, facility_id
+    for field, value in (("duty_code", ["11"]), ("position", {"x": 1})):
+        r = client.post("/api/v1/applications", json={**enrolment_body(), field: value})
+        assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {field}, field
+    member, _ = approved_member(session, prefix="wshapt")
+    r = api(member.login_id).post("/api/v1/applications", json={
+        "kind": "transfer", "facility_id": [1], "duty_code": "11", "desired_date": "2099-01-01",
+        "associations": [{"code": "kitaku", "category": "B-2"}]})
+    assert r.status_code == 422 and "facility_id" in r.get_json()["error"]["fields"]
+
+
+def _returned(api, session, body, code):
+    """An application filed through the API and returned by `code`'s office: (member client, amend task id)."""
+    from engine import tasks
+
+    from ..conftest import actor_for
+    from ..helpers import open_task_for
+
+    member = new_member(session, prefix="wamd") if body["kind"] == "enrolment" else approved_member(
+        session, prefix="wamw")[0]
+    client = api(member.login_id)
+    r = client.post("/api/v1/applications", json=body)
+    assert r.status_code == 201, r.get_json()
+    app_id = r.get_json()["id"]
+    staff = actor_for(session, f"staff@{code}")
+    tasks.complete_task(session, staff, open_task_for(session, staff, app_id).id, "return", "直してください")
+    session.flush()
+    return client, open_task_for(session, member, app_id).id, app_id
+
+
+def test_an_amendment_of_the_wrong_shape_is_refused_and_changes_nothing(api, session):
+    from membership.models import Application
+
+    client, amend, app_id = _returned(api, session, enrolment_body(), "chuoeast")
+    before = dict(session.get(Application, app_id).payload)
+    for changes, field in (({"categories": "x"}, "categories"), ({"facility_id": [1]}, "facility_id"),
+                           ({"duty_code": ["11"]}, "duty_code"), ({"categories": {"nowhere": "A-1"}}, "categories"),
+                           ({"categories": {"chuoeast": ["A-1"]}}, "category-chuoeast")):
+        r = client.post(f"/api/v1/tasks/{amend}/complete", json={"changes": changes})
+        assert r.status_code == 422 and field in r.get_json()["error"]["fields"], (changes, r.get_json())
+    session.expire_all()
+    assert session.get(Application, app_id).payload == before and session.get(Application, app_id).status == "returned"
+    # a reviewer's decision carries no changes: refused, not ignored
+    other = api(new_member(session, prefix="wrev").login_id).post("/api/v1/applications", json=enrolment_body())
+    staff = api("staff@chuoeast")
+    [review] = [t for t in staff.get("/api/v1/tasks?status=open&kind=review").get_json()
+                if t["application_id"] == other.get_json()["id"]]
+    r = staff.post(f"/api/v1/tasks/{review['id']}/complete",
+                   json={"decision": "approve", "changes": {"desired_date": "2025-02-30"}})
+    assert r.status_code == 422 and "changes" in r.get_json()["error"]["fields"]
+    assert staff.get(f"/api/v1/tasks/{review['id']}").get_json()["status"] == "open"
+
+
+def test_a_withdrawal_amendment_of_the_wrong_shape_is_refused(api, session):
+    import datetime as dt
+
+    from membership.fields import today_jst
+
+    body = {"kind": "withdrawal", "desired_date": (today_jst() + dt.timedelta(days=30)).isoformat(),
+            "reason": "retirement", "associations": ["chuoeast"]}
+    client, amend, _ = _returned(api, session, body, "chuoeast")
+    for changes, field in (({"reason": ["x"]}, "reason"), ({"reason": {}}, "reason"),
+                           ({"withdrawal_reason": ["x"]}, "reason"), ({"reason_text": ["x"]}, "reason_text")):
+        r = client.post(f"/api/v1/tasks/{amend}/complete", json={"changes": changes})
+        assert r.status_code == 422 and field in r.get_json()["error"]["fields"], (changes, r.get_json())

@@ -124,9 +124,9 @@ def list_tasks(query):
     the inbox (its scope is the office's) and is refused naming it."""
     inbox_keys = {"view", "application_kind", "layer", "date_from", "date_to", "applicant", "holder", "sort", "order",
                   "page", "per_page"}
-    if g.actor.is_secretariat and inbox_keys & set(query):
+    if g.actor.is_secretariat and inbox_keys & {k for k, v in request.args.items() if v.strip()}:
         args = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in query.items() if k in inbox_keys}
-        given = set(request.args)
+        given = set(query)  # an empty value is no value (dropped by the schema)
         refused = {name: ("not_with_inbox", {}) for name in ("association", "kind") if name in given and (
             name == "association" or query.get("kind") in tasks.TASK_KINDS)}
         if refused:
