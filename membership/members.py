@@ -32,7 +32,7 @@ from .models import (
     TrainingSession,
     UserAccount,
 )
-from .statuses import ApplicationStatus, MembershipStatus
+from .statuses import ApplicationStatus, MembershipStatus, PartAction
 
 OPEN_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED)
 
@@ -41,6 +41,8 @@ PAGE_SIZE = 50
 #: 現会員 are members today; 入会予定 were approved from a later date (e.g. 4月1日入会)
 STATUSES = {"active": "現会員", "upcoming": "入会予定", "former": "退会済み", "applying": "入会申請中",
             "attendee": "研修会の受講者（会員外）"}
+#: a physician without a membership here yet whose transfer into it is approved (listed as 入会予定)
+MOVING_IN = "入会予定（異動）"
 
 
 def scope(actor: Actor, attendees: bool = True, acting: bool = False, probe: bool = False):
@@ -70,14 +72,27 @@ def scope(actor: Actor, attendees: bool = True, acting: bool = False, probe: boo
     return sa.false()
 
 
+def _applying(association_id, *where):
+    """The physicians with an application to the association under review."""
+    return (sa.select(Application.physician_id).join(ApplicationPart)
+            .where(ApplicationPart.association_id == association_id, Application.status.in_(OPEN_STATUSES), *where))
+
+
+def _moving_in(association_id, *where):
+    """The physicians whose transfer into the association is approved and waits for its date (its
+    memberships begin when the transfer applies): the receiving office prepares for them."""
+    return (sa.select(Application.physician_id).join(ApplicationPart)
+            .where(ApplicationPart.association_id == association_id, ApplicationPart.action == PartAction.JOIN,
+                   Application.kind == "transfer", Application.status == ApplicationStatus.APPROVED, *where))
+
+
 def _scope_parts(actor: Actor, attendees: bool = True, acting: bool = False) -> list:
     """The SELECTs of physician ids whose union is an office's scope (see `scope`)."""
-    applying = (sa.select(Application.physician_id).join(ApplicationPart)
-                .where(ApplicationPart.association_id == actor.association_id, Application.status.in_(OPEN_STATUSES)))
     held = sa.select(Membership.physician_id).where(Membership.association_id == actor.association_id)
     if acting:
         held = held.where(Membership.status == MembershipStatus.ACTIVE)
-    return [held, applying, *([_attended_here(actor)] if attendees and not acting else [])]
+    return [held, _applying(actor.association_id), _moving_in(actor.association_id),
+            *([_attended_here(actor)] if attendees and not acting else [])]
 
 
 def co_organised_by(association_id: int, statuses: tuple[str, ...] = ("accepted",)):
@@ -106,15 +121,15 @@ def _attended_here(actor: Actor):
 
 
 def links_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, str]:
-    """{physician id: "applying" | "attendee"} for those of a page of the list who have no
-    membership in the actor's association: applying to it, or only linked by its sessions."""
+    """{physician id: "applying" | "moving_in" | "attendee"} for those of a page of the list who
+    have no membership in the actor's association: applying to it, moving in on a transfer's date,
+    or only linked by its sessions."""
     if not actor.association_id or not physician_ids:
         return {}
     members_here = set(session.scalars(sa.select(Membership.physician_id).where(
         Membership.association_id == actor.association_id, Membership.physician_id.in_(physician_ids))))
-    applying = set(session.scalars(sa.select(Application.physician_id).join(ApplicationPart).where(
-        ApplicationPart.association_id == actor.association_id, Application.status.in_(OPEN_STATUSES),
-        Application.physician_id.in_(physician_ids))))
+    applying = set(session.scalars(_applying(actor.association_id, Application.physician_id.in_(physician_ids))))
+    moving_in = set(session.scalars(_moving_in(actor.association_id, Application.physician_id.in_(physician_ids))))
     attended = set(session.scalars(_attended_here(actor).where(SessionRegistration.physician_id.in_(physician_ids))))
     out = {}
     for pid in physician_ids:
@@ -122,6 +137,8 @@ def links_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict
             continue
         if pid in applying:
             out[pid] = "applying"
+        elif pid in moving_in:
+            out[pid] = "moving_in"
         elif pid in attended:
             out[pid] = "attendee"
     return out
@@ -319,16 +336,21 @@ def _standing(actor: Actor, status: str, category: str) -> list:
     conditions = []
     if status == "active":
         conditions.append(Physician.id.in_(current.where(Membership.since <= today_jst())))
-    elif status == "upcoming":
-        conditions += [Physician.id.in_(current.where(Membership.since > today_jst())),
-                       Physician.id.not_in(current.where(Membership.since <= today_jst()))]
+    elif status == "upcoming":  # approved from a later date: an enrolment, or a transfer in
+        later = current.where(Membership.since > today_jst())
+        if actor.association_id:
+            later = sa.union(later, _moving_in(actor.association_id))
+        conditions += [Physician.id.in_(later), Physician.id.not_in(current.where(Membership.since <= today_jst()))]
     elif status == "former":
         conditions += [Physician.id.in_(sa.select(Membership.physician_id).where(
             *here, Membership.status != MembershipStatus.ACTIVE)), Physician.id.not_in(current)]
     elif status == "applying":
+        # an enrolment, or a transfer into the association, under review (a transfer's leave part is
+        # no joining: the physician is this office's member already, and so not in the list here)
         conditions += [Physician.id.in_(sa.select(Application.physician_id).join(ApplicationPart).where(
             *([ApplicationPart.association_id == actor.association_id] if actor.association_id else []),
-            Application.kind == "enrolment", Application.status.in_(OPEN_STATUSES))), Physician.id.not_in(current)]
+            ApplicationPart.action == PartAction.JOIN, Application.kind.in_(("enrolment", "transfer")),
+            Application.status.in_(OPEN_STATUSES))), Physician.id.not_in(current)]
     elif status == "attendee":
         if not actor.association_id:
             raise ValidationFailed({"status": ("choose_from_list", {})}, context="members")
@@ -345,7 +367,7 @@ def standing_label(membership: Membership | None, link: str | None, today) -> tu
     退会済み or 異動により退会 (with the last day), or, without a membership there, 入会申請中 or
     研修会の受講者 (`link`, from links_here)."""
     if membership is None:
-        return STATUSES.get(link or "", ""), ""
+        return (MOVING_IN if link == "moving_in" else STATUSES.get(link or "", "")), ""
     if membership.status == MembershipStatus.ACTIVE:
         return STATUSES["upcoming" if membership.since > today else "active"], ""
     until = membership.until.isoformat() if membership.until else ""

@@ -167,6 +167,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "parent": {"ja": "上位の医師会", "en": "Parent association"},
     "q": {"ja": "検索語", "en": "Search words"},
     "changes": {"ja": "修正内容", "en": "Changes"},
+    "categories": {"ja": "会員区分", "en": "Member categories"},
     "to_user_id": {"ja": "担当者", "en": "Staff member"},
     "application_kind": {"ja": "申請の種類", "en": "Application kind"},
     "applicant": {"ja": "申請者", "en": "Applicant"},

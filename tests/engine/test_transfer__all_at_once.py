@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from engine import flows, runtime, tasks
 from engine.models import ProcessInstance
-from membership import associations, memberships
+from membership import associations, members, memberships
 from membership.actors import SYSTEM
 from membership.errors import ValidationFailed
 from membership.fields import today_jst
@@ -61,9 +61,20 @@ def test_within_the_prefecture_only_the_district_changes_and_jma_records_it(sess
     app = transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー", days=10)
     # JMA reviews no part (API.md's actions are join, leave and certify): its membership records the move
     assert [(p.association.code, p.action) for p in app.parts] == [("chuoeast", "leave"), ("kitaku", "join")]
+    kitaku = staff(session, "kitaku")
+
+    def listed(status):
+        return member.physician_id in {p.id for p in members.list_members(session, kitaku, status=status)[0]}
+
+    assert listed("applying") and not listed("upcoming")  # a transfer in under review: 入会申請中
     work(session, app, [("chuoeast", "approve"), ("kitaku", "approve")])
     session.refresh(app)
     assert app.status == "approved" and active(session, member) == ["chuoeast", "sapporo", "hokkaido", "jma"]
+    # approved, waiting for its date: the receiving office still sees the member, as 入会予定（異動）
+    assert members.can_see(session, kitaku, member.physician_id)
+    assert listed("upcoming") and not listed("applying") and listed("")
+    assert members.links_here(session, kitaku, [member.physician_id]) == {member.physician_id: "moving_in"}
+    assert not members.can_see(session, staff(session, "otaru"), member.physician_id)
     assert fire(session, clock, app) is True
     session.refresh(app)
     assert app.status == "completed"
