@@ -13,7 +13,7 @@ import csv
 import io
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from . import audit, fields
 from .actors import Actor
@@ -223,6 +223,37 @@ def _same_person(physician: Physician, item: dict) -> bool:
             and fields.bare_kana(physician.given_kana) == fields.bare_kana(item["given_kana"]))
 
 
+def _chains_here(session: Session, association_id: int, layer: int, physician_ids: list[int]) -> dict:
+    """{physician id: the group whose chain this association continues} — a group whose active
+    memberships are all below `layer` in this association's descendants, or all above it in its
+    ancestors (the first such group, for two)."""
+    if not physician_ids:
+        return {}
+    parents = dict(session.execute(sa.select(Association.id, Association.parent_id)).all())
+
+    def under(aid, ancestor) -> bool:
+        seen = set()
+        while aid is not None and aid not in seen:
+            if aid == ancestor:
+                return True
+            seen.add(aid)
+            aid = parents.get(aid)
+        return False
+
+    found: dict[int, MembershipGroup] = {}
+    groups = session.scalars(sa.select(MembershipGroup).where(MembershipGroup.physician_id.in_(physician_ids))
+                             .options(selectinload(MembershipGroup.memberships)).order_by(MembershipGroup.id))
+    for group in groups:
+        active = [m for m in group.memberships if m.status == MembershipStatus.ACTIVE]
+        if group.physician_id in found or not active:
+            continue
+        top, bottom = min(active, key=lambda m: m.layer), max(active, key=lambda m: m.layer)
+        if (top.layer > layer and under(top.association_id, association_id)) or (
+                bottom.layer < layer and under(association_id, bottom.association_id)):
+            found[group.physician_id] = group
+    return found
+
+
 def import_members(session: Session, actor: Actor, raw: bytes) -> int:
     """Write every row, or nothing: raises ValidationFailed (with the per-row problems in
     `params["problems"]`) when any row is bad. Returns the number of memberships created."""
@@ -253,8 +284,12 @@ def import_members(session: Session, actor: Actor, raw: bytes) -> int:
             session.add(physician)
         wanted.append((item, physician))
     session.flush()
-    groups = [MembershipGroup(physician_id=physician.id) for _, physician in wanted]
-    session.add_all(groups)
+    # a physician whose chain below or above this association is already recorded (the city, or the
+    # prefecture, imported first) joins it in that group: one chain, which a withdrawal below then
+    # cascades up (SPEC §1)
+    below = _chains_here(session, actor.association_id, layer, [p.id for _, p in wanted if p.id is not None])
+    groups = [below.get(physician.id) or MembershipGroup(physician_id=physician.id) for _, physician in wanted]
+    session.add_all([g for g in groups if g.id is None])
     session.flush()
     memberships = [Membership(group_id=group.id, physician_id=physician.id, association_id=actor.association_id,
                               category_id=item["category"].id, layer=layer, since=item["since"],

@@ -284,3 +284,33 @@ def test_the_export_says_each_rows_standing_in_the_office(app, session):
     assert by_registry[number[current]] == ("現会員", "")
     assert by_registry[number[former]] == ("退会済み", "2025-03-31")
     assert by_registry[number[applying]] == ("入会申請中", "")
+
+
+def test_a_prefecture_s_import_continues_the_chains_its_cities_imported(session):
+    """小樽市医師会 imports its members, then 北海道医師会 imports its own file naming some of them:
+    each of those joins the chain 小樽 began (one group, so a withdrawal from 小樽 cascades up),
+    and a physician with no chain below (郡市区医師会に入会しない) begins a group of their own."""
+    from membership import imports
+    from membership.models import MembershipGroup
+
+    from ..conftest import actor_for
+
+    a, b = numbers(2)
+    row = [a, "連結", "一郎", "レンケツ", "イチロウ", "1970-04-01", "男", "", "A-1", "2001-04-01"]
+    imports.import_members(session, actor_for(session, "staff@otaru"), csv_bytes([row]))
+    prefecture_rows = [[a, *row[1:8], "A", "2001-04-01"],
+                       [b, "県単", "二郎", "ケンタン", "ジロウ", "1971-05-05", "男", "", "A", "2002-04-01"]]
+    assert imports.import_members(session, actor_for(session, "staff@hokkaido"), csv_bytes(prefecture_rows)) == 2
+    chain = {m.association.code: m.group_id for m in session.scalars(sa.select(Membership).join(Physician).where(
+        Physician.registry_number == a))}
+    assert set(chain) == {"otaru", "hokkaido"} and chain["otaru"] == chain["hokkaido"]
+    alone = session.scalars(sa.select(Membership).join(Physician).where(Physician.registry_number == b)).all()
+    assert [m.association.code for m in alone] == ["hokkaido"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(MembershipGroup).where(
+        MembershipGroup.id == alone[0].group_id)) == 1
+    # the other order: the prefecture first, then the city — the city's membership joins that chain
+    imports.import_members(session, actor_for(session, "staff@otaru"), csv_bytes([[b, *prefecture_rows[1][1:8],
+                                                                                    "A-1", "2002-04-01"]]))
+    chain = {m.association.code: m.group_id for m in session.scalars(sa.select(Membership).join(Physician).where(
+        Physician.registry_number == b))}
+    assert set(chain) == {"otaru", "hokkaido"} and chain["otaru"] == chain["hokkaido"]
