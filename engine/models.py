@@ -92,6 +92,9 @@ class HumanTask(Base):
     applicant_name: Mapped[str] = mapped_column(sa.String(70), default="")
     applicant_kana: Mapped[str] = mapped_column(sa.String(130), default="")
     applicant_registry: Mapped[str] = mapped_column(sa.String(6), default="")
+    #: 申請元: the association the application came from — its lowest part (the city or district a
+    #: member applied through), a session's organiser — which the upper layers filter on
+    origin_association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
     #: set when a boundary timer escalated the overdue review to the next layer's secretariat,
     #: who may then read the task (not work it)
     escalated_at: Mapped[dt.datetime | None]
@@ -108,6 +111,7 @@ class HumanTask(Base):
         sa.Index("ix_human_tasks_claimed_status", "claimed_by_user_id", "status"),
         sa.Index("ix_human_tasks_assignee_status", "assignee_user_id", "status"),
         sa.Index("ix_human_tasks_escalated_status", "escalated_to_association_id", "status"),
+        sa.Index("ix_human_tasks_association_status_origin", "association_id", "status", "origin_association_id"),
         # the dashboard across every office (JMA): open tasks by kind, layer and age, and the
         # completions of recent weeks, each read from a small index instead of the whole table
         # (with what its headline figures read: due date, claimant and office, creation time; 0016)

@@ -11,7 +11,7 @@ import jaconv
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from membership import applications, audit, members, search, training, withdrawals
+from membership import applications, associations, audit, members, search, training, withdrawals
 from membership.actors import Actor
 from membership.db import is_postgresql, serialise, utcnow
 from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -115,8 +115,9 @@ def get_task(session: Session, actor: Actor, task_id: int, on_behalf: bool = Fal
     return task
 
 
-def task_dict(task, association_code: str | None) -> dict:
-    """The documented JSON shape of a task, from a HumanTask or an inbox row (search_inbox).
+def task_dict(task, association_code: str | None, origin_code: str | None = None) -> dict:
+    """The documented JSON shape of a task, from a HumanTask or an inbox row (search_inbox), with
+    the codes of its association and of the association its application came from (申請元).
 
     A row is read through its mapping: the inbox answers 50 of these per call, and a Row's
     attribute access costs twice a dictionary lookup."""
@@ -130,7 +131,7 @@ def task_dict(task, association_code: str | None) -> dict:
         "claimed_by": m["claimed_by_user_id"], "completed_at": completed.isoformat() + "Z" if completed else None,
         "decision": m["decision"], "comment": m["comment"], "application_kind": m["application_kind"],
         "applicant_name": m["applicant_name"], "applicant_kana": m["applicant_kana"],
-        "resubmitted": m["resubmitted"],
+        "resubmitted": m["resubmitted"], "origin": origin_code,
     }
 
 
@@ -149,7 +150,7 @@ class _Attributes:
 def describe(session: Session, task: HumanTask) -> dict:
     code = session.scalar(sa.select(Association.code).where(Association.id == task.association_id)) \
         if task.association_id else None
-    return task_dict(task, code)
+    return task_dict(task, code, associations.code_of(session, task.origin_association_id))
 
 
 def _event(session: Session, actor: Actor, task: HumanTask, kind: str, to_user_id: int | None = None,
@@ -375,6 +376,9 @@ class InboxQuery:
     status: str = ""
     #: the staff user holding (having claimed) the tasks: a colleague's list, e.g. to reassign it
     holder: int | None = None
+    #: 申請元: the code of an association below the office; its tasks and its descendants' (a
+    #: prefecture narrows to one city's applications, JMA to one prefecture's)
+    origin: str = ""
     sort: str = "created"
     order: str = "desc"
     page: int = 1
@@ -416,6 +420,7 @@ def parse_query(args) -> InboxQuery:
     if q.date_from and q.date_to and q.date_from > q.date_to:
         errors["date_to"] = ("date_range_order", {})
     q.applicant = (args.get("applicant") or "").strip()[:60]
+    q.origin = str(args.get("origin") or "").strip()[:32]
     status = args.get("status") or ""
     if status and status not in ("open", "completed", "cancelled", *DECISIONS, "resubmit"):
         errors["status"] = ("choose_from_list", {})
@@ -474,7 +479,7 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
     status = "" if not q.status else "status" if q.status in ("open", "completed", "cancelled") else "decision"
     shape = _InboxShape(actor.role, q.view, bool(q.application_kind), bool(q.layer), bool(q.date_from),
                         bool(q.date_to), status, tuple(len(t) for t in terms), ids is not None, q.sort, q.order,
-                        q.holder is not None)
+                        q.holder is not None, bool(q.origin))
     offset = 0 if limit else (q.page - 1) * q.per_page
     size = limit or q.per_page
     params = {"user": actor.user_id, "association": actor.association_id, "now": now, "soon": now + DUE_SOON,
@@ -493,6 +498,8 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
         params["status"] = q.status
     if q.holder is not None:
         params["holder"] = q.holder
+    if q.origin:
+        params["origin_ids"] = _origin_ids(session, actor, q.origin)
     for i, (term, *variants) in enumerate(terms):
         params[f"like{i}"], params[f"term{i}"] = search.contains(term), term
         for j, spelling in enumerate(variants, 1):
@@ -533,6 +540,19 @@ class _InboxShape:
     sort: str
     order: str
     holder: bool = False
+    origin: bool = False
+
+
+def _origin_ids(session: Session, actor: Actor, code: str) -> list[int]:
+    """The association `code` names and its descendants, when it is below the actor's office (any,
+    for an admin). Raises ValidationFailed naming `origin` otherwise."""
+    ids = associations.subtree(session, code)
+    below = ids is not None and (actor.role == "admin" or (
+        actor.association_id is not None and actor.association_id not in ids
+        and ids[0] in associations.subtree_by_id(session, actor.association_id)))
+    if not below:
+        raise ValidationFailed.one("origin", "choose_from_list")
+    return ids
 
 
 @functools.lru_cache(maxsize=512)
@@ -561,6 +581,8 @@ def _inbox_statements(shape: _InboxShape):
         conditions.append(column == sa.bindparam("status"))
     if shape.holder:
         conditions.append(HumanTask.claimed_by_user_id == sa.bindparam("holder", type_=sa.Integer()))
+    if shape.origin:
+        conditions.append(HumanTask.origin_association_id.in_(sa.bindparam("origin_ids", expanding=True)))
     for i, spellings in enumerate(shape.terms):
         conditions.append(sa.or_(HumanTask.applicant_name.like(sa.bindparam(f"like{i}"), escape=search.ESCAPE),
                                  *(HumanTask.applicant_name.like(sa.bindparam(f"like{i}_{j}"), escape=search.ESCAPE)

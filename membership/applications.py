@@ -938,11 +938,20 @@ def summary(session: Session, application_id: int) -> dict:
     if p is None:  # a training session's approval: the organiser and the title
         payload = app.payload or {}
         name = f"{payload.get('organiser', '')} {payload.get('title', '')}"
+        organiser = payload.get("organiser_id")
+        if organiser is None and app.id is not None:  # filed before the payload named it
+            with session.no_autoflush:
+                organiser = session.scalar(sa.select(TrainingSession.organiser_association_id)
+                                           .where(TrainingSession.application_id == app.id))
         return {"application_kind": app.kind, "applicant_name": name[:70], "applicant_kana": "",
-                "applicant_registry": ""}
+                "applicant_registry": "", "origin_association_id": organiser}
+    lowest = min(app.parts, key=lambda part: (-part.layer, part.seq), default=None)
     return {"application_kind": app.kind, "applicant_name": p.full_name[:70],
             "applicant_kana": f"{p.family_kana} {p.given_kana}".strip()[:130],
-            "applicant_registry": p.registry_number or ""}
+            "applicant_registry": p.registry_number or "",
+            # (a part filed in this step has its association object, not yet its id)
+            "origin_association_id": None if lowest is None else
+            lowest.association_id if lowest.association_id is not None else lowest.association.id}
 
 
 def physician_of(session: Session, app: Application) -> Physician | None:

@@ -184,6 +184,76 @@ def id_and_layer(session: Session, code) -> tuple[int, int] | None:
     return found
 
 
+#: (database, association id) → code: fixed once created, like _id_and_layer
+_codes: dict[tuple[str, int], str] = {}
+
+
+def code_of(session: Session, association_id: int | None) -> str | None:
+    """An association's code by id, cached per process (read without autoflush); None for None."""
+    if association_id is None:
+        return None
+    bind = session.get_bind()
+    key = (str(getattr(bind, "engine", bind).url), association_id)
+    found = _codes.get(key)
+    if found is None:
+        with session.no_autoflush:
+            found = session.scalar(sa.select(Association.code).where(Association.id == association_id))
+        if found is None:
+            return None
+        _codes[key] = found
+    return found
+
+
+def names_by_id(session: Session, ids) -> dict[int, str]:
+    """{id: name} of the associations `ids` (None ignored), in one query (also for none: a page's
+    queries do not depend on its rows)."""
+    wanted = [i for i in set(ids) if i is not None]
+    return dict(session.execute(sa.select(Association.id, Association.name).where(Association.id.in_(wanted))).all())
+
+
+def subtree(session: Session, code: str) -> list[int] | None:
+    """The ids of the association `code` names and of every association below it (itself first),
+    or None for an unknown code."""
+    rows = session.execute(sa.select(Association.id, Association.parent_id, Association.code)).all()
+    top = next((r.id for r in rows if r.code == code), None)
+    return None if top is None else _below(rows, top)
+
+
+def subtree_by_id(session: Session, association_id: int) -> list[int]:
+    rows = session.execute(sa.select(Association.id, Association.parent_id, Association.code)).all()
+    return _below(rows, association_id)
+
+
+def _below(rows, top: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r.id)
+    out, todo = [], [top]
+    while todo:
+        current = todo.pop(0)
+        if current in out:
+            continue
+        out.append(current)
+        todo.extend(children.get(current, []))
+    return out
+
+
+def origin_choices(session: Session, association_id: int | None) -> list[Association]:
+    """What an office may narrow its inbox to by 申請元: for JMA the prefectures, for any other the
+    associations below it (a prefecture's cities and districts, a city's districts); none for an
+    office with nothing below it."""
+    if association_id is None:
+        return []
+    office = session.get(Association, association_id)
+    if office is None:
+        return []
+    if office.layer == 1:
+        return list(session.scalars(sa.select(Association).where(Association.layer == 2).order_by(Association.id)))
+    ids = subtree_by_id(session, association_id)[1:]
+    return list(session.scalars(sa.select(Association).where(Association.id.in_(ids))
+                                .order_by(Association.layer, Association.kana, Association.id))) if ids else []
+
+
 # --- administration ---------------------------------------------------------------------------------
 
 def code_rule(raw) -> str:

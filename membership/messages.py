@@ -172,6 +172,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "application_kind": {"ja": "申請の種類", "en": "Application kind"},
     "applicant": {"ja": "申請者", "en": "Applicant"},
     "holder": {"ja": "担当者", "en": "Assignee"},
+    "origin": {"ja": "申請元", "en": "Filed through"},
     "sort": {"ja": "並び順", "en": "Sort by"},
     "order": {"ja": "昇順・降順", "en": "Order"},
     "per_page": {"ja": "表示件数", "en": "Rows per page"},

@@ -194,7 +194,7 @@ def file_session(session: Session, actor: Actor, data: dict) -> Application:
     applicant = session.get(UserAccount, actor.user_id)
     app = Application(kind="session", status=ApplicationStatus.SUBMITTED.value, physician_id=None,
                       applicant_user_id=actor.user_id, filed_by_user_id=actor.user_id, submitted_at=utcnow(),
-                      payload={"title": title, "organiser": organiser.name,
+                      payload={"title": title, "organiser": organiser.name, "organiser_id": organiser.id,
                                **({"specialist_common": True} if clean["specialist_common"] else {})},
                       parts=[ApplicationPart(seq=seq, association_id=a.id, layer=a.layer,
                                              action=PartAction.CERTIFY.value, status=PartStatus.PENDING.value)

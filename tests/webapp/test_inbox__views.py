@@ -974,3 +974,50 @@ def test_a_review_returned_by_someone_who_left_is_resubmitted_unclaimed(app, ses
     tasks.complete_task(session, member, amend.id)
     again = next(t for t, _ in tasks.list_tasks(session, office["staff"], application_id=app_id) if t.status == "open")
     assert again.resubmitted and again.claimed_by_user_id is None
+
+
+def test_an_upper_layer_narrows_its_inbox_to_where_applications_came_from(app, session, api):
+    """申請元: 北海道医師会 sees which city or district each application came through, narrows its
+    inbox (and so its bulk approval and board material) to one city with the districts below it;
+    JMA narrows to a prefecture. An association outside the office's tree is refused by name."""
+    from ..helpers import FULL_CHAIN
+
+    def up_to_hokkaido(chain):
+        member = new_member(session, prefix="orig")
+        application = file_enrolment(session, member, chain=chain)
+        for code, _ in chain[:-2]:
+            staff = actor_for(session, f"staff@{code}")
+            task = tasks.list_tasks(session, staff, application_id=application.id)[0][0]
+            tasks.complete_task(session, staff, task.id, "approve")
+        return application.id
+
+    via_district = up_to_hokkaido(FULL_CHAIN)
+    via_otaru = up_to_hokkaido([("otaru", "A-1"), ("hokkaido", "A"), ("jma", "A1")])
+    session.flush()
+    hokkaido = actor_for(session, "staff@hokkaido")
+
+    def apps(actor, **filters):
+        rows, _ = tasks.search_inbox(session, actor, tasks.parse_query({"view": "open", "per_page": 100, **filters}))
+        return {t.application_id for t, _ in rows}
+
+    assert {via_district, via_otaru} <= apps(hokkaido)
+    assert via_otaru in apps(hokkaido, origin="otaru") and via_district not in apps(hokkaido, origin="otaru")
+    assert via_district in apps(hokkaido, origin="sapporo") and via_otaru not in apps(hokkaido, origin="sapporo")
+    assert via_district in apps(hokkaido, origin="chuoeast")
+    for outside in ("tokyo", "hokkaido", "nowhere"):  # another prefecture's, itself, unknown
+        with pytest.raises(ValidationFailed) as refused:
+            apps(hokkaido, origin=outside)
+        assert set(refused.value.fields) == {"origin"}
+    page = text(login(app, "staff@hokkaido").get("/inbox?origin=otaru"))
+    assert '<option value="otaru" selected>小樽市医師会</option>' in page and "<td>小樽市医師会</td>" in page
+    assert "<td>中央区東支部</td>" not in page
+    r = login(app, "staff@hokkaido").get("/inbox?origin=tokyo")
+    assert r.status_code == 422 and "申請元" in text(r)
+    listed = api("staff@hokkaido").get("/api/v1/tasks?view=open&origin=sapporo&per_page=100").get_json()
+    assert {t["application_id"]: t["origin"] for t in listed}[via_district] == "chuoeast"
+    # JMA narrows to a prefecture's applications
+    jma = actor_for(session, "staff@jma")
+    tasks.complete_task(session, hokkaido, tasks.list_tasks(session, hokkaido, application_id=via_otaru)[0][0].id,
+                        "approve")
+    session.flush()
+    assert via_otaru in apps(jma, origin="hokkaido") and via_otaru not in apps(jma, origin="tokyo")

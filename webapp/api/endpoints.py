@@ -123,7 +123,7 @@ def list_tasks(query):
     other than open searches every view); a task kind or `association` cannot be combined with
     the inbox (its scope is the office's) and is refused naming it."""
     inbox_keys = {"view", "application_kind", "layer", "date_from", "date_to", "applicant", "holder", "sort", "order",
-                  "page", "per_page"}
+                  "page", "per_page", "origin"}
     if g.actor.is_secretariat and inbox_keys & {k for k, v in request.args.items() if v.strip()}:
         args = {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in query.items() if k in inbox_keys}
         given = set(query)  # an empty value is no value (dropped by the schema)
@@ -139,11 +139,15 @@ def list_tasks(query):
             args["view"] = "open" if query["status"] == "open" else "all"
         rows, total = tasks.search_inbox(db.session(), g.actor, tasks.parse_query(args))
         # task_dict already has the documented shape: answer directly, without a schema pass per row
-        response = jsonify([tasks.task_dict(t, code) for t, code in rows])
+        s = db.session()
+        response = jsonify([tasks.task_dict(t, code, associations.code_of(s, t.origin_association_id))
+                            for t, code in rows])
         response.headers["X-Total-Count"] = str(total)
         return response
     rows = tasks.list_tasks(db.session(), g.actor, query["status"], query.get("kind"), query.get("association"))
-    return [tasks.task_dict(t, code) for t, code in rows], 200, {"X-Total-Count": str(len(rows))}
+    s = db.session()
+    return [tasks.task_dict(t, code, associations.code_of(s, t.origin_association_id)) for t, code in rows], 200, {
+        "X-Total-Count": str(len(rows))}
 
 
 @blp.route("/tasks/counts")

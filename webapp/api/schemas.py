@@ -198,6 +198,9 @@ class TaskQuery(QuerySchema):
     date_from = fields.Date()
     date_to = fields.Date()
     applicant = fields.String(metadata={"description": "name, kana, 医籍登録番号 or application number"})
+    origin = fields.String(validate=validate.Length(max=32), metadata={
+        "description": "申請元: an association below the office (its code); its applications and those of the "
+                       "associations below it (a prefecture's city, JMA's prefecture)"})
     holder = fields.Integer(validate=ID_RANGE, metadata={"description": "the id of the staff user who claimed "
                                                                          "the tasks"})
     sort = fields.String(validate=validate.OneOf(["created", "due", "application", "applicant", "layer"]))
@@ -322,6 +325,9 @@ class TaskSchema(Schema):
     applicant_kana = fields.String()
     resubmitted = fields.Boolean(metadata={"description": "a review of an application its applicant amended and "
                                                           "filed again after a return (再提出)"})
+    origin = fields.String(allow_none=True, metadata={
+        "description": "申請元: the code of the association the application came from (its lowest association — "
+                       "the city or district the member applied through —, a session's organiser)"})
     decision = fields.String(allow_none=True)
     comment = fields.String()
 

@@ -62,10 +62,11 @@ def index():
     errors = {}
     try:
         query = tasks.parse_query(request.args)
+        rows, total = tasks.search_inbox(s, me, query)
     except ValidationFailed as exc:
         errors = field_errors(exc)
         query = tasks.InboxQuery()
-    rows, total = tasks.search_inbox(s, me, query)
+        rows, total = tasks.search_inbox(s, me, query)
     if session.get("inbox_args") != (args := query.as_dict()):  # (a changed session is a new cookie)
         session["inbox_args"] = args  # the list a task page returns to, and takes the next task from
     pages = max((total + query.per_page - 1) // query.per_page, 1)
@@ -75,6 +76,8 @@ def index():
                            args=args, runs=runs.active_runs(s, me), form=ConfirmForm(),
                            now=now, soon=now + tasks.DUE_SOON, kinds=KIND_LABELS, per_page_choices=tasks.PER_PAGE,
                            claimants=accounts.display_names(s, (t.claimed_by_user_id for t, _ in rows)),
+                           origins=associations.names_by_id(s, {t.origin_association_id for t, _ in rows}),
+                           origin_choices=associations.origin_choices(s, me.association_id),
                            holders=tasks.colleagues(s, me)), \
         (422 if errors else 200)
 
@@ -157,13 +160,15 @@ def _board_rows(ids: list[int], results: dict[int, str] | None = None) -> list[d
     summaries = {**training.board_summaries(db.session(), app_ids),
                  **certifications.board_summaries(db.session(), app_ids),
                  **fee_reductions.board_summaries(db.session(), app_ids)}
+    origins = associations.names_by_id(db.session(), {t.origin_association_id for t, _ in rows})
     out = []
     for t, _ in rows:
         more = details.get(t.application_id, {})
         row = {"申請番号": t.application_id, "受付日": local_time(t.created_at, "%Y/%m/%d"),
                "申請の種類": KIND_LABELS.get(t.application_kind, t.application_kind), "申請者": t.applicant_name,
                "フリガナ": t.applicant_kana, "医籍登録番号": t.applicant_registry,
-               "会員区分": more.get("category", ""), "希望日": local_time(more.get("date"), "%Y/%m/%d"),
+               "申請元": origins.get(t.origin_association_id, ""), "会員区分": more.get("category", ""),
+               "希望日": local_time(more.get("date"), "%Y/%m/%d"),
                "所属施設": more.get("facility", ""), "内容": summaries.get(t.application_id, ""),
                "層": t.layer or "",
                "期限": local_time(t.due_at, "%Y/%m/%d"), "状態": STATUS_LABELS.get(t.status, t.status)}
