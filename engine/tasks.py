@@ -11,7 +11,7 @@ import jaconv
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from membership import applications, associations, audit, members, search, training, withdrawals
+from membership import applications, associations, audit, calendar, members, search, training, withdrawals
 from membership.actors import Actor
 from membership.db import is_postgresql, serialise, utcnow
 from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -361,7 +361,16 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
 VIEWS = ("open", "mine", "unclaimed", "due_soon", "overdue", "completed", "all", "escalated")
 SORTS = {"created": HumanTask.created_at, "due": HumanTask.due_at, "application": HumanTask.application_id,
          "applicant": HumanTask.applicant_kana, "layer": HumanTask.layer}
-DUE_SOON = dt.timedelta(days=3)
+#: 期限間近: due within this many business days of the office after today (today's too)
+DUE_SOON_DAYS = 3
+
+
+def due_soon_until(session: Session, association_id: int | None, now: dt.datetime | None = None) -> dt.datetime:
+    """The end of "due soon" (exclusive, naive UTC): the end of the office's DUE_SOON_DAYS-th business
+    day after today. In business days, as due dates are: on a Friday, what is due on Monday and the
+    two days after is due soon (72 hours would reach Monday morning, before any due time)."""
+    return calendar.due_at(session, association_id, DUE_SOON_DAYS,
+                           now.replace(tzinfo=dt.UTC) if now else None) + dt.timedelta(seconds=1)
 PER_PAGE = (20, 50, 100)
 
 
@@ -444,8 +453,8 @@ def parse_query(args) -> InboxQuery:
     return q
 
 
-def _view_condition(view: str, actor: Actor, now, soon=None):
-    """`now` and `soon` (the end of "due soon") are datetimes or bind parameters."""
+def _view_condition(view: str, actor: Actor, now, soon):
+    """`now` and `soon` (the end of "due soon", due_soon_until) are datetimes or bind parameters."""
     open_ = HumanTask.status == "open"
     if view == "open":
         return open_
@@ -454,7 +463,7 @@ def _view_condition(view: str, actor: Actor, now, soon=None):
     if view == "unclaimed":
         return sa.and_(open_, HumanTask.claimed_by_user_id.is_(None))
     if view == "due_soon":
-        return sa.and_(open_, HumanTask.due_at >= now, HumanTask.due_at < (now + DUE_SOON if soon is None else soon))
+        return sa.and_(open_, HumanTask.due_at >= now, HumanTask.due_at < soon)
     if view == "overdue":
         return sa.and_(open_, HumanTask.due_at < now)
     if view == "completed":
@@ -482,7 +491,8 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
                         q.holder is not None, bool(q.origin))
     offset = 0 if limit else (q.page - 1) * q.per_page
     size = limit or q.per_page
-    params = {"user": actor.user_id, "association": actor.association_id, "now": now, "soon": now + DUE_SOON,
+    params = {"user": actor.user_id, "association": actor.association_id, "now": now,
+              "soon": due_soon_until(session, actor.association_id, now),
               "limit": size, "offset": offset, "window": offset + size}
     if ids is not None:
         params["ids"] = ids
@@ -637,7 +647,8 @@ def inbox_counts(session: Session, actor: Actor) -> dict[str, int]:
     """The number of tasks in each view (for the menu), in one query."""
     now = utcnow()
     row = session.execute(_counts_statement(actor.role), {
-        "user": actor.user_id, "association": actor.association_id, "now": now, "soon": now + DUE_SOON}).one()
+        "user": actor.user_id, "association": actor.association_id, "now": now,
+        "soon": due_soon_until(session, actor.association_id, now)}).one()
     return dict(row._mapping)
 
 
@@ -796,7 +807,9 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
     now = utcnow()
     wide = actor.role == "admin" or (actor.is_secretariat and _is_jma(session, actor))
     scope = HumanTask.kind == "review" if wide else sa.and_(HumanTask.kind == "review", _scope(actor))
-    rows = _open_figures(session, scope, now, by_office=wide)
+    # due soon by the office's own business days (the national calendar for figures across offices)
+    rows = _open_figures(session, scope, now, due_soon_until(session, None if wide else actor.association_id, now),
+                         by_office=wide)
     flags = 3 + len(AGE_BUCKETS)  # where overdue, due soon and unclaimed start in a row
     pairs: dict[tuple, int] = {}
     for kind, layer, n, *_ in rows:
@@ -814,7 +827,7 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
             "by_prefecture": _by_prefecture(session, rows, flags) if wide else [], "wide": wide}
 
 
-def _open_figures(session: Session, scope, now: dt.datetime, by_office: bool) -> list:
+def _open_figures(session: Session, scope, now: dt.datetime, soon: dt.datetime, by_office: bool) -> list:
     """One pass over the open tasks (JMA, which sees every office's, read them five times: 0.45 s
     at 100,000): per application kind and layer (and office, for JMA's figures by prefecture — a
     second scan joined to the associations cost 0.2 s), the count, one count per age bucket, and
@@ -828,7 +841,7 @@ def _open_figures(session: Session, scope, now: dt.datetime, by_office: bool) ->
             cond.append(HumanTask.created_at > now - dt.timedelta(days=high + 1))
         buckets.append(sa.func.count().filter(sa.and_(*cond)))
     flags = [sa.func.count().filter(HumanTask.due_at < now),
-             sa.func.count().filter(sa.and_(HumanTask.due_at >= now, HumanTask.due_at < now + DUE_SOON)),
+             sa.func.count().filter(sa.and_(HumanTask.due_at >= now, HumanTask.due_at < soon)),
              sa.func.count().filter(HumanTask.claimed_by_user_id.is_(None))]
     office = [HumanTask.association_id] if by_office else []
     return session.execute(

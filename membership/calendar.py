@@ -31,8 +31,14 @@ _cache: dict[tuple[str, int], tuple[float, frozenset[dt.date]]] = {}
 _lock = threading.Lock()
 
 
+#: 年末年始 (12/29–1/3): every office is closed, as Japan's public offices are by law (行政機関の
+#: 休日に関する法律); an association's own closed days come on top
+YEAR_END = ((12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3))
+
+
 def is_business_day(day: dt.date, closed: frozenset[dt.date] | set[dt.date] = frozenset()) -> bool:
-    return day.weekday() < 5 and not jpholiday.is_holiday(day) and day not in closed
+    return (day.weekday() < 5 and not jpholiday.is_holiday(day) and (day.month, day.day) not in YEAR_END
+            and day not in closed)
 
 
 def add_business_days(start: dt.date, days: int, closed: frozenset[dt.date] | set[dt.date] = frozenset()) -> dt.date:

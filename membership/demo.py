@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from .accounts import create_user
-from .calendar import year_end
 from .fields import today_jst
 from .memberships import assign_jma_member_id
 from .models import (
@@ -186,10 +185,13 @@ def load_demo(session: Session) -> dict[str, int]:
     for code, name, *_ in ASSOCIATIONS:
         user(f"staff@{code}", "secretariat", association_code=code, name=f"{name} 事務局")
     if not session.scalar(sa.select(sa.func.count()).select_from(ClosedDay)):
+        # 年末年始 is closed everywhere (calendar.YEAR_END); an office's own days come on top, such as
+        # 小樽市医師会's summer closure
         this_year = today_jst().year
-        for association in by_code.values():  # 年末年始, this year's and next year's
-            for day in year_end(this_year - 1) + year_end(this_year) + year_end(this_year + 1):
-                session.add(ClosedDay(association_id=association.id, on_date=day, label="年末年始"))
+        for year in (this_year, this_year + 1):
+            for day in (13, 14, 15):
+                session.add(ClosedDay(association_id=by_code["otaru"].id, on_date=dt.date(year, 8, day),
+                                      label="夏季休業"))
     user("designer01", "designer", name="プロセス設計者")
     user("admin001", "admin", name="システム管理者")
     session.flush()

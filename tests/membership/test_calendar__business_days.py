@@ -24,8 +24,9 @@ YEAR_END_2026 = frozenset(calendar.year_end(2026))
     (dt.date(2026, 5, 1), 1, frozenset(), dt.date(2026, 5, 7)),
     # 年末年始: 12/29–1/3 closed, 1/1 a holiday anyway; 12/28 (Mon) + 1 → 1/4 (Mon)
     (dt.date(2026, 12, 28), 1, YEAR_END_2026, dt.date(2027, 1, 4)),
-    # …but without the closed days only the holiday and the weekend count
-    (dt.date(2026, 12, 28), 1, frozenset(), dt.date(2026, 12, 29)),
+    # …closed in every office, with no closed day of its own (as Japan's public offices are)
+    (dt.date(2026, 12, 28), 1, frozenset(), dt.date(2027, 1, 4)),
+    (dt.date(2027, 12, 27), 2, frozenset(), dt.date(2028, 1, 4)),  # any year, not only those set up
     # 14 business days across 年末年始: 12/21 → 1/15 (成人の日 1/11 too)
     (dt.date(2026, 12, 21), 14, YEAR_END_2026, dt.date(2027, 1, 15)),
 ])
@@ -72,10 +73,27 @@ def test_the_admin_screen_edits_closed_days(app, session):
     client = app.test_client()
     client.post("/login", data={"login_id": "admin001", "password": "Mamis#2024"})
     r = client.get("/admin/closed-days?association=otaru")
-    assert r.status_code == 200 and "年末年始" in r.get_data(as_text=True)
+    assert r.status_code == 200 and "夏季休業" in r.get_data(as_text=True) and "年末年始" in r.get_data(as_text=True)
+    assert 'id="closed-days-apply"' in r.get_data(as_text=True)  # says what an edit changes, and what not
     r = client.post("/admin/closed-days", data={"association": "otaru", "on_date": "2031-08-14", "label": "お盆"})
     assert r.status_code == 302
     assert "2031/08/14" in client.get("/admin/closed-days?association=otaru").get_data(as_text=True)
     staff = app.test_client()
     staff.post("/login", data={"login_id": "staff@otaru", "password": "Mamis#2024"})
     assert staff.get("/admin/closed-days").status_code == 403
+
+
+def test_due_soon_counts_the_office_s_business_days(session):
+    """期限間近 is in business days, as due dates are: on a Friday morning the reviews due on
+    Monday to Wednesday are due soon (72 hours ended on Monday morning, before any due time), and
+    an office's closed day stretches it."""
+    from engine import tasks
+
+    friday = dt.datetime(2031, 12, 5, 1, 0)  # 10:00 JST, naive UTC as stored
+    soon = tasks.due_soon_until(session, None, friday)
+    monday_due = dt.datetime(2031, 12, 8, 14, 59, 59)  # 23:59:59 JST, as due dates are
+    assert monday_due < soon and dt.datetime(2031, 12, 10, 14, 59, 59) < soon
+    assert not dt.datetime(2031, 12, 11, 14, 59, 59) < soon  # Thursday: not yet
+    admin = actor_for(session, "admin001")
+    row = calendar.add_closed_day(session, admin, "otaru", "2031-12-09", "臨時休業")
+    assert dt.datetime(2031, 12, 11, 14, 59, 59) < tasks.due_soon_until(session, row.association_id, friday)
