@@ -310,8 +310,10 @@ EN.update({
     "アカウントの利用停止": "Disable the account", "理由": "Reason", "利用停止にする": "Disable",
     "ログインできなくなります。会員情報・履歴は削除されません。": "The member can no longer log in; no data is deleted.",
     "利用停止中": "Disabled", "休業日の設定": "Closed days", "休業日を登録しました。": "Closed day saved.",
-    "土日・祝日のほかに事務局が休む日です。審査の期限（営業日）の計算に使います。":
-        "Days the office is closed besides weekends and holidays; used for due dates in business days.",
+    "土日・祝日と年末年始（12月29日〜1月3日、すべての医師会）のほかに事務局が休む日です。審査の期限（営業日）の計算に使います。":
+        "Days the office is closed besides weekends, public holidays and the New Year holidays (29 December to 3 January, every association). Review deadlines (business days) are counted without them.",
+    "登録・削除した休業日は、これから届く審査の期限と上位への通知日に使われます。すでに届いている審査の期限は変わりません。":
+        "A closed day added or removed counts for the reviews that arrive from now on (their deadlines and escalations); the deadlines of reviews already here stay as they are.",
     "ダッシュボード": "Dashboard", "未処理の審査タスク": "Open review tasks",
     "申請の種類・層ごとの未処理": "Open by application kind and layer", "件数": "Count",
     "未処理の経過日数": "Age of open tasks", "週ごとの処理件数": "Completed per week", "週（月曜日）": "Week (Monday)",
@@ -1008,7 +1010,7 @@ EN.update({
     "会員に代わって異動届を提出しました。": "The transfer was filed on the member's behalf.",
     "会員に代わって退会届を提出しました。": "The withdrawal was filed on the member's behalf.",
     "ログインしてください。": "Please log in.", "CSV（Excel用 Shift_JIS）": "CSV (Excel, Shift_JIS)",
-    "例: 年末年始": "e.g. New Year holidays",
+    "例: 夏季休業": "e.g. Summer closure",
     "制度・区分・取得方法はコードで指定します（例: occupational, update, e_learning）。同じ行を二度取り込んでも単位は増えません。":
         "System, category and source are given as codes (e.g. occupational, update, e_learning). "
         "Importing the same row twice does not add credits twice.",

@@ -149,7 +149,7 @@ def _notice_contact(s) -> str:
     if tel or mail:
         reach = "　".join(x for x in (f"TEL {tel}" if tel else "", mail) if x)
         parts.append(f"{desk or 'サポート窓口'}（{reach}）")
-    return "、".join(parts) or f"お問合せ {url_for('about.contact', _external=True)}"
+    return "、".join(parts) or "お問合せ" + f"（{url_for('about.contact', _external=True)}）"
 
 
 @bp.route("/members/<int:physician_id>/credentials", methods=["POST"])
