@@ -22,13 +22,22 @@ PENDING = "mamis.pending_escalations"
 
 
 def escalate(session: Session, actor: Actor, part_id: int) -> dict | None:
-    target = applications.escalate_part(session, actor, part_id)
-    if target is None:
-        return None
+    """The timer looks (daily, from the deadline on): the next layer is told once, when the part's
+    open review is overdue by its own due date — a review returned and filed again has a new one,
+    so the first look may come too early, and a look while it is with the applicant finds nothing."""
     application_id, owner_id = session.execute(sa.select(ApplicationPart.application_id, Association.id)
                                                .join(Association, ApplicationPart.association_id == Association.id)
                                                .where(ApplicationPart.id == part_id)).one()
     now = utcnow()
+    with session.no_autoflush:
+        review = session.execute(sa.select(HumanTask.due_at, HumanTask.escalated_at).where(
+            HumanTask.application_id == application_id, HumanTask.association_id == owner_id,
+            HumanTask.kind == "review", HumanTask.status == "open")).first()
+    if review is not None and (review.escalated_at is not None or (review.due_at is not None and review.due_at >= now)):
+        return None  # told already, or not overdue (yet) by the review's own due date
+    target = applications.escalate_part(session, actor, part_id)
+    if target is None:
+        return None
     marked = session.execute(sa.update(HumanTask).where(
         HumanTask.application_id == application_id, HumanTask.association_id == owner_id,
         HumanTask.kind == "review", HumanTask.status == "open")

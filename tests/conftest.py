@@ -177,7 +177,11 @@ class QueryCounter:
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Move the clock SpiffWorkflow's timers read (`datetime.now` in its timer module) by `clock.shift`."""
+    """Move the clock SpiffWorkflow's timers read (`datetime.now` in its timer module) by `clock.shift`,
+    and the one the escalation reads to tell whether a review is overdue."""
+    from engine import escalation
+    from membership.db import utcnow
+
     real = dt.datetime
 
     class Shifted(real):
@@ -188,4 +192,5 @@ def clock(monkeypatch):
             return real.now(tz) + cls.shift
 
     monkeypatch.setattr(spiff_timer, "datetime", Shifted)
+    monkeypatch.setattr(escalation, "utcnow", lambda: utcnow() + Shifted.shift)
     return Shifted

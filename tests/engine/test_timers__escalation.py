@@ -138,3 +138,42 @@ def test_a_deadline_already_past_when_the_review_begins_escalates_the_new_task(s
     nxt = session.scalar(sa.select(HumanTask).where(HumanTask.application_id == app.id, HumanTask.status == "open"))
     assert nxt.association_id == staff(session, "sapporo").association_id
     assert nxt.escalated_at is None and nxt.due_at > now
+
+
+def test_a_review_filed_again_after_a_return_is_escalated_by_its_own_due_date(session, clock):
+    """The deadline counts from each (re)start of the review: returned on the day it was filed and
+    resubmitted 16 days later, the review is not escalated when the first deadline passes (it is
+    not overdue), but once its own due date has passed — once."""
+    from membership import calendar
+
+    member = new_member(session)
+    app = file_enrolment(session, member, chain=[("kitaku", "B-2"), ("sapporo", "B-2")])
+    instance = instance_of(session, app)
+    kitaku = staff(session, "kitaku")
+    tasks.complete_task(session, kitaku, open_task_for(session, kitaku, app.id).id, "return", "役職を確認してください")
+    real_now = dt.datetime.now(dt.UTC)
+    amend = tasks.list_tasks(session, member, application_id=app.id)[0][0]
+    with calendar.counting_from(real_now + dt.timedelta(days=16)):
+        tasks.complete_task(session, member, amend.id, changes={"position": "医長"})
+    review = open_task_for(session, kitaku, app.id)
+    session.refresh(instance)
+    first_deadline = instance.timer_due_at
+    assert review.due_at > first_deadline  # the new review is due after the first deadline
+
+    def fire_at(moment):
+        clock.shift = moment - real_now.replace(tzinfo=None)
+        fired = 0
+        while instance.id in runtime.due_timer_instances(session, moment) and fired < 60:
+            runtime.fire_timers(session, None, instance.id)
+            session.refresh(instance)
+            fired += 1
+        session.refresh(review)
+
+    fire_at(first_deadline + dt.timedelta(hours=1))
+    assert review.escalated_at is None  # not overdue by its own due date: nobody is told yet
+    fire_at(review.due_at + dt.timedelta(days=1, hours=1))
+    assert review.escalated_to_association_id == staff(session, "sapporo").association_id
+    fire_at(review.due_at + dt.timedelta(days=5))
+    told = session.scalars(sa.select(Notification).where(Notification.subject.contains(f"申請番号 {app.id}"),
+                                                         Notification.subject.contains("審査の遅延"))).all()
+    assert len(told) == 1  # once
