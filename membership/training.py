@@ -595,6 +595,16 @@ def of_application(session: Session, app: Application) -> TrainingSession | None
     return session.scalar(sa.select(TrainingSession).where(TrainingSession.application_id == app.id))
 
 
+def has_started(ts: TrainingSession, now: dt.datetime | None = None) -> bool:
+    """Whether the session has begun (Japan time): its first day has come and, when it says when
+    it begins (13:30), that time too — a place may be given up on the morning of an afternoon
+    session."""
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(JST)
+    if ts.starts_on != now.date():
+        return ts.starts_on < now.date()
+    return ts.starts_at is None or now.time() >= ts.starts_at
+
+
 def state(ts: TrainingSession, today: dt.date | None = None) -> str:
     """pending / approved / rejected / held (ended, not reported) / reported / withdrawn /
     cancelled (中止: called off by the organiser after approval)."""
@@ -809,7 +819,7 @@ def cancel_registration(session: Session, actor: Actor, session_id: int) -> str:
     mine = registration_of(session, actor.physician_id, ts.id)
     if mine is None or mine.status not in ("registered", "waiting"):
         raise NotFound()
-    if ts.starts_on <= today_jst():
+    if has_started(ts):
         raise Conflict("session_closed")
     was = mine.status
     mine.status, mine.cancelled_at = "cancelled", utcnow()

@@ -61,6 +61,11 @@ def local_time(value, fmt: str = "%Y/%m/%d %H:%M") -> str:
     the zone of every office and member (the server's own zone does not matter)."""
     if value is None:
         return ""
+    if isinstance(value, str):  # an ISO time kept in a JSON payload (naive UTC too)
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         value = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(JST)
     return value.strftime(fmt)

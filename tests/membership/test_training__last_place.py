@@ -73,3 +73,21 @@ def test_the_last_place_is_given_once(db_engine, monkeypatch):
     with Session(db_engine) as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(SessionRegistration).where(
             SessionRegistration.session_id == session_id, SessionRegistration.status == "registered")) == 1
+
+
+def test_a_session_has_started_at_its_starting_time_in_japan():
+    """A place may be given up on the morning of an afternoon session (it starts at 13:30 JST), not
+    after; a session that says no time has started when its day begins."""
+    import datetime as dt
+
+    from membership.models import TrainingSession
+    from membership.training import has_started
+
+    ts = TrainingSession(starts_on=dt.date(2031, 6, 10), ends_on=dt.date(2031, 6, 10), starts_at=dt.time(13, 30))
+    utc = dt.UTC
+    assert not has_started(ts, dt.datetime(2031, 6, 9, 23, 0, tzinfo=utc))  # 08:00 JST on the day
+    assert has_started(ts, dt.datetime(2031, 6, 10, 4, 30, tzinfo=utc))  # 13:30 JST
+    assert not has_started(ts, dt.datetime(2031, 6, 9, 14, 0, tzinfo=utc))  # 23:00 JST the day before
+    ts.starts_at = None
+    assert has_started(ts, dt.datetime(2031, 6, 9, 15, 0, tzinfo=utc))  # 00:00 JST on the day
+    assert not has_started(ts, dt.datetime(2031, 6, 9, 14, 59, tzinfo=utc))

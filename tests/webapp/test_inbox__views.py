@@ -687,6 +687,7 @@ def test_screens_show_stored_times_in_japan():
     assert local_time(dt.datetime(2026, 11, 29, 16, 5, tzinfo=dt.UTC), "%Y/%m/%d") == "2026/11/30"
     assert local_time(dt.date(2026, 11, 29), "%Y/%m/%d") == "2026/11/29"  # a date is a date
     assert local_time(None) == ""
+    assert local_time("2026-11-29T16:05:00.123456") == "2026/11/30 01:05"  # kept in a JSON payload
 
 
 def test_the_association_s_tasks_and_those_assigned_to_me_page_as_one_list(session, office):

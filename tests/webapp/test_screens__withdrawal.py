@@ -93,6 +93,10 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     task = open_task_for(session, actor_for(session, "staff@sapporo"), app_id)
     page = text(staff.get(f"/tasks/{task.id}"))
     assert "申請者が審査中に申請内容を修正しました" in page and "退会届" in page and "廃業・退職" in page
+    amended = session.get(Application, app_id).payload["amended_at"]
+    from webapp.i18n import local_time
+
+    assert f"（{local_time(amended)}）" in page and "UTC" not in page  # when, in Japan's time
     # the change is mailed: a receipt to the member, a notice to each association left
     shown_date = dt.date.fromisoformat(new_date).strftime("%Y/%m/%d")
     receipt = session.scalars(sa.select(Notification).where(Notification.subject.like("%退会届の修正を受け付けました%"))

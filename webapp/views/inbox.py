@@ -38,7 +38,7 @@ from membership import (
 )
 from membership.db import utcnow
 from membership.errors import Conflict, Forbidden, ValidationFailed
-from membership.fields import parse_id, parse_int
+from membership.fields import parse_id, parse_int, today_jst
 from membership.reference import DUTY_CODES
 
 from .. import bulk, db
@@ -195,7 +195,7 @@ def export():
         flash(translate("選択したタスクが見つかりません。一覧を更新してから、もう一度お試しください。"), "error")
         return redirect(url_for("inbox.index", **query.as_dict()))
     kind = request.form.get("format", "csv-utf8")
-    stamp = utcnow().strftime("%Y%m%d")
+    stamp = f"{today_jst():%Y%m%d}"  # the day in Japan, as the material's 作成日
     if kind == "pdf":
         office = associations.name_of(db.session(), actor().association_id)
         # board material is in Japanese whatever the screen's language; titled by what it lists
