@@ -261,14 +261,30 @@ _ERA_DATE = re.compile(r"(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{
 _TIME_OF_DAY = re.compile(r"(?<=\d)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 
 
+#: the first day of each era, and the next era's (the last day + 1): a 和暦 date outside its era
+#: (昭和70年, 平成元年1月7日 — still 昭和64年) is a typing slip, refused rather than read as a year
+ERA_SPANS = {1868: (dt.date(1868, 1, 25), dt.date(1912, 7, 30)), 1912: (dt.date(1912, 7, 30), dt.date(1926, 12, 25)),
+             1926: (dt.date(1926, 12, 25), dt.date(1989, 1, 8)), 1989: (dt.date(1989, 1, 8), dt.date(2019, 5, 1)),
+             2019: (dt.date(2019, 5, 1), dt.date(9999, 12, 31))}
+
+
 def _western(text: str) -> str:
-    """A 和暦 date (令和2年4月1日, H2.4.1, S45/4/1, 平成元年…) as YYYY-M-D; other text as it is."""
+    """A 和暦 date (令和2年4月1日, H2.4.1, S45/4/1, 平成元年…) as YYYY-M-D; other text as it is.
+    Raises FieldError("invalid_date") for a day its era did not have."""
     m = _ERA_DATE.fullmatch(text)
     if not m:
         return text
     era, year, month, day = m.groups()
     first = ERAS.get(era) or ERAS[era.upper()]
-    return f"{first + (1 if year == '元' else int(year)) - 1}-{month}-{day}"
+    western = first + (1 if year == '元' else int(year)) - 1
+    try:
+        value = dt.date(western, int(month), int(day))
+    except ValueError:
+        raise FieldError("invalid_date") from None
+    begins, next_era = ERA_SPANS[first]
+    if not begins <= value < next_era:
+        raise FieldError("invalid_date")
+    return f"{western}-{month}-{day}"
 
 
 def date(raw, optional: bool = False, past: bool = True) -> dt.date | None:

@@ -166,3 +166,19 @@ def test_a_name_the_documents_cannot_print_is_refused_naming_the_character():
     with pytest.raises(FieldError) as refused:
         fields.name("𠮷田")
     assert refused.value.key == "unprintable_chars" and refused.value.params == {"chars": "𠮷"}
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("昭和64年1月7日", dt.date(1989, 1, 7)), ("平成元年1月8日", dt.date(1989, 1, 8)),
+    ("H31.4.30", dt.date(2019, 4, 30)), ("令和元年5月1日", dt.date(2019, 5, 1)), ("S45.4.1", dt.date(1970, 4, 1)),
+])
+def test_a_wareki_date_is_read_within_its_era(raw, expected):
+    assert fields.date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["昭和70年1月1日", "平成元年1月7日", "令和元年4月1日", "H32.1.1", "S45.2.30"])
+def test_a_wareki_date_its_era_did_not_have_is_refused(raw):
+    """昭和70年 or 平成元年1月7日 (still 昭和64年) is a typing slip: refused, not read as some year."""
+    with pytest.raises(FieldError) as refused:
+        fields.date(raw)
+    assert refused.value.key == "invalid_date"
