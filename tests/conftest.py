@@ -194,3 +194,18 @@ def clock(monkeypatch):
     monkeypatch.setattr(spiff_timer, "datetime", Shifted)
     monkeypatch.setattr(escalation, "utcnow", lambda: utcnow() + Shifted.shift)
     return Shifted
+
+
+@pytest.fixture
+def business_day(monkeypatch):
+    """The morning digest runs on business days only: make "today" for the beat jobs the latest
+    business day up to today (a run on a Sunday or in 年末年始 still mails). Returns that day."""
+    from membership import calendar
+    from membership.fields import today_jst
+    from webapp import jobs
+
+    day = today_jst()
+    while not calendar.is_business_day(day):
+        day -= dt.timedelta(days=1)
+    monkeypatch.setattr(jobs, "today_jst", lambda: day)
+    return day

@@ -18,6 +18,8 @@ from membership.fields import JST
 log = logging.getLogger(__name__)
 INTERVAL = 60.0
 DIGEST_AT = dt.time(7, 30)  # JST, as in celery_app's crontab
+#: app.extensions key: the day (JST) the morning's jobs last ran in this process
+DAILY_DONE = "mamis.daily_jobs_done"
 
 
 def init_app(app: Flask) -> None:
@@ -45,7 +47,9 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> dict:
             "resume_bulk_runs": registered[jobs.resume_bulk_runs.name](),
             "resume_import_runs": registered[jobs.resume_import_runs.name]()}
     local = (now or dt.datetime.now(dt.UTC)).astimezone(JST)
-    if local.time() >= DIGEST_AT:
+    # the morning's jobs once a day from 07:30 (each is also safe run twice: another web process)
+    if local.time() >= DIGEST_AT and app.extensions.get(DAILY_DONE) != local.date():
+        app.extensions[DAILY_DONE] = local.date()
         done["daily_digest"] = registered[jobs.daily_digest.name]()  # once a day per office (it checks)
         done["certificate_reminders"] = registered[jobs.certificate_reminders.name]()  # once per stage
         done["purge_drafts"] = registered[jobs.purge_drafts.name]()  # only what is a week old

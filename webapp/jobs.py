@@ -102,25 +102,33 @@ def daily_digest() -> int:
     """Beat job (every morning): mail each association a digest of new and overdue review tasks,
     and of how many of its members changed their registered data (登録情報の変更一覧).
 
-    Runs at most once a day per association (an audit row marks it), so a retried or doubled
-    beat does not mail twice. Returns the number of mails queued.
+    Runs on the office's business days (no digest on a Sunday, a holiday or 年末年始: what arrived
+    meanwhile is new in the next one), at most once a day in Japan per association (an audit row
+    marks it), so a retried, doubled or late beat does not mail twice, nor skip the next morning.
+    "New" is what arrived since the last digest (a day, for the first). Returns the number of mails
+    queued.
     """
     from engine import tasks
-    from membership import audit, mail, profiles
+    from membership import audit, calendar, mail, profiles
     from membership.models import Association, AuditEvent
 
     factory = db.database().session_factory
-    today = today_jst().isoformat()
+    day = today_jst()
+    today = f"{day:%Y/%m/%d}"  # written as the screens write dates
+    # the start of today in Japan, as stored (naive UTC)
+    morning = dt.datetime.combine(day, dt.time(), calendar.JST).astimezone(dt.UTC).replace(tzinfo=None)
     base = current_app.config.get("BASE_URL", "").rstrip("/")
     queued = []
     with factory() as s:
         for association in s.scalars(sa.select(Association).where(Association.email != "")):
-            done = s.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
-                AuditEvent.action == "digest.sent", AuditEvent.object_type == "association",
-                AuditEvent.object_id == association.id, AuditEvent.at >= utcnow() - dt.timedelta(hours=20)))
-            if done:
+            if not calendar.is_business_day(day, calendar.closed_days(s, association.id)):
                 continue
-            since = utcnow() - dt.timedelta(days=1)
+            last = s.scalar(sa.select(sa.func.max(AuditEvent.at)).where(
+                AuditEvent.action == "digest.sent", AuditEvent.object_type == "association",
+                AuditEvent.object_id == association.id))
+            if last is not None and last >= morning:
+                continue  # sent today already
+            since = last if last is not None else utcnow() - dt.timedelta(days=1)
             found = tasks.digest(s, association.id, since=since)
             changed = profiles.members_changed_since(s, association.id, since)
             if not found["new"] and not found["overdue"] and not changed:

@@ -66,8 +66,13 @@ def test_the_embedded_beat_runs_the_timers_every_tick_and_the_digest_from_half_p
     early = embedded_beat.run_once(app, now=dt.datetime(2026, 11, 23, 21, 0, tzinfo=dt.UTC))
     every_tick = {"fire_timers", "flush_outbox", "resume_bulk_runs", "resume_import_runs"}
     assert set(early) == every_tick  # 06:00 JST: no digest yet
+    app.extensions.pop(embedded_beat.DAILY_DONE, None)
     late = embedded_beat.run_once(app, now=dt.datetime(2026, 11, 24, 0, 0, tzinfo=dt.UTC))  # 09:00 JST
     assert set(late) == every_tick | {"daily_digest", "certificate_reminders", "purge_drafts"}
+    # once a day: the next tick runs the timers only, the next morning the daily jobs again
+    assert set(embedded_beat.run_once(app, now=dt.datetime(2026, 11, 24, 0, 1, tzinfo=dt.UTC))) == every_tick
+    tomorrow = embedded_beat.run_once(app, now=dt.datetime(2026, 11, 25, 0, 0, tzinfo=dt.UTC))
+    assert set(tomorrow) == every_tick | {"daily_digest", "certificate_reminders", "purge_drafts"}
     assert not app.before_request_funcs.get(None) or all(
         f.__name__ != "_start_beat" for f in app.before_request_funcs[None])  # never in tests
 

@@ -524,7 +524,8 @@ def test_the_api_filters_counts_reassigns_and_takes_over(app, session, office):
             "/api/v1/tasks/{task_id}/take-over"} <= set(spec["paths"])
 
 
-def test_the_daily_digest_mails_each_office_once_with_new_and_overdue_tasks(app, session, office):
+def test_the_daily_digest_mails_each_office_once_with_new_and_overdue_tasks(app, session, office, business_day,
+                                                                           monkeypatch):
     from membership.models import Notification
     from webapp import jobs
 
@@ -539,7 +540,29 @@ def test_the_daily_digest_mails_each_office_once_with_new_and_overdue_tasks(app,
     assert len(mails) == 1
     body = mails[0].body
     assert "審査タスクのお知らせ" in mails[0].subject and "期限超過" in body and "/inbox" in body
+    assert f"{business_day:%Y/%m/%d}" in mails[0].subject  # the day as the screens write it
     assert f"申請番号 {office['apps'][1]}" in body.split("期限超過")[1]  # the overdue one is listed there
+    # no digest on a day the office is closed (a Sunday): what arrives meanwhile is new in the next
+    sunday = business_day + dt.timedelta(days=6 - business_day.weekday())
+    monkeypatch.setattr(jobs, "today_jst", lambda: sunday)
+    job()
+    assert session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.to_address == "office@chuoeast.example.jp")) == 1
+    # the next business day: new is what arrived since the last digest, not the day before it
+    from membership import calendar
+
+    later = sunday + dt.timedelta(days=1)
+    while not calendar.is_business_day(later):
+        later += dt.timedelta(days=1)
+    monkeypatch.setattr(jobs, "today_jst", lambda: later)
+    arrived = file_enrolment(session, new_member(session, prefix="dig"), chain=[("chuoeast", "A-1")])
+    session.flush()
+    job()
+    mails = session.scalars(sa.select(Notification).where(Notification.to_address == "office@chuoeast.example.jp")
+                            .order_by(Notification.id)).all()
+    assert len(mails) == 2
+    new = mails[1].body.split("期限超過")[0]
+    assert f"申請番号 {arrived.id} " in new and f"申請番号 {office['apps'][0]} " not in new
 
 
 def test_notes_are_shared_by_the_layers_and_messages_reach_the_applicant(app, session, office):

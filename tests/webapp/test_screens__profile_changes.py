@@ -74,7 +74,7 @@ def test_the_list_pages_newest_first(app, session):
     assert "小樽市稲穂0-1" in page2 and "小樽市稲穂2-1" not in page2.split('id="profile-changes"')[1]
 
 
-def test_the_morning_digest_counts_members_who_changed_their_data(app, session):
+def test_the_morning_digest_counts_members_who_changed_their_data(app, session, business_day):
     from webapp import jobs
 
     doctor = taro(session)
