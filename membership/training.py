@@ -18,7 +18,7 @@ import re
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from . import accounts, audit, fields, mail, members
 from .actors import Actor
@@ -663,7 +663,11 @@ def _visible(session: Session, actor: Actor):
 
 def visible(session: Session, actor: Actor, upcoming_only: bool = False) -> list[TrainingSession]:
     """Members: approved sessions. Staff: approved sessions and, before approval, those in scope."""
-    stmt = sa.select(TrainingSession).where(_visible(session, actor))
+    # what the list shows of each (its state, organiser, co-organisers) loaded with it: one query
+    # each, where JMA's list of 3,000 sessions read them one session at a time (3,300 statements)
+    stmt = sa.select(TrainingSession).where(_visible(session, actor)).options(
+        selectinload(TrainingSession.application), selectinload(TrainingSession.organiser),
+        selectinload(TrainingSession.co_organisers))
     if upcoming_only:
         stmt = stmt.where(TrainingSession.ends_on >= today_jst())
     return list(session.scalars(stmt.order_by(TrainingSession.starts_on.desc(), TrainingSession.id.desc())))
@@ -738,10 +742,11 @@ def upcoming_of(session: Session, physician_id: int,
     return [(ts, reg, waiting_position(session, reg)) for ts, reg in rows]
 
 
-def registered_counts(session: Session, session_ids: list[int]) -> dict[int, int]:
-    """{session id: places taken} for a list of sessions, in one query."""
+def registered_counts(session: Session, session_ids: list[int], status: str = "registered") -> dict[int, int]:
+    """{session id: places taken} (or, with `status="waiting"`, on the waiting list) for a list of
+    sessions, in one query."""
     counts = dict(session.execute(sa.select(SessionRegistration.session_id, sa.func.count()).where(
-        SessionRegistration.session_id.in_(session_ids), SessionRegistration.status == "registered")
+        SessionRegistration.session_id.in_(session_ids), SessionRegistration.status == status)
         .group_by(SessionRegistration.session_id)).all()) if session_ids else {}
     return {i: counts.get(i, 0) for i in session_ids}
 

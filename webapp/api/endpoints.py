@@ -752,10 +752,12 @@ def migrate_version(key, version):
 
 # --- training sessions and credits -------------------------------------------------------------
 
-def _session_dict(s, ts, with_attendees: bool) -> dict:
+def _session_dict(s, ts, with_attendees: bool, counts: tuple[int, int] | None = None) -> dict:
+    """A session's JSON; `counts` (places taken, waiting) when the caller read them for a whole list."""
+    registered, waiting = counts or (training.registered_count(s, ts.id), training.waiting_count(s, ts.id))
     out = {"id": ts.id, "title": ts.title, "organiser": ts.organiser.code, "starts_on": ts.starts_on.isoformat(),
            "ends_on": ts.ends_on.isoformat(), "place": ts.place, "capacity": ts.capacity,
-           "registered": training.registered_count(s, ts.id), "waiting": training.waiting_count(s, ts.id),
+           "registered": registered, "waiting": waiting,
            "state": training.state(ts),
            "starts_at": f"{ts.starts_at:%H:%M}" if ts.starts_at else None,
            "ends_at": f"{ts.ends_at:%H:%M}" if ts.ends_at else None, "fee": ts.fee,
@@ -778,7 +780,10 @@ def _session_dict(s, ts, with_attendees: bool) -> dict:
 @blp.response(200)
 def list_sessions():
     s = db.session()
-    return [_session_dict(s, ts, False) for ts in training.visible(s, g.actor)]
+    rows = training.visible(s, g.actor)
+    ids = [ts.id for ts in rows]
+    taken, waiting = training.registered_counts(s, ids), training.registered_counts(s, ids, "waiting")
+    return [_session_dict(s, ts, False, (taken[ts.id], waiting[ts.id])) for ts in rows]
 
 
 @blp.route("/sessions/<int:session_id>")
