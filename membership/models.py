@@ -215,6 +215,9 @@ class ProfileChange(Base):
     old_value: Mapped[str] = mapped_column(sa.Text, default="")
     new_value: Mapped[str] = mapped_column(sa.Text, default="")
 
+    #: the changes list by kind of field (identity, contact…) over a period (0039)
+    __table_args__ = (sa.Index("ix_profile_changes_field_at", "field", "at"),)
+
 
 class LoginFailure(Base):
     __tablename__ = "login_failures"

@@ -7,7 +7,9 @@ import io
 
 import sqlalchemy as sa
 
-from membership.models import AuditEvent, Notification, ProfileChange
+from membership import profiles
+from membership.actors import Actor
+from membership.models import AuditEvent, Notification, ProfileChange, UserAccount
 
 from ..helpers import login_client as login
 from .test_screens__members import profile_form, taro
@@ -30,6 +32,14 @@ def test_an_office_lists_its_members_changes_filters_them_and_exports_them(app, 
     assert f"/members/{doctor.id}" in row
     assert "小樽市稲穂2-22-1" in text(login(app, "staff@hokkaido").get("/members/changes"))
     assert "小樽市稲穂2-22-1" not in text(login(app, "staff@chuoeast").get("/members/changes"))  # not its member
+    # a prefecture walks the history and checks each change's member (it holds most of them): the
+    # same list as reading its members first, and another prefecture sees nothing of it
+    assert "小樽市稲穂2-22-1" not in text(login(app, "staff@tokyo").get("/members/changes"))
+    hokkaido_staff = Actor.of(session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "staff@hokkaido")))
+    q = profiles.parse_change_query({})
+    walked, listed = (session.execute(profiles._changes_statement(hokkaido_staff, q, walk)).all()
+                      for walk in (True, False))
+    assert walked == listed and any(r.new_value == "小樽市稲穂2-22-1" for r in walked)
 
     # by kind of field and by period
     assert "小樽市稲穂2-22-1" in text(otaru.get("/members/changes?group=contact"))
