@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from . import search
+from . import associations, search
 from .actors import Actor
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import halfwidth, today_jst
@@ -186,6 +186,9 @@ def list_members(session: Session, actor: Actor, q: str = "", page: int = 1, lim
     actor's association), ordered by kana; returns (page of rows, total). Raises ValidationFailed."""
     _check_category(session, actor, category)
     searching = bool(halfwidth(q).split())
+    # a search checks the few physicians it finds against the scope — except in a city's office,
+    # whose few members are read first (a short name found nationwide first took a second)
+    probe_search = searching and not _municipal(session, actor)
     # a search finds few physicians, each then checked against the scope; otherwise the office's
     # set is counted as a set, and a large office's page is read by walking the kana order
     if not (searching or status or category) and actor.role == "secretariat" and actor.association_id:
@@ -194,12 +197,20 @@ def list_members(session: Session, actor: Actor, q: str = "", page: int = 1, lim
         ids = sa.union_all(*_scope_parts(actor)).subquery()
         total = session.scalar(sa.select(sa.func.count(sa.distinct(ids.c[0]))))
     else:
-        counted = sa.select(Physician.id).where(*_matching(actor, q, status, category, probe=searching))
+        counted = sa.select(Physician.id).where(*_matching(actor, q, status, category, probe=probe_search))
         total = session.scalar(sa.select(sa.func.count()).select_from(counted.subquery()))
     stmt = sa.select(Physician).where(*_matching(actor, q, status, category,
-                                                 probe=searching or total >= WALK_FROM))
+                                                 probe=probe_search or total >= WALK_FROM))
     rows = session.scalars(stmt.order_by(*_KANA_ORDER).limit(limit).offset(max(page - 1, 0) * limit)).all()
     return list(rows), total
+
+
+def _municipal(session: Session, actor: Actor) -> bool:
+    """A city's or district's office (layer 3 or 4): its members are few beside the country's."""
+    if actor.role != "secretariat" or not actor.association_id:
+        return False
+    found = associations.id_and_layer(session, associations.code_of(session, actor.association_id))
+    return found is not None and found[1] >= 3
 
 
 #: from this many physicians in the list, its page is read by walking the kana index (a prefecture's
@@ -304,19 +315,30 @@ _KANA_ORDER = (Physician.family_kana, Physician.given_kana, Physician.id)
 
 def _matching(actor: Actor, q: str, status: str = "", category: str = "", probe: bool = False) -> list:
     conditions = [scope(actor, probe=probe), *_standing(actor, status, category)]
+    name, kana_column = Physician.family_name + Physician.given_name, Physician.family_kana + Physician.given_kana
     for term in halfwidth(q).split():
         like, kana = search.contains(term), search.contains(search.as_katakana(term))
+        # only the columns the term can be in: kanji are in no kana column, and 医籍登録番号 and
+        # login IDs are half-width (ASCII)
+        in_kana, in_ascii = not search.has_kanji(term), term.isascii()
+        if len(term) < 3 and not in_ascii:
+            # shorter than a trigram (高橋, 斉藤): no index helps — the trigram index, asked anyway,
+            # returns every physician to recheck, once per spelling. One plain test per row, with
+            # every spelling at once (a city's few members read first: see list_members)
+            conditions.append(sa.or_(*(search.has_text(name, spelling) for spelling in search.spellings(term)),
+                                     *([search.has_text(kana_column, search.as_katakana(term))] if in_kana else [])))
+            continue
         # a UNION of one SELECT per column, not an OR: each side is read through its own (trigram,
         # on PostgreSQL) index, where the OR with a subquery made every search read every physician
         found = sa.union(
             # the name as typed and in its other kanji forms (高橋 finds 髙橋), one SELECT each
-            *(sa.select(Physician.id).where((Physician.family_name + Physician.given_name).like(
-                search.contains(spelling), escape=search.ESCAPE)) for spelling in search.spellings(term)),
-            sa.select(Physician.id).where((Physician.family_kana + Physician.given_kana).like(
-                kana, escape=search.ESCAPE)),
-            sa.select(Physician.id).where(Physician.registry_number.like(like, escape=search.ESCAPE)),
-            sa.select(UserAccount.physician_id).where(UserAccount.login_id.like(like, escape=search.ESCAPE),
-                                                      UserAccount.physician_id.is_not(None)))
+            *(sa.select(Physician.id).where(name.like(search.contains(spelling), escape=search.ESCAPE))
+              for spelling in search.spellings(term)),
+            *([sa.select(Physician.id).where(kana_column.like(kana, escape=search.ESCAPE))] if in_kana else []),
+            *([sa.select(Physician.id).where(Physician.registry_number.like(like, escape=search.ESCAPE)),
+               sa.select(UserAccount.physician_id).where(UserAccount.login_id.like(like, escape=search.ESCAPE),
+                                                         UserAccount.physician_id.is_not(None))]
+              if in_ascii else []))
         conditions.append(Physician.id.in_(found))
     return conditions
 

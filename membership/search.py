@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import jaconv
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 #: the escape character of every pattern made here (pass it as `escape=` to `like`)
 ESCAPE = "\\"
@@ -37,3 +42,36 @@ def spellings(term: str) -> list[str]:
         forms = _VARIANTS.get(char, char)
         out = [prefix + f for prefix in out for f in ([char] + [x for x in forms if x != char])][:MAX_SPELLINGS]
     return out
+
+
+_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff々〆]")
+
+
+def has_kanji(term: str) -> bool:
+    """Whether `term` has a kanji: it then cannot be in a kana column (フリガナ holds katakana)."""
+    return bool(_IDEOGRAPH.search(term))
+
+
+class _Position(FunctionElement):
+    """Where the second text is found in the first (1-based), 0 when it is not: strpos on
+    PostgreSQL, instr on SQLite."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    name = "text_position"
+
+
+@compiles(_Position)
+def _instr(element, compiler, **kw):
+    return f"instr({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Position, "postgresql")
+def _strpos(element, compiler, **kw):
+    return f"strpos({compiler.process(element.clauses, **kw)})"
+
+
+def has_text(column, needle: str):
+    """`column` contains `needle` literally — a plain test each row takes (no index is asked for:
+    a term shorter than a trigram gets nothing from the trigram index but every row to recheck)."""
+    return _Position(column, needle) > 0
