@@ -257,7 +257,7 @@ def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000, 
     for rows in session.execute(stmt).partitions():
         ids = [r[20] for r in rows]
         # the standing as the list's screen reads it (the current membership wins, else the latest)
-        held_here = standing_here(session, actor, ids)
+        held_here = _standing_rows(session, actor, ids)
         links = links_here(session, actor, [i for i in ids if i not in held_here])
         for (registry, family, given, family_kana, given_kana, born, sex, email, category_code, since, jma_id,
              facility, dispatch_to, stopped, f_postal, f_prefecture, f_address, postal, prefecture, address,
@@ -394,6 +394,20 @@ def standing_label(membership: Membership | None, link: str | None, today) -> tu
         return STATUSES["upcoming" if membership.since > today else "active"], ""
     until = membership.until.isoformat() if membership.until else ""
     return ("異動により退会" if membership.status == MembershipStatus.MOVED else STATUSES["former"]), until
+
+
+def _standing_rows(session: Session, actor: Actor, physician_ids: list[int]) -> dict:
+    """standing_here as plain rows (status, since, until) — what standing_label reads — for the
+    export, which reads a prefecture's 300,000 without building a Membership and its category each."""
+    if not actor.association_id or not physician_ids:
+        return {}
+    found: dict = {}
+    for m in session.execute(sa.select(Membership.physician_id, Membership.status, Membership.since, Membership.until)
+                             .where(Membership.association_id == actor.association_id,
+                                    Membership.physician_id.in_(physician_ids)).order_by(Membership.since)):
+        if m.physician_id not in found or found[m.physician_id].status != MembershipStatus.ACTIVE:
+            found[m.physician_id] = m
+    return found
 
 
 def standing_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, Membership]:
