@@ -161,7 +161,10 @@ def retry_failed(session: Session, actor: Actor, run_id: int) -> BulkRun:
     # those decided meanwhile would only fail again: the new run takes the ones still open
     still_open = set(session.scalars(sa.select(HumanTask.id).where(HumanTask.id.in_(failed),
                                                                    HumanTask.status == "open"))) if failed else set()
-    return start(session, actor, [t for t in failed if t in still_open], run.decision, run.comment)
+    retry = [t for t in failed if t in still_open]
+    if not retry:  # said as such, not as an empty selection of a field the request does not have
+        raise Conflict("nothing_to_retry")
+    return start(session, actor, retry, run.decision, run.comment)
 
 
 def is_stalled(run: BulkRun, now: dt.datetime | None = None) -> bool:

@@ -145,7 +145,7 @@ def parse_change_query(args) -> ChangeQuery:
         errors["group"] = ("choose_from_list", {})
     raw = fields.halfwidth(args.get("before") or "")
     if raw:
-        q.before = fields.parse_int(raw, 1, 2**62)
+        q.before = fields.parse_int(raw, 1, 2**31 - 1)  # an id: PostgreSQL's INTEGER
         if q.before is None:
             errors["before"] = ("invalid", {})
     if q.date_from and q.date_to and q.date_from > q.date_to:

@@ -231,5 +231,6 @@ def test_what_failed_can_be_approved_again_in_a_new_run(session, otaru):
     bulk.run_to_end(otaru["factory"], again.id)
     session.expire_all()
     assert again.succeeded == 1 and session.get(HumanTask, t2).status == "completed"
-    with pytest.raises(ValidationFailed):  # nothing failed this time
+    with pytest.raises(Conflict) as nothing:  # nothing failed this time: said so, naming no field
         bulk.retry_failed(session, otaru["staff"], again.id)
+    assert nothing.value.message_key == "nothing_to_retry"

@@ -34,6 +34,9 @@ class ApiClient:
     def delete(self, url, **kw):
         return self.client.delete(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
 
+    def patch(self, url, **kw):
+        return self.client.patch(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
 
 @pytest.fixture
 def api(app, session):

@@ -204,3 +204,15 @@ def test_a_withdrawal_amendment_of_the_wrong_shape_is_refused(api, session):
                            ({"withdrawal_reason": ["x"]}, "reason"), ({"reason_text": ["x"]}, "reason_text")):
         r = client.post(f"/api/v1/tasks/{amend}/complete", json={"changes": changes})
         assert r.status_code == 422 and field in r.get_json()["error"]["fields"], (changes, r.get_json())
+
+
+def test_what_a_request_got_wrong_is_named_as_the_request_names_it(api):
+    """A 405 says which methods are allowed; a draft's missing revision names the revision; an id
+    past PostgreSQL's INTEGER in a filter is refused naming the filter."""
+    r = api("staff@sapporo").patch("/api/v1/tasks")
+    assert r.status_code == 405 and {"GET", "POST"} & set(r.headers.get("Allow", "").replace(" ", "").split(","))
+    r = api("designer01").put("/api/v1/process-definitions/withdrawal/draft", data=b"<a/>",
+                              content_type="application/xml")
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"revision"}
+    r = api("admin001").get("/api/v1/members/changes?before=2147483648")
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"before"}

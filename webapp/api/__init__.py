@@ -124,7 +124,10 @@ class MamisApi(Api):
         key = {401: "not_logged_in", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                409: "concurrent_change"}.get(error.code)
         text = message(key) if key else (error.description or error.name)
-        return error_response(error.code or 500, code, text)
+        response = error_response(error.code or 500, code, text)
+        if error.code == 405 and getattr(error, "valid_methods", None):  # RFC 9110: say what is allowed
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
 
 api = MamisApi()

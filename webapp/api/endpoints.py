@@ -558,7 +558,7 @@ def get_definition_xml(key, version):
 def _revision() -> int:
     text = request.headers.get("If-Match", "").strip('"') or request.args.get("revision", "")
     if parse_int(text, 0, 10**9) is None:
-        raise ValidationFailed.one("version", "required" if not text else "invalid")
+        raise ValidationFailed.one("revision", "required" if not text else "invalid")
     return int(text)
 
 
