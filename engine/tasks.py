@@ -818,7 +818,13 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
                                                                                           kv[0][1] or 0))]
     per_week, seconds = _weekly_figures(session, scope, now, weeks)
     done = sum(n for _, n, _days in per_week)
-    return {"by_kind": by_kind, "open_total": sum(n for *_, n in by_kind),
+    # JMA's own inbox beside the country's figures (the rows carry each task's office): the numbers
+    # its inbox views show, which the national tiles are not
+    mine = [row for row in rows if wide and actor.association_id and row[-1] == actor.association_id]
+    own = {"open_total": sum(row[2] for row in mine), "overdue": sum(row[flags] for row in mine),
+           "due_soon": sum(row[flags + 1] for row in mine), "unclaimed": sum(row[flags + 2] for row in mine)} \
+        if wide and actor.association_id else None
+    return {"by_kind": by_kind, "own": own, "open_total": sum(n for *_, n in by_kind),
             "ages": [(label, sum(row[3 + i] for row in rows)) for i, (*_, label) in enumerate(AGE_BUCKETS)],
             "overdue": sum(row[flags] for row in rows), "due_soon": sum(row[flags + 1] for row in rows),
             "unclaimed": sum(row[flags + 2] for row in rows),

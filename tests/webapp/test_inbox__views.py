@@ -651,7 +651,14 @@ def test_the_dashboard_counts_open_tasks_ages_and_weekly_throughput(app, session
     assert by_prefecture["北海道"][0] == hokkaido_open >= figures["open_total"]
     jma_page = text(login(app, "staff@jma").get("/dashboard"))
     assert 'id="by-prefecture"' in jma_page and "<td>北海道</td>" in jma_page
-    assert "全国のすべての医師会の数です" in jma_page and 'href="/inbox?view=overdue"' not in jma_page
+    assert "全国のすべての医師会の数です" in jma_page
+    # JMA's own inbox beside the country's: the numbers its views show, linked to them
+    jma = actor_for(session, "staff@jma")
+    own = jma_page.split('id="own-kpis"', 1)[1].split("</dl>", 1)[0]
+    counts = tasks.inbox_counts(session, jma)
+    assert f'id="own-unclaimed">{counts["unclaimed"]}<' in own and f'id="own-overdue">{counts["overdue"]}<' in own
+    assert f'id="own-open">{tasks.search_inbox(session, jma, tasks.InboxQuery(view="open", per_page=20))[1]}<' in own
+    assert 'href="/inbox?view=overdue"' in own
     client = login(app, "staff@chuoeast")
     page = text(client.get("/dashboard"))
     assert f'id="open-total">{figures["open_total"]}<' in page
