@@ -175,6 +175,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "revision": {"ja": "下書きの版（If-Match）", "en": "Draft revision (If-Match)"},
     "accept": {"ja": "共催の回答", "en": "Answer to the co-organisation request"},
     "origin": {"ja": "申請元", "en": "Filed through"},
+    "branch": {"ja": "所属医師会（管内）", "en": "Member of"},
     "sort": {"ja": "並び順", "en": "Sort by"},
     "order": {"ja": "昇順・降順", "en": "Order"},
     "per_page": {"ja": "表示件数", "en": "Rows per page"},

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import pytest
 import sqlalchemy as sa
 
 from membership import members
+from membership.errors import ValidationFailed
 from membership.fields import today_jst
 from membership.models import AuditEvent, Physician, ProfileChange, UserAccount
 
@@ -342,3 +344,32 @@ def test_the_member_search_finds_a_name_in_its_other_kanji_forms(app, session):
                              ("一郎", True), ("タカハシ イチロウ", True), ("橋 ジロウ", False)):
             rows, _ = members.list_members(session, staff, q=typed)
             assert (physician.id in {p.id for p in rows}) is found, (office, typed)
+
+
+def test_a_prefecture_narrows_its_member_list_to_one_city(app, session, api):
+    """所属医師会（管内）: 北海道医師会 lists the current members of one city (with its districts),
+    on the screen, in the CSV and the API; an association outside it is refused by name."""
+    district, _ = approved_member(session, prefix="brd")  # 中央区東支部 → 札幌市医師会 → 北海道 → JMA
+    otaru, _ = approved_member(session, chain=[("otaru", "A-1"), ("hokkaido", "A"), ("jma", "A1")], prefix="bro")
+    hokkaido = actor_for(session, "staff@hokkaido")
+
+    def ids(branch):
+        return {p.id for p in members.list_members(session, hokkaido, branch=branch)[0]}
+
+    assert district.physician_id in ids("sapporo") and otaru.physician_id not in ids("sapporo")
+    assert otaru.physician_id in ids("otaru") and district.physician_id in ids("chuoeast")
+    for outside in ("tokyo", "hokkaido", "nowhere"):
+        with pytest.raises(ValidationFailed) as refused:
+            ids(outside)
+        assert set(refused.value.fields) == {"branch"}
+    client = login(app, "staff@hokkaido")
+    page = client.get("/members?branch=otaru").get_data(as_text=True)
+    assert '<option value="otaru" selected>' in page and f"/members/{otaru.physician_id}" in page
+    assert f"/members/{district.physician_id}\"" not in page
+    exported = client.get("/members/export.csv?branch=otaru").get_data().decode("utf-8-sig")
+    marker = session.get(Physician, otaru.physician_id)
+    assert f"{marker.family_kana},{marker.given_kana}" in exported  # the exported row, by its kana
+    assert len([line for line in exported.splitlines() if line]) == 1 + len(ids("otaru"))  # and no other
+    listed = api("staff@hokkaido").get("/api/v1/members?branch=sapporo")
+    assert listed.status_code == 200 and int(listed.headers["X-Total-Count"]) == len(ids("sapporo"))
+    assert client.get("/members?branch=tokyo").status_code == 422

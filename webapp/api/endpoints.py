@@ -341,7 +341,7 @@ def list_members(query):
     _staff_only()
     s = db.session()
     rows, total = members.list_members(s, g.actor, query.get("q", ""), query["page"], status=query.get("status", ""),
-                                       category=query.get("category", ""))
+                                       category=query.get("category", ""), branch=query.get("branch", ""))
     standing = members.standing_here(s, g.actor, [p.id for p in rows])
     links = members.links_here(s, g.actor, [p.id for p in rows])
     today = today_jst()

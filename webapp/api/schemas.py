@@ -406,6 +406,9 @@ class MemberQuery(QuerySchema):
                                      "description": "standing in the caller's association (upcoming: approved "
                                                     "from a date still ahead)"})
     category = fields.String(metadata={"description": "a member category code of the caller's association"})
+    branch = fields.String(validate=validate.Length(max=32), metadata={
+        "description": "an association below the caller's (its code): current members of it and of the "
+                       "associations below it — a prefecture's city, JMA's prefecture"})
     page = fields.Integer(load_default=1, validate=PAGE_RANGE)
 
 

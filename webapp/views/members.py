@@ -83,7 +83,8 @@ def my_profile():
 def index():
     s, me = db.session(), actor()
     q = request.args.get("q", "")
-    filters = {"status": request.args.get("status", ""), "category": request.args.get("category", "")}
+    filters = {"status": request.args.get("status", ""), "category": request.args.get("category", ""),
+               "branch": request.args.get("branch", "")}
     try:
         page = max(int(request.args.get("page", "1")), 1)
     except ValueError:
@@ -92,13 +93,14 @@ def index():
     try:
         rows, total = members.list_members(s, me, q, page, **filters)
     except ValidationFailed as exc:
-        errors, filters = field_errors(exc), {"status": "", "category": ""}
+        errors, filters = field_errors(exc), {"status": "", "category": "", "branch": ""}
         rows, total = members.list_members(s, me, q, page)
     pages = max((total + members.PAGE_SIZE - 1) // members.PAGE_SIZE, 1)
     return render_template("members/index.html", rows=rows, total=total, q=q, page=page, pages=pages,
                            filters=filters, errors=errors,
                            statuses={k: v for k, v in members.STATUSES.items() if me.association_id or k != "attendee"},
                            categories=members.categories_here(s, me),
+                           branches=associations.origin_choices(s, me.association_id),
                            standing=members.standing_here(s, me, [p.id for p in rows]),
                            leaving=applications.departing_here(s, me, [p.id for p in rows]),
                            links=members.links_here(s, me, [p.id for p in rows]),
@@ -260,7 +262,8 @@ def export():
     every matching member, however many (JMA's list is the whole country)."""
     try:
         rows = members.export_rows(db.session(), actor(), request.args.get("q", ""),
-                                   status=request.args.get("status", ""), category=request.args.get("category", ""))
+                                   status=request.args.get("status", ""), category=request.args.get("category", ""),
+                                   branch=request.args.get("branch", ""))
     except ValidationFailed as exc:
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("members.index"))
