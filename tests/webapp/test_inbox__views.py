@@ -450,7 +450,8 @@ def test_the_bulk_run_api_answers_at_once_and_reports_each_failure(api, session,
     session.flush()
     retry = staff.post(f"{location}/retry")
     assert retry.status_code == 202 and retry.get_json()["succeeded"] == 1
-    assert staff.post(f"{retry.headers['Location']}/retry").status_code == 422  # nothing failed
+    nothing = staff.post(f"{retry.headers['Location']}/retry")  # nothing failed: said so, naming no field
+    assert nothing.status_code == 409 and "やり直せるタスクはありません" in nothing.get_json()["error"]["message"]
 
 
 def test_an_export_of_tasks_the_office_does_not_have_is_refused_not_an_empty_file(app, session, office):

@@ -292,8 +292,8 @@ def cancel_bulk_run(run_id):
 @token_required
 @blp.doc(**AUTH)
 @blp.response(202, schemas.BulkRunSchema)
-@blp.alt_response(409, schema=schemas.ApiErrorSchema, description="the run is still working")
-@blp.alt_response(422, schema=schemas.ApiErrorSchema, description="nothing failed")
+@blp.alt_response(409, schema=schemas.ApiErrorSchema, description="the run is still working, or nothing it failed "
+                                                                   "on is still open (`nothing_to_retry`)")
 def retry_bulk_run(run_id):
     """A new run of the same decision on the tasks that failed in an ended run."""
     run = bulk.retry_failed(g.actor, run_id)
