@@ -830,7 +830,39 @@ def dashboard(session: Session, actor: Actor, weeks: int = 8) -> dict:
             "unclaimed": sum(row[flags + 2] for row in rows),
             "per_week": per_week, "done_this_week": per_week[-1][1],
             "lead_days": round(seconds / 86400 / done, 1) if done else None,
-            "by_prefecture": _by_prefecture(session, rows, flags) if wide else [], "wide": wide}
+            "by_prefecture": _by_prefecture(session, rows, flags) if wide else [], "wide": wide,
+            "by_branch": _by_branch(session, actor, now) if not wide and actor.is_secretariat else []}
+
+
+def _by_branch(session: Session, actor: Actor, now: dt.datetime) -> list[tuple]:
+    """A prefecture's (or a divided city's) view of the offices below it: [(association name, open,
+    overdue)] per association directly below, its own sub-offices' reviews counted with it — the
+    queues its board waits on, as JMA's figures by prefecture. One grouped read of the open
+    reviews by office (the open-task summary index holds the office)."""
+    below = associations.subtree_by_id(session, actor.association_id)[1:] if actor.association_id else []
+    if not below:
+        return []
+    rows = session.execute(sa.select(HumanTask.association_id, sa.func.count(),
+                                     sa.func.count().filter(HumanTask.due_at < now))
+                           .where(HumanTask.status == sa.literal("open", literal_execute=True),
+                                  HumanTask.kind == "review", HumanTask.association_id.in_(below))
+                           .group_by(HumanTask.association_id)).all()
+    offices = session.execute(sa.select(Association.id, Association.parent_id, Association.name)
+                              .where(Association.id.in_(below))).all()
+    parent = {a.id: a.parent_id for a in offices}
+    name = {a.id: a.name for a in offices}
+
+    def child_of_office(aid):  # the association directly below the office on aid's way up
+        while parent.get(aid) not in (actor.association_id, None):
+            aid = parent[aid]
+        return aid
+
+    found = {a.id: [0, 0] for a in offices if a.parent_id == actor.association_id}
+    for aid, n, late in rows:
+        figures = found.setdefault(child_of_office(aid), [0, 0])
+        figures[0] += n
+        figures[1] += late
+    return sorted(((name.get(aid, ""), n, late) for aid, (n, late) in found.items()), key=lambda r: (-r[1], r[0]))
 
 
 def _open_figures(session: Session, scope, now: dt.datetime, soon: dt.datetime, by_office: bool) -> list:

@@ -1053,3 +1053,19 @@ def test_an_upper_layer_narrows_its_inbox_to_where_applications_came_from(app, s
                         "approve")
     session.flush()
     assert via_otaru in apps(jma, origin="hokkaido") and via_otaru not in apps(jma, origin="tokyo")
+
+
+def test_a_prefecture_s_dashboard_shows_what_waits_at_each_city(app, session, office):
+    """北海道医師会 sees the open reviews at each association directly below it, a city's districts
+    counted with the city (office's three enrolments wait at 中央区東支部, under 札幌市医師会)."""
+    hokkaido = actor_for(session, "staff@hokkaido")
+    figures = dict((name, (n, late)) for name, n, late in tasks.dashboard(session, hokkaido)["by_branch"])
+    sapporo_open = session.scalar(sa.select(sa.func.count()).select_from(HumanTask).join(
+        Association, Association.id == HumanTask.association_id).where(
+        HumanTask.status == "open", HumanTask.kind == "review",
+        Association.code.in_(("sapporo", "chuoeast", "chuowest", "kitaku"))))
+    assert figures["札幌市医師会"][0] == sapporo_open >= 3 and "小樽市医師会" in figures
+    assert "中央区東支部" not in figures  # counted with its city
+    page = text(login(app, "staff@hokkaido").get("/dashboard"))
+    assert 'id="by-branch"' in page and "<td>札幌市医師会</td>" in page
+    assert tasks.dashboard(session, actor_for(session, "staff@chuoeast"))["by_branch"] == []  # nothing below
