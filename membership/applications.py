@@ -17,7 +17,7 @@ from .actors import Actor
 from .associations import get_by_codes, get_facility
 from .db import is_postgresql
 from .errors import Forbidden, NotFound, ValidationFailed
-from .fields import FieldError, parse_id, today_jst
+from .fields import FieldError, as_jst, parse_id, today_jst
 from .memberships import activate_membership
 from .models import (
     Application,
@@ -790,22 +790,52 @@ def _typed_facility():
 def board_details(session: Session, actor: Actor, application_ids: list[int]) -> dict[int, dict]:
     """What a board decides on beside the inbox's summary, for the applications of a board's list
     (one query): {application id: {category (the label of the part for the actor's association,
-    else the first), date (desired: joining, leaving, moving), facility}}."""
+    else the first), date (desired: joining, leaving, moving), facility, filed (when the member
+    filed it), notes: a transfer's 転出/転入, a withdrawal's reason, and the decisions the layers
+    below the actor's took, with their days}}."""
     if not application_ids:
         return {}
+    from .withdrawals import REASONS as reasons  # (withdrawals builds on this module)
+
     rows = session.execute(
         sa.select(Application.id, Application.desired_date, sa.func.coalesce(Facility.name, _typed_facility()),
-                  ApplicationPart.association_id, MemberCategory.label)
+                  ApplicationPart.association_id, MemberCategory.label, Application.submitted_at, Application.kind,
+                  Application.payload["reason"].as_string(), ApplicationPart.layer, ApplicationPart.action,
+                  ApplicationPart.status, ApplicationPart.decided_at, Association.name)
         .outerjoin(Facility, Facility.id == Application.facility_id)
         .outerjoin(ApplicationPart, ApplicationPart.application_id == Application.id)
+        .outerjoin(Association, Association.id == ApplicationPart.association_id)
         .outerjoin(MemberCategory, MemberCategory.id == ApplicationPart.category_id)
         .where(Application.id.in_(application_ids)).order_by(Application.id, ApplicationPart.seq))
     out: dict[int, dict] = {}
-    for app_id, desired, facility, association_id, label in rows:
-        entry = out.setdefault(app_id, {"category": "", "date": desired, "facility": facility or ""})
+    parts: dict[int, list] = {}
+    for (app_id, desired, facility, association_id, label, filed, kind, reason, layer, action, status, decided,
+         name) in rows:
+        entry = out.setdefault(app_id, {"category": "", "date": desired, "facility": facility or "", "filed": filed,
+                                        "kind": kind, "reason": reason or "", "moves": "", "below": ""})
         if label and (association_id == actor.association_id or not entry["category"]):
             entry["category"] = label
+        parts.setdefault(app_id, []).append((association_id, layer, action, status, decided, name))
+    for app_id, entry in out.items():
+        mine = next((layer for aid, layer, *_ in parts[app_id] if aid == actor.association_id), None)
+        if entry["kind"] == "transfer":
+            entry["moves"] = "、".join(f"{'転出' if action == PartAction.LEAVE else '転入'}: {name}"
+                                      for _, _, action, _, _, name in parts[app_id] if name)
+        if mine is not None:  # what the layers below decided, nearest first, with the day
+            entry["below"] = "、".join(
+                f"{name} {PART_DECISION_WORDS.get(status, status)} {as_jst(decided):%m/%d}"
+                for _, layer, _, status, decided, name in sorted(parts[app_id], key=lambda p: p[1])
+                if layer is not None and layer > mine and decided is not None)
+        entry["notes"] = "　".join(x for x in (
+            entry["moves"],
+            f"退会事由: {reasons.get(entry['reason'], entry['reason'])}" if entry["kind"] == "withdrawal"
+            and entry["reason"] else "",
+            f"下位の審査: {entry['below']}" if entry["below"] else "") if x)
     return out
+
+
+#: a part's decision as the board material writes it
+PART_DECISION_WORDS = {PartStatus.APPROVED: "承認", PartStatus.REJECTED: "却下", PartStatus.RETURNED: "差戻し"}
 
 
 def undecided_joins(app: Application) -> list[ApplicationPart]:

@@ -64,12 +64,12 @@ def credentials_notices(notices: list[tuple], login_url: str = "", contact: str 
     return bytes(pdf.output())
 
 
-BOARD_COLUMNS = ("申請番号", "受付日", "申請の種類", "申請者", "フリガナ", "医籍登録番号", "申請元", "会員区分",
-                 "希望日", "所属施設", "内容", "層", "期限", "状態")
+BOARD_COLUMNS = ("申請番号", "申請日", "受付日", "申請の種類", "申請者", "フリガナ", "医籍登録番号", "申請元",
+                 "会員区分", "希望日", "所属施設", "内容", "層", "期限", "状態")
 #: relative widths; the columns that must not wrap (NO_WRAP) are widened to their longest text
 #: (a date, 2026/12/01) and the others share what is left by these weights
-BOARD_WIDTHS = (18, 22, 20, 28, 30, 22, 26, 16, 22, 36, 56, 8, 22, 18)
-NO_WRAP = frozenset({"申請番号", "受付日", "希望日", "期限", "層", "状態", "医籍登録番号"})
+BOARD_WIDTHS = (18, 22, 22, 20, 28, 30, 22, 26, 16, 22, 36, 56, 8, 22, 18)
+NO_WRAP = frozenset({"申請番号", "申請日", "受付日", "希望日", "期限", "層", "状態", "医籍登録番号"})
 
 
 def board_material(title: str, rows: list[dict], columns: tuple[str, ...] = BOARD_COLUMNS,

@@ -1047,6 +1047,17 @@ def test_an_upper_layer_narrows_its_inbox_to_where_applications_came_from(app, s
     assert r.status_code == 422 and "申請元" in text(r)
     listed = api("staff@hokkaido").get("/api/v1/tasks?view=open&origin=sapporo&per_page=100").get_json()
     assert {t["application_id"]: t["origin"] for t in listed}[via_district] == "chuoeast"
+    # board material of one city's batch: where it came from, when it was filed, what the layers
+    # below decided and when
+    import csv
+    import io
+
+    r = login(app, "staff@hokkaido").post("/inbox/export", data={"scope": "all", "view": "open", "origin": "sapporo",
+                                                                  "format": "csv-utf8"})
+    rows = list(csv.DictReader(io.StringIO(r.get_data().decode("utf-8-sig"))))
+    row = next(x for x in rows if x["申請番号"] == str(via_district))
+    assert row["申請元"] == "中央区東支部" and row["申請日"] and all(x["申請元"] != "小樽市医師会" for x in rows)
+    assert "下位の審査: 札幌市医師会 承認" in row["内容"] and "中央区東支部 承認" in row["内容"]
     # JMA narrows to a prefecture's applications
     jma = actor_for(session, "staff@jma")
     tasks.complete_task(session, hokkaido, tasks.list_tasks(session, hokkaido, application_id=via_otaru)[0][0].id,
@@ -1069,3 +1080,28 @@ def test_a_prefecture_s_dashboard_shows_what_waits_at_each_city(app, session, of
     page = text(login(app, "staff@hokkaido").get("/dashboard"))
     assert 'id="by-branch"' in page and "<td>札幌市医師会</td>" in page
     assert tasks.dashboard(session, actor_for(session, "staff@chuoeast"))["by_branch"] == []  # nothing below
+
+
+def test_board_material_says_a_withdrawal_s_reason_and_a_transfer_s_moves(session):
+    import datetime as dt
+
+    from engine import flows
+    from membership import applications
+    from membership.models import Facility
+
+    from ..helpers import approved_member
+
+    member, group_id = approved_member(session, prefix="brdw")
+    day = (today_jst() + dt.timedelta(days=20)).isoformat()
+    withdrawal = flows.submit_application(session, member, {
+        "kind": "withdrawal", "group_id": group_id, "desired_date": day, "reason": "retirement",
+        "associations": ["chuoeast"]})
+    other, other_group = approved_member(session, prefix="brdt")
+    facility = session.scalar(sa.select(Facility.id).where(Facility.name.contains("北区ファミリー")))
+    transfer = flows.submit_application(session, other, {
+        "kind": "transfer", "group_id": other_group, "facility_id": facility, "duty_code": "11",
+        "desired_date": day, "associations": [{"code": "kitaku", "category": "B-2"}]})
+    staff = actor_for(session, "staff@chuoeast")
+    notes = {k: v["notes"] for k, v in applications.board_details(session, staff, [withdrawal.id, transfer.id]).items()}
+    assert "退会事由: 廃業・退職" in notes[withdrawal.id]
+    assert "転出: 中央区東支部" in notes[transfer.id] and "転入: 北区支部" in notes[transfer.id]

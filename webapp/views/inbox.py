@@ -165,12 +165,16 @@ def _board_rows(ids: list[int], results: dict[int, str] | None = None) -> list[d
     out = []
     for t, _ in rows:
         more = details.get(t.application_id, {})
-        row = {"申請番号": t.application_id, "受付日": local_time(t.created_at, "%Y/%m/%d"),
+        # 内容: each kind's summary, a transfer's moves, a withdrawal's reason, and what the layers
+        # below decided (a prefecture's board reads the city's approval beside the application)
+        content = "　".join(x for x in (summaries.get(t.application_id, ""), more.get("notes", "")) if x)
+        row = {"申請番号": t.application_id, "申請日": local_time(more.get("filed"), "%Y/%m/%d"),
+               "受付日": local_time(t.created_at, "%Y/%m/%d"),
                "申請の種類": KIND_LABELS.get(t.application_kind, t.application_kind), "申請者": t.applicant_name,
                "フリガナ": t.applicant_kana, "医籍登録番号": t.applicant_registry,
                "申請元": origins.get(t.origin_association_id, ""), "会員区分": more.get("category", ""),
                "希望日": local_time(more.get("date"), "%Y/%m/%d"),
-               "所属施設": more.get("facility", ""), "内容": summaries.get(t.application_id, ""),
+               "所属施設": more.get("facility", ""), "内容": content,
                "層": t.layer or "",
                "期限": local_time(t.due_at, "%Y/%m/%d"), "状態": STATUS_LABELS.get(t.status, t.status)}
         if results is not None:
