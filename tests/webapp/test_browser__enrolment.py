@@ -130,6 +130,7 @@ def test_form_errors_take_the_focus_and_describe_their_fields(live_server, chrom
     page.check("#facility-home")
     page.click("text=確認画面に進む")
     page.wait_for_selector("#error-desired_date")
+    page.wait_for_load_state("domcontentloaded")  # the page's script ties each message to its field then
     described = page.get_attribute("#desired_date", "aria-describedby").split()
     assert "error-desired_date" in described and page.get_attribute("#desired_date", "aria-invalid") == "true"
     assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
