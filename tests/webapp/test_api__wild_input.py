@@ -216,3 +216,15 @@ def test_what_a_request_got_wrong_is_named_as_the_request_names_it(api):
     assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"revision"}
     r = api("admin001").get("/api/v1/members/changes?before=2147483648")
     assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"before"}
+
+
+def test_a_caller_who_may_not_use_a_list_is_told_so_before_its_query_is_judged(api, session):
+    member = api(new_member(session, prefix="wrole").login_id)
+    for url in ("/api/v1/members?page=0", "/api/v1/certificates?page=0", "/api/v1/members/changes?before=x",
+                "/api/v1/audit-events?before=x"):
+        assert member.get(url).status_code == 403, url
+    assert api("staff@sapporo").get("/api/v1/audit-events?before=x").status_code == 403
+    assert api("admin001").get("/api/v1/audit-events?before=x").status_code == 422  # the admin's is judged
+    spec = api(None).get("/api/v1/openapi.json").get_json()
+    names = {p["name"] for p in spec["paths"]["/api/v1/members"]["get"]["parameters"]}
+    assert {"q", "status", "category", "branch", "page"} <= names  # still documented

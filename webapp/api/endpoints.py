@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Response, g, jsonify, request
 
 from engine import bulk as runs
@@ -331,8 +333,21 @@ def _staff_only():
         raise Forbidden()
 
 
+def _before_arguments(check):
+    """A view decorator placed above `@blp.arguments`: the role is checked before the arguments are
+    parsed, so a caller who may not use the list is told 403, not what was wrong with its query."""
+    def decorate(view):
+        @functools.wraps(view)
+        def checked(*args, **kwargs):
+            check()
+            return view(*args, **kwargs)
+        return checked
+    return decorate
+
+
 @blp.route("/members")
 @token_required
+@_before_arguments(_staff_only)
 @blp.doc(**AUTH, description="Secretariats and admins: the members in scope (a secretariat: those of its "
                              "association, past and applying ones included), 50 a page by kana; `X-Total-Count`.")
 @blp.arguments(schemas.MemberQuery(), location="query")
@@ -359,6 +374,7 @@ def list_members(query):
 
 @blp.route("/members/changes")
 @token_required
+@_before_arguments(_staff_only)
 @blp.doc(**AUTH, description="Secretariats and admins: changes to the registered data of the caller's current members "
                              "and applicants (登録情報の変更一覧), newest first, 50 a page; `X-Total-Count`. The next "
                              "page is asked for with `before` = the `X-Next-Before` header of this answer.")
@@ -711,6 +727,7 @@ def _admin_only():
 
 @blp.route("/audit-events")
 @token_required
+@_before_arguments(lambda: _admin_only())
 @blp.doc(**AUTH, description="Admins: the audit trail, newest first, 50 a page. The next page is asked for with "
                              "`before` = the `X-Next-Before` header of this answer (absent on the last page).")
 @blp.arguments(schemas.AuditQuery(), location="query")
@@ -874,6 +891,7 @@ def cancel_session_registration(session_id):
 
 @blp.route("/certificates")
 @token_required
+@_before_arguments(_staff_only)
 @blp.arguments(schemas.RosterQuery(), location="query")
 @blp.doc(**AUTH, description="認定医名簿: certificates of the office's current members (admins: everyone's), "
                              "50 a page; the total in X-Total-Count. Revoked certificates are never listed.")
