@@ -65,6 +65,9 @@ STATUS_LABELS = {
     "draft": "一時保存", "submitted": "申請中", "in_review": "申請中", "returned": "差戻し",
     "approved": "承認", "rejected": "却下", "cancelled": "取消", "completed": "完了", "pending": "申請中",
 }
+#: a part's status where each association's part is listed (申請先の医師会): where the application
+#: stands — at this association now, or not yet here (an application goes up a layer at a time)
+PART_LABELS = {**STATUS_LABELS, "in_review": "審査中", "pending": "未着（前の医師会の審査待ち）"}
 #: the same in English, for the mails of an applicant who uses the English screens
 STATUS_LABELS_EN = {
     "draft": "Draft", "submitted": "Under review", "in_review": "Under review", "returned": "Returned",

@@ -197,6 +197,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["fiscal_year"] = fiscal_year_label
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.filters["autolink"] = autolink
+    from membership.applications import PART_LABELS
+
+    app.jinja_env.globals["part_labels"] = PART_LABELS
     app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
                                   switch_language_url=switch_language_url, field_label=field_label, paren=paren,
                                   list_separator=list_separator, colon=colon,

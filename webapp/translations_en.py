@@ -304,7 +304,7 @@ EN.update({
     "大学名の一部を入力して一覧から選ぶか、全角30文字以内で入力":
         "Type part of the university's name and pick it, or type it (up to 30 characters)",
     "男性": "Male", "女性": "Female", "自宅": "Home",
-    "選択してください": "Choose", "利用規約": "Terms of use", "入会日": "Since", "所属医師会": "Associations", "非会員": "Non-member", "管内の医師会ごとの未処理": "Open reviews at the associations below", "管内の医師会で審査を待っている申請の数です（その下の医師会の分を含みます）。": "Applications waiting for a review at each association below this one (with those below it).", "所属医師会（管内）": "Member of (below this office)", "その医師会と、その下の医師会の会員": "Members of that association and of those below it", "自会の受信箱": "This association's inbox", "申請元": "Filed through", "その医師会と、その下の医師会からの申請": "Applications through that association and those below it", "入会予定（異動）": "Joining (transfer)",
+    "選択してください": "Choose", "利用規約": "Terms of use", "入会日": "Since", "所属医師会": "Associations", "非会員": "Non-member", "未着（前の医師会の審査待ち）": "Not here yet (waiting for the review before)", "管内の医師会ごとの未処理": "Open reviews at the associations below", "管内の医師会で審査を待っている申請の数です（その下の医師会の分を含みます）。": "Applications waiting for a review at each association below this one (with those below it).", "所属医師会（管内）": "Member of (below this office)", "その医師会と、その下の医師会の会員": "Members of that association and of those below it", "自会の受信箱": "This association's inbox", "申請元": "Filed through", "その医師会と、その下の医師会からの申請": "Applications through that association and those below it", "入会予定（異動）": "Joining (transfer)",
     "登録情報を更新しました。": "Registered data updated.", "変更はありませんでした。": "Nothing changed.",
     "ページ": "Pages", "検索": "Search", "アカウントを利用停止にしました。": "The account is disabled.",
     "アカウントの利用停止": "Disable the account", "理由": "Reason", "利用停止にする": "Disable",

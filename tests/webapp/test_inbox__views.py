@@ -1105,3 +1105,16 @@ def test_board_material_says_a_withdrawal_s_reason_and_a_transfer_s_moves(sessio
     notes = {k: v["notes"] for k, v in applications.board_details(session, staff, [withdrawal.id, transfer.id]).items()}
     assert "退会事由: 廃業・退職" in notes[withdrawal.id]
     assert "転出: 中央区東支部" in notes[transfer.id] and "転入: 北区支部" in notes[transfer.id]
+
+
+def test_the_task_page_says_where_the_application_stands_at_each_association(app, session, office):
+    """申請先の医師会: the reviewing office's part is 審査中, the layers above not yet reached are 未着
+    — not all 申請中 alike; the member's page at the office says the same."""
+    t1 = office["tasks"][office["apps"][0]]
+    page = text(login(app, "staff@chuoeast").get(f"/tasks/{t1}"))
+    table = page.split("申請先の医師会", 1)[1].split("</table>", 1)[0]
+    mine = table.split("中央区東支部", 1)[1].split("</tr>", 1)[0]
+    above = table.split("札幌市医師会", 1)[1].split("</tr>", 1)[0]
+    assert "審査中" in mine and "未着（前の医師会の審査待ち）" in above
+    english = text(login(app, "staff@chuoeast").get(f"/tasks/{t1}?lang=en"))
+    assert "Not here yet (waiting for the review before)" in english
