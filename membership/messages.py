@@ -79,6 +79,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "session.attended": {"ja": "出席", "en": "Attendance"},
     "session.reason": {"ja": "中止の理由", "en": "Reason for calling it off"},
     "session.co_organisers": {"ja": "共催", "en": "Co-organisers"},
+    "co_organisers.associations": {"ja": "共催の医師会", "en": "Co-organising associations"},
     "session.description": {"ja": "内容", "en": "Description"},
     "session.starts_at": {"ja": "開始時刻", "en": "Starting time"},
     "session.ends_at": {"ja": "終了時刻", "en": "Ending time"},

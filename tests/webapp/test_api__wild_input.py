@@ -228,3 +228,23 @@ def test_a_caller_who_may_not_use_a_list_is_told_so_before_its_query_is_judged(a
     spec = api(None).get("/api/v1/openapi.json").get_json()
     names = {p["name"] for p in spec["paths"]["/api/v1/members"]["get"]["parameters"]}
     assert {"q", "status", "category", "branch", "page"} <= names  # still documented
+
+
+
+def test_asking_co_organisers_names_the_body_s_own_field(app, api, session):
+    """The body's field is `associations` (the screens' is co_organisers): an error names it."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from membership.models import TrainingSession
+
+    from .test_screens__training_sessions import _file
+
+    _, r = _file(app, title=f"共催を頼む研修会 {uuid.uuid4().hex[:6]}")
+    assert r.status_code == 302
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    for body in ({"associations": []}, {"associations": ["nowhere"]}, {"associations": ["sapporo"]}):
+        r = api("staff@sapporo").post(f"/api/v1/sessions/{ts.id}/co-organisers", json=body)
+        assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"associations"}, r.get_json()
+        assert "共催の医師会" in r.get_json()["error"]["fields"]["associations"]

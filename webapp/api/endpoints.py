@@ -826,7 +826,13 @@ def get_session(session_id):
 @blp.response(200, schemas.CoOrganisationSchema(many=True))
 @blp.alt_response(409, schema=schemas.ApiErrorSchema)
 def ask_co_organisers(body, session_id):
-    rows = training.ask_co_organisers(db.session(), g.actor, session_id, body["associations"])
+    try:
+        rows = training.ask_co_organisers(db.session(), g.actor, session_id, body["associations"])
+    except ValidationFailed as exc:  # the screens' field is co_organisers; this body's, associations
+        exc.fields = {("associations" if name == "co_organisers" else name): value
+                      for name, value in exc.fields.items()}
+        exc.context = "co_organisers"
+        raise
     answer = [{"association": c.association.code, "status": c.status} for c in rows]
     db.commit()
     return answer
