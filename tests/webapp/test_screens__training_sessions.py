@@ -374,7 +374,7 @@ def test_the_organiser_asks_and_drops_co_organisers_after_filing(app, session, a
     organiser = api("staff@sapporo")
     r = organiser.post(f"/api/v1/sessions/{ts.id}/co-organisers", json={"associations": [
         "bunkyo", "chuoeast", "kitaku", "hokkaido"]})
-    assert r.status_code == 422 and "5件まで" in r.get_json()["error"]["fields"]["co_organisers"]
+    assert r.status_code == 422 and "5件まで" in r.get_json()["error"]["fields"]["associations"]
     otaru = api("staff@otaru")
     assert otaru.post(f"/api/v1/sessions/{ts.id}/co-organisation", json={"accept": True}).status_code == 200
     assert api("staff@hoken_kenkyu").post(f"/api/v1/sessions/{ts.id}/co-organisation",
