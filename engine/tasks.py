@@ -556,11 +556,9 @@ class _InboxShape:
 def _origin_ids(session: Session, actor: Actor, code: str) -> list[int]:
     """The association `code` names and its descendants, when it is below the actor's office (any,
     for an admin). Raises ValidationFailed naming `origin` otherwise."""
-    ids = associations.subtree(session, code)
-    below = ids is not None and (actor.role == "admin" or (
-        actor.association_id is not None and actor.association_id not in ids
-        and ids[0] in associations.subtree_by_id(session, actor.association_id)))
-    if not below:
+    ids = associations.below_office(session, None if actor.role == "admin" else actor.association_id, code) \
+        if actor.role == "admin" or actor.association_id else None
+    if ids is None:
         raise ValidationFailed.one("origin", "choose_from_list")
     return ids
 
@@ -839,7 +837,8 @@ def _by_branch(session: Session, actor: Actor, now: dt.datetime) -> list[tuple]:
     overdue)] per association directly below, its own sub-offices' reviews counted with it — the
     queues its board waits on, as JMA's figures by prefecture. One grouped read of the open
     reviews by office (the open-task summary index holds the office)."""
-    below = associations.subtree_by_id(session, actor.association_id)[1:] if actor.association_id else []
+    tree = associations.parents(session) if actor.association_id else {}
+    below = associations.descendants(tree, actor.association_id)[1:] if actor.association_id else []
     if not below:
         return []
     rows = session.execute(sa.select(HumanTask.association_id, sa.func.count(),
@@ -847,19 +846,12 @@ def _by_branch(session: Session, actor: Actor, now: dt.datetime) -> list[tuple]:
                            .where(HumanTask.status == sa.literal("open", literal_execute=True),
                                   HumanTask.kind == "review", HumanTask.association_id.in_(below))
                            .group_by(HumanTask.association_id)).all()
-    offices = session.execute(sa.select(Association.id, Association.parent_id, Association.name)
-                              .where(Association.id.in_(below))).all()
-    parent = {a.id: a.parent_id for a in offices}
-    name = {a.id: a.name for a in offices}
-
-    def child_of_office(aid):  # the association directly below the office on aid's way up
-        while parent.get(aid) not in (actor.association_id, None):
-            aid = parent[aid]
-        return aid
-
-    found = {a.id: [0, 0] for a in offices if a.parent_id == actor.association_id}
+    name = associations.names_by_id(session, below)
+    # each office's reviews counted with the association directly below the actor's on its way up
+    found = {aid: [0, 0] for aid in below if tree[aid] == actor.association_id}
     for aid, n, late in rows:
-        figures = found.setdefault(child_of_office(aid), [0, 0])
+        up = associations.lineage(tree, aid)
+        figures = found.setdefault(up[up.index(actor.association_id) - 1], [0, 0])
         figures[0] += n
         figures[1] += late
     return sorted(((name.get(aid, ""), n, late) for aid, (n, late) in found.items()), key=lambda r: (-r[1], r[0]))

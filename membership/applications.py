@@ -156,14 +156,10 @@ def _parse_date(value, field: str, errors: dict, earliest: dt.date | None = None
     if value in (None, ""):
         errors[field] = ("required", {})
         return None
-    if isinstance(value, dt.date):
-        parsed = value
-    else:
-        try:
-            parsed = dt.date.fromisoformat(str(value).replace("/", "-"))
-        except ValueError:
-            errors[field] = ("invalid_date", {})
-            return None
+    parsed = _as_date(value)
+    if parsed is None:
+        errors[field] = ("invalid_date", {})
+        return None
     if earliest is None and parsed < today_jst():
         errors[field] = ("date_in_past", {})
         return None
@@ -740,12 +736,19 @@ def amend(session: Session, actor: Actor, app: Application, changes: dict) -> No
                  on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
 
 
+def _as_date(value) -> dt.date | None:
+    """A desired date as a body gives it (2027-04-01, 2027/04/01, a date), or None for anything else."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).replace("/", "-"))
+    except ValueError:
+        return None
+
+
 def _same_day(raw, day: dt.date | None) -> bool:
     """Whether a date as typed (2027-04-01, 2027/04/01) is `day`."""
-    try:
-        return day is not None and dt.date.fromisoformat(str(raw).replace("/", "-")) == day
-    except ValueError:
-        return False
+    return day is not None and _as_date(raw) == day
 
 
 def _amend_categories(app: Application, chosen: dict, errors: dict) -> None:

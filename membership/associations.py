@@ -204,6 +204,12 @@ def code_of(session: Session, association_id: int | None) -> str | None:
     return found
 
 
+def layer_of(session: Session, association_id: int | None) -> int | None:
+    """An association's layer by id (cached per process, as its code is)."""
+    found = id_and_layer(session, code_of(session, association_id)) if association_id is not None else None
+    return found[1] if found is not None else None
+
+
 def names_by_id(session: Session, ids) -> dict[int, str]:
     """{id: name} of the associations `ids` (None ignored), in one query (also for none: a page's
     queries do not depend on its rows)."""
@@ -211,31 +217,36 @@ def names_by_id(session: Session, ids) -> dict[int, str]:
     return dict(session.execute(sa.select(Association.id, Association.name).where(Association.id.in_(wanted))).all())
 
 
-def subtree(session: Session, code: str) -> list[int] | None:
-    """The ids of the association `code` names and of every association below it (itself first),
-    or None for an unknown code."""
-    rows = session.execute(sa.select(Association.id, Association.parent_id, Association.code)).all()
-    top = next((r.id for r in rows if r.code == code), None)
-    return None if top is None else _below(rows, top)
+def parents(session: Session) -> dict[int, int | None]:
+    """{association id: its parent's id} — the whole tree, in one read (about a thousand rows)."""
+    return dict(session.execute(sa.select(Association.id, Association.parent_id)).all())
 
 
-def subtree_by_id(session: Session, association_id: int) -> list[int]:
-    rows = session.execute(sa.select(Association.id, Association.parent_id, Association.code)).all()
-    return _below(rows, association_id)
-
-
-def _below(rows, top: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for r in rows:
-        children.setdefault(r.parent_id, []).append(r.id)
-    out, todo = [], [top]
-    while todo:
-        current = todo.pop(0)
-        if current in out:
-            continue
-        out.append(current)
-        todo.extend(children.get(current, []))
+def lineage(tree: dict[int, int | None], association_id: int | None) -> list[int]:
+    """The association and the ones above it, nearest first, in `tree` (parents())."""
+    out: list[int] = []
+    while association_id is not None and association_id not in out:
+        out.append(association_id)
+        association_id = tree.get(association_id)
     return out
+
+
+def descendants(tree: dict[int, int | None], association_id: int) -> list[int]:
+    """The association and every association below it in `tree` (parents()), itself first."""
+    return [association_id] + [aid for aid in tree if aid != association_id and association_id in lineage(tree, aid)]
+
+
+def below_office(session: Session, office_id: int | None, code: str) -> list[int] | None:
+    """The ids of the association `code` names and of those below it, when it is below the office
+    `office_id` (any association, for None: an administrator); None otherwise (unknown, the office
+    itself, or outside it). One read of the tree."""
+    found = session.scalar(sa.select(Association.id).where(Association.code == code))
+    if found is None or found == office_id:
+        return None
+    tree = parents(session)
+    if office_id is not None and office_id not in lineage(tree, found):
+        return None
+    return descendants(tree, found)
 
 
 def origin_choices(session: Session, association_id: int | None) -> list[Association]:
@@ -249,7 +260,7 @@ def origin_choices(session: Session, association_id: int | None) -> list[Associa
         return []
     if office.layer == 1:
         return list(session.scalars(sa.select(Association).where(Association.layer == 2).order_by(Association.id)))
-    ids = subtree_by_id(session, association_id)[1:]
+    ids = descendants(parents(session), association_id)[1:]
     return list(session.scalars(sa.select(Association).where(Association.id.in_(ids))
                                 .order_by(Association.layer, Association.kana, Association.id))) if ids else []
 

@@ -15,7 +15,7 @@ import io
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit, fields
+from . import associations, audit, fields
 from .actors import Actor
 from .associations import holds_members
 from .db import is_postgresql, serialise
@@ -229,16 +229,10 @@ def _chains_here(session: Session, association_id: int, layer: int, physician_id
     ancestors (the first such group, for two)."""
     if not physician_ids:
         return {}
-    parents = dict(session.execute(sa.select(Association.id, Association.parent_id)).all())
+    tree = associations.parents(session)
 
     def under(aid, ancestor) -> bool:
-        seen = set()
-        while aid is not None and aid not in seen:
-            if aid == ancestor:
-                return True
-            seen.add(aid)
-            aid = parents.get(aid)
-        return False
+        return ancestor in associations.lineage(tree, aid)
 
     found: dict[int, MembershipGroup] = {}
     groups = session.scalars(sa.select(MembershipGroup).where(MembershipGroup.physician_id.in_(physician_ids))

@@ -216,9 +216,10 @@ def branch_ids(session: Session, actor: Actor, code: str) -> list[int] | None:
     code = (code or "").strip()
     if not code:
         return None
-    ids = associations.subtree(session, code[:32])
-    mine = associations.subtree_by_id(session, actor.association_id) if actor.association_id else []
-    if ids is None or (actor.role != "admin" and (ids[0] == actor.association_id or ids[0] not in mine)):
+    admin = actor.role == "admin"
+    ids = associations.below_office(session, None if admin else actor.association_id, code[:32]) \
+        if admin or actor.association_id else None
+    if ids is None:
         raise ValidationFailed({"branch": ("choose_from_list", {})}, context="members")
     return ids
 
@@ -227,8 +228,7 @@ def _municipal(session: Session, actor: Actor) -> bool:
     """A city's or district's office (layer 3 or 4): its members are few beside the country's."""
     if actor.role != "secretariat" or not actor.association_id:
         return False
-    found = associations.id_and_layer(session, associations.code_of(session, actor.association_id))
-    return found is not None and found[1] >= 3
+    return (associations.layer_of(session, actor.association_id) or 0) >= 3
 
 
 #: from this many physicians in the list, its page is read by walking the kana index (a prefecture's
@@ -424,10 +424,17 @@ def _standing_rows(session: Session, actor: Actor, physician_ids: list[int]) -> 
     export, which reads a prefecture's 300,000 without building a Membership and its category each."""
     if not actor.association_id or not physician_ids:
         return {}
+    return _current_or_latest(session.execute(
+        sa.select(Membership.physician_id, Membership.status, Membership.since, Membership.until)
+        .where(Membership.association_id == actor.association_id, Membership.physician_id.in_(physician_ids))
+        .order_by(Membership.since)))
+
+
+def _current_or_latest(rows) -> dict:
+    """{physician id: membership} from rows in order of their start: the current one wins, else the
+    latest."""
     found: dict = {}
-    for m in session.execute(sa.select(Membership.physician_id, Membership.status, Membership.since, Membership.until)
-                             .where(Membership.association_id == actor.association_id,
-                                    Membership.physician_id.in_(physician_ids)).order_by(Membership.since)):
+    for m in rows:
         if m.physician_id not in found or found[m.physician_id].status != MembershipStatus.ACTIVE:
             found[m.physician_id] = m
     return found
@@ -438,14 +445,9 @@ def standing_here(session: Session, actor: Actor, physician_ids: list[int]) -> d
     current one if any, else the latest). One query; {} for an actor without an association."""
     if not actor.association_id or not physician_ids:
         return {}
-    rows = session.scalars(sa.select(Membership).where(
+    return _current_or_latest(session.scalars(sa.select(Membership).where(
         Membership.association_id == actor.association_id, Membership.physician_id.in_(physician_ids))
-        .options(selectinload(Membership.category)).order_by(Membership.since))
-    found: dict[int, Membership] = {}
-    for m in rows:  # the current membership wins; else the latest
-        if m.physician_id not in found or found[m.physician_id].status != MembershipStatus.ACTIVE:
-            found[m.physician_id] = m
-    return found
+        .options(selectinload(Membership.category)).order_by(Membership.since)))
 
 
 def _check_category(session: Session, actor: Actor, category: str) -> None:

@@ -208,8 +208,7 @@ def _holds_most(session: Session, actor: Actor) -> bool:
     """A prefecture's or JMA's office: its members are most of the history's physicians."""
     if actor.role != "secretariat" or not actor.association_id:
         return False
-    found = associations.id_and_layer(session, associations.code_of(session, actor.association_id))
-    return found is not None and found[1] <= 2
+    return (associations.layer_of(session, actor.association_id) or 9) <= 2
 
 
 def changes_here(session: Session, actor: Actor, q: ChangeQuery,
