@@ -15,7 +15,7 @@ from membership import applications, associations, audit, calendar, members, sea
 from membership.actors import Actor
 from membership.db import is_postgresql, serialise, utcnow
 from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from membership.fields import JST, halfwidth, parse_id, parse_int
+from membership.fields import JST, halfwidth, jst_day_start, parse_id, parse_int
 from membership.models import Application, Association, UserAccount
 
 from .models import HumanTask, SavedFilter, TaskEvent
@@ -501,9 +501,9 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
     if q.layer:
         params["layer"] = q.layer
     if q.date_from:
-        params["date_from"] = _jst_midnight_utc(q.date_from)
+        params["date_from"] = jst_day_start(q.date_from)
     if q.date_to:
-        params["date_to"] = _jst_midnight_utc(q.date_to + dt.timedelta(days=1))
+        params["date_to"] = jst_day_start(q.date_to + dt.timedelta(days=1))
     if status:
         params["status"] = q.status
     if q.holder is not None:
@@ -527,12 +527,6 @@ def search_inbox(session: Session, actor: Actor, q: InboxQuery, limit: int | Non
     else:
         total = 0
     return [(r, r.association_code) for r in rows], total
-
-
-def _jst_midnight_utc(day: dt.date) -> dt.datetime:
-    """The start of `day` in Japan as stored (naive UTC): an office's 11月30日 begins at 15:00 UTC
-    the day before."""
-    return dt.datetime.combine(day, dt.time(), JST).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from celery import shared_task
 from flask import current_app
 
 from membership.db import utcnow
-from membership.fields import today_jst
+from membership.fields import jst_day_start, today_jst
 from membership.models import Notification
 
 from . import db, mailer
@@ -115,8 +115,7 @@ def daily_digest() -> int:
     factory = db.database().session_factory
     day = today_jst()
     today = f"{day:%Y/%m/%d}"  # written as the screens write dates
-    # the start of today in Japan, as stored (naive UTC)
-    morning = dt.datetime.combine(day, dt.time(), calendar.JST).astimezone(dt.UTC).replace(tzinfo=None)
+    morning = jst_day_start(day)
     base = current_app.config.get("BASE_URL", "").rstrip("/")
     queued = []
     with factory() as s:
