@@ -18,7 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from . import accounts, audit, mail, members, search
+from . import accounts, associations, audit, mail, members, search
 from .actors import Actor
 from .applications import lock_applicant, record_submission, resolve_applicant
 from .db import serialise
@@ -620,31 +620,35 @@ ROSTER_PAGE = 50
 
 def roster(session: Session, actor: Actor, system: str = "", state: str = "valid", q: str = "", page: int = 1,
            limit: int = ROSTER_PAGE, today: dt.date | None = None) -> tuple[list[Certificate], int]:
-    """認定医名簿: the certificates of the office's current members (an admin's: everyone's) in
-    `state`, of one `system` or all, by kana; a search on name, kana or 医籍登録番号. A revoked
-    certificate is never listed. Returns (page of rows, total). Raises ValidationFailed, NotFound."""
-    stmt = _roster(actor, system, state, q, today or today_jst())
+    """認定医名簿: the certificates in the office's sight (roster_scope) in `state`, of one `system`
+    or all, by kana; a search on name, kana or 医籍登録番号. A revoked certificate is never listed.
+    Returns (page of rows, total). Raises ValidationFailed, NotFound."""
+    stmt = _roster(session, actor, system, state, q, today or today_jst())
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = session.scalars(stmt.options(selectinload(Certificate.physician))
                            .limit(limit).offset(max(page - 1, 0) * limit))
     return list(rows), total
 
 
-ROSTER_HEADINGS = ("医籍登録番号", "氏名", "フリガナ", "認定制度", "認定番号", "有効期間（開始）", "有効期間（終了）")
+ROSTER_HEADINGS = ("医籍登録番号", "氏名", "フリガナ", "認定制度", "認定番号", "有効期間（開始）", "有効期間（終了）",
+                   "所属医師会")
 
 
 def roster_lines(session: Session, actor: Actor, system: str = "", state: str = "valid", q: str = "",
                  batch: int = 1000):
-    """The whole roster as CSV lines (ROSTER_HEADINGS), read in batches (JMA's is the country's).
-    Raises ValidationFailed, NotFound before the first line."""
-    stmt = _roster(actor, system, state, q, today_jst()).add_columns(
+    """The whole roster as CSV lines (ROSTER_HEADINGS), read in batches (JMA's is the country's),
+    each batch's 所属医師会 in one more read. Raises ValidationFailed, NotFound before the first line."""
+    stmt = _roster(session, actor, system, state, q, today_jst()).add_columns(
         Physician.registry_number, Physician.family_name, Physician.given_name, Physician.family_kana,
         Physician.given_kana).execution_options(yield_per=batch)
 
     def lines():
-        for cert, registry, family, given, family_kana, given_kana in session.execute(stmt):
-            yield [registry or "", f"{family} {given}", f"{family_kana} {given_kana}", SYSTEMS[cert.system],
-                   cert.number, cert.valid_from.isoformat(), cert.valid_until.isoformat()]
+        for rows in session.execute(stmt).partitions():
+            nearest = members.affiliations(session, [cert.physician_id for cert, *_ in rows])
+            for cert, registry, family, given, family_kana, given_kana in rows:
+                yield [registry or "", f"{family} {given}", f"{family_kana} {given_kana}", SYSTEMS[cert.system],
+                       cert.number, cert.valid_from.isoformat(), cert.valid_until.isoformat(),
+                       nearest.get(cert.physician_id, "")]
 
     return lines()
 
@@ -672,7 +676,36 @@ def expiring_of(session: Session, physician_id: int, today: dt.date | None = Non
         .order_by(Certificate.valid_until)))
 
 
-def _roster(actor: Actor, system: str, state: str, q: str, today: dt.date):
+def roster_offices(session: Session, actor: Actor) -> list[int] | None:
+    """Whose certificates an office's roster lists, as the associations whose current members they
+    are (seed 004, 研修会情報の閲覧権限: 受講者情報・認定医情報 — a city or district its own, a prefecture
+    所属の都道府県内, JMA all): a prefecture's members and those of every association below it (it
+    reviews their certificates and issues かかりつけ医機能研修's, member of it or not), JMA's and an
+    admin's everyone (None)."""
+    if actor.role == "admin":
+        return None
+    layer = associations.layer_of(session, actor.association_id)
+    if layer == 1:
+        return None
+    if layer == 2:
+        return associations.descendants(associations.parents(session), actor.association_id)
+    return [actor.association_id]
+
+
+def own_members(session: Session, actor: Actor, physician_ids) -> set[int]:
+    """Which of the physicians are the office's current members (their page and certificate print
+    are open to it; a prefecture's roster also lists those of the associations below it)."""
+    if actor.role == "admin":
+        return set(physician_ids)
+    ids = set(physician_ids)
+    if not ids or not actor.association_id:
+        return set()
+    return set(session.scalars(sa.select(Membership.physician_id).where(
+        Membership.physician_id.in_(ids), Membership.association_id == actor.association_id,
+        Membership.status == MembershipStatus.ACTIVE.value)))
+
+
+def _roster(session: Session, actor: Actor, system: str, state: str, q: str, today: dt.date):
     errors: dict[str, tuple[str, dict]] = {}
     if system and system not in CERTIFIED:
         errors["system"] = ("choose_from_list", {})
@@ -685,9 +718,10 @@ def _roster(actor: Actor, system: str, state: str, q: str, today: dt.date):
     conditions = _in_state(state, today)
     if system:
         conditions.append(Certificate.system == system)
-    if actor.role == "secretariat":
+    offices = roster_offices(session, actor)
+    if offices is not None:
         conditions.append(Certificate.physician_id.in_(sa.select(Membership.physician_id).where(
-            Membership.association_id == actor.association_id, Membership.status == MembershipStatus.ACTIVE.value)))
+            Membership.association_id.in_(offices), Membership.status == MembershipStatus.ACTIVE.value)))
     for term in halfwidth(q).split():
         like, kana = search.contains(term), search.contains(search.as_katakana(term))
         conditions.append(sa.or_((Physician.family_name + Physician.given_name).like(like, escape=search.ESCAPE),

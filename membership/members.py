@@ -21,6 +21,7 @@ from .fields import halfwidth, today_jst
 from .models import (
     Application,
     ApplicationPart,
+    Association,
     Facility,
     MemberCategory,
     Membership,
@@ -482,3 +483,24 @@ def profile_history(session: Session, actor: Actor, physician_id: int) -> list[P
     get_member(session, actor, physician_id)
     return list(session.scalars(sa.select(ProfileChange).where(ProfileChange.physician_id == physician_id)
                                 .order_by(ProfileChange.at.desc(), ProfileChange.id.desc())))
+
+
+def affiliations(session: Session, physician_ids) -> dict[int, str]:
+    """所属医師会 (受講者名簿, a prefecture's 認定医名簿): each physician's nearest association (the lowest
+    layer of each of their membership groups, a member of two joined by 、), by physician id; a
+    non-member has none. The associations share their members' affiliations (seed 003, 共同利用)."""
+    ids = set(physician_ids)
+    if not ids:
+        return {}
+    nearest: dict[tuple[int, int], tuple[int, str]] = {}
+    for physician_id, group_id, layer, name in session.execute(
+            sa.select(Membership.physician_id, Membership.group_id, Membership.layer, Association.name)
+            .join(Association, Association.id == Membership.association_id)
+            .where(Membership.physician_id.in_(ids), Membership.status == MembershipStatus.ACTIVE)
+            .order_by(Membership.group_id)):
+        if (physician_id, group_id) not in nearest or layer > nearest[physician_id, group_id][0]:
+            nearest[physician_id, group_id] = (layer, name)
+    out: dict[int, list[str]] = {}
+    for (physician_id, _), (_, name) in nearest.items():
+        out.setdefault(physician_id, []).append(name)
+    return {physician_id: "、".join(names) for physician_id, names in out.items()}

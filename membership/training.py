@@ -32,14 +32,13 @@ from .models import (
     Application,
     ApplicationPart,
     Association,
-    Membership,
     Physician,
     SessionCoOrganiser,
     SessionRegistration,
     TrainingSession,
     UserAccount,
 )
-from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatus
+from .statuses import ApplicationStatus, PartAction, PartStatus
 
 MAX_TITLE = 100
 MAX_PLACE = 100
@@ -695,27 +694,6 @@ def attendees(session: Session, actor: Actor, ts: TrainingSession) -> list[Sessi
         raise Forbidden()
     return list(session.scalars(sa.select(SessionRegistration).where(SessionRegistration.session_id == ts.id)
                                 .order_by(SessionRegistration.registered_at, SessionRegistration.id)))
-
-
-def affiliations(session: Session, people: list[SessionRegistration]) -> dict[int, str]:
-    """受講者名簿's 所属医師会: each attendee's nearest association (the lowest layer of each of their
-    membership groups, a member of two joined by 、), by physician id; a non-member has none. The
-    associations share their members' affiliations (seed 003, 共同利用), so the organiser may read them."""
-    ids = {r.physician_id for r in people}
-    if not ids:
-        return {}
-    nearest: dict[tuple[int, int], tuple[int, str]] = {}
-    for physician_id, group_id, layer, name in session.execute(
-            sa.select(Membership.physician_id, Membership.group_id, Membership.layer, Association.name)
-            .join(Association, Association.id == Membership.association_id)
-            .where(Membership.physician_id.in_(ids), Membership.status == MembershipStatus.ACTIVE)
-            .order_by(Membership.group_id)):
-        if (physician_id, group_id) not in nearest or layer > nearest[physician_id, group_id][0]:
-            nearest[physician_id, group_id] = (layer, name)
-    out: dict[int, list[str]] = {}
-    for (physician_id, _), (_, name) in nearest.items():
-        out.setdefault(physician_id, []).append(name)
-    return {physician_id: "、".join(names) for physician_id, names in out.items()}
 
 
 def registrations_of(session: Session, physician_id: int) -> list[SessionRegistration]:

@@ -930,8 +930,9 @@ EN.update({
     "同じ認定証を二度取り込んでも増えません。":
         "Record certificates issued before the system. Give the system as a code (occupational, sports, lifelong, "
         "primary_care). Importing the same certificate twice adds nothing.",
-    "所属する会員のうち、認定証を持つ医師の一覧です（取消された認定証は表示しません）。":
-        "Members of this association who hold a certificate (revoked certificates are not shown).",
+    "所属する会員のうち、認定証を持つ医師の一覧です（取消された認定証は表示しません）。都道府県医師会は管内の郡市区医師会の会員を含みます。":
+        "Members of this association who hold a certificate (revoked certificates are not shown). A prefecture's "
+        "list includes the members of the associations below it.",
     "氏名・フリガナ・医籍登録番号": "Name, kana or registry number",
     "該当する認定医はいません。": "No certified physician matches.",
     "期限間近（6か月以内・更新未了）": "Ending within six months (not renewed)",

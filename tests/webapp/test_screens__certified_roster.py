@@ -8,12 +8,14 @@ import csv
 import datetime as dt
 import io
 import itertools
+import random
 
 import pytest
+import sqlalchemy as sa
 
 from membership import certifications
 from membership.fields import today_jst
-from membership.models import Certificate
+from membership.models import Certificate, Physician
 
 from ..conftest import actor_for
 from ..helpers import approved_member
@@ -93,3 +95,50 @@ def test_the_roster_by_state_and_scope(app, session, api):
     assert int(r.headers["X-Total-Count"]) >= 1
     assert api(valid_holder.login_id).get("/api/v1/certificates").status_code == 403
     assert login(app, valid_holder.login_id).get("/members/certified").status_code in (403, 404)
+
+
+def _free_registry_number(session) -> str:
+    while True:
+        number = f"{random.randrange(10**6):06d}"
+        if session.scalar(sa.select(Physician.id).where(Physician.registry_number == number)) is None:
+            return number
+
+
+def test_a_prefectures_roster_reaches_the_members_below_it(app, session, api):
+    """Seed 004 (研修会情報の閲覧権限): a prefecture sees the certification data within its prefecture,
+    JMA all. A member of a city only, holding the prefecture's かかりつけ医機能研修 certificate, is on
+    the prefecture's and JMA's rosters with the city as 所属医師会 — read only: the member's page and
+    the print stay with the city, the association the member belongs to."""
+    day = dt.timedelta(days=1)
+    city_only, _ = approved_member(session, chain=[("sapporo", "A-1")], prefix="rco")
+    registry = _free_registry_number(session)
+    session.get(Physician, city_only.physician_id).registry_number = registry
+    issued = _cert(session, city_only, "primary_care", TODAY - 10 * day, TODAY + 1000 * day)
+    in_tokyo, _ = approved_member(session, chain=[("bunkyo", "A-1")], prefix="rtk")
+    tokyos = _cert(session, in_tokyo, "primary_care", TODAY - 10 * day, TODAY + 1000 * day)
+
+    def listed(who):
+        rows, _ = certifications.roster(session, actor_for(session, who), limit=100_000, system="primary_care")
+        return {c.number for c in rows} & {issued.number, tokyos.number}
+
+    assert listed("staff@hokkaido") == {issued.number}
+    assert listed("staff@tokyo") == {tokyos.number}
+    assert listed("staff@jma") == {issued.number, tokyos.number}
+    assert listed("staff@sapporo") == {issued.number}
+    assert listed("staff@otaru") == set() and listed("staff@bunkyo") == {tokyos.number}
+
+    prefecture = login(app, "staff@hokkaido")
+    page = prefecture.get(f"/members/certified?system=primary_care&q={registry}")
+    text = page.get_data(as_text=True)
+    assert issued.number in text and "札幌市医師会" in text
+    assert f"/members/{city_only.physician_id}" not in text and f"/members/certificates/{issued.id}.pdf" not in text
+    assert prefecture.get(f"/members/certificates/{issued.id}.pdf").status_code == 404
+    city = login(app, "staff@sapporo").get(f"/members/certified?system=primary_care&q={registry}")
+    assert f"/members/certificates/{issued.id}.pdf" in city.get_data(as_text=True)
+
+    rows = list(csv.reader(io.StringIO(prefecture.get("/members/certified.csv?system=primary_care")
+                                       .get_data().decode("utf-8-sig"))))
+    assert rows[0][-1] == "所属医師会"
+    assert next(row for row in rows if row[4] == issued.number)[-1] == "札幌市医師会"
+    r = api("staff@hokkaido").get(f"/api/v1/certificates?system=primary_care&q={registry}")
+    assert [(row["number"], row["affiliation"]) for row in r.get_json()] == [(issued.number, "札幌市医師会")]

@@ -899,17 +899,21 @@ def cancel_session_registration(session_id):
 @token_required
 @_before_arguments(_staff_only)
 @blp.arguments(schemas.RosterQuery(), location="query")
-@blp.doc(**AUTH, description="認定医名簿: certificates of the office's current members (admins: everyone's), "
-                             "50 a page; the total in X-Total-Count. Revoked certificates are never listed.")
+@blp.doc(**AUTH, description="認定医名簿: certificates of the office's current members — a prefecture's with "
+                             "those of the associations below it, JMA's and admins' everyone's —, 50 a page; the "
+                             "total in X-Total-Count. Revoked certificates are never listed.")
 @blp.response(200, schemas.RosterRow(many=True))
 def list_certificates(query):
     _staff_only()
-    rows, total = certifications.roster(db.session(), g.actor, query.get("system", ""), query["state"],
+    s = db.session()
+    rows, total = certifications.roster(s, g.actor, query.get("system", ""), query["state"],
                                         query.get("q", ""), query["page"])
+    nearest = members.affiliations(s, [c.physician_id for c in rows])
     listed = [{"physician_id": c.physician_id, "name": c.physician.full_name,
                "kana": f"{c.physician.family_kana} {c.physician.given_kana}",
                "registry_number": c.physician.registry_number, "system": c.system, "number": c.number,
-               "valid_from": c.valid_from, "valid_until": c.valid_until} for c in rows]
+               "valid_from": c.valid_from, "valid_until": c.valid_until,
+               "affiliation": nearest.get(c.physician_id, "")} for c in rows]
     return listed, 200, {"X-Total-Count": str(total)}
 
 

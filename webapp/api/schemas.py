@@ -430,6 +430,8 @@ class RosterRow(Schema):
     number = fields.String()
     valid_from = fields.Date()
     valid_until = fields.Date()
+    affiliation = fields.String(metadata={"description": "所属医師会: the physician's nearest association in each "
+                                                         "membership group, joined by 、"})
 
 
 class MemberRow(Schema):

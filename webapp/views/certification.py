@@ -254,7 +254,10 @@ def roster():
         errors, filters = field_errors(exc), {"system": "", "state": "valid", "q": filters["q"]}
         rows, total = certifications.roster(s, me, page=page, **filters)
     pages = max((total + certifications.ROSTER_PAGE - 1) // certifications.ROSTER_PAGE, 1)
+    listed = [c.physician_id for c in rows]
     return render_template("certification/roster.html", rows=rows, total=total, page=page, pages=pages,
+                           ours=certifications.own_members(s, me, listed),
+                           affiliations=members.affiliations(s, listed),
                            filters=filters, errors=errors, labels=LABELS, systems=certifications.CERTIFIED,
                            roster_states=certifications.ROSTER_STATES), 422 if errors else 200
 

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
 from forms.training import CREDIT_KINDS, CREDIT_ROWS, CallOffForm, ReportForm, SessionChangeForm, SessionForm
-from membership import applications, associations, certifications, documents, memberships, training, uploads
+from membership import applications, associations, certifications, documents, members, memberships, training, uploads
 from membership.errors import Conflict, ValidationFailed
 from membership.fields import figure, parse_id
 
@@ -171,7 +171,7 @@ def _detail(ts, report=None, errors=None, ticked=(), change=None, change_errors=
     return render_template("training/detail.html", ts=ts, state=training.state(ts), states=STATES,
                            registered=training.registered_count(s, ts.id), waiting=training.waiting_count(s, ts.id),
                            people=people, labels=LABELS, mine=mine,
-                           affiliations=training.affiliations(s, people) if people else {},
+                           affiliations=members.affiliations(s, [r.physician_id for r in people]) if people else {},
                            position=training.waiting_position(s, mine) if mine else None, form=ConfirmForm(),
                            report=report or ReportForm(), errors=errors or {}, ticked=set(ticked),
                            registration_states=REGISTRATION_STATES, change=change or {},
@@ -366,7 +366,7 @@ def attendees_csv(session_id):
     s = db.session()
     ts = training.get(s, actor(), session_id)
     people = training.attendees(s, actor(), ts)  # Forbidden outside the offices that may see them
-    affiliations = training.affiliations(s, people)
+    affiliations = members.affiliations(s, [r.physician_id for r in people])
     rows = [{"医籍登録番号": r.physician.registry_number or "", "氏名": r.physician.full_name,
              "フリガナ": f"{r.physician.family_kana} {r.physician.given_kana}".strip(),
              "申込日時": local_time(r.registered_at), "状態": REGISTRATION_STATES.get(r.status, r.status),
