@@ -20,7 +20,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from . import accounts, audit, fields, mail, members
+from . import accounts, audit, fields, mail, members, search
 from .actors import Actor
 from .applications import record_submission
 from .certifications import CATEGORIES, SYSTEMS, SYSTEMS_EN, add_credits
@@ -660,20 +660,107 @@ def _visible(session: Session, actor: Actor):
     return sa.false()
 
 
-def visible(session: Session, actor: Actor, upcoming_only: bool = False) -> list[TrainingSession]:
-    """Members: approved sessions. Staff: approved sessions and, before approval, those in scope."""
+#: the sessions list's page
+LIST_PAGE = 50
+#: the states a list may be narrowed to (`state`)
+STATES = ("pending", "approved", "rejected", "held", "reported", "withdrawn", "cancelled")
+
+
+def list_filters(raw) -> dict:
+    """The sessions list's filters from a query string: q (研修会名・会場・主催), held_from/held_to
+    (開催日, either side open), state (STATES), own (the office's own and co-organised sessions), page.
+    Raises ValidationFailed naming each field that is wrong."""
+    errors: dict[str, tuple[str, dict]] = {}
+    out: dict = {"q": (raw.get("q") or "").strip()[:100], "state": raw.get("state") or "",
+                 "own": (raw.get("own") or "") in ("1", "true", "on")}
+    for name in ("held_from", "held_to"):
+        try:
+            out[name] = fields.date(raw.get(name) or "", optional=True, past=False)
+        except FieldError as exc:
+            errors[name] = (exc.key, exc.params)
+    if out["state"] not in ("", *STATES):
+        errors["state"] = ("choose_from_list", {})
+    if out.get("held_from") and out.get("held_to") and out["held_to"] < out["held_from"]:
+        errors["held_to"] = ("date_too_early", {"min": f"{out['held_from']:%Y/%m/%d}"})
+    page = parse_int(raw.get("page") or "1", 1, 100_000)
+    if page is None:
+        errors["page"] = ("invalid", {})
+    out["page"] = page or 1
+    if errors:
+        raise ValidationFailed(errors, context="session")
+    return out
+
+
+def _in_state(state: str, today: dt.date):
+    """A condition on TrainingSession matching `state()`'s answer."""
+    status = sa.select(Application.status).where(Application.id == TrainingSession.application_id) \
+        .scalar_subquery()
+    open_ = sa.and_(TrainingSession.reported_at.is_(None), TrainingSession.cancelled_at.is_(None))
+    return {
+        "reported": TrainingSession.reported_at.is_not(None),
+        "cancelled": sa.and_(TrainingSession.reported_at.is_(None), TrainingSession.cancelled_at.is_not(None)),
+        "held": sa.and_(open_, status == ApplicationStatus.APPROVED.value, TrainingSession.ends_on < today),
+        "approved": sa.and_(open_, status == ApplicationStatus.APPROVED.value, TrainingSession.ends_on >= today),
+        "rejected": sa.and_(open_, status == ApplicationStatus.REJECTED.value),
+        "withdrawn": sa.and_(open_, status == ApplicationStatus.CANCELLED.value),
+        "pending": sa.and_(open_, sa.or_(TrainingSession.application_id.is_(None), status.not_in((
+            ApplicationStatus.APPROVED.value, ApplicationStatus.REJECTED.value, ApplicationStatus.CANCELLED.value)))),
+    }[state]
+
+
+def listing(session: Session, actor: Actor, q: str = "", held_from: dt.date | None = None,
+            held_to: dt.date | None = None, state: str = "", own: bool = False, page: int = 1,
+            limit: int | None = LIST_PAGE, upcoming_only: bool = False) -> tuple[list[TrainingSession], int]:
+    """The sessions the actor sees (members the approved ones; staff those and, before approval,
+    the ones in their scope), narrowed by list_filters' filters, newest first:
+    (a page of them — all for `limit=None` —, how many in all). Each term of `q` is looked for in
+    the title, the place and the organiser's name."""
+    today = today_jst()
+    stmt = sa.select(TrainingSession).where(_visible(session, actor))
+    if upcoming_only:
+        stmt = stmt.where(TrainingSession.ends_on >= today)
+    if held_from:
+        stmt = stmt.where(TrainingSession.ends_on >= held_from)
+    if held_to:
+        stmt = stmt.where(TrainingSession.starts_on <= held_to)
+    if state:
+        stmt = stmt.where(_in_state(state, today))
+    if own and actor.association_id:
+        stmt = stmt.where(sa.or_(TrainingSession.organiser_association_id == actor.association_id,
+                                 TrainingSession.id.in_(members.co_organised_by(actor.association_id))))
+    for term in fields.halfwidth(q).split():
+        like = search.contains(term)
+        organiser = sa.select(Association.id).where(Association.name.like(like, escape=search.ESCAPE))
+        stmt = stmt.where(sa.or_(TrainingSession.title.like(like, escape=search.ESCAPE),
+                                 TrainingSession.place.like(like, escape=search.ESCAPE),
+                                 TrainingSession.organiser_association_id.in_(organiser)))
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     # what the list shows of each (its state, organiser, co-organisers) loaded with it: one query
     # each, where JMA's list of 3,000 sessions read them one session at a time (3,300 statements)
-    stmt = sa.select(TrainingSession).where(_visible(session, actor)).options(
-        selectinload(TrainingSession.application), selectinload(TrainingSession.organiser),
-        selectinload(TrainingSession.co_organisers))
-    if upcoming_only:
-        stmt = stmt.where(TrainingSession.ends_on >= today_jst())
-    return list(session.scalars(stmt.order_by(TrainingSession.starts_on.desc(), TrainingSession.id.desc())))
+    stmt = stmt.options(selectinload(TrainingSession.application), selectinload(TrainingSession.organiser),
+                        selectinload(TrainingSession.co_organisers)) \
+        .order_by(TrainingSession.starts_on.desc(), TrainingSession.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit).offset((max(page, 1) - 1) * limit)
+    return list(session.scalars(stmt)), total
+
+
+def reviewing_at(session: Session, sessions: list[TrainingSession]) -> dict[int, str]:
+    """{session id: the association reviewing it now} for the sessions under review (承認待ち says
+    where: the prefecture's or JMA's)."""
+    by_application = {ts.application_id: ts.id for ts in sessions if ts.application_id}
+    if not by_application:
+        return {}
+    return {by_application[app_id]: name for app_id, name in session.execute(
+        sa.select(ApplicationPart.application_id, Association.name)
+        .join(Association, Association.id == ApplicationPart.association_id)
+        .where(ApplicationPart.application_id.in_(by_application),
+               ApplicationPart.status.in_((PartStatus.IN_REVIEW.value, PartStatus.RETURNED.value)))
+        .order_by(ApplicationPart.seq))}
 
 
 def get(session: Session, actor: Actor, session_id: int) -> TrainingSession:
-    """Raises NotFound outside the actor's view (see `visible`)."""
+    """Raises NotFound outside the actor's view (see `listing`)."""
     ts = session.scalar(sa.select(TrainingSession).where(TrainingSession.id == session_id, _visible(session, actor)))
     if ts is None:
         raise NotFound()

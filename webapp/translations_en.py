@@ -1407,3 +1407,7 @@ EN.update({"開催報告を提出すると、出席者に単位が付与され�
            "このアカウントを利用停止にしますか？ログインできなくなります。":
                "Stop this account? It will no longer log in."})
 EN.update({"{n}件を承認する": "Approve {n} tasks", "承認するタスクの一覧": "The tasks to approve"})
+EN.update({"研修会名・会場・主催": "Title, place or organiser", "開催日（から）": "Held from", "開催日（まで）": "Held until",
+           "自会の主催・共催のみ": "Only ours (organised or co-organised)",
+           "これから開催される研修会です。過去の研修会は開催日で検索してください。":
+               "Sessions still to come. To find past sessions, give the dates they were held."})

@@ -844,3 +844,58 @@ def test_the_sessions_list_reads_the_same_statements_however_many_sessions(app, 
     listed = client.get("/api/v1/sessions").get_json()
     assert sum(1 for s in listed if s["title"].startswith("一覧の研修会")) >= 3
     assert all({"registered", "waiting", "state", "organiser"} <= set(s) for s in listed)
+
+
+def test_the_sessions_list_is_searched_and_paged(app, session, api):
+    """The list narrows by words (title, place, organiser), 開催日, state and the office's own,
+    50 a page; a wrong filter is named; a session under review says who reviews it; a member sees
+    the sessions to come unless a period is asked for."""
+    word = f"検索用{uuid.uuid4().hex[:6]}"
+    _, r = _file(app, title=f"{word} 前期", starts_on=(TODAY + dt.timedelta(days=30)).isoformat())
+    assert r.status_code == 302
+    _, r = _file(app, login_id="staff@otaru", title=f"{word} 後期",
+                 starts_on=(TODAY + dt.timedelta(days=60)).isoformat())
+    assert r.status_code == 302
+    first, second = session.scalars(sa.select(TrainingSession).where(TrainingSession.title.like(f"{word}%"))
+                                    .order_by(TrainingSession.starts_on)).all()
+
+    jma = login(app, "staff@jma")
+    page = text(jma.get(f"/sessions/?q={word}"))
+    assert first.title in page and second.title in page and "北海道医師会" in page  # 承認待ち at the prefecture
+    later = (TODAY + dt.timedelta(days=45)).isoformat()
+    page = text(jma.get(f"/sessions/?q={word}&held_from={later}"))
+    assert second.title in page and first.title not in page
+    page = text(jma.get(f"/sessions/?q={word}&held_to={later}"))
+    assert first.title in page and second.title not in page
+    assert first.title in text(login(app, "staff@sapporo").get(f"/sessions/?q={word}&own=1"))
+    assert first.title not in text(login(app, "staff@otaru").get(f"/sessions/?q={word}&own=1"))
+    assert first.title in text(jma.get("/sessions/?q=札幌市医師会&state=pending"))
+
+    _approve(session, first.application_id, "hokkaido")
+    page = text(jma.get(f"/sessions/?q={word}&state=pending"))
+    assert first.title in page and second.title in page
+    assert "日本医師会" in page.split(first.title)[1].split("</tr>")[0]  # now at JMA
+    _approve(session, first.application_id, "jma")
+    assert first.title in text(jma.get(f"/sessions/?q={word}&state=approved"))
+    assert first.title not in text(jma.get(f"/sessions/?q={word}&state=pending"))
+
+    r = jma.get(f"/sessions/?held_from={later}&held_to={TODAY.isoformat()}&state=someday")
+    assert r.status_code == 422
+    assert "開催日（まで）" in text(r) and "状態は一覧から選んでください" in text(r)
+    r = api("staff@jma").get("/api/v1/sessions?held_from=2026-13-01")
+    assert r.status_code == 422 and "held_from" in r.get_json()["error"]["fields"]
+
+    member, _ = approved_member(session)
+    assert first.title in text(login(app, member.login_id).get(f"/sessions/?q={word}"))
+    listed = api("staff@jma").get(f"/api/v1/sessions?q={word}&page=1")
+    assert [s["title"] for s in listed.get_json()] == [second.title, first.title]
+    assert listed.headers["X-Total-Count"] == "2"
+
+    for n in range(training.LIST_PAGE):  # a page more than one page holds
+        session.add(TrainingSession(organiser_association_id=first.organiser_association_id, title=f"{word} 回{n}",
+                                    starts_on=TODAY + dt.timedelta(days=90), ends_on=TODAY + dt.timedelta(days=90),
+                                    place="会館", capacity=10, application_id=first.application_id))
+    session.flush()
+    page1, page2 = text(jma.get(f"/sessions/?q={word}")), text(jma.get(f"/sessions/?q={word}&page=2"))
+    assert re.search(r"sessions-total\">52<", page1), re.findall(r"sessions-total.{0,20}", page1)
+    assert "1 / 2" in page1 and first.title not in page1 and first.title in page2

@@ -793,14 +793,19 @@ def _session_dict(s, ts, with_attendees: bool, counts: tuple[int, int] | None = 
 @token_required
 @blp.doc(**AUTH, description="Training sessions the caller may see: members the approved ones; staff also "
                              "their own, those they co-organise or are asked to (and, for a prefecture, those "
-                             "in it; JMA all) before approval.")
+                             "in it; JMA all) before approval. Newest first, narrowed by the filters; "
+                             "`X-Total-Count`.")
+@blp.arguments(schemas.SessionQuery(), location="query")
 @blp.response(200)
-def list_sessions():
+def list_sessions(_query):
     s = db.session()
-    rows = training.visible(s, g.actor)
+    filters = training.list_filters(request.args)
+    paged = bool(request.args.get("page"))
+    rows, total = training.listing(s, g.actor, **filters, limit=training.LIST_PAGE if paged else None)
     ids = [ts.id for ts in rows]
     taken, waiting = training.registered_counts(s, ids), training.registered_counts(s, ids, "waiting")
-    return [_session_dict(s, ts, False, (taken[ts.id], waiting[ts.id])) for ts in rows]
+    return [_session_dict(s, ts, False, (taken[ts.id], waiting[ts.id])) for ts in rows], 200, {
+        "X-Total-Count": str(total)}
 
 
 @blp.route("/sessions/<int:session_id>")

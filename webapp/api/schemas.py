@@ -254,6 +254,19 @@ class ProfileChangeQuery(QuerySchema):
     before = fields.String(metadata={"description": "the next page: the `X-Next-Before` of the previous answer"})
 
 
+class SessionQuery(QuerySchema):
+    """Documents the filters; the values are checked by membership.training.list_filters."""
+
+    q = fields.String(metadata={"description": "words looked for in the title, the place and the organiser's name"})
+    held_from = fields.String(metadata={"description": "YYYY-MM-DD: sessions ending on or after that day"})
+    held_to = fields.String(metadata={"description": "YYYY-MM-DD: sessions starting on or before that day"})
+    state = fields.String(metadata={"enum": ["pending", "approved", "rejected", "held", "reported", "withdrawn",
+                                             "cancelled"]})
+    own = fields.String(metadata={"enum": ["1", "true"], "description": "only the caller's association's own "
+                                                                        "and co-organised sessions"})
+    page = fields.String(metadata={"description": "50 a page; without it, every session that matches"})
+
+
 class ProfileChangeSchema(Schema):
     id = fields.Integer()
     at = fields.String(metadata={"description": "UTC, ISO 8601"})

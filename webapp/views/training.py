@@ -31,14 +31,28 @@ REGISTRATION_STATES = {"registered": "申込", "waiting": "キャンセル待ち
 @bp.route("/")
 @roles_required("member", "secretariat", "admin")
 def index():
+    """The sessions list: newest first, 50 a page, narrowed by words, 開催日, state and (offices)
+    their own; a member sees the sessions to come unless a period is asked for."""
     me = actor()
     s = db.session()
-    rows = training.visible(s, me, upcoming_only=me.role == "member")
+    errors: dict[str, str] = {}
+    try:
+        filters = training.list_filters(request.args)
+    except ValidationFailed as exc:
+        errors = field_errors(exc)
+        filters = training.list_filters({"q": request.args.get("q", "")})
+    upcoming = me.role == "member" and not (filters["held_from"] or filters["held_to"])
+    rows, total = training.listing(s, me, **filters, upcoming_only=upcoming)
+    pages = max((total + training.LIST_PAGE - 1) // training.LIST_PAGE, 1)
+    args = {k: v for k, v in request.args.items() if k in ("q", "held_from", "held_to", "state", "own") and v}
     mine = {r.session_id: r for r in training.registrations_of(s, me.physician_id)} if me.physician_id else {}
     return render_template("training/index.html", sessions=[(t, training.state(t)) for t in rows], states=STATES,
+                           total=total, page=filters["page"], pages=pages, args=args, errors=errors,
+                           reviewing=training.reviewing_at(s, rows), upcoming=upcoming,
                            counts=training.registered_counts(s, [t.id for t in rows]), mine=mine,
                            labels=LABELS, form=ConfirmForm(), invitations=training.co_invitations(s, me),
-                           attended=training.attended_by(s, me.physician_id) if me.physician_id else [])
+                           attended=training.attended_by(s, me.physician_id) if me.physician_id else []), \
+        422 if errors else 200
 
 
 @bp.route("/new", methods=["GET", "POST"])
