@@ -6,12 +6,14 @@ Columns (header row; UTF-8 with or without BOM, or cp932):
 制度 and 区分 are codes (membership.certifications.SYSTEMS / CATEGORIES); 取得方法 is one of
 e_learning, quiz, paper, legacy. A dry run lists every row's errors; the import checks again and
 writes nothing unless every row is good. A row already imported (same physician, system,
-category, date, source and content) is skipped, so importing a file twice adds nothing.
+category, date, source and content) is skipped, so importing a file twice adds nothing; two such
+rows in one file are two credits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -78,25 +80,27 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
 
 
 def import_credits(session: Session, actor: Actor, raw: bytes) -> int:
-    """Write every row or none (ValidationFailed with `problems`); returns the rows added. Two
-    imports run one after the other, the second seeing the first's rows (a file imported twice at
-    once would otherwise add every credit twice)."""
+    """Write every row or none (ValidationFailed with `problems`); returns the rows added. A row
+    already in the ledger is not added again — counted as many times as it is there: a file with
+    two identical rows (two e-learning modules on one day) adds both, the same file imported again
+    adds nothing. Two imports run one after the other, the second seeing the first's rows (a file
+    imported twice at once would otherwise add every credit twice)."""
     serialise(session, "credits.import")
     clean, problems = check(session, actor, raw)
     if problems:
         raise refuse(problems, good=len(clean))
     ids = {r["physician_id"] for r in clean}
-    existing = {(e.physician_id, e.system, e.category, e.earned_on, e.source, e.source_ref, e.credits)
-                for e in session.scalars(sa.select(CreditEntry).where(CreditEntry.physician_id.in_(ids)))}
+    existing = Counter((e.physician_id, e.system, e.category, e.earned_on, e.source, e.source_ref, e.credits)
+                       for e in session.scalars(sa.select(CreditEntry).where(CreditEntry.physician_id.in_(ids))))
     added = 0
     for r in clean:
         key = (r["physician_id"], r["system"], r["category"], r["earned_on"], r["source"], r["source_ref"],
                r["credits"])
-        if key in existing:
+        if existing[key]:  # this row's copy is in the ledger already
+            existing[key] -= 1
             continue
         add_credits(session, actor, r["physician_id"], r["system"], r["category"], r["credits"], r["earned_on"],
                     r["source"], r["source_ref"], "import")
-        existing.add(key)
         added += 1
     audit.record(session, actor, "credits.import", "credit_entry", None, rows=len(clean), added=added,
                  at=dt.datetime.now(dt.UTC).isoformat())

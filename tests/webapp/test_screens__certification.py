@@ -280,6 +280,14 @@ def test_admins_import_credits_all_or_nothing(app, session):
                                                                "c.csv")})
         assert r.status_code == 302
     assert count() == 2
+    # two identical rows in one file are two credits (two modules on one day), and stay two when the
+    # file is imported again
+    twice = f"{number},lifelong,e_learning,1,{TODAY.isoformat()},e_learning,日医e-ラーニング\n" * 2
+    for _ in range(2):
+        r = admin.post("/admin/credits/import", data={"action": "import",
+                                                      "file": (io.BytesIO((header + twice).encode()), "c.csv")})
+        assert r.status_code == 302
+    assert count() == 4
     assert login(app, "staff@sapporo").get("/admin/credits/import").status_code == 403
 
 
