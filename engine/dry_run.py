@@ -151,18 +151,25 @@ def _bind(services: dict) -> dict:
     return {name: (lambda f: lambda _session, _actor, **params: f(**params))(func) for name, func in services.items()}
 
 
+CANDIDATE_PAGE = 200
+
+
 def candidates(session: Session, key: str, limit: int) -> list[ProcessInstance]:
-    """The last `limit` completed instances that ran process `key` (as their own or a called one)."""
+    """The last `limit` completed instances that ran process `key` (as their own or a called one),
+    read a page at a time (not a server-side cursor: an API read on PostgreSQL has no transaction
+    to hold one)."""
     found: list[ProcessInstance] = []
     stmt = (sa.select(ProcessInstance).where(ProcessInstance.status == "completed",
                                              ProcessInstance.application_id.is_not(None))
             .order_by(ProcessInstance.completed_at.desc(), ProcessInstance.id.desc()))
-    for instance in session.scalars(stmt.execution_options(yield_per=200)):
-        if key in (instance.definition_ids or {}):
-            found.append(instance)
-            if len(found) >= limit:
-                break
-    return found
+    offset = 0
+    while len(found) < limit:
+        batch = session.scalars(stmt.limit(CANDIDATE_PAGE).offset(offset)).all()
+        found += [instance for instance in batch if key in (instance.definition_ids or {})]
+        if len(batch) < CANDIDATE_PAGE:
+            break
+        offset += CANDIDATE_PAGE
+    return found[:limit]
 
 
 def dry_run(session: Session, key: str, xml: str, limit: int = 20) -> list[Replay]:
