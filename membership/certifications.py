@@ -391,7 +391,7 @@ def get_certificate(session: Session, actor: Actor, certificate_id: int) -> Cert
     now, any of theirs (an office prints it for a member who has no printer, or hands it over at
     its meeting; recorded in the audit trail). NotFound otherwise."""
     cert = session.get(Certificate, certificate_id)
-    if cert is None:
+    if cert is None or cert.status == "revoked":  # a revoked certificate is not printed (the check says 取消)
         raise NotFound()
     if actor.role == "member" and cert.physician_id == actor.physician_id:
         return cert
@@ -406,8 +406,9 @@ def by_number(session: Session, number: str) -> Certificate | None:
 
 
 def revoke(session: Session, actor: Actor, number: str, reason: str) -> Certificate:
-    """An admin revokes a certificate (the public check then says 取消). Raises NotFound,
-    ValidationFailed (the reason is required)."""
+    """An admin revokes a certificate (the public check then says 取消; it is no longer printed,
+    nor renewed: a renewal filed against it cannot be approved) and the holder is mailed. Raises
+    NotFound, ValidationFailed (the reason is required)."""
     if actor.role != "admin":
         raise NotFound()
     cert = session.scalar(sa.select(Certificate).where(Certificate.number == (number or "").strip()))
@@ -418,6 +419,12 @@ def revoke(session: Session, actor: Actor, number: str, reason: str) -> Certific
         raise ValidationFailed.one("reason", "required")
     cert.status = "revoked"
     audit.record(session, actor, "certificate.revoke", "certificate", cert.id, number=cert.number, reason=reason[:200])
+    physician = session.get(Physician, cert.physician_id)
+    if physician.email:
+        lang = accounts.lang_of_physician(session, physician.id)
+        mail.send(session, physician.email, "certificate_revoked", lang=lang, name=physician.full_name,
+                  system=(SYSTEMS_EN if lang == "en" else SYSTEMS)[cert.system],
+                  title=term(CERTIFICATE_TEXT[cert.system][1], lang), number=cert.number, reason=reason[:200])
     return cert
 
 
@@ -553,6 +560,9 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
     if app is None or app.kind != "certification" or app.status != ApplicationStatus.APPROVED.value:
         raise ValidationFailed.one("application", "invalid")
     system = app.payload["system"]
+    revoked = revoked_base(session, app)
+    if revoked is not None:  # the approval is refused whole: the issuing layer rejects it instead
+        raise ValidationFailed.one("decision", "renewal_of_revoked", number=revoked.number)
     today = today_jst()
     # a renewal continues the certificate it was filed against, even when approved after that one
     # ended (a board approving in batches): no gap in which the member seems uncertified
@@ -586,6 +596,17 @@ def renewed_by(session: Session, app: Application) -> Certificate | None:
         Certificate.physician_id == app.physician_id, Certificate.system == app.payload["system"],
         Certificate.status == "active", Certificate.valid_from == first, Certificate.application_id.is_distinct_from(
             app.id)).order_by(Certificate.valid_until.desc()).limit(1))
+
+
+def revoked_base(session: Session, app: Application) -> Certificate | None:
+    """The certificate a renewal application was filed against, when it has been revoked since:
+    such a renewal cannot be approved (its reviewers are told on the task page)."""
+    if app.kind != "certification" or app.payload.get("mode") != "renewal" or not app.payload.get("window"):
+        return None
+    first = dt.date.fromisoformat(app.payload["window"][0])
+    return session.scalar(sa.select(Certificate).where(
+        Certificate.physician_id == app.physician_id, Certificate.system == app.payload["system"],
+        Certificate.status == "revoked", Certificate.valid_from == first).limit(1))
 
 
 def add_existing(session: Session, actor: Actor | None, physician_id: int, system: str, number: str,

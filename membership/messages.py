@@ -403,6 +403,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                   "en": "{field}: these are your current associations and facility; choose what changes."},
     "choose_prefecture_category": {"ja": "{field}: {association}の会員区分を選択してください（都道府県が変わります）。",
                                    "en": "{field}: choose a member category of {association} (a new prefecture)."},
+    "renewal_of_revoked": {"ja": "更新の対象の認定証 {number} は取り消されているため、この更新申請は承認できません。"
+                                 "却下してください。",
+                           "en": "The certificate {number} this renewal was filed for has been revoked: the renewal "
+                                 "cannot be approved. Please reject it."},
     "date_before_start": {"ja": "{field}は掲載開始日以降の日付にしてください。",
                           "en": "{field} must not be before the start date."},
     "not_amendable": {"ja": "この申請は修正できません（審査が終わったか、差戻し中です）。",

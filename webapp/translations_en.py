@@ -1411,3 +1411,5 @@ EN.update({"研修会名・会場・主催": "Title, place or organiser", "開�
            "自会の主催・共催のみ": "Only ours (organised or co-organised)",
            "これから開催される研修会です。過去の研修会は開催日で検索してください。":
                "Sessions still to come. To find past sessions, give the dates they were held."})
+EN.update({"更新の対象の認定証は取り消されています": "The certificate this renewal is for has been revoked",
+           "。この更新申請は承認できません。": ". This renewal cannot be approved."})

@@ -13,7 +13,7 @@ from engine import decisions, flows, tasks
 from membership import certifications
 from membership.errors import ValidationFailed
 from membership.fields import today_jst
-from membership.models import Application, Certificate
+from membership.models import Application, Certificate, Notification
 
 from ..conftest import actor_for
 from ..helpers import approved_member, open_task_for
@@ -391,3 +391,43 @@ def test_an_activity_is_reported_once_a_day_and_bad_input_names_the_field(sessio
     with pytest.raises(ValidationFailed) as bad:
         certifications.report_activity(session, member, TODAY + dt.timedelta(days=1), "act_golf", " ")
     assert set(bad.value.fields) == {"activity", "detail", "earned_on"}
+
+
+def test_a_certificate_revoked_while_its_renewal_is_reviewed_is_not_renewed(app, session):
+    """Revoking a certificate stops its renewal: the issuing layer's approval is refused naming the
+    certificate (its task page says so to every layer), nothing is issued, the holder is mailed,
+    and the revoked certificate is no longer printed."""
+    from ..helpers import login_client as login
+
+    member, _ = approved_member(session, prefix="rvk")
+    held = Certificate(physician_id=member.physician_id, system="occupational", mode="new", number="OC-RV-1",
+                       valid_from=TODAY - dt.timedelta(days=4 * 365), valid_until=TODAY + dt.timedelta(days=200),
+                       verification_code="TESTCODERV01")
+    session.add(held)
+    session.flush()
+    _credits(session, member, "occupational", update=1, practical=1, specialised=18)
+    renewal = _apply(session, member)
+    assert renewal.payload["mode"] == "renewal"
+    for code in ("sapporo", "hokkaido"):
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, renewal.id).id, "approve")
+    certifications.revoke(session, actor_for(session, "admin001"), "OC-RV-1", "虚偽申請")
+    session.flush()
+    [told] = session.scalars(sa.select(Notification).where(Notification.to_address == f"{member.login_id}@example.jp",
+                                                           Notification.subject.like("%取り消されました%"))).all()
+    assert "OC-RV-1" in told.body and "虚偽申請" in told.body
+
+    jma = actor_for(session, "staff@jma")
+    task = open_task_for(session, jma, renewal.id)
+    assert "OC-RV-1" in login(app, "staff@jma").get(f"/tasks/{task.id}").get_data(as_text=True)
+    step = session.begin_nested()  # as a request does, the refused step is rolled back whole
+    with pytest.raises(ValidationFailed) as err:
+        tasks.complete_task(session, jma, task.id, "approve")
+    step.rollback()
+    assert err.value.fields["decision"] == ("renewal_of_revoked", {"number": "OC-RV-1"})
+    session.expire_all()
+    assert certifications.renewal_of(session, member.physician_id, "occupational") is None
+    tasks.complete_task(session, jma, open_task_for(session, jma, renewal.id).id, "reject", comment="取消済み")
+    assert session.get(Application, renewal.id).status == "rejected"
+    assert [c.number for c in certifications.certificates_of(session, member.physician_id)] == ["OC-RV-1"]
+    assert login(app, member.login_id).get(f"/mypage/certificates/{held.id}.pdf").status_code == 404

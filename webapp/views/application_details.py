@@ -26,6 +26,7 @@ def details_context(s: Session, app: Application) -> dict:
             "withdrawal_reason": withdrawals.reason_label(app), "training_session": training.of_application(s, app),
             "co_states": training.CO_STATES,
             "fee_reasons": fee_reductions.REASONS,
+            "revoked_base": certifications.revoked_base(s, app),
             "certification_labels": {"systems": certifications.SYSTEMS, "modes": certifications.MODES,
                                      "categories": CATEGORY_LABELS}}
 
