@@ -613,6 +613,28 @@ def four_eyes_condition(user_id: int):
     return sa.or_(Application.applicant_user_id == user_id, Application.filed_by_user_id == user_id)
 
 
+#: the kinds whose approved parts are re-opened when the applicant changes what they approved: an
+#: approval has no effect of its own before the whole application is decided (an enrolment's
+#: approval starts its membership at once; it cannot change what was approved: its categories)
+REOPENED_ON_CHANGE = ("withdrawal", "session")
+
+
+def reopen_approved(session: Session, actor: Actor, app: Application) -> list[ApplicationPart]:
+    """The applicant changed what some layers approved already: those parts wait for a review
+    again (the process's next_part loop brings each back, bottom layer first, after the review
+    under way). Returns the parts re-opened."""
+    if app.kind not in REOPENED_ON_CHANGE:
+        return []
+    reopened = []
+    for part in app.parts:
+        if part.status == PartStatus.APPROVED:
+            transition(part, PartStatus.PENDING, PART_TRANSITIONS)
+            part.decided_at, part.decided_by_user_id = None, None
+            audit.record(session, actor, "part.reopen", "application_part", part.id)
+            reopened.append(part)
+    return reopened
+
+
 def approve_part(session: Session, actor: Actor, part_id: int, comment: str = "") -> bool:
     """Approve one association's part; for a `join`, the membership starts.
 

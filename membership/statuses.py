@@ -61,7 +61,9 @@ PART_TRANSITIONS: dict[PartStatus, set[PartStatus]] = {
     P.PENDING: {P.IN_REVIEW, P.CANCELLED},
     P.IN_REVIEW: {P.APPROVED, P.REJECTED, P.RETURNED, P.CANCELLED},
     P.RETURNED: {P.IN_REVIEW, P.CANCELLED},
-    P.APPROVED: set(),
+    # re-opened when the applicant changes what it approved (a withdrawal's date or reason, a
+    # session's content): applications.reopen_approved
+    P.APPROVED: {P.PENDING},
     P.REJECTED: set(),
     P.CANCELLED: set(),
 }

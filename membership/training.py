@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from . import accounts, audit, fields, mail, members, search
 from .actors import Actor
-from .applications import record_submission
+from .applications import record_submission, reopen_approved
 from .certifications import CATEGORIES, SYSTEMS, SYSTEMS_EN, add_credits
 from .db import is_postgresql, utcnow
 from .errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -255,10 +255,28 @@ def hours(ts: TrainingSession, lang: str = "ja") -> str:
     return days
 
 
+#: what an amendment reports as changed (to the layers that review it again, and in the audit trail)
+AMEND_SHOWN = ("title", "place", "starts_on", "ends_on", "capacity")
+AMEND_LABELS = {"title": "研修会名", "place": "会場", "starts_on": "開催日", "ends_on": "終了日", "capacity": "定員",
+                "credit_items": "単位"}
+
+
+def credits_line(items: list[dict]) -> str:
+    """A session's credits in words: 認定産業医 生涯研修（更新研修） 2・生涯教育 講義・講演 1.5."""
+    def one(item: dict) -> str:
+        system, category = item["system"], item["category"]
+        return f"{SYSTEMS.get(system, system)} {CATEGORIES.get(system, {}).get(category, category)} " \
+               f"{fields.figure(item['credits'])}"
+
+    return "・".join(one(i) for i in items or [])
+
+
 def amend_session(session: Session, actor: Actor, app: Application, changes: dict) -> None:
     """The organiser corrects its returned session before resubmitting it (the engine calls this
     when the amendment task is completed): title, dates, place, capacity, description, credits,
     専門医共通講習 — checked as at filing, every bad field named. No changes: resubmitted as it is.
+    A layer that approved the session before the return approved other content: it reviews it
+    again (applications.reopen_approved), told by mail what changed.
     Raises Forbidden (not the organiser's staff), ValidationFailed."""
     if not changes:
         return
@@ -270,7 +288,7 @@ def amend_session(session: Session, actor: Actor, app: Application, changes: dic
         raise ValidationFailed(unknown, context="session")
     data = {**as_filed(ts), **changes}
     clean = check_session(session, actor, {**data, "co_organisers": []})
-    before = {k: _shown(getattr(ts, k)) for k in ("title", "place", "starts_on", "ends_on", "capacity")}
+    before = {**{k: _shown(getattr(ts, k)) for k in AMEND_SHOWN}, "credit_items": credits_line(ts.credit_items)}
     ts.title, ts.place, ts.starts_on, ts.ends_on = clean["title"], clean["place"], clean["starts"], clean["ends"]
     ts.capacity, ts.credit_items, ts.specialist_common = clean["capacity"], clean["items"], clean["specialist_common"]
     ts.description = str(data.get("description") or "")[:2000]
@@ -279,8 +297,16 @@ def amend_session(session: Session, actor: Actor, app: Application, changes: dic
     payload = {k: v for k, v in (app.payload or {}).items() if k != "specialist_common"}
     app.payload = {**payload, "title": ts.title, **({"specialist_common": True} if ts.specialist_common else {})}
     session.flush()
-    changed = {k: [v, _shown(getattr(ts, k))] for k, v in before.items() if v != _shown(getattr(ts, k))}
+    after = {**{k: _shown(getattr(ts, k)) for k in AMEND_SHOWN}, "credit_items": credits_line(ts.credit_items)}
+    changed = {k: [v, after[k]] for k, v in before.items() if v != after[k]}
     audit.record(session, actor, "session.amend", "training_session", ts.id, changed=changed)
+    if not changed:
+        return
+    lines = [f"{AMEND_LABELS[k]}: {old} → {new}" for k, (old, new) in changed.items()]
+    for part in reopen_approved(session, actor, app):
+        if part.association.email:
+            mail.send(session, part.association.email, "session_reopened_office", association=part.association.name,
+                      title=ts.title, application_id=app.id, changes=lines)
 
 
 MAX_CO_ORGANISERS = 5

@@ -28,6 +28,7 @@ from .applications import (
     lock_applicant,
     pending_on_group,
     record_submission,
+    reopen_approved,
     resolve_applicant,
 )
 from .calendar import JST
@@ -224,10 +225,10 @@ def file_withdrawal(session: Session, actor: Actor, data: dict) -> Application:
 
 
 def amend_pending(session: Session, actor: Actor, app: Application, changes: dict) -> None:
-    """修正 while pending: the applicant changes the date or the reason; the layers see it. What
-    changed is mailed to the applicant (a receipt: someone else may hold the login) and to every
-    association the withdrawal names — one that approved already approved another date.
-    Raises ValidationFailed."""
+    """修正 while pending: the applicant changes the date or the reason; the layers see it. A layer
+    that approved already approved another date or reason: it reviews the withdrawal again
+    (applications.reopen_approved). What changed is mailed to the applicant (a receipt: someone
+    else may hold the login) and to every association the withdrawal names. Raises ValidationFailed."""
     before = (app.desired_date, (app.payload or {}).get("reason", ""), (app.payload or {}).get("reason_text", ""))
     errors: dict[str, tuple[str, dict]] = {key: ("unknown_field", {}) for key in contract_body(changes)
                                            if key not in ("desired_date", "reason", "reason_text")}
@@ -253,10 +254,11 @@ def amend_pending(session: Session, actor: Actor, app: Application, changes: dic
     app.payload = payload
     audit.record(session, actor, "application.amend", "application", app.id,
                  on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
-    _mail_amendment(session, app, before, after)
+    reopened = reopen_approved(session, actor, app)
+    _mail_amendment(session, app, before, after, {part.id for part in reopened})
 
 
-def _mail_amendment(session: Session, app: Application, before: tuple, after: tuple) -> None:
+def _mail_amendment(session: Session, app: Application, before: tuple, after: tuple, reopened: set[int]) -> None:
     """What changed, as {field, old, new} (a reason as its code and the member's own words)."""
     lines = []
     if before[0] != after[0]:
@@ -269,7 +271,7 @@ def _mail_amendment(session: Session, app: Application, before: tuple, after: tu
         if part.association.email:
             mail.send(session, part.association.email, "withdrawal_amended_office", association=part.association.name,
                       applicant=name, application_id=app.id, amended=lines,
-                      approved=part.status == PartStatus.APPROVED, reasons=REASONS)
+                      approved=part.id in reopened, reasons=REASONS)
 
 
 # --- the operations the withdrawal process names ------------------------------------------------

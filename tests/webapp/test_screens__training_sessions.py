@@ -899,3 +899,38 @@ def test_the_sessions_list_is_searched_and_paged(app, session, api):
     page1, page2 = text(jma.get(f"/sessions/?q={word}")), text(jma.get(f"/sessions/?q={word}&page=2"))
     assert re.search(r"sessions-total\">52<", page1), re.findall(r"sessions-total.{0,20}", page1)
     assert "1 / 2" in page1 and first.title not in page1 and first.title in page2
+
+
+def test_a_session_changed_after_the_prefecture_approved_goes_back_to_it(app, session):
+    """JMA returns a session the prefecture approved; the organiser raises its credits and
+    resubmits: JMA reviews it, then the prefecture again (told by mail what changed) — it approved
+    other credits. The session opens only once both approved the new content."""
+    from membership.models import ApplicationPart, Notification
+
+    staff, r = _file(app, title=f"再審査の研修会 {uuid.uuid4().hex[:6]}")
+    assert r.status_code == 302
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    _approve(session, ts.application_id, "hokkaido")
+    jma = actor_for(session, "staff@jma")
+    tasks.complete_task(session, jma, open_task_for(session, jma, ts.application_id).id, "return",
+                        "会場の住所を正確に")
+    body = {"title": ts.title, "starts_on": ts.starts_on.isoformat(), "place": "札幌市医師会館 3階", "capacity": "2",
+            "credit_kind_1": "occupational:update", "credits_1": "20"}
+    assert staff.post(f"/sessions/{ts.id}/amend", data=body).status_code == 302
+    session.expire_all()
+    parts = {p.association.code: p.status for p in session.scalars(
+        sa.select(ApplicationPart).where(ApplicationPart.application_id == ts.application_id))}
+    assert parts == {"hokkaido": "pending", "jma": "in_review"}
+    [notice] = session.scalars(sa.select(Notification).where(
+        Notification.to_address == "office@hokkaido.example.jp",
+        Notification.subject.like(f"%再審査%{ts.application_id}%"))).all()
+    assert "単位: 認定産業医 生涯研修（更新研修） 2・生涯教育 講義・講演 1.5・生涯教育 カリキュラムコード15 1 → " \
+           "認定産業医 生涯研修（更新研修） 20" in notice.body
+    assert "会場: 札幌市医師会館 → 札幌市医師会館 3階" in notice.body
+
+    _approve(session, ts.application_id, "jma")
+    session.expire_all()
+    assert training.state(ts) == "pending"  # not open: the prefecture has not approved the new credits
+    _approve(session, ts.application_id, "hokkaido")
+    session.expire_all()
+    assert training.state(ts) == "approved"

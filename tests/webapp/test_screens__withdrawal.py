@@ -320,3 +320,43 @@ def test_the_first_screen_says_when_there_is_nothing_to_file(app, api, session):
     assert "/apply/withdrawal/sure" not in page
     page = text(login(app, member.login_id).get("/apply/transfer"))
     assert 'id="change-pending"' in page and 'name="group_id"' not in page
+
+
+def test_a_withdrawal_changed_after_a_layer_approved_goes_back_to_that_layer(api, session):
+    """A layer approved the withdrawal for one date; the member changes the date: that layer reviews
+    it again after the review under way (told so by mail), and the withdrawal is approved only once
+    every layer approved the date it will take."""
+    member, group_id = full_member(session)
+    client = api(member.login_id)
+    first = (today_jst() + dt.timedelta(days=60)).isoformat()
+    r = client.post("/api/v1/applications", json={"kind": "withdrawal", "group_id": group_id,
+                                                  "associations": ["sapporo"], "desired_date": first,
+                                                  "reason": "retirement"})
+    assert r.status_code == 201, r.get_json()
+    app_id = r.get_json()["id"]
+
+    def decide(code):
+        staff = api(f"staff@{code}")
+        [task] = [t for t in staff.get("/api/v1/tasks").get_json() if t["application_id"] == app_id]
+        assert staff.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 200
+
+    def parts():
+        return {p["association"]: p["status"] for p in client.get(f"/api/v1/applications/{app_id}").get_json()["parts"]}
+
+    decide("sapporo")
+    later = (today_jst() + dt.timedelta(days=20)).isoformat()
+    from engine import flows
+
+    flows.amend_pending(session, member, app_id, {"desired_date": later, "reason": "retirement"})  # 修正
+    session.flush()
+    assert parts() == {"sapporo": "pending", "hokkaido": "in_review", "jma": "pending"}
+    [notice] = session.scalars(sa.select(Notification).where(
+        Notification.to_address == "office@sapporo.example.jp",
+        Notification.subject.like(f"%退会届の修正のお知らせ%{app_id}%"))).all()
+    assert "改めて審査をお願いします" in notice.body
+    decide("hokkaido")
+    assert parts() == {"sapporo": "in_review", "hokkaido": "approved", "jma": "pending"}
+    decide("sapporo")
+    decide("jma")
+    answer = client.get(f"/api/v1/applications/{app_id}").get_json()
+    assert answer["status"] == "approved" and answer["desired_date"] == later
