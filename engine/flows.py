@@ -73,8 +73,9 @@ def cancel_application(session: Session, actor: Actor, application_id: int) -> A
     instance_id = session.scalar(sa.select(ProcessInstance.id).where(ProcessInstance.application_id == app.id))
     instance = lock_instance(session, instance_id) if instance_id else None
     session.refresh(app)
-    if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED):
-        raise Conflict("not_cancellable")
+    refusal = applications.cancel_refusal(app)
+    if refusal:
+        raise Conflict(refusal)
     applications.cancel(session, actor, app)
     if instance is not None:
         cancel_instance(session, actor, instance)

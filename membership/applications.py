@@ -872,6 +872,18 @@ def undecided_joins(app: Application) -> list[ApplicationPart]:
             and p.status in UNDECIDED_PART]
 
 
+def cancel_refusal(app: Application) -> str | None:
+    """Why the applicant can no longer withdraw (削除) the application, or None: it is decided, or
+    it is an enrolment an association approved already — that membership has begun, and ends
+    only by a withdrawal (a cancelled enrolment that left memberships behind told the member
+    nothing had happened)."""
+    if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED):
+        return "not_cancellable"
+    if app.kind == "enrolment" and any(part.status == PartStatus.APPROVED for part in app.parts):
+        return "partly_approved"
+    return None
+
+
 def cancel(session: Session, actor: Actor, app: Application) -> None:
     """Withdraw a pending application: undecided parts are cancelled, approved ones stand.
 

@@ -111,6 +111,19 @@ def test_cancel_while_pending_stops_the_review(api, enrolled):
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "conflict"
 
 
+def test_an_enrolment_an_association_approved_is_no_longer_cancelled(api, session, enrolled):
+    """Its membership there has begun: 削除 would leave it behind under a 'cancelled' application.
+    The member is told to file a withdrawal instead; My Page offers no 削除."""
+    client, app = enrolled
+    staff = api("staff@chuoeast")
+    [task] = [t for t in staff.get("/api/v1/tasks").get_json() if t["application_id"] == app["id"]]
+    assert staff.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 200
+    r = client.post(f"/api/v1/applications/{app['id']}/cancel")
+    assert r.status_code == 409 and "退会届" in r.get_json()["error"]["message"]
+    answer = client.get(f"/api/v1/applications/{app['id']}").get_json()
+    assert answer["status"] == "in_review" and answer["parts"][0]["status"] == "approved"
+
+
 def test_members_me_shows_active_memberships(api):
     me = api("nichiitaro").get("/api/v1/members/me").get_json()
     assert me["login_id"] == "nichiitaro"

@@ -89,6 +89,7 @@ def application(application_id):
     app = applications.get_application(s, actor(), application_id)
     todo = [t for t, _ in tasks.list_tasks(s, actor(), application_id=app.id)]
     return render_template("mypage/application.html", **details_context(s, app), todo=todo, form=ConfirmForm(),
+                           cancel_refusal=applications.cancel_refusal,
                            messages=notes.messages_for_applicant(s, actor(), app.id))
 
 
