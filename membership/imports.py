@@ -213,6 +213,18 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
         if physician is not None and not _same_person(physician, item):
             clean.remove(item)
             problems.append({"line": item["line"], "errors": {"医籍登録番号": ("registry_identity_mismatch", {})}})
+    if associations.layer_of(session, actor.association_id) == 1:
+        # JMA's members belong to a prefecture (SPEC §1: only layers 3 and 4 may be skipped): a row
+        # for a physician no prefecture holds yet would make a chain with a hole, which the
+        # cascades of withdrawals cannot follow — the prefectures' data comes first
+        in_prefecture = set(session.scalars(sa.select(Membership.physician_id).where(
+            Membership.physician_id.in_([p.id for p in known.values()]), Membership.layer == 2,
+            Membership.status == MembershipStatus.ACTIVE)))
+        for item in list(clean):
+            physician = known.get(item["registry_number"])
+            if physician is None or physician.id not in in_prefecture:
+                clean.remove(item)
+                problems.append({"line": item["line"], "errors": {"医籍登録番号": ("jma_needs_prefecture", {})}})
     problems.sort(key=lambda p: p["line"])
     return clean, problems
 
@@ -224,9 +236,11 @@ def _same_person(physician: Physician, item: dict) -> bool:
 
 
 def _chains_here(session: Session, association_id: int, layer: int, physician_ids: list[int]) -> dict:
-    """{physician id: the group whose chain this association continues} — a group whose active
-    memberships are all below `layer` in this association's descendants, or all above it in its
-    ancestors (the first such group, for two)."""
+    """{physician id: the group whose chain this association continues} — a group with no active
+    membership at `layer` whose active memberships are each below it in this association's
+    descendants or above it in its ancestors: the association extends the chain at its bottom or
+    top, or fills the hole an earlier import left in it (JMA and the city imported before the
+    prefecture). The first such group, for two."""
     if not physician_ids:
         return {}
     tree = associations.parents(session)
@@ -241,9 +255,8 @@ def _chains_here(session: Session, association_id: int, layer: int, physician_id
         active = [m for m in group.memberships if m.status == MembershipStatus.ACTIVE]
         if group.physician_id in found or not active:
             continue
-        top, bottom = min(active, key=lambda m: m.layer), max(active, key=lambda m: m.layer)
-        if (top.layer > layer and under(top.association_id, association_id)) or (
-                bottom.layer < layer and under(association_id, bottom.association_id)):
+        if all((m.layer > layer and under(m.association_id, association_id))
+               or (m.layer < layer and under(association_id, m.association_id)) for m in active):
             found[group.physician_id] = group
     return found
 

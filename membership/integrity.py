@@ -1,7 +1,8 @@
 """Whole-database checks of the domain's invariants (`flask check integrity`; the tests run them
 after every scenario). Each check returns human-readable problems; an empty list means sound.
 
-- The group invariant: an active membership has every membership below it in its group active.
+- The group invariant: an active membership has every membership below it in its group active,
+  and a group active at JMA is active at a prefecture (only layers 3 and 4 may be skipped).
 - No membership half-applied: an approved `join` part has its membership, a completed withdrawal
   ended every membership it names, an active membership was joined (its history says so), and an
   application's status agrees with its parts'.
@@ -39,6 +40,9 @@ def check_groups(session: Session) -> list[str]:
     groups = session.scalars(sa.select(MembershipGroup).options(selectinload(MembershipGroup.memberships)))
     for group in groups:
         by_layer = {m.layer: m for m in group.memberships if m.status != MembershipStatus.MOVED}
+        held = {m.layer for m in group.memberships if m.status == MembershipStatus.ACTIVE}
+        if 1 in held and 2 not in held:  # only layers 3 and 4 may be skipped (SPEC §1)
+            problems.append(f"group {group.id}: active at JMA without a prefecture")
         for m in group.memberships:
             if m.status != MembershipStatus.ACTIVE:
                 continue

@@ -399,6 +399,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "draft_filed": {"ja": "この申請はすでに提出されたか、削除されています。マイページでご確認ください。",
                     "en": "This application has already been filed or deleted; see My Page."},
     "not_cancellable": {"ja": "この申請は取り消せません。", "en": "This application can no longer be cancelled."},
+    "jma_needs_prefecture": {"ja": "{field}: 都道府県医師会の会員でない医師は、日本医師会の会員として取り込めません。"
+                                   "都道府県医師会の会員データの取込みを先に行ってください。",
+                             "en": "{field}: a physician who is not a member of a prefectural association cannot be "
+                                   "imported as a JMA member. Import the prefecture's members first."},
     "partly_approved": {"ja": "すでに承認した医師会があり、その会員資格が始まっているため、この入会届は取り消せません。"
                               "その医師会を退会するには退会届を提出してください。",
                         "en": "An association has approved this enrolment already and its membership has begun, so it "

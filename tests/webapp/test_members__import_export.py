@@ -314,3 +314,41 @@ def test_a_prefecture_s_import_continues_the_chains_its_cities_imported(session)
     chain = {m.association.code: m.group_id for m in session.scalars(sa.select(Membership).join(Physician).where(
         Physician.registry_number == b))}
     assert set(chain) == {"otaru", "hokkaido"} and chain["otaru"] == chain["hokkaido"]
+
+
+def test_jma_imports_only_members_of_a_prefecture_and_a_city_fills_the_bottom_of_any_chain(session):
+    """SPEC §1: only layers 3 and 4 may be skipped, so JMA's file cannot name a physician no
+    prefecture holds (the chain would have a hole the withdrawal cascade cannot follow): the row is
+    refused saying which import comes first. Prefecture, then JMA, then the city: one group of
+    three, whatever the order the offices import in."""
+    from membership import imports, integrity
+    from membership.errors import ValidationFailed
+    from membership.models import MembershipGroup
+
+    from ..conftest import actor_for
+
+    (a,) = numbers(1)
+    person = [a, "三層", "太郎", "サンソウ", "タロウ", "1968-06-01", "男", ""]
+    jma, city = actor_for(session, "staff@jma"), actor_for(session, "staff@otaru")
+    with pytest.raises(ValidationFailed) as refused:
+        imports.import_members(session, jma, csv_bytes([[*person, "A1", "2001-04-01"]]))
+    [problem] = refused.value.problems
+    assert problem["errors"] == {"医籍登録番号": ("jma_needs_prefecture", {})}
+    imports.import_members(session, city, csv_bytes([[*person, "A-1", "2001-04-01"]]))
+    with pytest.raises(ValidationFailed):  # a city's member is not yet a prefecture's
+        imports.import_members(session, jma, csv_bytes([[*person, "A1", "2001-04-01"]]))
+    imports.import_members(session, actor_for(session, "staff@hokkaido"), csv_bytes([[*person, "A", "2001-04-01"]]))
+    assert imports.import_members(session, jma, csv_bytes([[*person, "A1", "2001-04-01"]])) == 1
+    chain = {m.association.code: m.group_id for m in session.scalars(sa.select(Membership).join(Physician).where(
+        Physician.registry_number == a))}
+    assert set(chain) == {"otaru", "hokkaido", "jma"} and len(set(chain.values())) == 1
+
+    # a JMA membership whose prefecture is missing is a broken chain to the integrity check
+    group = session.get(MembershipGroup, chain["jma"])
+    prefecture = next(m for m in group.memberships if m.association.code == "hokkaido")
+    prefecture.status = "moved"  # (as if a transfer had replaced it and brought none in its place)
+    session.flush()
+    assert [p for p in integrity.check_groups(session) if p.startswith(f"group {group.id}:")] == [
+        f"group {group.id}: active at JMA without a prefecture"]
+    prefecture.status = "active"
+    session.flush()
