@@ -478,15 +478,20 @@ def _new_code() -> str:
 # --- the certification application -----------------------------------------------------------------------
 
 def chain_for(session: Session, physician_id: int, system: str = "") -> list[Association]:
-    """City/county → prefecture → JMA: the city/county association of the physician's active
-    membership and its parents up to the layer that issues `system`'s certificate (the layers
-    that review a certification)."""
+    """City/county → prefecture → JMA: the layers that review a certification, from the
+    city/county of the physician's nearest active membership up to the layer that issues
+    `system`'s certificate. A member of a district only (layer 4, layer 3 skipped) starts at the
+    district's city; one who skipped both (a prefecture's and JMA's member) at the prefecture. None
+    for a physician in no association (nobody to review: they join one first)."""
     top = ISSUING_LAYER.get(system, 1)
-    city = session.scalar(sa.select(Association).join(Membership, Membership.association_id == Association.id).where(
-        Membership.physician_id == physician_id, Membership.status == MembershipStatus.ACTIVE.value,
-        Association.layer == 3).order_by(Membership.id).limit(1))
+    nearest = session.scalar(sa.select(Association).join(Membership, Membership.association_id == Association.id)
+                             .where(Membership.physician_id == physician_id,
+                                    Membership.status == MembershipStatus.ACTIVE.value)
+                             .order_by(Association.layer.desc(), Membership.id).limit(1))
+    node = nearest
+    while node is not None and node.layer > 3:  # a district reviews through its city
+        node = node.parent
     chain = []
-    node = city
     while node is not None and node.layer >= top:
         chain.append(node)
         node = node.parent

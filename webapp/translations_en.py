@@ -1413,3 +1413,7 @@ EN.update({"研修会名・会場・主催": "Title, place or organiser", "開�
                "Sessions still to come. To find past sessions, give the dates they were held."})
 EN.update({"更新の対象の認定証は取り消されています": "The certificate this renewal is for has been revoked",
            "。この更新申請は承認できません。": ". This renewal cannot be approved."})
+EN.update({"申請できません": "Cannot apply",
+           "単位は要件を満たしていますが、医師会の会員でないため認定を申請できません（審査する医師会がありません）。入会後に申請してください。":
+               "Your credits meet the requirements, but you are not a member of any association, so nobody can "
+               "review an application. Please apply once you have joined one."})

@@ -431,3 +431,30 @@ def test_a_certificate_revoked_while_its_renewal_is_reviewed_is_not_renewed(app,
     assert session.get(Application, renewal.id).status == "rejected"
     assert [c.number for c in certifications.certificates_of(session, member.physician_id)] == ["OC-RV-1"]
     assert login(app, member.login_id).get(f"/mypage/certificates/{held.id}.pdf").status_code == 404
+
+
+def test_the_reviewers_start_at_the_city_of_the_nearest_association(app, session):
+    """A district's member (the city skipped) is reviewed from the district's city; a member of the
+    prefecture and JMA only from the prefecture; a physician in no association has nobody to review
+    and My Page says so instead of offering an application it would refuse."""
+    from ..conftest import new_member
+    from ..helpers import login_client as login
+
+    def codes(member, system="occupational"):
+        return [a.code for a in certifications.chain_for(session, member.physician_id, system)]
+
+    district, _ = approved_member(session, chain=[("chuoeast", "A-1")], prefix="dso")
+    assert codes(district) == ["sapporo", "hokkaido", "jma"]
+    assert codes(district, "primary_care") == ["sapporo", "hokkaido"]
+    upper, _ = approved_member(session, chain=[("hokkaido", "A"), ("jma", "A1")], prefix="upo")
+    assert codes(upper) == ["hokkaido", "jma"]
+    _credits(session, district, "occupational", basic_early=14, basic_practical=10, basic_late=26)
+    app_ = _apply(session, district)
+    assert [p.association.code for p in app_.parts] == ["sapporo", "hokkaido", "jma"]
+
+    outsider = new_member(session, prefix="nmo")
+    assert codes(outsider) == []
+    _credits(session, outsider, "occupational", basic_early=14, basic_practical=10, basic_late=26)
+    page = login(app, outsider.login_id).get("/mypage/credits").get_data(as_text=True)
+    card = page.split('id="eligibility-occupational"', 1)[1].split("</article>", 1)[0]
+    assert "申請できません" in card and 'id="no-reviewer-occupational"' in card and "認定を申請する" not in card
