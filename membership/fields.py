@@ -352,12 +352,24 @@ def sex(raw) -> str:
     return choice(raw, SEXES)
 
 
+#: a mobile carrier's address of before 2009 (docomo, au): dots doubled or before the @, which the
+#: RFC forbids but the carriers gave out and still deliver to — many physicians still use one
+_LEGACY_LOCAL = re.compile(r"[A-Za-z0-9._\-+/?]{1,64}")
+
+
 def email(raw) -> str:
     value = required(halfwidth(raw))
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise FieldError("invalid_email") from None
+        pass
+    local, _, domain = value.rpartition("@")
+    if _LEGACY_LOCAL.fullmatch(local):
+        try:  # the domain must be a real one: only the local part is forgiven
+            return f"{local}@{validate_email('x@' + domain, check_deliverability=False).ascii_domain}"
+        except EmailNotValidError:
+            pass
+    raise FieldError("invalid_email")
 
 
 def zenkaku(raw, maximum: int, optional: bool = True) -> str:

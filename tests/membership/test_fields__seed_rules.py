@@ -68,6 +68,9 @@ VALID = [
     (fields.school, "ハーバード大学", "ハーバード大学"),
     (fields.societies, ["日本内科学会", "日本内科学会", "", "〇×学会"], ["日本内科学会", "〇×学会"]),
     (fields.email, "Taro@Example.JP", "Taro@example.jp"),
+    # a carrier's address from before 2009: dots the RFC forbids, delivered all the same
+    (fields.email, "taro..nichii@docomo.ne.jp", "taro..nichii@docomo.ne.jp"),
+    (fields.email, "taro.@EZweb.ne.jp", "taro.@ezweb.ne.jp"),
 ]
 
 INVALID = [
@@ -119,6 +122,8 @@ INVALID = [
     (fields.societies, ["あ" * 21], "too_long"),
     (fields.societies, [f"学会{i}" for i in range(11)], "too_many"),
     (fields.email, "taro@", "invalid_email"),
+    (fields.email, "taro..nichii@docomo", "invalid_email"),  # only the local part is forgiven
+    (fields.email, "taro nichii@docomo.ne.jp", "invalid_email"),
     (fields.email, "", "required"),
 ]
 
