@@ -350,6 +350,19 @@ def own_group(session: Session, actor: Actor, group_id: int) -> MembershipGroup:
     return group
 
 
+def extendable_groups(session: Session, actor: Actor) -> list[tuple[MembershipGroup, list[Association]]]:
+    """追加入会 as step 1 of 入会届 offers it (seed 000: 追加入会は医師会を追加したい所属施設を選択):
+    the member's groups with layers above them still to join and no membership change pending,
+    each with those associations (nearest first)."""
+    if actor.physician_id is None:
+        return []
+    busy = groups_changing(applications_of(session, actor))
+    groups = session.scalars(sa.select(MembershipGroup).where(MembershipGroup.physician_id == actor.physician_id)
+                             .options(selectinload(MembershipGroup.memberships), selectinload(MembershipGroup.facility))
+                             .order_by(MembershipGroup.id))
+    return [(group, missing) for group in groups if group.id not in busy and (missing := upper_missing(group))]
+
+
 def upper_missing(group: MembershipGroup) -> list[Association]:
     """追加入会: the associations above a group's top active membership, nearest first."""
     active = [m for m in group.memberships if m.status == MembershipStatus.ACTIVE]

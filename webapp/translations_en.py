@@ -1417,3 +1417,6 @@ EN.update({"申請できません": "Cannot apply",
            "単位は要件を満たしていますが、医師会の会員でないため認定を申請できません（審査する医師会がありません）。入会後に申請してください。":
                "Your credits meet the requirements, but you are not a member of any association, so nobody can "
                "review an application. Please apply once you have joined one."})
+EN.update({"追加入会は医師会を追加したい所属施設を選択してください":
+               "To join more associations (additional enrolment), choose the facility to add them to",
+           "追加できる医師会": "Associations you can add"})

@@ -38,7 +38,10 @@ def test_documents_a_draft_and_its_resumption_in_the_browser(live_server, chromi
     page = login(context, base, login_id)
     page.wait_for_url(f"{base}/mypage/")
     page.goto(f"{base}/apply/enrolment?pref=北海道&city=札幌市中央区")
-    page.check("#layer4-chuoeast")
+    criteria = "#field-layer4 .choice-row:has(#layer4-chuoeast) details.criteria"
+    assert page.eval_on_selector(criteria, "d => d.open") is False
+    page.check("#layer4-chuoeast")  # picked: its 会員区分基準 unfold (seed 000)
+    assert page.eval_on_selector(criteria, "d => d.open") is True
     page.select_option("#field-category-chuoeast", "A-1")
     page.check("#layer3-sapporo")
     page.select_option("#field-category-sapporo", "A-1")

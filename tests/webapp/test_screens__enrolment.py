@@ -246,6 +246,9 @@ def test_additional_enrolment_adds_the_upper_layers_to_the_same_group(browser, s
     session.flush()
     client = browser(member.login_id)
     assert f"/apply/enrolment/additional/{first.group_id}" in text(client.get("/mypage/"))
+    # step 1 of 入会届 offers it too, by the facility (seed 000)
+    choose = text(client.get("/apply/enrolment")).split('id="additional"', 1)[1].split("</section>", 1)[0]
+    assert f"/apply/enrolment/additional/{first.group_id}" in choose and "[2層] 北海道医師会" in choose
     page = text(client.get(f"/apply/enrolment/additional/{first.group_id}"))
     assert "北海道医師会" in page and "日本医師会" in page and "中央区東支部" in page
     r = client.post(f"/apply/enrolment/additional/{first.group_id}", data={"join-jma": "y", "category-jma": "A1"})
@@ -265,6 +268,7 @@ def test_additional_enrolment_adds_the_upper_layers_to_the_same_group(browser, s
         tasks.complete_task(session, staff, open_task_for(session, staff, app_id).id, "approve")
     rows = memberships.memberships_of(session, member.physician_id)
     assert {m.group_id for m in rows} == {first.group_id} and len(rows) == 4
+    assert 'id="additional"' not in text(client.get("/apply/enrolment"))  # nothing left to add
     other = browser(new_member(session).login_id)
     assert other.get(f"/apply/enrolment/additional/{first.group_id}").status_code == 404
 

@@ -227,8 +227,9 @@ def choose():
         form.join_jma.data = bool(jma and jma in previous)
         form.category.data = previous
     errors = {**form.first_errors(), **errors}
+    extendable = applications.extendable_groups(s, actor()) if actor().role == "member" else []
     return render_template("apply/choose.html", form=form, prefs=prefs, cities=cities, pref=pref, city=city,
-                           choices=choices, errors=errors), (422 if errors else 200)
+                           choices=choices, errors=errors, extendable=extendable), (422 if errors else 200)
 
 
 @bp.route("/facilities")
