@@ -100,14 +100,27 @@ FACILITY_LIMIT = 50
 
 
 def search_facilities(session: Session, q: str | None, limit: int = FACILITY_LIMIT) -> list[Facility]:
-    """Partial match on name, kana or address; space-separated terms must all match."""
+    """Partial match on name, kana or address; space-separated terms must all match. A term is
+    read as typed in any width (ｳｴﾉ, ２ — NFKC, as the data is written) and in hiragana for the
+    kana; a name is matched with its spaces too or without them (上野クリニック札幌 finds
+    上野クリニック 札幌医院). The first `limit` by kana (count_facilities says how many in all)."""
+    return list(session.scalars(_facilities(q).order_by(Facility.kana, Facility.id).limit(limit)))
+
+
+def count_facilities(session: Session, q: str | None) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(_facilities(q).subquery()))
+
+
+def _facilities(q: str | None):
     stmt = sa.select(Facility)
-    for term in (q or "").replace("\u3000", " ").split():
+    bare_name = sa.func.replace(sa.func.replace(Facility.name, " ", ""), "\u3000", "")
+    for term in fields.halfwidth(q).split():
         like, kana = search.contains(term), search.contains(search.as_katakana(term))
         stmt = stmt.where(sa.or_(Facility.name.like(like, escape=search.ESCAPE),
+                                 bare_name.like(like, escape=search.ESCAPE),
                                  Facility.kana.like(kana, escape=search.ESCAPE),
                                  Facility.address.like(like, escape=search.ESCAPE)))
-    return list(session.scalars(stmt.order_by(Facility.kana, Facility.id).limit(limit)))
+    return stmt
 
 
 def facility_dict(f: Facility) -> dict:

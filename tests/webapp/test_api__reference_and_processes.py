@@ -22,6 +22,23 @@ def test_facilities_partial_match_on_name_kana_or_address(api):
     by_address = {f["name"] for f in client.get("/api/v1/facilities?q=小樽市").get_json()}
     assert by_address == {"医療法人社団 青柳皮膚科医院"}
     assert client.get("/api/v1/facilities?q=札幌 北四条").get_json()[0]["postal_code"] == "060-0004"
+    # typed in another width, or without the name's space: the same facility
+    for q in ("ｳｴﾉ", "うえの", "北四条西２", "上野クリニック札幌", "上野クリニック　札幌医院"):
+        r = client.get(f"/api/v1/facilities?q={q}")
+        assert [f["name"] for f in r.get_json()] == ["上野クリニック 札幌医院"], q
+        assert r.headers["X-Total-Count"] == "1"
+
+
+def test_facilities_say_how_many_match_beyond_the_first_page(api, session):
+    from membership import associations
+    from membership.models import Facility
+
+    for n in range(associations.FACILITY_LIMIT + 3):
+        session.add(Facility(name=f"件数確認医院{n:03d}", kana=f"ケンスウカクニンイイン{n:03d}", address="北海道"))
+    session.flush()
+    r = api("sapporohanako").get("/api/v1/facilities?q=件数確認医院")
+    assert len(r.get_json()) == associations.FACILITY_LIMIT
+    assert r.headers["X-Total-Count"] == str(associations.FACILITY_LIMIT + 3)
 
 
 def test_process_definitions_list_and_versions(api):

@@ -66,11 +66,16 @@ def list_associations(query):
 
 @blp.route("/facilities")
 @token_required
-@blp.doc(**AUTH)
+@blp.doc(**AUTH, description=f"Facilities matching every term of `q` (name, kana, address; any width, hiragana "
+                             f"for kana): the first {associations.FACILITY_LIMIT} by kana; how many match in all is "
+                             f"in X-Total-Count (more than that: narrow the terms).")
 @blp.arguments(schemas.FacilityQuery(), location="query")
 @blp.response(200, schemas.FacilitySchema(many=True))
 def list_facilities(query):
-    return [associations.facility_dict(f) for f in associations.search_facilities(db.session(), query.get("q"))]
+    s = db.session()
+    rows = associations.search_facilities(s, query.get("q"))
+    return [associations.facility_dict(f) for f in rows], 200, {
+        "X-Total-Count": str(associations.count_facilities(s, query.get("q")))}
 
 
 @blp.route("/applications", methods=["POST"])
