@@ -215,13 +215,18 @@ def test_an_enrolment_without_a_facility_home_member_or_undecided(browser, sessi
     client.post("/apply/enrolment", data={"pref": "北海道", "city": "小樽市", "layer3": "otaru",
                                           "category-otaru": "A-1"})
     r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": future(), "facility_id": mode,
-                                                    "duty_code": "14", "position": ""})
+                                                    "duty_code": "14", "position": "その他"})
     assert r.status_code == 302, text(r)
-    assert label in text(client.get("/apply/enrolment/confirm"))
+    confirm = text(client.get("/apply/enrolment/confirm"))
+    assert label in confirm and "None" not in confirm
+    summary = re.search(r'<dl class="summary">(.*?)</dl>', confirm, re.S).group(1)
+    if mode == "home":  # what will be filed: no workplace, so no duty nor position
+        assert re.search(r"施設・業務</dt><dd>—</dd>", summary) and re.search(r"役職</dt><dd>—</dd>", summary)
     r = client.post("/apply/enrolment/confirm")
     app_id = int(r.headers["Location"].rsplit("/", 1)[1])
     app = session.get(Application, app_id)
     assert app.facility_id is None and app.payload["facility_mode"] == mode
+    assert (app.duty_code or "", app.position or "") == (("", "") if mode == "home" else ("14", "その他"))
     staff = actor_for(session, "staff@otaru")
     assert label in text(browser("staff@otaru").get(f"/tasks/{open_task_for(session, staff, app_id).id}"))
     tasks.complete_task(session, staff, open_task_for(session, staff, app_id).id, "approve")
