@@ -144,13 +144,17 @@ def jma_years(rows: list[Membership], today: dt.date) -> int | None:
     return today.year - since.year - ((today.month, today.day) < (since.month, since.day))
 
 
-def membership_dict(m: Membership) -> dict:
+def membership_dict(m: Membership, today: dt.date | None = None) -> dict:
+    """A membership as the API writes it: `status` as stored (active, ended, moved) and `standing`
+    as the screens say it — an active one whose date is still ahead is `upcoming` (入会予定)."""
+    upcoming = m.status == MembershipStatus.ACTIVE and m.since > (today or today_jst())
     return {
         "association": m.association.code,
         "association_name": m.association.name,
         "layer": m.layer,
         "category": m.category.code,
         "status": m.status,
+        "standing": "upcoming" if upcoming else m.status,
         "since": m.since.isoformat(),
         "until": m.until.isoformat() if m.until else None,
         "group": m.group_id,

@@ -124,11 +124,21 @@ def test_an_enrolment_an_association_approved_is_no_longer_cancelled(api, sessio
     assert answer["status"] == "in_review" and answer["parts"][0]["status"] == "approved"
 
 
+def test_a_membership_from_a_date_ahead_stands_as_upcoming(api, session):
+    """Approved from next month: stored active, but the member is not one yet — `standing` says
+    upcoming (入会予定), as the screens and the office's list do."""
+    from ..helpers import approved_member
+
+    member, _ = approved_member(session, chain=[("otaru", "A-1")], prefix="upc", begun=False)
+    [m] = api(member.login_id).get("/api/v1/members/me").get_json()["memberships"]
+    assert (m["status"], m["standing"]) == ("active", "upcoming")
+
+
 def test_members_me_shows_active_memberships(api):
     me = api("nichiitaro").get("/api/v1/members/me").get_json()
     assert me["login_id"] == "nichiitaro"
-    assert [(m["association"], m["layer"], m["status"]) for m in me["memberships"]] == [
-        ("otaru", 3, "active"), ("hokkaido", 2, "active"), ("jma", 1, "active")]
+    assert [(m["association"], m["layer"], m["status"], m["standing"]) for m in me["memberships"]] == [
+        ("otaru", 3, "active", "active"), ("hokkaido", 2, "active", "active"), ("jma", 1, "active", "active")]
     history = api("nichiitaro").get("/api/v1/members/me/history").get_json()
     assert {h["association"] for h in history} == {"otaru", "hokkaido", "jma"}
 

@@ -397,7 +397,9 @@ class MembershipSchema(Schema):
     association_name = fields.String()
     layer = fields.Integer()
     category = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={"enum": ["active", "ended", "moved"]})
+    standing = fields.String(metadata={"enum": ["active", "upcoming", "ended", "moved"],
+                                       "description": "upcoming: active from a date still ahead (入会予定)"})
     since = fields.String()
     until = fields.String(allow_none=True)
     group = fields.Integer()
