@@ -674,7 +674,7 @@ def roster_lines(session: Session, actor: Actor, system: str = "", state: str = 
             for cert, registry, family, given, family_kana, given_kana in rows:
                 yield [registry or "", f"{family} {given}", f"{family_kana} {given_kana}", SYSTEMS[cert.system],
                        cert.number, cert.valid_from.isoformat(), cert.valid_until.isoformat(),
-                       nearest.get(cert.physician_id, "")]
+                       nearest.get(cert.physician_id) or "非会員"]
 
     return lines()
 

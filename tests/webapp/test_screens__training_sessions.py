@@ -573,6 +573,9 @@ def test_a_non_member_who_attends_is_linked_to_the_organiser_only(app, session):
     attendees = text(staff.get(f"/sessions/{ts.id}")).split('id="attendees"', 1)[1]
     assert re.search(r"<td>小樽 [^<]*</td><td>[^<]*</td><td>小樽市医師会</td>", attendees)
     assert re.search(r"<td>会員外 [^<]*</td><td>[^<]*</td><td>非会員</td>", attendees)
+    listing = {row[1].split()[0]: row[-1] for row in csv.reader(io.StringIO(
+        staff.get(f"/sessions/{ts.id}/attendees.csv").get_data().decode("utf-8-sig")))}
+    assert listing["小樽"] == "小樽市医師会" and listing["会員外"] == "非会員"  # the file says as the screen
     assert login(app, "staff@bunkyo").get(f"/members/{outsider.physician_id}").status_code == 404
     # a cancelled place (not attended) no longer links them
     training.cancel_registration(session, outsider, ts.id)

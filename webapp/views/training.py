@@ -384,7 +384,8 @@ def attendees_csv(session_id):
     rows = [{"医籍登録番号": r.physician.registry_number or "", "氏名": r.physician.full_name,
              "フリガナ": f"{r.physician.family_kana} {r.physician.given_kana}".strip(),
              "申込日時": local_time(r.registered_at), "状態": REGISTRATION_STATES.get(r.status, r.status),
-             "出席": "出席" if r.attended else "", "所属医師会": affiliations.get(r.physician_id, "")} for r in people]
+             "出席": "出席" if r.attended else "",
+             "所属医師会": affiliations.get(r.physician_id) or "非会員"} for r in people]
     kind = "csv-cp932" if request.args.get("format") == "csv-cp932" else "csv-utf8"
     return csv_response(rows, ("医籍登録番号", "氏名", "フリガナ", "申込日時", "状態", "出席", "所属医師会"),
                         f"attendees-{ts.id}", kind)
