@@ -305,8 +305,10 @@ def date(raw, optional: bool = False, past: bool = True) -> dt.date | None:
             value = dt.date(y, m, d)
         except (ValueError, OverflowError):  # OverflowError: a year past a C long
             raise FieldError("invalid_date") from None
-    if value.year < 1900 or (past and value > today_jst()):
-        raise FieldError("date_not_past" if past and value.year >= 1900 else "invalid_date")
+    if value.year < 1900:  # a real date, but not one this system holds: said as a range, not a format
+        raise FieldError("date_too_early", min="1900/01/01")
+    if past and value > today_jst():
+        raise FieldError("date_not_past")
     return value
 
 
@@ -321,8 +323,10 @@ def month(raw, optional: bool = True) -> str:
     if len(parts) == 3:  # a full date from a calendar widget
         cleaned = "-".join(parts[:2])
     m = _MONTH.fullmatch(cleaned)
-    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
+    if not m or not 1 <= int(m.group(2)) <= 12:
         raise FieldError("invalid_month")
+    if int(m.group(1)) < 1900:
+        raise FieldError("date_too_early", min="1900/01")
     value = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
     if value > today_jst().strftime("%Y-%m"):
         raise FieldError("date_not_past")

@@ -108,6 +108,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "current_password": {"ja": "現在のパスワード", "en": "Current password"},
     "new_login_id": {"ja": "新しいログインID", "en": "New login ID"},
     "new_password": {"ja": "新しいパスワード", "en": "New password"},
+    "reset.password": {"ja": "新しいパスワード", "en": "New password"},
     "agree": {"ja": "利用規約への同意", "en": "Agreement to the terms of use"},
     "registry_date": {"ja": "医籍登録日", "en": "Registry date"},
     "family_kana": {"ja": "セイ（フリガナ）", "en": "Family name (katakana)"},

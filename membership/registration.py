@@ -418,8 +418,8 @@ def reset_password(session: Session, token: str | None, password: str | None, co
     tokens.peek(session, "reset_password", token)
     try:
         clean = fields.password(password)
-    except FieldError as exc:
-        raise ValidationFailed.one("password", exc.key, **exc.params) from None
+    except FieldError as exc:  # named as the form labels it: 新しいパスワード
+        raise ValidationFailed({"password": (exc.key, exc.params)}, context="reset") from None
     if confirm != password:
         raise ValidationFailed.one("password_confirm", "passwords_differ")
     row = tokens.consume(session, "reset_password", token)

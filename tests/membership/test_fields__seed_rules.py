@@ -111,7 +111,8 @@ INVALID = [
     (fields.date, "昭和45年", "invalid_date"),
     # two days ahead and next year but one: still ahead if the run crosses midnight (or New Year) in Japan
     (fields.date, (fields.today_jst() + dt.timedelta(days=2)).isoformat(), "date_not_past"),
-    (fields.date, "1899-12-31", "invalid_date"),
+    (fields.date, "1899-12-31", "date_too_early"),  # well written, out of range: said as a range
+    (fields.month, "1899-12", "date_too_early"),
     (fields.month, "1995-13", "invalid_month"),
     (fields.month, "95-03", "invalid_month"),
     (fields.month, f"{fields.today_jst().year + 2}-01", "date_not_past"),

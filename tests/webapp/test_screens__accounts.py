@@ -134,7 +134,7 @@ def test_password_reset_by_mail_and_every_other_session_ends(app, session):
     assert r.status_code == 200 and "メールを送信しました" in text(r)
     link = mailed_link(session, account.email)
     r = client.post(link, data={"password": "short", "password_confirm": "short"})
-    assert r.status_code == 422 and "3種類すべて" in text(r)
+    assert r.status_code == 422 and "新しいパスワードは半角英字・数字・記号の3種類すべて" in text(r)  # as labelled
     r = client.post(link, data={"password": "Reset#2025", "password_confirm": "Reset#2025"})
     assert r.status_code == 200 and "パスワードを再設定しました" in text(r)
     assert other.get("/mypage/").status_code == 302  # logged out everywhere
