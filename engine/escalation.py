@@ -35,6 +35,8 @@ def escalate(session: Session, actor: Actor, part_id: int) -> dict | None:
             HumanTask.kind == "review", HumanTask.status == "open")).first()
     if review is not None and (review.escalated_at is not None or (review.due_at is not None and review.due_at >= now)):
         return None  # told already, or not overdue (yet) by the review's own due date
+    if (application_id, owner_id) in session.info.get(PENDING, {}):
+        return None  # told in this same step, before its review task exists (a cycle's missed looks fire together)
     target = applications.escalate_part(session, actor, part_id)
     if target is None:
         return None

@@ -42,6 +42,12 @@ def test_the_demo_files_applications_at_different_stages_once(session):
                                                               tasks.parse_query({"view": "escalated"}))[0]
                         if t.applicant_name == "北 四郎"]
     assert escalated.id == overdue.id and escalated.escalated_at is not None
+    # told once, though the daily look's missed days all fire in the step that began the review
+    from membership.models import Notification
+
+    told = session.scalars(sa.select(Notification.subject).where(
+        Notification.subject.like(f"%審査の遅延のお知らせ（申請番号 {overdue.application_id}）%"))).all()
+    assert len(told) == 1, told
     assert (dt.datetime.now(dt.UTC).replace(tzinfo=None) - overdue.created_at).days == 30
     assert open_tasks(session, "jma") == []  # each layer in turn
     note = session.scalar(sa.select(ApplicationNote).order_by(ApplicationNote.id.desc()).limit(1))
