@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 
 from membership.certifications import CATEGORIES, SYSTEMS
+from membership.training import MAX_CREDIT_ITEMS
 
 from .base import BaseForm
 from .normalise import date_text, halfwidth
@@ -13,7 +14,8 @@ from .validators import IsoDate, MaxLength, Required
 #: "system:category" for the credit rows of the form
 CREDIT_KINDS = [("", "—")] + [(f"{s}:{c}", f"{SYSTEMS[s]} {label}") for s, cats in CATEGORIES.items()
                               for c, label in cats.items()]
-CREDIT_ROWS = 3
+#: the rows on the form: units and several カリキュラムコード (1.5単位 + CC5, CC12, CC29…)
+CREDIT_ROWS = MAX_CREDIT_ITEMS
 
 
 class SessionForm(BaseForm):
@@ -23,12 +25,6 @@ class SessionForm(BaseForm):
     ends_on = StringField("終了日", validators=[IsoDate()], filters=[date_text])
     place = StringField("会場", validators=[Required(), MaxLength(100)], filters=[lambda v: (v or "").strip()])
     capacity = StringField("定員", validators=[Required()], filters=[halfwidth])
-    credit_kind_1 = SelectField("単位の種類 1", choices=CREDIT_KINDS, validate_choice=False)
-    credits_1 = StringField("単位数 1", filters=[halfwidth])
-    credit_kind_2 = SelectField("単位の種類 2", choices=CREDIT_KINDS, validate_choice=False)
-    credits_2 = StringField("単位数 2", filters=[halfwidth])
-    credit_kind_3 = SelectField("単位の種類 3", choices=CREDIT_KINDS, validate_choice=False)
-    credits_3 = StringField("単位数 3", filters=[halfwidth])
     #: the hours, fee, last day to apply and contact (each optional; the domain checks them)
     starts_at = StringField("開始時刻", filters=[halfwidth])
     ends_at = StringField("終了時刻", filters=[halfwidth])
@@ -54,6 +50,12 @@ class SessionForm(BaseForm):
                 "specialist_common": bool(self.specialist_common.data),
                 **{name: getattr(self, name).data or "" for name in ("starts_at", "ends_at", "fee", "apply_by",
                                                                      "contact")}}
+
+
+for _row in range(1, CREDIT_ROWS + 1):  # credit_kind_1, credits_1, …
+    setattr(SessionForm, f"credit_kind_{_row}", SelectField(f"単位の種類 {_row}", choices=CREDIT_KINDS,
+                                                            validate_choice=False))
+    setattr(SessionForm, f"credits_{_row}", StringField(f"単位数 {_row}", filters=[halfwidth]))
 
 
 class ReportForm(BaseForm):

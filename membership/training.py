@@ -145,10 +145,17 @@ def specialist_common_earliest(today: dt.date) -> dt.date:
 MAX_SESSION_CREDITS = Decimal(50)
 
 
+#: credit rows a session may carry (the form shows as many)
+MAX_CREDIT_ITEMS = 8
+
+
 def _credit_items(raw: list, errors: dict) -> list[dict]:
     """The credits per attendee, each row checked on its own and named by its number: a kind from
     the list, once only, 0.5 to 50 in steps of 0.5."""
     items, seen = [], set()
+    if len(raw) > MAX_CREDIT_ITEMS:
+        errors["credit_items"] = ("too_many", {"max": MAX_CREDIT_ITEMS})
+        return []
     for i, item in enumerate(raw):
         row = i + 1
         system, category = item.get("system"), item.get("category")

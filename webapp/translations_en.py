@@ -1420,3 +1420,6 @@ EN.update({"申請できません": "Cannot apply",
 EN.update({"追加入会は医師会を追加したい所属施設を選択してください":
                "To join more associations (additional enrolment), choose the facility to add them to",
            "追加できる医師会": "Associations you can add"})
+EN.update({"単位の種類を追加する": "Add more kinds of credits", "%(n)s件まで": "up to %(n)s"})
+EN.update({f"単位の種類 {n}": f"Kind of credit {n}" for n in range(4, 9)})
+EN.update({f"単位数 {n}": f"Credits {n}" for n in range(4, 9)})

@@ -849,6 +849,27 @@ def test_the_sessions_list_reads_the_same_statements_however_many_sessions(app, 
     assert all({"registered", "waiting", "state", "organiser"} <= set(s) for s in listed)
 
 
+def test_a_lifelong_session_carries_its_units_and_several_curriculum_codes(app, session):
+    """1.5 units and five カリキュラムコード: eight rows on the form (the last five folded until
+    needed); a ninth through the API is refused naming the limit."""
+    codes = {f"credit_kind_{n}": f"lifelong:cc{c}" for n, c in zip(range(4, 9), (5, 12, 29, 41, 73), strict=True)}
+    _, r = _file(app, title=f"生涯教育講座 {uuid.uuid4().hex[:6]}", **codes,
+                 **{f"credits_{n}": "1" for n in range(4, 9)})
+    assert r.status_code == 302, text(r)
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    assert len(ts.credit_items) == 8 and {"system": "lifelong", "category": "cc73", "credits": "1"} in ts.credit_items
+    form = text(login(app, "staff@sapporo").get("/sessions/new"))
+    assert 'id="credit_kind_8"' in form and '<details id="more-credit-rows">' in form  # folded when empty
+    from membership.errors import ValidationFailed
+
+    items = [{"system": "lifelong", "category": f"cc{n}", "credits": "1"} for n in range(1, 10)]
+    with pytest.raises(ValidationFailed) as refused:
+        training.check_session(session, actor_for(session, "staff@sapporo"), {
+            "title": "多すぎる", "starts_on": (TODAY + dt.timedelta(days=20)).isoformat(), "place": "会館",
+            "capacity": "10", "credit_items": items})
+    assert refused.value.fields["credit_items"] == ("too_many", {"max": 8})
+
+
 def test_the_sessions_list_is_searched_and_paged(app, session, api):
     """The list narrows by words (title, place, organiser), 開催日, state and the office's own,
     50 a page; a wrong filter is named; a session under review says who reviews it; a member sees
