@@ -255,6 +255,8 @@ def _chains_here(session: Session, association_id: int, layer: int, physician_id
         active = [m for m in group.memberships if m.status == MembershipStatus.ACTIVE]
         if group.physician_id in found or not active:
             continue
+        if layer == 1 and not any(m.layer == 2 for m in active):
+            continue  # JMA continues the chain its prefecture holds, never a city's alone
         if all((m.layer > layer and under(m.association_id, association_id))
                or (m.layer < layer and under(association_id, m.association_id)) for m in active):
             found[group.physician_id] = group

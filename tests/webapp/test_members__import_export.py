@@ -343,6 +343,18 @@ def test_jma_imports_only_members_of_a_prefecture_and_a_city_fills_the_bottom_of
         Physician.registry_number == a))}
     assert set(chain) == {"otaru", "hokkaido", "jma"} and len(set(chain.values())) == 1
 
+    # two groups, a city's alone in one: JMA joins the one its prefecture holds
+    (b,) = numbers(1)
+    other = [b, "二群", "花子", "ニグン", "ハナコ", "1972-01-01", "女", ""]
+    imports.import_members(session, actor_for(session, "staff@sapporo"), csv_bytes([[*other, "A-1", "2001-04-01"]]))
+    imports.import_members(session, actor_for(session, "staff@bunkyo"), csv_bytes([[*other, "A-1", "2001-04-01"]]))
+    imports.import_members(session, actor_for(session, "staff@tokyo"), csv_bytes([[*other, "A", "2001-04-01"]]))
+    assert imports.import_members(session, jma, csv_bytes([[*other, "A1", "2001-04-01"]])) == 1
+    held = {m.association.code: m.group_id for m in session.scalars(sa.select(Membership).join(Physician).where(
+        Physician.registry_number == b))}
+    assert held["jma"] == held["tokyo"] == held["bunkyo"] != held["sapporo"]
+    assert not [p for p in integrity.check_groups(session) if "without a prefecture" in p]
+
     # a JMA membership whose prefecture is missing is a broken chain to the integrity check
     group = session.get(MembershipGroup, chain["jma"])
     prefecture = next(m for m in group.memberships if m.association.code == "hokkaido")
