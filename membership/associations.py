@@ -114,12 +114,14 @@ def count_facilities(session: Session, q: str | None) -> int:
 def _facilities(q: str | None):
     stmt = sa.select(Facility)
     bare_name = sa.func.replace(sa.func.replace(Facility.name, " ", ""), "\u3000", "")
-    for term in fields.halfwidth(q).split():
-        like, kana = search.contains(term), search.contains(search.as_katakana(term))
-        stmt = stmt.where(sa.or_(Facility.name.like(like, escape=search.ESCAPE),
-                                 bare_name.like(like, escape=search.ESCAPE),
-                                 Facility.kana.like(kana, escape=search.ESCAPE),
-                                 Facility.address.like(like, escape=search.ESCAPE)))
+    for forms in search.terms(q):
+        matches = []
+        for term in forms:
+            like, kana = search.contains(term), search.contains(search.as_katakana(term))
+            matches += [Facility.name.like(like, escape=search.ESCAPE), bare_name.like(like, escape=search.ESCAPE),
+                        Facility.kana.like(kana, escape=search.ESCAPE),
+                        Facility.address.like(like, escape=search.ESCAPE)]
+        stmt = stmt.where(sa.or_(*matches))
     return stmt
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import jaconv
 import sqlalchemy as sa
@@ -17,6 +18,20 @@ def contains(term: str) -> str:
     """A LIKE pattern for "contains `term`": % and _ in the term match themselves, not anything."""
     escaped = term.replace(ESCAPE, ESCAPE * 2).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_")
     return f"%{escaped}%"
+
+
+def terms(q: str | None) -> list[list[str]]:
+    """The words of a search box (spaces of either width between them), each in the ways it may
+    be stored: as typed, and in NFKC — what a half-width kana (ｳｴﾉ) or a full-width digit (２)
+    typed is, where the data was written the other way. A word must match in one of its forms."""
+    out = []
+    for word in (q or "").replace("\u3000", " ").split():
+        forms = [word]
+        folded = unicodedata.normalize("NFKC", word)
+        if folded != word:
+            forms.append(folded)
+        out.append(forms)
+    return out
 
 
 def as_katakana(term: str) -> str:

@@ -761,12 +761,15 @@ def listing(session: Session, actor: Actor, q: str = "", held_from: dt.date | No
     if own and actor.association_id:
         stmt = stmt.where(sa.or_(TrainingSession.organiser_association_id == actor.association_id,
                                  TrainingSession.id.in_(members.co_organised_by(actor.association_id))))
-    for term in fields.halfwidth(q).split():
-        like = search.contains(term)
-        organiser = sa.select(Association.id).where(Association.name.like(like, escape=search.ESCAPE))
-        stmt = stmt.where(sa.or_(TrainingSession.title.like(like, escape=search.ESCAPE),
-                                 TrainingSession.place.like(like, escape=search.ESCAPE),
-                                 TrainingSession.organiser_association_id.in_(organiser)))
+    for forms in search.terms(q):
+        matches = []
+        for term in forms:
+            like = search.contains(term)
+            organiser = sa.select(Association.id).where(Association.name.like(like, escape=search.ESCAPE))
+            matches += [TrainingSession.title.like(like, escape=search.ESCAPE),
+                        TrainingSession.place.like(like, escape=search.ESCAPE),
+                        TrainingSession.organiser_association_id.in_(organiser)]
+        stmt = stmt.where(sa.or_(*matches))
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     # what the list shows of each (its state, organiser, co-organisers) loaded with it: one query
     # each, where JMA's list of 3,000 sessions read them one session at a time (3,300 statements)

@@ -23,10 +23,14 @@ def test_facilities_partial_match_on_name_kana_or_address(api):
     assert by_address == {"医療法人社団 青柳皮膚科医院"}
     assert client.get("/api/v1/facilities?q=札幌 北四条").get_json()[0]["postal_code"] == "060-0004"
     # typed in another width, or without the name's space: the same facility
-    for q in ("ｳｴﾉ", "うえの", "北四条西２", "上野クリニック札幌", "上野クリニック　札幌医院"):
+    for q in ("ｳｴﾉ", "うえの", "北四条西２", "上野クリニック札幌", "上野クリニック　札幌医院", "キタコート",
+              "クリニック 札幌医院"):
         r = client.get(f"/api/v1/facilities?q={q}")
         assert [f["name"] for f in r.get_json()] == ["上野クリニック 札幌医院"], q
         assert r.headers["X-Total-Count"] == "1"
+    # a long vowel mark, as typed and stored (it is not a dash to be folded)
+    for q in ("ファミリー", "ふぁみりー"):
+        assert "札幌北区ファミリークリニック" in {f["name"] for f in client.get(f"/api/v1/facilities?q={q}").get_json()}
 
 
 def test_facilities_say_how_many_match_beyond_the_first_page(api, session):

@@ -884,6 +884,11 @@ def test_the_sessions_list_is_searched_and_paged(app, session, api):
                                     .order_by(TrainingSession.starts_on)).all()
 
     jma = login(app, "staff@jma")
+    other = f"別件{uuid.uuid4().hex[:6]}"
+    _, r = _file(app, title=f"{other} 産業医セミナー（基礎）２０２７")  # full-width as typed in Japanese
+    assert r.status_code == 302
+    for q in ("セミナー", "（基礎）", "２０２７"):
+        assert f"{other} 産業医セミナー" in text(jma.get(f"/sessions/?q={other}+{q}")), q
     page = text(jma.get(f"/sessions/?q={word}"))
     assert first.title in page and second.title in page and "北海道医師会" in page  # 承認待ち at the prefecture
     later = (TODAY + dt.timedelta(days=45)).isoformat()
