@@ -642,7 +642,8 @@ def reopen_approved(session: Session, actor: Actor, app: Application) -> list[Ap
     for part in app.parts:
         if part.status == PartStatus.APPROVED:
             transition(part, PartStatus.PENDING, PART_TRANSITIONS)
-            part.decided_at, part.decided_by_user_id = None, None
+            # the earlier approval and its comment stay in 審査の経過 and the audit trail
+            part.decided_at, part.decided_by_user_id, part.comment = None, None, ""
             audit.record(session, actor, "part.reopen", "application_part", part.id)
             reopened.append(part)
     return reopened

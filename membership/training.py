@@ -262,10 +262,25 @@ def hours(ts: TrainingSession, lang: str = "ja") -> str:
     return days
 
 
-#: what an amendment reports as changed (to the layers that review it again, and in the audit trail)
-AMEND_SHOWN = ("title", "place", "starts_on", "ends_on", "capacity")
+#: what an amendment reports as changed (to the layers that review it again, and in the audit trail):
+#: every field it may change
 AMEND_LABELS = {"title": "研修会名", "place": "会場", "starts_on": "開催日", "ends_on": "終了日", "capacity": "定員",
-                "credit_items": "単位"}
+                "credit_items": "単位", "description": "内容", "starts_at": "開始時刻", "ends_at": "終了時刻",
+                "fee": "参加費（円）", "apply_by": "申込締切", "contact": "問合せ先",
+                "specialist_common": "専門医共通講習"}
+
+
+#: a changed description is too long for a mail line
+DESCRIPTION_CHANGED = "変更あり（研修会のページをご覧ください）"
+
+
+def _amend_view(ts: TrainingSession) -> dict[str, str]:
+    """The amendable fields (AMENDABLE) of a session, each as the change mail writes it."""
+    filed = as_filed(ts)
+    shown = {k: _shown(v) for k, v in filed.items() if k not in ("credit_items", "specialist_common")}
+    return {**shown, "starts_on": _shown(ts.starts_on), "ends_on": _shown(ts.ends_on),
+            "credit_items": credits_line(ts.credit_items),
+            "specialist_common": "申請する" if ts.specialist_common else "申請しない"}
 
 
 def credits_line(items: list[dict]) -> str:
@@ -295,7 +310,7 @@ def amend_session(session: Session, actor: Actor, app: Application, changes: dic
         raise ValidationFailed(unknown, context="session")
     data = {**as_filed(ts), **changes}
     clean = check_session(session, actor, {**data, "co_organisers": []})
-    before = {**{k: _shown(getattr(ts, k)) for k in AMEND_SHOWN}, "credit_items": credits_line(ts.credit_items)}
+    before = _amend_view(ts)
     ts.title, ts.place, ts.starts_on, ts.ends_on = clean["title"], clean["place"], clean["starts"], clean["ends"]
     ts.capacity, ts.credit_items, ts.specialist_common = clean["capacity"], clean["items"], clean["specialist_common"]
     ts.description = str(data.get("description") or "")[:2000]
@@ -304,12 +319,13 @@ def amend_session(session: Session, actor: Actor, app: Application, changes: dic
     payload = {k: v for k, v in (app.payload or {}).items() if k != "specialist_common"}
     app.payload = {**payload, "title": ts.title, **({"specialist_common": True} if ts.specialist_common else {})}
     session.flush()
-    after = {**{k: _shown(getattr(ts, k)) for k in AMEND_SHOWN}, "credit_items": credits_line(ts.credit_items)}
+    after = _amend_view(ts)
     changed = {k: [v, after[k]] for k, v in before.items() if v != after[k]}
     audit.record(session, actor, "session.amend", "training_session", ts.id, changed=changed)
     if not changed:
         return
-    lines = [f"{AMEND_LABELS[k]}: {old} → {new}" for k, (old, new) in changed.items()]
+    lines = [f"{AMEND_LABELS[k]}: " + (DESCRIPTION_CHANGED if k == "description" else f"{old} → {new}")
+             for k, (old, new) in changed.items()]
     for part in reopen_approved(session, actor, app):
         if part.association.email:
             mail.send(session, part.association.email, "session_reopened_office", association=part.association.name,

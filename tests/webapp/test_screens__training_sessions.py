@@ -849,6 +849,31 @@ def test_the_sessions_list_reads_the_same_statements_however_many_sessions(app, 
     assert all({"registered", "waiting", "state", "organiser"} <= set(s) for s in listed)
 
 
+def test_any_amended_field_sends_the_session_back_to_the_prefecture(app, session):
+    """The hours and the fee are what the prefecture approved too: changing only them re-opens it."""
+    from membership.models import ApplicationPart, Notification
+
+    staff, r = _file(app, title=f"時刻変更の研修会 {uuid.uuid4().hex[:6]}", starts_at="19:00", ends_at="20:00")
+    assert r.status_code == 302
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    _approve(session, ts.application_id, "hokkaido")
+    jma = actor_for(session, "staff@jma")
+    tasks.complete_task(session, jma, open_task_for(session, jma, ts.application_id).id, "return", "住所を")
+    form = {k: v for k, v in training.as_filed(ts).items() if k not in ("credit_items", "specialist_common")}
+    rows = {f"credit_kind_{n}": f"{i['system']}:{i['category']}" for n, i in enumerate(ts.credit_items, start=1)}
+    rows |= {f"credits_{n}": i["credits"] for n, i in enumerate(ts.credit_items, start=1)}
+    r = staff.post(f"/sessions/{ts.id}/amend", data={**form, **rows, "ends_at": "19:10", "fee": "50000"})
+    assert r.status_code == 302, text(r)
+    session.expire_all()
+    assert {p.association.code: p.status for p in session.scalars(sa.select(ApplicationPart).where(
+        ApplicationPart.application_id == ts.application_id))} == {"hokkaido": "pending", "jma": "in_review"}
+    [notice] = session.scalars(sa.select(Notification).where(
+        Notification.to_address == "office@hokkaido.example.jp",
+        Notification.subject.like(f"%再審査%{ts.application_id}%"))).all()
+    assert "終了時刻: 20:00 → 19:10" in notice.body and "参加費（円）: — → 50000" in notice.body
+    assert "研修会名" not in notice.body  # only what changed
+
+
 def test_a_lifelong_session_carries_its_units_and_several_curriculum_codes(app, session):
     """1.5 units and five カリキュラムコード: eight rows on the form (the last five folded until
     needed); a ninth through the API is refused naming the limit."""

@@ -338,7 +338,8 @@ def test_a_withdrawal_changed_after_a_layer_approved_goes_back_to_that_layer(api
     def decide(code):
         staff = api(f"staff@{code}")
         [task] = [t for t in staff.get("/api/v1/tasks").get_json() if t["application_id"] == app_id]
-        assert staff.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 200
+        assert staff.post(f"/api/v1/tasks/{task['id']}/complete",
+                          json={"decision": "approve", "comment": "確認済み"}).status_code == 200
 
     def parts():
         return {p["association"]: p["status"] for p in client.get(f"/api/v1/applications/{app_id}").get_json()["parts"]}
@@ -350,6 +351,11 @@ def test_a_withdrawal_changed_after_a_layer_approved_goes_back_to_that_layer(api
     flows.amend_pending(session, member, app_id, {"desired_date": later, "reason": "retirement"})  # 修正
     session.flush()
     assert parts() == {"sapporo": "pending", "hokkaido": "in_review", "jma": "pending"}
+    from membership.models import ApplicationPart
+
+    reopened = next(p for p in session.scalars(sa.select(ApplicationPart).where(
+        ApplicationPart.application_id == app_id)) if p.association.code == "sapporo")
+    assert (reopened.comment, reopened.decided_at) == ("", None)  # the earlier approval is history now
     [notice] = session.scalars(sa.select(Notification).where(
         Notification.to_address == "office@sapporo.example.jp",
         Notification.subject.like(f"%退会届の修正のお知らせ%{app_id}%"))).all()
