@@ -887,15 +887,19 @@ def undecided_joins(app: Application) -> list[ApplicationPart]:
 
 
 def cancel_refusal(app: Application) -> str | None:
-    """Why the applicant can no longer withdraw (削除) the application, or None: it is decided, or
-    it is an enrolment an association approved already — that membership has begun, and ends
-    only by a withdrawal (a cancelled enrolment that left memberships behind told the member
-    nothing had happened)."""
+    """Why the applicant can no longer withdraw (削除) the application, or None: it is decided."""
     if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW, ApplicationStatus.RETURNED):
         return "not_cancellable"
-    if app.kind == "enrolment" and any(part.status == PartStatus.APPROVED for part in app.parts):
-        return "partly_approved"
     return None
+
+
+def kept_on_cancel(app: Application) -> list[str]:
+    """The associations whose membership an enrolment's 削除 leaves standing: those that approved
+    it already (the membership began on approval; it ends by a withdrawal). The member is told
+    before and after cancelling."""
+    if app.kind != "enrolment":
+        return []
+    return [part.association.name for part in app.parts if part.status == PartStatus.APPROVED]
 
 
 def cancel(session: Session, actor: Actor, app: Application) -> None:

@@ -404,10 +404,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                                    "都道府県医師会の会員データの取込みを先に行ってください。",
                              "en": "{field}: a physician who is not a member of a prefectural association cannot be "
                                    "imported as a JMA member. Import the prefecture's members first."},
-    "partly_approved": {"ja": "すでに承認した医師会があり、その会員資格が始まっているため、この入会届は取り消せません。"
-                              "その医師会を退会するには退会届を提出してください。",
-                        "en": "An association has approved this enrolment already and its membership has begun, so it "
-                              "can no longer be cancelled. To leave that association, file a withdrawal."},
     "no_change": {"ja": "{field}: 現在と同じ医師会・施設です。異動の内容を選んでください。",
                   "en": "{field}: these are your current associations and facility; choose what changes."},
     "choose_prefecture_category": {"ja": "{field}: {association}の会員区分を選択してください（都道府県が変わります）。",

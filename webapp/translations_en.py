@@ -1423,3 +1423,9 @@ EN.update({"追加入会は医師会を追加したい所属施設を選択し�
 EN.update({"単位の種類を追加する": "Add more kinds of credits", "%(n)s件まで": "up to %(n)s"})
 EN.update({f"単位の種類 {n}": f"Kind of credit {n}" for n in range(4, 9)})
 EN.update({f"単位数 {n}": f"Credits {n}" for n in range(4, 9)})
+EN.update({"承認済みの医師会（{names}）の会員資格は続きます。退会するには退会届を提出してください。":
+               "Your membership of the associations that approved it already ({names}) continues. To leave them, "
+               "file a withdrawal.",
+           "取り消しても、承認済みの医師会（{names}）の会員資格は続きます（退会するには退会届を提出してください）。取り消すのは、まだ審査していない医師会への入会です。":
+               "Cancelling keeps your membership of the associations that approved it already ({names}); to leave "
+               "them, file a withdrawal. What is cancelled is joining the associations that have not decided yet."})

@@ -111,17 +111,34 @@ def test_cancel_while_pending_stops_the_review(api, enrolled):
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "conflict"
 
 
-def test_an_enrolment_an_association_approved_is_no_longer_cancelled(api, session, enrolled):
-    """Its membership there has begun: 削除 would leave it behind under a 'cancelled' application.
-    The member is told to file a withdrawal instead; My Page offers no 削除."""
-    client, app = enrolled
+def test_cancelling_an_enrolment_an_association_approved_keeps_that_membership(app, api, session, enrolled):
+    """The membership began on approval: 削除 cancels joining the associations still to decide, and
+    says — on the page before, and after — that the approved one stands (it ends by a withdrawal,
+    which the member can then file: nothing is pending on the group any more)."""
+    from membership.models import UserAccount
+
+    from ..helpers import future, login_client
+
+    client, filed = enrolled
     staff = api("staff@chuoeast")
-    [task] = [t for t in staff.get("/api/v1/tasks").get_json() if t["application_id"] == app["id"]]
+    [task] = [t for t in staff.get("/api/v1/tasks").get_json() if t["application_id"] == filed["id"]]
     assert staff.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 200
-    r = client.post(f"/api/v1/applications/{app['id']}/cancel")
-    assert r.status_code == 409 and "退会届" in r.get_json()["error"]["message"]
-    answer = client.get(f"/api/v1/applications/{app['id']}").get_json()
-    assert answer["status"] == "in_review" and answer["parts"][0]["status"] == "approved"
+    member = session.get(UserAccount, session.get(Application, filed["id"]).applicant_user_id)
+    browser = login_client(app, member.login_id)
+    page = browser.get(f"/mypage/applications/{filed['id']}").get_data(as_text=True)
+    assert 'id="kept-on-cancel"' in page and "中央区東支部" in page.split('id="kept-on-cancel"', 1)[1][:300]
+    r = browser.post(f"/mypage/applications/{filed['id']}/cancel", follow_redirects=True)
+    assert "承認済みの医師会（中央区東支部）の会員資格は続きます" in r.get_data(as_text=True)
+    answer = client.get(f"/api/v1/applications/{filed['id']}").get_json()
+    assert answer["status"] == "cancelled"
+    assert [(p["association"], p["status"]) for p in answer["parts"]][:2] == [("chuoeast", "approved"),
+                                                                             ("sapporo", "cancelled")]
+    held = client.get("/api/v1/members/me").get_json()["memberships"]
+    assert [(m["association"], m["status"]) for m in held] == [("chuoeast", "active")]
+    r = client.post("/api/v1/applications", json={"kind": "withdrawal", "group_id": held[0]["group"],
+                                                  "associations": ["chuoeast"], "desired_date": future(),
+                                                  "reason": "retirement"})
+    assert r.status_code == 201, r.get_json()
 
 
 def test_a_membership_from_a_date_ahead_stands_as_upcoming(api, session):

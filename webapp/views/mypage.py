@@ -10,7 +10,7 @@ from membership import applications, benefits, certifications, drafts, membershi
 from membership.fields import today_jst
 
 from .. import db
-from ..i18n import translate
+from ..i18n import list_separator, translate
 from ..security import actor, roles_required
 from .application_details import details_context
 
@@ -89,7 +89,7 @@ def application(application_id):
     app = applications.get_application(s, actor(), application_id)
     todo = [t for t, _ in tasks.list_tasks(s, actor(), application_id=app.id)]
     return render_template("mypage/application.html", **details_context(s, app), todo=todo, form=ConfirmForm(),
-                           cancel_refusal=applications.cancel_refusal,
+                           cancel_refusal=applications.cancel_refusal, kept_on_cancel=applications.kept_on_cancel,
                            messages=notes.messages_for_applicant(s, actor(), app.id))
 
 
@@ -98,7 +98,11 @@ def application(application_id):
 def cancel(application_id):
     form = ConfirmForm()
     if form.validate_on_submit():
-        flows.cancel_application(db.session(), actor(), application_id)
+        app = flows.cancel_application(db.session(), actor(), application_id)
+        kept = applications.kept_on_cancel(app)
         db.commit()
         flash(translate("申請を取り消しました。"), "success")
+        if kept:
+            flash(translate("承認済みの医師会（{names}）の会員資格は続きます。退会するには退会届を提出してください。")
+                  .format(names=list_separator().join(kept)), "info")
     return redirect(url_for("mypage.index"))
