@@ -670,7 +670,7 @@ def roster_lines(session: Session, actor: Actor, system: str = "", state: str = 
 
     def lines():
         for rows in session.execute(stmt).partitions():
-            nearest = members.affiliations(session, [cert.physician_id for cert, *_ in rows])
+            nearest = roster_affiliations(session, actor, [cert.physician_id for cert, *_ in rows])
             for cert, registry, family, given, family_kana, given_kana in rows:
                 yield [registry or "", f"{family} {given}", f"{family_kana} {given_kana}", SYSTEMS[cert.system],
                        cert.number, cert.valid_from.isoformat(), cert.valid_until.isoformat(),
@@ -718,6 +718,16 @@ def roster_offices(session: Session, actor: Actor) -> list[int] | None:
     return [actor.association_id]
 
 
+def roster_affiliations(session: Session, actor: Actor, physician_ids) -> dict[int, str]:
+    """The roster's 所属医師会: each physician's nearest association within the office's sight (a
+    city or prefecture itself and those below it; JMA and an admin every one)."""
+    if actor.role == "admin" or associations.layer_of(session, actor.association_id) == 1:
+        within = None
+    else:
+        within = associations.descendants(associations.parents(session), actor.association_id)
+    return members.affiliations(session, physician_ids, within)
+
+
 def own_members(session: Session, actor: Actor, physician_ids) -> set[int]:
     """Which of the physicians are the office's current members (their page and certificate print
     are open to it; a prefecture's roster also lists those of the associations below it)."""
@@ -746,8 +756,12 @@ def _roster(session: Session, actor: Actor, system: str, state: str, q: str, tod
         conditions.append(Certificate.system == system)
     offices = roster_offices(session, actor)
     if offices is not None:
-        conditions.append(Certificate.physician_id.in_(sa.select(Membership.physician_id).where(
-            Membership.association_id.in_(offices), Membership.status == MembershipStatus.ACTIVE.value)))
+        # and the certificates it reviewed itself (a district's member is reviewed by the city)
+        reviewed = sa.select(ApplicationPart.application_id).where(
+            ApplicationPart.association_id == actor.association_id, ApplicationPart.action == PartAction.CERTIFY.value)
+        conditions.append(sa.or_(Certificate.physician_id.in_(sa.select(Membership.physician_id).where(
+            Membership.association_id.in_(offices), Membership.status == MembershipStatus.ACTIVE.value)),
+            Certificate.application_id.in_(reviewed)))
     for term in halfwidth(q).split():
         like, kana = search.contains(term), search.contains(search.as_katakana(term))
         conditions.append(sa.or_((Physician.family_name + Physician.given_name).like(like, escape=search.ESCAPE),

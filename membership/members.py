@@ -44,6 +44,8 @@ STATUSES = {"active": "現会員", "upcoming": "入会予定", "former": "退会
             "attendee": "研修会の受講者（会員外）"}
 #: a physician without a membership here yet whose transfer into it is approved (listed as 入会予定)
 MOVING_IN = "入会予定（異動）"
+#: a physician who is not this office's member, with an application it reviews that is no joining
+REVIEWING = "審査中の申請あり（会員外）"
 
 
 def scope(actor: Actor, attendees: bool = True, acting: bool = False, probe: bool = False):
@@ -122,14 +124,17 @@ def _attended_here(actor: Actor):
 
 
 def links_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, str]:
-    """{physician id: "applying" | "moving_in" | "attendee"} for those of a page of the list who
-    have no membership in the actor's association: applying to it, moving in on a transfer's date,
-    or only linked by its sessions."""
+    """{physician id: "applying" | "reviewing" | "moving_in" | "attendee"} for those of a page of the
+    list who have no membership in the actor's association: applying to join it, with another
+    application it reviews (a certification of a district's member at its city), moving in on a
+    transfer's date, or only linked by its sessions."""
     if not actor.association_id or not physician_ids:
         return {}
     members_here = set(session.scalars(sa.select(Membership.physician_id).where(
         Membership.association_id == actor.association_id, Membership.physician_id.in_(physician_ids))))
-    applying = set(session.scalars(_applying(actor.association_id, Application.physician_id.in_(physician_ids))))
+    filed = Application.physician_id.in_(physician_ids)
+    reviewing = set(session.scalars(_applying(actor.association_id, filed)))
+    applying = set(session.scalars(_applying(actor.association_id, filed, ApplicationPart.action == PartAction.JOIN)))
     moving_in = set(session.scalars(_moving_in(actor.association_id, Application.physician_id.in_(physician_ids))))
     attended = set(session.scalars(_attended_here(actor).where(SessionRegistration.physician_id.in_(physician_ids))))
     out = {}
@@ -138,6 +143,8 @@ def links_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict
             continue
         if pid in applying:
             out[pid] = "applying"
+        elif pid in reviewing:  # not joining: a certification this office reviews (a district's member)
+            out[pid] = "reviewing"
         elif pid in moving_in:
             out[pid] = "moving_in"
         elif pid in attended:
@@ -413,7 +420,7 @@ def standing_label(membership: Membership | None, link: str | None, today) -> tu
     退会済み or 異動により退会 (with the last day), or, without a membership there, 入会申請中 or
     研修会の受講者 (`link`, from links_here)."""
     if membership is None:
-        return (MOVING_IN if link == "moving_in" else STATUSES.get(link or "", "")), ""
+        return {"moving_in": MOVING_IN, "reviewing": REVIEWING}.get(link or "", STATUSES.get(link or "", "")), ""
     if membership.status == MembershipStatus.ACTIVE:
         return STATUSES["upcoming" if membership.since > today else "active"], ""
     until = membership.until.isoformat() if membership.until else ""
@@ -485,10 +492,11 @@ def profile_history(session: Session, actor: Actor, physician_id: int) -> list[P
                                 .order_by(ProfileChange.at.desc(), ProfileChange.id.desc())))
 
 
-def affiliations(session: Session, physician_ids) -> dict[int, str]:
+def affiliations(session: Session, physician_ids, within: list[int] | None = None) -> dict[int, str]:
     """所属医師会 (受講者名簿, a prefecture's 認定医名簿): each physician's nearest association (the lowest
     layer of each of their membership groups, a member of two joined by 、), by physician id; a
-    non-member has none. The associations share their members' affiliations (seed 003, 共同利用)."""
+    non-member has none. The associations share their members' affiliations (seed 003, 共同利用);
+    `within` keeps to those associations (a prefecture's roster says nothing of another prefecture)."""
     ids = set(physician_ids)
     if not ids:
         return {}
@@ -496,7 +504,8 @@ def affiliations(session: Session, physician_ids) -> dict[int, str]:
     for physician_id, group_id, layer, name in session.execute(
             sa.select(Membership.physician_id, Membership.group_id, Membership.layer, Association.name)
             .join(Association, Association.id == Membership.association_id)
-            .where(Membership.physician_id.in_(ids), Membership.status == MembershipStatus.ACTIVE)
+            .where(Membership.physician_id.in_(ids), Membership.status == MembershipStatus.ACTIVE,
+                   *([Membership.association_id.in_(within)] if within is not None else []))
             .order_by(Membership.group_id)):
         if (physician_id, group_id) not in nearest or layer > nearest[physician_id, group_id][0]:
             nearest[physician_id, group_id] = (layer, name)

@@ -1429,3 +1429,4 @@ EN.update({"承認済みの医師会（{names}）の会員資格は続きます�
            "取り消しても、承認済みの医師会（{names}）の会員資格は続きます（退会するには退会届を提出してください）。取り消すのは、まだ審査していない医師会への入会です。":
                "Cancelling keeps your membership of the associations that approved it already ({names}); to leave "
                "them, file a withdrawal. What is cancelled is joining the associations that have not decided yet."})
+EN.update({"審査中の申請あり（会員外）": "Application under review here (not a member)"})

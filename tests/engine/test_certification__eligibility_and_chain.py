@@ -458,3 +458,27 @@ def test_the_reviewers_start_at_the_city_of_the_nearest_association(app, session
     page = login(app, outsider.login_id).get("/mypage/credits").get_data(as_text=True)
     card = page.split('id="eligibility-occupational"', 1)[1].split("</article>", 1)[0]
     assert "申請できません" in card and 'id="no-reviewer-occupational"' in card and "認定を申請する" not in card
+
+
+def test_the_city_reviewing_a_districts_member_sees_what_it_is_and_lists_the_certificate(app, session):
+    """The city reviews the certification of a member of its district only: its member list says
+    an application is under review (not 入会申請中), and once issued the certificate it reviewed is
+    on its roster, with the district as 所属医師会."""
+    from ..helpers import login_client as login
+
+    district, _ = approved_member(session, chain=[("chuowest", "A-1")], prefix="dwr")
+    _credits(session, district, "occupational", basic_early=14, basic_practical=10, basic_late=26)
+    filed = _apply(session, district)
+    city = login(app, "staff@sapporo")
+    listing = city.get(f"/members?q={district.login_id}").get_data(as_text=True)
+    row = listing.split(f'href="/members/{district.physician_id}"', 1)[1].split("</tr>", 1)[0]
+    assert "審査中の申請あり（会員外）" in row and "入会申請中" not in row
+    for code in ("sapporo", "hokkaido", "jma"):
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, filed.id).id, "approve")
+    [cert] = certifications.certificates_of(session, district.physician_id)
+    rows, _ = certifications.roster(session, actor_for(session, "staff@sapporo"), system="occupational",
+                                    limit=100_000)
+    assert cert.number in {c.number for c in rows}
+    assert certifications.roster_affiliations(session, actor_for(session, "staff@sapporo"),
+                                              [district.physician_id]) == {district.physician_id: "中央区西支部"}

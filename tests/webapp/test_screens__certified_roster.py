@@ -142,3 +142,24 @@ def test_a_prefectures_roster_reaches_the_members_below_it(app, session, api):
     assert next(row for row in rows if row[4] == issued.number)[-1] == "札幌市医師会"
     r = api("staff@hokkaido").get(f"/api/v1/certificates?system=primary_care&q={registry}")
     assert [(row["number"], row["affiliation"]) for row in r.get_json()] == [(issued.number, "札幌市医師会")]
+
+
+def test_the_roster_names_only_the_associations_in_the_offices_sight(app, session, api):
+    """A physician in 札幌 and in 文京区・東京都: 北海道医師会's roster says 札幌市医師会 only —
+    nothing of another prefecture —, JMA's both."""
+    from membership import imports
+
+    from .test_members__import_export import csv_bytes, numbers
+
+    (number,) = numbers(1)
+    person = [number, "二府", "県子", "ニフ", "ケンコ", "1970-03-03", "女", ""]
+    imports.import_members(session, actor_for(session, "staff@sapporo"), csv_bytes([[*person, "A-1", "2001-04-01"]]))
+    imports.import_members(session, actor_for(session, "staff@bunkyo"), csv_bytes([[*person, "A-1", "2001-04-01"]]))
+    imports.import_members(session, actor_for(session, "staff@tokyo"), csv_bytes([[*person, "A", "2001-04-01"]]))
+    physician = session.scalar(sa.select(Physician).where(Physician.registry_number == number))
+    holder = type("Holder", (), {"physician_id": physician.id})()
+    held = _cert(session, holder, "primary_care", TODAY, TODAY + dt.timedelta(days=900))
+    for who, says in (("staff@sapporo", "札幌市医師会"), ("staff@hokkaido", "札幌市医師会"),
+                      ("staff@tokyo", "文京区医師会"), ("staff@jma", "札幌市医師会、文京区医師会")):
+        r = api(who).get(f"/api/v1/certificates?system=primary_care&q={number}")
+        assert [(row["number"], row["affiliation"]) for row in r.get_json()] == [(held.number, says)], who

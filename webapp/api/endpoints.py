@@ -918,7 +918,7 @@ def list_certificates(query):
     s = db.session()
     rows, total = certifications.roster(s, g.actor, query.get("system", ""), query["state"],
                                         query.get("q", ""), query["page"])
-    nearest = members.affiliations(s, [c.physician_id for c in rows])
+    nearest = certifications.roster_affiliations(s, g.actor, [c.physician_id for c in rows])
     listed = [{"physician_id": c.physician_id, "name": c.physician.full_name,
                "kana": f"{c.physician.family_kana} {c.physician.given_kana}",
                "registry_number": c.physician.registry_number, "system": c.system, "number": c.number,

@@ -456,8 +456,10 @@ class MemberRow(Schema):
     registry_number = fields.String(allow_none=True)
     category = fields.String(allow_none=True, metadata={"description": "in the caller's association"})
     standing = fields.String(allow_none=True, metadata={
-        "enum": ["active", "upcoming", "ended", "moved", "applying", "attendee"],
-        "description": "upcoming: approved from a date still ahead (入会予定); attendee: not a member, linked "
+        "enum": ["active", "upcoming", "ended", "moved", "applying", "moving_in", "reviewing", "attendee"],
+        "description": "upcoming: approved from a date still ahead (入会予定); applying: joining it, under "
+                       "review; moving_in: a transfer into it approved, from its date; reviewing: not a member, "
+                       "with another application it reviews (a certification); attendee: not a member, linked "
                        "by the association's training sessions"})
     since = fields.String(allow_none=True)
 

@@ -257,7 +257,7 @@ def roster():
     listed = [c.physician_id for c in rows]
     return render_template("certification/roster.html", rows=rows, total=total, page=page, pages=pages,
                            ours=certifications.own_members(s, me, listed),
-                           affiliations=members.affiliations(s, listed),
+                           affiliations=certifications.roster_affiliations(s, me, listed),
                            filters=filters, errors=errors, labels=LABELS, systems=certifications.CERTIFIED,
                            roster_states=certifications.ROSTER_STATES), 422 if errors else 200
 
