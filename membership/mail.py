@@ -50,5 +50,6 @@ def render(template: str, lang: str = "ja", **context) -> tuple[str, str]:
 
 def send(session: Session, to_address: str, template: str, lang: str = "ja", **context):
     """Queue a mail in `lang` (the recipient account's language: `UserAccount.lang`)."""
-    subject, body = render(template, lang if lang in LANGS else "ja", **context)
-    return notifications.queue(session, to_address, subject, body)
+    lang = lang if lang in LANGS else "ja"
+    subject, body = render(template, lang, **context)
+    return notifications.queue(session, to_address, subject, body, lang)

@@ -12,13 +12,16 @@ from .models import Notification
 PENDING_KEY = "mamis_pending_notifications"
 
 SIGNATURE = "\n\n--\nMAMIS 医師会会員情報システム\n※このメールは送信専用です。"
+SIGNATURE_EN = "\n\n--\nMAMIS, the medical association member information system\nThis address does not take replies."
 
 
-def queue(session: Session, to_address: str, subject: str, body: str) -> Notification | None:
-    """Queue one mail; returns None (and queues nothing) when there is no address to send to."""
+def queue(session: Session, to_address: str, subject: str, body: str, lang: str = "ja") -> Notification | None:
+    """Queue one mail, signed in its language; returns None (and queues nothing) when there is no
+    address to send to."""
     if not to_address:
         return None
-    note = Notification(to_address=to_address, subject=subject, body=body + SIGNATURE)
+    note = Notification(to_address=to_address, subject=subject,
+                        body=body + (SIGNATURE_EN if lang == "en" else SIGNATURE))
     session.add(note)
     session.info.setdefault(PENDING_KEY, []).append(note)
     return note

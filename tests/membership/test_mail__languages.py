@@ -68,12 +68,16 @@ def test_a_member_using_english_gets_english_mails_about_an_application(session)
                                          "[MAMIS] Your enrolment was returned"]
     assert "[Layer 4] 中央区東支部: Under review" in mails[0].body
     assert "役職を確認してください" in mails[1].body  # the office's words as written
+    assert all(m.body.endswith("This address does not take replies.") and "送信専用" not in m.body for m in mails)
     japanese = new_member(session, prefix="jpn")
     flows.submit_application(session, japanese, enrolment_body([("chuoeast", "A-1")]))
     session.flush()
     got = session.scalar(sa.select(Notification.subject).where(
         Notification.to_address == session.get(UserAccount, japanese.user_id).email))
     assert got == "【MAMIS】入会届を受け付けました" and STATUS_LABELS["in_review"] == "申請中"
+    body = session.scalar(sa.select(Notification.body).where(
+        Notification.to_address == session.get(UserAccount, japanese.user_id).email))
+    assert body.endswith("※このメールは送信専用です。")
 
 
 def test_a_members_mail_ends_with_the_address_of_my_page_and_an_offices_does_not():
