@@ -1430,3 +1430,8 @@ EN.update({"承認済みの医師会（{names}）の会員資格は続きます�
                "Cancelling keeps your membership of the associations that approved it already ({names}); to leave "
                "them, file a withdrawal. What is cancelled is joining the associations that have not decided yet."})
 EN.update({"審査中の申請あり（会員外）": "Application under review here (not a member)"})
+# 開設主体 (a facility's owner), as the facility master labels them
+EN.update({"国": "National government", "公的医療機関": "Public medical institution",
+           "社会保険関係団体": "Social insurance body", "医療法人": "Medical corporation", "個人": "Individual",
+           "社会福祉法人": "Social welfare corporation", "学校法人": "Educational corporation", "会社": "Company",
+           "その他の法人": "Other corporation"})

@@ -106,7 +106,9 @@ def test_secretariat_approves_from_the_task_page_and_the_next_layer_gets_it(brow
     inbox = text(staff.get("/inbox"))
     task_id = task_of(inbox, app_id)
     page = text(staff.get(f"/tasks/{task_id}"))
-    assert "試験 一郎" in page and "上野クリニック 札幌医院" in page
+    assert "試験 一郎" in page and "上野クリニック 札幌医院" in page and "14:個人" in page
+    assert "14:Individual" in text(staff.get(f"/tasks/{task_id}?lang=en"))  # the owner's label in English
+    staff.get("/?lang=ja")
     r = staff.post(f"/tasks/{task_id}", data={"decision": "return"})
     assert r.status_code == 422 and "却下・差戻しにはコメントを入力してください。" in text(r)
     r = staff.post(f"/tasks/{task_id}", data={"decision": "approve", "comment": "確認しました"})
