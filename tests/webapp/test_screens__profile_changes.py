@@ -66,6 +66,10 @@ def test_an_office_lists_its_members_changes_filters_them_and_exports_them(app, 
         ("日医 太郎", "TEL（携帯電話番号）", "090-5555-6666", "小樽市医師会（小樽市医師会 事務局）")}
     assert session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "profile.changes_export")) == 1
+    # the file is the same whoever takes it: Japanese, as every export, though the screen is English
+    english = list(csv.reader(io.StringIO(otaru.get("/members/changes.csv?group=contact&lang=en")
+                                          .get_data().decode("utf-8-sig"))))
+    assert english[0] == lines[0] and english[1:] == lines[1:]
 
 
 def test_the_list_pages_newest_first(app, session):

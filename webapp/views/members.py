@@ -19,6 +19,7 @@ from membership import (
     drafts,
     imports,
     members,
+    messages,
     profiles,
     registration,
 )
@@ -27,7 +28,7 @@ from membership.reference import PREFECTURES
 
 from .. import db
 from ..csv_response import csv_download
-from ..i18n import field_errors, field_label, message, profile_value, translate
+from ..i18n import field_errors, message, translate
 from ..security import actor, holds_members_required, roles_required
 from . import csv_import
 from .account import reference_lists
@@ -300,9 +301,11 @@ def export_changes():
     except ValidationFailed as exc:
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("members.changes"))
-    rows = profiles.export_changes(db.session(), actor(), query, field_label, profile_value, translate)
+    # in Japanese whoever downloads it, as every other export (decision 0007): colleagues share files
+    rows = profiles.export_changes(db.session(), actor(), query, lambda name: messages.label(name, "ja"),
+                                   lambda field, text: profiles.value_label(field, text or "")[0])
     db.commit()
-    return csv_download([translate(h) for h in profiles.CHANGE_HEADINGS], rows, "profile-changes.csv")
+    return csv_download(profiles.CHANGE_HEADINGS, rows, "profile-changes.csv")
 
 
 @bp.route("/members/import", methods=["GET", "POST"])
