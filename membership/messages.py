@@ -161,6 +161,15 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "view": {"ja": "表示", "en": "View"},
     "layer": {"ja": "層", "en": "Layer"},
     "date_from": {"ja": "受付日（から）", "en": "Received from"},
+    # the columns of the CSV imports, named in English with the heading the file has
+    **{column: {"ja": column, "en": f"{english} ({column})"} for column, english in (
+        ("医籍登録番号", "Medical registry number"), ("姓", "Family name"), ("名", "Given name"),
+        ("セイ", "Family name in kana"), ("メイ", "Given name in kana"), ("生年月日", "Date of birth"),
+        ("性別", "Sex"), ("メールアドレス", "Email address"), ("会員区分", "Member category code"),
+        ("入会日", "Member since"), ("制度", "System code"), ("区分", "Category code"), ("単位数", "Credits"),
+        ("取得日", "Earned on"), ("取得方法", "Source"), ("内容", "Description"),
+        ("認定番号", "Certificate number"), ("有効期間開始", "Valid from"), ("有効期間終了", "Valid until"),
+        ("種類", "Scheme"), ("加入状況", "Status"), ("加入日", "Joined on"))},
     "held_from": {"ja": "開催日（から）", "en": "Held from"},
     "held_to": {"ja": "開催日（まで）", "en": "Held until"},
     "own": {"ja": "自会の主催・共催のみ", "en": "Only ours"},
