@@ -143,8 +143,9 @@ def rp() -> str:
 
 
 def dot() -> str:
-    """Between items set side by side (links, facts): ・ in Japanese, a middle dot in English."""
-    return "·" if current_lang() == "en" else "・"
+    """Between items set side by side (links, facts): ・ in Japanese, a spaced middle dot in English
+    (the spaces collapse where a template has them already)."""
+    return " · " if current_lang() == "en" else "・"
 
 
 def range_sep() -> str:

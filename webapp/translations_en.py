@@ -163,7 +163,7 @@ EN = {
     "ログイン": "Log in", "ログインID": "Login ID", "パスワード": "Password", "ログインする": "Log in",
     "会員の初回ログインはID・パスワード通知ハガキを確認のうえ入力してください。":
         "Members logging in for the first time: use the ID and password on your notice postcard.",
-    "マイページ": "My Page", "医籍登録番号": "Medical registry number", "第": "No. ", "号": "",
+    "マイページ": "My Page", "医籍登録番号": "Medical registry number", "第": "", "号": "",
     "申請ステータス": "Your applications", "現在、申請はありません": "You have no applications.",
     "申請日": "Filed", "入会希望年月日": "Desired start date", "申請内容を修正して再提出する": "Amend and resubmit",
     "会員": "Member", "退会": "Left", "入会予定": "Joins on the start date", "退会予定": "leaves on the date", "退会申請中": "leaving, under review",
@@ -1435,3 +1435,4 @@ EN.update({"国": "National government", "公的医療機関": "Public medical i
            "社会保険関係団体": "Social insurance body", "医療法人": "Medical corporation", "個人": "Individual",
            "社会福祉法人": "Social welfare corporation", "学校法人": "Educational corporation", "会社": "Company",
            "その他の法人": "Other corporation"})
+EN.update({"JMA member for": "JMA member for"})

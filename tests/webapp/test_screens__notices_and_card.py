@@ -126,3 +126,13 @@ def test_a_notice_is_corrected_in_place_and_its_links_work(app, session):
     assert '<a href="https://example.jp/maint" rel="noopener noreferrer">https://example.jp/maint</a>' in login_page
     assert "&lt;b&gt;太字&lt;/b&gt;" in login_page  # the rest stays text
     assert login(app, "staff@sapporo").get(f"/notices?edit={notice_id}").status_code == 404  # not its notice
+
+
+def test_my_page_header_reads_as_english_in_english(app, session):
+    """日医 N年以上 and 第123456号 written for an English reader."""
+    import re
+
+    page = login(app, "nichiitaro").get("/mypage/?lang=en").get_data(as_text=True)
+    header = re.search(r'<p class="profile">(.*?)</p>', page, re.S).group(1)
+    assert re.search(r"Medical registry number: \d{6}", header) and "No." not in header
+    assert re.search(r"JMA member for (\d+ years|20 years or more|under a year)", header), header
