@@ -548,6 +548,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                                   "en": "{field} must be at least the places taken ({count})."},
     "already_waiting": {"ja": "すでにキャンセル待ちに登録しています。", "en": "You are already on the waiting list."},
     "session_reported": {"ja": "この研修会の開催報告は提出済みです。", "en": "The report of this session has been filed."},
+    "session_not_reported": {"ja": "開催報告の前です。出席者は開催報告で報告してください。",
+                             "en": "The report has not been filed yet: report the attendees with it."},
+    "no_new_attendees": {"ja": "{field}: 追加する出席者がいません（報告済みの出席者は追加できません）。",
+                         "en": "{field}: nobody to add (those reported already are not added again)."},
     "session_not_held": {"ja": "承認され、終了した研修会だけ開催報告できます。",
                          "en": "Only an approved session that has ended can be reported."},
     "unprintable_chars": {"ja": "{field}に、認定証などに印字できない文字（{chars}）が含まれています。"

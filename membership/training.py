@@ -998,13 +998,51 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
     the session's credits. All or nothing: a line naming no physician says which line, and not
     whether the number exists — typed lines by their line in the box, `file_lines` ((line of the
     file, text), from `numbers_from_csv`) by their line in the file. Returns the attendees."""
-    ts = _lock(session, session_id)
-    if actor.role != "secretariat" or ts.organiser_association_id != actor.association_id:
-        raise Forbidden()
+    ts = _organisers_report(session, actor, session_id)
     if ts.reported_at is not None:
         raise Conflict("session_reported")
     if state(ts) != "held":
         raise Conflict("session_not_held")
+    physicians = _named_attendees(session, ts, attended_ids, registry_numbers, file_lines)
+    _credit_attendees(session, actor, ts, physicians)
+    ts.reported_at = utcnow()
+    audit.record(session, actor, "session.report", "training_session", ts.id, attendees=len(physicians))
+    return len(physicians)
+
+
+def add_attendees(session: Session, actor: Actor, session_id: int, attended_ids: list[int],
+                  registry_numbers: list[str], file_lines: list[tuple[int, str]] = ()) -> int:
+    """報告の訂正 (add only): after the report, the organiser adds attendees it forgot — ticked among
+    those registered, or named as in the report. Those already reported are passed over (no credit
+    twice); the new ones get the session's credits and its 受講証明書, and are mailed, as at the
+    report. Audited. Nothing is taken back: a credit given wrongly is corrected by JMA's office.
+    Raises Forbidden, Conflict (not reported yet), ValidationFailed (nobody new)."""
+    ts = _organisers_report(session, actor, session_id)
+    if ts.reported_at is None:
+        raise Conflict("session_not_reported")
+    named = _named_attendees(session, ts, attended_ids, registry_numbers, file_lines)
+    came = set(session.scalars(sa.select(SessionRegistration.physician_id).where(
+        SessionRegistration.session_id == ts.id, SessionRegistration.attended.is_(True))))
+    physicians = {pid: p for pid, p in named.items() if pid not in came}
+    if not physicians:
+        raise ValidationFailed({"attended": ("no_new_attendees", {})}, context="session")
+    _credit_attendees(session, actor, ts, physicians)
+    audit.record(session, actor, "session.report_add", "training_session", ts.id, attendees=len(physicians),
+                 physician_ids=sorted(physicians))
+    return len(physicians)
+
+
+def _organisers_report(session: Session, actor: Actor, session_id: int) -> TrainingSession:
+    ts = _lock(session, session_id)
+    if actor.role != "secretariat" or ts.organiser_association_id != actor.association_id:
+        raise Forbidden()
+    return ts
+
+
+def _named_attendees(session: Session, ts: TrainingSession, attended_ids: list[int], registry_numbers: list[str],
+                     file_lines) -> dict[int, Physician]:
+    """{physician id: physician} of the registrations ticked and the lines given; ValidationFailed
+    naming every bad line."""
     errors: dict[str, tuple[str, dict]] = {}
     physicians: dict[int, Physician] = {}
     typed = [("registry_numbers", line, raw) for line, raw in enumerate(registry_numbers, start=1)]
@@ -1025,7 +1063,14 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
             physicians[regs[reg_id].physician_id] = regs[reg_id].physician
     if errors:
         raise ValidationFailed(errors, context="session")
-    by_physician = {r.physician_id: r for r in regs.values()}
+    return physicians
+
+
+def _credit_attendees(session: Session, actor: Actor, ts: TrainingSession, physicians: dict[int, Physician]) -> None:
+    """Each physician attended: registered if they were not (a walk-in), credited with the
+    session's credits, and told the credits are on their ledger and where the 受講証明書 is."""
+    by_physician = {r.physician_id: r for r in session.scalars(sa.select(SessionRegistration).where(
+        SessionRegistration.session_id == ts.id))}
     source_ref = f"{ts.title}（{ts.starts_on:%Y/%m/%d}）"[:100]
     for physician_id in physicians:
         reg = by_physician.get(physician_id)
@@ -1036,9 +1081,6 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
         for item in ts.credit_items:
             add_credits(session, actor, physician_id, item["system"], item["category"], item["credits"],
                         ts.ends_on, "session", source_ref, f"training_session:{ts.id}")
-    ts.reported_at = utcnow()
-    audit.record(session, actor, "session.report", "training_session", ts.id, attendees=len(physicians))
-    # each attendee is told the credits are on their ledger, and where the 受講証明書 is
     langs = accounts.langs_of_physicians(session, list(physicians))
     for physician_id, physician in physicians.items():
         if physician.email:
@@ -1047,7 +1089,6 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
                       title=ts.title, starts_on=hours(ts, lang), session_id=ts.id,
                       credits=[(i["system"], i["category"], i["credits"]) for i in ts.credit_items],
                       systems=SYSTEMS_EN if lang == "en" else SYSTEMS, categories=CATEGORIES)
-    return len(physicians)
 
 
 def _walk_in(session: Session, line: str) -> Physician | str:

@@ -1436,3 +1436,11 @@ EN.update({"国": "National government", "公的医療機関": "Public medical i
            "社会福祉法人": "Social welfare corporation", "学校法人": "Educational corporation", "会社": "Company",
            "その他の法人": "Other corporation"})
 EN.update({"JMA member for": "JMA member for"})
+EN.update({"出席者の追加（報告の訂正）": "Add attendees (correcting the report)",
+           "開催報告に漏れた出席者を追加できます。追加した出席者に単位と受講証明書が付与されます（報告済みの出席者は変わりません）。":
+               "Add attendees the report left out. They get the credits and the attendance certificate; those "
+               "reported already stay as they are.",
+           "追加した出席者に単位が付与され、取り消せません。追加しますか？":
+               "The attendees added get their credits, which cannot be taken back. Add them?",
+           "出席者を追加する（単位を付与）": "Add the attendees (give them the credits)",
+           "出席者を追加し、単位を付与しました。": "The attendees were added and given their credits."})

@@ -177,6 +177,22 @@ def test_filing_approval_registration_report_and_credits(app, session):
     assert "受 講 証 明 書" in content and ts.title in content
     assert login(app, third.login_id).get(f"/sessions/{ts.id}/attendance.pdf").status_code == 404
 
+    # 報告の訂正: the one the report left out is added (add only) — credited once, mailed, certified;
+    # those reported already are passed over, and adding nobody new is refused, writing nothing
+    page = text(staff.get(f"/sessions/{ts.id}"))
+    assert 'id="report-add-form"' in page and f'id="attended-{regs[member.physician_id]}"' not in page
+    r = staff.post(f"/sessions/{ts.id}/report/add", data={"attended": [str(regs[member.physician_id])]})
+    assert r.status_code == 422 and "追加する出席者がいません" in text(r)
+    r = staff.post(f"/sessions/{ts.id}/report/add", data={"attended": [str(regs[third.physician_id]),
+                                                                        str(regs[member.physician_id])]})
+    assert r.status_code == 302
+    got = [(e.physician_id, e.category) for e in session.scalars(sa.select(CreditEntry).where(
+        CreditEntry.note == f"training_session:{ts.id}"))]
+    assert got.count((third.physician_id, "update")) == 1 and got.count((member.physician_id, "update")) == 1
+    assert login(app, third.login_id).get(f"/sessions/{ts.id}/attendance.pdf").status_code == 200
+    assert login(app, "staff@otaru").post(f"/sessions/{ts.id}/report/add", data={
+        "attended": [str(regs[third.physician_id])]}).status_code in (403, 404)
+
 
 def test_the_waiting_list_gives_a_freed_place_to_the_first_in_line(app, session, api):
     """キャンセル待ち: when the session is full a member may join its waiting list (in order); a place

@@ -372,6 +372,33 @@ def report(session_id):
     return redirect(url_for("training.detail", session_id=session_id))
 
 
+@bp.route("/<int:session_id>/report/add", methods=["POST"])
+@roles_required("secretariat")
+def report_add(session_id):
+    """報告の訂正: attendees added after the report (add only; those reported are passed over)."""
+    me = actor()
+    s = db.session()
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("training.detail", session_id=session_id))
+    ids = [n for n in map(parse_id, request.form.getlist("attended")) if n is not None]
+    upload = request.files.get("registry_file")
+    try:
+        from_file = training.numbers_from_csv(upload.read() if upload else b"")
+        count = training.add_attendees(s, me, session_id, ids, (form.registry_numbers.data or "").splitlines(),
+                                       from_file)
+    except ValidationFailed as exc:
+        db.rollback()
+        return _detail(training.get(s, me, session_id), form, field_errors(exc), ids), 422
+    except Conflict as exc:
+        db.rollback()
+        flash(message(exc.message_key, **exc.params), "error")
+        return redirect(url_for("training.detail", session_id=session_id))
+    db.commit()
+    flash(translate("出席者を追加し、単位を付与しました。") + f"（{count}{translate('名の出席者')}）", "success")
+    return redirect(url_for("training.detail", session_id=session_id))
+
+
 @bp.route("/<int:session_id>/attendees.csv")
 @roles_required("secretariat", "admin")
 def attendees_csv(session_id):
