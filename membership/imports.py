@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -21,6 +22,7 @@ from .associations import holds_members
 from .db import is_postgresql, serialise
 from .errors import Forbidden, ValidationFailed
 from .fields import FieldError
+from .memberships import assign_jma_member_id
 from .models import Association, MemberCategory, Membership, MembershipEvent, MembershipGroup, Physician
 from .statuses import MembershipStatus
 
@@ -161,6 +163,7 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     folded = {upper: found[0] for upper, found in by_case.items() if len(found) == 1}
     seen: set[str] = set()
     clean, problems = [], []
+    jma = associations.layer_of(session, actor.association_id) == 1
     cap = row_cap(session, MAX_ROWS)
     for count, (line, row) in enumerate(numbered_rows(reader, "file"), start=1):
         if count > cap:
@@ -182,6 +185,8 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
             "birth_date": take("生年月日", fields.date),
             "email": take("メールアドレス", lambda v: fields.email(v) if (v or "").strip() else ""),
             "since": take("入会日", lambda v: fields.date(v, past=True)),
+            # optional (the export writes it): JMA's own number for its members, read by JMA alone
+            "jma_member_id": take(JMA_ID_COLUMN, _jma_member_id) if jma else "",
         }
         sex = SEX.get(fields.halfwidth(row.get("性別")))
         if sex is None:
@@ -213,7 +218,7 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
         if physician is not None and not _same_person(physician, item):
             clean.remove(item)
             problems.append({"line": item["line"], "errors": {"医籍登録番号": ("registry_identity_mismatch", {})}})
-    if associations.layer_of(session, actor.association_id) == 1:
+    if jma:
         # JMA's members belong to a prefecture (SPEC §1: only layers 3 and 4 may be skipped): a row
         # for a physician no prefecture holds yet would make a chain with a hole, which the
         # cascades of withdrawals cannot follow — the prefectures' data comes first
@@ -225,8 +230,34 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
             if physician is None or physician.id not in in_prefecture:
                 clean.remove(item)
                 problems.append({"line": item["line"], "errors": {"医籍登録番号": ("jma_needs_prefecture", {})}})
+        # a 日医会員番号 given is the physician's own: not another's, not a second one
+        given = [item["jma_member_id"] for item in clean if item["jma_member_id"]]
+        holders = {number: registry for number, registry in session.execute(sa.select(
+            Physician.jma_member_id, Physician.registry_number).where(Physician.jma_member_id.in_(given)))}
+        counted = {number: given.count(number) for number in given}
+        for item in list(clean):
+            number, physician = item["jma_member_id"], known.get(item["registry_number"])
+            if not number:
+                continue
+            taken = holders.get(number) not in (None, item["registry_number"]) or counted[number] > 1
+            differs = physician is not None and physician.jma_member_id not in (None, "", number)
+            if taken or differs:
+                clean.remove(item)
+                problems.append({"line": item["line"], "errors": {JMA_ID_COLUMN: (
+                    "jma_member_id_taken" if taken else "jma_member_id_differs", {})}})
     problems.sort(key=lambda p: p["line"])
     return clean, problems
+
+
+#: an optional column: JMA's member number (10 digits beginning with 3), kept by JMA's import
+JMA_ID_COLUMN = "日医会員番号"
+
+
+def _jma_member_id(raw) -> str:
+    number = fields.halfwidth(raw)
+    if number and not re.fullmatch(r"3[0-9]{9}", number):
+        raise FieldError("jma_member_id_rule")
+    return number
 
 
 def _same_person(physician: Physician, item: dict) -> bool:
@@ -311,6 +342,12 @@ def import_members(session: Session, actor: Actor, raw: bytes) -> int:
             {"membership_id": membership.id, "physician_id": membership.physician_id,
              "association_id": actor.association_id, "kind": "joined", "on_date": membership.since,
              "actor_user_id": actor.user_id, "note": "imported"} for membership in memberships])
+    if layer == 1:  # JMA's members have their number: the file's, else a new one (as at an approval)
+        for item, physician in wanted:
+            if item["jma_member_id"] and not physician.jma_member_id:
+                physician.jma_member_id = item["jma_member_id"]
+            else:
+                assign_jma_member_id(session, actor, physician)
     created = len(memberships)
     audit.record(session, actor, "members.import", "association", actor.association_id, created=created,
                  rows=len(clean))

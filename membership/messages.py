@@ -169,7 +169,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         ("入会日", "Member since"), ("制度", "System code"), ("区分", "Category code"), ("単位数", "Credits"),
         ("取得日", "Earned on"), ("取得方法", "Source"), ("内容", "Description"),
         ("認定番号", "Certificate number"), ("有効期間開始", "Valid from"), ("有効期間終了", "Valid until"),
-        ("種類", "Scheme"), ("加入状況", "Status"), ("加入日", "Joined on"))},
+        ("種類", "Scheme"), ("日医会員番号", "JMA member number"), ("加入状況", "Status"), ("加入日", "Joined on"))},
     "held_from": {"ja": "開催日（から）", "en": "Held from"},
     "held_to": {"ja": "開催日（まで）", "en": "Held until"},
     "own": {"ja": "自会の主催・共催のみ", "en": "Only ours"},
@@ -409,6 +409,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "draft_filed": {"ja": "この申請はすでに提出されたか、削除されています。マイページでご確認ください。",
                     "en": "This application has already been filed or deleted; see My Page."},
     "not_cancellable": {"ja": "この申請は取り消せません。", "en": "This application can no longer be cancelled."},
+    "jma_member_id_rule": {"ja": "{field}は3で始まる10桁の数字です。", "en": "{field} is 10 digits beginning with 3."},
+    "jma_member_id_taken": {"ja": "{field}は他の医師の番号です（ファイルの中で重複しているか、登録済みです）。",
+                            "en": "{field} is another physician's number (twice in the file, or registered)."},
+    "jma_member_id_differs": {"ja": "{field}が登録済みの番号と異なります。",
+                              "en": "{field} differs from the number on record."},
     "jma_needs_prefecture": {"ja": "{field}: 都道府県医師会の会員でない医師は、日本医師会の会員として取り込めません。"
                                    "都道府県医師会の会員データの取込みを先に行ってください。",
                              "en": "{field}: a physician who is not a member of a prefectural association cannot be "

@@ -364,3 +364,42 @@ def test_jma_imports_only_members_of_a_prefecture_and_a_city_fills_the_bottom_of
         f"group {group.id}: active at JMA without a prefecture"]
     prefecture.status = "active"
     session.flush()
+
+
+def test_jmas_import_gives_its_members_their_number_from_the_file_or_a_new_one(session):
+    """日医会員番号: the export writes it, JMA's import reads it back (10 digits from 3; another's, or a
+    second one, refused); a member JMA imports without one is given one, as an approval does."""
+    import random
+
+    from membership import imports
+    from membership.errors import ValidationFailed
+
+    from ..conftest import actor_for
+
+    a, b = numbers(2)
+    rows = {a: [a, "番号", "一郎", "バンゴウ", "イチロウ", "1970-01-01", "男", ""],
+            b: [b, "番号", "二郎", "バンゴウ", "ジロウ", "1971-01-01", "男", ""]}
+    for row in rows.values():
+        imports.import_members(session, actor_for(session, "staff@hokkaido"), csv_bytes([[*row, "A", "2001-04-01"]]))
+    jma = actor_for(session, "staff@jma")
+
+    def with_numbers(lines):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([*imports.COLUMNS, "日医会員番号"])
+        writer.writerows(lines)
+        return out.getvalue().encode()
+
+    given = f"3{random.randrange(10**9):09d}"
+    with pytest.raises(ValidationFailed) as refused:
+        imports.import_members(session, jma, with_numbers([[*rows[a], "A1", "2001-04-01", "2123456789"]]))
+    assert refused.value.problems[0]["errors"]["日医会員番号"][0] == "jma_member_id_rule"
+    with pytest.raises(ValidationFailed) as refused:  # one number for two physicians
+        imports.import_members(session, jma, with_numbers([[*rows[a], "A1", "2001-04-01", given],
+                                                           [*rows[b], "A1", "2001-04-01", given]]))
+    assert {p["errors"]["日医会員番号"][0] for p in refused.value.problems} == {"jma_member_id_taken"}
+    assert imports.import_members(session, jma, with_numbers([[*rows[a], "A1", "2001-04-01", given],
+                                                              [*rows[b], "A1", "2001-04-01", ""]])) == 2
+    ids = dict(session.execute(sa.select(Physician.registry_number, Physician.jma_member_id).where(
+        Physician.registry_number.in_([a, b]))).all())
+    assert ids[a] == given and ids[b] and ids[b] != given and ids[b].startswith("3") and len(ids[b]) == 10
