@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import audit, fields, mail, members
 from .actors import Actor
-from .associations import get_by_codes, get_facility
+from .associations import get_by_codes, get_facility, offered_children
 from .db import is_postgresql
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import FieldError, as_jst, parse_id, today_jst
@@ -360,7 +360,8 @@ def extendable_groups(session: Session, actor: Actor) -> list[tuple[MembershipGr
     groups = session.scalars(sa.select(MembershipGroup).where(MembershipGroup.physician_id == actor.physician_id)
                              .options(selectinload(MembershipGroup.memberships), selectinload(MembershipGroup.facility))
                              .order_by(MembershipGroup.id))
-    return [(group, missing) for group in groups if group.id not in busy and (missing := upper_missing(group))]
+    return [(group, missing) for group in groups
+            if group.id not in busy and (missing := upper_missing(group) or lower_missing(session, group))]
 
 
 def upper_missing(group: MembershipGroup) -> list[Association]:
@@ -401,12 +402,25 @@ def _extend_group(session: Session, physician_id: int, raw_group, chain: list, e
         errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
         return None
     if chain:
+        below = [a.id for a in lower_missing(session, group)]
+        if chain[-1][0].id in below and len(chain) == 1:
+            return group  # a city below a prefecture the group holds alone (layer 3 had been skipped)
         expected = upper_missing(group)
         lowest = chain[0][0]
         if not expected or lowest.id != expected[0].id:
             errors["associations"] = ("gap_in_chain", {"lower": lowest.name,
                                                        "layer": lowest.layer + 1})
     return group
+
+
+def lower_missing(session: Session, group: MembershipGroup) -> list[Association]:
+    """追加入会 below: a group that skipped layers 3 and 4 (a prefecture's and JMA's member only)
+    may add a city/county association of that prefecture — the layers not yet joined (SPEC §4)."""
+    active = [m for m in group.memberships if m.status == MembershipStatus.ACTIVE]
+    if not active:
+        return []
+    lowest = max(active, key=lambda m: m.layer)
+    return offered_children(session, lowest.association_id) if lowest.layer == 2 else []
 
 
 def lower_layers_begin(group: MembershipGroup) -> dt.date | None:

@@ -142,6 +142,14 @@ def _offered():
     return sa.exists().where(MemberCategory.association_id == Association.id, MemberCategory.retired_at.is_(None))
 
 
+def offered_children(session: Session, parent_id: int) -> list[Association]:
+    """The associations under `parent_id` a physician may join (members, a category on offer), by
+    kana — what a member of a prefecture alone may add below it (追加入会 of a city)."""
+    return list(session.scalars(sa.select(Association).where(
+        Association.parent_id == parent_id, Association.kind != "external", _offered())
+        .options(selectinload(Association.categories)).order_by(Association.kana, Association.id)))
+
+
 def cities(session: Session, prefecture: str) -> list[str]:
     """The municipalities that some layer-3/4 association of `prefecture` on offer covers."""
     rows = session.scalars(sa.select(Association.areas).where(Association.prefecture == prefecture,

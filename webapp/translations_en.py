@@ -1444,3 +1444,7 @@ EN.update({"出席者の追加（報告の訂正）": "Add attendees (correcting
                "The attendees added get their credits, which cannot be taken back. Add them?",
            "出席者を追加する（単位を付与）": "Add the attendees (give them the credits)",
            "出席者を追加し、単位を付与しました。": "The attendees were added and given their credits."})
+EN.update({"追加で入会する郡市区等医師会": "City/county association to join",
+           "※ 所属している都道府県医師会の管内の医師会から1つ選んでください。":
+               "Choose one association within your prefectural association.",
+           "下層の医師会に入会する": "join an association below"})

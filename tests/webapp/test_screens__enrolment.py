@@ -434,3 +434,37 @@ def test_the_wizards_layer_headings_follow_the_language_of_each_request(browser,
     english = text(client.get("/apply/enrolment?pref=北海道&city=札幌市中央区&lang=en"))
     assert "[4層]" in japanese and "[Layer 4]" in english and "層]" not in english
     client.get("/apply/enrolment?lang=ja")
+
+
+def test_a_member_of_the_prefecture_alone_adds_a_city_below_it(browser, session):
+    """SPEC §4: 追加入会 adds the layers not yet joined — below too. A member of 北海道医師会 and JMA
+    (the city skipped) adds 小樽市医師会 to that same group: one chain, so leaving the city later
+    takes the prefecture and JMA with it."""
+    from engine import tasks
+    from membership import memberships
+    from membership.models import Application
+
+    from ..conftest import actor_for
+    from ..helpers import approved_member, open_task_for
+
+    member, group_id = approved_member(session, chain=[("hokkaido", "A"), ("jma", "A1")], prefix="low")
+    client = browser(member.login_id)
+    assert "下層の医師会に入会する" in text(client.get("/mypage/"))
+    choose = text(client.get("/apply/enrolment")).split('id="additional"', 1)[1].split("</section>", 1)[0]
+    assert "小樽市医師会" in choose
+    page = text(client.get(f"/apply/enrolment/additional/{group_id}"))
+    assert 'id="lower-otaru"' in page and 'id="lower-bunkyo"' not in page  # its own prefecture's only
+    r = client.post(f"/apply/enrolment/additional/{group_id}", data={"lower": "otaru", "category-otaru": "A-1"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/apply/enrolment/input"), text(r)
+    r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": future(),
+                                                    "facility_id": "home"})
+    assert r.status_code == 302, text(r)
+    r = client.post("/apply/enrolment/confirm")
+    app_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    added = session.get(Application, app_id)
+    assert added.group_id == group_id and [p.association.code for p in added.parts] == ["otaru"]
+    staff = actor_for(session, "staff@otaru")
+    tasks.complete_task(session, staff, open_task_for(session, staff, app_id).id, "approve")
+    held = {m.association.code: m.group_id for m in memberships.memberships_of(session, member.physician_id)}
+    assert held == {"otaru": group_id, "hokkaido": group_id, "jma": group_id}
+    assert "下層の医師会に入会する" not in text(client.get("/mypage/"))

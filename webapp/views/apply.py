@@ -122,14 +122,17 @@ def new():
 @bp.route("/enrolment/additional/<int:group_id>", methods=["GET", "POST"])
 @roles_required("member")
 def additional(group_id):
-    """追加入会: join the layers above one of the member's groups (from its facility)."""
+    """追加入会: join the layers above one of the member's groups (from its facility) — or, for a
+    group that skipped the city (a prefecture's and JMA's member only), a city of that prefecture."""
     s = db.session()
     group = applications.own_group(s, actor(), group_id)  # NotFound unless it is the member's
     missing = applications.upper_missing(group)
+    lower = applications.lower_missing(s, group)
     form = ChooseAssociationsForm()
     errors: dict[str, str] = {}
     if request.method == "POST" and form.validate_on_submit():
-        picked = [a for a in missing if request.form.get(f"join-{a.code}") == "y"]
+        picked = [a for a in missing if request.form.get(f"join-{a.code}") == "y"] + \
+            [a for a in lower if request.form.get("lower") == a.code]
         chosen = [{"code": a.code, "category": form.category.data.get(a.code, "")}
                   for a in sorted(picked, key=lambda a: -a.layer)]
         try:
@@ -145,8 +148,8 @@ def additional(group_id):
             session[KEY] = {"draft_id": draft.id}
             return redirect(url_for("apply.details"))
     errors = {**form.first_errors(), **errors}
-    return render_template("apply/additional.html", group=group, missing=missing, form=form, errors=errors), \
-        (422 if errors else 200)
+    return render_template("apply/additional.html", group=group, missing=missing, lower=lower, form=form,
+                           errors=errors), (422 if errors else 200)
 
 
 @bp.route("/enrolment/drafts/<int:draft_id>")
