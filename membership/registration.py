@@ -170,6 +170,15 @@ def _mailed_lately(session: Session, address: str, existing: list[UserAccount]) 
         OneTimeToken.expires_at >= since + tokens.LIFETIMES["register"])) or 0
 
 
+def _sent_lately(session: Session, action: str, account_id: int) -> bool:
+    """Whether the account was mailed MAILS_PER_ADDRESS times for `action` (an audit action) within
+    MAILS_WINDOW: the forgotten-login-ID and reset forms are not a way to flood a member's inbox,
+    nor to keep cancelling the reset link the member was just sent."""
+    return (session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == action, AuditEvent.object_type == "user_account", AuditEvent.object_id == account_id,
+        AuditEvent.at >= utcnow() - MAILS_WINDOW)) or 0) >= MAILS_PER_ADDRESS
+
+
 def _active_accounts_with_email(session: Session, address: str) -> list[UserAccount]:
     return list(session.scalars(sa.select(UserAccount).where(
         sa.func.lower(UserAccount.email) == address.lower(), UserAccount.is_active.is_(True))
@@ -187,6 +196,9 @@ def remind_login_id(session: Session, email: str | None) -> None:
     accounts = _active_accounts_with_email(session, address)
     if not accounts:
         audit.record(session, None, "login_id.reminder_unmatched", "user_account", None)
+        return
+    if _sent_lately(session, "login_id.reminder_sent", accounts[0].id):  # answered alike, not sent
+        audit.record(session, None, "login_id.reminder_throttled", "user_account", accounts[0].id)
         return
     mail.send(session, accounts[0].email, "login_id_reminder", lang=accounts[0].lang,
               logins=[a.login_id for a in accounts])
@@ -402,6 +414,9 @@ def request_password_reset(session: Session, login_id: str | None, email: str | 
     account = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == login_id))
     if account is None or not account.is_active or (account.email or "").lower() != address:
         audit.record(session, None, "password.reset_unmatched", "user_account", None)
+        return
+    if _sent_lately(session, "password.reset_requested", account.id):  # the last link stands; answered alike
+        audit.record(session, None, "password.reset_throttled", "user_account", account.id)
         return
     token = tokens.issue(session, "reset_password", user_id=account.id, email=account.email)
     mail.send(session, account.email, "reset_password", lang=account.lang, name=account.display_name,

@@ -198,6 +198,25 @@ def test_a_forgotten_login_id_is_mailed_to_the_registered_address(app, session):
     assert r.status_code == 200 and "ログインIDをお送りしました" in text(r) and mails_to(session, nobody) == []
 
 
+def test_the_forgotten_forms_mail_one_address_at_most_three_times_a_quarter_hour(app, session):
+    """Sent in a loop, they would flood the member's inbox from the system's address (and keep
+    cancelling the reset link the member was sent): the fourth is answered alike, and not sent."""
+    from membership.models import OneTimeToken
+
+    member = new_member(session)
+    account = session.get(UserAccount, member.user_id)
+    client = app.test_client()
+    for _ in range(5):
+        assert "ログインIDをお送りしました" in text(client.post("/login-id/forgot", data={"email": account.email}))
+        r = client.post("/password/forgot", data={"login_id": account.login_id, "email": account.email})
+        assert r.status_code == 200 and "メールを送信しました" in text(r)
+    subjects = [m.subject for m in mails_to(session, account.email)]
+    assert len(subjects) == 6  # three of each
+    live = session.scalars(sa.select(OneTimeToken).where(OneTimeToken.user_id == account.id,
+                                                         OneTimeToken.purpose == "reset_password")).all()
+    assert len(live) == 3  # no link issued past the limit, so the last one sent still works
+
+
 def test_account_settings_show_the_login_and_change_the_password_alone(app, session):
     from ..helpers import login_client
 
