@@ -208,7 +208,7 @@ def text(raw, maximum: int, optional: bool = True) -> str:
         if optional:
             return ""
         raise FieldError("required")
-    if any(unicodedata.category(c) == "Cc" for c in value):
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):  # controls, line/paragraph separators
         raise FieldError("invalid")
     if len(value) > maximum:
         raise FieldError("too_long", max=maximum)
@@ -218,7 +218,8 @@ def text(raw, maximum: int, optional: bool = True) -> str:
 def multiline(raw, maximum: int, optional: bool = True) -> str:
     """Text typed in a text area: as `text`, with its line breaks kept (CR LF and CR stored as LF,
     blank lines at either end dropped) — every other control character is still refused."""
-    value = fullwidth_text(str(raw or "").replace("\r\n", "\n").replace("\r", "\n"))
+    value = fullwidth_text(str(raw or "").replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+                           .replace("\u2029", "\n"))
     if not value:
         if optional:
             return ""

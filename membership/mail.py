@@ -45,7 +45,8 @@ def template_name(template: str, lang: str = "ja") -> str:
 def render(template: str, lang: str = "ja", **context) -> tuple[str, str]:
     text = _env.get_template(template_name(template, lang)).render(**context)
     subject, _, body = text.partition("\n")
-    return subject.strip(), body.strip()
+    # one line, whatever the data holds (a line separator U+2028 pasted into a title is no header break)
+    return " ".join(subject.split()), body.strip()
 
 
 def send(session: Session, to_address: str, template: str, lang: str = "ja", **context):

@@ -45,6 +45,7 @@ VALID = [
     (fields.prefecture, "東京都", "東京都"),
     # address ≤ 50, full- or half-width
     (lambda v: fields.text(v, 50, optional=False), "文京区本駒込2-28-16", "文京区本駒込2-28-16"),
+    (lambda v: fields.multiline(v, 50), "一行目\u2028二行目", "一行目\n二行目"),
     # phones ≤ 15 with hyphens
     (fields.phone, "03-3946-2121", "03-3946-2121"),
     (fields.phone, "０９０－１２３４－５６７８", "090-1234-5678"),
@@ -102,6 +103,8 @@ INVALID = [
     (fields.prefecture, "", "choose"),
     (lambda v: fields.text(v, 50, optional=False), "あ" * 51, "too_long"),
     (lambda v: fields.text(v, 50, optional=False), "", "required"),
+    # a line separator pasted from a PDF would break every mail whose subject holds the text
+    (lambda v: fields.text(v, 50, optional=False), "研修会\u2028Bcc: x@example.jp", "invalid"),
     (fields.phone, "03-3946-2121-0000", "phone_rule"),  # 17
     (fields.phone, "03(3946)2121x", "phone_rule"),
     (fields.phone, "03--3946", "phone_rule"),

@@ -95,3 +95,8 @@ def test_a_members_mail_ends_with_the_address_of_my_page_and_an_offices_does_not
         assert "マイページ:" not in mail.render("enrolment_received", "ja", **context)[1]
     finally:
         mail.configure(configured)
+
+
+def test_a_subject_is_one_line_whatever_the_data_holds():
+    subject, _ = mail.render("session_cancelled", "ja", **{**_context(), "title": "研修会\u2028Bcc: x@example.jp"})
+    assert "\u2028" not in subject and "\n" not in subject and "研修会 Bcc: x@example.jp" in subject
