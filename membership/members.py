@@ -110,17 +110,24 @@ def _attended_here(actor: Actor):
     co-organised (共催): a physician who belongs to no association is linked to the associations
     whose sessions they attend (seed 004: 研修会に参加する非会員の医師 — 当該研修会を開催する医師会に
     医師の情報が紐づく). A member of another association is not: their data stays with the
-    associations they belong to (the session's own list of attendees still names them)."""
-    # a UNION, not an OR: each side is estimated (and read) through its own index
-    held = sa.union(
-        sa.select(TrainingSession.id).where(TrainingSession.organiser_association_id == actor.association_id),
-        co_organised_by(actor.association_id))
+    associations they belong to (the session's own list of attendees still names them).
+
+    A co-organiser is linked only to those who registered after it accepted — who saw it named on
+    the session when they applied: one added later does not receive the records of people who
+    registered for a session without it."""
     member_somewhere = sa.exists().where(Membership.physician_id == SessionRegistration.physician_id,
                                          Membership.status == MembershipStatus.ACTIVE)
-    return sa.select(SessionRegistration.physician_id).where(
-        SessionRegistration.session_id.in_(held),
-        sa.or_(SessionRegistration.status != "cancelled", SessionRegistration.attended.is_(True)),
-        ~member_somewhere)
+    came = [sa.or_(SessionRegistration.status != "cancelled", SessionRegistration.attended.is_(True)),
+            ~member_somewhere]
+    organised = sa.select(TrainingSession.id).where(TrainingSession.organiser_association_id == actor.association_id)
+    co_held = sa.select(SessionCoOrganiser).where(
+        SessionCoOrganiser.session_id == SessionRegistration.session_id,
+        SessionCoOrganiser.association_id == actor.association_id, SessionCoOrganiser.status == "accepted",
+        SessionCoOrganiser.answered_at <= SessionRegistration.registered_at).exists()
+    # one SELECT (callers narrow it, or probe it per physician); the sessions held are few either way
+    return sa.select(SessionRegistration.physician_id).where(sa.or_(
+        SessionRegistration.session_id.in_(organised),
+        sa.and_(SessionRegistration.session_id.in_(co_organised_by(actor.association_id)), co_held)), *came)
 
 
 def links_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, str]:

@@ -600,9 +600,9 @@ def test_a_non_member_who_attends_is_linked_to_the_organiser_only(app, session):
 
 def test_a_session_held_jointly_shows_its_attendees_to_the_co_organisers_that_accept(app, session):
     """共催: the organiser names co-organisers when filing; each is asked (mailed) and sees the
-    session to decide, but its attendees only once it accepts — they are then linked to it too. A
-    declined request shows nothing; only the organiser reports; an unknown or self co-organiser is
-    refused."""
+    session to decide, but its attendees only once it accepts — the non-members who register after
+    that are linked to it too. A declined request shows nothing; only the organiser reports; an
+    unknown or self co-organiser is refused."""
     from membership.models import Association, Notification
 
     from ..conftest import new_member
@@ -650,7 +650,13 @@ def test_a_session_held_jointly_shows_its_attendees_to_the_co_organisers_that_ac
     assert "共催を承諾しました" in page and 'id="co-request"' not in page
     assert 'id="co-organisers"' in page and "小樽市医師会（承諾）" in page and 'id="attendees"' in page
     assert otaru.get(f"/sessions/{ts.id}/attendees.csv").status_code == 200
-    assert f'href="/members/{outsider.physician_id}"' in text(otaru.get("/members?status=attendee"))
+    # the list names them; their record goes only to a co-organiser named when they applied: one
+    # who registered before 小樽 accepted is not linked to it, one after is
+    assert f'href="/members/{outsider.physician_id}"' not in text(otaru.get("/members?status=attendee"))
+    assert otaru.get(f"/members/{outsider.physician_id}").status_code == 404
+    later = new_member(session, prefix="jn2")
+    training.register(session, later, ts.id)
+    assert f'href="/members/{later.physician_id}"' in text(otaru.get("/members?status=attendee"))
     assert "回答済み" in text(otaru.post(f"/sessions/{ts.id}/co-organisation", data={"answer": "decline"},
                                       follow_redirects=True))  # answered once
     body = login(app, "staff@hoken_kenkyu")
