@@ -114,7 +114,7 @@ class Physician(Base):
 
     @property
     def full_name(self) -> str:
-        return f"{self.family_name} {self.given_name}"
+        return f"{self.family_name} {self.given_name}".strip()
 
 
 class UserAccount(Base):

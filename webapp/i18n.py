@@ -25,7 +25,8 @@ LANGS = ("ja", "en")
 
 
 def current_lang() -> str:
-    """?lang= (remembered in the session) → the session → the browser's first choice → Japanese."""
+    """?lang= (remembered in the session) → the session → the browser's best choice of the two (its
+    order and q-values: "de, en;q=0.5" is English) → Japanese."""
     if not has_request_context():
         return messages.DEFAULT_LANG
     if "lang" in g:
@@ -35,8 +36,8 @@ def current_lang() -> str:
         session["lang"] = asked
     lang = session.get("lang")
     if lang not in LANGS:
-        first = next(iter(request.accept_languages.values()), "ja")
-        lang = "en" if first.lower().startswith("en") else "ja"
+        lang = request.accept_languages.best_match(("ja", "en"), default="ja")
+        lang = lang if lang in LANGS else "ja"
     g.lang = lang
     return lang
 

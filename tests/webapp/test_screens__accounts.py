@@ -332,3 +332,10 @@ def test_an_expired_registration_link_keeps_no_password_hash(app, session):
     assert tokens.forget_kept(session) >= 1
     session.expire_all()
     assert rows[expired].kept_hash is None and rows[fresh].kept_hash
+
+
+@pytest.mark.parametrize("header, lang", [("de, en;q=0.5", "en"), ("ja, en;q=0.9", "ja"), ("fr", "ja"),
+                                          ("en-GB", "en"), ("", "ja")])
+def test_the_browsers_languages_are_read_by_their_weights(app, header, lang):
+    page = app.test_client().get("/login", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page
