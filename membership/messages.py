@@ -288,6 +288,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "emails_differ": {"ja": "{field}が一致しません。", "en": "{field} does not match."},
     "passwords_differ": {"ja": "{field}が一致しません。", "en": "{field} does not match."},
     "too_many": {"ja": "{field}は{max}件までです。", "en": "At most {max} {field}."},
+    "count_range": {"ja": "{field}は{min}件から{max}件までで指定してください。",
+                    "en": "Give between {min} and {max} {field}."},
     "not_your_group": {"ja": "{field}: 選択できるのは、ご自身が会員であるグループだけです。",
                        "en": "{field}: choose one of your own groups."},
     "not_a_member_here": {"ja": "{field}: このグループでは「{code}」の会員ではありません。",

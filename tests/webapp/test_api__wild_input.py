@@ -34,6 +34,9 @@ def test_wild_numbers_and_shapes_in_bodies_are_refused_as_bad_input(api, session
     for ids in ([HUGE], [2**31], [1.5], [True]):
         r = staff.post("/api/v1/tasks/bulk-complete", json={"ids": ids, "decision": "approve"})
         assert r.status_code == 422, ids
+    for ids in ([], list(range(1, 1002))):  # the list's limits are said
+        r = staff.post("/api/v1/tasks/bulk-complete", json={"ids": ids, "decision": "approve"})
+        assert r.status_code == 422 and "1件から1000件まで" in r.get_json()["error"]["fields"]["ids"], r.get_json()
     raw = {"Content-Type": "application/json"}
     for body in ('{"kind": "enrolment", "facility_id": 1e999}', '{"kind": "enrolment", "facility_id": NaN}',
                  '{"login_id": ' + BIG_DIGITS + ', "password": "x"}', "[" * 5000 + "]" * 5000):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 from flask import Flask, Response, g, jsonify, render_template, request
@@ -42,6 +43,9 @@ MARSHMALLOW_KEYS = {
 }
 
 
+_LENGTH = re.compile(r"Length must be between (\d+) and (\d+)\.")
+
+
 def error_response(status: int, code: str, text: str, fields: dict | None = None):
     response = jsonify({"error": {"code": code, "message": text, "fields": fields or {}}})
     response.status_code = status
@@ -67,8 +71,11 @@ def _flatten(messages, prefix="", context: str | None = None) -> dict[str, str]:
     elif isinstance(messages, list):
         if messages and all(isinstance(m, str) for m in messages):
             field = prefix or "request"
-            key = MARSHMALLOW_KEYS.get(messages[0], "invalid")
-            out[field] = message(key, field=field, context=context)
+            between = _LENGTH.fullmatch(messages[0])  # a list's length, e.g. bulk ids: say the limits
+            if between:
+                out[field] = message("count_range", field=field, context=context, min=between[1], max=between[2])
+            else:
+                out[field] = message(MARSHMALLOW_KEYS.get(messages[0], "invalid"), field=field, context=context)
         else:
             for m in messages:
                 out.update(_flatten(m, prefix, context))
