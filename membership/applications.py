@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import audit, fields, mail, members
 from .actors import Actor
-from .associations import get_by_codes, get_facility, offered_children
+from .associations import get_by_codes, get_facility, holds_members, offered_children
 from .db import is_postgresql
 from .errors import Forbidden, NotFound, ValidationFailed
 from .fields import FieldError, as_jst, parse_id, today_jst
@@ -217,6 +217,9 @@ def _check_choices(session: Session, physician_id: int, choices, errors: dict, e
         association = found.get(code)
         if association is None:
             errors[f"{field}[{i}].code"] = ("unknown_association", {"code": code})
+            continue
+        if not holds_members(association):  # an external body organises sessions, nobody joins it
+            errors[f"{field}[{i}].code"] = ("takes_no_members", {"association": association.name})
             continue
         category = next((c for c in association.categories if c.code == cat_code), None)
         if category is None:

@@ -288,6 +288,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "emails_differ": {"ja": "{field}が一致しません。", "en": "{field} does not match."},
     "passwords_differ": {"ja": "{field}が一致しません。", "en": "{field} does not match."},
     "too_many": {"ja": "{field}は{max}件までです。", "en": "At most {max} {field}."},
+    "takes_no_members": {"ja": "{association}は研修会を主催する団体で、会員を受け入れていません。",
+                         "en": "{association} organises training sessions and takes no members."},
     "count_range": {"ja": "{field}は{min}件から{max}件までで指定してください。",
                     "en": "Give between {min} and {max} {field}."},
     "not_your_group": {"ja": "{field}: 選択できるのは、ご自身が会員であるグループだけです。",

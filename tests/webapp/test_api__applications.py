@@ -36,6 +36,7 @@ def test_enrolment_is_filed_with_parts_bottom_up(enrolled):
     ({"associations": [{"code": "chuoeast", "category": "A-1"}, {"code": "tokyo", "category": "A"}]},
      "associations"),
     ({"associations": [{"code": "chuoeast", "category": "X9"}]}, "associations[0].category"),
+    ({"associations": [{"code": "hoken_kenkyu", "category": "A"}]}, "associations[0].code"),  # an external body
     ({"desired_date": "2001-04-01"}, "desired_date"),
     ({"desired_date": None}, "desired_date"),
     ({"facility_id": 987654}, "facility_id"),
