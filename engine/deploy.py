@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from pathlib import Path
@@ -96,6 +97,16 @@ def deploy(session: Session, actor: Actor | None, xml: str, filename: str, known
     return definition, True
 
 
+@contextlib.contextmanager
+def _naming(path: Path, root: Path):
+    """A file that cannot be deployed is named in its error (`exc.path`): the CLI says which."""
+    try:
+        yield
+    except InvalidDefinition as exc:
+        exc.path = str(path.relative_to(root))
+        raise
+
+
 def deploy_directory(session: Session, actor: Actor | None, root: Path,
                      force: bool = False) -> list[tuple[ProcessDefinition, str]]:
     """Deploy every BPMN and DMN file under `root` (tests/ folders excluded) whose content changed
@@ -107,12 +118,14 @@ def deploy_directory(session: Session, actor: Actor | None, root: Path,
                    if "tests" not in p.relative_to(root).parts)
     texts = {p: p.read_text(encoding="utf-8") for p in files}
     decisions = {}
-    for path in files:
-        if path.suffix == ".dmn":
-            decisions[check_bpmn(texts[path], path.name).key] = texts[path]
     checked = {}
     for path in files:
-        checked[path] = check_bpmn(texts[path], path.name, decision_xml=decision_source(session, decisions))
+        with _naming(path, root):
+            if path.suffix == ".dmn":
+                decisions[check_bpmn(texts[path], path.name).key] = texts[path]
+    for path in files:
+        with _naming(path, root):
+            checked[path] = check_bpmn(texts[path], path.name, decision_xml=decision_source(session, decisions))
     keys = {c.key for c in checked.values()}
     # Decisions and called processes first, so each call resolves to a deployed version.
     ordered = sorted(files, key=lambda p: (bool(checked[p].calls), str(p)))

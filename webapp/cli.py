@@ -103,8 +103,9 @@ def processes_deploy(force):
         db.commit()
     except deploy.InvalidDefinition as exc:
         db.rollback()
+        where = getattr(exc, "path", "")
         for error in exc.errors:
-            click.echo(error, err=True)
+            click.echo(f"{where}: {error}" if where else error, err=True)
         raise SystemExit(2) from None
     for definition, state in results:
         if state == "kept":

@@ -27,6 +27,25 @@ def test_unchanged_content_is_not_a_new_version(session):
     assert deploy.latest(session, "layer_review").id == before.id
 
 
+def test_a_broken_file_is_named_by_the_cli_and_nothing_is_deployed(app, session, tmp_path):
+    """`flask processes deploy` over a folder with one file that is not XML: exit 2, the file named
+    beside the parser's message, no version written."""
+    import shutil
+
+    folder = tmp_path / "processes"
+    shutil.copytree(ROOT / "processes", folder)
+    (folder / "transfer" / "zz.bpmn").write_text("not xml", encoding="utf-8")
+    before = session.scalar(sa.select(sa.func.count()).select_from(ProcessDefinition))
+    app.config["PROCESSES_DIR"], saved = str(folder), app.config["PROCESSES_DIR"]
+    try:
+        result = app.test_cli_runner().invoke(args=["processes", "deploy"])
+    finally:
+        app.config["PROCESSES_DIR"] = saved
+    assert result.exit_code == 2
+    assert "transfer/zz.bpmn: " in result.output  # (stderr is part of the output)
+    assert session.scalar(sa.select(sa.func.count()).select_from(ProcessDefinition)) == before
+
+
 def test_the_files_do_not_undo_a_designers_version_at_the_next_start(session):
     designer = actor_for(session, "designer01")
     ours, created = deploy.deploy(session, designer, renamed(REVIEW, "理事会前の審査"), "layer_review.bpmn",
