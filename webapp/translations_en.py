@@ -1448,3 +1448,4 @@ EN.update({"追加で入会する郡市区等医師会": "City/county associatio
            "※ 所属している都道府県医師会の管内の医師会から1つ選んでください。":
                "Choose one association within your prefectural association.",
            "下層の医師会に入会する": "join an association below"})
+EN.update({"パスワードを表示": "Show the password"})

@@ -121,6 +121,10 @@ def test_first_login_with_issued_credentials_in_the_browser(live_server, chromiu
     page.goto(f"{base}/login")
     page.fill("#login_id", issued_id)
     page.fill("#password", temporary)
+    page.check("input[data-shows=password]")  # パスワードを表示 (seed 002): typed from a postcard, checked
+    assert page.get_attribute("#password", "type") == "text"
+    page.uncheck("input[data-shows=password]")
+    assert page.get_attribute("#password", "type") == "password"
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/account/terms")
     check_page(page)
