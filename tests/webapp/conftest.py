@@ -53,6 +53,7 @@ def enrolled(api, session):
     client = api(member.login_id)
     r = client.post("/api/v1/applications", json=enrolment_body())
     assert r.status_code == 201, r.get_json()
+    assert r.headers["Location"] == f"/api/v1/applications/{r.get_json()['id']}"  # where it now is
     return client, r.get_json()
 
 

@@ -87,7 +87,7 @@ def list_facilities(query):
 def create_application(body):
     app = flows.submit_application(db.session(), g.actor, body)
     db.commit()
-    return applications.application_dict(app)
+    return applications.application_dict(app), 201, {"Location": f"/api/v1/applications/{app.id}"}
 
 
 @blp.route("/applications")
@@ -477,7 +477,8 @@ def list_definitions():
 @blp.doc(**AUTH, requestBody={"content": {"application/xml": {"schema": {"type": "string"}}}}, parameters=[
     {"in": "query", "name": "note", "schema": {"type": "string", "maxLength": 500},
      "description": "what the version changes and why (shown in the process library)"}])
-@blp.response(201, schemas.DefinitionSchema)
+@blp.response(201, schemas.DefinitionSchema, description="a new version (Location names it); 200 with the latest "
+                                                        "version when the XML is the same as it (nothing deployed)")
 @blp.alt_response(422, schema=schemas.ApiErrorSchema)
 def deploy_version(key):
     if g.actor.role not in ("designer", "admin"):
@@ -487,13 +488,16 @@ def deploy_version(key):
         found = designs.check(db.session(), key, xml)
         if found:
             raise deploy.InvalidDefinition(found)
-        definition, _ = deploy.deploy(db.session(), g.actor, xml, designs.filename(key, xml),
-                                      note=request.args.get("note", ""))
+        definition, created = deploy.deploy(db.session(), g.actor, xml, designs.filename(key, xml),
+                                            note=request.args.get("note", ""))
     except deploy.InvalidDefinition as exc:
         db.rollback()
         return _invalid(exc.problems)
     db.commit()
-    return _definition_dict(definition)
+    if not created:
+        return _definition_dict(definition), 200
+    return _definition_dict(definition), 201, {
+        "Location": f"/api/v1/process-definitions/{definition.key}/versions/{definition.version}"}
 
 
 def _problem_dicts(found) -> list[dict]:
