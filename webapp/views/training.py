@@ -349,33 +349,19 @@ def call_off(session_id):
 @roles_required("secretariat")
 def report(session_id):
     """開催報告: attendance (ticked registrations and walk-ins' 医籍登録番号); all or nothing."""
-    me = actor()
-    s = db.session()
-    form = ReportForm()
-    if not form.validate_on_submit():
-        return redirect(url_for("training.detail", session_id=session_id))
-    ids = [n for n in map(parse_id, request.form.getlist("attended")) if n is not None]
-    upload = request.files.get("registry_file")
-    try:
-        from_file = training.numbers_from_csv(upload.read() if upload else b"")
-        count = training.report(s, me, session_id, ids, (form.registry_numbers.data or "").splitlines(), from_file)
-    except ValidationFailed as exc:
-        db.rollback()
-        return _detail(training.get(s, me, session_id), form, field_errors(exc), ids), 422
-    except Conflict as exc:
-        db.rollback()
-        flash(message(exc.message_key, **exc.params), "error")
-        return redirect(url_for("training.detail", session_id=session_id))
-    db.commit()
-    attendees = f"（{count}{translate('名の出席者')}）"
-    flash(translate("開催報告を受け付けました。出席者に単位を付与しました。") + attendees, "success")
-    return redirect(url_for("training.detail", session_id=session_id))
+    return _attendance(session_id, training.report, "開催報告を受け付けました。出席者に単位を付与しました。")
 
 
 @bp.route("/<int:session_id>/report/add", methods=["POST"])
 @roles_required("secretariat")
 def report_add(session_id):
     """報告の訂正: attendees added after the report (add only; those reported are passed over)."""
+    return _attendance(session_id, training.add_attendees, "出席者を追加し、単位を付与しました。")
+
+
+def _attendance(session_id: int, record, done: str):
+    """The report's form (ticks, typed lines, a CSV) given to `record` (training.report or
+    add_attendees); a bad line is shown on the page, nothing written."""
     me = actor()
     s = db.session()
     form = ReportForm()
@@ -385,8 +371,7 @@ def report_add(session_id):
     upload = request.files.get("registry_file")
     try:
         from_file = training.numbers_from_csv(upload.read() if upload else b"")
-        count = training.add_attendees(s, me, session_id, ids, (form.registry_numbers.data or "").splitlines(),
-                                       from_file)
+        count = record(s, me, session_id, ids, (form.registry_numbers.data or "").splitlines(), from_file)
     except ValidationFailed as exc:
         db.rollback()
         return _detail(training.get(s, me, session_id), form, field_errors(exc), ids), 422
@@ -395,7 +380,7 @@ def report_add(session_id):
         flash(message(exc.message_key, **exc.params), "error")
         return redirect(url_for("training.detail", session_id=session_id))
     db.commit()
-    flash(translate("出席者を追加し、単位を付与しました。") + f"（{count}{translate('名の出席者')}）", "success")
+    flash(translate(done) + f"（{count}{translate('名の出席者')}）", "success")
     return redirect(url_for("training.detail", session_id=session_id))
 
 
