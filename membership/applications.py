@@ -355,8 +355,8 @@ def own_group(session: Session, actor: Actor, group_id: int) -> MembershipGroup:
 
 def extendable_groups(session: Session, actor: Actor) -> list[tuple[MembershipGroup, list[Association]]]:
     """追加入会 as step 1 of 入会届 offers it (seed 000: 追加入会は医師会を追加したい所属施設を選択):
-    the member's groups with layers above them still to join and no membership change pending,
-    each with those associations (nearest first)."""
+    the member's groups with layers still to join — above them, or a city below a prefecture held
+    alone — and no membership change pending, each with those associations (nearest first)."""
     if actor.physician_id is None:
         return []
     busy = groups_changing(applications_of(session, actor))
