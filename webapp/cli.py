@@ -107,12 +107,23 @@ def processes_deploy(force):
         for error in exc.errors:
             click.echo(f"{where}: {error}" if where else error, err=True)
         raise SystemExit(2) from None
+    from engine import migration
+
+    older = {}
+    for d in deploy.list_definitions(db.session()):
+        older.setdefault(d.key, []).append(d)
     for definition, state in results:
         if state == "kept":
             click.echo(f"{definition.key} v{definition.version} kept (deployed by a designer; the file "
                        "is not deployed over it — use --force if it should be)")
         else:
             click.echo(f"{definition.key} v{definition.version} {state}")
+        # a release's process change does not reach the applications already under way by itself
+        for old in older.get(definition.key, []):
+            running = len(migration.waiting_on(db.session(), old)) if old.version < definition.version else 0
+            if running:
+                click.echo(f"  {running} running on v{old.version}: move them with 実行中を最新版へ移行 (process "
+                           f"library) or POST /api/v1/process-definitions/{old.key}/versions/{old.version}/migrate")
 
 
 @check_cli.command("integrity")

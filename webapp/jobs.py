@@ -108,11 +108,17 @@ def daily_digest() -> int:
     "New" is what arrived since the last digest (a day, for the first). Returns the number of mails
     queued.
     """
-    from engine import tasks
-    from membership import audit, calendar, mail, profiles
+    from engine import escalation, tasks
+    from membership import audit, calendar, mail, notifications, profiles
+    from membership.actors import SYSTEM
     from membership.models import Association, AuditEvent
 
     factory = db.database().session_factory
+    with factory() as s:  # first the reviews whose one-shot escalation timer looked too early
+        escalation.escalate_late(s, SYSTEM)
+        s.commit()
+        told = notifications.take_pending(s)
+    dispatch_notifications(told)
     day = today_jst()
     today = f"{day:%Y/%m/%d}"  # written as the screens write dates
     morning = jst_day_start(day)

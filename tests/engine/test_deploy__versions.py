@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -44,6 +46,26 @@ def test_a_broken_file_is_named_by_the_cli_and_nothing_is_deployed(app, session,
     assert result.exit_code == 2
     assert "transfer/zz.bpmn: " in result.output  # (stderr is part of the output)
     assert session.scalar(sa.select(sa.func.count()).select_from(ProcessDefinition)) == before
+
+
+def test_the_cli_says_how_many_applications_stay_on_the_version_before(app, session, tmp_path):
+    """A release's process change reaches new applications only: the operator is told how many
+    running ones stay on the version before, and how to move them."""
+    import shutil
+
+    file_enrolment(session, new_member(session))  # one under way on the current version
+    current = deploy.latest(session, "layer_review").version
+    folder = tmp_path / "processes"
+    shutil.copytree(ROOT / "processes", folder)
+    (folder / "layer_review" / "layer_review.bpmn").write_text(renamed(REVIEW, "リリース後の審査"), encoding="utf-8")
+    app.config["PROCESSES_DIR"], saved = str(folder), app.config["PROCESSES_DIR"]
+    try:
+        result = app.test_cli_runner().invoke(args=["processes", "deploy", "--force"])
+    finally:
+        app.config["PROCESSES_DIR"] = saved
+    assert result.exit_code == 0, result.output
+    assert f"layer_review v{current + 1} deployed" in result.output
+    assert re.search(rf"  \d+ running on v{current}: move them with 実行中を最新版へ移行", result.output), result.output
 
 
 def test_the_files_do_not_undo_a_designers_version_at_the_next_start(session):

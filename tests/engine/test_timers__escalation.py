@@ -177,3 +177,29 @@ def test_a_review_filed_again_after_a_return_is_escalated_by_its_own_due_date(se
     told = session.scalars(sa.select(Notification).where(Notification.subject.contains(f"申請番号 {app.id}"),
                                                          Notification.subject.contains("審査の遅延"))).all()
     assert len(told) == 1  # once
+
+
+def test_a_look_that_came_too_early_is_repeated_by_the_morning_job(session):
+    """A process version whose escalation timer fires once (deployed before the daily cycle, or a
+    designer's) looks at a review returned and filed again, not overdue yet: the look is recorded,
+    and the morning job escalates the review once it is overdue — once."""
+    from engine import escalation
+    from membership.actors import SYSTEM
+    from membership.models import ApplicationPart
+
+    app = file_enrolment(session, new_member(session))
+    review = open_task_for(session, staff(session, "chuoeast"), app.id)
+    part = session.scalar(sa.select(ApplicationPart).where(ApplicationPart.application_id == app.id,
+                                                           ApplicationPart.association_id == review.association_id))
+    assert escalation.escalate(session, SYSTEM, part.id) is None  # early: nothing said
+    assert escalation.escalate_late(session, SYSTEM) == 0  # still not overdue
+    assert session.get(HumanTask, review.id).escalated_at is None
+    session.get(HumanTask, review.id).due_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
+    session.flush()
+    assert escalation.escalate_late(session, SYSTEM) == 1
+    session.expire_all()
+    escalated = session.get(HumanTask, review.id)
+    assert escalated.escalated_at is not None and escalated.status == "open"
+    assert session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.subject.like(f"%審査の遅延のお知らせ（申請番号 {app.id}）%"))) == 1
+    assert escalation.escalate_late(session, SYSTEM) == 0  # told once
