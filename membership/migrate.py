@@ -23,3 +23,16 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+
+
+def current(url: str) -> str | None:
+    """The database's revision (None before the first migration)."""
+    import sqlalchemy as sa
+    from alembic.migration import MigrationContext
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()

@@ -25,9 +25,15 @@ check_cli = AppGroup("check", help="Consistency checks.")
 
 @db_cli.command("upgrade")
 def db_upgrade():
-    """Apply all migrations to MAMIS_DATABASE_URL."""
-    migrate.upgrade(current_app.config["DATABASE_URL"])
-    click.echo("database is up to date")
+    """Apply all migrations to MAMIS_DATABASE_URL, saying which were applied (for the deploy log)."""
+    url = current_app.config["DATABASE_URL"]
+    before = migrate.current(url)
+    migrate.upgrade(url)
+    after = migrate.current(url)
+    if before == after:
+        click.echo(f"database is up to date (revision {after})")
+    else:
+        click.echo(f"database upgraded from revision {before or '(empty)'} to {after}")
 
 
 @demo_cli.command("load")
