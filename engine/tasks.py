@@ -336,6 +336,8 @@ def complete_task(session: Session, actor: Actor, task_id: int, decision: str | 
         decision = "resubmit"
     elif changes:  # a reviewer decides; only the applicant's amendment changes what was filed
         raise ValidationFailed.one("changes", "changes_on_amend_only")
+    # a comment is text-area text: line and paragraph separators pasted in are line breaks
+    comment = (comment or "").replace("\u2028", "\n").replace("\u2029", "\n")
     _validate_decision(task, decision, comment)
     if task.kind == "amend" and task.application_id:
         app = session.get(Application, task.application_id)

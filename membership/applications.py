@@ -333,8 +333,11 @@ def validate_enrolment(session: Session, physician_id: int, data: dict) -> dict:
         if group is not None:
             facility = group.facility
             errors.pop("facility_id", None)
-            # the layers above begin with or after those below (an 入会予定 below begins later)
-            begins = lower_layers_begin(group)
+            # the layers above begin with or after those below (an 入会予定 below begins later); a
+            # city added below a prefecture may begin first
+            below = bool(chain) and chain[0][0].layer > max(
+                (m.layer for m in group.memberships if m.status == MembershipStatus.ACTIVE), default=0)
+            begins = None if below else lower_layers_begin(group)
             if desired is not None and begins is not None and desired < begins:
                 errors["desired_date"] = ("before_lower_layers", {"date": f"{begins:%Y/%m/%d}"})
     if errors:
@@ -405,9 +408,12 @@ def _extend_group(session: Session, physician_id: int, raw_group, chain: list, e
         errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
         return None
     if chain:
-        below = [a.id for a in lower_missing(session, group)]
-        if chain[-1][0].id in below and len(chain) == 1:
+        below = lower_missing(session, group)
+        if chain[-1][0].id in [a.id for a in below] and len(chain) == 1:
             return group  # a city below a prefecture the group holds alone (layer 3 had been skipped)
+        if below:  # the group can only grow downwards: one city of its prefecture
+            errors["associations"] = ("one_city_below", {"prefecture": below[0].parent.name})
+            return group
         expected = upper_missing(group)
         lowest = chain[0][0]
         if not expected or lowest.id != expected[0].id:

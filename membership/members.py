@@ -120,10 +120,14 @@ def _attended_here(actor: Actor):
     came = [sa.or_(SessionRegistration.status != "cancelled", SessionRegistration.attended.is_(True)),
             ~member_somewhere]
     organised = sa.select(TrainingSession.id).where(TrainingSession.organiser_association_id == actor.association_id)
-    co_held = sa.select(SessionCoOrganiser).where(
+    # accepted before the registration, and before the session began (a walk-in added to the
+    # report is registered then, though they came on the day)
+    co_held = sa.select(SessionCoOrganiser).join(
+        TrainingSession, TrainingSession.id == SessionCoOrganiser.session_id).where(
         SessionCoOrganiser.session_id == SessionRegistration.session_id,
         SessionCoOrganiser.association_id == actor.association_id, SessionCoOrganiser.status == "accepted",
-        SessionCoOrganiser.answered_at <= SessionRegistration.registered_at).exists()
+        SessionCoOrganiser.answered_at <= SessionRegistration.registered_at,
+        SessionCoOrganiser.answered_at < TrainingSession.starts_on).exists()
     # one SELECT (callers narrow it, or probe it per physician); the sessions held are few either way
     return sa.select(SessionRegistration.physician_id).where(sa.or_(
         SessionRegistration.session_id.in_(organised),

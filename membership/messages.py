@@ -288,6 +288,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "emails_differ": {"ja": "{field}が一致しません。", "en": "{field} does not match."},
     "passwords_differ": {"ja": "{field}が一致しません。", "en": "{field} does not match."},
     "too_many": {"ja": "{field}は{max}件までです。", "en": "At most {max} {field}."},
+    "one_city_below": {"ja": "{field}: {prefecture}の管内の郡市区等医師会を1つ選んでください。",
+                       "en": "{field}: choose one city/county association within {prefecture}."},
     "takes_no_members": {"ja": "{association}は研修会を主催する団体で、会員を受け入れていません。",
                          "en": "{association} organises training sessions and takes no members."},
     "count_range": {"ja": "{field}は{min}件から{max}件までで指定してください。",

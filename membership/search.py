@@ -22,14 +22,15 @@ def contains(term: str) -> str:
 
 def terms(q: str | None) -> list[list[str]]:
     """The words of a search box (spaces of either width between them), each in the ways it may
-    be stored: as typed, and in NFKC — what a half-width kana (ｳｴﾉ) or a full-width digit (２)
-    typed is, where the data was written the other way. A word must match in one of its forms."""
+    be stored: as typed, in NFKC — what a half-width kana (ｳｴﾉ) or a full-width digit (２) typed
+    is, where the data was written the other way — and with its dashes as "-". A word must match
+    in one of its forms."""
+    from .fields import halfwidth  # (fields imports nothing of this module)
+
     out = []
     for word in (q or "").replace("\u3000", " ").split():
-        forms = [word]
-        folded = unicodedata.normalize("NFKC", word)
-        if folded != word:
-            forms.append(folded)
+        # as typed; NFKC; and with every dash written "-" (4−1, 4ー1 typed by an IME for 4-1)
+        forms = list(dict.fromkeys((word, unicodedata.normalize("NFKC", word), halfwidth(word))))
         out.append(forms)
     return out
 

@@ -454,6 +454,14 @@ def test_a_member_of_the_prefecture_alone_adds_a_city_below_it(browser, session)
     assert "小樽市医師会" in choose
     page = text(client.get(f"/apply/enrolment/additional/{group_id}"))
     assert 'id="lower-otaru"' in page and 'id="lower-bunkyo"' not in page  # its own prefecture's only
+    r = client.post(f"/apply/enrolment/additional/{group_id}", data={"lower": "bunkyo", "category-bunkyo": "A-1"})
+    assert r.status_code == 422  # not offered: another prefecture's
+    from membership import applications
+    from membership.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as refused:
+        applications.check_extension(session, member, group_id, [{"code": "bunkyo", "category": "A-1"}])
+    assert refused.value.fields["associations"] == ("one_city_below", {"prefecture": "北海道医師会"})
     r = client.post(f"/apply/enrolment/additional/{group_id}", data={"lower": "otaru", "category-otaru": "A-1"})
     assert r.status_code == 302 and r.headers["Location"].endswith("/apply/enrolment/input"), text(r)
     r = client.post("/apply/enrolment/input", data={"action": "next", "desired_date": future(),

@@ -1010,3 +1010,27 @@ def test_a_session_changed_after_the_prefecture_approved_goes_back_to_it(app, se
     _approve(session, ts.application_id, "hokkaido")
     session.expire_all()
     assert training.state(ts) == "approved"
+
+
+def test_a_co_organiser_that_accepts_after_the_session_began_is_not_linked_to_its_walk_ins(app, session):
+    """A walk-in is registered when the report names them, though they came on the day: a
+    co-organiser accepting after the session began did not hold it for them."""
+    from membership import members
+    from membership.models import SessionCoOrganiser, SessionRegistration
+
+    from ..conftest import new_member
+
+    _, r = _file(app, title=f"後から共催 {uuid.uuid4().hex[:6]}", co_organisers=["otaru"])
+    assert r.status_code == 302
+    ts = session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id.desc()))
+    _approve(session, ts.application_id, "hokkaido", "jma")
+    ts.starts_on = ts.ends_on = TODAY - dt.timedelta(days=2)
+    co = session.scalar(sa.select(SessionCoOrganiser).where(SessionCoOrganiser.session_id == ts.id))
+    co.status, co.answered_at = "accepted", dt.datetime.now(dt.UTC).replace(tzinfo=None)  # after it began
+    walk_in = new_member(session, prefix="wkn")
+    session.add(SessionRegistration(session_id=ts.id, physician_id=walk_in.physician_id, status="registered",
+                                    attended=True))
+    session.flush()
+    otaru = actor_for(session, "staff@otaru")
+    assert not members.can_see(session, otaru, walk_in.physician_id)
+    assert members.can_see(session, actor_for(session, "staff@sapporo"), walk_in.physician_id)  # the organiser
