@@ -432,6 +432,16 @@ def lower_missing(session: Session, group: MembershipGroup) -> list[Association]
     return offered_children(session, lowest.association_id) if lowest.layer == 2 else []
 
 
+def held_beside(app: Application) -> list[Association]:
+    """追加入会: the associations of the application's group the applicant belongs to already (the
+    chain the new ones join), highest layer last — the reviewers read what they are adding to."""
+    if app.kind != "enrolment" or app.group is None:
+        return []
+    joining = {part.association_id for part in app.parts}
+    return [m.association for m in sorted(app.group.memberships, key=lambda m: -m.layer)
+            if m.status == MembershipStatus.ACTIVE and m.association_id not in joining]
+
+
 def lower_layers_begin(group: MembershipGroup) -> dt.date | None:
     """The day the last of the group's current memberships begins: an association added above them
     begins that day at the earliest (SPEC §1: no upper layer without the layers below)."""

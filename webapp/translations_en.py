@@ -1449,3 +1449,4 @@ EN.update({"追加で入会する郡市区等医師会": "City/county associatio
                "Choose one association within your prefectural association.",
            "下層の医師会に入会する": "join an association below"})
 EN.update({"パスワードを表示": "Show the password"})
+EN.update({"すでに所属している医師会": "Already a member of"})

@@ -472,7 +472,10 @@ def test_a_member_of_the_prefecture_alone_adds_a_city_below_it(browser, session)
     added = session.get(Application, app_id)
     assert added.group_id == group_id and [p.association.code for p in added.parts] == ["otaru"]
     staff = actor_for(session, "staff@otaru")
-    tasks.complete_task(session, staff, open_task_for(session, staff, app_id).id, "approve")
+    review = open_task_for(session, staff, app_id)
+    page = text(browser("staff@otaru").get(f"/tasks/{review.id}"))  # the city reads what it joins
+    assert "入会届（追加入会）" in page and "[2層] 北海道医師会、[1層] 日本医師会" in page
+    tasks.complete_task(session, staff, review.id, "approve")
     held = {m.association.code: m.group_id for m in memberships.memberships_of(session, member.physician_id)}
     assert held == {"otaru": group_id, "hokkaido": group_id, "jma": group_id}
     assert "下層の医師会に入会する" not in text(client.get("/mypage/"))

@@ -27,6 +27,7 @@ def details_context(s: Session, app: Application) -> dict:
             "co_states": training.CO_STATES,
             "fee_reasons": fee_reductions.REASONS,
             "revoked_base": certifications.revoked_base(s, app),
+            "held_beside": applications.held_beside(app),
             "certification_labels": {"systems": certifications.SYSTEMS, "modes": certifications.MODES,
                                      "categories": CATEGORY_LABELS}}
 
