@@ -128,8 +128,8 @@ def processes_deploy(force):
         for old in older.get(definition.key, []):
             running = len(migration.waiting_on(db.session(), old)) if old.version < definition.version else 0
             if running:
-                click.echo(f"  {running} running on v{old.version}: move them with 実行中を最新版へ移行 (process "
-                           f"library) or POST /api/v1/process-definitions/{old.key}/versions/{old.version}/migrate")
+                click.echo(f"  {running} running on v{old.version}: move them from the process library or with "
+                           f"POST /api/v1/process-definitions/{old.key}/versions/{old.version}/migrate")
 
 
 @check_cli.command("integrity")

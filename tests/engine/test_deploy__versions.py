@@ -65,7 +65,7 @@ def test_the_cli_says_how_many_applications_stay_on_the_version_before(app, sess
         app.config["PROCESSES_DIR"] = saved
     assert result.exit_code == 0, result.output
     assert f"layer_review v{current + 1} deployed" in result.output
-    assert re.search(rf"  \d+ running on v{current}: move them with 実行中を最新版へ移行", result.output), result.output
+    assert re.search(rf"  \d+ running on v{current}: move them from the process library", result.output), result.output
 
 
 def test_the_files_do_not_undo_a_designers_version_at_the_next_start(session):
