@@ -26,7 +26,9 @@ from .validation import CheckedFile, InvalidDefinition, Problem, check_bpmn, pro
 __all__ = ["CheckedFile", "InvalidDefinition", "Problem", "check_bpmn", "problems_of", "deploy", "latest"]
 
 def content_hash(xml: str) -> str:
-    return hashlib.sha256(xml.encode()).hexdigest()
+    """The XML's identity for "changed or not": line endings do not count (a file checked out on
+    Windows is the same version)."""
+    return hashlib.sha256(xml.replace("\r\n", "\n").encode()).hexdigest()
 
 
 def latest(session: Session, key: str) -> ProcessDefinition | None:

@@ -118,9 +118,10 @@ def _facilities(q: str | None):
         matches = []
         for term in forms:
             like, kana = search.contains(term), search.contains(search.as_katakana(term))
-            matches += [Facility.name.like(like, escape=search.ESCAPE), bare_name.like(like, escape=search.ESCAPE),
+            # ilike: ABC finds abc on PostgreSQL as SQLite's LIKE does (the table is small)
+            matches += [Facility.name.ilike(like, escape=search.ESCAPE), bare_name.ilike(like, escape=search.ESCAPE),
                         Facility.kana.like(kana, escape=search.ESCAPE),
-                        Facility.address.like(like, escape=search.ESCAPE)]
+                        Facility.address.ilike(like, escape=search.ESCAPE)]
         stmt = stmt.where(sa.or_(*matches))
     return stmt
 

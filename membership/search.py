@@ -29,8 +29,10 @@ def terms(q: str | None) -> list[list[str]]:
 
     out = []
     for word in (q or "").replace("\u3000", " ").split():
-        # as typed; NFKC; and with every dash written "-" (4−1, 4ー1 typed by an IME for 4-1)
-        forms = list(dict.fromkeys((word, unicodedata.normalize("NFKC", word), halfwidth(word))))
+        # as typed; NFKC; with every dash written "-" (4−1, 4ー1 typed by an IME for 4-1); and in
+        # full width, as Japanese text is often stored ((基礎) 2027 typed for （基礎）２０２７)
+        forms = list(dict.fromkeys((word, unicodedata.normalize("NFKC", word), halfwidth(word),
+                                    jaconv.h2z(word, kana=True, ascii=True, digit=True))))
         out.append(forms)
     return out
 

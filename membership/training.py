@@ -781,9 +781,9 @@ def listing(session: Session, actor: Actor, q: str = "", held_from: dt.date | No
         matches = []
         for term in forms:
             like = search.contains(term)
-            organiser = sa.select(Association.id).where(Association.name.like(like, escape=search.ESCAPE))
-            matches += [TrainingSession.title.like(like, escape=search.ESCAPE),
-                        TrainingSession.place.like(like, escape=search.ESCAPE),
+            organiser = sa.select(Association.id).where(Association.name.ilike(like, escape=search.ESCAPE))
+            matches += [TrainingSession.title.ilike(like, escape=search.ESCAPE),  # ABC finds abc, as on SQLite
+                        TrainingSession.place.ilike(like, escape=search.ESCAPE),
                         TrainingSession.organiser_association_id.in_(organiser)]
         stmt = stmt.where(sa.or_(*matches))
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))

@@ -29,6 +29,7 @@ def test_facilities_partial_match_on_name_kana_or_address(api):
         assert [f["name"] for f in r.get_json()] == ["上野クリニック 札幌医院"], q
         assert r.headers["X-Total-Count"] == "1"
     # a long vowel mark, as typed and stored (it is not a dash to be folded)
+    assert any("ABC" in f["name"] for f in client.get("/api/v1/facilities?q=abc").get_json())  # any case, both DBs
     for q in ("ファミリー", "ふぁみりー", "西4−1", "西4ー1", "西4‐1"):  # dashes an IME writes in 4-1
         assert "札幌北区ファミリークリニック" in {f["name"] for f in client.get(f"/api/v1/facilities?q={q}").get_json()}
 
@@ -74,6 +75,10 @@ def test_designers_deploy_new_versions_and_bad_bpmn_is_422(api):
     again = designer.post("/api/v1/process-definitions/layer_review/versions",
                           data=xml.replace("事務局の審査", "事務局審査"), content_type="application/xml")
     assert again.status_code == 200 and again.get_json()["version"] == before + 1  # nothing new deployed
+    crlf = designer.post("/api/v1/process-definitions/layer_review/versions",
+                         data=xml.replace("事務局の審査", "事務局審査").replace("\n", "\r\n"),
+                         content_type="application/xml")
+    assert crlf.status_code == 200 and crlf.get_json()["version"] == before + 1  # line endings do not count
     listed = designer.get("/api/v1/process-definitions/layer_review/versions").get_json()
     assert listed[0]["version"] == before + 1 and listed[0]["note"] == "rename the review"
     latest = designer.get("/api/v1/process-definitions/layer_review/versions/latest")
