@@ -40,7 +40,7 @@ def escalate(session: Session, actor: Actor, part_id: int) -> dict | None:
         # timer that fires once (a version deployed before the cycle, or a designer's) does not —
         # the look is recorded, and the morning job escalates the review once it is overdue
         if not _looked_early(session, part_id):
-            audit.record(session, actor, EARLY_LOOK, "application_part", part_id)
+            audit.record(session, actor, "part.escalate_early", "application_part", part_id)  # EARLY_LOOK
         return None
     if (application_id, owner_id) in session.info.get(PENDING, {}):
         return None  # told in this same step, before its review task exists (a cycle's missed looks fire together)
