@@ -356,18 +356,27 @@ def own_group(session: Session, actor: Actor, group_id: int) -> MembershipGroup:
     return group
 
 
-def extendable_groups(session: Session, actor: Actor) -> list[tuple[MembershipGroup, list[Association]]]:
-    """追加入会 as step 1 of 入会届 offers it (seed 000: 追加入会は医師会を追加したい所属施設を選択):
-    the member's groups with layers still to join — above them, or a city below a prefecture held
-    alone — and no membership change pending, each with those associations (nearest first)."""
+def extendable_groups(session: Session, actor: Actor,
+                      apps: list[Application] | None = None) -> list[tuple[MembershipGroup, list[Association], bool]]:
+    """追加入会 as step 1 of 入会届 and My Page offer it (seed 000: 追加入会は医師会を追加したい所属施設を
+    選択): the member's groups with layers still to join and no membership change pending among
+    `apps` (the member's applications, read when not given), each as (group, those associations
+    nearest first, whether they are below it — a city under a prefecture held alone)."""
     if actor.physician_id is None:
         return []
-    busy = groups_changing(applications_of(session, actor))
+    busy = groups_changing(applications_of(session, actor) if apps is None else apps)
     groups = session.scalars(sa.select(MembershipGroup).where(MembershipGroup.physician_id == actor.physician_id)
                              .options(selectinload(MembershipGroup.memberships), selectinload(MembershipGroup.facility))
                              .order_by(MembershipGroup.id))
-    return [(group, missing) for group in groups
-            if group.id not in busy and (missing := upper_missing(group) or lower_missing(session, group))]
+    out = []
+    for group in groups:
+        if group.id in busy:
+            continue
+        above = upper_missing(group)
+        below = [] if above else lower_missing(session, group)
+        if above or below:
+            out.append((group, above or below, not above))
+    return out
 
 
 def upper_missing(group: MembershipGroup) -> list[Association]:

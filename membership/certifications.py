@@ -668,9 +668,11 @@ def roster_lines(session: Session, actor: Actor, system: str = "", state: str = 
         Physician.registry_number, Physician.family_name, Physician.given_name, Physician.family_kana,
         Physician.given_kana).execution_options(yield_per=batch)
 
+    sight = roster_sight(session, actor)  # once, not per batch
+
     def lines():
         for rows in session.execute(stmt).partitions():
-            nearest = roster_affiliations(session, actor, [cert.physician_id for cert, *_ in rows])
+            nearest = members.affiliations(session, [cert.physician_id for cert, *_ in rows], sight)
             for cert, registry, family, given, family_kana, given_kana in rows:
                 yield [registry or "", f"{family} {given}", f"{family_kana} {given_kana}", SYSTEMS[cert.system],
                        cert.number, cert.valid_from.isoformat(), cert.valid_until.isoformat(),
@@ -708,24 +710,23 @@ def roster_offices(session: Session, actor: Actor) -> list[int] | None:
     所属の都道府県内, JMA all): a prefecture's members and those of every association below it (it
     reviews their certificates and issues かかりつけ医機能研修's, member of it or not), JMA's and an
     admin's everyone (None)."""
-    if actor.role == "admin":
-        return None
-    layer = associations.layer_of(session, actor.association_id)
-    if layer == 1:
-        return None
-    if layer == 2:
-        return associations.descendants(associations.parents(session), actor.association_id)
+    sight = roster_sight(session, actor)
+    if sight is None or associations.layer_of(session, actor.association_id) == 2:
+        return sight
     return [actor.association_id]
 
 
-def roster_affiliations(session: Session, actor: Actor, physician_ids) -> dict[int, str]:
-    """The roster's 所属医師会: each physician's nearest association within the office's sight (a
-    city or prefecture itself and those below it; JMA and an admin every one)."""
+def roster_sight(session: Session, actor: Actor) -> list[int] | None:
+    """The associations a roster may name as 所属医師会: the office itself and those below it; every
+    one (None) for JMA and an admin."""
     if actor.role == "admin" or associations.layer_of(session, actor.association_id) == 1:
-        within = None
-    else:
-        within = associations.descendants(associations.parents(session), actor.association_id)
-    return members.affiliations(session, physician_ids, within)
+        return None
+    return associations.descendants(associations.parents(session), actor.association_id)
+
+
+def roster_affiliations(session: Session, actor: Actor, physician_ids) -> dict[int, str]:
+    """The roster's 所属医師会: each physician's nearest association within the office's sight."""
+    return members.affiliations(session, physician_ids, roster_sight(session, actor))
 
 
 def own_members(session: Session, actor: Actor, physician_ids) -> set[int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
@@ -234,7 +235,7 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
         given = [item["jma_member_id"] for item in clean if item["jma_member_id"]]
         holders = {number: registry for number, registry in session.execute(sa.select(
             Physician.jma_member_id, Physician.registry_number).where(Physician.jma_member_id.in_(given)))}
-        counted = {number: given.count(number) for number in given}
+        counted = Counter(given)
         for item in list(clean):
             number, physician = item["jma_member_id"], known.get(item["registry_number"])
             if not number:

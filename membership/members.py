@@ -143,9 +143,10 @@ def links_here(session: Session, actor: Actor, physician_ids: list[int]) -> dict
         return {}
     members_here = set(session.scalars(sa.select(Membership.physician_id).where(
         Membership.association_id == actor.association_id, Membership.physician_id.in_(physician_ids))))
-    filed = Application.physician_id.in_(physician_ids)
-    reviewing = set(session.scalars(_applying(actor.association_id, filed)))
-    applying = set(session.scalars(_applying(actor.association_id, filed, ApplicationPart.action == PartAction.JOIN)))
+    filed = session.execute(_applying(actor.association_id, Application.physician_id.in_(physician_ids))
+                            .add_columns(ApplicationPart.action)).all()
+    reviewing = {pid for pid, _ in filed}
+    applying = {pid for pid, action in filed if action == PartAction.JOIN}
     moving_in = set(session.scalars(_moving_in(actor.association_id, Application.physician_id.in_(physician_ids))))
     attended = set(session.scalars(_attended_here(actor).where(SessionRegistration.physician_id.in_(physician_ids))))
     out = {}

@@ -279,18 +279,19 @@ def _amend_view(ts: TrainingSession) -> dict[str, str]:
     filed = as_filed(ts)
     shown = {k: _shown(v) for k, v in filed.items() if k not in ("credit_items", "specialist_common")}
     return {**shown, "starts_on": _shown(ts.starts_on), "ends_on": _shown(ts.ends_on),
-            "credit_items": credits_line(ts.credit_items),
+            "credit_items": credits_line(ts.credit_items, sep="・", unit=""),
             "specialist_common": "申請する" if ts.specialist_common else "申請しない"}
 
 
-def credits_line(items: list[dict]) -> str:
-    """A session's credits in words: 認定産業医 生涯研修（更新研修） 2・生涯教育 講義・講演 1.5."""
+def credits_line(items: list[dict], sep: str = "、", unit: str = "単位") -> str:
+    """A session's credits in words, as board material and the 受講証明書 write them:
+    認定産業医 生涯研修（更新研修） 2単位、生涯教育 講義・講演 1.5単位."""
     def one(item: dict) -> str:
         system, category = item["system"], item["category"]
         return f"{SYSTEMS.get(system, system)} {CATEGORIES.get(system, {}).get(category, category)} " \
-               f"{fields.figure(item['credits'])}"
+               f"{fields.figure(item['credits'])}{unit}"
 
-    return "・".join(one(i) for i in items or [])
+    return sep.join(one(i) for i in items or [])
 
 
 def amend_session(session: Session, actor: Actor, app: Application, changes: dict) -> None:
@@ -352,9 +353,7 @@ CO_ORGANISERS_OPEN = ("pending", "approved", "held")
 def _organisers_session(session: Session, actor: Actor, session_id: int) -> TrainingSession:
     """The session, locked, for its organiser while co-organisers may still change (Forbidden for
     anyone else, Conflict once it is withdrawn, rejected, called off or reported)."""
-    ts = _lock(session, session_id)
-    if actor.role != "secretariat" or ts.organiser_association_id != actor.association_id:
-        raise Forbidden()
+    ts = _organisers(session, actor, session_id)
     if state(ts) not in CO_ORGANISERS_OPEN:
         raise Conflict("co_organisers_closed")
     return ts
@@ -585,9 +584,7 @@ def _tell_offices(session: Session, ts: TrainingSession, changes: list[str] = ()
 
 
 def _organisers_upcoming(session: Session, actor: Actor, session_id: int) -> TrainingSession:
-    ts = _lock(session, session_id)
-    if actor.role != "secretariat" or ts.organiser_association_id != actor.association_id:
-        raise Forbidden()
+    ts = _organisers(session, actor, session_id)
     if state(ts) != "approved" or ts.starts_on <= today_jst():
         raise Conflict("session_closed")
     return ts
@@ -623,9 +620,7 @@ def board_summaries(session: Session, application_ids: list[int]) -> dict[int, s
     out = {}
     for ts in rows:
         days = hours(ts)
-        credits = "、".join(f"{SYSTEMS.get(i['system'], i['system'])} "
-                           f"{CATEGORIES.get(i['system'], {}).get(i['category'], i['category'])} {i['credits']}単位"
-                           for i in ts.credit_items)
+        credits = credits_line(ts.credit_items)
         fee = "" if ts.fee is None else ("参加費無料" if ts.fee == 0 else f"参加費{ts.fee:,}円")
         parts = [days, ts.place, f"定員{ts.capacity}名", fee, credits]
         if ts.specialist_common:
@@ -998,7 +993,7 @@ def report(session: Session, actor: Actor, session_id: int, attended_ids: list[i
     the session's credits. All or nothing: a line naming no physician says which line, and not
     whether the number exists — typed lines by their line in the box, `file_lines` ((line of the
     file, text), from `numbers_from_csv`) by their line in the file. Returns the attendees."""
-    ts = _organisers_report(session, actor, session_id)
+    ts = _organisers(session, actor, session_id)
     if ts.reported_at is not None:
         raise Conflict("session_reported")
     if state(ts) != "held":
@@ -1017,7 +1012,7 @@ def add_attendees(session: Session, actor: Actor, session_id: int, attended_ids:
     twice); the new ones get the session's credits and its 受講証明書, and are mailed, as at the
     report. Audited. Nothing is taken back: a credit given wrongly is corrected by JMA's office.
     Raises Forbidden, Conflict (not reported yet), ValidationFailed (nobody new)."""
-    ts = _organisers_report(session, actor, session_id)
+    ts = _organisers(session, actor, session_id)
     if ts.reported_at is None:
         raise Conflict("session_not_reported")
     named = _named_attendees(session, ts, attended_ids, registry_numbers, file_lines)
@@ -1032,7 +1027,8 @@ def add_attendees(session: Session, actor: Actor, session_id: int, attended_ids:
     return len(physicians)
 
 
-def _organisers_report(session: Session, actor: Actor, session_id: int) -> TrainingSession:
+def _organisers(session: Session, actor: Actor, session_id: int) -> TrainingSession:
+    """The session, locked, for its organiser's staff (Forbidden for anyone else)."""
     ts = _lock(session, session_id)
     if actor.role != "secretariat" or ts.organiser_association_id != actor.association_id:
         raise Forbidden()

@@ -30,8 +30,8 @@ def index():
     return render_template("mypage/index.html", physician=physician, applications=recent, older=len(older),
                            busy_groups=applications.groups_changing(apps),
                            # groups that skipped the city, which may add one below (追加入会)
-                           lower_open={g.id for g, _ in applications.extendable_groups(s, me)
-                                       if applications.lower_missing(s, g)},
+                           lower_open={g.id for g, _, below in applications.extendable_groups(s, me, apps)
+                                       if below},
                            memberships=rows, jma_years=memberships.jma_years(rows, today_jst()),
                            long_standing=memberships.LONG_STANDING_YEARS,
                            leaving=applications.pending_departures(apps),

@@ -411,10 +411,9 @@ def attendance_pdf(session_id):
     s = db.session()
     ts, _ = training.attendance(s, me, session_id)
     physician = memberships.physician(s, me.physician_id)
-    credits = "、".join(f"{certifications.SYSTEMS[i['system']]} {certifications.CATEGORIES[i['system']][i['category']]}"
-                       f" {figure(i['credits'])}単位" for i in ts.credit_items)
     pdf = documents.attendance_certificate(physician.full_name, physician.registry_number or "", ts.title,
-                                           ts.organiser.name, ts.starts_on, ts.ends_on, ts.place, credits,
+                                           ts.organiser.name, ts.starts_on, ts.ends_on, ts.place,
+                                           training.credits_line(ts.credit_items),
                                            "、".join(a.name for a in ts.co_organisers))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="attendance-{ts.id}.pdf"'})
