@@ -83,6 +83,7 @@ def app(database_url, tmp_path_factory):
         "OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "SECRET_KEY": "test-secret",
+        "ANSWER_FLOOR_SECONDS": 0,  # one test sets it (test_screens__accounts)
     })
     yield flask_app
     flask_app.extensions["mamis_db"].engine.dispose()

@@ -62,6 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=None,  # None: secure in production, not in development
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        # the forgotten-password and login-ID forms answer no sooner than this (webapp/views/account.py)
+        ANSWER_FLOOR_SECONDS=0.4,
         MAX_CONTENT_LENGTH=40 * 1024 * 1024,  # one association's 3 files of 10 MB, and the form
         API_TITLE="MAMIS API",
         API_VERSION="v1",

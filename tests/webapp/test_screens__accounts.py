@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 import pytest
@@ -215,6 +216,23 @@ def test_the_forgotten_forms_mail_one_address_at_most_three_times_a_quarter_hour
     live = session.scalars(sa.select(OneTimeToken).where(OneTimeToken.user_id == account.id,
                                                          OneTimeToken.purpose == "reset_password")).all()
     assert len(live) == 3  # no link issued past the limit, so the last one sent still works
+
+
+def test_the_forms_that_hide_which_accounts_exist_answer_no_sooner_than_the_floor(app, session, monkeypatch):
+    """A known address costs a link and a mail, an unknown one an audit row: answered at the same
+    floor, the time taken does not tell them apart."""
+    member = new_member(session)
+    account = session.get(UserAccount, member.user_id)
+    monkeypatch.setitem(app.config, "ANSWER_FLOOR_SECONDS", 0.3)
+    client = app.test_client()
+    nobody = f"nobody{uuid.uuid4().hex[:6]}@example.jp"
+    for url, data in [("/login-id/forgot", {"email": account.email}), ("/login-id/forgot", {"email": nobody}),
+                      ("/password/forgot", {"login_id": account.login_id, "email": account.email}),
+                      ("/password/forgot", {"login_id": "nobody-here", "email": nobody})]:
+        started = time.monotonic()
+        r = client.post(url, data=data)
+        assert r.status_code == 200 and time.monotonic() - started >= 0.3, url
+    assert len(mails_to(session, account.email)) == 2 and mails_to(session, nobody) == []
 
 
 def test_account_settings_show_the_login_and_change_the_password_alone(app, session):

@@ -7,7 +7,10 @@ never an error page. Until an account has finished its first-login steps the gat
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import functools
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
 from forms.account import (
@@ -44,6 +47,23 @@ def _link_error(exc: LinkInvalid):
     return render_template("account/link_error.html", text=message(exc.message_key, **exc.params)), status
 
 
+def answered_alike(view):
+    """A form that must not tell whether an account exists answers its POST no sooner than
+    ANSWER_FLOOR_SECONDS after the request began: a matching address issues a link and queues a
+    mail, an unknown one writes one audit row, and without the floor the difference (a few
+    milliseconds) would show which addresses and login IDs are registered."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        started = time.monotonic()
+        response = view(*args, **kwargs)
+        if request.method == "POST":
+            left = current_app.config["ANSWER_FLOOR_SECONDS"] - (time.monotonic() - started)
+            if left > 0:
+                time.sleep(left)
+        return response
+    return wrapped
+
+
 def reference_lists() -> dict:
     return {"prefectures": PREFECTURES, "departments": DEPARTMENTS, "sexes": SEXES, "schools": MEDICAL_SCHOOLS,
             "societies_list": SOCIETIES}
@@ -64,6 +84,7 @@ def register_terms():
 
 
 @bp.route("/register/email", methods=["GET", "POST"])
+@answered_alike
 def register_email():
     if session.get(REG_TERMS) != registration.TERMS_VERSION:
         return redirect(url_for("account.register_terms"))
@@ -272,6 +293,7 @@ def credentials():
 # --- password reset ---------------------------------------------------------------------------
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@answered_alike
 def forgot_password():
     form = ForgotPasswordForm()
     done, _, errors = form_step.run(form, lambda f: registration.request_password_reset(
@@ -282,6 +304,7 @@ def forgot_password():
 
 
 @bp.route("/login-id/forgot", methods=["GET", "POST"])
+@answered_alike
 def forgot_login_id():
     """ログインIDをお忘れの方: the login IDs registered with an address are mailed to it."""
     form = ForgotLoginIdForm()
