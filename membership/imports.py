@@ -24,7 +24,16 @@ from .db import is_postgresql, serialise
 from .errors import Forbidden, ValidationFailed
 from .fields import FieldError
 from .memberships import assign_jma_member_id
-from .models import Association, MemberCategory, Membership, MembershipEvent, MembershipGroup, Physician
+from .models import (
+    Application,
+    ApplicationPart,
+    Association,
+    MemberCategory,
+    Membership,
+    MembershipEvent,
+    MembershipGroup,
+    Physician,
+)
 from .statuses import MembershipStatus
 
 COLUMNS = ("医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス", "会員区分", "入会日")
@@ -219,6 +228,15 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
         if physician is not None and not _same_person(physician, item):
             clean.remove(item)
             problems.append({"line": item["line"], "errors": {"医籍登録番号": ("registry_identity_mismatch", {})}})
+    # a physician whose application to join this association is under review is decided there: an
+    # imported membership beside it would become a second one when the application is approved
+    pending = joining(session, actor.association_id, [p.id for p in known.values()])
+    for item in list(clean):
+        physician = known.get(item["registry_number"])
+        if physician is not None and physician.id in pending:
+            clean.remove(item)
+            problems.append({"line": item["line"], "errors": {"医籍登録番号": (
+                "import_pending_application", {"application_id": pending[physician.id]})}})
     if jma:
         # JMA's members belong to a prefecture (SPEC §1: only layers 3 and 4 may be skipped): a row
         # for a physician no prefecture holds yet would make a chain with a hole, which the
@@ -252,6 +270,21 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
 
 #: an optional column: JMA's member number (10 digits beginning with 3), kept by JMA's import
 JMA_ID_COLUMN = "日医会員番号"
+
+
+def joining(session: Session, association_id: int, physician_ids: list[int]) -> dict[int, int]:
+    """{physician id: application id} for the physicians with an open application (enrolment or
+    transfer) whose part to join `association_id` is undecided."""
+    from .applications import OPEN_APPLICATION, UNDECIDED_PART
+    from .statuses import PartAction
+
+    if not physician_ids:
+        return {}
+    return dict(session.execute(sa.select(Application.physician_id, sa.func.min(Application.id)).join(
+        ApplicationPart, ApplicationPart.application_id == Application.id).where(
+        Application.physician_id.in_(physician_ids), Application.status.in_(OPEN_APPLICATION),
+        ApplicationPart.action == PartAction.JOIN, ApplicationPart.status.in_(UNDECIDED_PART),
+        ApplicationPart.association_id == association_id).group_by(Application.physician_id)).all())
 
 
 def _jma_member_id(raw) -> str:
@@ -306,6 +339,18 @@ def import_members(session: Session, actor: Actor, raw: bytes) -> int:
         raise refuse(problems, good=len(clean))
     existing = {p.registry_number: p for p in session.scalars(sa.select(Physician).where(
         Physician.registry_number.in_([r["registry_number"] for r in clean])))}
+    if is_postgresql(session) and existing:
+        # the physicians named are locked as a filing locks its applicant (applications.lock_applicant),
+        # in one order: an enrolment filed from now on waits and then sees the imported membership,
+        # and one filed since the check is seen here (SQLite's one writer serialises both already)
+        session.execute(sa.select(Physician.id).where(Physician.id.in_([p.id for p in existing.values()]))
+                        .order_by(Physician.id).with_for_update())
+        pending = joining(session, actor.association_id, [p.id for p in existing.values()])
+        if pending:
+            raise refuse([{"line": item["line"], "errors": {"医籍登録番号": ("import_pending_application", {
+                "application_id": pending[existing[item["registry_number"]].id]})}} for item in clean
+                if item["registry_number"] in existing and existing[item["registry_number"]].id in pending],
+                good=len(clean) - len(pending))
     members_here = set(session.scalars(sa.select(Membership.physician_id).where(
         Membership.association_id == actor.association_id,
         Membership.physician_id.in_([p.id for p in existing.values()]))))

@@ -28,6 +28,12 @@ class ChainBroken(Conflict):
     message_key = "chain_broken"
 
 
+class AlreadyMember(Conflict):
+    """The physician is an active member of the association already (in another group)."""
+
+    message_key = "member_already_here"
+
+
 def check_chain_below(group: MembershipGroup, layer: int, planned_association_ids: set[int]) -> None:
     """Raise ChainBroken unless every planned association below `layer` is an active membership.
 
@@ -45,8 +51,17 @@ def check_chain_below(group: MembershipGroup, layer: int, planned_association_id
 
 
 def activate_membership(session: Session, actor: Actor, part: ApplicationPart) -> Membership:
-    """Start the membership that an approved `join` part asks for. Raises ChainBroken."""
+    """Start the membership that an approved `join` part asks for. Raises ChainBroken, and
+    AlreadyMember when the physician became a member of the association meanwhile (an import, which
+    refuses such a row, is the only other way in: this is the last guard against a second one)."""
     app: Application = part.application
+    with session.no_autoflush:
+        held = session.scalars(sa.select(Membership.id).where(
+            Membership.physician_id == app.physician_id, Membership.association_id == part.association_id,
+            Membership.status == MembershipStatus.ACTIVE.value)).all()
+        # as this step left them (a transfer ends its memberships before it starts the new ones)
+        if any(session.get(Membership, mid).status == MembershipStatus.ACTIVE for mid in held):
+            raise AlreadyMember(association_id=part.association_id)
     if app.group is None:
         app.group = MembershipGroup(physician_id=app.physician_id, facility_id=app.facility_id,
                                     home_member=(app.payload or {}).get("facility_mode") == "home")

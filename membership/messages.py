@@ -438,6 +438,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "en": "This application can no longer be amended (decided, or returned to you)."},
     "chain_broken": {"ja": "下位の医師会の会員資格が有効でないため、この医師会への入会は承認できません。",
                      "en": "This membership cannot start while a lower layer of its chain is not active."},
+    "member_already_here": {
+        "ja": "この医師はすでにこの医師会の会員です（データ取込みなどで登録済み）。この申請は差戻しか却下にしてください。",
+        "en": "This physician is a member of this association already (imported, for instance); return or reject "
+              "the application."},
     "concurrent_change": {"ja": "他の操作と重なりました。もう一度お試しください。",
                           "en": "Another change happened at the same time; try again."},
     # process validation (engine/validation.py): each names the BPMN element it is about
@@ -581,6 +585,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "registry_identity_mismatch": {
         "ja": "{field}: この番号で登録されている医師と、フリガナ・生年月日が一致しません。",
         "en": "{field}: the physician registered with this number has another kana name or birth date."},
+    "import_pending_application": {
+        "ja": "{field}: この医師の入会申請（申請番号{application_id}）がこの医師会で審査中です。取込みではなく、申請を審査してください。",
+        "en": "{field}: this physician's application to join (No. {application_id}) is under review here; decide "
+              "it instead of importing the row."},
     "unknown_walk_in": {"ja": "{line}行目: 医籍登録番号とフリガナが一致する医師が見つかりません。",
                         "en": "Line {line}: no physician matches this registry number and kana name."},
     "unknown_walk_in_in_file": {"ja": "出席者のCSVの{line}行目: 医籍登録番号とフリガナが一致する医師が見つかりません。",

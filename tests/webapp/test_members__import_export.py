@@ -403,3 +403,41 @@ def test_jmas_import_gives_its_members_their_number_from_the_file_or_a_new_one(s
     ids = dict(session.execute(sa.select(Physician.registry_number, Physician.jma_member_id).where(
         Physician.registry_number.in_([a, b]))).all())
     assert ids[a] == given and ids[b] and ids[b] != given and ids[b].startswith("3") and len(ids[b]) == 10
+
+
+def test_an_import_leaves_a_pending_enrolment_to_its_review_and_an_approval_never_makes_a_second_member(
+        session, monkeypatch):
+    """A physician whose application to join the office is under review is refused in that office's
+    import (the review decides it); and should a membership appear beside it all the same, the
+    approval is refused instead of starting a second one."""
+    from engine import tasks
+    from membership import imports
+    from membership.memberships import AlreadyMember
+
+    from ..conftest import actor_for, new_member
+    from ..helpers import file_enrolment, open_task_for
+
+    member = new_member(session, prefix="imp")
+    physician = session.get(Physician, member.physician_id)
+    physician.registry_number, physician.birth_date = numbers(1)[0], dt.date(1975, 5, 5)
+    session.flush()
+    app = file_enrolment(session, member)
+    row = [physician.registry_number, "試験", "一郎", "シケン", "イチロウ", "1975-05-05", "男", "", "A-1", "2020-04-01"]
+    chuoeast = actor_for(session, "staff@chuoeast")
+    clean, problems = imports.check(session, chuoeast, csv_bytes([row]))
+    assert clean == [] and problems == [{"line": 2, "errors": {"医籍登録番号": (
+        "import_pending_application", {"application_id": app.id})}}]
+    with pytest.raises(ValidationFailed):
+        imports.import_members(session, chuoeast, csv_bytes([row]))
+    # another office's import is not this review's business
+    assert imports.import_members(session, actor_for(session, "staff@bunkyo"), csv_bytes([row])) == 1
+    # a membership of chuoeast that got in all the same (the import's check blinded): the approval is refused
+    monkeypatch.setattr(imports, "joining", lambda *args: {})
+    assert imports.import_members(session, chuoeast, csv_bytes([row])) == 1
+    monkeypatch.undo()
+    chuoeast_id = chuoeast.association_id
+    task = open_task_for(session, chuoeast, app.id)
+    with pytest.raises(AlreadyMember), session.begin_nested():
+        tasks.complete_task(session, chuoeast, task.id, "approve")
+    assert session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
+        Membership.physician_id == physician.id, Membership.association_id == chuoeast_id)) == 1
