@@ -11,13 +11,15 @@ Everything outside the scope looks missing (NotFound), never forbidden, so it le
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from . import associations, search
 from .actors import Actor
 from .errors import Forbidden, NotFound, ValidationFailed
-from .fields import halfwidth, today_jst
+from .fields import halfwidth, jst_day_start, today_jst
 from .models import (
     Application,
     ApplicationPart,
@@ -48,12 +50,13 @@ MOVING_IN = "入会予定（異動）"
 REVIEWING = "審査中の申請あり（会員外）"
 
 
-def scope(actor: Actor, attendees: bool = True, acting: bool = False, probe: bool = False):
+def scope(actor: Actor, attendees: bool = True, acting: bool = False, probe: bool = False, former: bool = True):
     """A condition on Physician: the physicians `actor` may see — for an office its members (past
     ones too: its own records of who was its member, 利用規約 共同利用 ①), those applying to it and
     (`attendees`) those linked by its training sessions. `acting=True` is the narrower scope an
     office may act in (file for, edit their data, enter credits, issue logins): its current members
-    and those applying to it — not a former member, nor an attendee.
+    and those applying to it — not a former member, nor an attendee. `former=False` leaves out those
+    seen only as former members (whose data the office sees as it stood when they left: `left_on`).
 
     Two forms of the same set: by default one IN over a UNION, which the database reads as a set
     (a semi-join) — best when the office is small beside the whole table; `probe=True` an OR of
@@ -63,7 +66,7 @@ def scope(actor: Actor, attendees: bool = True, acting: bool = False, probe: boo
     if actor.role == "admin":
         return sa.true()
     if actor.role == "secretariat" and actor.association_id:
-        parts = _scope_parts(actor, attendees, acting)
+        parts = _scope_parts(actor, attendees, acting, former)
         if probe:
             return sa.or_(*(part.where(part.selected_columns[0] == Physician.id).correlate(Physician).exists()
                             for part in parts))
@@ -89,10 +92,10 @@ def _moving_in(association_id, *where):
                    Application.kind == "transfer", Application.status == ApplicationStatus.APPROVED, *where))
 
 
-def _scope_parts(actor: Actor, attendees: bool = True, acting: bool = False) -> list:
+def _scope_parts(actor: Actor, attendees: bool = True, acting: bool = False, former: bool = True) -> list:
     """The SELECTs of physician ids whose union is an office's scope (see `scope`)."""
     held = sa.select(Membership.physician_id).where(Membership.association_id == actor.association_id)
-    if acting:
+    if acting or not former:
         held = held.where(Membership.status == MembershipStatus.ACTIVE)
     return [held, _applying(actor.association_id), _moving_in(actor.association_id),
             *([_attended_here(actor)] if attendees and not acting else [])]
@@ -180,6 +183,29 @@ def can_act_for(session: Session, actor: Actor, physician_id: int) -> bool:
     its sessions alone."""
     return session.scalar(sa.select(sa.func.count()).select_from(Physician).where(
         Physician.id == physician_id, scope(actor, acting=True))) == 1
+
+
+def left_on(session: Session, actor: Actor, physician_id: int) -> dt.date | None:
+    """The last day of the office's last membership of a physician it sees only as a former member
+    (no membership of it now, no application to it, no session of its attended): None otherwise.
+
+    A former member's record is the office's own record of who was its member (共同利用 ①), not a
+    window on their life since: the office sees who they were and its memberships of them, but not
+    their contact details, their facility, their memberships elsewhere, their benefits, nor what
+    they changed after leaving — those belong to the associations they belong to now (SPEC §8)."""
+    if not only_former(session, actor, [physician_id]):
+        return None
+    return session.scalar(sa.select(sa.func.max(Membership.until)).where(
+        Membership.physician_id == physician_id, Membership.association_id == actor.association_id)) or today_jst()
+
+
+def only_former(session: Session, actor: Actor, physician_ids: list[int]) -> set[int]:
+    """Those of `physician_ids` (all in the actor's scope) it sees only as former members (`left_on`)."""
+    if actor.role != "secretariat" or not actor.association_id or not physician_ids:
+        return set()
+    current = set(session.scalars(sa.select(Physician.id).where(
+        Physician.id.in_(physician_ids), scope(actor, former=False, probe=True))))
+    return set(physician_ids) - current
 
 
 def get_member_to_act(session: Session, actor: Actor, physician_id: int) -> Physician:
@@ -298,12 +324,18 @@ def export_rows(session: Session, actor: Actor, q: str = "", batch: int = 1000, 
         # the standing as the list's screen reads it (the current membership wins, else the latest)
         held_here = _standing_rows(session, actor, ids)
         links = links_here(session, actor, [i for i in ids if i not in held_here])
+        former = only_former(session, actor, ids)
         for (registry, family, given, family_kana, given_kana, born, sex, email, category_code, since, jma_id,
              facility, dispatch_to, stopped, f_postal, f_prefecture, f_address, postal, prefecture, address,
              physician_id) in rows:
+            standing, until = standing_label(held_here.get(physician_id), links.get(physician_id), today)
+            if physician_id in former:  # who they were here; not where they are now (`left_on`)
+                yield [registry or "", family, given, family_kana, given_kana, born.isoformat() if born else "",
+                       sex, "", category_code or "", since.isoformat() if since else "", jma_id or "", "", "", "", "",
+                       "", "", "", standing, until]
+                continue
             to_home = dispatch_to == "home" or facility is None
             home = _full_address(prefecture, address)
-            standing, until = standing_label(held_here.get(physician_id), links.get(physician_id), today)
             yield [registry or "", family, given, family_kana, given_kana, born.isoformat() if born else "", sex, email,
                    category_code or "", since.isoformat() if since else "", jma_id or "", facility or "",
                    DISPATCH_TO["home" if to_home else "facility"], postal if to_home else f_postal,
@@ -488,19 +520,25 @@ def account_of(session: Session, physician_id: int) -> UserAccount | None:
 
 def memberships_in_scope(session: Session, actor: Actor, physician_id: int) -> list[Membership]:
     """The physician's memberships (their whole chains) — for an office, only when the physician
-    is a member of it or applies to it: one linked by a session alone shows none."""
+    is a member of it or applies to it: one linked by a session alone shows none, a former member
+    only the office's own (`left_on`)."""
     get_member(session, actor, physician_id)
     if actor.association_id and not session.scalar(sa.select(sa.func.count()).select_from(Physician).where(
             Physician.id == physician_id, scope(actor, attendees=False))):
         return []  # seen only as an attendee of the office's sessions
-    return list(session.scalars(sa.select(Membership).where(Membership.physician_id == physician_id)
+    own = [Membership.association_id == actor.association_id] if left_on(session, actor, physician_id) else []
+    return list(session.scalars(sa.select(Membership).where(Membership.physician_id == physician_id, *own)
                                 .options(selectinload(Membership.association), selectinload(Membership.category))
                                 .order_by(Membership.group_id, Membership.layer.desc())))
 
 
 def profile_history(session: Session, actor: Actor, physician_id: int) -> list[ProfileChange]:
+    """The changes of the physician's registered data, newest first — for a former member's office,
+    those made while they were its member (`left_on`)."""
     get_member(session, actor, physician_id)
-    return list(session.scalars(sa.select(ProfileChange).where(ProfileChange.physician_id == physician_id)
+    left = left_on(session, actor, physician_id)
+    until = [ProfileChange.at < jst_day_start(left + dt.timedelta(days=1))] if left else []
+    return list(session.scalars(sa.select(ProfileChange).where(ProfileChange.physician_id == physician_id, *until)
                                 .order_by(ProfileChange.at.desc(), ProfileChange.id.desc())))
 
 

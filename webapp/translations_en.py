@@ -827,7 +827,10 @@ EN.update({
     # the user tasks' names in the shipped processes (a designer's new names show as written)
     "事務局の審査": "Secretariat review", "申請の修正・再提出": "Amend and resubmit",
     '研修会の受講者（会員外）': 'Session attendee (not a member)',
-    'この医師は貴会の会員ではなく、貴会の研修会の受講者として表示しています。': 'This physician is not a member of your association; they are shown as an attendee of its sessions.', "保険・年金": "Insurance and pension",
+    'この医師は貴会の会員ではなく、貴会の研修会の受講者として表示しています。': 'This physician is not a member of your association; they are shown as an attendee of its sessions.',
+    "貴会を退会した方です。貴会の会員であった期間の記録だけを表示しています（連絡先・所属施設・ほかの医師会の会員資格・退会後の変更は表示しません）。":
+        "A former member of your association: only the record of their membership here is shown (not their contact "
+        "details, facility, memberships elsewhere or changes since they left).", "保険・年金": "Insurance and pension",
     '保険・年金データの取込み': 'Import insurance and pension data',
     '保険・年金の加入状況': 'Insurance and pension',
     '種類はコードで指定します（liability: 日本医師会医師賠償責任保険、liability_rider: 日医医賠責特約保険、pension: 日医医師年金）。加入状況は 加入・未加入・脱退 のいずれか。各行はその医師のその種類の状況を置き換えます。': "Give the kind as a code (liability, liability_rider, pension) and the standing as 加入, 未加入 or 脱退. Each row replaces that physician's standing in that scheme.",

@@ -412,10 +412,12 @@ def get_member(physician_id):
     account = members.account_of(s, physician_id)
     filed = applications.of_member(s, g.actor, physician_id)
     task_of = tasks.latest_for(s, g.actor, [a.id for a in filed])
+    left = members.left_on(s, g.actor, physician_id)  # a former member: no contact, only the office's own record
     return {"id": physician.id, "name": physician.full_name,
             "kana": f"{physician.family_kana} {physician.given_kana}".strip(),
-            "registry_number": physician.registry_number, "login_id": account.login_id if account else None,
-            "email": physician.email,
+            "registry_number": physician.registry_number,
+            "login_id": account.login_id if account and not left else None,
+            "email": None if left else physician.email, "left_on": left,
             "memberships": [memberships.membership_dict(m) for m in members.memberships_in_scope(s, g.actor,
                                                                                                    physician_id)],
             "applications": [{"id": a.id, "kind": a.kind, "status": a.status,

@@ -470,7 +470,11 @@ class MemberDetail(Schema):
     kana = fields.String()
     registry_number = fields.String(allow_none=True)
     login_id = fields.String(allow_none=True)
-    email = fields.String()
+    email = fields.String(allow_none=True, metadata={"description": "null for a former member of the caller's office"})
+    left_on = fields.Date(allow_none=True, metadata={
+        "description": "a former member of the caller's office (who belongs to it no longer): the last day of its "
+                       "membership; the answer then holds only the office's own record (no contact, no login ID, "
+                       "only its own memberships)"})
     memberships = fields.List(fields.Nested(MembershipSchema), metadata={"description": "those in the caller's scope"})
     applications = fields.List(fields.Dict(), metadata={"description": "those the caller's association reviews: "
                                                                        "{id, kind, status, created_at, task_id}"})

@@ -120,6 +120,7 @@ def detail(physician_id):
     filed = applications.of_member(s, actor(), physician_id)
     held = members.memberships_in_scope(s, actor(), physician_id)
     return render_template("members/detail.html", physician=physician, account=account, amendments=amendments,
+                           left_on=members.left_on(s, actor(), physician_id),
                            credentials_refusal=registration.credentials_refusal(s, actor(), physician_id, account),
                            can_act=members.can_act_for(s, actor(), physician_id),
                            memberships=held, attendee_only=not held and not filed,
