@@ -18,6 +18,11 @@ COPY processes ./processes
 COPY tools ./tools
 COPY --from=assets /src/node_modules ./node_modules
 RUN python tools/vendor_assets.py && pip install --no-cache-dir . && rm -rf node_modules
-ENV PYTHONUNBUFFERED=1
+ENV PYTHONUNBUFFERED=1 TZ=Asia/Tokyo
+# not root: the uploads and the beat's schedule are written by this user (volumes take the owner of
+# the directories made here)
+RUN useradd --system --uid 1000 --home /app mamis && mkdir -p /data/uploads /data/beat \
+    && chown -R mamis /data
+USER mamis
 EXPOSE 8000
 CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--timeout", "90", "webapp:create_app()"]

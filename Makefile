@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
+# `make run PORT=5001` when 5000 is taken
+PORT ?= 5000
 
 .PHONY: setup run test lint bench bench-inbox bench-audit assets services browser
 
@@ -28,8 +30,8 @@ run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	$(FLASK) demo logins
-	@echo "MAMIS on http://127.0.0.1:5000"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "MAMIS on http://127.0.0.1:$(PORT)"
+	MAMIS_BASE_URL=$${MAMIS_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Browser tests drive Debian's chromium; Playwright's own download does not work here.
 browser:

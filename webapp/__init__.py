@@ -78,6 +78,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["EMBEDDED_BACKGROUND"] is None:
         app.config["EMBEDDED_BACKGROUND"] = not app.config.get("TESTING")
     production = app.config["ENV_NAME"] == "production"
+    if app.config["SMTP_URL"]:
+        from .mailer import smtp_target
+
+        smtp_target(app.config["SMTP_URL"])  # a misspelt scheme fails here, not at the first mail
     if not app.config["SECRET_KEY"]:
         if production:
             raise RuntimeError("MAMIS_SECRET_KEY must be set in production")

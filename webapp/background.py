@@ -35,10 +35,9 @@ def enqueue(job_name: str, work: Callable[[int], None], run_id: int, label: str)
         threading.Thread(target=_work_on_thread, args=(app, work, run_id, label), name=f"mamis-{label}-{run_id}",
                          daemon=True).start()
         return
-    try:
-        app.extensions["celery"].tasks[job_name].delay(run_id)
-    except Exception:  # the run is committed: its page shows it, and the beat resumes it
-        log.exception("could not enqueue or work %s %s; the beat will queue it again", job_name, run_id)
+    from .jobs import queue_job
+
+    queue_job(app.extensions["celery"].tasks[job_name], run_id)  # if not, the beat resumes the committed run
 
 
 def _work_on_thread(app: Flask, work: Callable[[int], None], run_id: int, label: str) -> None:

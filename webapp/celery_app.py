@@ -24,6 +24,14 @@ def init_app(app: Flask) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
+        # a worker or beat keeps trying a broker that is down, however long (the default gives up
+        # after 100 tries, about 45 minutes, and the process exits)
+        broker_connection_max_retries=None,
+        # a request that queues a job must not hang on a broker that accepts and never answers: the
+        # rows it queued stay `queued` and the beat's flush and resume jobs send them later
+        broker_transport_options={"socket_timeout": 5, "socket_connect_timeout": 3},
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                   "interval_max": 0.2},
         timezone="Asia/Tokyo",
         task_default_queue=app.config.get("CELERY_QUEUE") or "mamis",
         beat_schedule={

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 import sqlalchemy as sa
 from celery import shared_task
@@ -22,6 +23,29 @@ STALE_SENDING = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 20
 FIRST_PAUSE, LONGEST_PAUSE = dt.timedelta(minutes=1), dt.timedelta(hours=1)
 TIMER_RETRY = dt.timedelta(hours=1)
+#: after a broker failed to take a job, requests in this process queue none for this long: each
+#: try may wait for the broker's socket timeout (5 s), and what they would queue stays in the
+#: database for the beat's flush and resume jobs
+BROKER_REST_SECONDS = 30.0
+_broker_failed_at: float | None = None
+
+
+def queue_job(task, *args) -> bool:
+    """`task.delay(*args)`, unless the broker failed in this process within BROKER_REST_SECONDS.
+    Never raises: False when nothing was queued (the row it names stays to be resumed)."""
+    global _broker_failed_at
+    broker = current_app.config.get("BROKER_URL")
+    if broker and _broker_failed_at is not None and time.monotonic() - _broker_failed_at < BROKER_REST_SECONDS:
+        return False
+    try:
+        task.delay(*args)
+    except Exception:
+        if broker:
+            _broker_failed_at = time.monotonic()
+        log.exception("could not enqueue or run %s%s; the beat will queue it again", task.name, args)
+        return False
+    _broker_failed_at = None
+    return True
 
 
 def dispatch_notifications(ids: list[int]) -> None:
@@ -33,10 +57,7 @@ def dispatch_notifications(ids: list[int]) -> None:
     """
     task = current_app.extensions["celery"].tasks[send_notification.name]
     for notification_id in ids:
-        try:
-            task.delay(notification_id)
-        except Exception:
-            log.exception("could not send or enqueue notification %s; flush_outbox will retry", notification_id)
+        queue_job(task, notification_id)
 
 
 def pause_after(attempts: int) -> dt.timedelta:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import smtplib
+import ssl
 import tempfile
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 
 def build(config, note) -> EmailMessage:
@@ -17,20 +18,43 @@ def build(config, note) -> EmailMessage:
     msg["To"] = note.to_address
     msg["Subject"] = note.subject
     msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid(idstring=f"mamis-{note.id}")
+    # the sender's domain, not this host's name (a container id in production)
+    domain = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2] or None
+    msg["Message-ID"] = make_msgid(idstring=f"mamis-{note.id}", domain=domain)
     msg.set_content(note.body)
     return msg
+
+
+#: smtp:// plain (a relay on the same network), smtp+starttls:// the submission port (587) with
+#: STARTTLS before the login, smtps:// TLS from the start (465)
+SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
+def tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()
+
+
+def smtp_target(url: str) -> tuple[str, int, str, str, str]:
+    """(host, port, scheme, user, password) of MAMIS_SMTP_URL; the user and password percent-encoded
+    in the URL (`smtp+starttls://user%40example.jp:p%2Fw@host:587`). Raises ValueError."""
+    parsed = urlparse(url)
+    if parsed.scheme not in SCHEMES:
+        raise ValueError(f"MAMIS_SMTP_URL: use one of {', '.join(s + '://' for s in SCHEMES)}")
+    return (parsed.hostname or "127.0.0.1", parsed.port or SCHEMES[parsed.scheme], parsed.scheme,
+            unquote(parsed.username or ""), unquote(parsed.password or ""))
 
 
 def deliver(config, note) -> None:
     msg = build(config, note)
     url = config.get("SMTP_URL")
     if url:
-        parsed = urlparse(url)
-        smtp_cls = smtplib.SMTP_SSL if parsed.scheme == "smtps" else smtplib.SMTP
-        with smtp_cls(parsed.hostname or "127.0.0.1", parsed.port or 25, timeout=30) as smtp:
-            if parsed.username:
-                smtp.login(parsed.username, parsed.password or "")
+        host, port, scheme, user, password = smtp_target(url)
+        with (smtplib.SMTP_SSL(host, port, timeout=30, context=tls_context()) if scheme == "smtps"
+              else smtplib.SMTP(host, port, timeout=30)) as smtp:
+            if scheme == "smtp+starttls":
+                smtp.starttls(context=tls_context())  # the server's certificate checked, as for smtps
+            if user:
+                smtp.login(user, password)
             smtp.send_message(msg)
         return
     outbox = Path(config["OUTBOX_DIR"])

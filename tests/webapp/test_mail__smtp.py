@@ -139,3 +139,55 @@ def test_while_the_smtp_server_is_down_a_mail_waits_its_pause_and_arrives_when_i
     session.refresh(note)
     assert note.status == "sent" and [m["To"] for m in inbox.messages] == [account.email]
     assert jobs.pause_after(1) == dt.timedelta(minutes=1) and jobs.pause_after(30) == dt.timedelta(hours=1)
+
+
+def test_the_smtp_url_takes_starttls_and_percent_encoded_credentials():
+    from webapp.mailer import smtp_target
+
+    assert smtp_target("smtp+starttls://user%40example.jp:p%2Fw%23@mail.example.jp") == (
+        "mail.example.jp", 587, "smtp+starttls", "user@example.jp", "p/w#")
+    assert smtp_target("smtps://relay")[1:3] == (465, "smtps")
+    assert smtp_target("smtp://127.0.0.1:1025") == ("127.0.0.1", 1025, "smtp", "", "")
+    with pytest.raises(ValueError, match="smtp\\+starttls://"):
+        smtp_target("smpt://relay")
+
+
+def test_mail_goes_over_starttls_with_a_login_to_a_submission_server(app, session, monkeypatch, tmp_path):
+    """Port 587 servers want STARTTLS before AUTH: the login and the mail go inside TLS, the
+    server's certificate checked against the trusted ones (here the test's own)."""
+    import ssl
+    import subprocess
+
+    from aiosmtpd.smtp import AuthResult
+
+    from webapp import mailer
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                   check=True, capture_output=True)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password, session.ssl is not None))
+        return AuthResult(success=auth_data.login == b"user@example.jp" and auth_data.password == b"p/w#")
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="localhost", port=free_port(), tls_context=server_tls,
+                            require_starttls=True, authenticator=authenticate, auth_require_tls=True)
+    controller.start()
+    try:
+        monkeypatch.setattr(mailer, "tls_context", lambda: ssl.create_default_context(cafile=str(cert)))
+        monkeypatch.setitem(app.config, "SMTP_URL",
+                            f"smtp+starttls://user%40example.jp:p%2Fw%23@localhost:{controller.port}")
+        member = new_member(session)
+        account = session.get(UserAccount, member.user_id)
+        r = app.test_client().post("/password/forgot", data={"login_id": account.login_id, "email": account.email})
+        assert r.status_code == 200
+        assert logins == [(b"user@example.jp", b"p/w#", True)]
+        [msg] = [m for m in inbox.messages if m["To"] == account.email]
+        assert msg["Message-ID"].endswith("@mamis.example.jp>")  # the sender's domain, not this host's
+    finally:
+        controller.stop()

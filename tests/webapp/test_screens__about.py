@@ -78,3 +78,21 @@ def test_a_member_reads_every_notice_published_to_them_ended_ones_too(app, sessi
     assert archive.index("いまの小樽のお知らせ") < archive.index("終わった小樽のお知らせ")  # newest first
     assert "文京区のお知らせ" not in archive and "来月の小樽のお知らせ" not in archive
     assert login_client(app, "staff@otaru").get("/mypage/notices").status_code == 403
+
+
+def test_the_health_check_answers_without_a_login_and_fails_when_the_database_does(app, monkeypatch):
+    from types import SimpleNamespace
+
+    from webapp.views import health
+
+    client = app.test_client()
+    r = client.get("/healthz")
+    assert r.status_code == 200 and r.get_json() == {"status": "ok"}
+
+    def gone(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(health, "db", SimpleNamespace(session=lambda: SimpleNamespace(execute=gone), commit=gone,
+                                                      rollback=lambda: None))
+    r = client.get("/healthz")
+    assert r.status_code == 503 and r.get_json() == {"status": "unavailable"}

@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         designer,
         documents,
         fee_reduction,
+        health,
         import_runs,
         inbox,
         members,
@@ -40,5 +41,5 @@ def init_app(app: Flask) -> None:
     # the domain members allow in their mail filters (the receipt-mail notice, _mail_sent_notice.html)
     app.jinja_env.globals["mail_domain"] = lambda: (app.config.get("MAIL_FROM") or "").rpartition("@")[2]
     for module in (auth, account, mypage, members, apply, withdraw, transfer, inbox, admin, documents, notices,
-                   designer, certification, training, fee_reduction, categories, staff, about, import_runs):
+                   designer, certification, training, fee_reduction, categories, staff, about, import_runs, health):
         app.register_blueprint(module.bp)
