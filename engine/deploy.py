@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import sqlalchemy as sa
+from lxml import etree
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -21,7 +22,7 @@ from membership.fields import parse_id
 from membership.models import UserAccount
 
 from .models import NOTE_MAX, ProcessDefinition, ProcessInstance
-from .validation import CheckedFile, InvalidDefinition, Problem, check_bpmn, problems_of
+from .validation import CheckedFile, InvalidDefinition, Problem, check_bpmn, kind_of, problems_of
 
 __all__ = ["CheckedFile", "InvalidDefinition", "Problem", "check_bpmn", "problems_of", "deploy", "latest"]
 
@@ -29,6 +30,38 @@ def content_hash(xml: str) -> str:
     """The XML's identity for "changed or not": line endings do not count (a file checked out on
     Windows is the same version)."""
     return hashlib.sha256(xml.replace("\r\n", "\n").encode()).hexdigest()
+
+
+def _canonical(xml: str) -> bytes | None:
+    """The XML as canonical XML without the whitespace between elements: the same for a file
+    re-indented, its attributes reordered or its namespace prefixes' declarations moved."""
+    try:
+        parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+        return etree.tostring(etree.fromstring(xml.encode(), parser=parser), method="c14n")
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+
+
+def unchanged(current: ProcessDefinition | None, xml: str) -> bool:
+    """Whether `xml` is the content of `current`: the same text (line endings aside), or the same
+    XML laid out differently (an editor's save re-indents) — not a new version either way."""
+    if current is None:
+        return False
+    if current.content_hash == content_hash(xml):
+        return True
+    mine = _canonical(xml)
+    return mine is not None and mine == _canonical(current.xml)
+
+
+def kind_changed(current: ProcessDefinition | None, xml: str) -> Problem | None:
+    """A key is a process (BPMN) or a decision table (DMN) for good: a file of the other kind under
+    it would break every caller (a process's business rule task, My Page's credits)."""
+    if current is None:
+        return None
+    was, now = current.filename.rpartition(".")[2], kind_of(xml)
+    if was in ("bpmn", "dmn") and was != now:
+        return Problem(None, "bpmn.kind_changed", {"key": current.key, "was": was.upper(), "now": now.upper()})
+    return None
 
 
 def latest(session: Session, key: str) -> ProcessDefinition | None:
@@ -79,8 +112,10 @@ def deploy(session: Session, actor: Actor | None, xml: str, filename: str, known
                          or latest(session, k) is not None, decision_xml=decision_source(session, decisions))
     digest = content_hash(xml)
     current = latest(session, checked.key)
-    if current is not None and current.content_hash == digest:
+    if unchanged(current, xml):
         return current, False
+    if (problem := kind_changed(current, xml)) is not None:
+        raise InvalidDefinition([problem])
     definition = ProcessDefinition(
         key=checked.key, version=(current.version + 1) if current else 1, name=checked.name,
         content_hash=digest, filename=filename, xml=xml, calls=checked.calls,
@@ -133,9 +168,9 @@ def deploy_directory(session: Session, actor: Actor | None, root: Path,
     ordered = sorted(files, key=lambda p: (bool(checked[p].calls), str(p)))
     results = []
     for path in ordered:
-        key, digest = checked[path].key, content_hash(texts[path])
+        key = checked[path].key
         current = latest(session, key)
-        if current is not None and current.content_hash == digest:
+        if unchanged(current, texts[path]):
             results.append((current, "unchanged"))
         elif current is not None and current.deployed_by_user_id is not None and not force:
             results.append((current, "kept"))

@@ -18,7 +18,7 @@ from membership.db import utcnow
 from membership.errors import Conflict, NotFound, ValidationFailed
 
 from . import decision_check, dry_run
-from .deploy import content_hash, decision_source, deploy, latest
+from .deploy import decision_source, deploy, kind_changed, latest, unchanged
 from .models import ProcessDefinition, ProcessDraft
 from .validation import InvalidDefinition, Problem, kind_of, problems_of
 
@@ -60,6 +60,9 @@ def check(session: Session, key: str, xml: str | bytes) -> list[Problem]:
                                  decision_xml=decision_source(session))
     if checked is not None and checked.key != key:
         found.insert(0, Problem(None, "bpmn.key_mismatch", {"found": checked.key, "process": key}))
+    elif (problem := kind_changed(latest(session, key), xml if isinstance(xml, str) else xml.decode(
+            "utf-8", "replace"))) is not None:
+        found.insert(0, problem)
     return found
 
 
@@ -110,7 +113,7 @@ def deploy_draft(session: Session, actor: Actor, key: str, revision: int, note: 
     if found:
         raise InvalidDefinition(found)
     current = latest(session, key)
-    if current is not None and current.content_hash == content_hash(draft.xml):
+    if unchanged(current, draft.xml):
         raise Conflict("draft_unchanged", version=current.version)  # nothing to deploy: said, not faked
     definition, _ = deploy(session, actor, draft.xml, filename(key, draft.xml), note=note)
     if session.execute(sa.delete(ProcessDraft).where(ProcessDraft.id == draft.id,

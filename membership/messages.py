@@ -487,6 +487,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "en": "A file must hold exactly one executable process (found {found})."},
     "bpmn.unknown_call": {"ja": "呼び出すプロセス「{process}」はデプロイされていません。",
                           "en": "The called process \u201c{process}\u201d is not deployed."},
+    "bpmn.kind_changed": {
+        "ja": "「{key}」は{was}です。{now}のファイルでは置き換えられません（呼び出している処理が動かなくなります）。",
+        "en": "\u201c{key}\u201d is a {was} file; it cannot be replaced by a {now} file (whatever calls it would "
+              "break)."},
     "bpmn.key_mismatch": {"ja": "このファイルのプロセスIDは「{found}」です（「{process}」の編集中）。",
                           "en": "The file's process id is \u201c{found}\u201d, not \u201c{process}\u201d."},
     "bpmn.dmn_one_decision": {"ja": "DMNファイルには決定（decision）を1つだけ入れてください（{found}個あります）。",

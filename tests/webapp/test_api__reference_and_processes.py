@@ -79,6 +79,17 @@ def test_designers_deploy_new_versions_and_bad_bpmn_is_422(api):
                          data=xml.replace("事務局の審査", "事務局審査").replace("\n", "\r\n"),
                          content_type="application/xml")
     assert crlf.status_code == 200 and crlf.get_json()["version"] == before + 1  # line endings do not count
+    laid_out = xml.replace("事務局の審査", "事務局審査").replace(">\n", ">\n\n  ").replace('" ', '"  ')
+    relaid = designer.post("/api/v1/process-definitions/layer_review/versions", data=laid_out,
+                           content_type="application/xml")
+    assert relaid.status_code == 200 and relaid.get_json()["version"] == before + 1  # nor indentation
+    dmn = designer.get("/api/v1/process-definitions/certification_requirements/versions/latest").get_data(as_text=True)
+    over = designer.post("/api/v1/process-definitions/certification_requirements/versions",
+                         data=xml.replace('id="layer_review"', 'id="certification_requirements"'),
+                         content_type="application/xml")  # a process under a decision table's key
+    assert over.status_code == 422 and "DMN" in over.get_json()["error"]["fields"]["bpmn"]
+    assert designer.get("/api/v1/process-definitions/certification_requirements/versions/latest").get_data(
+        as_text=True) == dmn
     listed = designer.get("/api/v1/process-definitions/layer_review/versions").get_json()
     assert listed[0]["version"] == before + 1 and listed[0]["note"] == "rename the review"
     latest = designer.get("/api/v1/process-definitions/layer_review/versions/latest")

@@ -164,7 +164,7 @@ def import_draft(key):
         # a file that is not XML, or is another process's, would only replace the draft with
         # something the editor cannot show or must not deploy here: refused, the draft kept
         unusable = [p for p in designs.check(db.session(), key, xml) if p.key in ("bpmn.xml", "bpmn.key_mismatch",
-                                                                                 "bpmn.too_large")]
+                                                                                 "bpmn.kind_changed", "bpmn.too_large")]
         if unusable:
             problem = translate("このファイルは読み込めません（下書きはそのままです）。") + " " + \
                 unusable[0].render(current_lang())
