@@ -26,6 +26,14 @@ DECISIONS = ("approve", "reject", "return")
 MAX_COMMENT = 1000
 
 
+def _task_holders(session: Session, application_id: int) -> set[int]:
+    return set(session.scalars(sa.select(HumanTask.association_id).where(
+        HumanTask.application_id == application_id, HumanTask.association_id.is_not(None)).distinct()))
+
+
+applications.task_holders = _task_holders  # what an office is asked to decide, it sees
+
+
 def _scope(actor: Actor, on_behalf: bool = False):
     """The one place that says which human tasks an actor may see and work.
 

@@ -963,15 +963,27 @@ def cancel(session: Session, actor: Actor, app: Application) -> None:
 
 # --- reading --------------------------------------------------------------------------------
 
+def _no_task_holders(session: Session, application_id: int) -> set[int]:
+    return set()
+
+
+#: (session, application id) -> the associations a process asked to decide on the application (the
+#: holders of its review tasks). The engine sets it at import: this package knows nothing of its tables.
+task_holders = _no_task_holders
+
+
 def can_see_application(session: Session, actor: Actor, app: Application) -> bool:
-    """Scope rule for applications: the applicant, or a secretariat one of whose parts it is."""
+    """Scope rule for applications: the applicant, or a secretariat one of whose parts it is — or
+    whom its process asked to decide on it (a designer's added step, e.g. JMA's final check of an
+    application that names no JMA part: what an office is asked to decide, it sees)."""
     if actor.role == "member":
         return app.applicant_user_id == actor.user_id
     if actor.is_secretariat:
         if app.kind == "session" and session.scalar(sa.select(TrainingSession.organiser_association_id).where(
                 TrainingSession.application_id == app.id)) == actor.association_id:
             return True  # the organiser's office: it follows (and amends) what it applied for
-        return any(p.association_id == actor.association_id for p in app.parts)
+        return any(p.association_id == actor.association_id for p in app.parts) or (
+            actor.association_id in task_holders(session, app.id))
     return actor.role == "admin"
 
 

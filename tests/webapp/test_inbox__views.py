@@ -1118,3 +1118,23 @@ def test_the_task_page_says_where_the_application_stands_at_each_association(app
     assert "審査中" in mine and "未着（前の医師会の審査待ち）" in above
     english = text(login(app, "staff@chuoeast").get(f"/tasks/{t1}?lang=en"))
     assert "Not here yet (waiting for the review before)" in english
+
+
+def test_an_office_a_process_asks_to_decide_sees_the_application_though_it_names_no_part_of_it(app, session):
+    """A designer may add a step for an association outside the application's chain (JMA's final
+    check, a society's review): its staff are asked to decide, so they see what they decide — in the
+    screens as in the API; an office that is asked nothing still sees nothing."""
+    from membership import applications
+
+    member = new_member(session)
+    filed = file_enrolment(session, member, chain=[("chuoeast", "A-1"), ("sapporo", "A-1"), ("hokkaido", "A")])
+    task = session.scalars(sa.select(HumanTask).where(HumanTask.application_id == filed.id,
+                                                      HumanTask.status == "open")).one()
+    # as the process would have made it: the step's candidate association is 小樽市医師会
+    task.association_id = session.scalar(sa.select(Association.id).where(Association.code == "otaru"))
+    session.flush()
+    page = login(app, "staff@otaru").get(f"/tasks/{task.id}")
+    assert page.status_code == 200 and str(filed.id) in text(page)
+    assert applications.can_see_application(session, actor_for(session, "staff@otaru"), filed)
+    assert not applications.can_see_application(session, actor_for(session, "staff@bunkyo"), filed)
+    assert login(app, "staff@bunkyo").get(f"/tasks/{task.id}").status_code == 404
