@@ -22,6 +22,7 @@ from membership.models import UserAccount
 
 from . import tasks
 from .models import BulkRun, BulkRunItem, HumanTask
+from .runtime import ProcessFailed
 
 #: a board meeting's worth (the inbox's "all matching this filter" selects up to this many)
 BULK_MAX = 1000
@@ -110,6 +111,10 @@ def record_failure(session: Session, run_id: int, position: int, error: DomainEr
     if run.status in ENDED or run.position != position:
         return
     item.outcome, item.done_at, item.error = "failed", utcnow(), stored(error)
+    if isinstance(error, ProcessFailed):  # the process's own fault: an incident for the designers
+        from .incidents import record
+
+        record(session, Actor.of(_account), error)
     run.failed += 1
     _advance(run)
     session.flush()

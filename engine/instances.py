@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from membership.actors import Actor
 from membership.errors import NotFound
-from membership.models import AuditEvent
 
 from . import deploy, positions
+from .incidents import of_instance
 from .models import HumanTask, ProcessDefinition, ProcessInstance
 from .runtime import restore
 
@@ -49,18 +49,12 @@ def view(session: Session, actor: Actor, instance_id: int, with_diagrams: bool =
     tasks = list(session.scalars(sa.select(HumanTask).where(HumanTask.instance_id == instance.id)
                                  .order_by(HumanTask.created_at, HumanTask.id)))
     data = positions.instance_data(session, actor, instance, actor.role == "designer", workflow)
-    return {"instance": instance, "definition": session.get(ProcessDefinition, instance.definition_id),
-            "tasks": tasks, "data": data, "incidents": incidents(session, instance.id),
+    definition = session.get(ProcessDefinition, instance.definition_id)
+    # a newer version of the process or of one it calls: "migrate to the latest" has something to do
+    outdated = any((newest := deploy.latest(session, key)) is not None and newest.id != definition_id
+                   for key, definition_id in (instance.definition_ids or {}).items())
+    return {"instance": instance, "definition": definition, "outdated": outdated,
+            "tasks": tasks, "data": data, "incidents": of_instance(session, instance),
             "diagrams": positions.positions(session, actor, instance, workflow) if with_diagrams else None}
 
 
-#: the audit actions that record a step the process itself made fail (rolled back)
-INCIDENTS = ("process.incident", "instance.timer_failed")
-
-
-def incidents(session: Session, instance_id: int, limit: int = 20) -> list[AuditEvent]:
-    """The latest failed steps of an instance (newest first): a user's step or a timer that the
-    process's own error rolled back, with the engine's reason (as Camunda Cockpit's incidents)."""
-    return list(session.scalars(sa.select(AuditEvent).where(
-        AuditEvent.object_type == "process_instance", AuditEvent.object_id == instance_id,
-        AuditEvent.action.in_(INCIDENTS)).order_by(AuditEvent.id.desc()).limit(limit)))

@@ -48,10 +48,16 @@ class ProcessFailed(DomainError):
     code = "process_failed"
     message_key = "process_failed"
 
-    def __init__(self, detail: str, instance_id: int | None = None):
+    def __init__(self, detail: str, instance_id: int | None = None, element: str = "", element_name: str = "",
+                 process: str = ""):
         super().__init__()
         self.detail = detail
         self.instance_id = instance_id
+        #: the BPMN element that failed (its id and name) and the process holding it (a called one,
+        #: perhaps), where the engine says
+        self.element, self.element_name, self.process = element, element_name, process
+        #: the version a start failed on (no instance was kept)
+        self.definition_id: int | None = None
 
     def __str__(self) -> str:
         return self.detail
@@ -158,12 +164,15 @@ def advance(workflow: BpmnWorkflow, instance_id: int | None = None) -> None:
     except ServiceFailed as exc:
         raise exc.original from exc
     except Exception as exc:
-        cause = exc
+        cause, spec = exc, None
         while cause is not None:
             if isinstance(cause, ServiceFailed):
                 raise cause.original from exc
+            spec = spec or getattr(cause, "task_spec", None)
             cause = cause.__cause__ or getattr(cause, "exception", None)
-        raise ProcessFailed(str(exc), instance_id) from exc
+        raise ProcessFailed(str(exc), instance_id, getattr(spec, "bpmn_id", None) or "",
+                            getattr(spec, "bpmn_name", None) or "",
+                            getattr(getattr(spec, "_wf_spec", None), "name", None) or "") from exc
 
 
 def start_instance(session: Session, actor: Actor, key: str, data: dict,
@@ -179,7 +188,11 @@ def start_instance(session: Session, actor: Actor, key: str, data: dict,
                             script_engine=RestrictedScriptEngine(SERVICES, RunContext(session, actor)))
     # Initial data goes on the READY start task (workflow.set_data is invisible to expressions).
     workflow.get_tasks(state=TaskState.READY)[0].set_data(**data)
-    advance(workflow)
+    try:
+        advance(workflow)
+    except ProcessFailed as exc:
+        exc.definition_id = definition.id  # no instance is kept: the incident is the version's
+        raise
     instance = ProcessInstance(definition_id=definition.id, definition_ids=ids, application_id=application_id,
                                status="running", state={})
     _store(instance, workflow)

@@ -487,6 +487,15 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "en": "A file must hold exactly one executable process (found {found})."},
     "bpmn.unknown_call": {"ja": "呼び出すプロセス「{process}」はデプロイされていません。",
                           "en": "The called process \u201c{process}\u201d is not deployed."},
+    "incident.expression": {
+        "ja": "式「{expression}」を評価できませんでした（まだ値のない名前や、期間の引用符忘れ \"P5D\" など）。",
+        "en": "The expression \u201c{expression}\u201d could not be evaluated (a name with no value yet, or a "
+              "duration without its quotes, \"P5D\")."},
+    "incident.no_association": {"ja": "担当の医師会「{code}」が見つかりません。",
+                                "en": "There is no association \u201c{code}\u201d to hold the task."},
+    "incident.no_condition_holds": {"ja": "分岐の条件がどれも成り立ちませんでした（既定の流れもありません）。",
+                                    "en": "None of the gateway's conditions held, and it has no default flow."},
+    "incident.other": {"ja": "プロセスの実行に失敗しました。", "en": "The process failed."},
     "bpmn.kind_changed": {
         "ja": "「{key}」は{was}です。{now}のファイルでは置き換えられません（呼び出している処理が動かなくなります）。",
         "en": "\u201c{key}\u201d is a {was} file; it cannot be replaced by a {now} file (whatever calls it would "

@@ -1453,3 +1453,16 @@ EN.update({"追加で入会する郡市区等医師会": "City/county associatio
            "下層の医師会に入会する": "join an association below"})
 EN.update({"パスワードを表示": "Show the password"})
 EN.update({"すでに所属している医師会": "Already a member of"})
+EN.update({  # incidents (nineteenth session)
+    "すべてのプロセス": "All processes", "インシデント": "Incidents", "インシデントはありません。": "No incidents.",
+    "エンジンのメッセージ": "The engine's message", "プロセス": "Process",
+    "プロセスの誤りのために失敗した処理です（申請の開始・利用者の操作・タイマー）。失敗した操作は取り消され、何も変更されていません。プロセスを直した版を公開し、実行中の申請は最新版へ移行してください。":
+        "Steps that failed because of an error in the process (a start, a user's step, a timer). Each failed step "
+        "was undone; nothing changed. Deploy a version that fixes the process and migrate the running instances "
+        "to it.",
+    "以前の失敗のあと、この申請の処理は先へ進んでいます（解決済み）。":
+        "Since the earlier failure this instance has moved on (resolved).",
+    "未解決": "Unresolved", "未解決だけを表示": "Show unresolved only", "未解決のインシデント": "Unresolved incidents",
+    "申請の開始": "Start of an application", "要素": "Element", "解決済み": "Resolved",
+    "解決済みも表示（過去{days}日）": "Show resolved too (last {days} days)", "（開始時）": "(at the start)",
+})

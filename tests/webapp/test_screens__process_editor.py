@@ -186,11 +186,16 @@ def test_a_draft_the_dry_run_cannot_finish_is_deployed_only_when_confirmed_and_t
     r = office.post(f"/tasks/{task.id}", data={"csrf_token": _csrf(designer), "decision": "approve"})
     assert r.status_code == 500 and "プロセス）に誤りがある" in r.get_data(as_text=True)
     assert open_task_for(session, staff, app_on_broken.id).id == task.id  # nothing changed
-    [incident] = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "process.incident",
+    [incident] = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "instance.incident",
                                                              AuditEvent.object_id == task.instance_id)).all()
     assert "No conditions satisfied" in incident.detail["detail"]
+    assert incident.detail["element"]  # the gateway that failed, by its id
     viewer = designer.get(f"/designer/instances/{task.instance_id}").get_data(as_text=True)
-    assert 'id="incidents-title"' in viewer and "No conditions satisfied" in viewer
+    assert 'id="incidents-title"' in viewer and "No conditions satisfied" in viewer and "未解決" in viewer
+    assert "分岐の条件がどれも成り立ちませんでした" in viewer
+    listed = designer.get("/designer/incidents").get_data(as_text=True)
+    assert f"#{task.instance_id}" in listed and incident.detail["element"] in listed
+    assert 'id="incidents-layer_review"' in designer.get("/designer/processes").get_data(as_text=True)
 
 
 def test_a_draft_started_before_a_later_deployment_says_what_it_would_undo(app, session):
@@ -233,3 +238,34 @@ def test_a_diagram_cannot_break_out_of_the_editors_config_block(app, session):
     assert "<" not in block and "&" not in block  # every markup character escaped inside the block
     assert "<!--<script>" in json.loads(block)["xml"]  # and the diagram itself intact
     assert page.index('id="modeler-config"') < page.index("bpmn-editor.js")  # the bundle is still loaded after it
+
+
+def test_a_start_the_process_makes_fail_is_an_incident_of_its_version_until_a_fix_is_deployed(app, session):
+    """No instance is kept when the first step fails (a timer's duration written without its quotes):
+    the failure is recorded against the version, with the element, and listed for the designers;
+    a newer version resolves it."""
+    from membership.models import AuditEvent
+
+    from ..helpers import enrolment_body
+    from .conftest import ApiClient
+
+    enrolment = (ROOT / "processes/enrolment/enrolment.bpmn").read_text(encoding="utf-8")
+    broken, created = deploy.deploy(session, actor_for(session, "designer01"),
+                                    enrolment.replace('"R30/" + escalate_at + "/P1D"', "R30/P1D"), "enrolment.bpmn")
+    assert created
+    session.commit()
+    member = new_member(session)
+    r = ApiClient(app.test_client(), member.login_id).post("/api/v1/applications", json=enrolment_body())
+    assert r.status_code == 500 and r.get_json()["error"]["code"] == "process_failed"
+    [failed] = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "process.start_failed",
+                                                           AuditEvent.object_id == broken.id)).all()
+    assert failed.detail["version"] == broken.version and "R30/P1D" in failed.detail["detail"]
+    assert failed.detail["element"] and failed.detail["process"] == "enrolment"
+    designer = login(app, "designer01")
+    listed = designer.get("/designer/incidents?key=enrolment").get_data(as_text=True)
+    assert "（開始時）" in listed and "R30/P1D" in listed and "未解決" in listed
+    deploy.deploy(session, actor_for(session, "designer01"), enrolment, "enrolment.bpmn")  # the fix
+    session.commit()
+    assert "（開始時）" not in designer.get("/designer/incidents?key=enrolment").get_data(as_text=True)
+    shown = designer.get("/designer/incidents?key=enrolment&all=1").get_data(as_text=True)
+    assert "（開始時）" in shown and "解決済み" in shown

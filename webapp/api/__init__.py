@@ -14,7 +14,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 
 from engine.runtime import ProcessFailed
-from membership import accounts, audit, registration
+from membership import accounts, registration
 from membership.actors import Actor
 from membership.db import lost_a_race
 from membership.errors import (
@@ -142,14 +142,14 @@ api = MamisApi()
 
 def _record_incident(app: Flask, exc: ProcessFailed) -> None:
     """The step rolled back; what broke is kept for the designers (the instance's page lists it)."""
+    from engine import incidents
+
     from ..security import actor
 
-    app.logger.error("process instance %s failed: %s", exc.instance_id, exc.detail)
-    if exc.instance_id is None:
-        return
+    app.logger.error("process instance %s (version %s) failed at %s: %s", exc.instance_id, exc.definition_id,
+                     exc.element or "?", exc.detail)
     try:
-        audit.record(db.session(), actor(), "process.incident", "process_instance", exc.instance_id,
-                     detail=exc.detail[:500])
+        incidents.record(db.session(), actor(), exc)
         db.commit()
     except Exception:  # the user's answer does not depend on it
         app.logger.exception("could not record the incident of process instance %s", exc.instance_id)

@@ -10,7 +10,7 @@ import json
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 
-from engine import changes, decision_check, deploy, designs, dry_run, migration, positions, validation
+from engine import changes, decision_check, deploy, designs, dry_run, incidents, migration, positions, validation
 from engine import instances as engine_instances
 from engine.services import SERVICES
 from membership import applications, certifications
@@ -35,7 +35,8 @@ def library():
     s = db.session()
     drafts = designs.drafts_by_key(s)
     processes = [{**p, "draft": drafts.get(p["key"])} for p in deploy.library(s)]
-    return render_template("designer/library.html", processes=processes, is_admin=actor().role == "admin")
+    return render_template("designer/library.html", processes=processes, is_admin=actor().role == "admin",
+                           incident_counts=incidents.open_counts(s))
 
 
 @bp.route("/processes/<key>/versions/<int:version>.bpmn")
@@ -48,10 +49,25 @@ def download(key, version):
         "Content-Disposition": f'attachment; filename="{key}-v{version}.bpmn"'})
 
 
+@bp.route("/incidents")
+@roles_required("designer", "admin")
+def incident_list():
+    """インシデント: the steps the processes themselves made fail in the last 90 days (a start, a
+    user's step, a timer), newest first — unresolved first in sight, each with its process, version,
+    instance, element and reason (as Camunda Cockpit's incident list)."""
+    key = request.args.get("key") or None
+    show_all = request.args.get("all") == "1"
+    rows = incidents.recent(db.session(), key=key, open_only=not show_all)
+    return render_template("designer/incidents.html", rows=rows, key=key, show_all=show_all,
+                           window_days=incidents.WINDOW.days)
+
+
 @bp.route("/instances")
 @roles_required("designer", "admin")
 def instances():
     """Instances of one process version (from the library), newest first, with where each stands."""
+    if not request.args.get("key"):
+        return redirect(url_for("designer.incident_list"))
     definition, rows, open_tasks = engine_instances.of_version(db.session(), request.args.get("key", ""),
                                                                request.args.get("version", ""))
     return render_template("designer/instances.html", definition=definition, rows=rows, open_tasks=open_tasks)
@@ -64,7 +80,7 @@ def instance(instance_id):
     page), the task history, and the data (personal values masked for designers)."""
     seen = engine_instances.view(db.session(), actor(), instance_id)
     return render_template("designer/instance.html", instance=seen["instance"], definition=seen["definition"],
-                           history=seen["tasks"], incidents=seen["incidents"],
+                           history=seen["tasks"], incidents=seen["incidents"], outdated=seen["outdated"],
                            data={k: json.dumps(v, ensure_ascii=False) for k, v in seen["data"].items()})
 
 
