@@ -17,8 +17,8 @@ from membership.actors import Actor
 from membership.db import utcnow
 from membership.errors import Conflict, NotFound, ValidationFailed
 
-from . import decision_check, dry_run
-from .deploy import decision_source, deploy, kind_changed, latest, unchanged
+from . import decision_check, dry_run, validation
+from .deploy import decision_source, deploy, kind_changed, latest, latest_of_each, unchanged
 from .models import ProcessDefinition, ProcessDraft
 from .validation import InvalidDefinition, Problem, kind_of, problems_of
 
@@ -154,10 +154,39 @@ def failing(session: Session, key: str, xml: str) -> bool:
     return any(r.draft_outcome in ("error", "loop") for r in dry_run.dry_run(session, key, xml, DRY_RUN_SIZE))
 
 
+def known_names(session: Session, key: str) -> set[str]:
+    """The names the deployed processes and decision tables give values to (result variables,
+    outputs), but `key`'s own: what a draft may read without setting it itself."""
+    found: set[str] = set()
+    for other, xml in session.execute(latest_of_each(ProcessDefinition.key, ProcessDefinition.xml)):
+        if other != key:
+            found |= validation.names_set(xml)
+    return found
+
+
+def unknown_names(session: Session, key: str, xml: str) -> list[Problem]:
+    """The names the draft reads that nothing sets (validation.unknown_names)."""
+    return validation.unknown_names(xml, known_names(session, key))
+
+
+def untried(session: Session, key: str, xml: str) -> bool:
+    """A process draft with no past application to replay: the dry run proved nothing."""
+    return kind_of(xml) != "dmn" and not list(dry_run.candidates(session, key, 1))
+
+
 def risks(session: Session, key: str, draft: ProcessDraft) -> list[str]:
     """What deploying the draft must be confirmed for (the screen's tick, the API's `confirm`):
-    "overtaken" (later versions it would undo), "failing" (its dry run finds it at fault)."""
+    "overtaken" (later versions it would undo), "failing" (its dry run finds it at fault),
+    "unknown_names" (expressions read names nothing sets: a typo, a duration without quotes),
+    "untried" (a process no past application could be replayed on). None for a draft equal to the
+    latest version: there is nothing to deploy (deploy_draft says so)."""
+    if unchanged(latest(session, key), draft.xml):
+        return []
     found = ["overtaken"] if overtaken(session, key, draft) else []
     if failing(session, key, draft.xml):
         found.append("failing")
+    if unknown_names(session, key, draft.xml):
+        found.append("unknown_names")
+    if untried(session, key, draft.xml):
+        found.append("untried")
     return found

@@ -7,6 +7,7 @@ API can say what is wrong in the user's language.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 from dataclasses import dataclass, field, replace
@@ -257,6 +258,73 @@ def _owner(node) -> str | None:
             return node.get("id")
         node = node.getparent()
     return None
+
+
+#: the names every process has: what a filing starts it with (engine.flows) and what a person's
+#: decision on a user task adds (engine.tasks.complete_task)
+START_NAMES = frozenset({"application_id", "applicant_user_id"})
+DECISION_NAMES = frozenset({"decision", "comment", "decided_by"})
+
+
+def names_set(xml: str | bytes) -> set[str]:
+    """The names a BPMN or DMN file gives values to: service tasks' result variables,
+    multi-instance items, and a decision table's outputs."""
+    try:
+        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml,
+                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return set()
+    found = {n.get("resultVariable") for n in root.iterfind(".//spiffworkflow:serviceTaskOperator", NS)}
+    for tag in ("inputDataItem", "outputDataItem"):
+        found |= {n.get("name") or n.get("id") for n in root.iterfind(f".//bpmn:{tag}", NS)}
+    for tag in ("loopDataInputRef", "loopDataOutputRef"):
+        found |= {(n.text or "").strip() for n in root.iterfind(f".//bpmn:{tag}", NS)}
+    found |= {n.get("name") for n in root.iter() if isinstance(n.tag, str) and etree.QName(n).localname == "output"
+              and "omg.org/spec/DMN/" in (etree.QName(n).namespace or "")}
+    return {name for name in found if name}
+
+
+def _names_read(text: str) -> set[str]:
+    try:
+        tree = safe_eval.parse(text)
+    except safe_eval.UnsafeExpression:
+        return set()  # reported as a problem already
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def unknown_names(xml: str | bytes, known: set[str]) -> list[Problem]:
+    """The names the file's expressions read that nothing gives a value to — not the filing, not a
+    decision, not a service task or decision table of this file or of any deployed one (`known`).
+    A misspelt variable (`desicion`) or a duration without its quotes (R30/P1D) passes the syntax
+    check and fails at run time: the designer confirms it before deploying (designs.risks)."""
+    try:
+        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml,
+                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return []
+    if "omg.org/spec/DMN/" in (etree.QName(root).namespace or ""):
+        return []
+    given = set(known) | START_NAMES | DECISION_NAMES | names_set(xml) | set(safe_eval.FUNCTIONS) \
+        | set(safe_eval.CONSTANTS)
+    reads: list[tuple[str | None, str]] = []
+    for node in root.iterfind(".//bpmn:conditionExpression", NS):
+        reads.append((_owner(node), node.text or ""))
+    for node in root.iterfind(".//spiffworkflow:parameter", NS):
+        reads.append((_owner(node), node.get("value", "")))
+    for node in root.iterfind(".//spiffworkflow:property", NS):
+        if node.get("name") in EXPRESSION_PROPERTIES:
+            reads.append((_owner(node), node.get("value", "")))
+    for tag in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
+        for node in root.iterfind(f".//bpmn:{tag}", NS):
+            reads.append((_owner(node), node.text or ""))
+    problems, seen = [], set()
+    for element, text in reads:
+        for name in sorted(_names_read(text) - given):
+            if (element, name) not in seen:
+                seen.add((element, name))
+                problems.append(Problem(element, "bpmn.unknown_name",
+                                        {"variable": name, "expression": text.strip()[:80]}))
+    return _named(xml, problems)
 
 
 def _expression(text: str, element: str | None, key: str, problems: list[Problem], **params) -> None:

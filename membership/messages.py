@@ -366,10 +366,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "Send the body as JSON, with Content-Type: application/json."},
     "deploy_needs_confirmation": {
         "ja": "この下書きは公開前の確認が必要です（{risks}: failing = 試行で処理できない申請・判定があります、overtaken = "
-              "後から公開された版を取り消します）。確かめたうえで confirm=true を付けて公開してください。",
+              "後から公開された版を取り消します、unknown_names = 値の入らない名前を式が読んでいます（下書きの "
+              "warnings）、untried = 試行できる完了済みの申請がありません）。確かめたうえで confirm=true を付けて"
+              "公開してください。",
         "en": "Deploying this draft needs a confirmation ({risks}: failing = its dry run finds applications or decisions "
-              "it cannot handle; overtaken = it undoes versions deployed since it began). Check, then deploy with "
-              "confirm=true."},
+              "it cannot handle; overtaken = it undoes versions deployed since it began; unknown_names = its "
+              "expressions read names nothing sets (the draft's warnings); untried = no completed application "
+              "to try it on). Check, then deploy with confirm=true."},
     "not_a_decision": {"ja": "{process} の下書きは判定表（DMN）ではありません。プロセスの下書きはドライラン（dry-run）で確かめてください。",
                        "en": "The draft of {process} is not a decision table (DMN); check a process draft with its dry run."},
     "draft_unchanged": {"ja": "この下書きは最新版 v{version} と同じです。公開する変更はありません（不要なら下書きを破棄してください）。",
@@ -496,6 +499,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "incident.no_condition_holds": {"ja": "分岐の条件がどれも成り立ちませんでした（既定の流れもありません）。",
                                     "en": "None of the gateway's conditions held, and it has no default flow."},
     "incident.other": {"ja": "プロセスの実行に失敗しました。", "en": "The process failed."},
+    "bpmn.unknown_name": {
+        "ja": "「{variable}」に値を入れる処理がありません（式: {expression}）。",
+        "en": "Nothing gives \u201c{variable}\u201d a value (expression: {expression})."},
     "bpmn.kind_changed": {
         "ja": "「{key}」は{was}です。{now}のファイルでは置き換えられません（呼び出している処理が動かなくなります）。",
         "en": "\u201c{key}\u201d is a {was} file; it cannot be replaced by a {now} file (whatever calls it would "

@@ -1466,3 +1466,10 @@ EN.update({  # incidents (nineteenth session)
     "申請の開始": "Start of an application", "要素": "Element", "解決済み": "Resolved",
     "解決済みも表示（過去{days}日）": "Show resolved too (last {days} days)", "（開始時）": "(at the start)",
 })
+EN.update({
+    "このプロセスで完了した申請がまだないため、試行で確かめられていません。":
+        "No application has been completed with this process yet, so the dry run could not try it.",
+    '式が、どの処理でも値の入らない名前を読んでいます（綴りの誤りや、期間の引用符忘れ "P5D" ではありませんか）。このまま公開すると、その式を評価する処理が失敗します:':
+        'Expressions read names that nothing gives a value to (a misspelling, or a duration without its quotes, '
+        '"P5D"?). Deployed as it is, whatever evaluates them fails:',
+})

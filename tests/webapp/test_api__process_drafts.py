@@ -17,6 +17,9 @@ XML = {"content_type": "application/xml"}
 
 
 def test_draft_saved_with_problems_cannot_be_deployed_until_fixed(api, session):
+    from .test_screens__process_editor import _one_application_reviewed
+
+    _one_application_reviewed(session)
     designer = api("designer01")
     assert designer.get(DRAFT).status_code == 404
     bad = REVIEW.replace('decision == "reject"', "decision.__class__")

@@ -27,8 +27,8 @@ def _csrf(client, path="/designer/processes/layer_review/edit") -> str:
     return _config(client.get(path))["csrf"]
 
 
-def _save(client, xml, revision, csrf):
-    return client.put("/designer/processes/layer_review/draft", data=xml, content_type="application/xml",
+def _save(client, xml, revision, csrf, key="layer_review"):
+    return client.put(f"/designer/processes/{key}/draft", data=xml, content_type="application/xml",
                       headers={"X-CSRFToken": csrf, "X-Draft-Revision": str(revision)})
 
 
@@ -61,7 +61,18 @@ def test_save_needs_a_current_revision(app, session):
     assert _config(client.get("/designer/processes/layer_review/edit"))["revision"] == 1
 
 
+def _one_application_reviewed(session) -> None:
+    """A completed review on layer_review: the dry run has something to replay."""
+    from engine import tasks
+
+    staff = actor_for(session, "staff@otaru")
+    done = file_enrolment(session, new_member(session), chain=[("otaru", "A-1")])
+    tasks.complete_task(session, staff, open_task_for(session, staff, done.id).id, "approve")
+    session.commit()
+
+
 def test_review_shows_problems_and_deploy_is_refused_until_fixed(app, session):
+    _one_application_reviewed(session)
     client = login(app, "designer01")
     csrf = _csrf(client)
     saved = _save(client, REVIEW.replace('value="review_decision"', 'value="no_such_form"'), 0, csrf).get_json()
@@ -153,10 +164,10 @@ def test_a_process_file_is_read_in_as_the_draft_with_the_same_checks(app, sessio
 
 
 def test_a_draft_the_dry_run_cannot_finish_is_deployed_only_when_confirmed_and_then_fails_clearly(app, session):
-    """A gateway whose conditions no longer hold (a typo) passes the checks, but the dry run cannot
-    finish past applications with it: the review says so and deploying needs a tick. Deployed anyway,
-    the step that reaches the gateway rolls back with a message that the process is at fault, and
-    the instance's page lists the incident for the designers."""
+    """A gateway whose conditions no longer hold (a typo in a value) passes the checks, but the dry
+    run cannot finish past applications with it: the review says so and deploying needs a tick.
+    Deployed anyway, the step that reaches the gateway rolls back with a message that the process is
+    at fault, and the instance's page lists the incident for the designers."""
     from engine import tasks
     from membership.models import AuditEvent
 
@@ -269,3 +280,41 @@ def test_a_start_the_process_makes_fail_is_an_incident_of_its_version_until_a_fi
     assert "（開始時）" not in designer.get("/designer/incidents?key=enrolment").get_data(as_text=True)
     shown = designer.get("/designer/incidents?key=enrolment&all=1").get_data(as_text=True)
     assert "（開始時）" in shown and "解決済み" in shown
+
+
+def test_expressions_reading_names_nothing_sets_and_untried_processes_need_a_tick(app, session, api):
+    """A misspelt variable or a duration without its quotes passes the syntax check and fails at run
+    time: the review names each such name and its element, and deploying needs a tick (the API's
+    confirm=true, its draft listing them as warnings). A process no application has finished yet
+    cannot be tried: that needs the tick too."""
+    _one_application_reviewed(session)
+    designer = login(app, "designer01")
+    csrf = _csrf(designer)
+    typo = REVIEW.replace('decision == "reject"', 'desicion == "reject"')
+    assert _save(designer, typo, 0, csrf).get_json()["problems"] == []
+    page = designer.get("/designer/processes/layer_review/review").get_data(as_text=True)
+    risk = re.search(r'id="risk-unknown-names".*?</ul>', page, re.S).group(0)
+    assert "desicion" in risk and "flow_reject" in risk and 'id="risk-untried"' not in page
+    before = deploy.latest(session, "layer_review").version
+    designer.post("/designer/processes/layer_review/deploy", data={"csrf_token": csrf, "revision": "1"})
+    assert deploy.latest(session, "layer_review").version == before
+    body = api("designer01").get("/api/v1/process-definitions/layer_review/draft").get_json()
+    assert body["deployable"] and [w["code"] for w in body["warnings"]] == ["unknown_name"]
+    r = api("designer01").post("/api/v1/process-definitions/layer_review/draft/deploy", headers={"If-Match": "1"})
+    assert r.status_code == 409 and "unknown_names" in r.get_json()["error"]["message"]
+    # the shipped processes read nothing unknown
+    from engine import designs, validation
+
+    for path in (ROOT / "processes").rglob("*.bpmn"):
+        if "tests" not in path.parts:
+            key = path.stem
+            assert designs.unknown_names(session, key, path.read_text(encoding="utf-8")) == [], path
+    # a process that has never finished an application: nothing to try it on
+    fresh = REVIEW.replace('id="layer_review"', 'id="trial_review"')
+    deploy.deploy(session, actor_for(session, "designer01"), fresh, "trial_review.bpmn")
+    session.commit()
+    assert _save(designer, fresh.replace('name="事務局の審査"', 'name="試しの審査"'), 0,
+                 _csrf(designer, "/designer/processes/trial_review/edit"), key="trial_review").status_code == 200
+    page = designer.get("/designer/processes/trial_review/review").get_data(as_text=True)
+    assert 'id="risk-untried"' in page and 'name="confirm"' in page
+    assert validation.unknown_names(fresh, set()) != []  # `part` comes from its caller's processes

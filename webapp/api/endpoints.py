@@ -592,7 +592,9 @@ def _revision() -> int:
 def _draft_dict(draft, with_xml: bool = False) -> dict:
     found = designs.problems(draft)
     out = {"key": draft.key, "revision": draft.revision, "base_version": draft.base_version,
-           "saved_at": draft.saved_at.isoformat() + "Z", "problems": _problem_dicts(found), "deployable": not found}
+           "saved_at": draft.saved_at.isoformat() + "Z", "problems": _problem_dicts(found), "deployable": not found,
+           # names its expressions read that nothing sets: deployable, but only with confirm=true
+           "warnings": [] if found else _problem_dicts(designs.unknown_names(db.session(), draft.key, draft.xml))}
     if with_xml:
         out["xml"] = draft.xml
     return out

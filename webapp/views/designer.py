@@ -236,11 +236,14 @@ def review(key):
     found = designs.problems(draft)
     replays, decision, failing = ([], None, []) if found else _trial(s, key, draft.xml)
     current = deploy.latest(s, key)
+    same = deploy.unchanged(current, draft.xml)
     return render_template("designer/review.html", key=key, draft=draft, problems=_problems(found),
                            changes=[] if found else changes.compare(current.xml if current else None, draft.xml),
                            replays=replays, size=DRY_RUN_SIZE, current=current, decision=decision,
                            decision_rows=_decision_rows(decision), systems=certifications.SYSTEMS,
                            failing=failing, overtaken=designs.overtaken(s, key, draft),
+                           unknown=[] if found or same else _problems(designs.unknown_names(s, key, draft.xml)),
+                           untried=not found and not same and decision is None and not replays,
                            kinds=applications.KIND_LABELS, outcomes={**applications.STATUS_LABELS, **DRY_RUN_OUTCOMES})
 
 
