@@ -445,6 +445,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "この医師はすでにこの医師会の会員です（データ取込みなどで登録済み）。この申請は差戻しか却下にしてください。",
         "en": "This physician is a member of this association already (imported, for instance); return or reject "
               "the application."},
+    "request_too_large": {
+        "ja": "一度に送れるのは合計{max}MBまでです。送信した内容は保存されていません。ファイルを分けて（数回に分けて）アップロードしてください。",
+        "en": "At most {max} MB can be sent at once; nothing of what you sent was kept. Upload the files a few at a "
+              "time."},
     "concurrent_change": {"ja": "他の操作と重なりました。もう一度お試しください。",
                           "en": "Another change happened at the same time; try again."},
     # process validation (engine/validation.py): each names the BPMN element it is about

@@ -64,7 +64,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         # the forgotten-password and login-ID forms answer no sooner than this (webapp/views/account.py)
         ANSWER_FLOOR_SECONDS=0.4,
-        MAX_CONTENT_LENGTH=40 * 1024 * 1024,  # one association's 3 files of 10 MB, and the form
+        # an enrolment into four associations, each with its 3 files of 10 MB (SPEC §4), and the form
+        MAX_CONTENT_LENGTH=125 * 1024 * 1024,
         API_TITLE="MAMIS API",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",

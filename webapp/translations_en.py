@@ -1473,3 +1473,4 @@ EN.update({
         'Expressions read names that nothing gives a value to (a misspelling, or a duration without its quotes, '
         '"P5D"?). Deployed as it is, whatever evaluates them fails:',
 })
+EN.update({"前の画面へ戻る": "Back to the previous page", "送信したデータが大きすぎます": "What you sent is too large"})

@@ -78,6 +78,12 @@ def test_the_admin_screen_edits_closed_days(app, session):
     r = client.post("/admin/closed-days", data={"association": "otaru", "on_date": "2031-08-14", "label": "お盆"})
     assert r.status_code == 302
     assert "2031/08/14" in client.get("/admin/closed-days?association=otaru").get_data(as_text=True)
+    # a name too long: said next to the name, and what was typed comes back (the date as the input takes it)
+    r = client.post("/admin/closed-days", data={"association": "otaru", "on_date": "２０３１／８／１５",
+                                                "label": "あ" * 41})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'id="error-label"' in page and 'href="#field-label"' in page
+    assert 'value="2031-08-15"' in page and 'value="' + "あ" * 41 + '"' in page
     staff = app.test_client()
     staff.post("/login", data={"login_id": "staff@otaru", "password": "Mamis#2024"})
     assert staff.get("/admin/closed-days").status_code == 403

@@ -165,3 +165,24 @@ def test_an_unexpected_failure_says_nothing_was_saved_halfway(app, session, monk
                                                           "Accept-Language": "ja"})
     assert r.status_code == 500 and r.get_json()["error"]["code"] == "server_error"
     assert "途中まで保存されることはありません" in r.get_json()["error"]["message"]
+
+
+def test_a_request_over_the_size_limit_gets_a_page_that_says_the_limit_and_the_way_back(app, monkeypatch):
+    """The limit fits an enrolment into four associations with three 10 MB files each (SPEC §4); a
+    request over it is refused before it is read, with a page naming the limit, not a bare error."""
+    import io
+
+    from ..helpers import login_client
+
+    assert app.config["MAX_CONTENT_LENGTH"] >= 4 * 3 * 10 * 1024 * 1024
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+    client = login_client(app, "staff@otaru")
+    r = client.post("/members/import", data={"action": "check", "file": (io.BytesIO(b"x" * (2 * 1024 * 1024)),
+                                                                        "big.csv")},
+                    content_type="multipart/form-data", headers={"Referer": "http://localhost/members/import"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 413 and "合計1MBまで" in page and 'id="error-back"' in page
+    assert 'href="http://localhost/members/import"' in page
+    r = client.post("/members/import", data={"file": (io.BytesIO(b"x" * (2 * 1024 * 1024)), "big.csv")},
+                    content_type="multipart/form-data", headers={"Referer": "http://elsewhere.example/x"})
+    assert r.status_code == 413 and 'id="error-back"' not in r.get_data(as_text=True)  # not another site's

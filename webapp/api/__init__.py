@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy.exc import DBAPIError
@@ -104,6 +105,14 @@ class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = StrictParser()
 
 
+def _same_site(url: str | None) -> bool:
+    """Whether `url` (a Referer) is a page of this site: the 413 page links back to it."""
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and parts.netloc == request.host
+
+
 class MamisApi(Api):
     from .schemas import ApiErrorSchema as ERROR_SCHEMA  # noqa: N811  (documents our error shape)
 
@@ -111,6 +120,10 @@ class MamisApi(Api):
         if isinstance(error, SecurityError):  # a Host not served (TRUSTED_HOSTS): no URL can be built
             return Response("400 Bad Request: unknown host\n", 400, mimetype="text/plain")
         if not is_api_request():
+            if error.code == 413:  # more than MAX_CONTENT_LENGTH: nothing of it was read, nothing kept
+                limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+                return render_template("errors/error.html", code=413, text=message("request_too_large", max=limit),
+                                       back=request.referrer if _same_site(request.referrer) else None), 413
             if error.code and error.code >= 400:
                 return render_template("errors/error.html", code=error.code), error.code
             return error

@@ -7,8 +7,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from forms.administration import AssociationEditForm, AssociationForm
 from forms.enrolment import ConfirmForm
-from membership import associations, audit, benefits, calendar, certificate_imports, certifications, credit_imports
+from membership import (
+    associations,
+    audit,
+    benefits,
+    calendar,
+    certificate_imports,
+    certifications,
+    credit_imports,
+    fields,
+)
 from membership.errors import ValidationFailed
+from membership.fields import FieldError
 from membership.reference import PREFECTURES
 
 from .. import db
@@ -44,9 +54,16 @@ def closed_days():
             else:
                 flash(translate("休業日を登録しました。"), "success")
             return redirect(url_for("admin.closed_days", association=code))
+    # what was typed comes back with its errors (a date in the ISO form the date input takes)
+    entered = {"on_date": "", "label": request.form.get("label", "")[:200]} if errors else {"on_date": "", "label": ""}
+    if errors:
+        try:
+            entered["on_date"] = fields.date(request.form.get("on_date"), past=False).isoformat()
+        except (FieldError, AttributeError):
+            entered["on_date"] = ""
     return render_template("admin/closed_days.html", association=association, days=calendar.list_closed_days(
-        s, association.id), all_associations=associations.list_associations(s), form=form, errors=errors), \
-        (422 if errors else 200)
+        s, association.id), all_associations=associations.list_associations(s), form=form, errors=errors,
+        entered=entered), (422 if errors else 200)
 
 
 @bp.route("/closed-days/<int:day_id>/delete", methods=["POST"])
