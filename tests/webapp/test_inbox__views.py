@@ -589,8 +589,18 @@ def test_notes_are_shared_by_the_layers_and_messages_reach_the_applicant(app, se
     assert "勤務先の証明書をご提出ください" in page and "理事会で確認予定" not in page
     mailed = session.scalars(sa.select(Notification.subject).where(Notification.body.like("%勤務先の証明書%"))).all()
     assert mailed and "中央区東支部からのお知らせ" in mailed[0]
-    assert client.post(f"/tasks/{t1}/notes", data={"note": ""}).status_code == 302  # refused with a message
+    assert client.post(f"/tasks/{t1}/notes", data={"note": ""}).status_code == 422  # refused beside the field
+    long = "長" * 2001
+    r = client.post(f"/tasks/{t1}/notes", data={"note": long, "to_applicant": "y"})
+    page = text(r)
+    assert r.status_code == 422 and 'id="error-note"' in page and 'href="#field-note"' in page
+    assert f">{long}</textarea>" in page and 'name="to_applicant" value="y" checked' in page  # nothing typed is lost
     assert len(notes.notes_for_staff(session, hokkaido, app_id)) == 2
+    # a reassignment without its reason: the reason's field says so, the colleague chosen stays
+    r = client.post(f"/tasks/{t1}/reassign", data={"to_user_id": str(office["second"].user_id), "reason": " "})
+    page = text(r)
+    assert r.status_code == 422 and 'id="error-reason"' in page
+    assert f'value="{office["second"].user_id}" selected' in page
 
 
 def test_the_dashboard_counts_open_tasks_ages_and_weekly_throughput(app, session, office):

@@ -375,8 +375,16 @@ def _attach_amendment_documents(s, me, app) -> None:
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 @roles_required("secretariat", "member")
 def task(task_id):
+    return _task_view(task_id)
+
+
+def _task_view(task_id: int, side: dict | None = None):
+    """The task page; a POST decides. `side`: a side form of the page (a note, a reassignment's
+    reason) that was refused — the page is shown again (422) with what was typed and the errors
+    beside its fields, instead of a redirect that loses them."""
     s = db.session()
     me = actor()
+    posting = request.method == "POST" and side is None
     # a secretariat amending a returned application for its applicant (利用規約 §5-5)
     on_behalf = me.is_secretariat and request.args.get("on_behalf") == "1"
     # read only: a task escalated to this association by its overdue timer (the next layer up)
@@ -384,27 +392,27 @@ def task(task_id):
     app = applications.get_application(s, me, item.application_id, on_behalf=on_behalf)
     if me.is_secretariat and not on_behalf and item.association_id != me.association_id \
             and item.assignee_user_id != me.user_id:  # (its own amendment of a session it applied for: its to work)
-        return _read_only_task(s, me, item, app)
+        return _read_only_task(s, me, item, app, side)
     form_cls = KIND_FORMS.get((item.form_key, app.kind)) or FORMS.get(item.form_key, ReviewDecisionForm)
     prefill = None
-    if item.kind == "amend" and request.method == "GET":
+    if item.kind == "amend" and not posting:
         prefill = {"desired_date": app.desired_date.isoformat() if app.desired_date else "",
                    "facility_id": app.facility_id, "duty_code": app.duty_code, "position": app.position,
                    "reason": (app.payload or {}).get("reason"),
                    "reason_text": (app.payload or {}).get("reason_text", ""),
                    "category": {p.association.code: p.category.code
                                 for p in applications.undecided_joins(app) if p.category is not None}}
-    form = form_cls(data=prefill)
-    errors: dict[str, str] = {}
-    searching = request.form.get("action") == "search"
-    if request.method == "POST" and item.status != "open" and not searching:
+    form = form_cls(data=prefill) if side is None else form_cls(formdata=None, data=prefill)
+    errors: dict[str, str] = dict(side["errors"]) if side else {}
+    searching = posting and request.form.get("action") == "search"
+    if posting and item.status != "open" and not searching:
         # the page was opened before someone else decided (or, for an amendment, before the
         # applicant cancelled it in another tab): say that this input was not recorded
         flash(translate("この申請はもう修正できません（取り消されたか、すでに処理されています）。あなたの入力は記録されていません。")
               if item.kind == "amend" else
               translate("このタスクは、ほかの方がすでに処理していました。あなたの入力は記録されていません。"), "error")
         return redirect(url_for("inbox.task", task_id=task_id, on_behalf="1" if on_behalf else None)), 303
-    if item.status == "open" and not searching and form.validate_on_submit():
+    if posting and item.status == "open" and not searching and form.validate_on_submit():
         changes = None
         if item.kind == "amend":
             fields = {"withdrawal": ("desired_date", "reason", "reason_text"),
@@ -435,7 +443,7 @@ def task(task_id):
                 flash(translate("申請を修正して再提出しました。審査が再開されます。"), "success")
                 return redirect(url_for("mypage.index"))
             return _after_decision(s, me, item.id)
-    if not searching:
+    if posting and not searching:
         errors = {**form.first_errors(), **errors}
     details = details_context(s, app)
     q = form.facility_q.data if hasattr(form, "facility_q") else ""
@@ -455,7 +463,7 @@ def task(task_id):
     return render_template("inbox/task.html", **extra, **details, task=item, form=form, errors=errors,
                            facilities=results, q=q, selected=details["facility"], duty_codes=DUTY_CODES,
                            amend_parts=applications.undecided_joins(app) if item.kind == "amend" else [],
-                           back_args=session.get("inbox_args") or {}), status
+                           back_args=session.get("inbox_args") or {}, side=side or {"typed": {}, "errors": {}}), status
 
 
 def _inbox_query() -> tasks.InboxQuery:
@@ -491,15 +499,18 @@ def diagram(task_id):
     return jsonify(translated_positions(positions.positions(s, actor(), instance)))
 
 
-def _read_only_task(s, me, item, app):
-    """The task page for the next layer up, once the review was escalated to it: no actions."""
-    if request.method == "POST":
+def _read_only_task(s, me, item, app, side: dict | None = None):
+    """The task page for the next layer up, once the review was escalated to it: no actions (but
+    notes: `side` as in _task_view)."""
+    if request.method == "POST" and side is None:
         abort(404)
     owner = next((p.association for p in app.parts if p.association_id == item.association_id), None)
-    return render_template("inbox/task.html", **details_context(s, app), task=item, form=ConfirmForm(), errors={},
-                           read_only=True, owner=owner, notes=notes.notes_for_staff(s, me, app.id), history=[],
+    return render_template("inbox/task.html", **details_context(s, app), task=item, form=ConfirmForm(),
+                           errors=dict(side["errors"]) if side else {}, read_only=True, owner=owner,
+                           notes=notes.notes_for_staff(s, me, app.id), history=[],
                            message=message, back_args=session.get("inbox_args") or {},
-                           member_page=_member_page(s, me, app))
+                           member_page=_member_page(s, me, app), side=side or {"typed": {}, "errors": {}}), \
+        (422 if side else 200)
 
 
 def _member_page(s, me, app) -> bool:
@@ -510,12 +521,14 @@ def _member_page(s, me, app) -> bool:
 
 
 def _task_action(task_id: int, action, done: str):
-    """A change of who holds a task; `done` says what happened."""
+    """A change of who holds a task; `done` says what happened. A reason refused comes back beside
+    its field, with what was typed."""
     try:
         action(db.session(), actor(), task_id)
     except ValidationFailed as exc:
         db.rollback()
-        flash(next(iter(field_errors(exc).values())), "error")
+        return _task_view(task_id, side={"errors": field_errors(exc), "typed": {
+            "reason": request.form.get("reason", "")[:2000], "to_user_id": request.form.get("to_user_id", "")}})
     except Conflict as exc:
         db.rollback()
         flash(message(exc.message_key, **exc.params), "error")
@@ -567,7 +580,8 @@ def add_note(task_id):
                        to_applicant=request.form.get("to_applicant") == "y")
     except ValidationFailed as exc:
         db.rollback()
-        flash(next(iter(field_errors(exc).values())), "error")
+        return _task_view(task_id, side={"errors": field_errors(exc), "typed": {
+            "note": (request.form.get("note") or "")[:5000], "to_applicant": request.form.get("to_applicant") == "y"}})
     else:
         db.commit()
         flash(translate("コメントを登録しました。"), "success")
