@@ -48,6 +48,13 @@ def test_an_office_keeps_its_own_categories(app, session):
                                                                  "criteria": "市外に勤務する医師"})
     session.expire_all()
     assert (c1.label, c1.criteria, c1.code) == ("準会員（勤務医）", "市外に勤務する医師", "C-1")
+    # a refused edit comes back in its row: the error beside the name, the typed criteria kept
+    r = client.post(f"/associations/otaru/categories/{c1.id}", data={"action": "save", "label": "",
+                                                                     "criteria": "書きかけの基準"})
+    page = text(r)
+    assert r.status_code == 422 and f'id="error-label-{c1.id}"' in page and "書きかけの基準</textarea>" in page
+    session.expire_all()
+    assert c1.label == "準会員（勤務医）"
 
     # retire one in use: members keep it, applications no longer offer it
     member, _ = approved_member(session, chain=[("otaru", "A-1")], prefix="cat")

@@ -27,9 +27,23 @@ def index(code):
         flash(translate("会員区分を追加しました。"), "success")
         return redirect(url_for("categories.index", code=code))
     added = {k: request.form.get(k, "") for k in ("code", "label", "criteria")} if errors else {}
+    return _page(s, code, errors, added=added)
+
+
+def _page(s, code: str, errors: dict, added: dict | None = None, row_errors: dict | None = None,
+          edited: dict | None = None):
+    """The page; `row_errors` / `edited`: a row's refused edit ({category id: {field: text}}), shown
+    beside its fields with what was typed (422)."""
     association, rows = categories.list_categories(s, actor(), code)  # Forbidden outside the office
     return render_template("categories/index.html", association=association, rows=rows, errors=errors,
-                           added=added, form=ConfirmForm()), 422 if errors else 200
+                           added=added or {}, row_errors=row_errors or {}, edited=edited or {},
+                           form=ConfirmForm()), 422 if errors or row_errors else 200
+
+
+def _row_refused(s, code: str, category_id: int, found: dict):
+    db.rollback()
+    typed = {k: request.form.get(k, "")[:2000] for k in ("label", "criteria")}
+    return _page(s, code, {}, row_errors={category_id: found}, edited={category_id: typed})
 
 
 @bp.route("/<code>/categories/<int:category_id>", methods=["POST"])
@@ -44,10 +58,11 @@ def change(code, category_id):
         if action == "save":
             edit = CategoryEditForm()
             if not edit.validate():
-                for text in edit.first_errors().values():
-                    flash(text, "error")
-                return redirect(url_for("categories.index", code=code, _anchor=f"category-{category_id}"))
-            categories.update_category(s, actor(), code, category_id, edit.data)
+                return _row_refused(s, code, category_id, edit.first_errors())
+            try:
+                categories.update_category(s, actor(), code, category_id, edit.data)
+            except ValidationFailed as exc:
+                return _row_refused(s, code, category_id, field_errors(exc))
         elif action in ("up", "down"):
             categories.move_category(s, actor(), code, category_id, -1 if action == "up" else 1)
         elif action in ("retire", "reinstate"):
