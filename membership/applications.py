@@ -17,7 +17,7 @@ from .actors import Actor
 from .associations import get_by_codes, get_facility, holds_members, offered_children
 from .db import is_postgresql
 from .errors import Forbidden, NotFound, ValidationFailed
-from .fields import FieldError, as_jst, parse_id, today_jst
+from .fields import FieldError, as_jst, halfwidth, parse_id, today_jst
 from .memberships import activate_membership
 from .models import (
     Application,
@@ -278,6 +278,8 @@ def check_duty(data: dict, errors: dict, home: bool = False) -> tuple[str, str]:
     facility: the codes all describe work at one) and the position (optional) of an enrolment or
     a transfer, checked against the code lists; the errors go into `errors`."""
     duty = data.get("duty_code") or ""
+    if isinstance(duty, str):
+        duty = halfwidth(duty)  # "１１" is 11, as everywhere digits are typed
     if not isinstance(duty, str | int):
         errors["duty_code"], duty = ("unknown_duty", {}), ""
     elif not duty:

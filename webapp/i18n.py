@@ -199,6 +199,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["fiscal_year"] = fiscal_year_label
     app.jinja_env.filters["translate"] = translate
     app.jinja_env.filters["autolink"] = autolink
+    from forms.normalise import input_value
+
+    app.jinja_env.filters["input_value"] = input_value  # a date typed in full width, as <input type=date> takes it
     from membership.applications import PART_LABELS
 
     app.jinja_env.globals["part_labels"] = PART_LABELS

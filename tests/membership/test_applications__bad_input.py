@@ -113,3 +113,7 @@ def test_a_home_member_needs_no_facility_duty_a_member_at_a_facility_does(sessio
     with pytest.raises(ValidationFailed) as refused:
         flows.submit_application(session, other, enrolment_body([("chuoeast", "A-1")], duty_code=""))
     assert "duty_code" in refused.value.fields
+    # typed in full width, as the API's clients may send it: the same code
+    wide = flows.submit_application(session, new_member(session, prefix="dtw"),
+                                    enrolment_body([("chuoeast", "A-1")], duty_code="１１"))
+    assert wide.duty_code == "11"

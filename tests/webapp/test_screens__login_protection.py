@@ -51,6 +51,13 @@ def test_login_rotates_the_session_and_sets_secure_cookie_flags(app, session):
     assert "Content-Security-Policy" in page.headers and page.headers["X-Frame-Options"] == "DENY"
 
 
+def test_a_login_left_empty_names_its_fields_and_says_so_in_the_title(app):
+    r = app.test_client().post("/login", data={"login_id": "", "password": ""})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "<title>エラー: ログイン" in page
+    assert 'id="error-login_id"' in page and 'id="error-password"' in page
+
+
 def _fail(client, login_id, times, environ=None):
     for i in range(times):
         r = client.post("/login", data={"login_id": login_id, "password": f"wrong{i}"}, environ_base=environ or {})

@@ -38,6 +38,17 @@ def taro(session) -> Physician:
                           .where(UserAccount.login_id == "nichiitaro"))
 
 
+def test_dates_typed_in_full_width_come_back_as_the_date_inputs_take_them(app, session):
+    """Refused for another field, the page gives the dates back in ISO form: a date input throws
+    away "１９７５－０４－０１", and the member's date would be lost."""
+    doctor = taro(session)
+    r = login(app, "nichiitaro").post("/mypage/profile", data=profile_form(
+        doctor, birth_date="１９７５－０４－０１", graduated_on="１９９９／３", postal_code="12"))
+    page = text(r)
+    assert r.status_code == 422 and 'id="error-postal_code"' in page
+    assert 'value="1975-04-01"' in page and 'value="1999-03"' in page
+
+
 def test_a_member_edits_registered_data_and_dispatch_settings_with_history(app, session):
     doctor = taro(session)
     client = login(app, "nichiitaro")

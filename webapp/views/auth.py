@@ -111,8 +111,12 @@ def login():
             if not _local_path(target):
                 target = url_for(HOME_FOR_ROLE.get(account.role, "mypage.index"))
             return _remember_device(redirect(target), account.login_id, account.auth_epoch)
-    return render_template("auth/login.html", form=form, error=error,
-                           notices=notices.public(db.session(), today_jst())), (401 if error else 200)
+    # fields left empty: 422 and the page's title says there is an error, as every other form
+    invalid = {name: " ".join(f.errors) for name, f in (("login_id", form.login_id), ("password", form.password))
+               if f.errors}
+    status = 401 if error else 422 if invalid else 200
+    return render_template("auth/login.html", form=form, error=error, errors=invalid,
+                           notices=notices.public(db.session(), today_jst())), status
 
 
 @bp.route("/logout", methods=["POST"])
