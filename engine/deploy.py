@@ -180,6 +180,12 @@ def deploy_directory(session: Session, actor: Actor | None, root: Path,
     return results
 
 
+def decision_keys(session: Session) -> list[str]:
+    """The keys that are decision tables (DMN), sorted."""
+    return sorted(set(session.scalars(sa.select(ProcessDefinition.key).where(
+        ProcessDefinition.filename.like("%.dmn")).distinct())))
+
+
 def list_definitions(session: Session) -> list[ProcessDefinition]:
     return list(session.scalars(sa.select(ProcessDefinition)
                                 .order_by(ProcessDefinition.key, ProcessDefinition.version)))

@@ -1474,3 +1474,4 @@ EN.update({
         '"P5D"?). Deployed as it is, whatever evaluates them fails:',
 })
 EN.update({"前の画面へ戻る": "Back to the previous page", "送信したデータが大きすぎます": "What you sent is too large"})
+EN.update({"使う判定表（DMN）": "Decision table used (DMN)"})

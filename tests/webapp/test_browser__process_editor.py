@@ -197,3 +197,34 @@ def test_a_decision_table_is_edited_in_the_browser(live_server, chromium):
     changed = checker.inner_text("#decision-table")
     assert "65" in changed  # an age the deployed table put in the senior band, the draft no longer
     check_page(checker)  # accessible, and no wider than the window
+
+
+def test_a_business_rule_task_names_its_decision_table_in_the_panel_and_keeps_it(live_server, chromium):
+    """The documented way to call a decision table (spiffworkflow:calledDecisionId) is edited in the
+    panel, saved in the XML and read back when the draft is opened again."""
+    app, base = live_server
+    page = login(chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP"), base, "designer01",
+                 axe=False)
+    page.goto(f"{base}/designer/processes/layer_review/edit")
+    page.wait_for_selector("#modeler[data-ready=true]")
+    page.click(".djs-element[data-element-id=review]")
+    page.locator(".djs-context-pad .entry[data-action=replace]").dispatch_event("click")
+    page.click(".djs-popup [data-id=replace-with-rule-task]")
+    _open_group(page, "mamis")
+    decision = page.locator("#bio-properties-panel-mamis-decision")
+    assert "certification_requirements" in decision.inner_text()
+    assert "layer_review" not in decision.inner_text()  # processes are for call activities
+    decision.select_option("certification_requirements")
+    _save(page)
+    with Session(app.extensions["mamis_db"].engine) as s:
+        xml = designs.draft_of(s, "layer_review").xml
+    assert "<spiffworkflow:calledDecisionId>certification_requirements</spiffworkflow:calledDecisionId>" in xml
+    page.goto(f"{base}/designer/processes/layer_review/edit")  # the draft, opened again
+    page.wait_for_selector("#modeler[data-ready=true]")
+    page.click(".djs-element[data-element-id=review]")
+    _open_group(page, "mamis")
+    assert page.locator("#bio-properties-panel-mamis-decision").input_value() == "certification_requirements"
+    with Session(app.extensions["mamis_db"].engine) as s:  # leave the shared editor as the next test expects
+        revision = designs.draft_of(s, "layer_review").revision
+        designs.discard_draft(s, actor_for(s, "designer01"), "layer_review", revision)
+        s.commit()

@@ -101,7 +101,7 @@ EDITOR_TEXT = {
     "due_in_days": "期限（営業日数）", "operation": "サービス操作", "result_variable": "結果を入れる変数",
     "condition": "条件式", "condition_hint": "例: decision == \"approve\"（安全な式のみ）",
     "expression_hint": "例: part[\"association\"]（属性アクセス・関数定義は使えません）",
-    "called_process": "呼び出すプロセス", "saving": "保存しています…",
+    "called_process": "呼び出すプロセス", "called_decision": "使う判定表（DMN）", "saving": "保存しています…",
     "saved_ok": "下書きを保存しました。問題はありません。",
     "saved_with_problems": "下書きを保存しました。問題が {n} 件あります（公開できません）。",
     "save_failed": "保存できませんでした。", "unsaved": "保存していない変更があります。",
@@ -118,12 +118,15 @@ def edit(key):
     """The editor, on the draft if there is one, else on the latest version."""
     s = db.session()
     opened = designs.for_editing(s, key)
+    # a business rule task calls a decision table (DMN); a call activity a process (BPMN)
+    decision_keys = deploy.decision_keys(s)
     config = {
         "key": key, "xml": opened["xml"], "revision": opened["revision"], "problems": _problems(opened["problems"]),
         "saveUrl": url_for("designer.save_draft", key=key), "csrf": generate_csrf(),
         "operations": {name: validation.operation_parameters(name) for name in SERVICES},
         "formKeys": sorted(validation.form_keys() or ()),
-        "processKeys": sorted({p["key"] for p in deploy.library(s)}),
+        "processKeys": sorted({p["key"] for p in deploy.library(s) if p["key"] not in decision_keys}),
+        "decisionKeys": decision_keys,
         "labels": {k: translate(text) for k, text in EDITOR_TEXT.items()},
         "lang": current_lang(),  # the language of the editors' own texts (palette, panel)
     }

@@ -192,6 +192,23 @@ function CalledElementSelect(props) {
   });
 }
 
+function CalledDecisionSelect(props) {
+  const { element, id } = props;
+  const commandStack = useService("commandStack");
+  const bpmnFactory = useService("bpmnFactory");
+  const bo = getBusinessObject(element);
+  return SelectEntry({
+    element, id, label: t("called_decision"),
+    getValue: () => ((extensionOf(bo, "spiffworkflow:CalledDecisionId") || {}).value || "").trim(),
+    setValue: (value) => {
+      const called = ensureExtension(bo, "spiffworkflow:CalledDecisionId", bpmnFactory, commandStack, element);
+      commandStack.execute("element.updateModdleProperties", {
+        element, moddleElement: called, properties: { value } });
+    },
+    getOptions: () => [{ value: "", label: "—" }, ...config.decisionKeys.map((k) => ({ value: k, label: k }))],
+  });
+}
+
 // --- the provider -----------------------------------------------------------------------
 
 function mamisEntries(element) {
@@ -228,6 +245,9 @@ function mamisEntries(element) {
   }
   if (is(element, "bpmn:CallActivity")) {
     return [{ id: "mamis-called", component: CalledElementSelect, isEdited: isSelectEntryEdited }];
+  }
+  if (is(element, "bpmn:BusinessRuleTask")) {
+    return [{ id: "mamis-decision", component: CalledDecisionSelect, isEdited: isSelectEntryEdited }];
   }
   return [];
 }
