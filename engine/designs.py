@@ -74,6 +74,8 @@ def save_draft(session: Session, actor: Actor, key: str, xml: str, revision: int
         raise NotFound()
     if _NOT_XML_CHARACTER.search(xml):  # XML 1.0 has no place for them (PostgreSQL no place for NUL)
         raise ValidationFailed.one("bpmn", "bad_character")
+    if len(xml.encode()) > validation.MAX_BPMN_BYTES:  # never deployable: not kept (each editor open sends it)
+        raise ValidationFailed.one("bpmn", "bpmn.too_large", limit=validation.MAX_BPMN_BYTES // 1_000_000)
     found = check(session, key, xml)
     stored = [{"element": p.element, "key": p.key, "params": p.params, "name": p.name} for p in found]
     if revision == 0:

@@ -3,6 +3,8 @@ the admins' migration — so processes can also be deployed from a repository by
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from engine import tasks
@@ -124,3 +126,21 @@ def test_a_draft_with_a_character_xml_forbids_is_refused_and_nothing_is_saved(ap
         r = designer.put(DRAFT, data=bad.encode(), headers={"If-Match": "0"}, **XML)
         assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"bpmn"}, r.get_json()
     assert designer.get(DRAFT).status_code == 404
+
+
+def test_a_draft_too_large_to_deploy_is_not_kept(api, app):
+    """Every editor open would send it back (and it could never be deployed): refused at the save."""
+    from engine import validation
+
+    huge = REVIEW.replace("<bpmn:process", "<!-- " + "x" * validation.MAX_BPMN_BYTES + " --><bpmn:process", 1)
+    r = api("designer01").put(DRAFT, data=huge.encode(), headers={"If-Match": "0"}, **XML)
+    assert r.status_code == 422 and "2 MB" in r.get_json()["error"]["fields"]["bpmn"]
+    assert api("designer01").get(DRAFT).status_code == 404
+    from ..helpers import login_client
+
+    client = login_client(app, "designer01")
+    page = client.get("/designer/processes/layer_review/edit").get_data(as_text=True)
+    csrf = re.search(r'"csrf": "([^"]+)"', page).group(1)
+    r = client.put("/designer/processes/layer_review/draft", data=huge, content_type="application/xml",
+                   headers={"X-CSRFToken": csrf, "X-Draft-Revision": "0"})
+    assert r.status_code == 422 and "2 MB" in r.get_json()["message"]

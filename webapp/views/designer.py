@@ -150,6 +150,9 @@ def save_draft(key):
     except Conflict as exc:
         db.rollback()
         return jsonify({"message": message(exc.message_key, **exc.params)}), 409
+    except ValidationFailed as exc:  # too large, or a character XML forbids: nothing saved
+        db.rollback()
+        return jsonify({"message": " ".join(field_errors(exc).values())}), 422
     db.commit()
     found = designs.problems(draft)
     return jsonify({"revision": draft.revision, "problems": _problems(found), "deployable": not found})
