@@ -42,6 +42,8 @@ class Case:
     error: str = ""
     #: the deployed table could not evaluate it (a broken table deployed with a tick)
     before_error: str = ""
+    #: a UNIQUE draft: the rows of the rules that all match these inputs (two or more: an overlap)
+    overlap: list = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -75,6 +77,11 @@ class DecisionCheck:
     def failing(self) -> list[Case]:
         return [c for c in self.cases if c.error]
 
+    @property
+    def overlapping(self) -> list[Case]:
+        """Cases two rules of a UNIQUE table match (the first one wins, silently)."""
+        return [c for c in self.cases if len(c.overlap) > 1]
+
 
 def check(session: Session, key: str, xml: str, impact: bool = True) -> DecisionCheck:
     """Compare the draft `xml` of decision `key` with its deployed version (if any); `impact`
@@ -87,6 +94,7 @@ def check(session: Session, key: str, xml: str, impact: bool = True) -> Decision
     except Exception as exc:  # a draft that cannot be parsed is a finding, not a crash
         return DecisionCheck(inputs=[(v, label) for v, label, _t in inputs], cases=[], broken=_short(exc))
     before = decisions.evaluator_of(before_xml, key) if before_xml else None
+    rows = decisions.overlaps_of(xml, key)
     values = _values(inputs, [xml] + ([before_xml] if before_xml else []))
     cases = []
     for combination in itertools.islice(itertools.product(*values.values()), MAX_CASES):
@@ -97,6 +105,7 @@ def check(session: Session, key: str, xml: str, impact: bool = True) -> Decision
             case.before_error = _short(exc)
         try:
             case.after = _plain(after(case.inputs))
+            case.overlap = rows(case.inputs) if rows is not None else []
         except Exception as exc:
             case.error = _short(exc)
         cases.append(case)

@@ -4,10 +4,12 @@ through the restricted evaluator like everything else the engine evaluates."""
 
 from __future__ import annotations
 
+import copy
 import threading
 from types import SimpleNamespace
 
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
+from SpiffWorkflow.dmn.specs.model import HitPolicy
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from sqlalchemy.orm import Session
 
@@ -45,6 +47,27 @@ def evaluator(session: Session, key: str):
 def evaluator_of(xml: str, key: str):
     """`evaluate` for a table not deployed (a designer's draft). Raises what the parser raises."""
     return _runner(_table(xml, key), key)
+
+
+def overlaps_of(xml: str, key: str):
+    """For a UNIQUE table (one rule may match), `rows(data) -> [row numbers]` of every rule that
+    matches (the engine stops at the first: two matching rules are the designer's mistake, the
+    first silently winning); None for another hit policy. Raises what the parser raises."""
+    engine = _table(xml, key)
+    table = engine.decision_table
+    if table.hit_policy != HitPolicy.UNIQUE.value:
+        return None
+    every = copy.copy(table)
+    every.hit_policy = HitPolicy.COLLECT.value
+    collecting = DMNEngine(every)
+    workflow = SimpleNamespace(script_engine=_SCRIPT_ENGINE, spec=SimpleNamespace(file=f"{key}.dmn"))
+    workflow.top_workflow = workflow
+    spec = SimpleNamespace(name=key, bpmn_id=key, bpmn_name=key)
+
+    def rows(data: dict) -> list[int]:
+        matched = collecting.decide(SimpleNamespace(data=dict(data), workflow=workflow, task_spec=spec))
+        return [rule.row_number for rule in matched]
+    return rows
 
 
 def _table(xml: str, key: str) -> DMNEngine:

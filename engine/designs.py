@@ -179,6 +179,7 @@ def untried(session: Session, key: str, xml: str) -> bool:
 def risks(session: Session, key: str, draft: ProcessDraft) -> list[str]:
     """What deploying the draft must be confirmed for (the screen's tick, the API's `confirm`):
     "overtaken" (later versions it would undo), "failing" (its dry run finds it at fault),
+    "overlap" (two rules of a UNIQUE decision table match one case: the first silently wins),
     "unknown_names" (expressions read names nothing sets: a typo, a duration without quotes),
     "untried" (a process no past application could be replayed on). None for a draft equal to the
     latest version: there is nothing to deploy (deploy_draft says so)."""
@@ -189,6 +190,8 @@ def risks(session: Session, key: str, draft: ProcessDraft) -> list[str]:
         found.append("failing")
     if unknown_names(session, key, draft.xml):
         found.append("unknown_names")
+    if kind_of(draft.xml) == "dmn" and decision_check.check(session, key, draft.xml, impact=False).overlapping:
+        found.append("overlap")
     if untried(session, key, draft.xml):
         found.append("untried")
     return found

@@ -1475,3 +1475,11 @@ EN.update({
 })
 EN.update({"前の画面へ戻る": "Back to the previous page", "送信したデータが大きすぎます": "What you sent is too large"})
 EN.update({"使う判定表（DMN）": "Decision table used (DMN)"})
+EN.update({
+    "ヒットポリシーが UNIQUE（一致する規則は1つだけ）なのに、2つ以上の規則が一致する組合せがあります。上の規則だけが使われ、下の規則は黙って無視されます:":
+        "The hit policy is UNIQUE (one rule matches), yet two or more rules match these cases. Only the upper rule "
+        "is used; the lower ones are silently ignored:",
+    "判定表の規則が重なっています（上の「試行」を参照）。公開すると、重なる組合せでは上の規則だけが使われます。":
+        "The table's rules overlap (see the dry run above). Deployed, only the upper rule is used where they do.",
+    "規則": "rules",
+})

@@ -136,3 +136,22 @@ def test_a_broken_table_deployed_with_the_tick_can_still_be_reviewed_and_rolled_
     assert "評価できません" in table and "reason=age" in table  # the deployed side fails, the draft decides
     found = decision_check.check(session, "fee_reduction_candidates", FEES)
     assert found.failing == [] and all(c.before_error for c in found.cases)
+
+
+def test_two_rules_of_a_unique_table_that_match_one_case_are_named_and_need_a_tick(app, session):
+    """UNIQUE means one rule may match; the engine takes the first and ignores the rest. The dry
+    run names each case two rules match, with their rows, and deploying needs a tick."""
+    unique = FEES.replace('hitPolicy="COLLECT"', 'hitPolicy="UNIQUE"')
+    checked = decision_check.check(session, "fee_reduction_candidates", unique, impact=False)
+    overlapping = {(c.inputs["age"], c.inputs["years_since_graduation"]): c.overlap for c in checked.overlapping}
+    assert overlapping and all(rows == [1, 2] for rows in overlapping.values())
+    assert all(age >= 80 and 0 <= years < 5 for age, years in overlapping)
+    assert not decision_check.check(session, "fee_reduction_candidates", FEES, impact=False).overlapping  # COLLECT
+    designer = login(app, "designer01")
+    _save(designer, "fee_reduction_candidates", unique)
+    page = designer.get("/designer/processes/fee_reduction_candidates/review").get_data(as_text=True)
+    assert 'id="decision-overlaps"' in page and 'id="risk-overlap"' in page and 'name="confirm"' in page
+    before = deploy.latest(session, "fee_reduction_candidates").version
+    designer.post("/designer/processes/fee_reduction_candidates/deploy",
+                  data={"csrf_token": _csrf(designer, "fee_reduction_candidates"), "revision": "1"})
+    assert deploy.latest(session, "fee_reduction_candidates").version == before
