@@ -445,8 +445,10 @@ def lower_missing(session: Session, group: MembershipGroup) -> list[Association]
 
 def held_beside(app: Application) -> list[Association]:
     """追加入会: the associations of the application's group the applicant belongs to already (the
-    chain the new ones join), highest layer last — the reviewers read what they are adding to."""
-    if app.kind != "enrolment" or app.group is None:
+    chain the new ones join), highest layer last — the reviewers read what they are adding to. Only
+    while the application is under review: the group's memberships are today's, and once it is
+    decided they would tell an office that reads its old record where the member has gone since."""
+    if app.kind != "enrolment" or app.group is None or app.status not in OPEN_APPLICATION:
         return []
     joining = {part.association_id for part in app.parts}
     return [m.association for m in sorted(app.group.memberships, key=lambda m: -m.layer)

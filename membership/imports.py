@@ -273,18 +273,22 @@ JMA_ID_COLUMN = "日医会員番号"
 
 
 def joining(session: Session, association_id: int, physician_ids: list[int]) -> dict[int, int]:
-    """{physician id: application id} for the physicians with an open application (enrolment or
-    transfer) whose part to join `association_id` is undecided."""
+    """{physician id: application id} for the physicians on their way into `association_id`: an
+    open application (enrolment or transfer) whose part to join it is undecided, or a transfer whose
+    join was approved and waits for its date (its membership begins then)."""
     from .applications import OPEN_APPLICATION, UNDECIDED_PART
-    from .statuses import PartAction
+    from .statuses import ApplicationStatus, PartAction, PartStatus
 
     if not physician_ids:
         return {}
+    undecided = sa.and_(Application.status.in_(OPEN_APPLICATION), ApplicationPart.status.in_(UNDECIDED_PART))
+    waiting = sa.and_(Application.kind == "transfer", ApplicationPart.status == PartStatus.APPROVED,
+                      Application.status.in_((*OPEN_APPLICATION, ApplicationStatus.APPROVED)))
     return dict(session.execute(sa.select(Application.physician_id, sa.func.min(Application.id)).join(
         ApplicationPart, ApplicationPart.application_id == Application.id).where(
-        Application.physician_id.in_(physician_ids), Application.status.in_(OPEN_APPLICATION),
-        ApplicationPart.action == PartAction.JOIN, ApplicationPart.status.in_(UNDECIDED_PART),
-        ApplicationPart.association_id == association_id).group_by(Application.physician_id)).all())
+        Application.physician_id.in_(physician_ids), ApplicationPart.action == PartAction.JOIN,
+        ApplicationPart.association_id == association_id, sa.or_(undecided, waiting))
+        .group_by(Application.physician_id)).all())
 
 
 def _jma_member_id(raw) -> str:

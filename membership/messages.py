@@ -609,9 +609,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "{field}: この番号で登録されている医師と、フリガナ・生年月日が一致しません。",
         "en": "{field}: the physician registered with this number has another kana name or birth date."},
     "import_pending_application": {
-        "ja": "{field}: この医師の入会申請（申請番号{application_id}）がこの医師会で審査中です。取込みではなく、申請を審査してください。",
-        "en": "{field}: this physician's application to join (No. {application_id}) is under review here; decide "
-              "it instead of importing the row."},
+        "ja": "{field}: この医師は申請（申請番号{application_id}）によってこの医師会に入会する途中です（審査中、または異動の"
+              "日を待っています）。取込みではなく、その申請で入会させてください。",
+        "en": "{field}: this physician is joining this association through application No. {application_id} (under "
+              "review, or a transfer waiting for its date); let that application make them a member instead of "
+              "importing the row."},
     "unknown_walk_in": {"ja": "{line}行目: 医籍登録番号とフリガナが一致する医師が見つかりません。",
                         "en": "Line {line}: no physician matches this registry number and kana name."},
     "unknown_walk_in_in_file": {"ja": "出席者のCSVの{line}行目: 医籍登録番号とフリガナが一致する医師が見つかりません。",

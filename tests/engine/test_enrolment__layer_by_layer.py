@@ -214,12 +214,18 @@ def test_an_additional_enrolment_begins_no_earlier_than_the_layers_below(session
     for m in session.scalars(sa.select(Membership).where(Membership.group_id == group_id)):
         m.since = later
     session.flush()
+    from membership import applications
+
+    # the reviewers read what the new layers are added to — while they review it, not once decided
+    assert [a.code for a in applications.held_beside(app)] == ["chuoeast", "sapporo"]
     for code in ("hokkaido", "jma"):
         tasks.complete_task(session, staff(session, code), open_task_for(session, staff(session, code), app.id).id,
                             "approve")
     starts = dict(session.execute(sa.select(Membership.layer, Membership.since)
                                   .where(Membership.group_id == group_id)).all())
     assert starts == {4: later, 3: later, 2: later, 1: later}
+    session.refresh(app)
+    assert applications.held_beside(app) == []  # today's memberships are no part of a decided application
 
 
 def test_a_returned_enrolment_keeps_its_date_after_the_date_has_passed(session):

@@ -216,3 +216,30 @@ def test_a_move_to_no_facility_home_member_or_undecided(session, clock):
         flows.submit_application(session, member, {**base, "facility_id": "home",
                                                    "associations": [{"code": "kitaku", "category": "B-2"}]})
     assert refused.value.fields["associations"][0] == "no_change"
+
+
+def test_an_office_cannot_import_a_physician_its_approved_transfer_is_bringing_in(session, clock):
+    """The transfer's membership begins on its date: a データ取込み row for the physician meanwhile
+    would make a second membership, and the transfer could then never apply. Refused, naming it."""
+    import csv
+    import io
+    import uuid
+
+    from membership import imports
+    from membership.models import Physician
+
+    member, group_id = full_member(session)
+    physician = session.get(Physician, member.physician_id)
+    physician.registry_number = f"{uuid.uuid4().int % 900_000 + 100_000:06d}"
+    physician.birth_date = dt.date(1972, 2, 2)
+    app = transfer(session, member, group_id, [("kitaku", "B-2")], "北区ファミリー", days=10)
+    work(session, app, [("chuoeast", "approve"), ("kitaku", "approve")])
+    out = io.StringIO()
+    csv.writer(out).writerows([imports.COLUMNS, [physician.registry_number, physician.family_name,
+                                                 physician.given_name, physician.family_kana, physician.given_kana,
+                                                 "1972-02-02", "男", "", "B-2", "2020-04-01"]])
+    clean, problems = imports.check(session, staff(session, "kitaku"), out.getvalue().encode())
+    assert clean == [] and problems[0]["errors"]["医籍登録番号"] == ("import_pending_application",
+                                                                    {"application_id": app.id})
+    assert fire(session, clock, app) is True  # the transfer applies on its date, as it should
+    assert sorted(active(session, member)) == sorted(["kitaku", "sapporo", "hokkaido", "jma"])
