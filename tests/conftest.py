@@ -85,6 +85,16 @@ def app(database_url, tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "ANSWER_FLOOR_SECONDS": 0,  # one test sets it (test_screens__accounts)
     })
+    from flask.testing import FlaskClient
+
+    class ServedClient(FlaskClient):
+        """Reads the whole answer and closes it before returning, as a server does once it has sent
+        it: what a view hands on after its answer (response.call_on_close) has happened then."""
+
+        def open(self, *args, buffered=True, **kwargs):
+            return super().open(*args, buffered=buffered, **kwargs)
+
+    flask_app.test_client_class = ServedClient
     yield flask_app
     flask_app.extensions["mamis_db"].engine.dispose()
 

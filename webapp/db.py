@@ -46,7 +46,11 @@ def commit() -> None:
     s.commit()
     from .jobs import dispatch_notifications
 
-    dispatch_notifications(notifications.take_pending(s))
+    taken = notifications.take_pending(s)
+    if "mail_after_response" in g:  # sent once the answer is out (webapp.views.account.answered_alike)
+        g.mail_after_response.extend(taken)
+    else:
+        dispatch_notifications(taken)
 
 
 def rollback() -> None:

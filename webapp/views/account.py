@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
 from forms.account import (
@@ -51,15 +51,27 @@ def answered_alike(view):
     """A form that must not tell whether an account exists answers its POST no sooner than
     ANSWER_FLOOR_SECONDS after the request began: a matching address issues a link and queues a
     mail, an unknown one writes one audit row, and without the floor the difference (a few
-    milliseconds) would show which addresses and login IDs are registered."""
+    milliseconds) would show which addresses and login IDs are registered. The mail is handed on
+    only after the answer has gone out: without a broker it is delivered in this process, and an
+    SMTP server's second would show through any floor."""
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
+        if request.method != "POST":
+            return view(*args, **kwargs)
         started = time.monotonic()
-        response = view(*args, **kwargs)
-        if request.method == "POST":
-            left = current_app.config["ANSWER_FLOOR_SECONDS"] - (time.monotonic() - started)
-            if left > 0:
-                time.sleep(left)
+        g.mail_after_response = []
+        response = make_response(view(*args, **kwargs))
+        left = current_app.config["ANSWER_FLOOR_SECONDS"] - (time.monotonic() - started)
+        if left > 0:
+            time.sleep(left)
+        held, app = g.pop("mail_after_response"), current_app._get_current_object()
+        if held:
+            def hand_on():
+                from ..jobs import dispatch_notifications
+
+                with app.app_context():
+                    dispatch_notifications(held)
+            response.call_on_close(hand_on)
         return response
     return wrapped
 
