@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from membership import audit
 from membership.actors import Actor
 from membership.db import utcnow
-from membership.models import AuditEvent
+from membership.models import INCIDENT_ACTIONS_SQL, AuditEvent
 
 from .models import ProcessDefinition, ProcessInstance
 from .runtime import ProcessFailed
@@ -76,13 +76,31 @@ def explain(detail: str) -> tuple[str, dict]:
     return "incident.other", {}
 
 
+#: the incidents read from the partial index at a time, newest first
+BATCH = 500
+
+
 def recent(session: Session, key: str | None = None, open_only: bool = False,
            now: dt.datetime | None = None) -> list[Incident]:
-    """The incidents of the last WINDOW, newest first (of one process `key`, if given)."""
+    """The incidents of the last WINDOW, newest first (of one process `key`, if given; unresolved
+    ones only, if `open_only`), at most LIST_LIMIT — read from the incidents' own index a batch at a
+    time until that many are found, so resolved ones in between hide no unresolved one."""
     since = (now or utcnow()) - WINDOW
-    events = list(session.scalars(sa.select(AuditEvent).where(
-        AuditEvent.action.in_(ON_INSTANCES + ON_STARTS), AuditEvent.at >= since)
-        .order_by(AuditEvent.id.desc()).limit(LIST_LIMIT)))
+    out: list[Incident] = []
+    before = None
+    while len(out) < LIST_LIMIT:
+        events = list(session.scalars(sa.select(AuditEvent).where(
+            sa.text(INCIDENT_ACTIONS_SQL), AuditEvent.at >= since,
+            *([AuditEvent.id < before] if before is not None else []))
+            .order_by(AuditEvent.id.desc()).limit(BATCH)))
+        out += _judged(session, events, key, open_only)
+        if len(events) < BATCH:
+            break
+        before = events[-1].id
+    return out[:LIST_LIMIT]
+
+
+def _judged(session: Session, events: list[AuditEvent], key: str | None, open_only: bool) -> list[Incident]:
     instances = {i.id: i for i in session.scalars(sa.select(ProcessInstance).where(ProcessInstance.id.in_(
         [e.object_id for e in events if e.object_type == "process_instance"])))}
     definitions = {d.id: d for d in session.scalars(sa.select(ProcessDefinition).where(ProcessDefinition.id.in_(

@@ -96,3 +96,18 @@ def test_the_health_check_answers_without_a_login_and_fails_when_the_database_do
                                                       rollback=lambda: None))
     r = client.get("/healthz")
     assert r.status_code == 503 and r.get_json() == {"status": "unavailable"}
+
+
+def test_the_health_check_is_asked_with_the_host_production_serves(app, monkeypatch):
+    """Production serves only its own host names: the compose healthcheck sends MAMIS_BASE_URL's."""
+    import yaml
+
+    from ..conftest import ROOT
+
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["mamis.example.jp"])
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 400  # 127.0.0.1's host name: not served
+    assert client.get("/healthz", headers={"Host": "mamis.example.jp"}).status_code == 200
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    check = " ".join(web["healthcheck"]["test"])
+    assert "'Host'" in check and "MAMIS_BASE_URL" in check
