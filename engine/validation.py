@@ -277,11 +277,12 @@ def names_set(xml: str | bytes) -> set[str]:
     found = {n.get("resultVariable") for n in root.iterfind(".//spiffworkflow:serviceTaskOperator", NS)}
     for tag in ("inputDataItem", "outputDataItem"):
         found |= {n.get("name") or n.get("id") for n in root.iterfind(f".//bpmn:{tag}", NS)}
-    for tag in ("loopDataInputRef", "loopDataOutputRef"):
-        found |= {(n.text or "").strip() for n in root.iterfind(f".//bpmn:{tag}", NS)}
-    found |= {n.get("name") for n in root.iter() if isinstance(n.tag, str) and etree.QName(n).localname == "output"
-              and "omg.org/spec/DMN/" in (etree.QName(n).namespace or "")}
-    return {name for name in found if name}
+    found |= {(n.text or "").strip() for n in root.iterfind(".//bpmn:loopDataOutputRef", NS)}
+    # a decision table's output is named by its name, else (as SpiffWorkflow does) by its label; a
+    # dotted name (fee.amount) sets a dict under its first part
+    found |= {n.get("name") or n.get("label") for n in root.iter() if isinstance(n.tag, str)
+              and etree.QName(n).localname == "output" and "omg.org/spec/DMN/" in (etree.QName(n).namespace or "")}
+    return {name.split(".")[0].strip() for name in found if name}
 
 
 def _names_read(text: str) -> set[str]:

@@ -411,8 +411,9 @@ def _matching(actor: Actor, q: str, status: str = "", category: str = "", probe:
               for spelling in search.spellings(term)),
             *([sa.select(Physician.id).where(kana_column.like(kana, escape=search.ESCAPE))] if in_kana else []),
             *([sa.select(Physician.id).where(Physician.registry_number.like(like, escape=search.ESCAPE)),
-               sa.select(UserAccount.physician_id).where(UserAccount.login_id.like(like, escape=search.ESCAPE),
-                                                         UserAccount.physician_id.is_not(None))]
+               # a former member's login ID is not the office's to see (decision 0050), nor to find
+               sa.select(UserAccount.physician_id).join(Physician, Physician.id == UserAccount.physician_id).where(
+                   UserAccount.login_id.like(like, escape=search.ESCAPE), scope(actor, former=False, probe=True))]
               if in_ascii else []))
         conditions.append(Physician.id.in_(found))
     return conditions

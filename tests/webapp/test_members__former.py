@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from membership import imports, members, memberships, profiles
 from membership.actors import SYSTEM
 from membership.fields import today_jst
-from membership.models import Association, Membership, Physician
+from membership.models import Association, Membership, Physician, UserAccount
 
 from ..conftest import actor_for
 from ..helpers import approved_member, login_client
@@ -59,6 +59,10 @@ def test_a_former_members_office_sees_its_record_of_them_and_not_their_data_sinc
     assert line["医籍登録番号"] == physician.registry_number and line["状況"] == "退会済み"
     assert line["住所"] == line["送付先住所"] == line["メールアドレス"] == line["所属施設"] == ""
     assert [c.field for c in members.profile_history(session, chuoeast, physician.id)] == []
+    # found by name or number, not by the login ID it no longer sees
+    login_id = session.get(UserAccount, member.user_id).login_id
+    assert [p.id for p in members.list_members(session, chuoeast, physician.registry_number)[0]] == [physician.id]
+    assert members.list_members(session, chuoeast, login_id)[0] == []
     # the office the physician belongs to now sees them whole
     bunkyo = actor_for(session, "staff@bunkyo")
     assert members.left_on(session, bunkyo, physician.id) is None

@@ -1,0 +1,34 @@
+"""The names a process's expressions read against those something sets (validation.unknown_names):
+what a filing starts with, a decision, service tasks' results, decision tables' outputs."""
+
+from __future__ import annotations
+
+from engine import validation
+
+from ..conftest import ROOT
+
+REVIEW = (ROOT / "processes/layer_review/layer_review.bpmn").read_text(encoding="utf-8")
+DMN = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="x">
+  <decision id="fee" name="fee"><decisionTable id="t" hitPolicy="UNIQUE">
+    <input id="i" label="age"><inputExpression id="ie" typeRef="number"><text>age</text></inputExpression></input>
+    <output id="o1" name="fee.amount" typeRef="number" /><output id="o2" label="band" typeRef="string" />
+    <rule id="r"><inputEntry id="e"><text>-</text></inputEntry><outputEntry id="x1"><text>1</text></outputEntry>
+      <outputEntry id="x2"><text>"a"</text></outputEntry></rule>
+  </decisionTable></decision>
+</definitions>"""
+
+
+def test_a_misspelt_name_or_a_duration_without_quotes_is_named_with_its_element():
+    known = validation.names_set(REVIEW) | {"part"}
+    assert validation.unknown_names(REVIEW, known) == []
+    typo = REVIEW.replace('decision == "reject"', 'desicion == "reject"')
+    [problem] = validation.unknown_names(typo, known)
+    assert (problem.element, problem.key, problem.params["variable"]) == ("flow_reject", "bpmn.unknown_name",
+                                                                         "desicion")
+
+
+def test_decision_tables_set_their_outputs_by_name_or_label_and_a_dotted_name_by_its_first_part():
+    assert validation.names_set(DMN) == {"fee", "band"}
+    reads = REVIEW.replace('decision == "reject"', 'fee["amount"] > 0 and band == "a"')
+    assert validation.unknown_names(reads, {"part"} | validation.names_set(DMN)) == []
