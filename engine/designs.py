@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from lxml import etree
 from sqlalchemy.orm import Session
 
 from membership import audit
@@ -19,7 +20,7 @@ from membership.errors import Conflict, NotFound, ValidationFailed
 
 from . import decision_check, dry_run, validation
 from .deploy import decision_source, deploy, kind_changed, latest, latest_of_each, unchanged
-from .models import ProcessDefinition, ProcessDraft
+from .models import HumanTask, ProcessDefinition, ProcessDraft
 from .validation import InvalidDefinition, Problem, kind_of, problems_of
 
 #: characters XML 1.0 does not allow anywhere (tab, line feed and carriage return are allowed)
@@ -176,10 +177,27 @@ def untried(session: Session, key: str, xml: str) -> bool:
     return kind_of(xml) != "dmn" and not list(dry_run.candidates(session, key, 1))
 
 
+def sitting(session: Session, key: str, xml: str) -> list[dict]:
+    """Where the running applications of `key` wait (its open human tasks, by element), and whether
+    the draft still has each element: those whose element is gone cannot be migrated to it (they
+    finish on their version)."""
+    try:
+        ids = {n.get("id") for n in etree.fromstring(xml.encode(), parser=etree.XMLParser(
+            resolve_entities=False, no_network=True)).iter() if isinstance(n.tag, str) and n.get("id")}
+    except etree.XMLSyntaxError:
+        ids = set()
+    rows = session.execute(sa.select(HumanTask.bpmn_id, sa.func.min(HumanTask.name), sa.func.count()).where(
+        HumanTask.process_key == key, HumanTask.status == "open").group_by(HumanTask.bpmn_id)
+        .order_by(sa.func.count().desc()))
+    return [{"element": element, "name": name, "count": count, "kept": element in ids}
+            for element, name, count in rows]
+
+
 def risks(session: Session, key: str, draft: ProcessDraft) -> list[str]:
     """What deploying the draft must be confirmed for (the screen's tick, the API's `confirm`):
     "overtaken" (later versions it would undo), "failing" (its dry run finds it at fault),
     "overlap" (two rules of a UNIQUE decision table match one case: the first silently wins),
+    "stranded" (running applications wait at a task the draft no longer has: they cannot move to it),
     "unknown_names" (expressions read names nothing sets: a typo, a duration without quotes),
     "untried" (a process no past application could be replayed on). None for a draft equal to the
     latest version: there is nothing to deploy (deploy_draft says so)."""
@@ -192,6 +210,8 @@ def risks(session: Session, key: str, draft: ProcessDraft) -> list[str]:
         found.append("unknown_names")
     if kind_of(draft.xml) == "dmn" and decision_check.check(session, key, draft.xml, impact=False).overlapping:
         found.append("overlap")
+    if kind_of(draft.xml) != "dmn" and any(not s["kept"] for s in sitting(session, key, draft.xml)):
+        found.append("stranded")
     if untried(session, key, draft.xml):
         found.append("untried")
     return found

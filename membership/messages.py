@@ -367,11 +367,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "deploy_needs_confirmation": {
         "ja": "この下書きは公開前の確認が必要です（{risks}: failing = 試行で処理できない申請・判定があります、overtaken = "
               "後から公開された版を取り消します、unknown_names = 値の入らない名前を式が読んでいます（下書きの "
-              "warnings）、overlap = UNIQUE の判定表で2つ以上の規則が一致する組合せがあります、untried = 試行できる完了済みの申請がありません）。確かめたうえで confirm=true を付けて"
+              "warnings）、overlap = UNIQUE の判定表で2つ以上の規則が一致する組合せがあります、stranded = 実行中の申請が待つタスクが下書きにありません、untried = 試行できる完了済みの申請がありません）。確かめたうえで confirm=true を付けて"
               "公開してください。",
         "en": "Deploying this draft needs a confirmation ({risks}: failing = its dry run finds applications or decisions "
               "it cannot handle; overtaken = it undoes versions deployed since it began; unknown_names = its "
-              "expressions read names nothing sets (the draft's warnings); overlap = two rules of a UNIQUE decision table match one case; untried = no completed application "
+              "expressions read names nothing sets (the draft's warnings); overlap = two rules of a UNIQUE decision table match one case; stranded = running applications wait at a task the draft no longer has; untried = no completed application "
               "to try it on). Check, then deploy with confirm=true."},
     "not_a_decision": {"ja": "{process} の下書きは判定表（DMN）ではありません。プロセスの下書きはドライラン（dry-run）で確かめてください。",
                        "en": "The draft of {process} is not a decision table (DMN); check a process draft with its dry run."},

@@ -1483,3 +1483,13 @@ EN.update({
         "The table's rules overlap (see the dry run above). Deployed, only the upper rule is used where they do.",
     "規則": "rules",
 })
+EN.update({
+    "あり（移行できます）": "present (they can move)", "なし（移行できません）": "gone (they cannot move)",
+    "下書きでは": "In the draft", "実行中の申請": "Running applications", "待っているタスク": "Waiting at",
+    "公開しても、実行中の申請は今の版のまま進みます。管理者はライブラリから最新版へ移行できます（今いるタスクが新しい版にもある場合）。":
+        "Deploying leaves running applications on their version. An admin can move them to the latest version "
+        "from the library (where the task they wait at is in it too).",
+    "実行中の申請が待っているタスクが、この下書きにはありません。それらの申請は最新版へ移行できず、今の版のまま進みます:":
+        "Running applications wait at tasks this draft no longer has. They cannot move to the new version and "
+        "will finish on theirs:",
+})

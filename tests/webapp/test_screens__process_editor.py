@@ -318,3 +318,23 @@ def test_expressions_reading_names_nothing_sets_and_untried_processes_need_a_tic
     page = designer.get("/designer/processes/trial_review/review").get_data(as_text=True)
     assert 'id="risk-untried"' in page and 'name="confirm"' in page
     assert validation.unknown_names(fresh, set()) != []  # `part` comes from its caller's processes
+
+
+def test_the_review_says_where_running_applications_wait_and_which_could_not_move_to_the_draft(app, session):
+    """Running applications stay on their version; a draft that drops the task they wait at would
+    leave them unable to migrate: the review lists where they wait, and that needs the tick."""
+    _one_application_reviewed(session)
+    waiting = file_enrolment(session, new_member(session), chain=[("otaru", "A-1")])
+    session.commit()
+    designer = login(app, "designer01")
+    csrf = _csrf(designer)
+    renamed = re.sub(r'(id|sourceRef|targetRef|bpmnElement)="review"', r'\1="review_v2"', REVIEW)
+    assert _save(designer, renamed, 0, csrf).get_json()["problems"] == []
+    page = designer.get("/designer/processes/layer_review/review").get_data(as_text=True)
+    row = re.search(r'<tr class="stranded"><td>事務局の審査 <code>review</code></td><td>(\d+)</td>', page)
+    assert row and int(row.group(1)) >= 1 and 'id="risk-stranded"' in page
+    assert open_task_for(session, actor_for(session, "staff@otaru"), waiting.id).bpmn_id == "review"
+    # the same draft without the rename: every waiting application could move to it
+    _save(designer, REVIEW.replace('name="事務局の審査"', 'name="審査（改）"'), 1, csrf)
+    page = designer.get("/designer/processes/layer_review/review").get_data(as_text=True)
+    assert '<tr class="kept">' in page and 'id="risk-stranded"' not in page

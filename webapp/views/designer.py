@@ -250,6 +250,7 @@ def review(key):
                            failing=failing, overtaken=designs.overtaken(s, key, draft),
                            unknown=[] if found or same else _problems(designs.unknown_names(s, key, draft.xml)),
                            untried=not found and not same and decision is None and not replays,
+                           sitting=[] if found or decision is not None else designs.sitting(s, key, draft.xml),
                            kinds=applications.KIND_LABELS, outcomes={**applications.STATUS_LABELS, **DRY_RUN_OUTCOMES})
 
 
