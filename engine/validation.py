@@ -192,10 +192,28 @@ def _problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=No
                 parser.add_dmn_str(found.encode() if isinstance(found, str) else found, filename=f"{key}.dmn")
         parser.get_spec(checked.key)
     except ValidationException as exc:
-        problems.append(Problem(getattr(exc, "id", None) or None, "bpmn.parser", {"detail": str(exc)}))
+        key, params = _parser_problem(str(exc))
+        problems.append(Problem(getattr(exc, "id", None) or None, key, params))
     except Exception as exc:  # the parser raises many kinds for malformed diagrams
         problems.append(Problem(None, "bpmn.parser", {"detail": f"{type(exc).__name__}: {exc}"}))
     return checked, problems
+
+
+#: the parser's commonest refusals, in the designers' words (its English stays as the detail)
+_PARSER_PROBLEMS = (
+    (re.compile(r"Multiple outgoing flows are not supported for tasks"), "bpmn.task_many_outgoing"),
+    (re.compile(r'No DMN Diagram available with id "(?P<key>[^"]*)"'), "bpmn.no_decision"),
+    (re.compile(r"No start event found"), "bpmn.no_start"),
+    (re.compile(r"Unknown Time Specification|Time Specification Error"), "bpmn.timer_spec"),
+    (re.compile(r"(?i)must contain an end event"), "bpmn.subprocess_end"),
+)
+
+
+def _parser_problem(text: str) -> tuple[str, dict]:
+    for pattern, key in _PARSER_PROBLEMS:
+        if (m := pattern.search(text)) is not None:
+            return key, {"detail": text, **m.groupdict()}
+    return "bpmn.parser", {"detail": text}
 
 
 #: flow nodes that need no incoming flow (they start something) or no outgoing one (they end it)

@@ -543,6 +543,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bpmn.dead_end": {"ja": "この要素から出るシーケンスフローがありません（終了イベントで終わらせてください）。",
                       "en": "No sequence flow leaves this element (end the path with an end event)."},
     "bpmn.parser": {"ja": "BPMNの構造に誤りがあります: {detail}", "en": "The BPMN is not valid: {detail}"},
+    "bpmn.task_many_outgoing": {
+        "ja": "タスクから出る流れは1本だけにしてください。分岐させるには、タスクの後にゲートウェイ（排他ゲートウェイなど）を置きます。",
+        "en": "A task may have one outgoing flow only; to branch, put a gateway (an exclusive one, say) after it."},
+    "bpmn.no_decision": {
+        "ja": "ビジネスルールタスクの判定表（DMN）が選ばれていないか、「{key}」という判定表は公開されていません。",
+        "en": "The business rule task names no decision table, or \u201c{key}\u201d is not a deployed one."},
+    "bpmn.no_start": {"ja": "開始イベントがありません。", "en": "There is no start event."},
+    "bpmn.timer_spec": {
+        "ja": "タイマーの値が読めません。期間は \"P5D\"、日時は \"2027-04-01T09:00:00+09:00\"、繰り返しは \"R3/PT1H\" のように、"
+              "引用符で囲んだ式で書きます。",
+        "en": "The timer's value cannot be read. Write it as a quoted expression: a duration \"P5D\", a date-time "
+              "\"2027-04-01T09:00:00+09:00\", a cycle \"R3/PT1H\"."},
+    "bpmn.subprocess_end": {"ja": "サブプロセスには終了イベントが必要です。", "en": "A subprocess needs an end event."},
     "bpmn.other": {"ja": "{detail}", "en": "{detail}"},
     "date_in_future": {"ja": "{field}は明日以降の日付にしてください。", "en": "{field} must be after today."},
     "date_range_order": {"ja": "{field}は開始日以降の日付にしてください。", "en": "{field} must not be before the start date."},

@@ -32,3 +32,18 @@ def test_decision_tables_set_their_outputs_by_name_or_label_and_a_dotted_name_by
     assert validation.names_set(DMN) == {"fee", "band"}
     reads = REVIEW.replace('decision == "reject"', 'fee["amount"] > 0 and band == "a"')
     assert validation.unknown_names(reads, {"part"} | validation.names_set(DMN)) == []
+
+
+def test_the_parsers_commonest_refusals_are_said_in_the_designers_words_naming_the_element():
+    """A task with two outgoing flows (bpmn-js reconnects them when a task between is deleted)."""
+    import re
+
+    doubled = REVIEW.replace('<bpmn:sequenceFlow id="flow_to_decision" sourceRef="review" targetRef="decision_made" />',
+                             '<bpmn:sequenceFlow id="flow_to_decision" sourceRef="review" targetRef="decision_made" />'
+                             '<bpmn:sequenceFlow id="flow_extra" sourceRef="review" targetRef="decision_made" />')
+    doubled = re.sub(r'(<bpmn:userTask id="review".*?<bpmn:outgoing>flow_to_decision</bpmn:outgoing>)',
+                     r'\1<bpmn:outgoing>flow_extra</bpmn:outgoing>', doubled, flags=re.S)
+    _checked, found = validation.problems_of(doubled, "layer_review.bpmn")
+    [problem] = [p for p in found if p.key == "bpmn.task_many_outgoing"]
+    assert problem.element == "review" and problem.name == "事務局の審査"
+    assert "ゲートウェイ" in problem.render("ja") and "gateway" in problem.render("en")
