@@ -1493,3 +1493,5 @@ EN.update({
         "Running applications wait at tasks this draft no longer has. They cannot move to the new version and "
         "will finish on theirs:",
 })
+EN.update({"変更内容": "What changed", "比較する": "Compare", "比較元": "From", "比較先": "To",
+           "版の比較": "Compare versions", "版を比較": "Compare versions"})

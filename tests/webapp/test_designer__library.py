@@ -137,3 +137,25 @@ def test_an_earlier_version_becomes_the_draft_to_roll_back(app, session):
                        data={"csrf_token": csrf, "revision": "1"}).status_code == 404
     assert login(app, "staff@otaru").post(f"/designer/processes/{key}/versions/{first}/draft",
                                           data={"csrf_token": csrf, "revision": "1"}).status_code == 403
+
+
+def test_any_two_deployed_versions_are_compared_without_touching_the_draft(app, session):
+    from engine import deploy
+
+    from ..conftest import ROOT, actor_for
+    from ..helpers import login_client
+
+    review = (ROOT / "processes/layer_review/layer_review.bpmn").read_text(encoding="utf-8")
+    first = deploy.latest(session, "layer_review").version
+    deploy.deploy(session, actor_for(session, "designer01"), review.replace('name="事務局の審査"', 'name="比較の審査"'),
+                  "layer_review.bpmn", note="名前を変える")
+    session.commit()
+    client = login_client(app, "designer01")
+    assert 'id="compare-layer_review"' in client.get("/designer/processes").get_data(as_text=True)
+    page = client.get(f"/designer/processes/layer_review/compare?from={first}&to={first + 1}").get_data(as_text=True)
+    assert f"v{first} → v{first + 1}" in page and "比較の審査" in page and "名前を変える" in page
+    assert '<tr class="change-changed">' in page
+    same = client.get(f"/designer/processes/layer_review/compare?from={first}&to={first}").get_data(as_text=True)
+    assert 'id="no-changes"' in same
+    assert client.get("/designer/processes/layer_review/compare?from=999").status_code == 404
+    assert login_client(app, "staff@otaru").get("/designer/processes/layer_review/compare").status_code == 403

@@ -39,6 +39,25 @@ def library():
                            incident_counts=incidents.open_counts(s))
 
 
+@bp.route("/processes/<key>/compare")
+@roles_required("designer", "admin")
+def compare(key):
+    """Two deployed versions of a process side by side: what changed from one to the other (as
+    the review shows a draft's changes), without touching the draft."""
+    s = db.session()
+    versions = [d for d in deploy.list_definitions(s) if d.key == key]
+    if not versions:
+        abort(404)
+    by_number = {d.version: d for d in versions}
+    newest = versions[-1].version
+    old = parse_int(request.args.get("from", ""), 1, 10**6) or max(newest - 1, 1)
+    new = parse_int(request.args.get("to", ""), 1, 10**6) or newest
+    if old not in by_number or new not in by_number:
+        abort(404)
+    return render_template("designer/compare.html", key=key, versions=versions, old=by_number[old],
+                           new=by_number[new], changes=changes.compare(by_number[old].xml, by_number[new].xml))
+
+
 @bp.route("/processes/<key>/versions/<int:version>.bpmn")
 @roles_required("designer", "admin")
 def download(key, version):
