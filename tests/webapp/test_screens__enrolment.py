@@ -479,3 +479,26 @@ def test_a_member_of_the_prefecture_alone_adds_a_city_below_it(browser, session)
     held = {m.association.code: m.group_id for m in memberships.memberships_of(session, member.physician_id)}
     assert held == {"otaru": group_id, "hokkaido": group_id, "jma": group_id}
     assert "下層の医師会に入会する" not in text(client.get("/mypage/"))
+
+
+def test_files_uploaded_as_the_draft_is_filed_elsewhere_are_said_not_attached(browser, session, monkeypatch):
+    """Another tab filed the draft while this one uploaded: the upload loses, and the member is
+    told that its files were not attached (not merely that the draft was filed)."""
+    import io
+
+    from membership import uploads
+    from membership.errors import Conflict
+
+    client = browser(new_member(session).login_id)
+    r = client.post("/apply/enrolment", data={"pref": "北海道", "city": "札幌市中央区", "layer4": "chuoeast",
+                                              "layer3": "sapporo", "category-chuoeast": "A-1",
+                                              "category-sapporo": "A-1"})
+    assert r.status_code == 302
+
+    def filed_meanwhile(*args, **kwargs):
+        raise Conflict("draft_filed")
+
+    monkeypatch.setattr(uploads, "add_to_draft", filed_meanwhile)
+    r = client.post("/apply/enrolment/input", data={"action": "upload", "file-chuoeast": (
+        io.BytesIO(b"%PDF-1.4 test"), "doc1.pdf")}, content_type="multipart/form-data", follow_redirects=True)
+    assert "すでに提出されたか" in text(r) and "このときアップロードしたファイルは添付されていません" in text(r)

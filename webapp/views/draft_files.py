@@ -61,7 +61,11 @@ def after_conflict(key: str, exc: Conflict):
     of this request is kept; the user is told and sent where the filed application shows."""
     db.rollback()
     session.pop(key, None)
-    flash(message(exc.message_key, **exc.params), "error")
+    text = message(exc.message_key, **exc.params)
+    if request.method == "POST" and any(f and f.filename for _, f in request.files.items(multi=True)):
+        # an upload that lost to the filing: say plainly that its files went nowhere
+        text += " " + translate("このときアップロードしたファイルは添付されていません。")
+    flash(text, "error")
     return redirect(url_for("members.index") if actor().is_secretariat else url_for("mypage.index"))
 
 
