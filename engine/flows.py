@@ -11,7 +11,7 @@ from membership import applications, certifications, drafts, fee_reductions, tra
 from membership.actors import Actor
 from membership.errors import Conflict, Forbidden, ValidationFailed
 from membership.models import Application, ApplicationDraft
-from membership.statuses import ApplicationStatus
+from membership.statuses import ApplicationStatus, PartStatus
 
 from . import decisions
 from .models import ProcessInstance
@@ -61,9 +61,12 @@ def submit_application(session: Session, actor: Actor, data: dict, draft: Applic
     return app
 
 
-def cancel_application(session: Session, actor: Actor, application_id: int) -> Application:
+def cancel_application(session: Session, actor: Actor, application_id: int,
+                       seen_approved: list[str] | None = None) -> Application:
     """Withdraw a pending application and stop its process: the applicant's, or — a session's
-    approval — any staff member of the organiser's office. Raises NotFound, Conflict."""
+    approval — any staff member of the organiser's office. `seen_approved`: the parts the canceller
+    saw approved, by association code (the screen told them those memberships stand); if a layer approved another one
+    since, Conflict — they confirm again, knowing. Raises NotFound, Conflict."""
     app = applications.get_application(session, actor, application_id)
     ts = training.of_application(session, app)
     organisers = ts is not None and actor.role == "secretariat" and ts.organiser_association_id == actor.association_id
@@ -76,6 +79,10 @@ def cancel_application(session: Session, actor: Actor, application_id: int) -> A
     refusal = applications.cancel_refusal(app)
     if refusal:
         raise Conflict(refusal)
+    approved = {p.association.code: p.association.name for p in app.parts if p.status == PartStatus.APPROVED}
+    if seen_approved is not None and set(approved) != set(seen_approved):
+        raise Conflict("approved_meanwhile", names="、".join(
+            name for code, name in approved.items() if code not in seen_approved) or "—")
     applications.cancel(session, actor, app)
     if instance is not None:
         cancel_instance(session, actor, instance)

@@ -12,6 +12,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "login_id": {"ja": "ログインID", "en": "Login ID"},
     "password": {"ja": "パスワード", "en": "Password"},
     "kind": {"ja": "申請の種類", "en": "Application kind"},
+    "approved_parts": {"ja": "承認済みの審査", "en": "Approved parts"},
     "desired_date": {"ja": "入会希望年月日", "en": "Desired date"},
     "credentials": {"ja": "ID・パスワード通知", "en": "Login notice"},
     "document_kind": {"ja": "書類の種類", "en": "Kind of document"},
@@ -417,6 +418,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                                          "library and try again."},
     "draft_filed": {"ja": "この申請はすでに提出されたか、削除されています。マイページでご確認ください。",
                     "en": "This application has already been filed or deleted; see My Page."},
+    "approved_meanwhile": {
+        "ja": "画面を開いたあとに{names}が承認しました。承認した医師会の会員資格は取り消しても続きます。内容を確かめて、もう一度取り消してください。",
+        "en": "{names} approved it after you opened the page; a membership an association approved stays if you "
+              "cancel. Check, then cancel again."},
     "not_cancellable": {"ja": "この申請は取り消せません。", "en": "This application can no longer be cancelled."},
     "jma_member_id_rule": {"ja": "{field}は3で始まる10桁の数字です。", "en": "{field} is 10 digits beginning with 3."},
     "jma_member_id_taken": {"ja": "{field}は他の医師の番号です（ファイルの中で重複しているか、登録済みです）。",

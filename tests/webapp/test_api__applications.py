@@ -233,3 +233,30 @@ def test_a_chain_ending_at_jma_does_not_open_another_prefecture_to_an_office(api
         **enrolment_body([("sapmed", "A-1"), ("hokkaido", "A")]), "on_behalf_of": applicant.login_id})
     assert r.status_code == 422  # another district of the same prefecture: not 小樽's to file
     assert r.get_json()["error"]["fields"]["associations"].startswith("代理で申請できるのは")
+
+
+def test_a_cancel_sent_after_a_layer_approved_unseen_asks_again_and_changes_nothing(app, api, session, enrolled):
+    """The page said which memberships would stand; a layer that approved after it was opened
+    makes the cancel come back to the page with that said (screen), or 409 (API with what it saw)."""
+    from membership.models import UserAccount
+
+    from ..helpers import login_client
+
+    client, filed = enrolled
+    member = session.get(UserAccount, session.get(Application, filed["id"]).applicant_user_id)
+    browser = login_client(app, member.login_id)
+    page = browser.get(f"/mypage/applications/{filed['id']}").get_data(as_text=True)
+    assert 'name="approved" value=""' in page  # nothing approved as the member reads it
+    staff = api("staff@chuoeast")
+    [task] = [t for t in staff.get("/api/v1/tasks").get_json() if t["application_id"] == filed["id"]]
+    assert staff.post(f"/api/v1/tasks/{task['id']}/complete", json={"decision": "approve"}).status_code == 200
+    r = browser.post(f"/mypage/applications/{filed['id']}/cancel", data={"approved": ""}, follow_redirects=True)
+    assert "中央区東支部が承認しました" in r.get_data(as_text=True)
+    assert client.get(f"/api/v1/applications/{filed['id']}").get_json()["status"] == "in_review"
+    r = client.post(f"/api/v1/applications/{filed['id']}/cancel", json={"approved_parts": []})
+    assert r.status_code == 409 and "中央区東支部" in r.get_json()["error"]["message"]
+    assert client.post(f"/api/v1/applications/{filed['id']}/cancel", json={"approved_parts": [1]}).status_code == 422
+    approved = [p["association"] for p in client.get(f"/api/v1/applications/{filed['id']}").get_json()["parts"]
+                if p["status"] == "approved"]
+    r = client.post(f"/api/v1/applications/{filed['id']}/cancel", json={"approved_parts": approved})
+    assert r.status_code == 200 and r.get_json()["status"] == "cancelled"

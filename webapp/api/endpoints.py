@@ -109,11 +109,20 @@ def get_application(application_id):
 
 @blp.route("/applications/<int:application_id>/cancel", methods=["POST"])
 @token_required
-@blp.doc(**AUTH)
+@blp.doc(**AUTH, description="The applicant withdraws a pending application: undecided parts are cancelled, approved "
+                             "ones stand. Optional JSON body `{\"approved_parts\": [association codes]}`: the parts "
+                             "the client showed as approved; if another layer approved since, 409 `conflict` "
+                             "(message `approved_meanwhile`) and nothing changes.")
 @blp.response(200, schemas.ApplicationSchema)
 @blp.alt_response(409, schema=schemas.ApiErrorSchema)
 def cancel_application(application_id):
-    app = flows.cancel_application(db.session(), g.actor, application_id)
+    body = request.get_json(silent=True) if request.content_length else None
+    seen = None
+    if isinstance(body, dict) and "approved_parts" in body:
+        seen = body["approved_parts"]
+        if not isinstance(seen, list) or not all(isinstance(x, str) for x in seen):
+            raise ValidationFailed.one("approved_parts", "invalid")
+    app = flows.cancel_application(db.session(), g.actor, application_id, seen)
     db.commit()
     return applications.application_dict(app)
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine import flows, tasks
 from forms.enrolment import ConfirmForm
 from membership import applications, benefits, certifications, drafts, memberships, notes, notices, training
+from membership.errors import Conflict
 from membership.fields import today_jst
 
 from .. import db
-from ..i18n import list_separator, translate
+from ..i18n import list_separator, message, translate
 from ..security import actor, roles_required
 from .application_details import details_context
 
@@ -101,7 +102,16 @@ def application(application_id):
 def cancel(application_id):
     form = ConfirmForm()
     if form.validate_on_submit():
-        app = flows.cancel_application(db.session(), actor(), application_id)
+        # the approvals the page showed (and said would stand): one since then asks again
+        seen = [c for c in (request.form.get("approved") or "").split(",") if c] if "approved" in request.form else None
+        try:
+            app = flows.cancel_application(db.session(), actor(), application_id, seen)
+        except Conflict as exc:
+            db.rollback()
+            if exc.message_key != "approved_meanwhile":
+                raise
+            flash(message(exc.message_key, **exc.params), "error")
+            return redirect(url_for("mypage.application", application_id=application_id))
         kept = applications.kept_on_cancel(app)
         db.commit()
         flash(translate("申請を取り消しました。"), "success")
