@@ -206,6 +206,9 @@ def test_a_draft_the_dry_run_cannot_finish_is_deployed_only_when_confirmed_and_t
     assert "分岐の条件がどれも成り立ちませんでした" in viewer
     listed = designer.get("/designer/incidents").get_data(as_text=True)
     assert f"#{task.instance_id}" in listed and incident.detail["element"] in listed
+    diagrams = designer.get(f"/designer/instances/{task.instance_id}/diagram").get_json()
+    review_diagram = next(d for d in diagrams if d["key"] == "layer_review")
+    assert review_diagram["failed"] == [incident.detail["element"]]  # marked where it failed
     assert 'id="incidents-layer_review"' in designer.get("/designer/processes").get_data(as_text=True)
 
 

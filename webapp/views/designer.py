@@ -106,8 +106,16 @@ def instance(instance_id):
 @bp.route("/instances/<int:instance_id>/diagram")
 @roles_required("designer", "admin")
 def instance_diagram(instance_id):
+    """The viewer's diagrams, with the elements of the instance's unresolved incidents marked."""
     s = db.session()
-    return jsonify(translated_positions(positions.positions(s, actor(), engine_instances.get(s, instance_id))))
+    instance = engine_instances.get(s, instance_id)
+    diagrams = translated_positions(positions.positions(s, actor(), instance))
+    failing = [i for i in incidents.of_instance(s, instance) if not i.resolved and i.element]
+    for diagram in diagrams:
+        diagram["failed"] = sorted({i.element for i in failing if i.key == diagram["key"]})
+        diagram["failed_names"] = sorted({translate(i.element_name or i.element) for i in failing
+                                          if i.key == diagram["key"]})
+    return jsonify(diagrams)
 
 
 def _problems(found) -> list[dict]:

@@ -18,6 +18,10 @@
       figcaption.appendChild(document.createTextNode(
         box.dataset.partSeparator + box.dataset.labelWaiting + ": " + diagram.waiting_names.join(box.dataset.separator)));
     }
+    if ((diagram.failed_names || []).length && box.dataset.labelFailed) {
+      figcaption.appendChild(document.createTextNode(
+        box.dataset.partSeparator + box.dataset.labelFailed + ": " + diagram.failed_names.join(box.dataset.separator)));
+    }
     return figcaption;
   }
 
@@ -39,6 +43,7 @@
       diagram.done.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "is-done"); } });
       diagram.active.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "is-active"); } });
       diagram.waiting.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "is-waiting"); } });
+      (diagram.failed || []).forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "is-failed"); } });
       canvas.zoom("fit-viewport");
       // the drawing is one image named by its caption (not a focusable heap of unnamed labels)
       var svg = canvasBox.querySelector("svg");
