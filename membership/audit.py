@@ -113,7 +113,7 @@ DETAIL_LABELS = {
     "day": "日付", "created": "作成", "changed": "変更", "association_id": "医師会", "association": "医師会",
     "application_id": "申請番号", "new": "新着", "overdue": "期限超過", "added": "追加", "to_applicant": "申請者へ送信",
     "jma_member_id": "日医会員番号", "registration_id": "申込み", "attendees": "受講者", "done": "処理済み",
-    "draft_id": "下書き", "physician_ids": "医師",
+    "draft_id": "下書き", "physician_ids": "医師", "format": "形式", "task_ids": "タスク",
 }
 PER_PAGE = 50
 _NAME = re.compile(r"[a-z_]+")

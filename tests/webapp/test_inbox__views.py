@@ -323,6 +323,11 @@ def test_board_material_of_all_matching_takes_the_decisions_shown(app, session, 
     body = r.get_data().decode("utf-8-sig")
     assert f"\r\n{office['apps'][0]}," in body and f"\r\n{office['apps'][1]}," in body
     assert "該当するすべてを出力" not in text(login(app, "staff@sapporo").get("/inbox?view=escalated"))
+    from membership.models import AuditEvent
+
+    exported = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "task.export")
+                               .order_by(AuditEvent.id.desc())).first()
+    assert exported is not None and {t1, t2} <= set(exported.detail["task_ids"])  # who took which
 
 
 def test_a_bulk_run_shows_its_progress_to_its_office_until_it_finishes(app, session, office):

@@ -441,3 +441,20 @@ def test_an_import_leaves_a_pending_enrolment_to_its_review_and_an_approval_neve
         tasks.complete_task(session, chuoeast, task.id, "approve")
     assert session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
         Membership.physician_id == physician.id, Membership.association_id == chuoeast_id)) == 1
+
+
+def test_every_export_of_personal_data_is_in_the_audit_trail(app, session):
+    """Who took which members' data away: the member CSV, the 認定医名簿 CSV and the board material."""
+    from membership.models import AuditEvent
+
+    client = login(app, "staff@chuoeast")
+
+    def latest(action):
+        return session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)
+                               .order_by(AuditEvent.id.desc())).first()
+
+    assert client.get("/members/export.csv?status=active").status_code == 200
+    row = latest("members.export")
+    assert row is not None and row.detail["filters"] == {"status": "active"}
+    assert client.get("/members/certified.csv").status_code == 200
+    assert latest("certificate.roster_export") is not None

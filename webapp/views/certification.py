@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from engine import flows
 from forms.certification import ActivityForm, CreditEntryForm, DeclarationForm
 from forms.enrolment import ConfirmForm
-from membership import certifications, documents, members, memberships
+from membership import audit, certifications, documents, members, memberships
 from membership.errors import ValidationFailed
 from membership.fields import figure
 
@@ -273,6 +273,9 @@ def roster_csv():
     except ValidationFailed as exc:
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("certification.roster"))
+    audit.record(db.session(), actor(), "certificate.roster_export", "association", actor().association_id,
+                 filters={k: request.args.get(k, "") for k in ("system", "state", "q") if request.args.get(k)})
+    db.commit()
     return csv_download(certifications.ROSTER_HEADINGS, lines, "certified.csv")
 
 

@@ -27,6 +27,7 @@ from membership import (
     accounts,
     applications,
     associations,
+    audit,
     certifications,
     documents,
     fee_reductions,
@@ -199,6 +200,9 @@ def export():
         flash(translate("選択したタスクが見つかりません。一覧を更新してから、もう一度お試しください。"), "error")
         return redirect(url_for("inbox.index", **query.as_dict()))
     kind = request.form.get("format", "csv-utf8")
+    audit.record(db.session(), actor(), "task.export", "association", actor().association_id, format=kind,
+                 count=len(rows), task_ids=sorted(ids)[:1000])
+    db.commit()
     stamp = f"{today_jst():%Y%m%d}"  # the day in Japan, as the material's 作成日
     if kind == "pdf":
         office = associations.name_of(db.session(), actor().association_id)

@@ -14,6 +14,7 @@ from forms.enrolment import ConfirmForm
 from membership import (
     applications,
     associations,
+    audit,
     benefits,
     documents,
     drafts,
@@ -269,6 +270,12 @@ def export():
     except ValidationFailed as exc:
         flash(" ".join(field_errors(exc).values()), "error")
         return redirect(url_for("members.index"))
+    # who took which members' data away (the largest personal-data extract there is): committed
+    # before the rows are read
+    audit.record(db.session(), actor(), "members.export", "association", actor().association_id,
+                 filters={k: request.args.get(k, "") for k in ("q", "status", "category", "branch")
+                          if request.args.get(k)})
+    db.commit()
     return csv_download(members.EXPORT_HEADINGS, rows, "members.csv")
 
 
