@@ -61,6 +61,10 @@ MEMBERSHIP_KINDS = ("enrolment", "withdrawal", "transfer")
 EACH_DECIDES = frozenset({"fee_reduction"})
 KIND_LABELS = {"enrolment": "入会届", "withdrawal": "退会届", "transfer": "異動届", "certification": "認定申請",
                "session": "研修会の承認申請", "fee_reduction": "会費減免申請"}
+#: the kinds as an English mail names them
+KIND_LABELS_EN = {"enrolment": "enrolment", "withdrawal": "withdrawal", "transfer": "transfer",
+                  "certification": "certification application", "session": "training session application",
+                  "fee_reduction": "fee reduction application"}
 STATUS_LABELS = {
     "draft": "一時保存", "submitted": "申請中", "in_review": "申請中", "returned": "差戻し",
     "approved": "承認", "rejected": "却下", "cancelled": "取消", "completed": "完了", "pending": "申請中",
@@ -960,7 +964,8 @@ def cancel(session: Session, actor: Actor, app: Application) -> None:
     app.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     # the applicant is told (the cancel may have been done for them, or by someone with their login)
     _mail_applicant(session, app, "application_cancelled", kind=KIND_LABELS.get(app.kind, app.kind),
-                    application_id=app.id)
+                    kind_en=KIND_LABELS_EN.get(app.kind, "application"), application_id=app.id,
+                    kept=kept_on_cancel(app), office=app.kind == "session")
     audit.record(session, actor, "application.cancel", "application", app.id,
                  on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
 
@@ -1132,6 +1137,6 @@ def _mail_applicant(session: Session, app: Application, template: str, **context
     language the application was filed in (its payload's `lang`, set only for English: no read of
     the account in the steps that mail)."""
     name, address = applicant_contact(session, app)
-    lang = (app.payload or {}).get("lang", "ja")
+    lang = mail.language(template, (app.payload or {}).get("lang", "ja"))
     mail.send(session, address, template, lang=lang, name=name, parts=app.parts,
               labels=STATUS_LABELS_EN if lang == "en" else STATUS_LABELS, **context)

@@ -35,6 +35,13 @@ def site_url() -> str:
 configure("")
 
 
+def language(template: str, lang: str = "ja") -> str:
+    """The language `template` is sent in for a reader of `lang`: English only where the template
+    has an English version (the offices' mails — a session's review — are Japanese, decision 0035),
+    so that a mail is never half one language and half the other."""
+    return "en" if lang == "en" and (_ROOT / "en" / f"{template}.txt").is_file() else "ja"
+
+
 def template_name(template: str, lang: str = "ja") -> str:
     """The file of `template` in `lang`: English versions live in mail_templates/en/."""
     if lang == "en" and (_ROOT / "en" / f"{template}.txt").is_file():
@@ -51,6 +58,6 @@ def render(template: str, lang: str = "ja", **context) -> tuple[str, str]:
 
 def send(session: Session, to_address: str, template: str, lang: str = "ja", **context):
     """Queue a mail in `lang` (the recipient account's language: `UserAccount.lang`)."""
-    lang = lang if lang in LANGS else "ja"
+    lang = language(template, lang if lang in LANGS else "ja")
     subject, body = render(template, lang, **context)
     return notifications.queue(session, to_address, subject, body, lang)

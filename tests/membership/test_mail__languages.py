@@ -30,7 +30,8 @@ def _context():
             "comment": "", "link": "https://example.jp/x", "hours": 24, "logins": ["hanako01"], "login_id": "hanako01",
             "application_id": 7, "body": "…", "system": "Lifelong education", "number": "LL-1",
             "valid_from": "2024/04/01", "valid_until": "2027/03/31", "missing": [], "title": "研修会",
-            "issuer": "日本医師会", "waiting": True, "position": 2, "kind": "退会届",
+            "issuer": "日本医師会", "waiting": True, "position": 2, "kind": "退会届", "kind_en": "withdrawal",
+            "kept": [], "office": False,
             "starts_on": "2027/01/10", "place": "札幌",
             "reason": "台風", "changes": ["会場: 札幌"], "address": "new@example.jp",
             "credits": [("occupational", "update", "2")], "systems": {"occupational": "Occupational"},
@@ -52,6 +53,22 @@ def test_a_template_with_no_english_version_is_sent_in_japanese():
     subject, _ = mail.render("inbox_digest", "en", association="中央区東支部", day="2027-01-10", new=[], overdue=[],
                              link="https://example.jp/inbox")
     assert subject.startswith("【MAMIS】")  # the offices' mails are Japanese
+
+
+def test_a_mail_with_no_english_version_is_japanese_to_the_end_for_an_english_reader(session):
+    """An office's staff member reading in English files a session: its mails have no English
+    version, so status words and signature are Japanese too — never a mail in two languages."""
+    from membership import applications
+    from membership.models import Notification
+    from membership.notifications import SIGNATURE
+
+    assert mail.language("session_received", "en") == "ja" and mail.language("enrolment_received", "en") == "en"
+    member = new_member(session, prefix="mix")
+    app = flows.submit_application(session, member, enrolment_body([("chuoeast", "A-1")]))
+    app.kind, app.payload = "session", {**(app.payload or {}), "lang": "en", "title": "研修会A"}  # filed in English
+    applications._mail_applicant(session, app, "session_part_approved", association="北海道医師会")
+    note = session.scalars(sa.select(Notification).order_by(Notification.id.desc())).first()
+    assert note.body.endswith(SIGNATURE) and "Approved" not in note.body and "Pending" not in note.body
 
 
 def test_a_member_using_english_gets_english_mails_about_an_application(session):
