@@ -19,7 +19,7 @@ from membership.actors import Actor
 from membership.db import utcnow
 from membership.models import INCIDENT_ACTIONS_SQL, AuditEvent
 
-from .models import ProcessDefinition, ProcessInstance
+from .models import HumanTask, ProcessDefinition, ProcessInstance
 from .runtime import ProcessFailed
 
 #: the audit actions that are incidents (process.incident: before the nineteenth session)
@@ -35,8 +35,11 @@ def record(session: Session, actor: Actor | None, exc: ProcessFailed) -> None:
     where = {"element": exc.element or None, "element_name": exc.element_name or None,
              "process": exc.process or None}
     if exc.instance_id is not None:
+        instance = session.get(ProcessInstance, exc.instance_id)
+        # the version that failed, as it was then (a later migration must not move the blame)
+        failed = (instance.definition_ids or {}).get(exc.process or "") or instance.definition_id if instance else None
         audit.record(session, actor, "instance.incident", "process_instance", exc.instance_id,
-                     detail=exc.detail[:500], **where)
+                     detail=exc.detail[:500], definition_id=failed, **where)
     elif exc.definition_id is not None:
         definition = session.get(ProcessDefinition, exc.definition_id)
         audit.record(session, actor, "process.start_failed", "process_definition", exc.definition_id,
@@ -100,13 +103,37 @@ def recent(session: Session, key: str | None = None, open_only: bool = False,
     return out[:LIST_LIMIT]
 
 
+def _progress(session: Session, instance_ids: list[int]) -> dict[int, object]:
+    """{instance id: when its last human task was made or completed}: a process that got a step
+    further than its failure."""
+    out: dict[int, object] = {}
+    for instance_id, made, done in session.execute(
+            sa.select(HumanTask.instance_id, sa.func.max(HumanTask.created_at), sa.func.max(HumanTask.completed_at))
+            .where(HumanTask.instance_id.in_(instance_ids)).group_by(HumanTask.instance_id)):
+        out[instance_id] = max(t for t in (made, done) if t is not None)
+    return out
+
+
+def _resolved(instance: ProcessInstance, at, progress: dict) -> bool:
+    """Ended, or moved on past the failure: a task made or completed since (a timer that fired on
+    time, or a migration to a version that fails the same, moves nothing)."""
+    last = progress.get(instance.id)
+    return instance.status != "running" or (last is not None and last > at)
+
+
+def _definition_ids(events: list[AuditEvent], instances: dict) -> list[int]:
+    return ([e.object_id for e in events if e.object_type == "process_definition"]
+            + [(e.detail or {}).get("definition_id") for e in events if (e.detail or {}).get("definition_id")]
+            + [i for instance in instances.values() for i in [instance.definition_id,
+                                                              *(instance.definition_ids or {}).values()]])
+
+
 def _judged(session: Session, events: list[AuditEvent], key: str | None, open_only: bool) -> list[Incident]:
     instances = {i.id: i for i in session.scalars(sa.select(ProcessInstance).where(ProcessInstance.id.in_(
         [e.object_id for e in events if e.object_type == "process_instance"])))}
-    definitions = {d.id: d for d in session.scalars(sa.select(ProcessDefinition).where(ProcessDefinition.id.in_(
-        [e.object_id for e in events if e.object_type == "process_definition"]
-        + [i for instance in instances.values() for i in [instance.definition_id,
-                                                          *(instance.definition_ids or {}).values()]])))}
+    definitions = {d.id: d for d in session.scalars(sa.select(ProcessDefinition).where(
+        ProcessDefinition.id.in_(_definition_ids(events, instances))))}
+    progress = _progress(session, list(instances))
     newest = dict(session.execute(sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version))
                                   .group_by(ProcessDefinition.key)).all())
     out = []
@@ -117,11 +144,9 @@ def _judged(session: Session, events: list[AuditEvent], key: str | None, open_on
             if instance is None:
                 continue
             definition = _holding(instance, detail, definitions)
-            # moved on since (a later step worked, or it was migrated), or ended
-            resolved = instance.status != "running" or instance.updated_at > event.at
             item = Incident(event, definition.key if definition else "", definition.version if definition else None,
                             instance.id, detail.get("element") or "", detail.get("element_name") or "",
-                            detail.get("detail") or "", resolved)
+                            detail.get("detail") or "", _resolved(instance, event.at, progress))
         else:
             definition = definitions.get(event.object_id)
             if definition is None:
@@ -135,25 +160,28 @@ def _judged(session: Session, events: list[AuditEvent], key: str | None, open_on
 
 
 def _holding(instance: ProcessInstance, detail: dict, definitions: dict) -> ProcessDefinition | None:
-    """The version of the process the failed element is in: the instance's own, or one it calls."""
+    """The version of the process the failed element was in when it failed (recorded since the
+    nineteenth session), else as the instance names it now: its own, or one it calls."""
     called = (instance.definition_ids or {}).get(detail.get("process") or "")
-    return definitions.get(called) or definitions.get(instance.definition_id)
+    return definitions.get(detail.get("definition_id")) or definitions.get(called) \
+        or definitions.get(instance.definition_id)
 
 
 def of_instance(session: Session, instance: ProcessInstance, limit: int = 20) -> list[Incident]:
     """An instance's latest incidents, newest first (the instance viewer)."""
-    definitions = {d.id: d for d in session.scalars(sa.select(ProcessDefinition).where(ProcessDefinition.id.in_(
-        [instance.definition_id, *(instance.definition_ids or {}).values()])))}
-    events = session.scalars(sa.select(AuditEvent).where(
+    events = list(session.scalars(sa.select(AuditEvent).where(
         AuditEvent.object_type == "process_instance", AuditEvent.object_id == instance.id,
-        AuditEvent.action.in_(ON_INSTANCES)).order_by(AuditEvent.id.desc()).limit(limit))
+        AuditEvent.action.in_(ON_INSTANCES)).order_by(AuditEvent.id.desc()).limit(limit)))
+    definitions = {d.id: d for d in session.scalars(sa.select(ProcessDefinition).where(
+        ProcessDefinition.id.in_(_definition_ids(events, {instance.id: instance}))))}
+    progress = _progress(session, [instance.id])
     out = []
     for e in events:
         detail = e.detail or {}
         definition = _holding(instance, detail, definitions)
         out.append(Incident(e, definition.key if definition else "", definition.version if definition else None,
                             instance.id, detail.get("element") or "", detail.get("element_name") or "",
-                            detail.get("detail") or "", instance.status != "running" or instance.updated_at > e.at))
+                            detail.get("detail") or "", _resolved(instance, e.at, progress)))
     return out
 
 

@@ -188,16 +188,17 @@ def start_instance(session: Session, actor: Actor, key: str, data: dict,
                             script_engine=RestrictedScriptEngine(SERVICES, RunContext(session, actor)))
     # Initial data goes on the READY start task (workflow.set_data is invisible to expressions).
     workflow.get_tasks(state=TaskState.READY)[0].set_data(**data)
-    try:
-        advance(workflow)
-    except ProcessFailed as exc:
-        exc.definition_id = definition.id  # no instance is kept: the incident is the version's
-        raise
     instance = ProcessInstance(definition_id=definition.id, definition_ids=ids, application_id=application_id,
                                status="running", state={})
-    _store(instance, workflow)
-    session.add(instance)
-    materialise(session, instance, workflow, open_rows=[])
+    try:
+        advance(workflow)
+        _store(instance, workflow)
+        session.add(instance)
+        materialise(session, instance, workflow, open_rows=[])
+    except ProcessFailed as exc:
+        # no instance is kept: the incident is the version's — of the process holding the element
+        exc.definition_id = ids.get(exc.process) or definition.id
+        raise
     # the instance gets its id at the step's one flush, where the audit row is written too
     audit.record(session, actor, "instance.start", "process_instance", instance, key=key,
                  version=definition.version, application_id=application_id)
@@ -352,9 +353,13 @@ def run_human_task(session: Session, actor: Actor, instance: ProcessInstance, ta
     before.discard(task.spiff_task_id)
     spiff_task.set_data(**data)
     spiff_task.run()
-    advance(workflow, instance.id)
-    _store(instance, workflow)
-    materialise(session, instance, workflow, open_ids=before)
+    try:
+        advance(workflow, instance.id)
+        _store(instance, workflow)
+        materialise(session, instance, workflow, open_ids=before)
+    except ProcessFailed as exc:
+        exc.instance_id = exc.instance_id or instance.id
+        raise
     return workflow
 
 
@@ -471,10 +476,17 @@ def _after_return(session: Session, application_id: int, association_id: int | N
     return True, still_here
 
 
+def _where(task) -> dict:
+    """The element a failure is about, for its incident."""
+    spec = task.task_spec
+    return {"element": spec.bpmn_id or "", "element_name": spec.bpmn_name or "",
+            "process": getattr(getattr(spec, "_wf_spec", None), "name", None) or task.workflow.spec.name}
+
+
 def _association(session: Session, code, task) -> tuple[int, int]:
     found = associations.id_and_layer(session, code)
     if found is None:
-        raise ProcessFailed(f"task {task.task_spec.bpmn_id}: no association {code!r}")
+        raise ProcessFailed(f"task {task.task_spec.bpmn_id}: no association {code!r}", **_where(task))
     return found
 
 
@@ -482,4 +494,5 @@ def _property(task, expression: str):
     try:
         return safe_eval.evaluate(expression, task.data)
     except Exception as exc:
-        raise ProcessFailed(f"task {task.task_spec.bpmn_id}: {expression!r}: {exc}") from exc
+        raise ProcessFailed(f"task {task.task_spec.bpmn_id}: Error evaluating expression '{expression}': {exc}",
+                            **_where(task)) from exc

@@ -236,7 +236,9 @@ def fire_timers() -> int:
                 s.execute(sa.update(ProcessInstance).where(ProcessInstance.id == instance_id)
                           .values(timer_due_at=utcnow() + TIMER_RETRY))
                 audit.record(s, SYSTEM, "instance.timer_failed", "process_instance", instance_id,
-                             detail=str(exc)[:500])
+                             detail=str(exc)[:500], element=getattr(exc, "element", None) or None,
+                             element_name=getattr(exc, "element_name", None) or None,
+                             process=getattr(exc, "process", None) or None)
                 s.commit()
                 continue
             mail = notifications.take_pending(s)

@@ -341,3 +341,25 @@ def test_the_review_says_where_running_applications_wait_and_which_could_not_mov
     _save(designer, REVIEW.replace('name="事務局の審査"', 'name="審査（改）"'), 1, csrf)
     page = designer.get("/designer/processes/layer_review/review").get_data(as_text=True)
     assert '<tr class="kept">' in page and 'id="risk-stranded"' not in page
+
+
+def test_a_task_given_to_no_association_is_an_incident_of_the_called_version_that_names_it(app, session):
+    """The likeliest slip of all — an association expression that names none (a typo) — fails as
+    the task is made: the start is an incident of the called process's version, at that task."""
+    from membership.models import AuditEvent
+
+    from ..helpers import enrolment_body
+    from .conftest import ApiClient
+
+    broken, _ = deploy.deploy(session, actor_for(session, "designer01"), REVIEW.replace(
+        'value="part[&quot;association&quot;]"', 'value="partt[&quot;association&quot;]"', 1), "layer_review.bpmn")
+    session.commit()
+    member = new_member(session)
+    r = ApiClient(app.test_client(), member.login_id).post("/api/v1/applications", json=enrolment_body())
+    assert r.status_code == 500 and r.get_json()["error"]["code"] == "process_failed"
+    [failed] = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "process.start_failed",
+                                                           AuditEvent.object_id == broken.id)).all()
+    assert (failed.detail["key"], failed.detail["element"], failed.detail["process"]) == (
+        "layer_review", "review", "layer_review")
+    listed = login(app, "designer01").get("/designer/incidents?key=layer_review").get_data(as_text=True)
+    assert f"v{broken.version}" in listed and "事務局の審査" in listed and "未解決" in listed
