@@ -37,12 +37,22 @@ def _is_layout(element) -> bool:
     return etree.QName(element).namespace in _LAYOUT_NAMESPACES
 
 
+_SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+
+
+def _is_element(element) -> bool:
+    """An element of the diagram, compared on its own: one with an id — not the settings inside an
+    element (a service task's operation and parameters have an "id" that is a name, not an
+    element's: they are part of the task's content)."""
+    return bool(element.get("id")) and etree.QName(element).namespace != _SPIFF
+
+
 def _own_content(element) -> str:
     """An element's tag, attributes and content, its descendants with ids left out (they are
     compared on their own) and the layout ignored."""
     parts = [etree.QName(element).localname, repr(sorted(element.attrib.items())), (element.text or "").strip()]
     for child in element:
-        if not isinstance(child.tag, str) or _is_layout(child) or child.get("id"):
+        if not isinstance(child.tag, str) or _is_layout(child) or _is_element(child):
             continue
         parts.append(_own_content(child))
     return "|".join(parts)
@@ -59,11 +69,18 @@ def _facts(element, path: str = "") -> dict[str, str]:
     if text:
         out[path or "text"] = text
     for child in element:
-        if not isinstance(child.tag, str) or _is_layout(child) or child.get("id"):
+        if not isinstance(child.tag, str) or _is_layout(child) or _is_element(child):
             continue
         tag = etree.QName(child).localname
         if tag == "property" and child.get("name"):  # this system's settings: due_in_days, form_key, …
             out[child.get("name")] = child.get("value", "")
+            continue
+        if tag == "parameter" and child.get("id"):  # a service task's parameter, by its name
+            out[f"parameter {child.get('id')}"] = child.get("value", "")
+            continue
+        if tag == "serviceTaskOperator":  # its operation (the "id") and result variable
+            out["operation"] = child.get("id", "")
+            out.update(_facts(child))
             continue
         # containers (extensionElements, properties, a cell's text) speak through their contents
         out.update(_facts(child, path if tag in ("extensionElements", "properties", "text") else tag))
@@ -93,9 +110,9 @@ def _elements(root) -> dict[str, tuple[str, str, str]]:
             continue
         if any(_is_layout(a) for a in element.iterancestors()):
             continue
-        element_id = element.get("id")
-        if element_id:
-            out[element_id] = (etree.QName(element).localname, element.get("name") or "", _own_content(element))
+        if _is_element(element):
+            out[element.get("id")] = (etree.QName(element).localname, element.get("name") or "",
+                                      _own_content(element))
     return out
 
 

@@ -45,3 +45,17 @@ def test_a_changed_element_says_what_changed_from_what_to_what():
     old = table[start:end].replace("&quot;", '"')
     [changed] = changes.compare(table, table[:start] + "99" + table[end:])
     assert changed.element_id == cell.element_id and changed.detail == f"text: {old} → 99"
+
+
+def test_a_service_tasks_operation_parameters_and_result_are_changes_of_the_task():
+    """They have an "id" that is a name, not an element's: compared as the task's content (two
+    tasks' parameters of one name no longer hide each other, and none is a change of its own)."""
+    from engine import changes
+
+    xml = (ROOT / "processes/layer_review/layer_review.bpmn").read_text(encoding="utf-8")
+    edited = xml.replace('value="part[&quot;id&quot;]"', 'value="part[&quot;idd&quot;]"', 1).replace(
+        'resultVariable="opened"', 'resultVariable="opened2"')
+    [change] = changes.compare(xml, edited)
+    assert (change.kind, change.element_id) == ("changed", "open_review")
+    assert 'parameter part_id: part["id"] → part["idd"]' in change.detail and "resultVariable: opened → opened2" in \
+        change.detail
