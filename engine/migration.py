@@ -106,9 +106,12 @@ def _migrate(session: Session, actor: Actor, instance: ProcessInstance, top_key:
         for task in diff.removed:
             if task.has_state(PREDICTED):
                 continue
-            gone.append(task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name)
+            gone.append((bool(task.task_spec.bpmn_id),
+                         task.task_spec.bpmn_name or task.task_spec.bpmn_id or task.task_spec.name))
     if gone:
-        outcome.reason, outcome.params = "migration.task_removed", {"tasks": "、".join(sorted(set(gone)))}
+        # by the names the designer gave; the engine's own joins and splits only if nothing else
+        named = sorted({name for designed, name in gone if designed}) or sorted({name for _, name in gone})
+        outcome.reason, outcome.params = "migration.task_removed", {"tasks": "、".join(named)}
         return
     for diff, owner, new_spec in [(top_diff, workflow, spec), *(
             (d, workflow.subprocesses[i], subprocess_specs[workflow.subprocesses[i].spec.name])
