@@ -168,8 +168,13 @@ def known_names(session: Session, key: str) -> set[str]:
 
 
 def unknown_names(session: Session, key: str, xml: str) -> list[Problem]:
-    """The names the draft reads that nothing sets (validation.unknown_names)."""
-    return validation.unknown_names(xml, known_names(session, key))
+    """The names the draft reads that nothing sets (validation.unknown_names), a called decision
+    table's inputs included."""
+    def decisions(decision_key: str) -> set[str]:
+        table = latest(session, decision_key)
+        return validation.decision_reads(table.xml) if table is not None and table.filename.endswith(".dmn") \
+            else set()
+    return validation.unknown_names(xml, known_names(session, key), decisions)
 
 
 def untried(session: Session, key: str, xml: str) -> bool:

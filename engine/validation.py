@@ -311,7 +311,23 @@ def _names_read(text: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
-def unknown_names(xml: str | bytes, known: set[str]) -> list[Problem]:
+def decision_reads(xml: str | bytes) -> set[str]:
+    """The names a decision table's input expressions read (what a business rule task calling it
+    must have given values to)."""
+    try:
+        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml,
+                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return set()
+    found: set[str] = set()
+    for node in root.iter():
+        if isinstance(node.tag, str) and etree.QName(node).localname == "inputExpression":
+            text = next((t.text for t in node if isinstance(t.tag, str) and etree.QName(t).localname == "text"), "")
+            found |= _names_read(text or "")
+    return found
+
+
+def unknown_names(xml: str | bytes, known: set[str], decisions=None) -> list[Problem]:
     """The names the file's expressions read that nothing gives a value to — not the filing, not a
     decision, not a service task or decision table of this file or of any deployed one (`known`).
     A misspelt variable (`desicion`) or a duration without its quotes (R30/P1D) passes the syntax
@@ -336,6 +352,10 @@ def unknown_names(xml: str | bytes, known: set[str]) -> list[Problem]:
     for tag in ("timeDuration", "timeDate", "timeCycle", "loopCardinality", "completionCondition"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
             reads.append((_owner(node), node.text or ""))
+    # a business rule task reads what its decision table's inputs name (`decisions(key)`: their names)
+    for node in root.iterfind(".//spiffworkflow:calledDecisionId", NS):
+        for name in sorted(decisions((node.text or "").strip()) if decisions else ()):
+            reads.append((_owner(node), name))
     problems, seen = [], set()
     for element, text in reads:
         for name in sorted(_names_read(text) - given):

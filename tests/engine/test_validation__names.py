@@ -47,3 +47,12 @@ def test_the_parsers_commonest_refusals_are_said_in_the_designers_words_naming_t
     [problem] = [p for p in found if p.key == "bpmn.task_many_outgoing"]
     assert problem.element == "review" and problem.name == "事務局の審査"
     assert "ゲートウェイ" in problem.render("ja") and "gateway" in problem.render("en")
+
+
+def test_a_business_rule_task_reads_what_its_decision_tables_inputs_name():
+    fees = (ROOT / "processes/fee_reduction/fee_reduction_candidates.dmn").read_text(encoding="utf-8")
+    assert validation.decision_reads(fees) == {"age", "years_since_graduation"}
+    calling = REVIEW.replace("<bpmn:extensionElements>", "<bpmn:extensionElements><spiffworkflow:calledDecisionId>"
+                             "fee_reduction_candidates</spiffworkflow:calledDecisionId>", 1)
+    found = validation.unknown_names(calling, {"part"}, lambda key: validation.decision_reads(fees))
+    assert {p.params["variable"] for p in found} == {"age", "years_since_graduation"}
