@@ -176,10 +176,16 @@ def _problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=No
     decisions = [(_owner(n), (n.text or "").strip()) for n in process.iterfind(".//spiffworkflow:calledDecisionId", NS)]
     checked = CheckedFile(key=process.get("id"), name=process.get("name") or process.get("id"),
                           calls=sorted({k for _, k in called + decisions}))
+    for element, key in decisions:
+        if not key:
+            problems.append(Problem(element, "bpmn.no_decision_chosen"))
     if known_calls is not None:
-        for element, key in called + decisions:
+        for element, key in called:
             if key != checked.key and not known_calls(key):
                 problems.append(Problem(element, "bpmn.unknown_call", {"process": key}))
+        for element, key in decisions:
+            if key and not known_calls(key):
+                problems.append(Problem(element, "bpmn.unknown_decision", {"key": key}))
     problems += _structure(root, process)
     if problems:
         return checked, problems
@@ -202,7 +208,8 @@ def _problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=No
 #: the parser's commonest refusals, in the designers' words (its English stays as the detail)
 _PARSER_PROBLEMS = (
     (re.compile(r"Multiple outgoing flows are not supported for tasks"), "bpmn.task_many_outgoing"),
-    (re.compile(r'No DMN Diagram available with id "(?P<key>[^"]*)"'), "bpmn.no_decision"),
+    (re.compile(r'No DMN Diagram available with id "(?P<key>(?!None")[^"]*)"'), "bpmn.no_decision"),
+    (re.compile(r'No DMN Diagram available with id "None"'), "bpmn.no_decision_chosen"),
     (re.compile(r"No start event found"), "bpmn.no_start"),
     (re.compile(r"Unknown Time Specification|Time Specification Error"), "bpmn.timer_spec"),
     (re.compile(r"(?i)must contain an end event"), "bpmn.subprocess_end"),

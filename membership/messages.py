@@ -554,6 +554,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bpmn.no_decision": {
         "ja": "ビジネスルールタスクの判定表（DMN）が選ばれていないか、「{key}」という判定表は公開されていません。",
         "en": "The business rule task names no decision table, or \u201c{key}\u201d is not a deployed one."},
+    "bpmn.no_decision_chosen": {"ja": "ビジネスルールタスクで使う判定表（DMN）を選んでください。",
+                                 "en": "Choose the decision table (DMN) the business rule task uses."},
+    "bpmn.unknown_decision": {"ja": "判定表（DMN）「{key}」は公開されていません。",
+                              "en": "There is no deployed decision table \u201c{key}\u201d."},
     "bpmn.no_start": {"ja": "開始イベントがありません。", "en": "There is no start event."},
     "bpmn.timer_spec": {
         "ja": "タイマーの値が読めません。期間は \"P5D\"、日時は \"2027-04-01T09:00:00+09:00\"、繰り返しは \"R3/PT1H\" のように、"

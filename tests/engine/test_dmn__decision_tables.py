@@ -36,7 +36,7 @@ def test_the_table_routes_at_its_boundary(session, age, task):
 def test_a_business_rule_task_needs_a_deployed_decision(session):
     with pytest.raises(deploy.InvalidDefinition) as err:
         deploy.deploy(session, None, BPMN, "route_by_age.bpmn")
-    assert [(p.element, p.key) for p in err.value.problems] == [("decide_band", "bpmn.unknown_call")]
+    assert [(p.element, p.key) for p in err.value.problems] == [("decide_band", "bpmn.unknown_decision")]
 
 
 @pytest.mark.parametrize("change, element, key", [

@@ -56,3 +56,16 @@ def test_a_business_rule_task_reads_what_its_decision_tables_inputs_name():
                              "fee_reduction_candidates</spiffworkflow:calledDecisionId>", 1)
     found = validation.unknown_names(calling, {"part"}, lambda key: validation.decision_reads(fees))
     assert {p.params["variable"] for p in found} == {"age", "years_since_graduation"}
+
+
+def test_a_business_rule_task_without_its_table_or_with_an_unknown_one_says_so():
+    def with_decision(key):
+        return REVIEW.replace("<bpmn:extensionElements>", "<bpmn:extensionElements><spiffworkflow:calledDecisionId>"
+                              f"{key}</spiffworkflow:calledDecisionId>", 1)
+
+    _checked, found = validation.problems_of(with_decision(""), "layer_review.bpmn", known_calls=lambda k: False)
+    assert "bpmn.no_decision_chosen" in {p.key for p in found}
+    _checked, found = validation.problems_of(with_decision("no_such_table"), "layer_review.bpmn",
+                                             known_calls=lambda k: False)
+    [problem] = [p for p in found if p.key == "bpmn.unknown_decision"]
+    assert "no_such_table" in problem.render("ja") and "判定表" in problem.render("ja")
