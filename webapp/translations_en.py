@@ -1497,3 +1497,4 @@ EN.update({"変更内容": "What changed", "比較する": "Compare", "比較元
            "版の比較": "Compare versions", "版を比較": "Compare versions"})
 EN.update({"このときアップロードしたファイルは添付されていません。": "The files uploaded just then were not attached."})
 EN.update({"失敗した要素": "Failed element"})
+EN.update({"前の版との違い": "changes from the version before"})
