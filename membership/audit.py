@@ -114,6 +114,7 @@ DETAIL_LABELS = {
     "application_id": "申請番号", "new": "新着", "overdue": "期限超過", "added": "追加", "to_applicant": "申請者へ送信",
     "jma_member_id": "日医会員番号", "registration_id": "申込み", "attendees": "受講者", "done": "処理済み",
     "draft_id": "下書き", "physician_ids": "医師", "format": "形式", "task_ids": "タスク",
+    "part_id": "医師会ごとの審査",
 }
 PER_PAGE = 50
 _NAME = re.compile(r"[a-z_]+")

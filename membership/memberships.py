@@ -83,8 +83,10 @@ def activate_membership(session: Session, actor: Actor, part: ApplicationPart) -
         kind="joined", on_date=membership.since, actor_user_id=actor.user_id or None,
         application_id=app.id,
     ))
-    audit.record(session, actor, "membership.activate", "application_part", part.id,
-                 association_id=part.association_id, application_id=app.id)
+    # on the membership itself (its id at the step's flush), as its end is: an administrator finds
+    # both when searching for it
+    audit.record(session, actor, "membership.activate", "membership", membership,
+                 association_id=part.association_id, application_id=app.id, part_id=part.id)
     if part.layer == 1:
         assign_jma_member_id(session, actor, app.physician)
     return membership
