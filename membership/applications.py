@@ -787,6 +787,7 @@ def amend(session: Session, actor: Actor, app: Application, changes: dict) -> No
     unseen). The chain of associations is not changed by an amendment.
     """
     errors: dict[str, tuple[str, dict]] = {key: ("unknown_field", {}) for key in changes if key not in AMENDABLE}
+    before = _amendable_state(app)
     chosen = changes.get("categories") or {}
     if isinstance(chosen, dict):
         _amend_categories(app, chosen, errors)
@@ -818,8 +819,18 @@ def amend(session: Session, actor: Actor, app: Application, changes: dict) -> No
             app.position = changes["position"] or ""
     if errors:
         raise ValidationFailed(errors)
+    after = _amendable_state(app)
     audit.record(session, actor, "application.amend", "application", app.id,
-                 on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
+                 on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None,
+                 changed={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+
+
+def _amendable_state(app: Application) -> dict:
+    """What an amendment may change, as the audit trail records it (before → after)."""
+    return {"desired_date": app.desired_date.isoformat() if app.desired_date else None,
+            "facility_id": app.facility_id, "facility_mode": (app.payload or {}).get("facility_mode"),
+            "duty_code": app.duty_code, "position": app.position,
+            "categories": {p.association.code: p.category.code for p in app.parts if p.category is not None}}
 
 
 def _as_date(value) -> dt.date | None:

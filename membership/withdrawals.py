@@ -253,7 +253,9 @@ def amend_pending(session: Session, actor: Actor, app: Application, changes: dic
     payload["amended_at"] = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat()
     app.payload = payload
     audit.record(session, actor, "application.amend", "application", app.id,
-                 on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
+                 on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None,
+                 changed={name: [str(old), str(new)] for name, old, new in zip(
+                     ("desired_date", "reason", "reason_text"), before, after, strict=True) if old != new})
     reopened = reopen_approved(session, actor, app)
     _mail_amendment(session, app, before, after, {part.id for part in reopened})
 

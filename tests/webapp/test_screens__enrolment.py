@@ -339,6 +339,12 @@ def test_a_returned_enrolment_is_amended_with_another_category_and_the_document_
     parts = {p.association.code: p for p in session.scalars(sa.select(ApplicationPart).where(
         ApplicationPart.application_id == filed.id))}
     assert parts["chuoeast"].category.code == "B-1" and parts["sapporo"].category.code == "A-1"
+    from membership.models import AuditEvent
+
+    amended = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "application.amend",
+                                                          AuditEvent.object_id == filed.id)).one()
+    assert amended.detail["changed"] == {"categories": [{"chuoeast": "A-1", "sapporo": "A-1"},
+                                                         {"chuoeast": "B-1", "sapporo": "A-1"}]}  # what, from what
     doc = session.scalars(sa.select(Document).where(Document.application_id == filed.id)).one()
     assert doc.filename == "勤務証明書.pdf" and doc.association_id == parts["chuoeast"].association_id
     again = tasks.list_tasks(session, staff, application_id=filed.id)[0][0]
