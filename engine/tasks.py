@@ -11,7 +11,7 @@ import jaconv
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from membership import applications, associations, audit, calendar, members, search, training, withdrawals
+from membership import applications, associations, audit, calendar, mail, members, search, training, withdrawals
 from membership.actors import Actor
 from membership.db import is_postgresql, serialise, utcnow
 from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -239,6 +239,13 @@ def reassign(session: Session, actor: Actor, task_id: int, to_user_id: int, reas
     _refuse_four_eyes(session, task, target.id)
     _set_claim(session, task, task.claimed_by_user_id, target.id)
     _event(session, actor, task, "reassign", target.id, text)
+    # the colleague learns it from the system, not by chance (at the office's address if they have none)
+    address = target.email or (session.get(Association, task.association_id).email if task.association_id else "")
+    if address and target.id != actor.user_id:
+        by = session.get(UserAccount, actor.user_id) if actor.user_id else None
+        mail.send(session, address, "task_assigned", lang=target.lang, name=target.display_name,
+                  by=by.display_name if by else "", task=task.name, application_id=task.application_id,
+                  reason=text, link=f"{mail.site_url()}/tasks/{task.id}" if mail.site_url() else "")
     return task
 
 

@@ -144,6 +144,14 @@ def test_claim_rules_reassign_and_take_over_are_recorded(session, office):
         tasks.reassign(session, second, t1, actor_for(session, "staff@otaru").user_id, "引き継ぎ")
     assert "to_user" in not_colleague.value.fields
     tasks.reassign(session, second, t1, staff.user_id, "元の担当者に戻します")
+    from membership.models import Notification, UserAccount
+
+    account = session.get(UserAccount, staff.user_id)
+    address = account.email or session.scalar(sa.select(Association.email).where(Association.code == "chuoeast"))
+    told = session.scalars(sa.select(Notification).where(Notification.to_address == address)
+                           .order_by(Notification.id.desc())).first()
+    assert told is not None and "担当" in told.subject and "元の担当者に戻します" in told.body  # the colleague is told
+    assert account.display_name in told.body
     events = [(e.kind, e.reason) for e in session.scalars(sa.select(TaskEvent).where(TaskEvent.task_id == t1)
                                                           .order_by(TaskEvent.id))]
     assert events == [("claim", ""), ("take_over", "担当者が休暇のため"), ("reassign", "元の担当者に戻します")]
