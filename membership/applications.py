@@ -771,6 +771,10 @@ def finish(session: Session, actor: Actor, application_id: int) -> bool:
     transition(app, ApplicationStatus.APPROVED, APPLICATION_TRANSITIONS)
     app.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     audit.record(session, actor, "application.approve", "application", app.id)
+    if app.kind == "enrolment":  # the last word of an enrolment: done, with the JMA number it brought
+        joined_jma = any(p.layer == 1 and p.action == PartAction.JOIN for p in app.parts)
+        _mail_applicant(session, app, "enrolment_done", application_id=app.id,
+                        jma_member_id=app.physician.jma_member_id if joined_jma and app.physician else None)
     return True
 
 

@@ -251,3 +251,16 @@ def test_a_returned_enrolment_keeps_its_date_after_the_date_has_passed(session):
                                                             "position": "院長"})
     assert app.desired_date == passed and app.position == "院長" and app.status != "returned"
     assert open_task_for(session, staff(session, "chuoeast"), app.id) is not None  # reviewed again
+
+
+def test_the_last_approval_of_an_enrolment_tells_the_member_it_is_done_with_the_jma_number(session):
+    from membership.models import Notification, Physician, UserAccount
+
+    from ..helpers import approved_member
+
+    member, _ = approved_member(session, prefix="done")
+    account = session.get(UserAccount, member.user_id)
+    number = session.get(Physician, member.physician_id).jma_member_id
+    done = session.scalars(sa.select(Notification).where(Notification.to_address == account.email,
+                                                         Notification.subject.like("%入会の手続きが完了しました%"))).all()
+    assert len(done) == 1 and number and number in done[0].body
