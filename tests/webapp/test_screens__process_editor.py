@@ -254,25 +254,34 @@ def test_a_diagram_cannot_break_out_of_the_editors_config_block(app, session):
     assert page.index('id="modeler-config"') < page.index("bpmn-editor.js")  # the bundle is still loaded after it
 
 
-def test_a_start_the_process_makes_fail_is_an_incident_of_its_version_until_a_fix_is_deployed(app, session):
-    """No instance is kept when the first step fails (a timer's duration written without its quotes):
-    the failure is recorded against the version, with the element, and listed for the designers;
-    a newer version resolves it."""
+def _a_start_that_fails(app, session, broken):
+    """File an enrolment through the API on the broken version just deployed: 500 process_failed,
+    and the one incident recorded against `broken`."""
     from membership.models import AuditEvent
 
     from ..helpers import enrolment_body
     from .conftest import ApiClient
 
-    enrolment = (ROOT / "processes/enrolment/enrolment.bpmn").read_text(encoding="utf-8")
-    broken, created = deploy.deploy(session, actor_for(session, "designer01"),
-                                    enrolment.replace('"R30/" + escalate_at + "/P1D"', "R30/P1D"), "enrolment.bpmn")
-    assert created
     session.commit()
     member = new_member(session)
     r = ApiClient(app.test_client(), member.login_id).post("/api/v1/applications", json=enrolment_body())
     assert r.status_code == 500 and r.get_json()["error"]["code"] == "process_failed"
     [failed] = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "process.start_failed",
                                                            AuditEvent.object_id == broken.id)).all()
+    return failed
+
+
+def test_a_start_the_process_makes_fail_is_an_incident_of_its_version_until_a_fix_is_deployed(app, session):
+    """No instance is kept when the first step fails (a timer's duration written without its quotes):
+    the failure is recorded against the version, with the element, and listed for the designers;
+    a newer version resolves it."""
+
+
+    enrolment = (ROOT / "processes/enrolment/enrolment.bpmn").read_text(encoding="utf-8")
+    broken, created = deploy.deploy(session, actor_for(session, "designer01"),
+                                    enrolment.replace('"R30/" + escalate_at + "/P1D"', "R30/P1D"), "enrolment.bpmn")
+    assert created
+    failed = _a_start_that_fails(app, session, broken)
     assert failed.detail["version"] == broken.version and "R30/P1D" in failed.detail["detail"]
     assert failed.detail["element"] and failed.detail["process"] == "enrolment"
     designer = login(app, "designer01")
@@ -346,19 +355,11 @@ def test_the_review_says_where_running_applications_wait_and_which_could_not_mov
 def test_a_task_given_to_no_association_is_an_incident_of_the_called_version_that_names_it(app, session):
     """The likeliest slip of all — an association expression that names none (a typo) — fails as
     the task is made: the start is an incident of the called process's version, at that task."""
-    from membership.models import AuditEvent
 
-    from ..helpers import enrolment_body
-    from .conftest import ApiClient
 
     broken, _ = deploy.deploy(session, actor_for(session, "designer01"), REVIEW.replace(
         'value="part[&quot;association&quot;]"', 'value="partt[&quot;association&quot;]"', 1), "layer_review.bpmn")
-    session.commit()
-    member = new_member(session)
-    r = ApiClient(app.test_client(), member.login_id).post("/api/v1/applications", json=enrolment_body())
-    assert r.status_code == 500 and r.get_json()["error"]["code"] == "process_failed"
-    [failed] = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "process.start_failed",
-                                                           AuditEvent.object_id == broken.id)).all()
+    failed = _a_start_that_fails(app, session, broken)
     assert (failed.detail["key"], failed.detail["element"], failed.detail["process"]) == (
         "layer_review", "review", "layer_review")
     listed = login(app, "designer01").get("/designer/incidents?key=layer_review").get_data(as_text=True)
