@@ -44,9 +44,7 @@ def language(template: str, lang: str = "ja") -> str:
 
 def template_name(template: str, lang: str = "ja") -> str:
     """The file of `template` in `lang`: English versions live in mail_templates/en/."""
-    if lang == "en" and (_ROOT / "en" / f"{template}.txt").is_file():
-        return f"en/{template}.txt"
-    return f"{template}.txt"
+    return f"en/{template}.txt" if language(template, lang) == "en" else f"{template}.txt"
 
 
 def render(template: str, lang: str = "ja", **context) -> tuple[str, str]:
