@@ -20,7 +20,7 @@ from membership.errors import Conflict, NotFound, ValidationFailed
 
 from . import decision_check, dry_run, validation
 from .deploy import decision_source, deploy, kind_changed, latest, latest_of_each, unchanged
-from .models import HumanTask, ProcessDefinition, ProcessDraft
+from .models import HumanTask, ProcessDefinition, ProcessDraft, ProcessInstance
 from .validation import InvalidDefinition, Problem, kind_of, problems_of
 
 #: characters XML 1.0 does not allow anywhere (tab, line feed and carriage return are allowed)
@@ -182,20 +182,46 @@ def untried(session: Session, key: str, xml: str) -> bool:
     return kind_of(xml) != "dmn" and not list(dry_run.candidates(session, key, 1))
 
 
-def sitting(session: Session, key: str, xml: str) -> list[dict]:
-    """Where the running applications of `key` wait (its open human tasks, by element), and whether
-    the draft still has each element: those whose element is gone cannot be migrated to it (they
-    finish on their version)."""
+def _elements(xml: str | bytes) -> dict[str, tuple[str, str, str]]:
+    """{element id: (tag without its namespace, name, calledElement)} of a BPMN file; empty when it
+    is not well-formed."""
     try:
-        ids = {n.get("id") for n in etree.fromstring(xml.encode(), parser=etree.XMLParser(
-            resolve_entities=False, no_network=True)).iter() if isinstance(n.tag, str) and n.get("id")}
+        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml, parser=etree.XMLParser(
+            resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError:
-        ids = set()
+        return {}
+    return {n.get("id"): (etree.QName(n).localname, n.get("name") or "", n.get("calledElement") or "")
+            for n in root.iter() if isinstance(n.tag, str) and n.get("id")}
+
+
+def sitting(session: Session, key: str, xml: str) -> list[dict]:
+    """Where the running applications of `key` wait, and whether the draft still has each element:
+    those whose element is gone cannot be migrated to it (they finish on their version). Its own
+    open human tasks count by element; a task inside a process `key` calls (a layer's review)
+    counts at the call activity that called it, in the version the application runs."""
+    elements = _elements(xml)
     rows = session.execute(sa.select(HumanTask.bpmn_id, sa.func.min(HumanTask.name), sa.func.count()).where(
-        HumanTask.process_key == key, HumanTask.status == "open").group_by(HumanTask.bpmn_id)
-        .order_by(sa.func.count().desc()))
-    return [{"element": element, "name": name, "count": count, "kept": element in ids}
-            for element, name, count in rows]
+        HumanTask.process_key == key, HumanTask.status == "open").group_by(HumanTask.bpmn_id))
+    found = {element: {"element": element, "name": name, "count": count, "kept": element in elements}
+             for element, name, count in rows}
+    called = session.execute(
+        sa.select(HumanTask.process_key, ProcessInstance.definition_id, sa.func.count())
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .where(ProcessDefinition.key == key, HumanTask.process_key != key, HumanTask.status == "open")
+        .group_by(HumanTask.process_key, ProcessInstance.definition_id)).all()
+    versions = {d.id: _elements(d.xml) for d in session.scalars(sa.select(ProcessDefinition).where(
+        ProcessDefinition.id.in_({definition_id for _, definition_id, _ in called})))} if called else {}
+    for inner, definition_id, count in called:
+        calls = [(element, name) for element, (tag, name, target) in versions[definition_id].items()
+                 if tag == "callActivity" and target == inner]
+        if len(calls) != 1:  # called twice, or deeper down: the row cannot name one element
+            continue
+        element, name = calls[0]
+        row = found.setdefault(element, {"element": element, "name": name, "count": 0, "kept": elements.get(
+            element, ("", "", ""))[0] == "callActivity" and elements[element][2] == inner})
+        row["count"] += count
+    return sorted(found.values(), key=lambda r: -r["count"])
 
 
 def risks(session: Session, key: str, draft: ProcessDraft) -> list[str]:

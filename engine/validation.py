@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from membership import messages
@@ -163,7 +164,10 @@ def _problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=No
                             name=node.get("name"))
     for tag in ("timeDuration", "timeDate", "timeCycle"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
+            before = len(problems)
             _expression(node.text or "", _owner(node), "bpmn.timer", problems)
+            if len(problems) == before and not _timer_literal_reads(tag, node.text or ""):
+                problems.append(Problem(_owner(node), "bpmn.timer_spec"))
     for tag in ("loopCardinality", "completionCondition"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
             _expression(node.text or "", _owner(node), "bpmn.expression", problems)
@@ -379,6 +383,28 @@ def _expression(text: str, element: str | None, key: str, problems: list[Problem
     except safe_eval.UnsafeExpression as exc:
         problems.append(Problem(element, key, {"detail": str(exc), "expression": text.strip()[:80], **params,
                                                **_why(exc)}))
+
+
+def _timer_literal_reads(tag: str, text: str) -> bool:
+    """Whether a timer written as a quoted literal ("P5D") is one SpiffWorkflow can read as its
+    kind (a duration, a date-time, a cycle); any other expression is computed as the process runs,
+    so it is judged then."""
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return True
+    if not isinstance(value, str):  # a number or a list is never a timer's value
+        return False
+    try:
+        if tag == "timeDuration":
+            return value.upper().startswith("P") and bool(TimerEventDefinition.parse_iso_duration(value))
+        if tag == "timeDate":
+            TimerEventDefinition.get_datetime(value)
+        else:
+            TimerEventDefinition.parse_iso_recurring_interval(value)
+    except Exception:  # noqa: BLE001 — the parser raises bare Exceptions and ValueErrors alike
+        return False
+    return True
 
 
 def _why(exc: safe_eval.UnsafeExpression) -> dict:

@@ -352,6 +352,29 @@ def test_the_review_says_where_running_applications_wait_and_which_could_not_mov
     assert '<tr class="kept">' in page and 'id="risk-stranded"' not in page
 
 
+def test_applications_waiting_in_a_called_review_count_at_the_call_activity_of_the_process_that_called_it(
+        app, session):
+    """An enrolment waiting at a layer's review waits inside enrolment's call activity: a draft of
+    the enrolment without that call activity strands it just the same."""
+    waiting = file_enrolment(session, new_member(session), chain=[("otaru", "A-1")])
+    session.commit()
+    assert open_task_for(session, actor_for(session, "staff@otaru"), waiting.id).process_key == "layer_review"
+    enrolment = deploy.latest(session, "enrolment").xml
+    designer = login(app, "designer01")
+    csrf = _csrf(designer, "/designer/processes/enrolment/edit")
+    renamed = re.sub(r'(id|sourceRef|targetRef|bpmnElement|attachedToRef)="review_layer"', r'\1="layer_step"',
+                     enrolment)
+    assert _save(designer, renamed, 0, csrf, key="enrolment").get_json()["problems"] == []
+    page = designer.get("/designer/processes/enrolment/review").get_data(as_text=True)
+    row = re.search(r'<tr class="stranded"><td>医師会の審査 <code>review_layer</code></td><td>(\d+)</td>', page)
+    assert row and int(row.group(1)) >= 1 and 'id="risk-stranded"' in page
+    # renaming the call activity only: the applications could move to it
+    _save(designer, enrolment.replace('name="医師会の審査"', 'name="各医師会の審査"'), 1, csrf, key="enrolment")
+    page = designer.get("/designer/processes/enrolment/review").get_data(as_text=True)
+    assert re.search(r'<tr class="kept"><td>医師会の審査 <code>review_layer</code>', page)
+    assert 'id="risk-stranded"' not in page
+
+
 def test_a_task_given_to_no_association_is_an_incident_of_the_called_version_that_names_it(app, session):
     """The likeliest slip of all — an association expression that names none (a typo) — fails as
     the task is made: the start is an incident of the called process's version, at that task."""
