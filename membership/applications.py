@@ -1153,5 +1153,12 @@ def _mail_applicant(session: Session, app: Application, template: str, **context
     the account in the steps that mail)."""
     name, address = applicant_contact(session, app)
     lang = mail.language(template, (app.payload or {}).get("lang", "ja"))
+    if died(app):  # filed for a member who died: the mails reach the family, and say so
+        context.setdefault("late", True)
     mail.send(session, address, template, lang=lang, name=name, parts=app.parts,
               labels=STATUS_LABELS_EN if lang == "en" else STATUS_LABELS, **context)
+
+
+def died(app: Application) -> bool:
+    """A withdrawal filed because the member died (退会理由「死亡」)."""
+    return app.kind == "withdrawal" and (app.payload or {}).get("reason") == "death"

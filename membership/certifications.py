@@ -804,10 +804,15 @@ def due_reminders(session: Session, today: dt.date | None = None) -> list[tuple[
         Application.status.in_((ApplicationStatus.SUBMITTED.value, ApplicationStatus.IN_REVIEW.value,
                                 ApplicationStatus.RETURNED.value)),
         Application.payload["system"].as_string() == Certificate.system)
+    died = sa.exists().where(  # nobody reminds a member who died (a withdrawal for death)
+        Application.physician_id == Certificate.physician_id, Application.kind == "withdrawal",
+        Application.status.not_in((ApplicationStatus.CANCELLED.value, ApplicationStatus.REJECTED.value,
+                                   ApplicationStatus.DRAFT.value)),
+        Application.payload["reason"].as_string() == "death")
     out = []
     for cert in session.scalars(sa.select(Certificate).where(
             Certificate.status == "active", Certificate.valid_until >= today, Certificate.valid_until <= horizon,
-            ~renewed, ~applied)):
+            ~renewed, ~applied, ~died)):
         due = [stage for stage, months in REMINDER_STAGES if today >= months_before(cert.valid_until, months)]
         if due and due[-1] not in (cert.reminders or []):
             out.append((cert, due[-1]))

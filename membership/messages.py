@@ -374,6 +374,10 @@ MESSAGES: dict[str, dict[str, str]] = {
               "it cannot handle; overtaken = it undoes versions deployed since it began; unknown_names = its "
               "expressions read names nothing sets (the draft's warnings); overlap = two rules of a UNIQUE decision table match one case; stranded = running applications wait at a task the draft no longer has; untried = no completed application "
               "to try it on). Check, then deploy with confirm=true."},
+    # a row of the changes between two versions (the word alone: "削除" is also a button, "Delete")
+    "change_kind.added": {"ja": "追加", "en": "Added"},
+    "change_kind.removed": {"ja": "削除", "en": "Removed"},
+    "change_kind.changed": {"ja": "変更", "en": "Changed"},
     "not_a_decision": {"ja": "{process} の下書きは判定表（DMN）ではありません。プロセスの下書きはドライラン（dry-run）で確かめてください。",
                        "en": "The draft of {process} is not a decision table (DMN); check a process draft with its dry run."},
     "draft_unchanged": {"ja": "この下書きは最新版 v{version} と同じです。公開する変更はありません（不要なら下書きを破棄してください）。",

@@ -13,7 +13,7 @@ from membership import memberships, withdrawals
 from membership.actors import SYSTEM
 from membership.errors import ValidationFailed
 from membership.fields import today_jst
-from membership.models import Association
+from membership.models import Association, UserAccount
 
 from ..conftest import actor_for
 from ..helpers import approved_member, open_task_for
@@ -68,6 +68,40 @@ def test_leaving_the_city_leaves_every_layer_above_after_all_approve_and_on_the_
     assert {m.until for m in ended} == {today_jst()}
     history = memberships.history_of(session, member.physician_id)
     assert sorted(e["association"] for e in history if e["kind"] == "left") == ["hokkaido", "jma", "sapporo"]
+
+
+def test_a_withdrawal_for_death_writes_to_the_family_and_ends_the_certificate_reminders(session, clock):
+    """Filed afterwards by the office (or the family): the mails reach the member's address, where
+    the family reads them — never "Dear Dr. X, thank you for your support" — and the certificates
+    the member held no longer ask them to renew."""
+    from membership import certifications
+    from membership.models import Certificate, Notification
+
+    member, group_id = full_member(session)
+    until = today_jst() + dt.timedelta(days=60)
+    session.add(Certificate(physician_id=member.physician_id, system="occupational", mode="new", number="OC-D-1",
+                            valid_from=until - dt.timedelta(days=5 * 365), valid_until=until,
+                            verification_code="TESTCODED001"))
+    session.flush()
+    assert len(certifications.due_reminders(session, today_jst())) >= 1
+    mine = {c.number for c, _ in certifications.due_reminders(session, today_jst())}
+    assert "OC-D-1" in mine
+    login = session.get(UserAccount, member.user_id).login_id
+    app = withdraw(session, staff(session, "chuoeast"), group_id, "sapporo", reason="death", on_behalf_of=login)
+    assert "OC-D-1" not in {c.number for c, _ in certifications.due_reminders(session, today_jst())}
+    for code in ("sapporo", "hokkaido", "jma"):
+        tasks.complete_task(session, staff(session, code), open_task_for(session, staff(session, code), app.id).id,
+                            "approve")
+    assert fire_at(session, clock, app) is True
+    sent = list(session.scalars(sa.select(Notification).where(
+        Notification.to_address == app.physician.email, Notification.subject.contains("退会"))
+        .order_by(Notification.id)))
+    name = app.physician.full_name
+    assert [n.subject for n in sent][0] == "【MAMIS】退会届を受け付けました" and len(sent) >= 5
+    assert all(n.body.startswith(f"故 {name} 様 ご遺族様") for n in sent), [n.body[:40] for n in sent]
+    done = sent[-1]
+    assert done.subject == "【MAMIS】退会が完了しました" and "お悔やみ" in done.body
+    assert "これまでのご協力" not in done.body
 
 
 @pytest.mark.parametrize("rejecting", ["sapporo", "hokkaido", "jma"])

@@ -154,7 +154,10 @@ def test_any_two_deployed_versions_are_compared_without_touching_the_draft(app, 
     assert 'id="compare-layer_review"' in client.get("/designer/processes").get_data(as_text=True)
     page = client.get(f"/designer/processes/layer_review/compare?from={first}&to={first + 1}").get_data(as_text=True)
     assert f"v{first} → v{first + 1}" in page and "比較の審査" in page and "名前を変える" in page
-    assert '<tr class="change-changed">' in page
+    assert '<tr class="change-changed"><td>変更</td>' in page
+    english = client.get(f"/designer/processes/layer_review/compare?from={first}&to={first + 1}&lang=en")
+    assert '<tr class="change-changed"><td>Changed</td>' in english.get_data(as_text=True)  # not the verb
+    client.get("/designer/processes?lang=ja")
     same = client.get(f"/designer/processes/layer_review/compare?from={first}&to={first}").get_data(as_text=True)
     assert 'id="no-changes"' in same
     assert client.get("/designer/processes/layer_review/compare?from=999").status_code == 404
