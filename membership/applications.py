@@ -154,9 +154,10 @@ def check_not_before_start(day: dt.date | None, ended: list, last_day: bool, err
         errors["desired_date"] = ("before_membership_start", {"date": f"{start:%Y/%m/%d}"})
 
 
-def _parse_date(value, field: str, errors: dict, earliest: dt.date | None = None) -> dt.date | None:
+def _parse_date(value, field: str, errors: dict, earliest: dt.date | None = None,
+                latest: dt.date | None = None) -> dt.date | None:
     """A desired date from today (or from `earliest`, where a past day is allowed) to
-    MAX_DAYS_AHEAD on; problems into `errors`."""
+    MAX_DAYS_AHEAD on (or to `latest`); problems into `errors`."""
     if value in (None, ""):
         errors[field] = ("required", {})
         return None
@@ -170,7 +171,7 @@ def _parse_date(value, field: str, errors: dict, earliest: dt.date | None = None
     if earliest is not None and parsed < earliest:
         errors[field] = ("date_too_early", {"min": f"{earliest:%Y/%m/%d}"})
         return None
-    latest = today_jst() + dt.timedelta(days=MAX_DAYS_AHEAD)
+    latest = latest or today_jst() + dt.timedelta(days=MAX_DAYS_AHEAD)
     if parsed > latest:
         errors[field] = ("date_too_late", {"max": f"{latest:%Y/%m/%d}"})
         return None

@@ -72,10 +72,12 @@ def _time(raw, field: str, errors: dict) -> dt.time | None:
     return dt.time(int(m.group(1)), int(m.group(2)))
 
 
-def _details(data: dict, errors: dict, starts: dt.date | None, ends: dt.date | None) -> dict:
+def _details(data: dict, errors: dict, starts: dt.date | None, ends: dt.date | None,
+             kept_apply_by: dt.date | None = None) -> dict:
     """What an attendee needs beyond the day and the place, each optional: the hours (開始・終了時刻,
     9:30 or 9時30分), the fee (参加費, yen, 0 = free; 3,000円 accepted), the last day to apply
-    (申込締切, not after the first day) and whom to ask (問合せ先). Problems into `errors`."""
+    (申込締切, from today — but the one a changed session already had — to the first day) and whom
+    to ask (問合せ先). Problems into `errors`."""
     starts_at = _time(data.get("starts_at"), "starts_at", errors)
     ends_at = _time(data.get("ends_at"), "ends_at", errors)
     if starts_at and ends_at and ends_at <= starts_at and (ends is None or ends == starts):
@@ -89,6 +91,8 @@ def _details(data: dict, errors: dict, starts: dt.date | None, ends: dt.date | N
     apply_by = _date(data.get("apply_by"), "apply_by", errors) if data.get("apply_by") else None
     if apply_by and starts and apply_by > starts:
         errors["apply_by"] = ("date_too_late", {"max": f"{starts:%Y/%m/%d}"})
+    elif apply_by and apply_by < today_jst() and apply_by != kept_apply_by:  # nobody could ever apply
+        errors["apply_by"] = ("date_in_past", {})
     try:
         contact = fields.text(data.get("contact"), MAX_CONTACT)
     except FieldError as exc:
@@ -507,7 +511,8 @@ def change_session(session: Session, actor: Actor, session_id: int, data: dict) 
     ts = _organisers_upcoming(session, actor, session_id)
     errors: dict[str, tuple[str, dict]] = {}
     place, starts, ends, capacity = _when_and_where(data, errors)
-    details = _details({**details_as_filed(ts), **{k: data[k] for k in DETAILS if k in data}}, errors, starts, ends)
+    details = _details({**details_as_filed(ts), **{k: data[k] for k in DETAILS if k in data}}, errors, starts, ends,
+                       ts.apply_by)
     if ts.specialist_common and starts and "starts_on" not in errors:
         # the three months' notice counts from the filing, and a later change keeps to it
         filed = ts.created_at.replace(tzinfo=dt.UTC).astimezone(JST).date()

@@ -163,7 +163,7 @@ def validate(session: Session, physician_id: int, data: dict, actor: Actor | Non
         if pending is not None:
             errors["group_id"] = ("group_has_pending_application", {"application_id": pending})
     reason, text = _reason(data, errors)
-    desired = _parse_date(data.get("desired_date"), "desired_date", errors, earliest_for(reason))
+    desired = _parse_date(data.get("desired_date"), "desired_date", errors, earliest_for(reason), latest_for(reason))
     check_not_before_start(desired, leaving, True, errors)
     if errors:
         raise ValidationFailed(errors, context="withdrawal")
@@ -178,6 +178,12 @@ DEATH_DATED_BACK = dt.timedelta(days=366)
 def earliest_for(reason: str) -> dt.date | None:
     """The first day a withdrawal may be dated: None (from today) but for a death, dated back."""
     return today_jst() - DEATH_DATED_BACK if reason == "death" else None
+
+
+def latest_for(reason: str) -> dt.date | None:
+    """The last day a withdrawal may be dated: for a death, the day of death — today at the latest;
+    None (the usual year ahead) otherwise."""
+    return today_jst() if reason == "death" else None
 
 
 def _reason(data: dict, errors: dict) -> tuple[str, str]:
@@ -235,7 +241,7 @@ def amend_pending(session: Session, actor: Actor, app: Application, changes: dic
     if "desired_date" in changes and not _same_day(changes["desired_date"], app.desired_date):
         # the date as filed stands even once it has passed (a return took the time)
         reason = contract_body(changes).get("reason") or (app.payload or {}).get("reason", "")
-        day = _parse_date(changes["desired_date"], "desired_date", errors, earliest_for(reason))
+        day = _parse_date(changes["desired_date"], "desired_date", errors, earliest_for(reason), latest_for(reason))
         left = {part.association_id for part in app.parts}
         check_not_before_start(day, [m for m in app.group.memberships if m.association_id in left], True, errors)
         app.desired_date = app.desired_date if "desired_date" in errors else day

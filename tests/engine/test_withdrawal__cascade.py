@@ -147,6 +147,8 @@ def test_bad_withdrawals_are_refused_with_the_field_named(session):
         ({"associations": "sapporo"}, "associations", "choose"),  # a list of codes, as API.md
         ({"group_id": None, "associations": ["otaru"]}, "associations", "not_a_member_here"),
         ({"desired_date": (today_jst() - dt.timedelta(days=1)).isoformat()}, "desired_date", "date_in_past"),
+        ({"reason": "death", "desired_date": (today_jst() + dt.timedelta(days=1)).isoformat()}, "desired_date",
+         "date_too_late"),  # the day of death is never ahead
         ({"reason": "bored"}, "reason", "choose_from_list"),
         ({"reason": "other"}, "reason_text", "required"),
         ({"reason": "other", "reason_text": "あ" * 51}, "reason_text", "too_long"),

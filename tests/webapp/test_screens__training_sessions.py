@@ -781,6 +781,8 @@ def test_a_session_says_its_hours_fee_deadline_and_contact(app, session):
     assert "申込締切は" in summary  # after the first day
     _, r = _file(app, starts_at="13:30", ends_at="13:00")
     assert r.status_code == 422 and "終了時刻は開始時刻より後にしてください" in text(r)
+    _, r = _file(app, apply_by=(TODAY - dt.timedelta(days=1)).isoformat())  # nobody could ever apply
+    assert r.status_code == 422 and "申込締切は本日以降の日付" in text(r)
     staff, r = _file(app, starts_at="１３時３０分", ends_at="16:00", fee="3,000円",
                      apply_by=(TODAY + dt.timedelta(days=10)).isoformat(), contact="札幌市医師会 研修係 011-000-0000")
     assert r.status_code == 302, text(r)

@@ -231,6 +231,10 @@ def test_a_secretariat_files_a_withdrawal_for_a_deceased_member(app, session):
         "leave": f"{group_id}:chuoeast", "desired_date": (died - dt.timedelta(days=400)).isoformat(),
         "reason": "death"})
     assert r.status_code == 422 and "以降の日付にしてください" in text(r)
+    r = staff.post("/apply/withdrawal/form", data={  # the day of death is never ahead
+        "leave": f"{group_id}:chuoeast", "desired_date": (today_jst() + dt.timedelta(days=3)).isoformat(),
+        "reason": "death"})
+    assert r.status_code == 422 and f"退会希望年月日は{today_jst():%Y/%m/%d}までの日付" in text(r)
     r = staff.post("/apply/withdrawal/form", data={  # the day of death, filed afterwards (seed 001)
         "leave": f"{group_id}:chuoeast", "desired_date": died.isoformat(), "reason": "death"})
     assert r.status_code == 302, text(r)
