@@ -11,11 +11,11 @@ import jaconv
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from membership import applications, associations, audit, calendar, mail, members, search, training, withdrawals
+from membership import applications, associations, audit, calendar, fields, mail, members, search, training, withdrawals
 from membership.actors import Actor
 from membership.db import is_postgresql, serialise, utcnow
 from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from membership.fields import JST, halfwidth, jst_day_start, parse_id, parse_int
+from membership.fields import JST, jst_day_start, parse_id, parse_int
 from membership.models import Application, Association, UserAccount
 
 from .models import HumanTask, SavedFilter, TaskEvent
@@ -437,12 +437,10 @@ def parse_query(args) -> InboxQuery:
         else:
             errors["layer"] = ("choose_from_list", {})
     for name in ("date_from", "date_to"):
-        raw = halfwidth(args.get(name) or "")  # ２０２６／０１／０１ as typed in Japanese input mode
-        if raw:
-            try:
-                setattr(q, name, dt.date.fromisoformat(raw.replace("/", "-")))
-            except ValueError:
-                errors[name] = ("invalid_date", {})
+        try:  # ２０２６／０１／０１ as typed in Japanese input mode, 令和8年1月1日; 1900–2999
+            setattr(q, name, fields.date(args.get(name) or "", optional=True, past=False))
+        except fields.FieldError as exc:
+            errors[name] = (exc.key, exc.params)
     if q.date_from and q.date_to and q.date_from > q.date_to:
         errors["date_to"] = ("date_range_order", {})
     q.applicant = (args.get("applicant") or "").strip()[:60]

@@ -164,7 +164,7 @@ def parse_query(args) -> AuditQuery:
             else:
                 setattr(q, name, number)
     if q.date_from and q.date_to and q.date_from > q.date_to:
-        errors["date_to"] = ("invalid", {})
+        errors["date_to"] = ("date_range_order", {})
     if errors:
         raise ValidationFailed(errors, context="audit")
     return q

@@ -258,6 +258,9 @@ ERAS = {"明治": 1868, "大正": 1912, "昭和": 1926, "平成": 1989, "令和"
 _ERA_DATE = re.compile(r"(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{1,2})\s*[年.\-/]"
                        r"\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})日?", re.IGNORECASE)
 
+_ERA_MONTH = re.compile(r"(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{1,2})\s*[年.\-/]\s*(\d{1,2})\s*月?",
+                        re.IGNORECASE)
+
 
 _TIME_OF_DAY = re.compile(r"(?<=\d)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 
@@ -288,6 +291,10 @@ def _western(text: str) -> str:
     return f"{western}-{month}-{day}"
 
 
+#: the last year a date may name (a search "until 9999-12-31" would overflow the day after it)
+LAST_YEAR = 2999
+
+
 def date(raw, optional: bool = False, past: bool = True) -> dt.date | None:
     """A date typed as 2001-04-01, 2001/4/1, 2001年4月1日 or in 和暦 (令和2年4月1日, H2.4.1)."""
     if isinstance(raw, dt.date):
@@ -308,14 +315,24 @@ def date(raw, optional: bool = False, past: bool = True) -> dt.date | None:
             raise FieldError("invalid_date") from None
     if value.year < 1900:  # a real date, but not one this system holds: said as a range, not a format
         raise FieldError("date_too_early", min="1900/01/01")
+    if value.year > LAST_YEAR:  # 9999-12-31 typed as "no end": a day after it does not exist
+        raise FieldError("date_too_late", max=f"{LAST_YEAR}/12/31")
     if past and value > today_jst():
         raise FieldError("date_not_past")
     return value
 
 
 def month(raw, optional: bool = True) -> str:
-    """A year and month (卒業年月 etc.) as YYYY-MM; 2001/4, 2001年4月, 2001-04-01 are accepted."""
-    cleaned = halfwidth(raw).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "")
+    """A year and month (卒業年月 etc.) as YYYY-MM; 2001/4, 2001年4月, 2001-04-01 and 和暦 (令和2年3月,
+    R2.3) are accepted."""
+    text = halfwidth(raw)
+    era = _ERA_MONTH.fullmatch(text)
+    if era:  # the era's first day of that month, so that _western checks the era had it
+        try:
+            text = _western(f"{era.group(1)}{era.group(2)}年{era.group(3)}月{_era_day(era)}日")
+        except FieldError:
+            raise FieldError("invalid_month") from None
+    cleaned = text.replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "")
     if not cleaned:
         if optional:
             return ""
@@ -332,6 +349,52 @@ def month(raw, optional: bool = True) -> str:
     if value > today_jst().strftime("%Y-%m"):
         raise FieldError("date_not_past")
     return value
+
+
+def _era_day(era: re.Match) -> int:
+    """The first day of a 和暦 month that the era had (令和元年5月 began on the 1st; 平成元年1月 on the 8th)."""
+    name, year, month_ = era.group(1), era.group(2), int(era.group(3))
+    first = ERAS.get(name) or ERAS.get(name.upper())
+    if first is None or year not in ("元", "1"):
+        return 1
+    begins, _ = ERA_SPANS[first]
+    return begins.day if begins.month == month_ else 1
+
+
+#: the youngest anyone is when a physician (six years of medical school after school at 18)
+MIN_AGE = 20
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def life_order(values: dict, errors: dict, birth: str, after_birth: dict[str, int],
+               in_order: tuple[str, str] | None = None) -> None:
+    """Dates checked against each other, each alone being fine: the person is at least MIN_AGE
+    today; each field of `after_birth` ({field: years}) is at least that many years after the birth
+    date; `in_order` (earlier, later) are not the other way round. A date is a dt.date or a YYYY-MM
+    month (compared by its month). Problems go to the later field of each pair, named in `errors`
+    (a field already wrong is not checked again)."""
+    def as_month(value) -> str:
+        return f"{value:%Y-%m}" if isinstance(value, dt.date) else str(value)
+
+    born = values.get(birth)
+    if born and birth not in errors:
+        if born > years_after(today_jst(), -MIN_AGE):
+            errors[birth] = ("too_young", {"years": MIN_AGE})
+        else:
+            for name, years in after_birth.items():
+                value = values.get(name)
+                if value and name not in errors and as_month(value) < as_month(years_after(born, years)):
+                    errors[name] = ("too_soon_after_birth", {"years": years})
+    if in_order:
+        earlier, later = (values.get(n) for n in in_order)
+        if earlier and later and not {*in_order} & errors.keys() and as_month(later) < as_month(earlier):
+            errors[in_order[1]] = ("before_other_field", {"other_field": in_order[0]})
 
 
 def choice(raw, allowed, optional: bool = False) -> str:

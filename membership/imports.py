@@ -198,6 +198,8 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
             # optional (the export writes it): JMA's own number for its members, read by JMA alone
             "jma_member_id": take(JMA_ID_COLUMN, _jma_member_id) if jma else "",
         }
+        fields.life_order({"生年月日": item["birth_date"], "入会日": item["since"]}, errors, "生年月日",
+                          {"入会日": fields.MIN_AGE})
         sex = SEX.get(fields.halfwidth(row.get("性別")))
         if sex is None:
             errors["性別"] = ("choose_from_list", {})

@@ -280,6 +280,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "credit_row_amount": {"ja": "{field}（{row}行目）: 単位数は0.5単位きざみで{max}単位までです。",
                           "en": "{field} (row {row}): credits go in steps of 0.5, up to {max}."},
     "date_too_late": {"ja": "{field}は{max}までの日付にしてください。", "en": "{field} must be on or before {max}."},
+    "too_young": {"ja": "{field}では{years}歳未満になります。生年月日を確かめてください。",
+                  "en": "{field}: the person would be younger than {years}; please check it."},
+    "too_soon_after_birth": {"ja": "{field}が生年月日から{years}年未満です。{field}と生年月日を確かめてください。",
+                             "en": "{field} is less than {years} years after the date of birth; please check both."},
+    "before_other_field": {"ja": "{field}が{other}より前になっています。{field}と{other}を確かめてください。",
+                           "en": "{field} is before {other}; please check both."},
     "date_not_future": {"ja": "{field}に未来の日付は入力できません。", "en": "{field} cannot be in the future."},
     "date_too_early": {"ja": "{field}は{min}以降の日付にしてください。", "en": "{field} must be on or after {min}."},
     "invalid_month": {"ja": "{field}は「2001-04」の形式（年-月）で入力してください。",
@@ -750,6 +756,9 @@ def render(key: str, lang: str = DEFAULT_LANG, /, field: str | None = None, cont
         if lang == "en" and not text.startswith("{field}"):
             name = _mid_sentence(name)
         params.setdefault("field", name)
+    if "other_field" in params:  # a second field the message names (…が卒業年月より前…)
+        other = label(params.pop("other_field"), lang, context)
+        params["other"] = _mid_sentence(other) if lang == "en" else other
     # a value echoed from the client (an unknown code) is cut: a megabyte sent is not answered back
     params = {k: f"{v[:ECHO_MAX]}…" if k in ECHOED and isinstance(v, str) and len(v) > ECHO_MAX else v
               for k, v in params.items()}

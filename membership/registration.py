@@ -84,6 +84,11 @@ def validate_profile(session: Session, data: dict, physician_id: int | None = No
     """The registration/profile fields, cleaned. Raises ValidationFailed naming every bad field."""
     errors: dict[str, tuple[str, dict]] = {}
     clean = _check(PROFILE_RULES, data, errors)
+    # each date fine alone, the dates of one life in order (a slip of a decade is caught here)
+    fields.life_order(clean, errors, "birth_date", {"graduated_on": 18, "registry_date": fields.MIN_AGE,
+                                                     "grad_completed_on": fields.MIN_AGE,
+                                                     "doctorate_on": fields.MIN_AGE},
+                      in_order=("graduated_on", "registry_date"))
     number = clean.get("registry_number")
     if number and session.scalar(sa.select(Physician.id).where(
             Physician.registry_number == number, Physician.id != (physician_id or 0))):

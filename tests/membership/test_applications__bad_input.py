@@ -75,7 +75,7 @@ def test_a_secretariat_files_on_behalf_of_its_member_and_the_audit_shows_who(ses
     taro = actor_for(session, "nichiitaro")
     staff = actor_for(session, "staff@otaru")  # a paper form (死亡届) received by his own association
     app = flows.submit_application(session, staff, {
-        "kind": "withdrawal", "associations": ["otaru"], "reason": "death", "desired_date": future(),
+        "kind": "withdrawal", "associations": ["otaru"], "reason": "death", "desired_date": future(0),
         "on_behalf_of": "nichiitaro"})
     assert app.applicant_user_id == taro.user_id and app.filed_by_user_id == staff.user_id
     event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "application.submit",

@@ -88,7 +88,7 @@ def test_bad_filters_are_named_and_only_administrators_search(session):
     assert set(bad.value.fields) == {"date_from", "action", "object_type", "object_id", "before"}
     with pytest.raises(ValidationFailed) as backwards:
         audit.parse_query({"date_from": "2026-02-01", "date_to": "2026-01-01"})
-    assert set(backwards.value.fields) == {"date_to"}
+    assert backwards.value.fields == {"date_to": ("date_range_order", {})}  # the order, not the format
     assert audit.parse_query({"action": "task.complete"}).action == "task.complete"
     for login in ("staff@jma", "nichiitaro", "designer01"):
         with pytest.raises(Forbidden):

@@ -191,3 +191,42 @@ def test_a_wareki_date_its_era_did_not_have_is_refused(raw):
     with pytest.raises(FieldError) as refused:
         fields.date(raw)
     assert refused.value.key == "invalid_date"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("令和2年3月", "2020-03"), ("R2.3", "2020-03"), ("平成元年1月", "1989-01"), ("昭和64年1月", "1989-01"),
+    ("s45.3", "1970-03"), ("平成31年4月", "2019-04"), ("令和元年5月", "2019-05"),
+])
+def test_a_wareki_month_is_read_within_its_era(raw, expected):
+    assert fields.month(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["平成31年5月", "令和元年4月", "昭和65年1月", "R2.13"])
+def test_a_wareki_month_its_era_did_not_have_is_refused(raw):
+    with pytest.raises(FieldError) as refused:
+        fields.month(raw)
+    assert refused.value.key == "invalid_month"
+
+
+def test_the_dates_of_one_life_are_checked_against_each_other():
+    """Each date is fine alone; together they say a six-year-old physician, or a graduation after
+    the registration that needs it: the later field of each pair is named."""
+    today = fields.today_jst()
+    cases = [
+        ({"birth": today.replace(year=today.year - 6)}, {"birth": "too_young"}),
+        ({"birth": dt.date(1970, 4, 1), "graduated": "1980-03"}, {"graduated": "too_soon_after_birth"}),
+        ({"birth": dt.date(1970, 4, 1), "registered": dt.date(1960, 1, 1)}, {"registered": "too_soon_after_birth"}),
+        ({"birth": dt.date(1970, 4, 1), "graduated": "2000-03", "registered": dt.date(1996, 5, 1)},
+         {"registered": "before_other_field"}),
+        ({"birth": dt.date(1970, 4, 1), "graduated": "1996-03", "registered": dt.date(1996, 3, 1)}, {}),  # same month
+        ({"birth": dt.date(1970, 4, 1), "graduated": "1988-04", "registered": dt.date(1996, 5, 1)}, {}),  # 18 exactly
+        ({"graduated": "2000-03"}, {}),  # nothing to compare with
+    ]
+    for values, expected in cases:
+        errors: dict = {}
+        fields.life_order(values, errors, "birth", {"graduated": 18, "registered": fields.MIN_AGE},
+                          in_order=("graduated", "registered"))
+        assert {k: v[0] for k, v in errors.items()} == expected, values
+    errors = {"birth": ("invalid_date", {})}  # a field already wrong is not judged again
+    fields.life_order({"birth": today}, errors, "birth", {})
+    assert errors == {"birth": ("invalid_date", {})}

@@ -41,6 +41,19 @@ def profile(**over) -> dict:
     return data
 
 
+@pytest.mark.parametrize(("change", "field", "key"), [
+    ({"birth_date": "2020-04-01"}, "birth_date", "too_young"),
+    ({"registry_date": "1960-01-01"}, "registry_date", "too_soon_after_birth"),
+    ({"graduated_on": "1960-03"}, "graduated_on", "too_soon_after_birth"),
+    ({"graduated_on": "2010-03"}, "registry_date", "before_other_field"),
+    ({"doctorate_on": "1980-03"}, "doctorate_on", "too_soon_after_birth"),
+])
+def test_a_profile_whose_dates_cannot_all_be_true_is_refused_naming_the_field(session, change, field, key):
+    with pytest.raises(ValidationFailed) as refused:
+        registration.validate_profile(session, profile(**change))
+    assert refused.value.fields[field][0] == key, refused.value.fields
+
+
 def test_self_registration_creates_a_physician_and_a_member_account(session):
     address = f"new{uuid.uuid4().hex[:6]}@example.jp"
     registration.start_registration(session, address, address.upper(), True, link)

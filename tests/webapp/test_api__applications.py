@@ -169,7 +169,7 @@ def test_staff_who_filed_for_a_member_cannot_cancel_it_through_the_api(api, sess
     member, group_id = approved_member(session, prefix="cnl")
     staff = api("staff@chuoeast")
     r = staff.post("/api/v1/applications", json={
-        "kind": "withdrawal", "associations": ["chuoeast"], "reason": "death", "desired_date": future(),
+        "kind": "withdrawal", "associations": ["chuoeast"], "reason": "death", "desired_date": future(0),
         "on_behalf_of": member.login_id})
     assert r.status_code == 201, r.get_json()
     r = staff.post(f"/api/v1/applications/{r.get_json()['id']}/cancel")

@@ -63,7 +63,7 @@ def test_self_registration_in_the_browser(live_server, chromium):
     page.goto(mailed_link(app, address, "/register/form/"))
     check_page(page)
     good = {"login_id": f"brw{uuid.uuid4().hex[:8]}", "password": "Mamis#2024", "password_confirm": "Mamis#2024",
-            "registry_number": f"{uuid.uuid4().int % 1_000_000:06d}", "registry_date": "1998-05-01",
+            "registry_number": f"{uuid.uuid4().int % 1_000_000:06d}", "registry_date": "2000-05-01",
             "family_kana": "にちい", "given_kana": "ﾊﾅｺ", "family_name": "日医", "given_name": "花子",
             "mobile": "０９０－１２３４－５６７８", "birth_date": "1975-06-01", "alma_mater": "北海道大学",
             "graduated_on": "2000-03", "address": "札幌市中央区北一条西1-1"}

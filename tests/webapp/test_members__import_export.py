@@ -241,7 +241,7 @@ def test_a_check_names_the_lines_of_the_file_and_passes_over_excels_empty_rows(s
     from membership.actors import Actor
 
     staff = session.scalar(sa.select(UserAccount).where(UserAccount.login_id == "staff@otaru"))
-    a, b, c = numbers(3)
+    a, b, c, d = numbers(4)
     lines = [
         ",".join(imports.COLUMNS),                                                          # line 1
         f"{a},取込,一郎,トリコミ,イチロウ,昭和45年4月1日,男,,a-1,R2.4.1",                     # line 2: good
@@ -249,11 +249,13 @@ def test_a_check_names_the_lines_of_the_file_and_passes_over_excels_empty_rows(s
         f'{b},取込,"二郎',                                                                   # line 4 …
         '続き",トリコミ,ジロウ,1971-01-01,男,,A-1,2001-04-01',                               # … line 5
         f"{c},取込,三子,取込,サンコ,1972-02-02,女,,A-1,2001-04-01",                           # line 6: bad kana
+        f"{d},取込,四郎,トリコミ,シロウ,1970-01-01,男,,A-1,1960-04-01",                        # line 7: joined unborn
         ",,,,,,,,,", ",,,,,,,,,",                                                            # Excel's trailing rows
     ]
     clean, problems = imports.check(session, Actor.of(staff), ("\r\n".join(lines) + "\r\n").encode("utf-8"))
-    assert [p["line"] for p in problems] == [4, 6]  # the two-line name, the kana: at the lines they start
+    assert [p["line"] for p in problems] == [4, 6, 7]  # the two-line name, the kana: at the lines they start
     assert set(problems[0]["errors"]) == {"名"} and set(problems[1]["errors"]) == {"セイ"}
+    assert problems[2]["errors"] == {"入会日": ("too_soon_after_birth", {"years": 20})}
     assert [(r["registry_number"], r["birth_date"], r["since"], r["category"].code) for r in clean] == [
         (a, dt.date(1970, 4, 1), dt.date(2020, 4, 1), "A-1")]
 

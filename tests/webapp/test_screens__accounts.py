@@ -29,7 +29,7 @@ def mailed_link(session, address: str) -> str:
 def form_data(**over) -> dict:
     data = {
         "login_id": f"web{uuid.uuid4().hex[:8]}", "password": "Mamis#2024", "password_confirm": "Mamis#2024",
-        "registry_number": f"{uuid.uuid4().int % 1_000_000:06d}", "registry_date": "1998-05-01",
+        "registry_number": f"{uuid.uuid4().int % 1_000_000:06d}", "registry_date": "2000-05-01",
         "family_kana": "ニチイ", "given_kana": "ハナコ", "family_name": "日医", "given_name": "花子",
         "postal_code": "060-0001", "prefecture": "北海道", "address": "札幌市中央区北一条西1-1",
         "mobile": "090-1234-5678", "birth_date": "1975-06-01", "sex": "F", "main_department": "13",

@@ -35,6 +35,18 @@ def test_inbox_numbers_that_are_not_numbers(app, session):
         assert client.get(f"/admin/audit?object_id={value}").status_code < 500, value
 
 
+def test_a_search_until_the_end_of_time_names_its_field_instead_of_overflowing(app, session, api):
+    """"Until 9999-12-31" reads the day after it: every list refuses it naming the field (it was a
+    400 naming nothing), on the screens and in the API."""
+    admin = login(app, "admin001")
+    for path in ("/inbox?view=all", "/members/changes?date_from=2026-01-01", "/admin/audit?x=1"):
+        client = admin if path.startswith("/admin") else login(app, "staff@sapporo")
+        r = client.get(f"{path}&date_to=9999-12-31")
+        assert r.status_code == 422 and "2999/12/31までの日付" in text(r), (path, r.status_code)
+    r = api("staff@sapporo").get("/api/v1/tasks?view=open&date_from=0001-01-01&date_to=9999-12-31")
+    assert r.status_code == 422 and set(r.get_json()["error"]["fields"]) == {"date_from", "date_to"}
+
+
 def test_a_date_of_thousands_of_digits_is_an_invalid_date(app, session):
     from forms.normalise import date_text
 

@@ -116,7 +116,7 @@ def test_withdrawal_through_the_screens_with_the_cascade_shown(app, session):
     assert client.post(f"/apply/withdrawal/{app_id}/amend", data={"desired_date": new_date,
                                                                    "reason": "retirement"}).status_code == 302
     assert "修正できません" in text(client.get(f"/mypage/applications/{app_id}"))  # returned: amend via the task
-    r = client.post(f"/tasks/{amend.id}", data={"desired_date": new_date, "reason": "death"})
+    r = client.post(f"/tasks/{amend.id}", data={"desired_date": today_jst().isoformat(), "reason": "death"})
     assert r.status_code == 302, text(r)
     session.expire_all()
     assert session.get(Application, app_id).payload["reason"] == "death"
