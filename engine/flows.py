@@ -22,7 +22,8 @@ PROCESS_FOR_KIND = {"enrolment": "enrolment", "withdrawal": "withdrawal", "trans
                     "certification": "certification", "session": "training_session", "fee_reduction": "fee_reduction"}
 FILERS = {"enrolment": applications.file_enrolment, "withdrawal": withdrawals.file_withdrawal,
           "transfer": transfers.file_transfer, "session": training.file_session,
-          "fee_reduction": fee_reductions.file_reduction,
+          # a reason the decision table decides is checked against the member's data by the table
+          "fee_reduction": lambda s, actor, data: fee_reductions.file_reduction(s, actor, data, candidate_reasons(s)),
           # the credit requirements come from the decision table (processes/certification)
           "certification": lambda s, actor, data: certifications.file_certification(
               s, actor, data, lambda system, mode: decisions.requirements(s, system, mode))}
@@ -119,8 +120,27 @@ def remind_expiring(session: Session, today=None) -> int:
     return sent
 
 
+def candidate_reasons(session: Session):
+    """The decision table `fee_reduction_candidates` as fee_reductions takes it: (age, years since
+    graduation) → the reasons it gives. Looked up once."""
+    table = decisions.evaluator(session, "fee_reduction_candidates")
+    return lambda data: list(table(data).get("reason", []))
+
+
 def fee_reduction_candidates(session: Session, actor: Actor) -> list[dict]:
     """The secretariat's members who qualify for a fee reduction by the decision table
     `fee_reduction_candidates` (age, years since graduation)."""
-    table = decisions.evaluator(session, "fee_reduction_candidates")  # one lookup for every member
-    return fee_reductions.candidates(session, actor, lambda data: list(table(data).get("reason", [])))
+    return fee_reductions.candidates(session, actor, candidate_reasons(session))
+
+
+def check_fee_reduction(session: Session, actor: Actor, data: dict) -> tuple:
+    """The 確認 step's check of a fee-reduction application, with the decision table."""
+    return fee_reductions.check(session, actor, data, decide=candidate_reasons(session))
+
+
+def fee_reduction_standing(session: Session, app) -> dict | None:
+    """For a reviewer: what the decision table makes of the applicant for the year applied for."""
+    if app.kind != "fee_reduction" or app.physician is None:
+        return None
+    return fee_reductions.standing(app.physician, int((app.payload or {}).get("fiscal_year") or 0) or
+                                   fee_reductions.fiscal_year(fee_reductions.today_jst()), candidate_reasons(session))

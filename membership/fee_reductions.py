@@ -23,6 +23,10 @@ from .statuses import ApplicationStatus, MembershipStatus, PartAction, PartStatu
 
 REASONS = {"age": "高齢", "graduation": "卒後5年以内", "illness": "傷病・療養", "childcare": "出産・育児",
            "other": "その他"}
+#: the reasons the decision table decides from the member's own data (the others are the member's word,
+#: judged by the layers on the documents)
+DECIDED = ("age", "graduation")
+Decide = Callable[[dict], list[str]]
 MAX_NOTE = 200
 
 
@@ -44,10 +48,10 @@ def fiscal_year(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def file_reduction(session: Session, actor: Actor, data: dict) -> Application:
+def file_reduction(session: Session, actor: Actor, data: dict, decide: Decide | None = None) -> Application:
     """One `certify` part per active membership of the chosen group, bottom layer first.
     Raises ValidationFailed naming the field."""
-    applicant, group, active, clean = check(session, actor, data, lock=True)
+    applicant, group, active, clean = check(session, actor, data, lock=True, decide=decide)
     active.sort(key=lambda m: -m.layer)
     app = Application(kind="fee_reduction", status=ApplicationStatus.SUBMITTED.value, physician=applicant.physician,
                       applicant_user_id=applicant.id, filed_by_user_id=actor.user_id, group_id=group.id,
@@ -68,11 +72,13 @@ def pending_for(session: Session, physician_id: int, group_id: int, year: str) -
         Application.payload["fiscal_year"].as_string() == year)))
 
 
-def check(session: Session, actor: Actor, data: dict, lock: bool = False) -> tuple:
+def check(session: Session, actor: Actor, data: dict, lock: bool = False, decide: Decide | None = None) -> tuple:
     """A fee-reduction application checked whole, nothing written (the screens' 確認 step asks it):
     (applicant account, group, its active memberships, {reason, note, fiscal_year}). Raises
     ValidationFailed naming every bad field, and one already under review for the year. `lock`
-    (filing): the applicant's filings are serialised first, so the check holds until the commit."""
+    (filing): the applicant's filings are serialised first, so the check holds until the commit.
+    `decide` (the decision table): a reason it decides (高齢, 卒後5年以内) that the member's own
+    registered data rules out is refused, saying why; without the data, the layers judge it."""
     applicant = resolve_applicant(session, actor, data.get("on_behalf_of"))
     if lock:
         lock_applicant(session, applicant.physician_id)
@@ -98,7 +104,25 @@ def check(session: Session, actor: Actor, data: dict, lock: bool = False) -> tup
         raise ValidationFailed(errors, context="fee_reduction")
     if pending_for(session, applicant.physician_id, group.id, year):
         raise ValidationFailed({"fiscal_year": ("reduction_pending", {})}, context="fee_reduction")
+    if decide is not None and reason in DECIDED:
+        found = standing(applicant.physician, int(year), decide)
+        known = found["age"] if reason == "age" else found["years_since_graduation"]
+        if known is not None and reason not in found["reasons"]:
+            raise ValidationFailed({"reason": (f"reduction_not_by_{reason}", {
+                "reason": REASONS[reason], "year": year, "age": found["age"], "years": found["years_since_graduation"],
+                "graduated": found["graduated_on"].replace("-", "/")})}, context="fee_reduction")
     return applicant, group, active, {"reason": reason, "note": note, "fiscal_year": year}
+
+
+def standing(physician: Physician, year: int, decide: Decide) -> dict:
+    """What the decision table makes of the member for a fiscal year, as of its first day: age,
+    years since graduation (None where the data is not registered) and the reasons it gives."""
+    on = dt.date(year, 4, 1)
+    age, years = _age(physician.birth_date, on), _years_since(physician.graduated_on or "", on)
+    reasons = decide({"age": age if age is not None else -1,
+                      "years_since_graduation": years if years is not None else 999})
+    return {"age": age, "years_since_graduation": years, "graduated_on": physician.graduated_on or "",
+            "reasons": [r for r in reasons if r in DECIDED]}
 
 
 def _age(birth: dt.date | None, on: dt.date) -> int | None:

@@ -280,6 +280,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "credit_row_amount": {"ja": "{field}（{row}行目）: 単位数は0.5単位きざみで{max}単位までです。",
                           "en": "{field} (row {row}): credits go in steps of 0.5, up to {max}."},
     "date_too_late": {"ja": "{field}は{max}までの日付にしてください。", "en": "{field} must be on or before {max}."},
+    "reduction_not_by_age": {
+        "ja": "{field}「{reason}」には当たりません（登録の生年月日では、{year}年度の初日に{age}歳）。",
+        "en": "{field} “elderly” does not apply: by the registered date of birth, you are {age} on the first day "
+              "of fiscal {year}."},
+    "reduction_not_by_graduation": {
+        "ja": "{field}「{reason}」には当たりません（登録の卒業年月 {graduated} から、{year}年度の初日に卒後{years}年）。",
+        "en": "{field} “within five years of graduation” does not apply: from the registered graduation "
+              "({graduated}), it is {years} years on the first day of fiscal {year}."},
     "too_young": {"ja": "{field}では{years}歳未満になります。生年月日を確かめてください。",
                   "en": "{field}: the person would be younger than {years}; please check it."},
     "too_soon_after_birth": {"ja": "{field}が生年月日から{years}年未満です。{field}と生年月日を確かめてください。",

@@ -1498,3 +1498,12 @@ EN.update({"変更内容": "What changed", "比較する": "Compare", "比較元
 EN.update({"このときアップロードしたファイルは添付されていません。": "The files uploaded just then were not attached."})
 EN.update({"失敗した要素": "Failed element"})
 EN.update({"前の版との違い": "changes from the version before"})
+EN.update({
+    # a fee reduction's review: what the decision table makes of the applicant's registered data
+    "登録情報による判定": "By the registered data", "年度の初日に{age}歳": "{age} on the first day of the fiscal year",
+    "生年月日の登録なし": "no date of birth registered",
+    "卒業 {month}（卒後{years}年）": "graduated {month} ({years} years since)",
+    "卒業年月の登録なし": "no graduation registered", "判定表で該当する事由": "Reasons the decision table gives",
+    "判定表で該当する事由はありません（高齢・卒後5年以内）":
+        "The decision table gives no reason (elderly, within five years of graduation)",
+})

@@ -99,3 +99,40 @@ def test_apply_review_and_candidates(app, session, monkeypatch):
     assert login(app, "staff@sapporo").get("/members/fee-reduction/candidates").status_code == 200
     assert "試験" not in re.search(r'id="list-title".*?</section>', text(login(app, "staff@bunkyo").get(
         "/members/fee-reduction/candidates")), re.S).group(0)  # only its own members
+
+
+def test_a_reason_the_decision_table_decides_is_checked_against_the_members_registered_data(app, session):
+    """高齢 and 卒後5年以内 are decided by the table from the registered birth and graduation dates: a
+    member they rule out is told why before filing; without the data the layers judge, and the
+    review shows what the table makes of the member either way."""
+    member, group_id = approved_member(session, chain=[("otaru", "A-1"), ("hokkaido", "A")], prefix="fee")
+    physician = session.get(Physician, member.physician_id)
+    year = fee_reductions.fiscal_year(fee_reductions.today_jst())
+    physician.birth_date, physician.graduated_on = dt.date(1975, 4, 2), "1999-03"
+    session.flush()
+    client = login(app, member.login_id)
+    base = {"group_id": str(group_id), "fiscal_year": str(year), "step": "confirm"}
+    r = client.post("/mypage/fee-reduction", data={**base, "reason": "graduation"})
+    said = (f"減免事由「卒後5年以内」には当たりません（登録の卒業年月 1999/03 から、{year}年度の初日に"
+            f"卒後{year - 1999}年）")
+    assert r.status_code == 422 and said in text(r)
+    r = client.post("/mypage/fee-reduction", data={**base, "reason": "age"})
+    assert r.status_code == 422 and f"{year}年度の初日に{year - 1976}歳" in text(r)  # born 2 April: not yet
+    assert client.post("/mypage/fee-reduction", data={**base, "reason": "illness"}).status_code == 200
+    # no graduation registered (an imported member): filed, and the reviewer reads that
+    physician.graduated_on = ""
+    session.flush()
+    r = client.post("/mypage/fee-reduction", data={**base, "reason": "graduation", "step": "submit"})
+    assert r.status_code == 302, text(r)
+    app_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    staff = actor_for(session, "staff@otaru")
+    page = text(login(app, "staff@otaru").get(f"/tasks/{open_task_for(session, staff, app_id).id}"))
+    standing = re.search(r'id="fee-standing">(.*?)</dd>', page, re.S).group(1)
+    assert f"年度の初日に{year - 1976}歳" in standing and "卒業年月の登録なし" in standing
+    assert "判定表で該当する事由はありません" in standing
+    # a recent graduate: the table agrees, and the reviewer reads so
+    physician.graduated_on = f"{year - 2}-03"
+    session.flush()
+    page = text(login(app, "staff@otaru").get(f"/tasks/{open_task_for(session, staff, app_id).id}?lang=en"))
+    standing = re.search(r'id="fee-standing">(.*?)</dd>', page, re.S).group(1)
+    assert f"graduated {year - 2}/03 (2 years since)" in standing and "gives: Within 5 years of graduation" in standing

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from engine import flows
 from membership import (
     applications,
     associations,
@@ -25,7 +26,7 @@ def details_context(s: Session, app: Application) -> dict:
             "kinds": applications.KIND_LABELS, "documents": uploads.of_application(s, app.id),
             "withdrawal_reason": withdrawals.reason_label(app), "training_session": training.of_application(s, app),
             "co_states": training.CO_STATES,
-            "fee_reasons": fee_reductions.REASONS,
+            "fee_reasons": fee_reductions.REASONS, "fee_standing": flows.fee_reduction_standing(s, app),
             "revoked_base": certifications.revoked_base(s, app),
             "held_beside": applications.held_beside(app),
             "certification_labels": {"systems": certifications.SYSTEMS, "modes": certifications.MODES,

@@ -33,7 +33,7 @@ def apply():
                                             ("group_id", "fiscal_year", "reason", "note")}}
         try:
             if step == "confirm":  # 確認: what goes to which associations, nothing sent yet
-                _applicant, group, active, clean = fee_reductions.check(s, me, body)
+                _applicant, group, active, clean = flows.check_fee_reduction(s, me, body)
                 return render_template("fee_reduction/confirm.html", form=form, values=request.form, clean=clean,
                                        associations=sorted((m.association for m in active), key=lambda a: -a.layer),
                                        reasons=fee_reductions.REASONS)
