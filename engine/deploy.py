@@ -191,6 +191,11 @@ def list_definitions(session: Session) -> list[ProcessDefinition]:
                                 .order_by(ProcessDefinition.key, ProcessDefinition.version)))
 
 
+def latest_definitions(session: Session) -> list[ProcessDefinition]:
+    """The latest version of every process and decision table, by key."""
+    return list(session.scalars(latest_of_each().order_by(ProcessDefinition.key)))
+
+
 def library(session: Session) -> list[dict]:
     """The process library: per key (newest version first) its versions, who deployed each and
     when, and how many instances started on it are running, completed or cancelled."""

@@ -44,6 +44,9 @@ def test_upgrade_demo_users_and_deploy(tmp_path):
     stray = flask(tmp_path, "users", "create", "--login-id", "designer9", "--password", "Mamis#2024",
                   "--role", "designer", "--association", "otaru")
     assert stray.returncode == 2 and "association:" in stray.stderr
+    wide = flask(tmp_path, "users", "create", "--login-id", "ｍｅｍｂｅｒ０００９", "--password", "Mamis#2024",
+                 "--role", "member")  # typed in Japanese input mode: stored as the screens store it
+    assert wide.returncode == 0 and "created member0009 (member)" in wide.stdout
     deployed = flask(tmp_path, "processes", "deploy")
     assert deployed.returncode == 0 and "enrolment v1 unchanged" in deployed.stdout
     logins = flask(tmp_path, "demo", "logins")

@@ -76,9 +76,12 @@ def users_create(login_id, password, role, association_code, name):
     errors = {}
     for field, check, value in (("login_id", fields.login_id, login_id), ("password", fields.password, password)):
         try:
-            check(value)
+            cleaned = check(value)
         except fields.FieldError as exc:
             errors[field] = (exc.key, exc.params)
+        else:
+            if field == "login_id":
+                login_id = cleaned  # stored as the screens store it: ｍｅｍｂｅｒ０１ is member01
     if association_code and role != "secretariat":
         errors["association"] = ("association_not_for_role", {})
     try:

@@ -11,6 +11,8 @@ import tempfile
 from flask import Response, request
 from werkzeug.wsgi import wrap_file
 
+from membership.errors import ValidationFailed
+
 #: a cell starting with one of these is a formula to Excel (=HYPERLINK(…), +cmd, @SUM…): written
 #: with a leading apostrophe, which spreadsheets show as text (OWASP "CSV injection")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -23,6 +25,19 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
+
+
+#: the CSV files offered: UTF-8 with BOM, and Shift_JIS (cp932) for Excel
+CSV_KINDS = ("csv-utf8", "csv-cp932")
+
+
+def export_kind(raw: str | None, default: str = "csv-utf8", pdf: bool = True) -> str:
+    """The file format a download asks for (`format`): a CSV kind or "pdf". Raises
+    ValidationFailed naming `format` for anything else (it becomes part of the file's name)."""
+    kind = raw or default
+    if kind not in (*CSV_KINDS, *(("pdf",) if pdf else ())):
+        raise ValidationFailed.one("format", "choose_from_list")
+    return kind
 
 
 def csv_response(rows: list[dict], columns, filename_stem: str, kind: str = "csv-utf8") -> Response:

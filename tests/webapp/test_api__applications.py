@@ -256,6 +256,9 @@ def test_a_cancel_sent_after_a_layer_approved_unseen_asks_again_and_changes_noth
     r = client.post(f"/api/v1/applications/{filed['id']}/cancel", json={"approved_parts": []})
     assert r.status_code == 409 and "中央区東支部" in r.get_json()["error"]["message"]
     assert client.post(f"/api/v1/applications/{filed['id']}/cancel", json={"approved_parts": [1]}).status_code == 422
+    broken = client.post(f"/api/v1/applications/{filed['id']}/cancel", data='{"approved_parts": [',
+                         content_type="application/json")  # the check it meant is not silently dropped
+    assert broken.status_code == 400 and broken.get_json()["error"]["code"] == "bad_request"
     approved = [p["association"] for p in client.get(f"/api/v1/applications/{filed['id']}").get_json()["parts"]
                 if p["status"] == "approved"]
     r = client.post(f"/api/v1/applications/{filed['id']}/cancel", json={"approved_parts": approved})

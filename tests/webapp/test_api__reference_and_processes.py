@@ -72,6 +72,8 @@ def test_designers_deploy_new_versions_and_bad_bpmn_is_422(api):
     assert r.status_code == 201 and r.get_json()["key"] == "layer_review"
     assert r.get_json()["version"] == before + 1 and r.get_json()["note"] == "rename the review"
     assert r.headers["Location"] == f"/api/v1/process-definitions/layer_review/versions/{before + 1}"
+    listed = [d for d in designer.get("/api/v1/process-definitions").get_json() if d["key"] == "layer_review"]
+    assert [d["version"] for d in listed] == [before + 1]  # the latest of each, as documented
     again = designer.post("/api/v1/process-definitions/layer_review/versions",
                           data=xml.replace("事務局の審査", "事務局審査"), content_type="application/xml")
     assert again.status_code == 200 and again.get_json()["version"] == before + 1  # nothing new deployed

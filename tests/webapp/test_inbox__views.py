@@ -336,6 +336,12 @@ def test_board_material_of_all_matching_takes_the_decisions_shown(app, session, 
     exported = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "task.export")
                                .order_by(AuditEvent.id.desc())).first()
     assert exported is not None and {t1, t2} <= set(exported.detail["task_ids"])  # who took which
+    # the format becomes part of the file's name: only the offered ones
+    for wild in ('x";filename="evil.html', "é\u3042", "xlsx"):
+        r = client.post("/inbox/export", data={"scope": "all", "view": "completed", "format": wild})
+        assert r.status_code == 422 and "ファイル形式は一覧から選んでください" in text(r), wild
+    assert session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "task.export")
+                           .order_by(AuditEvent.id.desc())).first().id == exported.id  # nothing taken
 
 
 def test_a_bulk_run_shows_its_progress_to_its_office_until_it_finishes(app, session, office):

@@ -234,7 +234,9 @@ def init_app(app: Flask) -> None:
         if is_api_request():
             return domain_error_response(exc)
         status = next((s for cls, s in STATUS_FOR.items() if isinstance(exc, cls)), 400)
-        return render_template("errors/error.html", code=status, text=message(exc.message_key, **exc.params)), status
+        text = " ".join(field_errors(exc).values()) if isinstance(exc, ValidationFailed) and exc.fields else \
+            message(exc.message_key, **exc.params)  # a page's own form shows its errors; a link's, here
+        return render_template("errors/error.html", code=status, text=text), status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

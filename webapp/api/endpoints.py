@@ -117,6 +117,8 @@ def get_application(application_id):
 @blp.alt_response(409, schema=schemas.ApiErrorSchema)
 def cancel_application(application_id):
     body = request.get_json(silent=True) if request.content_length else None
+    if body is None and request.get_data(cache=True).strip():  # a check the client meant, unreadable
+        return error_response(400, "bad_request", message("json_content_type"))
     seen = None
     if isinstance(body, dict) and "approved_parts" in body:
         seen = body["approved_parts"]
@@ -480,7 +482,7 @@ def _process_readers_only():
 @blp.response(200, schemas.DefinitionSchema(many=True))
 def list_definitions():
     _process_readers_only()
-    return [_definition_dict(d) for d in deploy.list_definitions(db.session())]
+    return [_definition_dict(d) for d in deploy.latest_definitions(db.session())]
 
 
 @blp.route("/process-definitions/<key>/versions", methods=["POST"])

@@ -43,7 +43,7 @@ from membership.fields import parse_id, parse_int, today_jst
 from membership.reference import DUTY_CODES
 
 from .. import bulk, db
-from ..csv_response import csv_response
+from ..csv_response import csv_response, export_kind
 from ..i18n import field_errors, layer_label, local_time, message, translate, translated_positions
 from ..security import actor, roles_required
 from .application_details import details_context
@@ -199,7 +199,7 @@ def export():
     if not rows:  # ids that name no task of this office (a stale page, a crafted post): no empty file
         flash(translate("選択したタスクが見つかりません。一覧を更新してから、もう一度お試しください。"), "error")
         return redirect(url_for("inbox.index", **query.as_dict()))
-    kind = request.form.get("format", "csv-utf8")
+    kind = export_kind(request.form.get("format"))
     audit.record(db.session(), actor(), "task.export", "association", actor().association_id, format=kind,
                  count=len(rows), task_ids=sorted(ids)[:1000])
     db.commit()
@@ -329,7 +329,7 @@ def export_bulk_run(run_id):
     columns = (*documents.BOARD_COLUMNS, "結果")
     office = associations.name_of(s, actor().association_id)
     title = f"{office} 一括承認の結果 #{run.id}".strip()
-    kind = request.args.get("format", "csv-utf8")
+    kind = export_kind(request.args.get("format"))
     if kind == "pdf":
         body = documents.board_material(title, rows, columns, (*documents.BOARD_WIDTHS, 60))
         return Response(body, mimetype="application/pdf", headers={
