@@ -124,6 +124,16 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def last_day_of(start: dt.date, years: int) -> dt.date:
+    """The last day of a period of `years` from `start` (民法143条): the day before the same date
+    that many years on — and where that year has no such date (from 29 February), the end of its
+    month: 2028-02-29 + 5 years ends 2033-02-28."""
+    try:
+        return start.replace(year=start.year + years) - dt.timedelta(days=1)
+    except ValueError:
+        return dt.date(start.year + years, 3, 1) - dt.timedelta(days=1)
+
+
 # --- the ledger -----------------------------------------------------------------------------------
 
 #: credits older than this are refused anywhere (paper records reach back decades, not further)
@@ -573,7 +583,7 @@ def issue(session: Session, actor: Actor, application_id: int) -> dict:
     # ended (a board approving in batches): no gap in which the member seems uncertified
     previous = renewed_by(session, app) or current_certificate(session, app.physician_id, system, today)
     start = previous.valid_until + dt.timedelta(days=1) if previous is not None else today
-    until = years_before(start, -years_of(system)) - dt.timedelta(days=1)
+    until = last_day_of(start, years_of(system))
     cert = Certificate(physician_id=app.physician_id, system=system, mode=app.payload.get("mode", "new"),
                        number=_next_number(session, system, start.year), valid_from=start, valid_until=until,
                        verification_code=_new_code(), application_id=app.id)
@@ -626,6 +636,8 @@ def add_existing(session: Session, actor: Actor | None, physician_id: int, syste
         errors["number"] = ("invalid", {})
     if not (isinstance(valid_from, dt.date) and isinstance(valid_until, dt.date) and valid_from <= valid_until):
         errors["valid_until"] = ("invalid", {})
+    elif system in CERTIFIED and valid_until > last_day_of(valid_from, years_of(system)):
+        errors["valid_until"] = ("period_too_long", {"years": years_of(system)})
     if errors:
         raise ValidationFailed(errors, context="certificate")
     cert = Certificate(physician_id=physician_id, system=system, mode="new", number=number, valid_from=valid_from,

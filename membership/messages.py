@@ -289,6 +289,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "{field}「{reason}」には当たりません（登録の卒業年月 {graduated} から、{year}年度の初日に卒後{years}年）。",
         "en": "{field} “within five years of graduation” does not apply: from the registered graduation "
               "({graduated}), it is {years} years on the first day of fiscal {year}."},
+    "period_too_long": {"ja": "{field}が長すぎます（この制度の認定証の有効期間は{years}年です）。",
+                        "en": "{field} is too late: this system's certificates are valid for {years} years."},
     "too_young": {"ja": "{field}では{years}歳未満になります。生年月日を確かめてください。",
                   "en": "{field}: the person would be younger than {years}; please check it."},
     "too_soon_after_birth": {"ja": "{field}が生年月日から{years}年未満です。{field}と生年月日を確かめてください。",

@@ -482,3 +482,13 @@ def test_the_city_reviewing_a_districts_member_sees_what_it_is_and_lists_the_cer
     assert cert.number in {c.number for c in rows}
     assert certifications.roster_affiliations(session, actor_for(session, "staff@sapporo"),
                                               [district.physician_id]) == {district.physician_id: "中央区西支部"}
+
+
+@pytest.mark.parametrize(("start", "years", "last"), [
+    (dt.date(2027, 4, 1), 5, dt.date(2032, 3, 31)), (dt.date(2028, 2, 29), 5, dt.date(2033, 2, 28)),
+    (dt.date(2028, 2, 29), 3, dt.date(2031, 2, 28)), (dt.date(2028, 2, 29), 4, dt.date(2032, 2, 28)),
+    (dt.date(2027, 3, 1), 1, dt.date(2028, 2, 29)),
+])
+def test_a_certificates_last_day_is_the_day_before_the_same_date_or_its_months_end(start, years, last):
+    """民法143条: a period from 29 February ends at the end of February, not a day short."""
+    assert certifications.last_day_of(start, years) == last

@@ -341,13 +341,15 @@ def test_admins_import_certificates_issued_before_the_system_all_or_nothing(app,
     # one certificate of a system at a time: a period meeting one recorded, or an earlier row's
     overlapping = header + (f"{number},occupational,OC-{tag}-9,2026-04-01,2031-03-31\n"
                             f"{number},sports,SP-{tag}-1,2020-04-01,2025-03-31\n"
-                            f"{number},sports,SP-{tag}-2,2024-04-01,2029-03-31\n")
+                            f"{number},sports,SP-{tag}-2,2024-04-01,2029-03-31\n"
+                            f"{number},lifelong,LL-{tag}-9,2026-04-01,2099-03-31\n")  # "never ends"
     page = text(admin.post("/admin/certificates/import", data={
         "action": "check", "file": (io.BytesIO(overlapping.encode()), "c.csv")}))
     errors = re.search(r'id="import-errors".*?</table>', page, re.S).group(0)
     assert f"同じ制度の認定（OC-{tag}-1）と有効期間が重なっています" in errors
     assert f"同じ制度の認定（SP-{tag}-1）と有効期間が重なっています" in errors
-    assert re.search(r'id="good-rows">1<', page) and re.search(r'id="bad-rows">2<', page)
+    assert "有効期間終了が長すぎます（この制度の認定証の有効期間は3年です）" in errors
+    assert re.search(r'id="good-rows">1<', page) and re.search(r'id="bad-rows">3<', page)
 
 
 def test_the_credit_import_dry_run_refuses_what_the_ledger_refuses(app, session):
