@@ -159,12 +159,16 @@ def cities(session: Session, prefecture: str) -> list[str]:
 
 
 def local_choices(session: Session, prefecture: str, city: str) -> dict:
-    """What step 1 of the enrolment wizard offers for a city: its layer-4 and layer-3 associations
-    (with categories), the prefecture's association and JMA."""
-    locals_ = [a for a in session.scalars(
+    """What step 1 of the enrolment wizard offers for a city: its layer-3 associations, and every
+    district (layer 4) of theirs — those covering the city first: the facility's place is a guide,
+    not a rule (seed 000: 札幌市中央区 lists all seven 支部 of 札幌市医師会) —, with their categories,
+    then the prefecture's association and JMA."""
+    offered = list(session.scalars(
         sa.select(Association).where(Association.prefecture == prefecture, Association.layer >= 3, _offered())
-        .options(selectinload(Association.categories)).order_by(Association.layer.desc(), Association.id))
-        if city in (a.areas or [])]
+        .options(selectinload(Association.categories)).order_by(Association.layer.desc(), Association.id)))
+    cities_here = {a.id for a in offered if a.layer == 3 and city in (a.areas or [])}
+    locals_ = sorted((a for a in offered if city in (a.areas or []) or (a.layer == 4 and a.parent_id in cities_here)),
+                     key=lambda a: (-a.layer, city not in (a.areas or []), a.id))
     prefecture_assoc = session.scalar(sa.select(Association).where(
         Association.layer == 2, Association.prefecture == prefecture, _offered())
         .options(selectinload(Association.categories)))

@@ -187,8 +187,10 @@ def kana(raw, maximum: int, optional: bool = False) -> str:
 
 
 def name(raw, maximum: int = 32, optional: bool = False) -> str:
-    """A name as written (kanji, kana); half-width katakana converted; no digits or symbols."""
-    text = fullwidth_text(raw).replace(" ", "").replace("\u3000", "")
+    """A name as written (kanji, kana); half-width katakana and Latin letters converted to full
+    width, as the seed asks (Smith → Ｓｍｉｔｈ); no digits or symbols."""
+    text = re.sub(r"[A-Za-z]", lambda m: chr(ord(m.group()) + 0xFEE0),
+                  fullwidth_text(raw).replace(" ", "").replace("\u3000", ""))
     if not text:
         if optional:
             return ""
@@ -241,13 +243,17 @@ def postal_code(raw) -> str:
 
 
 def phone(raw, optional: bool = True) -> str:
-    """≤ 15 half-width characters: digits with hyphens (full-width digits and dashes accepted)."""
-    value = halfwidth(raw).replace("(", "-").replace(")", "-").replace(" ", "")
+    """A Japanese telephone number: 10 or 11 digits from a 0 (a landline's 011-222-0000, a mobile's
+    090-1234-5678, 0120-…), written with hyphens or as typed — full-width, with spaces, or with the
+    area code in brackets, (011)222-0000 — and stored as digits and hyphens, ≤ 15 characters."""
+    value = re.sub(r"\s+", "-", halfwidth(raw).strip())  # 011 222 0000 as 011-222-0000
     if not value:
         if optional:
             return ""
         raise FieldError("required")
-    if not _PHONE.fullmatch(value) or len(value) > 15:
+    value = re.sub(r"-{2,}", "-", value.replace("(", "-").replace(")", "-")).strip("-")
+    digits = value.replace("-", "")
+    if not _PHONE.fullmatch(value) or len(value) > 15 or not digits.startswith("0") or not 10 <= len(digits) <= 11:
         raise FieldError("phone_rule")
     return value
 

@@ -37,7 +37,11 @@ from .models import (
 from .statuses import MembershipStatus
 
 COLUMNS = ("医籍登録番号", "姓", "名", "セイ", "メイ", "生年月日", "性別", "メールアドレス", "会員区分", "入会日")
-SEX = {"男": "M", "男性": "M", "M": "M", "女": "F", "女性": "F", "F": "F"}
+#: columns read when the file has them (an association's ledger usually does): written for a physician
+#: the import registers, never over what a registered physician keeps for themselves
+OPTIONAL_COLUMNS = ("医籍登録日", "卒業年月", "出身校", "携帯電話", "電話番号", "郵便番号", "住所")
+#: 性別 as written, or as the JIS X 0303 code association ledgers use (1 男, 2 女)
+SEX = {"男": "M", "男性": "M", "M": "M", "1": "M", "女": "F", "女性": "F", "F": "F", "2": "F"}
 #: rows per file, as the other imports: written in the background (membership.import_runs), 10,000
 #: rows take about 11 s on PostgreSQL
 MAX_ROWS = 50000
@@ -197,9 +201,17 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
             "since": take("入会日", lambda v: fields.date(v, past=True)),
             # optional (the export writes it): JMA's own number for its members, read by JMA alone
             "jma_member_id": take(JMA_ID_COLUMN, _jma_member_id) if jma else "",
+            "registry_date": take("医籍登録日", lambda v: fields.date(v, optional=True)),
+            "graduated_on": take("卒業年月", fields.month),
+            "alma_mater": take("出身校", fields.school),
+            "mobile": take("携帯電話", fields.phone), "tel": take("電話番号", fields.phone),
+            "postal_code": take("郵便番号", lambda v: fields.postal_code(v) if (v or "").strip() else ""),
+            "address": take("住所", _address),
         }
-        fields.life_order({"生年月日": item["birth_date"], "入会日": item["since"]}, errors, "生年月日",
-                          {"入会日": fields.MIN_AGE})
+        fields.life_order({"生年月日": item["birth_date"], "入会日": item["since"], "医籍登録日": item["registry_date"],
+                           "卒業年月": item["graduated_on"]}, errors, "生年月日",
+                          {"入会日": fields.MIN_AGE, "医籍登録日": fields.MIN_AGE, "卒業年月": 18},
+                          in_order=("卒業年月", "医籍登録日"))
         sex = SEX.get(fields.halfwidth(row.get("性別")))
         if sex is None:
             errors["性別"] = ("choose_from_list", {})
@@ -272,6 +284,14 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
 
 #: an optional column: JMA's member number (10 digits beginning with 3), kept by JMA's import
 JMA_ID_COLUMN = "日医会員番号"
+
+
+def _address(raw) -> tuple[str, str]:
+    """住所 as the export writes it — the prefecture in front — as (prefecture, the rest); an
+    address without one keeps an empty prefecture."""
+    value = fields.text(raw, 100)
+    prefecture = next((p for p in fields.PREFECTURES if value.startswith(p)), "")
+    return prefecture, value[len(prefecture):]
 
 
 def joining(session: Session, association_id: int, physician_ids: list[int]) -> dict[int, int]:
@@ -369,10 +389,14 @@ def import_members(session: Session, actor: Actor, raw: bytes) -> int:
         if physician is not None and physician.id in members_here:
             continue  # already a member here: importing twice changes nothing
         if physician is None:
+            prefecture, address = item["address"] or ("", "")
             physician = Physician(registry_number=item["registry_number"], family_name=item["family_name"],
                                   given_name=item["given_name"], family_kana=item["family_kana"],
                                   given_kana=item["given_kana"], birth_date=item["birth_date"], sex=item["sex"],
-                                  email=item["email"] or "")
+                                  email=item["email"] or "", registry_date=item["registry_date"],
+                                  graduated_on=item["graduated_on"] or "", alma_mater=item["alma_mater"] or "",
+                                  mobile=item["mobile"] or "", tel=item["tel"] or "",
+                                  postal_code=item["postal_code"] or "", prefecture=prefecture, address=address)
             session.add(physician)
         wanted.append((item, physician))
     session.flush()

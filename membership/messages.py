@@ -269,8 +269,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "en": "{field} must be in the form 123-4567."},
     "unknown_postal_code": {"ja": "{field}「{value}」は見つかりません。",
                             "en": "{field} {value} does not exist."},
-    "phone_rule": {"ja": "{field}は半角数字とハイフンで15文字以内で入力してください。",
-                   "en": "{field} must be at most 15 digits and hyphens."},
+    "phone_rule": {"ja": "{field}は0から始まる10桁か11桁の番号を、数字とハイフンで入力してください（例: 011-222-0000）。",
+                   "en": "{field} must be a number of 10 or 11 digits starting with 0, in digits and hyphens "
+                         "(e.g. 011-222-0000)."},
     "date_not_past": {"ja": "{field}は過去の日付を入力してください。", "en": "{field} must be in the past."},
     "postal_address_differs": {"ja": "この郵便番号の住所は「{address}」です。住所をご確認ください。",
                                "en": "This postal code is for \u201c{address}\u201d; please check the address."},

@@ -1506,4 +1506,7 @@ EN.update({
     "卒業年月の登録なし": "no graduation registered", "判定表で該当する事由": "Reasons the decision table gives",
     "判定表で該当する事由はありません（高齢・卒後5年以内）":
         "The decision table gives no reason (elderly, within five years of graduation)",
+    "次の列はあれば読み取ります（新しく登録する医師の登録情報になります。すでに登録されている医師の登録情報は変えません）":
+        "These columns are read when the file has them (they become the registered data of a physician the "
+        "import registers; a physician already registered keeps their own)",
 })

@@ -50,6 +50,10 @@ VALID = [
     (fields.phone, "03-3946-2121", "03-3946-2121"),
     (fields.phone, "０９０－１２３４－５６７８", "090-1234-5678"),
     (fields.phone, "", ""),
+    (fields.name, "Smith", "Ｓｍｉｔｈ"), (fields.name, "ｽﾐｽ", "スミス"),
+    (fields.phone, "(011)222-0000", "011-222-0000"), (fields.phone, "（011）222-0000", "011-222-0000"),
+    (fields.phone, "011(222)0000", "011-222-0000"), (fields.phone, "011 222 0000", "011-222-0000"),
+    (fields.phone, "0120-123-456", "0120-123-456"),
     (lambda v: fields.phone(v, optional=False), "09012345678", "09012345678"),
     # dates
     (fields.date, "1970-04-01", dt.date(1970, 4, 1)),
@@ -108,6 +112,9 @@ INVALID = [
     (fields.phone, "03-3946-2121-0000", "phone_rule"),  # 17
     (fields.phone, "03(3946)2121x", "phone_rule"),
     (fields.phone, "03--3946", "phone_rule"),
+    (fields.phone, "1", "phone_rule"), (fields.phone, "1-2", "phone_rule"), (fields.phone, "123", "phone_rule"),
+    (fields.phone, "11-222-0000", "phone_rule"),  # no leading 0
+    (fields.phone, "090-1234-56789", "phone_rule"),  # 12 digits
     (lambda v: fields.phone(v, optional=False), "", "required"),
     (fields.date, "", "required"),
     (fields.date, "1970-02-30", "invalid_date"),

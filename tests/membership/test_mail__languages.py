@@ -108,6 +108,8 @@ def test_a_members_mail_ends_with_the_address_of_my_page_and_an_offices_does_not
         session_filed = {**context, "parts": [SimpleNamespace(**{**vars(context["parts"][0]), "application": (
             SimpleNamespace(payload={"title": "研修会"}, kind="session"))})]}
         assert "/mypage/" not in mail.render("session_received", "ja", **session_filed)[1]  # to the filing office
+        assert "ログイン画面: https://mamis.example.jp/login" in mail.render("register_done", "ja", **context)[1]
+        assert "Login page: https://mamis.example.jp/login" in mail.render("register_done", "en", **context)[1]
         mail.configure("")
         assert "マイページ:" not in mail.render("enrolment_received", "ja", **context)[1]
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import uuid
 
 import pytest
@@ -70,6 +71,39 @@ def test_dry_run_lists_every_bad_row_and_the_import_writes_nothing_until_all_are
     rows = list(csv.reader(io.StringIO(export.get_data().decode("utf-8-sig"))))
     assert rows[0][0] == "医籍登録番号" and {r[0] for r in rows[1:]} >= {a, b}
     assert a not in login(app, "staff@tokyo").get("/members/export.csv").get_data().decode("utf-8-sig")
+
+
+def test_an_import_reads_the_ledgers_optional_columns_for_the_physicians_it_registers(app, session):
+    """An association's ledger has more than the ten columns: registry date, graduation, school,
+    telephones and the home address (as the export writes it) fill in a new physician's registered
+    data — so the 卒後5年 candidates find them — and 性別 may be the JIS code (1 男, 2 女)."""
+    from membership import imports
+
+    a, b = numbers(2)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow((*imports.COLUMNS, "医籍登録日", "卒業年月", "出身校", "携帯電話", "電話番号", "郵便番号", "住所"))
+    writer.writerow([a, "台帳", "一郎", "ダイチョウ", "イチロウ", "1990-04-01", "1", "", "A-1", "2020-04-01",
+                     "2016-05-01", "2016-03", "札幌医科大学", "090-1111-2222", "(0134)22-0000", "0470032",
+                     "北海道小樽市稲穂2-1-1"])
+    writer.writerow([b, "台帳", "二子", "ダイチョウ", "ツギコ", "1990-04-01", "2", "", "A-1", "2020-04-01",
+                     "2014-05-01", "2016-03", "", "", "", "", ""])  # registered before graduating
+    client = login(app, "staff@otaru")
+    r = client.post("/members/import", data={"action": "check", "file": (io.BytesIO(out.getvalue().encode()),
+                                                                          "ledger.csv")})
+    page = text(r)
+    assert 'id="good-rows">1<' in page and 'id="bad-rows">1<' in page and "医籍登録日が卒業年月より前" in page
+    assert "携帯電話" in re.search(r'id="optional-columns">(.*?)</p>', text(client.get("/members/import")),
+                                 re.S).group(1)
+    good = out.getvalue().splitlines()
+    r = client.post("/members/import", data={"action": "import", "file": (io.BytesIO(
+        "\r\n".join(good[:2]).encode("cp932")), "ledger.csv")})
+    assert r.status_code == 302, text(r)
+    doctor = session.scalar(sa.select(Physician).where(Physician.registry_number == a))
+    assert (doctor.sex, doctor.registry_date, doctor.graduated_on, doctor.alma_mater) == (
+        "M", dt.date(2016, 5, 1), "2016-03", "札幌医科大学")
+    assert (doctor.mobile, doctor.tel, doctor.postal_code, doctor.prefecture, doctor.address) == (
+        "090-1111-2222", "0134-22-0000", "047-0032", "北海道", "小樽市稲穂2-1-1")
 
 
 def test_the_export_streams_every_member_in_scope_however_many(app, session, monkeypatch):

@@ -98,3 +98,15 @@ def test_an_external_body_is_added_without_a_dead_end(app, session):
                                                 "name": "北海道医療研修機構", "kana": "ホッカイドウケンシュウキコウ"})
     assert r.status_code == 302 and "/categories" not in r.headers["Location"]
     assert "北海道医療研修機構" in text(admin.get(r.headers["Location"]))
+
+
+def test_the_enrolment_offers_every_district_of_the_city_association_those_of_the_ward_first(app, session):
+    """Seed 000: for 札幌市中央区 the member may choose any 支部 of 札幌市医師会 — the facility's place is a
+    guide; the ward's own come first."""
+    assert [a.code for a in associations.local_choices(session, "北海道", "札幌市中央区")["layer4"]] == [
+        "chuoeast", "chuowest", "kitaku"]
+    assert [a.code for a in associations.local_choices(session, "北海道", "札幌市北区")["layer4"]] == [
+        "kitaku", "chuoeast", "chuowest"]
+    assert associations.local_choices(session, "北海道", "小樽市")["layer4"] == []  # 小樽 has no districts
+    page = login(app, "nichiitaro").get("/apply/enrolment?pref=北海道&city=札幌市北区").get_data(as_text=True)
+    assert page.index('value="kitaku"') < page.index('value="chuoeast"')

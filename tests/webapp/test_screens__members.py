@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -97,6 +98,22 @@ def test_staff_act_for_a_member_of_their_association_and_the_trail_names_them(ap
     assert (audit.actor_user_id, audit.on_behalf_of_user_id) == (staff.id, member.id)
     r = login(app, "nichiitaro").get("/mypage/profile")
     assert "医師会事務局（代理入力）" in text(r)  # the member sees that staff acted for them
+
+
+def test_the_member_page_shows_the_registered_data_to_read_without_opening_the_form(app, session):
+    """What an office needs at a glance (seed 002): birth date, sex, telephones, departments,
+    school and graduation — codes as their labels, months as written — read only."""
+    doctor = taro(session)
+    doctor.societies, doctor.doctorate_on = ["日本内科学会", "日本小児科学会"], "2005-03"
+    session.flush()
+    page = text(login(app, "staff@otaru").get(f"/members/{doctor.id}"))
+    shown = re.search(r'id="member-profile">(.*?)</section>', page, re.S).group(1)
+    assert f"<dt>生年月日</dt><dd>{doctor.birth_date:%Y/%m/%d}</dd>" in shown
+    assert f"<dt>卒業年月</dt><dd>{doctor.graduated_on.replace('-', '/')}</dd>" in shown
+    assert "<dt>性別</dt><dd>男性</dd>" in shown and "<dd>日本内科学会、日本小児科学会</dd>" in shown
+    assert "<dd>2005/03</dd>" in shown and "<form" not in shown
+    english = text(login(app, "staff@otaru").get(f"/members/{doctor.id}?lang=en"))
+    assert "<dt>Sex</dt><dd>Male</dd>" in english, re.search(r'id="member-profile">(.*?)</section>', english, re.S)
 
 
 def test_issued_credentials_come_as_a_pdf_with_the_japanese_font_embedded(app, session):

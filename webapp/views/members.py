@@ -130,7 +130,14 @@ def detail(physician_id):
                            leaving=applications.pending_departures(filed),
                            benefits=benefits.of_physician(s, physician_id), benefit_kinds=benefits.KINDS,
                            benefit_statuses=benefits.STATUSES,
-                           kinds=applications.KIND_LABELS, statuses=applications.STATUS_LABELS)
+                           kinds=applications.KIND_LABELS, statuses=applications.STATUS_LABELS,
+                           profile_fields=PROFILE_SHOWN)
+
+
+#: the registered data the member page shows (read only; 登録情報を変更する edits it), in the seed's order
+PROFILE_SHOWN = ("registry_date", "birth_date", "sex", "maiden_family_name", "maiden_given_name", "mobile", "tel",
+                 "fax", "main_department", "sub_department", "alma_mater", "graduated_on", "grad_school",
+                 "grad_faculty", "grad_completed_on", "doctorate_on", "societies")
 
 
 @bp.route("/members/<int:physician_id>/profile", methods=["GET", "POST"])
@@ -321,6 +328,6 @@ def export_changes():
 @holds_members_required
 def import_members():
     """データ取込み: a dry run lists every row's errors; the import writes all rows or none."""
-    return csv_import.screen("members", imports.COLUMNS)
+    return csv_import.screen("members", imports.COLUMNS, optional_columns=imports.OPTIONAL_COLUMNS)
 
 
