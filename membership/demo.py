@@ -200,11 +200,12 @@ def load_demo(session: Session) -> dict[str, int]:
 
 def _complete_profile(doctor: Physician, n: int) -> None:
     """The rest of the registration form, so that the demo's registered data can be edited."""
-    doctor.registry_date = dt.date(1999, 5, 1)
+    graduated = max(1999, doctor.birth_date.year + 24 if doctor.birth_date else 1999)  # dates of one life in order
+    doctor.registry_date = dt.date(graduated, 5, 1)
     doctor.postal_code, doctor.prefecture, doctor.address = "060-0001", "北海道", f"札幌市中央区北一条西{n}-1"
     doctor.mobile = f"090-0000-{n:04d}"
     doctor.main_department = "01"
-    doctor.alma_mater, doctor.graduated_on = "札幌医科大学", "1999-03"
+    doctor.alma_mater, doctor.graduated_on = "札幌医科大学", f"{graduated}-03"
     doctor.societies = ["日本内科学会"]
 
 

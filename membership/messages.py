@@ -292,6 +292,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "({graduated}), it is {years} years on the first day of fiscal {year}."},
     "period_too_long": {"ja": "{field}が長すぎます（この制度の認定証の有効期間は{years}年です）。",
                         "en": "{field} is too late: this system's certificates are valid for {years} years."},
+    "postal_prefecture_mismatch": {"ja": "{field}が郵便番号 {code} の都道府県（{known}）と違います。どちらかを直してください。",
+                                   "en": "{field} is not that of postal code {code} ({known}); please correct one."},
     "too_young": {"ja": "{field}では{years}歳未満になります。生年月日を確かめてください。",
                   "en": "{field}: the person would be younger than {years}; please check it."},
     "too_soon_after_birth": {"ja": "{field}が生年月日から{years}年未満です。{field}と生年月日を確かめてください。",

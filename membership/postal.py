@@ -21,6 +21,13 @@ def _lookup(code: str) -> tuple[str, str] | None:
         neighborhood = ""
     return found.prefecture, f"{found.city}{neighborhood}"
 
+def prefecture_of(code: str) -> str | None:
+    """The prefecture of a postal code (NNN-NNNN) as Japan Post lists it; None when it is not
+    listed."""
+    found = _lookup(code.replace("-", ""))
+    return found[0] if found else None
+
+
 def lookup(raw) -> dict:
     """{postal_code, prefecture, address} for a postal code. Raises FieldError (bad or unknown code).
 

@@ -47,6 +47,7 @@ def profile(**over) -> dict:
     ({"graduated_on": "1960-03"}, "graduated_on", "too_soon_after_birth"),
     ({"graduated_on": "2010-03"}, "registry_date", "before_other_field"),
     ({"doctorate_on": "1980-03"}, "doctorate_on", "too_soon_after_birth"),
+    ({"postal_code": "060-0001"}, "prefecture", "postal_prefecture_mismatch"),  # 札幌 with 東京都
 ])
 def test_a_profile_whose_dates_cannot_all_be_true_is_refused_naming_the_field(session, change, field, key):
     with pytest.raises(ValidationFailed) as refused:
@@ -249,3 +250,14 @@ def test_registration_mails_to_one_address_are_limited(session):
         registration.start_registration(session, taro.email, taro.email, True, link)
     audit.flush(session)
     assert mails_to(taro.email) - before == registration.MAILS_PER_ADDRESS
+
+
+def test_every_demo_physicians_registered_data_passes_the_profile_check(session):
+    """A demo member who opens 登録情報 and saves it unchanged is not told their own dates are wrong."""
+    from membership import profiles
+
+    for physician in session.scalars(sa.select(Physician).join(UserAccount, UserAccount.physician_id == Physician.id)
+                                     .where(Physician.registry_date.is_not(None))):
+        data = {k: ("" if v is None else v.isoformat() if hasattr(v, "isoformat") else v)
+                for k, v in profiles.profile_dict(physician).items()}
+        registration.validate_profile(session, data, physician.id)
