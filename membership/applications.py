@@ -729,7 +729,22 @@ def reject_part(session: Session, actor: Actor, part_id: int, comment: str = "")
     app.decided_at = part.decided_at
     audit.record(session, actor, "part.reject", "application_part", part.id, comment=comment or "")
     _mail_applicant(session, app, f"{app.kind}_rejected", association=part.association.name, comment=comment)
+    _tell_co_organisers(session, app, rejected=True, by=part.association.name, comment=comment or "")
     return True
+
+
+def _tell_co_organisers(session: Session, app: Application, rejected: bool, by: str = "", comment: str = "") -> None:
+    """A session's approval that ends without it (rejected by a layer, or withdrawn by the organiser):
+    the co-organisers asked — those that accepted and those yet to answer — are told it will not be
+    held, as the organiser is."""
+    if app.kind != "session":
+        return
+    ts = session.scalar(sa.select(TrainingSession).where(TrainingSession.application_id == app.id))
+    for co in ts.co_organisations if ts is not None else ():
+        if co.status in ("invited", "accepted") and co.association.email:
+            mail.send(session, co.association.email, "session_co_ended", association=co.association.name,
+                      organiser=ts.organiser.name, title=ts.title, session_id=ts.id, rejected=rejected, by=by,
+                      comment=comment, accepted=co.status == "accepted")
 
 
 def decline_part(session: Session, actor: Actor, part_id: int, comment: str = "") -> bool:
@@ -982,6 +997,7 @@ def cancel(session: Session, actor: Actor, app: Application) -> None:
     _mail_applicant(session, app, "application_cancelled", kind=KIND_LABELS.get(app.kind, app.kind),
                     kind_en=KIND_LABELS_EN.get(app.kind, "application"), application_id=app.id,
                     kept=kept_on_cancel(app), office=app.kind == "session")
+    _tell_co_organisers(session, app, rejected=False)
     audit.record(session, actor, "application.cancel", "application", app.id,
                  on_behalf_of_user_id=app.applicant_user_id if app.applicant_user_id != actor.user_id else None)
 

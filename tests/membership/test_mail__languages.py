@@ -35,7 +35,7 @@ def _context():
             "starts_on": "2027/01/10", "place": "札幌",
             "reason": "台風", "changes": ["会場: 札幌"], "address": "new@example.jp",
             "credits": [("occupational", "update", "2")], "systems": {"occupational": "Occupational"},
-            "categories": {}, "session_id": 1,
+            "categories": {}, "session_id": 1, "rejected": True, "by": "北海道医師会", "accepted": True,
             "amended": [{"field": "desired_date", "old": "2027/03/31", "new": "2027/04/30"},
                         {"field": "reason", "old": ("retirement", ""), "new": ("other", "転居")}]}
 

@@ -417,6 +417,42 @@ def test_the_organiser_asks_and_drops_co_organisers_after_filing(app, session, a
     assert 'id="co-manage"' not in text(staff.get(f"/sessions/{ts.id}"))
 
 
+def test_co_organisers_are_told_when_the_session_is_rejected_or_its_approval_withdrawn(app, session, api):
+    """A session that will not be held ends its co-organisation too: those that accepted and those
+    still asked are mailed — by the layer that rejected it, with the reason, or by the organiser."""
+    from membership.models import Association, Notification
+
+    for code in ("otaru", "hoken_kenkyu"):
+        session.scalar(sa.select(Association).where(Association.code == code)).email = f"{code}@example.jp"
+    session.flush()
+
+    def told(code, title):
+        return session.scalars(sa.select(Notification.body).where(
+            Notification.to_address == f"{code}@example.jp", Notification.subject.contains(title),
+            Notification.subject.contains("開催されません"))).all()
+
+    organiser = api("staff@sapporo")
+    for ending in ("reject", "cancel"):
+        title = f"共催終了 {ending} {uuid.uuid4().hex[:6]}"
+        _file(app, title=title, co_organisers=["otaru", "hoken_kenkyu"])
+        ts = session.scalar(sa.select(TrainingSession).where(TrainingSession.title == title))
+        assert api("staff@otaru").post(f"/api/v1/sessions/{ts.id}/co-organisation",
+                                       json={"accept": True}).status_code == 200
+        if ending == "reject":
+            staff = actor_for(session, "staff@hokkaido")
+            tasks.complete_task(session, staff, open_task_for(session, staff, ts.application_id).id, "reject",
+                                "日程が重複しています")
+        else:
+            assert organiser.post(f"/api/v1/applications/{ts.application_id}/cancel").status_code == 200
+        [accepted], [asked] = told("otaru", title), told("hoken_kenkyu", title)
+        assert "この研修会は開催されないため、貴会の共催も終了しました" in accepted
+        assert "貴会への共催のご依頼も終了しました" in asked
+        if ending == "reject":
+            assert "北海道医師会の審査で承認されませんでした" in accepted and "理由: 日程が重複しています" in accepted
+        else:
+            assert "札幌市医師会が承認の申請を取り下げました" in accepted
+
+
 def test_a_returned_session_is_corrected_and_resubmitted_by_its_organiser(app, session):
     """A layer returns the session with a comment: the organiser (here an external body, which has
     no part of its own) opens the amendment task, sees the comment on the session's page, corrects
