@@ -184,3 +184,34 @@ def test_the_audit_trail_reads_on_a_phone_and_narrows_by_login(live_server, chro
     assert rows.count() >= 1 and "credentials.issue" in page.inner_text("#audit-trail")
     check_page(page)
     context.close()
+
+
+def test_the_postal_code_lookup_puts_the_town_before_what_is_typed_and_never_over_it(live_server, chromium):
+    """A member on a phone types the code, taps the address box and types 番地 while the lookup
+    runs: the town goes in front, whichever arrives first — the box was swapped, losing the 番地
+    or putting it before the town (mobile audit). The app's own CSP applies (no axe)."""
+    from .browser import login
+
+    _, base = live_server
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", has_touch=True)
+    page = login(context, base, "sapporohanako", axe=False)
+    page.wait_for_url(f"{base}/mypage/")
+    page.goto(f"{base}/mypage/profile")
+    page.fill("#address", "")
+    page.fill("#postal_code", "１０００００１")
+    page.click("#address")  # the code's change starts the lookup
+    page.keyboard.type("1-1")
+    page.wait_for_function("document.querySelector('#prefecture').value === '東京都'")
+    page.wait_for_function("document.querySelector('#address').value.indexOf('千代田') >= 0")
+    assert page.input_value("#address") == "千代田区千代田1-1"
+    assert page.input_value("#postal_code") == "100-0001"
+    page.keyboard.type("-2")  # the cursor is still at the end
+    assert page.input_value("#address") == "千代田区千代田1-1-2"
+    # an address for another town typed before the lookup stays, and the note says which town
+    page.fill("#address", "文京区本駒込2-28-16")
+    page.fill("#postal_code", "060-0001")
+    page.click("#address")
+    page.wait_for_function("document.querySelector('#prefecture').value === '北海道'")
+    page.wait_for_selector("#postal-note:has-text('札幌市中央区北一条西')")
+    assert page.input_value("#address") == "文京区本駒込2-28-16"
+    context.close()

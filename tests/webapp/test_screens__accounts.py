@@ -84,16 +84,23 @@ def test_self_registration_walks_terms_email_link_form_confirm_and_register(app,
 
 
 def test_postal_code_fills_prefecture_and_address(app, session):
+    """The prefecture is answered as a field; the town travels in the HX-Trigger header, for the page
+    to put in front of what is typed in the address box (which the answer never replaces)."""
+    import json
+
     client = app.test_client()
     r = client.get("/postal-code", query_string={"postal_code": "０６０－０００１", "prefecture": "", "address": ""})
-    assert 'value="060-0001"' in text(r) and '<option value="北海道" selected' in text(r)
-    assert "札幌市中央区北一条西" in text(r)
+    assert '<option value="北海道" selected' in text(r) and 'id="address"' not in text(r)
+    assert json.loads(r.headers["HX-Trigger"]) == {"postal-found": {"code": "060-0001", "town": "札幌市中央区北一条西",
+                                                                    "sent": ""}}
     # an address already typed is kept; the code's town is offered beside it
     r = client.get("/postal-code", query_string={"postal_code": "060-0001", "prefecture": "", "address": "テスト1-2-3"})
-    assert 'value="テスト1-2-3"' in text(r) and "この郵便番号の住所は「札幌市中央区北一条西」です" in text(r)
+    assert "この郵便番号の住所は「札幌市中央区北一条西」です" in text(r) and 'hx-swap-oob="true"' in text(r)
     r = client.get("/postal-code", query_string={"postal_code": "060-0001", "prefecture": "",
                                                  "address": "札幌市中央区北一条西1-2-3"})
-    assert 'value="札幌市中央区北一条西1-2-3"' in text(r) and "住所をご確認ください" not in text(r)
+    assert "住所をご確認ください" not in text(r)
+    r = client.get("/postal-code", query_string={"postal_code": "999-9999", "prefecture": "", "address": ""})
+    assert "HX-Trigger" not in r.headers and "999-9999" in text(r)  # unknown: said beside the code
 
 
 def test_issued_credentials_gate_every_screen_until_terms_email_and_change(app, session):

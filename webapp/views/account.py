@@ -8,6 +8,7 @@ never an error page. Until an account has finished its first-login steps the gat
 from __future__ import annotations
 
 import functools
+import json
 import time
 
 from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
@@ -171,10 +172,13 @@ def _show_normalised(form, clean: dict) -> None:
 
 @bp.route("/postal-code")
 def postal_code():
-    """htmx partial: the address block, filled from the offline postal-code data when known."""
+    """htmx partial: the prefecture chosen from the offline postal-code data when the code is known,
+    and a note beside the code. The town goes to the address box in the browser (the postal-found
+    event, js/address.js) — in front of what the member is typing there, never over it: swapping
+    the box while they typed lost their 番地 or put the cursor back at its start."""
     values = {"postal_code": request.args.get("postal_code", ""), "prefecture": request.args.get("prefecture", ""),
               "address": request.args.get("address", "")}
-    note = None
+    note, found = None, None
     try:
         found = postal.lookup(values["postal_code"])
     except FieldError as exc:
@@ -182,11 +186,14 @@ def postal_code():
     else:
         values.update(postal_code=found["postal_code"], prefecture=found["prefecture"])
         typed = values["address"].strip()
-        if not typed:
-            values["address"] = found["address"]
-        elif not typed.startswith(found["address"]):  # what was typed stays; the found town is offered
+        if typed and not typed.startswith(found["address"]):  # what was typed stays; the found town is offered
             note = message("postal_address_differs", address=found["address"])
-    return render_template("account/_address.html", values=values, errors={}, note=note, prefectures=PREFECTURES)
+    response = make_response(render_template("account/_postal_lookup.html", values=values, errors={}, note=note,
+                                             prefectures=PREFECTURES))
+    if found is not None:
+        response.headers["HX-Trigger"] = json.dumps({"postal-found": {
+            "code": found["postal_code"], "town": found["address"], "sent": values["address"]}})
+    return response
 
 
 # --- first login ------------------------------------------------------------------------------
