@@ -22,7 +22,7 @@ from . import audit, fields, mail, members, postal, tokens
 from .accounts import check_current_password, hash_password, temporary_password
 from .actors import Actor
 from .db import utcnow
-from .errors import Conflict, Forbidden, NotFound, ValidationFailed
+from .errors import Conflict, Forbidden, LinkInvalid, NotFound, ValidationFailed
 from .fields import FieldError
 from .models import AuditEvent, FormerLoginId, Membership, OneTimeToken, Physician, UserAccount
 from .statuses import MembershipStatus
@@ -248,9 +248,19 @@ def confirm_registration(session: Session, token: str | None, data: dict) -> tup
 
     Raises LinkInvalid, ValidationFailed."""
     row = tokens.peek(session, "register", token)
+    if row.kept_hash and not data.get("password") and not data.get("password_confirm"):  # back from 確認, not retyped
+        return check_registration(session, data, password=False)
     credentials, profile = check_registration(session, data)
     row.kept_hash = hash_password(credentials["password"])
     return credentials, profile
+
+
+def password_kept(session: Session, token: str | None) -> bool:
+    """Whether a confirmation already kept the password typed for this registration link."""
+    try:
+        return bool(tokens.peek(session, "register", token).kept_hash)
+    except LinkInvalid:
+        return False
 
 
 def complete_registration(session: Session, token: str | None, data: dict, lang: str = "ja") -> UserAccount:

@@ -1509,4 +1509,6 @@ EN.update({
     "次の列はあれば読み取ります（新しく登録する医師の登録情報になります。すでに登録されている医師の登録情報は変えません）":
         "These columns are read when the file has them (they become the registered data of a physician the "
         "import registers; a physician already registered keeps their own)",
+    "パスワードは確認画面の前に入力したものを使います。変える場合だけ、もう一度入力してください。":
+        "The password typed before the confirmation is kept. Type one again only to change it.",
 })

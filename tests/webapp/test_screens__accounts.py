@@ -71,6 +71,12 @@ def test_self_registration_walks_terms_email_link_form_confirm_and_register(app,
     link_row = sa.select(OneTimeToken).where(OneTimeToken.email == address, OneTimeToken.purpose == "register")
     assert session.scalar(link_row).kept_hash
     sent_back = {k: v for k, v in data.items() if k not in ("password", "password_confirm")}
+    # 修正する: the form again, filled in, with no error (the password is kept, not asked again)
+    back = client.post(link, data={**sent_back, "step": "back"})
+    assert back.status_code == 200 and 'id="password-kept"' in text(back) and "field-error" not in text(back)
+    assert f'value="{data["login_id"]}"' in text(back)
+    again = client.post(link, data={**sent_back, "family_name": "日医改", "step": "confirm"})  # confirmed again
+    assert again.status_code == 200 and "入力内容の確認" in text(again) and "日医改" in text(again)
     r = client.post(link, data={**sent_back, "step": "register"})  # as the confirmation page sends it
     assert r.status_code == 200 and "利用者登録が完了しました" in text(r)
     session.expire_all()

@@ -139,8 +139,6 @@ def register_form(token):
             elif step == "confirm":
                 credentials, profile = registration.confirm_registration(s, token, data)
                 _show_normalised(form, {**credentials, **profile})
-            else:
-                registration.check_registration(s, data)
         except ValidationFailed as exc:
             db.rollback()
             errors = field_errors(exc)
@@ -155,9 +153,11 @@ def register_form(token):
                 db.commit()  # the password's hash, kept with the link
                 return render_template("account/register_confirm.html", form=form, address=address,
                                        token=token, fields=PROFILE_FIELD_NAMES, **reference_lists())
-        # step "back" (or errors): the form again, filled in
-    return render_template("account/register_form.html", form=form, address=address, token=token,
-                           errors=errors, **reference_lists()), (422 if errors else 200)
+        # step "back" (or errors): the form again, filled in — "back" unchecked (修正する is no mistake),
+        # the password kept from the confirmation unless typed again
+    return render_template("account/register_form.html", form=form, address=address, token=token, errors=errors,
+                           password_kept=registration.password_kept(s, token), **reference_lists()), \
+        (422 if errors else 200)
 
 
 def _show_normalised(form, clean: dict) -> None:
