@@ -78,6 +78,8 @@ STATUS_LABELS_EN = {
     "approved": "Approved", "rejected": "Rejected", "cancelled": "Cancelled", "completed": "Completed",
     "pending": "Under review",
 }
+#: the parts in the applicant's mails, as their application's page lists them
+PART_LABELS_EN = {**STATUS_LABELS_EN, "pending": "Not reached yet (waits for the review before it)"}
 
 
 #: a withdrawal or transfer that still takes the member out: under review, or approved (ends on the date)
@@ -1172,8 +1174,14 @@ def _mail_applicant(session: Session, app: Application, template: str, **context
     lang = mail.language(template, (app.payload or {}).get("lang", "ja"))
     if died(app):  # filed for a member who died: the mails reach the family, and say so
         context.setdefault("late", True)
-    mail.send(session, address, template, lang=lang, name=name, parts=app.parts,
-              labels=STATUS_LABELS_EN if lang == "en" else STATUS_LABELS, **context)
+    labels = PART_LABELS_EN if lang == "en" else PART_LABELS
+    # as the application's page lists the parts: the first one undecided is under review (at the
+    # receipt its review is about to open), the ones after it not reached yet
+    first_open = next((p for p in app.parts if p.status in UNDECIDED_PART), None)
+    shown = [labels["in_review"] if p is first_open and p.status == PartStatus.PENDING
+             else labels.get(p.status, p.status) for p in app.parts]
+    mail.send(session, address, template, lang=lang, name=name, parts=app.parts, labels=labels, part_labels=shown,
+              **context)
 
 
 def died(app: Application) -> bool:

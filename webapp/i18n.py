@@ -46,6 +46,14 @@ def translate(text: str) -> str:
     return EN.get(text, text) if current_lang() == "en" else text
 
 
+def translate_count(text: str, n) -> str:
+    """`text` for a count of `n`: in English the singular where one is written (EN["…|1"]: "Approve
+    1 task", not "1 tasks"); Japanese has one form."""
+    if current_lang() == "en" and n == 1 and f"{text}|1" in EN:
+        return EN[f"{text}|1"]
+    return translate(text)
+
+
 def message(key: str, /, field: str | None = None, context: str | None = None, **params) -> str:
     """`key` is positional: an error's own parameters may have that name (a process key)."""
     return messages.render(key, current_lang(), field=field, context=context, **params)
@@ -205,7 +213,7 @@ def init_app(app: Flask) -> None:
     from membership.applications import PART_LABELS
 
     app.jinja_env.globals["part_labels"] = PART_LABELS
-    app.jinja_env.globals.update(_=translate, current_lang=current_lang, today=today_jst,
+    app.jinja_env.globals.update(_=translate, _n=translate_count, current_lang=current_lang, today=today_jst,
                                   switch_language_url=switch_language_url, field_label=field_label, paren=paren,
                                   list_separator=list_separator, colon=colon,
                                   profile_value=profile_value, message=message, lp=lp, rp=rp, range_sep=range_sep,

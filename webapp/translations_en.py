@@ -304,7 +304,7 @@ EN.update({
     "大学名の一部を入力して一覧から選ぶか、全角30文字以内で入力":
         "Type part of the university's name and pick it, or type it (up to 30 characters)",
     "男性": "Male", "女性": "Female", "自宅": "Home",
-    "選択してください": "Choose", "利用規約": "Terms of use", "入会日": "Since", "所属医師会": "Associations", "非会員": "Non-member", "未着（前の医師会の審査待ち）": "Not here yet (waiting for the review before)", "管内の医師会ごとの未処理": "Open reviews at the associations below", "管内の医師会で審査を待っている申請の数です（その下の医師会の分を含みます）。": "Applications waiting for a review at each association below this one (with those below it).", "所属医師会（管内）": "Member of (below this office)", "その医師会と、その下の医師会の会員": "Members of that association and of those below it", "自会の受信箱": "This association's inbox", "申請元": "Filed through", "その医師会と、その下の医師会からの申請": "Applications through that association and those below it", "入会予定（異動）": "Joining (transfer)",
+    "選択してください": "Choose", "利用規約": "Terms of use", "入会日": "Since", "所属医師会": "Associations", "非会員": "Non-member", "未着（前の医師会の審査待ち）": "Not reached yet (waits for the review before it)", "管内の医師会ごとの未処理": "Open reviews at the associations below", "管内の医師会で審査を待っている申請の数です（その下の医師会の分を含みます）。": "Applications waiting for a review at each association below this one (with those below it).", "所属医師会（管内）": "Member of (below this office)", "その医師会と、その下の医師会の会員": "Members of that association and of those below it", "自会の受信箱": "This association's inbox", "申請元": "Filed through", "その医師会と、その下の医師会からの申請": "Applications through that association and those below it", "入会予定（異動）": "Joining (transfer)",
     "登録情報を更新しました。": "Registered data updated.", "変更はありませんでした。": "Nothing changed.",
     "ページ": "Pages", "検索": "Search", "アカウントを利用停止にしました。": "The account is disabled.",
     "アカウントの利用停止": "Disable the account", "理由": "Reason", "利用停止にする": "Disable",
@@ -638,7 +638,7 @@ EN.update({
     '認定証はまだありません。':
         'No certificates yet.',
     '認定証（PDF）':
-        'Certificate (PDF)',
+        'Certificate (PDF, in Japanese)',
     '開催報告を受け付けられません（何も記録していません）':
         'The report cannot be accepted (nothing was recorded)',
     '開催報告を提出する（出席者に単位を付与）':
@@ -1222,7 +1222,9 @@ EN.update({
 })
 # Field labels of the forms: one wording, kept in membership.messages; where a screen's text above
 # says the same Japanese words in its own context (a column heading, a count), the screen's wins.
-EN = {**{entry["ja"]: entry["en"] for entry in FIELD_LABELS.values()}, **EN}
+# (a CSV column's label names the file's heading in brackets — "Family name (姓)" — for the import's
+# messages only; on a screen the words alone)
+EN = {**{entry["ja"]: entry["en"].removesuffix(f" ({entry['ja']})") for entry in FIELD_LABELS.values()}, **EN}
 # Certification requirement labels and certificate titles: kept with the domain, which mails them.
 EN.update(TERMS_EN)
 EN.update({
@@ -1511,4 +1513,8 @@ EN.update({
         "import registers; a physician already registered keeps their own)",
     "パスワードは確認画面の前に入力したものを使います。変える場合だけ、もう一度入力してください。":
         "The password typed before the confirmation is kept. Type one again only to change it.",
+    "PDF": "PDF, in Japanese",  # the member's documents are JMA's, in Japanese only
+    # singulars (i18n.translate_count): "1 year", not "1 years"
+    "{n}件を承認する|1": "Approve {n} task", "%(n)s年|1": "%(n)s year",
+    "卒業 {month}（卒後{years}年）|1": "graduated {month} ({years} year since)",
 })

@@ -87,7 +87,7 @@ def test_a_member_using_english_gets_english_mails_about_an_application(session)
     assert "役職を確認してください" in mails[1].body  # the office's words as written
     assert all(m.body.endswith("This address does not take replies.") and "送信専用" not in m.body for m in mails)
     japanese = new_member(session, prefix="jpn")
-    flows.submit_application(session, japanese, enrolment_body([("chuoeast", "A-1")]))
+    flows.submit_application(session, japanese, enrolment_body([("chuoeast", "A-1"), ("sapporo", "A-1")]))
     session.flush()
     got = session.scalar(sa.select(Notification.subject).where(
         Notification.to_address == session.get(UserAccount, japanese.user_id).email))
@@ -95,6 +95,8 @@ def test_a_member_using_english_gets_english_mails_about_an_application(session)
     body = session.scalar(sa.select(Notification.body).where(
         Notification.to_address == session.get(UserAccount, japanese.user_id).email))
     assert body.endswith("※このメールは送信専用です。")
+    # the parts as the application's page lists them: the first under review, the next not reached
+    assert "[4層] 中央区東支部: 審査中" in body and "[3層] 札幌市医師会: 未着（前の医師会の審査待ち）" in body
 
 
 def test_a_members_mail_ends_with_the_address_of_my_page_and_an_offices_does_not():

@@ -228,11 +228,11 @@ def test_the_language_switch_keeps_the_page_and_its_query(app, session):
 
     client = login_client(app, "nichiitaro")
     page = client.get("/apply/enrolment?pref=北海道&city=札幌市").get_data(as_text=True)
-    link = re.search(r'<a href="([^"]+)" lang="en">English</a>', page).group(1).replace("&amp;", "&")
+    link = re.search(r'<a href="([^"]+)"[^>]* lang="en">English</a>', page).group(1).replace("&amp;", "&")
     assert link.startswith("/apply/enrolment?") and "lang=en" in link
     english = client.get(link).get_data(as_text=True)
     assert 'lang="ja">日本語</a>' in english and "札幌市" in english
-    back = re.search(r'<a href="([^"]+)" lang="ja">', english).group(1).replace("&amp;", "&")
+    back = re.search(r'<a href="([^"]+)"[^>]* lang="ja">', english).group(1).replace("&amp;", "&")
     assert "lang=ja" in back and "lang=en" not in back and back.count("pref=") == 1
 
 
@@ -256,7 +256,7 @@ def test_the_language_switch_never_points_to_another_site(app):
     client = app.test_client()
     for path in ("/%5Cevil.example", "/%5C%5Cevil.example/x", "//evil.example/x", "/%2F%2Fevil.example"):
         page = client.get(path).get_data(as_text=True)
-        link = re.search(r'<a href="([^"]+)" lang="en">English</a>', page).group(1).replace("&amp;", "&")
+        link = re.search(r'<a href="([^"]+)"[^>]* lang="en">English</a>', page).group(1).replace("&amp;", "&")
         assert urljoin("http://mamis.example/here", link).startswith("http://mamis.example/"), (path, link)
         assert "\\" not in link and not link.startswith("//"), (path, link)
 

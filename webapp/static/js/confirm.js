@@ -50,3 +50,17 @@ document.addEventListener("DOMContentLoaded", function () {
     if (target) { link.setAttribute("href", "#" + target.id); }
   });
 });
+
+// A link that leaves the page (the language switch) asks first when a form on the page has been
+// typed in and not sent: the switch reloads the page, and what was typed would be lost.
+(function () {
+  var typed = false;
+  document.addEventListener("input", function (event) {
+    if (event.target.closest && event.target.closest("form") && event.target.type !== "search") { typed = true; }
+  });
+  document.addEventListener("submit", function () { typed = false; });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-leaves-form]");
+    if (link && typed && !window.confirm(link.getAttribute("data-leaves-form"))) { event.preventDefault(); }
+  });
+})();
