@@ -331,6 +331,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "file_empty": {"ja": "{field}が空です（0バイト）。", "en": "The {field} is empty (0 bytes)."},
     "file_type": {"ja": "{field}はPDF・画像（PNG・JPEG・GIF）・ZIPのいずれかにしてください（内容から判定しています）。",
                   "en": "The {field} must be a PDF, an image (PNG, JPEG, GIF) or a ZIP file (judged by its content)."},
+    "file_type_photo": {
+        "ja": "{field}が写真の形式（HEIC・WebP）のため受け付けられません。iPhoneでは「設定 > カメラ > フォーマット」で"
+              "「互換性優先」を選んで撮り直すか、JPEG・PDFにしてから添付してください。",
+        "en": "The {field} is a photo format (HEIC, WebP) the offices cannot open. On an iPhone choose "
+              "Settings > Camera > Formats > Most Compatible and take it again, or convert it to JPEG or PDF."},
     "must_agree": {"ja": "利用規約に同意してください。", "en": "Please agree to the terms of use."},
     "email_taken": {"ja": "{field}はすでに登録されています。", "en": "{field} is already registered."},
     "same_as_before": {"ja": "{field}は初期のものから変更してください。",

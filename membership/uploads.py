@@ -54,6 +54,12 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def phone_photo(head: bytes) -> bool:
+    """A photo in a phone's own format — HEIC/HEIF (iPhone), WebP — which the offices cannot open."""
+    return head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"heif", b"mif1", b"msf1") \
+        or head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+
+
 def safe_name(name: str | None) -> str:
     """The last path part of a sent name, NFKC, without control or reserved characters."""
     text = unicodedata.normalize("NFKC", name or "")
@@ -126,7 +132,8 @@ def _store(session: Session, actor: Actor, association_id: int, count: int, file
     data = _read_limited(stream)
     content_type = sniff(data[:16])
     if content_type is None:
-        raise ValidationFailed.one("file", "file_type")
+        # a phone's photo (HEIC, WebP) is the likeliest refused file: say what to do with it
+        raise ValidationFailed.one("file", "file_type_photo" if phone_photo(data[:16]) else "file_type")
     stored = _write(session, root, data)
     doc = Document(association_id=association_id, uploaded_by_user_id=actor.user_id or None,
                    filename=clean_filename(filename, content_type), stored_name=stored, content_type=content_type,

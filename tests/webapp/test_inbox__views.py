@@ -1146,7 +1146,7 @@ def test_the_task_page_says_where_the_application_stands_at_each_association(app
     above = table.split("札幌市医師会", 1)[1].split("</tr>", 1)[0]
     assert "審査中" in mine and "未着（前の医師会の審査待ち）" in above
     english = text(login(app, "staff@chuoeast").get(f"/tasks/{t1}?lang=en"))
-    assert "Not here yet (waiting for the review before)" in english
+    assert "Not reached yet (waits for the review before it)" in english
 
 
 def test_an_office_a_process_asks_to_decide_sees_the_application_though_it_names_no_part_of_it(app, session):

@@ -55,6 +55,8 @@ def test_each_bad_file_is_refused_with_its_reason_and_nothing_is_stored(app, ses
         ([("a.pdf", PDF), ("b.pdf", PDF), ("c.pdf", PDF), ("d.pdf", PDF)], "1つの医師会につき3つまで"),
         ([("big.pdf", PDF + b"0" * (11 * 1024 * 1024))], "10MBまで"),
         ([("setup.pdf", EXE)], "PDF・画像（PNG・JPEG・GIF）・ZIPのいずれか"),
+        ([("IMG_0001.HEIC", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64)], "「互換性優先」"),  # an iPhone photo
+        ([("photo.webp", b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 64)], "JPEG・PDFにしてから"),
         ([("empty.pdf", b"")], "空です"),
         ([("ok.pdf", PDF), ("virus.pdf", EXE)], "virus.pdf"),  # one bad file: the good one is not kept either
     ]

@@ -115,9 +115,13 @@ def confirm_application():
         flash(translate("この認定制度には、いま申請できません（単位の不足・審査中・更新済みのいずれか）。"
                         "下の表で確認してください。"), "error")
         return redirect(url_for("certification.credits", _anchor=f"eligibility-{system}"))
+    return _confirm_page(s, me, system, eligibility, {})
+
+
+def _confirm_page(s, me, system: str, eligibility: dict, errors: dict):
     return render_template("certification/confirm.html", system=system, e=eligibility, labels=LABELS,
                            reviewers=[a.name for a in certifications.chain_for(s, me.physician_id, system)],
-                           form=ConfirmForm())
+                           form=ConfirmForm(), errors=errors), (422 if errors else 200)
 
 
 @bp.route("/mypage/certification/apply", methods=["POST"])
@@ -133,6 +137,11 @@ def apply():
                                        upload_root=Path(current_app.config["UPLOAD_DIR"]), files=files)
     except ValidationFailed as exc:
         db.rollback()
+        system = request.form.get("system", "")
+        if set(exc.fields) <= {"file"} and system in certifications.CERTIFIED:
+            # a refused attachment: the same confirmation again, the reason beside the file input
+            return _confirm_page(db.session(), actor(), system, flows.eligibility(db.session(), actor().physician_id,
+                                                                                  system), field_errors(exc))
         for text in field_errors(exc).values():
             flash(text, "error")
         return redirect(url_for("certification.credits"))
