@@ -166,3 +166,16 @@ def test_each_upload_says_what_kind_of_document_it_is(app, session):
     kinds = dict(session.execute(sa.select(Document.filename, Document.kind)
                                  .where(Document.filename.in_(["経歴.pdf", "免許.pdf"]))).all())
     assert kinds == {"経歴.pdf": "cv", "免許.pdf": "submission"}
+
+
+def test_what_was_typed_on_the_input_step_survives_a_reload_after_an_upload(app, session):
+    """A phone reloads the page after its camera or photo picker: the desired date and duty typed
+    before the upload come back with the files (they were kept only on 次へ or 一時保存)."""
+    client = login(app, new_member(session, prefix="upr").login_id)
+    to_input_step(client)
+    day = future(20)
+    assert upload(client, "chuoeast", ("免許証.pdf", PDF), desired_date=day, duty_code="11",
+                  position="院長").status_code == 200
+    page = text(client.get("/apply/enrolment/input"))
+    assert f'value="{day}"' in page and "免許証.pdf" in page
+    assert re.search(r'<option value="11"[^>]*selected', page) or 'value="11" checked' in page

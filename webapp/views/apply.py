@@ -264,6 +264,8 @@ def details():
             current = _current()
         else:
             db.commit()
+        if action != "save_draft":  # what was typed, unchecked, survives a reload (a phone back from its camera)
+            current = _save(None, **{k: getattr(form, k).data for k in fields})
     if action == "save_draft" and not errors:
         return _keep_for_later("input", **{k: getattr(form, k).data for k in fields})
     if request.method == "POST" and action == "next" and not errors and form.validate_on_submit():
