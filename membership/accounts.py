@@ -186,6 +186,12 @@ def issue_token(session: Session, account: UserAccount) -> str:
     return token
 
 
+def revoke_token(session: Session, token: str) -> bool:
+    """End a bearer token before its time (a client logging out, a token that leaked): it answers
+    401 from then on. Whether there was such a token."""
+    return bool(session.execute(sa.delete(ApiToken).where(ApiToken.token_hash == _digest(token))).rowcount)
+
+
 #: What a request needs of the account behind a bearer token (for Actor.of and
 #: registration.pending_step): columns, not an entity. Built once, run with two parameters.
 _TOKEN_IDENTITY = sa.select(

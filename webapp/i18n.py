@@ -219,3 +219,12 @@ def init_app(app: Flask) -> None:
                                   profile_value=profile_value, message=message, lp=lp, rp=rp, range_sep=range_sep,
                                   layer_label=layer_label, dot=dot,
                                   credit_kind_label=credit_kind_label)
+
+    @app.after_request
+    def _say_the_language(response):
+        """The language an answer was written in (Content-Language), and that the browser's choice
+        may change it (Vary: Accept-Language), for caches and clients."""
+        if "lang" in g and response.mimetype in ("text/html", "application/json"):
+            response.headers.setdefault("Content-Language", g.lang)
+            response.vary.add("Accept-Language")
+        return response

@@ -40,3 +40,22 @@ def test_the_scheme_name_is_case_insensitive(api, app):
         r = app.test_client().get("/api/v1/members/me", headers={"Authorization": f"{scheme} {token}"})
         assert r.status_code == 200, scheme
     assert app.test_client().get("/api/v1/members/me", headers={"Authorization": "Basic " + token}).status_code == 401
+
+
+def test_a_client_revokes_its_own_token_and_only_that_one(api, app):
+    """DELETE /auth/token logs a client out: that token answers 401 from then on; the account's
+    other tokens (another device) stay valid."""
+    first, second = api("staff@sapporo"), api("staff@sapporo")
+    assert first.delete("/api/v1/auth/token").status_code == 204
+    assert first.get("/api/v1/members/me").status_code == 401
+    assert first.delete("/api/v1/auth/token").status_code == 401  # already gone
+    assert second.get("/api/v1/members/me").status_code == 200
+    assert app.test_client().delete("/api/v1/auth/token").status_code == 401  # no token at all
+
+
+def test_an_answer_says_its_language_and_that_the_browsers_choice_changes_it(api):
+    english = api("staff@sapporo").get("/api/v1/tasks/999999999", headers={"Accept-Language": "en"})
+    assert english.status_code == 404 and english.headers["Content-Language"] == "en"
+    assert "Accept-Language" in english.headers["Vary"]
+    japanese = api("staff@sapporo").get("/api/v1/tasks/999999999", headers={"Accept-Language": "ja"})
+    assert japanese.headers["Content-Language"] == "ja"

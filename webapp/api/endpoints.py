@@ -54,6 +54,18 @@ def issue_token(body):
                                      "association": account.association.code if account.association else None}}
 
 
+@blp.route("/auth/token", methods=["DELETE"])
+@token_required
+@blp.doc(**AUTH, description="Revoke the bearer token this request carries (a client logging out, a token that "
+                             "leaked): from then on it answers 401. Other tokens of the account stay valid; a "
+                             "password change ends them all.")
+@blp.response(204)
+def revoke_token():
+    accounts.revoke_token(db.session(), request.headers["Authorization"].strip().partition(" ")[2].strip())
+    db.commit()
+    return Response(status=204)
+
+
 @blp.route("/associations")
 @token_required
 @blp.doc(**AUTH)
