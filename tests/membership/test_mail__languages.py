@@ -95,6 +95,7 @@ def test_a_member_using_english_gets_english_mails_about_an_application(session)
     body = session.scalar(sa.select(Notification.body).where(
         Notification.to_address == session.get(UserAccount, japanese.user_id).email))
     assert body.endswith("※このメールは送信専用です。")
+    assert "入会希望年月日: " in body  # the receipt says the date asked for
     # the parts as the application's page lists them: the first under review, the next not reached
     assert "[4層] 中央区東支部: 審査中" in body and "[3層] 札幌市医師会: 未着（前の医師会の審査待ち）" in body
 
