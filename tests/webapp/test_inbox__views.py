@@ -113,6 +113,15 @@ def test_inbox_screen_filters_and_saved_filters_per_user(app, session, office):
     page = text(client.get("/inbox"))
     assert "上田さん" in page and "applicant=" in page
     assert "上田さん" not in text(login(app, "staff@sapporo").get("/inbox"))
+    # a refused name is said beside its field, with the list it was saving still on screen
+    r = client.post("/inbox/filters", data={"filter_name": "上" * 61, "applicant": "ウエダ", "view": "open"})
+    assert r.status_code == 422 and 'id="error-filter_name"' in text(r) and f'value="{"上" * 61}"' in text(r)
+    assert 'value="ウエダ"' in text(r)  # the filter being saved, still applied
+    # a bulk comment refused keeps what was typed
+    long = "承" * 1001
+    r = client.post("/inbox/bulk", data={"task_ids": [str(office["tasks"][office["apps"][0]])], "scope": "selected",
+                                         "comment": long})
+    assert r.status_code == 422 and 'id="error-comment"' in text(r) and f'value="{long}"' in text(r)
 
 
 def test_the_inbox_list_costs_the_same_number_of_queries_for_any_number_of_rows(app, session, office, db_engine):

@@ -58,11 +58,17 @@ VIEW_LABELS = {"open": "未処理（すべて）", "mine": "自分が担当", "u
 @bp.route("/inbox")
 @roles_required("secretariat")
 def index():
+    return _inbox_page(request.args)
+
+
+def _inbox_page(args, side: dict | None = None):
+    """The inbox list for `args`; `side` is a refused side form's {"errors", "typed"} (the filter's
+    name, the bulk comment), shown beside its field with what was typed — not lost to a redirect."""
     s = db.session()
     me = actor()
-    errors = {}
+    errors = dict(side["errors"]) if side else {}
     try:
-        query = tasks.parse_query(request.args)
+        query = tasks.parse_query(args)
         rows, total = tasks.search_inbox(s, me, query)
     except ValidationFailed as exc:
         errors = field_errors(exc)
@@ -80,7 +86,7 @@ def index():
                            claimants=accounts.display_names(s, (t.claimed_by_user_id for t, _ in rows)),
                            origins=associations.names_by_id(s, {t.origin_association_id for t, _ in rows}),
                            origin_choices=associations.origin_choices(s, me.association_id),
-                           holders=tasks.colleagues(s, me)), \
+                           holders=tasks.colleagues(s, me), typed=(side or {}).get("typed", {})), \
         (422 if errors else 200)
 
 
@@ -108,10 +114,11 @@ def save_filter():
         tasks.save_filter(db.session(), actor(), request.form.get("filter_name"), query)
     except ValidationFailed as exc:
         db.rollback()
-        flash(next(iter(field_errors(exc).values())), "error")
-    else:
-        db.commit()
-        flash(translate("検索条件を保存しました。"), "success")
+        said = {"filter_name" if k == "name" else k: v for k, v in field_errors(exc).items()}  # the form's name
+        return _inbox_page(query.as_dict(), {"errors": said,
+                                             "typed": {"filter_name": request.form.get("filter_name", "")}})
+    db.commit()
+    flash(translate("検索条件を保存しました。"), "success")
     return redirect(url_for("inbox.index", **query.as_dict()))
 
 
@@ -249,8 +256,8 @@ def bulk_approve():
         run = bulk.start(actor(), ids, "approve", request.form.get("comment", ""))
     except ValidationFailed as exc:
         db.rollback()
-        flash(" ".join(field_errors(exc).values()), "error")
-        return redirect(url_for("inbox.index", **query.as_dict()))
+        return _inbox_page(query.as_dict(), {"errors": field_errors(exc),
+                                             "typed": {"comment": request.form.get("comment", "")}})
     return _started(run)
 
 
