@@ -9,13 +9,13 @@ from sqlalchemy.orm import Session
 
 from membership import applications, certifications, drafts, fee_reductions, training, transfers, uploads, withdrawals
 from membership.actors import Actor
-from membership.errors import Conflict, Forbidden, ValidationFailed
+from membership.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from membership.models import Application, ApplicationDraft
 from membership.statuses import ApplicationStatus, PartStatus
 
 from . import decisions
 from .models import ProcessInstance
-from .runtime import cancel_instance, lock_instance, start_instance
+from .runtime import ProcessFailed, cancel_instance, lock_instance, start_instance
 
 #: application kind → the process that reviews it
 PROCESS_FOR_KIND = {"enrolment": "enrolment", "withdrawal": "withdrawal", "transfer": "transfer",
@@ -23,7 +23,7 @@ PROCESS_FOR_KIND = {"enrolment": "enrolment", "withdrawal": "withdrawal", "trans
 FILERS = {"enrolment": applications.file_enrolment, "withdrawal": withdrawals.file_withdrawal,
           "transfer": transfers.file_transfer, "session": training.file_session,
           # a reason the decision table decides is checked against the member's data by the table
-          "fee_reduction": lambda s, actor, data: fee_reductions.file_reduction(s, actor, data, candidate_reasons(s)),
+          "fee_reduction": lambda s, actor, data: fee_reductions.file_reduction(s, actor, data, _table_or_none(s)),
           # the credit requirements come from the decision table (processes/certification)
           "certification": lambda s, actor, data: certifications.file_certification(
               s, actor, data, lambda system, mode: decisions.requirements(s, system, mode))}
@@ -122,9 +122,16 @@ def remind_expiring(session: Session, today=None) -> int:
 
 def candidate_reasons(session: Session):
     """The decision table `fee_reduction_candidates` as fee_reductions takes it: (age, years since
-    graduation) → the reasons it gives. Looked up once."""
+    graduation) → the reasons it gives, as codes. Looked up once. A table with a single-hit policy
+    gives one value, not a list; a designer may write the reason's label (高齢) for its code."""
     table = decisions.evaluator(session, "fee_reduction_candidates")
-    return lambda data: list(table(data).get("reason", []))
+    codes = {label: code for code, label in fee_reductions.REASONS.items()}
+
+    def decide(data: dict) -> list[str]:
+        found = table(data).get("reason")
+        found = [] if found is None else [found] if isinstance(found, str) else list(found)
+        return [codes.get(r, r) for r in found if isinstance(r, str)]
+    return decide
 
 
 def fee_reduction_candidates(session: Session, actor: Actor) -> list[dict]:
@@ -135,12 +142,30 @@ def fee_reduction_candidates(session: Session, actor: Actor) -> list[dict]:
 
 def check_fee_reduction(session: Session, actor: Actor, data: dict) -> tuple:
     """The 確認 step's check of a fee-reduction application, with the decision table."""
-    return fee_reductions.check(session, actor, data, decide=candidate_reasons(session))
+    return fee_reductions.check(session, actor, data, decide=_table_or_none(session))
+
+
+def _table_or_none(session: Session):
+    """candidate_reasons, judging nothing where the table cannot decide (missing, or a cell it cannot
+    evaluate): a broken table leaves the reason to the layers — it never stops a member filing."""
+    try:
+        decide = candidate_reasons(session)
+    except NotFound:
+        return None
+
+    def guarded(data: dict) -> list[str] | None:
+        try:
+            return decide(data)
+        except ProcessFailed:
+            return None
+    return guarded
 
 
 def fee_reduction_standing(session: Session, app) -> dict | None:
-    """For a reviewer: what the decision table makes of the applicant for the year applied for."""
+    """For a reviewer: what the decision table makes of the applicant for the year applied for
+    (`reasons` None where the table cannot decide)."""
     if app.kind != "fee_reduction" or app.physician is None:
         return None
+    decide = _table_or_none(session) or (lambda data: None)
     return fee_reductions.standing(app.physician, int((app.payload or {}).get("fiscal_year") or 0) or
-                                   fee_reductions.fiscal_year(fee_reductions.today_jst()), candidate_reasons(session))
+                                   fee_reductions.fiscal_year(fee_reductions.today_jst()), decide)

@@ -18,7 +18,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from . import accounts, associations, audit, mail, members, search
+from . import accounts, associations, audit, fields, mail, members, search
 from .actors import Actor
 from .applications import lock_applicant, record_submission, resolve_applicant
 from .db import serialise
@@ -118,10 +118,7 @@ def years_of(system: str) -> int:
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+    return fields.years_after(day, -years)
 
 
 def last_day_of(start: dt.date, years: int) -> dt.date:

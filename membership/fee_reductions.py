@@ -26,7 +26,8 @@ REASONS = {"age": "高齢", "graduation": "卒後5年以内", "illness": "傷病
 #: the reasons the decision table decides from the member's own data (the others are the member's word,
 #: judged by the layers on the documents)
 DECIDED = ("age", "graduation")
-Decide = Callable[[dict], list[str]]
+#: the decision table: (age, years since graduation) → the reasons it gives; None where it cannot decide
+Decide = Callable[[dict], list[str] | None]
 MAX_NOTE = 200
 
 
@@ -107,7 +108,7 @@ def check(session: Session, actor: Actor, data: dict, lock: bool = False, decide
     if decide is not None and reason in DECIDED:
         found = standing(applicant.physician, int(year), decide)
         known = found["age"] if reason == "age" else found["years_since_graduation"]
-        if known is not None and reason not in found["reasons"]:
+        if known is not None and found["reasons"] is not None and reason not in found["reasons"]:
             raise ValidationFailed({"reason": (f"reduction_not_by_{reason}", {
                 "reason": REASONS[reason], "year": year, "age": found["age"], "years": found["years_since_graduation"],
                 "graduated": found["graduated_on"].replace("-", "/")})}, context="fee_reduction")
@@ -116,13 +117,18 @@ def check(session: Session, actor: Actor, data: dict, lock: bool = False, decide
 
 def standing(physician: Physician, year: int, decide: Decide) -> dict:
     """What the decision table makes of the member for a fiscal year, as of its first day: age,
-    years since graduation (None where the data is not registered) and the reasons it gives."""
+    years since graduation (None where the data is not registered) and the reasons it gives (None
+    where the table cannot decide)."""
     on = dt.date(year, 4, 1)
     age, years = _age(physician.birth_date, on), _years_since(physician.graduated_on or "", on)
-    reasons = decide({"age": age if age is not None else -1,
-                      "years_since_graduation": years if years is not None else 999})
+    reasons = decide(table_input(age, years))
     return {"age": age, "years_since_graduation": years, "graduated_on": physician.graduated_on or "",
-            "reasons": [r for r in reasons if r in DECIDED]}
+            "reasons": None if reasons is None else [r for r in reasons if r in DECIDED]}
+
+
+def table_input(age: int | None, years: int | None) -> dict:
+    """The decision table's input: data not registered reads as matching no threshold."""
+    return {"age": age if age is not None else -1, "years_since_graduation": years if years is not None else 999}
 
 
 def _age(birth: dt.date | None, on: dt.date) -> int | None:
@@ -175,9 +181,10 @@ def candidates(session: Session, actor: Actor, decide: Callable[[dict], list[str
         .order_by(Physician.family_kana, Physician.id).distinct().execution_options(yield_per=1000))
     for physician in (Candidate(*row) for row in members):
         age, years = _age(physician.birth_date, on), _years_since(physician.graduated_on or "", on)
-        key = (age if age is not None else -1, years if years is not None else 999)
+        data = table_input(age, years)
+        key = (data["age"], data["years_since_graduation"])
         if key not in decided:
-            decided[key] = decide({"age": key[0], "years_since_graduation": key[1]})
+            decided[key] = decide(data)
         reasons = decided[key]
         if reasons:
             rows.append({"physician": physician, "age": age, "years_since_graduation": years, "reasons": reasons})

@@ -187,10 +187,9 @@ def kana(raw, maximum: int, optional: bool = False) -> str:
 
 
 def name(raw, maximum: int = 32, optional: bool = False) -> str:
-    """A name as written (kanji, kana); half-width katakana and Latin letters converted to full
-    width, as the seed asks (Smith → Ｓｍｉｔｈ); no digits or symbols."""
-    text = re.sub(r"[A-Za-z]", lambda m: chr(ord(m.group()) + 0xFEE0),
-                  fullwidth_text(raw).replace(" ", "").replace("\u3000", ""))
+    """A name as written (kanji, kana, Latin letters as typed — the searches compare half width);
+    half-width katakana converted; no digits or symbols."""
+    text = fullwidth_text(raw).replace(" ", "").replace("\u3000", "")
     if not text:
         if optional:
             return ""
@@ -247,6 +246,7 @@ def phone(raw, optional: bool = True) -> str:
     090-1234-5678, 0120-…), written with hyphens or as typed — full-width, with spaces, or with the
     area code in brackets, (011)222-0000 — and stored as digits and hyphens, ≤ 15 characters."""
     value = re.sub(r"\s+", "-", halfwidth(raw).strip())  # 011 222 0000 as 011-222-0000
+    value = re.sub(r"^\+81-*\(?0?\)?-*", "0", value).replace(".", "-")  # +81-90-… as a phone shows its own
     if not value:
         if optional:
             return ""

@@ -17,7 +17,7 @@ from collections import Counter
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from . import associations, audit, fields
+from . import associations, audit, fields, postal
 from .actors import Actor
 from .associations import holds_members
 from .db import is_postgresql, serialise
@@ -208,6 +208,11 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
             "postal_code": take("郵便番号", lambda v: fields.postal_code(v) if (v or "").strip() else ""),
             "address": take("住所", _address),
         }
+        prefecture = (item["address"] or ("", ""))[0]
+        if item["postal_code"] and prefecture and "住所" not in errors:  # as the profile checks them
+            known = postal.prefecture_of(item["postal_code"])
+            if known and known != prefecture:
+                errors["住所"] = ("postal_prefecture_mismatch", {"code": item["postal_code"], "known": known})
         fields.life_order({"生年月日": item["birth_date"], "入会日": item["since"], "医籍登録日": item["registry_date"],
                            "卒業年月": item["graduated_on"]}, errors, "生年月日",
                           {"入会日": fields.MIN_AGE, "医籍登録日": fields.MIN_AGE, "卒業年月": 18},
@@ -287,11 +292,11 @@ JMA_ID_COLUMN = "日医会員番号"
 
 
 def _address(raw) -> tuple[str, str]:
-    """住所 as the export writes it — the prefecture in front — as (prefecture, the rest); an
-    address without one keeps an empty prefecture."""
-    value = fields.text(raw, 100)
+    """住所 as the export writes it — the prefecture in front — as (prefecture, the rest, which the
+    profile's rule bounds: 50 characters); an address without one keeps an empty prefecture."""
+    value = fields.text(raw, 60)
     prefecture = next((p for p in fields.PREFECTURES if value.startswith(p)), "")
-    return prefecture, value[len(prefecture):]
+    return prefecture, fields.text(value[len(prefecture):], 50)
 
 
 def joining(session: Session, association_id: int, physician_ids: list[int]) -> dict[int, int]:

@@ -104,9 +104,10 @@ def _details(data: dict, errors: dict, starts: dt.date | None, ends: dt.date | N
 DETAILS = ("starts_at", "ends_at", "fee", "apply_by", "contact")
 
 
-def check_session(session: Session, actor: Actor, data: dict) -> dict:
+def check_session(session: Session, actor: Actor, data: dict, kept_apply_by: dt.date | None = None) -> dict:
     """A session's filing checked whole, nothing written: every bad field named at once (the
-    screen also asks when its own format checks failed). Returns the clean values. Raises
+    screen also asks when its own format checks failed). `kept_apply_by`: the 申込締切 a session being
+    corrected already has (it may have passed meanwhile). Returns the clean values. Raises
     ValidationFailed, Forbidden."""
     if actor.role != "secretariat":
         raise Forbidden()
@@ -118,7 +119,7 @@ def check_session(session: Session, actor: Actor, data: dict) -> dict:
     elif len(title) > MAX_TITLE:
         errors["title"] = ("too_long", {"max": MAX_TITLE})
     place, starts, ends, capacity = _when_and_where(data, errors)
-    details = _details(data, errors, starts, ends)
+    details = _details(data, errors, starts, ends, kept_apply_by)
     items = _credit_items(data.get("credit_items") or [], errors)
     co_organisers = _co_organisers(session, organiser, data.get("co_organisers") or [], errors)
     specialist_common = data.get("specialist_common") in (True, "y", "true", "1", 1)
@@ -314,7 +315,7 @@ def amend_session(session: Session, actor: Actor, app: Application, changes: dic
     if unknown:
         raise ValidationFailed(unknown, context="session")
     data = {**as_filed(ts), **changes}
-    clean = check_session(session, actor, {**data, "co_organisers": []})
+    clean = check_session(session, actor, {**data, "co_organisers": []}, ts.apply_by)
     before = _amend_view(ts)
     ts.title, ts.place, ts.starts_on, ts.ends_on = clean["title"], clean["place"], clean["starts"], clean["ends"]
     ts.capacity, ts.credit_items, ts.specialist_common = clean["capacity"], clean["items"], clean["specialist_common"]

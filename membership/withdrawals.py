@@ -249,6 +249,10 @@ def amend_pending(session: Session, actor: Actor, app: Application, changes: dic
     changes = contract_body(changes)
     if "reason" in changes or "reason_text" in changes:  # the text alone: with the reason it explains
         reason, text = _reason({"reason": payload.get("reason", ""), **changes}, errors)
+        latest = latest_for(reason)
+        if latest and app.desired_date and app.desired_date > latest and "desired_date" not in errors:
+            # a death is never dated ahead, whichever of the two was changed
+            errors["desired_date"] = ("date_too_late", {"max": f"{latest:%Y/%m/%d}"})
         if not errors:
             payload.update(reason=reason, reason_text=text)
     if errors:

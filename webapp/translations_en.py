@@ -1517,4 +1517,6 @@ EN.update({
     # singulars (i18n.translate_count): "1 year", not "1 years"
     "{n}件を承認する|1": "Approve {n} task", "%(n)s年|1": "%(n)s year",
     "卒業 {month}（卒後{years}年）|1": "graduated {month} ({years} year since)",
+    "判定表で判定できません（判定表の誤り）。事由は書類で確認してください。":
+        "The decision table cannot decide (an error in it); check the reason on the documents.",
 })

@@ -130,6 +130,11 @@ def test_return_amend_and_cancel_while_pending(session):
     tasks.complete_task(session, member, amend.id, changes={"desired_date": month_end.isoformat()})
     session.refresh(app)
     assert app.desired_date == month_end and open_task_for(session, staff(session, "jma"), app.id) is not None
+    with pytest.raises(ValidationFailed) as ahead:  # the reason alone made death: the date ahead is refused
+        flows.amend_pending(session, member, app.id, {"reason": "death"})
+    assert ahead.value.fields["desired_date"][0] == "date_too_late"
+    session.refresh(app)
+    assert app.payload["reason"] == "retirement"
     flows.cancel_application(session, member, app.id)
     session.refresh(app)
     assert app.status == "cancelled" and active(session, member) == ["chuoeast", "sapporo", "hokkaido", "jma"]

@@ -263,3 +263,23 @@ def test_a_cancel_sent_after_a_layer_approved_unseen_asks_again_and_changes_noth
                 if p["status"] == "approved"]
     r = client.post(f"/api/v1/applications/{filed['id']}/cancel", json={"approved_parts": approved})
     assert r.status_code == 200 and r.get_json()["status"] == "cancelled"
+
+
+def test_a_fee_reduction_is_filed_through_the_api_and_checked_as_on_the_screen(api, session):
+    """The API takes a fee reduction's fields (it answered 「想定外の項目です」 to fiscal_year) and
+    refuses a reason the decision table rules out, naming it, as the screen does."""
+    from membership import fee_reductions
+    from membership.models import Physician
+
+    from ..helpers import approved_member
+
+    member, group_id = approved_member(session, chain=[("otaru", "A-1")], prefix="apf")
+    session.get(Physician, member.physician_id).graduated_on = "1999-03"
+    session.flush()
+    client = api(member.login_id)
+    year = str(fee_reductions.fiscal_year(fee_reductions.today_jst()))
+    body = {"kind": "fee_reduction", "group_id": group_id, "fiscal_year": year}
+    r = client.post("/api/v1/applications", json={**body, "reason": "graduation"})
+    assert r.status_code == 422 and "卒後5年以内" in r.get_json()["error"]["fields"]["reason"]
+    r = client.post("/api/v1/applications", json={**body, "reason": "illness", "note": "療養中"})
+    assert r.status_code == 201 and r.get_json()["kind"] == "fee_reduction"

@@ -87,12 +87,14 @@ def test_an_import_reads_the_ledgers_optional_columns_for_the_physicians_it_regi
                      "2016-05-01", "2016-03", "札幌医科大学", "090-1111-2222", "(0134)22-0000", "0470032",
                      "北海道小樽市稲穂2-1-1"])
     writer.writerow([b, "台帳", "二子", "ダイチョウ", "ツギコ", "1990-04-01", "2", "", "A-1", "2020-04-01",
-                     "2014-05-01", "2016-03", "", "", "", "", ""])  # registered before graduating
+                     "2014-05-01", "2016-03", "", "", "", "060-0001", "東京都千代田区1-1"])  # before graduating;
+    # and a Sapporo postal code with a Tokyo address
     client = login(app, "staff@otaru")
     r = client.post("/members/import", data={"action": "check", "file": (io.BytesIO(out.getvalue().encode()),
                                                                           "ledger.csv")})
     page = text(r)
     assert 'id="good-rows">1<' in page and 'id="bad-rows">1<' in page and "医籍登録日が卒業年月より前" in page
+    assert "住所が郵便番号 060-0001 の都道府県（北海道）と違います" in page
     assert "携帯電話" in re.search(r'id="optional-columns">(.*?)</p>', text(client.get("/members/import")),
                                  re.S).group(1)
     good = out.getvalue().splitlines()

@@ -136,3 +136,34 @@ def test_a_reason_the_decision_table_decides_is_checked_against_the_members_regi
     page = text(login(app, "staff@otaru").get(f"/tasks/{open_task_for(session, staff, app_id).id}?lang=en"))
     standing = re.search(r'id="fee-standing">(.*?)</dd>', page, re.S).group(1)
     assert f"graduated {year - 2}/03 (2 years since)" in standing and "gives: Within 5 years of graduation" in standing
+
+
+def test_a_table_with_one_hit_or_an_error_never_refuses_wrongly_nor_stops_the_review(app, session):
+    """A designer's table giving one value (UNIQUE) still decides; one that cannot evaluate leaves
+    the reason to the layers: filing goes through and the review page says the table cannot decide."""
+    from engine import deploy
+
+    from ..conftest import ROOT
+
+    source = (ROOT / "processes/fee_reduction/fee_reduction_candidates.dmn").read_text(encoding="utf-8")
+    designer = actor_for(session, "designer01")
+    member, group_id = approved_member(session, chain=[("otaru", "A-1"), ("hokkaido", "A")], prefix="fet")
+    physician = session.get(Physician, member.physician_id)
+    year = fee_reductions.fiscal_year(fee_reductions.today_jst())
+    physician.birth_date, physician.graduated_on = dt.date(1990, 4, 1), f"{year - 2}-03"
+    deploy.deploy(session, designer, source.replace('hitPolicy="COLLECT"', 'hitPolicy="UNIQUE"'),
+                  "fee_reduction_candidates.dmn")
+    session.flush()
+    client = login(app, member.login_id)
+    base = {"group_id": str(group_id), "fiscal_year": str(year), "step": "confirm"}
+    assert client.post("/mypage/fee-reduction", data={**base, "reason": "graduation"}).status_code == 200
+    broken = source.replace("<text>&gt;= 80</text>", "<text>&gt;= undefined_name</text>")
+    deploy.deploy(session, designer, broken, "fee_reduction_candidates.dmn")
+    session.flush()
+    r = client.post("/mypage/fee-reduction", data={**base, "reason": "age", "step": "submit"})
+    assert r.status_code == 302, text(r)
+    app_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    staff = actor_for(session, "staff@otaru")
+    page = login(app, "staff@otaru").get(f"/tasks/{open_task_for(session, staff, app_id).id}")
+    assert page.status_code == 200 and "判定表で判定できません" in text(page)
+    assert login(app, member.login_id).get(f"/mypage/applications/{app_id}").status_code == 200

@@ -122,16 +122,21 @@ class ApplicationCreate(Schema):
     The names of an earlier version (association, withdrawal_reason with `retired`,
     withdrawal_reason_text) are still accepted.
 
+    Fee reduction (会費減免): group_id, fiscal_year, reason, note; 高齢 and 卒後5年以内 are checked
+    against the registered data by the decision table `fee_reduction_candidates`.
+
     Transfer: desired_date (the effective date), facility_id (the new one), duty_code, position,
     associations (the new layer 4 and/or 3 with categories, plus the new prefecture's when it
     changes); group_id names the group that moves when the member has more than one. The
     leave/join parts are derived.
     """
 
-    kind = fields.String(required=True, metadata={"enum": ["enrolment", "withdrawal", "transfer", "certification"]})
+    kind = fields.String(required=True, metadata={"enum": ["enrolment", "withdrawal", "transfer", "certification",
+                                                           "fee_reduction"]})
     group_id = fields.Raw(metadata={"type": "integer", "description": "withdrawal, transfer: the group, when the "
                                                                       "member has more than one"})
-    reason = fields.String(metadata={"enum": ["retirement", "death", "other"], "description": "withdrawal"})
+    reason = fields.String(metadata={"description": "withdrawal: retirement / death / other; fee_reduction: age / "
+                                                    "graduation / illness / childcare / other"})
     reason_text = fields.String(metadata={"description": "withdrawal: the reason when `other` (≤ 50)"})
     desired_date = fields.String(metadata={"format": "date", "example": "2027-04-01"})
     facility_id = fields.Raw(metadata={"oneOf": [{"type": "integer", "minimum": 1},
@@ -151,6 +156,9 @@ class ApplicationCreate(Schema):
     designations = fields.Raw(metadata={"type": "array", "items": {"type": "string"},
                                         "description": "enrolment: 指定医 held, e.g. 保険医"})
     certificate = fields.String(metadata={"enum": ["occupational", "sports"], "description": "certification"})
+    fiscal_year = fields.Raw(metadata={"type": "string", "example": "2027", "description": (
+        "fee_reduction: this fiscal year (April–March) or the next")})
+    note = fields.String(metadata={"description": "fee_reduction: the member's words (required with `other`, ≤ 200)"})
     mode = fields.String(metadata={"enum": ["new", "renewal"], "description": "certification"})
     # an earlier version's names for a withdrawal (still accepted)
     association = fields.String(metadata={"deprecated": True, "description": "withdrawal: use `associations`"})
