@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, fields
 from .actors import Actor
-from .certifications import CERTIFICATES_LOCK, CERTIFIED, add_existing, last_day_of, years_of
+from .certifications import CERTIFICATES_LOCK, CERTIFIED, add_existing, last_day_of, longest, years_of
 from .db import serialise
 from .errors import Forbidden
 from .fields import FieldError
@@ -63,8 +63,8 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
         if len(period) == 2 and period["有効期間開始"] > period["有効期間終了"]:
             errors["有効期間終了"] = ("period_order", {})
         elif len(period) == 2 and system in CERTIFIED and \
-                period["有効期間終了"] > last_day_of(period["有効期間開始"], years_of(system)):  # 9999/12/31
-            errors["有効期間終了"] = ("period_too_long", {"years": years_of(system)})
+                period["有効期間終了"] > last_day_of(period["有効期間開始"], longest(system)):  # 9999/12/31
+            errors["有効期間終了"] = ("period_too_long", {"years": years_of(system), "longest": longest(system)})
         item = {"physician_id": physician_id, "system": system, "number": number,
                 "valid_from": period.get("有効期間開始"), "valid_until": period.get("有効期間終了")}
         known = recorded.get(number)

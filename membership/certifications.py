@@ -121,6 +121,12 @@ def years_before(day: dt.date, years: int) -> dt.date:
     return fields.years_after(day, -years)
 
 
+def longest(system: str) -> int:
+    """The longest period a certificate recorded from before the system may have: its system's, and
+    a year more (JMA has extended certificates by a year, as in the pandemic), never "until 9999"."""
+    return years_of(system) + 1
+
+
 def last_day_of(start: dt.date, years: int) -> dt.date:
     """The last day of a period of `years` from `start` (民法143条): the day before the same date
     that many years on — and where that year has no such date (from 29 February), the end of its
@@ -633,8 +639,8 @@ def add_existing(session: Session, actor: Actor | None, physician_id: int, syste
         errors["number"] = ("invalid", {})
     if not (isinstance(valid_from, dt.date) and isinstance(valid_until, dt.date) and valid_from <= valid_until):
         errors["valid_until"] = ("invalid", {})
-    elif system in CERTIFIED and valid_until > last_day_of(valid_from, years_of(system)):
-        errors["valid_until"] = ("period_too_long", {"years": years_of(system)})
+    elif system in CERTIFIED and valid_until > last_day_of(valid_from, longest(system)):
+        errors["valid_until"] = ("period_too_long", {"years": years_of(system), "longest": longest(system)})
     if errors:
         raise ValidationFailed(errors, context="certificate")
     cert = Certificate(physician_id=physician_id, system=system, mode="new", number=number, valid_from=valid_from,

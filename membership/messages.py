@@ -292,8 +292,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "{field}「{reason}」には当たりません（登録の卒業年月 {graduated} から、{year}年度の初日に卒後{years}年）。",
         "en": "{field} “within five years of graduation” does not apply: from the registered graduation "
               "({graduated}), it is {years} years on the first day of fiscal {year}."},
-    "period_too_long": {"ja": "{field}が長すぎます（この制度の認定証の有効期間は{years}年です）。",
-                        "en": "{field} is too late: this system's certificates are valid for {years} years."},
+    "period_too_long": {"ja": "{field}が長すぎます（この制度の認定証の有効期間は{years}年、延長されたものでも{longest}年までです）。",
+                        "en": "{field} is too late: this system's certificates are valid for {years} years, "
+                              "{longest} at most when extended."},
     "postal_prefecture_mismatch": {"ja": "{field}が郵便番号 {code} の都道府県（{known}）と違います。どちらかを直してください。",
                                    "en": "{field} is not that of postal code {code} ({known}); please correct one."},
     "too_young": {"ja": "{field}では{years}歳未満になります。生年月日を確かめてください。",

@@ -349,7 +349,7 @@ def test_admins_import_certificates_issued_before_the_system_all_or_nothing(app,
     errors = re.search(r'id="import-errors".*?</table>', page, re.S).group(0)
     assert f"同じ制度の認定（OC-{tag}-1）と有効期間が重なっています" in errors
     assert f"同じ制度の認定（SP-{tag}-1）と有効期間が重なっています" in errors
-    assert "有効期間終了が長すぎます（この制度の認定証の有効期間は3年です）" in errors
+    assert "有効期間終了が長すぎます（この制度の認定証の有効期間は3年、延長されたものでも4年までです）" in errors
     assert re.search(r'id="good-rows">1<', page) and re.search(r'id="bad-rows">3<', page)
 
 

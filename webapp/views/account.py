@@ -43,9 +43,11 @@ def _link(endpoint: str):
     return lambda token: url_for(endpoint, token=token, _external=True)
 
 
-def _link_error(exc: LinkInvalid):
+def _link_error(exc: LinkInvalid, flow: str):
+    """A link that no longer works, with the way to start that flow again (`flow`: register, reset,
+    verify — the page offers its own, not every one)."""
     status = 410 if exc.message_key in ("link_expired", "link_used") else 400
-    return render_template("account/link_error.html", text=message(exc.message_key, **exc.params)), status
+    return render_template("account/link_error.html", text=message(exc.message_key, **exc.params), flow=flow), status
 
 
 def answered_alike(view):
@@ -123,7 +125,7 @@ def register_form(token):
     try:
         address = registration.registration_email(s, token)
     except LinkInvalid as exc:
-        return _link_error(exc)
+        return _link_error(exc, "register")
     form = RegistrationForm()
     if request.method == "GET":
         form.process(data={"step": "confirm"})
@@ -144,7 +146,7 @@ def register_form(token):
             errors = field_errors(exc)
         except LinkInvalid as exc:
             db.rollback()
-            return _link_error(exc)
+            return _link_error(exc, "register")
         else:
             if step == "register":
                 db.commit()
@@ -263,7 +265,7 @@ def verify(token):
         account = registration.verify_email(db.session(), token)
     except LinkInvalid as exc:
         db.rollback()
-        return _link_error(exc)
+        return _link_error(exc, "verify")
     db.commit()
     if current_user.is_authenticated and current_user.account_id == account.id:
         current_user.refresh(account)
@@ -339,7 +341,7 @@ def reset_password(token):
     try:
         registration.check_reset_link(s, token)
     except LinkInvalid as exc:
-        return _link_error(exc)
+        return _link_error(exc, "reset")
     form = ResetPasswordForm()
     errors = {}
     if form.validate_on_submit():
@@ -350,7 +352,7 @@ def reset_password(token):
             errors = field_errors(exc)
         except LinkInvalid as exc:
             db.rollback()
-            return _link_error(exc)
+            return _link_error(exc, "reset")
         else:
             db.commit()
             return render_template("account/reset_done.html")
