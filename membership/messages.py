@@ -9,6 +9,7 @@ from __future__ import annotations
 DEFAULT_LANG = "ja"
 
 FIELD_LABELS: dict[str, dict[str, str]] = {
+    "city": {"ja": "郡市区", "en": "City/county"},
     "format": {"ja": "ファイル形式", "en": "File format"},
     "login_id": {"ja": "ログインID", "en": "Login ID"},
     "password": {"ja": "パスワード", "en": "Password"},

@@ -508,3 +508,15 @@ def test_files_uploaded_as_the_draft_is_filed_elsewhere_are_said_not_attached(br
     r = client.post("/apply/enrolment/input", data={"action": "upload", "file-chuoeast": (
         io.BytesIO(b"%PDF-1.4 test"), "doc1.pdf")}, content_type="multipart/form-data", follow_redirects=True)
     assert "すでに提出されたか" in text(r) and "このときアップロードしたファイルは添付されていません" in text(r)
+
+
+def test_searching_with_nothing_chosen_says_which_to_choose(app, session):
+    from ..helpers import login_client
+
+    client = login_client(app, "nichiitaro")
+    r = client.get("/apply/enrolment?pref=&city=&search=1")
+    assert r.status_code == 422 and 'id="error-pref"' in r.get_data(as_text=True)
+    r = client.get("/apply/enrolment?pref=北海道&city=&search=1")
+    assert r.status_code == 422 and 'id="error-city"' in r.get_data(as_text=True)
+    assert "郡市区" in r.get_data(as_text=True)
+    assert client.get("/apply/enrolment?pref=北海道").status_code == 200  # the prefecture alone, as htmx asks

@@ -19,7 +19,7 @@ from membership.errors import Conflict, ValidationFailed
 from membership.reference import DUTY_CODES
 
 from .. import db
-from ..i18n import field_errors, translate
+from ..i18n import field_errors, message, translate
 from ..security import actor, roles_required
 from .draft_files import (
     after_conflict,
@@ -230,6 +230,11 @@ def choose():
         form.join_jma.data = bool(jma and jma in previous)
         form.category.data = previous
     errors = {**form.first_errors(), **errors}
+    if request.method == "GET" and request.args.get("search"):  # 検索 with a field left unchosen: say which
+        if not pref:
+            errors["pref"] = message("choose", field="prefecture")
+        elif not city:
+            errors["city"] = message("choose", field="city")
     extendable = applications.extendable_groups(s, actor()) if actor().role == "member" else []
     return render_template("apply/choose.html", form=form, prefs=prefs, cities=cities, pref=pref, city=city,
                            choices=choices, errors=errors, extendable=extendable), (422 if errors else 200)
