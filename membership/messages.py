@@ -10,6 +10,7 @@ DEFAULT_LANG = "ja"
 
 FIELD_LABELS: dict[str, dict[str, str]] = {
     "city": {"ja": "郡市区", "en": "City/county"},
+    "pref": {"ja": "都道府県", "en": "Prefecture"},
     "format": {"ja": "ファイル形式", "en": "File format"},
     "login_id": {"ja": "ログインID", "en": "Login ID"},
     "password": {"ja": "パスワード", "en": "Password"},

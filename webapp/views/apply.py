@@ -232,7 +232,7 @@ def choose():
     errors = {**form.first_errors(), **errors}
     if request.method == "GET" and request.args.get("search"):  # 検索 with a field left unchosen: say which
         if not pref:
-            errors["pref"] = message("choose", field="prefecture")
+            errors["pref"] = message("choose", field="pref")
         elif not city:
             errors["city"] = message("choose", field="city")
     extendable = applications.extendable_groups(s, actor()) if actor().role == "member" else []
