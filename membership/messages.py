@@ -203,7 +203,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
 
 MESSAGES: dict[str, dict[str, str]] = {
     "required": {"ja": "{field}を入力してください。", "en": "{field} is required."},
-    "choose": {"ja": "{field}を選択してください。", "en": "Choose {field}."},
+    "choose": {"ja": "{field}を選択してください。", "en": "Choose the {field}."},
     "invalid": {"ja": "{field}の形式が正しくありません。", "en": "{field} is not valid."},
     "invalid_date": {"ja": "{field}は 2027/04/01 のように年/月/日で入力してください。",
                      "en": "{field} must be a date written year/month/day, such as 2027/04/01."},
@@ -243,7 +243,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "en": "{field}: that facility does not exist."},
     "unknown_duty": {"ja": "{field}は 11〜14, 21〜24, 31〜34, 41〜42 から1つ選んでください。",
                      "en": "{field} must be one of 11–14, 21–24, 31–34, 41–42."},
-    "unknown_position": {"ja": "{field}は一覧から選んでください。", "en": "Choose {field} from the list."},
+    "unknown_position": {"ja": "{field}は一覧から選んでください。", "en": "Choose the {field} from the list."},
     "unknown_decision": {"ja": "{field}は 承認・却下・差戻し のいずれかです。",
                          "en": "{field} must be approve, reject or return."},
     "comment_required": {"ja": "却下・差戻しには{field}を入力してください。",
@@ -309,7 +309,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "date_too_early": {"ja": "{field}は{min}以降の日付にしてください。", "en": "{field} must be on or after {min}."},
     "invalid_month": {"ja": "{field}は「2001-04」の形式（年-月）で入力してください。",
                       "en": "{field} must be a year and month such as 2001-04."},
-    "choose_from_list": {"ja": "{field}は一覧から選んでください。", "en": "Choose {field} from the list."},
+    "choose_from_list": {"ja": "{field}は一覧から選んでください。", "en": "Choose the {field} from the list."},
     "invalid_email": {"ja": "{field}の形式が正しくありません。", "en": "{field} is not a valid address."},
     "emails_differ": {"ja": "{field}が一致しません。", "en": "{field} does not match."},
     "passwords_differ": {"ja": "{field}が一致しません。", "en": "{field} does not match."},

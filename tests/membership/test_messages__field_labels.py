@@ -53,8 +53,8 @@ def test_labels_are_given_in_both_languages():
 def test_an_english_label_inside_a_sentence_is_not_capitalised_unless_it_is_a_name():
     from membership.messages import render
 
-    assert render("choose", "en", field="associations") == "Choose associations."
+    assert render("choose", "en", field="associations") == "Choose the associations."
     assert render("comment_required", "en", field="comment") == "A comment is required to reject or return."
-    assert render("choose", "en", field="login_id") == "Choose login ID."  # the acronym stays
+    assert render("choose", "en", field="login_id") == "Choose the login ID."  # the acronym stays
     assert render("invalid", "en", field="comment") == "Comment is not valid."  # at the start: as it is
     assert render("choose", "ja", field="associations") == "入会希望医師会を選択してください。"
