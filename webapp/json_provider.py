@@ -29,6 +29,16 @@ def _finite(text: str) -> float:
     return number
 
 
+def _no_twice(pairs: list) -> dict:
+    """An object naming a key twice ({"kind": "certification", "kind": "withdrawal"}): which one
+    the client meant is unknown, so it is refused rather than the last one silently winning."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        twice = next(k for i, (k, _) in enumerate(pairs) if any(k == other for other, _ in pairs[:i]))
+        raise ValueError(f"the key {twice!r} is given twice")
+    return found
+
+
 def strict_loads(data: str | bytes) -> t.Any:
     """JSON as RFC 8259 has it, refusing what would otherwise get past the parser and fail later:
     NaN and Infinity, numbers too large for a float, integers of more digits than Python reads
@@ -36,7 +46,7 @@ def strict_loads(data: str | bytes) -> t.Any:
     (json.JSONDecodeError), which Flask and webargs answer with 400."""
     text = data.decode("utf-8") if isinstance(data, bytes | bytearray) else data
     try:
-        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_no_twice)
     except json.JSONDecodeError:
         raise
     except (ValueError, RecursionError) as exc:

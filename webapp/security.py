@@ -210,6 +210,9 @@ def _refuse_wild_text():
     of it reaches the database (PostgreSQL's text cannot hold it). JSON bodies: strict_loads."""
     if fields.WILD_TEXT.search(request.path):
         raise ValidationFailed({"path": ("bad_character", {})})
+    if request.path.startswith("/api/") and not request.headers.get("Authorization") \
+            and request.path != "/api/v1/auth/token":
+        return  # a caller with no credentials is told that first (401), by the route's token check
     sources = [request.args] + ([request.form] if request.mimetype in (
         "application/x-www-form-urlencoded", "multipart/form-data") else [])
     for source in sources:

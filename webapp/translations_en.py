@@ -1519,4 +1519,5 @@ EN.update({
     "卒業 {month}（卒後{years}年）|1": "graduated {month} ({years} year since)",
     "判定表で判定できません（判定表の誤り）。事由は書類で確認してください。":
         "The decision table cannot decide (an error in it); check the reason on the documents.",
+    "このファイルを削除しますか？": "Delete this file?",
 })

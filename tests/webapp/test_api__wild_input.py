@@ -39,7 +39,8 @@ def test_wild_numbers_and_shapes_in_bodies_are_refused_as_bad_input(api, session
         assert r.status_code == 422 and "1件から1000件まで" in r.get_json()["error"]["fields"]["ids"], r.get_json()
     raw = {"Content-Type": "application/json"}
     for body in ('{"kind": "enrolment", "facility_id": 1e999}', '{"kind": "enrolment", "facility_id": NaN}',
-                 '{"login_id": ' + BIG_DIGITS + ', "password": "x"}', "[" * 5000 + "]" * 5000):
+                 '{"login_id": ' + BIG_DIGITS + ', "password": "x"}', "[" * 5000 + "]" * 5000,
+                 '{"kind": "certification", "kind": "withdrawal"}', '{"login_id": "a", "login_id": "b"}'):
         for url in ("/api/v1/applications", "/api/v1/auth/token"):
             r = client.post(url, data=body, headers=raw)
             assert r.status_code == 400, (url, body[:30])
@@ -102,6 +103,8 @@ def test_a_nul_or_a_lone_surrogate_is_refused_naming_the_field(api, app, session
             assert r.get_json()["error"]["code"] == "invalid", url
         r = anonymous.post("/login", data={"login_id": "a\u0000b", "password": "x"})
         assert r.status_code == 422  # the screens too
+        r = anonymous.get("/api/v1/audit-events?before=%00")  # no credentials: that is said first
+        assert r.status_code == 401 and r.get_json()["error"]["code"] == "unauthorized"
     r = staff.get("/api/v1/tasks?view=open")
     assert r.status_code == 200  # nothing left broken behind
 

@@ -5,6 +5,11 @@ document.addEventListener("submit", function (event) {
   var form = event.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
 });
+// A button of its own within a larger form (deleting one uploaded file) asks the same way.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("button[data-confirm]");
+  if (button && !window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
+});
 
 // A page that answers a form with errors: the summary of the errors takes the focus, so a screen
 // reader reads it and a keyboard user starts from it (its links lead to the fields).
