@@ -190,6 +190,8 @@ def test_the_postal_code_lookup_puts_the_town_before_what_is_typed_and_never_ove
     """A member on a phone types the code, taps the address box and types 番地 while the lookup
     runs: the town goes in front, whichever arrives first — the box was swapped, losing the 番地
     or putting it before the town (mobile audit). The app's own CSP applies (no axe)."""
+    from playwright.sync_api import expect
+
     from .browser import login
 
     _, base = live_server
@@ -201,9 +203,9 @@ def test_the_postal_code_lookup_puts_the_town_before_what_is_typed_and_never_ove
     page.fill("#postal_code", "１０００００１")
     page.click("#address")  # the code's change starts the lookup
     page.keyboard.type("1-1")
-    page.wait_for_function("document.querySelector('#prefecture').value === '東京都'")
-    page.wait_for_function("document.querySelector('#address').value.indexOf('千代田') >= 0")
-    assert page.input_value("#address") == "千代田区千代田1-1"
+    # (expect, not wait_for_function: the app's CSP refuses the eval a string predicate needs)
+    expect(page.locator("#prefecture")).to_have_value("東京都")
+    expect(page.locator("#address")).to_have_value("千代田区千代田1-1")
     assert page.input_value("#postal_code") == "100-0001"
     page.keyboard.type("-2")  # the cursor is still at the end
     assert page.input_value("#address") == "千代田区千代田1-1-2"
@@ -211,7 +213,7 @@ def test_the_postal_code_lookup_puts_the_town_before_what_is_typed_and_never_ove
     page.fill("#address", "文京区本駒込2-28-16")
     page.fill("#postal_code", "060-0001")
     page.click("#address")
-    page.wait_for_function("document.querySelector('#prefecture').value === '北海道'")
-    page.wait_for_selector("#postal-note:has-text('札幌市中央区北一条西')")
+    expect(page.locator("#prefecture")).to_have_value("北海道")
+    expect(page.locator("#postal-note")).to_contain_text("札幌市中央区北一条西")
     assert page.input_value("#address") == "文京区本駒込2-28-16"
     context.close()
