@@ -185,10 +185,8 @@ def untried(session: Session, key: str, xml: str) -> bool:
 def _elements(xml: str | bytes) -> dict[str, tuple[str, str, str]]:
     """{element id: (tag without its namespace, name, calledElement)} of a BPMN file; empty when it
     is not well-formed."""
-    try:
-        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml, parser=etree.XMLParser(
-            resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
+    root = validation.parse_or_none(xml)
+    if root is None:
         return {}
     return {n.get("id"): (etree.QName(n).localname, n.get("name") or "", n.get("calledElement") or "")
             for n in root.iter() if isinstance(n.tag, str) and n.get("id")}

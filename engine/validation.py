@@ -120,10 +120,8 @@ def _named(xml: str | bytes, found: list[Problem]) -> list[Problem]:
     """The problems with the names of the elements they are about."""
     if not any(p.element for p in found):
         return found
-    try:
-        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml,
-                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
+    root = parse_or_none(xml)
+    if root is None:
         return found
     names = {node.get("id"): node.get("name") for node in root.iter() if node.get("id") and node.get("name")}
     return [replace(p, name=names.get(p.element, "")) if p.element else p for p in found]
@@ -295,13 +293,21 @@ START_NAMES = frozenset({"application_id", "applicant_user_id"})
 DECISION_NAMES = frozenset({"decision", "comment", "decided_by"})
 
 
+def parse_or_none(xml: str | bytes):
+    """The root of a BPMN or DMN file (no entities resolved, nothing fetched), or None when it is not
+    well-formed XML: for the checks that only read a file whose problems are said elsewhere."""
+    try:
+        return etree.fromstring(xml.encode() if isinstance(xml, str) else xml,
+                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
+
+
 def names_set(xml: str | bytes) -> set[str]:
     """The names a BPMN or DMN file gives values to: service tasks' result variables,
     multi-instance items, and a decision table's outputs."""
-    try:
-        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml,
-                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
+    root = parse_or_none(xml)
+    if root is None:
         return set()
     found = {n.get("resultVariable") for n in root.iterfind(".//spiffworkflow:serviceTaskOperator", NS)}
     for tag in ("inputDataItem", "outputDataItem"):
@@ -325,10 +331,8 @@ def _names_read(text: str) -> set[str]:
 def decision_reads(xml: str | bytes) -> set[str]:
     """The names a decision table's input expressions read (what a business rule task calling it
     must have given values to)."""
-    try:
-        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml,
-                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
+    root = parse_or_none(xml)
+    if root is None:
         return set()
     found: set[str] = set()
     for node in root.iter():
@@ -343,10 +347,8 @@ def unknown_names(xml: str | bytes, known: set[str], decisions=None) -> list[Pro
     decision, not a service task or decision table of this file or of any deployed one (`known`).
     A misspelt variable (`desicion`) or a duration without its quotes (R30/P1D) passes the syntax
     check and fails at run time: the designer confirms it before deploying (designs.risks)."""
-    try:
-        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml,
-                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
+    root = parse_or_none(xml)
+    if root is None:
         return []
     if "omg.org/spec/DMN/" in (etree.QName(root).namespace or ""):
         return []

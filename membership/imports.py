@@ -208,11 +208,9 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
             "postal_code": take("郵便番号", lambda v: fields.postal_code(v) if (v or "").strip() else ""),
             "address": take("住所", _address),
         }
-        prefecture = (item["address"] or ("", ""))[0]
-        if item["postal_code"] and prefecture and "住所" not in errors:  # as the profile checks them
-            known = postal.prefecture_of(item["postal_code"])
-            if known and known != prefecture:
-                errors["住所"] = ("postal_prefecture_mismatch", {"code": item["postal_code"], "known": known})
+        if "住所" not in errors and (  # as the profile checks them
+                wrong := postal.mismatch(item["postal_code"] or "", (item["address"] or ("", ""))[0])):
+            errors["住所"] = wrong
         fields.life_order({"生年月日": item["birth_date"], "入会日": item["since"], "医籍登録日": item["registry_date"],
                            "卒業年月": item["graduated_on"]}, errors, "生年月日",
                           {"入会日": fields.MIN_AGE, "医籍登録日": fields.MIN_AGE, "卒業年月": 18},

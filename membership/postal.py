@@ -28,6 +28,14 @@ def prefecture_of(code: str) -> str | None:
     return found[0] if found else None
 
 
+def mismatch(code: str, prefecture: str) -> tuple[str, dict] | None:
+    """The error (message key, params) when a postal code Japan Post lists names another
+    prefecture; None when they agree or the code is not listed (a large office's own code is taken
+    as typed)."""
+    known = prefecture_of(code) if code and prefecture else None
+    return ("postal_prefecture_mismatch", {"code": code, "known": known}) if known and known != prefecture else None
+
+
 def lookup(raw) -> dict:
     """{postal_code, prefecture, address} for a postal code. Raises FieldError (bad or unknown code).
 

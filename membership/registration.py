@@ -89,12 +89,9 @@ def validate_profile(session: Session, data: dict, physician_id: int | None = No
                                                      "grad_completed_on": fields.MIN_AGE,
                                                      "doctorate_on": fields.MIN_AGE},
                       in_order=("graduated_on", "registry_date"))
-    if clean.get("postal_code") and clean.get("prefecture") and not {"postal_code", "prefecture"} & errors.keys():
-        # a code Japan Post lists names its prefecture (one it does not list — a large office's own —
-        # is taken as typed)
-        known = postal.prefecture_of(clean["postal_code"])
-        if known and known != clean["prefecture"]:
-            errors["prefecture"] = ("postal_prefecture_mismatch", {"code": clean["postal_code"], "known": known})
+    if not {"postal_code", "prefecture"} & errors.keys() and (
+            wrong := postal.mismatch(clean.get("postal_code", ""), clean.get("prefecture", ""))):
+        errors["prefecture"] = wrong
     number = clean.get("registry_number")
     if number and session.scalar(sa.select(Physician.id).where(
             Physician.registry_number == number, Physician.id != (physician_id or 0))):

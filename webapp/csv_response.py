@@ -31,11 +31,11 @@ def safe_cell(value):
 CSV_KINDS = ("csv-utf8", "csv-cp932")
 
 
-def export_kind(raw: str | None, default: str = "csv-utf8", pdf: bool = True) -> str:
-    """The file format a download asks for (`format`): a CSV kind or "pdf". Raises
-    ValidationFailed naming `format` for anything else (it becomes part of the file's name)."""
-    kind = raw or default
-    if kind not in (*CSV_KINDS, *(("pdf",) if pdf else ())):
+def export_kind(raw: str | None) -> str:
+    """The file format a download asks for (`format`, UTF-8 CSV when none): a CSV kind or "pdf".
+    Raises ValidationFailed naming `format` for anything else (it becomes part of the file's name)."""
+    kind = raw or "csv-utf8"
+    if kind not in (*CSV_KINDS, "pdf"):
         raise ValidationFailed.one("format", "choose_from_list")
     return kind
 

@@ -10,7 +10,7 @@ from membership import documents, fee_reductions, withdrawals
 from membership.errors import ValidationFailed
 
 from .. import db
-from ..csv_response import csv_response
+from ..csv_response import CSV_KINDS, csv_response
 from ..i18n import field_errors, translate
 from ..security import actor, holds_members_required, roles_required
 
@@ -65,7 +65,7 @@ def candidates():
               "卒業後の年数": "" if r["years_since_graduation"] is None else r["years_since_graduation"],
               "減免事由": "、".join(fee_reductions.REASONS.get(x, x) for x in r["reasons"])} for r in rows]
     kind = request.args.get("format", "")
-    if kind in ("csv-utf8", "csv-cp932"):
+    if kind in CSV_KINDS:
         return csv_response(table, COLUMNS, "fee-reduction-candidates", kind)
     if kind == "pdf":
         lines = tuple(f"{fee_reductions.REASONS[k]}: {n}名" for k, n in counts.items() if n)
