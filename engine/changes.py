@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from . import validation
+
 #: the diagram's layout (shapes, edges, bounds): moving a box changes no behaviour
 _LAYOUT_NAMESPACES = ("http://www.omg.org/spec/BPMN/20100524/DI", "http://www.omg.org/spec/DD/20100524/DC",
                       "http://www.omg.org/spec/DD/20100524/DI", "https://www.omg.org/spec/DMN/20191111/DMNDI/",
@@ -29,8 +31,7 @@ _QUOTE, _MOST = 60, 4
 
 
 def _parse(xml: str):
-    return etree.fromstring(xml.encode(), parser=etree.XMLParser(resolve_entities=False, no_network=True,
-                                                                 remove_blank_text=True))
+    return validation.parse(xml, strip_blank=True)
 
 
 def _is_layout(element) -> bool:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from membership import certifications
 from membership.models import CreditEntry
 
-from . import decisions
+from . import decisions, validation
 from .deploy import latest
 
 #: at most this many combinations are tried (the tables here need a few dozen)
@@ -142,7 +142,7 @@ def _eligibility(session: Session, before, after) -> list[Impact]:
 def _inputs(xml: str) -> list[tuple[str, str, str]]:
     """(variable, label, typeRef) of the table's inputs, in order."""
     try:
-        root = etree.fromstring(xml.encode())
+        root = validation.parse(xml)
     except etree.XMLSyntaxError:
         return []
     out = []
@@ -158,7 +158,7 @@ def _values(inputs: list[tuple[str, str, str]], xmls: list[str]) -> dict[str, li
     """The values to try for each input: what the cells of every table name in its column."""
     found: dict[str, set] = {variable: set() for variable, _l, _t in inputs}
     for xml in xmls:
-        root = etree.fromstring(xml.encode())
+        root = validation.parse(xml)
         table = root.find(".//{*}decisionTable")
         if table is None:
             continue

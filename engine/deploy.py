@@ -21,6 +21,7 @@ from membership.errors import Conflict, ValidationFailed
 from membership.fields import parse_id
 from membership.models import UserAccount
 
+from . import validation
 from .models import NOTE_MAX, ProcessDefinition, ProcessInstance
 from .validation import CheckedFile, InvalidDefinition, Problem, check_bpmn, kind_of, problems_of
 
@@ -36,8 +37,7 @@ def _canonical(xml: str) -> bytes | None:
     """The XML as canonical XML without the whitespace between elements: the same for a file
     re-indented, its attributes reordered or its namespace prefixes' declarations moved."""
     try:
-        parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
-        return etree.tostring(etree.fromstring(xml.encode(), parser=parser), method="c14n")
+        return etree.tostring(validation.parse(xml, strip_blank=True), method="c14n")
     except (etree.XMLSyntaxError, ValueError):
         return None
 

@@ -1181,8 +1181,7 @@ def _mail_applicant(session: Session, app: Application, template: str, **context
     first_open = next((p for p in app.parts if p.status in UNDECIDED_PART), None)
     shown = [labels["in_review"] if p is first_open and p.status == PartStatus.PENDING
              else labels.get(p.status, p.status) for p in app.parts]
-    mail.send(session, address, template, lang=lang, name=name, parts=app.parts, labels=labels, part_labels=shown,
-              **context)
+    mail.send(session, address, template, lang=lang, name=name, parts=app.parts, part_labels=shown, **context)
 
 
 def died(app: Application) -> bool:

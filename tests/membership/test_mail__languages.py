@@ -26,7 +26,8 @@ def _context():
     association = SimpleNamespace(name="中央区東支部")
     application = SimpleNamespace(payload={"title": "研修会"}, kind="enrolment")
     part = SimpleNamespace(layer=4, association=association, status="in_review", application=application)
-    return {"name": "日医 花子", "parts": [part], "labels": STATUS_LABELS_EN, "association": "中央区東支部",
+    return {"name": "日医 花子", "parts": [part], "part_labels": [STATUS_LABELS_EN["in_review"]],
+            "association": "中央区東支部",
             "comment": "", "link": "https://example.jp/x", "hours": 24, "logins": ["hanako01"], "login_id": "hanako01",
             "application_id": 7, "body": "…", "system": "Lifelong education", "number": "LL-1",
             "valid_from": "2024/04/01", "valid_until": "2027/03/31", "missing": [], "title": "研修会",

@@ -198,7 +198,7 @@ def token_required(view):
             return response
         if registration.pending_step(account):
             return error_response(403, "setup_required", message("setup_required"))
-        g.actor = Actor.of(account)
+        g.actor, g.token = Actor.of(account), credentials.strip()
         if "lang" not in request.args and "Accept-Language" not in request.headers and account.lang in LANGS:
             g.lang = account.lang  # a request that names no language is answered in the account's
         return view(*args, **kwargs)

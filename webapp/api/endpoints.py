@@ -61,7 +61,7 @@ def issue_token(body):
                              "password change ends them all.")
 @blp.response(204)
 def revoke_token():
-    accounts.revoke_token(db.session(), request.headers["Authorization"].strip().partition(" ")[2].strip())
+    accounts.revoke_token(db.session(), g.token)
     db.commit()
     return Response(status=204)
 
