@@ -8,6 +8,7 @@ API can say what is wrong in the user's language.
 from __future__ import annotations
 
 import ast
+import codecs
 import inspect
 import re
 from dataclasses import dataclass, field, replace
@@ -291,6 +292,39 @@ def _owner(node) -> str | None:
 #: decision on a user task adds (engine.tasks.complete_task)
 START_NAMES = frozenset({"application_id", "applicant_user_id"})
 DECISION_NAMES = frozenset({"decision", "comment", "decided_by"})
+
+
+#: an XML declaration's encoding, read from the file's first bytes
+_DECLARED = re.compile(rb"""\A\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
+#: what Japanese Windows tools mean by "Shift_JIS": Microsoft's superset (①, ㈱, NEC's and IBM's kanji)
+_AS_WRITTEN = {"shift_jis": "cp932", "shift_jisx0213": "cp932"}
+#: the IANA names of that superset, which Python's codecs do not know
+_ALIASES = {"windows-31j": "cp932", "x-sjis": "cp932", "cswindows31j": "cp932"}
+
+
+class UnreadableText(ValueError):
+    """A file whose bytes are not text in UTF-8 or in the encoding its XML declaration names."""
+
+
+def text_of(data: bytes) -> str:
+    """The text of an uploaded BPMN or DMN file: UTF-8 (with or without a BOM), UTF-16 with its BOM, or
+    the encoding its XML declaration names (Shift_JIS, EUC-JP from older Japanese tools). A file
+    that is not UTF-8 is re-declared as UTF-8, as it is kept from then on."""
+    try:
+        if data.startswith(codecs.BOM_UTF8):
+            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = data.decode("utf-16")
+        else:
+            found = _DECLARED.match(data)
+            declared = found.group(1).decode("ascii").lower() if found else "utf-8"
+            codec = codecs.lookup(_ALIASES.get(declared, declared)).name
+            text = data.decode(_AS_WRITTEN.get(codec, codec))
+            if codec == "utf-8":
+                return text
+    except (LookupError, UnicodeError) as exc:
+        raise UnreadableText(str(exc)) from exc
+    return re.sub(r"""\A(\s*<\?xml[^>]*?\sencoding\s*=\s*)["'][^"']*["']""", r'\1"UTF-8"', text, count=1)
 
 
 def parse(xml: str | bytes, *, strip_blank: bool = False):

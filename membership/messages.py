@@ -492,6 +492,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "en": "Another change happened at the same time; try again."},
     # process validation (engine/validation.py): each names the BPMN element it is about
     "bpmn.too_large": {"ja": "BPMNファイルが大きすぎます（{limit} MBまで）。", "en": "The BPMN file is too large (at most {limit} MB)."},
+    "bpmn.encoding": {"ja": "ファイルの文字コードを読めません。UTF-8 で保存するか、XML宣言に文字コード（Shift_JIS など）を書いてください。",
+                      "en": "The file's character encoding cannot be read: save it as UTF-8, or name its encoding "
+                            "(Shift_JIS, for instance) in the XML declaration."},
     "bpmn.xml": {"ja": "XMLとして読めません（{line}行{column}列目。詳細: {detail}）",
                  "en": "Not well-formed XML (line {line}, column {column}: {detail})"},
     "bpmn.script_task": {"ja": "スクリプトタスクは使えません。サービスタスクを使ってください。",

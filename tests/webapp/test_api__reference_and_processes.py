@@ -100,6 +100,15 @@ def test_designers_deploy_new_versions_and_bad_bpmn_is_422(api):
                         data=xml.replace('id="application.open_part"', 'id="shell.run"'),
                         content_type="application/xml")
     assert bad.status_code == 422 and "shell.run" in bad.get_json()["error"]["fields"]["bpmn"]
+    unreadable = designer.post("/api/v1/process-definitions/layer_review/versions", content_type="application/xml",
+                               data=xml.replace("事務局の審査", "窓口の審査").encode("cp932"))
+    assert unreadable.status_code == 422 and unreadable.get_json()["error"]["problems"][0]["code"] == "encoding"
+    sjis = xml.replace('encoding="UTF-8"', 'encoding="Shift_JIS"').replace("事務局の審査", "窓口の審査")
+    r = designer.post("/api/v1/process-definitions/layer_review/versions", data=sjis.encode("cp932"),
+                      content_type="application/xml")
+    assert r.status_code == 201 and r.get_json()["version"] == before + 2
+    latest = designer.get("/api/v1/process-definitions/layer_review/versions/latest").get_data(as_text=True)
+    assert "窓口の審査" in latest and 'encoding="UTF-8"' in latest
     member = api("sapporohanako")
     assert member.post("/api/v1/process-definitions/layer_review/versions", data=xml,
                        content_type="application/xml").status_code == 403

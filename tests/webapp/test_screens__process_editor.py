@@ -158,7 +158,13 @@ def test_a_process_file_is_read_in_as_the_draft_with_the_same_checks(app, sessio
     r = send(enrolment, 1)  # another process's file
     assert "このファイルは読み込めません" in r.get_data(as_text=True) and "enrolment" in r.get_data(as_text=True)
     assert "読込の審査" in _config(client.get("/designer/processes/layer_review/edit"))["xml"]  # kept
-    r = send(REVIEW.replace('value="review_decision"', 'value="no_such_form"').encode(), 1)  # saved, problems and all
+    r = send(REVIEW.replace('name="事務局の審査"', 'name="読込の審査"').encode("cp932"), 1)  # UTF-8 bytes expected
+    assert "文字コードを読めません" in r.get_data(as_text=True)
+    sjis = REVIEW.replace('encoding="UTF-8"', 'encoding="Shift_JIS"').replace('name="事務局の審査"', 'name="①の審査"')
+    r = send(sjis.encode("cp932"), 1)  # a desktop tool's Shift_JIS file: read in, kept as UTF-8
+    assert "ファイルを下書きとして読み込みました" in r.get_data(as_text=True)
+    assert '"①の審査"' in _config(client.get("/designer/processes/layer_review/edit"))["xml"]
+    r = send(REVIEW.replace('value="review_decision"', 'value="no_such_form"').encode(), 2)  # saved, problems and all
     assert "問題があります" in r.get_data(as_text=True)
     assert deploy.latest(session, "layer_review").xml == REVIEW  # nothing deployed
 

@@ -508,7 +508,10 @@ def list_definitions():
 def deploy_version(key):
     if g.actor.role not in ("designer", "admin"):
         raise Forbidden()
-    xml = request.get_data(as_text=True)
+    try:
+        xml = validation.text_of(request.get_data())
+    except validation.UnreadableText:
+        return _invalid([validation.Problem(None, "bpmn.encoding")])
     try:
         found = designs.check(db.session(), key, xml)
         if found:

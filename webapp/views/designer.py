@@ -206,9 +206,10 @@ def import_draft(key):
         problem = message("file_too_large", field="file", max=f"{MAX_IMPORT_BYTES // (1024 * 1024)}MB")
     else:
         try:
-            xml = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            problem = message("invalid", field="file")
+            xml = validation.text_of(data)
+        except validation.UnreadableText:
+            problem = translate("このファイルは読み込めません（下書きはそのままです）。") + " " + \
+                validation.Problem(None, "bpmn.encoding").render(current_lang())
     if problem is None:
         # a file that is not XML, or is another process's, would only replace the draft with
         # something the editor cannot show or must not deploy here: refused, the draft kept
