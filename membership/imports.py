@@ -33,6 +33,7 @@ from .models import (
     MembershipEvent,
     MembershipGroup,
     Physician,
+    UserAccount,
 )
 from .statuses import MembershipStatus
 
@@ -254,6 +255,8 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
             clean.remove(item)
             problems.append({"line": item["line"], "errors": {"医籍登録番号": (
                 "import_pending_application", {"application_id": pending[physician.id]})}})
+    if not jma:
+        _outside_the_line(session, actor, known, clean, problems)
     if jma:
         # JMA's members belong to a prefecture (SPEC §1: only layers 3 and 4 may be skipped): a row
         # for a physician no prefecture holds yet would make a chain with a hole, which the
@@ -327,6 +330,32 @@ def _same_person(physician: Physician, item: dict) -> bool:
     return (physician.birth_date is not None and physician.birth_date == item["birth_date"]
             and fields.bare_kana(physician.family_kana) == fields.bare_kana(item["family_kana"])
             and fields.bare_kana(physician.given_kana) == fields.bare_kana(item["given_kana"]))
+
+
+def _outside_the_line(session: Session, actor: Actor, known: dict[str, Physician], clean: list[dict],
+                      problems: list[dict]) -> None:
+    """Refuse the rows of physicians the office's line does not hold: an active member of another
+    line (another district, another prefecture), or a physician who registered in person. An import
+    makes its rows the office's members, and so shows it their data and lets it act for them — told
+    to nobody. They are asked for by an enrolment (filed for them), which they are told of and every
+    layer reviews (decision 0053). An import may still extend a chain of its own line (the city's
+    members, imported by the prefecture), add again its own, or take a ledger-only physician with no
+    membership and no login."""
+    ids = [p.id for p in known.values()]
+    if not ids:
+        return
+    layer = associations.layer_of(session, actor.association_id)
+    held = set(_chains_here(session, actor.association_id, layer, ids)) | set(session.scalars(
+        sa.select(Membership.physician_id).where(Membership.association_id == actor.association_id,
+                                                 Membership.physician_id.in_(ids))))
+    elsewhere = set(session.scalars(sa.select(Membership.physician_id).where(
+        Membership.physician_id.in_(ids), Membership.status == MembershipStatus.ACTIVE)))
+    elsewhere |= set(session.scalars(sa.select(UserAccount.physician_id).where(UserAccount.physician_id.in_(ids))))
+    for item in list(clean):
+        physician = known.get(item["registry_number"])
+        if physician is not None and physician.id in elsewhere and physician.id not in held:
+            clean.remove(item)
+            problems.append({"line": item["line"], "errors": {"医籍登録番号": ("import_known_elsewhere", {})}})
 
 
 def _chains_here(session: Session, association_id: int, layer: int, physician_ids: list[int]) -> dict:

@@ -667,6 +667,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "registry_identity_mismatch": {
         "ja": "{field}: この番号で登録されている医師と、フリガナ・生年月日が一致しません。",
         "en": "{field}: the physician registered with this number has another kana name or birth date."},
+    "import_known_elsewhere": {
+        "ja": "{field}: この医師は取込みでは加えられません（他の医師会の会員か、ご本人が利用登録済みです）。入会届を代理で作成して"
+              "ください（ご本人にも通知され、各医師会が審査します）。",
+        "en": "{field}: this physician cannot be added by an import (a member of another association, or registered "
+              "in person); file an enrolment for them instead (they are told, and each association reviews it)."},
     "import_pending_application": {
         "ja": "{field}: この医師は申請（申請番号{application_id}）によってこの医師会に入会する途中です（審査中、または異動の"
               "日を待っています）。取込みではなく、その申請で入会させてください。",

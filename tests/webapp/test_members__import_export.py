@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from membership.errors import ValidationFailed
-from membership.models import Membership, Physician, UserAccount
+from membership.models import MemberCategory, Membership, MembershipEvent, Physician, UserAccount
 
 from ..helpers import login_client as login
 
@@ -234,11 +234,15 @@ def test_the_export_has_what_fee_collection_needs_and_imports_elsewhere(app, ses
     second = by_registry[home.registry_number]
     assert (second["送付先"], second["送付先郵便番号"], second["送付先住所"], second["送付停止"]) == (
         "自宅", "060-0042", "北海道札幌市中央区大通西1", "停止")
-    # another office checks the same file for import: every row is good
-    check = login(app, "staff@otaru").post("/members/import", data={
+    # an office of the same line checks the same file for import: every row is good
+    check = login(app, "staff@sapporo").post("/members/import", data={
         "action": "check", "file": (io.BytesIO(export.get_data()), "members.csv")}, content_type="multipart/form-data")
     assert len(rows) == 3 and check.status_code == 200 and 'id="good-rows">2<' in text(check)
     assert 'id="bad-rows">0<' in text(check)
+    # another line's office may not take chuoeast's current members by import (decision 0053)
+    other = login(app, "staff@otaru").post("/members/import", data={
+        "action": "check", "file": (io.BytesIO(export.get_data()), "members.csv")}, content_type="multipart/form-data")
+    assert 'id="good-rows">0<' in text(other) and text(other).count("入会届を代理で作成") == 2
 
 
 def actor_chuoeast(session):
@@ -265,8 +269,10 @@ def test_an_import_cannot_claim_a_registered_physician_by_number_alone(app, sess
                        physician.given_kana, "1970-01-01", "男", "", "A-1", "2024-04-01"]])
     r = bunkyo.post("/members/import", data={"action": "import", "file": (io.BytesIO(same), "m.csv")},
                     content_type="multipart/form-data")
-    assert r.status_code == 302  # the same person, as registered: now also bunkyo's member
-    assert bunkyo.get(f"/members/{physician.id}").status_code == 200
+    # the same person, as registered — but a member of another line, who registered in person: an
+    # import would hand bunkyo their data, told to nobody; an enrolment filed for them is the way
+    assert r.status_code == 422 and "入会届を代理で作成" in text(r)
+    assert bunkyo.get(f"/members/{physician.id}").status_code == 404
 
 
 def test_a_check_names_the_lines_of_the_file_and_passes_over_excels_empty_rows(session):
@@ -384,9 +390,27 @@ def test_jma_imports_only_members_of_a_prefecture_and_a_city_fills_the_bottom_of
     # two groups, a city's alone in one: JMA joins the one its prefecture holds
     (b,) = numbers(1)
     other = [b, "二群", "花子", "ニグン", "ハナコ", "1972-01-01", "女", ""]
-    imports.import_members(session, actor_for(session, "staff@sapporo"), csv_bytes([[*other, "A-1", "2001-04-01"]]))
     imports.import_members(session, actor_for(session, "staff@bunkyo"), csv_bytes([[*other, "A-1", "2001-04-01"]]))
     imports.import_members(session, actor_for(session, "staff@tokyo"), csv_bytes([[*other, "A", "2001-04-01"]]))
+    # another line's import may not add them (decision 0053); a membership there of a group of its
+    # own (as an enrolment to 札幌市医師会 would make it) is a second group
+    sapporo = actor_for(session, "staff@sapporo")
+    with pytest.raises(ValidationFailed) as refused:
+        imports.import_members(session, sapporo, csv_bytes([[*other, "A-1", "2001-04-01"]]))
+    assert refused.value.problems[0]["errors"] == {"医籍登録番号": ("import_known_elsewhere", {})}
+    physician = session.scalar(sa.select(Physician).where(Physician.registry_number == b))
+    second = MembershipGroup(physician_id=physician.id)
+    session.add(second)
+    session.flush()
+    category = session.scalar(sa.select(MemberCategory.id).where(
+        MemberCategory.association_id == sapporo.association_id, MemberCategory.code == "A-1"))
+    session.add(Membership(group_id=second.id, physician_id=physician.id, association_id=sapporo.association_id,
+                           layer=3, since=dt.date(2001, 4, 1), status="active", category_id=category))
+    session.flush()
+    session.add(MembershipEvent(membership_id=session.scalar(sa.select(sa.func.max(Membership.id))),
+                                physician_id=physician.id, association_id=sapporo.association_id, kind="joined",
+                                on_date=dt.date(2001, 4, 1)))
+    session.flush()
     assert imports.import_members(session, jma, csv_bytes([[*other, "A1", "2001-04-01"]])) == 1
     held = {m.association.code: m.group_id for m in session.scalars(sa.select(Membership).join(Physician).where(
         Physician.registry_number == b))}
@@ -467,10 +491,13 @@ def test_an_import_leaves_a_pending_enrolment_to_its_review_and_an_approval_neve
         "import_pending_application", {"application_id": app.id})}}]
     with pytest.raises(ValidationFailed):
         imports.import_members(session, chuoeast, csv_bytes([row]))
-    # another office's import is not this review's business
-    assert imports.import_members(session, actor_for(session, "staff@bunkyo"), csv_bytes([row])) == 1
+    # another office's import is not this review's business (it is refused for its own reason: the
+    # physician registered in person, and is asked for by an enrolment)
+    _clean, problems = imports.check(session, actor_for(session, "staff@bunkyo"), csv_bytes([row]))
+    assert problems == [{"line": 2, "errors": {"医籍登録番号": ("import_known_elsewhere", {})}}]
     # a membership of chuoeast that got in all the same (the import's check blinded): the approval is refused
     monkeypatch.setattr(imports, "joining", lambda *args: {})
+    monkeypatch.setattr(imports, "_outside_the_line", lambda *args: None)
     assert imports.import_members(session, chuoeast, csv_bytes([row])) == 1
     monkeypatch.undo()
     chuoeast_id = chuoeast.association_id
