@@ -792,6 +792,7 @@ def digest(session: Session, association_id: int, since: dt.datetime, now: dt.da
 
     def row(t):
         return {"application_id": t.application_id, "applicant_name": t.applicant_name, "name": t.name,
+                "kind": applications.KIND_LABELS.get(t.application_kind, ""), "task_id": t.id,
                 "due": t.due_at.strftime("%Y/%m/%d") if t.due_at else "—"}
 
     return {"new": [row(t) for t in new], "overdue": [row(t) for t in overdue]}

@@ -160,7 +160,8 @@ def daily_digest() -> int:
             if not found["new"] and not found["overdue"] and not changed:
                 continue
             note = mail.send(s, association.email, "inbox_digest", association=association.name, day=today,
-                             link=base + "/inbox", changed=changed, changes_link=base + "/members/changes", **found)
+                             link=base + "/inbox", site=base, changed=changed, changes_link=base + "/members/changes",
+                             **found)
             audit.record(s, None, "digest.sent", "association", association.id, day=today,
                          new=len(found["new"]), overdue=len(found["overdue"]), changed=changed)
             queued.append(note)

@@ -40,7 +40,12 @@ def test_the_request_answers_before_the_run_is_worked_and_the_page_follows_it(ap
     run_id = int(r.headers["Location"].rsplit("/", 1)[1])
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "一括承認を開始しました" in page and "待機中" in page
-    assert client.get(f"/inbox/bulk/{run_id}/progress").status_code == 200  # still running: keep asking
+    # one short sentence is the live region, outside what is redrawn; the controls keep the focus (ids)
+    assert 'id="bulk-live" class="visually-hidden" role="status">待機中: 処理済み 0 / 2' in page
+    assert "aria-live" not in page and 'id="bulk-cancel"' in page and 'id="bulk-refresh"' in page
+    polled = client.get(f"/inbox/bulk/{run_id}/progress", headers={"HX-Request": "true"})
+    assert polled.status_code == 200  # still running: keep asking
+    assert '<p id="bulk-live" hx-swap-oob="innerHTML">' in polled.get_data(as_text=True)
 
     gate.set()
     deadline = time.monotonic() + 30

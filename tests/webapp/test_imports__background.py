@@ -127,6 +127,7 @@ def test_a_run_whose_job_was_lost_is_queued_again_by_the_beat_and_its_page_says_
     client = login(app, "staff@otaru")
     page = text(client.get(f"/imports/{run.id}"))
     assert "待機中" in page and f'hx-get="/imports/{run.id}/progress"' in page and "import-stalled" not in page
+    assert 'id="import-live" class="visually-hidden" role="status">待機中' in page and "aria-live" not in page
     assert client.get(f"/imports/{run.id}/progress").status_code == 200  # keep asking
     run.updated_at = utcnow() - import_runs.STALE_AFTER - dt.timedelta(seconds=1)
     session.flush()

@@ -571,6 +571,8 @@ def test_the_daily_digest_mails_each_office_once_with_new_and_overdue_tasks(app,
     assert "審査タスクのお知らせ" in mails[0].subject and "期限超過" in body and "/inbox" in body
     assert f"{business_day:%Y/%m/%d}" in mails[0].subject  # the day as the screens write it
     assert f"申請番号 {office['apps'][1]}" in body.split("期限超過")[1]  # the overdue one is listed there
+    # each line says what the application is (every task is 事務局の審査) and links to its task
+    assert f"・入会届 申請番号 {office['apps'][1]} " in body and f"/tasks/{t2}\n" in body
     # no digest on a day the office is closed (a Sunday): what arrives meanwhile is new in the next
     sunday = business_day + dt.timedelta(days=6 - business_day.weekday())
     monkeypatch.setattr(jobs, "today_jst", lambda: sunday)
@@ -930,6 +932,9 @@ def test_the_task_page_links_to_its_sections_and_to_the_decision_only_when_it_ca
 
     assert nav(t2) == ["app-title", "documents-title", "notes-title", "assign-title", "decision-title", "diagram-title"]
     assert "decision-title" not in nav(t1)
+    # the decision posts to the page's own address, without the fragment the page was reached by: after
+    # a note (…#notes-title) a refused decision opened at the notes, its error summary out of sight
+    assert f'<form method="post" action="/tasks/{t2}" class="form" novalidate>' in text(client.get(f"/tasks/{t2}"))
 
 
 def test_the_list_narrows_to_the_tasks_one_staff_member_holds(app, session, office, api):

@@ -18,6 +18,11 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector(".error-summary") || document.querySelector(".flash-error");
   if (summary) {
     if (!summary.hasAttribute("tabindex")) { summary.setAttribute("tabindex", "-1"); }
+    // a form sent from an address with a fragment (…#notes-title) comes back with it, and the
+    // browser would scroll to that section, the summary and its focus out of sight
+    if (location.hash && summary.classList.contains("error-summary")) {
+      history.replaceState(null, "", location.pathname + location.search);
+    }
     summary.focus();
   }
 });
@@ -39,7 +44,8 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".field-error[id]").forEach(function (error) {
     var box = error.closest(".field, fieldset, .document-target");
     if (!box) { return; }
-    box.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (control) {
+    // (the "show the password" box beside a password is no entry of its own: never marked invalid)
+    box.querySelectorAll("input:not([type=hidden]):not([data-shows]), select, textarea").forEach(function (control) {
       control.setAttribute("aria-invalid", "true");
       var ids = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
       if (ids.indexOf(error.id) < 0) {
@@ -49,8 +55,9 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
   document.querySelectorAll(".error-summary a[href^='#']").forEach(function (link) {
-    if (document.getElementById(link.getAttribute("href").slice(1))) { return; }
-    var target = document.querySelector("main [aria-invalid=true][id]") ||
+    var id = link.getAttribute("href").slice(1);
+    if (document.getElementById(id)) { return; }
+    var target = document.getElementById("field-" + id) || document.querySelector("main [aria-invalid=true][id]") ||
       document.querySelector("main form.form fieldset[id], main form.form .field[id]");
     if (target) { link.setAttribute("href", "#" + target.id); }
   });
