@@ -778,9 +778,28 @@ def return_part(session: Session, actor: Actor, part_id: int, comment: str = "")
     _decide(part, actor, PartStatus.RETURNED, comment)
     transition(part.application, ApplicationStatus.RETURNED, APPLICATION_TRANSITIONS)
     audit.record(session, actor, "part.return", "application_part", part.id, comment=comment or "")
-    _mail_applicant(session, part.application, f"{part.application.kind}_returned",
-                    association=part.association.name, comment=comment)
+    app = part.application
+    office = _filing_office(session, app)
+    _mail_applicant(session, app, f"{app.kind}_returned", association=part.association.name, comment=comment,
+                    **({"filer": office.name} if office is not None else {}))
+    if office is not None and office.email:
+        # the office that filed it for the member (a paper form, a death reported by the family)
+        # amends it on the member's page (利用規約 §5-5): it is told, as the member is
+        mail.send(session, office.email, "returned_to_filer", to_office=office.name,
+                  association=part.association.name, kind=KIND_LABELS.get(app.kind, app.kind), application_id=app.id,
+                  applicant=app.physician.full_name, physician_id=app.physician_id, comment=comment, late=died(app))
     return True
+
+
+def _filing_office(session: Session, app: Application) -> Association | None:
+    """The association whose secretariat filed the application for its member, if one did."""
+    if app.physician_id is None or app.filed_by_user_id in (None, app.applicant_user_id):
+        return None
+    with session.no_autoflush:
+        filer = session.get(UserAccount, app.filed_by_user_id)
+        if filer is None or filer.role != "secretariat" or filer.association_id is None:
+            return None
+        return session.get(Association, filer.association_id)
 
 
 def finish(session: Session, actor: Actor, application_id: int) -> bool:

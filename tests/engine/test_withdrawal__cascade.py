@@ -104,6 +104,38 @@ def test_a_withdrawal_for_death_writes_to_the_family_and_ends_the_certificate_re
     assert "これまでのご協力" not in done.body
 
 
+def test_a_return_of_what_an_office_filed_tells_the_office_and_asks_nothing_of_the_family(session):
+    """A death reported by the family, filed by the office and returned by a layer above: the office
+    that filed it is mailed (it amends it on the member's page); the family is told the office will
+    see to it — not to amend it in the late member's My Page."""
+    from membership.models import Notification
+
+    member, group_id = full_member(session)
+    login = session.get(UserAccount, member.user_id).login_id
+    app = withdraw(session, staff(session, "chuoeast"), group_id, "sapporo", reason="death", on_behalf_of=login)
+    tasks.complete_task(session, staff(session, "sapporo"), open_task_for(session, staff(session, "sapporo"),
+                                                                          app.id).id, "approve")
+    tasks.complete_task(session, staff(session, "hokkaido"), open_task_for(session, staff(session, "hokkaido"),
+                                                                           app.id).id, "return", "死亡日を確認")
+
+    def latest(address):
+        return session.scalars(sa.select(Notification).where(Notification.to_address == address)
+                               .order_by(Notification.id.desc())).first()
+
+    family = latest(app.physician.email)
+    assert family.subject == "【MAMIS】退会届が差し戻されました" and "中央区東支部が修正して再提出します" in family.body
+    assert "マイページ" not in family.body and family.body.startswith(f"故 {app.physician.full_name} 様 ご遺族様")
+    office = latest(session.scalar(sa.select(Association.email).where(Association.code == "chuoeast")))
+    assert office.subject == f"【MAMIS】代理で作成した退会届が差し戻されました（申請番号 {app.id}）"
+    assert "死亡日を確認" in office.body and f"/members/{app.physician_id}" in office.body
+    # a member's own filing, returned, tells only the member, as before
+    other, other_group = full_member(session)
+    own = withdraw(session, other, other_group, "jma")
+    tasks.complete_task(session, staff(session, "jma"), open_task_for(session, staff(session, "jma"), own.id).id,
+                        "return", "日付")
+    assert "マイページから申請内容を修正し" in latest(own.physician.email).body
+
+
 @pytest.mark.parametrize("rejecting", ["sapporo", "hokkaido", "jma"])
 def test_a_rejection_at_any_layer_leaves_the_member_as_before(session, rejecting):
     member, group_id = full_member(session)
