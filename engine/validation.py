@@ -216,6 +216,7 @@ _PARSER_PROBLEMS = (
     (re.compile(r"No start event found"), "bpmn.no_start"),
     (re.compile(r"Unknown Time Specification|Time Specification Error"), "bpmn.timer_spec"),
     (re.compile(r"(?i)must contain an end event"), "bpmn.subprocess_end"),
+    (re.compile(r"(?i)outgoing sequence flow without condition"), "bpmn.flow_without_condition"),
 )
 
 

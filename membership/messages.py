@@ -601,6 +601,9 @@ MESSAGES: dict[str, dict[str, str]] = {
               "引用符で囲んだ式で書きます。",
         "en": "The timer's value cannot be read. Write it as a quoted expression: a duration \"P5D\", a date-time "
               "\"2027-04-01T09:00:00+09:00\", a cycle \"R3/PT1H\"."},
+    "bpmn.flow_without_condition": {
+        "ja": "ゲートウェイから出るこのフローに条件式がありません。条件式を書くか、ゲートウェイの既定のフロー（default）にしてください。",
+        "en": "This flow out of a gateway has no condition: write one, or make it the gateway's default flow."},
     "bpmn.subprocess_end": {"ja": "サブプロセスには終了イベントが必要です。", "en": "A subprocess needs an end event."},
     "bpmn.other": {"ja": "{detail}", "en": "{detail}"},
     "date_in_future": {"ja": "{field}は明日以降の日付にしてください。", "en": "{field} must be after today."},

@@ -40,6 +40,8 @@ def test_the_library_lists_versions_with_their_instances_and_downloads(app, sess
     assert got.status_code == 200 and "医師会の審査（新）" in got.get_data(as_text=True)
     assert f'enrolment-v{v2.version}.bpmn' in got.headers["Content-Disposition"]
     assert client.get("/designer/processes/enrolment/versions/999.bpmn").status_code == 404
+    table = client.get("/designer/processes/fee_reduction_candidates/versions/1.bpmn")  # a decision table
+    assert 'filename="fee_reduction_candidates-v1.dmn"' in table.headers["Content-Disposition"]
     # members and secretariats do not see it
     assert login(app, "staff@chuoeast").get("/designer/processes").status_code == 403
     assert login(app, "admin001").get("/designer/processes").status_code == 200

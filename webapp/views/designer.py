@@ -65,7 +65,7 @@ def download(key, version):
     if definition is None:
         abort(404)
     return Response(definition.xml, mimetype="application/xml", headers={
-        "Content-Disposition": f'attachment; filename="{key}-v{version}.bpmn"'})
+        "Content-Disposition": f'attachment; filename="{key}-v{version}.{validation.kind_of(definition.xml)}"'})
 
 
 @bp.route("/incidents")
