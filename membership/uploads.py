@@ -134,10 +134,17 @@ def _store(session: Session, actor: Actor, association_id: int, count: int, file
     if content_type is None:
         # a phone's photo (HEIC, WebP) is the likeliest refused file: say what to do with it
         raise ValidationFailed.one("file", "file_type_photo" if phone_photo(data[:16]) else "file_type")
+    digest, name = hashlib.sha256(data).hexdigest(), clean_filename(filename, content_type)
+    same = session.scalar(sa.select(Document).where(
+        Document.association_id == association_id, Document.sha256 == digest, Document.size == len(data),
+        Document.filename == name, Document.kind == kind,
+        *(getattr(Document, column) == value for column, value in owner.items())).limit(1))
+    if same is not None:
+        return same  # the same file sent twice as the same document (a double click): kept once
     stored = _write(session, root, data)
     doc = Document(association_id=association_id, uploaded_by_user_id=actor.user_id or None,
-                   filename=clean_filename(filename, content_type), stored_name=stored, content_type=content_type,
-                   size=len(data), sha256=hashlib.sha256(data).hexdigest(), kind=kind, **owner)
+                   filename=name, stored_name=stored, content_type=content_type,
+                   size=len(data), sha256=digest, kind=kind, **owner)
     session.add(doc)
     session.flush()
     audit.record(session, actor, "document.upload", "document", doc.id, association_id=association_id,
@@ -146,7 +153,11 @@ def _store(session: Session, actor: Actor, association_id: int, count: int, file
 
 
 def remove_from_draft(session: Session, actor: Actor, draft: ApplicationDraft, document_id: int, root: Path) -> None:
-    doc = session.scalar(sa.select(Document).where(Document.id == document_id, Document.draft_id == draft.id))
+    """Delete one file of the draft. Raises NotFound when it is not there — deleted meanwhile by a
+    second click, which waits for the first (the draft's lock) and then finds it gone."""
+    drafts.lock(session, draft)
+    doc = session.scalar(sa.select(Document).where(Document.id == document_id, Document.draft_id == draft.id)
+                         .execution_options(populate_existing=True))
     if doc is None:
         raise NotFound()
     session.delete(doc)

@@ -1520,4 +1520,5 @@ EN.update({
     "判定表で判定できません（判定表の誤り）。事由は書類で確認してください。":
         "The decision table cannot decide (an error in it); check the reason on the documents.",
     "このファイルを削除しますか？": "Delete this file?",
+    "このファイルはすでに削除されています。": "That file was deleted already.",
 })

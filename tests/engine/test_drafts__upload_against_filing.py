@@ -99,8 +99,9 @@ def test_two_uploads_to_one_draft_keep_to_the_limit(app, db_engine, monkeypatch)
         with Session(db_engine, expire_on_commit=False) as s:
             draft = s.get(ApplicationDraft, draft_id)
             try:
-                for name in ("a.pdf", "b.pdf"):
-                    uploads.add_to_draft(s, member, draft, "chuoeast", name, io.BytesIO(PDF), tmp_path)
+                for name in ("a.pdf", "b.pdf"):  # (four files: the same file as the same document is kept once)
+                    data = PDF + f"% {name} {threading.get_ident()}".encode()
+                    uploads.add_to_draft(s, member, draft, "chuoeast", name, io.BytesIO(data), tmp_path)
                 s.commit()
                 results.append("stored")
             except ValidationFailed:
@@ -111,3 +112,47 @@ def test_two_uploads_to_one_draft_keep_to_the_limit(app, db_engine, monkeypatch)
     assert sorted(results) == ["refused", "stored"]
     with Session(db_engine) as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(Document).where(Document.draft_id == draft_id)) == 2
+
+
+def test_one_file_deleted_twice_at_once_is_deleted_once_and_the_same_file_twice_is_kept_once(app, db_engine):
+    """A double click on 削除: the second waits for the first (the draft's lock) and finds the file
+    gone — one deletion in the audit trail, not two. A double click on upload keeps one document."""
+    from membership.errors import NotFound
+    from membership.models import AuditEvent
+
+    tmp_path = Path(app.config["UPLOAD_DIR"])
+    with Session(db_engine, expire_on_commit=False) as s:
+        member = new_member(s, "udl")
+        s.commit()
+        draft_id = _draft(s, member)
+        draft = s.get(ApplicationDraft, draft_id)
+        first = uploads.add_to_draft(s, member, draft, "chuoeast", "a.pdf", io.BytesIO(PDF), tmp_path)
+        again = uploads.add_to_draft(s, member, draft, "chuoeast", "a.pdf", io.BytesIO(PDF), tmp_path)
+        s.commit()
+        assert again.id == first.id and len(uploads.of_draft(s, draft)) == 1
+        # the same bytes under another name are another document (a scan sent as two papers)
+        other = uploads.add_to_draft(s, member, draft, "chuoeast", "b.pdf", io.BytesIO(PDF), tmp_path)
+        s.commit()
+        assert other.id != first.id
+        uploads.remove_from_draft(s, member, draft, other.id, tmp_path)
+        s.commit()
+        doc_id = first.id
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def delete():
+        barrier.wait()
+        with Session(db_engine, expire_on_commit=False) as s:
+            try:
+                uploads.remove_from_draft(s, member, s.get(ApplicationDraft, draft_id), doc_id, tmp_path)
+                s.commit()
+                results.append("deleted")
+            except NotFound:
+                s.rollback()
+                results.append("gone")
+
+    at_once(delete, delete, timeout=10)
+    assert sorted(results) == ["deleted", "gone"]
+    with Session(db_engine) as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "document.delete", AuditEvent.object_id == doc_id)) == 1

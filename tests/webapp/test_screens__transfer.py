@@ -224,6 +224,8 @@ def test_documents_for_the_associations_concerned_go_with_the_transfer(app, sess
     doomed = session.scalar(sa.select(Document.id).where(Document.filename == "退会届.pdf",
                                                         Document.uploaded_by_user_id == member.user_id))
     assert client.post(f"/apply/transfer/documents/{doomed}/delete").status_code == 302
+    again = client.post(f"/apply/transfer/documents/{doomed}/delete", follow_redirects=True)  # a second click
+    assert again.status_code == 200 and "このファイルはすでに削除されています" in text(again)
     # 一時保存 on the confirm page keeps the files; resumed, the confirm page lists them
     r = _confirm(client, "save_draft")
     assert r.headers["Location"].endswith("/mypage/")

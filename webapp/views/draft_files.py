@@ -83,7 +83,12 @@ def delete_document(key: str, document_id: int, back_to: str):
     current = current_draft(key)
     if current is None:
         abort(404)
-    uploads.remove_from_draft(db.session(), actor(), current, document_id, upload_root())
+    try:
+        uploads.remove_from_draft(db.session(), actor(), current, document_id, upload_root())
+    except NotFound:  # deleted already (a second click), or never this draft's
+        db.rollback()
+        flash(translate("このファイルはすでに削除されています。"), "warning")
+        return redirect(back_to + "#documents")
     db.commit()
     flash(translate("ファイルを削除しました。"), "success")
     return redirect(back_to + "#documents")
