@@ -53,7 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAIL_FROM="noreply@mamis.example.jp",
         # the support desk shown on the contact page (お問合せ); each is shown only when set
         SUPPORT_NAME="", SUPPORT_EMAIL="", SUPPORT_TEL="", SUPPORT_HOURS="",
-        BASE_URL="http://127.0.0.1:5000",  # for links in mails sent by background jobs
+        BASE_URL=None,  # for links in mails sent by background jobs; required in production
         OUTBOX_DIR=str(PROJECT_ROOT / "instance" / "outbox"),
         # uploaded documents: outside the web root (webapp/static), under random names
         UPLOAD_DIR=str(PROJECT_ROOT / "instance" / "uploads"),
@@ -87,6 +87,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         if production:
             raise RuntimeError("MAMIS_SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = "development-only-not-secret"  # noqa: S105  (never in production)
+    if not app.config["BASE_URL"]:
+        if production:  # the worker and the beat would mail links to 127.0.0.1, silently
+            raise RuntimeError("MAMIS_BASE_URL must be set in production (the address users reach the app at)")
+        app.config["BASE_URL"] = "http://127.0.0.1:5000"
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = production
     # Links in mails built during a request (password reset, registration, email check) take the

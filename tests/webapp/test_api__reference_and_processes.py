@@ -138,8 +138,11 @@ def test_production_needs_a_secret_and_sets_secure_cookies(monkeypatch):
 
     monkeypatch.delenv("MAMIS_SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError):
-        create_app({"ENV_NAME": "production"})
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 32})
+        create_app({"ENV_NAME": "production", "BASE_URL": "https://mamis.example.jp"})
+    monkeypatch.delenv("MAMIS_BASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="MAMIS_BASE_URL"):  # mailed links would point at 127.0.0.1
+        create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 32})
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 32, "BASE_URL": "https://mamis.example.jp"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert create_app({"SECRET_KEY": "x"}).config["SESSION_COOKIE_SECURE"] is False
 
@@ -158,6 +161,7 @@ def test_production_serves_only_its_own_host_so_mailed_links_cannot_be_pointed_e
     served = client.get("/about/joint-use", headers={"Host": "mamis.example.jp"})
     assert served.status_code == 200 and served.headers["Strict-Transport-Security"] == "max-age=31536000"
     listed = create_app({"ENV_NAME": "production", "SECRET_KEY": "s" * 32, "TRUSTED_HOSTS": "a.example, b.example",
+                         "BASE_URL": "https://a.example",
                          "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}", "EMBEDDED_BEAT": False})
     assert listed.config["TRUSTED_HOSTS"] == ["a.example", "b.example"]
     assert create_app({"SECRET_KEY": "x"}).config.get("TRUSTED_HOSTS") is None  # development: any host
