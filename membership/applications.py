@@ -12,7 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from . import audit, fields, mail, members
+from . import audit, fields, mail, members, notifications
 from .actors import Actor
 from .associations import get_by_codes, get_facility, holds_members, offered_children
 from .db import is_postgresql
@@ -714,9 +714,26 @@ def approve_part(session: Session, actor: Actor, part_id: int, comment: str = ""
     if part.action == PartAction.JOIN and part.application.kind == "enrolment":
         activate_membership(session, actor, part)  # a transfer's joins wait for its effective date
     audit.record(session, actor, "part.approve", "application_part", part.id, comment=comment or "")
-    _mail_applicant(session, part.application, f"{part.application.kind}_part_approved",
-                    association=part.association.name)
+    _held_back(session, part.application, _mail_applicant(session, part.application,
+                                                          f"{part.application.kind}_part_approved",
+                                                          association=part.association.name))
     return True
+
+
+#: the last part's mail of each application decided in this transaction (`_held_back`)
+_LAST_PART_MAIL = "mamis_last_part_mail"
+
+
+def _held_back(session: Session, app: Application, note) -> None:
+    """Remember a part's mail: if it was the last part and the application's final word follows in
+    the same step (its finish), that mail replaces this one — one mail for one event."""
+    session.info.setdefault(_LAST_PART_MAIL, {})[app.id] = note
+
+
+def _final_word(session: Session, app: Application) -> None:
+    """The application is decided now: the last part's mail queued in this step is taken back (the
+    final mail lists every part's decision too)."""
+    notifications.unqueue(session, session.info.get(_LAST_PART_MAIL, {}).pop(app.id, None))
 
 
 def reject_part(session: Session, actor: Actor, part_id: int, comment: str = "") -> bool:
@@ -755,8 +772,9 @@ def decline_part(session: Session, actor: Actor, part_id: int, comment: str = ""
     part = _part(session, part_id)
     _decide(part, actor, PartStatus.REJECTED, comment)
     audit.record(session, actor, "part.decline", "application_part", part.id, comment=comment or "")
-    _mail_applicant(session, part.application, f"{part.application.kind}_part_declined",
-                    association=part.association.name, comment=comment)
+    _held_back(session, part.application, _mail_applicant(session, part.application,
+                                                          f"{part.application.kind}_part_declined",
+                                                          association=part.association.name, comment=comment))
     return True
 
 
@@ -768,6 +786,7 @@ def finish_each(session: Session, actor: Actor, application_id: int) -> str:
     transition(app, ApplicationStatus.APPROVED if approved else ApplicationStatus.REJECTED, APPLICATION_TRANSITIONS)
     app.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     audit.record(session, actor, "application.finish", "application", app.id, status=app.status)
+    _final_word(session, app)
     _mail_applicant(session, app, f"{app.kind}_decided")
     return app.status
 
@@ -809,6 +828,7 @@ def finish(session: Session, actor: Actor, application_id: int) -> bool:
     app.decided_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     audit.record(session, actor, "application.approve", "application", app.id)
     if app.kind == "enrolment":  # the last word of an enrolment: done, with the JMA number it brought
+        _final_word(session, app)
         joined_jma = any(p.layer == 1 and p.action == PartAction.JOIN for p in app.parts)
         _mail_applicant(session, app, "enrolment_done", application_id=app.id,
                         jma_member_id=app.physician.jma_member_id if joined_jma and app.physician else None)
@@ -1185,7 +1205,7 @@ def applicant_contact(session: Session, app: Application) -> tuple[str, str]:
     return app.physician.full_name, account.email if account else ""
 
 
-def _mail_applicant(session: Session, app: Application, template: str, **context) -> None:
+def _mail_applicant(session: Session, app: Application, template: str, **context):
     """Mail the applicant (membership/mail_templates/<template>.txt) with the parts' statuses, in the
     language the application was filed in (its payload's `lang`, set only for English: no read of
     the account in the steps that mail)."""
@@ -1200,7 +1220,8 @@ def _mail_applicant(session: Session, app: Application, template: str, **context
     first_open = next((p for p in app.parts if p.status in UNDECIDED_PART), None)
     shown = [labels["in_review"] if p is first_open and p.status == PartStatus.PENDING
              else labels.get(p.status, p.status) for p in app.parts]
-    mail.send(session, address, template, lang=lang, name=name, parts=app.parts, part_labels=shown, **context)
+    return mail.send(session, address, template, lang=lang, name=name, parts=app.parts, part_labels=shown,
+                     **context)
 
 
 def died(app: Application) -> bool:

@@ -27,6 +27,19 @@ def queue(session: Session, to_address: str, subject: str, body: str, lang: str 
     return note
 
 
+def unqueue(session: Session, note: Notification | None) -> None:
+    """Take back a mail queued in this transaction (a later step of it says the same, and more)."""
+    if note is None:
+        return
+    pending = session.info.get(PENDING_KEY, [])
+    if note in pending:
+        pending.remove(note)
+    if note in session.new:
+        session.expunge(note)
+    elif note.id is not None:
+        session.delete(note)
+
+
 def take_pending(session: Session) -> list[int]:
     """The ids of the mails queued since the last call; call it after the commit (the ids exist then)."""
     return [note.id for note in session.info.pop(PENDING_KEY, []) if note.id is not None]

@@ -264,3 +264,9 @@ def test_the_last_approval_of_an_enrolment_tells_the_member_it_is_done_with_the_
     done = session.scalars(sa.select(Notification).where(Notification.to_address == account.email,
                                                          Notification.subject.like("%入会の手続きが完了しました%"))).all()
     assert len(done) == 1 and number and number in done[0].body
+    # one mail for the last approval: the final one, which lists every layer's approval (not also
+    # "日本医師会が入会を承認しました" beside it)
+    approvals = session.scalars(sa.select(Notification.subject).where(
+        Notification.to_address == account.email, Notification.subject.like("%入会を承認しました%"))).all()
+    assert len(approvals) == 3 and not any("日本医師会" in s for s in approvals), approvals
+    assert "日本医師会: 承認" in done[0].body

@@ -65,6 +65,13 @@ def test_apply_review_and_candidates(app, session, monkeypatch):
         page = text(login(app, f"staff@{code}").get(f"/tasks/{task.id}"))
         assert "会費減免申請" in page and "傷病・療養（療養中）" in page
         tasks.complete_task(session, staff, task.id, "approve")
+    from membership.models import Notification
+
+    told = session.scalars(sa.select(Notification.subject).where(
+        Notification.to_address == session.get(Physician, member.physician_id).email,
+        Notification.subject.like("%会費減免%")).order_by(Notification.id)).all()
+    # the receipt, otaru's approval, then one mail for the last approval: the decision (not both)
+    assert len(told) == 3 and told[0].endswith("受け付けました") and "終わりました" in told[-1], told
     own = text(client.get(f"/mypage/applications/{app_id}"))
     assert "承認" in own and "会費減免申請" in own and "傷病・療養（療養中）" in own
     assert "fee_reduction" not in own and "入会希望年月日" not in own  # its own details, not an enrolment's
