@@ -1214,6 +1214,7 @@ def _mail_applicant(session: Session, app: Application, template: str, **context
     if died(app):  # filed for a member who died: the mails reach the family, and say so
         context.setdefault("late", True)
     context.setdefault("desired", f"{app.desired_date:%Y/%m/%d}" if app.desired_date else "")
+    context.setdefault("application_id", app.id)  # what a member quotes when they call the office
     labels = PART_LABELS_EN if lang == "en" else PART_LABELS
     # as the application's page lists the parts: the first one undecided is under review (at the
     # receipt its review is about to open), the ones after it not reached yet

@@ -72,6 +72,9 @@ def test_apply_review_and_candidates(app, session, monkeypatch):
         Notification.subject.like("%会費減免%")).order_by(Notification.id)).all()
     # the receipt, otaru's approval, then one mail for the last approval: the decision (not both)
     assert len(told) == 3 and told[0].endswith("受け付けました") and "終わりました" in told[-1], told
+    receipt = session.scalars(sa.select(Notification.body).where(Notification.subject == told[0])
+                              .order_by(Notification.id.desc())).first()
+    assert f"（申請番号 {app_id}）" in receipt  # what the member quotes when they call the office
     own = text(client.get(f"/mypage/applications/{app_id}"))
     assert "承認" in own and "会費減免申請" in own and "傷病・療養（療養中）" in own
     assert "fee_reduction" not in own and "入会希望年月日" not in own  # its own details, not an enrolment's
