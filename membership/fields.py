@@ -290,7 +290,7 @@ def _western(text: str) -> str:
     try:
         value = dt.date(western, int(month), int(day))
     except ValueError:
-        raise FieldError("invalid_date") from None
+        raise FieldError("no_such_date", value=text) from None
     begins, next_era = ERA_SPANS[first]
     if not begins <= value < next_era:
         raise FieldError("invalid_date")
@@ -316,9 +316,12 @@ def date(raw, optional: bool = False, past: bool = True) -> dt.date | None:
             raise FieldError("required")
         try:
             y, m, d = (int(p) for p in cleaned.split("-"))
-            value = dt.date(y, m, d)
         except (ValueError, OverflowError):  # OverflowError: a year past a C long
             raise FieldError("invalid_date") from None
+        try:
+            value = dt.date(y, m, d)
+        except (ValueError, OverflowError):  # written as a date, but no day has it (13月, 2月30日)
+            raise FieldError("no_such_date", value=f"{y}/{m}/{d}") from None
     if value.year < 1900:  # a real date, but not one this system holds: said as a range, not a format
         raise FieldError("date_too_early", min="1900/01/01")
     if value.year > LAST_YEAR:  # 9999-12-31 typed as "no end": a day after it does not exist

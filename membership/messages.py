@@ -207,6 +207,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "invalid": {"ja": "{field}の形式が正しくありません。", "en": "{field} is not valid."},
     "invalid_date": {"ja": "{field}は 2027/04/01 のように年/月/日で入力してください。",
                      "en": "{field} must be a date written year/month/day, such as 2027/04/01."},
+    "no_such_date": {"ja": "{field}の「{value}」という日付はありません（月は1〜12、日はその月の日数まで）。",
+                     "en": "{field}: there is no such day as {value} (months run 1–12, days to the month's last)."},
     "before_membership_start": {"ja": "{field}は会員資格の開始日（{date}）より後の日付を入力してください。",
                                 "en": "{field} must be after the day the membership begins ({date})."},
     "before_lower_layers": {"ja": "{field}は下位の医師会の入会日（{date}）以降の日付を入力してください。"

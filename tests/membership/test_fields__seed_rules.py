@@ -119,7 +119,7 @@ INVALID = [
     (fields.phone, "090-1234-56789", "phone_rule"),  # 12 digits
     (lambda v: fields.phone(v, optional=False), "", "required"),
     (fields.date, "", "required"),
-    (fields.date, "1970-02-30", "invalid_date"),
+    (fields.date, "1970-02-30", "no_such_date"),
     (fields.date, "昭和45年", "invalid_date"),
     # two days ahead and next year but one: still ahead if the run crosses midnight (or New Year) in Japan
     (fields.date, (fields.today_jst() + dt.timedelta(days=2)).isoformat(), "date_not_past"),
@@ -199,7 +199,7 @@ def test_a_wareki_date_its_era_did_not_have_is_refused(raw):
     """昭和70年 or 平成元年1月7日 (still 昭和64年) is a typing slip: refused, not read as some year."""
     with pytest.raises(FieldError) as refused:
         fields.date(raw)
-    assert refused.value.key == "invalid_date"
+    assert refused.value.key == ("no_such_date" if raw == "S45.2.30" else "invalid_date")
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -239,3 +239,17 @@ def test_the_dates_of_one_life_are_checked_against_each_other():
     errors = {"birth": ("invalid_date", {})}  # a field already wrong is not judged again
     fields.life_order({"birth": today}, errors, "birth", {})
     assert errors == {"birth": ("invalid_date", {})}
+
+
+def test_a_date_written_right_that_no_day_has_is_said_so_with_what_was_typed():
+    """1980/13/01 is not a format slip: the message names the value, not the pattern to follow."""
+    with pytest.raises(FieldError) as refused:
+        fields.date("1980/13/01")
+    assert refused.value.key == "no_such_date" and refused.value.params == {"value": "1980/13/1"}
+    from membership import messages
+
+    said = messages.render("no_such_date", "ja", field="生年月日", value="1980/13/1")
+    assert "「1980/13/1」という日付はありません" in said
+    with pytest.raises(FieldError) as refused:
+        fields.date("1980年4月一日")
+    assert refused.value.key == "invalid_date"
