@@ -163,6 +163,9 @@ def _problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=No
                             name=node.get("name"))
     for tag in ("timeDuration", "timeDate", "timeCycle"):
         for node in root.iterfind(f".//bpmn:{tag}", NS):
+            if _BARE_ISO.fullmatch((node.text or "").strip()):  # as Camunda writes it: quotes needed
+                problems.append(Problem(_owner(node), "bpmn.timer_spec"))
+                continue
             before = len(problems)
             _expression(node.text or "", _owner(node), "bpmn.timer", problems)
             if len(problems) == before and not _timer_literal_reads(tag, node.text or ""):
@@ -428,6 +431,11 @@ def _expression(text: str, element: str | None, key: str, problems: list[Problem
                                                **_why(exc)}))
 
 
+#: an ISO 8601 duration, cycle or date-time written without quotes
+_BARE_ISO = re.compile(r"(?i)(R\d*/)?P[\dT][\dYMWDTHS.,]*"
+                       r"|(R\d*/)?\d{4}-\d{2}-\d{2}(T[\d:.]+)?(Z|[+-]\d{2}:?\d{2})?(/\S+)?")
+
+
 def _timer_literal_reads(tag: str, text: str) -> bool:
     """Whether a timer written as a quoted literal ("P5D") is one SpiffWorkflow can read as its
     kind (a duration, a date-time, a cycle); any other expression is computed as the process runs,
@@ -435,7 +443,9 @@ def _timer_literal_reads(tag: str, text: str) -> bool:
     try:
         value = ast.literal_eval(text.strip())
     except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return True
+        # P5D or R3/PT1H unquoted (as a Camunda designer writes it) reads as a name, or a division
+        # of names, that no process has: said now, with how to write it, not when the timer starts
+        return _BARE_ISO.fullmatch(text.strip()) is None
     if not isinstance(value, str):  # a number or a list is never a timer's value
         return False
     try:

@@ -91,6 +91,10 @@ def test_a_refused_expression_says_why_in_the_designers_language(condition, ja, 
     ("timeDate", '"2027-02-30"', False), ("timeDate", '"next monday"', False),
     ("timeCycle", '"R3/PT1H"', True), ("timeCycle", '"R/2027-04-01T09:00:00+09:00/P1D"', True),
     ("timeCycle", '"R3/soon"', False), ("timeCycle", '"R30/" + escalate_at + "/P1D"', True),
+    # written as Camunda writes them, unquoted: never names or divisions of names
+    ("timeDuration", "P5D", False), ("timeDuration", "PT1H30M", False), ("timeCycle", "R3/PT1H", False),
+    ("timeDate", "2027-04-01T09:00:00+09:00", False), ("timeCycle", "R/2027-04-01T09:00:00+09:00/P1D", False),
+    ("timeDuration", "Period_days", True),
 ])
 def test_a_quoted_timer_value_is_read_as_its_kind_when_saved_and_an_expression_when_it_runs(tag, text, reads):
     """A literal is checked at once (it would fail only when an application reaches the timer);
