@@ -716,7 +716,9 @@ def approve_part(session: Session, actor: Actor, part_id: int, comment: str = ""
     audit.record(session, actor, "part.approve", "application_part", part.id, comment=comment or "")
     _held_back(session, part.application, _mail_applicant(session, part.application,
                                                           f"{part.application.kind}_part_approved",
-                                                          association=part.association.name))
+                                                          association=part.association.name,
+                                                          all_approved=all(p.status == PartStatus.APPROVED
+                                                                           for p in part.application.parts)))
     return True
 
 

@@ -70,6 +70,13 @@ def test_within_the_prefecture_only_the_district_changes_and_jma_records_it(sess
     work(session, app, [("chuoeast", "approve"), ("kitaku", "approve")])
     session.refresh(app)
     assert app.status == "approved" and active(session, member) == ["chuoeast", "sapporo", "hokkaido", "jma"]
+    from membership.models import Notification
+
+    last = session.scalars(sa.select(Notification).where(Notification.to_address == app.physician.email)
+                           .order_by(Notification.id.desc())).first()
+    # the last approval says it is all approved, and the day it happens; each part says what it does
+    assert "関係するすべての医師会の承認がそろいました" in last.body and f"{app.desired_date:%Y/%m/%d}付で" in last.body
+    assert "中央区東支部（退会）: 承認" in last.body and "北区支部（入会）: 承認" in last.body
     # approved, waiting for its date: the receiving office still sees the member, as 入会予定（異動）
     assert members.can_see(session, kitaku, member.physician_id)
     assert listed("upcoming") and not listed("applying") and listed("")
