@@ -1217,6 +1217,13 @@ def _mail_applicant(session: Session, app: Application, template: str, **context
         context.setdefault("late", True)
     context.setdefault("desired", f"{app.desired_date:%Y/%m/%d}" if app.desired_date else "")
     context.setdefault("application_id", app.id)  # what a member quotes when they call the office
+    if app.physician_id is not None and app.parts:
+        # whom to ask: the office nearest the member among those applied to (the mail itself is
+        # sent from an address no one reads)
+        with session.no_autoflush:
+            office = app.parts[0].association
+        if office.tel or office.email:
+            context.setdefault("contact", {"name": office.name, "tel": office.tel, "email": office.email})
     labels = PART_LABELS_EN if lang == "en" else PART_LABELS
     # as the application's page lists the parts: the first one undecided is under review (at the
     # receipt its review is about to open), the ones after it not reached yet

@@ -75,6 +75,7 @@ def test_apply_review_and_candidates(app, session, monkeypatch):
     receipt = session.scalars(sa.select(Notification.body).where(Notification.subject == told[0])
                               .order_by(Notification.id.desc())).first()
     assert f"（申請番号 {app_id}）" in receipt  # what the member quotes when they call the office
+    assert "お問い合わせ先: 小樽市医師会 事務局（" in receipt and "office@otaru.example.jp）" in receipt  # and whom
     own = text(client.get(f"/mypage/applications/{app_id}"))
     assert "承認" in own and "会費減免申請" in own and "傷病・療養（療養中）" in own
     assert "fee_reduction" not in own and "入会希望年月日" not in own  # its own details, not an enrolment's
