@@ -1521,4 +1521,5 @@ EN.update({
         "The decision table cannot decide (an error in it); check the reason on the documents.",
     "このファイルを削除しますか？": "Delete this file?",
     "このファイルはすでに削除されています。": "That file was deleted already.",
+    "条件をクリア": "Clear the filter",
 })

@@ -113,6 +113,12 @@ def test_inbox_screen_filters_and_saved_filters_per_user(app, session, office):
     page = text(client.get("/inbox"))
     assert "上田さん" in page and "applicant=" in page
     assert "上田さん" not in text(login(app, "staff@sapporo").get("/inbox"))
+    # the bare list (the menu, 「タスク一覧へ戻る」) is the list as it was left; 条件をクリア starts afresh
+    client.get("/inbox?applicant=ウエダ")
+    kept = text(client.get("/inbox"))
+    assert "ウエダ" in kept and "アオキ" not in kept and 'id="clear-filter" href="/inbox?view=open"' in kept
+    cleared = text(client.get("/inbox?view=open"))
+    assert "アオキ" in cleared and 'id="clear-filter"' not in cleared and "アオキ" in text(client.get("/inbox"))
     # a refused name is said beside its field, with the list it was saving still on screen
     r = client.post("/inbox/filters", data={"filter_name": "上" * 61, "applicant": "ウエダ", "view": "open"})
     assert r.status_code == 422 and 'id="error-filter_name"' in text(r) and f'value="{"上" * 61}"' in text(r)

@@ -58,6 +58,10 @@ VIEW_LABELS = {"open": "未処理（すべて）", "mine": "自分が担当", "u
 @bp.route("/inbox")
 @roles_required("secretariat")
 def index():
+    # the bare list (the menu's タスク一覧, 「タスク一覧へ戻る」) is the list as it was left, filters
+    # and all, as Camunda Tasklist keeps its filter; a view's tab or 条件をクリア starts afresh
+    if not request.args and session.get("inbox_args"):
+        return _inbox_page(session["inbox_args"])
     return _inbox_page(request.args)
 
 
