@@ -1522,4 +1522,7 @@ EN.update({
     "このファイルを削除しますか？": "Delete this file?",
     "このファイルはすでに削除されています。": "That file was deleted already.",
     "条件をクリア": "Clear the filter",
+    "この医師は貴会の会員ではないため、代理で退会届を作成できません（入会の申請中であれば、その申請を審査してください）。":
+        "This physician is not a member of your association, so you cannot file a withdrawal for them (if they "
+        "are applying to join, review that application).",
 })

@@ -254,6 +254,18 @@ def test_a_secretariat_files_a_withdrawal_for_a_deceased_member(app, session):
     assert "ご自身が申請者（または代理で申請した）の申請は承認できません" in text(staff.get(f"/tasks/{city_task.id}"))
     other_office = login(app, "staff@otaru")
     assert other_office.post(f"/apply/withdrawal/for/{physician_id}").status_code == 404  # not its member
+    # filed: the form says why no second one can be, naming the application
+    staff.post(f"/apply/withdrawal/for/{physician_id}")
+    again = text(staff.get("/apply/withdrawal/form"))
+    assert 'id="change-pending"' in again and f"申請番号 {filed.id}" in again
+    # an applicant to the office, not yet its member: no withdrawal to file for them, so no button
+    from ..conftest import new_member
+    from ..helpers import file_enrolment
+
+    applicant = file_enrolment(session, new_member(session, prefix="wdx"))
+    session.flush()
+    page = text(login(app, "staff@chuoeast").get(f"/members/{applicant.physician_id}"))
+    assert "入会届を代理で作成する" in page and "退会届を代理で作成する" not in page
 
 
 def test_the_withdrawal_and_transfer_screens_speak_english_too(app, session):

@@ -23,6 +23,7 @@ from membership import (
     messages,
     profiles,
     registration,
+    withdrawals,
 )
 from membership.errors import Conflict, ValidationFailed
 from membership.reference import PREFECTURES
@@ -124,6 +125,9 @@ def detail(physician_id):
                            left_on=members.left_on(s, actor(), physician_id),
                            credentials_refusal=registration.credentials_refusal(s, actor(), physician_id, account),
                            can_act=members.can_act_for(s, actor(), physician_id),
+                           # a withdrawal for the member only where the office holds a membership of theirs
+                           withdrawable=actor().is_secretariat and bool(
+                               withdrawals.groups_of(s, physician_id, actor())),
                            memberships=held, attendee_only=not held and not filed,
                            history=members.profile_history(s, actor(), physician_id), form=ConfirmForm(),
                            applications=filed, task_of=tasks.latest_for(s, actor(), [a.id for a in filed]),

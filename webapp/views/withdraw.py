@@ -86,7 +86,9 @@ def form():
             session[KEY] = body
             return redirect(url_for("withdraw.confirm"))
     errors = {**form_.first_errors(), **errors}
-    return render_template("withdraw/form.html", form=form_, groups=groups, errors=errors,
+    physician_id = acting.physician_id(FOR)
+    pending = withdrawals.pending_by_group(db.session(), groups, physician_id) if groups else {}
+    return render_template("withdraw/form.html", form=form_, groups=groups, errors=errors, pending=pending,
                            reasons=withdrawals.REASONS, acting=acting.acting_for(FOR)), (422 if errors else 200)
 
 
