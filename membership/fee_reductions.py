@@ -105,6 +105,10 @@ def check(session: Session, actor: Actor, data: dict, lock: bool = False, decide
         raise ValidationFailed(errors, context="fee_reduction")
     if pending_for(session, applicant.physician_id, group.id, year):
         raise ValidationFailed({"fiscal_year": ("reduction_pending", {})}, context="fee_reduction")
+    gone = leaving_before(session, group, active, int(year))
+    if gone is not None:
+        raise ValidationFailed({"fiscal_year": ("reduction_after_leaving", {
+            "year": year, "date": f"{gone:%Y/%m/%d}"})}, context="fee_reduction")
     if decide is not None and reason in DECIDED:
         found = standing(applicant.physician, int(year), decide)
         known = found["age"] if reason == "age" else found["years_since_graduation"]
@@ -113,6 +117,19 @@ def check(session: Session, actor: Actor, data: dict, lock: bool = False, decide
                 "reason": REASONS[reason], "year": year, "age": found["age"], "years": found["years_since_graduation"],
                 "graduated": found["graduated_on"].replace("-", "/")})}, context="fee_reduction")
     return applicant, group, active, {"reason": reason, "note": note, "fiscal_year": year}
+
+
+def leaving_before(session: Session, group: MembershipGroup, active: list[Membership], year: int) -> dt.date | None:
+    """The day an approved withdrawal ends every active membership of the group, when that is
+    before the fiscal year begins (1 April): no fee of that year to reduce. None otherwise."""
+    begins = dt.date(year, 4, 1)
+    for app in session.scalars(sa.select(Application).where(
+            Application.group_id == group.id, Application.kind == "withdrawal",
+            Application.status == ApplicationStatus.APPROVED, Application.desired_date <= begins)):
+        left = {p.association_id for p in app.parts if p.action == PartAction.LEAVE and p.status == PartStatus.APPROVED}
+        if {m.association_id for m in active} <= left:
+            return app.desired_date
+    return None
 
 
 def standing(physician: Physician, year: int, decide: Decide) -> dict:

@@ -613,6 +613,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "date_order": {"ja": "{field}は開催日以降の日付にしてください。", "en": "{field} must not be before the first day."},
     "unknown_physician": {"ja": "{field}「{value}」の医師は登録されていません。",
                           "en": "{field}: no physician with \u201c{value}\u201d."},
+    "reduction_after_leaving": {
+        "ja": "{field}: 退会が承認されており（{date}付）、{year}年度の始まる前に会員でなくなるため、この年度の会費減免は申請できません。",
+        "en": "{field}: your withdrawal is approved (from {date}), so you are no longer a member when fiscal year {year} "
+              "begins; there is no fee of that year to reduce."},
     "reduction_pending": {"ja": "{field}: この年度の会費減免申請はすでに審査中です。",
                           "en": "{field}: a fee reduction for this year is already under review."},
     "session_full": {"ja": "定員に達したため申し込めません。", "en": "The session is full."},

@@ -178,3 +178,26 @@ def test_a_table_with_one_hit_or_an_error_never_refuses_wrongly_nor_stops_the_re
     page = login(app, "staff@otaru").get(f"/tasks/{open_task_for(session, staff, app_id).id}")
     assert page.status_code == 200 and "判定表で判定できません" in text(page)
     assert login(app, member.login_id).get(f"/mypage/applications/{app_id}").status_code == 200
+
+
+def test_no_fee_reduction_for_a_year_that_begins_after_an_approved_withdrawal(app, session):
+    """A member whose withdrawal is approved, to take effect before next April, has no fee of next
+    year to reduce: that year is refused, saying why; this year (begun) is not."""
+    from engine import flows
+
+    member, group_id = approved_member(session, chain=[("otaru", "A-1"), ("hokkaido", "A")], prefix="fgo")
+    year = fee_reductions.fiscal_year(fee_reductions.today_jst())
+    leaving = dt.date(year + 1, 3, 31)  # the last day of this fiscal year
+    app_ = flows.submit_application(session, member, {"kind": "withdrawal", "group_id": group_id,
+                                                      "associations": ["otaru"], "desired_date": leaving.isoformat(),
+                                                      "reason": "retirement"})
+    for code in ("otaru", "hokkaido"):
+        staff = actor_for(session, f"staff@{code}")
+        tasks.complete_task(session, staff, open_task_for(session, staff, app_.id).id, "approve")
+    session.refresh(app_)
+    assert app_.status == "approved"
+    client = login(app, member.login_id)
+    chosen = {"group_id": str(group_id), "reason": "illness", "note": "療養中", "step": "confirm"}
+    r = client.post("/mypage/fee-reduction", data={**chosen, "fiscal_year": str(year + 1)})
+    assert r.status_code == 422 and f"{leaving:%Y/%m/%d}付" in text(r) and f"{year + 1}年度の始まる前" in text(r)
+    assert client.post("/mypage/fee-reduction", data={**chosen, "fiscal_year": str(year)}).status_code == 200
