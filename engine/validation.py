@@ -193,6 +193,7 @@ def _problems_of(xml: str | bytes, filename: str = "upload.bpmn", known_calls=No
             if key and not known_calls(key):
                 problems.append(Problem(element, "bpmn.unknown_decision", {"key": key}))
     problems += _structure(root, process)
+    problems += _decisions_unread(process)
     if problems:
         return checked, problems
     parser = SpiffBpmnParser(validator=VALIDATOR)
@@ -271,6 +272,57 @@ def _structure(root, process) -> list[Problem]:
             elif kind not in _ENDS and kind != "boundaryEvent" and node_id not in outgoing:
                 # (a boundary event with no flow out does nothing when it fires: allowed, as bpmnlint does)
                 problems.append(Problem(node_id, "bpmn.dead_end"))
+    return problems
+
+
+#: an expression that reads a review's decision
+_READS_DECISION = re.compile(r"\bdecision\b")
+#: elements past which a decision is taken to be read: they may read it in ways not followed here
+_MAY_READ = {"callActivity", "businessRuleTask", "subProcess", "scriptTask"}
+
+
+def _decisions_unread(process) -> list[Problem]:
+    """A review task (kind review) whose decision no path reads — no condition, no service task's
+    parameter — before the next person's task or the end: its 却下 and 差戻し would be ignored, the
+    application going on as if approved (a step added before a review, with no gateway after it)."""
+    flows: dict[str, list] = {}
+    kinds: dict[str, tuple[str, object]] = {}
+    for container in [process, *process.iterfind(".//bpmn:subProcess", NS)]:
+        for flow in container.iterfind("bpmn:sequenceFlow", NS):
+            flows.setdefault(flow.get("sourceRef"), []).append(flow)
+        for node in container:
+            if isinstance(node.tag, str) and node.get("id"):
+                kinds[node.get("id")] = (etree.QName(node).localname, node)
+    problems = []
+    for task in process.iterfind(".//bpmn:userTask", NS):
+        props = {p.get("name"): p.get("value", "") for p in task.iterfind(
+            "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)}
+        if props.get("kind", "review") != "review":
+            continue
+        seen, todo, unread = set(), [task.get("id")], False
+        while todo and not unread:
+            node_id = todo.pop()
+            out = flows.get(node_id, [])
+            if any(_READS_DECISION.search(f.findtext("bpmn:conditionExpression", default="", namespaces=NS))
+                   for f in out):
+                continue  # a gateway that branches on it reads it, for its default flow too
+            for flow in out:
+                target = flow.get("targetRef")
+                if target in seen:
+                    continue
+                seen.add(target)
+                kind, node = kinds.get(target, ("", None))
+                if kind in _MAY_READ:
+                    continue
+                if kind == "serviceTask" and any(_READS_DECISION.search(p.get("value", "")) for p in node.iterfind(
+                        ".//spiffworkflow:parameter", NS)):
+                    continue
+                if kind in ("userTask", "manualTask", "endEvent") and node.getparent() is process:
+                    unread = True
+                elif kind not in ("userTask", "manualTask", "endEvent"):
+                    todo.append(target)
+        if unread:
+            problems.append(Problem(task.get("id"), "bpmn.decision_unread"))
     return problems
 
 

@@ -603,6 +603,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "引用符で囲んだ式で書きます。",
         "en": "The timer's value cannot be read. Write it as a quoted expression: a duration \"P5D\", a date-time "
               "\"2027-04-01T09:00:00+09:00\", a cycle \"R3/PT1H\"."},
+    "bpmn.decision_unread": {
+        "ja": "この審査タスクの判断（承認・却下・差戻し）が、次のタスクや終了の前にどこでも使われていません。後ろに判断（decision）で"
+              "分かれるゲートウェイを置いてください（このままでは却下・差戻しが無視されます）。",
+        "en": "This review's decision (approve, reject, return) is read nowhere before the next task or the end: put "
+              "a gateway that branches on decision after it (as it is, a rejection or a return is ignored)."},
     "bpmn.flow_without_condition": {
         "ja": "ゲートウェイから出るこのフローに条件式がありません。条件式を書くか、ゲートウェイの既定のフロー（default）にしてください。",
         "en": "This flow out of a gateway has no condition: write one, or make it the gateway's default flow."},

@@ -278,21 +278,21 @@ def _a_start_that_fails(app, session, broken):
 
 
 def test_a_start_the_process_makes_fail_is_an_incident_of_its_version_until_a_fix_is_deployed(app, session):
-    """No instance is kept when the first step fails (a timer's duration written without its quotes):
+    """No instance is kept when the first step fails (a timer's expression naming a misspelt name):
     the failure is recorded against the version, with the element, and listed for the designers;
     a newer version resolves it."""
 
 
     enrolment = (ROOT / "processes/enrolment/enrolment.bpmn").read_text(encoding="utf-8")
-    broken, created = deploy.deploy(session, actor_for(session, "designer01"),
-                                    enrolment.replace('"R30/" + escalate_at + "/P1D"', "R30/P1D"), "enrolment.bpmn")
+    misspelt = enrolment.replace('"R30/" + escalate_at + "/P1D"', '"R30/" + escalate_att + "/P1D"')
+    broken, created = deploy.deploy(session, actor_for(session, "designer01"), misspelt, "enrolment.bpmn")
     assert created
     failed = _a_start_that_fails(app, session, broken)
-    assert failed.detail["version"] == broken.version and "R30/P1D" in failed.detail["detail"]
+    assert failed.detail["version"] == broken.version and "escalate_att" in failed.detail["detail"]
     assert failed.detail["element"] and failed.detail["process"] == "enrolment"
     designer = login(app, "designer01")
     listed = designer.get("/designer/incidents?key=enrolment").get_data(as_text=True)
-    assert "（開始時）" in listed and "R30/P1D" in listed and "未解決" in listed
+    assert "（開始時）" in listed and "escalate_att" in listed and "未解決" in listed
     deploy.deploy(session, actor_for(session, "designer01"), enrolment, "enrolment.bpmn")  # the fix
     session.commit()
     assert "（開始時）" not in designer.get("/designer/incidents?key=enrolment").get_data(as_text=True)
@@ -301,7 +301,7 @@ def test_a_start_the_process_makes_fail_is_an_incident_of_its_version_until_a_fi
 
 
 def test_expressions_reading_names_nothing_sets_and_untried_processes_need_a_tick(app, session, api):
-    """A misspelt variable or a duration without its quotes passes the syntax check and fails at run
+    """A misspelt variable passes the syntax check and fails at run
     time: the review names each such name and its element, and deploying needs a tick (the API's
     confirm=true, its draft listing them as warnings). A process no application has finished yet
     cannot be tried: that needs the tick too."""
