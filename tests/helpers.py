@@ -70,3 +70,26 @@ def at_once(*calls, timeout: float = 20) -> None:
         t.start()
     for t in threads:
         t.join(timeout)
+
+
+def group_of_its_own(s, physician_id: int, chain, since: dt.date):
+    """Memberships of one new group, made as an approved enrolment makes them (a joined event each):
+    for tests of what offices see of a member of two lines — an import may not add a physician
+    another line holds (decision 0053). `chain`: [(association code, category code)], lowest first."""
+    from membership.models import Association, MemberCategory, MembershipEvent, MembershipGroup
+
+    group = MembershipGroup(physician_id=physician_id)
+    s.add(group)
+    s.flush()
+    for code, category in chain:
+        association = s.scalar(sa.select(Association).where(Association.code == code))
+        held = Membership(group_id=group.id, physician_id=physician_id, association_id=association.id,
+                          layer=association.layer, since=since, status="active",
+                          category_id=s.scalar(sa.select(MemberCategory.id).where(
+                              MemberCategory.association_id == association.id, MemberCategory.code == category)))
+        s.add(held)
+        s.flush()
+        s.add(MembershipEvent(membership_id=held.id, physician_id=physician_id, association_id=association.id,
+                              kind="joined", on_date=since))
+    s.flush()
+    return group

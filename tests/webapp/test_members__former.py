@@ -10,13 +10,13 @@ import uuid
 
 import sqlalchemy as sa
 
-from membership import imports, members, memberships, profiles
+from membership import members, memberships, profiles
 from membership.actors import SYSTEM
 from membership.fields import today_jst
 from membership.models import Association, Membership, Physician, UserAccount
 
 from ..conftest import actor_for
-from ..helpers import approved_member, login_client
+from ..helpers import approved_member, group_of_its_own, login_client
 
 
 def test_a_former_members_office_sees_its_record_of_them_and_not_their_data_since(app, session, api):
@@ -28,12 +28,8 @@ def test_a_former_members_office_sees_its_record_of_them_and_not_their_data_sinc
     left = today_jst() - dt.timedelta(days=10)
     for held in session.scalars(sa.select(Membership).where(Membership.physician_id == physician.id)):
         memberships.end_membership(session, SYSTEM, held, left, None)
-    # since then: a member of 文京区医師会 (its import), living elsewhere
-    row = [physician.registry_number, physician.family_name, physician.given_name, physician.family_kana,
-           physician.given_kana, "1971-07-07", "男", "", "A-1", "2026-01-01"]
-    out = io.StringIO()
-    csv.writer(out).writerows([imports.COLUMNS, row])
-    assert imports.import_members(session, actor_for(session, "staff@bunkyo"), out.getvalue().encode()) == 1
+    # since then: a member of 文京区医師会, living elsewhere
+    group_of_its_own(session, physician.id, [("bunkyo", "A-1")], dt.date(2026, 1, 1))
     data = {**profiles.profile_dict(physician), "registry_date": "1999-05-01", "postal_code": "113-0033",
             "prefecture": "東京都", "address": "文京区本郷新住所9-9", "mobile": "090-9999-0001", "sex": "M",
             "birth_date": "1971-07-07", "main_department": "01", "alma_mater": "札幌医科大学",

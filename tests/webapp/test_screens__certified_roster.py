@@ -149,14 +149,14 @@ def test_the_roster_names_only_the_associations_in_the_offices_sight(app, sessio
     nothing of another prefecture —, JMA's both."""
     from membership import imports
 
+    from ..helpers import group_of_its_own
     from .test_members__import_export import csv_bytes, numbers
 
     (number,) = numbers(1)
     person = [number, "二府", "県子", "ニフ", "ケンコ", "1970-03-03", "女", ""]
     imports.import_members(session, actor_for(session, "staff@sapporo"), csv_bytes([[*person, "A-1", "2001-04-01"]]))
-    imports.import_members(session, actor_for(session, "staff@bunkyo"), csv_bytes([[*person, "A-1", "2001-04-01"]]))
-    imports.import_members(session, actor_for(session, "staff@tokyo"), csv_bytes([[*person, "A", "2001-04-01"]]))
     physician = session.scalar(sa.select(Physician).where(Physician.registry_number == number))
+    group_of_its_own(session, physician.id, [("bunkyo", "A-1"), ("tokyo", "A")], dt.date(2001, 4, 1))
     holder = type("Holder", (), {"physician_id": physician.id})()
     held = _cert(session, holder, "primary_care", TODAY, TODAY + dt.timedelta(days=900))
     for who, says in (("staff@sapporo", "札幌市医師会"), ("staff@hokkaido", "札幌市医師会"),
