@@ -6,7 +6,7 @@ import time
 from functools import wraps
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
-from flask_login import LoginManager, UserMixin, current_user
+from flask_login import LoginManager, UserMixin, current_user, login_url
 from flask_login import login_required as login_required
 from flask_wtf.csrf import CSRFProtect
 
@@ -81,6 +81,23 @@ IDLE_LIMIT = {"member": 2 * 60 * 60}
 IDLE_LIMIT_STAFF = 60 * 60
 
 
+#: the warning before an idle login ends (WCAG 2.2.1: the user may extend it; static/js/idle.js)
+IDLE_WARNING = 5 * 60
+#: a request a page sends by itself (a list's counts polled every minute, a run's progress) is not
+#: the user's: it does not keep the login alive, or a page left open would never log out
+POLL_HEADER = "X-Mamis-Poll"
+
+
+def note_use() -> None:
+    """The login is used now (its idle time starts again)."""
+    session["seen"] = int(_now())
+
+
+def idle_limit(role: str) -> int:
+    """Seconds a login of this role may go unused."""
+    return IDLE_LIMIT.get(role, IDLE_LIMIT_STAFF)
+
+
 def _now() -> float:
     return time.time()
 
@@ -99,12 +116,14 @@ def _idle_too_long(role: str) -> bool:
     old cookie ages too and cannot be refreshed by whoever holds it."""
     now = int(_now())
     seen = session.get("seen")
-    if isinstance(seen, int) and now - seen > IDLE_LIMIT.get(role, IDLE_LIMIT_STAFF):
+    if isinstance(seen, int) and now - seen > idle_limit(role):
         # the login ends for this browser: the cookie no longer names it; a copy of the cookie
         # keeps its old time and ends the same way at its next use
         clear_session()
         flash(translate("しばらく操作がなかったため、ログアウトしました。もう一度ログインしてください。"), "warning")
         return True
+    if request.headers.get(POLL_HEADER) == "1" and isinstance(seen, int):
+        return False  # the page asking by itself: not a use
     if not isinstance(seen, int) or now - seen >= 60:
         session["seen"] = now
     return False
@@ -115,6 +134,16 @@ def actor() -> Actor | None:
     if "actor" in g:
         return g.actor
     return current_user.actor if current_user.is_authenticated else None
+
+
+def _unauthorized():
+    """Not logged in (or no longer): the login page — but a part of a page asked for by htmx (a
+    list's polled counts after the idle logout) gets a plain 401, which htmx does not swap in: the
+    login page drawn inside the inbox's tabs helped no one (static/js/idle.js says it has ended)."""
+    if request.headers.get("HX-Request") == "true":
+        return "", 401
+    flash(translate(login_manager.login_message), login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 def roles_required(*roles: str):
@@ -224,6 +253,7 @@ def _refuse_wild_text():
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.unauthorized_handler(_unauthorized)
     login_manager.login_message = "ログインしてください。"
     login_manager.localize_callback = translate
     login_manager.session_protection = "strong"
@@ -232,3 +262,4 @@ def init_app(app: Flask) -> None:
     app.before_request(_remember_language)
     app.before_request(_setup_gate)
     app.after_request(_headers)
+    app.jinja_env.globals.update(idle_limit=idle_limit, idle_warning=IDLE_WARNING)

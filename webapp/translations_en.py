@@ -1525,4 +1525,9 @@ EN.update({
     "この医師は貴会の会員ではないため、代理で退会届を作成できません（入会の申請中であれば、その申請を審査してください）。":
         "This physician is not a member of your association, so you cannot file a withdrawal for them (if they "
         "are applying to join, review that application).",
+    "しばらく操作がないため、まもなく自動でログアウトします（入力中の内容は送信されていません）。":
+        "You have been inactive for a while and will soon be logged out (anything typed has not been sent).",
+    "ログインを延長する": "Stay logged in",
+    "操作がなかったため、ログアウトしました。入力中の内容を控えてから、もう一度ログインしてください。":
+        "You were logged out after a period of inactivity. Copy anything you typed, then log in again.",
 })

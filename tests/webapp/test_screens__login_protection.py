@@ -283,6 +283,31 @@ def test_a_login_left_unused_ends_sooner_for_staff_than_for_members(app, session
     assert again.get("/inbox").status_code == 200
 
 
+def test_a_page_asking_by_itself_keeps_no_login_alive_and_extending_does(app, session, monkeypatch):
+    """The inbox's counts polled every minute are no use of the login (a page left open would never
+    log out); 「ログインを延長する」 (/keepalive) is. Each page says the limit, for the warning."""
+    from webapp import security
+
+    clock = [security._now()]
+    monkeypatch.setattr(security, "_now", lambda: clock[0])
+    staff = login_client(app, "staff@otaru")
+    page = staff.get("/inbox").get_data(as_text=True)
+    assert f'<meta name="idle-limit" content="{security.IDLE_LIMIT_STAFF}"' in page and "js/idle.js" in page
+    assert 'hx-headers=\'{"X-Mamis-Poll": "1"}\'' in page
+    polled = {"HX-Request": "true", security.POLL_HEADER: "1"}
+    for _ in range(5):  # the page left open: its counts asked for every ten minutes (here)
+        clock[0] += 10 * 60
+        assert staff.get("/inbox/counts", headers=polled).status_code == 200
+    assert staff.get("/keepalive").status_code == 204  # extended in time (50 minutes unused)
+    clock[0] += 50 * 60
+    assert staff.get("/inbox/counts", headers=polled).status_code == 200  # alive: extended 50 min ago
+    clock[0] += 11 * 60
+    # 61 minutes, polled all along: ended; the poll gets a 401 htmx does not draw (not the login page)
+    assert staff.get("/inbox/counts", headers=polled).status_code == 401
+    assert staff.get("/keepalive").status_code == 401  # ended: the page says so
+    assert '<meta name="idle-limit"' not in app.test_client().get("/login").get_data(as_text=True)
+
+
 def test_a_screen_login_older_than_its_lifetime_ends_without_the_nightly_purge(app, session, monkeypatch):
     from webapp import security
 

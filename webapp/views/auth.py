@@ -18,7 +18,7 @@ from membership.fields import today_jst
 
 from .. import db
 from ..i18n import current_lang, message
-from ..security import SessionUser, clear_session
+from ..security import SessionUser, clear_session, note_use
 
 bp = Blueprint("auth", __name__)
 
@@ -127,6 +127,16 @@ def logout():
     logout_user()
     clear_session()  # the language chosen stays for the login page
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/keepalive")
+def keepalive():
+    """「ログインを延長する」 before the idle logout (static/js/idle.js): the login is used now. 204,
+    or 401 when it has ended already (the page then says so)."""
+    if not current_user.is_authenticated:
+        return "", 401
+    note_use()
+    return "", 204
 
 
 @bp.route("/")
