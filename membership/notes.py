@@ -36,7 +36,7 @@ def add_note(session: Session, actor: Actor, application_id: int, body: str | No
         name, address = applicant_contact(session, app)
         association = next((p.association.name for p in app.parts if p.association_id == actor.association_id), "")
         mail.send(session, address, "applicant_message", lang=(app.payload or {}).get("lang", "ja"), name=name,
-                  association=association, application_id=app.id, body=clean)
+                  association=association, application_id=app.id, body=clean, for_member=app.physician_id is not None)
     return note
 
 

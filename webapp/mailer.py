@@ -6,10 +6,13 @@ import os
 import smtplib
 import ssl
 import tempfile
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+
+from membership.fields import JST
 
 
 def build(config, note) -> EmailMessage:
@@ -17,11 +20,13 @@ def build(config, note) -> EmailMessage:
     msg["From"] = config["MAIL_FROM"]
     msg["To"] = note.to_address
     msg["Subject"] = note.subject
-    msg["Date"] = formatdate(localtime=True)
+    msg["Date"] = format_datetime(datetime.now(JST))  # +0900 whatever zone the container runs in
     # the sender's domain, not this host's name (a container id in production)
     domain = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2] or None
     msg["Message-ID"] = make_msgid(idstring=f"mamis-{note.id}", domain=domain)
-    msg.set_content(note.body)
+    # one encoding for every Japanese mail (the library chose 8bit, base64 or quoted-printable by
+    # the lines' lengths, and 8bit without knowing whether the server takes it)
+    msg.set_content(note.body, cte="7bit" if note.body.isascii() else "base64")
     return msg
 
 

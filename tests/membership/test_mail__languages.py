@@ -32,7 +32,7 @@ def _context():
             "application_id": 7, "body": "…", "system": "Lifelong education", "number": "LL-1",
             "valid_from": "2024/04/01", "valid_until": "2027/03/31", "missing": [], "title": "研修会",
             "issuer": "日本医師会", "waiting": True, "position": 2, "kind": "退会届", "kind_en": "withdrawal",
-            "kept": [], "office": False, "filer": "小樽市医師会", "jma_member_id": "3123456789",
+            "kept": [], "office": False, "filer": "小樽市医師会", "for_member": True, "jma_member_id": "3123456789",
             "starts_on": "2027/01/10", "place": "札幌",
             "reason": "台風", "changes": ["会場: 札幌"], "address": "new@example.jp",
             "credits": [("occupational", "update", "2")], "systems": {"occupational": "Occupational"},

@@ -625,6 +625,8 @@ def test_notes_are_shared_by_the_layers_and_messages_reach_the_applicant(app, se
     assert "勤務先の証明書をご提出ください" in page and "理事会で確認予定" not in page
     mailed = session.scalars(sa.select(Notification.subject).where(Notification.body.like("%勤務先の証明書%"))).all()
     assert mailed and "中央区東支部からのお知らせ" in mailed[0]
+    body = session.scalars(sa.select(Notification.body).where(Notification.body.like("%勤務先の証明書%"))).first()
+    assert f"/mypage/applications/{app_id}\n" in body  # the application's own page, not My Page's top
     assert client.post(f"/tasks/{t1}/notes", data={"note": ""}).status_code == 422  # refused beside the field
     long = "長" * 2001
     r = client.post(f"/tasks/{t1}/notes", data={"note": long, "to_applicant": "y"})

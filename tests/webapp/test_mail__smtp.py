@@ -46,6 +46,7 @@ def test_a_password_reset_mail_arrives_over_smtp_in_japanese(app, session, smtp)
     assert r.status_code == 200
     [msg] = [m for m in smtp.messages if m["To"] == account.email]
     assert msg["Subject"] == "【MAMIS】パスワード再設定のご案内"
+    assert msg["Date"].endswith("+0900") and msg["Content-Transfer-Encoding"] == "base64"  # Japan's time, one encoding
     body = msg.get_content()
     assert "24時間以内" in body and "/password/reset/" in body and "試験 一郎 様" in body
 
