@@ -1530,4 +1530,5 @@ EN.update({
     "ログインを延長する": "Stay logged in",
     "操作がなかったため、ログアウトしました。入力中の内容を控えてから、もう一度ログインしてください。":
         "You were logged out after a period of inactivity. Copy anything you typed, then log in again.",
+    "タスクへ戻る": "Back to the task",
 })

@@ -114,6 +114,11 @@ def test_the_member_page_shows_the_registered_data_to_read_without_opening_the_f
     assert "<dd>2005/03</dd>" in shown and "<form" not in shown
     english = text(login(app, "staff@otaru").get(f"/members/{doctor.id}?lang=en"))
     assert "<dt>Sex</dt><dd>Male</dd>" in english, re.search(r'id="member-profile">(.*?)</section>', english, re.S)
+    # no dead end: back to the list, and to the task it was opened from
+    back = re.search(r'id="back-links">(.*?)</p>', page, re.S).group(1)
+    assert 'href="/members"' in back and "タスクへ戻る" not in back
+    from_task = text(login(app, "staff@otaru").get(f"/members/{doctor.id}?task=42"))
+    assert '<a href="/tasks/42">タスクへ戻る</a>' in from_task
 
 
 def test_issued_credentials_come_as_a_pdf_with_the_japanese_font_embedded(app, session):

@@ -26,6 +26,7 @@ from membership import (
     withdrawals,
 )
 from membership.errors import Conflict, ValidationFailed
+from membership.fields import parse_int
 from membership.reference import PREFECTURES
 
 from .. import db
@@ -135,7 +136,8 @@ def detail(physician_id):
                            benefits=benefits.of_physician(s, physician_id), benefit_kinds=benefits.KINDS,
                            benefit_statuses=benefits.STATUSES,
                            kinds=applications.KIND_LABELS, statuses=applications.STATUS_LABELS,
-                           profile_fields=PROFILE_SHOWN)
+                           profile_fields=PROFILE_SHOWN,
+                           from_task=parse_int(request.args.get("task", ""), 1, 2**31 - 1))
 
 
 #: the registered data the member page shows (read only; 登録情報を変更する edits it), in the seed's order
