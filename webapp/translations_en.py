@@ -1531,4 +1531,7 @@ EN.update({
     "操作がなかったため、ログアウトしました。入力中の内容を控えてから、もう一度ログインしてください。":
         "You were logged out after a period of inactivity. Copy anything you typed, then log in again.",
     "タスクへ戻る": "Back to the task",
+    "審査（事務局が承認・却下・差戻し）": "Review (the office approves, rejects or returns)",
+    "修正（申請者が直して再提出）": "Amendment (the applicant corrects and resubmits)",
+    "： ": ": ",
 })

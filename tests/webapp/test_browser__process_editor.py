@@ -69,6 +69,9 @@ def test_edit_validate_deploy_and_the_inbox_shows_the_new_task_name(live_server,
     # this project's own properties are in the panel too
     _open_group(page, "mamis")
     assert page.locator("#bio-properties-panel-mamis-form-key").input_value() == "review_decision"
+    kind = page.locator("#bio-properties-panel-mamis-kind")  # the kinds in the designer's words, the code beside
+    assert kind.input_value() == "review"
+    assert kind.locator("option:checked").inner_text() == "審査（事務局が承認・却下・差戻し） (review)"
 
     # add a timer boundary event on the task: palette, drop on the task's edge, replace with a timer
     page.click(".djs-palette .entry[data-action='create.intermediate-event']")

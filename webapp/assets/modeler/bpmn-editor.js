@@ -99,7 +99,9 @@ function PropertySelect(props) {
     element, id, label,
     getValue: () => getProperty(element, name),
     setValue: (value) => setProperty(element, name, value, bpmnFactory, commandStack),
-    getOptions: () => [{ value: "", label: "—" }, ...options.map((o) => ({ value: o, label: o }))],
+    // a choice's label in the designer's language where one is given (the task's kinds), else its code
+    getOptions: () => [{ value: "", label: "—" },
+      ...options.map((o) => ({ value: o, label: t(`${name}_${o}`) === `${name}_${o}` ? o : `${t(`${name}_${o}`)} (${o})` }))],
   });
 }
 

@@ -26,7 +26,7 @@ export function startEditor(editor) {
         // designers know an element by its name; the id tells two of the same name apart
         button.textContent = p.name ? `${p.name} (${p.element})` : p.element;
         button.addEventListener("click", () => editor.select(p.element));
-        item.append(button, "： ");
+        item.append(button, t("separator"));
       }
       item.append(p.message);
       item.dataset.code = p.code;
