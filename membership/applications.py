@@ -1223,7 +1223,7 @@ def _mail_applicant(session: Session, app: Application, template: str, **context
         with session.no_autoflush:
             office = app.parts[0].association
         if office.tel or office.email:
-            context.setdefault("contact", {"name": office.name, "tel": office.tel, "email": office.email})
+            context.setdefault("office_contact", {"name": office.name, "tel": office.tel, "email": office.email})
     labels = PART_LABELS_EN if lang == "en" else PART_LABELS
     # as the application's page lists the parts: the first one undecided is under review (at the
     # receipt its review is about to open), the ones after it not reached yet

@@ -55,7 +55,9 @@ def test_bad_filters_are_named_in_the_users_language(app, session):
     client = login(app, "admin001")
     r = client.get("/admin/audit?date_from=2026-02-30&object_id=abc")
     assert r.status_code == 422
-    assert "日付（から）は 2027/04/01 のように年/月/日で入力してください。" in text(r) and "対象のID" in text(r)
+    assert "日付（から）の「2026/2/30」という日付はありません" in text(r) and "対象のID" in text(r)
+    r = client.get("/admin/audit?date_from=2026-Feb-3")
+    assert r.status_code == 422 and "日付（から）は 2027/04/01 のように年/月/日で入力してください。" in text(r)
     client.get("/login?lang=en")
     english = text(client.get("/admin/audit?date_from=2026-02-30"))
     assert "Audit trail" in english and "From" in english and "操作履歴" not in english.split("<main", 1)[1]
