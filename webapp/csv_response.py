@@ -7,6 +7,7 @@ import csv
 import io
 import re
 import tempfile
+from urllib.parse import quote
 
 from flask import Response, request
 from werkzeug.wsgi import wrap_file
@@ -17,6 +18,21 @@ from membership.errors import ValidationFailed
 #: with a leading apostrophe, which spreadsheets show as text (OWASP "CSV injection")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?[0-9][0-9,]*(\.[0-9]+)?")
+
+
+def disposition(filename: str, label: str = "") -> str:
+    """`attachment` with an ASCII `filename` (what old clients and scripts read) and, when a
+    `label` is given, `filename*` (RFC 6266: UTF-8) with the name a clerk files it under — the
+    office, what it is, the day: 「札幌市医師会_会員一覧_20261202.csv」, not members.csv thrice."""
+    value = f'attachment; filename="{filename}"'
+    if label:
+        value += f"; filename*=UTF-8''{quote(label + '.' + filename.rpartition('.')[2], safe='')}"
+    return value
+
+
+def office_label(office: str, title: str, day) -> str:
+    """A download's label (`disposition`): the office's name, what it is, the day (YYYYMMDD)."""
+    return "_".join(part for part in (office, title, f"{day:%Y%m%d}") if part)
 
 
 def safe_cell(value):
@@ -40,7 +56,7 @@ def export_kind(raw: str | None) -> str:
     return kind
 
 
-def csv_response(rows: list[dict], columns, filename_stem: str, kind: str = "csv-utf8") -> Response:
+def csv_response(rows: list[dict], columns, filename_stem: str, kind: str = "csv-utf8", label: str = "") -> Response:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
@@ -51,10 +67,11 @@ def csv_response(rows: list[dict], columns, filename_stem: str, kind: str = "csv
         body, charset = "\ufeff".encode() + out.getvalue().encode("utf-8"), "utf-8"
     # content_type, not mimetype + a header: werkzeug would send "charset=utf-8" from the mimetype
     return Response(body, content_type=f"text/csv; charset={charset}", headers={
-        "Content-Disposition": f'attachment; filename="{filename_stem}-{kind}.csv"'})
+        "Content-Disposition": disposition(f"{filename_stem}-{kind}.csv",
+                                           label + ("_Excel用" if label and kind == "csv-cp932" else ""))})
 
 
-def csv_download(header, lines, filename: str) -> Response:
+def csv_download(header, lines, filename: str, label: str = "") -> Response:
     """A CSV download of any length (UTF-8 with BOM), as `lines` (an iterable of lists) are read.
 
     The rows are written to a spooled temporary file (memory up to SPOOL_IN_MEMORY, then disk)
@@ -73,7 +90,7 @@ def csv_download(header, lines, filename: str) -> Response:
     text.detach()
     spool.seek(0)
     return Response(wrap_file(request.environ, spool), content_type="text/csv; charset=utf-8",
-                    direct_passthrough=True, headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                    direct_passthrough=True, headers={"Content-Disposition": disposition(filename, label),
         "Content-Length": str(size), "Cache-Control": "no-store"})
 
 

@@ -505,6 +505,11 @@ def test_the_selection_exports_as_board_material(app, session, office, fmt):
     client = login(app, "staff@chuoeast")
     r = client.post("/inbox/export", data={"task_ids": [str(t1), str(t2)], "scope": "selected", "format": fmt})
     assert r.status_code == 200
+    from urllib.parse import unquote
+
+    named = unquote(r.headers["Content-Disposition"].partition("filename*=UTF-8''")[2])
+    assert named.startswith("中央区東支部_理事会資料") and named.endswith(
+        {"csv-utf8": ".csv", "csv-cp932": "_Excel用.csv", "pdf": ".pdf"}[fmt]), named
     body = r.get_data()
     if fmt == "pdf":
         import pypdf

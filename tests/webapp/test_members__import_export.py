@@ -219,6 +219,14 @@ def test_the_export_has_what_fee_collection_needs_and_imports_elsewhere(app, ses
     export = login(app, "staff@chuoeast").get("/members/export.csv?q=カイヒ&status=active")
     rows = list(csv.reader(io.StringIO(export.get_data().decode("utf-8-sig"))))
     assert tuple(rows[0]) == EXPORT_HEADINGS and tuple(rows[0][:len(COLUMNS)]) == COLUMNS
+    # named as a clerk files it (the office, what it is, the day), ASCII beside it for old clients
+    from urllib.parse import quote
+
+    from membership.fields import today_jst
+
+    named = f"中央区東支部_会員一覧_{today_jst():%Y%m%d}.csv"
+    assert export.headers["Content-Disposition"] == (
+        f"attachment; filename=\"members.csv\"; filename*=UTF-8''{quote(named, safe='')}")
     by_registry = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     first = by_registry[session.get(Physician, by_facility.physician_id).registry_number]
     facility = session.get(Facility, session.get(MembershipGroup, group_id).facility_id)

@@ -43,7 +43,7 @@ from membership.fields import parse_id, parse_int, today_jst
 from membership.reference import DUTY_CODES
 
 from .. import bulk, db
-from ..csv_response import csv_response, export_kind
+from ..csv_response import csv_response, disposition, export_kind, office_label
 from ..i18n import field_errors, layer_label, local_time, message, translate, translated_positions
 from ..security import actor, roles_required
 from .application_details import details_context
@@ -222,8 +222,10 @@ def export():
         title = f"理事会資料（{kinds.pop()}）" if len(kinds) == 1 else "理事会資料（申請一覧）"
         body = documents.board_material(f"{office} {title}".strip(), rows)
         return Response(body, mimetype="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="board-{stamp}.pdf"'})
-    return csv_response(rows, documents.BOARD_COLUMNS, f"board-{stamp}", kind)
+            "Content-Disposition": disposition(f"board-{stamp}.pdf", office_label(office, title, today_jst()))})
+    office = associations.name_of(db.session(), actor().association_id)
+    return csv_response(rows, documents.BOARD_COLUMNS, f"board-{stamp}", kind,
+                        label=office_label(office, "理事会資料", today_jst()))
 
 
 @bp.route("/inbox/bulk", methods=["POST"])
@@ -343,9 +345,10 @@ def export_bulk_run(run_id):
     kind = export_kind(request.args.get("format"))
     if kind == "pdf":
         body = documents.board_material(title, rows, columns, (*documents.BOARD_WIDTHS, 60))
-        return Response(body, mimetype="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="bulk-run-{run.id}.pdf"'})
-    return csv_response(rows, columns, f"bulk-run-{run.id}", kind)
+        return Response(body, mimetype="application/pdf", headers={"Content-Disposition": disposition(
+            f"bulk-run-{run.id}.pdf", office_label(office, f"一括承認の結果{run.id}", today_jst()))})
+    return csv_response(rows, columns, f"bulk-run-{run.id}", kind,
+                        label=office_label(office, f"一括承認の結果{run.id}", today_jst()))
 
 
 @bp.route("/inbox/bulk/<int:run_id>/progress")

@@ -26,11 +26,11 @@ from membership import (
     withdrawals,
 )
 from membership.errors import Conflict, ValidationFailed
-from membership.fields import parse_int
+from membership.fields import parse_int, today_jst
 from membership.reference import PREFECTURES
 
 from .. import db
-from ..csv_response import csv_download
+from ..csv_response import csv_download, office_label
 from ..i18n import field_errors, message, translate
 from ..security import actor, holds_members_required, roles_required
 from . import csv_import
@@ -289,7 +289,9 @@ def export():
                  filters={k: request.args.get(k, "") for k in ("q", "status", "category", "branch")
                           if request.args.get(k)})
     db.commit()
-    return csv_download(members.EXPORT_HEADINGS, rows, "members.csv")
+    office = associations.name_of(db.session(), actor().association_id)
+    return csv_download(members.EXPORT_HEADINGS, rows, "members.csv",
+                        label=office_label(office, "会員一覧", today_jst()))
 
 
 @bp.route("/members/changes")
