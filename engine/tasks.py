@@ -562,9 +562,15 @@ class _InboxShape:
     origin: bool = False
 
 
+#: 申請元 "the office itself" (an application whose lowest association is the office)
+OWN_ORIGIN = "self"
+
+
 def _origin_ids(session: Session, actor: Actor, code: str) -> list[int]:
     """The association `code` names and its descendants, when it is below the actor's office (any,
     for an admin). Raises ValidationFailed naming `origin` otherwise."""
+    if code == OWN_ORIGIN and actor.association_id:
+        return [actor.association_id]  # filed to the office itself: its own members' direct applications
     ids = associations.below_office(session, None if actor.role == "admin" else actor.association_id, code) \
         if actor.role == "admin" or actor.association_id else None
     if ids is None:

@@ -288,9 +288,26 @@ def origin_choices(session: Session, association_id: int | None) -> list[Associa
         return []
     if office.layer == 1:
         return list(session.scalars(sa.select(Association).where(Association.layer == 2).order_by(Association.id)))
-    ids = descendants(parents(session), association_id)[1:]
-    return list(session.scalars(sa.select(Association).where(Association.id.in_(ids))
-                                .order_by(Association.layer, Association.kana, Association.id))) if ids else []
+    tree = parents(session)
+    ids = descendants(tree, association_id)[1:]
+    if not ids:
+        return []
+    found = list(session.scalars(sa.select(Association).where(Association.id.in_(ids))
+                                 .order_by(Association.kana, Association.id)))
+    # as a tree (a city, then its districts), each level by its kana: a prefecture's list read flat
+    # put 北区支部 beside 小樽市医師会
+    below: dict[int | None, list[Association]] = {}
+    for a in found:
+        below.setdefault(a.parent_id, []).append(a)
+    ordered: list[Association] = []
+
+    def walk(parent_id):
+        for a in below.get(parent_id, []):
+            ordered.append(a)
+            walk(a.id)
+
+    walk(association_id)
+    return ordered
 
 
 # --- administration ---------------------------------------------------------------------------------

@@ -1534,4 +1534,5 @@ EN.update({
     "審査（事務局が承認・却下・差戻し）": "Review (the office approves, rejects or returns)",
     "修正（申請者が直して再提出）": "Amendment (the applicant corrects and resubmits)",
     "： ": ": ",
+    "自会への直接の申請": "Filed to this association directly",
 })

@@ -1096,9 +1096,15 @@ def test_an_upper_layer_narrows_its_inbox_to_where_applications_came_from(app, s
         with pytest.raises(ValidationFailed) as refused:
             apps(hokkaido, origin=outside)
         assert set(refused.value.fields) == {"origin"}
+    # filed to the office itself (its own members' direct applications)
+    direct = file_enrolment(session, new_member(session, prefix="orgs"), chain=[("hokkaido", "A"), ("jma", "A1")]).id
+    session.flush()
+    assert apps(hokkaido, origin="self") == {direct} and direct not in apps(hokkaido, origin="sapporo")
     page = text(login(app, "staff@hokkaido").get("/inbox?origin=otaru"))
     assert '<option value="otaru" selected>小樽市医師会</option>' in page and "<td>小樽市医師会</td>" in page
-    assert "<td>中央区東支部</td>" not in page
+    assert "<td>中央区東支部</td>" not in page and '<option value="self" >自会への直接の申請</option>' in page
+    # a tree: each city with its districts under it, indented
+    assert re.search(r'<option value="sapporo" >札幌市医師会</option>\s*<option value="\w+" >　\S+支部</option>', page)
     r = login(app, "staff@hokkaido").get("/inbox?origin=tokyo")
     assert r.status_code == 422 and "申請元" in text(r)
     listed = api("staff@hokkaido").get("/api/v1/tasks?view=open&origin=sapporo&per_page=100").get_json()
