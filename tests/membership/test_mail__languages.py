@@ -112,7 +112,9 @@ def test_a_members_mail_ends_with_the_address_of_my_page_and_an_offices_does_not
             assert mail.render(template, lang, **context)[1].endswith(says), template
         session_filed = {**context, "parts": [SimpleNamespace(**{**vars(context["parts"][0]), "application": (
             SimpleNamespace(payload={"title": "研修会"}, kind="session"))})]}
-        assert "/mypage/" not in mail.render("session_received", "ja", **session_filed)[1]  # to the filing office
+        filed = mail.render("session_received", "ja", **session_filed)[1]
+        assert "/mypage/" not in filed and filed.startswith("日医 花子 御中")  # to the filing office, as to an office
+        assert mail.render("application_cancelled", "ja", **{**context, "office": True})[1].startswith("日医 花子 御中")
         assert "ログイン画面: https://mamis.example.jp/login" in mail.render("register_done", "ja", **context)[1]
         assert "Login page: https://mamis.example.jp/login" in mail.render("register_done", "en", **context)[1]
         mail.configure("")
