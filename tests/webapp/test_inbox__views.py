@@ -117,6 +117,8 @@ def test_inbox_screen_filters_and_saved_filters_per_user(app, session, office):
     client.get("/inbox?applicant=ウエダ")
     kept = text(client.get("/inbox"))
     assert "ウエダ" in kept and "アオキ" not in kept and 'id="clear-filter" href="/inbox?view=open"' in kept
+    assert "<title>タスク一覧: 未処理（すべて） |" in kept  # the view in the title
+    assert "<title>タスク一覧: 期限超過 |" in text(client.get("/inbox?view=overdue"))
     cleared = text(client.get("/inbox?view=open"))
     assert "アオキ" in cleared and 'id="clear-filter"' not in cleared and "アオキ" in text(client.get("/inbox"))
     # a refused name is said beside its field, with the list it was saving still on screen
