@@ -749,6 +749,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "{field}: your credits do not meet the requirements yet."},
     "no_city_membership": {"ja": "{field}: 医師会の会員でないため申請できません（審査する医師会がありません）。",
                            "en": "{field}: you are not a member of any association, so nobody can review it."},
+    "version_moved": {"ja": "{version}版をもとにした変更ですが、その後に新しい版（{latest}版）が公開されています。最新版に変更を加えて"
+                                "から、もう一度公開してください。",
+                      "en": "This change was made on version {version}, but version {latest} has been deployed since. "
+                            "Make the change on the latest version and deploy again."},
     "draft_changed": {"ja": "この下書きは他の人が先に保存しました。再読み込みしてから編集してください。",
                       "en": "Someone else saved this draft meanwhile. Reload it before editing."},
     "migration.not_running": {"ja": "実行中ではないため移行できません。", "en": "Not running: nothing to migrate."},

@@ -109,6 +109,18 @@ def test_designers_deploy_new_versions_and_bad_bpmn_is_422(api):
     assert r.status_code == 201 and r.get_json()["version"] == before + 2
     latest = designer.get("/api/v1/process-definitions/layer_review/versions/latest").get_data(as_text=True)
     assert "窓口の審査" in latest and 'encoding="UTF-8"' in latest
+    # If-Match: the version an edit was made on (the ETag of what was read): another deploy since is a 409
+    read = designer.get("/api/v1/process-definitions/layer_review/versions/latest")
+    base = int(read.headers["ETag"].strip('"'))
+    edited = read.get_data(as_text=True).replace("窓口の審査", "受付の審査")
+    mine = designer.post("/api/v1/process-definitions/layer_review/versions", data=edited,
+                         content_type="application/xml", headers={"If-Match": f'"{base}"'})
+    assert mine.status_code == 201 and mine.get_json()["version"] == base + 1
+    stale = designer.post("/api/v1/process-definitions/layer_review/versions", data=edited.replace("受付", "別の"),
+                          content_type="application/xml", headers={"If-Match": f'"{base}"'})
+    assert stale.status_code == 409 and "受付の審査" not in stale.get_json()["error"]["message"]
+    assert f"{base + 1}版" in stale.get_json()["error"]["message"]  # names the version deployed meanwhile
+    assert designer.get("/api/v1/process-definitions/layer_review/versions/latest").headers["ETag"] == f'"{base + 1}"'
     member = api("sapporohanako")
     assert member.post("/api/v1/process-definitions/layer_review/versions", data=xml,
                        content_type="application/xml").status_code == 403

@@ -508,6 +508,15 @@ def list_definitions():
 def deploy_version(key):
     if g.actor.role not in ("designer", "admin"):
         raise Forbidden()
+    # If-Match: the version the file was made from (GET …/versions/latest gives it as its ETag): a
+    # version someone deployed meanwhile is not overwritten unseen (409)
+    based_on = request.headers.get("If-Match", "").strip().strip('"')
+    if based_on and parse_int(based_on, 0, 10**9) is None:
+        raise ValidationFailed.one("version", "invalid")
+    if based_on:
+        current = deploy.latest(db.session(), key)
+        if (current.version if current else 0) != int(based_on):
+            raise Conflict("version_moved", version=based_on, latest=current.version if current else 0)
     try:
         xml = validation.text_of(request.get_data())
     except validation.UnreadableText:
@@ -518,6 +527,8 @@ def deploy_version(key):
             raise deploy.InvalidDefinition(found)
         definition, created = deploy.deploy(db.session(), g.actor, xml, designs.filename(key, xml),
                                             note=request.args.get("note", ""))
+        if based_on and created and definition.version != int(based_on) + 1:  # another deploy got in first
+            raise Conflict("version_moved", version=based_on, latest=definition.version - 1)
     except deploy.InvalidDefinition as exc:
         db.rollback()
         return _invalid(exc.problems)
@@ -603,7 +614,8 @@ def get_definition_xml(key, version):
     definition = deploy.get_version(db.session(), key, version)
     if definition is None:
         raise NotFound()
-    return Response(definition.xml, mimetype="application/xml")
+    # the version, as an ETag: what a client sends back as If-Match when it deploys its edit
+    return Response(definition.xml, mimetype="application/xml", headers={"ETag": f'"{definition.version}"'})
 
 
 # --- drafts, dry runs, migration (designers; migration: admins) -------------------------------
