@@ -10,6 +10,7 @@ existing one by 医籍登録番号) with an active membership of the importing a
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections import Counter
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from . import associations, audit, fields, postal
 from .actors import Actor
 from .associations import holds_members
-from .db import is_postgresql, serialise
+from .db import is_postgresql, serialise, utcnow
 from .errors import Forbidden, ValidationFailed
 from .fields import FieldError
 from .memberships import assign_jma_member_id
@@ -28,6 +29,7 @@ from .models import (
     Application,
     ApplicationPart,
     Association,
+    AuditEvent,
     MemberCategory,
     Membership,
     MembershipEvent,
@@ -241,6 +243,10 @@ def check(session: Session, actor: Actor, raw: bytes) -> tuple[list[dict], list[
     # them, decision 0034).
     known = {p.registry_number: p for p in session.scalars(sa.select(Physician).where(
         Physician.registry_number.in_([r["registry_number"] for r in clean])))}
+    if known and identity_refusals(session, actor.association_id) >= IDENTITY_REFUSALS_PER_DAY:
+        # the check says whether a kana and birth date belong to a number: tried row after row, it
+        # would tell anyone's birth date (decision 0053)
+        raise ValidationFailed.one("file", "import_identity_throttled", max=IDENTITY_REFUSALS_PER_DAY)
     for item in list(clean):
         physician = known.get(item["registry_number"])
         if physician is not None and not _same_person(physician, item):
@@ -330,6 +336,27 @@ def _same_person(physician: Physician, item: dict) -> bool:
     return (physician.birth_date is not None and physician.birth_date == item["birth_date"]
             and fields.bare_kana(physician.family_kana) == fields.bare_kana(item["family_kana"])
             and fields.bare_kana(physician.given_kana) == fields.bare_kana(item["given_kana"]))
+
+
+#: rows naming a registered physician with another kana or birth date, per office and day
+IDENTITY_REFUSALS_PER_DAY = 20
+
+
+def identity_refusals(session: Session, association_id: int | None) -> int:
+    """The rows an office's imports were refused in the last 24 hours for naming a registered
+    physician with another kana or birth date (note_identity_refusals)."""
+    return session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.object_type == "association", AuditEvent.object_id == association_id,
+        AuditEvent.action == "members.identity_refused", AuditEvent.at >= utcnow() - dt.timedelta(days=1))) or 0
+
+
+def note_identity_refusals(session: Session, actor: Actor, problems: list[dict]) -> bool:
+    """Record each row refused for another physician's identity (whatever else became of the
+    check: the caller commits it even when it rolled the import back). True when any was."""
+    refused = [p["line"] for p in problems if ("registry_identity_mismatch", {}) in p["errors"].values()]
+    for line in refused:
+        audit.record(session, actor, "members.identity_refused", "association", actor.association_id, line=line)
+    return bool(refused)
 
 
 def _outside_the_line(session: Session, actor: Actor, known: dict[str, Physician], clean: list[dict],

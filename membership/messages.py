@@ -681,6 +681,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "registry_identity_mismatch": {
         "ja": "{field}: この番号で登録されている医師と、フリガナ・生年月日が一致しません。",
         "en": "{field}: the physician registered with this number has another kana name or birth date."},
+    "import_identity_throttled": {
+        "ja": "登録済みの医師とフリガナ・生年月日が一致しない行が、この24時間で{max}件を超えました。しばらくは、登録済みの医師を含むファイルを"
+              "確認・取込みできません（医師の個人情報を守るため）。",
+        "en": "More than {max} rows in the last 24 hours named a registered physician with another kana or birth date. "
+              "For a while, files naming registered physicians cannot be checked or imported (to protect their data)."},
     "import_known_elsewhere": {
         "ja": "{field}: この医師は取込みでは加えられません（他の医師会の会員か、ご本人が利用登録済みです）。入会届を代理で作成して"
               "ください（ご本人にも通知され、各医師会が審査します）。",

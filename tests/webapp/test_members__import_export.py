@@ -259,7 +259,7 @@ def actor_chuoeast(session):
     return actor_for(session, "staff@chuoeast").association_id
 
 
-def test_an_import_cannot_claim_a_registered_physician_by_number_alone(app, session):
+def test_an_import_cannot_claim_a_registered_physician_by_number_alone(app, session, monkeypatch):
     """A row with a registered physician's 医籍登録番号 must give that physician's フリガナ and birth
     date: otherwise any office could make anyone its member, then see and act for them."""
     registry = numbers(1)[0]
@@ -281,6 +281,24 @@ def test_an_import_cannot_claim_a_registered_physician_by_number_alone(app, sess
     # import would hand bunkyo their data, told to nobody; an enrolment filed for them is the way
     assert r.status_code == 422 and "入会届を代理で作成" in text(r)
     assert bunkyo.get(f"/members/{physician.id}").status_code == 404
+    # the refused identity was counted (the import rolled back, the count kept): past the day's
+    # limit, no file naming a registered physician is checked — kana and birth dates are not guessed
+    from membership import imports
+    from membership.models import AuditEvent
+
+    bunkyo_id = session.scalar(sa.select(UserAccount.association_id).where(UserAccount.login_id == "staff@bunkyo"))
+    assert imports.identity_refusals(session, bunkyo_id) == 1 and session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "members.identity_refused",
+                                                                 AuditEvent.object_id == bunkyo_id)) == 1
+    claim_checked = bunkyo.post("/members/import", data={"action": "check", "file": (io.BytesIO(claim), "m.csv")},
+                                content_type="multipart/form-data")
+    assert "一致しません" in text(claim_checked) and imports.identity_refusals(session, bunkyo_id) == 2  # a dry run too
+    monkeypatch.setattr(imports, "IDENTITY_REFUSALS_PER_DAY", 2)
+    r = bunkyo.post("/members/import", data={"action": "check", "file": (io.BytesIO(same), "m.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422 and "この24時間で2件を超えました" in text(r)
+    assert imports.identity_refusals(session, session.scalar(sa.select(
+        UserAccount.association_id).where(UserAccount.login_id == "staff@otaru"))) == 0  # per office
 
 
 def test_a_check_names_the_lines_of_the_file_and_passes_over_excels_empty_rows(session):

@@ -7,6 +7,7 @@ from flask import abort, redirect, render_template, request, url_for
 
 from forms.enrolment import ConfirmForm
 from membership import import_runs
+from membership import imports as member_imports
 from membership.errors import DomainError, ValidationFailed
 
 from .. import db, imports
@@ -40,10 +41,13 @@ def screen(kind: str, columns, **page):
                     run = imports.start(actor(), kind, upload.filename, raw)
                     return redirect(url_for("imports.run", run_id=run.id))
                 clean, problems, run = import_runs.dry_run(s, actor(), kind, upload.filename, raw)
+                member_imports.note_identity_refusals(s, actor(), problems)
                 db.commit()  # the checked file waits for "この内容で取り込む"
                 report = {"good": len(clean), "problems": rendered(problems), "run": run}
             except ValidationFailed as exc:
                 db.rollback()
+                if member_imports.note_identity_refusals(s, actor(), getattr(exc, "problems", None) or []):
+                    db.commit()  # counted, though nothing else was kept
                 errors = field_errors(exc)
                 if getattr(exc, "problems", None):
                     report = {"good": getattr(exc, "good", 0), "problems": rendered(exc.problems)}
