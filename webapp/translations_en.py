@@ -1535,4 +1535,5 @@ EN.update({
     "修正（申請者が直して再提出）": "Amendment (the applicant corrects and resubmits)",
     "： ": ": ",
     "自会への直接の申請": "Filed to this association directly",
+    "—（自宅会員のため対象外）": "— (not for a home member)",
 })

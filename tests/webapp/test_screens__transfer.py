@@ -86,10 +86,12 @@ def test_a_move_to_home_membership_through_the_screen(app, session):
     url = "/apply/transfer?pref=北海道&city=札幌市北区"
     assert 'id="facility-home" name="facility_id" value="home"' in text(client.get(url))
     r = client.post(url, data={"group_id": group_id, "layer4": "kitaku", "category-kitaku": "B-2",
-                               "facility_id": "home",
+                               "facility_id": "home", "duty_code": "11", "position": "院長",
                                "desired_date": (today_jst() + dt.timedelta(days=7)).strftime("%Y/%m/%d")})
     assert r.status_code == 302, text(r)
-    assert "自宅会員（勤務先がない）" in text(client.get("/apply/transfer/confirm"))
+    confirm = text(client.get("/apply/transfer/confirm"))
+    # a duty and position chosen all the same are not filed for a home member, and the page says so
+    assert "自宅会員（勤務先がない）" in confirm and confirm.count("—（自宅会員のため対象外）") == 2
     r = client.post("/apply/transfer/confirm")
     filed = session.get(Application, int(r.headers["Location"].rsplit("/", 1)[1]))
     assert filed.facility_id is None and filed.payload["facility_mode"] == "home" and filed.duty_code == ""
