@@ -223,7 +223,8 @@ def test_an_enrolment_without_a_facility_home_member_or_undecided(browser, sessi
     assert label in confirm and "None" not in confirm
     summary = re.search(r'<dl class="summary">(.*?)</dl>', confirm, re.S).group(1)
     if mode == "home":  # what will be filed: no workplace, so no duty nor position
-        assert re.search(r"施設・業務</dt><dd>—</dd>", summary) and re.search(r"役職</dt><dd>—</dd>", summary)
+        assert "施設・業務</dt><dd>—（自宅会員のため対象外）</dd>" in summary
+        assert "役職</dt><dd>—（自宅会員のため対象外）</dd>" in summary
     r = client.post("/apply/enrolment/confirm")
     app_id = int(r.headers["Location"].rsplit("/", 1)[1])
     app = session.get(Application, app_id)
