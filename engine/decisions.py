@@ -94,6 +94,8 @@ def _runner(engine: DMNEngine, key: str):
 
 
 REQUIREMENTS = "certification_requirements"
+#: the table fee reductions' 高齢 and 卒後5年以内 are judged by (engine.flows.candidate_reasons)
+FEE_REDUCTION_CANDIDATES = "fee_reduction_candidates"
 
 
 def requirements(session: Session, system: str, mode: str) -> list[dict]:

@@ -244,3 +244,90 @@ def risks(session: Session, key: str, draft: ProcessDraft) -> list[str]:
     if untried(session, key, draft.xml):
         found.append("untried")
     return found
+
+
+# --- a new process or decision table, made in the browser ---------------------------------------
+
+#: a key: what call activities and business rule tasks name (lower case, digits, _; a letter first)
+_NEW_KEY = re.compile(r"[a-z][a-z0-9_]{2,49}")
+
+_NEW_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+                  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+                  xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
+                  xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+                  id="{key}_definitions" targetNamespace="https://mamis.example/bpmn">
+  <bpmn:process id="{key}" name="{name}" isExecutable="true">
+    <bpmn:startEvent id="start" name="開始"><bpmn:outgoing>flow_1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:endEvent id="end" name="終了"><bpmn:incoming>flow_1</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="flow_1" sourceRef="start" targetRef="end" />
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="{key}_diagram">
+    <bpmndi:BPMNPlane id="{key}_plane" bpmnElement="{key}">
+      <bpmndi:BPMNShape id="start_di" bpmnElement="start"><dc:Bounds x="180" y="160" width="36" height="36" />
+      </bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="end_di" bpmnElement="end"><dc:Bounds x="400" y="160" width="36" height="36" />
+      </bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="flow_1_di" bpmnElement="flow_1">
+        <di:waypoint x="216" y="178" /><di:waypoint x="400" y="178" />
+      </bpmndi:BPMNEdge>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>
+"""
+
+_NEW_DMN = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"
+             xmlns:dmndi="https://www.omg.org/spec/DMN/20191111/DMNDI/"
+             xmlns:dc="http://www.omg.org/spec/DMN/20180521/DC/"
+             id="{key}_definitions" name="{name}" namespace="https://mamis.example/dmn">
+  <decision id="{key}" name="{name}">
+    <decisionTable id="{key}_table" hitPolicy="UNIQUE">
+      <input id="{key}_input" label="入力">
+        <inputExpression id="{key}_input_expression" typeRef="number"><text>value</text></inputExpression>
+      </input>
+      <output id="{key}_output" label="結果" name="result" typeRef="string" />
+      <rule id="{key}_rule_1">
+        <inputEntry id="{key}_rule_1_input"><text>-</text></inputEntry>
+        <outputEntry id="{key}_rule_1_output"><text>"none"</text></outputEntry>
+      </rule>
+    </decisionTable>
+  </decision>
+  <dmndi:DMNDI>
+    <dmndi:DMNDiagram id="{key}_diagram">
+      <dmndi:DMNShape id="{key}_shape" dmnElementRef="{key}"><dc:Bounds height="80" width="180" x="160" y="100" />
+      </dmndi:DMNShape>
+    </dmndi:DMNDiagram>
+  </dmndi:DMNDI>
+</definitions>
+"""
+
+
+def create(session: Session, actor: Actor, key: str, name: str, kind: str) -> ProcessDefinition:
+    """A new process (`kind` "bpmn": a start and an end, to draw on) or decision table ("dmn": one
+    input, one output, one rule) as version 1 of `key`, named `name`; the designer then edits it as
+    any other (draft, checks, dry run, deploy). Nothing starts a new process but a call activity of
+    another, nor reads a new table but a business rule task: the library says so until one does.
+
+    Raises ValidationFailed naming `key` (its rule, or taken), `name` or `process_kind`."""
+    key, name = (key or "").strip(), (name or "").strip()
+    errors: dict[str, tuple[str, dict]] = {}
+    if not _NEW_KEY.fullmatch(key):
+        errors["key"] = ("process_key_rule", {})
+    elif latest(session, key) is not None or draft_of(session, key) is not None:
+        errors["key"] = ("process_key_taken", {})
+    if not name:
+        errors["name"] = ("required", {})
+    elif len(name) > 100 or _NOT_XML_CHARACTER.search(name):
+        errors["name"] = ("too_long", {"max": 100}) if len(name) > 100 else ("bad_character", {})
+    if kind not in ("bpmn", "dmn"):
+        errors["process_kind"] = ("choose_from_list", {})
+    if errors:
+        raise ValidationFailed(errors)
+    from xml.sax.saxutils import escape
+
+    xml = (_NEW_BPMN if kind == "bpmn" else _NEW_DMN).format(key=key, name=escape(name, {'"': "&quot;"}))
+    definition, _ = deploy(session, actor, xml, filename(key, xml), note="新規作成")
+    audit.record(session, actor, "process.create", "process_definition", definition.id, key=key, kind=kind)
+    return definition

@@ -20,6 +20,8 @@ from .runtime import ProcessFailed, cancel_instance, lock_instance, start_instan
 #: application kind → the process that reviews it
 PROCESS_FOR_KIND = {"enrolment": "enrolment", "withdrawal": "withdrawal", "transfer": "transfer",
                     "certification": "certification", "session": "training_session", "fee_reduction": "fee_reduction"}
+#: the keys the code itself starts or reads: each kind's process, and the decision tables it consults
+USED_BY_CODE = frozenset({*PROCESS_FOR_KIND.values(), decisions.REQUIREMENTS, decisions.FEE_REDUCTION_CANDIDATES})
 FILERS = {"enrolment": applications.file_enrolment, "withdrawal": withdrawals.file_withdrawal,
           "transfer": transfers.file_transfer, "session": training.file_session,
           # a reason the decision table decides is checked against the member's data by the table
@@ -124,7 +126,7 @@ def candidate_reasons(session: Session):
     """The decision table `fee_reduction_candidates` as fee_reductions takes it: (age, years since
     graduation) → the reasons it gives, as codes. Looked up once. A table with a single-hit policy
     gives one value, not a list; a designer may write the reason's label (高齢) for its code."""
-    table = decisions.evaluator(session, "fee_reduction_candidates")
+    table = decisions.evaluator(session, decisions.FEE_REDUCTION_CANDIDATES)
     codes = {label: code for code, label in fee_reductions.REASONS.items()}
 
     def decide(data: dict) -> list[str]:

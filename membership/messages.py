@@ -10,6 +10,8 @@ DEFAULT_LANG = "ja"
 
 FIELD_LABELS: dict[str, dict[str, str]] = {
     "city": {"ja": "郡市区", "en": "City/county"},
+    "key": {"ja": "キー（ID）", "en": "Key"},
+    "process_kind": {"ja": "種類", "en": "Kind"},
     "pref": {"ja": "都道府県", "en": "Prefecture"},
     "format": {"ja": "ファイル形式", "en": "File format"},
     "login_id": {"ja": "ログインID", "en": "Login ID"},
@@ -754,6 +756,9 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "en": "{field}: your credits do not meet the requirements yet."},
     "no_city_membership": {"ja": "{field}: 医師会の会員でないため申請できません（審査する医師会がありません）。",
                            "en": "{field}: you are not a member of any association, so nobody can review it."},
+    "process_key_rule": {"ja": "{field}は、英小文字で始まる3〜50文字の英小文字・数字・_ にしてください（例: board_review）。",
+                         "en": "{field}: 3–50 lower-case letters, digits or _, beginning with a letter (board_review, say)."},
+    "process_key_taken": {"ja": "{field}は、すでに使われています。", "en": "{field} is taken already."},
     "version_moved": {"ja": "{version}版をもとにした変更ですが、その後に新しい版（{latest}版）が公開されています。最新版に変更を加えて"
                                 "から、もう一度公開してください。",
                       "en": "This change was made on version {version}, but version {latest} has been deployed since. "

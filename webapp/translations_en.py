@@ -1536,4 +1536,20 @@ EN.update({
     "： ": ": ",
     "自会への直接の申請": "Filed to this association directly",
     "—（自宅会員のため対象外）": "— (not for a home member)",
+    "新しいプロセス・判定表を作る": "Create a process or decision table",
+    "開始と終了だけのプロセス（または1行の判定表）が第1版として作られ、編集画面が開きます。新しいプロセスは、ほかのプロセスの呼び出しアクティビティから、判定表はビジネスルールタスクから使われます（申請の種類ごとのプロセスは置き換えられません）。":
+        "A process of a start and an end (or a decision table of one rule) is made as version 1 and opened in the "
+        "editor. A new process is used by another process's call activity, a table by a business rule task (the "
+        "process of each kind of application is not replaced).",
+    "キー（ID）": "Key (ID)",
+    "英小文字で始まる英小文字・数字・_（例: board_review）。あとから変えられません。":
+        "Lower-case letters, digits and _, beginning with a letter (board_review, say). It cannot be changed later.",
+    "プロセス（BPMN）": "Process (BPMN)",
+    "判定表（DMN）": "Decision table (DMN)",
+    "作成して編集する": "Create and edit",
+    "未使用（どのプロセスからも呼び出されていません）": "Unused (no process calls it)",
+    "作成しました。図（または決定表）を編集して、下書き保存・試行・公開してください。":
+        "Created. Edit the diagram (or table), then save the draft, try it and deploy it.",
+    "名前": "Name",
+    "種類": "Kind",
 })

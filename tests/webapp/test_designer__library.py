@@ -164,3 +164,39 @@ def test_any_two_deployed_versions_are_compared_without_touching_the_draft(app, 
     assert 'id="no-changes"' in same
     assert client.get("/designer/processes/layer_review/compare?from=999").status_code == 404
     assert login_client(app, "staff@otaru").get("/designer/processes/layer_review/compare").status_code == 403
+
+
+def test_a_designer_creates_a_process_and_a_decision_table_in_the_browser(app, session):
+    """新規作成: a key of its own, a name and a kind make version 1 — a start and an end, or a table
+    of one rule — opened in the editor; a bad or taken key is refused beside the form. The library
+    says a key nothing starts, calls or reads is unused."""
+    from .test_screens__process_editor import _config, _csrf
+
+    client = login(app, "designer01")
+    page = text(client.get("/designer/processes"))
+    assert 'id="new-process"' in page and 'action="/designer/processes/new"' in page
+    assert 'id="unused-enrolment"' not in page and 'id="unused-layer_review"' not in page  # started, called
+    csrf = _csrf(client)
+    r = client.post("/designer/processes/new", data={"csrf_token": csrf, "key": "Board Check", "name": "",
+                                                     "kind": "bpmn"})
+    assert r.status_code == 422 and "キー（ID）は、英小文字で始まる" in text(r) and "名前を入力してください" in text(r)
+    assert 'value="Board Check"' in text(r)  # what was typed stays
+    r = client.post("/designer/processes/new", data={"csrf_token": csrf, "key": "enrolment", "name": "x",
+                                                     "kind": "bpmn"})
+    assert r.status_code == 422 and "キー（ID）は、すでに使われています" in text(r)
+    assert deploy.latest(session, "enrolment").name == "入会届"  # untouched
+    r = client.post("/designer/processes/new", data={"csrf_token": csrf, "key": "board_check",
+                                                     "name": "理事会の確認 <試行>", "kind": "bpmn"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/designer/processes/board_check/edit")
+    made = deploy.latest(session, "board_check")
+    assert made.version == 1 and made.name == "理事会の確認 <試行>" and made.note == "新規作成"
+    editor = client.get(r.headers["Location"])
+    opened = _config(editor)
+    assert "プロセスの編集" in text(editor) and 'id="board_check"' in opened["xml"] and opened["revision"] == 0
+    r = client.post("/designer/processes/new", data={"csrf_token": csrf, "key": "dues_band", "name": "会費区分",
+                                                     "kind": "dmn"})
+    assert r.status_code == 302 and "決定表の編集" in text(client.get(r.headers["Location"]))
+    page = text(client.get("/designer/processes"))
+    assert 'id="unused-board_check"' in page and 'id="unused-dues_band"' in page
+    assert login(app, "staff@chuoeast").post("/designer/processes/new", data={
+        "key": "staff_made", "name": "x", "kind": "bpmn"}).status_code == 403

@@ -10,7 +10,7 @@ import json
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 
-from engine import changes, decision_check, deploy, designs, dry_run, incidents, migration, positions, validation
+from engine import changes, decision_check, deploy, designs, dry_run, flows, incidents, migration, positions, validation
 from engine import instances as engine_instances
 from engine.services import SERVICES
 from membership import applications, certifications
@@ -32,11 +32,34 @@ bp = Blueprint("designer", __name__, url_prefix="/designer")
 @bp.route("/processes")
 @roles_required("designer", "admin")
 def library():
+    return _library_page()
+
+
+def _library_page(errors: dict | None = None, typed: dict | None = None):
     s = db.session()
     drafts = designs.drafts_by_key(s)
-    processes = [{**p, "draft": drafts.get(p["key"])} for p in deploy.library(s)]
+    processes = [{**p, "draft": drafts.get(p["key"]),
+                  # nothing starts it, calls it or reads it (made in the library, or sent to the API)
+                  "unused": not p["called_only"] and p["key"] not in flows.USED_BY_CODE} for p in deploy.library(s)]
     return render_template("designer/library.html", processes=processes, is_admin=actor().role == "admin",
-                           incident_counts=incidents.open_counts(s))
+                           incident_counts=incidents.open_counts(s), errors=errors or {}, typed=typed or {}), \
+        (422 if errors else 200)
+
+
+@bp.route("/processes/new", methods=["POST"])
+@roles_required("designer", "admin")
+def create():
+    """新規作成: a new process (a start and an end) or decision table as its version 1, opened in the
+    editor; refused with the reasons beside the library's form."""
+    typed = {k: request.form.get(k, "") for k in ("key", "name", "kind")}
+    try:
+        definition = designs.create(db.session(), actor(), typed["key"], typed["name"], typed["kind"])
+    except ValidationFailed as exc:
+        db.rollback()
+        return _library_page(field_errors(exc), typed)
+    db.commit()
+    flash(translate("作成しました。図（または決定表）を編集して、下書き保存・試行・公開してください。"), "success")
+    return redirect(url_for("designer.edit", key=definition.key))
 
 
 @bp.route("/processes/<key>/compare")
