@@ -266,6 +266,10 @@ def _structure(root, process) -> list[Problem]:
                     problems.append(Problem(flow.get("id"), f"bpmn.flow_{end}_missing", {"ref": ref or ""}))
             outgoing.add(flow.get("sourceRef"))
             incoming.add(flow.get("targetRef"))
+        for lane in container.iterfind("bpmn:laneSet//bpmn:lane", NS):
+            for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+                if (ref.text or "").strip() not in named:  # a lane listing an element that is not there
+                    problems.append(Problem(lane.get("id"), "bpmn.lane_ref_missing", {"ref": (ref.text or "").strip()}))
         for node_id, kind in nodes.items():
             if kind not in _STARTS and node_id not in incoming:
                 problems.append(Problem(node_id, "bpmn.unreachable"))

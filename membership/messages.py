@@ -605,6 +605,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "引用符で囲んだ式で書きます。",
         "en": "The timer's value cannot be read. Write it as a quoted expression: a duration \"P5D\", a date-time "
               "\"2027-04-01T09:00:00+09:00\", a cycle \"R3/PT1H\"."},
+    "bpmn.lane_ref_missing": {"ja": "このレーンが、図にない要素「{ref}」を含むことになっています。",
+                              "en": "This lane lists \u201c{ref}\u201d, which is not in the diagram."},
     "bpmn.decision_unread": {
         "ja": "この審査タスクの判断（承認・却下・差戻し）が、次のタスクや終了の前にどこでも使われていません。後ろに判断（decision）で"
               "分かれるゲートウェイを置いてください（このままでは却下・差戻しが無視されます）。",

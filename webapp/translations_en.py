@@ -1552,4 +1552,7 @@ EN.update({
         "Created. Edit the diagram (or table), then save the draft, try it and deploy it.",
     "名前": "Name",
     "種類": "Kind",
+    "v{version} で実行中の{count}件を最新版（v{latest}）へ移行しますか？移行できないものは、理由とともに一覧に示されます。":
+        "Move the {count} running on v{version} to the latest version (v{latest})? Any that cannot be moved are "
+        "listed with the reason.",
 })
