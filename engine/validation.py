@@ -615,6 +615,11 @@ def _cell(text: str | None, element: str, problems: list[Problem]) -> None:
     text = (text or "").strip()
     if text in ("", "-"):
         return
+    if re.match(r"not\s*\(", text) and "?" not in text:
+        # FEEL's negation (not(80), not("A", "B")) reads here as Python's not: a constant False the
+        # input is compared with — a cell that quietly matches something else
+        problems.append(Problem(element, "bpmn.dmn_feel_not", {"expression": text[:80]}))
+        return
     candidate = re.sub(r"\?(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)", "dmninputexpr", text)
     for attempt in (candidate, f"dmninputexpr {candidate}"):
         try:

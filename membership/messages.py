@@ -605,6 +605,9 @@ MESSAGES: dict[str, dict[str, str]] = {
               "引用符で囲んだ式で書きます。",
         "en": "The timer's value cannot be read. Write it as a quoted expression: a duration \"P5D\", a date-time "
               "\"2027-04-01T09:00:00+09:00\", a cycle \"R3/PT1H\"."},
+    "bpmn.dmn_feel_not": {"ja": "セル「{expression}」: FEELの not(…) は使えません。「!= 80」や「? not in (\"A\", \"B\")」のように書いてください。",
+                          "en": "Cell \u201c{expression}\u201d: FEEL's not(…) is not supported; write != 80, or "
+                                "? not in (\"A\", \"B\")."},
     "bpmn.lane_ref_missing": {"ja": "このレーンが、図にない要素「{ref}」を含むことになっています。",
                               "en": "This lane lists \u201c{ref}\u201d, which is not in the diagram."},
     "bpmn.decision_unread": {

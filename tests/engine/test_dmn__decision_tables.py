@@ -45,6 +45,8 @@ def test_a_business_rule_task_needs_a_deployed_decision(session):
     (("&lt; 65", "? .__class__"), "rule_young_age", "bpmn.dmn_cell"),
     (('"senior"', "open('/etc/passwd')"), "rule_senior_band", "bpmn.expression"),
     (("<text>age</text>", "<text>age.real</text>"), "input_age", "bpmn.expression"),
+    # FEEL's negation would read as Python's not: a constant False the age is compared with
+    (("&gt;= 65", "not(80)"), "rule_senior_age", "bpmn.dmn_feel_not"),
 ])
 def test_unsafe_or_unsupported_tables_are_refused_at_the_cell(change, element, key):
     checked, problems = validation.problems_of(DMN.replace(*change), "age_band.dmn")
@@ -53,7 +55,7 @@ def test_unsafe_or_unsupported_tables_are_refused_at_the_cell(change, element, k
 
 
 def test_cells_in_every_supported_form_are_accepted():
-    for cell in ('"A"', "50", ">= 50", "< 5", "1 <= ? < 5", "-", "", 'in ["a", "b"]'):
+    for cell in ('"A"', "50", ">= 50", "< 5", "1 <= ? < 5", "-", "", 'in ["a", "b"]', "not (? in [1, 2])"):
         problems = []
         validation._cell(cell, "cell", problems)
         assert problems == [], (cell, problems)
