@@ -729,13 +729,16 @@ _LAST_PART_MAIL = "mamis_last_part_mail"
 def _held_back(session: Session, app: Application, note) -> None:
     """Remember a part's mail: if it was the last part and the application's final word follows in
     the same step (its finish), that mail replaces this one — one mail for one event."""
-    session.info.setdefault(_LAST_PART_MAIL, {})[app.id] = note
+    session.info.setdefault(_LAST_PART_MAIL, {})[app.id] = (note, session.get_transaction())
 
 
 def _final_word(session: Session, app: Application) -> None:
     """The application is decided now: the last part's mail queued in this step is taken back (the
-    final mail lists every part's decision too)."""
-    notifications.unqueue(session, session.info.get(_LAST_PART_MAIL, {}).pop(app.id, None))
+    final mail lists every part's decision too) — only in the same transaction: a mail committed
+    already (a timer between the last approval and the finish) may have been sent."""
+    note, transaction = session.info.get(_LAST_PART_MAIL, {}).pop(app.id, (None, None))
+    if note is not None and transaction is session.get_transaction():
+        notifications.unqueue(session, note)
 
 
 def reject_part(session: Session, actor: Actor, part_id: int, comment: str = "") -> bool:
