@@ -54,7 +54,7 @@ def test_the_beat_job_escalates_and_the_next_layer_reads_but_cannot_decide(app, 
     district = login(app, "staff@chuoeast")
     own = district.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "上位の医師会に通知されました" in own and 'name="decision"' in own and "進捗を教えてください" in own
-    assert f'href="/members/{member.physician_id}"' in own  # the applicant's record, in the office's scope
+    assert f'href="/members/{member.physician_id}?task={task.id}"' in own  # the applicant's record, in scope
     assert "上位へ通知済" in district.get("/inbox").get_data(as_text=True)
     # Other offices do not see it at all.
     assert login(app, "staff@kitaku").get(f"/tasks/{task.id}").status_code == 404
