@@ -1555,4 +1555,7 @@ EN.update({
     "v{version} で実行中の{count}件を最新版（v{latest}）へ移行しますか？移行できないものは、理由とともに一覧に示されます。":
         "Move the {count} running on v{version} to the latest version (v{latest})? Any that cannot be moved are "
         "listed with the reason.",
+    "承認したタスク": "Tasks approved",
+    "件は、結果の出力ファイルに載っています。": "more are in the result's export files.",
+    "ほか": "And",
 })

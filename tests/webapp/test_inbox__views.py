@@ -386,6 +386,10 @@ def test_a_bulk_run_shows_its_progress_to_its_office_until_it_finishes(app, sess
     assert "完了" in fragment and "すべて承認しました" in fragment
     assert "hx-trigger" not in text(client.get(f"/inbox/bulk/{run.id}"))
     assert 'id="bulk-succeeded">2<' in fragment
+    # what was approved, named with links to its tasks (not only counted)
+    approved = re.search(r'id="approved-tasks".*?</table>', text(client.get(f"/inbox/bulk/{run.id}")), re.S).group(0)
+    assert f'href="/tasks/{t1}"' in approved and f'href="/tasks/{t2}"' in approved
+    assert f"<td>{office['apps'][0]}</td>" in approved
     assert "一括承認を処理中" not in text(client.get("/inbox"))
     history = text(client.get("/inbox/bulk-runs"))  # the office's history: who, when, how many
     assert f"/inbox/bulk/{run.id}" in history and "理事会" in history

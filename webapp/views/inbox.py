@@ -359,14 +359,20 @@ def bulk_run_progress(run_id):
     return render_template("inbox/_bulk_progress.html", **view), 286 if view["run"].status in runs.ENDED else 200
 
 
+#: the approved tasks a run's page names (all of them are in its export)
+APPROVED_SHOWN = 200
+
+
 def _run_view(run_id: int) -> dict:
     s = db.session()
     run = runs.get_run(s, actor(), run_id)
     failures = runs.items(s, run, "failed") if run.status in runs.ENDED else []
-    known = {}  # the failed tasks still in this office's scope (none to look up while it works)
-    if failures:
-        rows, _ = tasks.search_inbox(s, actor(), tasks.InboxQuery(view="all"), ids=[f.task_id for f in failures],
-                                     limit=len(failures))
+    # what was approved, named (the counts alone left the clerk to find them in the export)
+    approved = runs.items(s, run, "ok") if run.status in runs.ENDED else []
+    known = {}  # the tasks still in this office's scope (none to look up while it works)
+    looked_up = [f.task_id for f in failures] + [a.task_id for a in approved[:APPROVED_SHOWN]]
+    if looked_up:
+        rows, _ = tasks.search_inbox(s, actor(), tasks.InboxQuery(view="all"), ids=looked_up, limit=len(looked_up))
         known = {t.id: t for t, _ in rows}
     # approving again can change nothing for a task no longer open (decided meanwhile), nor for
     # whoever the four-eyes rule stopped (a colleague may); a colleague's claim may have ended
@@ -377,6 +383,8 @@ def _run_view(run_id: int) -> dict:
     # untouched for longer than a worker ever takes: no background worker is taking it (the beat
     # queues it again; the office should know it waits)
     return {"run": run, "failures": [(f, known.get(f.task_id), bulk.rendered(f)) for f in failures],
+            "approved": [(a, known.get(a.task_id)) for a in approved[:APPROVED_SHOWN]],
+            "approved_more": max(len(approved) - APPROVED_SHOWN, 0),
             "retriable": retriable, "four_eyes_only": four_eyes_only, "stalled": runs.is_stalled(run)}
 
 
