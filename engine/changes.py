@@ -131,5 +131,13 @@ def compare(before_xml: str | None, after_xml: str) -> list[Change]:
         new_nodes = {e.get("id"): e for e in after_root.iter() if isinstance(e.tag, str) and e.get("id") in after}
         changes += [Change("changed", i, after[i][0], after[i][1], _detail(old_nodes[i], new_nodes[i]))
                     for i in changed]
-    changes += [Change("added", i, t, n) for i, (t, n, _) in after.items() if i not in before]
+    added = [i for i in after if i not in before]
+    if added:  # what a new element is set to (a user task's kind, form, association; a flow's condition)
+        new_nodes = {e.get("id"): e for e in after_root.iter() if isinstance(e.tag, str) and e.get("id") in added}
+        changes += [Change("added", i, after[i][0], after[i][1], _settings(new_nodes[i])) for i in added]
     return changes
+
+
+def _settings(element) -> str:
+    said = [f"{key}: {_quoted(value)}" for key, value in _facts(element).items() if value not in (None, "")]
+    return "; ".join(said[:_MOST]) + ("; …" if len(said) > _MOST else "")

@@ -59,3 +59,19 @@ def test_a_service_tasks_operation_parameters_and_result_are_changes_of_the_task
     assert (change.kind, change.element_id) == ("changed", "open_review")
     assert 'parameter part_id: part["id"] → part["idd"]' in change.detail and "resultVariable: opened → opened2" in \
         change.detail
+
+
+def test_an_added_element_says_what_it_is_set_to():
+    """A new review step is read in the review as what it does — its kind, form and association —
+    not as a bare id with nothing beside it."""
+    deployed = (ROOT / "processes" / "layer_review" / "layer_review.bpmn").read_text(encoding="utf-8")
+    step = ('<bpmn:userTask id="precheck" name="書類の事前確認"><bpmn:extensionElements><spiffworkflow:properties>'
+            '<spiffworkflow:property name="kind" value="review" />'
+            '<spiffworkflow:property name="form_key" value="review_decision" />'
+            '<spiffworkflow:property name="candidate_association" value="part[&quot;association&quot;]" />'
+            '</spiffworkflow:properties></bpmn:extensionElements></bpmn:userTask>\n')
+    added = deployed.replace('<bpmn:userTask id="review"', step + '<bpmn:userTask id="review"', 1)
+    [change] = changes.compare(deployed, added)
+    assert (change.kind, change.element_id) == ("added", "precheck")
+    assert "kind: review" in change.detail and "form_key: review_decision" in change.detail
+    assert 'candidate_association: part["association"]' in change.detail
