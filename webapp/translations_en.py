@@ -1558,4 +1558,5 @@ EN.update({
     "承認したタスク": "Tasks approved",
     "件は、結果の出力ファイルに載っています。": "more are in the result's export files.",
     "ほか": "And",
+    "図に描けない要素のため選べません。ファイルを直して読み込むか、版を下書きにし直してください。": "This element cannot be drawn, so it cannot be selected: correct the file and read it in, or make a version the draft again.",
 })

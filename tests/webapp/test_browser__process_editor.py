@@ -7,6 +7,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from engine import deploy, designs, tasks
@@ -231,3 +232,31 @@ def test_a_business_rule_task_names_its_decision_table_in_the_panel_and_keeps_it
         revision = designs.draft_of(s, "layer_review").revision
         designs.discard_draft(s, actor_for(s, "designer01"), "layer_review", revision)
         s.commit()
+
+
+def test_a_problem_about_an_element_the_editor_cannot_draw_says_how_to_reach_it(live_server, chromium, tmp_path):
+    """A file from another tool with a flow to nowhere: the editor cannot draw the flow, so its
+    problem's link cannot select it — the status says to correct the file, instead of nothing."""
+    app, base = live_server
+    broken = (ROOT / "processes/layer_review/layer_review.bpmn").read_text(encoding="utf-8").replace(
+        'sourceRef="reject_part" targetRef="end_rejected"', 'sourceRef="reject_part" targetRef="end_nowhere"')
+    upload = tmp_path / "layer_review.bpmn"
+    upload.write_text(broken, encoding="utf-8")
+    page = login(chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="ja-JP"), base, "designer01",
+                 axe=False)
+    try:
+        page.goto(f"{base}/designer/processes/layer_review/edit")
+        page.wait_for_selector("#modeler[data-ready=true]")
+        page.click("#import-file summary")
+        page.set_input_files("#import-file-input", str(upload))
+        page.click("#import-file button[type=submit]")
+        page.wait_for_selector("#modeler[data-ready=true]")
+        problem = page.locator("#modeler-problems button", has_text="flow_rejected_end")
+        problem.first.click()
+        expect(page.locator("#modeler-status")).to_contain_text("図に描けない要素のため選べません")
+    finally:
+        with Session(app.extensions["mamis_db"].engine) as s:  # leave the shared editor as the next test expects
+            draft = designs.draft_of(s, "layer_review")
+            if draft is not None:
+                designs.discard_draft(s, actor_for(s, "designer01"), "layer_review", draft.revision)
+                s.commit()

@@ -25,7 +25,11 @@ export function startEditor(editor) {
         button.className = "button-link";
         // designers know an element by its name; the id tells two of the same name apart
         button.textContent = p.name ? `${p.name} (${p.element})` : p.element;
-        button.addEventListener("click", () => editor.select(p.element));
+        // an element the editor could not draw (a flow to nowhere, from another tool) cannot be
+        // selected: say how to reach it instead of doing nothing
+        button.addEventListener("click", () => Promise.resolve(editor.select(p.element)).then((found) => {
+          if (!found) { say(t("not_drawn"), "warning"); }
+        }));
         item.append(button, t("separator"));
       }
       item.append(p.message);
