@@ -1559,4 +1559,7 @@ EN.update({
     "件は、結果の出力ファイルに載っています。": "more are in the result's export files.",
     "ほか": "And",
     "図に描けない要素のため選べません。ファイルを直して読み込むか、版を下書きにし直してください。": "This element cannot be drawn, so it cannot be selected: correct the file and read it in, or make a version the draft again.",
+    "郡市区を選べます": "Cities to choose from",
+    "入会を希望する医師会を選べます": "The associations to join can be chosen",
+    "異動先の医師会を選べます": "The associations to move to can be chosen",
 })

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from membership.physicians import register_physician
@@ -41,10 +42,13 @@ def test_enrolment_through_the_browser_and_approval_in_the_inbox(live_server, ch
 
     page.click("text=入会届 >> nth=0")
     # choosing the prefecture fills the cities, choosing the city shows the associations (htmx)
+    page.wait_for_load_state("load")  # htmx listens from then on (a choice made sooner is lost)
     page.select_option("#pref", "北海道")
     page.wait_for_selector("#city option[value='札幌市中央区']", state="attached")
+    expect(page.locator("#page-status")).to_contain_text("郡市区を選べます")  # said to a screen reader
     page.select_option("#city", "札幌市中央区")
     page.wait_for_selector("#layer4-chuoeast")
+    expect(page.locator("#page-status")).to_have_text("入会を希望する医師会を選べます")
     assert "city=" in page.url  # the choice is in the address (back and reload keep it)
     check_page(page)
     page.check("#layer4-chuoeast")

@@ -33,6 +33,11 @@ def task_of(inbox: str, app_id: int) -> int:
 
 
 def file_through_wizard(client, layer4="chuoeast"):
+    # a prefecture chosen: the page redrawn by htmx says what can be chosen now, in the region
+    # outside <main> that stays (and so is announced)
+    chosen = text(client.get("/apply/enrolment?pref=北海道", headers={"HX-Request": "true"}))
+    assert re.search(r'<p id="page-status" class="visually-hidden" role="status" hx-swap-oob="innerHTML">'
+                     r'郡市区を選べます（\d+）</p>', chosen)
     r = client.get("/apply/enrolment?pref=北海道&city=札幌市中央区")
     assert "中央区東支部" in text(r) and "札幌医科大学医師会" in text(r) and "郡市区等医師会に入会しない" in text(r)
     assert "個人が開設した病院又は診療所の管理者" in text(r)  # criteria shown with the categories

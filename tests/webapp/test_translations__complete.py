@@ -21,7 +21,8 @@ SEPARATOR = re.compile(r"^[\s・]*$|^[A-Za-z]+・$")  # also "BPMN・" before a 
 JAPANESE_ONLY_FILES = {"account/_terms_text.html", "about/_joint_use_text.html"}
 JAPANESE_ONLY_TEXTS = {"日本語", "受付日", "希望日", "理事会資料（申請一覧）", "会費減免 総括表（対象者の抽出）",
                        "セイ", "メイ", "住所", " 一括承認の結果 #", "処理できなかった: ",
-                       "理事会資料（", " 事務局", "サポート窓口"}  # a board PDF's title; a login notice's contact
+                       "理事会資料（", " 事務局", "サポート窓口",  # a board PDF's title; a login notice's contact
+                       "理事会資料", "_Excel用"}  # a download's Japanese name (RFC 6266 filename*)
 
 
 def _template_texts():
