@@ -109,7 +109,8 @@ def test_a_members_mail_ends_with_the_address_of_my_page_and_an_offices_does_not
         for template, lang, says in (("enrolment_received", "ja", "マイページ: https://mamis.example.jp/mypage/"),
                                      ("withdrawal_amended", "en", "My Page: https://mamis.example.jp/mypage/"),
                                      ("session_registered", "ja", "マイページ: https://mamis.example.jp/mypage/")):
-            assert mail.render(template, lang, **context)[1].endswith(says), template
+            body = mail.render(template, lang, **context)[1]
+            assert body.endswith(says) and "\n\n\n" not in body, template  # one blank line before it, not two
         session_filed = {**context, "parts": [SimpleNamespace(**{**vars(context["parts"][0]), "application": (
             SimpleNamespace(payload={"title": "研修会"}, kind="session"))})]}
         filed = mail.render("session_received", "ja", **session_filed)[1]
