@@ -947,6 +947,12 @@ def cancel_registration(session: Session, actor: Actor, session_id: int) -> str:
     was = mine.status
     mine.status, mine.cancelled_at = "cancelled", utcnow()
     audit.record(session, actor, "session.cancel_registration", "training_session", ts.id, was=was)
+    physician = mine.physician or session.get(Physician, actor.physician_id)
+    if physician.email:  # what was given up, said (and a cancellation not made by them, noticed)
+        lang = accounts.lang_of_physician(session, physician.id)
+        mail.send(session, physician.email, "session_unregistered", lang=lang, name=physician.full_name,
+                  title=ts.title, place=ts.place, starts_on=hours(ts, lang), waiting=was == "waiting",
+                  contact=contact_of(ts))
     if was == "registered":
         session.flush()
         promote_waiting(session, ts)

@@ -232,6 +232,13 @@ def test_the_waiting_list_gives_a_freed_place_to_the_first_in_line(app, session,
     # the holder gives up the place: the first waiting gets it and is mailed; the fourth is next
     assert login(app, holder.login_id).post(f"/sessions/{ts.id}/cancel").status_code == 302
     session.expire_all()
+    # each one who gave something up is told what, in a mail of its own
+    holder_email = session.get(Physician, holder.physician_id).email
+    fourth_email = session.get(Physician, fourth.physician_id).email
+    gave_up = {n.to_address: n.subject for n in session.scalars(sa.select(Notification).where(
+        Notification.subject.contains("を取り消しました"), Notification.subject.contains(ts.title)))}
+    assert gave_up[holder_email] == f"【MAMIS】研修会の申込みを取り消しました（{ts.title}）"
+    assert gave_up[fourth_email] == f"【MAMIS】研修会のキャンセル待ちを取り消しました（{ts.title}）"
     assert training.registration_of(session, second.physician_id, ts.id).status == "registered"
     assert "申込済みです" in text(login(app, second.login_id).get(f"/sessions/{ts.id}"))
     assert re.search(r"順番: 1", text(login(app, fourth.login_id).get(f"/sessions/{ts.id}")))
