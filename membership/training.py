@@ -551,7 +551,7 @@ def change_session(session: Session, actor: Actor, session_id: int, data: dict) 
         if reg not in promoted and reg.physician.email:
             lang = langs.get(reg.physician_id, "ja")
             mail.send(session, reg.physician.email, "session_changed", lang=lang, name=reg.physician.full_name,
-                      title=ts.title, changes=lines(lang), starts_on=f"{ts.starts_on:%Y/%m/%d}", place=ts.place)
+                      title=ts.title, changes=lines(lang), starts_on=hours(ts, lang), place=ts.place)
     return changed
 
 
@@ -989,9 +989,9 @@ def promote_waiting(session: Session, ts: TrainingSession) -> list[SessionRegist
         reg.status = "registered"
         audit.record(session, None, "session.promote", "training_session", ts.id, registration_id=reg.id)
         if reg.physician.email:
-            mail.send(session, reg.physician.email, "session_place_offered",
-                      lang=langs.get(reg.physician_id, "ja"), name=reg.physician.full_name,
-                      title=ts.title, starts_on=f"{ts.starts_on:%Y/%m/%d}", place=ts.place)
+            lang = langs.get(reg.physician_id, "ja")  # the day with its hours, the fee, whom to ask
+            mail.send(session, reg.physician.email, "session_place_offered", lang=lang, name=reg.physician.full_name,
+                      title=ts.title, starts_on=hours(ts, lang), place=ts.place, fee=ts.fee, contact=contact_of(ts))
     session.flush()
     return promoted
 

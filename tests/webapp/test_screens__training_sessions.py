@@ -247,6 +247,7 @@ def test_the_waiting_list_gives_a_freed_place_to_the_first_in_line(app, session,
     mine = re.search(r'id="my-sessions".*?</table>', text(login(app, second.login_id).get("/mypage/")), re.S).group(0)
     assert ts.title in mine and "申込済み" in mine
     offered = session.scalars(sa.select(Notification).where(Notification.subject.contains("受講が確定"))).all()
+    assert all(f"開催日: {training.hours(ts)}\n" in n.body for n in offered)  # the day with its hours
     second_email = session.get(Physician, second.physician_id).email
     # each application had its receipt: a place, or a place on the waiting list with its position
     receipts = {n.subject: n.body for n in session.scalars(sa.select(Notification).where(
