@@ -121,7 +121,7 @@ def test_form_errors_take_the_focus_and_describe_their_fields(live_server, chrom
     page.click("text=入力フォームに進む")  # nothing chosen
     page.wait_for_selector(".error-summary")
     assert page.title().startswith("エラー: ")
-    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
+    expect(page.locator(".error-summary")).to_be_focused()  # (once the page's script has run)
     targets = page.evaluate("""() => [...document.querySelectorAll('.error-summary a')]
         .map(a => !!document.getElementById(a.getAttribute('href').slice(1)))""")
     assert targets and all(targets)
@@ -139,5 +139,5 @@ def test_form_errors_take_the_focus_and_describe_their_fields(live_server, chrom
     page.wait_for_load_state("domcontentloaded")  # the page's script ties each message to its field then
     described = page.get_attribute("#desired_date", "aria-describedby").split()
     assert "error-desired_date" in described and page.get_attribute("#desired_date", "aria-invalid") == "true"
-    assert page.evaluate("() => document.activeElement.classList.contains('error-summary')")
+    expect(page.locator(".error-summary")).to_be_focused()  # (once the page's script has run)
     context.close()
