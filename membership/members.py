@@ -503,6 +503,20 @@ def standing_here(session: Session, actor: Actor, physician_ids: list[int]) -> d
         .options(selectinload(Membership.category)).order_by(Membership.since)))
 
 
+def categories_asked(session: Session, actor: Actor, physician_ids: list[int]) -> dict[int, MemberCategory]:
+    """{physician id: the member category asked for} of the applicants to the actor's association
+    on a page of the list (an open application's join of it): what 入会申請中 is for."""
+    if not actor.association_id or not physician_ids:
+        return {}
+    rows = session.execute(sa.select(Application.physician_id, MemberCategory).join(
+        ApplicationPart, ApplicationPart.application_id == Application.id).join(
+        MemberCategory, MemberCategory.id == ApplicationPart.category_id).where(
+        Application.physician_id.in_(physician_ids), Application.status.in_(OPEN_STATUSES),
+        ApplicationPart.association_id == actor.association_id, ApplicationPart.action == PartAction.JOIN)
+        .order_by(Application.id))
+    return {physician_id: category for physician_id, category in rows}
+
+
 def _check_category(session: Session, actor: Actor, category: str) -> None:
     if category and category not in {c.code for c in categories_here(session, actor)}:
         raise ValidationFailed({"category": ("choose_from_list", {})}, context="members")

@@ -186,6 +186,10 @@ def test_the_list_narrows_to_current_upcoming_former_or_applying_members_and_to_
     # approved, starting on its desired date: listed apart, marked as not begun
     assert "<td>A-1</td>" in row and "<td>入会予定</td>" in row
     assert f'href="/members/{current.physician_id}"' not in page
+    page = client.get("/members?status=applying").get_data(as_text=True)
+    row = page.split(f'href="/members/{applying.physician_id}"', 1)[1].split("</tr>", 1)[0]
+    # an applicant: the category asked for, said to be asked for
+    assert "<td>A-1 （申請中）</td>" in row and "<td>入会申請中</td>" in row
     export = client.get("/members/export.csv?status=active").get_data().decode("utf-8-sig")
     physicians = {p.id: p for p in session.scalars(sa.select(Physician).where(Physician.id.in_(ours)))}
     assert physicians[current.physician_id].email in export

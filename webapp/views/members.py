@@ -106,6 +106,7 @@ def index():
                            categories=members.categories_here(s, me),
                            branches=associations.origin_choices(s, me.association_id),
                            standing=members.standing_here(s, me, [p.id for p in rows]),
+                           asked=members.categories_asked(s, me, [p.id for p in rows]),
                            leaving=applications.departing_here(s, me, [p.id for p in rows]),
                            links=members.links_here(s, me, [p.id for p in rows]),
                            drafts=drafts.saved_drafts(s, me) if me.is_secretariat else [],
