@@ -1562,4 +1562,5 @@ EN.update({
     "郡市区を選べます": "Cities to choose from",
     "入会を希望する医師会を選べます": "The associations to join can be chosen",
     "異動先の医師会を選べます": "The associations to move to can be chosen",
+    "bpmn.io（図の表示ライブラリ。新しいウィンドウで開きます）": "bpmn.io (the diagram library; opens in a new window)",
 })

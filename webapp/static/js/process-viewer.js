@@ -52,6 +52,9 @@
         svg.setAttribute("aria-labelledby", figcaption.id);
         svg.removeAttribute("tabindex");
       }
+      // the library's own link (kept visible, as its licence asks) named for whoever cannot see its logo
+      var powered = canvasBox.querySelector("a.bjs-powered-by");
+      if (powered && box.dataset.labelPowered) { powered.setAttribute("aria-label", box.dataset.labelPowered); }
       figure.dataset.ready = "true";
     });
   }
