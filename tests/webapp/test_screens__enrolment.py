@@ -116,6 +116,8 @@ def test_secretariat_approves_from_the_task_page_and_the_next_layer_gets_it(brow
     staff.get("/?lang=ja")
     r = staff.post(f"/tasks/{task_id}", data={"decision": "return"})
     assert r.status_code == 422 and "却下・差戻しにはコメントを入力してください。" in text(r)
+    # the message describes its field in the page itself (not only once a script has run)
+    assert 'aria-describedby="comment-hint error-comment" aria-invalid="true"' in text(r)
     r = staff.post(f"/tasks/{task_id}", data={"decision": "approve", "comment": "確認しました"})
     assert r.status_code == 302
     # a decision posted from a page opened before the task was decided: told it was not recorded
