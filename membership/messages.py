@@ -74,7 +74,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "category.category": {"ja": "会員区分", "en": "Member category"},
     "number": {"ja": "認定番号", "en": "Certificate number"},
     "valid_until": {"ja": "有効期間", "en": "Period of validity"},
-    "credits": {"ja": "単位数", "en": "Credits"},
+    "credits": {"ja": "単位数", "en": "Number of credits"},
     "session.title": {"ja": "研修会名", "en": "Session title"},
     "session.starts_on": {"ja": "開催日", "en": "Date"},
     "session.ends_on": {"ja": "終了日", "en": "Last day"},
