@@ -1563,4 +1563,5 @@ EN.update({
     "入会を希望する医師会を選べます": "The associations to join can be chosen",
     "異動先の医師会を選べます": "The associations to move to can be chosen",
     "bpmn.io（図の表示ライブラリ。新しいウィンドウで開きます）": "bpmn.io (the diagram library; opens in a new window)",
+    "規則の番号": "Rule number",
 })

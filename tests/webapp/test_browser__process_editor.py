@@ -171,6 +171,7 @@ def test_a_decision_table_is_edited_in_the_browser(live_server, chromium):
     problem = page.locator("#modeler-problems li")
     assert problem.count() == 1 and problem.first.locator("button").inner_text() == "rule_senior_age"
     assert page.locator("td[data-element-id=rule_senior_age].has-problem").count() == 1  # the cell is marked
+    assert page.locator("th.index-column").first.get_attribute("aria-label") == "規則の番号"  # no empty header
     cell.click()
     page.keyboard.press("Control+A")
     page.keyboard.type(">= 70")

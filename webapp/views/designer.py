@@ -148,7 +148,7 @@ def _problems(found) -> list[dict]:
 EDITOR_TEXT = {
     "group": "このシステムの設定", "kind": "タスクの種類", "form_key": "フォームキー",
     "kind_review": "審査（事務局が承認・却下・差戻し）", "kind_amend": "修正（申請者が直して再提出）",
-    "separator": "： ",
+    "separator": "： ", "rule_number": "規則の番号",
     "not_drawn": "図に描けない要素のため選べません。ファイルを直して読み込むか、版を下書きにし直してください。",
     "candidate_association": "担当する医師会（式）", "candidate_user": "担当する利用者（式）",
     "due_in_days": "期限（営業日数）", "operation": "サービス操作", "result_variable": "結果を入れる変数",

@@ -2,7 +2,7 @@
 // built for production and logs nothing) on the same draft, validation and deploy flow as the BPMN
 // editor. A problem's element is a decision, rule or cell id; selecting it opens the decision's table.
 import DmnModeler from "dmn-js/lib/Modeler";
-import { config, startEditor } from "./common";
+import { config, startEditor, t } from "./common";
 import { translateModule } from "./translate";
 
 // (dmn-js gives each view its own modules: `common` cannot carry them)
@@ -24,6 +24,8 @@ let marked = [];
 
 function markCells() {
   const box = document.getElementById("modeler-canvas");
+  // the rule numbers' column has an empty header (dmn-js): named, as every column is
+  box.querySelectorAll("th.index-column").forEach((th) => th.setAttribute("aria-label", t("rule_number")));
   box.querySelectorAll(".has-problem").forEach((el) => el.classList.remove("has-problem"));
   marked.forEach((id) => {
     box.querySelectorAll(`[data-element-id="${CSS.escape(id)}"]`).forEach((el) => el.classList.add("has-problem"));
