@@ -8,6 +8,7 @@ fails (Conflict), so two designers never silently overwrite each other.
 from __future__ import annotations
 
 import re
+from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
 from lxml import etree
@@ -325,8 +326,6 @@ def create(session: Session, actor: Actor, key: str, name: str, kind: str) -> Pr
         errors["process_kind"] = ("choose_from_list", {})
     if errors:
         raise ValidationFailed(errors)
-    from xml.sax.saxutils import escape
-
     xml = (_NEW_BPMN if kind == "bpmn" else _NEW_DMN).format(key=key, name=escape(name, {'"': "&quot;"}))
     definition, _ = deploy(session, actor, xml, filename(key, xml), note="新規作成")
     audit.record(session, actor, "process.create", "process_definition", definition.id, key=key, kind=kind)

@@ -299,9 +299,7 @@ def _decisions_unread(process) -> list[Problem]:
                 kinds[node.get("id")] = (etree.QName(node).localname, node)
     problems = []
     for task in process.iterfind(".//bpmn:userTask", NS):
-        props = {p.get("name"): p.get("value", "") for p in task.iterfind(
-            "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)}
-        if props.get("kind", "review") != "review":
+        if _properties(task).get("kind", "review") != "review":
             continue
         seen, todo, unread = set(), [task.get("id")], False
         while todo and not unread:
@@ -499,9 +497,7 @@ def _timer_literal_reads(tag: str, text: str) -> bool:
     try:
         value = ast.literal_eval(text.strip())
     except (ValueError, SyntaxError, MemoryError, RecursionError):
-        # P5D or R3/PT1H unquoted (as a Camunda designer writes it) reads as a name, or a division
-        # of names, that no process has: said now, with how to write it, not when the timer starts
-        return _BARE_ISO.fullmatch(text.strip()) is None
+        return True  # (one written unquoted as Camunda writes it, P5D, is refused before: _BARE_ISO)
     if not isinstance(value, str):  # a number or a list is never a timer's value
         return False
     try:
@@ -549,10 +545,15 @@ def _service(node, problems: list[Problem]) -> None:
             problems.append(Problem(task_id, "bpmn.missing_parameter", {"operation": operation, "name": name}))
 
 
+def _properties(task) -> dict[str, str]:
+    """A user task's properties (kind, form_key, candidate_association…), by name."""
+    return {p.get("name"): p.get("value", "") for p in task.iterfind(
+        "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)}
+
+
 def _user_task(task, problems: list[Problem]) -> None:
     task_id = task.get("id")
-    props = {p.get("name"): p.get("value", "") for p in task.iterfind(
-        "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)}
+    props = _properties(task)
     if not (props.get("candidate_association") or "").strip() and not (props.get("candidate_user") or "").strip():
         problems.append(Problem(task_id, "bpmn.unassigned"))
     for name in EXPRESSION_PROPERTIES:

@@ -215,15 +215,14 @@ def export():
                  count=len(rows), task_ids=sorted(ids)[:1000])
     db.commit()
     stamp = f"{today_jst():%Y%m%d}"  # the day in Japan, as the material's 作成日
+    office = associations.name_of(db.session(), actor().association_id)
     if kind == "pdf":
-        office = associations.name_of(db.session(), actor().association_id)
         # board material is in Japanese whatever the screen's language; titled by what it lists
         kinds = {row["申請の種類"] for row in rows}
         title = f"理事会資料（{kinds.pop()}）" if len(kinds) == 1 else "理事会資料（申請一覧）"
         body = documents.board_material(f"{office} {title}".strip(), rows)
         return Response(body, mimetype="application/pdf", headers={
             "Content-Disposition": disposition(f"board-{stamp}.pdf", office_label(office, title, today_jst()))})
-    office = associations.name_of(db.session(), actor().association_id)
     return csv_response(rows, documents.BOARD_COLUMNS, f"board-{stamp}", kind,
                         label=office_label(office, "理事会資料", today_jst()))
 
@@ -343,12 +342,12 @@ def export_bulk_run(run_id):
     office = associations.name_of(s, actor().association_id)
     title = f"{office} 一括承認の結果 #{run.id}".strip()
     kind = export_kind(request.args.get("format"))
+    label = office_label(office, f"一括承認の結果{run.id}", today_jst())
     if kind == "pdf":
         body = documents.board_material(title, rows, columns, (*documents.BOARD_WIDTHS, 60))
-        return Response(body, mimetype="application/pdf", headers={"Content-Disposition": disposition(
-            f"bulk-run-{run.id}.pdf", office_label(office, f"一括承認の結果{run.id}", today_jst()))})
-    return csv_response(rows, columns, f"bulk-run-{run.id}", kind,
-                        label=office_label(office, f"一括承認の結果{run.id}", today_jst()))
+        return Response(body, mimetype="application/pdf",
+                        headers={"Content-Disposition": disposition(f"bulk-run-{run.id}.pdf", label)})
+    return csv_response(rows, columns, f"bulk-run-{run.id}", kind, label=label)
 
 
 @bp.route("/inbox/bulk/<int:run_id>/progress")
